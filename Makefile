@@ -1,0 +1,63 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is for the team.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint format check-migrations messages compilemessages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --silent && touch $@; \
+	else \
+		echo "npm not found: install Node.js (Debian: apt-get install -y nodejs npm) for the KERN UX styles"; \
+	fi
+
+install: $(VENV)/.installed node_modules/.installed
+	@bin/system-deps.sh run
+
+## Start web + Celery worker + beat with demo data, on SQLite and the file broker unless
+## DATABASE_URL / REDIS_URL are set.
+run: install compilemessages
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo_data
+	@HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) bin/run-dev
+
+## Install everything and run the whole suite; `make test PYTEST_ARGS='-k jury'` passes arguments on.
+test: install compilemessages
+	@bin/system-deps.sh test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+compilemessages: $(VENV)/.installed
+	@if [ -d locale ]; then $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0; fi
+
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py makemessages -l de -l en -l tr -l ar --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-migrations: $(VENV)/.installed
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: install
+	$(BIN)/python bench/letters.py
+
+clean:
+	rm -rf $(VENV) node_modules var

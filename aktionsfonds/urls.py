@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from antraege.views import public
+
+urlpatterns = [
+    path("", public.start, name="start"),
+    path("barrierefreiheit/", public.barrierefreiheit, name="barrierefreiheit"),
+    path("uebersicht/", public.home, name="home"),
+    path(
+        "anmelden/",
+        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        name="login",
+    ),
+    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("qm/", include("antraege.urls_qm")),
+    path("jury/", include("jury.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("antraege.urls")),
+]

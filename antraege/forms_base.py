@@ -1,0 +1,52 @@
+"""Form plumbing shared by every app: KERN classes and accessible error wiring on each widget."""
+
+from django import forms
+
+
+class KernFormMixin:
+    """Adds KERN UX classes, ``aria-describedby`` (hint, error) and ``aria-invalid`` to widgets."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "kern-form-check__checkbox"
+            elif isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                css = "kern-form-check__radio"
+            elif isinstance(widget, forms.Select):
+                css = "kern-form-input__select"
+            else:
+                css = "kern-form-input__input"
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+            if field.help_text:
+                self._describe(widget, f"{self.auto_id_for(name)}-hinweis")
+
+    def auto_id_for(self, name):
+        return self[name].auto_id
+
+    @staticmethod
+    def _describe(widget, element_id):
+        ids = widget.attrs.get("aria-describedby", "").split()
+        if element_id not in ids:
+            ids.append(element_id)
+        widget.attrs["aria-describedby"] = " ".join(ids)
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["aria-invalid"] = "true"
+                css = widget.attrs.get("class", "")
+                if "--error" not in css and css:
+                    widget.attrs["class"] = f"{css} {css.split()[-1]}--error"
+                self._describe(widget, f"{self.auto_id_for(name)}-fehler")
+
+
+class KernForm(KernFormMixin, forms.Form):
+    pass
+
+
+class KernModelForm(KernFormMixin, forms.ModelForm):
+    pass

@@ -1,0 +1,56 @@
+"""The applicant's personal "Mein Antrag" link: signed, expiring, revocable.
+
+The token carries the Antrag's id and its ``link_version``; raising the version revokes every link
+issued before. No password, no account.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import F
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import Antrag
+
+SALT = "antraege.mein-antrag-link"
+
+
+class LinkUngueltig(Exception):
+    """The link is expired, tampered with or revoked; the message says which, for the resident."""
+
+
+def antrag_link_token(antrag):
+    return signing.dumps({"a": antrag.pk, "v": antrag.link_version}, salt=SALT, compress=True)
+
+
+def antrag_link_url(antrag):
+    return settings.SITE_URL + reverse("antraege:link", kwargs={"token": antrag_link_token(antrag)})
+
+
+def antrag_from_link_token(token):
+    """The Antrag a token opens, or ``LinkUngueltig``."""
+    max_age = timedelta(days=settings.ANTRAG_LINK_MAX_AGE_DAYS)
+    try:
+        data = signing.loads(token, salt=SALT, max_age=max_age)
+    except signing.SignatureExpired as error:
+        raise LinkUngueltig(
+            _("Dieser Link ist abgelaufen. Sie können sich einen neuen Link schicken lassen.")
+        ) from error
+    except signing.BadSignature as error:
+        raise LinkUngueltig(
+            _("Dieser Link ist ungültig. Bitte prüfen Sie, ob er vollständig kopiert wurde.")
+        ) from error
+    antrag = Antrag.objects.filter(pk=data.get("a")).first()
+    if antrag is None or antrag.link_version != data.get("v"):
+        raise LinkUngueltig(
+            _("Dieser Link gilt nicht mehr. Sie können sich einen neuen Link schicken lassen.")
+        )
+    return antrag
+
+
+def antrag_links_revoke(antrag):
+    """Invalidate every link issued so far for ``antrag``."""
+    Antrag.objects.filter(pk=antrag.pk).update(link_version=F("link_version") + 1)
+    antrag.refresh_from_db(fields=["link_version"])

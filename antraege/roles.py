@@ -1,0 +1,66 @@
+"""Who is acting: one ``Akteur`` per request or task, and the role predicates every check uses.
+
+Residents have no account: an applicant is whoever holds a valid "Mein Antrag" link for an Antrag,
+remembered in the session as the set of Antrag ids they may act on.
+"""
+
+from functools import cached_property
+
+SESSION_KEY = "mein_antrag_ids"
+
+
+class Akteur:
+    """The person (or the system) behind an action."""
+
+    def __init__(self, user=None, *, antrag_ids=(), system=False):
+        self.user = user
+        self.antrag_ids = frozenset(int(pk) for pk in antrag_ids)
+        self.is_system = system
+
+    @classmethod
+    def from_request(cls, request):
+        return cls(request.user, antrag_ids=request.session.get(SESSION_KEY, ()))
+
+    @classmethod
+    def system_akteur(cls):
+        return cls(None, system=True)
+
+    def __repr__(self):
+        who = "system" if self.is_system else getattr(self.user, "username", "anonymous")
+        return f"<Akteur {who} antraege={sorted(self.antrag_ids)}>"
+
+    @property
+    def is_authenticated(self):
+        return bool(self.user is not None and self.user.is_authenticated)
+
+    @property
+    def is_admin(self):
+        return self.is_authenticated and self.user.is_superuser
+
+    @cached_property
+    def qm_quartier_ids(self):
+        if not self.is_authenticated:
+            return frozenset()
+        return frozenset(self.user.qm_quartiere.values_list("pk", flat=True))
+
+
+def is_applicant(akteur, antrag):
+    """The akteur holds the applicant's link for this Antrag."""
+    return antrag.pk is not None and antrag.pk in akteur.antrag_ids
+
+
+def is_qm_staff(akteur, quartier_id):
+    """The akteur is QM staff of this area."""
+    return quartier_id in akteur.qm_quartier_ids
+
+
+def may_view_antrag_as_staff(akteur, antrag):
+    """QM staff of the area and admins see every detail of an Antrag."""
+    return akteur.is_admin or is_qm_staff(akteur, antrag.fonds.quartier_id)
+
+
+def grant_applicant_access(session, antrag):
+    """Remember in the session that this browser may act as the applicant of ``antrag``."""
+    ids = set(session.get(SESSION_KEY, []))
+    ids.add(antrag.pk)
+    session[SESSION_KEY] = sorted(ids)

@@ -1,0 +1,80 @@
+"""Reads: the fund's balance and the lists the pages show."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+
+from .models import ZERO, Aktionsfonds, Antrag, AntragStatus, Quartier
+
+
+@dataclass(frozen=True)
+class Saldo:
+    """The money of one fund: budget − reserved (approved, not yet settled) − paid = available."""
+
+    budget: Decimal
+    reserviert: Decimal
+    ausgezahlt: Decimal
+
+    @property
+    def gebunden(self):
+        return self.reserviert + self.ausgezahlt
+
+    @property
+    def verfuegbar(self):
+        return self.budget - self.reserviert - self.ausgezahlt
+
+
+def aktionsfonds_saldo(fonds):
+    """The one place the balance of a fund is computed."""
+    totals = Antrag.objects.filter(fonds=fonds).aggregate(
+        reserviert=Coalesce(Sum("betrag_reserviert"), ZERO),
+        ausgezahlt=Coalesce(Sum("betrag_ausgezahlt"), ZERO),
+    )
+    return Saldo(fonds.budget, totals["reserviert"], totals["ausgezahlt"])
+
+
+def quartiere_for_staff(akteur):
+    """The areas an akteur may work on as staff (admins: all)."""
+    if akteur.is_admin:
+        return Quartier.objects.all()
+    return Quartier.objects.filter(pk__in=akteur.qm_quartier_ids)
+
+
+def antraege_for_staff(akteur, *, jahr=None, status=None, suche=""):
+    """Anträge visible to QM staff / admin, with what a list needs in one query."""
+    qs = (
+        Antrag.objects.filter(fonds__quartier__in=quartiere_for_staff(akteur))
+        .exclude(status=AntragStatus.DRAFT)
+        .select_related("fonds__quartier")
+    )
+    if jahr:
+        qs = qs.filter(fonds__jahr=jahr)
+    if status:
+        qs = qs.filter(status=status)
+    if suche:
+        qs = qs.filter(
+            Q(referenz__icontains=suche)
+            | Q(titel__icontains=suche)
+            | Q(antragsteller_name__icontains=suche)
+            | Q(organisation__icontains=suche)
+        )
+    return qs.order_by("-eingereicht_am", "-pk")
+
+
+def antraege_count_by_status(antraege):
+    """``{status: count}`` for a queryset of Anträge."""
+    rows = antraege.order_by().values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def fonds_for_staff(akteur, *, jahr):
+    return Aktionsfonds.objects.filter(
+        quartier__in=quartiere_for_staff(akteur), jahr=jahr
+    ).select_related("quartier")
+
+
+def current_fonds(quartier, today):
+    """The fund of ``quartier`` for the year of ``today`` (Europe/Berlin), or None."""
+    return Aktionsfonds.objects.filter(quartier=quartier, jahr=today.year).first()

@@ -1,0 +1,265 @@
+"""Business rules of Anträge and the fund: the domain functions every view, task and move calls."""
+
+import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import notifications
+from .models import ZERO, Aktionsfonds, Antrag, AntragStatus
+from .selectors import aktionsfonds_saldo
+
+CENT = Decimal("0.01")
+
+# Fields the applicant fills in, by step of the form; the submission check reads them from here.
+REQUIRED_FIELDS = (
+    "antragsteller_name",
+    "antragsteller_strasse",
+    "antragsteller_plz",
+    "antragsteller_ort",
+    "antragsteller_email",
+    "titel",
+    "kurzbeschreibung",
+    "ziele",
+    "zielgruppe",
+    "projektort",
+    "beginn",
+    "ende",
+)
+DECLARATIONS = (
+    "erklaerung_nicht_kommerziell",
+    "erklaerung_nicht_begonnen",
+    "erklaerung_belege",
+    "erklaerung_datenschutz",
+)
+
+
+class FondsErschoepft(Exception):
+    """The fund's available balance does not cover the amount."""
+
+
+def berlin_today():
+    return timezone.localdate()
+
+
+def antrag_submission_errors(antrag, *, today=None):
+    """Every rule an Antrag must meet before it can be submitted, as ``{field: [message, …]}``.
+
+    Empty when the Antrag is complete. Reads the cost plan from the database.
+    """
+    today = today or berlin_today()
+    fonds = antrag.fonds
+    errors = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    for field in REQUIRED_FIELDS:
+        if getattr(antrag, field) in (None, ""):
+            add(field, _("Bitte füllen Sie dieses Feld aus."))
+    if antrag.antragsteller_plz and not (
+        len(antrag.antragsteller_plz) == 5 and antrag.antragsteller_plz.isdigit()
+    ):
+        add("antragsteller_plz", _("Eine Postleitzahl hat fünf Ziffern."))
+    if antrag.beginn:
+        if antrag.beginn <= today:
+            add(
+                "beginn",
+                _("Das Projekt darf erst nach der Bewilligung beginnen: bitte ein Datum in der Zukunft."),
+            )
+        if antrag.beginn.year != fonds.jahr:
+            add("beginn", _("Das Projekt muss im Jahr %(jahr)s stattfinden.") % {"jahr": fonds.jahr})
+    if antrag.ende:
+        if antrag.beginn and antrag.ende < antrag.beginn:
+            add("ende", _("Das Ende darf nicht vor dem Beginn liegen."))
+        if antrag.ende.year != fonds.jahr:
+            add("ende", _("Das Projekt muss im Jahr %(jahr)s stattfinden.") % {"jahr": fonds.jahr})
+
+    positionen = list(antrag.kostenpositionen.select_related("kategorie"))
+    if not positionen:
+        add("kostenpositionen", _("Bitte geben Sie mindestens eine Kostenposition an."))
+    for position in positionen:
+        if position.kategorie.quartier_id != fonds.quartier_id or not position.kategorie.foerderfaehig:
+            add(
+                "kostenpositionen",
+                _("„%(kategorie)s“ ist im Aktionsfonds nicht förderfähig (%(position)s).")
+                % {"kategorie": position.kategorie.name, "position": position.beschreibung},
+            )
+    gesamt = sum((p.betrag for p in positionen), ZERO)
+    if antrag.betrag_beantragt <= 0:
+        add("betrag_beantragt", _("Bitte geben Sie den beantragten Betrag an."))
+    elif antrag.betrag_beantragt > fonds.foerderhoechstbetrag:
+        add(
+            "betrag_beantragt",
+            _("Je Projekt sind höchstens %(cap)s € möglich.")
+            % {"cap": _format_euro(fonds.foerderhoechstbetrag)},
+        )
+    if positionen and antrag.betrag_beantragt != gesamt - antrag.weitere_mittel:
+        add(
+            "betrag_beantragt",
+            _(
+                "Der Kostenplan geht nicht auf: Gesamtkosten %(gesamt)s € minus andere "
+                "Finanzierung %(weitere)s € ergibt %(soll)s €, beantragt sind %(ist)s €."
+            )
+            % {
+                "gesamt": _format_euro(gesamt),
+                "weitere": _format_euro(antrag.weitere_mittel),
+                "soll": _format_euro(gesamt - antrag.weitere_mittel),
+                "ist": _format_euro(antrag.betrag_beantragt),
+            },
+        )
+    for field in DECLARATIONS:
+        if not getattr(antrag, field):
+            add(field, _("Bitte bestätigen Sie diese Erklärung."))
+    return errors
+
+
+def _format_euro(amount):
+    return f"{amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def antrag_create_draft(*, fonds, submission_token, **fields):
+    """Create a draft Antrag; the same ``submission_token`` twice returns the first one.
+
+    A double click on "weiter" therefore never creates two Anträge.
+    """
+    existing = Antrag.objects.filter(submission_token=submission_token).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            antrag = Antrag.objects.create(fonds=fonds, submission_token=submission_token, **fields)
+    except IntegrityError:
+        return Antrag.objects.get(submission_token=submission_token), False
+    return antrag, True
+
+
+def antrag_is_editable(antrag):
+    """Applicants may change their Antrag only as a draft or when QM asked for changes."""
+    return antrag.status in (AntragStatus.DRAFT, AntragStatus.CHANGES_REQUESTED)
+
+
+def antrag_assign_referenz(antrag):
+    """Give the Antrag its reference (``AF-2026-SOL-014``) from the fund's counter, once."""
+    if antrag.referenz:
+        return antrag.referenz
+    fonds_qs = Aktionsfonds.objects.filter(pk=antrag.fonds_id)
+    fonds_qs.update(antrag_zaehler=F("antrag_zaehler") + 1)
+    nummer = fonds_qs.values_list("antrag_zaehler", flat=True).get()
+    antrag.referenz = f"AF-{antrag.fonds.jahr}-{antrag.fonds.quartier.code}-{nummer:03d}"
+    Antrag.objects.filter(pk=antrag.pk).update(referenz=antrag.referenz)
+    return antrag.referenz
+
+
+# --- Effects of the moves. Each runs inside the move's transaction (see workflow/moves.py). ---
+
+
+def antrag_submitted(antrag):
+    """Submitted (first time or again after a change request): reference, date, receipt e-mail."""
+    erstmalig = not antrag.referenz
+    antrag_assign_referenz(antrag)
+    if erstmalig:
+        antrag.eingereicht_am = timezone.now()
+        Antrag.objects.filter(pk=antrag.pk).update(eingereicht_am=antrag.eingereicht_am)
+    notifications.queue_for_applicant(
+        antrag, "antrag_eingegangen" if erstmalig else "antrag_ergaenzt"
+    )
+
+
+def antrag_changes_requested(antrag, *, kommentar):
+    """QM asks the applicant for changes; the message goes out by e-mail."""
+    if not kommentar.strip():
+        raise ValueError(_("Bitte schreiben Sie, was ergänzt werden soll."))
+    notifications.queue_for_applicant(antrag, "nachforderung", kontext={"nachricht": kommentar})
+
+
+def antrag_declared_ineligible(antrag, *, kommentar):
+    """QM declares the Antrag ineligible (formal rejection with reason)."""
+    if not kommentar.strip():
+        raise ValueError(_("Bitte begründen Sie, warum der Antrag nicht förderfähig ist."))
+    antrag.entscheidungsgrund = kommentar
+    antrag.entschieden_am = timezone.now()
+    Antrag.objects.filter(pk=antrag.pk).update(
+        entscheidungsgrund=kommentar, entschieden_am=antrag.entschieden_am
+    )
+    notifications.queue_for_applicant(antrag, "nicht_foerderfaehig", kontext={"grund": kommentar})
+
+
+def antrag_put_to_jury(antrag, *, kommentar=""):
+    """QM's review note goes with the Antrag to the jury."""
+    if kommentar:
+        antrag.pruefvermerk = kommentar
+        Antrag.objects.filter(pk=antrag.pk).update(pruefvermerk=kommentar)
+
+
+def antrag_withdrawn(antrag):
+    """The applicant withdrew; confirm by e-mail."""
+    notifications.queue_for_applicant(antrag, "zurueckgezogen")
+
+
+def aktionsfonds_reserve(antrag, betrag):
+    """Reserve ``betrag`` of the fund for ``antrag``, never beyond the available balance.
+
+    Locks the fund row (PostgreSQL) or the database (SQLite, immediate transactions), so two
+    decisions landing at once cannot both take the last euros. Raises ``FondsErschoepft``.
+    """
+    betrag = Decimal(betrag).quantize(CENT)
+    fonds = Aktionsfonds.objects.select_for_update().get(pk=antrag.fonds_id)
+    saldo = aktionsfonds_saldo(fonds)
+    already = Antrag.objects.values_list("betrag_reserviert", flat=True).get(pk=antrag.pk)
+    if betrag - already > saldo.verfuegbar:
+        raise FondsErschoepft(
+            _("Im Aktionsfonds sind nur noch %(frei)s € verfügbar.")
+            % {"frei": _format_euro(saldo.verfuegbar)}
+        )
+    Antrag.objects.filter(pk=antrag.pk).update(betrag_reserviert=betrag)
+    antrag.betrag_reserviert = betrag
+
+
+def aktionsfonds_release(antrag):
+    """Return what is still reserved for ``antrag`` to the fund."""
+    Antrag.objects.filter(pk=antrag.pk).update(betrag_reserviert=ZERO)
+    antrag.betrag_reserviert = ZERO
+
+
+def antrag_approved(antrag, *, betrag, auflagen="", kommentar=""):
+    """The jury approved ``betrag`` (full or reduced): reserve it and set the settlement deadline."""
+    betrag = Decimal(betrag).quantize(CENT)
+    if betrag <= 0 or betrag > antrag.betrag_beantragt:
+        raise ValueError(_("Der bewilligte Betrag muss größer als 0 und höchstens der beantragte sein."))
+    aktionsfonds_reserve(antrag, betrag)
+    antrag.betrag_bewilligt = betrag
+    antrag.auflagen = auflagen
+    antrag.entscheidungsgrund = kommentar
+    antrag.entschieden_am = timezone.now()
+    antrag.abrechnungsfrist = abrechnungsfrist_for(antrag)
+    Antrag.objects.filter(pk=antrag.pk).update(
+        betrag_bewilligt=betrag,
+        auflagen=auflagen,
+        entscheidungsgrund=kommentar,
+        entschieden_am=antrag.entschieden_am,
+        abrechnungsfrist=antrag.abrechnungsfrist,
+    )
+
+
+def abrechnungsfrist_for(antrag):
+    """The settlement deadline: the fund's number of weeks after the project ends."""
+    ende = antrag.ende or berlin_today()
+    return ende + datetime.timedelta(weeks=antrag.fonds.abrechnungsfrist_wochen)
+
+
+def antrag_rejected(antrag, *, kommentar=""):
+    """The jury rejected the Antrag."""
+    antrag.entscheidungsgrund = kommentar
+    antrag.entschieden_am = timezone.now()
+    Antrag.objects.filter(pk=antrag.pk).update(
+        entscheidungsgrund=kommentar, entschieden_am=antrag.entschieden_am
+    )
+
+
+def antrag_expired(antrag):
+    """Not settled by the deadline: the reserved money returns to the fund."""
+    aktionsfonds_release(antrag)

@@ -1,0 +1,9 @@
+"""QM staff pages (placeholder until the dashboard lands)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+
+@login_required
+def dashboard(request):
+    return render(request, "qm/dashboard.html", {})

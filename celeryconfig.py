@@ -1,0 +1,70 @@
+"""Celery configuration, read from the environment.
+
+With ``REDIS_URL`` set, Redis is the broker. Without it, kombu's ``filesystem://`` transport under
+``var/celery`` lets a separate web and worker process talk without any server, so a newcomer needs
+nothing but Python. Tests set ``CELERY_BROKER_URL=memory://`` for the in-process worker.
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+_redis_url = os.environ.get("REDIS_URL", "")
+_explicit = os.environ.get("CELERY_BROKER_URL", "")
+
+if _explicit:
+    broker_url = _explicit
+elif _redis_url:
+    broker_url = _redis_url
+else:
+    broker_url = "filesystem://"
+    _folder = Path(os.environ.get("CELERY_FILESYSTEM_DIR", BASE_DIR / "var" / "celery"))
+    for _sub in ("out", "processed"):
+        (_folder / _sub).mkdir(parents=True, exist_ok=True)
+    broker_transport_options = {
+        "data_folder_in": str(_folder / "out"),
+        "data_folder_out": str(_folder / "out"),
+        "processed_folder": str(_folder / "processed"),
+        "store_processed": False,
+    }
+
+if broker_url.startswith("redis"):
+    # Longer than any task runs; deadlines are database rows swept by beat, never long ETAs.
+    broker_transport_options = {"visibility_timeout": 3600}
+
+task_default_queue = os.environ.get("CELERY_QUEUE", "aktionsfonds")
+# No result backend: tasks record their effect in the database.
+task_ignore_result = True
+result_backend = None
+
+task_serializer = "json"
+result_serializer = "json"
+accept_content = ["json"]
+timezone = "Europe/Berlin"
+enable_utc = True
+
+# Crash safety: a message is acknowledged only after the task ran; a lost worker re-queues it.
+task_acks_late = True
+task_reject_on_worker_lost = True
+worker_prefetch_multiplier = 1
+task_time_limit = 300
+task_soft_time_limit = 240
+
+# Publishing must not hang a web request when the broker is down: the outbox sweep re-sends.
+task_publish_retry = True
+task_publish_retry_policy = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+broker_connection_retry_on_startup = True
+broker_connection_timeout = 2
+worker_hijack_root_logger = False
+
+beat_schedule = {
+    "dispatch-pending-notifications": {
+        "task": "antraege.task_dispatch_pending_benachrichtigungen",
+        "schedule": 60.0,
+    },
+}

@@ -1,0 +1,9 @@
+"""Jury pages (placeholder until voting lands)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+
+@login_required
+def home(request):
+    return render(request, "jury/home.html", {})

@@ -1,0 +1,125 @@
+"""Shared fixtures. The suite talks to the real database of the run (SQLite file or PostgreSQL) and,
+for asynchronous behaviour, to a real Celery worker over the real broker (Redis where REDIS_URL is set,
+the in-memory transport otherwise)."""
+
+import os
+import uuid
+
+import pytest
+
+# A dedicated Redis database and a queue of our own, so a running dev worker cannot steal messages.
+if os.environ.get("REDIS_URL"):
+    _redis = os.environ["REDIS_URL"].rsplit("/", 1)[0]
+    os.environ.setdefault("CELERY_BROKER_URL", f"{_redis}/15")
+else:
+    os.environ.setdefault("CELERY_BROKER_URL", "memory://")
+os.environ.setdefault("CELERY_QUEUE", f"aktionsfonds-test-{uuid.uuid4().hex[:8]}")
+os.environ["CELERY_SKIP_CHECKS"] = "1"
+
+pytest_plugins = ("celery.contrib.pytest",)
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SITE_URL = "http://testserver"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(scope="session")
+def celery_config():
+    return {
+        "broker_url": os.environ["CELERY_BROKER_URL"],
+        "task_default_queue": os.environ["CELERY_QUEUE"],
+        "task_ignore_result": True,
+        "result_backend": None,
+    }
+
+
+@pytest.fixture(scope="session")
+def celery_worker_parameters():
+    return {"queues": (os.environ["CELERY_QUEUE"],), "perform_ping_check": False}
+
+
+@pytest.fixture
+def quartier(db):
+    from antraege.factories import QuartierFactory
+
+    return QuartierFactory(name="Soldiner Kiez", code="SOL")
+
+
+@pytest.fixture
+def anderes_quartier(db):
+    from antraege.factories import QuartierFactory
+
+    return QuartierFactory(name="Schillerkiez", code="SHK")
+
+
+@pytest.fixture
+def fonds(quartier):
+    from antraege.factories import AktionsfondsFactory, KostenkategorieFactory
+
+    fonds = AktionsfondsFactory(quartier=quartier)
+    KostenkategorieFactory(quartier=quartier, name="Sachkosten")
+    KostenkategorieFactory(quartier=quartier, name="Personalkosten", foerderfaehig=False)
+    return fonds
+
+
+@pytest.fixture
+def qm_user(quartier):
+    from antraege.factories import UserFactory
+
+    user = UserFactory(username="qm-sol")
+    quartier.qm_staff.add(user)
+    return user
+
+
+@pytest.fixture
+def qm_other_user(anderes_quartier):
+    from antraege.factories import UserFactory
+
+    user = UserFactory(username="qm-shk")
+    anderes_quartier.qm_staff.add(user)
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    from antraege.factories import UserFactory
+
+    user = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    return user
+
+
+@pytest.fixture
+def jury_user(quartier):
+    from jury.factories import JurymitgliedFactory
+
+    return JurymitgliedFactory(quartier=quartier).user
+
+
+@pytest.fixture
+def antrag(fonds):
+    from antraege.factories import AntragFactory
+
+    return AntragFactory(fonds=fonds)
+
+
+@pytest.fixture
+def akteure(antrag, qm_user, qm_other_user, admin_user, jury_user):
+    """Every role of the permission matrix, as ``Akteur`` objects for ``antrag``."""
+    from antraege.factories import AntragFactory
+    from antraege.roles import Akteur
+
+    fremder_antrag = AntragFactory(fonds=antrag.fonds)
+    return {
+        "anonymous": Akteur(None),
+        "applicant": Akteur(None, antrag_ids=[antrag.pk]),
+        "other_applicant": Akteur(None, antrag_ids=[fremder_antrag.pk]),
+        "qm": Akteur(qm_user),
+        "qm_other_area": Akteur(qm_other_user),
+        "jury": Akteur(jury_user),
+        "admin": Akteur(admin_user),
+        "system": Akteur.system_akteur(),
+    }

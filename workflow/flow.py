@@ -1,0 +1,189 @@
+"""Every state and every allowed move of an Antrag, on one screen.
+
+The machine orchestrates, it does not decide: permissions call role predicates, conditions call
+domain checks, bodies call domain functions in ``antraege.services``. Never call a move directly:
+go through ``workflow.moves.antrag_move``, which checks the permission (viewflow does not), applies
+the move as a conditional update in a transaction and records the timeline.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import fsm
+
+from antraege import services
+from antraege.models import AntragStatus as S
+from antraege.roles import is_applicant, is_qm_staff
+
+BEFORE_DECISION = [S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED, S.JURY_VOTE]
+
+
+# --- Who may make a move (viewflow calls these with the flow and the Akteur). ---
+def applicant(flow, akteur):
+    return is_applicant(akteur, flow.antrag)
+
+
+def qm_staff(flow, akteur):
+    return is_qm_staff(akteur, flow.antrag.fonds.quartier_id)
+
+
+def applicant_or_qm_staff(flow, akteur):
+    return applicant(flow, akteur) or qm_staff(flow, akteur)
+
+
+def system(flow, akteur):
+    return akteur.is_system
+
+
+def qm_staff_or_system(flow, akteur):
+    return qm_staff(flow, akteur) or system(flow, akteur)
+
+
+# --- Conditions (viewflow calls these with the flow). ---
+def is_complete(flow):
+    errors = services.antrag_submission_errors(flow.antrag)
+    return fsm.State.CONDITION(
+        not errors, _("Der Antrag ist noch nicht vollständig. Bitte prüfen Sie Ihre Angaben.")
+    )
+
+
+class AntragFlow:
+    status = fsm.State(S, default=S.DRAFT)
+
+    def __init__(self, antrag):
+        self.antrag = antrag
+
+    @status.getter()
+    def _get_status(self):
+        return self.antrag.status
+
+    @status.setter()
+    def _set_status(self, value):
+        self.antrag.status = value
+
+    # Resident
+    @status.transition(
+        source=[S.DRAFT, S.CHANGES_REQUESTED],
+        target=S.SUBMITTED,
+        label=_("Antrag absenden"),
+        permission=applicant,
+        conditions=[is_complete],
+    )
+    def submit(self, **_kwargs):
+        services.antrag_submitted(self.antrag)
+
+    @status.transition(
+        source=BEFORE_DECISION, target=S.WITHDRAWN, label=_("Antrag zurückziehen"), permission=applicant
+    )
+    def withdraw(self, **_kwargs):
+        services.antrag_withdrawn(self.antrag)
+
+    # QM: formal check
+    @status.transition(
+        source=S.SUBMITTED, target=S.IN_REVIEW, label=_("Prüfung beginnen"), permission=qm_staff
+    )
+    def start_review(self, **_kwargs):
+        pass
+
+    @status.transition(
+        source=[S.SUBMITTED, S.IN_REVIEW],
+        target=S.CHANGES_REQUESTED,
+        label=_("Nachforderung senden"),
+        permission=qm_staff,
+    )
+    def request_changes(self, *, kommentar="", **_kwargs):
+        services.antrag_changes_requested(self.antrag, kommentar=kommentar)
+
+    @status.transition(
+        source=S.IN_REVIEW,
+        target=S.INELIGIBLE,
+        label=_("Nicht förderfähig"),
+        permission=qm_staff,
+    )
+    def declare_ineligible(self, *, kommentar="", **_kwargs):
+        services.antrag_declared_ineligible(self.antrag, kommentar=kommentar)
+
+    @status.transition(
+        source=S.IN_REVIEW, target=S.JURY_VOTE, label=_("Der Jury vorlegen"), permission=qm_staff
+    )
+    def put_to_jury(self, *, kommentar="", **_kwargs):
+        services.antrag_put_to_jury(self.antrag, kommentar=kommentar)
+
+    @status.transition(
+        source=S.JURY_VOTE,
+        target=S.IN_REVIEW,
+        label=_("Zurück in die Prüfung"),
+        permission=qm_staff,
+    )
+    def return_to_review(self, **_kwargs):
+        pass
+
+    # Decision: taken by the jury's vote (system) or recorded by QM from a meeting.
+    @status.transition(
+        source=S.JURY_VOTE, target=S.APPROVED, label=_("Bewilligen"), permission=qm_staff_or_system
+    )
+    def approve(self, *, betrag, auflagen="", kommentar="", **_kwargs):
+        services.antrag_approved(self.antrag, betrag=betrag, auflagen=auflagen, kommentar=kommentar)
+
+    @status.transition(
+        source=S.JURY_VOTE, target=S.REJECTED, label=_("Ablehnen"), permission=qm_staff_or_system
+    )
+    def reject(self, *, kommentar="", **_kwargs):
+        services.antrag_rejected(self.antrag, kommentar=kommentar)
+
+    # Project and settlement
+    @status.transition(
+        source=S.APPROVED,
+        target=S.IN_PROGRESS,
+        label=_("Projektbeginn bestätigen"),
+        permission=applicant_or_qm_staff,
+    )
+    def start_project(self, **_kwargs):
+        pass
+
+    @status.transition(
+        source=[S.IN_PROGRESS, S.SETTLEMENT_CHANGES_REQUESTED],
+        target=S.SETTLEMENT_SUBMITTED,
+        label=_("Abrechnung einreichen"),
+        permission=applicant,
+    )
+    def submit_settlement(self, **_kwargs):
+        pass
+
+    @status.transition(
+        source=S.SETTLEMENT_SUBMITTED,
+        target=S.SETTLEMENT_CHANGES_REQUESTED,
+        label=_("Nachforderung zur Abrechnung"),
+        permission=qm_staff,
+    )
+    def request_settlement_changes(self, **_kwargs):
+        pass
+
+    @status.transition(
+        source=S.SETTLEMENT_SUBMITTED,
+        target=S.PAID,
+        label=_("Als ausgezahlt markieren"),
+        permission=qm_staff,
+    )
+    def mark_paid(self, **_kwargs):
+        pass
+
+    @status.transition(
+        source=S.PAID, target=S.CLOSED, label=_("Abschließen"), permission=qm_staff_or_system
+    )
+    def close(self, **_kwargs):
+        pass
+
+    @status.transition(
+        source=[S.APPROVED, S.IN_PROGRESS, S.SETTLEMENT_CHANGES_REQUESTED],
+        target=S.EXPIRED,
+        label=_("Verfallen"),
+        permission=system,
+    )
+    def expire(self, **_kwargs):
+        services.antrag_expired(self.antrag)
+
+
+MOVES = tuple(
+    name
+    for name in dir(AntragFlow)
+    if not name.startswith("_") and isinstance(getattr(AntragFlow, name), fsm.base.TransitionMethod)
+)

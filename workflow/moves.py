@@ -1,0 +1,124 @@
+"""The one way to move an Antrag: ``antrag_move``. Views, tasks, the admin and the shell all use it."""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from viewflow import fsm
+
+from antraege.models import Antrag, AntragStatus, Statuswechsel
+from antraege.roles import is_applicant, is_qm_staff
+from antraege.services import FondsErschoepft
+
+from .flow import MOVES, AntragFlow
+
+logger = logging.getLogger(__name__)
+
+
+class MoveRefused(Exception):
+    """A move that is not allowed; nothing was changed. ``message`` is for the person acting."""
+
+    def __init__(self, message, *, code="refused"):
+        super().__init__(message)
+        self.message = str(message)
+        self.code = code
+
+
+def _transition(flow, move, status):
+    if move not in MOVES:
+        raise MoveRefused(_("Unbekannter Schritt."), code="unknown")
+    return getattr(AntragFlow, move)._descriptor.get_transition(status)
+
+
+def available_moves(antrag, akteur):
+    """``[(move, label)]`` the akteur may make now: the buttons a page shows."""
+    flow = AntragFlow(antrag)
+    result = []
+    for move in MOVES:
+        transition = _transition(flow, move, antrag.status)
+        if transition and transition.has_perm(flow, akteur) and transition.conditions_met(flow):
+            result.append((move, transition.label))
+    return result
+
+
+def rolle_of(akteur, antrag):
+    if akteur.is_system:
+        return Statuswechsel.Rolle.SYSTEM
+    if is_applicant(akteur, antrag):
+        return Statuswechsel.Rolle.ANTRAGSTELLER
+    if is_qm_staff(akteur, antrag.fonds.quartier_id):
+        return Statuswechsel.Rolle.QM
+    return Statuswechsel.Rolle.ADMIN
+
+
+def antrag_move(antrag, move, *, akteur, kommentar="", intern=False, **data):
+    """Make ``move`` on ``antrag`` for ``akteur``, or raise ``MoveRefused`` and change nothing.
+
+    Checks the role and the conditions, claims the move with a conditional update (so a double
+    click or a second tab cannot apply it twice), runs the move's domain function and records
+    the step in the timeline, all in one transaction. Returns the Antrag as stored afterwards.
+    """
+    with transaction.atomic():
+        current = (
+            Antrag.objects.select_for_update(of=("self",))
+            .select_related("fonds__quartier")
+            .get(pk=antrag.pk)
+        )
+        flow = AntragFlow(current)
+        transition = _transition(flow, move, current.status)
+        if transition is None:
+            raise MoveRefused(
+                _("Dieser Schritt ist im Status „%(status)s“ nicht möglich.")
+                % {"status": AntragStatus(current.status).label},
+                code="wrong_state",
+            )
+        if not transition.has_perm(flow, akteur):
+            raise MoveRefused(_("Sie dürfen diesen Schritt nicht ausführen."), code="forbidden")
+        unmet = transition.get_unmet_condition(flow)
+        if unmet is not None:
+            raise MoveRefused(getattr(unmet[1], "message", "") or _("Bedingung nicht erfüllt."))
+
+        source, target = current.status, transition.target
+        claimed = Antrag.objects.filter(pk=current.pk, status=source).update(
+            status=target, geaendert_am=timezone.now()
+        )
+        if not claimed:
+            raise MoveRefused(
+                _("Der Antrag wurde inzwischen geändert. Bitte laden Sie die Seite neu."),
+                code="conflict",
+            )
+        try:
+            getattr(flow, move)(kommentar=kommentar, **data)
+        except (ValueError, ValidationError, FondsErschoepft, fsm.TransitionNotAllowed) as error:
+            # the atomic block rolls back the claim; the error is the reason for the person acting
+            raise MoveRefused(_message(error)) from error
+        Statuswechsel.objects.create(
+            antrag=current,
+            von_status=source,
+            nach_status=target,
+            akteur=akteur.user if akteur.is_authenticated else None,
+            rolle=rolle_of(akteur, current),
+            kommentar=kommentar,
+            intern=intern,
+        )
+    logger.info("antrag %s: %s → %s (%s by %r)", current.pk, source, target, move, akteur)
+    return Antrag.objects.select_related("fonds__quartier").get(pk=current.pk)
+
+
+def _message(error):
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error.args[0]) if error.args else str(error)
+
+
+def antrag_record_created(antrag, *, akteur):
+    """The first timeline entry of a new draft."""
+    Statuswechsel.objects.create(
+        antrag=antrag,
+        von_status="",
+        nach_status=AntragStatus.DRAFT,
+        akteur=akteur.user if akteur.is_authenticated else None,
+        rolle=rolle_of(akteur, antrag),
+    )
