@@ -67,4 +67,16 @@ beat_schedule = {
         "task": "antraege.task_dispatch_pending_benachrichtigungen",
         "schedule": 60.0,
     },
+    "close-due-votes": {
+        "task": "jury.task_close_due_abstimmungen",
+        "schedule": 30.0,
+    },
+    "send-vote-reminders": {
+        "task": "jury.task_send_vote_reminders",
+        "schedule": 300.0,
+    },
+    "settlement-deadlines": {
+        "task": "antraege.task_check_settlement_deadlines",
+        "schedule": 900.0,
+    },
 }

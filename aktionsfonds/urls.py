@@ -18,5 +18,6 @@ urlpatterns = [
     path("qm/", include("antraege.urls_qm")),
     path("jury/", include("jury.urls")),
     path("admin/", admin.site.urls),
+    path("", include("antraege.urls_abrechnung")),
     path("", include("antraege.urls")),
 ]

@@ -1,0 +1,87 @@
+"""PDF rendering with WeasyPrint, shared by letters and minutes.
+
+Rendered in Celery tasks, never in the web request. WeasyPrint is imported here only, lazily, so the
+web process does not pay for it. Its URL fetcher reads only our static files and ``data:`` URLs: a
+letter never fetches a remote resource or an arbitrary local file, whatever the applicant typed.
+"""
+
+import functools
+import mimetypes
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+class ForbiddenResource(ValueError):
+    pass
+
+
+def _static_path(url):
+    prefix = "static:///"
+    if url.startswith(prefix):
+        return finders.find(url[len(prefix) :])
+    return None
+
+
+def _safe_fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class SafeURLFetcher(URLFetcher):
+        """Allow ``data:`` and ``static:///<path>`` (our static files); refuse everything else."""
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            path = _static_path(url)
+            if path:
+                mime, _ = mimetypes.guess_type(path)
+                return URLFetcherResponse(
+                    url,
+                    Path(path).read_bytes(),
+                    {"Content-Type": mime or "application/octet-stream"},
+                )
+            raise ForbiddenResource(f"resource not allowed in a PDF: {url[:80]}")
+
+    return SafeURLFetcher
+
+
+@functools.cache
+def safe_url_fetcher():
+    """The one fetcher instance every PDF uses."""
+    return _safe_fetcher_class()(allowed_protocols=("data", "static"))
+
+
+@functools.cache
+def _font_config():
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def html_to_pdf(html, *, variant="pdf/ua-1"):
+    """Turn already rendered HTML into PDF bytes (tagged, accessible by default)."""
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url="static:///", url_fetcher=safe_url_fetcher())
+    return document.write_pdf(pdf_variant=variant, font_config=_font_config())
+
+
+def render_pdf(template_name, context, *, language="de", variant="pdf/ua-1"):
+    """Render ``template_name`` under ``language`` and return the PDF as bytes."""
+    with translation.override(language):
+        html = render_to_string(template_name, context)
+    return html_to_pdf(html, variant=variant)
+
+
+def pdf_text(data):
+    """The text of a PDF, whitespace normalised (for tests and checks)."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
+
+
