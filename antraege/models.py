@@ -130,7 +130,9 @@ class Aktionsfonds(models.Model):
         verbose_name_plural = _("Aktionsfonds")
         ordering = ["-jahr", "quartier__name"]
         constraints = [
-            models.UniqueConstraint(fields=["quartier", "jahr"], name="ein_fonds_je_quartier_und_jahr"),
+            models.UniqueConstraint(
+                fields=["quartier", "jahr"], name="ein_fonds_je_quartier_und_jahr"
+            ),
             models.CheckConstraint(condition=Q(budget__gte=0), name="budget_nicht_negativ"),
         ]
 
@@ -154,7 +156,9 @@ class Kostenkategorie(models.Model):
         verbose_name_plural = _("Kostenkategorien")
         ordering = ["reihenfolge", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["quartier", "name"], name="kategorie_je_quartier_einmalig")
+            models.UniqueConstraint(
+                fields=["quartier", "name"], name="kategorie_je_quartier_einmalig"
+            )
         ]
 
     def __str__(self):
@@ -167,7 +171,9 @@ class Antrag(models.Model):
     fonds = models.ForeignKey(
         Aktionsfonds, on_delete=models.PROTECT, related_name="antraege", verbose_name=_("Fonds")
     )
-    referenz = models.CharField(_("Aktenzeichen"), max_length=32, unique=True, null=True, blank=True)
+    referenz = models.CharField(
+        _("Aktenzeichen"), max_length=32, unique=True, null=True, blank=True
+    )
     status = models.CharField(
         _("Status"),
         max_length=32,
@@ -185,7 +191,9 @@ class Antrag(models.Model):
     antragsteller_ort = models.CharField(_("Ort"), max_length=80, default="Berlin")
     antragsteller_email = models.EmailField(_("E-Mail-Adresse"))
     antragsteller_telefon = models.CharField(_("Telefon (freiwillig)"), max_length=40, blank=True)
-    organisation = models.CharField(_("Initiative oder Verein (freiwillig)"), max_length=160, blank=True)
+    organisation = models.CharField(
+        _("Initiative oder Verein (freiwillig)"), max_length=160, blank=True
+    )
     wohnt_oder_arbeitet_im_gebiet = models.BooleanField(
         _("Ich wohne oder arbeite im Gebiet"), default=False
     )

@@ -65,7 +65,9 @@ def dispatch(benachrichtigung_id):
     try:
         task_send_benachrichtigung.delay(benachrichtigung_id=benachrichtigung_id)
     except Exception:  # noqa: BLE001 - any broker failure; the row stays pending
-        logger.warning("broker unavailable, notification %s left for the sweep", benachrichtigung_id)
+        logger.warning(
+            "broker unavailable, notification %s left for the sweep", benachrichtigung_id
+        )
         return False
     return True
 

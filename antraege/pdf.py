@@ -83,5 +83,3 @@ def pdf_text(data):
 
     reader = PdfReader(io.BytesIO(data))
     return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
-
-

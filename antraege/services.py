@@ -68,10 +68,14 @@ def antrag_submission_errors(antrag, *, today=None):
         if antrag.beginn <= today:
             add(
                 "beginn",
-                _("Das Projekt darf erst nach der Bewilligung beginnen: bitte ein Datum in der Zukunft."),
+                _(
+                    "Das Projekt darf erst nach der Bewilligung beginnen: bitte ein Datum in der Zukunft."
+                ),
             )
         if antrag.beginn.year != fonds.jahr:
-            add("beginn", _("Das Projekt muss im Jahr %(jahr)s stattfinden.") % {"jahr": fonds.jahr})
+            add(
+                "beginn", _("Das Projekt muss im Jahr %(jahr)s stattfinden.") % {"jahr": fonds.jahr}
+            )
     if antrag.ende:
         if antrag.beginn and antrag.ende < antrag.beginn:
             add("ende", _("Das Ende darf nicht vor dem Beginn liegen."))
@@ -82,7 +86,10 @@ def antrag_submission_errors(antrag, *, today=None):
     if not positionen:
         add("kostenpositionen", _("Bitte geben Sie mindestens eine Kostenposition an."))
     for position in positionen:
-        if position.kategorie.quartier_id != fonds.quartier_id or not position.kategorie.foerderfaehig:
+        if (
+            position.kategorie.quartier_id != fonds.quartier_id
+            or not position.kategorie.foerderfaehig
+        ):
             add(
                 "kostenpositionen",
                 _("„%(kategorie)s“ ist im Aktionsfonds nicht förderfähig (%(position)s).")
@@ -229,7 +236,9 @@ def antrag_approved(antrag, *, betrag, auflagen="", kommentar=""):
     """The jury approved ``betrag`` (full or reduced): reserve it and set the settlement deadline."""
     betrag = Decimal(betrag).quantize(CENT)
     if betrag <= 0 or betrag > antrag.betrag_beantragt:
-        raise ValueError(_("Der bewilligte Betrag muss größer als 0 und höchstens der beantragte sein."))
+        raise ValueError(
+            _("Der bewilligte Betrag muss größer als 0 und höchstens der beantragte sein.")
+        )
     aktionsfonds_reserve(antrag, betrag)
     antrag.betrag_bewilligt = betrag
     antrag.auflagen = auflagen

@@ -1,6 +1,5 @@
-import datetime
-
 import factory
+from django.utils import timezone
 
 from antraege.factories import QuartierFactory, UserFactory
 
@@ -13,5 +12,5 @@ class JurymitgliedFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     quartier = factory.SubFactory(QuartierFactory)
-    beginn = factory.LazyFunction(lambda: datetime.date.today().replace(month=1, day=1))
+    beginn = factory.LazyFunction(lambda: timezone.localdate().replace(month=1, day=1))
     ende = None

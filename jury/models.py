@@ -15,7 +15,10 @@ class Jurymitglied(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jurymitgliedschaften"
     )
     quartier = models.ForeignKey(
-        Quartier, on_delete=models.CASCADE, related_name="jurymitglieder", verbose_name=_("Quartier")
+        Quartier,
+        on_delete=models.CASCADE,
+        related_name="jurymitglieder",
+        verbose_name=_("Quartier"),
     )
     beginn = models.DateField(_("Beginn der Amtszeit"))
     ende = models.DateField(_("Ende der Amtszeit"), null=True, blank=True)

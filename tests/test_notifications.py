@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from antraege import notifications
-from antraege.models import Antrag, Benachrichtigung
+from antraege.models import Benachrichtigung
 from antraege.roles import Akteur
 from workflow.moves import antrag_move
 

@@ -14,7 +14,9 @@ def test_pdf_holds_the_text_with_umlauts_and_euro():
     assert "Größe 1.500,00 € für Ümit" in pdf_text(data)
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "https://example.org/x.png", "http://127.0.0.1/"])
+@pytest.mark.parametrize(
+    "url", ["file:///etc/passwd", "https://example.org/x.png", "http://127.0.0.1/"]
+)
 def test_fetcher_refuses_remote_and_local_files(url):
     with pytest.raises(ForbiddenResource):
         safe_url_fetcher().fetch(url)

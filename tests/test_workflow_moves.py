@@ -30,7 +30,11 @@ def test_submit_assigns_reference_and_queues_receipt(antrag):
     assert moved.status == AntragStatus.SUBMITTED
     assert moved.referenz == f"AF-{antrag.fonds.jahr}-SOL-001"
     row = Benachrichtigung.objects.get(antrag=antrag)
-    assert (row.art, row.empfaenger, row.sprache) == ("antrag_eingegangen", antrag.antragsteller_email, "de")
+    assert (row.art, row.empfaenger, row.sprache) == (
+        "antrag_eingegangen",
+        antrag.antragsteller_email,
+        "de",
+    )
     step = Statuswechsel.objects.get(antrag=antrag)
     assert (step.von_status, step.nach_status, step.rolle) == ("draft", "submitted", "applicant")
 

@@ -71,7 +71,10 @@ class AntragFlow:
         services.antrag_submitted(self.antrag)
 
     @status.transition(
-        source=BEFORE_DECISION, target=S.WITHDRAWN, label=_("Antrag zurückziehen"), permission=applicant
+        source=BEFORE_DECISION,
+        target=S.WITHDRAWN,
+        label=_("Antrag zurückziehen"),
+        permission=applicant,
     )
     def withdraw(self, **_kwargs):
         services.antrag_withdrawn(self.antrag)
