@@ -38,6 +38,15 @@ def celery_config():
 
 
 @pytest.fixture(scope="session")
+def celery_session_app():
+    """The embedded worker runs the project's own Celery app: its tasks (autodiscovered) and its
+    settings from ``celeryconfig.py`` (acks late, JSON, time limits), on the broker and queue above."""
+    from aktionsfonds.celery import app
+
+    return app
+
+
+@pytest.fixture(scope="session")
 def celery_worker_parameters():
     return {"queues": (os.environ["CELERY_QUEUE"],), "perform_ping_check": False}
 

@@ -1,0 +1,163 @@
+"""A real ``celery worker`` process delivers the receipt, also when the broker was down at submission.
+
+The broker is a private redis-server on a free port (never the machine's shared Redis), so the test
+can kill it and start it again. The worker process reads the test database and writes e-mails as
+files into a temporary folder; the test process publishes through the same private Redis.
+"""
+
+import email
+import os
+import time
+from datetime import timedelta
+from email import policy
+from pathlib import Path
+
+import pytest
+from celery import current_app
+from django.db import connection
+
+from antraege import notifications
+from antraege.models import Benachrichtigung
+from antraege.roles import Akteur
+from tests.worker.processes import REDIS_SERVER, RedisServer, WorkerProcess, wait_until
+from workflow.moves import antrag_move
+
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not os.access(REDIS_SERVER, os.X_OK),
+        reason=f"redis-server not found at {REDIS_SERVER} (Debian: apt-get install redis-server)",
+    ),
+]
+
+DELIVERY_TIMEOUT = 20
+
+
+@pytest.fixture(scope="module")
+def private_redis(tmp_path_factory):
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def mail_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("mail")
+
+
+@pytest.fixture(scope="module")
+def worker_process(
+    django_db_setup, django_db_blocker, private_redis, mail_folder, tmp_path_factory
+):
+    # django_db_setup has pointed the connection at the test database by now
+    worker = WorkerProcess(
+        broker_url=private_redis.url,
+        queue=os.environ["CELERY_QUEUE"],
+        database=connection.settings_dict,
+        mail_dir=mail_folder,
+        log_path=tmp_path_factory.mktemp("log") / "worker.log",
+    )
+    worker.start()
+    yield worker
+    worker.stop()  # before the test database is dropped: the worker holds connections to it
+
+
+@pytest.fixture(scope="module")
+def publish_via(private_redis):
+    """The web side publishes to the private Redis too (only the write connection is redirected).
+
+    Its connection pool lives for the whole module, as a web process's pool would, so a test also
+    sees what a pooled connection does when Redis goes away and comes back.
+    """
+    app = current_app._get_current_object()
+    before = app.conf.broker_write_url
+
+    def use(url):
+        app.conf.broker_write_url = url
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    use(private_redis.url)
+    yield
+    app.pool.force_close_all()
+    use(before)
+
+
+@pytest.fixture
+def mails(mail_folder):
+    for old in mail_folder.iterdir():
+        old.unlink()
+
+    def read():
+        return [_parse(path) for path in sorted(Path(mail_folder).iterdir())]
+
+    return read
+
+
+def _parse(path):
+    raw = path.read_bytes()
+    separator = b"\n" + b"-" * 79
+    return email.message_from_bytes(raw.split(separator)[0], policy=policy.default)
+
+
+def submitted(antrag):
+    return antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
+
+
+def sent_row(antrag):
+    def check():
+        row = Benachrichtigung.objects.filter(antrag=antrag, art="antrag_eingegangen").first()
+        return row if row and row.gesendet_am else None
+
+    return check
+
+
+def assert_one_receipt(messages, antrag):
+    assert len(messages) == 1
+    message = messages[0]
+    assert message["To"] == antrag.antragsteller_email
+    assert message["Subject"] == f"Ihr Antrag {antrag.referenz} ist eingegangen"
+    assert message["Content-Language"] == antrag.sprache
+    body = message.get_body(("plain",)).get_content()
+    assert "http://testserver/mein-antrag/zugang/" in body
+
+
+def test_worker_process_delivers_the_receipt_after_commit(
+    worker_process, publish_via, mails, antrag
+):
+    antrag = submitted(antrag)
+    committed = time.monotonic()
+
+    row = wait_until(sent_row(antrag), timeout=DELIVERY_TIMEOUT, message="the receipt")
+    latency = time.monotonic() - committed
+
+    assert_one_receipt(mails(), antrag)
+    assert (row.versuche, row.claimed_by != "") == (1, True)
+    print(f"commit → e-mail sent by the worker process: {latency:.2f} s")
+
+
+def test_receipt_survives_a_broker_outage_at_submission(
+    worker_process, private_redis, publish_via, mails, antrag
+):
+    private_redis.stop()
+    started = time.monotonic()
+    antrag = submitted(antrag)  # the on-commit dispatch fails and is logged, not raised
+    took = time.monotonic() - started
+
+    assert took < 3, f"submitting hung {took:.1f} s while the broker was down"
+    row = Benachrichtigung.objects.get(antrag=antrag, art="antrag_eingegangen")
+    assert (row.gesendet_am, row.claimed_by, row.versuche) == (None, "", 0)
+
+    private_redis.start()  # empty: what was published before the outage is gone
+    back = time.monotonic()
+    assert notifications.dispatch_pending(older_than=timedelta(0)) == 1  # the beat sweep
+
+    wait_until(sent_row(antrag), timeout=DELIVERY_TIMEOUT, message="the receipt after the outage")
+    latency = time.monotonic() - back
+    assert notifications.dispatch_pending(older_than=timedelta(0)) == 0
+    assert_one_receipt(mails(), antrag)
+    row.refresh_from_db()
+    assert row.versuche == 1
+    print(f"submit during outage: {took:.2f} s; broker back → e-mail sent: {latency:.2f} s")
