@@ -12,13 +12,12 @@ BASE_DIR = Path(__file__).resolve().parent
 _redis_url = os.environ.get("REDIS_URL", "")
 _explicit = os.environ.get("CELERY_BROKER_URL", "")
 
-if _explicit:
-    broker_url = _explicit
-elif _redis_url:
-    broker_url = _redis_url
-else:
-    broker_url = "filesystem://"
-    _folder = Path(os.environ.get("CELERY_FILESYSTEM_DIR", BASE_DIR / "var" / "celery"))
+broker_url = _explicit or _redis_url or "filesystem://"
+
+if broker_url.startswith("filesystem"):
+    # web, worker and beat exchange messages as files in one folder (make run without Redis)
+    _var = Path(os.environ.get("AKTIONSFONDS_VAR_DIR", BASE_DIR / "var"))
+    _folder = Path(os.environ.get("CELERY_FILESYSTEM_DIR", _var / "celery"))
     for _sub in ("out", "processed"):
         (_folder / _sub).mkdir(parents=True, exist_ok=True)
     broker_transport_options = {
@@ -27,8 +26,7 @@ else:
         "processed_folder": str(_folder / "processed"),
         "store_processed": False,
     }
-
-if broker_url.startswith("redis"):
+elif broker_url.startswith("redis"):
     # Longer than any task runs; deadlines are database rows swept by beat, never long ETAs.
     broker_transport_options = {"visibility_timeout": 3600}
 
