@@ -18,12 +18,13 @@ if broker_url.startswith("filesystem"):
     # web, worker and beat exchange messages as files in one folder (make run without Redis)
     _var = Path(os.environ.get("AKTIONSFONDS_VAR_DIR", BASE_DIR / "var"))
     _folder = Path(os.environ.get("CELERY_FILESYSTEM_DIR", _var / "celery"))
-    for _sub in ("out", "processed"):
+    for _sub in ("out", "processed", "control"):
         (_folder / _sub).mkdir(parents=True, exist_ok=True)
     broker_transport_options = {
         "data_folder_in": str(_folder / "out"),
         "data_folder_out": str(_folder / "out"),
         "processed_folder": str(_folder / "processed"),
+        "control_folder": str(_folder / "control"),  # else kombu writes ./control/
         "store_processed": False,
     }
 elif broker_url.startswith("redis"):
