@@ -7,6 +7,7 @@ from antraege.views import public
 urlpatterns = [
     path("", public.start, name="start"),
     path("barrierefreiheit/", public.barrierefreiheit, name="barrierefreiheit"),
+    path("leichte-sprache/", public.leichte_sprache, name="leichte_sprache"),
     path("uebersicht/", public.home, name="home"),
     path(
         "anmelden/",

@@ -3,9 +3,15 @@ from django.conf import settings
 STAFF_PREFIXES = ("/qm/", "/jury/", "/admin/", "/anmelden/")
 
 
+def is_staff_request(request):
+    """Jury, QM and admin pages, and every page seen by a signed-in user: German and English only."""
+    user = getattr(request, "user", None)
+    return request.path.startswith(STAFF_PREFIXES) or bool(user and user.is_authenticated)
+
+
 def site(request):
     """Languages offered by the switch: all four on resident pages, German/English for staff."""
-    staff = request.path.startswith(STAFF_PREFIXES) or request.user.is_authenticated
+    staff = is_staff_request(request)
     languages = [
         (code, name)
         for code, name in settings.LANGUAGES

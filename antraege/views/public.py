@@ -1,5 +1,6 @@
 """Pages for everyone: start page, accessibility statement, the role-based landing after login."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
@@ -12,7 +13,18 @@ def start(request):
 
 
 def barrierefreiheit(request):
-    return render(request, "barrierefreiheit.html")
+    """The accessibility statement (BITV 2.0) with the feedback contacts: general and each QM office."""
+    quartiere = Quartier.objects.order_by("name").only("name", "qm_buero_name", "qm_email")
+    return render(
+        request,
+        "barrierefreiheit.html",
+        {"quartiere": quartiere, "kontakt_email": settings.ACCESSIBILITY_CONTACT_EMAIL},
+    )
+
+
+def leichte_sprache(request):
+    """The fund explained in plain language: short sentences, one idea per line."""
+    return render(request, "antraege/leichte_sprache.html")
 
 
 @login_required

@@ -1,0 +1,133 @@
+"""Helpers of the real-browser suite: the list of pages, the axe-core scan and the keyboard checks.
+
+Adding a page to every scan (axe × de/ar × 360/1280 px, reflow, keyboard) is one line in ``PAGES``.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.urls import reverse
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+AXE_JS = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+VIEWPORTS = {"360": {"width": 360, "height": 800}, "1280": {"width": 1280, "height": 900}}
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page to check. ``path`` is a URL name (reversed), a path, or ``f(welt) -> path``.
+
+    ``role``: "anonymous", "applicant" (holds the Mein-Antrag session of ``welt.antrag``), "qm", "jury".
+    ``staff``: German/English only, so Arabic falls back to German there.
+    """
+
+    name: str
+    path: object
+    role: str = "anonymous"
+    staff: bool = False
+    status: int = 200
+    kwargs: dict = field(default_factory=dict)
+
+    def url(self, live_server_url, welt):
+        if callable(self.path):
+            path = self.path(welt)
+        elif self.path.startswith("/"):
+            path = self.path
+        else:
+            path = reverse(self.path, kwargs=self.kwargs)
+        return live_server_url + path
+
+
+PAGES = [
+    Page("start", "start"),
+    Page("login", "login", staff=True),
+    Page("mein_antrag", "antraege:mein_antrag_liste", role="applicant"),
+    Page("link_ungueltig", "/mein-antrag/zugang/kein-gueltiger-link/", status=410),
+    Page("barrierefreiheit", "barrierefreiheit"),
+    Page("leichte_sprache", "leichte_sprache"),
+    Page("qm_dashboard", "qm:dashboard", role="qm", staff=True),
+    Page("jury_home", "jury:home", role="jury", staff=True),
+]
+
+AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.map(n => n.target.join(" ") + "  " + (n.failureSummary || "").split("\\n").slice(1, 2).join(""))
+  }));
+}"""
+
+
+def axe_violations(page):
+    """Run axe-core in ``page`` (CSP stays on: ``evaluate`` is not an inline script) and return violations."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    return page.evaluate(AXE_RUN, AXE_TAGS)
+
+
+def format_violations(violations):
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
+        lines.extend(f"    {target}" for target in v["targets"])
+    return "\n".join(lines)
+
+
+def assert_no_violations(violations, where=""):
+    assert not violations, (
+        f"axe-core found {len(violations)} violation(s) {where}:\n" + format_violations(violations)
+    )
+
+
+def horizontal_overflow(page):
+    """How many CSS pixels the page is wider than the viewport (0 = no horizontal scrolling)."""
+    return page.evaluate(
+        "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth"
+    )
+
+
+FOCUS_STATE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) return null;
+  const style = getComputedStyle(el);
+  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+  const shadow = style.boxShadow && style.boxShadow !== "none";
+  const rect = el.getBoundingClientRect();
+  return {
+    key: el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + " " + (el.getAttribute("href") || el.getAttribute("name") || "")
+         + " " + (el.value || el.textContent || "").trim().slice(0, 40),
+    visible: outline || shadow,
+    onScreen: rect.width > 0 && rect.height > 0,
+  };
+}"""
+
+TABBABLE_COUNT = """() => [...document.querySelectorAll(
+  'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])'
+)].filter(el => el.getClientRects().length > 0 || el.classList.contains("af-skip-link")).length"""
+
+
+def tab_through(page, *, limit=200):
+    """Press Tab from the top of the page until focus leaves it; return the focus states seen.
+
+    Fails when an element gets focus without a visible indicator, or when focus never leaves the page
+    within ``limit`` presses (a keyboard trap).
+    """
+    page.evaluate("window.scrollTo(0, 0); document.activeElement && document.activeElement.blur()")
+    expected = page.evaluate(TABBABLE_COUNT)
+    seen = []
+    for _ in range(min(limit, expected + 5)):
+        page.keyboard.press("Tab")
+        state = page.evaluate(FOCUS_STATE)
+        if state is None or (seen and state["key"] == seen[0]["key"]):
+            break  # focus left the document or wrapped around: no trap
+        assert state["visible"], f"focus not visible on {state['key']!r}"
+        seen.append(state)
+    else:
+        raise AssertionError(
+            f"keyboard trap? focus never left the page after {len(seen)} Tabs: {seen[-3:]}"
+        )
+    assert len(seen) >= expected, (
+        f"only {len(seen)} of {expected} focusable elements reached by Tab"
+    )
+    return seen
