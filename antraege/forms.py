@@ -337,7 +337,10 @@ class AnhangForm(KernForm):
         widget=forms.ClearableFileInput(
             attrs={"accept": "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"}
         ),
-        error_messages={"required": _("Bitte wählen Sie eine Datei aus.")},
+        error_messages={
+            "required": _("Bitte wählen Sie eine Datei aus."),
+            "empty": _("Die Datei ist leer."),
+        },
     )
 
 

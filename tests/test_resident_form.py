@@ -293,3 +293,20 @@ def test_declarations_step_requires_all_four_and_keeps_ticks(client, draft):
     assert 'href="#id_erklaerung_belege"' in content
     assert content.count("checked") == 3
     assert "10 Jahre nach der Auszahlung" in content
+
+
+def test_draft_saved_email_carries_the_personal_link(client, fonds):
+    from antraege import notifications
+    from antraege.links import antrag_from_link_token
+
+    token = token_from(client.get(start_url(fonds)))
+    client.post(start_url(fonds), ueber_sie(token, sprache="de", aktion="spaeter"))
+    row = Benachrichtigung.objects.get(art="entwurf_gespeichert")
+
+    subject, text, _html = notifications.render(row)
+
+    assert subject == "Ihr Antragsentwurf ist gespeichert"
+    assert "Guten Tag Aylin Demir," in text
+    link = next(line for line in text.splitlines() if "/mein-antrag/zugang/" in line)
+    opened = antrag_from_link_token(link.rstrip("/").rsplit("/", 1)[-1])
+    assert opened == Antrag.objects.get()
