@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Kostenkategorie, Statuswechsel
@@ -107,6 +108,30 @@ def test_double_post_of_step_one_creates_one_antrag(client, fonds):
     antrag = Antrag.objects.get()
     assert first.url == second.url == schritt_url(antrag.pk, 2)
     assert Statuswechsel.objects.filter(antrag=antrag).count() == 1
+
+
+def test_step_one_sent_again_after_back_button_updates_the_same_draft(client, fonds):
+    token = token_from(client.get(start_url(fonds)))
+    client.post(start_url(fonds), ueber_sie(token))
+
+    client.post(start_url(fonds), ueber_sie(token, antragsteller_name="Aylin Demir-Kaya"))
+
+    assert Antrag.objects.get().antragsteller_name == "Aylin Demir-Kaya"
+
+
+def test_step_one_token_of_a_submitted_antrag_changes_nothing(client, fonds, sachkosten):
+    antrag = fill_draft(client, fonds, sachkosten)
+    client.post(reverse("antraege:pruefen", kwargs={"pk": antrag.pk}))
+
+    response = client.post(
+        start_url(fonds),
+        ueber_sie(antrag.submission_token, antragsteller_name="Jemand anderes"),
+    )
+    stranger = Client().post(start_url(fonds), ueber_sie(antrag.submission_token))
+
+    assert response.url == reverse("antraege:mein_antrag", kwargs={"pk": antrag.pk})
+    assert stranger.status_code == 404
+    assert Antrag.objects.get().antragsteller_name == "Aylin Demir"
 
 
 def test_double_submit_ends_on_confirmation_with_one_receipt(client, fonds, sachkosten):
@@ -310,3 +335,34 @@ def test_draft_saved_email_carries_the_personal_link(client, fonds):
     link = next(line for line in text.splitlines() if "/mein-antrag/zugang/" in line)
     opened = antrag_from_link_token(link.rstrip("/").rsplit("/", 1)[-1])
     assert opened == Antrag.objects.get()
+
+
+def test_every_page_of_the_form_renders_with_progress(client, draft):
+    pages = {schritt: client.get(schritt_url(draft.pk, schritt)) for schritt in range(1, 6)}
+    for schritt, response in pages.items():
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert f"Schritt {schritt} von 5" in content
+        assert content.count("<h1") == 1
+        assert not title_of(response).startswith("Fehler:")
+    assert 'value="Hoffest Soldiner Kiez"' in pages[2].content.decode()
+    assert 'value="Getränke und Geschirr"' in pages[3].content.decode()
+    others = [
+        reverse("antraege:antrag_neu"),
+        reverse("antraege:gespeichert", kwargs={"pk": draft.pk}),
+        reverse("antraege:mein_antrag", kwargs={"pk": draft.pk}),
+        reverse("antraege:mein_antrag_liste"),
+        reverse("antraege:neuer_link"),
+    ]
+    for url in others:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.content.decode().count("<h1") == 1, url
+
+
+def test_unknown_area_choice_shows_error(client, fonds):
+    response = client.get(reverse("antraege:antrag_neu"), {"quartier": "XXX"})
+
+    assert response.status_code == 200
+    assert title_of(response).startswith("Fehler:")
+    assert client.get(reverse("antraege:antrag_start", kwargs={"code": "XXX"})).status_code == 404

@@ -4,6 +4,7 @@ Residents have no account: the session remembers which Anträge this browser may
 draft it created, or the personal link it opened). Any other Antrag is a 404, and nothing changes.
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -120,11 +122,16 @@ def antrag_start(request, code):
             antrag, created = services.antrag_create_draft(
                 fonds=fonds, submission_token=token, **form.felder()
             )
-            if not created and antrag.status != AntragStatus.DRAFT:
-                # the form was sent again after the Antrag went out (back button)
-                if antrag.pk in Akteur.from_request(request).antrag_ids:
-                    return _not_editable(request, antrag)
-                raise Http404
+            if not created:
+                # a double click, or the back button to this page: same draft, latest entries
+                if antrag.fonds_id != fonds.pk:
+                    raise Http404
+                try:
+                    services.antrag_update_step(antrag, felder=form.felder())
+                except services.AntragNichtBearbeitbar:
+                    if antrag.pk in Akteur.from_request(request).antrag_ids:
+                        return _not_editable(request, antrag)
+                    raise Http404 from None
             grant_applicant_access(request.session, antrag)
             if created:
                 antrag_record_created(antrag, akteur=Akteur.from_request(request))
@@ -319,6 +326,8 @@ def _zusammenfassung(antrag):
                     value = getattr(antrag, f"get_{name}_display")()
                 elif isinstance(value, bool):
                     value = _("Ja") if value else _("Nein")
+                elif isinstance(value, datetime.date):
+                    value = date_format(value, "DATE_FORMAT")
             rows.append((label, value, name in ("betrag_beantragt", "weitere_mittel")))
         sections.append((schritt, dict(SCHRITTE)[schritt], rows))
     return sections
@@ -339,7 +348,7 @@ def antrag_pruefen(request, pk):
     """ "Ihre Angaben prüfen": everything on one page; the POST submits (a second POST is harmless)."""
     antrag, akteur = _own_antrag(request, pk)
     if not services.antrag_is_editable(antrag):
-        if request.method == "POST" and antrag.referenz:
+        if request.method == "POST" and antrag.status == AntragStatus.SUBMITTED:
             # double click: the first POST submitted it, this one lands on the same confirmation
             return redirect("antraege:eingereicht", pk=antrag.pk)
         return _not_editable(request, antrag)
@@ -351,7 +360,7 @@ def antrag_pruefen(request, pk):
                 antrag_move(antrag, "submit", akteur=akteur)
             except MoveRefused as refused:
                 antrag.refresh_from_db()
-                if antrag.referenz and not services.antrag_is_editable(antrag):
+                if antrag.status == AntragStatus.SUBMITTED:
                     return redirect("antraege:eingereicht", pk=antrag.pk)
                 messages.error(request, refused.message)
             else:
