@@ -10,10 +10,11 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .forms_base import KernForm, KernModelForm
+from .forms_base import KernForm, KernFormMixin
 from .models import Anhang, Antrag, Kostenkategorie, Quartier
 
 SCHRITTE = (
@@ -115,7 +116,11 @@ class GebietForm(KernForm):
 
 
 class StepFormMixin:
-    """``partial=True`` keeps formats but lets required fields stay empty (save for later)."""
+    """``partial=True`` keeps formats but lets required fields stay empty (save for later).
+
+    Comes after ``KernFormMixin`` in the bases, so the error wiring sees the filtered errors and
+    the labels do not call a required field "freiwillig".
+    """
 
     always_required = ()
 
@@ -123,10 +128,20 @@ class StepFormMixin:
         super().__init__(*args, **kwargs)
         self.partial = partial
         self.use_required_attribute = False  # browsers must not block "später weitermachen"
-        if partial:
-            for name, field in self.fields.items():
-                if name not in self.always_required:
-                    field.required = False
+
+    def full_clean(self):
+        super().full_clean()
+        if not (self.partial and self.is_bound):
+            return
+        for name in list(self._errors):
+            if name not in self.fields or name in self.always_required:
+                continue
+            remaining = [e for e in self._errors[name].as_data() if e.code != "required"]
+            if remaining:
+                self._errors[name] = self.error_class(remaining)
+            else:
+                del self._errors[name]
+                self.cleaned_data[name] = self.fields[name].to_python("")
 
     def felder(self):
         """The cleaned entries to store; empty entries of NOT NULL fields are left as they are."""
@@ -139,7 +154,11 @@ class StepFormMixin:
         return result
 
 
-class UeberSieForm(StepFormMixin, KernModelForm):
+class StepForm(KernFormMixin, StepFormMixin, forms.ModelForm):
+    pass
+
+
+class UeberSieForm(StepForm):
     always_required = ("antragsteller_email",)  # the personal link goes there
 
     class Meta:
@@ -155,6 +174,10 @@ class UeberSieForm(StepFormMixin, KernModelForm):
             "wohnt_oder_arbeitet_im_gebiet",
             "sprache",
         )
+        labels = {
+            "antragsteller_telefon": _("Telefon"),
+            "organisation": _("Initiative oder Verein"),
+        }
         help_texts = {
             "antragsteller_email": _("Dorthin schicken wir Ihren persönlichen Link zum Antrag."),
             "antragsteller_plz": _("Fünf Ziffern, z. B. 13359"),
@@ -185,7 +208,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class ProjektForm(StepFormMixin, KernModelForm):
+class ProjektForm(StepForm):
     class Meta:
         model = Antrag
         fields = (
@@ -224,7 +247,7 @@ class ProjektForm(StepFormMixin, KernModelForm):
             )
 
 
-class KostenForm(StepFormMixin, KernModelForm):
+class KostenForm(StepForm):
     class Meta:
         model = Antrag
         fields = (
@@ -260,28 +283,37 @@ class KategorieChoiceField(forms.ModelChoiceField):
         return _("%(name)s – nicht förderfähig") % {"name": obj.name}
 
 
+ZEILE_UNVOLLSTAENDIG = _("Bitte füllen Sie auch dieses Feld der Zeile aus.")
+
+
 class KostenpositionForm(KernForm):
     """One cost line. A completely empty line is ignored; a started line must be complete."""
 
     kategorie = KategorieChoiceField(
-        label=_("Kostenart"), queryset=Kostenkategorie.objects.none(), required=False
+        label=_("Kostenart"),
+        queryset=Kostenkategorie.objects.none(),
+        error_messages={"required": ZEILE_UNVOLLSTAENDIG},
     )
-    beschreibung = forms.CharField(label=_("Beschreibung"), max_length=200, required=False)
+    beschreibung = forms.CharField(
+        label=_("Beschreibung"),
+        max_length=200,
+        error_messages={"required": ZEILE_UNVOLLSTAENDIG},
+    )
     menge = forms.DecimalField(
         label=_("Menge"),
         max_digits=8,
         decimal_places=2,
         min_value=Decimal("0.01"),
-        required=False,
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
+        error_messages={"required": ZEILE_UNVOLLSTAENDIG},
     )
     einzelpreis = forms.DecimalField(
         label=_("Einzelpreis (€)"),
         max_digits=10,
         decimal_places=2,
         min_value=Decimal("0"),
-        required=False,
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
+        error_messages={"required": ZEILE_UNVOLLSTAENDIG},
     )
 
     def __init__(self, *args, kategorien, **kwargs):
@@ -289,20 +321,17 @@ class KostenpositionForm(KernForm):
         self.use_required_attribute = False
         self.fields["kategorie"].queryset = kategorien
         self.fields["kategorie"].empty_label = pgettext_lazy("cost category", "Bitte wählen")
+        self.is_blank = True
 
-    @property
-    def is_blank(self):
-        cleaned = getattr(self, "cleaned_data", {})
-        return not any(cleaned.get(name) not in (None, "") for name in self.fields)
-
-    def clean(self):
-        cleaned = super().clean()
+    def full_clean(self):
+        self.is_blank = self.is_bound and not any(
+            str(self.data.get(self.add_prefix(name), "")).strip() for name in self.fields
+        )
         if self.is_blank:
-            return cleaned
-        for name in self.fields:
-            if cleaned.get(name) in (None, "") and name not in self.errors:
-                self.add_error(name, _("Bitte füllen Sie auch dieses Feld der Zeile aus."))
-        return cleaned
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+            return
+        super().full_clean()
 
 
 class BaseKostenpositionFormSet(forms.BaseFormSet):
@@ -344,7 +373,7 @@ class AnhangForm(KernForm):
     )
 
 
-class ErklaerungenForm(StepFormMixin, KernModelForm):
+class ErklaerungenForm(StepForm):
     class Meta:
         model = Antrag
         fields = tuple(DECLARATION_LABELS)
@@ -365,10 +394,9 @@ class ErklaerungenForm(StepFormMixin, KernModelForm):
             self.fields["erklaerung_datenschutz"].widget,
             f"{self.auto_id_for('erklaerung_datenschutz')}-hinweis",
         )
-        if not self.partial:
-            for field in self.fields.values():
-                field.required = True
-                field.error_messages["required"] = _("Bitte bestätigen Sie diese Erklärung.")
+        for field in self.fields.values():
+            field.required = True
+            field.error_messages["required"] = _("Bitte bestätigen Sie diese Erklärung.")
 
 
 class NeuerLinkForm(KernForm):
