@@ -366,3 +366,34 @@ def test_unknown_area_choice_shows_error(client, fonds):
     assert response.status_code == 200
     assert title_of(response).startswith("Fehler:")
     assert client.get(reverse("antraege:antrag_start", kwargs={"code": "XXX"})).status_code == 404
+
+
+def test_project_step_refuses_a_malformed_date_and_keeps_the_entry(client, draft):
+    response = client.post(
+        schritt_url(draft.pk, 2), projekt(beginn="32.13.2026", titel="Neuer Titel")
+    )
+
+    content = response.content.decode()
+    assert title_of(response).startswith("Fehler:")
+    assert "Bitte geben Sie ein Datum ein, z. B. 14.06.2026." in content
+    assert 'value="32.13.2026"' in content
+    assert 'value="Neuer Titel"' in content
+    assert Antrag.objects.get(pk=draft.pk).titel == "Hoffest Soldiner Kiez"
+
+
+def test_project_step_accepts_german_date_format(client, draft):
+    beginn = draft.beginn
+
+    client.post(schritt_url(draft.pk, 2), projekt(beginn=beginn.strftime("%d.%m.%Y")))
+
+    assert Antrag.objects.get(pk=draft.pk).beginn == beginn
+
+
+def test_save_for_later_keeps_what_was_cleared(client, draft):
+    data = {k: v for k, v in ERKLAERUNGEN.items() if k != "erklaerung_belege"}
+
+    response = client.post(schritt_url(draft.pk, 5), {**data, "aktion": "spaeter"})
+
+    assert response.url == reverse("antraege:gespeichert", kwargs={"pk": draft.pk})
+    antrag = Antrag.objects.get(pk=draft.pk)
+    assert (antrag.erklaerung_belege, antrag.erklaerung_datenschutz) == (False, True)
