@@ -100,8 +100,11 @@ def title_of(response):
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """Pages render without a collectstatic manifest (the shared settings use one when DEBUG is off)."""
+def _plain_static_storage(settings, tmp_path):
+    """Pages render without collectstatic: no manifest (the shared settings use one when DEBUG is
+    off) and an existing STATIC_ROOT (WhiteNoise warns about a missing one, and warnings fail)."""
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
