@@ -207,6 +207,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Applicant links ("Mein Antrag"): signed, expiring, revocable.
 ANTRAG_LINK_MAX_AGE_DAYS = int(os.environ.get("ANTRAG_LINK_MAX_AGE_DAYS", "90"))
 
+# Retention of personal data, as stated to the applicant in the data protection declaration.
+AUFBEWAHRUNG_JAHRE_NACH_AUSZAHLUNG = int(os.environ.get("AUFBEWAHRUNG_JAHRE_NACH_AUSZAHLUNG", "10"))
+AUFBEWAHRUNG_JAHRE_ABGELEHNT = int(os.environ.get("AUFBEWAHRUNG_JAHRE_ABGELEHNT", "1"))
+
 
 LOGGING = {
     "version": 1,

@@ -272,3 +272,154 @@ def antrag_rejected(antrag, *, kommentar=""):
 def antrag_expired(antrag):
     """Not settled by the deadline: the reserved money returns to the fund."""
     aktionsfonds_release(antrag)
+
+
+# --- Resident form ---
+
+# What the applicant may change, per step of the form (the other fields belong to QM and the jury).
+APPLICANT_FIELDS = frozenset(
+    (
+        "antragsteller_name",
+        "antragsteller_strasse",
+        "antragsteller_plz",
+        "antragsteller_ort",
+        "antragsteller_email",
+        "antragsteller_telefon",
+        "organisation",
+        "wohnt_oder_arbeitet_im_gebiet",
+        "sprache",
+        "titel",
+        "kurzbeschreibung",
+        "ziele",
+        "zielgruppe",
+        "teilnehmende_erwartet",
+        "projektort",
+        "beginn",
+        "ende",
+        "oeffentlichkeitsarbeit",
+        "betrag_beantragt",
+        "weitere_mittel",
+        "eigenleistung_stunden",
+        "eigenleistung_beschreibung",
+        *DECLARATIONS,
+    )
+)
+EDITABLE_STATES = (AntragStatus.DRAFT, AntragStatus.CHANGES_REQUESTED)
+
+
+class AntragNichtBearbeitbar(Exception):
+    """The Antrag is no longer a draft or a change request (e.g. submitted in another tab)."""
+
+    def __init__(self):
+        super().__init__(
+            _("Ihr Antrag wurde bereits abgeschickt und kann jetzt nicht mehr geändert werden.")
+        )
+
+
+def antrag_update_step(antrag, *, felder):
+    """Store the applicant's entries of one form step on ``antrag``.
+
+    Only applicant fields; only while the Antrag is editable (checked in the same UPDATE, so a
+    submission in another tab wins). Raises ``AntragNichtBearbeitbar``.
+    """
+    unknown = set(felder) - APPLICANT_FIELDS
+    if unknown:
+        raise ValueError(f"not an applicant field: {sorted(unknown)}")
+    updated = Antrag.objects.filter(pk=antrag.pk, status__in=EDITABLE_STATES).update(
+        geaendert_am=timezone.now(), **felder
+    )
+    if not updated:
+        raise AntragNichtBearbeitbar()
+    for name, value in felder.items():
+        setattr(antrag, name, value)
+
+
+def kostenplan_replace(antrag, *, positionen):
+    """Replace the cost plan of ``antrag`` with ``positionen`` (dicts of kategorie, beschreibung,
+    menge, einzelpreis). Categories must belong to the Antrag's area. Raises
+    ``AntragNichtBearbeitbar`` when the Antrag is no longer editable.
+    """
+    from .models import Kostenposition
+
+    quartier_id = antrag.fonds.quartier_id
+    for position in positionen:
+        if position["kategorie"].quartier_id != quartier_id:
+            raise ValueError("cost category of another area")
+    with transaction.atomic():
+        locked = (
+            Antrag.objects.select_for_update()
+            .filter(pk=antrag.pk, status__in=EDITABLE_STATES)
+            .exists()
+        )
+        if not locked:
+            raise AntragNichtBearbeitbar()
+        Kostenposition.objects.filter(antrag=antrag).delete()
+        Kostenposition.objects.bulk_create(
+            Kostenposition(
+                antrag=antrag,
+                kategorie=position["kategorie"],
+                beschreibung=position["beschreibung"],
+                menge=position["menge"],
+                einzelpreis=position["einzelpreis"],
+            )
+            for position in positionen
+        )
+
+
+def antrag_update_kosten(antrag, *, felder, positionen):
+    """Store step 3 (amounts, own work) and its cost plan together, or neither."""
+    with transaction.atomic():
+        antrag_update_step(antrag, felder=felder)
+        kostenplan_replace(antrag, positionen=positionen)
+
+
+def antrag_draft_saved(antrag):
+    """The applicant pauses: e-mail the personal link so they can come back.
+
+    At most one such e-mail per Antrag and hour (a double click sends one).
+    """
+    stunde = timezone.now().strftime("%Y%m%d%H")
+    return notifications.queue_for_applicant(
+        antrag,
+        "entwurf_gespeichert",
+        dedupe_key=f"entwurf_gespeichert:{antrag.pk}:{stunde}",
+    )
+
+
+def antrag_links_send(*, email):
+    """E-mail a fresh personal link for every Antrag with this address; returns how many.
+
+    The caller must answer the same way whatever the count (no enumeration). At most one
+    such e-mail per Antrag and hour, so the form cannot be used to flood a mailbox.
+    """
+    stunde = timezone.now().strftime("%Y%m%d%H")
+    count = 0
+    for antrag in Antrag.objects.filter(antragsteller_email__iexact=email.strip()):
+        row = notifications.queue_for_applicant(
+            antrag, "neuer_link", dedupe_key=f"neuer_link:{antrag.pk}:{stunde}"
+        )
+        count += row is not None
+    return count
+
+
+def antrag_timeline_for_applicant(antrag):
+    """The timeline as the applicant sees it: no internal steps, consecutive steps with the
+    same plain label folded into one (``[(label, zeitpunkt, kommentar)]``)."""
+    result = []
+    for step in antrag.statuswechsel.filter(intern=False).order_by("zeitpunkt", "pk"):
+        label = step.applicant_label
+        kommentar = step.kommentar if step.nach_status == AntragStatus.CHANGES_REQUESTED else ""
+        if result and str(result[-1][0]) == str(label):
+            continue
+        result.append((label, step.zeitpunkt, kommentar))
+    return result
+
+
+def antrag_change_request_message(antrag):
+    """The message of QM's latest change request (shown while the applicant answers it)."""
+    step = (
+        antrag.statuswechsel.filter(nach_status=AntragStatus.CHANGES_REQUESTED, intern=False)
+        .order_by("-zeitpunkt", "-pk")
+        .first()
+    )
+    return step.kommentar if step else ""

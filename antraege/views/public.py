@@ -3,12 +3,13 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from ..models import Quartier
 
 
 def start(request):
-    quartiere = Quartier.objects.filter(fonds__isnull=False).distinct().order_by("name")
+    quartiere = Quartier.objects.filter(fonds__jahr=timezone.localdate().year).order_by("name")
     return render(request, "antraege/start.html", {"quartiere": quartiere})
 
 

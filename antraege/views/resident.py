@@ -1,13 +1,457 @@
-"""Resident pages (placeholder until the form lands)."""
+"""Resident pages: the application form in five steps, the check page, and "Mein Antrag".
 
-from django.shortcuts import redirect, render
+Residents have no account: the session remembers which Anträge this browser may act on (the
+draft it created, or the personal link it opened). Any other Antrag is a 404, and nothing changes.
+"""
 
+import datetime
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from workflow.moves import MoveRefused, antrag_move, antrag_record_created, available_moves
+
+from .. import services
+from ..forms import (
+    ANZAHL_SCHRITTE,
+    DECLARATION_LABELS,
+    SCHRITTE,
+    STEP_FORMS,
+    AnhangForm,
+    GebietForm,
+    KostenForm,
+    KostenpositionFormSet,
+    NeuerLinkForm,
+    UeberSieForm,
+    field_anchor,
+    field_label,
+    kostenplan_formset,
+)
 from ..links import LinkUngueltig, antrag_from_link_token
-from ..roles import grant_applicant_access
+from ..models import Aktionsfonds, Anhang, Antrag, AntragStatus, Quartier
+from ..roles import Akteur, grant_applicant_access
+from ..uploads import UploadAbgelehnt, anhang_add, anhang_remove
+
+LEERE_ZEILEN = 2  # empty cost plan rows offered below the filled ones
+
+
+def _current_fonds():
+    return Aktionsfonds.objects.filter(jahr=timezone.localdate().year).select_related("quartier")
+
+
+def _quartiere_mit_fonds():
+    return Quartier.objects.filter(fonds__jahr=timezone.localdate().year).order_by("name")
+
+
+def _own_antrag(request, pk):
+    """The Antrag ``pk`` if this browser holds the applicant's access to it, else 404."""
+    akteur = Akteur.from_request(request)
+    if pk not in akteur.antrag_ids:
+        raise Http404
+    antrag = get_object_or_404(Antrag.objects.select_related("fonds__quartier"), pk=pk)
+    return antrag, akteur
+
+
+def _not_editable(request, antrag):
+    messages.info(
+        request,
+        _("Ihr Antrag wurde bereits abgeschickt und kann jetzt nicht mehr geändert werden."),
+    )
+    return redirect("antraege:mein_antrag", pk=antrag.pk)
+
+
+def _step_context(antrag, schritt, **extra):
+    return {
+        "antrag": antrag,
+        "schritt": schritt,
+        "schritte": SCHRITTE,
+        "anzahl_schritte": ANZAHL_SCHRITTE,
+        "schritt_titel": dict(SCHRITTE)[schritt],
+        **extra,
+    }
+
+
+def _after_step(request, antrag, schritt):
+    """Where "Weiter" leads: back to the check page when the applicant came from there."""
+    if request.POST.get("von") == "pruefen" or schritt >= ANZAHL_SCHRITTE:
+        return redirect("antraege:pruefen", pk=antrag.pk)
+    return redirect("antraege:schritt", pk=antrag.pk, schritt=schritt + 1)
+
+
+def _saved_for_later(request, antrag):
+    services.antrag_draft_saved(antrag)
+    return redirect("antraege:gespeichert", pk=antrag.pk)
+
+
+# --- Start: choose the area, then step 1 creates the draft. ---
+
+
+def antrag_neu(request):
+    """Choose the area (the start page's form lands here), then go to step 1 of that area."""
+    quartiere = _quartiere_mit_fonds()
+    form = GebietForm(request.GET or None, quartiere=quartiere)
+    if form.is_bound and form.is_valid():
+        return redirect("antraege:antrag_start", code=form.cleaned_data["quartier"].code)
+    return render(
+        request,
+        "antraege/gebiet_waehlen.html",
+        {"form": form, "form_has_errors": form.is_bound and bool(form.errors)},
+    )
+
+
+def antrag_start(request, code):
+    """Step 1 of a new Antrag. The POST creates the draft; the token makes a double POST harmless."""
+    fonds = get_object_or_404(_current_fonds(), quartier__code=code)
+    if request.method == "POST":
+        try:
+            token = uuid.UUID(request.POST.get("submission_token", ""))
+        except ValueError:
+            return HttpResponseBadRequest(_("Das Formular ist unvollständig. Bitte neu laden."))
+        aktion = request.POST.get("aktion", "weiter")
+        form = UeberSieForm(request.POST, partial=aktion == "spaeter")
+        if form.is_valid():
+            antrag, created = services.antrag_create_draft(
+                fonds=fonds, submission_token=token, **form.felder()
+            )
+            if not created:
+                # a double click, or the back button to this page: same draft, latest entries
+                if antrag.fonds_id != fonds.pk:
+                    raise Http404
+                try:
+                    services.antrag_update_step(antrag, felder=form.felder())
+                except services.AntragNichtBearbeitbar:
+                    if antrag.pk in Akteur.from_request(request).antrag_ids:
+                        return _not_editable(request, antrag)
+                    raise Http404 from None
+            grant_applicant_access(request.session, antrag)
+            if created:
+                antrag_record_created(antrag, akteur=Akteur.from_request(request))
+            if aktion == "spaeter":
+                return _saved_for_later(request, antrag)
+            return redirect("antraege:schritt", pk=antrag.pk, schritt=2)
+    else:
+        token = uuid.uuid4()
+        form = UeberSieForm(initial={"sprache": get_language()})
+    return render(
+        request,
+        "antraege/schritt_formular.html",
+        _step_context(
+            None,
+            1,
+            form=form,
+            fonds=fonds,
+            submission_token=token,
+            form_has_errors=bool(form.errors),
+        ),
+    )
+
+
+# --- Steps of an existing draft (or of an Antrag QM sent back for changes). ---
+
+
+def antrag_schritt(request, pk, schritt):
+    antrag, _akteur = _own_antrag(request, pk)
+    if not services.antrag_is_editable(antrag):
+        return _not_editable(request, antrag)
+    if schritt == 3:
+        return _schritt_kosten(request, antrag)
+    if schritt == 4:
+        return _schritt_anhaenge(request, antrag)
+    form_class = STEP_FORMS.get(schritt)
+    if form_class is None:
+        raise Http404
+    aktion = request.POST.get("aktion", "weiter")
+    if request.method == "POST":
+        form = form_class(request.POST, instance=antrag, partial=aktion == "spaeter")
+        if form.is_valid():
+            try:
+                services.antrag_update_step(antrag, felder=form.felder())
+            except services.AntragNichtBearbeitbar:
+                return _not_editable(request, antrag)
+            if aktion == "spaeter":
+                return _saved_for_later(request, antrag)
+            return _after_step(request, antrag, schritt)
+    else:
+        form = form_class(instance=Antrag.objects.get(pk=antrag.pk))
+    return render(
+        request,
+        "antraege/schritt_formular.html",
+        _step_context(
+            antrag,
+            schritt,
+            form=form,
+            von=request.GET.get("von") or request.POST.get("von", ""),
+            form_has_errors=bool(form.errors),
+        ),
+    )
+
+
+def _schritt_kosten(request, antrag):
+    kategorien = antrag.fonds.quartier.kostenkategorien.all()
+    aktion = request.POST.get("aktion", "weiter")
+    if request.method == "POST":
+        partial = aktion in ("spaeter", "zeile")
+        form = KostenForm(request.POST, instance=antrag, partial=partial)
+        formset = KostenpositionFormSet(
+            request.POST, prefix="pos", form_kwargs={"kategorien": kategorien}
+        )
+        if form.is_valid() and formset.is_valid():
+            positionen = formset.positionen()
+            try:
+                services.antrag_update_kosten(antrag, felder=form.felder(), positionen=positionen)
+            except services.AntragNichtBearbeitbar:
+                return _not_editable(request, antrag)
+            if aktion == "spaeter":
+                return _saved_for_later(request, antrag)
+            if aktion == "zeile":
+                leer = formset.total_form_count() - len(positionen)
+                url = reverse("antraege:schritt", kwargs={"pk": antrag.pk, "schritt": 3})
+                von = "&von=pruefen" if request.POST.get("von") == "pruefen" else ""
+                return redirect(f"{url}?zeilen={max(leer, 0) + 1}{von}#kostenplan")
+            return _after_step(request, antrag, 3)
+    else:
+        try:
+            leer = min(max(int(request.GET.get("zeilen", LEERE_ZEILEN)), 1), 20)
+        except ValueError:
+            leer = LEERE_ZEILEN
+        initial = [
+            {
+                "kategorie": position.kategorie,
+                "beschreibung": position.beschreibung,
+                "menge": position.menge,
+                "einzelpreis": position.einzelpreis,
+            }
+            for position in antrag.kostenpositionen.select_related("kategorie")
+        ]
+        form = KostenForm(instance=Antrag.objects.get(pk=antrag.pk))
+        formset = kostenplan_formset(extra=leer)(
+            initial=initial, prefix="pos", form_kwargs={"kategorien": kategorien}
+        )
+    has_errors = bool(form.errors) or any(formset.errors) or bool(formset.non_form_errors())
+    return render(
+        request,
+        "antraege/schritt_kosten.html",
+        _step_context(
+            antrag,
+            3,
+            form=form,
+            formset=formset,
+            kategorien=kategorien,
+            gesamtkosten=antrag.gesamtkosten,
+            von=request.GET.get("von") or request.POST.get("von", ""),
+            form_has_errors=has_errors,
+        ),
+    )
+
+
+def _schritt_anhaenge(request, antrag):
+    aktion = request.POST.get("aktion", "weiter")
+    form = AnhangForm()
+    if request.method == "POST":
+        if aktion == "spaeter":
+            return _saved_for_later(request, antrag)
+        if aktion != "hochladen":
+            return _after_step(request, antrag, 4)
+        form = AnhangForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                anhang = anhang_add(
+                    antrag, datei=form.cleaned_data["datei"], art=form.cleaned_data["art"]
+                )
+            except UploadAbgelehnt as error:
+                form.add_error("datei", error.messages)
+            except services.AntragNichtBearbeitbar:
+                return _not_editable(request, antrag)
+            else:
+                messages.success(
+                    request,
+                    _("„%(name)s“ wurde hochgeladen.") % {"name": anhang.originalname},
+                )
+                url = reverse("antraege:schritt", kwargs={"pk": antrag.pk, "schritt": 4})
+                von = "?von=pruefen" if request.POST.get("von") == "pruefen" else ""
+                return redirect(url + von)
+    return render(
+        request,
+        "antraege/schritt_anhaenge.html",
+        _step_context(
+            antrag,
+            4,
+            form=form,
+            anhaenge=antrag.anhaenge.all(),
+            upload_max=settings.UPLOAD_MAX_BYTES,
+            von=request.GET.get("von") or request.POST.get("von", ""),
+            form_has_errors=bool(form.errors),
+        ),
+    )
+
+
+@require_POST
+def anhang_entfernen(request, pk, anhang_pk):
+    antrag, _akteur = _own_antrag(request, pk)
+    anhang = get_object_or_404(Anhang, pk=anhang_pk, antrag=antrag)
+    try:
+        anhang_remove(anhang)
+    except services.AntragNichtBearbeitbar:
+        return _not_editable(request, antrag)
+    messages.success(request, _("„%(name)s“ wurde entfernt.") % {"name": anhang.originalname})
+    return redirect("antraege:schritt", pk=antrag.pk, schritt=4)
+
+
+# --- Check your answers, submit, confirmation. ---
+
+
+def _zusammenfassung(antrag):
+    """The applicant's entries by step, as (step, title, [(label, value)]) for the check page."""
+    sections = []
+    for schritt, form_class in sorted(STEP_FORMS.items()):
+        rows = []
+        for name in form_class.Meta.fields:
+            field = Antrag._meta.get_field(name)
+            value = getattr(antrag, name)
+            if name in DECLARATION_LABELS:
+                label = DECLARATION_LABELS[name]
+                value = _("bestätigt") if value else _("nicht bestätigt")
+            else:
+                label = field.verbose_name
+                if field.choices:
+                    value = getattr(antrag, f"get_{name}_display")()
+                elif isinstance(value, bool):
+                    value = _("Ja") if value else _("Nein")
+                elif isinstance(value, datetime.date):
+                    value = date_format(value, "DATE_FORMAT")
+            rows.append((label, value, name in ("betrag_beantragt", "weitere_mittel")))
+        sections.append((schritt, dict(SCHRITTE)[schritt], rows))
+    return sections
+
+
+def _submission_error_links(antrag, errors):
+    from ..forms import FIELD_STEPS
+
+    links = []
+    for name, field_errors in errors.items():
+        url = reverse("antraege:schritt", kwargs={"pk": antrag.pk, "schritt": FIELD_STEPS[name]})
+        for message in field_errors:
+            links.append((f"{url}?von=pruefen#{field_anchor(name)}", field_label(name), message))
+    return links
+
+
+def antrag_pruefen(request, pk):
+    """ "Ihre Angaben prüfen": everything on one page; the POST submits (a second POST is harmless)."""
+    antrag, akteur = _own_antrag(request, pk)
+    if not services.antrag_is_editable(antrag):
+        if request.method == "POST" and antrag.status == AntragStatus.SUBMITTED:
+            # double click: the first POST submitted it, this one lands on the same confirmation
+            return redirect("antraege:eingereicht", pk=antrag.pk)
+        return _not_editable(request, antrag)
+    fehler = []
+    if request.method == "POST":
+        errors = services.antrag_submission_errors(antrag)
+        if not errors:
+            try:
+                antrag_move(antrag, "submit", akteur=akteur)
+            except MoveRefused as refused:
+                antrag.refresh_from_db()
+                if antrag.status == AntragStatus.SUBMITTED:
+                    return redirect("antraege:eingereicht", pk=antrag.pk)
+                messages.error(request, refused.message)
+            else:
+                return redirect("antraege:eingereicht", pk=antrag.pk)
+        fehler = _submission_error_links(antrag, errors)
+    positionen = antrag.kostenpositionen.select_related("kategorie")
+    return render(
+        request,
+        "antraege/pruefen.html",
+        {
+            "antrag": antrag,
+            "abschnitte": _zusammenfassung(antrag),
+            "positionen": positionen,
+            "gesamtkosten": antrag.gesamtkosten,
+            "anhaenge": antrag.anhaenge.all(),
+            "fehler": fehler,
+            "form_has_errors": bool(fehler),
+        },
+    )
+
+
+def antrag_eingereicht(request, pk):
+    antrag, _akteur = _own_antrag(request, pk)
+    if not antrag.referenz:
+        return redirect("antraege:mein_antrag", pk=antrag.pk)
+    return render(request, "antraege/eingereicht.html", {"antrag": antrag})
+
+
+def antrag_gespeichert(request, pk):
+    antrag, _akteur = _own_antrag(request, pk)
+    return render(request, "antraege/gespeichert.html", {"antrag": antrag})
+
+
+# --- Mein Antrag ---
 
 
 def mein_antrag_liste(request):
-    return render(request, "antraege/mein_antrag_liste.html", {})
+    akteur = Akteur.from_request(request)
+    antraege = Antrag.objects.filter(pk__in=akteur.antrag_ids).select_related("fonds__quartier")
+    return render(request, "antraege/mein_antrag_liste.html", {"antraege": antraege})
+
+
+def mein_antrag(request, pk):
+    antrag, akteur = _own_antrag(request, pk)
+    moves = dict(available_moves(antrag, akteur))
+    return render(
+        request,
+        "antraege/mein_antrag_detail.html",
+        {
+            "antrag": antrag,
+            "timeline": services.antrag_timeline_for_applicant(antrag),
+            "nachricht": services.antrag_change_request_message(antrag)
+            if antrag.status == AntragStatus.CHANGES_REQUESTED
+            else "",
+            "bearbeitbar": services.antrag_is_editable(antrag),
+            "kann_zurueckziehen": "withdraw" in moves,
+            "positionen": antrag.kostenpositionen.select_related("kategorie"),
+        },
+    )
+
+
+def antrag_zurueckziehen(request, pk):
+    """Withdraw, after a confirmation page (a link alone never withdraws)."""
+    antrag, akteur = _own_antrag(request, pk)
+    if request.method == "POST":
+        try:
+            antrag_move(antrag, "withdraw", akteur=akteur)
+        except MoveRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("Ihr Antrag wurde zurückgezogen."))
+        return redirect("antraege:mein_antrag", pk=antrag.pk)
+    if "withdraw" not in dict(available_moves(antrag, akteur)):
+        messages.error(request, _("Dieser Antrag kann nicht mehr zurückgezogen werden."))
+        return redirect("antraege:mein_antrag", pk=antrag.pk)
+    return render(request, "antraege/zurueckziehen.html", {"antrag": antrag})
+
+
+def neuer_link(request):
+    """Ask for a new personal link. The answer is the same whether the address is known or not."""
+    form = NeuerLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.antrag_links_send(email=form.cleaned_data["email"])
+        return render(
+            request, "antraege/neuer_link_gesendet.html", {"email": form.cleaned_data["email"]}
+        )
+    return render(
+        request,
+        "antraege/neuer_link.html",
+        {"form": form, "form_has_errors": bool(form.errors)},
+    )
 
 
 def link(request, token):
@@ -16,4 +460,4 @@ def link(request, token):
     except LinkUngueltig as error:
         return render(request, "antraege/link_ungueltig.html", {"grund": str(error)}, status=410)
     grant_applicant_access(request.session, antrag)
-    return redirect("antraege:mein_antrag_liste")
+    return redirect("antraege:mein_antrag", pk=antrag.pk)

@@ -1,0 +1,131 @@
+"""Attachments of an Antrag: checked by their content (never by name or the browser's type).
+
+Only PDF, JPEG and PNG are accepted, up to ``settings.UPLOAD_MAX_BYTES``. A refused file is not
+stored anywhere; the error says why, in words a resident understands.
+"""
+
+import os
+import warnings
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from .models import Anhang, Antrag
+from .services import EDITABLE_STATES, AntragNichtBearbeitbar
+
+MAX_ANHAENGE = 10
+
+# (magic bytes at the start, content type, Pillow format or None for PDF)
+SIGNATURES = (
+    (b"%PDF-", "application/pdf", None),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "PNG"),
+    (b"\xff\xd8\xff", "image/jpeg", "JPEG"),
+)
+
+
+class UploadAbgelehnt(ValidationError):
+    """The file was refused; ``messages`` holds the reason for the resident."""
+
+
+def _groesse(size):
+    return filesizeformat(size).replace("\xa0", " ")
+
+
+def upload_content_type(datei):
+    """The content type of ``datei`` judged by its bytes, or ``UploadAbgelehnt`` with the reason."""
+    if datei.size == 0:
+        raise UploadAbgelehnt(_("Die Datei ist leer."))
+    if datei.size > settings.UPLOAD_MAX_BYTES:
+        raise UploadAbgelehnt(
+            _("Die Datei ist zu groß (%(groesse)s). Erlaubt sind höchstens %(max)s.")
+            % {"groesse": _groesse(datei.size), "max": _groesse(settings.UPLOAD_MAX_BYTES)}
+        )
+    datei.seek(0)
+    head = datei.read(16)
+    datei.seek(0)
+    for magic, content_type, pillow_format in SIGNATURES:
+        if head.startswith(magic):
+            if pillow_format:
+                _verify_image(datei, pillow_format)
+            return content_type
+    raise UploadAbgelehnt(
+        _(
+            "Diese Datei ist kein PDF, JPEG oder PNG (der Inhalt passt nicht, egal wie die Datei "
+            "heißt). Bitte speichern Sie sie als PDF oder laden Sie ein Foto als JPEG oder PNG hoch."
+        )
+    )
+
+
+def _verify_image(datei, pillow_format):
+    """Pillow reads the whole image structure: a truncated or disguised file is refused."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(datei) as image:
+                if image.format != pillow_format:
+                    raise UploadAbgelehnt(_("Das Bild ist beschädigt oder kein JPEG/PNG."))
+                image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise UploadAbgelehnt(
+            _("Das Bild ist beschädigt und kann nicht geöffnet werden.")
+        ) from error
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise UploadAbgelehnt(_("Das Bild ist zu groß (zu viele Bildpunkte).")) from error
+    finally:
+        datei.seek(0)
+
+
+def _safe_name(name):
+    name = os.path.basename(name.replace("\\", "/")).strip() or "datei"
+    return name[:200]
+
+
+def anhang_add(antrag, *, datei, art=Anhang.Art.SONSTIGES):
+    """Attach ``datei`` to ``antrag`` after checking its content; returns the ``Anhang``.
+
+    Raises ``UploadAbgelehnt`` (nothing stored) or ``AntragNichtBearbeitbar``.
+    """
+    content_type = upload_content_type(datei)
+    with transaction.atomic():
+        if (
+            not Antrag.objects.select_for_update()
+            .filter(pk=antrag.pk, status__in=EDITABLE_STATES)
+            .exists()
+        ):
+            raise AntragNichtBearbeitbar()
+        if Anhang.objects.filter(antrag=antrag).count() >= MAX_ANHAENGE:
+            raise UploadAbgelehnt(
+                _("Sie können höchstens %(max)s Dateien anhängen.") % {"max": MAX_ANHAENGE}
+            )
+        anhang = Anhang(
+            antrag=antrag,
+            art=art,
+            originalname=_safe_name(datei.name),
+            content_type=content_type,
+            groesse=datei.size,
+        )
+        anhang.datei.save(_safe_name(datei.name), datei, save=False)
+        try:
+            anhang.save()
+        except Exception:
+            anhang.datei.delete(save=False)
+            raise
+    return anhang
+
+
+def anhang_remove(anhang):
+    """Remove an attachment and its file, while the Antrag is editable."""
+    with transaction.atomic():
+        if (
+            not Antrag.objects.select_for_update()
+            .filter(pk=anhang.antrag_id, status__in=EDITABLE_STATES)
+            .exists()
+        ):
+            raise AntragNichtBearbeitbar()
+        datei = anhang.datei
+        anhang.delete()
+        transaction.on_commit(lambda: datei.delete(save=False))
