@@ -43,9 +43,9 @@ from ..selectors import (
 # their own pages and forms.
 FORMAL_CHECK_MOVES = (
     "start_review",
+    "put_to_jury",
     "request_changes",
     "declare_ineligible",
-    "put_to_jury",
     "return_to_review",
 )
 
@@ -224,10 +224,11 @@ def _detail_context(akteur, antrag, *, forms_by_move=None):
         ZERO,
     )
     forms_by_move = forms_by_move or {}
+    offered = dict(available_moves(antrag, akteur))
     moves = [
-        (move, label, forms_by_move.get(move) or MoveForm(move=move))
-        for move, label in available_moves(antrag, akteur)
-        if move in FORMAL_CHECK_MOVES
+        (move, offered[move], forms_by_move.get(move) or MoveForm(move=move))
+        for move in FORMAL_CHECK_MOVES
+        if move in offered
     ]
     failed = next((form for form in forms_by_move.values() if form.errors), None)
     return {
