@@ -1,6 +1,14 @@
-"""Django admin for areas, funds, categories and users. Antrag states change only through moves."""
+"""Django admin for areas, funds, categories and users. Antrag states change only through moves.
+
+The status of an Antrag is read-only here; the admin actions call ``antrag_move`` like every other
+entry point, so they are allowed only to whoever the flow allows (QM staff of the area). An admin
+who is not QM staff of the area sees the refusal as a message and nothing changes.
+"""
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from workflow.moves import MoveRefused, antrag_move
@@ -16,6 +24,9 @@ from .models import (
     Statuswechsel,
 )
 from .roles import Akteur
+from .selectors import aktionsfonds_saldo
+
+User = get_user_model()
 
 
 class KostenkategorieInline(admin.TabularInline):
@@ -31,10 +42,35 @@ class QuartierAdmin(admin.ModelAdmin):
     inlines = [KostenkategorieInline]
 
 
+@admin.register(Kostenkategorie)
+class KostenkategorieAdmin(admin.ModelAdmin):
+    list_display = ("name", "quartier", "foerderfaehig", "reihenfolge")
+    list_filter = ("quartier", "foerderfaehig")
+    search_fields = ("name",)
+
+
 @admin.register(Aktionsfonds)
 class AktionsfondsAdmin(admin.ModelAdmin):
     list_display = ("quartier", "jahr", "budget", "foerderhoechstbetrag", "abrechnungsfrist_wochen")
     list_filter = ("jahr", "quartier")
+    readonly_fields = ("saldo",)
+
+    @admin.display(description=_("Stand des Fonds"))
+    def saldo(self, obj):
+        if obj.pk is None:
+            return "–"
+        saldo = aktionsfonds_saldo(obj)
+        return _(
+            "reserviert %(reserviert)s €, ausgezahlt %(ausgezahlt)s €, verfügbar %(frei)s €"
+        ) % {
+            "reserviert": _euro(saldo.reserviert),
+            "ausgezahlt": _euro(saldo.ausgezahlt),
+            "frei": _euro(saldo.verfuegbar),
+        }
+
+
+def _euro(amount):
+    return number_format(amount, 2, force_grouping=True)
 
 
 class KostenpositionInline(admin.TabularInline):
@@ -46,9 +82,20 @@ class StatuswechselInline(admin.TabularInline):
     model = Statuswechsel
     extra = 0
     can_delete = False
-    readonly_fields = ("zeitpunkt", "von_status", "nach_status", "akteur", "rolle", "kommentar")
+    readonly_fields = (
+        "zeitpunkt",
+        "von_status",
+        "nach_status",
+        "akteur",
+        "rolle",
+        "kommentar",
+        "intern",
+    )
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
@@ -57,7 +104,13 @@ def _move_action(move, label):
         akteur = Akteur.from_request(request)
         for antrag in queryset:
             try:
-                antrag_move(antrag, move, akteur=akteur, kommentar=str(_("über die Verwaltung")))
+                antrag_move(
+                    antrag,
+                    move,
+                    akteur=akteur,
+                    kommentar=str(_("über die Verwaltung")),
+                    intern=True,
+                )
             except MoveRefused as refused:
                 modeladmin.message_user(request, f"{antrag}: {refused.message}", messages.ERROR)
             else:
@@ -70,29 +123,45 @@ def _move_action(move, label):
 
 @admin.register(Antrag)
 class AntragAdmin(admin.ModelAdmin):
+    """Anträge come from residents; here they can be read and moved, not created or deleted."""
+
     list_display = ("referenz", "titel", "fonds", "status", "betrag_beantragt", "eingereicht_am")
     list_filter = ("status", "fonds__jahr", "fonds__quartier")
+    list_select_related = ("fonds__quartier",)
     search_fields = ("referenz", "titel", "antragsteller_name", "antragsteller_email")
     readonly_fields = (
+        "fonds",
         "status",
         "referenz",
+        "pruefvermerk",
         "betrag_bewilligt",
+        "auflagen",
+        "entscheidungsgrund",
+        "entschieden_am",
+        "abrechnungsfrist",
         "betrag_reserviert",
         "betrag_ausgezahlt",
-        "entschieden_am",
         "eingereicht_am",
     )
     inlines = [KostenpositionInline, StatuswechselInline]
     actions = [
         _move_action("start_review", _("Prüfung beginnen")),
         _move_action("put_to_jury", _("Der Jury vorlegen")),
+        _move_action("return_to_review", _("Zurück in die Prüfung")),
         _move_action("close", _("Abschließen")),
     ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Anhang)
 class AnhangAdmin(admin.ModelAdmin):
     list_display = ("originalname", "antrag", "art", "content_type", "groesse")
+    list_select_related = ("antrag",)
 
 
 @admin.register(Benachrichtigung)
@@ -100,3 +169,23 @@ class BenachrichtigungAdmin(admin.ModelAdmin):
     list_display = ("art", "empfaenger", "sprache", "erstellt_am", "gesendet_am", "versuche")
     list_filter = ("art", "sprache")
     readonly_fields = [f.name for f in Benachrichtigung._meta.fields]
+
+
+class QmQuartierInline(admin.TabularInline):
+    """The areas a user works on as QM staff."""
+
+    model = Quartier.qm_staff.through
+    extra = 0
+    verbose_name = _("QM-Quartier")
+    verbose_name_plural = _("Als QM zuständig für")
+
+
+class AktionsfondsUserAdmin(UserAdmin):
+    """Users with the areas they work on; ``jury.admin`` adds the jury memberships."""
+
+    inlines = [QmQuartierInline]
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, AktionsfondsUserAdmin)

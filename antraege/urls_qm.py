@@ -8,4 +8,11 @@ app_name = "qm"
 
 urlpatterns = [
     path("", qm.dashboard, name="dashboard"),
+    path("antraege/<int:pk>/", qm.antrag_detail, name="antrag_detail"),
+    path("antraege/<int:pk>/schritt/<slug:move>/", qm.antrag_schritt, name="antrag_schritt"),
+    path(
+        "antraege/<int:pk>/anhaenge/<int:anhang_pk>/",
+        qm.anhang_herunterladen,
+        name="anhang",
+    ),
 ]

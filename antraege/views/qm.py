@@ -1,9 +1,309 @@
-"""QM staff pages (placeholder until the dashboard lands)."""
+"""QM staff pages: dashboard of the own area(s), Antrag detail and the moves of the formal check.
 
+Views parse input, call one domain function (``antrag_move``) and render. Who may see what is
+decided by the role predicates: QM staff see their own areas, admins see all areas read-only.
+"""
+
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from workflow.moves import MoveRefused, antrag_move, available_moves
+
+from ..forms_base import KernForm
+from ..models import (
+    ZERO,
+    Aktionsfonds,
+    Anhang,
+    Antrag,
+    AntragStatus,
+    Kostenposition,
+    Statuswechsel,
+)
+from ..roles import Akteur, is_qm_staff, may_view_antrag_as_staff
+from ..selectors import (
+    aktionsfonds_saldo,
+    antraege_count_by_status,
+    antraege_for_staff,
+    fonds_for_staff,
+    quartiere_for_staff,
+)
+
+# The moves of the formal check that this page offers. Decisions, settlement and payout have
+# their own pages and forms.
+FORMAL_CHECK_MOVES = (
+    "start_review",
+    "put_to_jury",
+    "request_changes",
+    "declare_ineligible",
+    "return_to_review",
+)
 
 
-@login_required
+def staff_required(view):
+    """Logged-in QM staff or admins; anybody else logged in gets 403, anonymous the login page."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        akteur = Akteur.from_request(request)
+        if not (akteur.is_admin or akteur.qm_quartier_ids):
+            raise PermissionDenied
+        request.akteur = akteur
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# --- Dashboard ---
+
+
+class DashboardFilterForm(KernForm):
+    jahr = forms.TypedChoiceField(label=gettext_lazy("Jahr"), coerce=int, required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+    suche = forms.CharField(
+        label=gettext_lazy("Suche"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy("Aktenzeichen, Titel oder Name der Antragstellenden"),
+    )
+
+    def __init__(self, *args, jahre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jahr"].choices = [("", _("Alle Jahre"))] + [(j, str(j)) for j in jahre]
+        self.fields["status"].choices = [("", _("Alle Status"))] + [
+            (value, label) for value, label in AntragStatus.choices if value != AntragStatus.DRAFT
+        ]
+
+
+@require_GET
+@staff_required
 def dashboard(request):
-    return render(request, "qm/dashboard.html", {})
+    akteur = request.akteur
+    heute = timezone.localdate()
+    jahre = sorted(
+        set(
+            Aktionsfonds.objects.filter(quartier__in=quartiere_for_staff(akteur)).values_list(
+                "jahr", flat=True
+            )
+        )
+        | {heute.year},
+        reverse=True,
+    )
+    data = request.GET if request.GET else {"jahr": heute.year}
+    form = DashboardFilterForm(data, jahre=jahre)
+    if form.is_valid():
+        jahr, status, suche = (
+            form.cleaned_data["jahr"],
+            form.cleaned_data["status"],
+            form.cleaned_data["suche"].strip(),
+        )
+    else:
+        jahr, status, suche = heute.year, "", ""
+
+    im_jahr = antraege_for_staff(akteur, jahr=jahr)
+    counts = antraege_count_by_status(im_jahr)
+    status_counts = [
+        (value, label, counts[value]) for value, label in AntragStatus.choices if value in counts
+    ]
+    antraege = list(antraege_for_staff(akteur, jahr=jahr, status=status, suche=suche))
+    saldo_jahr = jahr or heute.year
+    fonds_saldi = [
+        (fonds, aktionsfonds_saldo(fonds)) for fonds in fonds_for_staff(akteur, jahr=saldo_jahr)
+    ]
+    return render(
+        request,
+        "qm/dashboard.html",
+        {
+            "form": form,
+            "form_has_errors": bool(form.errors),
+            "antraege": antraege,
+            "status_counts": status_counts,
+            "gesamt": sum(counts.values()),
+            "fonds_saldi": fonds_saldi,
+            "saldo_jahr": saldo_jahr,
+            "quartiere": list(quartiere_for_staff(akteur)),
+            "nur_lesen": not akteur.qm_quartier_ids,
+            "gefiltert": bool(status or suche),
+        },
+    )
+
+
+# --- Detail and moves ---
+
+
+class MoveForm(KernForm):
+    """The entry that goes with a move: a message, a reason or a review note."""
+
+    kommentar = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+
+    # move: (label, required, help text, internal note)
+    FIELDS = {
+        "request_changes": (
+            gettext_lazy("Nachricht an die Antragstellenden"),
+            True,
+            gettext_lazy(
+                "Was soll ergänzt oder geändert werden? Die Nachricht wird per E-Mail verschickt."
+            ),
+            False,
+        ),
+        "declare_ineligible": (
+            gettext_lazy("Begründung"),
+            True,
+            gettext_lazy("Die Begründung steht im Bescheid an die Antragstellenden."),
+            False,
+        ),
+        "put_to_jury": (
+            gettext_lazy("Prüfvermerk für die Jury"),
+            False,
+            gettext_lazy("Nur für die Jury und das QM sichtbar."),
+            True,
+        ),
+        "return_to_review": (
+            gettext_lazy("Interne Notiz"),
+            False,
+            gettext_lazy("Nur für das QM sichtbar."),
+            True,
+        ),
+    }
+
+    def __init__(self, *args, move, **kwargs):
+        super().__init__(*args, prefix=move, **kwargs)
+        self.move = move
+        if move in self.FIELDS:
+            label, required, help_text, self.intern = self.FIELDS[move]
+            field = self.fields["kommentar"]
+            field.label, field.required, field.help_text = label, required, help_text
+            self._describe(field.widget, f"{self.auto_id_for('kommentar')}-hinweis")
+        else:
+            del self.fields["kommentar"]
+            self.intern = False
+
+
+def _staff_antrag(akteur, pk):
+    """The Antrag if the akteur may see it as staff, else 404 (no hint that it exists)."""
+    antrag = get_object_or_404(
+        Antrag.objects.select_related("fonds__quartier").exclude(status=AntragStatus.DRAFT),
+        pk=pk,
+    )
+    if not may_view_antrag_as_staff(akteur, antrag):
+        raise Http404
+    return antrag
+
+
+def _detail_context(akteur, antrag, *, forms_by_move=None):
+    antrag = (
+        Antrag.objects.select_related("fonds__quartier")
+        .prefetch_related(
+            Prefetch(
+                "kostenpositionen", queryset=Kostenposition.objects.select_related("kategorie")
+            ),
+            "anhaenge",
+            Prefetch("statuswechsel", queryset=Statuswechsel.objects.select_related("akteur")),
+        )
+        .get(pk=antrag.pk)
+    )
+    positionen = list(antrag.kostenpositionen.all())
+    gesamt = sum((p.betrag for p in positionen), ZERO)
+    foerderfaehig = sum(
+        (
+            p.betrag
+            for p in positionen
+            if p.kategorie.foerderfaehig and p.kategorie.quartier_id == antrag.fonds.quartier_id
+        ),
+        ZERO,
+    )
+    forms_by_move = forms_by_move or {}
+    offered = dict(available_moves(antrag, akteur))
+    moves = [
+        (move, offered[move], forms_by_move.get(move) or MoveForm(move=move))
+        for move in FORMAL_CHECK_MOVES
+        if move in offered
+    ]
+    failed = next((form for form in forms_by_move.values() if form.errors), None)
+    return {
+        "antrag": antrag,
+        "positionen": positionen,
+        "gesamtkosten": gesamt,
+        "foerderfaehige_kosten": foerderfaehig,
+        "nicht_foerderfaehige_kosten": gesamt - foerderfaehig,
+        "anhaenge": list(antrag.anhaenge.all()),
+        "darf_anhaenge_laden": is_qm_staff(akteur, antrag.fonds.quartier_id),
+        "timeline": list(antrag.statuswechsel.all()),
+        "moves": moves,
+        "saldo": aktionsfonds_saldo(antrag.fonds),
+        "form": failed,
+        "form_has_errors": failed is not None,
+        "nur_lesen": not is_qm_staff(akteur, antrag.fonds.quartier_id),
+    }
+
+
+@require_GET
+@staff_required
+def antrag_detail(request, pk):
+    antrag = _staff_antrag(request.akteur, pk)
+    return render(request, "qm/antrag_detail.html", _detail_context(request.akteur, antrag))
+
+
+REFUSED_STATUS = {"forbidden": 403, "wrong_state": 409, "conflict": 409}
+
+
+@require_POST
+@staff_required
+def antrag_schritt(request, pk, move):
+    akteur = request.akteur
+    antrag = _staff_antrag(akteur, pk)
+    if move not in FORMAL_CHECK_MOVES:
+        raise Http404
+    form = MoveForm(request.POST, move=move)
+    status = 400
+    if form.is_valid():
+        kommentar = form.cleaned_data.get("kommentar", "").strip()
+        try:
+            moved = antrag_move(
+                antrag, move, akteur=akteur, kommentar=kommentar, intern=form.intern
+            )
+        except MoveRefused as refused:
+            form.add_error(None, refused.message)
+            status = REFUSED_STATUS.get(refused.code, 400)
+        else:
+            messages.success(
+                request,
+                _("Erledigt: %(referenz)s ist jetzt „%(status)s“.")
+                % {"referenz": moved.referenz, "status": moved.get_status_display()},
+            )
+            return redirect("qm:antrag_detail", pk=moved.pk)
+    context = _detail_context(akteur, antrag, forms_by_move={move: form})
+    if not any(offered == move for offered, _label, _form in context["moves"]):
+        # the move is no longer offered (stale tab or forged form): keep what was typed visible
+        context["nicht_gespeichert"] = form.data.get(f"{move}-kommentar", "")
+    return render(request, "qm/antrag_detail.html", context, status=status)
+
+
+@require_GET
+@staff_required
+def anhang_herunterladen(request, pk, anhang_pk):
+    """A stored attachment, for QM staff of the Antrag's area only."""
+    antrag = _staff_antrag(request.akteur, pk)
+    if not is_qm_staff(request.akteur, antrag.fonds.quartier_id):
+        raise Http404
+    anhang = get_object_or_404(Anhang, pk=anhang_pk, antrag=antrag)
+    response = FileResponse(
+        anhang.datei.open("rb"),
+        as_attachment=True,
+        filename=anhang.originalname,
+        content_type=anhang.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

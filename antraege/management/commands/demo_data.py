@@ -1,0 +1,240 @@
+"""Demo data built on the factories: two areas, their funds, staff, jury and about 20 Anträge.
+
+Idempotent: a second run finds what the first made (areas by code, users by name, Anträge by title)
+and adds nothing. Every Antrag reaches its state through ``antrag_move``, so its timeline is real.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from antraege.factories import (
+    DEMO_PASSWORD,
+    AktionsfondsFactory,
+    AntragFactory,
+    KostenkategorieFactory,
+    QuartierFactory,
+    UserFactory,
+    project_start,
+)
+from antraege.models import Antrag
+from antraege.roles import Akteur
+from jury.models import Jurymitglied
+from workflow.moves import antrag_move
+
+QUARTIERE = [
+    {
+        "code": "SOL",
+        "name": "Soldiner Kiez",
+        "qm_buero_name": "Quartiersmanagement Soldiner Kiez",
+        "qm_anschrift": "Koloniestraße 129\n13359 Berlin",
+        "qm_unterzeichner": "Team Quartiersmanagement Soldiner Kiez",
+    },
+    {
+        "code": "SHP",
+        "name": "Schillerpromenade",
+        "qm_buero_name": "Quartiersmanagement Schillerpromenade",
+        "qm_anschrift": "Mahlower Straße 27\n12049 Berlin",
+        "qm_unterzeichner": "Team Quartiersmanagement Schillerpromenade",
+    },
+]
+
+KATEGORIEN = [
+    ("Sachkosten", True, "Material, Verbrauchsgüter"),
+    ("Honorare", True, "Honorare für Helfende, Künstlerinnen und Künstler"),
+    ("Miete", True, "Raum- oder Gerätemiete"),
+    ("Druck und Werbung", True, "Flyer, Plakate"),
+    ("Bewirtung", True, "Kleine Bewirtung bei offenen Veranstaltungen, ohne Alkohol"),
+    ("Personalkosten", False, "Gehälter sind nicht förderfähig"),
+    ("Investitionen", False, "Langlebige Anschaffungen über Kleinstwert"),
+]
+
+# (title, state, Sachkosten, Honorare, language) per area; each reaches its state through the moves.
+ANTRAEGE = {
+    "SOL": [
+        ("Hoffest Koloniestraße", "draft", "180.00", "0", "de"),
+        ("Lesepaten im Kiez", "submitted", "250.00", "200.00", "de"),
+        ("Kiezspaziergang für Neue", "submitted", "90.00", "0", "tr"),
+        ("Malwerkstatt für Kinder", "in_review", "420.00", "300.00", "de"),
+        ("Reparaturcafé", "changes_requested", "350.00", "0", "de"),
+        ("Geburtstagsfeier im Vereinsheim", "ineligible", "200.00", "0", "de"),
+        ("Nachbarschaftschor", "jury_vote", "300.00", "600.00", "ar"),
+        ("Pflanzaktion Panke", "approved", "640.00", "0", "de"),
+        ("Filmabend im Hof", "rejected", "500.00", "400.00", "de"),
+        ("Kiezzeitung Winterausgabe", "in_progress", "700.00", "300.00", "de"),
+    ],
+    "SHP": [
+        ("Laternenumzug", "draft", "150.00", "0", "de"),
+        ("Sprachcafé", "submitted", "120.00", "180.00", "ar"),
+        ("Tauschbörse", "in_review", "160.00", "0", "de"),
+        ("Spielplatzfest", "jury_vote", "540.00", "250.00", "de"),
+        ("Kiezkonzert", "jury_vote", "200.00", "800.00", "en"),
+        ("Hochbeete am Schillerkiez", "approved", "880.00", "0", "de"),
+        ("Nähwerkstatt", "withdrawn", "260.00", "0", "tr"),
+        ("Straßenfest Herrfurthplatz", "settlement_submitted", "600.00", "400.00", "de"),
+        ("Fotoausstellung", "expired", "300.00", "150.00", "de"),
+        ("Boule-Turnier", "changes_requested", "130.00", "0", "de"),
+    ],
+}
+
+# The moves that lead from a draft to each state: (move, who, extra data).
+WEGE = {
+    "draft": [],
+    "submitted": [("submit", "applicant", {})],
+    "in_review": [("submit", "applicant", {}), ("start_review", "qm", {})],
+    "changes_requested": [
+        ("submit", "applicant", {}),
+        ("start_review", "qm", {}),
+        (
+            "request_changes",
+            "qm",
+            {"kommentar": "Bitte fügen Sie einen Kostenvoranschlag für das Material bei."},
+        ),
+    ],
+    "ineligible": [
+        ("submit", "applicant", {}),
+        ("start_review", "qm", {}),
+        (
+            "declare_ineligible",
+            "qm",
+            {"kommentar": "Eine private Feier ist nicht öffentlich und daher nicht förderfähig."},
+        ),
+    ],
+    "jury_vote": [
+        ("submit", "applicant", {}),
+        ("start_review", "qm", {}),
+        (
+            "put_to_jury",
+            "qm",
+            {"kommentar": "Formal vollständig, Kosten plausibel.", "intern": True},
+        ),
+    ],
+    "withdrawn": [("submit", "applicant", {}), ("withdraw", "applicant", {})],
+}
+WEGE["approved"] = WEGE["jury_vote"] + [
+    ("approve", "system", {"kommentar": "Die Jury hat mehrheitlich zugestimmt."})
+]
+WEGE["rejected"] = WEGE["jury_vote"] + [
+    ("reject", "system", {"kommentar": "Die Jury sieht zu wenig Nutzen für die Nachbarschaft."})
+]
+WEGE["in_progress"] = WEGE["approved"] + [("start_project", "qm", {})]
+WEGE["settlement_submitted"] = WEGE["in_progress"] + [("submit_settlement", "applicant", {})]
+WEGE["expired"] = WEGE["approved"] + [("expire", "system", {})]
+
+
+class Command(BaseCommand):
+    help = (
+        "Legt Demodaten an (zwei Quartiere, Fonds, QM, Jury, etwa 20 Anträge). Mehrfach ausführbar."
+    )
+
+    def handle(self, *args, **options):
+        logins = []
+        with transaction.atomic():
+            admin = self._user("admin", is_staff=True, is_superuser=True)
+            logins.append(("Verwaltung", admin.username, "alle Quartiere"))
+            for spec in QUARTIERE:
+                logins.extend(self._quartier(spec))
+        created = Antrag.objects.filter(titel__in=_all_titles()).count()
+        self.stdout.write(self.style.SUCCESS(f"Demodaten bereit: {created} Demo-Anträge."))
+        self._print_logins(logins)
+
+    # --- building blocks ---
+
+    def _user(self, username, **fields):
+        user = UserFactory(username=username, **fields)
+        changed = [name for name, value in fields.items() if getattr(user, name) != value]
+        for name in changed:
+            setattr(user, name, fields[name])
+        if changed:
+            user.save(update_fields=changed)
+        return user
+
+    def _quartier(self, spec):
+        quartier = QuartierFactory(
+            code=spec["code"],
+            name=spec["name"],
+            qm_buero_name=spec["qm_buero_name"],
+            qm_anschrift=spec["qm_anschrift"],
+            qm_email=f"qm-{spec['code'].lower()}@example.org",
+            qm_unterzeichner=spec["qm_unterzeichner"],
+        )
+        fonds = AktionsfondsFactory(quartier=quartier, jahr=project_start().year)
+        kategorien = {
+            name: KostenkategorieFactory(
+                quartier=quartier,
+                name=name,
+                foerderfaehig=foerderfaehig,
+                beschreibung=beschreibung,
+                reihenfolge=index,
+            )
+            for index, (name, foerderfaehig, beschreibung) in enumerate(KATEGORIEN)
+        }
+        kuerzel = spec["code"].lower()
+        qm = self._user(f"qm-{kuerzel}", is_staff=False)
+        quartier.qm_staff.add(qm)
+        logins = [("QM", qm.username, quartier.name)]
+        beginn = timezone.localdate().replace(month=1, day=1)
+        for nummer in range(1, 6):
+            member = self._user(f"jury-{kuerzel}-{nummer}")
+            Jurymitglied.objects.get_or_create(
+                user=member, quartier=quartier, defaults={"beginn": beginn}
+            )
+            logins.append(("Jury", member.username, quartier.name))
+        for index, row in enumerate(ANTRAEGE[spec["code"]], start=1):
+            self._antrag(fonds, kategorien, qm, kuerzel, index, *row)
+        return logins
+
+    def _antrag(self, fonds, kategorien, qm, kuerzel, index, titel, ziel, sach, honorar, sprache):
+        if Antrag.objects.filter(fonds=fonds, titel=titel).exists():
+            return
+        sach, honorar = Decimal(sach), Decimal(honorar)
+        positionen = [(kategorien["Sachkosten"], "Material", Decimal("1"), sach)]
+        if honorar:
+            positionen.append((kategorien["Honorare"], "Honorar", Decimal("1"), honorar))
+        antrag = AntragFactory(
+            fonds=fonds,
+            titel=titel,
+            antragsteller_email=f"demo-{kuerzel}-{index:02d}@example.org",
+            sprache=sprache,
+            betrag_beantragt=sach + honorar,
+            eigenleistung_stunden=10 * index,
+            positionen=positionen,
+        )
+        akteure = {
+            "applicant": Akteur(None, antrag_ids=[antrag.pk]),
+            "qm": Akteur(qm),
+            "system": Akteur.system_akteur(),
+        }
+        for move, wer, data in WEGE[ziel]:
+            data = dict(data)
+            if move == "approve":
+                data["betrag"] = antrag.betrag_beantragt
+            antrag = antrag_move(antrag, move, akteur=akteure[wer], **data)
+
+    def _print_logins(self, logins):
+        self.stdout.write("")
+        self.stdout.write(f"Demo-Zugänge (Passwort für alle: {DEMO_PASSWORD})")
+        self.stdout.write(f"{'Rolle':<12} {'Benutzername':<14} Quartier")
+        self.stdout.write(f"{'-' * 12} {'-' * 14} {'-' * 20}")
+        for rolle, username, quartier in logins:
+            self.stdout.write(f"{rolle:<12} {username:<14} {quartier}")
+        site = settings.SITE_URL.rstrip("/")
+        self.stdout.write("")
+        self.stdout.write(f"Anmeldung (QM, Jury, Verwaltung): {site}{reverse('login')}")
+        self.stdout.write(f"Antragsformular für Bewohnerinnen und Bewohner: {site}{_form_path()}")
+
+
+def _form_path():
+    """The resident form where it exists, else the start page that leads to it."""
+    try:
+        return reverse("antraege:antrag_neu")
+    except NoReverseMatch:
+        return reverse("start")
+
+
+def _all_titles():
+    return [row[0] for rows in ANTRAEGE.values() for row in rows]

@@ -1,0 +1,115 @@
+"""The demo-data command: every role can log in, Anträge reached their states through real moves."""
+
+from collections import Counter
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from antraege.factories import DEMO_PASSWORD
+from antraege.models import (
+    Aktionsfonds,
+    Antrag,
+    AntragStatus,
+    Benachrichtigung,
+    Kostenkategorie,
+    Quartier,
+    Statuswechsel,
+)
+from antraege.selectors import aktionsfonds_saldo
+from jury.models import Jurymitglied
+
+pytestmark = pytest.mark.django_db
+
+
+def run():
+    out = StringIO()
+    call_command("demo_data", stdout=out)
+    return out.getvalue()
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Quartier,
+            Aktionsfonds,
+            Kostenkategorie,
+            get_user_model(),
+            Jurymitglied,
+            Antrag,
+            Statuswechsel,
+            Benachrichtigung,
+        )
+    }
+
+
+def test_demo_data_builds_areas_people_and_antraege():
+    output = run()
+
+    assert sorted(Quartier.objects.values_list("code", flat=True)) == ["SHP", "SOL"]
+    for quartier in Quartier.objects.all():
+        assert quartier.fonds.count() == 1
+        assert quartier.kostenkategorien.filter(foerderfaehig=True).exists()
+        assert quartier.kostenkategorien.filter(foerderfaehig=False).exists()
+        assert quartier.jurymitglieder.count() == 5
+        assert [u.username for u in quartier.qm_staff.all()] == [f"qm-{quartier.code.lower()}"]
+    assert Antrag.objects.count() == 20
+    states = Counter(Antrag.objects.values_list("status", flat=True))
+    assert len(states) >= 12
+    assert states[AntragStatus.JURY_VOTE] == 3
+    for username in ["admin", "qm-sol", "qm-shp", "jury-sol-1", "jury-shp-5"]:
+        assert username in output
+    assert DEMO_PASSWORD in output
+    assert "http://testserver/" in output
+
+
+def test_demo_logins_work_for_every_role(client):
+    run()
+
+    for username, landing in [
+        ("admin", "/qm/"),
+        ("qm-sol", "/qm/"),
+        ("qm-shp", "/qm/"),
+        ("jury-sol-3", "/jury/"),
+    ]:
+        assert client.login(username=username, password=DEMO_PASSWORD), username
+        assert client.get("/uebersicht/")["Location"] == landing
+        client.logout()
+    assert get_user_model().objects.get(username="admin").is_superuser
+
+
+def test_demo_antraege_have_a_real_timeline():
+    run()
+
+    for antrag in Antrag.objects.all():
+        steps = list(antrag.statuswechsel.order_by("zeitpunkt", "pk"))
+        if antrag.status == AntragStatus.DRAFT:
+            assert steps == []
+            continue
+        assert steps[0].von_status == AntragStatus.DRAFT
+        for earlier, later in zip(steps, steps[1:], strict=False):
+            assert later.von_status == earlier.nach_status
+        assert steps[-1].nach_status == antrag.status
+        assert antrag.referenz.startswith(f"AF-{antrag.fonds.jahr}-{antrag.fonds.quartier.code}-")
+
+
+def test_demo_fund_balance_matches_the_approvals():
+    run()
+
+    sol = Aktionsfonds.objects.get(quartier__code="SOL")
+    saldo = aktionsfonds_saldo(sol)
+    # Pflanzaktion (640 €, approved) and Kiezzeitung (1,000 €, in progress) hold money.
+    assert saldo.reserviert == Decimal("1640.00")
+    assert saldo.verfuegbar == sol.budget - Decimal("1640.00")
+
+
+def test_demo_data_twice_duplicates_nothing():
+    run()
+    first = counts()
+
+    run()
+
+    assert counts() == first

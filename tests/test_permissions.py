@@ -1,0 +1,220 @@
+"""Who may make which move of the formal check, in every state; a refused move changes nothing.
+
+The expectation below is written from ``domain.md``, not read from the flow: applicants submit and
+withdraw their own Antrag; QM staff of the area make the formal-check moves; the jury makes none of
+them; admins may look at everything but do not act on Anträge (our documented choice: an admin who
+should act is added as QM staff of the area).
+"""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from antraege.models import Anhang, Antrag, AntragStatus, Benachrichtigung, Statuswechsel
+from antraege.roles import Akteur
+from workflow.moves import MoveRefused, antrag_move, available_moves
+
+pytestmark = pytest.mark.django_db
+
+S = AntragStatus
+BEFORE_DECISION = {S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED, S.JURY_VOTE}
+
+# move: (states it starts from, the one role that may make it, the state it reaches)
+ALLOWED = {
+    "submit": ({S.DRAFT, S.CHANGES_REQUESTED}, "applicant", S.SUBMITTED),
+    "withdraw": (BEFORE_DECISION, "applicant", S.WITHDRAWN),
+    "start_review": ({S.SUBMITTED}, "qm", S.IN_REVIEW),
+    "request_changes": ({S.SUBMITTED, S.IN_REVIEW}, "qm", S.CHANGES_REQUESTED),
+    "declare_ineligible": ({S.IN_REVIEW}, "qm", S.INELIGIBLE),
+    "put_to_jury": ({S.IN_REVIEW}, "qm", S.JURY_VOTE),
+    "return_to_review": ({S.JURY_VOTE}, "qm", S.IN_REVIEW),
+}
+ROLES = (
+    "anonymous",
+    "applicant",
+    "other_applicant",
+    "qm",
+    "qm_other_area",
+    "jury",
+    "admin",
+    "system",
+)
+
+
+def force_state(antrag, status):
+    """Arrange: put the Antrag into ``status`` directly (the moves are under test here)."""
+    Antrag.objects.filter(pk=antrag.pk).update(status=status)
+    return Antrag.objects.get(pk=antrag.pk)
+
+
+def snapshot(antrag):
+    antrag = Antrag.objects.get(pk=antrag.pk)
+    return {
+        "status": antrag.status,
+        "referenz": antrag.referenz,
+        "pruefvermerk": antrag.pruefvermerk,
+        "entscheidungsgrund": antrag.entscheidungsgrund,
+        "geaendert_am": antrag.geaendert_am,
+        "timeline": list(
+            Statuswechsel.objects.filter(antrag=antrag).values_list("von_status", "nach_status")
+        ),
+        "outbox": list(
+            Benachrichtigung.objects.filter(antrag=antrag).values_list("art", "empfaenger")
+        ),
+    }
+
+
+@pytest.mark.parametrize("status", list(S))
+@pytest.mark.parametrize("move", list(ALLOWED))
+def test_move_allowed_exactly_where_the_rules_say(akteure, antrag, move, status):
+    states, allowed_role, target = ALLOWED[move]
+    allowed_here = status in states
+    expected = {role: role == allowed_role and allowed_here for role in ROLES}
+    antrag = force_state(antrag, status)
+    # the allowed role goes last: its move changes the Antrag, every other attempt must not
+    order = sorted(ROLES, key=lambda role: expected[role])
+
+    outcome, offered = {}, {}
+    for role in order:
+        offered[role] = move in dict(available_moves(antrag, akteure[role]))
+        before = snapshot(antrag)
+        try:
+            antrag_move(antrag, move, akteur=akteure[role], kommentar="Begründung und Nachricht")
+        except MoveRefused as refused:
+            outcome[role] = False
+            assert refused.message
+            assert snapshot(antrag) == before, f"{role}: refused {move} changed the Antrag"
+        else:
+            outcome[role] = True
+
+    assert outcome == expected
+    assert offered == expected
+    if allowed_here:
+        after = Antrag.objects.get(pk=antrag.pk)
+        assert after.status == target
+        last = Statuswechsel.objects.filter(antrag=antrag).last()
+        assert (last.von_status, last.nach_status) == (status, target)
+
+
+# --- HTTP level: the QM pages ---
+
+
+@pytest.fixture
+def eingereicht(antrag):
+    return antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
+
+
+@pytest.fixture
+def anhang(eingereicht):
+    anhang = Anhang(
+        antrag=eingereicht, originalname="angebot.pdf", content_type="application/pdf", groesse=9
+    )
+    anhang.datei.save("angebot.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
+    return anhang
+
+
+def urls(antrag, anhang=None):
+    result = {
+        "dashboard": ("get", reverse("qm:dashboard")),
+        "detail": ("get", reverse("qm:antrag_detail", args=[antrag.pk])),
+        "move": ("post", reverse("qm:antrag_schritt", args=[antrag.pk, "start_review"])),
+    }
+    if anhang:
+        result["anhang"] = ("get", reverse("qm:anhang", args=[antrag.pk, anhang.pk]))
+    return result
+
+
+def request(client, method, url):
+    return getattr(client, method)(url)
+
+
+def test_anonymous_and_applicant_are_sent_to_login(client, eingereicht, anhang):
+    before = snapshot(eingereicht)
+    session = client.session
+    session["mein_antrag_ids"] = [eingereicht.pk]  # holding the applicant's link is not a login
+    session.save()
+
+    for name, (method, url) in urls(eingereicht, anhang).items():
+        response = request(client, method, url)
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("login") + "?next="), name
+
+    assert snapshot(eingereicht) == before
+
+
+def test_jury_member_gets_403_on_qm_pages(client, eingereicht, anhang, jury_user):
+    before = snapshot(eingereicht)
+    client.force_login(jury_user)
+
+    for name, (method, url) in urls(eingereicht, anhang).items():
+        assert request(client, method, url).status_code == 403, name
+
+    assert snapshot(eingereicht) == before
+
+
+def test_qm_of_another_area_gets_404_and_changes_nothing(
+    client, eingereicht, anhang, qm_other_user
+):
+    before = snapshot(eingereicht)
+    client.force_login(qm_other_user)
+
+    assert client.get(reverse("qm:dashboard")).context["antraege"] == []
+    for name in ("detail", "move", "anhang"):
+        method, url = urls(eingereicht, anhang)[name]
+        assert request(client, method, url).status_code == 404, name
+    for move in ("request_changes", "declare_ineligible", "put_to_jury"):
+        response = client.post(
+            reverse("qm:antrag_schritt", args=[eingereicht.pk, move]),
+            {f"{move}-kommentar": "Fremde Nachricht"},
+        )
+        assert response.status_code == 404, move
+
+    assert snapshot(eingereicht) == before
+
+
+def test_admin_sees_but_cannot_act(client, eingereicht, anhang, admin_user):
+    before = snapshot(eingereicht)
+    client.force_login(admin_user)
+
+    detail = client.get(reverse("qm:antrag_detail", args=[eingereicht.pk]))
+    refused = client.post(reverse("qm:antrag_schritt", args=[eingereicht.pk, "start_review"]))
+    download = client.get(reverse("qm:anhang", args=[eingereicht.pk, anhang.pk]))
+
+    assert detail.status_code == 200
+    assert detail.context["moves"] == []
+    assert refused.status_code == 403
+    assert "Sie dürfen diesen Schritt nicht ausführen." in refused.content.decode()
+    assert download.status_code == 404  # attachments: QM of the area only
+    assert snapshot(eingereicht) == before
+
+
+def test_forged_move_not_available_in_this_state_is_refused(client, eingereicht, qm_user):
+    before = snapshot(eingereicht)
+    client.force_login(qm_user)
+
+    response = client.post(
+        reverse("qm:antrag_schritt", args=[eingereicht.pk, "put_to_jury"]),
+        {"put_to_jury-kommentar": "Übersprungen"},
+    )
+
+    assert response.status_code == 409
+    assert "Dieser Schritt ist im Status „Eingereicht“ nicht möglich." in response.content.decode()
+    assert snapshot(eingereicht) == before
+
+
+@pytest.mark.parametrize("move", ["approve", "reject", "mark_paid", "submit", "withdraw", "nix"])
+def test_moves_of_other_pages_cannot_be_posted_here(client, eingereicht, qm_user, move):
+    force_state(eingereicht, S.JURY_VOTE)
+    before = snapshot(eingereicht)
+    client.force_login(qm_user)
+
+    response = client.post(reverse("qm:antrag_schritt", args=[eingereicht.pk, move]))
+
+    assert response.status_code == 404
+    assert snapshot(eingereicht) == before
+
+
+def test_draft_is_not_visible_to_staff(client, antrag, qm_user):
+    client.force_login(qm_user)
+
+    assert client.get(reverse("qm:antrag_detail", args=[antrag.pk])).status_code == 404
