@@ -1,5 +1,7 @@
 """Forms of the jury pages: parse input only; the rules are in ``jury.services``."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +38,8 @@ class AbstimmungEroeffnenForm(KernForm):
         label=_("Betrag zur Abstimmung (€)"),
         max_digits=10,
         decimal_places=2,
-        min_value=0.01,
+        min_value=Decimal("0.01"),
+        localize=True,
         help_text=_("Der beantragte Betrag oder ein geringerer."),
     )
     auflagen = forms.CharField(
@@ -74,7 +77,8 @@ class SitzungForm(KernForm):
         label=_("Betrag, über den abgestimmt wurde (€)"),
         max_digits=10,
         decimal_places=2,
-        min_value=0.01,
+        min_value=Decimal("0.01"),
+        localize=True,
     )
     auflagen = forms.CharField(
         label=_("Auflagen"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -93,6 +97,7 @@ class SitzungForm(KernForm):
 class JuryRegelnForm(KernModelForm):
     class Meta:
         model = JuryRegeln
+        localized_fields = ("quorum_anteil",)
         fields = [
             "quorum_anteil",
             "bei_gleichstand",
