@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 from antraege.factories import DEMO_PASSWORD
 from antraege.roles import Akteur
@@ -26,9 +27,16 @@ pytestmark = [
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _static_root_exists():
-    """The live server's WhiteNoise warns (an error here) when STATIC_ROOT is missing."""
+def _live_server_prerequisites():
+    """Before the (session) live server starts: its WhiteNoise warns (an error here) when
+    STATIC_ROOT is missing, and its thread must not keep a persistent PostgreSQL connection
+    (CONN_MAX_AGE), which would block dropping the test database at the end of the run."""
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    db = connections.settings["default"]
+    before = db.get("CONN_MAX_AGE", 0)
+    db["CONN_MAX_AGE"] = 0
+    yield
+    db["CONN_MAX_AGE"] = before
 
 
 @pytest.fixture
