@@ -64,6 +64,9 @@ def page(monkeypatch, settings):
             viewport={"width": 360, "height": 800}, locale="de-DE", bypass_csp=True
         )
         yield context.new_page()
+        # ORM calls made while Playwright's loop is running get a connection of their own
+        # (another async context); close it here, or it blocks dropping the test database
+        connections.close_all()
         browser.close()
 
 
