@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from antraege.admin import AktionsfondsUserAdmin
 
-from .models import Jurymitglied
+from .models import Abstimmung, Jurymitglied, JuryRegeln, Stimmberechtigung
 
 User = get_user_model()
 
@@ -30,3 +30,39 @@ class JuryUserAdmin(AktionsfondsUserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, JuryUserAdmin)
+
+
+@admin.register(JuryRegeln)
+class JuryRegelnAdmin(admin.ModelAdmin):
+    list_display = (
+        "quartier",
+        "quorum_anteil",
+        "bei_gleichstand",
+        "abstimmungsdauer_tage",
+        "erinnerung_stunden",
+        "ruhezeit_stunden",
+        "offene_abstimmung",
+    )
+
+
+class StimmberechtigungInline(admin.TabularInline):
+    model = Stimmberechtigung
+    fields = ("mitglied", "befangen", "befangenheit_grund", "anwesend")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Abstimmung)
+class AbstimmungAdmin(admin.ModelAdmin):
+    """Read-only: votes change only through ``jury.services`` (ballots are never shown here)."""
+
+    list_display = ("antrag", "modus", "frist", "geschlossen_am", "ergebnis")
+    list_filter = ("modus", "ergebnis", "antrag__fonds__quartier")
+    inlines = [StimmberechtigungInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,9 +1,305 @@
-"""Jury pages (placeholder until voting lands)."""
+"""Jury pages. Views parse input, call one domain function in ``jury.services``, render."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from antraege.models import Antrag, AntragStatus, Quartier
+from antraege.roles import Akteur, is_qm_staff, may_view_antrag_as_staff
+from antraege.selectors import antraege_for_staff, quartiere_for_staff
+
+from . import selectors, services
+from .forms import (
+    AbstimmungEroeffnenForm,
+    BefangenheitForm,
+    JuryRegelnForm,
+    SitzungForm,
+    StimmzettelForm,
+)
+from .models import Abstimmung, jurymitglieder_in_term
+from .services import JuryFehler
+
+
+def _verweigert(request, fehler):
+    return render(request, "jury/verweigert.html", {"meldung": fehler.message}, status=403)
+
+
+def _abstimmung(pk):
+    return get_object_or_404(Abstimmung.objects.select_related("antrag__fonds__quartier"), pk=pk)
+
+
+# --- Members -----------------------------------------------------------------------------------
 
 
 @login_required
 def home(request):
-    return render(request, "jury/home.html", {})
+    offen, geschlossen = selectors.abstimmungen_for_mitglied(request.user)
+    return render(request, "jury/home.html", {"offen": offen, "geschlossen": geschlossen})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stimmzettel(request, pk):
+    abstimmung = _abstimmung(pk)
+    try:
+        eintrag = services.stimmberechtigung_pruefen(abstimmung, request.user, schreiben=False)
+    except JuryFehler as fehler:
+        return _verweigert(request, fehler)
+    if request.method == "POST":
+        form = StimmzettelForm(request.POST)
+        if form.is_valid():
+            try:
+                services.stimme_abgeben(
+                    abstimmung,
+                    user=request.user,
+                    wert=form.cleaned_data["wert"],
+                    kommentar=form.cleaned_data["kommentar"],
+                )
+            except JuryFehler as fehler:
+                return _verweigert(request, fehler)
+            return redirect(f"{request.path}?quittung=1#quittung")
+    else:
+        form = None
+    stimme = abstimmung.stimmen.filter(mitglied=eintrag.mitglied).first()
+    if form is None:
+        initial = {"wert": stimme.wert, "kommentar": stimme.kommentar} if stimme else {}
+        form = StimmzettelForm(initial=initial)
+    antrag = abstimmung.antrag
+    return render(
+        request,
+        "jury/stimmzettel.html",
+        {
+            "abstimmung": abstimmung,
+            "antrag": antrag,
+            "positionen": antrag.kostenpositionen.select_related("kategorie"),
+            "stimme": stimme,
+            "form": form,
+            "form_has_errors": bool(form.errors),
+            "quittung": stimme is not None and request.GET.get("quittung") == "1",
+            "offen": abstimmung.ist_offen and timezone.now() < abstimmung.frist,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def befangenheit(request, pk):
+    abstimmung = _abstimmung(pk)
+    try:
+        services.stimmberechtigung_pruefen(abstimmung, request.user)
+    except JuryFehler as fehler:
+        return _verweigert(request, fehler)
+    form = BefangenheitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.befangenheit_erklaeren(
+                abstimmung, user=request.user, grund=form.cleaned_data["grund"]
+            )
+        except JuryFehler as fehler:
+            return _verweigert(request, fehler)
+        messages.success(
+            request,
+            _("Sie sind für diesen Antrag als befangen eingetragen und stimmen nicht mit ab."),
+        )
+        return redirect("jury:home")
+    return render(
+        request,
+        "jury/befangenheit.html",
+        {"abstimmung": abstimmung, "form": form, "form_has_errors": bool(form.errors)},
+    )
+
+
+# --- QM ----------------------------------------------------------------------------------------
+
+
+def _staff_antrag(request, antrag_pk):
+    antrag = get_object_or_404(Antrag.objects.select_related("fonds__quartier"), pk=antrag_pk)
+    akteur = Akteur.from_request(request)
+    if not is_qm_staff(akteur, antrag.fonds.quartier_id):
+        return akteur, None
+    return akteur, antrag
+
+
+@login_required
+def qm_uebersicht(request):
+    akteur = Akteur.from_request(request)
+    quartiere = list(quartiere_for_staff(akteur))
+    if not quartiere:
+        return _verweigert(request, JuryFehler(_("Diese Seite ist für das QM."), code="forbidden"))
+    offen_ids = Abstimmung.objects.filter(geschlossen_am__isnull=True).values("antrag_id")
+    return render(
+        request,
+        "jury/qm_uebersicht.html",
+        {
+            "fortschritte": selectors.abstimmungen_progress_for_staff(akteur),
+            "ohne_abstimmung": antraege_for_staff(akteur, status=AntragStatus.JURY_VOTE)
+            .exclude(pk__in=offen_ids)
+            .order_by("eingereicht_am", "pk"),
+            "geschlossen": Abstimmung.objects.filter(
+                antrag__fonds__quartier__in=quartiere, geschlossen_am__isnull=False
+            )
+            .select_related("antrag__fonds__quartier")
+            .order_by("-geschlossen_am", "-pk")[:20],
+            "quartiere": quartiere,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def qm_eroeffnen(request, antrag_pk):
+    akteur, antrag = _staff_antrag(request, antrag_pk)
+    if antrag is None:
+        return _verweigert(request, JuryFehler(_("Dieser Antrag gehört nicht zu Ihrem Quartier.")))
+    regeln = services.juryregeln_for(antrag.fonds.quartier)
+    if request.method == "POST":
+        form = AbstimmungEroeffnenForm(request.POST)
+        if form.is_valid():
+            try:
+                abstimmung = services.abstimmung_eroeffnen(
+                    antrag,
+                    akteur=akteur,
+                    betrag=form.cleaned_data["betrag"],
+                    auflagen=form.cleaned_data["auflagen"],
+                    frist=form.cleaned_data["frist"],
+                )
+            except JuryFehler as fehler:
+                if fehler.code == "forbidden":
+                    return _verweigert(request, fehler)
+                form.add_error(None, fehler.message)
+            else:
+                messages.success(request, _("Die Abstimmung ist eröffnet."))
+                return redirect("jury:qm_abstimmung", pk=abstimmung.pk)
+    else:
+        frist = timezone.localtime() + timezone.timedelta(days=regeln.abstimmungsdauer_tage)
+        form = AbstimmungEroeffnenForm(
+            initial={
+                "betrag": antrag.betrag_beantragt,
+                "frist": frist.replace(second=0, microsecond=0),
+            }
+        )
+    return render(
+        request,
+        "jury/qm_eroeffnen.html",
+        {
+            "antrag": antrag,
+            "form": form,
+            "regeln": regeln,
+            "form_has_errors": bool(form.errors),
+            "mitglieder": jurymitglieder_in_term(antrag.fonds.quartier, timezone.localdate())
+            .select_related("user")
+            .order_by("user__last_name", "user__first_name"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def qm_sitzung(request, antrag_pk):
+    akteur, antrag = _staff_antrag(request, antrag_pk)
+    if antrag is None:
+        return _verweigert(request, JuryFehler(_("Dieser Antrag gehört nicht zu Ihrem Quartier.")))
+    mitglieder = list(
+        jurymitglieder_in_term(antrag.fonds.quartier, timezone.localdate())
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+    form = SitzungForm(
+        request.POST or None,
+        mitglieder=mitglieder,
+        initial={"betrag": antrag.betrag_beantragt, "datum": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            abstimmung = services.sitzung_erfassen(
+                antrag,
+                akteur=akteur,
+                datum=data["datum"],
+                anwesende=data["anwesende"],
+                befangene=data["befangene"],
+                ja=data["ja"],
+                nein=data["nein"],
+                enthaltung=data["enthaltung"],
+                betrag=data["betrag"],
+                auflagen=data["auflagen"],
+                notiz=data["notiz"],
+            )
+        except JuryFehler as fehler:
+            if fehler.code == "forbidden":
+                return _verweigert(request, fehler)
+            form.add_error(None, fehler.message)
+        else:
+            messages.success(request, _("Das Ergebnis der Sitzung ist erfasst."))
+            return redirect("jury:qm_abstimmung", pk=abstimmung.pk)
+    return render(
+        request,
+        "jury/qm_sitzung.html",
+        {"antrag": antrag, "form": form, "form_has_errors": bool(form.errors)},
+    )
+
+
+@login_required
+def qm_abstimmung(request, pk):
+    abstimmung = _abstimmung(pk)
+    akteur = Akteur.from_request(request)
+    if not may_view_antrag_as_staff(akteur, abstimmung.antrag):
+        return _verweigert(
+            request, JuryFehler(_("Diese Abstimmung gehört nicht zu Ihrem Quartier."))
+        )
+    return render(
+        request,
+        "jury/qm_abstimmung.html",
+        {
+            "abstimmung": abstimmung,
+            "antrag": abstimmung.antrag,
+            "fortschritt": selectors.abstimmung_progress(abstimmung),
+            "befangene": abstimmung.stimmberechtigungen.filter(befangen=True).select_related(
+                "mitglied__user"
+            ),
+            "darf_eroeffnen": is_qm_staff(akteur, abstimmung.antrag.fonds.quartier_id)
+            and abstimmung.antrag.status == AntragStatus.JURY_VOTE
+            and not abstimmung.antrag.abstimmungen.filter(geschlossen_am__isnull=True).exists(),
+        },
+    )
+
+
+@login_required
+def qm_protokoll(request, pk):
+    abstimmung = _abstimmung(pk)
+    if not may_view_antrag_as_staff(Akteur.from_request(request), abstimmung.antrag):
+        return _verweigert(
+            request, JuryFehler(_("Diese Abstimmung gehört nicht zu Ihrem Quartier."))
+        )
+    if not abstimmung.protokoll:
+        raise Http404(_("Das Protokoll wird noch erstellt."))
+    return FileResponse(
+        abstimmung.protokoll.open("rb"),
+        as_attachment=True,
+        filename=f"protokoll-{abstimmung.antrag.referenz or abstimmung.antrag_id}-{abstimmung.pk}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def qm_regeln(request, quartier_pk):
+    quartier = get_object_or_404(Quartier, pk=quartier_pk)
+    akteur = Akteur.from_request(request)
+    if not (akteur.is_admin or is_qm_staff(akteur, quartier.pk)):
+        return _verweigert(request, JuryFehler(_("Dieses Quartier gehört nicht zu Ihnen.")))
+    regeln = services.juryregeln_for(quartier)
+    form = JuryRegelnForm(request.POST or None, instance=regeln)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Die Regeln der Jury sind gespeichert."))
+        return redirect("jury:qm_uebersicht")
+    return render(
+        request,
+        "jury/qm_regeln.html",
+        {"quartier": quartier, "form": form, "form_has_errors": bool(form.errors)},
+    )

@@ -1,0 +1,108 @@
+"""Forms of the jury pages: parse input only; the rules are in ``jury.services``."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from antraege.forms_base import KernForm, KernModelForm
+
+from .models import JuryRegeln, StimmWert
+
+
+class StimmzettelForm(KernForm):
+    wert = forms.ChoiceField(
+        label=_("Ihre Stimme"), choices=StimmWert.choices, widget=forms.RadioSelect
+    )
+    kommentar = forms.CharField(
+        label=_("Kommentar"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Zum Beispiel ein Vorschlag für einen geringeren Betrag oder eine Auflage."),
+    )
+
+
+class BefangenheitForm(KernForm):
+    grund = forms.CharField(
+        label=_("Grund"),
+        required=False,
+        max_length=300,
+        help_text=_("Zum Beispiel: Ich gehöre zur antragstellenden Initiative."),
+    )
+
+
+class AbstimmungEroeffnenForm(KernForm):
+    betrag = forms.DecimalField(
+        label=_("Betrag zur Abstimmung (€)"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        localize=True,
+        help_text=_("Der beantragte Betrag oder ein geringerer."),
+    )
+    auflagen = forms.CharField(
+        label=_("Auflagen"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    frist = forms.DateTimeField(
+        label=_("Frist"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Bis wann die Jury abstimmen kann (Datum und Uhrzeit)."),
+    )
+
+    def clean_frist(self):
+        frist = self.cleaned_data["frist"]
+        if frist <= timezone.now():
+            raise forms.ValidationError(_("Die Frist muss in der Zukunft liegen."))
+        return frist
+
+
+class SitzungForm(KernForm):
+    datum = forms.DateField(
+        label=_("Datum der Sitzung"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    anwesende = forms.MultipleChoiceField(
+        label=_("Anwesende Mitglieder"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    befangene = forms.MultipleChoiceField(
+        label=_("Befangene Mitglieder (stimmen nicht mit)"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    ja = forms.IntegerField(label=_("Ja-Stimmen"), min_value=0)
+    nein = forms.IntegerField(label=_("Nein-Stimmen"), min_value=0)
+    enthaltung = forms.IntegerField(label=_("Enthaltungen"), min_value=0)
+    betrag = forms.DecimalField(
+        label=_("Betrag, über den abgestimmt wurde (€)"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        localize=True,
+    )
+    auflagen = forms.CharField(
+        label=_("Auflagen"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    notiz = forms.CharField(
+        label=_("Notiz"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, mitglieder=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(m.pk), m.user.get_full_name() or m.user.username) for m in mitglieder]
+        self.fields["anwesende"].choices = choices
+        self.fields["befangene"].choices = choices
+
+
+class JuryRegelnForm(KernModelForm):
+    class Meta:
+        model = JuryRegeln
+        localized_fields = ("quorum_anteil",)
+        fields = [
+            "quorum_anteil",
+            "bei_gleichstand",
+            "abstimmungsdauer_tage",
+            "erinnerung_stunden",
+            "ruhezeit_stunden",
+            "offene_abstimmung",
+        ]

@@ -1,0 +1,143 @@
+"""Reads of the jury: what a member, QM and the minutes see. Secrecy is enforced here: no reader
+below loads how anyone voted, except a member's own ballot and the open-vote minutes."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from antraege.selectors import quartiere_for_staff
+
+from .models import Abstimmung, Stimmberechtigung, Stimme
+
+
+def _nach_einreichung(qs, prefix="antrag__"):
+    """Fixed order by submission, never by popularity."""
+    return qs.order_by(f"{prefix}eingereicht_am", f"{prefix}pk", "pk")
+
+
+@dataclass(frozen=True)
+class MitgliedEintrag:
+    """A vote on a member's home page with the member's own ballot (or None)."""
+
+    abstimmung: Abstimmung
+    stimme: Stimme | None
+
+
+def abstimmungen_for_mitglied(user):
+    """``(open, closed)`` votes ``user`` is entitled to, in order of submission, with own ballots."""
+    eintraege = _nach_einreichung(
+        Stimmberechtigung.objects.filter(
+            mitglied__user=user, befangen=False, abstimmung__modus=Abstimmung.Modus.ONLINE
+        ).select_related("abstimmung__antrag__fonds__quartier"),
+        prefix="abstimmung__antrag__",
+    )
+    eintraege = list(eintraege)
+    eigene = {
+        (s.abstimmung_id, s.mitglied_id): s
+        for s in Stimme.objects.filter(
+            mitglied__user=user, abstimmung_id__in=[e.abstimmung_id for e in eintraege]
+        )
+    }
+    items = [
+        MitgliedEintrag(e.abstimmung, eigene.get((e.abstimmung_id, e.mitglied_id)))
+        for e in eintraege
+    ]
+    offen = [i for i in items if i.abstimmung.ist_offen]
+    geschlossen = [i for i in items if not i.abstimmung.ist_offen]
+    geschlossen.sort(key=lambda i: i.abstimmung.geschlossen_am, reverse=True)
+    return offen, geschlossen
+
+
+@dataclass(frozen=True)
+class Fortschritt:
+    """Progress of an open vote for QM: x of y voted, who has not voted yet, time left."""
+
+    abstimmung: Abstimmung
+    berechtigt: int
+    abgestimmt: int
+    ausstehend: list
+    verbleibend: timedelta
+
+    @property
+    def verbleibend_stunden(self):
+        return max(0, int(self.verbleibend.total_seconds() // 3600))
+
+
+def _fortschritt(abstimmung, now):
+    berechtigte = [e for e in abstimmung.stimmberechtigungen.all() if not e.befangen]
+    abgestimmt = {s.mitglied_id for s in abstimmung.stimmen.all()}
+    ausstehend = [e.mitglied for e in berechtigte if e.mitglied_id not in abgestimmt]
+    return Fortschritt(
+        abstimmung=abstimmung,
+        berechtigt=len(berechtigte),
+        abgestimmt=len([e for e in berechtigte if e.mitglied_id in abgestimmt]),
+        ausstehend=ausstehend,
+        verbleibend=abstimmung.frist - now,
+    )
+
+
+def _mit_fortschritt(qs):
+    return qs.select_related("antrag__fonds__quartier").prefetch_related(
+        Prefetch(
+            "stimmberechtigungen",
+            queryset=Stimmberechtigung.objects.select_related("mitglied__user"),
+        ),
+        # only who voted, never how: the value column is not even loaded
+        Prefetch("stimmen", queryset=Stimme.objects.only("pk", "abstimmung_id", "mitglied_id")),
+    )
+
+
+def abstimmungen_progress_for_staff(akteur, *, now=None):
+    """Open online votes in the akteur's areas with their progress, in order of submission."""
+    now = now or timezone.now()
+    qs = Abstimmung.objects.filter(
+        antrag__fonds__quartier__in=quartiere_for_staff(akteur),
+        geschlossen_am__isnull=True,
+        modus=Abstimmung.Modus.ONLINE,
+    )
+    return [_fortschritt(a, now) for a in _mit_fortschritt(_nach_einreichung(qs))]
+
+
+def abstimmung_progress(abstimmung, *, now=None):
+    """Progress of one vote (QM detail page)."""
+    now = now or timezone.now()
+    return _fortschritt(_mit_fortschritt(Abstimmung.objects.filter(pk=abstimmung.pk)).get(), now)
+
+
+def abstimmungen_for_antrag(antrag):
+    return antrag.abstimmungen.order_by("-eroeffnet_am", "-pk")
+
+
+def protokoll_kontext(abstimmung):
+    """Everything the minutes show. How each member voted only if the vote was open by rule."""
+    eintraege = list(
+        abstimmung.stimmberechtigungen.select_related("mitglied__user").order_by(
+            "mitglied__user__last_name", "mitglied__user__first_name", "pk"
+        )
+    )
+    stimmen = {s.mitglied_id: s for s in abstimmung.stimmen.all()}
+    zeilen = [
+        {
+            "name": e.mitglied.user.get_full_name() or e.mitglied.user.username,
+            "befangen": e.befangen,
+            "grund": e.befangenheit_grund,
+            "anwesend": e.anwesend,
+            "abgestimmt": e.mitglied_id in stimmen,
+            "wert": (
+                stimmen[e.mitglied_id].get_wert_display()
+                if abstimmung.offene_abstimmung and e.mitglied_id in stimmen
+                else ""
+            ),
+        }
+        for e in eintraege
+    ]
+    return {
+        "abstimmung": abstimmung,
+        "antrag": abstimmung.antrag,
+        "quartier": abstimmung.antrag.fonds.quartier,
+        "berechtigte": [z for z in zeilen if not z["befangen"]],
+        "befangene": [z for z in zeilen if z["befangen"]],
+        "erstellt_am": timezone.now(),
+    }

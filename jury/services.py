@@ -1,0 +1,666 @@
+"""Business rules of the jury: rules per area, opening a vote, ballots, conflicts, closing, reminders.
+
+Every function that changes something runs in one transaction and either does all of it or raises
+``JuryFehler`` and changes nothing. The decision is taken once: closing claims the vote with a
+conditional update (``geschlossen_am`` from NULL to now) which holds the row lock until commit, and
+each ballot locks the same row first, so a ballot is either counted or refused, never lost.
+
+Applicant exclusion: a member is "the applicant" when the e-mail address of their user account equals
+the Antrag's ``antragsteller_email`` (case-insensitive). Residents apply without an account, so the
+e-mail address is the only identity both sides share; a member who belongs to the applying
+organisation declares the conflict themselves (``befangenheit_erklaeren``).
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from antraege import notifications
+from antraege.models import Antrag, AntragStatus
+from antraege.roles import Akteur, is_qm_staff
+from antraege.services import FondsErschoepft
+from workflow.moves import MoveRefused, antrag_move
+
+from .models import (
+    Abstimmung,
+    Ergebnis,
+    Gleichstand,
+    JuryRegeln,
+    Stimmberechtigung,
+    Stimme,
+    StimmWert,
+    jurymitglieder_in_term,
+)
+
+logger = logging.getLogger(__name__)
+
+CENT = Decimal("0.01")
+
+
+class JuryFehler(Exception):
+    """A refused jury action; nothing was changed. ``message`` is for the person acting."""
+
+    def __init__(self, message, code="refused"):
+        super().__init__(message)
+        self.message = str(message)
+        self.code = code
+
+    @property
+    def is_forbidden(self):
+        return self.code in ("forbidden", "biased", "closed")
+
+
+# --- Rules -------------------------------------------------------------------------------------
+
+
+def juryregeln_for(quartier):
+    """The rules of ``quartier``'s jury, created with the programme's defaults on first use."""
+    regeln, _created = JuryRegeln.objects.get_or_create(quartier=quartier)
+    return regeln
+
+
+@dataclass(frozen=True)
+class Auszaehlung:
+    """The counts a decision is taken from."""
+
+    berechtigt: int
+    ja: int
+    nein: int
+    enthaltung: int
+
+    @property
+    def abgegeben(self):
+        return self.ja + self.nein + self.enthaltung
+
+
+def auszaehlung_quorum_erreicht(zaehlung, *, quorum_anteil):
+    """Quorum: ballots cast (abstentions included) reach the share of the entitled members."""
+    return zaehlung.berechtigt > 0 and Decimal(zaehlung.abgegeben) >= (
+        Decimal(quorum_anteil) * zaehlung.berechtigt
+    )
+
+
+def auszaehlung_bewerten(zaehlung, *, quorum_anteil, bei_gleichstand):
+    """The result the rules give for ``zaehlung``: no quorum, approved or rejected.
+
+    Majority is yes against no; abstentions count for the quorum only. A tie follows the area's
+    tie rule (default: rejected); a tie of 0:0 (everyone abstained) is never an approval.
+    """
+    if not auszaehlung_quorum_erreicht(zaehlung, quorum_anteil=quorum_anteil):
+        return Ergebnis.NICHT_BESCHLUSSFAEHIG
+    if zaehlung.ja > zaehlung.nein:
+        return Ergebnis.BEWILLIGT
+    if zaehlung.ja < zaehlung.nein:
+        return Ergebnis.ABGELEHNT
+    if bei_gleichstand == Gleichstand.APPROVE and zaehlung.ja > 0:
+        return Ergebnis.BEWILLIGT
+    return Ergebnis.ABGELEHNT
+
+
+def mitglied_ist_antragsteller(mitglied, antrag):
+    """The member's account has the applicant's e-mail address (see the module docstring)."""
+    email = (mitglied.user.email or "").strip().lower()
+    return bool(email) and email == (antrag.antragsteller_email or "").strip().lower()
+
+
+def _in_term(mitglied, day):
+    return mitglied.beginn <= day and (mitglied.ende is None or mitglied.ende >= day)
+
+
+def _frist_text(moment):
+    local = timezone.localtime(moment)
+    return local.strftime("%d.%m.%Y, %H:%M")
+
+
+def _abstimmung_url(abstimmung):
+    return settings.SITE_URL + reverse("jury:abstimmung", kwargs={"pk": abstimmung.pk})
+
+
+def _qm_url(abstimmung):
+    return settings.SITE_URL + reverse("jury:qm_abstimmung", kwargs={"pk": abstimmung.pk})
+
+
+def _mitglied_benachrichtigen(art, mitglied, abstimmung, *, dedupe_key):
+    """One e-mail to a jury member. Deliberately not tied to the Antrag: the e-mail renderer
+    would otherwise put the applicant's personal link into the template context."""
+    if not mitglied.user.email:
+        logger.warning("jury member %s has no e-mail address; %s not sent", mitglied.pk, art)
+        return None
+    antrag = abstimmung.antrag
+    return notifications.queue(
+        art,
+        empfaenger=mitglied.user.email,
+        sprache="de",
+        kontext={
+            "name": mitglied.user.get_full_name() or mitglied.user.username,
+            "referenz": antrag.referenz or "",
+            "titel": antrag.titel,
+            "quartier": antrag.fonds.quartier.name,
+            "frist": _frist_text(abstimmung.frist),
+            "url": _abstimmung_url(abstimmung),
+        },
+        dedupe_key=dedupe_key,
+    )
+
+
+# --- Opening -----------------------------------------------------------------------------------
+
+
+def _betrag_pruefen(antrag, betrag):
+    try:
+        betrag = Decimal(betrag).quantize(CENT)
+    except (ArithmeticError, TypeError, ValueError) as error:
+        raise JuryFehler(_("Bitte geben Sie einen Betrag an."), code="invalid") from error
+    if betrag <= 0 or betrag > antrag.betrag_beantragt:
+        raise JuryFehler(
+            _("Der Betrag muss größer als 0 und höchstens der beantragte Betrag sein."),
+            code="invalid",
+        )
+    return betrag
+
+
+def _antrag_bei_der_jury(antrag, akteur):
+    """Lock the Antrag and check it is in ``jury_vote`` and the akteur is QM staff of its area."""
+    if not is_qm_staff(akteur, antrag.fonds.quartier_id):
+        raise JuryFehler(_("Sie dürfen für diesen Antrag keine Abstimmung anlegen."), "forbidden")
+    current = (
+        Antrag.objects.select_for_update(of=("self",))
+        .select_related("fonds__quartier")
+        .get(pk=antrag.pk)
+    )
+    if current.status != AntragStatus.JURY_VOTE:
+        raise JuryFehler(_("Der Antrag liegt nicht bei der Jury."), code="wrong_state")
+    if Abstimmung.objects.filter(antrag=current, geschlossen_am__isnull=True).exists():
+        raise JuryFehler(_("Zu diesem Antrag läuft bereits eine Abstimmung."), code="conflict")
+    return current
+
+
+def _regeln_kopie(regeln):
+    return {
+        "quorum_anteil": regeln.quorum_anteil,
+        "bei_gleichstand": regeln.bei_gleichstand,
+        "erinnerung_stunden": regeln.erinnerung_stunden,
+        "ruhezeit_stunden": regeln.ruhezeit_stunden,
+        "offene_abstimmung": regeln.offene_abstimmung,
+    }
+
+
+def abstimmung_eroeffnen(antrag, *, akteur, betrag, auflagen="", frist=None, now=None):
+    """QM puts ``antrag`` (state ``jury_vote``) to an online vote of its area's jury.
+
+    Fixes the entitled members (in term today, the applicant excluded automatically as a recorded
+    conflict), copies the area's rules into the vote and e-mails every entitled member a link.
+    """
+    now = now or timezone.now()
+    quartier = antrag.fonds.quartier
+    regeln = juryregeln_for(quartier)
+    betrag = _betrag_pruefen(antrag, betrag)
+    frist = frist or now + datetime.timedelta(days=regeln.abstimmungsdauer_tage)
+    if frist <= now:
+        raise JuryFehler(_("Die Frist muss in der Zukunft liegen."), code="invalid")
+    try:
+        with transaction.atomic():
+            current = _antrag_bei_der_jury(antrag, akteur)
+            mitglieder = list(
+                jurymitglieder_in_term(quartier, timezone.localdate(now)).select_related("user")
+            )
+            befangen = {m.pk for m in mitglieder if mitglied_ist_antragsteller(m, current)}
+            if len(mitglieder) == len(befangen):
+                raise JuryFehler(
+                    _("Die Jury dieses Quartiers hat zurzeit keine stimmberechtigten Mitglieder."),
+                    code="invalid",
+                )
+            abstimmung = Abstimmung.objects.create(
+                antrag=current,
+                modus=Abstimmung.Modus.ONLINE,
+                betrag=betrag,
+                auflagen=auflagen.strip(),
+                eroeffnet_am=now,
+                eroeffnet_von=akteur.user,
+                frist=frist,
+                **_regeln_kopie(regeln),
+            )
+            Stimmberechtigung.objects.bulk_create(
+                Stimmberechtigung(
+                    abstimmung=abstimmung,
+                    mitglied=m,
+                    befangen=m.pk in befangen,
+                    befangenheit_grund=(
+                        _("Antragsteller*in (automatisch ausgeschlossen)")
+                        if m.pk in befangen
+                        else ""
+                    ),
+                    befangen_seit=now if m.pk in befangen else None,
+                )
+                for m in mitglieder
+            )
+            for m in mitglieder:
+                if m.pk not in befangen:
+                    _mitglied_benachrichtigen(
+                        "abstimmung_eroeffnet",
+                        m,
+                        abstimmung,
+                        dedupe_key=f"jury-{abstimmung.pk}-eroeffnet-{m.pk}",
+                    )
+    except IntegrityError as error:
+        raise JuryFehler(
+            _("Zu diesem Antrag läuft bereits eine Abstimmung."), code="conflict"
+        ) from error
+    logger.info("abstimmung %s opened for antrag %s", abstimmung.pk, antrag.pk)
+    return abstimmung
+
+
+# --- Ballots and conflicts ---------------------------------------------------------------------
+
+
+def stimmberechtigung_pruefen(abstimmung, user, *, now=None, schreiben=True):
+    """The member's entry on the list of ``abstimmung`` if ``user`` may vote (or read) now.
+
+    Raises ``JuryFehler``: not on the list (other area, out of term at opening, QM, applicant),
+    declared biased, out of term today, or — when ``schreiben`` — the vote is closed.
+    """
+    now = now or timezone.now()
+    if user is None or not user.is_authenticated:
+        raise JuryFehler(_("Bitte melden Sie sich an."), code="forbidden")
+    if is_qm_staff(Akteur(user), abstimmung.antrag.fonds.quartier_id):
+        raise JuryFehler(_("Mitarbeitende des QM stimmen nicht ab."), code="forbidden")
+    eintrag = (
+        Stimmberechtigung.objects.select_related("mitglied__user")
+        .filter(abstimmung=abstimmung, mitglied__user=user)
+        .first()
+    )
+    if eintrag is None or abstimmung.modus != Abstimmung.Modus.ONLINE:
+        raise JuryFehler(_("Sie sind für diese Abstimmung nicht stimmberechtigt."), "forbidden")
+    if eintrag.befangen or mitglied_ist_antragsteller(eintrag.mitglied, abstimmung.antrag):
+        raise JuryFehler(
+            _("Sie haben sich für diesen Antrag als befangen erklärt und stimmen nicht ab."),
+            code="biased",
+        )
+    if not _in_term(eintrag.mitglied, timezone.localdate(now)):
+        raise JuryFehler(_("Ihre Amtszeit in der Jury ist beendet."), code="forbidden")
+    if schreiben and (abstimmung.geschlossen_am is not None or now >= abstimmung.frist):
+        raise JuryFehler(_("Die Abstimmung ist geschlossen."), code="closed")
+    return eintrag
+
+
+def _abstimmung_sperren(abstimmung):
+    return (
+        Abstimmung.objects.select_for_update(of=("self",))
+        .select_related("antrag__fonds__quartier")
+        .get(pk=abstimmung.pk)
+    )
+
+
+def stimme_abgeben(abstimmung, *, user, wert, kommentar=""):
+    """Record or change ``user``'s ballot; one row per member, changeable until the vote closes.
+
+    Locks the vote row first, so closing waits for the ballot (counted) or the ballot sees the
+    vote closed (refused). Stamps the vote's last change for the grace period.
+    """
+    if wert not in StimmWert.values:
+        raise JuryFehler(_("Bitte wählen Sie Ja, Nein oder Enthaltung."), code="invalid")
+    with transaction.atomic():
+        current = _abstimmung_sperren(abstimmung)
+        now = timezone.now()
+        eintrag = stimmberechtigung_pruefen(current, user, now=now)
+        stimme, _created = Stimme.objects.update_or_create(
+            abstimmung=current,
+            mitglied=eintrag.mitglied,
+            defaults={"wert": wert, "kommentar": kommentar.strip(), "geaendert_am": now},
+            create_defaults={
+                "wert": wert,
+                "kommentar": kommentar.strip(),
+                "abgegeben_am": now,
+                "geaendert_am": now,
+            },
+        )
+        Abstimmung.objects.filter(pk=current.pk).update(letzte_aenderung_am=now)
+    return stimme
+
+
+def befangenheit_erklaeren(abstimmung, *, user, grund=""):
+    """The member declares a conflict: off the entitled list of this vote, any ballot withdrawn."""
+    with transaction.atomic():
+        current = _abstimmung_sperren(abstimmung)
+        now = timezone.now()
+        eintrag = stimmberechtigung_pruefen(current, user, now=now)
+        Stimmberechtigung.objects.filter(pk=eintrag.pk).update(
+            befangen=True,
+            befangenheit_grund=grund.strip()[:300] or _("selbst erklärt"),
+            befangen_seit=now,
+        )
+        Stimme.objects.filter(abstimmung=current, mitglied=eintrag.mitglied).delete()
+        Abstimmung.objects.filter(pk=current.pk).update(letzte_aenderung_am=now)
+
+
+# --- Closing -----------------------------------------------------------------------------------
+
+
+def abstimmung_auszaehlen(abstimmung):
+    """Count the ballots of the members still entitled (conflicted members do not count)."""
+    berechtigte = Stimmberechtigung.objects.filter(abstimmung=abstimmung, befangen=False)
+    counts = dict(
+        Stimme.objects.filter(
+            abstimmung=abstimmung, mitglied_id__in=berechtigte.values("mitglied_id")
+        )
+        .order_by()
+        .values_list("wert")
+        .annotate(n=Count("pk"))
+    )
+    return Auszaehlung(
+        berechtigt=berechtigte.count(),
+        ja=counts.get(StimmWert.JA, 0),
+        nein=counts.get(StimmWert.NEIN, 0),
+        enthaltung=counts.get(StimmWert.ENTHALTUNG, 0),
+    )
+
+
+def abstimmung_ist_faellig(abstimmung, *, now):
+    """Due: the deadline passed, or everyone entitled voted and nothing changed for the grace period."""
+    if abstimmung.frist <= now:
+        return True
+    if abstimmung.letzte_aenderung_am is None:
+        return False
+    if abstimmung.letzte_aenderung_am > now - datetime.timedelta(hours=abstimmung.ruhezeit_stunden):
+        return False
+    zaehlung = abstimmung_auszaehlen(abstimmung)
+    return zaehlung.berechtigt > 0 and zaehlung.abgegeben == zaehlung.berechtigt
+
+
+def abstimmung_schliessen(abstimmung_id, *, now=None):
+    """Close the vote if it is due and not closed yet, and take the decision. Idempotent.
+
+    Returns the closed ``Abstimmung``, or None if it was not due or someone else closed it.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        abstimmung = Abstimmung.objects.select_related("antrag__fonds__quartier").get(
+            pk=abstimmung_id
+        )
+        if abstimmung.geschlossen_am is not None or abstimmung.modus != Abstimmung.Modus.ONLINE:
+            return None
+        if not abstimmung_ist_faellig(abstimmung, now=now):
+            return None
+        claim = Abstimmung.objects.filter(pk=abstimmung.pk, geschlossen_am__isnull=True)
+        if abstimmung.frist > now:
+            # early close: only if no ballot changed since we looked (a ballot moves this stamp)
+            claim = claim.filter(letzte_aenderung_am=abstimmung.letzte_aenderung_am)
+        if not claim.update(geschlossen_am=now):
+            return None
+        abstimmung.geschlossen_am = now
+        _beschliessen(abstimmung, abstimmung_auszaehlen(abstimmung))
+    logger.info("abstimmung %s closed: %s", abstimmung.pk, abstimmung.ergebnis)
+    return abstimmung
+
+
+def abstimmungen_schliessen_faellige(*, now=None):
+    """Close every due online vote (the beat task). Returns how many this call closed."""
+    now = now or timezone.now()
+    offene = Abstimmung.objects.filter(
+        geschlossen_am__isnull=True, modus=Abstimmung.Modus.ONLINE
+    ).values_list("pk", flat=True)
+    return sum(1 for pk in list(offene) if abstimmung_schliessen(pk, now=now))
+
+
+def _ablehnungsgrund(zaehlung):
+    if zaehlung.ja == zaehlung.nein:
+        return _(
+            "Bei der Abstimmung der Aktionsfondsjury gab es keine Mehrheit für den Antrag "
+            "(Stimmengleichheit)."
+        )
+    return _("Die Aktionsfondsjury hat den Antrag mehrheitlich abgelehnt.")
+
+
+def _beschluss_umsetzen(abstimmung, ergebnis, zaehlung):
+    """Make the Antrag's move the result calls for; returns the final result and a note for QM."""
+    system = Akteur.system_akteur()
+    antrag = abstimmung.antrag
+    try:
+        if ergebnis == Ergebnis.BEWILLIGT:
+            antrag_move(
+                antrag,
+                "approve",
+                akteur=system,
+                betrag=abstimmung.betrag,
+                auflagen=abstimmung.auflagen,
+                kommentar=_("Von der Aktionsfondsjury bewilligt."),
+            )
+        elif ergebnis == Ergebnis.ABGELEHNT:
+            antrag_move(antrag, "reject", akteur=system, kommentar=_ablehnungsgrund(zaehlung))
+    except MoveRefused as refused:
+        if isinstance(refused.__cause__, FondsErschoepft):
+            return Ergebnis.FONDS_REICHT_NICHT, refused.message
+        return Ergebnis.NICHT_ANGEWENDET, refused.message
+    if ergebnis == Ergebnis.NICHT_BESCHLUSSFAEHIG:
+        return ergebnis, _(
+            "Die Jury war nicht beschlussfähig. Der Antrag liegt weiter bei der Jury: Sie können "
+            "die Abstimmung neu eröffnen oder das Ergebnis einer Sitzung erfassen."
+        )
+    return ergebnis, ""
+
+
+def _beschliessen(abstimmung, zaehlung):
+    """Inside the closing transaction: store the tally, decide, tell QM, order the minutes."""
+    ergebnis = auszaehlung_bewerten(
+        zaehlung,
+        quorum_anteil=abstimmung.quorum_anteil,
+        bei_gleichstand=abstimmung.bei_gleichstand,
+    )
+    ergebnis, hinweis = _beschluss_umsetzen(abstimmung, ergebnis, zaehlung)
+    felder = {
+        "ergebnis": ergebnis,
+        "ergebnis_hinweis": hinweis,
+        "anzahl_berechtigt": zaehlung.berechtigt,
+        "stimmen_ja": zaehlung.ja,
+        "stimmen_nein": zaehlung.nein,
+        "stimmen_enthaltung": zaehlung.enthaltung,
+    }
+    Abstimmung.objects.filter(pk=abstimmung.pk).update(**felder)
+    for name, value in felder.items():
+        setattr(abstimmung, name, value)
+    quartier = abstimmung.antrag.fonds.quartier
+    notifications.queue(
+        "abstimmung_geschlossen",
+        empfaenger=quartier.qm_email,
+        sprache="de",
+        antrag=abstimmung.antrag,
+        kontext={
+            "ergebnis": str(Ergebnis(ergebnis).label),
+            "hinweis": hinweis,
+            "berechtigt": zaehlung.berechtigt,
+            "ja": zaehlung.ja,
+            "nein": zaehlung.nein,
+            "enthaltung": zaehlung.enthaltung,
+            "url": _qm_url(abstimmung),
+        },
+        dedupe_key=f"jury-{abstimmung.pk}-geschlossen",
+    )
+    from .tasks import task_render_protokoll
+
+    pk = abstimmung.pk
+    transaction.on_commit(lambda: _dispatch(task_render_protokoll, abstimmung_id=pk))
+
+
+def _dispatch(task, **kwargs):
+    try:
+        task.delay(**kwargs)
+    except Exception:  # noqa: BLE001 - broker down: the beat sweep renders missing minutes
+        logger.warning("broker unavailable, %s left for the sweep", task.name)
+
+
+# --- Meeting mode ------------------------------------------------------------------------------
+
+
+def sitzung_erfassen(
+    antrag,
+    *,
+    akteur,
+    datum,
+    anwesende,
+    befangene=(),
+    ja,
+    nein,
+    enthaltung,
+    betrag,
+    auflagen="",
+    notiz="",
+):
+    """QM records a jury meeting's result; the same rules (quorum, majority) decide as online.
+
+    Entitled: members in term on the meeting day, minus the applicant and those who declared a
+    conflict. Votes cast cannot exceed the entitled members present.
+    """
+    now = timezone.now()
+    if datum > timezone.localdate(now):
+        raise JuryFehler(_("Das Datum der Sitzung darf nicht in der Zukunft liegen."), "invalid")
+    betrag = _betrag_pruefen(antrag, betrag)
+    zahlen = [ja, nein, enthaltung]
+    if any(n is None or n < 0 for n in zahlen):
+        raise JuryFehler(_("Bitte geben Sie die Zahl der Stimmen an."), code="invalid")
+    quartier = antrag.fonds.quartier
+    regeln = juryregeln_for(quartier)
+    anwesende, befangene = {int(pk) for pk in anwesende}, {int(pk) for pk in befangene}
+    try:
+        with transaction.atomic():
+            current = _antrag_bei_der_jury(antrag, akteur)
+            mitglieder = list(jurymitglieder_in_term(quartier, datum).select_related("user"))
+            if not anwesende <= {m.pk for m in mitglieder}:
+                raise JuryFehler(_("Anwesend sein können nur Mitglieder der Jury."), "invalid")
+            auto = {m.pk for m in mitglieder if mitglied_ist_antragsteller(m, current)}
+            ausgeschlossen = befangene | auto
+            stimmen_moeglich = len(anwesende - ausgeschlossen)
+            if sum(zahlen) > stimmen_moeglich:
+                raise JuryFehler(
+                    _(
+                        "Es wurden mehr Stimmen erfasst (%(n)s) als stimmberechtigte Mitglieder "
+                        "anwesend waren (%(m)s)."
+                    )
+                    % {"n": sum(zahlen), "m": stimmen_moeglich},
+                    code="invalid",
+                )
+            abstimmung = Abstimmung.objects.create(
+                antrag=current,
+                modus=Abstimmung.Modus.SITZUNG,
+                betrag=betrag,
+                auflagen=auflagen.strip(),
+                eroeffnet_am=now,
+                eroeffnet_von=akteur.user,
+                frist=now,
+                sitzung_datum=datum,
+                notiz=notiz.strip(),
+                **_regeln_kopie(regeln),
+            )
+            Stimmberechtigung.objects.bulk_create(
+                Stimmberechtigung(
+                    abstimmung=abstimmung,
+                    mitglied=m,
+                    anwesend=m.pk in anwesende,
+                    befangen=m.pk in ausgeschlossen,
+                    befangenheit_grund=(
+                        _("Antragsteller*in (automatisch ausgeschlossen)")
+                        if m.pk in auto
+                        else (_("in der Sitzung erklärt") if m.pk in befangene else "")
+                    ),
+                    befangen_seit=now if m.pk in ausgeschlossen else None,
+                )
+                for m in mitglieder
+            )
+            Abstimmung.objects.filter(pk=abstimmung.pk).update(geschlossen_am=now)
+            abstimmung.geschlossen_am = now
+            zaehlung = Auszaehlung(
+                berechtigt=len(mitglieder) - len(ausgeschlossen & {m.pk for m in mitglieder}),
+                ja=ja,
+                nein=nein,
+                enthaltung=enthaltung,
+            )
+            _beschliessen(abstimmung, zaehlung)
+    except IntegrityError as error:
+        raise JuryFehler(
+            _("Zu diesem Antrag läuft bereits eine Abstimmung."), code="conflict"
+        ) from error
+    return abstimmung
+
+
+# --- Reminders ---------------------------------------------------------------------------------
+
+
+def abstimmungen_erinnern(*, now=None):
+    """Once per vote, at the reminder lead time before the deadline: one e-mail to each entitled
+    member who has not voted. Returns how many e-mails were queued."""
+    now = now or timezone.now()
+    offene = Abstimmung.objects.filter(
+        geschlossen_am__isnull=True,
+        erinnerung_versandt_am__isnull=True,
+        modus=Abstimmung.Modus.ONLINE,
+        frist__gt=now,
+    ).select_related("antrag__fonds__quartier")
+    queued = 0
+    for abstimmung in offene:
+        if abstimmung.frist - datetime.timedelta(hours=abstimmung.erinnerung_stunden) > now:
+            continue
+        with transaction.atomic():
+            claimed = Abstimmung.objects.filter(
+                pk=abstimmung.pk, erinnerung_versandt_am__isnull=True, geschlossen_am__isnull=True
+            ).update(erinnerung_versandt_am=now)
+            if not claimed:
+                continue
+            offen = (
+                Stimmberechtigung.objects.filter(abstimmung=abstimmung, befangen=False)
+                .exclude(mitglied__stimmen__abstimmung=abstimmung)
+                .select_related("mitglied__user")
+            )
+            for eintrag in offen:
+                row = _mitglied_benachrichtigen(
+                    "abstimmung_erinnerung",
+                    eintrag.mitglied,
+                    abstimmung,
+                    dedupe_key=f"jury-{abstimmung.pk}-erinnerung-{eintrag.mitglied_id}",
+                )
+                queued += row is not None
+    return queued
+
+
+# --- Minutes -----------------------------------------------------------------------------------
+
+
+def abstimmung_protokoll_erstellen(abstimmung_id):
+    """Render the minutes PDF of a closed vote and store it, once. Returns True if rendered now."""
+    from django.core.files.base import ContentFile
+
+    from antraege.pdf import render_pdf
+
+    from .selectors import protokoll_kontext
+
+    abstimmung = Abstimmung.objects.select_related("antrag__fonds__quartier").get(pk=abstimmung_id)
+    if abstimmung.geschlossen_am is None or abstimmung.protokoll:
+        return False
+    data = render_pdf("jury/pdf/protokoll.html", protokoll_kontext(abstimmung), language="de")
+    with transaction.atomic():
+        current = Abstimmung.objects.select_for_update().get(pk=abstimmung.pk)
+        if current.protokoll:
+            return False
+        current.protokoll.save(f"protokoll-{current.pk}.pdf", ContentFile(data), save=False)
+        Abstimmung.objects.filter(pk=current.pk).update(
+            protokoll=current.protokoll.name, protokoll_erstellt_am=timezone.now()
+        )
+    return True
+
+
+def protokolle_nachholen():
+    """Render minutes that are missing (broker was down at closing). Returns the ids handled."""
+    fehlend = list(
+        Abstimmung.objects.filter(geschlossen_am__isnull=False, protokoll="")
+        .exclude(ergebnis="")
+        .values_list("pk", flat=True)[:20]
+    )
+    for pk in fehlend:
+        abstimmung_protokoll_erstellen(pk)
+    return fehlend

@@ -1,0 +1,38 @@
+"""Celery tasks of the jury: thin, idempotent, keyword primitive ids; beat sweeps the deadlines."""
+
+import logging
+
+from celery import shared_task
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="jury.task_close_due_abstimmungen")
+def task_close_due_abstimmungen():
+    """Close every vote past its deadline or finished early (beat, every 30 s)."""
+    from . import services
+
+    closed = services.abstimmungen_schliessen_faellige()
+    fehlend = services.protokolle_nachholen()
+    if closed or fehlend:
+        logger.info("closed %s votes, rendered %s missing minutes", closed, len(fehlend))
+    return closed
+
+
+@shared_task(name="jury.task_send_vote_reminders")
+def task_send_vote_reminders():
+    """Remind members who have not voted, once per vote (beat)."""
+    from . import services
+
+    queued = services.abstimmungen_erinnern()
+    if queued:
+        logger.info("queued %s vote reminders", queued)
+    return queued
+
+
+@shared_task(name="jury.task_render_protokoll", bind=True, max_retries=3, retry_backoff=10)
+def task_render_protokoll(self, *, abstimmung_id):
+    """Render and store the minutes PDF of one closed vote."""
+    from . import services
+
+    return services.abstimmung_protokoll_erstellen(abstimmung_id)

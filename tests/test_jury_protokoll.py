@@ -1,0 +1,105 @@
+"""The minutes (Protokoll) of a vote: a stored PDF whose text holds tally, decision and members."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from antraege.pdf import pdf_text
+from antraege.roles import Akteur
+from jury import services, tasks
+from jury.factories import antrag_zur_jury, jury_fuer
+from jury.models import Abstimmung, JuryRegeln
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings, tmp_path):
+    """Pages render without ``collectstatic`` (see tests/test_jury_views.py)."""
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def closed_vote(antrag, qm_user, quartier):
+    jury = jury_fuer(quartier, 4)
+    antrag_zur_jury(antrag, qm_user)
+    abstimmung = services.abstimmung_eroeffnen(
+        antrag, akteur=Akteur(qm_user), betrag=Decimal("250.00"), auflagen="Logo auf dem Flyer"
+    )
+    services.stimme_abgeben(abstimmung, user=jury[0].user, wert="yes")
+    services.stimme_abgeben(abstimmung, user=jury[1].user, wert="no")
+    services.stimme_abgeben(abstimmung, user=jury[2].user, wert="yes")
+    services.befangenheit_erklaeren(
+        abstimmung, user=jury[3].user, grund="Nachbarin der Antragstellerin"
+    )
+    services.abstimmung_schliessen(
+        abstimmung.pk, now=abstimmung.frist + datetime.timedelta(seconds=1)
+    )
+    return abstimmung, jury
+
+
+def name(member):
+    return member.user.get_full_name()
+
+
+def test_minutes_hold_tally_decision_and_members_but_not_how_they_voted(antrag, qm_user, quartier):
+    abstimmung, jury = closed_vote(antrag, qm_user, quartier)
+
+    assert tasks.task_render_protokoll.run(abstimmung_id=abstimmung.pk) is True
+
+    abstimmung = Abstimmung.objects.get(pk=abstimmung.pk)
+    data = abstimmung.protokoll.read()
+    text = pdf_text(data)
+    assert data.startswith(b"%PDF-")
+    assert "Stimmberechtigt: 3 · Ja: 2 · Nein: 1 · Enthaltungen: 0" in text
+    assert "Entscheidung: Bewilligt" in text
+    assert "250,00 €" in text and "Logo auf dem Flyer" in text
+    assert antrag.fonds.quartier.name in text
+    for member in jury[:3]:
+        assert name(member) in text
+    assert f"{name(jury[3])}: Nachbarin der Antragstellerin" in text
+    assert "Die Abstimmung ist geheim" in text
+    assert f"{name(jury[0])} ja" in text  # voted (yes/no column means "has voted")
+    assert " Nein " not in text.replace("Nein: 1", "")
+
+
+def test_open_voting_rule_puts_each_ballot_in_the_minutes(antrag, qm_user, quartier):
+    JuryRegeln.objects.create(quartier=quartier, offene_abstimmung=True)
+    abstimmung, jury = closed_vote(antrag, qm_user, quartier)
+
+    services.abstimmung_protokoll_erstellen(abstimmung.pk)
+
+    text = pdf_text(Abstimmung.objects.get(pk=abstimmung.pk).protokoll.read())
+    assert f"{name(jury[1])} ja Nein" in text
+    assert f"{name(jury[0])} ja Ja" in text
+
+
+def test_minutes_are_rendered_once_and_qm_downloads_them(client, antrag, qm_user, quartier):
+    abstimmung, _jury = closed_vote(antrag, qm_user, quartier)
+    assert services.abstimmung_protokoll_erstellen(abstimmung.pk) is True
+    first = Abstimmung.objects.get(pk=abstimmung.pk).protokoll.name
+
+    assert services.abstimmung_protokoll_erstellen(abstimmung.pk) is False
+    assert Abstimmung.objects.get(pk=abstimmung.pk).protokoll.name == first
+
+    client.force_login(qm_user)
+    response = client.get(reverse("jury:qm_protokoll", kwargs={"pk": abstimmung.pk}))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "Entscheidung: Bewilligt" in pdf_text(b"".join(response.streaming_content))
+
+
+def test_members_cannot_download_the_minutes(client, antrag, qm_user, quartier):
+    abstimmung, jury = closed_vote(antrag, qm_user, quartier)
+    services.abstimmung_protokoll_erstellen(abstimmung.pk)
+    client.force_login(jury[0].user)
+
+    response = client.get(reverse("jury:qm_protokoll", kwargs={"pk": abstimmung.pk}))
+
+    assert response.status_code == 403

@@ -1,0 +1,339 @@
+"""Jury pages: the ballot page, the member's home, QM's opening, meeting, progress and rules pages."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from antraege.factories import AntragFactory
+from antraege.models import Antrag, AntragStatus
+from antraege.roles import Akteur, grant_applicant_access
+from jury import selectors, services
+from jury.factories import JurymitgliedFactory, antrag_zur_jury, jury_fuer
+from jury.models import Abstimmung, JuryRegeln, Stimmberechtigung, Stimme
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings, tmp_path):
+    """Pages render without ``collectstatic``: no manifest, an existing STATIC_ROOT (WhiteNoise
+    warns otherwise, and warnings are errors)."""
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def jury(quartier):
+    return jury_fuer(quartier, 4)
+
+
+@pytest.fixture
+def abstimmung(antrag, qm_user, jury):
+    Antrag.objects.filter(pk=antrag.pk).update(
+        antragsteller_telefon="030 99887766", antragsteller_strasse="Geheimweg 7"
+    )
+    antrag_zur_jury(antrag, qm_user, pruefvermerk="Kostenplan plausibel, Ort im Gebiet.")
+    return services.abstimmung_eroeffnen(antrag, akteur=Akteur(qm_user), betrag=Decimal("280.00"))
+
+
+def url(abstimmung):
+    return reverse("jury:abstimmung", kwargs={"pk": abstimmung.pk})
+
+
+def test_ballot_page_shows_what_the_jury_needs_and_no_contact_data(client, abstimmung, jury):
+    client.force_login(jury[0].user)
+
+    response = client.get(url(abstimmung))
+
+    page = response.content.decode()
+    antrag = abstimmung.antrag
+    assert response.status_code == 200
+    assert antrag.titel in page and "Kostenplan plausibel, Ort im Gebiet." in page
+    assert "Material" in page and "280,00 €" in page
+    for secret in (
+        antrag.antragsteller_email,
+        "030 99887766",
+        "Geheimweg 7",
+        antrag.antragsteller_name,
+    ):
+        assert secret not in page
+
+
+def test_ballot_is_recorded_with_a_receipt_and_a_double_post_keeps_one(client, abstimmung, jury):
+    client.force_login(jury[0].user)
+    data = {"wert": "yes", "kommentar": "Gute Idee"}
+
+    first = client.post(url(abstimmung), data)
+    second = client.post(url(abstimmung), data)
+    receipt = client.get(first["Location"])
+
+    assert first.status_code == second.status_code == 302
+    stimme = Stimme.objects.get(abstimmung=abstimmung)
+    assert (stimme.mitglied, stimme.wert, stimme.kommentar) == (jury[0], "yes", "Gute Idee")
+    page = receipt.content.decode()
+    assert "Ihre Stimme ist gespeichert" in page
+    assert "Gespeichert: „Ja“" in page
+    assert timezone.localtime(abstimmung.frist).strftime("%d.%m.%Y, %H:%M") in page
+
+
+def test_ballot_can_be_changed_until_closing(client, abstimmung, jury):
+    client.force_login(jury[0].user)
+    client.post(url(abstimmung), {"wert": "yes"})
+
+    client.post(url(abstimmung), {"wert": "abstain"})
+
+    assert list(Stimme.objects.values_list("wert", flat=True)) == ["abstain"]
+
+
+def test_invalid_ballot_rerenders_with_the_error_and_the_comment(client, abstimmung, jury):
+    client.force_login(jury[0].user)
+
+    response = client.post(url(abstimmung), {"kommentar": "Ich weiß noch nicht"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count("<h1") == 1
+    assert "<title>Fehler:" in page
+    assert "Ich weiß noch nicht" in page
+    assert Stimme.objects.count() == 0
+
+
+@pytest.mark.parametrize("who", ["other_area", "out_of_term", "biased", "qm", "applicant_member"])
+def test_who_may_not_vote_gets_403_and_nothing_changes(
+    client, abstimmung, jury, anderes_quartier, qm_user, who
+):
+    if who == "other_area":
+        user = JurymitgliedFactory(quartier=anderes_quartier).user
+    elif who == "out_of_term":
+        user = JurymitgliedFactory(
+            quartier=abstimmung.antrag.fonds.quartier,
+            beginn=datetime.date(2019, 1, 1),
+            ende=timezone.localdate() - datetime.timedelta(days=1),
+        ).user
+    elif who == "biased":
+        user = jury[1].user
+        services.befangenheit_erklaeren(abstimmung, user=user)
+    elif who == "qm":
+        user = qm_user
+    else:
+        user = jury[2].user
+        Stimmberechtigung.objects.filter(abstimmung=abstimmung, mitglied=jury[2]).update(
+            befangen=True
+        )
+    client.force_login(user)
+
+    get = client.get(url(abstimmung))
+    post = client.post(url(abstimmung), {"wert": "yes"})
+
+    assert (get.status_code, post.status_code) == (403, 403)
+    assert Stimme.objects.count() == 0
+
+
+def test_applicant_without_account_cannot_vote(client, abstimmung):
+    session = client.session
+    grant_applicant_access(session, abstimmung.antrag)
+    session.save()
+
+    response = client.post(url(abstimmung), {"wert": "yes"})
+
+    assert response.status_code == 302 and response["Location"].startswith("/anmelden/")
+    assert Stimme.objects.count() == 0
+
+
+def test_ballot_after_closing_is_refused_and_the_tally_is_shown(client, abstimmung, jury):
+    for member in jury[:2]:
+        services.stimme_abgeben(abstimmung, user=member.user, wert="yes")
+    services.abstimmung_schliessen(
+        abstimmung.pk, now=abstimmung.frist + datetime.timedelta(seconds=1)
+    )
+    client.force_login(jury[0].user)
+
+    post = client.post(url(abstimmung), {"wert": "no"})
+    page = client.get(url(abstimmung)).content.decode()
+
+    assert post.status_code == 403
+    assert sorted(Stimme.objects.values_list("wert", flat=True)) == ["yes", "yes"]
+    assert "Ja: 2, Nein: 0, Enthaltungen: 0" in page
+
+
+def test_members_see_no_tally_while_the_vote_is_open(client, abstimmung, jury):
+    services.stimme_abgeben(abstimmung, user=jury[1].user, wert="no")
+    client.force_login(jury[0].user)
+
+    page = client.get(url(abstimmung)).content.decode()
+    home = client.get(reverse("jury:home")).content.decode()
+
+    assert "Nein: 1" not in page and "Ergebnis" not in page
+    assert "Nein" not in home
+
+
+def test_declaring_a_conflict_takes_the_member_off_the_list(client, abstimmung, jury):
+    client.force_login(jury[0].user)
+    client.post(url(abstimmung), {"wert": "yes"})
+
+    response = client.post(
+        reverse("jury:befangenheit", kwargs={"pk": abstimmung.pk}),
+        {"grund": "Vorstand des Vereins"},
+    )
+
+    assert response.status_code == 302
+    eintrag = Stimmberechtigung.objects.get(abstimmung=abstimmung, mitglied=jury[0])
+    assert (eintrag.befangen, eintrag.befangenheit_grund) == (True, "Vorstand des Vereins")
+    assert Stimme.objects.count() == 0
+    assert client.get(url(abstimmung)).status_code == 403
+
+
+def test_home_lists_open_votes_by_submission_with_own_ballot(client, fonds, qm_user, jury):
+    later = antrag_zur_jury(AntragFactory(fonds=fonds, titel="Zweiter Antrag"), qm_user)
+    earlier = antrag_zur_jury(AntragFactory(fonds=fonds, titel="Erster Antrag"), qm_user)
+    Antrag.objects.filter(pk=earlier.pk).update(
+        eingereicht_am=later.eingereicht_am - datetime.timedelta(days=1)
+    )
+    second = services.abstimmung_eroeffnen(later, akteur=Akteur(qm_user), betrag=Decimal("100"))
+    services.abstimmung_eroeffnen(earlier, akteur=Akteur(qm_user), betrag=Decimal("100"))
+    services.stimme_abgeben(second, user=jury[0].user, wert="abstain")
+    client.force_login(jury[0].user)
+
+    page = client.get(reverse("jury:home")).content.decode()
+
+    assert page.index("Erster Antrag") < page.index("Zweiter Antrag")
+    assert "Enthaltung" in page and "noch nicht abgestimmt" in page
+
+
+def test_qm_opens_a_vote_from_the_page(client, antrag, qm_user, jury):
+    antrag_zur_jury(antrag, qm_user)
+    client.force_login(qm_user)
+    frist = timezone.localtime() + datetime.timedelta(days=5)
+
+    response = client.post(
+        reverse("jury:qm_eroeffnen", kwargs={"antrag_pk": antrag.pk}),
+        {
+            "betrag": "250,00",
+            "auflagen": "Beleg für Catering",
+            "frist": frist.strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+
+    abstimmung = Abstimmung.objects.get(antrag=antrag)
+    assert response.status_code == 302
+    assert (abstimmung.betrag, abstimmung.auflagen) == (Decimal("250.00"), "Beleg für Catering")
+    assert abstimmung.stimmberechtigungen.count() == 4
+
+
+def test_qm_opening_errors_keep_the_entries(client, antrag, qm_user, jury):
+    antrag_zur_jury(antrag, qm_user)
+    client.force_login(qm_user)
+
+    response = client.post(
+        reverse("jury:qm_eroeffnen", kwargs={"antrag_pk": antrag.pk}),
+        {"betrag": "9999,00", "auflagen": "Meine Auflage", "frist": "2099-01-01T10:00"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "höchstens der beantragte Betrag" in page and "Meine Auflage" in page
+    assert Abstimmung.objects.count() == 0
+
+
+def test_qm_of_another_area_cannot_open_or_watch(client, abstimmung, qm_other_user):
+    client.force_login(qm_other_user)
+
+    opening = client.post(
+        reverse("jury:qm_eroeffnen", kwargs={"antrag_pk": abstimmung.antrag_id}),
+        {"betrag": "100,00", "frist": "2099-01-01T10:00"},
+    )
+    detail = client.get(reverse("jury:qm_abstimmung", kwargs={"pk": abstimmung.pk}))
+
+    assert (opening.status_code, detail.status_code) == (403, 403)
+    assert Abstimmung.objects.count() == 1
+
+
+def test_qm_sees_progress_and_who_has_not_voted_but_never_how(client, abstimmung, jury, qm_user):
+    services.stimme_abgeben(abstimmung, user=jury[0].user, wert="no", kommentar="Vertraulich-XYZ")
+    client.force_login(qm_user)
+
+    page = client.get(reverse("jury:qm_abstimmung", kwargs={"pk": abstimmung.pk})).content.decode()
+    overview = client.get(reverse("jury:qm_uebersicht")).content.decode()
+
+    assert "1 von 4 Stimmberechtigten haben abgestimmt" in page
+    for member in jury[1:]:
+        assert member.user.get_full_name() in page
+    assert jury[0].user.get_full_name() not in page
+    assert "Vertraulich-XYZ" not in page and "Nein" not in page
+    assert "1 von 4" in overview and "Vertraulich-XYZ" not in overview
+
+
+def test_progress_selector_has_no_n_plus_one(django_assert_num_queries, fonds, qm_user, jury):
+    akteur = Akteur(qm_user)
+
+    def open_one(titel):
+        antrag = antrag_zur_jury(AntragFactory(fonds=fonds, titel=titel), qm_user)
+        abstimmung = services.abstimmung_eroeffnen(antrag, akteur=akteur, betrag=Decimal("10"))
+        services.stimme_abgeben(abstimmung, user=jury[0].user, wert="yes")
+
+    open_one("A")
+    with django_assert_num_queries(3):
+        one = selectors.abstimmungen_progress_for_staff(akteur)
+    open_one("B")
+    open_one("C")
+    with django_assert_num_queries(3):
+        three = selectors.abstimmungen_progress_for_staff(akteur)
+
+    assert [f.abgestimmt for f in one] == [1]
+    assert [(f.abgestimmt, f.berechtigt, len(f.ausstehend)) for f in three] == [(1, 4, 3)] * 3
+
+
+def test_qm_records_a_meeting(client, antrag, qm_user, jury):
+    antrag_zur_jury(antrag, qm_user)
+    client.force_login(qm_user)
+
+    response = client.post(
+        reverse("jury:qm_sitzung", kwargs={"antrag_pk": antrag.pk}),
+        {
+            "datum": timezone.localdate().isoformat(),
+            "anwesende": [str(m.pk) for m in jury[:3]],
+            "ja": "2",
+            "nein": "1",
+            "enthaltung": "0",
+            "betrag": "300,00",
+            "notiz": "Sitzung im Nachbarschaftshaus",
+        },
+    )
+
+    assert response.status_code == 302
+    antrag.refresh_from_db()
+    assert (antrag.status, antrag.betrag_reserviert) == (AntragStatus.APPROVED, Decimal("300.00"))
+    abstimmung = Abstimmung.objects.get(antrag=antrag)
+    assert abstimmung.stimmberechtigungen.filter(anwesend=True).count() == 3
+
+
+def test_qm_edits_the_rules_of_the_area(client, quartier, qm_user, qm_other_user):
+    url_regeln = reverse("jury:qm_regeln", kwargs={"quartier_pk": quartier.pk})
+    data = {
+        "quorum_anteil": "0,60",
+        "bei_gleichstand": "approve",
+        "abstimmungsdauer_tage": "10",
+        "erinnerung_stunden": "24",
+        "ruhezeit_stunden": "6",
+    }
+    client.force_login(qm_other_user)
+    assert client.post(url_regeln, data).status_code == 403
+    assert not JuryRegeln.objects.filter(quartier=quartier).exists()
+
+    client.force_login(qm_user)
+    response = client.post(url_regeln, data)
+
+    assert response.status_code == 302
+    regeln = JuryRegeln.objects.get(quartier=quartier)
+    assert (regeln.quorum_anteil, regeln.abstimmungsdauer_tage, regeln.offene_abstimmung) == (
+        Decimal("0.60"),
+        10,
+        False,
+    )

@@ -1,0 +1,80 @@
+"""The beat tasks of the jury through a real Celery worker (embedded, over the run's broker)."""
+
+import datetime
+import time
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+import antraege.tasks  # noqa: F401 - registers the e-mail task on the test app
+from antraege.models import Antrag, Benachrichtigung
+from antraege.roles import Akteur
+from jury import services, tasks
+from jury.factories import antrag_zur_jury, jury_fuer
+from jury.models import Abstimmung, Ergebnis
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def wait_for(predicate, *, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.fixture
+def offene_abstimmung(antrag, qm_user, quartier):
+    jury = jury_fuer(quartier, 4)
+    antrag_zur_jury(antrag, qm_user)
+    abstimmung = services.abstimmung_eroeffnen(
+        antrag, akteur=Akteur(qm_user), betrag=Decimal("300.00")
+    )
+    return abstimmung, jury
+
+
+def test_deadline_closes_the_vote_through_the_worker(celery_session_worker, offene_abstimmung):
+    abstimmung, jury = offene_abstimmung
+    for member in jury[:3]:
+        services.stimme_abgeben(abstimmung, user=member.user, wert="yes")
+    Abstimmung.objects.filter(pk=abstimmung.pk).update(
+        frist=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+    tasks.task_close_due_abstimmungen.delay()
+
+    assert wait_for(lambda: Antrag.objects.get(pk=abstimmung.antrag_id).status == "approved")
+    abstimmung.refresh_from_db()
+    assert abstimmung.ergebnis == Ergebnis.BEWILLIGT
+    assert Antrag.objects.get(pk=abstimmung.antrag_id).betrag_reserviert == Decimal("300.00")
+    # the vote-closed e-mail reaches QM through the worker, and the minutes get stored
+    qm_email = abstimmung.antrag.fonds.quartier.qm_email
+    assert wait_for(lambda: any(m.to == [qm_email] for m in mail.outbox))
+    assert wait_for(lambda: bool(Abstimmung.objects.get(pk=abstimmung.pk).protokoll))
+    sent = [m for m in mail.outbox if m.to == [qm_email]]
+    assert len(sent) == 1
+    assert sent[0].subject == (f"Abstimmung zu {abstimmung.antrag.referenz} geschlossen: Bewilligt")
+
+
+def test_reminder_task_mails_non_voters_once(celery_session_worker, offene_abstimmung):
+    abstimmung, jury = offene_abstimmung
+    services.stimme_abgeben(abstimmung, user=jury[0].user, wert="no")
+    Abstimmung.objects.filter(pk=abstimmung.pk).update(
+        frist=timezone.now() + datetime.timedelta(hours=10)
+    )
+    mail.outbox.clear()
+
+    tasks.task_send_vote_reminders.delay()
+    tasks.task_send_vote_reminders.delay()
+
+    erwartet = sorted(m.user.email for m in jury[1:])
+    assert wait_for(
+        lambda: sorted(m.to[0] for m in mail.outbox if "Erinnerung" in m.subject) == erwartet
+    )
+    time.sleep(0.5)
+    assert sorted(m.to[0] for m in mail.outbox if "Erinnerung" in m.subject) == erwartet
+    assert Benachrichtigung.objects.filter(art="abstimmung_erinnerung").count() == 3
