@@ -560,7 +560,11 @@ def auszahlung_mark_paid(antrag, *, bezahlt_am, buchungszeichen):
     notifications.queue_for_applicant(
         antrag,
         "auszahlung_erfolgt",
-        kontext={"betrag": euro(betrag), "bezahlt_am": bezahlt_am.strftime("%d.%m.%Y")},
+        kontext={
+            "betrag": euro(abs(betrag)),
+            "rueckforderung": betrag < 0,
+            "bezahlt_am": bezahlt_am.strftime("%d.%m.%Y"),
+        },
     )
 
 
