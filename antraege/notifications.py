@@ -111,8 +111,22 @@ def render(row):
 
 
 def attachments_for(row):
-    """Files that go with a notification: ``kontext["dokumente"]`` names stored documents."""
-    return []
+    """Files that go with a notification: ``kontext["dokumente"]`` names stored documents.
+
+    Only documents of the notification's own Antrag: ``[(filename, bytes, mimetype)]``.
+    """
+    ids = row.kontext.get("dokumente") or []
+    if not ids or not row.antrag_id:
+        return []
+    from .models import Dokument
+
+    result = []
+    for dokument in Dokument.objects.filter(pk__in=ids, antrag_id=row.antrag_id).select_related(
+        "antrag"
+    ):
+        with dokument.datei.open("rb") as handle:
+            result.append((dokument.dateiname, handle.read(), "application/pdf"))
+    return result
 
 
 def send(benachrichtigung_id, *, claim):

@@ -192,7 +192,8 @@ def antrag_declared_ineligible(antrag, *, kommentar):
     Antrag.objects.filter(pk=antrag.pk).update(
         entscheidungsgrund=kommentar, entschieden_am=antrag.entschieden_am
     )
-    notifications.queue_for_applicant(antrag, "nicht_foerderfaehig", kontext={"grund": kommentar})
+    # The e-mail goes out with the letter attached, once the letter task has rendered it
+    # (``letters.dokument_deliver``, scheduled by the move).
 
 
 def antrag_put_to_jury(antrag, *, kommentar=""):

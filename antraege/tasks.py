@@ -33,3 +33,31 @@ def task_dispatch_pending_benachrichtigungen():
     if count:
         logger.info("re-dispatched %s pending notifications", count)
     return count
+
+
+@shared_task(name="antraege.task_render_dokument")
+def task_render_dokument(*, antrag_id, art):
+    """Render and store a letter or payout order; a decision letter then goes out by e-mail."""
+    from . import letters
+
+    dokument = letters.dokument_deliver(antrag_id, art)
+    logger.info("dokument %s (%s) of antrag %s ready", dokument.pk, art, antrag_id)
+    return dokument.pk
+
+
+@shared_task(name="antraege.task_check_settlement_deadlines")
+def task_check_settlement_deadlines():
+    """Beat: settlement reminders and expiry; also renders documents a lost task left missing."""
+    from . import abrechnung, letters
+
+    reminded, expired = abrechnung.abrechnung_deadlines_check()
+    missing = letters.dokumente_missing()
+    for antrag_id, art in missing:
+        task_render_dokument.delay(antrag_id=antrag_id, art=str(art))
+    logger.info(
+        "settlement deadlines: %s reminded, %s expired, %s documents re-queued",
+        reminded,
+        expired,
+        len(missing),
+    )
+    return reminded, expired

@@ -1,5 +1,45 @@
 """Letters, settlement and payout pages (applicant via "Mein Antrag", QM under /qm/)."""
 
+from django.urls import path
+
+from .views import abrechnung as views
+
 app_name = "abrechnung"
 
-urlpatterns = []
+MEIN = "mein-antrag/<int:pk>/"
+QM = "qm/antraege/<int:pk>/"
+
+urlpatterns = [
+    path(f"{MEIN}abrechnung/", views.mein_abrechnung, name="mein_abrechnung"),
+    path(f"{MEIN}projektbeginn/", views.mein_projektbeginn, name="mein_projektbeginn"),
+    path(f"{MEIN}abrechnung/belege/", views.mein_beleg_neu, name="mein_beleg_neu"),
+    path(
+        f"{MEIN}abrechnung/belege/<int:beleg_pk>/entfernen/",
+        views.mein_beleg_entfernen,
+        name="mein_beleg_entfernen",
+    ),
+    path(f"{MEIN}abrechnung/sachbericht/", views.mein_sachbericht, name="mein_sachbericht"),
+    path(f"{MEIN}abrechnung/fotos/", views.mein_foto, name="mein_foto"),
+    path(f"{MEIN}abrechnung/einreichen/", views.mein_einreichen, name="mein_einreichen"),
+    path(f"{MEIN}dokumente/<int:dokument_pk>/", views.mein_dokument, name="mein_dokument"),
+    path(f"{QM}abrechnung/", views.qm_abrechnung, name="qm_abrechnung"),
+    path(f"{QM}abrechnung/projektbeginn/", views.qm_projektbeginn, name="qm_projektbeginn"),
+    path(f"{QM}abrechnung/abschlag/", views.qm_abschlag, name="qm_abschlag"),
+    path(
+        f"{QM}abrechnung/belege/<int:beleg_pk>/pruefen/",
+        views.qm_beleg_pruefen,
+        name="qm_beleg_pruefen",
+    ),
+    path(
+        f"{QM}abrechnung/belege/<int:beleg_pk>/datei/",
+        views.qm_beleg_datei,
+        name="qm_beleg_datei",
+    ),
+    path(f"{QM}abrechnung/nachforderung/", views.qm_nachforderung, name="qm_nachforderung"),
+    path(f"{QM}abrechnung/freigeben/", views.qm_freigeben, name="qm_freigeben"),
+    path(f"{QM}abrechnung/ausgezahlt/", views.qm_bezahlt, name="qm_bezahlt"),
+    path(f"{QM}abrechnung/abschliessen/", views.qm_abschliessen, name="qm_abschliessen"),
+    path(f"{QM}dokumente/<int:dokument_pk>/", views.qm_dokument, name="qm_dokument"),
+    path("qm/fonds/<int:pk>/bericht.pdf", views.fonds_bericht_pdf, name="fonds_bericht_pdf"),
+    path("qm/fonds/<int:pk>/bericht.csv", views.fonds_bericht_csv, name="fonds_bericht_csv"),
+]

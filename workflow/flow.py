@@ -9,8 +9,9 @@ the move as a conditional update in a transaction and records the timeline.
 from django.utils.translation import gettext_lazy as _
 from viewflow import fsm
 
-from antraege import services
+from antraege import abrechnung, letters, services
 from antraege.models import AntragStatus as S
+from antraege.models import Dokument
 from antraege.roles import is_applicant, is_qm_staff
 
 BEFORE_DECISION = [S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED, S.JURY_VOTE]
@@ -42,6 +43,18 @@ def is_complete(flow):
     errors = services.antrag_submission_errors(flow.antrag)
     return fsm.State.CONDITION(
         not errors, _("Der Antrag ist noch nicht vollständig. Bitte prüfen Sie Ihre Angaben.")
+    )
+
+
+def settlement_complete(flow):
+    errors = abrechnung.settlement_errors(flow.antrag)
+    return fsm.State.CONDITION(not errors, " ".join(str(e) for e in errors))
+
+
+def payout_released(flow):
+    return fsm.State.CONDITION(
+        abrechnung.auszahlung_released(flow.antrag),
+        _("Bitte geben Sie zuerst die Auszahlung frei."),
     )
 
 
@@ -103,6 +116,7 @@ class AntragFlow:
     )
     def declare_ineligible(self, *, kommentar="", **_kwargs):
         services.antrag_declared_ineligible(self.antrag, kommentar=kommentar)
+        letters.dokument_schedule(self.antrag, Dokument.Art.NICHT_FOERDERFAEHIG)
 
     @status.transition(
         source=S.IN_REVIEW, target=S.JURY_VOTE, label=_("Der Jury vorlegen"), permission=qm_staff
@@ -125,12 +139,14 @@ class AntragFlow:
     )
     def approve(self, *, betrag, auflagen="", kommentar="", **_kwargs):
         services.antrag_approved(self.antrag, betrag=betrag, auflagen=auflagen, kommentar=kommentar)
+        letters.dokument_schedule(self.antrag, Dokument.Art.BEWILLIGUNG)
 
     @status.transition(
         source=S.JURY_VOTE, target=S.REJECTED, label=_("Ablehnen"), permission=qm_staff_or_system
     )
     def reject(self, *, kommentar="", **_kwargs):
         services.antrag_rejected(self.antrag, kommentar=kommentar)
+        letters.dokument_schedule(self.antrag, Dokument.Art.ABLEHNUNG)
 
     # Project and settlement
     @status.transition(
@@ -147,9 +163,10 @@ class AntragFlow:
         target=S.SETTLEMENT_SUBMITTED,
         label=_("Abrechnung einreichen"),
         permission=applicant,
+        conditions=[settlement_complete],
     )
     def submit_settlement(self, **_kwargs):
-        pass
+        abrechnung.abrechnung_submitted(self.antrag)
 
     @status.transition(
         source=S.SETTLEMENT_SUBMITTED,
@@ -157,17 +174,20 @@ class AntragFlow:
         label=_("Nachforderung zur Abrechnung"),
         permission=qm_staff,
     )
-    def request_settlement_changes(self, **_kwargs):
-        pass
+    def request_settlement_changes(self, *, kommentar="", **_kwargs):
+        abrechnung.abrechnung_changes_requested(self.antrag, kommentar=kommentar)
 
     @status.transition(
         source=S.SETTLEMENT_SUBMITTED,
         target=S.PAID,
         label=_("Als ausgezahlt markieren"),
         permission=qm_staff,
+        conditions=[payout_released],
     )
-    def mark_paid(self, **_kwargs):
-        pass
+    def mark_paid(self, *, bezahlt_am=None, buchungszeichen="", **_kwargs):
+        abrechnung.auszahlung_mark_paid(
+            self.antrag, bezahlt_am=bezahlt_am, buchungszeichen=buchungszeichen
+        )
 
     @status.transition(
         source=S.PAID, target=S.CLOSED, label=_("Abschließen"), permission=qm_staff_or_system

@@ -1,0 +1,569 @@
+"""Pages after the decision: letters, project start, settlement, payout and the fund report.
+
+Applicant pages live under "Mein Antrag" (session access, ``roles.is_applicant``), QM pages under
+``/qm/``. Each POST parses a form, calls one domain function (or ``antrag_move``) and redirects;
+a refusal re-renders the page with the message tied to the field and changes nothing.
+"""
+
+import csv
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from workflow.moves import MoveRefused, antrag_move, available_moves
+
+from .. import abrechnung
+from ..abrechnung import AbrechnungRefused
+from ..forms_base import KernForm
+from ..models import Aktionsfonds, Antrag, AntragStatus, Beleg, Dokument, Kostenkategorie
+from ..roles import Akteur, is_applicant, is_qm_staff
+
+DECISION_LETTERS = (
+    Dokument.Art.BEWILLIGUNG,
+    Dokument.Art.ABLEHNUNG,
+    Dokument.Art.NICHT_FOERDERFAEHIG,
+)
+
+
+# --- Forms: parse input only; the rules are in ``antraege.abrechnung``. ---
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class BelegForm(KernForm):
+    datum = forms.DateField(label=gettext_lazy("Datum des Belegs"), widget=DateInput)
+    aussteller = forms.CharField(
+        label=gettext_lazy("Geschäft oder Person"),
+        max_length=160,
+        help_text=gettext_lazy("Wo haben Sie gekauft oder wen haben Sie bezahlt?"),
+    )
+    betrag = forms.CharField(
+        label=gettext_lazy("Betrag (€)"),
+        max_length=20,
+        help_text=gettext_lazy("Zum Beispiel 12,50"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    kategorie = forms.ModelChoiceField(
+        label=gettext_lazy("Kostenart"), queryset=Kostenkategorie.objects.none()
+    )
+    datei = forms.FileField(
+        label=gettext_lazy("Beleg als Datei"),
+        help_text=gettext_lazy("PDF, JPEG oder PNG, höchstens 10 MB"),
+    )
+
+    def __init__(self, *args, antrag, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kategorie"].queryset = Kostenkategorie.objects.filter(
+            quartier_id=antrag.fonds.quartier_id, foerderfaehig=True
+        )
+
+
+class SachberichtForm(KernForm):
+    text = forms.CharField(
+        label=gettext_lazy("Was ist passiert?"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+    )
+    teilnehmende = forms.IntegerField(
+        label=gettext_lazy("Wie viele Menschen haben teilgenommen?"), min_value=0
+    )
+
+
+class FotoForm(KernForm):
+    datei = forms.FileField(
+        label=gettext_lazy("Foto"), help_text=gettext_lazy("JPEG oder PNG, höchstens 10 MB")
+    )
+
+
+class AbschlagForm(KernForm):
+    datum = forms.DateField(label=gettext_lazy("Datum der Zahlung"), widget=DateInput)
+    betrag = forms.CharField(
+        label=gettext_lazy("Betrag des Abschlags (€)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+
+class BelegPruefForm(KernForm):
+    entscheidung = forms.ChoiceField(
+        label=gettext_lazy("Entscheidung"),
+        choices=[
+            ("accept", gettext_lazy("Anerkennen")),
+            ("refuse", gettext_lazy("Nicht anerkennen")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    anerkannt = forms.CharField(
+        label=gettext_lazy("Anerkannter Betrag (€)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    grund = forms.CharField(
+        label=gettext_lazy("Begründung"),
+        required=False,
+        max_length=1000,
+        help_text=gettext_lazy("Pflicht bei Ablehnung und bei Belegen vor der Bewilligung"),
+    )
+
+
+class KommentarForm(KernForm):
+    kommentar = forms.CharField(
+        label=gettext_lazy("Was fehlt oder ist zu ändern?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+
+
+class BezahltForm(KernForm):
+    bezahlt_am = forms.DateField(label=gettext_lazy("Bezahlt am"), widget=DateInput)
+    buchungszeichen = forms.CharField(label=gettext_lazy("Buchungszeichen"), max_length=80)
+
+
+# --- Access ---
+
+
+def _antrag(pk):
+    return get_object_or_404(Antrag.objects.select_related("fonds__quartier"), pk=pk)
+
+
+def _as_applicant(request, pk):
+    antrag, akteur = _antrag(pk), Akteur.from_request(request)
+    if not is_applicant(akteur, antrag):
+        raise PermissionDenied
+    return antrag, akteur
+
+
+def _as_qm(request, pk):
+    antrag, akteur = _antrag(pk), Akteur.from_request(request)
+    if not is_qm_staff(akteur, antrag.fonds.quartier_id):
+        raise PermissionDenied
+    return antrag, akteur
+
+
+def _refusal_to_form(form, refused):
+    field = getattr(refused, "field", None)
+    form.add_error(field if field in form.fields else None, refused.message)
+
+
+def _file_response(field_file, filename, *, inline=False):
+    response = FileResponse(field_file.open("rb"), as_attachment=not inline, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Applicant ---
+
+
+def _mein_context(antrag, akteur, **forms_):
+    context = {
+        "antrag": antrag,
+        "moves": dict(available_moves(antrag, akteur)),
+        "dokumente": antrag.dokumente.filter(art__in=DECISION_LETTERS),
+        "belege": antrag.belege.select_related("kategorie"),
+        "fotos": antrag.projektfotos.all(),
+        "editierbar": antrag.status in abrechnung.SETTLEMENT_EDITABLE,
+        "fehlt": abrechnung.settlement_errors(antrag),
+        "beleg_form": forms_.get("beleg_form") or BelegForm(antrag=antrag),
+        "sachbericht_form": forms_.get("sachbericht_form")
+        or SachberichtForm(
+            initial={
+                "text": getattr(getattr(antrag, "sachbericht", None), "text", ""),
+                "teilnehmende": getattr(getattr(antrag, "sachbericht", None), "teilnehmende", ""),
+            }
+        ),
+        "foto_form": forms_.get("foto_form") or FotoForm(),
+        "form_has_errors": any(f.errors for f in forms_.values()),
+        "extra_errors": forms_.get("extra_errors", []),
+    }
+    return context
+
+
+@require_GET
+def mein_abrechnung(request, pk):
+    antrag, akteur = _as_applicant(request, pk)
+    return render(request, "abrechnung/mein.html", _mein_context(antrag, akteur))
+
+
+def _mein_error(request, antrag, akteur, name, form, status=400):
+    return render(
+        request,
+        "abrechnung/mein.html",
+        _mein_context(antrag, akteur, **{name: form}),
+        status=status,
+    )
+
+
+@require_POST
+def mein_projektbeginn(request, pk):
+    antrag, akteur = _as_applicant(request, pk)
+    return _move(request, antrag, akteur, "start_project", "abrechnung:mein_abrechnung")
+
+
+@require_POST
+def mein_beleg_neu(request, pk):
+    antrag, akteur = _as_applicant(request, pk)
+    form = BelegForm(request.POST, request.FILES, antrag=antrag)
+    if form.is_valid():
+        try:
+            data = form.cleaned_data
+            beleg = abrechnung.beleg_add(
+                antrag,
+                akteur=akteur,
+                datum=data["datum"],
+                aussteller=data["aussteller"],
+                betrag=data["betrag"],
+                kategorie_id=data["kategorie"].pk,
+                datei=data["datei"],
+            )
+        except AbrechnungRefused as refused:
+            if refused.code == "forbidden":
+                raise PermissionDenied from refused
+            _refusal_to_form(form, refused)
+        else:
+            messages.success(request, _("Der Beleg wurde hinzugefügt."))
+            if beleg.vor_bewilligung:
+                messages.warning(
+                    request,
+                    _(
+                        "Der Beleg ist vor der Bewilligung datiert. Solche Kosten sind in der "
+                        "Regel nicht förderfähig; das Quartiersmanagement prüft ihn gesondert."
+                    ),
+                )
+            return redirect("abrechnung:mein_abrechnung", pk=antrag.pk)
+    return _mein_error(request, antrag, akteur, "beleg_form", form)
+
+
+@require_POST
+def mein_beleg_entfernen(request, pk, beleg_pk):
+    antrag, akteur = _as_applicant(request, pk)
+    beleg = get_object_or_404(Beleg, pk=beleg_pk, antrag=antrag)
+    try:
+        abrechnung.beleg_remove(beleg, akteur=akteur)
+    except AbrechnungRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Der Beleg wurde entfernt."))
+    return redirect("abrechnung:mein_abrechnung", pk=antrag.pk)
+
+
+@require_POST
+def mein_sachbericht(request, pk):
+    antrag, akteur = _as_applicant(request, pk)
+    form = SachberichtForm(request.POST)
+    if form.is_valid():
+        try:
+            abrechnung.sachbericht_save(antrag, akteur=akteur, **form.cleaned_data)
+        except AbrechnungRefused as refused:
+            _refusal_to_form(form, refused)
+        else:
+            messages.success(request, _("Ihr Bericht wurde gespeichert."))
+            return redirect("abrechnung:mein_abrechnung", pk=antrag.pk)
+    return _mein_error(request, antrag, akteur, "sachbericht_form", form)
+
+
+@require_POST
+def mein_foto(request, pk):
+    antrag, akteur = _as_applicant(request, pk)
+    form = FotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            abrechnung.projektfoto_add(antrag, akteur=akteur, datei=form.cleaned_data["datei"])
+        except AbrechnungRefused as refused:
+            _refusal_to_form(form, refused)
+        else:
+            messages.success(request, _("Das Foto wurde hinzugefügt."))
+            return redirect("abrechnung:mein_abrechnung", pk=antrag.pk)
+    return _mein_error(request, antrag, akteur, "foto_form", form)
+
+
+@require_POST
+def mein_einreichen(request, pk):
+    antrag, akteur = _as_applicant(request, pk)
+    return _move(request, antrag, akteur, "submit_settlement", "abrechnung:mein_abrechnung")
+
+
+@require_GET
+def mein_dokument(request, pk, dokument_pk):
+    antrag, _akteur = _as_applicant(request, pk)
+    dokument = get_object_or_404(Dokument, pk=dokument_pk, antrag=antrag, art__in=DECISION_LETTERS)
+    return _file_response(dokument.datei, dokument.dateiname)
+
+
+def _move(request, antrag, akteur, move, back, **data):
+    try:
+        antrag_move(antrag, move, akteur=akteur, **data)
+    except MoveRefused as refused:
+        if refused.code == "forbidden":
+            raise PermissionDenied from refused
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Gespeichert."))
+    return redirect(back, pk=antrag.pk)
+
+
+# --- QM ---
+
+
+def _qm_context(antrag, akteur, **forms_):
+    auszahlung = getattr(antrag, "auszahlung", None)
+    belege = list(antrag.belege.select_related("kategorie"))
+    pruef_forms = {
+        beleg.pk: forms_.get(f"pruef_{beleg.pk}")
+        or BelegPruefForm(
+            prefix=f"beleg{beleg.pk}", initial={"entscheidung": "accept", "anerkannt": beleg.betrag}
+        )
+        for beleg in belege
+    }
+    return {
+        "antrag": antrag,
+        "moves": dict(available_moves(antrag, akteur)),
+        "dokumente": antrag.dokumente.all(),
+        "belege": [(beleg, pruef_forms[beleg.pk]) for beleg in belege],
+        "fotos": antrag.projektfotos.all(),
+        "sachbericht": getattr(antrag, "sachbericht", None),
+        "abschlag": getattr(antrag, "abschlag", None),
+        "auszahlung": auszahlung,
+        "rechnung": abrechnung.auszahlung_berechnung(antrag),
+        "pruefbar": antrag.status == AntragStatus.SETTLEMENT_SUBMITTED and auszahlung is None,
+        "abschlag_moeglich": antrag.fonds.abschlag_erlaubt
+        and antrag.status in (AntragStatus.APPROVED, AntragStatus.IN_PROGRESS)
+        and not hasattr(antrag, "abschlag"),
+        "abschlag_form": forms_.get("abschlag_form") or AbschlagForm(),
+        "kommentar_form": forms_.get("kommentar_form") or KommentarForm(),
+        "bezahlt_form": forms_.get("bezahlt_form")
+        or BezahltForm(initial={"bezahlt_am": timezone.localdate()}),
+        "form_has_errors": any(f.errors for f in forms_.values()),
+        "timeline": antrag.statuswechsel.select_related("akteur"),
+    }
+
+
+def _qm_error(request, antrag, akteur, name, form):
+    return render(
+        request, "abrechnung/qm.html", _qm_context(antrag, akteur, **{name: form}), status=400
+    )
+
+
+@login_required
+@require_GET
+def qm_abrechnung(request, pk):
+    antrag, akteur = _as_qm(request, pk)
+    return render(request, "abrechnung/qm.html", _qm_context(antrag, akteur))
+
+
+@login_required
+@require_POST
+def qm_projektbeginn(request, pk):
+    antrag, akteur = _as_qm(request, pk)
+    return _move(request, antrag, akteur, "start_project", "abrechnung:qm_abrechnung")
+
+
+@login_required
+@require_POST
+def qm_abschlag(request, pk):
+    antrag, akteur = _as_qm(request, pk)
+    form = AbschlagForm(request.POST)
+    if form.is_valid():
+        try:
+            abrechnung.abschlag_grant(antrag, akteur=akteur, **form.cleaned_data)
+        except AbrechnungRefused as refused:
+            _refusal_to_form(form, refused)
+        else:
+            messages.success(request, _("Der Abschlag wurde erfasst."))
+            return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
+    return _qm_error(request, antrag, akteur, "abschlag_form", form)
+
+
+@login_required
+@require_POST
+def qm_beleg_pruefen(request, pk, beleg_pk):
+    antrag, akteur = _as_qm(request, pk)
+    beleg = get_object_or_404(Beleg, pk=beleg_pk, antrag=antrag)
+    form = BelegPruefForm(request.POST, prefix=f"beleg{beleg.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            abrechnung.beleg_check(
+                beleg,
+                akteur=akteur,
+                anerkannt=data["anerkannt"] if data["entscheidung"] == "accept" else None,
+                grund=data["grund"],
+            )
+        except AbrechnungRefused as refused:
+            _refusal_to_form(form, refused)
+        else:
+            messages.success(request, _("Die Prüfung des Belegs wurde gespeichert."))
+            return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
+    return _qm_error(request, antrag, akteur, f"pruef_{beleg.pk}", form)
+
+
+@login_required
+@require_GET
+def qm_beleg_datei(request, pk, beleg_pk):
+    antrag, _akteur = _as_qm(request, pk)
+    beleg = get_object_or_404(Beleg, pk=beleg_pk, antrag=antrag)
+    return _file_response(beleg.datei, beleg.originalname)
+
+
+@login_required
+@require_POST
+def qm_nachforderung(request, pk):
+    antrag, akteur = _as_qm(request, pk)
+    form = KommentarForm(request.POST)
+    if form.is_valid():
+        try:
+            antrag_move(
+                antrag,
+                "request_settlement_changes",
+                akteur=akteur,
+                kommentar=form.cleaned_data["kommentar"],
+            )
+        except MoveRefused as refused:
+            if refused.code == "forbidden":
+                raise PermissionDenied from refused
+            _refusal_to_form(form, refused)
+        else:
+            messages.success(request, _("Die Nachforderung wurde gesendet."))
+            return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
+    return _qm_error(request, antrag, akteur, "kommentar_form", form)
+
+
+@login_required
+@require_POST
+def qm_freigeben(request, pk):
+    antrag, akteur = _as_qm(request, pk)
+    try:
+        abrechnung.auszahlung_release(antrag, akteur=akteur)
+    except AbrechnungRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("Die Auszahlung ist freigegeben. Die Auszahlungsanordnung wird erstellt."),
+        )
+    return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
+
+
+@login_required
+@require_POST
+def qm_bezahlt(request, pk):
+    antrag, akteur = _as_qm(request, pk)
+    form = BezahltForm(request.POST)
+    if form.is_valid():
+        try:
+            antrag_move(antrag, "mark_paid", akteur=akteur, **form.cleaned_data)
+        except MoveRefused as refused:
+            _refusal_to_form(form, refused)
+        else:
+            messages.success(request, _("Die Auszahlung ist als bezahlt vermerkt."))
+            return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
+    return _qm_error(request, antrag, akteur, "bezahlt_form", form)
+
+
+@login_required
+@require_POST
+def qm_abschliessen(request, pk):
+    antrag, akteur = _as_qm(request, pk)
+    return _move(request, antrag, akteur, "close", "abrechnung:qm_abrechnung")
+
+
+@login_required
+@require_GET
+def qm_dokument(request, pk, dokument_pk):
+    antrag, _akteur = _as_qm(request, pk)
+    dokument = get_object_or_404(Dokument, pk=dokument_pk, antrag=antrag)
+    return _file_response(dokument.datei, dokument.dateiname)
+
+
+# --- Fund report ---
+
+
+def _fonds_for_staff(request, pk):
+    fonds = get_object_or_404(Aktionsfonds.objects.select_related("quartier"), pk=pk)
+    akteur = Akteur.from_request(request)
+    if not (akteur.is_admin or is_qm_staff(akteur, fonds.quartier_id)):
+        raise PermissionDenied
+    return fonds
+
+
+@login_required
+@require_GET
+def fonds_bericht_pdf(request, pk):
+    from ..letters import logo_data_url
+    from ..pdf import render_pdf
+
+    fonds = _fonds_for_staff(request, pk)
+    bericht = abrechnung.aktionsfonds_bericht(fonds)
+    pdf = render_pdf(
+        "pdf/fondsbericht.html",
+        {
+            "bericht": bericht,
+            "quartier": fonds.quartier,
+            "logo": logo_data_url(fonds.quartier),
+            "datum": timezone.localdate(),
+        },
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="aktionsfonds-{fonds.quartier.code}-{fonds.jahr}.pdf"'
+    )
+    return response
+
+
+@login_required
+@require_GET
+def fonds_bericht_csv(request, pk):
+    fonds = _fonds_for_staff(request, pk)
+    bericht = abrechnung.aktionsfonds_bericht(fonds)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="aktionsfonds-{fonds.quartier.code}-{fonds.jahr}.csv"'
+    )
+    response.write("\ufeff")  # spreadsheet programs read the umlauts as UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Aktionsfonds"), fonds.quartier.name, fonds.jahr])
+    for label, value in (
+        (_("Budget"), bericht.budget),
+        (_("Bewilligt"), bericht.bewilligt),
+        (_("Ausgezahlt"), bericht.ausgezahlt),
+        (_("Noch gebunden"), bericht.reserviert),
+        (_("Zurückgeflossen"), bericht.zurueck),
+        (_("Verfügbar"), bericht.verfuegbar),
+    ):
+        writer.writerow([label, _csv_euro(value)])
+    writer.writerow([])
+    writer.writerow([_("Kostenart"), _("Geplant (bewilligte Anträge)"), _("Anerkannte Belege")])
+    for name, geplant, anerkannt in bericht.kategorien:
+        writer.writerow([_csv_cell(name), _csv_euro(geplant), _csv_euro(anerkannt)])
+    writer.writerow([])
+    writer.writerow([_("Aktenzeichen"), _("Titel"), _("Bewilligt"), _("Ausgezahlt"), _("Status")])
+    for antrag in bericht.projekte:
+        writer.writerow(
+            [
+                antrag.referenz,
+                _csv_cell(antrag.titel),
+                _csv_euro(antrag.betrag_bewilligt),
+                _csv_euro(antrag.betrag_ausgezahlt),
+                AntragStatus(antrag.status).label,
+            ]
+        )
+    return response
+
+
+def _csv_euro(value):
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _csv_cell(text):
+    """Applicant text in a spreadsheet: never a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

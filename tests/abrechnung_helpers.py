@@ -1,0 +1,90 @@
+"""Helpers for the settlement and letter tests: an Antrag taken to a state, valid upload files."""
+
+import datetime
+import io
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from antraege.models import Antrag, Kostenkategorie
+from antraege.roles import Akteur
+from workflow.moves import antrag_move
+
+
+def pdf_bytes():
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def png_bytes():
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def pdf_upload(name="beleg.pdf"):
+    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
+
+
+def applicant(antrag):
+    return Akteur(None, antrag_ids=[antrag.pk])
+
+
+def approved(antrag, qm_user, *, betrag="300.00", auflagen=""):
+    """Take a draft through submission, review and jury to ``approved``."""
+    qm = Akteur(qm_user)
+    antrag_move(antrag, "submit", akteur=applicant(antrag))
+    antrag_move(antrag, "start_review", akteur=qm)
+    antrag_move(antrag, "put_to_jury", akteur=qm)
+    return antrag_move(
+        antrag, "approve", akteur=Akteur.system_akteur(), betrag=Decimal(betrag), auflagen=auflagen
+    )
+
+
+def in_progress(antrag, qm_user, **kwargs):
+    antrag = approved(antrag, qm_user, **kwargs)
+    return antrag_move(antrag, "start_project", akteur=applicant(antrag))
+
+
+def add_beleg(antrag, betrag, *, datum=None):
+    from antraege.abrechnung import beleg_add
+
+    kategorie = Kostenkategorie.objects.filter(
+        quartier=antrag.fonds.quartier, foerderfaehig=True
+    ).first()
+    return beleg_add(
+        antrag,
+        akteur=applicant(antrag),
+        datum=datum or timezone.localdate(),
+        aussteller="Baumarkt Wedding",
+        betrag=betrag,
+        kategorie_id=kategorie.pk,
+        datei=pdf_upload(),
+    )
+
+
+def settlement_submitted(antrag, qm_user, betraege, **kwargs):
+    """In progress, receipts of ``betraege`` and a report handed in."""
+    from antraege.abrechnung import sachbericht_save
+
+    antrag = in_progress(antrag, qm_user, **kwargs)
+    belege = [add_beleg(antrag, betrag) for betrag in betraege]
+    sachbericht_save(antrag, akteur=applicant(antrag), text="Schönes Fest.", teilnehmende=70)
+    antrag = antrag_move(antrag, "submit_settlement", akteur=applicant(antrag))
+    return antrag, belege
+
+
+def reload(antrag):
+    return Antrag.objects.select_related("fonds__quartier").get(pk=antrag.pk)
+
+
+def yesterday():
+    return timezone.localdate() - datetime.timedelta(days=1)

@@ -1,0 +1,415 @@
+"""Settlement pages: every action × every role; refusals leave no trace; bad input is refused."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from antraege import letters
+from antraege.abrechnung import auszahlung_release, beleg_check
+from antraege.factories import AntragFactory
+from antraege.models import (
+    Abschlag,
+    Antrag,
+    Auszahlung,
+    Beleg,
+    Benachrichtigung,
+    Dokument,
+    Kostenkategorie,
+    Projektfoto,
+    Sachbericht,
+    Statuswechsel,
+)
+from antraege.roles import SESSION_KEY, Akteur
+from workflow.moves import antrag_move
+
+from .abrechnung_helpers import (
+    add_beleg,
+    applicant,
+    approved,
+    in_progress,
+    pdf_bytes,
+    png_bytes,
+    settlement_submitted,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def with_beleg(antrag, qm):
+    antrag = in_progress(antrag, qm)
+    add_beleg(antrag, "10.00")
+    return antrag
+
+
+def ready_to_submit(antrag, qm):
+    from antraege.abrechnung import sachbericht_save
+
+    antrag = with_beleg(antrag, qm)
+    sachbericht_save(antrag, akteur=applicant(antrag), text="Schön.", teilnehmende=5)
+    return antrag
+
+
+def submitted(antrag, qm):
+    return settlement_submitted(antrag, qm, ["80.00"])[0]
+
+
+def checked(antrag, qm):
+    antrag, (beleg,) = settlement_submitted(antrag, qm, ["80.00"])
+    beleg_check(beleg, akteur=Akteur(qm), anerkannt="80.00")
+    return antrag
+
+
+def snapshot(antrag):
+    a = Antrag.objects.get(pk=antrag.pk)
+    return (
+        a.status,
+        a.betrag_reserviert,
+        a.betrag_ausgezahlt,
+        Statuswechsel.objects.filter(antrag=a).count(),
+        Beleg.objects.filter(antrag=a).values_list("pk", "status", "betrag_anerkannt").count(),
+        list(Beleg.objects.filter(antrag=a).values_list("status", "betrag_anerkannt")),
+        Benachrichtigung.objects.filter(antrag=a).count(),
+        Sachbericht.objects.filter(antrag=a).values_list("text", flat=True).first(),
+        Abschlag.objects.filter(antrag=a).exists(),
+        list(Auszahlung.objects.filter(antrag=a).values_list("betrag", "bezahlt_am")),
+        Projektfoto.objects.filter(antrag=a).count(),
+    )
+
+
+def kategorie_id(antrag):
+    return Kostenkategorie.objects.filter(quartier=antrag.fonds.quartier, foerderfaehig=True)[0].pk
+
+
+def beleg_data(antrag, **overrides):
+    data = {
+        "datum": timezone.localdate().isoformat(),
+        "aussteller": "Bäckerei Soldiner",
+        "betrag": "42,50",
+        "kategorie": kategorie_id(antrag),
+        "datei": SimpleUploadedFile("quittung.pdf", pdf_bytes(), content_type="application/pdf"),
+    }
+    data.update(overrides)
+    return data
+
+
+def released(antrag, qm):
+    antrag, (beleg,) = settlement_submitted(antrag, qm, ["100.00"])
+    beleg_check(beleg, akteur=Akteur(qm), anerkannt="100.00")
+    auszahlung_release(antrag, akteur=Akteur(qm))
+    return antrag
+
+
+def paid(antrag, qm):
+    antrag = released(antrag, qm)
+    return antrag_move(
+        antrag,
+        "mark_paid",
+        akteur=Akteur(qm),
+        bezahlt_am=timezone.localdate(),
+        buchungszeichen="B1",
+    )
+
+
+def with_letter(antrag, qm):
+    antrag = approved(antrag, qm)
+    letters.dokument_produce(antrag.pk, Dokument.Art.BEWILLIGUNG)
+    return antrag
+
+
+def first_beleg(antrag):
+    return Beleg.objects.filter(antrag=antrag).first().pk
+
+
+def first_dokument(antrag):
+    return Dokument.objects.filter(antrag=antrag).first().pk
+
+
+# name: (setup, method, url name, url kwargs extra, data, allowed role)
+ACTIONS = {
+    "mein_abrechnung": (in_progress, "get", {}, None, "applicant"),
+    "mein_projektbeginn": (approved, "post", {}, {}, "applicant"),
+    "mein_beleg_neu": (in_progress, "post", {}, beleg_data, "applicant"),
+    "mein_beleg_entfernen": (
+        with_beleg,
+        "post",
+        {"beleg_pk": first_beleg},
+        {},
+        "applicant",
+    ),
+    "mein_sachbericht": (
+        in_progress,
+        "post",
+        {},
+        lambda a: {"text": "Es war schön.", "teilnehmende": "40"},
+        "applicant",
+    ),
+    "mein_foto": (
+        in_progress,
+        "post",
+        {},
+        lambda a: {"datei": SimpleUploadedFile("f.png", png_bytes(), content_type="image/png")},
+        "applicant",
+    ),
+    "mein_einreichen": (
+        ready_to_submit,
+        "post",
+        {},
+        {},
+        "applicant",
+    ),
+    "mein_dokument": (with_letter, "get", {"dokument_pk": first_dokument}, None, "applicant"),
+    "qm_abrechnung": (in_progress, "get", {}, None, "qm"),
+    "qm_projektbeginn": (approved, "post", {}, {}, "qm"),
+    "qm_abschlag": (
+        approved,
+        "post",
+        {},
+        lambda a: {"datum": timezone.localdate().isoformat(), "betrag": "100,00"},
+        "qm",
+    ),
+    "qm_beleg_pruefen": (
+        submitted,
+        "post",
+        {"beleg_pk": first_beleg},
+        lambda a: {
+            f"beleg{first_beleg(a)}-entscheidung": "accept",
+            f"beleg{first_beleg(a)}-anerkannt": "70,00",
+        },
+        "qm",
+    ),
+    "qm_beleg_datei": (
+        submitted,
+        "get",
+        {"beleg_pk": first_beleg},
+        None,
+        "qm",
+    ),
+    "qm_nachforderung": (
+        submitted,
+        "post",
+        {},
+        lambda a: {"kommentar": "Bitte den Kassenbon nachreichen."},
+        "qm",
+    ),
+    "qm_freigeben": (
+        checked,
+        "post",
+        {},
+        {},
+        "qm",
+    ),
+    "qm_bezahlt": (
+        released,
+        "post",
+        {},
+        lambda a: {"bezahlt_am": timezone.localdate().isoformat(), "buchungszeichen": "BZ-9"},
+        "qm",
+    ),
+    "qm_abschliessen": (paid, "post", {}, {}, "qm"),
+    "qm_dokument": (with_letter, "get", {"dokument_pk": first_dokument}, None, "qm"),
+}
+ROLES = ["anonymous", "applicant", "other_applicant", "qm", "qm_other_area", "jury"]
+
+
+def client_as(client, role, antrag, users):
+    if role in ("applicant", "other_applicant"):
+        target = antrag if role == "applicant" else AntragFactory(fonds=antrag.fonds)
+        session = client.session
+        session[SESSION_KEY] = [target.pk]
+        session.save()
+    elif role != "anonymous":
+        client.force_login(users[role])
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+def test_permission_matrix(client, antrag, qm_user, qm_other_user, jury_user, action, role):
+    setup, method, extra, data, allowed = ACTIONS[action]
+    antrag = setup(antrag, qm_user) or antrag
+    kwargs = {"pk": antrag.pk, **{k: f(antrag) for k, f in extra.items()}}
+    url = reverse(f"abrechnung:{action}", kwargs=kwargs)
+    users = {"qm": qm_user, "qm_other_area": qm_other_user, "jury": jury_user}
+    client_as(client, role, antrag, users)
+    before = snapshot(antrag)
+
+    if method == "get":
+        response = client.get(url)
+    else:
+        response = client.post(url, data(antrag) if callable(data) else data)
+
+    if role == allowed:
+        assert response.status_code == (200 if method == "get" else 302)
+        if method == "post":
+            assert snapshot(antrag) != before
+            assert response["Location"].endswith("/abrechnung/")
+    else:
+        assert response.status_code in (302, 403)
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("login"))
+        assert snapshot(antrag) == before
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "csv"])
+@pytest.mark.parametrize("role", ["anonymous", "qm", "qm_other_area", "jury", "admin"])
+def test_fund_report_only_for_staff_of_the_area(
+    client, antrag, qm_user, qm_other_user, jury_user, admin_user, role, fmt
+):
+    users = {"qm": qm_user, "qm_other_area": qm_other_user, "jury": jury_user, "admin": admin_user}
+    client_as(client, role, antrag, users)
+
+    response = client.get(
+        reverse(f"abrechnung:fonds_bericht_{fmt}", kwargs={"pk": antrag.fonds.pk})
+    )
+
+    assert response.status_code == (
+        200 if role in ("qm", "admin") else 302 if role == "anonymous" else 403
+    )
+
+
+def applicant_client(client, antrag):
+    return client_as(client, "applicant", antrag, {})
+
+
+def test_pdf_disguised_receipt_is_refused(client, antrag, qm_user):
+    antrag = in_progress(antrag, qm_user)
+    fake = SimpleUploadedFile(
+        "beleg.pdf", b"<html>not a pdf</html>", content_type="application/pdf"
+    )
+    broken = SimpleUploadedFile("beleg.pdf", b"%PDF-1.7\ngarbage", content_type="application/pdf")
+    applicant_client(client, antrag)
+    url = reverse("abrechnung:mein_beleg_neu", kwargs={"pk": antrag.pk})
+
+    for datei in (fake, broken):
+        response = client.post(url, beleg_data(antrag, datei=datei))
+
+        assert response.status_code == 400
+        assert "Die Datei ist kein gültiges PDF/JPEG/PNG-Dokument." in response.content.decode()
+        assert "<title>Fehler:" in response.content.decode()
+    assert not Beleg.objects.exists()
+
+
+def test_oversized_receipt_is_refused(client, antrag, qm_user, settings):
+    settings.UPLOAD_MAX_BYTES = 1024
+    antrag = in_progress(antrag, qm_user)
+    applicant_client(client, antrag)
+    big = SimpleUploadedFile("beleg.pdf", pdf_bytes() + b"%" * 2048, content_type="application/pdf")
+
+    response = client.post(
+        reverse("abrechnung:mein_beleg_neu", kwargs={"pk": antrag.pk}),
+        beleg_data(antrag, datei=big),
+    )
+
+    assert response.status_code == 400
+    assert "Die Datei ist zu groß" in response.content.decode()
+    assert not Beleg.objects.exists()
+
+
+@pytest.mark.parametrize("betrag", ["-12,00", "0", "zwölf", "1e400", ""])
+def test_bad_amount_is_refused_and_the_form_keeps_the_entries(client, antrag, qm_user, betrag):
+    antrag = in_progress(antrag, qm_user)
+    applicant_client(client, antrag)
+
+    response = client.post(
+        reverse("abrechnung:mein_beleg_neu", kwargs={"pk": antrag.pk}),
+        beleg_data(antrag, betrag=betrag),
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'value="Bäckerei Soldiner"' in html
+    assert 'aria-invalid="true"' in html
+    assert not Beleg.objects.exists()
+
+
+def test_receipt_dated_before_approval_is_flagged_not_silently_accepted(client, antrag, qm_user):
+    antrag = in_progress(antrag, qm_user)
+    Antrag.objects.filter(pk=antrag.pk).update(
+        entschieden_am=timezone.now() - datetime.timedelta(days=10)
+    )
+    applicant_client(client, antrag)
+    client.post(
+        reverse("abrechnung:mein_beleg_neu", kwargs={"pk": antrag.pk}),
+        beleg_data(antrag, datum=(timezone.localdate() - datetime.timedelta(days=20)).isoformat()),
+    )
+    beleg = Beleg.objects.get(antrag=antrag)
+    assert (beleg.vor_bewilligung, beleg.status) == (True, Beleg.Status.OFFEN)
+    from antraege.abrechnung import sachbericht_save
+
+    sachbericht_save(antrag, akteur=applicant(antrag), text="x", teilnehmende=1)
+    antrag_move(antrag, "submit_settlement", akteur=applicant(antrag))
+    client.logout()
+    client.force_login(qm_user)
+    url = reverse("abrechnung:qm_beleg_pruefen", kwargs={"pk": antrag.pk, "beleg_pk": beleg.pk})
+
+    page = client.get(reverse("abrechnung:qm_abrechnung", kwargs={"pk": antrag.pk}))
+    response = client.post(
+        url, {f"beleg{beleg.pk}-entscheidung": "accept", f"beleg{beleg.pk}-anerkannt": "42,50"}
+    )
+
+    assert "Vor der Bewilligung datiert" in page.content.decode()
+    assert response.status_code == 400
+    assert "Bitte begründen Sie" in response.content.decode()
+    beleg.refresh_from_db()
+    assert (beleg.status, beleg.betrag_anerkannt) == (Beleg.Status.OFFEN, None)
+
+    client.post(
+        url,
+        {
+            f"beleg{beleg.pk}-entscheidung": "accept",
+            f"beleg{beleg.pk}-anerkannt": "42,50",
+            f"beleg{beleg.pk}-grund": "Vorab mit dem QM abgestimmt.",
+        },
+    )
+    beleg.refresh_from_db()
+    assert (beleg.status, beleg.betrag_anerkannt) == (Beleg.Status.ANERKANNT, Decimal("42.50"))
+
+
+def test_settlement_received_mail_goes_to_the_qm_office(client, antrag, qm_user):
+    antrag, _belege = settlement_submitted(antrag, qm_user, ["20.00"])
+
+    row = Benachrichtigung.objects.get(antrag=antrag, art="abrechnung_eingegangen")
+
+    assert (row.empfaenger, row.sprache) == ("qm-sol@example.org", "de")
+
+
+def test_fund_report_csv_holds_figures_and_funded_projects(client, antrag, qm_user):
+    antrag = paid(antrag, qm_user)
+    client.force_login(qm_user)
+
+    response = client.get(reverse("abrechnung:fonds_bericht_csv", kwargs={"pk": antrag.fonds.pk}))
+
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert "Budget;10000,00" in lines
+    assert "Bewilligt;300,00" in lines
+    assert "Ausgezahlt;100,00" in lines
+    assert "Zurückgeflossen;200,00" in lines
+    assert "Verfügbar;9900,00" in lines
+    assert f"{antrag.referenz};{antrag.titel};300,00;100,00;Ausgezahlt" in lines
+    assert "Sachkosten;300,00;100,00" in lines
+
+
+def test_fund_report_pdf_lists_the_projects(client, antrag, qm_user):
+    from antraege.pdf import pdf_text
+
+    antrag = paid(antrag, qm_user)
+    client.force_login(qm_user)
+
+    response = client.get(reverse("abrechnung:fonds_bericht_pdf", kwargs={"pk": antrag.fonds.pk}))
+
+    text = pdf_text(response.content)
+    assert f"Aktionsfonds Soldiner Kiez {antrag.fonds.jahr}" in text
+    assert f"{antrag.referenz} {antrag.titel} 300,00 € 100,00 €" in text
+    assert "Verfügbar 9.900,00 €" in text
