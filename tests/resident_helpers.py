@@ -3,7 +3,6 @@
 import datetime
 import re
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -97,15 +96,3 @@ def tage(n):
 def title_of(response):
     match = re.search(r"<title>(.*?)</title>", response.content.decode(), re.S)
     return " ".join(match.group(1).split())
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings, tmp_path):
-    """Pages render without collectstatic: no manifest (the shared settings use one when DEBUG is
-    off) and an existing STATIC_ROOT (WhiteNoise warns about a missing one, and warnings fail)."""
-    settings.STATIC_ROOT = tmp_path / "static"
-    settings.STATIC_ROOT.mkdir()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }

@@ -39,14 +39,6 @@ from .abrechnung_helpers import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 def with_beleg(antrag, qm):
     antrag = in_progress(antrag, qm)
     add_beleg(antrag, "10.00")

@@ -15,17 +15,6 @@ from jury.models import Abstimmung, JuryRegeln
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_files(settings, tmp_path):
-    """Pages render without ``collectstatic`` (see tests/test_jury_views.py)."""
-    settings.STATIC_ROOT = tmp_path / "static"
-    settings.STATIC_ROOT.mkdir()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 def closed_vote(antrag, qm_user, quartier):
     jury = jury_fuer(quartier, 4)
     antrag_zur_jury(antrag, qm_user)

@@ -17,18 +17,6 @@ from jury.models import Abstimmung, JuryRegeln, Stimmberechtigung, Stimme
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_files(settings, tmp_path):
-    """Pages render without ``collectstatic``: no manifest, an existing STATIC_ROOT (WhiteNoise
-    warns otherwise, and warnings are errors)."""
-    settings.STATIC_ROOT = tmp_path / "static"
-    settings.STATIC_ROOT.mkdir()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def jury(quartier):
     return jury_fuer(quartier, 4)

@@ -311,13 +311,20 @@ def test_declare_ineligible_with_reason(client, antrag, qm_user):
     antrag = Antrag.objects.get(pk=antrag.pk)
     assert antrag.status == AntragStatus.INELIGIBLE
     assert antrag.entscheidungsgrund == "Das Projekt findet außerhalb des Gebiets statt."
+    # the ineligibility letter is rendered in a task, which then sends the e-mail with it
+    from antraege.letters import dokument_deliver
+
+    dokument = dokument_deliver(antrag.pk, "nicht_foerderfaehig")
     row = Benachrichtigung.objects.filter(antrag=antrag).last()
     assert (row.art, row.empfaenger, row.sprache) == (
         "nicht_foerderfaehig",
         antrag.antragsteller_email,
         "de",
     )
-    assert row.kontext == {"grund": "Das Projekt findet außerhalb des Gebiets statt."}
+    assert row.kontext == {
+        "dokumente": [dokument.pk],
+        "grund": "Das Projekt findet außerhalb des Gebiets statt.",
+    }
     step = Statuswechsel.objects.filter(antrag=antrag).last()
     assert (step.nach_status, step.kommentar) == (
         "ineligible",

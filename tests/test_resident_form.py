@@ -8,9 +8,8 @@ from django.urls import reverse
 
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Kostenkategorie, Statuswechsel
 
-from .resident_helpers import (  # noqa: F401 - the autouse fixture
+from .resident_helpers import (
     ERKLAERUNGEN,
-    _plain_static_storage,
     kosten,
     projekt,
     schritt_url,

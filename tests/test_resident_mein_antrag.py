@@ -14,7 +14,7 @@ from antraege.models import Antrag, AntragStatus, Benachrichtigung, Statuswechse
 from antraege.roles import Akteur
 from workflow.moves import antrag_move
 
-from .resident_helpers import _plain_static_storage, projekt, schritt_url, title_of  # noqa: F401
+from .resident_helpers import projekt, schritt_url, title_of
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from antraege.factories import AntragFactory
 from antraege.models import Anhang, Antrag
 from antraege.roles import grant_applicant_access
 
-from .resident_helpers import _plain_static_storage, schritt_url, title_of  # noqa: F401
+from .resident_helpers import schritt_url, title_of
 
 pytestmark = pytest.mark.django_db
 
