@@ -56,7 +56,7 @@ def test_demo_data_builds_areas_people_and_antraege():
         assert quartier.kostenkategorien.filter(foerderfaehig=False).exists()
         assert quartier.jurymitglieder.count() == 5
         assert [u.username for u in quartier.qm_staff.all()] == [f"qm-{quartier.code.lower()}"]
-    assert Antrag.objects.count() == 20
+    assert Antrag.objects.count() == 22
     states = Counter(Antrag.objects.values_list("status", flat=True))
     assert len(states) >= 12
     assert states[AntragStatus.JURY_VOTE] == 3
@@ -104,6 +104,21 @@ def test_demo_fund_balance_matches_the_approvals():
     # Pflanzaktion (640 €, approved) and Kiezzeitung (1,000 €, in progress) hold money.
     assert saldo.reserviert == Decimal("1640.00")
     assert saldo.verfuegbar == sol.budget - Decimal("1640.00")
+    shp = Aktionsfonds.objects.get(quartier__code="SHP")
+    saldo = aktionsfonds_saldo(shp)
+    # Hochbeete (880 €) and Straßenfest (1,000 €) hold money; Kiezputz (220 €) and
+    # Adventssingen (300 €) were paid in full; the expired Fotoausstellung gave its money back.
+    assert (saldo.reserviert, saldo.ausgezahlt) == (Decimal("1880.00"), Decimal("520.00"))
+    assert saldo.verfuegbar == shp.budget - Decimal("2400.00")
+
+
+def test_demo_data_opens_online_votes_for_the_jury():
+    from jury.models import Abstimmung
+
+    run()
+
+    offene = Abstimmung.objects.filter(geschlossen_am__isnull=True)
+    assert sorted(offene.values_list("antrag__titel", flat=True)) == ["Nachbarschaftschor", "Spielplatzfest"]
 
 
 def test_demo_data_twice_duplicates_nothing():

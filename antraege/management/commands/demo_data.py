@@ -4,14 +4,17 @@ Idempotent: a second run finds what the first made (areas by code, users by name
 and adds nothing. Every Antrag reaches its state through ``antrag_move``, so its timeline is real.
 """
 
+import functools
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from antraege import abrechnung
 from antraege.factories import (
     DEMO_PASSWORD,
     AktionsfondsFactory,
@@ -24,6 +27,7 @@ from antraege.factories import (
 from antraege.models import Antrag
 from antraege.roles import Akteur
 from jury.models import Jurymitglied
+from jury.services import abstimmung_eroeffnen
 from workflow.moves import antrag_move
 
 QUARTIERE = [
@@ -77,9 +81,14 @@ ANTRAEGE = {
         ("Nähwerkstatt", "withdrawn", "260.00", "0", "tr"),
         ("Straßenfest Herrfurthplatz", "settlement_submitted", "600.00", "400.00", "de"),
         ("Fotoausstellung", "expired", "300.00", "150.00", "de"),
+        ("Kiezputz im Frühling", "paid", "220.00", "0", "de"),
+        ("Adventssingen", "closed", "180.00", "120.00", "de"),
         ("Boule-Turnier", "changes_requested", "130.00", "0", "de"),
     ],
 }
+
+# Anträge at the jury with an online vote running (the others wait for QM to open one).
+OFFENE_ABSTIMMUNGEN = {"Nachbarschaftschor", "Spielplatzfest"}
 
 # The moves that lead from a draft to each state: (move, who, extra data).
 WEGE = {
@@ -122,7 +131,17 @@ WEGE["rejected"] = WEGE["jury_vote"] + [
     ("reject", "system", {"kommentar": "Die Jury sieht zu wenig Nutzen für die Nachbarschaft."})
 ]
 WEGE["in_progress"] = WEGE["approved"] + [("start_project", "qm", {})]
-WEGE["settlement_submitted"] = WEGE["in_progress"] + [("submit_settlement", "applicant", {})]
+# "abrechnung": hand in a receipt for the approved amount and the short report (domain functions).
+WEGE["settlement_submitted"] = WEGE["in_progress"] + [
+    ("abrechnung", "applicant", {}),
+    ("submit_settlement", "applicant", {}),
+]
+# "auszahlung": QM accepts every receipt and releases the payout.
+WEGE["paid"] = WEGE["settlement_submitted"] + [
+    ("auszahlung", "qm", {}),
+    ("mark_paid", "qm", {"buchungszeichen": "HHST 68406 / 2026-0815"}),
+]
+WEGE["closed"] = WEGE["paid"] + [("close", "qm", {})]
 WEGE["expired"] = WEGE["approved"] + [("expire", "system", {})]
 
 
@@ -213,7 +232,16 @@ class Command(BaseCommand):
             data = dict(data)
             if move == "approve":
                 data["betrag"] = antrag.betrag_beantragt
-            antrag = antrag_move(antrag, move, akteur=akteure[wer], **data)
+            if move == "mark_paid":
+                data["bezahlt_am"] = timezone.localdate()
+            if move == "abrechnung":
+                _abrechnung_einreichen(antrag, akteure[wer], kategorien["Sachkosten"])
+            elif move == "auszahlung":
+                _auszahlung_freigeben(antrag, akteure[wer])
+            else:
+                antrag = antrag_move(antrag, move, akteur=akteure[wer], **data)
+        if titel in OFFENE_ABSTIMMUNGEN:
+            abstimmung_eroeffnen(antrag, akteur=akteure["qm"], betrag=antrag.betrag_beantragt)
 
     def _print_logins(self, logins):
         self.stdout.write("")
@@ -226,6 +254,43 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"Anmeldung (QM, Jury, Verwaltung): {site}{reverse('login')}")
         self.stdout.write(f"Antragsformular für Bewohnerinnen und Bewohner: {site}{_form_path()}")
+
+
+def _abrechnung_einreichen(antrag, applicant, kategorie):
+    """The applicant hands in one receipt over the approved amount and the short report."""
+    beleg = ContentFile(_beleg_pdf(), name="kassenbon.pdf")
+    abrechnung.beleg_add(
+        antrag,
+        akteur=applicant,
+        datum=timezone.localdate(),
+        aussteller="Baumarkt am Kiez",
+        betrag=str(antrag.betrag_bewilligt),
+        kategorie_id=kategorie.pk,
+        datei=beleg,
+    )
+    abrechnung.sachbericht_save(
+        antrag,
+        akteur=applicant,
+        text="Das Projekt hat stattgefunden, viele Nachbarinnen und Nachbarn kamen.",
+        teilnehmende=45,
+    )
+
+
+def _auszahlung_freigeben(antrag, qm):
+    """QM accepts every receipt in full and releases the payout."""
+    for beleg in antrag.belege.all():
+        abrechnung.beleg_check(beleg, akteur=qm, anerkannt=str(beleg.betrag))
+    abrechnung.auszahlung_release(antrag, akteur=qm)
+
+
+@functools.cache
+def _beleg_pdf():
+    from antraege.pdf import html_to_pdf
+
+    return html_to_pdf(
+        "<html lang='de'><head><title>Kassenbon</title></head>"
+        "<body><p>Kassenbon Baumarkt am Kiez</p></body></html>"
+    )
 
 
 def _form_path():
