@@ -42,8 +42,18 @@ STAFF_ONLY = (
     "workflow/apps.py",
     "jury/",
 )
+# E-mails to QM offices and jury members (queued with sprache="de"; staff read German or English).
+STAFF_EMAILS = (
+    "abrechnung_eingegangen",
+    "abstimmung_eroeffnet",
+    "abstimmung_erinnerung",
+    "abstimmung_geschlossen",
+)
+# Every other e-mail goes to an applicant: a new template counts as resident-facing until listed above.
 EMAIL_ARTEN = sorted(
-    p.parent.name for p in (BASE_DIR / "templates" / "emails").glob("*/betreff.txt")
+    p.parent.name
+    for p in (BASE_DIR / "templates" / "emails").glob("*/betreff.txt")
+    if p.parent.name not in STAFF_EMAILS
 )
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
 
@@ -173,6 +183,40 @@ def test_email_is_rendered_in_the_applicants_language_without_german_left(
     assert f'<html lang="{language}" dir="{"rtl" if language == "ar" else "ltr"}">' in html
     if language == "ar":
         assert re.search("[\u0600-\u06ff]", subject)
+
+
+@pytest.mark.parametrize("art", STAFF_EMAILS)
+def test_staff_email_is_rendered_in_english_without_german_left(markierter_antrag, art):
+    def staff_render(language):
+        row = notifications.queue(
+            art,
+            empfaenger="x-qm@example.org",
+            sprache=language,
+            antrag=markierter_antrag,
+            kontext={
+                "name": "X-Jurymitglied",
+                "referenz": markierter_antrag.referenz,
+                "titel": markierter_antrag.titel,
+                "quartier": "X-Kiez",
+                "frist": "X-Frist",
+                "url": "http://testserver/jury/",
+                "ergebnis": "X-Ergebnis",
+                "hinweis": "X-Hinweis",
+                "berechtigt": "X-5",
+                "ja": "X-3",
+                "nein": "X-1",
+                "enthaltung": "X-1",
+            },
+        )
+        return notifications.render(row)
+
+    german_subject, german_text, _ = staff_render("de")
+
+    subject, text, html = staff_render("en")
+
+    assert subject != german_subject
+    assert untranslated_lines(german_text, text) == []
+    assert '<html lang="en" dir="ltr">' in html
 
 
 def test_email_check_above_catches_an_untranslated_line(markierter_antrag):
