@@ -118,7 +118,10 @@ def test_demo_data_opens_online_votes_for_the_jury():
     run()
 
     offene = Abstimmung.objects.filter(geschlossen_am__isnull=True)
-    assert sorted(offene.values_list("antrag__titel", flat=True)) == ["Nachbarschaftschor", "Spielplatzfest"]
+    assert sorted(offene.values_list("antrag__titel", flat=True)) == [
+        "Nachbarschaftschor",
+        "Spielplatzfest",
+    ]
 
 
 def test_demo_data_twice_duplicates_nothing():
