@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the product needs where they are missing (as root), or says exactly
 # what to install. Usage: bin/system-deps.sh [run|test]
-#   run:  libharfbuzz-subset0 (WeasyPrint ~7x faster), fonts-noto-core (Arabic, letters' look)
-#   test: also chromium (browser tests) and poppler-utils (pdftotext for looking at PDFs)
+#   run:  libharfbuzz-subset0 (WeasyPrint ~7x faster), fonts-noto-core (Arabic, letters' look),
+#         gettext (compilemessages)
+#   test: also chromium (browser tests)
 set -u
-want=(libharfbuzz-subset0 fonts-noto-core)
+want=(libharfbuzz-subset0 fonts-noto-core gettext)
 if [ "${1:-run}" = "test" ]; then want+=(chromium); fi
 missing=()
 for pkg in "${want[@]}"; do
