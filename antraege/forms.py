@@ -14,6 +14,7 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from . import services
 from .forms_base import KernForm, KernFormMixin
 from .models import Anhang, Antrag, Kostenkategorie, Quartier
 
@@ -43,47 +44,10 @@ DECLARATION_LABELS = {
     ),
 }
 
-# Where each field of an Antrag is entered: (step, anchor) for links from the error summary.
+# Where each field of an Antrag is entered: the step, for links from the error summary.
 FIELD_STEPS = {
-    **dict.fromkeys(
-        (
-            "antragsteller_name",
-            "antragsteller_strasse",
-            "antragsteller_plz",
-            "antragsteller_ort",
-            "antragsteller_email",
-            "antragsteller_telefon",
-            "organisation",
-            "wohnt_oder_arbeitet_im_gebiet",
-            "sprache",
-        ),
-        1,
-    ),
-    **dict.fromkeys(
-        (
-            "titel",
-            "kurzbeschreibung",
-            "ziele",
-            "zielgruppe",
-            "teilnehmende_erwartet",
-            "projektort",
-            "beginn",
-            "ende",
-            "oeffentlichkeitsarbeit",
-        ),
-        2,
-    ),
-    **dict.fromkeys(
-        (
-            "kostenpositionen",
-            "betrag_beantragt",
-            "weitere_mittel",
-            "eigenleistung_stunden",
-            "eigenleistung_beschreibung",
-        ),
-        3,
-    ),
-    **dict.fromkeys(DECLARATION_LABELS, 5),
+    "kostenpositionen": 3,
+    **{name: step for step, names in services.STEP_FIELDS.items() for name in names},
 }
 
 
@@ -163,17 +127,7 @@ class UeberSieForm(StepForm):
 
     class Meta:
         model = Antrag
-        fields = (
-            "antragsteller_name",
-            "antragsteller_strasse",
-            "antragsteller_plz",
-            "antragsteller_ort",
-            "antragsteller_email",
-            "antragsteller_telefon",
-            "organisation",
-            "wohnt_oder_arbeitet_im_gebiet",
-            "sprache",
-        )
+        fields = services.STEP_FIELDS[1]
         labels = {
             "antragsteller_telefon": _("Telefon"),
             "organisation": _("Initiative oder Verein"),
@@ -211,17 +165,7 @@ class DateInput(forms.DateInput):
 class ProjektForm(StepForm):
     class Meta:
         model = Antrag
-        fields = (
-            "titel",
-            "kurzbeschreibung",
-            "ziele",
-            "zielgruppe",
-            "teilnehmende_erwartet",
-            "projektort",
-            "beginn",
-            "ende",
-            "oeffentlichkeitsarbeit",
-        )
+        fields = services.STEP_FIELDS[2]
         help_texts = {
             "kurzbeschreibung": _("Was wollen Sie machen? Zwei bis drei Sätze reichen."),
             "projektort": _("Das Projekt muss im Quartier stattfinden."),
@@ -250,12 +194,7 @@ class ProjektForm(StepForm):
 class KostenForm(StepForm):
     class Meta:
         model = Antrag
-        fields = (
-            "betrag_beantragt",
-            "weitere_mittel",
-            "eigenleistung_stunden",
-            "eigenleistung_beschreibung",
-        )
+        fields = services.STEP_FIELDS[3]
         help_texts = {
             "betrag_beantragt": _("Gesamtkosten minus andere Finanzierung."),
             "weitere_mittel": _("Geld aus anderen Quellen, z. B. Spenden. Sonst 0."),

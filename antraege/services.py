@@ -277,9 +277,10 @@ def antrag_expired(antrag):
 
 # --- Resident form ---
 
-# What the applicant may change, per step of the form (the other fields belong to QM and the jury).
-APPLICANT_FIELDS = frozenset(
-    (
+# What the applicant fills in, per step of the form (the other fields belong to QM and the jury).
+# Step 4 holds the attachments, which are not fields of the Antrag.
+STEP_FIELDS = {
+    1: (
         "antragsteller_name",
         "antragsteller_strasse",
         "antragsteller_plz",
@@ -289,6 +290,8 @@ APPLICANT_FIELDS = frozenset(
         "organisation",
         "wohnt_oder_arbeitet_im_gebiet",
         "sprache",
+    ),
+    2: (
         "titel",
         "kurzbeschreibung",
         "ziele",
@@ -298,13 +301,16 @@ APPLICANT_FIELDS = frozenset(
         "beginn",
         "ende",
         "oeffentlichkeitsarbeit",
+    ),
+    3: (
         "betrag_beantragt",
         "weitere_mittel",
         "eigenleistung_stunden",
         "eigenleistung_beschreibung",
-        *DECLARATIONS,
-    )
-)
+    ),
+    5: DECLARATIONS,
+}
+APPLICANT_FIELDS = frozenset(name for fields in STEP_FIELDS.values() for name in fields)
 EDITABLE_STATES = (AntragStatus.DRAFT, AntragStatus.CHANGES_REQUESTED)
 
 
