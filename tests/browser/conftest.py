@@ -5,6 +5,7 @@ Skipped as a whole, with the reason in the summary, where /usr/bin/chromium or a
 """
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -54,21 +55,99 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def browser_context(browser):
+    """One browser context for the whole run: the HTTP cache keeps the styles and fonts between
+    pages. Each test starts with its own cookies (``open_page``/``fresh_page``) and its own tab."""
+    context = browser.new_context(locale="de-DE")
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def fresh_page(browser_context, live_server):
+    """``fresh_page(cookies=(), viewport="360")`` → a new tab with only ``cookies`` set."""
+    pages = []
+
+    def _new(cookies=(), *, viewport="360"):
+        browser_context.clear_cookies()
+        if cookies:
+            browser_context.add_cookies(list(cookies))
+        page = browser_context.new_page()
+        page.set_viewport_size(VIEWPORTS[viewport])
+        pages.append(page)
+        return page
+
+    yield _new
+    for page in pages:
+        page.close()
+
+
 class Welt:
-    """The data every page needs: one area with its fund, an Antrag, a QM user and a jury member."""
+    """The data every page needs: one area with its fund, QM staff, a jury, and an Antrag per state
+    a page shows (draft, in review, at the jury with and without an open vote, project under way,
+    settlement handed in). ``applicant_ids``: the Anträge whose "Mein Antrag" session the applicant
+    pages hold."""
 
-    def __init__(self, *, quartier, fonds, antrag, qm_user, jury_user):
-        self.quartier, self.fonds, self.antrag = quartier, fonds, antrag
+    def __init__(self, *, quartier, fonds, qm_user, jury_user):
+        from django.core.files.base import ContentFile
+
+        from antraege.factories import AntragFactory
+        from antraege.models import Dokument
+        from antraege.roles import Akteur
+        from jury.factories import antrag_zur_jury, jury_fuer
+        from jury.services import abstimmung_eroeffnen
+        from tests.abrechnung_helpers import (
+            add_beleg,
+            in_progress,
+            pdf_bytes,
+            settlement_submitted,
+        )
+        from workflow.moves import antrag_move
+
+        self.quartier, self.fonds = quartier, fonds
         self.qm_user, self.jury_user = qm_user, jury_user
+        qm = Akteur(qm_user)
+        jury_fuer(quartier, 2)  # with ``jury_user``: three entitled members
+
+        def neu(titel):
+            return AntragFactory(fonds=fonds, titel=titel, antragsteller_name="Aylin Demir")
+
+        self.entwurf = neu("Lesecafé im Hof")
+        self.in_pruefung = neu("Hoffest Soldiner Kiez")
+        antrag_move(
+            self.in_pruefung, "submit", akteur=Akteur(None, antrag_ids=[self.in_pruefung.pk])
+        )
+        self.in_pruefung = antrag_move(self.in_pruefung, "start_review", akteur=qm)
+        self.bei_jury = antrag_zur_jury(neu("Kiezgarten"), qm_user)
+        self.abgestimmt = antrag_zur_jury(neu("Sommerkino"), qm_user)
+        self.abstimmung = abstimmung_eroeffnen(
+            self.abgestimmt, akteur=qm, betrag=Decimal("250.00"), auflagen="Plakat mit Logo"
+        )
+        self.projekt = in_progress(neu("Nähwerkstatt"), qm_user)
+        add_beleg(self.projekt, "45.90")
+        brief = Dokument(antrag=self.projekt, art=Dokument.Art.BEWILLIGUNG)
+        brief.datei.save("bewilligung.pdf", ContentFile(pdf_bytes()), save=True)
+        self.abrechnung, _belege = settlement_submitted(neu("Flohmarkt"), qm_user, ["120.00"])
+        self.applicant_ids = [
+            self.entwurf.pk,
+            self.in_pruefung.pk,
+            self.projekt.pk,
+            self.abrechnung.pk,
+        ]
+
+    @property
+    def antrag(self):
+        return self.in_pruefung
 
 
 @pytest.fixture
-def welt(transactional_db, quartier, fonds, antrag, qm_user, jury_user):
-    return Welt(quartier=quartier, fonds=fonds, antrag=antrag, qm_user=qm_user, jury_user=jury_user)
+def welt(transactional_db, quartier, fonds, qm_user, jury_user):
+    return Welt(quartier=quartier, fonds=fonds, qm_user=qm_user, jury_user=jury_user)
 
 
 @pytest.fixture
-def open_page(browser, live_server, welt):
+def open_page(fresh_page, live_server, welt):
     """``open_page(page_spec, language="de", viewport="360")`` → a Playwright page showing it.
 
     The language is chosen the way a person does: the ``django_language`` cookie that the language
@@ -77,28 +156,29 @@ def open_page(browser, live_server, welt):
     """
     from django.conf import settings
     from django.test import Client
-    from django.urls import reverse
 
-    from antraege.links import antrag_link_token
-
-    contexts = []
+    from antraege.roles import SESSION_KEY
 
     def _open(spec, *, language="de", viewport="360"):
-        context = browser.new_context(viewport=VIEWPORTS[viewport], locale="de-DE")
-        contexts.append(context)
         # Host-only cookies (``url``), exactly like the ones Django sets, so set_language replaces them.
         cookies = [
             {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}
         ]
-        if spec.role in ("qm", "jury"):
+        if spec.role != "anonymous":
+            # The session a person would hold: signed in (staff), or the "Mein Antrag" access of
+            # the applicant's Anträge (what opening their personal links grants).
             client = Client()
-            client.force_login(welt.qm_user if spec.role == "qm" else welt.jury_user)
-            session = client.cookies[settings.SESSION_COOKIE_NAME].value
+            if spec.role == "applicant":
+                session = client.session
+                session[SESSION_KEY] = welt.applicant_ids
+                session.save()
+            else:
+                client.force_login(welt.qm_user if spec.role == "qm" else welt.jury_user)
+            session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
             cookies.append(
-                {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}
+                {"name": settings.SESSION_COOKIE_NAME, "value": session_key, "url": live_server.url}
             )
-        context.add_cookies(cookies)
-        page = context.new_page()
+        page = fresh_page(cookies, viewport=viewport)
         page.console_errors = []
 
         def on_console(msg):
@@ -107,13 +187,8 @@ def open_page(browser, live_server, welt):
                 page.console_errors.append(f"{msg.text} ({msg.location.get('url')})")
 
         page.on("console", on_console)
-        if spec.role == "applicant":
-            token = antrag_link_token(welt.antrag)
-            page.goto(live_server.url + reverse("antraege:link", kwargs={"token": token}))
         response = page.goto(spec.url(live_server.url, welt))
         assert response.status == spec.status, f"{spec.name}: HTTP {response.status}"
         return page
 
-    yield _open
-    for context in contexts:
-        context.close()
+    return _open
