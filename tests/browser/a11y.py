@@ -18,8 +18,9 @@ VIEWPORTS = {"360": {"width": 360, "height": 800}, "1280": {"width": 1280, "heig
 class Page:
     """A page to check. ``path`` is a URL name (reversed), a path, or ``f(welt) -> path``.
 
-    ``role``: "anonymous", "applicant" (holds the Mein-Antrag session of ``welt.antrag``), "qm", "jury".
-    ``staff``: German/English only, so Arabic falls back to German there.
+    ``role``: "anonymous", "applicant" (holds the Mein-Antrag access of the resident's Anträge in
+    ``welt``), "qm", "jury". ``staff``: German/English only, so Arabic falls back to German there.
+    ``needs``: ``Welt`` data to create first, so that a list or overview page has rows to show.
     """
 
     name: str
@@ -28,8 +29,11 @@ class Page:
     staff: bool = False
     status: int = 200
     kwargs: dict = field(default_factory=dict)
+    needs: tuple = ()
 
     def url(self, live_server_url, welt):
+        for name in self.needs:
+            getattr(welt, name)
         if callable(self.path):
             path = self.path(welt)
         elif self.path.startswith("/"):
@@ -72,16 +76,27 @@ PAGES = [
     Page("pruefen", _url("antraege:pruefen", _pk("entwurf")), role="applicant"),
     Page("gespeichert", _url("antraege:gespeichert", _pk("entwurf")), role="applicant"),
     Page("eingereicht", _url("antraege:eingereicht", _pk("in_pruefung")), role="applicant"),
-    Page("mein_antrag_liste", "antraege:mein_antrag_liste", role="applicant"),
+    Page(
+        "mein_antrag_liste",
+        "antraege:mein_antrag_liste",
+        role="applicant",
+        needs=("entwurf", "in_pruefung", "projekt"),
+    ),
     Page("mein_antrag", _url("antraege:mein_antrag", _pk("in_pruefung")), role="applicant"),
     Page("zurueckziehen", _url("antraege:zurueckziehen", _pk("in_pruefung")), role="applicant"),
     Page("mein_antrag_bewilligt", _url("antraege:mein_antrag", _pk("projekt")), role="applicant"),
     Page("mein_abrechnung", _url("abrechnung:mein_abrechnung", _pk("projekt")), role="applicant"),
     # QM staff
-    Page("qm_dashboard", "qm:dashboard", role="qm", staff=True),
+    Page(
+        "qm_dashboard",
+        "qm:dashboard",
+        role="qm",
+        staff=True,
+        needs=("in_pruefung", "bei_jury", "abstimmung"),
+    ),
     Page("qm_antrag", _url("qm:antrag_detail", _pk("in_pruefung")), role="qm", staff=True),
     Page("qm_antrag_jury", _url("qm:antrag_detail", _pk("bei_jury")), role="qm", staff=True),
-    Page("qm_jury", "jury:qm_uebersicht", role="qm", staff=True),
+    Page("qm_jury", "jury:qm_uebersicht", role="qm", staff=True, needs=("bei_jury", "abstimmung")),
     Page("qm_eroeffnen", _url("jury:qm_eroeffnen", _pk("bei_jury")), role="qm", staff=True),
     Page("qm_sitzung", _url("jury:qm_sitzung", _pk("bei_jury")), role="qm", staff=True),
     Page("qm_abstimmung", _url("jury:qm_abstimmung", _pk("abstimmung")), role="qm", staff=True),
@@ -90,7 +105,7 @@ PAGES = [
         "qm_abrechnung", _url("abrechnung:qm_abrechnung", _pk("abrechnung")), role="qm", staff=True
     ),
     # jury members
-    Page("jury_home", "jury:home", role="jury", staff=True),
+    Page("jury_home", "jury:home", role="jury", staff=True, needs=("abstimmung",)),
     Page("stimmzettel", _url("jury:abstimmung", _pk("abstimmung")), role="jury", staff=True),
     Page("befangenheit", _url("jury:befangenheit", _pk("abstimmung")), role="jury", staff=True),
 ]

@@ -6,9 +6,11 @@ Skipped as a whole, with the reason in the summary, where /usr/bin/chromium or a
 
 import os
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from .a11y import AXE_JS, VIEWPORTS
 
@@ -84,61 +86,82 @@ def fresh_page(browser_context, live_server):
 
 
 class Welt:
-    """The data every page needs: one area with its fund, QM staff, a jury, and an Antrag per state
-    a page shows (draft, in review, at the jury with and without an open vote, project under way,
-    settlement handed in). ``applicant_ids``: the Anträge whose "Mein Antrag" session the applicant
-    pages hold."""
+    """The data the pages show: one area with its fund, QM staff and a jury (``jury_user`` and two
+    more), and an Antrag per state a page needs, each created when a page first asks for it (a
+    test builds only what its page shows). ``applicant_ids``: the Anträge created so far that
+    belong to the resident, whose "Mein Antrag" access the applicant pages hold."""
 
     def __init__(self, *, quartier, fonds, qm_user, jury_user):
-        from django.core.files.base import ContentFile
-
-        from antraege.factories import AntragFactory
-        from antraege.models import Dokument
-        from antraege.roles import Akteur
-        from jury.factories import antrag_zur_jury, jury_fuer
-        from jury.services import abstimmung_eroeffnen
-        from tests.abrechnung_helpers import (
-            add_beleg,
-            in_progress,
-            pdf_bytes,
-            settlement_submitted,
-        )
-        from workflow.moves import antrag_move
+        from jury.factories import jury_fuer
 
         self.quartier, self.fonds = quartier, fonds
         self.qm_user, self.jury_user = qm_user, jury_user
-        qm = Akteur(qm_user)
-        jury_fuer(quartier, 2)  # with ``jury_user``: three entitled members
+        self.applicant_ids = []
+        jury_fuer(quartier, 2)
 
-        def neu(titel):
-            return AntragFactory(fonds=fonds, titel=titel, antragsteller_name="Aylin Demir")
+    def _neu(self, titel, *, resident=True):
+        from antraege.factories import AntragFactory
 
-        self.entwurf = neu("Lesecafé im Hof")
-        self.in_pruefung = neu("Hoffest Soldiner Kiez")
-        antrag_move(
-            self.in_pruefung, "submit", akteur=Akteur(None, antrag_ids=[self.in_pruefung.pk])
+        antrag = AntragFactory(fonds=self.fonds, titel=titel, antragsteller_name="Aylin Demir")
+        if resident:
+            self.applicant_ids.append(antrag.pk)
+        return antrag
+
+    @cached_property
+    def entwurf(self):
+        return self._neu("Lesecafé im Hof")
+
+    @cached_property
+    def in_pruefung(self):
+        from antraege.roles import Akteur
+        from workflow.moves import antrag_move
+
+        antrag = self._neu("Hoffest Soldiner Kiez")
+        antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
+        return antrag_move(antrag, "start_review", akteur=Akteur(self.qm_user))
+
+    @cached_property
+    def bei_jury(self):
+        from jury.factories import antrag_zur_jury
+
+        return antrag_zur_jury(self._neu("Kiezgarten", resident=False), self.qm_user)
+
+    @cached_property
+    def abstimmung(self):
+        """An open online vote: ``jury_user`` and the two others are entitled."""
+        from antraege.roles import Akteur
+        from jury.factories import antrag_zur_jury
+        from jury.services import abstimmung_eroeffnen
+
+        antrag = antrag_zur_jury(self._neu("Sommerkino", resident=False), self.qm_user)
+        return abstimmung_eroeffnen(
+            antrag,
+            akteur=Akteur(self.qm_user),
+            betrag=Decimal("250.00"),
+            auflagen="Plakat mit Logo",
         )
-        self.in_pruefung = antrag_move(self.in_pruefung, "start_review", akteur=qm)
-        self.bei_jury = antrag_zur_jury(neu("Kiezgarten"), qm_user)
-        self.abgestimmt = antrag_zur_jury(neu("Sommerkino"), qm_user)
-        self.abstimmung = abstimmung_eroeffnen(
-            self.abgestimmt, akteur=qm, betrag=Decimal("250.00"), auflagen="Plakat mit Logo"
-        )
-        self.projekt = in_progress(neu("Nähwerkstatt"), qm_user)
-        add_beleg(self.projekt, "45.90")
-        brief = Dokument(antrag=self.projekt, art=Dokument.Art.BEWILLIGUNG)
+
+    @cached_property
+    def projekt(self):
+        """Approved and under way, with a receipt and the approval letter."""
+        from django.core.files.base import ContentFile
+
+        from antraege.models import Dokument
+        from tests.abrechnung_helpers import add_beleg, in_progress, pdf_bytes
+
+        antrag = in_progress(self._neu("Nähwerkstatt"), self.qm_user)
+        add_beleg(antrag, "45.90")
+        brief = Dokument(antrag=antrag, art=Dokument.Art.BEWILLIGUNG)
         brief.datei.save("bewilligung.pdf", ContentFile(pdf_bytes()), save=True)
-        self.abrechnung, _belege = settlement_submitted(neu("Flohmarkt"), qm_user, ["120.00"])
-        self.applicant_ids = [
-            self.entwurf.pk,
-            self.in_pruefung.pk,
-            self.projekt.pk,
-            self.abrechnung.pk,
-        ]
+        return antrag
 
-    @property
-    def antrag(self):
-        return self.in_pruefung
+    @cached_property
+    def abrechnung(self):
+        """Settlement handed in: QM checks its receipt."""
+        from tests.abrechnung_helpers import settlement_submitted
+
+        antrag, _belege = settlement_submitted(self._neu("Flohmarkt"), self.qm_user, ["120.00"])
+        return antrag
 
 
 @pytest.fixture
@@ -161,6 +184,7 @@ def open_page(fresh_page, live_server, welt):
 
     def _open(spec, *, language="de", viewport="360"):
         # Host-only cookies (``url``), exactly like the ones Django sets, so set_language replaces them.
+        url = spec.url(live_server.url, welt)  # creates the data the page shows
         cookies = [
             {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}
         ]
@@ -187,8 +211,16 @@ def open_page(fresh_page, live_server, welt):
                 page.console_errors.append(f"{msg.text} ({msg.location.get('url')})")
 
         page.on("console", on_console)
-        response = page.goto(spec.url(live_server.url, welt))
+        response = page.goto(url)
         assert response.status == spec.status, f"{spec.name}: HTTP {response.status}"
         return page
 
     return _open
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_connections_before_the_test_database_is_dropped(django_db_setup):
+    """The flush after each test runs while Playwright's loop is active and leaves a connection
+    open that the teardown of the test database does not know; PostgreSQL then refuses the drop."""
+    yield
+    connections.close_all()

@@ -203,7 +203,9 @@ def test_three_errors_show_three_linked_messages_and_keep_every_entry(
     summary = page.locator("#fehler-zusammenfassung")
     assert focused(page) == "fehler-zusammenfassung"  # announced first
     assert summary.locator("li").count() == 3
-    hrefs = summary.locator("li > a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    hrefs = summary.locator("li > a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
     assert sorted(hrefs) == [
         "#id_antragsteller_email",
         "#id_antragsteller_name",
