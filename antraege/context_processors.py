@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 STAFF_PREFIXES = ("/qm/", "/jury/", "/admin/", "/anmelden/")
 
@@ -17,4 +18,21 @@ def site(request):
         for code, name in settings.LANGUAGES
         if not staff or code in settings.STAFF_LANGUAGES
     ]
-    return {"available_languages": languages, "site_url": settings.SITE_URL}
+    return {
+        "available_languages": languages,
+        "site_url": settings.SITE_URL,
+        "nav_rollen": SimpleLazyObject(lambda: nav_rollen(getattr(request, "user", None))),
+    }
+
+
+def nav_rollen(user):
+    """Which role-specific items the main navigation shows: ``{"qm": bool, "jury": bool}``.
+
+    Lazy in the context: only pages that render the signed-in navigation ask the database.
+    """
+    if not (user and user.is_authenticated):
+        return {"qm": False, "jury": False}
+    return {
+        "qm": user.is_superuser or user.qm_quartiere.exists(),
+        "jury": user.jurymitgliedschaften.exists(),
+    }

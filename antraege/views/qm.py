@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from jury import selectors as jury_selectors
 from workflow.moves import MoveRefused, antrag_move, available_moves
 
+from ..abrechnung import FUNDED_STATES
 from ..forms_base import KernForm
 from ..models import (
     ZERO,
@@ -135,6 +137,7 @@ def dashboard(request):
             "quartiere": list(quartiere_for_staff(akteur)),
             "nur_lesen": not akteur.qm_quartier_ids,
             "gefiltert": bool(status or suche),
+            "fortschritte": jury_selectors.abstimmungen_progress_for_staff(akteur),
         },
     )
 
@@ -231,6 +234,8 @@ def _detail_context(akteur, antrag, *, forms_by_move=None):
         if move in offered
     ]
     failed = next((form for form in forms_by_move.values() if form.errors), None)
+    bearbeitet = is_qm_staff(akteur, antrag.fonds.quartier_id)
+    abstimmungen = list(jury_selectors.abstimmungen_for_antrag(antrag))
     return {
         "antrag": antrag,
         "positionen": positionen,
@@ -244,7 +249,14 @@ def _detail_context(akteur, antrag, *, forms_by_move=None):
         "saldo": aktionsfonds_saldo(antrag.fonds),
         "form": failed,
         "form_has_errors": failed is not None,
-        "nur_lesen": not is_qm_staff(akteur, antrag.fonds.quartier_id),
+        "nur_lesen": not bearbeitet,
+        # Cross-links to the jury and settlement pages (their views check permissions again).
+        "abstimmungen": abstimmungen,
+        "jury_entscheiden": bearbeitet
+        and antrag.status == AntragStatus.JURY_VOTE
+        and not any(a.ist_offen for a in abstimmungen),
+        "abrechnung_sichtbar": bearbeitet and antrag.status in FUNDED_STATES,
+        "dokumente": list(antrag.dokumente.all()) if bearbeitet else [],
     }
 
 

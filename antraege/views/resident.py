@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from workflow.moves import MoveRefused, antrag_move, antrag_record_created, available_moves
 
 from .. import services
+from ..abrechnung import FUNDED_STATES
 from ..forms import (
     ANZAHL_SCHRITTE,
     DECLARATION_LABELS,
@@ -40,6 +41,7 @@ from ..links import LinkUngueltig, antrag_from_link_token
 from ..models import Aktionsfonds, Anhang, Antrag, AntragStatus, Quartier
 from ..roles import Akteur, grant_applicant_access
 from ..uploads import UploadAbgelehnt, anhang_add, anhang_remove
+from .abrechnung import DECISION_LETTERS
 
 LEERE_ZEILEN = 2  # empty cost plan rows offered below the filled ones
 
@@ -418,6 +420,9 @@ def mein_antrag(request, pk):
             "bearbeitbar": services.antrag_is_editable(antrag),
             "kann_zurueckziehen": "withdraw" in moves,
             "positionen": antrag.kostenpositionen.select_related("kategorie"),
+            # next step after the decision: the settlement page and the letters
+            "abrechnung_sichtbar": antrag.status in FUNDED_STATES,
+            "schreiben": antrag.dokumente.filter(art__in=DECISION_LETTERS),
         },
     )
 

@@ -18,8 +18,9 @@ VIEWPORTS = {"360": {"width": 360, "height": 800}, "1280": {"width": 1280, "heig
 class Page:
     """A page to check. ``path`` is a URL name (reversed), a path, or ``f(welt) -> path``.
 
-    ``role``: "anonymous", "applicant" (holds the Mein-Antrag session of ``welt.antrag``), "qm", "jury".
-    ``staff``: German/English only, so Arabic falls back to German there.
+    ``role``: "anonymous", "applicant" (holds the Mein-Antrag access of the resident's Anträge in
+    ``welt``), "qm", "jury". ``staff``: German/English only, so Arabic falls back to German there.
+    ``needs``: ``Welt`` data to create first, so that a list or overview page has rows to show.
     """
 
     name: str
@@ -28,8 +29,11 @@ class Page:
     staff: bool = False
     status: int = 200
     kwargs: dict = field(default_factory=dict)
+    needs: tuple = ()
 
     def url(self, live_server_url, welt):
+        for name in self.needs:
+            getattr(welt, name)
         if callable(self.path):
             path = self.path(welt)
         elif self.path.startswith("/"):
@@ -39,15 +43,71 @@ class Page:
         return live_server_url + path
 
 
+def _url(name, *args):
+    return lambda welt: reverse(name, args=[arg(welt) if callable(arg) else arg for arg in args])
+
+
+def _pk(attr):
+    return lambda welt: getattr(welt, attr).pk
+
+
+def _schritt(n):
+    return _url("antraege:schritt", _pk("entwurf"), n)
+
+
+# Every page of every role (data: ``Welt`` in conftest.py). Forms are scanned as they first appear;
+# the error state of a form is scanned by the error-summary test of test_journeys.py.
 PAGES = [
+    # everyone
     Page("start", "start"),
-    Page("login", "login", staff=True),
-    Page("mein_antrag", "antraege:mein_antrag_liste", role="applicant"),
-    Page("link_ungueltig", "/mein-antrag/zugang/kein-gueltiger-link/", status=410),
-    Page("barrierefreiheit", "barrierefreiheit"),
     Page("leichte_sprache", "leichte_sprache"),
-    Page("qm_dashboard", "qm:dashboard", role="qm", staff=True),
-    Page("jury_home", "jury:home", role="jury", staff=True),
+    Page("barrierefreiheit", "barrierefreiheit"),
+    Page("login", "login", staff=True),
+    Page("gebiet_waehlen", "antraege:antrag_neu"),
+    Page("schritt_1_neu", _url("antraege:antrag_start", lambda welt: welt.quartier.code)),
+    Page("neuer_link", "antraege:neuer_link"),
+    Page("link_ungueltig", "/mein-antrag/zugang/kein-gueltiger-link/", status=410),
+    # resident with the "Mein Antrag" session of their Anträge
+    Page("schritt_1", _schritt(1), role="applicant"),
+    Page("schritt_2", _schritt(2), role="applicant"),
+    Page("schritt_3_kosten", _schritt(3), role="applicant"),
+    Page("schritt_4_anhaenge", _schritt(4), role="applicant"),
+    Page("schritt_5", _schritt(5), role="applicant"),
+    Page("pruefen", _url("antraege:pruefen", _pk("entwurf")), role="applicant"),
+    Page("gespeichert", _url("antraege:gespeichert", _pk("entwurf")), role="applicant"),
+    Page("eingereicht", _url("antraege:eingereicht", _pk("in_pruefung")), role="applicant"),
+    Page(
+        "mein_antrag_liste",
+        "antraege:mein_antrag_liste",
+        role="applicant",
+        needs=("entwurf", "in_pruefung", "projekt"),
+    ),
+    Page("mein_antrag", _url("antraege:mein_antrag", _pk("in_pruefung")), role="applicant"),
+    Page("zurueckziehen", _url("antraege:zurueckziehen", _pk("in_pruefung")), role="applicant"),
+    Page("mein_antrag_bewilligt", _url("antraege:mein_antrag", _pk("projekt")), role="applicant"),
+    Page("mein_abrechnung", _url("abrechnung:mein_abrechnung", _pk("projekt")), role="applicant"),
+    # QM staff
+    Page(
+        "qm_dashboard",
+        "qm:dashboard",
+        role="qm",
+        staff=True,
+        needs=("in_pruefung", "bei_jury", "abstimmung"),
+    ),
+    Page("qm_antrag", _url("qm:antrag_detail", _pk("in_pruefung")), role="qm", staff=True),
+    Page("qm_antrag_jury", _url("qm:antrag_detail", _pk("bei_jury")), role="qm", staff=True),
+    Page("qm_jury", "jury:qm_uebersicht", role="qm", staff=True, needs=("bei_jury", "abstimmung")),
+    Page("qm_eroeffnen", _url("jury:qm_eroeffnen", _pk("bei_jury")), role="qm", staff=True),
+    Page("qm_sitzung", _url("jury:qm_sitzung", _pk("bei_jury")), role="qm", staff=True),
+    Page("qm_abstimmung", _url("jury:qm_abstimmung", _pk("abstimmung")), role="qm", staff=True),
+    Page("qm_regeln", _url("jury:qm_regeln", _pk("quartier")), role="qm", staff=True),
+    Page(
+        "qm_abrechnung", _url("abrechnung:qm_abrechnung", _pk("abrechnung")), role="qm", staff=True
+    ),
+    # jury members
+    Page("jury_home", "jury:home", role="jury", staff=True, needs=("abstimmung",)),
+    Page("stimmzettel", _url("jury:abstimmung", _pk("abstimmung")), role="jury", staff=True),
+    Page("befangenheit", _url("jury:befangenheit", _pk("abstimmung")), role="jury", staff=True),
 ]
 
 AXE_RUN = """async (tags) => {
@@ -102,30 +162,52 @@ FOCUS_STATE = """() => {
   };
 }"""
 
-TABBABLE_COUNT = """() => [...document.querySelectorAll(
-  'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])'
-)].filter(el => el.getClientRects().length > 0 || el.classList.contains("af-skip-link")).length"""
+SAME_CONTROL_TABS = 8
+
+# A group of radio buttons is one Tab stop (the arrow keys move within it), so it counts once.
+TABBABLE_COUNT = """() => {
+  const radioGroups = new Set();
+  return [...document.querySelectorAll(
+    'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])'
+  )].filter(el => el.getAttribute("tabindex") !== "-1")
+    .filter(el => el.getClientRects().length > 0 || el.classList.contains("af-skip-link"))
+    .filter(el => {
+      if (el.type !== "radio") return true;
+      const group = (el.form ? el.form.action : "") + "|" + el.name;
+      if (radioGroups.has(group)) return false;
+      radioGroups.add(group);
+      return true;
+    }).length;
+}"""
 
 
 def tab_through(page, *, limit=200):
-    """Press Tab from the top of the page until focus leaves it; return the focus states seen.
+    """Press Tab from the top of the page until focus leaves it; return the focus stops seen.
 
     Fails when an element gets focus without a visible indicator, or when focus never leaves the page
-    within ``limit`` presses (a keyboard trap).
+    (a keyboard trap). A date field takes several Tabs (day, month, year, calendar button): repeated
+    focus on the same control is one stop, up to ``SAME_CONTROL_TABS`` presses.
     """
     page.evaluate("window.scrollTo(0, 0); document.activeElement && document.activeElement.blur()")
     expected = page.evaluate(TABBABLE_COUNT)
-    seen = []
-    for _ in range(min(limit, expected + 5)):
+    seen, repeats = [], 0
+    for _ in range(limit):
         page.keyboard.press("Tab")
         state = page.evaluate(FOCUS_STATE)
         if state is None or (seen and state["key"] == seen[0]["key"]):
             break  # focus left the document or wrapped around: no trap
         assert state["visible"], f"focus not visible on {state['key']!r}"
+        if seen and state["key"] == seen[-1]["key"]:
+            repeats += 1
+            assert repeats < SAME_CONTROL_TABS, f"keyboard trap in {state['key']!r}"
+            continue
+        repeats = 0
         seen.append(state)
-    else:
+        if len(seen) > expected + 5:
+            break
+    if state is not None and not (seen and state["key"] == seen[0]["key"]):
         raise AssertionError(
-            f"keyboard trap? focus never left the page after {len(seen)} Tabs: {seen[-3:]}"
+            f"keyboard trap? focus never left the page after {len(seen)} stops: {seen[-3:]}"
         )
     assert len(seen) >= expected, (
         f"only {len(seen)} of {expected} focusable elements reached by Tab"

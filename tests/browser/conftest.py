@@ -5,9 +5,12 @@ Skipped as a whole, with the reason in the summary, where /usr/bin/chromium or a
 """
 
 import os
+from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from .a11y import AXE_JS, VIEWPORTS
 
@@ -54,21 +57,120 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def browser_context(browser):
+    """One browser context for the whole run: the HTTP cache keeps the styles and fonts between
+    pages. Each test starts with its own cookies (``open_page``/``fresh_page``) and its own tab."""
+    context = browser.new_context(locale="de-DE")
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def fresh_page(browser_context, live_server):
+    """``fresh_page(cookies=(), viewport="360")`` → a new tab with only ``cookies`` set."""
+    pages = []
+
+    def _new(cookies=(), *, viewport="360"):
+        browser_context.clear_cookies()
+        if cookies:
+            browser_context.add_cookies(list(cookies))
+        page = browser_context.new_page()
+        page.set_viewport_size(VIEWPORTS[viewport])
+        pages.append(page)
+        return page
+
+    yield _new
+    for page in pages:
+        page.close()
+
+
 class Welt:
-    """The data every page needs: one area with its fund, an Antrag, a QM user and a jury member."""
+    """The data the pages show: one area with its fund, QM staff and a jury (``jury_user`` and two
+    more), and an Antrag per state a page needs, each created when a page first asks for it (a
+    test builds only what its page shows). ``applicant_ids``: the Anträge created so far that
+    belong to the resident, whose "Mein Antrag" access the applicant pages hold."""
 
-    def __init__(self, *, quartier, fonds, antrag, qm_user, jury_user):
-        self.quartier, self.fonds, self.antrag = quartier, fonds, antrag
+    def __init__(self, *, quartier, fonds, qm_user, jury_user):
+        from jury.factories import jury_fuer
+
+        self.quartier, self.fonds = quartier, fonds
         self.qm_user, self.jury_user = qm_user, jury_user
+        self.applicant_ids = []
+        jury_fuer(quartier, 2)
+
+    def _neu(self, titel, *, resident=True):
+        from antraege.factories import AntragFactory
+
+        antrag = AntragFactory(fonds=self.fonds, titel=titel, antragsteller_name="Aylin Demir")
+        if resident:
+            self.applicant_ids.append(antrag.pk)
+        return antrag
+
+    @cached_property
+    def entwurf(self):
+        return self._neu("Lesecafé im Hof")
+
+    @cached_property
+    def in_pruefung(self):
+        from antraege.roles import Akteur
+        from workflow.moves import antrag_move
+
+        antrag = self._neu("Hoffest Soldiner Kiez")
+        antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
+        return antrag_move(antrag, "start_review", akteur=Akteur(self.qm_user))
+
+    @cached_property
+    def bei_jury(self):
+        from jury.factories import antrag_zur_jury
+
+        return antrag_zur_jury(self._neu("Kiezgarten", resident=False), self.qm_user)
+
+    @cached_property
+    def abstimmung(self):
+        """An open online vote: ``jury_user`` and the two others are entitled."""
+        from antraege.roles import Akteur
+        from jury.factories import antrag_zur_jury
+        from jury.services import abstimmung_eroeffnen
+
+        antrag = antrag_zur_jury(self._neu("Sommerkino", resident=False), self.qm_user)
+        return abstimmung_eroeffnen(
+            antrag,
+            akteur=Akteur(self.qm_user),
+            betrag=Decimal("250.00"),
+            auflagen="Plakat mit Logo",
+        )
+
+    @cached_property
+    def projekt(self):
+        """Approved and under way, with a receipt and the approval letter."""
+        from django.core.files.base import ContentFile
+
+        from antraege.models import Dokument
+        from tests.abrechnung_helpers import add_beleg, in_progress, pdf_bytes
+
+        antrag = in_progress(self._neu("Nähwerkstatt"), self.qm_user)
+        add_beleg(antrag, "45.90")
+        brief = Dokument(antrag=antrag, art=Dokument.Art.BEWILLIGUNG)
+        brief.datei.save("bewilligung.pdf", ContentFile(pdf_bytes()), save=True)
+        return antrag
+
+    @cached_property
+    def abrechnung(self):
+        """Settlement handed in: QM checks its receipt."""
+        from tests.abrechnung_helpers import settlement_submitted
+
+        antrag, _belege = settlement_submitted(self._neu("Flohmarkt"), self.qm_user, ["120.00"])
+        return antrag
 
 
 @pytest.fixture
-def welt(transactional_db, quartier, fonds, antrag, qm_user, jury_user):
-    return Welt(quartier=quartier, fonds=fonds, antrag=antrag, qm_user=qm_user, jury_user=jury_user)
+def welt(transactional_db, quartier, fonds, qm_user, jury_user):
+    return Welt(quartier=quartier, fonds=fonds, qm_user=qm_user, jury_user=jury_user)
 
 
 @pytest.fixture
-def open_page(browser, live_server, welt):
+def open_page(fresh_page, live_server, welt):
     """``open_page(page_spec, language="de", viewport="360")`` → a Playwright page showing it.
 
     The language is chosen the way a person does: the ``django_language`` cookie that the language
@@ -77,28 +179,30 @@ def open_page(browser, live_server, welt):
     """
     from django.conf import settings
     from django.test import Client
-    from django.urls import reverse
 
-    from antraege.links import antrag_link_token
-
-    contexts = []
+    from antraege.roles import SESSION_KEY
 
     def _open(spec, *, language="de", viewport="360"):
-        context = browser.new_context(viewport=VIEWPORTS[viewport], locale="de-DE")
-        contexts.append(context)
         # Host-only cookies (``url``), exactly like the ones Django sets, so set_language replaces them.
+        url = spec.url(live_server.url, welt)  # creates the data the page shows
         cookies = [
             {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}
         ]
-        if spec.role in ("qm", "jury"):
+        if spec.role != "anonymous":
+            # The session a person would hold: signed in (staff), or the "Mein Antrag" access of
+            # the applicant's Anträge (what opening their personal links grants).
             client = Client()
-            client.force_login(welt.qm_user if spec.role == "qm" else welt.jury_user)
-            session = client.cookies[settings.SESSION_COOKIE_NAME].value
+            if spec.role == "applicant":
+                session = client.session
+                session[SESSION_KEY] = welt.applicant_ids
+                session.save()
+            else:
+                client.force_login(welt.qm_user if spec.role == "qm" else welt.jury_user)
+            session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
             cookies.append(
-                {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}
+                {"name": settings.SESSION_COOKIE_NAME, "value": session_key, "url": live_server.url}
             )
-        context.add_cookies(cookies)
-        page = context.new_page()
+        page = fresh_page(cookies, viewport=viewport)
         page.console_errors = []
 
         def on_console(msg):
@@ -107,13 +211,16 @@ def open_page(browser, live_server, welt):
                 page.console_errors.append(f"{msg.text} ({msg.location.get('url')})")
 
         page.on("console", on_console)
-        if spec.role == "applicant":
-            token = antrag_link_token(welt.antrag)
-            page.goto(live_server.url + reverse("antraege:link", kwargs={"token": token}))
-        response = page.goto(spec.url(live_server.url, welt))
+        response = page.goto(url)
         assert response.status == spec.status, f"{spec.name}: HTTP {response.status}"
         return page
 
-    yield _open
-    for context in contexts:
-        context.close()
+    return _open
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_connections_before_the_test_database_is_dropped(django_db_setup):
+    """The flush after each test runs while Playwright's loop is active and leaves a connection
+    open that the teardown of the test database does not know; PostgreSQL then refuses the drop."""
+    yield
+    connections.close_all()
