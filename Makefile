@@ -31,7 +31,7 @@ install: $(VENV)/.installed node_modules/.installed
 ## DATABASE_URL / REDIS_URL are set.
 run: install compilemessages
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py demo_data
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py demo_data
 	@HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) bin/run-dev
 
 ## Install everything and run the whole suite; `make test PYTEST_ARGS='-k jury'` passes arguments on.
