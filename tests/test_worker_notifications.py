@@ -88,7 +88,9 @@ def test_smtp_outage_is_retried_until_the_receipt_is_sent_once(antrag, settings)
 
     wait_until(failed_once, timeout=DELIVERY_TIMEOUT, message="the first failed attempt")
     row = receipt(antrag)
-    assert (row.gesendet_am, row.claimed_by) == (None, "")  # kept, released for the retry
+    # kept for the retry (the released claim is asserted in test_notifications.py: here the
+    # retry may already have claimed it again, jitter lets it start at once)
+    assert row.gesendet_am is None
     assert "ConnectionRefusedError" in row.letzter_fehler
     assert mail.outbox == []
 
