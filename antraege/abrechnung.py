@@ -13,7 +13,6 @@ import warnings
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
@@ -35,9 +34,10 @@ from .models import (
     Sachbericht,
     Statuswechsel,
 )
-from .roles import is_applicant, is_qm_staff
+from .roles import is_applicant, is_qm_staff, rolle_of
 from .selectors import aktionsfonds_saldo
 from .services import CENT, _format_euro, berlin_today
+from .uploads import UploadAbgelehnt, upload_content_type
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,6 @@ AWAITING_SETTLEMENT = (
 ERINNERUNG_VOR_FRIST = datetime.timedelta(days=7)
 
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
-MAGIC = ((b"%PDF-", PDF), (b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG))
 
 
 class AbrechnungRefused(Exception):
@@ -123,72 +122,52 @@ def parse_betrag(value, *, field="betrag"):
 
 def timeline_note(antrag, *, akteur, kommentar, intern=False):
     """A timeline entry without a status change (amounts, receipt checks)."""
-    if akteur.is_system:
-        rolle = Statuswechsel.Rolle.SYSTEM
-    elif is_applicant(akteur, antrag):
-        rolle = Statuswechsel.Rolle.ANTRAGSTELLER
-    elif is_qm_staff(akteur, antrag.fonds.quartier_id):
-        rolle = Statuswechsel.Rolle.QM
-    else:
-        rolle = Statuswechsel.Rolle.ADMIN
     return Statuswechsel.objects.create(
         antrag=antrag,
         von_status=antrag.status,
         nach_status=antrag.status,
         akteur=akteur.user if akteur.is_authenticated else None,
-        rolle=rolle,
+        rolle=rolle_of(akteur, antrag),
         kommentar=kommentar,
         intern=intern,
     )
 
 
 def upload_checked(datei, *, erlaubt=(PDF, JPEG, PNG)):
-    """The content type of an uploaded file, judged by its content; refuses anything else.
+    """The content type of an uploaded receipt or photo, judged by its content.
 
-    Checks the size against ``settings.UPLOAD_MAX_BYTES``, the magic bytes, and that images open
-    with Pillow and PDFs with pypdf. The name and the browser's content type are not trusted.
+    The size and the magic bytes are checked by ``uploads.upload_content_type`` (the same check as
+    for attachments); a receipt's PDF must in addition open with pypdf.
     """
     if datei is None:
         raise AbrechnungRefused(
             _("Bitte wählen Sie eine Datei aus."), code="invalid", field="datei"
         )
-    if datei.size > settings.UPLOAD_MAX_BYTES:
-        raise AbrechnungRefused(
-            _("Die Datei ist zu groß (höchstens %(mb)s MB).")
-            % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
-            code="invalid",
-            field="datei",
+    names = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG"}
+    falsche_art = _("Die Datei ist kein gültiges %(arten)s-Dokument.") % {
+        "arten": "/".join(names[m] for m in erlaubt)
+    }
+    try:
+        content_type = upload_content_type(datei, erlaubt=erlaubt)
+    except UploadAbgelehnt as refused:
+        message = (
+            " ".join(refused.messages) if refused.code in ("empty", "too_big") else falsche_art
         )
-    datei.seek(0)
-    head = datei.read(16)
-    datei.seek(0)
-    content_type = next((mime for magic, mime in MAGIC if head.startswith(magic)), None)
-    if content_type not in erlaubt or not _opens(datei, content_type):
-        names = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG"}
-        raise AbrechnungRefused(
-            _("Die Datei ist kein gültiges %(arten)s-Dokument.")
-            % {"arten": "/".join(names[m] for m in erlaubt)},
-            code="invalid",
-            field="datei",
-        )
+        raise AbrechnungRefused(message, code="invalid", field="datei") from refused
+    if content_type == PDF and not _pdf_opens(datei):
+        raise AbrechnungRefused(falsche_art, code="invalid", field="datei")
     return content_type
 
 
-def _opens(datei, content_type):
+def _pdf_opens(datei):
+    from pypdf import PdfReader
+
     data = datei.read()
     datei.seek(0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            if content_type == PDF:
-                from pypdf import PdfReader
-
-                return len(PdfReader(io.BytesIO(data)).pages) > 0
-            from PIL import Image
-
-            with Image.open(io.BytesIO(data)) as image:
-                image.verify()
-            return True
+            return len(PdfReader(io.BytesIO(data)).pages) > 0
     except Exception:  # noqa: BLE001 - any parser failure means "not a valid file"
         return False
 

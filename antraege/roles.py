@@ -64,3 +64,16 @@ def grant_applicant_access(session, antrag):
     ids = set(session.get(SESSION_KEY, []))
     ids.add(antrag.pk)
     session[SESSION_KEY] = sorted(ids)
+
+
+def rolle_of(akteur, antrag):
+    """The role an akteur acts in on ``antrag``, as recorded in the timeline."""
+    from .models import Statuswechsel
+
+    if akteur.is_system:
+        return Statuswechsel.Rolle.SYSTEM
+    if is_applicant(akteur, antrag):
+        return Statuswechsel.Rolle.ANTRAGSTELLER
+    if is_qm_staff(akteur, antrag.fonds.quartier_id):
+        return Statuswechsel.Rolle.QM
+    return Statuswechsel.Rolle.ADMIN

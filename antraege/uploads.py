@@ -35,20 +35,27 @@ def _groesse(size):
     return filesizeformat(size).replace("\xa0", " ")
 
 
-def upload_content_type(datei):
-    """The content type of ``datei`` judged by its bytes, or ``UploadAbgelehnt`` with the reason."""
+ALL_TYPES = tuple(content_type for _magic, content_type, _format in SIGNATURES)
+
+
+def upload_content_type(datei, *, erlaubt=ALL_TYPES):
+    """The content type of ``datei`` judged by its bytes, or ``UploadAbgelehnt`` with the reason.
+
+    The refusal's ``code`` says why: ``empty``, ``too_big``, ``wrong_type`` or ``broken``.
+    """
     if datei.size == 0:
-        raise UploadAbgelehnt(_("Die Datei ist leer."))
+        raise UploadAbgelehnt(_("Die Datei ist leer."), code="empty")
     if datei.size > settings.UPLOAD_MAX_BYTES:
         raise UploadAbgelehnt(
             _("Die Datei ist zu groß (%(groesse)s). Erlaubt sind höchstens %(max)s.")
-            % {"groesse": _groesse(datei.size), "max": _groesse(settings.UPLOAD_MAX_BYTES)}
+            % {"groesse": _groesse(datei.size), "max": _groesse(settings.UPLOAD_MAX_BYTES)},
+            code="too_big",
         )
     datei.seek(0)
     head = datei.read(16)
     datei.seek(0)
     for magic, content_type, pillow_format in SIGNATURES:
-        if head.startswith(magic):
+        if head.startswith(magic) and content_type in erlaubt:
             if pillow_format:
                 _verify_image(datei, pillow_format)
             return content_type
@@ -56,7 +63,8 @@ def upload_content_type(datei):
         _(
             "Diese Datei ist kein PDF, JPEG oder PNG (der Inhalt passt nicht, egal wie die Datei "
             "heißt). Bitte speichern Sie sie als PDF oder laden Sie ein Foto als JPEG oder PNG hoch."
-        )
+        ),
+        code="wrong_type",
     )
 
 
@@ -67,14 +75,18 @@ def _verify_image(datei, pillow_format):
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(datei) as image:
                 if image.format != pillow_format:
-                    raise UploadAbgelehnt(_("Das Bild ist beschädigt oder kein JPEG/PNG."))
+                    raise UploadAbgelehnt(
+                        _("Das Bild ist beschädigt oder kein JPEG/PNG."), code="broken"
+                    )
                 image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise UploadAbgelehnt(
-            _("Das Bild ist beschädigt und kann nicht geöffnet werden.")
+            _("Das Bild ist beschädigt und kann nicht geöffnet werden."), code="broken"
         ) from error
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise UploadAbgelehnt(_("Das Bild ist zu groß (zu viele Bildpunkte).")) from error
+        raise UploadAbgelehnt(
+            _("Das Bild ist zu groß (zu viele Bildpunkte)."), code="too_big"
+        ) from error
     finally:
         datei.seek(0)
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from viewflow import fsm
 
 from antraege.models import Antrag, AntragStatus, Statuswechsel
-from antraege.roles import is_applicant, is_qm_staff
+from antraege.roles import rolle_of
 from antraege.services import FondsErschoepft
 
 from .flow import MOVES, AntragFlow
@@ -41,16 +41,6 @@ def available_moves(antrag, akteur):
         if transition and transition.has_perm(flow, akteur) and transition.conditions_met(flow):
             result.append((move, transition.label))
     return result
-
-
-def rolle_of(akteur, antrag):
-    if akteur.is_system:
-        return Statuswechsel.Rolle.SYSTEM
-    if is_applicant(akteur, antrag):
-        return Statuswechsel.Rolle.ANTRAGSTELLER
-    if is_qm_staff(akteur, antrag.fonds.quartier_id):
-        return Statuswechsel.Rolle.QM
-    return Statuswechsel.Rolle.ADMIN
 
 
 def antrag_move(antrag, move, *, akteur, kommentar="", intern=False, **data):
