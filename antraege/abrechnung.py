@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Max, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +28,6 @@ from .models import (
     Auszahlung,
     Beleg,
     Dokument,
-    Kostenkategorie,
     Kostenposition,
     Projektfoto,
     Sachbericht,
@@ -73,6 +72,11 @@ def euro(amount):
 
 def _require_applicant(akteur, antrag):
     if not is_applicant(akteur, antrag):
+        raise AbrechnungRefused(_("Sie dürfen diesen Schritt nicht ausführen."), code="forbidden")
+
+
+def _require_applicant_or_qm(akteur, antrag):
+    if not (is_applicant(akteur, antrag) or is_qm_staff(akteur, antrag.fonds.quartier_id)):
         raise AbrechnungRefused(_("Sie dürfen diesen Schritt nicht ausführen."), code="forbidden")
 
 
@@ -176,10 +180,12 @@ def _pdf_opens(datei):
 
 
 def abschlag_grant(antrag, *, akteur, datum, betrag):
-    """QM records an advance payment: reserved → paid, at most the approved amount, once.
+    """QM releases the advance payment: reserved → paid, at most the approved amount, once.
 
-    Only where the fund allows advances, before the settlement is handed in.
+    Only where the fund's payout plan has an advance, after the agreement, before the settlement.
     """
+    from .geld import abschlag_book
+
     betrag = parse_betrag(betrag)
     with transaction.atomic():
         antrag = _locked(antrag)
@@ -202,41 +208,22 @@ def abschlag_grant(antrag, *, akteur, datum, betrag):
                 code="invalid",
                 field="betrag",
             )
-        try:
-            with transaction.atomic():
-                abschlag = Abschlag.objects.create(
-                    antrag=antrag, datum=datum, betrag=betrag, erfasst_von=akteur.user
-                )
-        except IntegrityError as error:
-            raise AbrechnungRefused(
-                _("Für diesen Antrag ist bereits ein Abschlag erfasst."), code="conflict"
-            ) from error
-        moved = Antrag.objects.filter(
-            pk=antrag.pk, status=antrag.status, betrag_reserviert__gte=betrag
-        ).update(
-            betrag_reserviert=F("betrag_reserviert") - betrag,
-            betrag_ausgezahlt=F("betrag_ausgezahlt") + betrag,
-        )
-        if not moved:
-            raise AbrechnungRefused(
-                _("Der Antrag wurde inzwischen geändert. Bitte laden Sie die Seite neu."),
-                code="conflict",
-            )
-        timeline_note(
-            antrag,
-            akteur=akteur,
-            kommentar=_("Abschlag von %(betrag)s € am %(datum)s ausgezahlt.")
-            % {"betrag": euro(betrag), "datum": datum.strftime("%d.%m.%Y")},
-        )
-    return abschlag
+        return abschlag_book(antrag, akteur=akteur, datum=datum, betrag=betrag)
 
 
 # --- Settlement (applicant) ---
 
 
-def beleg_add(antrag, *, akteur, datum, aussteller, betrag, kategorie_id, datei):
-    """The applicant hands in a receipt. One dated before the approval is flagged for QM."""
-    _require_applicant(akteur, antrag)
+def beleg_add(antrag, *, akteur, datum, aussteller, betrag, kostenposition_id, datei=None):
+    """A receipt for the Belegliste: numbered in order, linked to a line of the cost plan.
+
+    Handed in by the applicant (with a copy as file) or entered by QM of the area from the paper
+    settlement (the file is then optional: the original is on paper). One dated before the
+    approval is flagged for QM.
+    """
+    von_qm = is_qm_staff(akteur, antrag.fonds.quartier_id)
+    if not von_qm:
+        _require_applicant(akteur, antrag)
     _require_state(antrag, SETTLEMENT_EDITABLE)
     betrag = parse_betrag(betrag)
     if datum is None:
@@ -252,47 +239,62 @@ def beleg_add(antrag, *, akteur, datum, aussteller, betrag, kategorie_id, datei)
         raise AbrechnungRefused(
             _("Bitte geben Sie an, wo Sie gekauft haben."), code="invalid", field="aussteller"
         )
-    kategorie = Kostenkategorie.objects.filter(
-        pk=kategorie_id, quartier_id=antrag.fonds.quartier_id
-    ).first()
-    if kategorie is None:
+    position = (
+        Kostenposition.objects.select_related("kategorie")
+        .filter(pk=kostenposition_id, antrag=antrag)
+        .first()
+        if kostenposition_id
+        else None
+    )
+    if position is None:
         raise AbrechnungRefused(
-            _("Bitte wählen Sie eine Kostenart."), code="invalid", field="kategorie"
+            _("Bitte wählen Sie die Position aus Ihrem Kostenplan."),
+            code="invalid",
+            field="kostenposition",
         )
-    content_type = upload_checked(datei)
+    content_type = ""
+    if datei is not None or not von_qm:
+        content_type = upload_checked(datei)
     bewilligt_am = (
         timezone.localtime(antrag.entschieden_am).date() if antrag.entschieden_am else None
     )
-    return Beleg.objects.create(
-        antrag=antrag,
-        datum=datum,
-        aussteller=aussteller[:160],
-        betrag=betrag,
-        kategorie=kategorie,
-        datei=datei,
-        originalname=(getattr(datei, "name", "") or "beleg")[:200],
-        content_type=content_type,
-        groesse=datei.size,
-        vor_bewilligung=bool(bewilligt_am and datum < bewilligt_am),
-    )
+    with transaction.atomic():
+        _locked(antrag)  # numbers are given one at a time
+        nummer = (antrag.belege.aggregate(n=Max("nummer"))["n"] or 0) + 1
+        return Beleg.objects.create(
+            antrag=antrag,
+            nummer=nummer,
+            kostenposition=position,
+            datum=datum,
+            aussteller=aussteller[:160],
+            betrag=betrag,
+            kategorie=position.kategorie,
+            datei=datei,
+            originalname=((getattr(datei, "name", "") or "beleg")[:200] if datei else ""),
+            content_type=content_type,
+            groesse=datei.size if datei else 0,
+            vor_bewilligung=bool(bewilligt_am and datum < bewilligt_am),
+        )
 
 
 def beleg_remove(beleg, *, akteur):
     """The applicant removes a receipt that QM has not accepted, while the settlement is open."""
     antrag = beleg.antrag
-    _require_applicant(akteur, antrag)
+    _require_applicant_or_qm(akteur, antrag)
     _require_state(antrag, SETTLEMENT_EDITABLE)
     if beleg.status == Beleg.Status.ANERKANNT:
         raise AbrechnungRefused(
             _("Ein anerkannter Beleg kann nicht mehr entfernt werden."), code="not_allowed"
         )
-    beleg.datei.delete(save=False)
+    if beleg.datei:
+        beleg.datei.delete(save=False)
     beleg.delete()
 
 
-def sachbericht_save(antrag, *, akteur, text, teilnehmende):
-    """The applicant writes (or rewrites) the short report."""
-    _require_applicant(akteur, antrag)
+def sachbericht_save(antrag, *, akteur, text, teilnehmende, logoleiste_verwendet=None):
+    """The applicant (or QM from paper) writes the short report: what happened, how many took
+    part, whether the programme's logo strip was used on the publicity."""
+    _require_applicant_or_qm(akteur, antrag)
     _require_state(antrag, SETTLEMENT_EDITABLE)
     text = (text or "").strip()
     if not text:
@@ -310,14 +312,19 @@ def sachbericht_save(antrag, *, akteur, text, teilnehmende):
             _("Die Zahl darf nicht negativ sein."), code="invalid", field="teilnehmende"
         )
     bericht, _created = Sachbericht.objects.update_or_create(
-        antrag=antrag, defaults={"text": text, "teilnehmende": teilnehmende}
+        antrag=antrag,
+        defaults={
+            "text": text,
+            "teilnehmende": teilnehmende,
+            "logoleiste_verwendet": logoleiste_verwendet,
+        },
     )
     return bericht
 
 
 def projektfoto_add(antrag, *, akteur, datei):
-    """The applicant adds a photo of the project (JPEG or PNG)."""
-    _require_applicant(akteur, antrag)
+    """The applicant (or QM) adds a photo of the project (JPEG or PNG)."""
+    _require_applicant_or_qm(akteur, antrag)
     _require_state(antrag, SETTLEMENT_EDITABLE)
     content_type = upload_checked(datei, erlaubt=(JPEG, PNG))
     return Projektfoto.objects.create(
@@ -440,19 +447,39 @@ def abrechnung_changes_requested(antrag, *, kommentar):
 
 @dataclass(frozen=True)
 class Berechnung:
-    """The payout of an Antrag: min(approved, accepted receipts) − advance."""
+    """The remainder of an Antrag: min(approved, accepted receipts + lump sum) − advance.
+
+    The lump sum (Aufwandspauschale) is the fund's share of the accepted costs, paid only inside
+    the approved amount. A negative remainder is a repayment claim.
+    """
 
     bewilligt: Decimal
     anerkannt: Decimal
     abschlag: Decimal
+    pauschale_prozent: Decimal = ZERO
+
+    @property
+    def pauschale_berechnet(self):
+        from .geld import prozent_von
+
+        return prozent_von(self.anerkannt, self.pauschale_prozent)
 
     @property
     def foerderung(self):
-        return min(self.bewilligt, self.anerkannt)
+        return min(self.bewilligt, self.anerkannt + self.pauschale_berechnet)
+
+    @property
+    def pauschale(self):
+        """The lump sum actually granted (what fits under the approved amount)."""
+        return self.foerderung - min(self.bewilligt, self.anerkannt)
 
     @property
     def auszahlung(self):
         return self.foerderung - self.abschlag
+
+    @property
+    def rueckforderung(self):
+        return max(-self.auszahlung, ZERO)
 
     @property
     def zurueck_an_fonds(self):
@@ -460,12 +487,31 @@ class Berechnung:
 
 
 def auszahlung_berechnung(antrag):
-    """The payout figures from the receipts QM accepted and the advance paid."""
+    """The payout figures from the receipts QM accepted, the fund's lump sum and the advance."""
     anerkannt = antrag.belege.filter(status=Beleg.Status.ANERKANNT).aggregate(
         s=Coalesce(Sum("betrag_anerkannt"), ZERO)
     )["s"]
     abschlag = Abschlag.objects.filter(antrag=antrag).values_list("betrag", flat=True).first()
-    return Berechnung(antrag.betrag_bewilligt or ZERO, anerkannt, abschlag or ZERO)
+    return Berechnung(
+        antrag.betrag_bewilligt or ZERO,
+        anerkannt,
+        abschlag or ZERO,
+        antrag.fonds.pauschale_prozent,
+    )
+
+
+def anerkannt_je_position(antrag):
+    """``[(Kostenposition or None, planned, accepted)]``: the clearing statement per cost line."""
+    positionen = list(antrag.kostenpositionen.select_related("kategorie"))
+    anerkannt = {}
+    for beleg in antrag.belege.filter(status=Beleg.Status.ANERKANNT):
+        anerkannt[beleg.kostenposition_id] = (
+            anerkannt.get(beleg.kostenposition_id, ZERO) + beleg.betrag_anerkannt
+        )
+    rows = [(p, p.betrag, anerkannt.get(p.pk, ZERO)) for p in positionen]
+    if None in anerkannt:
+        rows.append((None, ZERO, anerkannt[None]))
+    return rows
 
 
 def auszahlung_release(antrag, *, akteur):
@@ -489,6 +535,7 @@ def auszahlung_release(antrag, *, akteur):
                     antrag=antrag,
                     betrag_anerkannt=rechnung.anerkannt,
                     betrag_abschlag=rechnung.abschlag,
+                    betrag_pauschale=rechnung.pauschale,
                     betrag=rechnung.auszahlung,
                     freigegeben_am=timezone.now(),
                     freigegeben_von=akteur.user,
@@ -500,15 +547,29 @@ def auszahlung_release(antrag, *, akteur):
         Antrag.objects.filter(pk=antrag.pk).update(betrag_reserviert=max(rechnung.auszahlung, ZERO))
         kommentar = _(
             "Auszahlung freigegeben: %(betrag)s € (anerkannte Belege %(anerkannt)s €, "
-            "Abschlag %(abschlag)s €). Zurück an den Aktionsfonds: %(rest)s €."
+            "Aufwandspauschale %(pauschale)s €, Abschlag %(abschlag)s €). Zurück an den "
+            "Aktionsfonds: %(rest)s €."
         ) % {
             "betrag": euro(rechnung.auszahlung),
             "anerkannt": euro(rechnung.anerkannt),
+            "pauschale": euro(rechnung.pauschale),
             "abschlag": euro(rechnung.abschlag),
             "rest": euro(rechnung.zurueck_an_fonds),
         }
         timeline_note(antrag, akteur=akteur, kommentar=kommentar)
-        letters.dokument_schedule(antrag, Dokument.Art.AUSZAHLUNGSANORDNUNG)
+        letters.dokument_schedule(antrag, Dokument.Art.ABRECHNUNG)
+        if rechnung.auszahlung < 0:
+            from .geld import rueckforderung_create
+            from .models import Rueckforderung
+
+            rueckforderung_create(
+                antrag,
+                anlass=Rueckforderung.Anlass.ABRECHNUNG,
+                betrag=rechnung.rueckforderung,
+                akteur=akteur,
+            )
+        else:
+            letters.dokument_schedule(antrag, Dokument.Art.AUSZAHLUNGSANORDNUNG)
     return auszahlung
 
 
@@ -518,7 +579,8 @@ def auszahlung_released(antrag):
 
 
 def auszahlung_mark_paid(antrag, *, bezahlt_am, buchungszeichen):
-    """Move body of ``mark_paid``: the payout was booked; reserved → paid, once.
+    """Move body of ``mark_paid``: the payout was booked (reserved → paid), or for a negative
+    remainder the repayment arrived (paid − claim), once.
 
     The claim is a conditional update, so two clicks (or two tabs) never pay twice.
     """
@@ -533,9 +595,16 @@ def auszahlung_mark_paid(antrag, *, bezahlt_am, buchungszeichen):
     if not claimed:
         raise ValueError(_("Es gibt keine freigegebene, noch offene Auszahlung."))
     betrag = Auszahlung.objects.values_list("betrag", flat=True).get(antrag=antrag)
-    Antrag.objects.filter(pk=antrag.pk).update(
-        betrag_reserviert=ZERO, betrag_ausgezahlt=F("betrag_ausgezahlt") + betrag
-    )
+    if betrag < 0:
+        from .geld import rueckforderung_settle
+
+        # the claim may already be recorded as repaid; then the money is back already
+        rueckforderung_settle(antrag, datum=bezahlt_am)
+        Antrag.objects.filter(pk=antrag.pk).update(betrag_reserviert=ZERO)
+    else:
+        Antrag.objects.filter(pk=antrag.pk).update(
+            betrag_reserviert=ZERO, betrag_ausgezahlt=F("betrag_ausgezahlt") + betrag
+        )
     notifications.queue_for_applicant(
         antrag,
         "auszahlung_erfolgt",

@@ -44,8 +44,8 @@ class QuartierAdmin(admin.ModelAdmin):
 
 @admin.register(Kostenkategorie)
 class KostenkategorieAdmin(admin.ModelAdmin):
-    list_display = ("name", "quartier", "foerderfaehig", "reihenfolge")
-    list_filter = ("quartier", "foerderfaehig")
+    list_display = ("name", "quartier", "foerderung", "reihenfolge")
+    list_filter = ("quartier", "foerderung")
     search_fields = ("name",)
 
 

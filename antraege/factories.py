@@ -67,7 +67,7 @@ class KostenkategorieFactory(factory.django.DjangoModelFactory):
 
     quartier = factory.SubFactory(QuartierFactory)
     name = "Sachkosten"
-    foerderfaehig = True
+    foerderung = "eligible"
 
 
 class AntragFactory(factory.django.DjangoModelFactory):

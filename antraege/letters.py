@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from . import notifications
-from .models import Antrag, Dokument, Kostenkategorie
+from .models import Antrag, Dokument
 
 logger = logging.getLogger(__name__)
 
@@ -24,13 +24,27 @@ TEMPLATES = {
     Dokument.Art.ABLEHNUNG: "pdf/ablehnung.html",
     Dokument.Art.NICHT_FOERDERFAEHIG: "pdf/nicht_foerderfaehig.html",
     Dokument.Art.AUSZAHLUNGSANORDNUNG: "pdf/auszahlungsanordnung.html",
+    Dokument.Art.VEREINBARUNG: "pdf/vereinbarung.html",
+    Dokument.Art.ABSCHLAG_ANORDNUNG: "pdf/abschlag_anordnung.html",
+    Dokument.Art.ABRECHNUNG: "pdf/abrechnung.html",
+    Dokument.Art.RUECKFORDERUNG: "pdf/rueckforderung.html",
 }
 # The decision e-mail (templates/emails/<art>/) that carries each letter.
 DECISION_EMAILS = {
     Dokument.Art.BEWILLIGUNG: "bewilligt",
     Dokument.Art.ABLEHNUNG: "abgelehnt",
     Dokument.Art.NICHT_FOERDERFAEHIG: "nicht_foerderfaehig",
+    Dokument.Art.RUECKFORDERUNG: "rueckforderung",
 }
+# Documents the applicant may download under "Mein Antrag" (payout orders are for the bookkeeping).
+APPLICANT_DOKUMENTE = (
+    Dokument.Art.BEWILLIGUNG,
+    Dokument.Art.ABLEHNUNG,
+    Dokument.Art.NICHT_FOERDERFAEHIG,
+    Dokument.Art.VEREINBARUNG,
+    Dokument.Art.ABRECHNUNG,
+    Dokument.Art.RUECKFORDERUNG,
+)
 LOGO_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"<svg": "image/svg+xml"}
 
 
@@ -81,17 +95,48 @@ def dokument_context(antrag, art):
         ),
         "datum": timezone.localdate(),
     }
-    if art == Dokument.Art.BEWILLIGUNG:
-        context["kategorien"] = list(
-            Kostenkategorie.objects.filter(quartier=quartier, foerderfaehig=True)
-        )
-    if art == Dokument.Art.AUSZAHLUNGSANORDNUNG:
-        from .abrechnung import auszahlung_berechnung
+    context.update(_money_context(antrag, art))
+    return context
 
-        context["auszahlung"] = antrag.auszahlung
+
+def _money_context(antrag, art):
+    """Payout plan, lump sum, cost categories, agreement, bank details and repayment of a letter."""
+    from . import geld, kosten
+    from .abrechnung import anerkannt_je_position, auszahlung_berechnung
+    from .models import Foerderung
+
+    if antrag.betrag_bewilligt is None:
+        return {}
+    context = {
+        "plan": geld.zahlungsplan_for(antrag),
+        "pauschale_geplant": geld.pauschale_geplant(antrag),
+        "positionen": list(antrag.kostenpositionen.select_related("kategorie")),
+        "vereinbarung": getattr(antrag, "vereinbarung", None),
+        "abschlag": getattr(antrag, "abschlag", None),
+        "rueckforderung": getattr(antrag, "rueckforderung", None),
+    }
+    if art in (Dokument.Art.BEWILLIGUNG, Dokument.Art.VEREINBARUNG):
+        by_state = kosten.kategorien_by_state(antrag.fonds.quartier_id)
+        context["kategorien"] = by_state[Foerderung.FOERDERFAEHIG]
+        context["kategorien_ausnahme"] = by_state[Foerderung.AUSNAHME]
+        context["ausschluesse"] = kosten.ausschluesse_text(antrag.fonds.quartier_id)
+    if art in (
+        Dokument.Art.ABSCHLAG_ANORDNUNG,
+        Dokument.Art.AUSZAHLUNGSANORDNUNG,
+        Dokument.Art.ABRECHNUNG,
+    ):
+        bank = getattr(antrag, "bankverbindung", None)
+        context["bank"] = bank
+        context["iban"] = geld.iban_formatted(bank.iban) if bank else ""
+    if art in (
+        Dokument.Art.AUSZAHLUNGSANORDNUNG,
+        Dokument.Art.ABRECHNUNG,
+        Dokument.Art.RUECKFORDERUNG,
+    ):
+        context["auszahlung"] = getattr(antrag, "auszahlung", None)
         context["rechnung"] = auszahlung_berechnung(antrag)
-        context["abschlag"] = getattr(antrag, "abschlag", None)
-        context["belege"] = list(antrag.belege.select_related("kategorie"))
+        context["belege"] = list(antrag.belege.select_related("kategorie", "kostenposition"))
+        context["je_position"] = anerkannt_je_position(antrag)
     return context
 
 
@@ -148,8 +193,8 @@ def dokumente_missing(*, older_than=datetime.timedelta(minutes=5)):
 
     For the sweep: a task lost while the broker was down. Recent decisions are left to their task.
     """
+    from .models import Abschlag, Auszahlung, Rueckforderung, Vereinbarung
     from .models import AntragStatus as S
-    from .models import Auszahlung
 
     before = timezone.now() - older_than
     decided = Antrag.objects.filter(entschieden_am__lt=before)
@@ -160,7 +205,21 @@ def dokumente_missing(*, older_than=datetime.timedelta(minutes=5)):
         Dokument.Art.ABLEHNUNG: decided.filter(status=S.REJECTED),
         Dokument.Art.NICHT_FOERDERFAEHIG: decided.filter(status=S.INELIGIBLE),
         Dokument.Art.AUSZAHLUNGSANORDNUNG: Antrag.objects.filter(
+            pk__in=Auszahlung.objects.filter(freigegeben_am__lt=before, betrag__gte=0).values(
+                "antrag_id"
+            )
+        ),
+        Dokument.Art.ABRECHNUNG: Antrag.objects.filter(
             pk__in=Auszahlung.objects.filter(freigegeben_am__lt=before).values("antrag_id")
+        ),
+        Dokument.Art.VEREINBARUNG: Antrag.objects.filter(
+            pk__in=Vereinbarung.objects.filter(erfasst_am__lt=before).values("antrag_id")
+        ),
+        Dokument.Art.ABSCHLAG_ANORDNUNG: Antrag.objects.filter(
+            pk__in=Abschlag.objects.filter(erfasst_am__lt=before).values("antrag_id")
+        ),
+        Dokument.Art.RUECKFORDERUNG: Antrag.objects.filter(
+            pk__in=Rueckforderung.objects.filter(erstellt_am__lt=before).values("antrag_id")
         ),
     }
     missing = []

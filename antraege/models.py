@@ -33,6 +33,7 @@ class AntragStatus(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("status", "Abgeschlossen")
     WITHDRAWN = "withdrawn", pgettext_lazy("status", "Zurückgezogen")
     EXPIRED = "expired", pgettext_lazy("status", "Verfallen")
+    CANCELLED = "cancelled", pgettext_lazy("status", "Aktion entfällt")
 
 
 # What the applicant sees: internal steps folded into plain words ("in Prüfung" covers review and vote).
@@ -56,6 +57,7 @@ APPLICANT_STATUS_LABELS = {
     AntragStatus.CLOSED: pgettext_lazy("applicant status", "Abgeschlossen"),
     AntragStatus.WITHDRAWN: pgettext_lazy("applicant status", "Zurückgezogen"),
     AntragStatus.EXPIRED: pgettext_lazy("applicant status", "Verfallen"),
+    AntragStatus.CANCELLED: pgettext_lazy("applicant status", "Aktion entfällt"),
 }
 
 # States in which money of the fund is reserved for an Antrag.
@@ -71,6 +73,7 @@ END_STATES = (
     AntragStatus.CLOSED,
     AntragStatus.WITHDRAWN,
     AntragStatus.EXPIRED,
+    AntragStatus.CANCELLED,
 )
 
 
@@ -122,7 +125,29 @@ class Aktionsfonds(models.Model):
     abrechnungsfrist_wochen = models.PositiveSmallIntegerField(
         _("Abrechnungsfrist (Wochen nach Projektende)"), default=4
     )
-    abschlag_erlaubt = models.BooleanField(_("Abschlagszahlung möglich"), default=True)
+    # Payout plan: an advance (Abschlag) before the project, the remainder after the settlement.
+    abschlag_prozent = models.DecimalField(
+        _("Abschlag (% des bewilligten Betrags)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("50.00"),
+        help_text=_("0 = keine Vorauszahlung, nur Erstattung nach der Abrechnung"),
+    )
+    abschlag_automatisch = models.BooleanField(
+        _("Abschlag automatisch anweisen"),
+        default=True,
+        help_text=_("Sobald die Vereinbarung bestätigt oder unterschrieben ist"),
+    )
+    pauschale_prozent = models.DecimalField(
+        _("Aufwandspauschale (% der anerkannten Kosten)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10.00"),
+        help_text=_("Für eigene kleine Ausgaben; immer innerhalb des bewilligten Betrags"),
+    )
+    rueckzahlungsfrist_wochen = models.PositiveSmallIntegerField(
+        _("Rückzahlungsfrist (Wochen)"), default=4
+    )
     antrag_zaehler = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
@@ -134,21 +159,42 @@ class Aktionsfonds(models.Model):
                 fields=["quartier", "jahr"], name="ein_fonds_je_quartier_und_jahr"
             ),
             models.CheckConstraint(condition=Q(budget__gte=0), name="budget_nicht_negativ"),
+            models.CheckConstraint(
+                condition=Q(abschlag_prozent__gte=0)
+                & Q(abschlag_prozent__lte=100)
+                & Q(pauschale_prozent__gte=0)
+                & Q(pauschale_prozent__lte=100),
+                name="fonds_prozente_im_rahmen",
+            ),
         ]
 
     def __str__(self):
         return f"{self.quartier} {self.jahr}"
 
+    @property
+    def abschlag_erlaubt(self):
+        return self.abschlag_prozent > 0
+
+
+class Foerderung(models.TextChoices):
+    """Whether a cost category of an area is funded: always, only by exception, or never."""
+
+    FOERDERFAEHIG = "eligible", pgettext_lazy("category", "förderfähig")
+    AUSNAHME = "exception", pgettext_lazy("category", "nur ausnahmsweise (mit Begründung)")
+    AUSGESCHLOSSEN = "excluded", pgettext_lazy("category", "nicht förderfähig")
+
 
 class Kostenkategorie(models.Model):
-    """A cost category of an area, eligible or not."""
+    """A cost category of an area: eligible, only by exception, or not eligible."""
 
     quartier = models.ForeignKey(
         Quartier, on_delete=models.CASCADE, related_name="kostenkategorien"
     )
     name = models.CharField(_("Bezeichnung"), max_length=120)
     beschreibung = models.CharField(_("Erläuterung"), max_length=300, blank=True)
-    foerderfaehig = models.BooleanField(_("förderfähig"), default=True)
+    foerderung = models.CharField(
+        _("Förderung"), max_length=10, choices=Foerderung.choices, default=Foerderung.FOERDERFAEHIG
+    )
     reihenfolge = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -163,6 +209,15 @@ class Kostenkategorie(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def foerderfaehig(self):
+        """Fundable at all (always or by exception)."""
+        return self.foerderung != Foerderung.AUSGESCHLOSSEN
+
+    @property
+    def nur_ausnahme(self):
+        return self.foerderung == Foerderung.AUSNAHME
 
 
 class Antrag(models.Model):
@@ -180,6 +235,11 @@ class Antrag(models.Model):
         choices=AntragStatus.choices,
         default=AntragStatus.DRAFT,
         db_index=True,
+    )
+    papierantrag = models.BooleanField(
+        _("Papierantrag"),
+        default=False,
+        help_text=_("Vom QM für die Antragstellenden aus dem Papierformular erfasst"),
     )
     submission_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     link_version = models.PositiveIntegerField(default=1, editable=False)
@@ -289,6 +349,11 @@ class Kostenposition(models.Model):
     beschreibung = models.CharField(_("Beschreibung"), max_length=200)
     menge = models.DecimalField(_("Menge"), max_digits=8, decimal_places=2, default=Decimal("1"))
     einzelpreis = models.DecimalField(_("Einzelpreis (€)"), max_digits=10, decimal_places=2)
+    ausnahme_grund = models.TextField(
+        _("Begründung der Ausnahme (QM)"),
+        blank=True,
+        help_text=_("Pflicht, wenn die Kostenart nur ausnahmsweise förderfähig ist"),
+    )
 
     class Meta:
         verbose_name = _("Kostenposition")
@@ -424,7 +489,11 @@ class Dokument(models.Model):
         BEWILLIGUNG = "bewilligung", _("Bewilligungsschreiben")
         ABLEHNUNG = "ablehnung", _("Ablehnungsschreiben")
         NICHT_FOERDERFAEHIG = "nicht_foerderfaehig", _("Schreiben: nicht förderfähig")
-        AUSZAHLUNGSANORDNUNG = "auszahlungsanordnung", _("Auszahlungsanordnung")
+        AUSZAHLUNGSANORDNUNG = "auszahlungsanordnung", _("Auszahlungsanordnung Restzahlung")
+        VEREINBARUNG = "vereinbarung", _("Vereinbarung")
+        ABSCHLAG_ANORDNUNG = "abschlag_anordnung", _("Auszahlungsanordnung Abschlag")
+        ABRECHNUNG = "abrechnung", _("Abrechnungsbescheid")
+        RUECKFORDERUNG = "rueckforderung", _("Rückforderungsschreiben")
 
     antrag = models.ForeignKey(Antrag, on_delete=models.CASCADE, related_name="dokumente")
     art = models.CharField(_("Art"), max_length=32, choices=Art.choices)
@@ -461,16 +530,27 @@ class Beleg(models.Model):
         ABGELEHNT = "refused", pgettext_lazy("receipt", "Nicht anerkannt")
 
     antrag = models.ForeignKey(Antrag, on_delete=models.CASCADE, related_name="belege")
+    nummer = models.PositiveSmallIntegerField(
+        _("Belegnummer"), help_text=_("Nummer in der Belegliste; steht auch auf dem Original")
+    )
+    kostenposition = models.ForeignKey(
+        Kostenposition,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="belege",
+        verbose_name=_("Kostenposition"),
+    )
     datum = models.DateField(_("Datum des Belegs"))
     aussteller = models.CharField(_("Geschäft oder Person"), max_length=160)
     betrag = models.DecimalField(_("Betrag (€)"), max_digits=10, decimal_places=2)
     kategorie = models.ForeignKey(
         Kostenkategorie, on_delete=models.PROTECT, verbose_name=_("Kostenart")
     )
-    datei = models.FileField(upload_to=beleg_upload_to)
-    originalname = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=60)
-    groesse = models.PositiveIntegerField()
+    datei = models.FileField(upload_to=beleg_upload_to, blank=True)
+    originalname = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=60, blank=True)
+    groesse = models.PositiveIntegerField(default=0)
     vor_bewilligung = models.BooleanField(
         _("vor der Bewilligung datiert"),
         default=False,
@@ -492,8 +572,9 @@ class Beleg(models.Model):
     class Meta:
         verbose_name = _("Beleg")
         verbose_name_plural = _("Belege")
-        ordering = ["datum", "pk"]
+        ordering = ["nummer", "pk"]
         constraints = [
+            models.UniqueConstraint(fields=["antrag", "nummer"], name="belegnummer_je_antrag"),
             models.CheckConstraint(condition=Q(betrag__gt=0), name="beleg_betrag_positiv"),
             models.CheckConstraint(
                 condition=Q(betrag_anerkannt__isnull=True)
@@ -512,6 +593,7 @@ class Sachbericht(models.Model):
     antrag = models.OneToOneField(Antrag, on_delete=models.CASCADE, related_name="sachbericht")
     text = models.TextField(_("Was ist passiert?"))
     teilnehmende = models.PositiveIntegerField(_("Wie viele haben teilgenommen?"))
+    logoleiste_verwendet = models.BooleanField(_("Logoleiste verwendet"), null=True, blank=True)
     geaendert_am = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -568,12 +650,14 @@ class Abschlag(models.Model):
 class Auszahlung(models.Model):
     """The final payout of an Antrag (one per Antrag), released by QM and then marked paid.
 
-    ``betrag`` = min(approved, accepted receipts) − advance; negative means the applicant pays back.
+    ``betrag`` = min(approved, accepted receipts + lump sum) − advance; negative means the
+    applicant pays back (a ``Rueckforderung``).
     """
 
     antrag = models.OneToOneField(Antrag, on_delete=models.CASCADE, related_name="auszahlung")
     betrag_anerkannt = models.DecimalField(max_digits=10, decimal_places=2)
     betrag_abschlag = models.DecimalField(max_digits=10, decimal_places=2, default=ZERO)
+    betrag_pauschale = models.DecimalField(max_digits=10, decimal_places=2, default=ZERO)
     betrag = models.DecimalField(_("Auszahlungsbetrag (€)"), max_digits=10, decimal_places=2)
     freigegeben_am = models.DateTimeField()
     freigegeben_von = models.ForeignKey(
@@ -588,3 +672,7 @@ class Auszahlung(models.Model):
 
     def __str__(self):
         return f"Auszahlung {self.antrag_id}: {self.betrag}"
+
+
+# Agreement, bank details and repayment claims live in their own module.
+from .models_geld import Bankverbindung, Rueckforderung, Vereinbarung  # noqa: E402, F401

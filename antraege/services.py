@@ -1,7 +1,7 @@
 """Business rules of Anträge and the fund: the domain functions every view, task and move calls."""
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -104,7 +104,14 @@ def antrag_submission_errors(antrag, *, today=None):
             _("Je Projekt sind höchstens %(cap)s € möglich.")
             % {"cap": _format_euro(fonds.foerderhoechstbetrag)},
         )
-    if positionen and antrag.betrag_beantragt != gesamt - antrag.weitere_mittel:
+    # The cap includes the lump sum for own small expenses: the request may add it on top.
+    pauschale = (
+        sum((p.betrag for p in positionen if p.kategorie.foerderfaehig), ZERO)
+        * fonds.pauschale_prozent
+        / 100
+    ).quantize(CENT, rounding=ROUND_HALF_UP)
+    soll = gesamt - antrag.weitere_mittel
+    if positionen and not (soll <= antrag.betrag_beantragt <= soll + pauschale):
         add(
             "betrag_beantragt",
             _(
@@ -118,6 +125,12 @@ def antrag_submission_errors(antrag, *, today=None):
                 "ist": _format_euro(antrag.betrag_beantragt),
             },
         )
+        if pauschale:
+            add(
+                "betrag_beantragt",
+                _("Dazu dürfen Sie die Aufwandspauschale von bis zu %(pauschale)s € beantragen.")
+                % {"pauschale": _format_euro(pauschale)},
+            )
     for field in DECLARATIONS:
         if not getattr(antrag, field):
             add(field, _("Bitte bestätigen Sie diese Erklärung."))
@@ -142,6 +155,12 @@ def antrag_create_draft(*, fonds, submission_token, **fields):
     except IntegrityError:
         return Antrag.objects.get(submission_token=submission_token), False
     return antrag, True
+
+
+def antrag_mark_paper(antrag):
+    """The draft is a paper application that QM enters on the applicant's behalf."""
+    Antrag.objects.filter(pk=antrag.pk).update(papierantrag=True)
+    antrag.papierantrag = True
 
 
 def antrag_is_editable(antrag):

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import abrechnung as views
+from .views import geld
 
 app_name = "abrechnung"
 
@@ -22,6 +23,21 @@ urlpatterns = [
     path(f"{MEIN}abrechnung/fotos/", views.mein_foto, name="mein_foto"),
     path(f"{MEIN}abrechnung/einreichen/", views.mein_einreichen, name="mein_einreichen"),
     path(f"{MEIN}dokumente/<int:dokument_pk>/", views.mein_dokument, name="mein_dokument"),
+    path(f"{MEIN}vereinbarung/", geld.mein_vereinbarung, name="mein_vereinbarung"),
+    path(f"{MEIN}bankverbindung/", geld.mein_bankverbindung, name="mein_bankverbindung"),
+    path(f"{MEIN}entfaellt/", geld.mein_entfaellt, name="mein_entfaellt"),
+    path(f"{QM}vereinbarung/", geld.qm_vereinbarung_papier, name="qm_vereinbarung_papier"),
+    path(f"{QM}bankverbindung/", geld.qm_bankverbindung, name="qm_bankverbindung"),
+    path(f"{QM}entfaellt/", geld.qm_entfaellt, name="qm_entfaellt"),
+    path(f"{QM}rueckzahlung/", geld.qm_rueckzahlung, name="qm_rueckzahlung"),
+    path(
+        f"{QM}kostenpositionen/<int:position_pk>/ausnahme/",
+        geld.qm_ausnahme,
+        name="qm_ausnahme",
+    ),
+    path(f"{QM}abrechnung/papier/belege/", geld.qm_beleg_neu, name="qm_beleg_neu"),
+    path(f"{QM}abrechnung/papier/sachbericht/", geld.qm_sachbericht, name="qm_sachbericht"),
+    path(f"{QM}abrechnung/papier/einreichen/", geld.qm_einreichen, name="qm_einreichen"),
     path(f"{QM}abrechnung/", views.qm_abrechnung, name="qm_abrechnung"),
     path(f"{QM}abrechnung/projektbeginn/", views.qm_projektbeginn, name="qm_projektbeginn"),
     path(f"{QM}abrechnung/abschlag/", views.qm_abschlag, name="qm_abschlag"),

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from antraege.models import Antrag, Kostenkategorie
+from antraege.models import Antrag
 from antraege.roles import Akteur
 from workflow.moves import antrag_move
 
@@ -54,19 +54,28 @@ def in_progress(antrag, qm_user, **kwargs):
     return antrag_move(antrag, "start_project", akteur=applicant(antrag))
 
 
+def agreed(antrag, *, auto=True):
+    """The applicant confirms the agreement online; ``auto`` = the fund releases the advance."""
+    from antraege.geld import vereinbarung_confirm
+
+    if antrag.fonds.abschlag_automatisch != auto:
+        antrag.fonds.abschlag_automatisch = auto
+        antrag.fonds.save(update_fields=["abschlag_automatisch"])
+    vereinbarung_confirm(antrag, akteur=applicant(antrag))
+    return reload(antrag)
+
+
 def add_beleg(antrag, betrag, *, datum=None):
     from antraege.abrechnung import beleg_add
 
-    kategorie = Kostenkategorie.objects.filter(
-        quartier=antrag.fonds.quartier, foerderfaehig=True
-    ).first()
+    position = antrag.kostenpositionen.first()
     return beleg_add(
         antrag,
         akteur=applicant(antrag),
         datum=datum or timezone.localdate(),
         aussteller="Baumarkt Wedding",
         betrag=betrag,
-        kategorie_id=kategorie.pk,
+        kostenposition_id=position.pk,
         datei=pdf_upload(),
     )
 

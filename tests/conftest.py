@@ -71,7 +71,7 @@ def fonds(quartier):
 
     fonds = AktionsfondsFactory(quartier=quartier)
     KostenkategorieFactory(quartier=quartier, name="Sachkosten")
-    KostenkategorieFactory(quartier=quartier, name="Personalkosten", foerderfaehig=False)
+    KostenkategorieFactory(quartier=quartier, name="Personalkosten", foerderung="excluded")
     return fonds
 
 

@@ -18,7 +18,6 @@ from antraege.models import (
     Beleg,
     Benachrichtigung,
     Dokument,
-    Kostenkategorie,
     Projektfoto,
     Sachbericht,
     Statuswechsel,
@@ -28,6 +27,7 @@ from workflow.moves import antrag_move
 
 from .abrechnung_helpers import (
     add_beleg,
+    agreed,
     applicant,
     approved,
     in_progress,
@@ -63,6 +63,15 @@ def checked(antrag, qm):
     return antrag
 
 
+def agreed_manual(antrag, qm):
+    return agreed(approved(antrag, qm), auto=False)
+
+
+def with_claim(antrag, qm):
+    antrag = agreed(approved(antrag, qm))
+    return antrag_move(antrag, "cancel", akteur=applicant(antrag))
+
+
 def snapshot(antrag):
     a = Antrag.objects.get(pk=antrag.pk)
     return (
@@ -80,8 +89,8 @@ def snapshot(antrag):
     )
 
 
-def kategorie_id(antrag):
-    return Kostenkategorie.objects.filter(quartier=antrag.fonds.quartier, foerderfaehig=True)[0].pk
+def position_id(antrag):
+    return antrag.kostenpositionen.first().pk
 
 
 def beleg_data(antrag, **overrides):
@@ -89,7 +98,7 @@ def beleg_data(antrag, **overrides):
         "datum": timezone.localdate().isoformat(),
         "aussteller": "Bäckerei Soldiner",
         "betrag": "42,50",
-        "kategorie": kategorie_id(antrag),
+        "kostenposition": position_id(antrag),
         "datei": SimpleUploadedFile("quittung.pdf", pdf_bytes(), content_type="application/pdf"),
     }
     data.update(overrides)
@@ -144,7 +153,7 @@ ACTIONS = {
         in_progress,
         "post",
         {},
-        lambda a: {"text": "Es war schön.", "teilnehmende": "40"},
+        lambda a: {"text": "Es war schön.", "teilnehmende": "40", "logoleiste_verwendet": "ja"},
         "applicant",
     ),
     "mein_foto": (
@@ -165,7 +174,7 @@ ACTIONS = {
     "qm_abrechnung": (in_progress, "get", {}, None, "qm"),
     "qm_projektbeginn": (approved, "post", {}, {}, "qm"),
     "qm_abschlag": (
-        approved,
+        agreed_manual,
         "post",
         {},
         lambda a: {"datum": timezone.localdate().isoformat(), "betrag": "100,00"},
@@ -210,6 +219,61 @@ ACTIONS = {
         "qm",
     ),
     "qm_abschliessen": (paid, "post", {}, {}, "qm"),
+    "mein_vereinbarung": (approved, "post", {}, {"einverstanden": "on"}, "applicant"),
+    "mein_bankverbindung": (
+        approved,
+        "post",
+        {},
+        {"kontoinhaber": "Ada Nachbarin", "iban": "DE89 3704 0044 0532 0130 00"},
+        "applicant",
+    ),
+    "mein_entfaellt": (approved, "post", {}, {"kommentar": "Regen"}, "applicant"),
+    "qm_vereinbarung_papier": (
+        approved,
+        "post",
+        {},
+        lambda a: {"unterschrieben_am": timezone.localdate().isoformat()},
+        "qm",
+    ),
+    "qm_bankverbindung": (
+        approved,
+        "post",
+        {},
+        {"kontoinhaber": "Ada Nachbarin", "iban": "DE89370400440532013000"},
+        "qm",
+    ),
+    "qm_entfaellt": (in_progress, "post", {}, {"kommentar": "Abgesagt"}, "qm"),
+    "qm_rueckzahlung": (
+        with_claim,
+        "post",
+        {},
+        lambda a: {"datum": timezone.localdate().isoformat()},
+        "qm",
+    ),
+    "qm_beleg_neu": (
+        in_progress,
+        "post",
+        {},
+        lambda a: {
+            "papier-datum": timezone.localdate().isoformat(),
+            "papier-aussteller": "Copyshop",
+            "papier-betrag": "12,00",
+            "papier-kostenposition": a.kostenpositionen.first().pk,
+        },
+        "qm",
+    ),
+    "qm_sachbericht": (
+        in_progress,
+        "post",
+        {},
+        {
+            "papier-text": "Vom Papier.",
+            "papier-teilnehmende": "12",
+            "papier-logoleiste_verwendet": "nein",
+        },
+        "qm",
+    ),
+    "qm_einreichen": (ready_to_submit, "post", {}, {}, "qm"),
     "qm_dokument": (with_letter, "get", {"dokument_pk": first_dokument}, None, "qm"),
 }
 ROLES = ["anonymous", "applicant", "other_applicant", "qm", "qm_other_area", "jury"]
@@ -386,10 +450,10 @@ def test_fund_report_csv_holds_figures_and_funded_projects(client, antrag, qm_us
     lines = response.content.decode("utf-8-sig").splitlines()
     assert "Budget;10000,00" in lines
     assert "Bewilligt;300,00" in lines
-    assert "Ausgezahlt;100,00" in lines
-    assert "Zurückgeflossen;200,00" in lines
-    assert "Verfügbar;9900,00" in lines
-    assert f"{antrag.referenz};{antrag.titel};300,00;100,00;Ausgezahlt" in lines
+    assert "Ausgezahlt;110,00" in lines  # 100 accepted + 10 % lump sum
+    assert "Zurückgeflossen;190,00" in lines
+    assert "Verfügbar;9890,00" in lines
+    assert f"{antrag.referenz};{antrag.titel};300,00;110,00;Ausgezahlt" in lines
     assert "Sachkosten;300,00;100,00" in lines
 
 
@@ -403,5 +467,5 @@ def test_fund_report_pdf_lists_the_projects(client, antrag, qm_user):
 
     text = pdf_text(response.content)
     assert f"Aktionsfonds Soldiner Kiez {antrag.fonds.jahr}" in text
-    assert f"{antrag.referenz} {antrag.titel} 300,00 € 100,00 €" in text
-    assert "Verfügbar 9.900,00 €" in text
+    assert f"{antrag.referenz} {antrag.titel} 300,00 € 110,00 €" in text
+    assert "Verfügbar 9.890,00 €" in text

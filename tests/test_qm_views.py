@@ -164,7 +164,7 @@ def test_dashboard_query_count_does_not_grow_with_antraege(
 def test_detail_shows_everything_and_internal_timeline(client, antrag, qm_user):
     sach = KostenkategorieFactory(quartier=antrag.fonds.quartier, name="Sachkosten")
     personal = KostenkategorieFactory(
-        quartier=antrag.fonds.quartier, name="Personalkosten", foerderfaehig=False
+        quartier=antrag.fonds.quartier, name="Personalkosten", foerderung="excluded"
     )
     mit_plan = AntragFactory(
         fonds=antrag.fonds,

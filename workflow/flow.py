@@ -9,9 +9,9 @@ the move as a conditional update in a transaction and records the timeline.
 from django.utils.translation import gettext_lazy as _
 from viewflow import fsm
 
-from antraege import abrechnung, letters, services
+from antraege import abrechnung, geld, kosten, letters, services
 from antraege.models import AntragStatus as S
-from antraege.models import Dokument
+from antraege.models import Dokument, Rueckforderung
 from antraege.roles import is_applicant, is_qm_staff
 
 BEFORE_DECISION = [S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED, S.JURY_VOTE]
@@ -44,6 +44,11 @@ def is_complete(flow):
     return fsm.State.CONDITION(
         not errors, _("Der Antrag ist noch nicht vollständig. Bitte prüfen Sie Ihre Angaben.")
     )
+
+
+def exceptions_justified(flow):
+    errors = kosten.ausnahmen_ohne_begruendung(flow.antrag)
+    return fsm.State.CONDITION(not errors, " ".join(str(e) for e in errors))
 
 
 def settlement_complete(flow):
@@ -119,7 +124,11 @@ class AntragFlow:
         letters.dokument_schedule(self.antrag, Dokument.Art.NICHT_FOERDERFAEHIG)
 
     @status.transition(
-        source=S.IN_REVIEW, target=S.JURY_VOTE, label=_("Der Jury vorlegen"), permission=qm_staff
+        source=S.IN_REVIEW,
+        target=S.JURY_VOTE,
+        label=_("Der Jury vorlegen"),
+        permission=qm_staff,
+        conditions=[exceptions_justified],
     )
     def put_to_jury(self, *, kommentar="", **_kwargs):
         services.antrag_put_to_jury(self.antrag, kommentar=kommentar)
@@ -162,7 +171,7 @@ class AntragFlow:
         source=[S.IN_PROGRESS, S.SETTLEMENT_CHANGES_REQUESTED],
         target=S.SETTLEMENT_SUBMITTED,
         label=_("Abrechnung einreichen"),
-        permission=applicant,
+        permission=applicant_or_qm_staff,
         conditions=[settlement_complete],
     )
     def submit_settlement(self, **_kwargs):
@@ -203,6 +212,16 @@ class AntragFlow:
     )
     def expire(self, **_kwargs):
         services.antrag_expired(self.antrag)
+        geld.antrag_not_carried_out(self.antrag, anlass=Rueckforderung.Anlass.VERFALLEN)
+
+    @status.transition(
+        source=[S.APPROVED, S.IN_PROGRESS, S.SETTLEMENT_CHANGES_REQUESTED],
+        target=S.CANCELLED,
+        label=_("Aktion entfällt"),
+        permission=applicant_or_qm_staff,
+    )
+    def cancel(self, **_kwargs):
+        geld.antrag_not_carried_out(self.antrag, anlass=Rueckforderung.Anlass.ENTFAELLT)
 
 
 MOVES = tuple(

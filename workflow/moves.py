@@ -103,12 +103,13 @@ def _message(error):
     return str(error.args[0]) if error.args else str(error)
 
 
-def antrag_record_created(antrag, *, akteur):
-    """The first timeline entry of a new draft."""
+def antrag_record_created(antrag, *, akteur, kommentar=""):
+    """The first timeline entry of a new draft (a paper application says so in ``kommentar``)."""
     Statuswechsel.objects.create(
         antrag=antrag,
         von_status="",
         nach_status=AntragStatus.DRAFT,
         akteur=akteur.user if akteur.is_authenticated else None,
         rolle=rolle_of(akteur, antrag),
+        kommentar=kommentar,
     )

@@ -23,14 +23,11 @@ from workflow.moves import MoveRefused, antrag_move, available_moves
 from .. import abrechnung
 from ..abrechnung import AbrechnungRefused
 from ..forms_base import KernForm
-from ..models import Aktionsfonds, Antrag, AntragStatus, Beleg, Dokument, Kostenkategorie
+from ..letters import APPLICANT_DOKUMENTE
+from ..models import Aktionsfonds, Antrag, AntragStatus, Beleg, Dokument, Kostenposition
 from ..roles import Akteur, is_applicant, is_qm_staff
 
-DECISION_LETTERS = (
-    Dokument.Art.BEWILLIGUNG,
-    Dokument.Art.ABLEHNUNG,
-    Dokument.Art.NICHT_FOERDERFAEHIG,
-)
+DECISION_LETTERS = APPLICANT_DOKUMENTE
 
 
 # --- Forms: parse input only; the rules are in ``antraege.abrechnung``. ---
@@ -53,19 +50,24 @@ class BelegForm(KernForm):
         help_text=gettext_lazy("Zum Beispiel 12,50"),
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
-    kategorie = forms.ModelChoiceField(
-        label=gettext_lazy("Kostenart"), queryset=Kostenkategorie.objects.none()
+    kostenposition = forms.ModelChoiceField(
+        label=gettext_lazy("Position im Kostenplan"),
+        queryset=Kostenposition.objects.none(),
+        help_text=gettext_lazy("Für welche bewilligte Position war die Ausgabe?"),
     )
     datei = forms.FileField(
         label=gettext_lazy("Beleg als Datei"),
         help_text=gettext_lazy("PDF, JPEG oder PNG, höchstens 10 MB"),
     )
 
-    def __init__(self, *args, antrag, **kwargs):
+    def __init__(self, *args, antrag, von_qm=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kategorie"].queryset = Kostenkategorie.objects.filter(
-            quartier_id=antrag.fonds.quartier_id, foerderfaehig=True
+        self.fields["kostenposition"].queryset = antrag.kostenpositionen.select_related("kategorie")
+        self.fields["kostenposition"].label_from_instance = lambda p: (
+            f"{p.beschreibung} ({p.kategorie.name})"
         )
+        if von_qm:  # entered from the paper settlement: the original is on paper
+            self.fields["datei"].required = False
 
 
 class SachberichtForm(KernForm):
@@ -76,6 +78,19 @@ class SachberichtForm(KernForm):
     )
     teilnehmende = forms.IntegerField(
         label=gettext_lazy("Wie viele Menschen haben teilgenommen?"), min_value=0
+    )
+    logoleiste_verwendet = forms.TypedChoiceField(
+        label=gettext_lazy(
+            "Haben Sie auf Flyern, Plakaten oder im Internet die Logoleiste verwendet?"
+        ),
+        choices=[
+            ("ja", gettext_lazy("Ja")),
+            ("nein", gettext_lazy("Nein")),
+            ("keine", gettext_lazy("Es gab keine Flyer, Plakate oder Webseite")),
+        ],
+        coerce=lambda value: {"ja": True, "nein": False}.get(value),
+        empty_value=None,
+        widget=forms.RadioSelect,
     )
 
 
@@ -165,12 +180,21 @@ def _file_response(field_file, filename, *, inline=False):
 # --- Applicant ---
 
 
+def _logoleiste_initial(bericht):
+    if bericht is None or bericht.logoleiste_verwendet is None:
+        return "keine" if bericht else None
+    return "ja" if bericht.logoleiste_verwendet else "nein"
+
+
 def _mein_context(antrag, akteur, **forms_):
+    from .geld import geld_context
+
+    bericht = getattr(antrag, "sachbericht", None)
     context = {
         "antrag": antrag,
         "moves": dict(available_moves(antrag, akteur)),
         "dokumente": antrag.dokumente.filter(art__in=DECISION_LETTERS),
-        "belege": antrag.belege.select_related("kategorie"),
+        "belege": antrag.belege.select_related("kategorie", "kostenposition"),
         "fotos": antrag.projektfotos.all(),
         "editierbar": antrag.status in abrechnung.SETTLEMENT_EDITABLE,
         "fehlt": abrechnung.settlement_errors(antrag),
@@ -178,14 +202,16 @@ def _mein_context(antrag, akteur, **forms_):
         "sachbericht_form": forms_.get("sachbericht_form")
         or SachberichtForm(
             initial={
-                "text": getattr(getattr(antrag, "sachbericht", None), "text", ""),
-                "teilnehmende": getattr(getattr(antrag, "sachbericht", None), "teilnehmende", ""),
+                "text": getattr(bericht, "text", ""),
+                "teilnehmende": getattr(bericht, "teilnehmende", ""),
+                "logoleiste_verwendet": _logoleiste_initial(bericht),
             }
         ),
         "foto_form": forms_.get("foto_form") or FotoForm(),
-        "form_has_errors": any(f.errors for f in forms_.values()),
+        "form_has_errors": any(getattr(f, "errors", None) for f in forms_.values()),
         "extra_errors": forms_.get("extra_errors", []),
     }
+    context.update(geld_context(antrag, akteur, forms_))
     return context
 
 
@@ -223,7 +249,7 @@ def mein_beleg_neu(request, pk):
                 datum=data["datum"],
                 aussteller=data["aussteller"],
                 betrag=data["betrag"],
-                kategorie_id=data["kategorie"].pk,
+                kostenposition_id=data["kostenposition"].pk,
                 datei=data["datei"],
             )
         except AbrechnungRefused as refused:
@@ -316,8 +342,10 @@ def _move(request, antrag, akteur, move, back, **data):
 
 
 def _qm_context(antrag, akteur, **forms_):
+    from .geld import geld_context
+
     auszahlung = getattr(antrag, "auszahlung", None)
-    belege = list(antrag.belege.select_related("kategorie"))
+    belege = list(antrag.belege.select_related("kategorie", "kostenposition"))
     pruef_forms = {
         beleg.pk: forms_.get(f"pruef_{beleg.pk}")
         or BelegPruefForm(
@@ -338,14 +366,28 @@ def _qm_context(antrag, akteur, **forms_):
         "pruefbar": antrag.status == AntragStatus.SETTLEMENT_SUBMITTED and auszahlung is None,
         "abschlag_moeglich": antrag.fonds.abschlag_erlaubt
         and antrag.status in (AntragStatus.APPROVED, AntragStatus.IN_PROGRESS)
+        and hasattr(antrag, "vereinbarung")
         and not hasattr(antrag, "abschlag"),
-        "abschlag_form": forms_.get("abschlag_form") or AbschlagForm(),
+        "abschlag_form": forms_.get("abschlag_form")
+        or AbschlagForm(
+            initial={
+                "datum": timezone.localdate(),
+                "betrag": _plan_abschlag(antrag),
+            }
+        ),
         "kommentar_form": forms_.get("kommentar_form") or KommentarForm(),
         "bezahlt_form": forms_.get("bezahlt_form")
         or BezahltForm(initial={"bezahlt_am": timezone.localdate()}),
-        "form_has_errors": any(f.errors for f in forms_.values()),
+        "form_has_errors": any(getattr(f, "errors", None) for f in forms_.values()),
         "timeline": antrag.statuswechsel.select_related("akteur"),
+        **geld_context(antrag, akteur, forms_),
     }
+
+
+def _plan_abschlag(antrag):
+    from ..geld import zahlungsplan_for
+
+    return str(zahlungsplan_for(antrag).abschlag).replace(".", ",")
 
 
 def _qm_error(request, antrag, akteur, name, form):
@@ -411,7 +453,7 @@ def qm_beleg_pruefen(request, pk, beleg_pk):
 @require_GET
 def qm_beleg_datei(request, pk, beleg_pk):
     antrag, _akteur = _as_qm(request, pk)
-    beleg = get_object_or_404(Beleg, pk=beleg_pk, antrag=antrag)
+    beleg = get_object_or_404(Beleg.objects.exclude(datei=""), pk=beleg_pk, antrag=antrag)
     return _file_response(beleg.datei, beleg.originalname)
 
 

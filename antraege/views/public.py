@@ -9,8 +9,19 @@ from ..models import Quartier
 
 
 def start(request):
-    quartiere = Quartier.objects.filter(fonds__jahr=timezone.localdate().year).order_by("name")
-    return render(request, "antraege/start.html", {"quartiere": quartiere})
+    from ..kosten import ausschluesse_fuer_gebiete
+
+    quartiere = list(
+        Quartier.objects.filter(fonds__jahr=timezone.localdate().year).order_by("name")
+    )
+    return render(
+        request,
+        "antraege/start.html",
+        {
+            "quartiere": quartiere,
+            "ausschluesse": ausschluesse_fuer_gebiete(q.pk for q in quartiere),
+        },
+    )
 
 
 def barrierefreiheit(request):

@@ -193,6 +193,12 @@ class MoveForm(KernForm):
             self.intern = False
 
 
+def pauschale_geplant(antrag):
+    from ..geld import pauschale_geplant as geplant
+
+    return geplant(antrag)
+
+
 def _staff_antrag(akteur, pk):
     """The Antrag if the akteur may see it as staff, else 404 (no hint that it exists)."""
     antrag = get_object_or_404(
@@ -257,6 +263,9 @@ def _detail_context(akteur, antrag, *, forms_by_move=None):
         and not any(a.ist_offen for a in abstimmungen),
         "abrechnung_sichtbar": bearbeitet and antrag.status in FUNDED_STATES,
         "dokumente": list(antrag.dokumente.all()) if bearbeitet else [],
+        "pauschale_geplant": pauschale_geplant(antrag),
+        "ausnahme_editierbar": bearbeitet
+        and antrag.status in (AntragStatus.SUBMITTED, AntragStatus.IN_REVIEW),
     }
 
 

@@ -39,7 +39,7 @@ from ..forms import (
 )
 from ..links import LinkUngueltig, antrag_from_link_token
 from ..models import Aktionsfonds, Anhang, Antrag, AntragStatus, Quartier
-from ..roles import Akteur, grant_applicant_access
+from ..roles import Akteur, grant_applicant_access, is_qm_staff
 from ..uploads import UploadAbgelehnt, anhang_add, anhang_remove
 from .abrechnung import DECISION_LETTERS
 
@@ -134,8 +134,20 @@ def antrag_start(request, code):
                     if antrag.pk in Akteur.from_request(request).antrag_ids:
                         return _not_editable(request, antrag)
                     raise Http404 from None
+            qm = Akteur(request.user)
+            papier = created and is_qm_staff(qm, fonds.quartier_id)
             grant_applicant_access(request.session, antrag)
-            if created:
+            if papier:
+                # QM types in a paper application on the applicant's behalf
+                services.antrag_mark_paper(antrag)
+                antrag_record_created(
+                    antrag,
+                    akteur=qm,
+                    kommentar=_(
+                        "Papierantrag: vom Quartiersmanagement für die Antragstellenden erfasst."
+                    ),
+                )
+            elif created:
                 antrag_record_created(antrag, akteur=Akteur.from_request(request))
             if aktion == "spaeter":
                 return _saved_for_later(request, antrag)

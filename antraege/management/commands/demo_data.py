@@ -14,7 +14,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from antraege import abrechnung
+from antraege import abrechnung, geld
 from antraege.factories import (
     DEMO_PASSWORD,
     AktionsfondsFactory,
@@ -48,13 +48,16 @@ QUARTIERE = [
 ]
 
 KATEGORIEN = [
-    ("Sachkosten", True, "Material, Verbrauchsgüter"),
-    ("Honorare", True, "Honorare für Helfende, Künstlerinnen und Künstler"),
-    ("Miete", True, "Raum- oder Gerätemiete"),
-    ("Druck und Werbung", True, "Flyer, Plakate"),
-    ("Bewirtung", True, "Kleine Bewirtung bei offenen Veranstaltungen, ohne Alkohol"),
-    ("Personalkosten", False, "Gehälter sind nicht förderfähig"),
-    ("Investitionen", False, "Langlebige Anschaffungen über Kleinstwert"),
+    ("Sachkosten", "eligible", "Material, Verbrauchsgüter"),
+    ("Honorare", "exception", "Für besondere Fähigkeiten, z. B. Künstlerinnen, Moderation"),
+    ("Miete", "eligible", "Raum- oder Gerätemiete"),
+    ("Druck und Werbung", "eligible", "Flyer, Plakate"),
+    ("Bewirtung", "eligible", "Kleine Bewirtung bei offenen Veranstaltungen, ohne Alkohol"),
+    ("Anschaffungen", "eligible", "Langlebiges, das danach ausgeliehen wird"),
+    ("Alkohol", "excluded", ""),
+    ("Gutscheine und Geschenkkarten", "excluded", ""),
+    ("Pfand", "excluded", ""),
+    ("Bezahlung der Antragstellenden", "excluded", "Lohn und Aufwandsentschädigungen"),
 ]
 
 # (title, state, Sachkosten, Honorare, language) per area; each reaches its state through the moves.
@@ -186,11 +189,11 @@ class Command(BaseCommand):
             name: KostenkategorieFactory(
                 quartier=quartier,
                 name=name,
-                foerderfaehig=foerderfaehig,
+                foerderung=foerderung,
                 beschreibung=beschreibung,
                 reihenfolge=index,
             )
-            for index, (name, foerderfaehig, beschreibung) in enumerate(KATEGORIEN)
+            for index, (name, foerderung, beschreibung) in enumerate(KATEGORIEN)
         }
         kuerzel = spec["code"].lower()
         qm = self._user(f"qm-{kuerzel}", is_staff=False)
@@ -223,6 +226,10 @@ class Command(BaseCommand):
             eigenleistung_stunden=10 * index,
             positionen=positionen,
         )
+        # QM accepted the fee as an exception in the formal check (demo: recorded up front)
+        antrag.kostenpositionen.filter(kategorie__name="Honorare").update(
+            ausnahme_grund="Künstlerin mit besonderer Fähigkeit, nicht ehrenamtlich zu leisten."
+        )
         akteure = {
             "applicant": Akteur(None, antrag_ids=[antrag.pk]),
             "qm": Akteur(qm),
@@ -235,11 +242,14 @@ class Command(BaseCommand):
             if move == "mark_paid":
                 data["bezahlt_am"] = timezone.localdate()
             if move == "abrechnung":
-                _abrechnung_einreichen(antrag, akteure[wer], kategorien["Sachkosten"])
+                _abrechnung_einreichen(antrag, akteure[wer])
             elif move == "auszahlung":
                 _auszahlung_freigeben(antrag, akteure[wer])
             else:
                 antrag = antrag_move(antrag, move, akteur=akteure[wer], **data)
+            if move == "approve" and ziel != "approved":
+                # the applicant confirmed the agreement online; the fund pays the advance
+                geld.vereinbarung_confirm(antrag, akteur=akteure["applicant"])
         if titel in OFFENE_ABSTIMMUNGEN:
             abstimmung_eroeffnen(antrag, akteur=akteure["qm"], betrag=antrag.betrag_beantragt)
 
@@ -256,23 +266,30 @@ class Command(BaseCommand):
         self.stdout.write(f"Antragsformular für Bewohnerinnen und Bewohner: {site}{_form_path()}")
 
 
-def _abrechnung_einreichen(antrag, applicant, kategorie):
-    """The applicant hands in one receipt over the approved amount and the short report."""
-    beleg = ContentFile(_beleg_pdf(), name="kassenbon.pdf")
-    abrechnung.beleg_add(
+def _abrechnung_einreichen(antrag, applicant):
+    """The applicant hands in one numbered receipt per cost line, the bank details and the report."""
+    geld.bankverbindung_save(
         antrag,
         akteur=applicant,
-        datum=timezone.localdate(),
-        aussteller="Baumarkt am Kiez",
-        betrag=str(antrag.betrag_bewilligt),
-        kategorie_id=kategorie.pk,
-        datei=beleg,
+        iban="DE89 3704 0044 0532 0130 00",
+        kontoinhaber=antrag.antragsteller_name,
     )
+    for position in antrag.kostenpositionen.all():
+        abrechnung.beleg_add(
+            antrag,
+            akteur=applicant,
+            datum=timezone.localdate(),
+            aussteller="Baumarkt am Kiez",
+            betrag=str(position.betrag),
+            kostenposition_id=position.pk,
+            datei=ContentFile(_beleg_pdf(), name="kassenbon.pdf"),
+        )
     abrechnung.sachbericht_save(
         antrag,
         akteur=applicant,
         text="Das Projekt hat stattgefunden, viele Nachbarinnen und Nachbarn kamen.",
         teilnehmende=45,
+        logoleiste_verwendet=True,
     )
 
 

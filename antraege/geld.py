@@ -1,0 +1,417 @@
+"""Money of an approved Antrag as QM offices handle it: payout plan, agreement, bank details,
+advance and repayment claims.
+
+Money flow (the fund's balance is budget − reserved − paid, see ``selectors``): the advance moves
+money from reserved to paid; a repayment claim changes nothing until QM records the repayment,
+which takes the amount off "paid" — only then is the money back in the fund.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from . import notifications
+from .abrechnung import (
+    AbrechnungRefused,
+    _locked,
+    _require_qm,
+    _require_state,
+    euro,
+    timeline_note,
+)
+from .models import (
+    ZERO,
+    Abschlag,
+    Antrag,
+    AntragStatus,
+    Bankverbindung,
+    Dokument,
+    Rueckforderung,
+    Vereinbarung,
+)
+from .roles import is_applicant, is_qm_staff
+from .services import CENT, berlin_today
+
+HUNDRED = Decimal("100")
+# After approval and before the settlement is handed in: agreement, advance, bank details.
+PROJEKT_STATES = (
+    AntragStatus.APPROVED,
+    AntragStatus.IN_PROGRESS,
+    AntragStatus.SETTLEMENT_CHANGES_REQUESTED,
+)
+BANK_STATES = (*PROJEKT_STATES, AntragStatus.SETTLEMENT_SUBMITTED)
+
+
+def _user(akteur):
+    return akteur.user if akteur is not None and akteur.is_authenticated else None
+
+
+def prozent_von(betrag, prozent):
+    """``prozent`` % of ``betrag``, rounded to the cent (half up, as bookkeeping does)."""
+    return (Decimal(betrag) * Decimal(prozent) / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Zahlungsplan:
+    """The payout plan of one Antrag, from its fund: advance now, the rest after the settlement."""
+
+    bewilligt: Decimal
+    abschlag_prozent: Decimal
+    pauschale_prozent: Decimal
+    automatisch: bool
+
+    @property
+    def abschlag(self):
+        return prozent_von(self.bewilligt, self.abschlag_prozent)
+
+    @property
+    def rest_hoechstens(self):
+        return self.bewilligt - self.abschlag
+
+    @property
+    def nur_erstattung(self):
+        return self.abschlag_prozent <= 0
+
+
+def zahlungsplan_for(antrag):
+    fonds = antrag.fonds
+    return Zahlungsplan(
+        bewilligt=antrag.betrag_bewilligt or ZERO,
+        abschlag_prozent=fonds.abschlag_prozent,
+        pauschale_prozent=fonds.pauschale_prozent,
+        automatisch=fonds.abschlag_automatisch,
+    )
+
+
+def pauschale_geplant(antrag):
+    """The lump sum the cost plan can expect: the fund's share of the eligible planned costs.
+
+    Shown in the cost plan; paid only with the settlement, from the accepted costs, and never
+    beyond the approved amount.
+    """
+    kosten = sum(
+        (p.betrag for p in antrag.kostenpositionen.all() if p.kategorie.foerderfaehig), ZERO
+    )
+    return prozent_von(kosten, antrag.fonds.pauschale_prozent)
+
+
+# --- Agreement ---
+
+
+def vereinbarung_errors(antrag):
+    """Why the agreement cannot be confirmed yet (empty: it can)."""
+    if antrag.status not in PROJEKT_STATES:
+        return [
+            _("Die Vereinbarung kann im Status „%(status)s“ nicht bestätigt werden.")
+            % {"status": AntragStatus(antrag.status).label}
+        ]
+    return []
+
+
+def vereinbarung_confirm(antrag, *, akteur):
+    """The applicant confirms the agreement online (once); see ``_vereinbarung_record``."""
+    if not is_applicant(akteur, antrag):
+        raise AbrechnungRefused(_("Sie dürfen diesen Schritt nicht ausführen."), code="forbidden")
+    return _vereinbarung_record(
+        antrag, akteur=akteur, art=Vereinbarung.Art.ONLINE, datum=berlin_today()
+    )
+
+
+def vereinbarung_record_paper(antrag, *, akteur, unterschrieben_am):
+    """QM records that the applicant signed the agreement on paper (once)."""
+    if not is_qm_staff(akteur, antrag.fonds.quartier_id):
+        raise AbrechnungRefused(_("Sie dürfen diesen Schritt nicht ausführen."), code="forbidden")
+    if unterschrieben_am is None or unterschrieben_am > berlin_today():
+        raise AbrechnungRefused(
+            _("Das Datum der Unterschrift darf nicht in der Zukunft liegen."),
+            code="invalid",
+            field="unterschrieben_am",
+        )
+    if antrag.entschieden_am and unterschrieben_am < antrag.entschieden_am.date():
+        raise AbrechnungRefused(
+            _("Die Vereinbarung kann erst nach der Bewilligung unterschrieben werden."),
+            code="invalid",
+            field="unterschrieben_am",
+        )
+    return _vereinbarung_record(
+        antrag, akteur=akteur, art=Vereinbarung.Art.PAPIER, datum=unterschrieben_am
+    )
+
+
+def _vereinbarung_record(antrag, *, akteur, art, datum):
+    """Record the agreement once, store it as PDF (task) and, where the fund's payout plan says so,
+    release the advance at once. A second confirmation is refused and changes nothing."""
+    from . import letters
+
+    with transaction.atomic():
+        antrag = _locked(antrag)
+        errors = vereinbarung_errors(antrag)
+        if errors:
+            raise AbrechnungRefused(errors[0], code="wrong_state")
+        try:
+            with transaction.atomic():
+                vereinbarung = Vereinbarung.objects.create(
+                    antrag=antrag, art=art, bestaetigt_am=datum, erfasst_von=_user(akteur)
+                )
+        except IntegrityError as error:
+            raise AbrechnungRefused(
+                _("Die Vereinbarung ist bereits bestätigt."), code="conflict"
+            ) from error
+        timeline_note(
+            antrag,
+            akteur=akteur,
+            kommentar=(
+                _("Vereinbarung online bestätigt.")
+                if art == Vereinbarung.Art.ONLINE
+                else _("Vereinbarung auf Papier unterschrieben am %(datum)s.")
+                % {"datum": datum.strftime("%d.%m.%Y")}
+            ),
+        )
+        letters.dokument_schedule(antrag, Dokument.Art.VEREINBARUNG)
+        plan = zahlungsplan_for(antrag)
+        if (
+            plan.automatisch
+            and plan.abschlag > 0
+            and not Abschlag.objects.filter(antrag=antrag).exists()
+        ):
+            abschlag_book(antrag, akteur=akteur, datum=berlin_today(), betrag=plan.abschlag)
+    return vereinbarung
+
+
+def vereinbarung_bestaetigt(antrag):
+    return Vereinbarung.objects.filter(antrag=antrag).exists()
+
+
+# --- Advance ---
+
+
+def abschlag_book(antrag, *, akteur, datum, betrag):
+    """Inside a locked transaction: book the advance (reserved → paid), once; payout order PDF
+    and an e-mail to the applicant follow after commit. Refuses before the agreement."""
+    from . import letters
+
+    if not vereinbarung_bestaetigt(antrag):
+        raise AbrechnungRefused(
+            _("Ein Abschlag ist erst nach der bestätigten Vereinbarung möglich."),
+            code="no_agreement",
+        )
+    try:
+        with transaction.atomic():
+            abschlag = Abschlag.objects.create(
+                antrag=antrag, datum=datum, betrag=betrag, erfasst_von=_user(akteur)
+            )
+    except IntegrityError as error:
+        raise AbrechnungRefused(
+            _("Für diesen Antrag ist bereits ein Abschlag erfasst."), code="conflict"
+        ) from error
+    moved = Antrag.objects.filter(
+        pk=antrag.pk, status=antrag.status, betrag_reserviert__gte=betrag
+    ).update(
+        betrag_reserviert=F("betrag_reserviert") - betrag,
+        betrag_ausgezahlt=F("betrag_ausgezahlt") + betrag,
+    )
+    if not moved:
+        raise AbrechnungRefused(
+            _("Der Antrag wurde inzwischen geändert. Bitte laden Sie die Seite neu."),
+            code="conflict",
+        )
+    timeline_note(
+        antrag,
+        akteur=akteur,
+        kommentar=_("Abschlag von %(betrag)s € am %(datum)s angewiesen.")
+        % {"betrag": euro(betrag), "datum": datum.strftime("%d.%m.%Y")},
+    )
+    letters.dokument_schedule(antrag, Dokument.Art.ABSCHLAG_ANORDNUNG)
+    notifications.queue_for_applicant(
+        antrag,
+        "abschlag_angewiesen",
+        kontext={"betrag": euro(betrag)},
+        dedupe_key=f"abschlag:{antrag.pk}",
+    )
+    return abschlag
+
+
+# --- Bank details ---
+
+# SEPA: a payout from a Berlin account reaches every IBAN of the SEPA zone (and SEPA rules forbid
+# refusing one of them); outside it the bookkeeping cannot transfer.
+
+
+def iban_normalised(value):
+    """The IBAN from user input without spaces, upper case; raises ``AbrechnungRefused``."""
+    from schwifty import IBAN
+    from schwifty.exceptions import (
+        InvalidChecksumDigits,
+        InvalidCountryCode,
+        InvalidLength,
+        SchwiftyException,
+    )
+
+    text = "".join((value or "").split()).upper()
+    if not text:
+        raise AbrechnungRefused(_("Bitte geben Sie die IBAN an."), code="invalid", field="iban")
+
+    def refuse(message):
+        return AbrechnungRefused(message, code="invalid", field="iban")
+
+    try:
+        iban = IBAN(text)
+    except InvalidChecksumDigits as error:
+        raise refuse(
+            _(
+                "Die Prüfziffer der IBAN stimmt nicht. Bitte vergleichen Sie die IBAN Zeichen für "
+                "Zeichen mit Ihrer Bankkarte oder Ihrem Kontoauszug."
+            )
+        ) from error
+    except InvalidCountryCode as error:
+        raise refuse(
+            _("Eine IBAN beginnt mit dem Länderkennzeichen, z. B. DE für Deutschland.")
+        ) from error
+    except InvalidLength as error:
+        raise refuse(
+            _("Die IBAN hat nicht die richtige Länge (in Deutschland 22 Zeichen).")
+        ) from error
+    except SchwiftyException as error:
+        raise refuse(_("Das ist keine gültige IBAN. Bitte prüfen Sie die Eingabe.")) from error
+    if not iban.in_sepa_zone:
+        raise refuse(
+            _(
+                "Auszahlungen sind nur auf Konten im SEPA-Raum möglich (EU, EWR, Schweiz, "
+                "Großbritannien u. a.). Bitte geben Sie ein solches Konto an."
+            )
+        )
+    return iban.compact
+
+
+def iban_formatted(iban):
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+
+
+def iban_masked(iban):
+    """Country code and the last four characters; the rest hidden (``DE•• •••• … 3000``)."""
+    if not iban:
+        return ""
+    hidden = iban[:2] + "•" * (len(iban) - 6) + iban[-4:]
+    return iban_formatted(hidden)
+
+
+def bankverbindung_save(antrag, *, akteur, iban, kontoinhaber):
+    """The applicant (or QM of the area, from paper) stores the account for the payout."""
+    if not (is_applicant(akteur, antrag) or is_qm_staff(akteur, antrag.fonds.quartier_id)):
+        raise AbrechnungRefused(_("Sie dürfen diesen Schritt nicht ausführen."), code="forbidden")
+    _require_state(antrag, BANK_STATES)
+    kontoinhaber = " ".join((kontoinhaber or "").split())
+    if not kontoinhaber:
+        raise AbrechnungRefused(
+            _("Bitte geben Sie an, wem das Konto gehört."), code="invalid", field="kontoinhaber"
+        )
+    iban = iban_normalised(iban)
+    bank, _created = Bankverbindung.objects.update_or_create(
+        antrag=antrag, defaults={"iban": iban, "kontoinhaber": kontoinhaber[:140]}
+    )
+    timeline_note(
+        antrag,
+        akteur=akteur,
+        kommentar=_("Bankverbindung gespeichert (%(iban)s).") % {"iban": iban_masked(iban)},
+    )
+    return bank
+
+
+def bankverbindung_for(akteur, antrag):
+    """``(kontoinhaber, iban as this akteur may see it)`` or None: in full only for QM of the area."""
+    bank = Bankverbindung.objects.filter(antrag=antrag).first()
+    if bank is None:
+        return None
+    if is_qm_staff(akteur, antrag.fonds.quartier_id):
+        return bank.kontoinhaber, iban_formatted(bank.iban)
+    return bank.kontoinhaber, iban_masked(bank.iban)
+
+
+# --- Repayment ---
+
+
+def rueckforderung_create(antrag, *, anlass, betrag, akteur=None):
+    """Claim ``betrag`` back (once per Antrag): letter with amount and deadline, e-mail. The money
+    stays counted as paid until QM records the repayment."""
+    from . import letters
+
+    frist = berlin_today() + datetime.timedelta(weeks=antrag.fonds.rueckzahlungsfrist_wochen)
+    rueckforderung = Rueckforderung.objects.create(
+        antrag=antrag, anlass=anlass, betrag=betrag, frist=frist
+    )
+    letters.dokument_schedule(antrag, Dokument.Art.RUECKFORDERUNG)
+    return rueckforderung
+
+
+def rueckforderung_settle(antrag, *, datum, akteur=None):
+    """The claim was repaid on ``datum``: the amount returns to the fund, once. Returns the claim,
+    or None when there is no open one."""
+    claimed = Rueckforderung.objects.filter(antrag=antrag, zurueckgezahlt_am__isnull=True).update(
+        zurueckgezahlt_am=datum, erfasst_von=_user(akteur)
+    )
+    if not claimed:
+        return None
+    rueckforderung = Rueckforderung.objects.get(antrag=antrag)
+    Antrag.objects.filter(pk=antrag.pk).update(
+        betrag_ausgezahlt=F("betrag_ausgezahlt") - rueckforderung.betrag
+    )
+    return rueckforderung
+
+
+def rueckzahlung_record(antrag, *, akteur, datum):
+    """QM records that the repayment arrived; the money is back in the fund."""
+    with transaction.atomic():
+        antrag = _locked(antrag)
+        _require_qm(akteur, antrag)
+        if datum is None or datum > berlin_today():
+            raise AbrechnungRefused(
+                _("Das Datum darf nicht in der Zukunft liegen."), code="invalid", field="datum"
+            )
+        rueckforderung = rueckforderung_settle(antrag, datum=datum, akteur=akteur)
+        if rueckforderung is None:
+            raise AbrechnungRefused(_("Es gibt keine offene Rückforderung."), code="conflict")
+        timeline_note(
+            antrag,
+            akteur=akteur,
+            kommentar=_(
+                "Rückzahlung von %(betrag)s € am %(datum)s eingegangen; der Betrag steht dem "
+                "Aktionsfonds wieder zur Verfügung."
+            )
+            % {"betrag": euro(rueckforderung.betrag), "datum": datum.strftime("%d.%m.%Y")},
+        )
+    return rueckforderung
+
+
+def _advance_unsettled(antrag):
+    abschlag = Abschlag.objects.filter(antrag=antrag).first()
+    if abschlag is None or Rueckforderung.objects.filter(antrag=antrag).exists():
+        return None
+    return abschlag
+
+
+def antrag_not_carried_out(antrag, *, anlass):
+    """Move body of "Aktion entfällt" and of expiry: what is reserved returns to the fund at once;
+    a paid advance is claimed back (letter, e-mail) and returns only when repaid."""
+    Antrag.objects.filter(pk=antrag.pk).update(betrag_reserviert=ZERO)
+    antrag.betrag_reserviert = ZERO
+    abschlag = _advance_unsettled(antrag)
+    if abschlag is not None:
+        return rueckforderung_create(antrag, anlass=anlass, betrag=abschlag.betrag)
+    if anlass == Rueckforderung.Anlass.ENTFAELLT:
+        notifications.queue_for_applicant(antrag, "aktion_entfaellt")
+    return None
+
+
+def rueckforderungen_open(quartier_ids):
+    """Open repayment claims of these areas, oldest deadline first (QM dashboard)."""
+    return (
+        Rueckforderung.objects.filter(
+            zurueckgezahlt_am__isnull=True, antrag__fonds__quartier_id__in=quartier_ids
+        )
+        .select_related("antrag")
+        .order_by("frist", "pk")
+    )

@@ -1,0 +1,13 @@
+"""Template helpers for money shown next to the cost plan."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def pauschale_geplant(antrag):
+    """The lump sum the cost plan can expect (see ``antraege.geld.pauschale_geplant``)."""
+    from antraege.geld import pauschale_geplant as geplant
+
+    return geplant(antrag)

@@ -1,0 +1,323 @@
+"""Pages for the money of an approved Antrag: agreement, bank details, "Aktion entfällt",
+repayment, exception reasons and the settlement QM enters from paper.
+
+Shown as sections of the applicant's and QM's settlement pages (``geld_context``); each POST
+parses a form, calls one domain function (or ``antrag_move``) and redirects.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from workflow.moves import MoveRefused, antrag_move
+
+from .. import abrechnung, geld, kosten
+from ..abrechnung import AbrechnungRefused
+from ..forms_base import KernForm
+from ..models import Kostenposition
+from ..roles import is_qm_staff
+from .abrechnung import (
+    BelegForm,
+    DateInput,
+    SachberichtForm,
+    _as_applicant,
+    _as_qm,
+    _mein_error,
+    _qm_error,
+    _refusal_to_form,
+)
+
+# --- Forms ---
+
+
+class VereinbarungForm(KernForm):
+    einverstanden = forms.BooleanField(
+        label=gettext_lazy(
+            "Ich habe die Vereinbarung gelesen und bin mit ihr einverstanden (auch mit den "
+            "Pflichten und der Rückzahlung)."
+        ),
+        error_messages={"required": gettext_lazy("Bitte bestätigen Sie die Vereinbarung.")},
+    )
+
+
+class PapierVereinbarungForm(KernForm):
+    unterschrieben_am = forms.DateField(
+        label=gettext_lazy("Auf Papier unterschrieben am"), widget=DateInput
+    )
+
+
+class BankverbindungForm(KernForm):
+    kontoinhaber = forms.CharField(
+        label=gettext_lazy("Kontoinhaber*in"),
+        max_length=140,
+        help_text=gettext_lazy("Name, wie er bei der Bank steht"),
+    )
+    iban = forms.CharField(
+        label=gettext_lazy("IBAN"),
+        max_length=42,
+        help_text=gettext_lazy("In Deutschland 22 Zeichen, beginnt mit DE"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class EntfaelltForm(KernForm):
+    kommentar = forms.CharField(
+        label=gettext_lazy("Warum findet die Aktion nicht statt?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class RueckzahlungForm(KernForm):
+    datum = forms.DateField(label=gettext_lazy("Rückzahlung eingegangen am"), widget=DateInput)
+
+
+class AusnahmeForm(KernForm):
+    grund = forms.CharField(
+        label=gettext_lazy("Begründung der Ausnahme"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+def geld_context(antrag, akteur, forms_):
+    """What the settlement pages show of agreement, plan, bank details and repayment."""
+    plan = geld.zahlungsplan_for(antrag) if antrag.betrag_bewilligt else None
+    bank = geld.bankverbindung_for(akteur, antrag)
+    bank_form = forms_.get("bank_form") or BankverbindungForm(
+        initial={"kontoinhaber": bank[0] if bank else antrag.antragsteller_name}
+    )
+    return {
+        "plan": plan,
+        "pauschale_geplant": geld.pauschale_geplant(antrag) if plan else None,
+        "positionen": antrag.kostenpositionen.select_related("kategorie"),
+        "vereinbarung": getattr(antrag, "vereinbarung", None),
+        "vereinbarung_offen": antrag.status in geld.PROJEKT_STATES
+        and not hasattr(antrag, "vereinbarung"),
+        "vereinbarung_form": forms_.get("vereinbarung_form") or VereinbarungForm(),
+        "papier_form": forms_.get("papier_form")
+        or PapierVereinbarungForm(initial={"unterschrieben_am": timezone.localdate()}),
+        "bank": bank,
+        "bank_editierbar": antrag.status in geld.BANK_STATES,
+        "bank_form": bank_form,
+        "entfaellt_moeglich": antrag.status in geld.PROJEKT_STATES,
+        "entfaellt_form": forms_.get("entfaellt_form") or EntfaelltForm(),
+        "rueckforderung": getattr(antrag, "rueckforderung", None),
+        "rueckzahlung_form": forms_.get("rueckzahlung_form")
+        or RueckzahlungForm(initial={"datum": timezone.localdate()}),
+        "qm_beleg_form": forms_.get("qm_beleg_form")
+        or BelegForm(antrag=antrag, von_qm=True, prefix="papier"),
+        "qm_sachbericht_form": forms_.get("qm_sachbericht_form")
+        or SachberichtForm(prefix="papier"),
+        "papier_erfassbar": is_qm_staff(akteur, antrag.fonds.quartier_id)
+        and antrag.status in abrechnung.SETTLEMENT_EDITABLE,
+    }
+
+
+def _refused(refused):
+    if refused.code == "forbidden":
+        raise PermissionDenied from refused
+
+
+# --- Applicant ---
+
+
+@require_POST
+def mein_vereinbarung(request, pk):
+    antrag, akteur = _as_applicant(request, pk)
+    form = VereinbarungForm(request.POST)
+    if form.is_valid():
+        try:
+            geld.vereinbarung_confirm(antrag, akteur=akteur)
+        except AbrechnungRefused as refused:
+            _refused(refused)
+            _refusal_to_form(form, refused)
+        else:
+            messages.success(
+                request,
+                _("Vielen Dank, die Vereinbarung ist bestätigt. Sie finden sie unten als PDF."),
+            )
+            return redirect("abrechnung:mein_abrechnung", pk=antrag.pk)
+    return _mein_error(request, antrag, akteur, "vereinbarung_form", form)
+
+
+@require_POST
+def mein_bankverbindung(request, pk):
+    antrag, akteur = _as_applicant(request, pk)
+    form = BankverbindungForm(request.POST)
+    if form.is_valid():
+        try:
+            geld.bankverbindung_save(antrag, akteur=akteur, **form.cleaned_data)
+        except AbrechnungRefused as refused:
+            _refused(refused)
+            _refusal_to_form(form, refused)
+        else:
+            messages.success(request, _("Ihre Bankverbindung wurde gespeichert."))
+            return redirect("abrechnung:mein_abrechnung", pk=antrag.pk)
+    return _mein_error(request, antrag, akteur, "bank_form", form)
+
+
+@require_POST
+def mein_entfaellt(request, pk):
+    antrag, akteur = _as_applicant(request, pk)
+    return _entfaellt(request, antrag, akteur, "abrechnung:mein_abrechnung", _mein_error)
+
+
+def _entfaellt(request, antrag, akteur, back, error_page):
+    form = EntfaelltForm(request.POST)
+    if form.is_valid():
+        try:
+            antrag_move(antrag, "cancel", akteur=akteur, kommentar=form.cleaned_data["kommentar"])
+        except MoveRefused as refused:
+            _refused(refused)
+            _refusal_to_form(form, refused)
+        else:
+            messages.success(request, _("Gespeichert: Die Aktion entfällt."))
+            return redirect(back, pk=antrag.pk)
+    return error_page(request, antrag, akteur, "entfaellt_form", form)
+
+
+# --- QM ---
+
+
+@login_required
+@require_POST
+def qm_vereinbarung_papier(request, pk):
+    antrag, akteur = _as_qm(request, pk)
+    form = PapierVereinbarungForm(request.POST)
+    if form.is_valid():
+        try:
+            geld.vereinbarung_record_paper(antrag, akteur=akteur, **form.cleaned_data)
+        except AbrechnungRefused as refused:
+            _refusal_to_form(form, refused)
+        else:
+            messages.success(request, _("Die unterschriebene Vereinbarung ist erfasst."))
+            return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
+    return _qm_error(request, antrag, akteur, "papier_form", form)
+
+
+@login_required
+@require_POST
+def qm_bankverbindung(request, pk):
+    antrag, akteur = _as_qm(request, pk)
+    form = BankverbindungForm(request.POST)
+    if form.is_valid():
+        try:
+            geld.bankverbindung_save(antrag, akteur=akteur, **form.cleaned_data)
+        except AbrechnungRefused as refused:
+            _refusal_to_form(form, refused)
+        else:
+            messages.success(request, _("Die Bankverbindung wurde gespeichert."))
+            return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
+    return _qm_error(request, antrag, akteur, "bank_form", form)
+
+
+@login_required
+@require_POST
+def qm_entfaellt(request, pk):
+    antrag, akteur = _as_qm(request, pk)
+    return _entfaellt(request, antrag, akteur, "abrechnung:qm_abrechnung", _qm_error)
+
+
+@login_required
+@require_POST
+def qm_rueckzahlung(request, pk):
+    antrag, akteur = _as_qm(request, pk)
+    form = RueckzahlungForm(request.POST)
+    if form.is_valid():
+        try:
+            geld.rueckzahlung_record(antrag, akteur=akteur, **form.cleaned_data)
+        except AbrechnungRefused as refused:
+            _refusal_to_form(form, refused)
+        else:
+            messages.success(request, _("Die Rückzahlung ist erfasst."))
+            return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
+    return _qm_error(request, antrag, akteur, "rueckzahlung_form", form)
+
+
+@login_required
+@require_POST
+def qm_ausnahme(request, pk, position_pk):
+    antrag, akteur = _as_qm(request, pk)
+    position = get_object_or_404(Kostenposition, pk=position_pk, antrag=antrag)
+    form = AusnahmeForm(request.POST)
+    if form.is_valid():
+        try:
+            kosten.ausnahme_begruenden(position, akteur=akteur, grund=form.cleaned_data["grund"])
+        except AbrechnungRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("Die Ausnahme ist begründet."))
+    else:
+        messages.error(request, " ".join(form.errors.get("grund", [])))
+    return redirect("qm:antrag_detail", pk=antrag.pk)
+
+
+@login_required
+@require_POST
+def qm_beleg_neu(request, pk):
+    """QM enters a receipt of the paper settlement (the file is optional)."""
+    antrag, akteur = _as_qm(request, pk)
+    form = BelegForm(request.POST, request.FILES, antrag=antrag, von_qm=True, prefix="papier")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            beleg = abrechnung.beleg_add(
+                antrag,
+                akteur=akteur,
+                datum=data["datum"],
+                aussteller=data["aussteller"],
+                betrag=data["betrag"],
+                kostenposition_id=data["kostenposition"].pk,
+                datei=data.get("datei"),
+            )
+        except AbrechnungRefused as refused:
+            _refusal_to_form(form, refused)
+        else:
+            messages.success(
+                request, _("Beleg Nr. %(nummer)s wurde erfasst.") % {"nummer": beleg.nummer}
+            )
+            return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
+    return _qm_error(request, antrag, akteur, "qm_beleg_form", form)
+
+
+@login_required
+@require_POST
+def qm_sachbericht(request, pk):
+    antrag, akteur = _as_qm(request, pk)
+    form = SachberichtForm(request.POST, prefix="papier")
+    if form.is_valid():
+        try:
+            abrechnung.sachbericht_save(antrag, akteur=akteur, **form.cleaned_data)
+        except AbrechnungRefused as refused:
+            _refusal_to_form(form, refused)
+        else:
+            messages.success(request, _("Der Sachbericht wurde gespeichert."))
+            return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
+    return _qm_error(request, antrag, akteur, "qm_sachbericht_form", form)
+
+
+@login_required
+@require_POST
+def qm_einreichen(request, pk):
+    """QM hands in the settlement the applicant brought on paper (marked in the timeline)."""
+    antrag, akteur = _as_qm(request, pk)
+    try:
+        antrag_move(
+            antrag,
+            "submit_settlement",
+            akteur=akteur,
+            kommentar=_("Abrechnung auf Papier eingereicht, vom Quartiersmanagement erfasst."),
+        )
+    except MoveRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Die Abrechnung ist eingereicht."))
+    return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
