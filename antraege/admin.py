@@ -21,7 +21,9 @@ from .models import (
     Kostenkategorie,
     Kostenposition,
     Quartier,
+    Rueckforderung,
     Statuswechsel,
+    Vereinbarung,
 )
 from .roles import Akteur
 from .selectors import aktionsfonds_saldo
@@ -41,6 +43,13 @@ class QuartierAdmin(admin.ModelAdmin):
     filter_horizontal = ("qm_staff",)
     inlines = [KostenkategorieInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:  # a new area starts with the programme's cost categories
+            from .kosten import kostenkategorien_defaults_create
+
+            kostenkategorien_defaults_create(form.instance)
+
 
 @admin.register(Kostenkategorie)
 class KostenkategorieAdmin(admin.ModelAdmin):
@@ -51,7 +60,16 @@ class KostenkategorieAdmin(admin.ModelAdmin):
 
 @admin.register(Aktionsfonds)
 class AktionsfondsAdmin(admin.ModelAdmin):
-    list_display = ("quartier", "jahr", "budget", "foerderhoechstbetrag", "abrechnungsfrist_wochen")
+    list_display = (
+        "quartier",
+        "jahr",
+        "budget",
+        "foerderhoechstbetrag",
+        "abschlag_prozent",
+        "abschlag_automatisch",
+        "pauschale_prozent",
+        "abrechnungsfrist_wochen",
+    )
     list_filter = ("jahr", "quartier")
     readonly_fields = ("saldo",)
 
@@ -189,3 +207,29 @@ class AktionsfondsUserAdmin(UserAdmin):
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, AktionsfondsUserAdmin)
+
+
+@admin.register(Rueckforderung)
+class RueckforderungAdmin(admin.ModelAdmin):
+    """Open and settled repayment claims (QM records repayments on the settlement page)."""
+
+    list_display = ("antrag", "anlass", "betrag", "frist", "zurueckgezahlt_am")
+    list_filter = ("anlass", "antrag__fonds__quartier")
+    list_select_related = ("antrag",)
+    readonly_fields = [f.name for f in Rueckforderung._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Vereinbarung)
+class VereinbarungAdmin(admin.ModelAdmin):
+    list_display = ("antrag", "art", "bestaetigt_am")
+    list_select_related = ("antrag",)
+    readonly_fields = [f.name for f in Vereinbarung._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+# Bank details are not in the admin on purpose: only QM staff of the area see an IBAN in full.

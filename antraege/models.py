@@ -127,7 +127,7 @@ class Aktionsfonds(models.Model):
     )
     # Payout plan: an advance (Abschlag) before the project, the remainder after the settlement.
     abschlag_prozent = models.DecimalField(
-        _("Abschlag (% des bewilligten Betrags)"),
+        _("Abschlag in Prozent des bewilligten Betrags"),
         max_digits=5,
         decimal_places=2,
         default=Decimal("50.00"),
@@ -139,7 +139,7 @@ class Aktionsfonds(models.Model):
         help_text=_("Sobald die Vereinbarung bestätigt oder unterschrieben ist"),
     )
     pauschale_prozent = models.DecimalField(
-        _("Aufwandspauschale (% der anerkannten Kosten)"),
+        _("Aufwandspauschale in Prozent der anerkannten Kosten"),
         max_digits=5,
         decimal_places=2,
         default=Decimal("10.00"),

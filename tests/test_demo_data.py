@@ -16,6 +16,7 @@ from antraege.models import (
     Benachrichtigung,
     Kostenkategorie,
     Quartier,
+    Rueckforderung,
     Statuswechsel,
 )
 from antraege.selectors import aktionsfonds_saldo
@@ -52,8 +53,8 @@ def test_demo_data_builds_areas_people_and_antraege():
     assert sorted(Quartier.objects.values_list("code", flat=True)) == ["SHP", "SOL"]
     for quartier in Quartier.objects.all():
         assert quartier.fonds.count() == 1
-        assert quartier.kostenkategorien.filter(foerderfaehig=True).exists()
-        assert quartier.kostenkategorien.filter(foerderfaehig=False).exists()
+        assert quartier.kostenkategorien.filter(foerderung="eligible").exists()
+        assert quartier.kostenkategorien.filter(foerderung="excluded").exists()
         assert quartier.jurymitglieder.count() == 5
         assert [u.username for u in quartier.qm_staff.all()] == [f"qm-{quartier.code.lower()}"]
     assert Antrag.objects.count() == 22
@@ -101,15 +102,23 @@ def test_demo_fund_balance_matches_the_approvals():
 
     sol = Aktionsfonds.objects.get(quartier__code="SOL")
     saldo = aktionsfonds_saldo(sol)
-    # Pflanzaktion (640 €, approved) and Kiezzeitung (1,000 €, in progress) hold money.
-    assert saldo.reserviert == Decimal("1640.00")
+    # Pflanzaktion (640 €, approved, agreement not yet confirmed) and Kiezzeitung (1,000 €, in
+    # progress: agreement confirmed, 50 % advance paid) hold money.
+    assert (saldo.reserviert, saldo.ausgezahlt) == (Decimal("1140.00"), Decimal("500.00"))
     assert saldo.verfuegbar == sol.budget - Decimal("1640.00")
     shp = Aktionsfonds.objects.get(quartier__code="SHP")
     saldo = aktionsfonds_saldo(shp)
-    # Hochbeete (880 €) and Straßenfest (1,000 €) hold money; Kiezputz (220 €) and
-    # Adventssingen (300 €) were paid in full; the expired Fotoausstellung gave its money back.
-    assert (saldo.reserviert, saldo.ausgezahlt) == (Decimal("1880.00"), Decimal("520.00"))
-    assert saldo.verfuegbar == shp.budget - Decimal("2400.00")
+    # Hochbeete (880 €) and Straßenfest (1,000 €, 500 € advance paid) hold money; Kiezputz
+    # (220 €) and Adventssingen (300 €) were paid in full; the expired Fotoausstellung gave back
+    # what was reserved, its 225 € advance is claimed back and counts as paid until repaid.
+    assert (saldo.reserviert, saldo.ausgezahlt) == (Decimal("1380.00"), Decimal("1245.00"))
+    assert saldo.verfuegbar == shp.budget - Decimal("2400.00") - Decimal("225.00")
+    claim = Rueckforderung.objects.get(antrag__titel="Fotoausstellung")
+    assert (claim.anlass, claim.betrag, claim.zurueckgezahlt_am) == (
+        "expired",
+        Decimal("225.00"),
+        None,
+    )
 
 
 def test_demo_data_opens_online_votes_for_the_jury():

@@ -42,8 +42,7 @@ def test_approval_letter_states_everything_the_programme_requires(antrag, qm_use
     assert f"vom {antrag.beginn:%d.%m.%Y} bis zum {antrag.ende:%d.%m.%Y}" in text
     assert (
         "Sachkosten" in text
-        and "Personalkosten"
-        not in text.split("Förderfähige Kostenarten")[1].split("Nicht gefördert")[0]
+        and "Personalkosten" not in text.split("Förderfähige Kosten")[1].split("Nicht gefördert")[0]
     )
     assert "Originalbelege" in text
     assert "Sozialer Zusammenhalt" in text

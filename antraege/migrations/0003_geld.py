@@ -81,12 +81,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='aktionsfonds',
             name='abschlag_prozent',
-            field=models.DecimalField(decimal_places=2, default=Decimal('50.00'), help_text='0 = keine Vorauszahlung, nur Erstattung nach der Abrechnung', max_digits=5, verbose_name='Abschlag (% des bewilligten Betrags)'),
+            field=models.DecimalField(decimal_places=2, default=Decimal('50.00'), help_text='0 = keine Vorauszahlung, nur Erstattung nach der Abrechnung', max_digits=5, verbose_name='Abschlag in Prozent des bewilligten Betrags'),
         ),
         migrations.AddField(
             model_name='aktionsfonds',
             name='pauschale_prozent',
-            field=models.DecimalField(decimal_places=2, default=Decimal('10.00'), help_text='Für eigene kleine Ausgaben; immer innerhalb des bewilligten Betrags', max_digits=5, verbose_name='Aufwandspauschale (% der anerkannten Kosten)'),
+            field=models.DecimalField(decimal_places=2, default=Decimal('10.00'), help_text='Für eigene kleine Ausgaben; immer innerhalb des bewilligten Betrags', max_digits=5, verbose_name='Aufwandspauschale in Prozent der anerkannten Kosten'),
         ),
         migrations.AddField(
             model_name='aktionsfonds',
