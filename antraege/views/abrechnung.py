@@ -22,7 +22,7 @@ from workflow.moves import MoveRefused, antrag_move, available_moves
 
 from .. import abrechnung
 from ..abrechnung import AbrechnungRefused
-from ..forms_base import KernForm
+from ..forms_base import DateInput, KernForm
 from ..letters import APPLICANT_DOKUMENTE
 from ..models import Aktionsfonds, Antrag, AntragStatus, Beleg, Dokument, Kostenposition
 from ..roles import Akteur, is_applicant, is_qm_staff
@@ -31,10 +31,6 @@ DECISION_LETTERS = APPLICANT_DOKUMENTE
 
 
 # --- Forms: parse input only; the rules are in ``antraege.abrechnung``. ---
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class BelegForm(KernForm):

@@ -19,12 +19,11 @@ from workflow.moves import MoveRefused, antrag_move
 
 from .. import abrechnung, geld, kosten
 from ..abrechnung import AbrechnungRefused
-from ..forms_base import KernForm
+from ..forms_base import DateInput, KernForm
 from ..models import Kostenposition
 from ..roles import is_qm_staff
 from .abrechnung import (
     BelegForm,
-    DateInput,
     SachberichtForm,
     _as_applicant,
     _as_qm,
