@@ -15,7 +15,7 @@ from antraege.roles import SESSION_KEY, Akteur
 from antraege.views.abrechnung import AbschlagForm, BelegForm, BezahltForm
 from jury.forms import SitzungForm
 
-from .abrechnung_helpers import approved, in_progress, pdf_upload, settlement_submitted
+from .abrechnung_helpers import agreed, approved, in_progress, pdf_upload, settlement_submitted
 from .resident_helpers import projekt, schritt_url
 
 pytestmark = pytest.mark.django_db
@@ -86,8 +86,8 @@ def test_receipt_date_round_trips_and_is_kept_when_the_form_is_refused(
     session.save()
     language_cookie(client, language)
     url = reverse("abrechnung:mein_beleg_neu", args=[antrag.pk])
-    kategorie = antrag.fonds.quartier.kostenkategorien.filter(foerderfaehig=True).first()
-    data = {"datum": DAY.isoformat(), "aussteller": "Markt", "kategorie": kategorie.pk}
+    position = antrag.kostenpositionen.first()
+    data = {"datum": DAY.isoformat(), "aussteller": "Markt", "kostenposition": position.pk}
 
     refused = client.post(url, {**data, "betrag": "zwölf", "datei": pdf_upload()})
     client.post(url, {**data, "betrag": "12,50", "datei": pdf_upload()})
@@ -117,7 +117,7 @@ def test_paid_date_shown_by_the_qm_page_is_saved_as_shown(client, antrag, qm_use
 
 @pytest.mark.parametrize("language", ["de", "en", "tr", "ar"])
 def test_advance_date_round_trips(client, antrag, qm_user, language):
-    antrag = approved(antrag, qm_user)
+    antrag = agreed(approved(antrag, qm_user), auto=False)
     client.force_login(qm_user)
     language_cookie(client, language)
 

@@ -288,3 +288,24 @@ def test_cancel_refused_after_the_settlement_and_for_others(antrag, qm_user, akt
             antrag_move(antrag, "cancel", akteur=akteure[name])
     assert reload(antrag).status == AntragStatus.APPROVED
     assert verfuegbar(antrag.fonds) == D("9700.00")
+
+
+@pytest.mark.django_db
+def test_open_claims_are_tracked_on_the_dashboard_of_the_area(
+    client, antrag, qm_user, qm_other_user
+):
+    from django.urls import reverse
+
+    antrag = agreed(approved(antrag, qm_user))
+    antrag_move(antrag, "cancel", akteur=applicant(antrag))
+
+    client.force_login(qm_user)
+    html = client.get(reverse("qm:dashboard")).content.decode()
+    assert "Offene Rückforderungen" in html
+    assert f"{antrag.referenz} – {antrag.titel}</a>: 150,00 €" in html
+    client.force_login(qm_other_user)
+    assert antrag.referenz not in client.get(reverse("qm:dashboard")).content.decode()
+
+    rueckzahlung_record(antrag, akteur=Akteur(qm_user), datum=timezone.localdate())
+    client.force_login(qm_user)
+    assert "Offene Rückforderungen" not in client.get(reverse("qm:dashboard")).content.decode()

@@ -138,6 +138,7 @@ def dashboard(request):
             "nur_lesen": not akteur.qm_quartier_ids,
             "gefiltert": bool(status or suche),
             "fortschritte": jury_selectors.abstimmungen_progress_for_staff(akteur),
+            "rueckforderungen": list(rueckforderungen_open(akteur.qm_quartier_ids)),
         },
     )
 
@@ -191,6 +192,12 @@ class MoveForm(KernForm):
         else:
             del self.fields["kommentar"]
             self.intern = False
+
+
+def rueckforderungen_open(quartier_ids):
+    from ..geld import rueckforderungen_open as offen
+
+    return offen(quartier_ids)
 
 
 def pauschale_geplant(antrag):
