@@ -67,6 +67,7 @@ PAGES = [
     Page("schritt_1_neu", _url("antraege:antrag_start", lambda welt: welt.quartier.code)),
     Page("neuer_link", "antraege:neuer_link"),
     Page("link_ungueltig", "/mein-antrag/zugang/kein-gueltiger-link/", status=410),
+    Page("gefoerderte", "gefoerderte", needs=("projekt",)),
     # resident with the "Mein Antrag" session of their Anträge
     Page("schritt_1", _schritt(1), role="applicant"),
     Page("schritt_2", _schritt(2), role="applicant"),
