@@ -39,6 +39,8 @@ STAFF_ONLY = (
     "antraege/admin.py",
     "antraege/apps.py",
     "antraege/views/qm.py",
+    "antraege/datenschutz/qm.py",
+    "antraege/datenschutz/admin.py",
     "workflow/apps.py",
     "jury/",
 )

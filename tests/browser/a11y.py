@@ -62,6 +62,7 @@ PAGES = [
     Page("start", "start"),
     Page("leichte_sprache", "leichte_sprache"),
     Page("barrierefreiheit", "barrierefreiheit"),
+    Page("datenschutz", "datenschutz"),
     Page("login", "login", staff=True),
     Page("gebiet_waehlen", "antraege:antrag_neu"),
     Page("schritt_1_neu", _url("antraege:antrag_start", lambda welt: welt.quartier.code)),
