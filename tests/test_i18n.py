@@ -41,6 +41,7 @@ STAFF_ONLY = (
     "antraege/views/qm.py",
     "antraege/datenschutz/qm.py",
     "antraege/datenschutz/admin.py",
+    "antraege/datenschutz/models.py",
     "workflow/apps.py",
     "jury/",
 )
