@@ -24,7 +24,7 @@ from .. import abrechnung
 from ..abrechnung import AbrechnungRefused
 from ..datenschutz.models import Zugriff
 from ..datenschutz.protokoll import zugriff_protokollieren
-from ..forms_base import KernForm
+from ..forms_base import DateInput, KernForm
 from ..models import Aktionsfonds, Antrag, AntragStatus, Beleg, Dokument, Kostenkategorie
 from ..roles import Akteur, is_applicant, is_qm_staff
 
@@ -36,10 +36,6 @@ DECISION_LETTERS = (
 
 
 # --- Forms: parse input only; the rules are in ``antraege.abrechnung``. ---
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class BelegForm(KernForm):
