@@ -118,7 +118,6 @@ class AntragFactory(factory.django.DjangoModelFactory):
     erklaerung_nicht_kommerziell = True
     erklaerung_nicht_begonnen = True
     erklaerung_belege = True
-    erklaerung_datenschutz = True
 
     @factory.post_generation
     def handlungsfelder(obj, create, extracted, **kwargs):

@@ -23,6 +23,8 @@ from workflow.moves import MoveRefused, antrag_move, available_moves
 
 from .. import fristen
 from ..abrechnung import FUNDED_STATES
+from ..datenschutz.models import Zugriff
+from ..datenschutz.protokoll import zugriff_protokollieren
 from ..forms_base import KernForm
 from ..forms_oeffentlich import HandlungsfelderForm
 from ..models import (
@@ -267,6 +269,8 @@ def _detail_context(akteur, antrag, *, forms_by_move=None):
 @staff_required
 def antrag_detail(request, pk):
     antrag = _staff_antrag(request.akteur, pk)
+    # The page shows the applicant's contact data: the audit log records who looked.
+    zugriff_protokollieren(request.user, Zugriff.Aktion.ANSICHT, antrag=antrag)
     return render(request, "qm/antrag_detail.html", _detail_context(request.akteur, antrag))
 
 
@@ -313,6 +317,9 @@ def anhang_herunterladen(request, pk, anhang_pk):
     if not is_qm_staff(request.akteur, antrag.fonds.quartier_id):
         raise Http404
     anhang = get_object_or_404(Anhang, pk=anhang_pk, antrag=antrag)
+    zugriff_protokollieren(
+        request.user, Zugriff.Aktion.DOWNLOAD, antrag=antrag, gegenstand=anhang.originalname
+    )
     response = FileResponse(
         anhang.datei.open("rb"),
         as_attachment=True,

@@ -38,6 +38,6 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("antraege", "0003_oeffentlich")]
+    dependencies = [("antraege", "0004_oeffentlich")]
 
     operations = [migrations.RunPython(seed, unseed)]
