@@ -5,21 +5,35 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from .. import fristen
 from ..models import Quartier
 
 
 def start(request):
+    """The start page: what the fund is, and each area that takes applications today (next
+    year's fund in December) with its jury's next meeting and submission deadline; what is never
+    funded comes from the areas' cost categories."""
     from ..kosten import ausschluesse_fuer_gebiete
 
-    quartiere = list(
-        Quartier.objects.filter(fonds__jahr=timezone.localdate().year).order_by("name")
-    )
+    heute = timezone.localdate()
+    fonds_liste = fristen.offene_fonds(heute)
+    sitzungen = fristen.naechste_sitzungen([f.quartier_id for f in fonds_liste], heute)
+    gebiete = [
+        {
+            "fonds": fonds,
+            "quartier": fonds.quartier,
+            "fruehester_beginn": fristen.fruehester_beginn(fonds.quartier, heute),
+            "sitzung": sitzungen.get(fonds.quartier_id),
+        }
+        for fonds in fonds_liste
+    ]
     return render(
         request,
         "antraege/start.html",
         {
-            "quartiere": quartiere,
-            "ausschluesse": ausschluesse_fuer_gebiete(q.pk for q in quartiere),
+            "quartiere": [g["quartier"] for g in gebiete],
+            "gebiete": gebiete,
+            "ausschluesse": ausschluesse_fuer_gebiete(g["quartier"].pk for g in gebiete),
         },
     )
 
