@@ -685,6 +685,8 @@ class Fondsbericht:
     projekte: list  # [Antrag] with betrag_bewilligt, betrag_ausgezahlt
 
 
+# States with a settlement page (links from the detail pages); a cancelled or expired Antrag keeps
+# it for its letters and a repayment claim.
 FUNDED_STATES = (
     AntragStatus.APPROVED,
     AntragStatus.IN_PROGRESS,
@@ -693,6 +695,7 @@ FUNDED_STATES = (
     AntragStatus.PAID,
     AntragStatus.CLOSED,
     AntragStatus.EXPIRED,
+    AntragStatus.CANCELLED,
 )
 
 

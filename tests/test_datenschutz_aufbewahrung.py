@@ -105,6 +105,7 @@ def gefoerdert(fonds, status, *, bezahlt_am, name):
     )
     beleg = Beleg(
         antrag=antrag,
+        nummer=1,
         datum=bezahlt_am,
         aussteller="Baumarkt Wedding",
         betrag=Decimal("287.50"),

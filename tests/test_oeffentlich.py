@@ -187,9 +187,9 @@ def test_fund_report_never_counts_expired_antraege_as_funded(welt):
     assert {a.pk for a in bericht.projekte} == welt["gefoerdert"]
     assert welt["verfallen"].status == AntragStatus.EXPIRED
     assert bericht.bewilligt == D("1150.00")
-    # Kiezkino: 300 approved, 200 paid, 100 returned; the others still reserved
+    # Kiezkino: 300 approved, 200 accepted + 20 lump sum paid, 80 returned; the others reserved
     assert (bericht.ausgezahlt, bericht.reserviert, bericht.zurueck) == (
-        D("200.00"),
+        D("220.00"),
         D("850.00"),
-        D("100.00"),
+        D("80.00"),
     )
