@@ -333,3 +333,21 @@ def test_the_daily_beat_job_runs_the_retention_task(welt):
         "benachrichtigungen": 0,
     }
     assert Anonymisierung.objects.count() == len(DUE)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_retention_task_runs_in_a_real_worker(celery_session_worker, fonds):
+    import time
+
+    due = antrag_in(fonds, "rejected", seit=days_ago(400), name="Im Worker")
+    files = stored_files(due.pk)
+    assert files and all(default_storage.exists(n) for n in files)
+
+    task_aufbewahrung_durchsetzen.delay()
+
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and not Anonymisierung.objects.filter(antrag=due).exists():
+        time.sleep(0.1)
+    assert Antrag.objects.get(pk=due.pk).antragsteller_name == ""
+    assert not any(default_storage.exists(n) for n in files)
