@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aktionsfonds.celery import app
+from antraege import letters, notifications
 from antraege.datenschutz.aufbewahrung import (
     ANONYM_TITEL,
     aufbewahrung_durchsetzen,
@@ -60,6 +61,7 @@ def antrag_in(fonds, status, *, seit, name):
         status=status,
         referenz=None if status == AntragStatus.DRAFT else f"AF-{antrag.pk:04d}",
         pruefvermerk="Frau Muster war im Büro.",
+        entschieden_am=None if status == AntragStatus.DRAFT else seit,
     )
     if status != AntragStatus.DRAFT:
         wechsel = Statuswechsel.objects.create(
@@ -252,6 +254,13 @@ def test_retention_removes_exactly_the_due_antraege_and_keeps_the_money(welt, du
     ]
     assert Sachbericht.objects.get(antrag=welt["ausgezahlt_alt"]).text == ""
     assert money() == before
+    # The sweep for lost letters does not bring back the letters of an anonymised Antrag.
+    missing = {pk for pk, _art in letters.dokumente_missing(older_than=datetime.timedelta(0))}
+    assert not missing & {welt[key].pk for key in DUE}
+    assert (
+        notifications.queue_for_applicant(Antrag.objects.get(pk=welt["abgelehnt_alt"].pk), "x")
+        is None
+    )
 
 
 def test_retention_twice_changes_nothing_more(welt, durchsetzen):
@@ -305,9 +314,14 @@ def test_audit_log_and_sent_mails_are_pruned_after_their_periods(settings, fonds
     neu = Zugriff.objects.create(akteur_name="qm", aktion=Zugriff.Aktion.ANSICHT)
     Zugriff.objects.filter(pk=alt.pk).update(zeitpunkt=days_ago(31))
     gesendet_alt = Benachrichtigung.objects.create(art="x", empfaenger="a@example.org")
+    einmalig_alt = Benachrichtigung.objects.create(
+        art="x", empfaenger="d@example.org", kontext={"name": "D"}, dedupe_key="einmal:1"
+    )
     gesendet_neu = Benachrichtigung.objects.create(art="x", empfaenger="b@example.org")
     offen_alt = Benachrichtigung.objects.create(art="x", empfaenger="c@example.org")
-    Benachrichtigung.objects.filter(pk=gesendet_alt.pk).update(gesendet_am=days_ago(181))
+    Benachrichtigung.objects.filter(pk__in=[gesendet_alt.pk, einmalig_alt.pk]).update(
+        gesendet_am=days_ago(181)
+    )
     Benachrichtigung.objects.filter(pk=gesendet_neu.pk).update(gesendet_am=days_ago(10))
     Benachrichtigung.objects.filter(pk=offen_alt.pk).update(erstellt_am=days_ago(400))
 
@@ -315,8 +329,12 @@ def test_audit_log_and_sent_mails_are_pruned_after_their_periods(settings, fonds
 
     assert list(Zugriff.objects.values_list("pk", flat=True)) == [neu.pk]
     assert sorted(Benachrichtigung.objects.values_list("pk", flat=True)) == sorted(
-        [gesendet_neu.pk, offen_alt.pk]
+        [gesendet_neu.pk, offen_alt.pk, einmalig_alt.pk]
     )
+    # The dedupe key stays (the e-mail is never sent twice), the address and content go.
+    einmalig = Benachrichtigung.objects.get(pk=einmalig_alt.pk)
+    assert (einmalig.dedupe_key, einmalig.empfaenger, einmalig.kontext) == ("einmal:1", "", {})
+    assert durchsetzen().benachrichtigungen == 0
 
 
 def test_the_daily_beat_job_runs_the_retention_task(welt):

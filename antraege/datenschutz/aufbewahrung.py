@@ -177,9 +177,11 @@ def aufbewahrung_faellig(*, now=None):
                 )
 
     result.zugriffe = Zugriff.objects.filter(zeitpunkt__lt=stichtag["zugriffe"]).count()
-    result.benachrichtigungen = Benachrichtigung.objects.filter(
-        gesendet_am__lt=stichtag["benachrichtigungen"]
-    ).count()
+    result.benachrichtigungen = (
+        Benachrichtigung.objects.filter(gesendet_am__lt=stichtag["benachrichtigungen"])
+        .exclude(empfaenger="")
+        .count()
+    )
     return result
 
 
@@ -269,7 +271,10 @@ def aufbewahrung_durchsetzen(*, now=None):
     for eintrag in faellig.anonymisieren:
         antrag_anonymisieren(eintrag.antrag_id, regel=eintrag.regel)
     Zugriff.objects.filter(zeitpunkt__lt=stichtag["zugriffe"]).delete()
-    Benachrichtigung.objects.filter(gesendet_am__lt=stichtag["benachrichtigungen"]).delete()
+    gesendet = Benachrichtigung.objects.filter(gesendet_am__lt=stichtag["benachrichtigungen"])
+    gesendet.filter(dedupe_key__isnull=True).delete()
+    # A row with a dedupe key keeps its key (so the e-mail is never sent twice), nothing else.
+    gesendet.exclude(empfaenger="").update(empfaenger="", kontext={}, betreff="", letzter_fehler="")
     logger.info(
         "retention: %s drafts deleted, %s Anträge anonymised, %s log rows, %s e-mails pruned",
         len(faellig.entwuerfe),
