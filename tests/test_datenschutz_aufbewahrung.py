@@ -369,3 +369,37 @@ def test_the_retention_task_runs_in_a_real_worker(celery_session_worker, fonds):
         time.sleep(0.1)
     assert Antrag.objects.get(pk=due.pk).antragsteller_name == ""
     assert not any(default_storage.exists(n) for n in files)
+
+
+def test_minutes_of_an_anonymised_antrag_come_back_without_the_applicants_texts(
+    antrag, qm_user, quartier, django_capture_on_commit_callbacks
+):
+    from antraege.pdf import pdf_text
+    from antraege.roles import Akteur
+    from jury import services
+    from jury.factories import antrag_zur_jury, jury_fuer
+    from jury.models import Abstimmung
+
+    jury = jury_fuer(quartier, 3)
+    antrag_zur_jury(antrag, qm_user)
+    abstimmung = services.abstimmung_eroeffnen(
+        antrag, akteur=Akteur(qm_user), betrag=Decimal("250.00"), auflagen="Logo auf dem Flyer"
+    )
+    for member in jury:
+        services.stimme_abgeben(abstimmung, user=member.user, wert="no", kommentar="Zu teuer")
+    services.abstimmung_schliessen(abstimmung.pk, now=abstimmung.frist + datetime.timedelta(1))
+    services.protokolle_nachholen()
+    old = Abstimmung.objects.get(pk=abstimmung.pk).protokoll.name
+    assert antrag.titel in pdf_text(default_storage.open(old).read())
+    Statuswechsel.objects.filter(antrag=antrag).update(zeitpunkt=days_ago(400))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        aufbewahrung_durchsetzen(now=NOW)
+    assert not default_storage.exists(old)
+    services.protokolle_nachholen()
+
+    text = pdf_text(
+        default_storage.open(Abstimmung.objects.get(pk=abstimmung.pk).protokoll.name).read()
+    )
+    assert ANONYM_TITEL in text
+    assert antrag.titel not in text and "Logo auf dem Flyer" not in text
