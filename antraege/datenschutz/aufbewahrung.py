@@ -44,7 +44,7 @@ from .models import AdressBestaetigung, Anonymisierung, Zugriff
 logger = logging.getLogger(__name__)
 
 ERFOLGLOS_STATES = (AntragStatus.REJECTED, AntragStatus.INELIGIBLE, AntragStatus.WITHDRAWN)
-GEFOERDERT_STATES = (AntragStatus.PAID, AntragStatus.CLOSED)
+AUSGEZAHLT_STATES = (AntragStatus.PAID, AntragStatus.CLOSED)
 
 # Contact data and every free text the applicant or staff wrote about the project.
 ANTRAG_BLANK_FIELDS = (
@@ -145,10 +145,10 @@ def aufbewahrung_faellig(*, now=None):
         letzte_zahlung=Coalesce("auszahlung__bezahlt_am", "abschlag__datum"),
     )
     kandidaten = offen.filter(
-        Q(status__in=ERFOLGLOS_STATES + GEFOERDERT_STATES) | Q(status=AntragStatus.EXPIRED)
+        Q(status__in=ERFOLGLOS_STATES + AUSGEZAHLT_STATES) | Q(status=AntragStatus.EXPIRED)
     ).order_by("pk")
     for antrag in kandidaten:
-        gefoerdert = antrag.status in GEFOERDERT_STATES or (
+        gefoerdert = antrag.status in AUSGEZAHLT_STATES or (
             antrag.status == AntragStatus.EXPIRED and antrag.letzte_zahlung is not None
         )
         if gefoerdert:
