@@ -119,7 +119,8 @@ def _render(row, templates):
     if antrag is not None:
         from .links import antrag_link_url
 
-        context["link"] = antrag_link_url(antrag)
+        # The link names the address it goes to: opening it confirms that address.
+        context["link"] = antrag_link_url(antrag, email=row.empfaenger)
         context["quartier"] = antrag.fonds.quartier
     subject = betreff.render(context)
     text = text_template.render(context)
