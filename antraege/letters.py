@@ -197,7 +197,8 @@ def dokumente_missing(*, older_than=datetime.timedelta(minutes=5)):
     from .models import AntragStatus as S
 
     before = timezone.now() - older_than
-    decided = Antrag.objects.filter(entschieden_am__lt=before)
+    # An anonymised Antrag lost its letters on purpose (retention): never render them again.
+    decided = Antrag.objects.filter(entschieden_am__lt=before, anonymisierung__isnull=True)
     wanted = {
         Dokument.Art.BEWILLIGUNG: decided.filter(betrag_bewilligt__isnull=False).exclude(
             status__in=(S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED, S.JURY_VOTE)
@@ -207,19 +208,24 @@ def dokumente_missing(*, older_than=datetime.timedelta(minutes=5)):
         Dokument.Art.AUSZAHLUNGSANORDNUNG: Antrag.objects.filter(
             pk__in=Auszahlung.objects.filter(freigegeben_am__lt=before, betrag__gte=0).values(
                 "antrag_id"
-            )
+            ),
+            anonymisierung__isnull=True,
         ),
         Dokument.Art.ABRECHNUNG: Antrag.objects.filter(
-            pk__in=Auszahlung.objects.filter(freigegeben_am__lt=before).values("antrag_id")
+            pk__in=Auszahlung.objects.filter(freigegeben_am__lt=before).values("antrag_id"),
+            anonymisierung__isnull=True,
         ),
         Dokument.Art.VEREINBARUNG: Antrag.objects.filter(
-            pk__in=Vereinbarung.objects.filter(erfasst_am__lt=before).values("antrag_id")
+            pk__in=Vereinbarung.objects.filter(erfasst_am__lt=before).values("antrag_id"),
+            anonymisierung__isnull=True,
         ),
         Dokument.Art.ABSCHLAG_ANORDNUNG: Antrag.objects.filter(
-            pk__in=Abschlag.objects.filter(erfasst_am__lt=before).values("antrag_id")
+            pk__in=Abschlag.objects.filter(erfasst_am__lt=before).values("antrag_id"),
+            anonymisierung__isnull=True,
         ),
         Dokument.Art.RUECKFORDERUNG: Antrag.objects.filter(
-            pk__in=Rueckforderung.objects.filter(erstellt_am__lt=before).values("antrag_id")
+            pk__in=Rueckforderung.objects.filter(erstellt_am__lt=before).values("antrag_id"),
+            anonymisierung__isnull=True,
         ),
     }
     missing = []
