@@ -4,6 +4,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -59,6 +60,17 @@ class Jurymitglied(models.Model):
 
     def __str__(self):
         return f"{self.user.get_full_name() or self.user.username} ({self.quartier})"
+
+    def clean(self):
+        super().clean()
+        if not self.mindestalter_bestaetigt:
+            raise ValidationError(
+                {
+                    "mindestalter_bestaetigt": _(
+                        "Bitte bestätigen Sie, dass das Mitglied mindestens 16 Jahre alt ist."
+                    )
+                }
+            )
 
 
 def jury_in_term(quartier, day):
