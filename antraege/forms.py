@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from . import services
-from .forms_base import KernForm, KernFormMixin
+from .forms_base import DateInput, KernForm, KernFormMixin
 from .models import Anhang, Antrag, Kostenkategorie, Quartier
 
 SCHRITTE = (
@@ -153,13 +153,6 @@ class UeberSieForm(StepForm):
         super().__init__(*args, **kwargs)
         self.fields["antragsteller_plz"].validators.append(plz_validator)
         self.fields["sprache"].choices = settings.LANGUAGES
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ProjektForm(StepForm):

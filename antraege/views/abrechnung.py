@@ -22,7 +22,7 @@ from workflow.moves import MoveRefused, antrag_move, available_moves
 
 from .. import abrechnung
 from ..abrechnung import AbrechnungRefused
-from ..forms_base import KernForm
+from ..forms_base import DateInput, KernForm
 from ..models import Aktionsfonds, Antrag, AntragStatus, Beleg, Dokument, Kostenkategorie
 from ..roles import Akteur, is_applicant, is_qm_staff
 
@@ -34,10 +34,6 @@ DECISION_LETTERS = (
 
 
 # --- Forms: parse input only; the rules are in ``antraege.abrechnung``. ---
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class BelegForm(KernForm):

@@ -42,6 +42,7 @@ from ..models import Aktionsfonds, Anhang, Antrag, AntragStatus, Quartier
 from ..roles import Akteur, grant_applicant_access
 from ..uploads import UploadAbgelehnt, anhang_add, anhang_remove
 from .abrechnung import DECISION_LETTERS
+from .fehler import link_ungueltig_response
 
 LEERE_ZEILEN = 2  # empty cost plan rows offered below the filled ones
 
@@ -463,6 +464,6 @@ def link(request, token):
     try:
         antrag = antrag_from_link_token(token)
     except LinkUngueltig as error:
-        return render(request, "antraege/link_ungueltig.html", {"grund": str(error)}, status=410)
+        return link_ungueltig_response(request, grund=str(error))
     grant_applicant_access(request.session, antrag)
     return redirect("antraege:mein_antrag", pk=antrag.pk)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from antraege.models import Quartier
 from antraege.roles import Akteur, is_qm_staff
 from antraege.selectors import quartiere_for_staff
+from antraege.views.fehler import fehler_403
 
 from ..services import JuryFehler
 from . import selectors, services
@@ -21,7 +22,8 @@ from .models import Sitzung, SitzungStatus, Tagesordnungspunkt
 
 
 def _verweigert(request, meldung):
-    return render(request, "jury/verweigert.html", {"meldung": meldung}, status=403)
+    """403 in the site's layout: the reason, and what this person may do instead."""
+    return fehler_403(request, grund=meldung)
 
 
 def _qm_sitzung(request, pk):
