@@ -1,5 +1,6 @@
 """Meeting pages: QM runs a meeting through its pages; members read the agenda without contact data."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -174,3 +175,26 @@ def test_language_setting_is_stored(client, jury_user):
     client.force_login(jury_user)
     client.post(reverse("jury:kontosprache"), {"sprache": "tr"})
     assert sitzungen.kontosprache(jury_user) == "tr"
+
+
+def test_jury_home_reads_meetings_without_a_query_per_meeting(
+    client, fonds, qm_user, jury_user, django_assert_max_num_queries
+):
+    def sitzung_mit_unterlagen(tage):
+        antrag_zur_jury(AntragFactory(fonds=fonds), qm_user)
+        sitzung = sitzung_fuer(
+            fonds.quartier, qm_user, datum=timezone.localdate() + datetime.timedelta(days=tage)
+        )
+        sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=Akteur(qm_user))
+
+    client.force_login(jury_user)
+    sitzung_mit_unterlagen(1)
+    with django_assert_max_num_queries(50) as one:
+        client.get(reverse("jury:home"))
+    for tage in (2, 3, 4):
+        sitzung_mit_unterlagen(tage)
+
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(reverse("jury:home")).content.decode()
+
+    assert page.count('href="/jury/sitzungen/') >= 4
