@@ -22,6 +22,7 @@ from workflow.moves import MoveRefused, antrag_move, antrag_record_created, avai
 
 from .. import services
 from ..abrechnung import FUNDED_STATES
+from ..datenschutz.adressen import antrag_adresse_bestaetigen
 from ..forms import (
     ANZAHL_SCHRITTE,
     DECLARATION_LABELS,
@@ -466,4 +467,5 @@ def link(request, token):
     except LinkUngueltig as error:
         return link_ungueltig_response(request, grund=str(error))
     grant_applicant_access(request.session, antrag)
+    antrag_adresse_bestaetigen(antrag, token=token)
     return redirect("antraege:mein_antrag", pk=antrag.pk)
