@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from antraege.datenschutz.models import AdressBestaetigung
 from antraege.factories import AntragFactory, UserFactory
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Statuswechsel
 from antraege.notifications import attachments_for, render
@@ -131,6 +132,7 @@ def test_a_deputy_counts_only_while_standing_in_for_an_absent_member(fonds, qm_u
 def test_a_conflicted_member_and_the_applicant_do_not_vote(fonds, qm_user):
     m = jury_fuer(fonds.quartier, 4)
     antrag = zur_jury(fonds, qm_user, "Hoffest", antragsteller_email=m[3].user.email)
+    AdressBestaetigung.objects.create(antrag=antrag, email=antrag.antragsteller_email)
     sitzung = anwesenheit(sitzung_fuer(fonds.quartier, qm_user), qm_user, m)
     JuryRegeln.objects.filter(quartier=fonds.quartier).update(namentliche_abstimmung=True)
     sitzung = anwesenheit(sitzung, qm_user, m)

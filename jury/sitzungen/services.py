@@ -11,7 +11,8 @@ ran out) is recorded on that item and does not lose the others.
 Seats and voters: the seats are the members (not deputies) in term on the meeting day. A seat is
 filled by its member when present, or by a present deputy standing in for the absent member;
 never both. Quorum counts filled seats against all seats; per item, the seats whose voter is
-conflicted (declared, or the applicant) are not entitled.
+conflicted (declared, or the applicant: the account has the applicant's confirmed address, as for
+online votes) are not entitled.
 """
 
 import datetime
@@ -27,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from antraege import notifications
+from antraege.datenschutz.adressen import antrag_bestaetigte_adresse, mitglied_hat_adresse
 from antraege.models import ZERO, Aktionsfonds, Antrag, AntragStatus
 from antraege.roles import is_qm_staff
 from antraege.selectors import aktionsfonds_saldo
@@ -39,7 +41,6 @@ from ..services import (
     auszaehlung_bewerten,
     auszaehlung_quorum_erreicht,
     juryregeln_for,
-    mitglied_ist_antragsteller,
 )
 from .models import (
     OFFENE_SITZUNG,
@@ -483,12 +484,12 @@ def punkt_waehler(punkt, sitze=None):
     conflict or the applicant), plus the entitled count for the quorum."""
     sitze = sitze if sitze is not None else sitzung_sitze(punkt.sitzung)
     befangen = {m.pk for m in punkt.befangene.all()}
-    antrag = punkt.antrag
+    adresse = antrag_bestaetigte_adresse(punkt.antrag)
     waehler, ausgeschlossen = [], []
     for sitz in sitze:
         if sitz.waehler is None:
             continue
-        if sitz.waehler.pk in befangen or mitglied_ist_antragsteller(sitz.waehler, antrag):
+        if sitz.waehler.pk in befangen or mitglied_hat_adresse(sitz.waehler.user, adresse):
             ausgeschlossen.append(sitz.waehler)
         else:
             waehler.append(sitz.waehler)
@@ -497,12 +498,13 @@ def punkt_waehler(punkt, sitze=None):
 
 def _berechtigt(sitze, ausgeschlossen, antrag):
     raus = {m.pk for m in ausgeschlossen}
+    adresse = antrag_bestaetigte_adresse(antrag)
     n = 0
     for sitz in sitze:
         if sitz.waehler is not None:
             n += sitz.waehler.pk not in raus
         else:
-            n += not mitglied_ist_antragsteller(sitz.mitglied, antrag)
+            n += not mitglied_hat_adresse(sitz.mitglied.user, adresse)
     return n
 
 
