@@ -49,7 +49,12 @@ def queue(art, *, empfaenger, sprache="de", antrag=None, kontext=None, dedupe_ke
 
 
 def queue_for_applicant(antrag, art, *, kontext=None, dedupe_key=None):
-    """An e-mail to the applicant of ``antrag``, in the applicant's language."""
+    """An e-mail to the applicant of ``antrag``, in the applicant's language.
+
+    None when the Antrag has no address any more (anonymised after its retention period).
+    """
+    if not antrag.antragsteller_email:
+        return None
     return queue(
         art,
         empfaenger=antrag.antragsteller_email,
