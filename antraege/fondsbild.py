@@ -20,7 +20,7 @@ from .selectors import aktionsfonds_saldo
 
 # Chart geometry (SVG user units): each row is a label line (name left, amount right) above its bar,
 # so the text stays legible when the chart shrinks to a phone's width.
-BREITE = 400
+BREITE = 320
 ZEILE = 44
 BALKEN_HOEHE = 16
 
