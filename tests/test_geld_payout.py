@@ -163,6 +163,9 @@ def test_aktion_entfaellt_after_advance_claims_it_back_until_repaid(antrag, qm_u
 
     assert verfuegbar(fonds) == D("10000.00")
     assert reload(antrag).betrag_ausgezahlt == D("0.00")
+    from antraege.fondsbild import fondsbild_for
+
+    assert fondsbild_for(fonds).zurueckgezahlt == D("150.00")  # the fund picture shows it repaid
     with pytest.raises(AbrechnungRefused):  # recorded once
         rueckzahlung_record(cancelled, akteur=Akteur(qm_user), datum=timezone.localdate())
     assert verfuegbar(fonds) == D("10000.00")
