@@ -22,6 +22,7 @@ from jury import selectors as jury_selectors
 from workflow.moves import MoveRefused, antrag_move, available_moves
 
 from ..abrechnung import FUNDED_STATES
+from ..bestaetigungen import QM, bestaetigung_text
 from ..forms_base import KernForm
 from ..models import (
     ZERO,
@@ -291,8 +292,7 @@ def antrag_schritt(request, pk, move):
         else:
             messages.success(
                 request,
-                _("Erledigt: %(referenz)s ist jetzt „%(status)s“.")
-                % {"referenz": moved.referenz, "status": moved.get_status_display()},
+                bestaetigung_text(move, rolle=QM, referenz=moved.referenz),
             )
             return redirect("qm:antrag_detail", pk=moved.pk)
     context = _detail_context(akteur, antrag, forms_by_move={move: form})

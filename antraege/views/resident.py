@@ -38,6 +38,7 @@ from ..forms import (
     kostenplan_formset,
 )
 from ..links import LinkUngueltig, antrag_from_link_token
+from ..mein_geld import antrag_geld_fuer_antragsteller
 from ..models import Aktionsfonds, Anhang, Antrag, AntragStatus, Quartier
 from ..roles import Akteur, grant_applicant_access
 from ..uploads import UploadAbgelehnt, anhang_add, anhang_remove
@@ -409,6 +410,7 @@ def mein_antrag_liste(request):
 def mein_antrag(request, pk):
     antrag, akteur = _own_antrag(request, pk)
     moves = dict(available_moves(antrag, akteur))
+    geld, auflagen = antrag_geld_fuer_antragsteller(antrag)
     return render(
         request,
         "antraege/mein_antrag_detail.html",
@@ -424,6 +426,8 @@ def mein_antrag(request, pk):
             # next step after the decision: the settlement page and the letters
             "abrechnung_sichtbar": antrag.status in FUNDED_STATES,
             "schreiben": antrag.dokumente.filter(art__in=DECISION_LETTERS),
+            "geld": geld,
+            "auflagen": auflagen,
         },
     )
 
@@ -437,7 +441,13 @@ def antrag_zurueckziehen(request, pk):
         except MoveRefused as refused:
             messages.error(request, refused.message)
         else:
-            messages.success(request, _("Ihr Antrag wurde zurückgezogen."))
+            messages.success(
+                request,
+                _(
+                    "Ihr Antrag ist zurückgezogen. Sie müssen nichts mehr tun. Sie können "
+                    "jederzeit einen neuen Antrag stellen."
+                ),
+            )
         return redirect("antraege:mein_antrag", pk=antrag.pk)
     if "withdraw" not in dict(available_moves(antrag, akteur)):
         messages.error(request, _("Dieser Antrag kann nicht mehr zurückgezogen werden."))
