@@ -23,7 +23,7 @@ from workflow.moves import MoveRefused, antrag_move, available_moves
 
 from ..abrechnung import FUNDED_STATES
 from ..bestaetigungen import QM, bestaetigung_text
-from ..forms_base import KernForm
+from ..forms_base import KernFilterForm, KernForm
 from ..models import (
     ZERO,
     Aktionsfonds,
@@ -71,7 +71,7 @@ def staff_required(view):
 # --- Dashboard ---
 
 
-class DashboardFilterForm(KernForm):
+class DashboardFilterForm(KernFilterForm):
     jahr = forms.TypedChoiceField(label=gettext_lazy("Jahr"), coerce=int, required=False)
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
     suche = forms.CharField(

@@ -314,18 +314,28 @@ def anhang_entfernen(request, pk, anhang_pk):
 
 
 def _zusammenfassung(antrag):
-    """The applicant's entries by step, as (step, title, [(label, value)]) for the check page."""
+    """The applicant's entries by step, as (step, title, [(label, value, euro)]) for the check page.
+
+    Every step gets its section, numbered as in the form (step 4, the attachments, has no rows:
+    the page lists the files). The labels are the form's own, "freiwillig" included.
+    """
     sections = []
-    for schritt, form_class in sorted(STEP_FORMS.items()):
+    for schritt, titel in SCHRITTE:
+        form_class = STEP_FORMS.get(schritt)
+        if form_class is None:
+            sections.append((schritt, titel, []))
+            continue
+        form = form_class(instance=antrag)
         rows = []
         for name in form_class.Meta.fields:
             field = Antrag._meta.get_field(name)
             value = getattr(antrag, name)
+            label = form[name].label
             if name in DECLARATION_LABELS:
-                label = DECLARATION_LABELS[name]
                 value = _("bestätigt") if value else _("nicht bestätigt")
             else:
-                label = field.verbose_name
+                if not form.fields[name].required:
+                    label = f"{label} – {_('freiwillig')}"
                 if field.choices:
                     value = getattr(antrag, f"get_{name}_display")()
                 elif isinstance(value, bool):
@@ -333,7 +343,7 @@ def _zusammenfassung(antrag):
                 elif isinstance(value, datetime.date):
                     value = date_format(value, "DATE_FORMAT")
             rows.append((label, value, name in ("betrag_beantragt", "weitere_mittel")))
-        sections.append((schritt, dict(SCHRITTE)[schritt], rows))
+        sections.append((schritt, titel, rows))
     return sections
 
 
