@@ -2,14 +2,21 @@
 
 from django.urls import path
 
-from .views import qm
+from .datenschutz import qm as datenschutz
+from .views import fonds, qm
 
 app_name = "qm"
 
 urlpatterns = [
     path("", qm.dashboard, name="dashboard"),
+    path("auskunft/", datenschutz.auskunft, name="auskunft"),
     path("antraege/<int:pk>/", qm.antrag_detail, name="antrag_detail"),
     path("antraege/<int:pk>/schritt/<slug:move>/", qm.antrag_schritt, name="antrag_schritt"),
+    path(
+        "antraege/<int:pk>/handlungsfelder/",
+        fonds.antrag_handlungsfelder,
+        name="antrag_handlungsfelder",
+    ),
     path(
         "antraege/<int:pk>/anhaenge/<int:anhang_pk>/",
         qm.anhang_herunterladen,

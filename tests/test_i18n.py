@@ -39,6 +39,9 @@ STAFF_ONLY = (
     "antraege/admin.py",
     "antraege/apps.py",
     "antraege/views/qm.py",
+    "antraege/datenschutz/qm.py",
+    "antraege/datenschutz/admin.py",
+    "antraege/datenschutz/models.py",
     "workflow/apps.py",
     "jury/",
 )

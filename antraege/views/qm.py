@@ -21,9 +21,13 @@ from django.views.decorators.http import require_GET, require_POST
 from jury import selectors as jury_selectors
 from workflow.moves import MoveRefused, antrag_move, available_moves
 
+from .. import fristen
 from ..abrechnung import FUNDED_STATES
 from ..bestaetigungen import QM, bestaetigung_text
+from ..datenschutz.models import Zugriff
+from ..datenschutz.protokoll import zugriff_protokollieren
 from ..forms_base import KernFilterForm, KernForm
+from ..forms_oeffentlich import HandlungsfelderForm
 from ..models import (
     ZERO,
     Aktionsfonds,
@@ -94,16 +98,15 @@ class DashboardFilterForm(KernFilterForm):
 def dashboard(request):
     akteur = request.akteur
     heute = timezone.localdate()
-    jahre = sorted(
-        set(
-            Aktionsfonds.objects.filter(quartier__in=quartiere_for_staff(akteur)).values_list(
-                "jahr", flat=True
-            )
+    alle_fonds = list(
+        Aktionsfonds.objects.filter(quartier__in=quartiere_for_staff(akteur)).select_related(
+            "quartier"
         )
-        | {heute.year},
-        reverse=True,
     )
-    data = request.GET if request.GET else {"jahr": heute.year}
+    jahre = sorted({f.jahr for f in alle_fonds} | {heute.year}, reverse=True)
+    # December: next year's fund takes the new Anträge, so the page opens on it.
+    standard_jahr = fristen.antragsjahr(alle_fonds, heute)
+    data = request.GET if request.GET else {"jahr": standard_jahr}
     form = DashboardFilterForm(data, jahre=jahre)
     if form.is_valid():
         jahr, status, suche = (
@@ -112,7 +115,7 @@ def dashboard(request):
             form.cleaned_data["suche"].strip(),
         )
     else:
-        jahr, status, suche = heute.year, "", ""
+        jahr, status, suche = standard_jahr, "", ""
 
     im_jahr = antraege_for_staff(akteur, jahr=jahr)
     counts = antraege_count_by_status(im_jahr)
@@ -120,7 +123,7 @@ def dashboard(request):
         (value, label, counts[value]) for value, label in AntragStatus.choices if value in counts
     ]
     antraege = list(antraege_for_staff(akteur, jahr=jahr, status=status, suche=suche))
-    saldo_jahr = jahr or heute.year
+    saldo_jahr = jahr or standard_jahr
     fonds_saldi = [
         (fonds, aktionsfonds_saldo(fonds)) for fonds in fonds_for_staff(akteur, jahr=saldo_jahr)
     ]
@@ -258,6 +261,8 @@ def _detail_context(akteur, antrag, *, forms_by_move=None):
         and not any(a.ist_offen for a in abstimmungen),
         "abrechnung_sichtbar": bearbeitet and antrag.status in FUNDED_STATES,
         "dokumente": list(antrag.dokumente.all()) if bearbeitet else [],
+        "handlungsfelder": list(antrag.handlungsfelder.all()),
+        "handlungsfelder_form": HandlungsfelderForm(antrag=antrag) if bearbeitet else None,
     }
 
 
@@ -265,6 +270,8 @@ def _detail_context(akteur, antrag, *, forms_by_move=None):
 @staff_required
 def antrag_detail(request, pk):
     antrag = _staff_antrag(request.akteur, pk)
+    # The page shows the applicant's contact data: the audit log records who looked.
+    zugriff_protokollieren(request.user, Zugriff.Aktion.ANSICHT, antrag=antrag)
     return render(request, "qm/antrag_detail.html", _detail_context(request.akteur, antrag))
 
 
@@ -310,6 +317,9 @@ def anhang_herunterladen(request, pk, anhang_pk):
     if not is_qm_staff(request.akteur, antrag.fonds.quartier_id):
         raise Http404
     anhang = get_object_or_404(Anhang, pk=anhang_pk, antrag=antrag)
+    zugriff_protokollieren(
+        request.user, Zugriff.Aktion.DOWNLOAD, antrag=antrag, gegenstand=anhang.originalname
+    )
     response = FileResponse(
         anhang.datei.open("rb"),
         as_attachment=True,

@@ -20,8 +20,9 @@ from django.views.decorators.http import require_POST
 
 from workflow.moves import MoveRefused, antrag_move, antrag_record_created, available_moves
 
-from .. import services
+from .. import fristen, services
 from ..abrechnung import FUNDED_STATES
+from ..datenschutz.adressen import antrag_adresse_bestaetigen
 from ..forms import (
     ANZAHL_SCHRITTE,
     DECLARATION_LABELS,
@@ -39,7 +40,7 @@ from ..forms import (
 )
 from ..links import LinkUngueltig, antrag_from_link_token
 from ..mein_geld import antrag_geld_fuer_antragsteller
-from ..models import Aktionsfonds, Anhang, Antrag, AntragStatus, Quartier
+from ..models import Anhang, Antrag, AntragStatus, Quartier
 from ..roles import Akteur, grant_applicant_access
 from ..uploads import UploadAbgelehnt, anhang_add, anhang_remove
 from .abrechnung import DECISION_LETTERS
@@ -48,12 +49,13 @@ from .fehler import link_ungueltig_response
 LEERE_ZEILEN = 2  # empty cost plan rows offered below the filled ones
 
 
-def _current_fonds():
-    return Aktionsfonds.objects.filter(jahr=timezone.localdate().year).select_related("quartier")
-
-
-def _quartiere_mit_fonds():
-    return Quartier.objects.filter(fonds__jahr=timezone.localdate().year).order_by("name")
+def _fonds_fuer_neuen_antrag(code):
+    """The fund a new Antrag of the area ``code`` goes to today (next year's in December), or 404."""
+    quartier = get_object_or_404(Quartier, code=code)
+    fonds = fristen.fonds_fuer_neuen_antrag(quartier, timezone.localdate())
+    if fonds is None:
+        raise Http404
+    return fonds
 
 
 def _own_antrag(request, pk):
@@ -101,7 +103,7 @@ def _saved_for_later(request, antrag):
 
 def antrag_neu(request):
     """Choose the area (the start page's form lands here), then go to step 1 of that area."""
-    quartiere = _quartiere_mit_fonds()
+    quartiere = fristen.quartiere_mit_offenem_fonds(timezone.localdate())
     form = GebietForm(request.GET or None, quartiere=quartiere)
     if form.is_bound and form.is_valid():
         return redirect("antraege:antrag_start", code=form.cleaned_data["quartier"].code)
@@ -114,7 +116,7 @@ def antrag_neu(request):
 
 def antrag_start(request, code):
     """Step 1 of a new Antrag. The POST creates the draft; the token makes a double POST harmless."""
-    fonds = get_object_or_404(_current_fonds(), quartier__code=code)
+    fonds = _fonds_fuer_neuen_antrag(code)
     if request.method == "POST":
         try:
             token = uuid.UUID(request.POST.get("submission_token", ""))
@@ -333,6 +335,8 @@ def _zusammenfassung(antrag):
             label = form[name].label
             if name in DECLARATION_LABELS:
                 value = _("bestätigt") if value else _("nicht bestätigt")
+            elif field.many_to_many:
+                value = ", ".join(h.anzeigename for h in value.all())
             else:
                 if not form.fields[name].required:
                     label = f"{label} – {_('freiwillig')}"
@@ -486,4 +490,5 @@ def link(request, token):
     except LinkUngueltig as error:
         return link_ungueltig_response(request, grund=str(error))
     grant_applicant_access(request.session, antrag)
+    antrag_adresse_bestaetigen(antrag, token=token)
     return redirect("antraege:mein_antrag", pk=antrag.pk)
