@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from antraege.models import Antrag, AntragStatus, Quartier
+from antraege.paginierung import seite_for
 from antraege.roles import Akteur, is_qm_staff, may_view_antrag_as_staff
 from antraege.selectors import antraege_for_staff, quartiere_for_staff
 from antraege.views.fehler import fehler_403
@@ -141,11 +142,14 @@ def qm_uebersicht(request):
             "ohne_abstimmung": antraege_for_staff(akteur, status=AntragStatus.JURY_VOTE)
             .exclude(pk__in=offen_ids)
             .order_by("eingereicht_am", "pk"),
-            "geschlossen": Abstimmung.objects.filter(
-                antrag__fonds__quartier__in=quartiere, geschlossen_am__isnull=False
-            )
-            .select_related("antrag__fonds__quartier")
-            .order_by("-geschlossen_am", "-pk")[:20],
+            "geschlossen": seite_for(
+                request,
+                Abstimmung.objects.filter(
+                    antrag__fonds__quartier__in=quartiere, geschlossen_am__isnull=False
+                )
+                .select_related("antrag__fonds__quartier")
+                .order_by("-geschlossen_am", "-pk"),
+            ),
             "quartiere": quartiere,
         },
     )
