@@ -77,6 +77,7 @@ def seite_for(request, queryset, *, pro_seite=PRO_SEITE, parameter=PARAMETER):
     except ValueError:
         angefragt = 1
     page = paginator.get_page(angefragt)  # past the end: the last page; below 1 too: the first
+    page.object_list = list(page.object_list)
     params = request.GET
     links = [
         Seitenlink(nummer, _query(params, parameter, nummer), nummer == page.number)
