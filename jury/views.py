@@ -47,26 +47,28 @@ def home(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def stimmzettel(request, pk):
+    form = None
+    if request.method == "POST":
+        form = StimmzettelForm(request.POST)
+        if form.is_valid():
+            # the service checks the entitlement inside its transaction: once, not here too
+            try:
+                services.stimme_abgeben(
+                    pk,
+                    user=request.user,
+                    wert=form.cleaned_data["wert"],
+                    kommentar=form.cleaned_data["kommentar"],
+                )
+            except Abstimmung.DoesNotExist as missing:
+                raise Http404 from missing
+            except JuryFehler as fehler:
+                return _verweigert(request, fehler)
+            return redirect(f"{request.path}?quittung=1#quittung")
     abstimmung = _abstimmung(pk)
     try:
         eintrag = services.stimmberechtigung_pruefen(abstimmung, request.user, schreiben=False)
     except JuryFehler as fehler:
         return _verweigert(request, fehler)
-    if request.method == "POST":
-        form = StimmzettelForm(request.POST)
-        if form.is_valid():
-            try:
-                services.stimme_abgeben(
-                    abstimmung,
-                    user=request.user,
-                    wert=form.cleaned_data["wert"],
-                    kommentar=form.cleaned_data["kommentar"],
-                )
-            except JuryFehler as fehler:
-                return _verweigert(request, fehler)
-            return redirect(f"{request.path}?quittung=1#quittung")
-    else:
-        form = None
     stimme = abstimmung.stimmen.filter(mitglied=eintrag.mitglied).first()
     if form is None:
         initial = {"wert": stimme.wert, "kommentar": stimme.kommentar} if stimme else {}
