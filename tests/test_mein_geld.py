@@ -17,7 +17,7 @@ from antraege.abrechnung import (
 from antraege.roles import SESSION_KEY, Akteur
 from workflow.moves import antrag_move
 
-from .abrechnung_helpers import add_beleg, applicant, approved, in_progress
+from .abrechnung_helpers import add_beleg, agreed, applicant, approved, in_progress
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,7 @@ def heute():
 
 def mit_abschlag(antrag, qm_user):
     antrag = approved(antrag, qm_user, betrag="300.00", auflagen="Logo auf das Plakat")
+    antrag = agreed(antrag, auto=False)  # no advance before the agreement
     abschlag_grant(antrag, akteur=Akteur(qm_user), datum=timezone.localdate(), betrag="100,00")
     return antrag
 
@@ -107,7 +108,7 @@ def test_released_payout_says_the_transfer_follows(client, antrag, qm_user):
     antrag = freigegeben(antrag, qm_user)
 
     assert (
-        f"Restbetrag freigegeben 150,00 € – am {heute()} Die Überweisung folgt in den nächsten Tagen."
+        f"Restbetrag freigegeben 175,00 € – am {heute()} Die Überweisung folgt in den nächsten Tagen."
         in geld_of(client, antrag)
     )
 
@@ -123,8 +124,8 @@ def test_paid_and_closed_show_the_remainder_with_its_date_and_the_total(
     assert geld_of(client, antrag) == (
         f"Ihr Geld Bewilligter Betrag 300,00 € – am {heute()} "
         f"Abschlag überwiesen 100,00 € – am {heute()} "
-        f"Restbetrag überwiesen 150,00 € – am {heute()} "
-        "Insgesamt an Sie überwiesen 250,00 € Auflagen Logo auf das Plakat"
+        f"Restbetrag überwiesen 175,00 € – am {heute()} "  # 250 accepted + 25 lump sum − 100
+        "Insgesamt an Sie überwiesen 275,00 € Auflagen Logo auf das Plakat"
     )
 
 
