@@ -189,9 +189,26 @@ def stored_files(antrag_id):
     return names
 
 
+def fondsbericht(fonds):
+    """The figures of the fund report (PDF/CSV) of one fund: totals and cost categories."""
+    from antraege.abrechnung import aktionsfonds_bericht
+
+    b = aktionsfonds_bericht(fonds)
+    return (
+        b.budget,
+        b.bewilligt,
+        b.ausgezahlt,
+        b.reserviert,
+        b.zurueck,
+        b.verfuegbar,
+        b.kategorien,
+    )
+
+
 def money():
     return (
         {fonds.pk: aktionsfonds_saldo(fonds) for fonds in Aktionsfonds.objects.all()},
+        {fonds.pk: fondsbericht(fonds) for fonds in Aktionsfonds.objects.all()},
         sorted(
             Antrag.objects.exclude(status=AntragStatus.DRAFT).values_list(
                 "pk",
