@@ -171,14 +171,19 @@ def messages_build(rows):
 def attachments_for(row):
     """Files that go with a notification: ``kontext["dokumente"]`` names stored documents.
 
-    Only documents of the notification's own Antrag: ``[(filename, bytes, mimetype)]``.
+    Only documents of the notification's own Antrag: ``[(filename, bytes, mimetype)]``. Small
+    text attachments made when the row was queued (a calendar invitation) travel in the row
+    itself: ``kontext["inline_anhaenge"] = [[filename, mimetype, text]]``.
     """
+    result = [
+        (name, text.encode("utf-8"), mimetype)
+        for name, mimetype, text in row.kontext.get("inline_anhaenge") or []
+    ]
     ids = row.kontext.get("dokumente") or []
     if not ids or not row.antrag_id:
-        return []
+        return result
     from .models import Dokument
 
-    result = []
     for dokument in Dokument.objects.filter(pk__in=ids, antrag_id=row.antrag_id).select_related(
         "antrag"
     ):
