@@ -37,18 +37,6 @@ OPEN_PREFIXES = (ZWEI_FAKTOR_PREFIX, "/abmelden/", "/i18n/", "/static/")
 NEUE_CODES_SESSION_KEY = "zwei_faktor_neue_codes"
 
 
-def client_ip(request):
-    """The client's address: REMOTE_ADDR, or behind ``TRUSTED_PROXY_COUNT`` proxies the address the
-    outermost trusted proxy saw (the header's entries before it could be forged by the client)."""
-    count = settings.TRUSTED_PROXY_COUNT
-    if count:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [p for p in forwarded if p]
-        if len(forwarded) >= count:
-            return forwarded[-count]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _safe_next(request, fallback):
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if candidate and url_has_allowed_host_and_scheme(

@@ -68,7 +68,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "aktionsfonds.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "aktionsfonds.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -155,7 +157,7 @@ AXES_SENSITIVE_PARAMETERS = ["password", "token"]
 AXES_VERBOSE = False
 # The client address: REMOTE_ADDR, or with PRODUCTION=1 behind one reverse proxy the address it
 # put into X-Forwarded-For (TRUSTED_PROXY_COUNT proxies in front; 0 = use REMOTE_ADDR).
-AXES_CLIENT_IP_CALLABLE = "aktionsfonds.anmeldung.client_ip"
+AXES_CLIENT_IP_CALLABLE = "antraege.ratelimit.client_ip"
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if PRODUCTION else "0"))
 
 # Second factor (django-otp): TOTP apps plus single-use recovery codes. Required for QM staff and
@@ -257,9 +259,33 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Shared cache: counters of the rate limits, seen by every web process. Redis where REDIS_URL is set,
+# else files under var/cache/ (one machine, several processes).
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "aktionsfonds"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "aktionsfonds"),
+        }
+    }
+# E-mails that an anonymous visitor can trigger to a typed address, per hour.
+MAIL_RATE_PER_ADDRESS = int(os.environ.get("MAIL_RATE_PER_ADDRESS", "3"))
+MAIL_RATE_PER_CLIENT = int(os.environ.get("MAIL_RATE_PER_CLIENT", "10"))
+
 # Upload rules for attachments and receipts.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The whole request body (a form with one upload and its fields); larger ones get 413 unread.
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(UPLOAD_MAX_BYTES + 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Applicant links ("Mein Antrag"): signed, expiring, revocable.
