@@ -14,7 +14,13 @@ pytestmark = pytest.mark.django_db
 
 
 def run(args, tmp_path, **env):
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "PRODUCTION"}}
+    unset = {
+        "DEBUG",
+        "SECRET_KEY",
+        "PRODUCTION",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }  # the last: browser suite
+    base = {k: v for k, v in os.environ.items() if k not in unset}
     base.update(DJANGO_SETTINGS_MODULE="aktionsfonds.settings", AKTIONSFONDS_VAR_DIR=str(tmp_path))
     base.update(env)
     return subprocess.run(
