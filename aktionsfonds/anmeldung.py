@@ -240,6 +240,8 @@ def _locked_usernames():
 @login_required
 def anmeldesperren(request):
     """QM staff lift the lockout of their area's people (QM colleagues, jury members) early."""
+    from antraege.datenschutz.models import Zugriff
+    from antraege.datenschutz.protokoll import zugriff_protokollieren
     from antraege.roles import Akteur
 
     akteur = Akteur.from_request(request)
@@ -257,6 +259,7 @@ def anmeldesperren(request):
         username = request.POST.get("username", "")
         if username in {s["username"] for s in sperren}:
             axes_reset(username=username)
+            zugriff_protokollieren(request.user, Zugriff.Aktion.ENTSPERRUNG, gegenstand=username)
             messages.success(
                 request, _("Die Sperre für „%(name)s“ ist aufgehoben.") % {"name": username}
             )

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from antraege.datenschutz import views as datenschutz
 from antraege.views import public
 
 from . import anmeldung
@@ -10,6 +11,7 @@ urlpatterns = [
     path("", public.start, name="start"),
     path("barrierefreiheit/", public.barrierefreiheit, name="barrierefreiheit"),
     path("leichte-sprache/", public.leichte_sprache, name="leichte_sprache"),
+    path("datenschutz/", datenschutz.datenschutzhinweise, name="datenschutz"),
     path("uebersicht/", public.home, name="home"),
     path(
         "anmelden/",
@@ -36,3 +38,7 @@ urlpatterns = [
     path("", include("antraege.urls_abrechnung")),
     path("", include("antraege.urls")),
 ]
+
+handler403 = "antraege.views.fehler.fehler_403"
+handler404 = "antraege.views.fehler.fehler_404"
+handler500 = "antraege.views.fehler.fehler_500"

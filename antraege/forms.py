@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from . import services
-from .forms_base import KernForm, KernFormMixin
+from .forms_base import DateInput, KernForm, KernFormMixin
 from .models import Anhang, Antrag, Kostenkategorie, Quartier
 
 SCHRITTE = (
@@ -38,9 +38,6 @@ DECLARATION_LABELS = {
     ),
     "erklaerung_belege": _(
         "Ich bewahre alle Originalbelege (Quittungen, Rechnungen) auf und reiche sie mit der Abrechnung ein."
-    ),
-    "erklaerung_datenschutz": _(
-        "Ich bin einverstanden, dass meine Angaben für die Bearbeitung des Antrags gespeichert werden (Datenschutz, DSGVO)."
     ),
 }
 
@@ -153,13 +150,6 @@ class UeberSieForm(StepForm):
         super().__init__(*args, **kwargs)
         self.fields["antragsteller_plz"].validators.append(plz_validator)
         self.fields["sprache"].choices = settings.LANGUAGES
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ProjektForm(StepForm):
@@ -320,19 +310,6 @@ class ErklaerungenForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["erklaerung_datenschutz"].help_text = _(
-            "Ihre Daten werden nur für den Aktionsfonds verwendet. Wir bewahren sie %(jahre_ausgezahlt)s "
-            "Jahre nach der Auszahlung auf (Vorschrift für Abrechnungen). Wird Ihr Antrag abgelehnt "
-            "oder ziehen Sie ihn zurück, löschen wir Ihre persönlichen Daten nach %(jahre_abgelehnt)s "
-            "Jahr(en)."
-        ) % {
-            "jahre_ausgezahlt": settings.AUFBEWAHRUNG_JAHRE_NACH_AUSZAHLUNG,
-            "jahre_abgelehnt": settings.AUFBEWAHRUNG_JAHRE_ABGELEHNT,
-        }
-        self._describe(
-            self.fields["erklaerung_datenschutz"].widget,
-            f"{self.auto_id_for('erklaerung_datenschutz')}-hinweis",
-        )
         for field in self.fields.values():
             field.required = True
             field.error_messages["required"] = _("Bitte bestätigen Sie diese Erklärung.")

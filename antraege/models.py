@@ -228,7 +228,6 @@ class Antrag(models.Model):
     erklaerung_nicht_kommerziell = models.BooleanField(default=False)
     erklaerung_nicht_begonnen = models.BooleanField(default=False)
     erklaerung_belege = models.BooleanField(default=False)
-    erklaerung_datenschutz = models.BooleanField(default=False)
 
     # Review and decision
     pruefvermerk = models.TextField(_("Prüfvermerk des QM (für die Jury)"), blank=True)
@@ -588,3 +587,7 @@ class Auszahlung(models.Model):
 
     def __str__(self):
         return f"Auszahlung {self.antrag_id}: {self.betrag}"
+
+
+# Data protection (audit log, confirmed addresses, anonymisation record) lives in its own module.
+from .datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriff  # noqa: E402, F401

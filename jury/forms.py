@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from antraege.forms_base import KernForm, KernModelForm
+from antraege.forms_base import DateInput, KernForm, KernModelForm
 
 from .models import JuryRegeln, StimmWert
 
@@ -51,6 +51,26 @@ class AbstimmungEroeffnenForm(KernForm):
         help_text=_("Bis wann die Jury abstimmen kann (Datum und Uhrzeit)."),
     )
 
+    antragsteller = forms.MultipleChoiceField(
+        label=_("Antragsteller*in in der Jury: nicht stimmberechtigt"),
+        help_text=_(
+            "Die Antragstellenden haben ihre E-Mail-Adresse über den Link in ihrer E-Mail "
+            "bestätigt, und diese Adresse gehört zu diesem Jurymitglied. Angekreuzte Mitglieder "
+            "stimmen nicht mit ab. Entfernen Sie das Kreuz nur, wenn es eine andere Person ist."
+        ),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, treffer=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(m.pk), m.user.get_full_name() or m.user.username) for m in treffer]
+        if choices:
+            self.fields["antragsteller"].choices = choices
+            self.fields["antragsteller"].initial = [pk for pk, _label in choices]
+        else:
+            del self.fields["antragsteller"]
+
     def clean_frist(self):
         frist = self.cleaned_data["frist"]
         if frist <= timezone.now():
@@ -59,9 +79,7 @@ class AbstimmungEroeffnenForm(KernForm):
 
 
 class SitzungForm(KernForm):
-    datum = forms.DateField(
-        label=_("Datum der Sitzung"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    datum = forms.DateField(label=_("Datum der Sitzung"), widget=DateInput)
     anwesende = forms.MultipleChoiceField(
         label=_("Anwesende Mitglieder"), widget=forms.CheckboxSelectMultiple, required=False
     )

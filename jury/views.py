@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from antraege.models import Antrag, AntragStatus, Quartier
 from antraege.roles import Akteur, is_qm_staff, may_view_antrag_as_staff
 from antraege.selectors import antraege_for_staff, quartiere_for_staff
+from antraege.views.fehler import fehler_403
 
 from . import selectors, services
 from .forms import (
@@ -25,7 +26,8 @@ from .services import JuryFehler
 
 
 def _verweigert(request, fehler):
-    return render(request, "jury/verweigert.html", {"meldung": fehler.message}, status=403)
+    """403 in the site's layout: the reason, and what this person may do instead."""
+    return fehler_403(request, grund=fehler.message)
 
 
 def _abstimmung(pk):
@@ -156,8 +158,15 @@ def qm_eroeffnen(request, antrag_pk):
     if antrag is None:
         return _verweigert(request, JuryFehler(_("Dieser Antrag gehört nicht zu Ihrem Quartier.")))
     regeln = services.juryregeln_for(antrag.fonds.quartier)
+    mitglieder = list(
+        jurymitglieder_in_term(antrag.fonds.quartier, timezone.localdate())
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+    # Members with the applicant's confirmed address: QM sees the match and confirms it.
+    treffer = services.antragsteller_in_der_jury(antrag, mitglieder)
     if request.method == "POST":
-        form = AbstimmungEroeffnenForm(request.POST)
+        form = AbstimmungEroeffnenForm(request.POST, treffer=treffer)
         if form.is_valid():
             try:
                 abstimmung = services.abstimmung_eroeffnen(
@@ -166,6 +175,7 @@ def qm_eroeffnen(request, antrag_pk):
                     betrag=form.cleaned_data["betrag"],
                     auflagen=form.cleaned_data["auflagen"],
                     frist=form.cleaned_data["frist"],
+                    antragsteller_bestaetigt=form.cleaned_data.get("antragsteller", []),
                 )
             except JuryFehler as fehler:
                 if fehler.code == "forbidden":
@@ -180,7 +190,8 @@ def qm_eroeffnen(request, antrag_pk):
             initial={
                 "betrag": antrag.betrag_beantragt,
                 "frist": frist.replace(second=0, microsecond=0),
-            }
+            },
+            treffer=treffer,
         )
     return render(
         request,
@@ -190,9 +201,7 @@ def qm_eroeffnen(request, antrag_pk):
             "form": form,
             "regeln": regeln,
             "form_has_errors": bool(form.errors),
-            "mitglieder": jurymitglieder_in_term(antrag.fonds.quartier, timezone.localdate())
-            .select_related("user")
-            .order_by("user__last_name", "user__first_name"),
+            "mitglieder": mitglieder,
         },
     )
 

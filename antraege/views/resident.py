@@ -22,6 +22,7 @@ from workflow.moves import MoveRefused, antrag_move, antrag_record_created, avai
 
 from .. import services
 from ..abrechnung import FUNDED_STATES
+from ..datenschutz.adressen import antrag_adresse_bestaetigen
 from ..forms import (
     ANZAHL_SCHRITTE,
     DECLARATION_LABELS,
@@ -43,6 +44,7 @@ from ..ratelimit import mail_rate_allows
 from ..roles import Akteur, grant_applicant_access
 from ..uploads import UploadAbgelehnt, anhang_add, anhang_remove
 from .abrechnung import DECISION_LETTERS
+from .fehler import link_ungueltig_response
 
 LEERE_ZEILEN = 2  # empty cost plan rows offered below the filled ones
 RATE_LIMIT_MESSAGE = gettext_lazy(
@@ -479,6 +481,7 @@ def link(request, token):
     try:
         antrag = antrag_from_link_token(token)
     except LinkUngueltig as error:
-        return render(request, "antraege/link_ungueltig.html", {"grund": str(error)}, status=410)
+        return link_ungueltig_response(request, grund=str(error))
     grant_applicant_access(request.session, antrag)
+    antrag_adresse_bestaetigen(antrag, token=token)
     return redirect("antraege:mein_antrag", pk=antrag.pk)
