@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 ZERO = Decimal("0.00")
 
@@ -65,6 +65,17 @@ RESERVING_STATES = (
     AntragStatus.SETTLEMENT_SUBMITTED,
     AntragStatus.SETTLEMENT_CHANGES_REQUESTED,
 )
+# Funded and not undone: what the fund report counts as funded and the public list shows.
+# Expired (and cancelled, withdrawn, rejected, ineligible) Anträge never count as funded. An
+# allow-list, so a new end state stays out until someone decides otherwise.
+GEFOERDERT_STATES = (
+    AntragStatus.APPROVED,
+    AntragStatus.IN_PROGRESS,
+    AntragStatus.SETTLEMENT_SUBMITTED,
+    AntragStatus.SETTLEMENT_CHANGES_REQUESTED,
+    AntragStatus.PAID,
+    AntragStatus.CLOSED,
+)
 END_STATES = (
     AntragStatus.INELIGIBLE,
     AntragStatus.REJECTED,
@@ -87,6 +98,11 @@ class Quartier(models.Model):
     qm_telefon = models.CharField(_("Telefon des QM-Büros"), max_length=40, blank=True)
     qm_unterzeichner = models.CharField(_("Unterzeichnet von"), max_length=120, blank=True)
     logo = models.FileField(_("Logo"), upload_to="logos/", blank=True)
+    vorlaufzeit_wochen = models.PositiveSmallIntegerField(
+        _("Vorlaufzeit (Wochen vor Projektbeginn)"),
+        default=6,
+        help_text=_("So viele Wochen vor dem Projektbeginn muss ein Antrag eingehen."),
+    )
     qm_staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("QM-Mitarbeitende"),
@@ -123,6 +139,24 @@ class Aktionsfonds(models.Model):
         _("Abrechnungsfrist (Wochen nach Projektende)"), default=4
     )
     abschlag_erlaubt = models.BooleanField(_("Abschlagszahlung möglich"), default=True)
+    antraege_ab = models.DateField(
+        _("Anträge möglich ab"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leer: sobald ein Projekt im laufenden Jahr wegen der Vorlaufzeit nicht mehr möglich "
+            "ist, spätestens ab dem 1. Dezember des Vorjahres."
+        ),
+    )
+    abgeschlossen_am = models.DateTimeField(_("Jahresabschluss am"), null=True, blank=True)
+    abgeschlossen_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Jahresabschluss durch"),
+    )
     antrag_zaehler = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
@@ -163,6 +197,37 @@ class Kostenkategorie(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Handlungsfeld(models.Model):
+    """A field of action of the programme (Bildung, Nachbarschaft, …); the list is data."""
+
+    name = models.CharField(_("Bezeichnung"), max_length=80, unique=True)
+    slug = models.SlugField(_("Kurzname (für Adressen)"), max_length=40, unique=True)
+    erklaerung = models.CharField(
+        _("In einfachen Worten"),
+        max_length=200,
+        help_text=_("So sehen es die Antragstellenden, z. B. „Lernen, Kurse, Workshops“."),
+    )
+    reihenfolge = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    aktiv = models.BooleanField(_("Für neue Anträge wählbar"), default=True)
+
+    class Meta:
+        verbose_name = _("Handlungsfeld")
+        verbose_name_plural = _("Handlungsfelder")
+        ordering = ["reihenfolge", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def anzeigename(self):
+        """The name in the reader's language (the programme's six are in the catalogues)."""
+        return gettext(self.name)
+
+    @property
+    def anzeige_erklaerung(self):
+        return gettext(self.erklaerung)
 
 
 class Antrag(models.Model):
@@ -211,6 +276,12 @@ class Antrag(models.Model):
     beginn = models.DateField(_("Beginn"), null=True)
     ende = models.DateField(_("Ende"), null=True)
     oeffentlichkeitsarbeit = models.TextField(_("Geplante Öffentlichkeitsarbeit"), blank=True)
+    handlungsfelder = models.ManyToManyField(
+        Handlungsfeld,
+        verbose_name=_("Wofür ist Ihr Projekt gut?"),
+        related_name="antraege",
+        blank=True,
+    )
 
     # Money and own contributions
     betrag_beantragt = models.DecimalField(
@@ -228,6 +299,10 @@ class Antrag(models.Model):
     erklaerung_nicht_kommerziell = models.BooleanField(default=False)
     erklaerung_nicht_begonnen = models.BooleanField(default=False)
     erklaerung_belege = models.BooleanField(default=False)
+    vorname_veroeffentlichen = models.BooleanField(
+        _("Mein Vorname darf in der öffentlichen Liste der geförderten Projekte stehen."),
+        default=False,
+    )
 
     # Review and decision
     pruefvermerk = models.TextField(_("Prüfvermerk des QM (für die Jury)"), blank=True)
@@ -381,7 +456,10 @@ class Benachrichtigung(models.Model):
     """Outbox: an e-mail recorded in the transaction that caused it, sent by a Celery task.
 
     A row is never lost: if the broker is down at commit time, the beat sweep dispatches it later.
-    ``claimed_by`` / ``sent_at`` make sending idempotent when a task runs twice.
+    A sender claims it for one execution (``claimed_by``, a fresh uuid) until ``claim_until`` (a
+    short lease it renews while sending); a row whose lease ran out is free again. After a failed
+    attempt ``claim_until`` is the earliest time of the next one (back-off) and ``claimed_by`` is
+    empty.
     """
 
     art = models.CharField(max_length=60)
@@ -395,6 +473,7 @@ class Benachrichtigung(models.Model):
     erstellt_am = models.DateTimeField(auto_now_add=True, db_index=True)
     claimed_by = models.CharField(max_length=64, blank=True, default="")
     claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_until = models.DateTimeField(null=True, blank=True)
     gesendet_am = models.DateTimeField(null=True, blank=True, db_index=True)
     betreff = models.CharField(max_length=250, blank=True)
     versuche = models.PositiveSmallIntegerField(default=0)
@@ -404,6 +483,14 @@ class Benachrichtigung(models.Model):
         verbose_name = _("Benachrichtigung")
         verbose_name_plural = _("Benachrichtigungen")
         ordering = ["erstellt_am", "pk"]
+        indexes = [
+            # the senders and the sweep look only at unsent rows, oldest first
+            models.Index(
+                fields=["erstellt_am", "id"],
+                condition=models.Q(gesendet_am__isnull=True),
+                name="benachrichtigung_offen",
+            )
+        ]
 
     def __str__(self):
         return f"{self.art} → {self.empfaenger}"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from antraege.abrechnung import auszahlung_release, beleg_check
+from antraege.factories import project_start
 from antraege.models import Abschlag, Antrag, Auszahlung, Beleg
 from antraege.roles import SESSION_KEY, Akteur
 from antraege.views.abrechnung import AbschlagForm, BelegForm, BezahltForm
@@ -60,7 +61,7 @@ def test_project_dates_round_trip_through_step_2(client, antrag, language):
     session[SESSION_KEY] = [antrag.pk]
     session.save()
     language_cookie(client, language)
-    beginn = timezone.localdate() + datetime.timedelta(days=9)
+    beginn = project_start() + datetime.timedelta(days=2)  # after the lead time
     ende = beginn + datetime.timedelta(days=1)
 
     client.post(
