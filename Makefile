@@ -68,6 +68,7 @@ check-deploy: $(VENV)/.installed
 
 bench: install
 	$(BIN)/python bench/letters.py
+	$(BIN)/python bench/meeting.py
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -152,7 +152,8 @@ def dokumente_missing(*, older_than=datetime.timedelta(minutes=5)):
     from .models import Auszahlung
 
     before = timezone.now() - older_than
-    decided = Antrag.objects.filter(entschieden_am__lt=before)
+    # An anonymised Antrag lost its letters on purpose (retention): never render them again.
+    decided = Antrag.objects.filter(entschieden_am__lt=before, anonymisierung__isnull=True)
     wanted = {
         Dokument.Art.BEWILLIGUNG: decided.filter(betrag_bewilligt__isnull=False).exclude(
             status__in=(S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED, S.JURY_VOTE)
@@ -160,7 +161,8 @@ def dokumente_missing(*, older_than=datetime.timedelta(minutes=5)):
         Dokument.Art.ABLEHNUNG: decided.filter(status=S.REJECTED),
         Dokument.Art.NICHT_FOERDERFAEHIG: decided.filter(status=S.INELIGIBLE),
         Dokument.Art.AUSZAHLUNGSANORDNUNG: Antrag.objects.filter(
-            pk__in=Auszahlung.objects.filter(freigegeben_am__lt=before).values("antrag_id")
+            pk__in=Auszahlung.objects.filter(freigegeben_am__lt=before).values("antrag_id"),
+            anonymisierung__isnull=True,
         ),
     }
     missing = []
