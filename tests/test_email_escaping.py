@@ -1,6 +1,7 @@
 """Every e-mail template, rendered with hostile input everywhere a user can type: the HTML part shows
 it as text (escaped), the text part as typed (no entities), the subject stays one plain line."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -17,11 +18,24 @@ ENTITIES = ("&lt;", "&gt;", "&amp;", "&quot;", "&#x27;", "&#39;")
 EMAIL_ARTEN = sorted(
     p.parent.name for p in (Path(settings.BASE_DIR) / "templates" / "emails").glob("*/text.txt")
 )
-# Every key any template reads from ``kontext`` (staff-typed and system values alike).
-KONTEXT_KEYS = (
-    "berechtigt betrag bezahlt_am enthaltung ergebnis frist grund hinweis ja nachricht name nein "
-    "quartier referenz rueckforderung titel url"
-).split()
+# Every key any template reads from ``kontext`` (staff-typed and system values alike), found in the
+# templates themselves so a new e-mail is covered too; lists (an agenda) get one hostile item.
+KONTEXT_KEYS = sorted(
+    {
+        key
+        for p in (Path(settings.BASE_DIR) / "templates" / "emails").glob("*/*.txt")
+        for key in re.findall(r"kontext\.(\w+)", p.read_text())
+    }
+)
+HOSTILE_ITEM = dict.fromkeys(["position", "referenz", "titel", "betrag", "name"], HOSTILE)
+
+
+def hostile_kontext():
+    kontext = dict.fromkeys(KONTEXT_KEYS, HOSTILE)
+    for key in ("tagesordnung", "dokumente"):
+        if key in kontext:
+            kontext[key] = [HOSTILE_ITEM] if key == "tagesordnung" else []
+    return kontext
 
 
 @pytest.fixture
@@ -56,7 +70,7 @@ def test_email_escapes_hostile_input_in_html_and_keeps_text_plain(hostile_antrag
         empfaenger="person@example.org",
         sprache=sprache,
         antrag=hostile_antrag,
-        kontext=dict.fromkeys(KONTEXT_KEYS, HOSTILE),
+        kontext=hostile_kontext(),
     )
 
     subject, text, html = notifications.render(row)
