@@ -221,6 +221,11 @@ def aktionsfonds_reserve(antrag, betrag):
     """
     betrag = Decimal(betrag).quantize(CENT)
     fonds = Aktionsfonds.objects.select_for_update().get(pk=antrag.fonds_id)
+    if fonds.abgeschlossen_am is not None:
+        raise FondsErschoepft(
+            _("Der Aktionsfonds %(jahr)s ist abgeschlossen: nicht gebundenes Geld ist verfallen.")
+            % {"jahr": fonds.jahr}
+        )
     saldo = aktionsfonds_saldo(fonds)
     already = Antrag.objects.values_list("betrag_reserviert", flat=True).get(pk=antrag.pk)
     if betrag - already > saldo.verfuegbar:

@@ -20,13 +20,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from workflow.moves import MoveRefused, antrag_move, available_moves
 
-from .. import abrechnung
+from .. import abrechnung, fondsbild
 from ..abrechnung import AbrechnungRefused
 from ..datenschutz.models import Zugriff
 from ..datenschutz.protokoll import zugriff_protokollieren
 from ..forms_base import DateInput, KernForm
 from ..models import Aktionsfonds, Antrag, AntragStatus, Beleg, Dokument, Kostenkategorie
 from ..roles import Akteur, is_applicant, is_qm_staff
+from ..selectors import aktionsfonds_saldo
 
 DECISION_LETTERS = (
     Dokument.Art.BEWILLIGUNG,
@@ -512,6 +513,9 @@ def fonds_bericht_pdf(request, pk):
         "pdf/fondsbericht.html",
         {
             "bericht": bericht,
+            "bild": fondsbild.fondsbild_for(fonds),
+            "monate": fondsbild.bewilligungen_je_monat(fonds),
+            "felder": fondsbild.handlungsfelder_bericht(fonds),
             "quartier": fonds.quartier,
             "logo": logo_data_url(fonds.quartier),
             "datum": timezone.localdate(),
@@ -543,12 +547,24 @@ def fonds_bericht_csv(request, pk):
         (_("Noch gebunden"), bericht.reserviert),
         (_("Zurückgeflossen"), bericht.zurueck),
         (_("Verfügbar"), bericht.verfuegbar),
+        (_("Verfallen (Jahresabschluss)"), aktionsfonds_saldo(fonds).verfallen),
     ):
         writer.writerow([label, _csv_euro(value)])
     writer.writerow([])
     writer.writerow([_("Kostenart"), _("Geplant (bewilligte Anträge)"), _("Anerkannte Belege")])
     for name, geplant, anerkannt in bericht.kategorien:
         writer.writerow([_csv_cell(name), _csv_euro(geplant), _csv_euro(anerkannt)])
+    writer.writerow([])
+    writer.writerow([_("Handlungsfeld"), _("Anträge"), _("Bewilligt"), _("Ausgezahlt")])
+    for zeile in fondsbild.handlungsfelder_bericht(fonds):
+        writer.writerow(
+            [
+                _csv_cell(zeile.handlungsfeld.name),
+                zeile.anzahl,
+                _csv_euro(zeile.bewilligt),
+                _csv_euro(zeile.ausgezahlt),
+            ]
+        )
     writer.writerow([])
     writer.writerow([_("Aktenzeichen"), _("Titel"), _("Bewilligt"), _("Ausgezahlt"), _("Status")])
     for antrag in bericht.projekte:

@@ -25,6 +25,7 @@ from .. import fristen
 from ..abrechnung import FUNDED_STATES
 from ..datenschutz.models import Zugriff
 from ..datenschutz.protokoll import zugriff_protokollieren
+from ..fondsbild import fondsbild_for
 from ..forms_base import KernForm
 from ..forms_oeffentlich import HandlungsfelderForm
 from ..models import (
@@ -123,9 +124,11 @@ def dashboard(request):
     ]
     antraege = list(antraege_for_staff(akteur, jahr=jahr, status=status, suche=suche))
     saldo_jahr = jahr or standard_jahr
-    fonds_saldi = [
-        (fonds, aktionsfonds_saldo(fonds)) for fonds in fonds_for_staff(akteur, jahr=saldo_jahr)
-    ]
+    fonds_saldi = []
+    for fonds in fonds_for_staff(akteur, jahr=saldo_jahr):
+        saldo = aktionsfonds_saldo(fonds)
+        fonds.bild = fondsbild_for(fonds, saldo=saldo)
+        fonds_saldi.append((fonds, saldo))
     return render(
         request,
         "qm/dashboard.html",
