@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from antraege.models import Antrag, AntragStatus, Quartier
+from antraege.paginierung import seite_for
 from antraege.roles import Akteur, is_qm_staff, may_view_antrag_as_staff
 from antraege.selectors import antraege_for_staff, quartiere_for_staff
 from antraege.views.fehler import fehler_403
@@ -56,26 +57,28 @@ def home(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def stimmzettel(request, pk):
+    form = None
+    if request.method == "POST":
+        form = StimmzettelForm(request.POST)
+        if form.is_valid():
+            # the service checks the entitlement inside its transaction: once, not here too
+            try:
+                services.stimme_abgeben(
+                    pk,
+                    user=request.user,
+                    wert=form.cleaned_data["wert"],
+                    kommentar=form.cleaned_data["kommentar"],
+                )
+            except Abstimmung.DoesNotExist as missing:
+                raise Http404 from missing
+            except JuryFehler as fehler:
+                return _verweigert(request, fehler)
+            return redirect(f"{request.path}?quittung=1#quittung")
     abstimmung = _abstimmung(pk)
     try:
         eintrag = services.stimmberechtigung_pruefen(abstimmung, request.user, schreiben=False)
     except JuryFehler as fehler:
         return _verweigert(request, fehler)
-    if request.method == "POST":
-        form = StimmzettelForm(request.POST)
-        if form.is_valid():
-            try:
-                services.stimme_abgeben(
-                    abstimmung,
-                    user=request.user,
-                    wert=form.cleaned_data["wert"],
-                    kommentar=form.cleaned_data["kommentar"],
-                )
-            except JuryFehler as fehler:
-                return _verweigert(request, fehler)
-            return redirect(f"{request.path}?quittung=1#quittung")
-    else:
-        form = None
     stimme = abstimmung.stimmen.filter(mitglied=eintrag.mitglied).first()
     if form is None:
         initial = {"wert": stimme.wert, "kommentar": stimme.kommentar} if stimme else {}
@@ -151,11 +154,14 @@ def qm_uebersicht(request):
             "ohne_abstimmung": antraege_for_staff(akteur, status=AntragStatus.JURY_VOTE)
             .exclude(pk__in=offen_ids)
             .order_by("eingereicht_am", "pk"),
-            "geschlossen": Abstimmung.objects.filter(
-                antrag__fonds__quartier__in=quartiere, geschlossen_am__isnull=False
-            )
-            .select_related("antrag__fonds__quartier")
-            .order_by("-geschlossen_am", "-pk")[:20],
+            "geschlossen": seite_for(
+                request,
+                Abstimmung.objects.filter(
+                    antrag__fonds__quartier__in=quartiere, geschlossen_am__isnull=False
+                )
+                .select_related("antrag__fonds__quartier")
+                .order_by("-geschlossen_am", "-pk"),
+            ),
             "quartiere": quartiere,
         },
     )

@@ -37,6 +37,7 @@ from ..models import (
     Kostenposition,
     Statuswechsel,
 )
+from ..paginierung import seite_for
 from ..roles import Akteur, is_qm_staff, may_view_antrag_as_staff
 from ..selectors import (
     aktionsfonds_saldo,
@@ -122,7 +123,7 @@ def dashboard(request):
     status_counts = [
         (value, label, counts[value]) for value, label in AntragStatus.choices if value in counts
     ]
-    antraege = list(antraege_for_staff(akteur, jahr=jahr, status=status, suche=suche))
+    seite = seite_for(request, antraege_for_staff(akteur, jahr=jahr, status=status, suche=suche))
     saldo_jahr = jahr or standard_jahr
     fonds_saldi = []
     for fonds in fonds_for_staff(akteur, jahr=saldo_jahr):
@@ -135,7 +136,8 @@ def dashboard(request):
         {
             "form": form,
             "form_has_errors": bool(form.errors),
-            "antraege": antraege,
+            "antraege": seite.eintraege,
+            "seite": seite,
             "status_counts": status_counts,
             "gesamt": sum(counts.values()),
             "fonds_saldi": fonds_saldi,

@@ -362,27 +362,43 @@ def _submission_error_links(antrag, errors):
 
 
 def antrag_pruefen(request, pk):
-    """ "Ihre Angaben prüfen": everything on one page; the POST submits (a second POST is harmless)."""
+    """ "Ihre Angaben prüfen": everything on one page; the POST submits (a second POST is harmless).
+
+    The POST goes straight to the move, which reads the Antrag under its lock and checks that it
+    is complete; only a refused submit reads it again, to say why.
+    """
+    if request.method == "POST":
+        akteur = Akteur.from_request(request)
+        if pk not in akteur.antrag_ids:
+            raise Http404
+        try:
+            antrag_move(Antrag(pk=pk), "submit", akteur=akteur, reload=False)
+        except Antrag.DoesNotExist as missing:
+            raise Http404 from missing
+        except MoveRefused as refused:
+            return _pruefen_refused(request, pk, refused)
+        return redirect("antraege:eingereicht", pk=pk)
     antrag, akteur = _own_antrag(request, pk)
     if not services.antrag_is_editable(antrag):
-        if request.method == "POST" and antrag.status == AntragStatus.SUBMITTED:
-            # double click: the first POST submitted it, this one lands on the same confirmation
-            return redirect("antraege:eingereicht", pk=antrag.pk)
         return _not_editable(request, antrag)
-    fehler = []
-    if request.method == "POST":
-        errors = services.antrag_submission_errors(antrag)
-        if not errors:
-            try:
-                antrag_move(antrag, "submit", akteur=akteur)
-            except MoveRefused as refused:
-                antrag.refresh_from_db()
-                if antrag.status == AntragStatus.SUBMITTED:
-                    return redirect("antraege:eingereicht", pk=antrag.pk)
-                messages.error(request, refused.message)
-            else:
-                return redirect("antraege:eingereicht", pk=antrag.pk)
-        fehler = _submission_error_links(antrag, errors)
+    return _pruefen_page(request, antrag, [])
+
+
+def _pruefen_refused(request, pk, refused):
+    """Why the submit was refused: a double click, no longer editable, or what is missing."""
+    antrag, _akteur = _own_antrag(request, pk)
+    if antrag.status == AntragStatus.SUBMITTED:
+        # double click: the first POST submitted it, this one lands on the same confirmation
+        return redirect("antraege:eingereicht", pk=antrag.pk)
+    if not services.antrag_is_editable(antrag):
+        return _not_editable(request, antrag)
+    errors = services.antrag_submission_errors(antrag)
+    if not errors:
+        messages.error(request, refused.message)
+    return _pruefen_page(request, antrag, _submission_error_links(antrag, errors))
+
+
+def _pruefen_page(request, antrag, fehler):
     positionen = antrag.kostenpositionen.select_related("kategorie")
     return render(
         request,
