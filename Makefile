@@ -63,6 +63,7 @@ check-migrations: $(VENV)/.installed
 bench: install
 	$(BIN)/python bench/letters.py
 	$(BIN)/python bench/meeting.py
+	$(BIN)/python bench/oeffentlich.py
 
 clean:
 	rm -rf $(VENV) node_modules var
