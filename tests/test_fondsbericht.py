@@ -193,9 +193,9 @@ def test_other_areas_staff_do_not_see_the_fund_report(client, staff_login, fonds
 
 
 def test_admin_keeps_the_fields_of_action_as_data_and_cannot_fake_a_close(
-    client, admin_user, fonds
+    client, staff_login, admin_user, fonds
 ):
-    client.force_login(admin_user)
+    staff_login(client, admin_user)
     HandlungsfeldFactory(slug="bildung", name="Bildung", reihenfolge=1)
 
     liste = client.get(reverse("admin:antraege_handlungsfeld_changelist"))
