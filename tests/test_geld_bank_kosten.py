@@ -95,7 +95,7 @@ def test_bank_details_form_keeps_entries_and_names_the_error(client, antrag, qm_
 
 @pytest.mark.django_db
 def test_iban_in_full_only_for_qm_of_the_area(
-    client, antrag, qm_user, qm_other_user, jury_user, admin_user
+    client, staff_login, antrag, qm_user, qm_other_user, jury_user, admin_user
 ):
     antrag = approved(antrag, qm_user)
     bankverbindung_save(antrag, akteur=applicant(antrag), iban=IBAN_DE, kontoinhaber="Ada N.")
@@ -103,17 +103,17 @@ def test_iban_in_full_only_for_qm_of_the_area(
     qm_page = reverse("abrechnung:qm_abrechnung", kwargs={"pk": antrag.pk})
     detail = reverse("qm:antrag_detail", kwargs={"pk": antrag.pk})
 
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
     html = client.get(qm_page).content.decode()
     assert full in html
 
     for user in (qm_other_user, jury_user, admin_user):
-        client.force_login(user)
+        staff_login(client, user)
         for url in (qm_page, detail):
             response = client.get(url)
             assert full not in response.content.decode()
             assert "0532 0130" not in response.content.decode()
-    client.force_login(admin_user)
+    staff_login(client, admin_user)
     assert client.get(detail).status_code == 200  # admins see the Antrag, not the IBAN
 
     client.logout()
@@ -294,10 +294,10 @@ def test_start_page_exclusions_follow_the_data(client, fonds):
 
 
 @pytest.mark.django_db
-def test_qm_enters_a_paper_application_marked_in_the_timeline(client, fonds, qm_user):
+def test_qm_enters_a_paper_application_marked_in_the_timeline(client, staff_login, fonds, qm_user):
     import uuid
 
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
     response = client.post(
         reverse("antraege:antrag_start", kwargs={"code": fonds.quartier.code}),
         {

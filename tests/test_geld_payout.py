@@ -295,20 +295,20 @@ def test_cancel_refused_after_the_settlement_and_for_others(antrag, qm_user, akt
 
 @pytest.mark.django_db
 def test_open_claims_are_tracked_on_the_dashboard_of_the_area(
-    client, antrag, qm_user, qm_other_user
+    client, staff_login, antrag, qm_user, qm_other_user
 ):
     from django.urls import reverse
 
     antrag = agreed(approved(antrag, qm_user))
     antrag_move(antrag, "cancel", akteur=applicant(antrag))
 
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
     html = client.get(reverse("qm:dashboard")).content.decode()
     assert "Offene Rückforderungen" in html
     assert f"{antrag.referenz} – {antrag.titel}</a>: 150,00 €" in html
-    client.force_login(qm_other_user)
+    staff_login(client, qm_other_user)
     assert antrag.referenz not in client.get(reverse("qm:dashboard")).content.decode()
 
     rueckzahlung_record(antrag, akteur=Akteur(qm_user), datum=timezone.localdate())
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
     assert "Offene Rückforderungen" not in client.get(reverse("qm:dashboard")).content.decode()
