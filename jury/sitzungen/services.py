@@ -859,7 +859,8 @@ def sitzung_unterlagen_pdf(sitzung, *, language="de"):
 
     from .selectors import unterlagen_kontext
 
-    return render_pdf("jury/pdf/unterlagen.html", unterlagen_kontext(sitzung), language=language)
+    kontext = {**unterlagen_kontext(sitzung), "LANGUAGE_CODE": language}
+    return render_pdf("jury/pdf/unterlagen.html", kontext, language=language)
 
 
 def fonds_of(sitzung):
