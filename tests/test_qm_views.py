@@ -252,7 +252,8 @@ def test_start_review(client, antrag, qm_user):
         qm_user,
         "qm",
     )
-    assert "ist jetzt „In Formalprüfung“" in text(response)
+    referenz = Antrag.objects.get(pk=antrag.pk).referenz
+    assert f"Die Prüfung von {referenz} hat begonnen. Als Nächstes:" in text(response)
     assert outbox(antrag) == [("antrag_eingegangen", antrag.antragsteller_email, "de")]
 
 

@@ -23,10 +23,11 @@ from workflow.moves import MoveRefused, antrag_move, available_moves
 
 from .. import fristen
 from ..abrechnung import FUNDED_STATES
+from ..bestaetigungen import QM, bestaetigung_text
 from ..datenschutz.models import Zugriff
 from ..datenschutz.protokoll import zugriff_protokollieren
 from ..fondsbild import fondsbild_for
-from ..forms_base import KernForm
+from ..forms_base import KernFilterForm, KernForm
 from ..forms_oeffentlich import HandlungsfelderForm
 from ..models import (
     ZERO,
@@ -37,6 +38,7 @@ from ..models import (
     Kostenposition,
     Statuswechsel,
 )
+from ..paginierung import seite_for
 from ..roles import Akteur, is_qm_staff, may_view_antrag_as_staff
 from ..selectors import (
     aktionsfonds_saldo,
@@ -75,7 +77,7 @@ def staff_required(view):
 # --- Dashboard ---
 
 
-class DashboardFilterForm(KernForm):
+class DashboardFilterForm(KernFilterForm):
     jahr = forms.TypedChoiceField(label=gettext_lazy("Jahr"), coerce=int, required=False)
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
     suche = forms.CharField(
@@ -122,7 +124,7 @@ def dashboard(request):
     status_counts = [
         (value, label, counts[value]) for value, label in AntragStatus.choices if value in counts
     ]
-    antraege = list(antraege_for_staff(akteur, jahr=jahr, status=status, suche=suche))
+    seite = seite_for(request, antraege_for_staff(akteur, jahr=jahr, status=status, suche=suche))
     saldo_jahr = jahr or standard_jahr
     fonds_saldi = []
     for fonds in fonds_for_staff(akteur, jahr=saldo_jahr):
@@ -135,7 +137,8 @@ def dashboard(request):
         {
             "form": form,
             "form_has_errors": bool(form.errors),
-            "antraege": antraege,
+            "antraege": seite.eintraege,
+            "seite": seite,
             "status_counts": status_counts,
             "gesamt": sum(counts.values()),
             "fonds_saldi": fonds_saldi,
@@ -301,8 +304,7 @@ def antrag_schritt(request, pk, move):
         else:
             messages.success(
                 request,
-                _("Erledigt: %(referenz)s ist jetzt „%(status)s“.")
-                % {"referenz": moved.referenz, "status": moved.get_status_display()},
+                bestaetigung_text(move, rolle=QM, referenz=moved.referenz),
             )
             return redirect("qm:antrag_detail", pk=moved.pk)
     context = _detail_context(akteur, antrag, forms_by_move={move: form})

@@ -25,6 +25,7 @@ from antraege.factories import (
     UserFactory,
     project_start,
 )
+from antraege.hintergrund import im_hintergrund
 from antraege.models import Antrag
 from antraege.roles import Akteur
 from jury.models import Jurymitglied
@@ -176,7 +177,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         logins = []
-        with transaction.atomic():
+        # Its e-mails and letters go to the background queue: they must not delay what a person
+        # does right after `make run` (antraege/hintergrund.py).
+        with im_hintergrund(), transaction.atomic():
             admin = self._user("admin", is_staff=True, is_superuser=True)
             logins.append(("Verwaltung", admin.username, "alle Quartiere"))
             for spec in QUARTIERE:
