@@ -32,8 +32,8 @@ def test_check_page_numbers_every_section_and_uses_the_form_labels(client, antra
     assert "Telefon (freiwillig)" not in html
 
 
-def test_staff_filters_are_not_marked_optional(client, qm_user, fonds):
-    client.force_login(qm_user)
+def test_staff_filters_are_not_marked_optional(client, staff_login, qm_user, fonds):
+    staff_login(client, qm_user)
 
     html = client.get(reverse("qm:dashboard")).content.decode()
 

@@ -33,7 +33,9 @@ def as_applicant(client, *antraege):
     return client
 
 
-def test_qm_pages_link_back_to_the_antrag_or_overview(client, fonds, qm_user, jury_user):
+def test_qm_pages_link_back_to_the_antrag_or_overview(
+    client, staff_login, fonds, qm_user, jury_user
+):
     jury_fuer(fonds.quartier, 2)
     abrechnung = settlement_submitted(AntragFactory(fonds=fonds), qm_user, ["50.00"])[0]
     bei_jury = antrag_zur_jury(AntragFactory(fonds=fonds), qm_user)
@@ -43,7 +45,7 @@ def test_qm_pages_link_back_to_the_antrag_or_overview(client, fonds, qm_user, ju
         betrag=Decimal("100.00"),
         auflagen="",
     )
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     def detail(antrag):
         return reverse("qm:antrag_detail", args=[antrag.pk])
@@ -60,14 +62,14 @@ def test_qm_pages_link_back_to_the_antrag_or_overview(client, fonds, qm_user, ju
     assert {page: back_link(client.get(page)) for page in pages} == pages
 
 
-def test_jury_pages_link_back(client, fonds, qm_user, jury_user):
+def test_jury_pages_link_back(client, staff_login, fonds, qm_user, jury_user):
     abstimmung = abstimmung_eroeffnen(
         antrag_zur_jury(AntragFactory(fonds=fonds), qm_user),
         akteur=Akteur(qm_user),
         betrag=Decimal("100.00"),
         auflagen="",
     )
-    client.force_login(jury_user)
+    staff_login(client, jury_user)
     stimmzettel = reverse("jury:abstimmung", args=[abstimmung.pk])
 
     assert back_link(client.get(stimmzettel)) == reverse("jury:home")
@@ -115,7 +117,9 @@ def test_project_start_confirmation_says_what_comes_next(client, fonds, qm_user)
     ]
 
 
-def test_settlement_and_close_confirmations_say_what_comes_next(client, fonds, qm_user):
+def test_settlement_and_close_confirmations_say_what_comes_next(
+    client, staff_login, fonds, qm_user
+):
     from antraege.abrechnung import auszahlung_release, beleg_check
     from workflow.moves import antrag_move
 
@@ -129,7 +133,7 @@ def test_settlement_and_close_confirmations_say_what_comes_next(client, fonds, q
         bezahlt_am=timezone.localdate(),
         buchungszeichen="B",
     )
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     response = client.post(reverse("abrechnung:qm_abschliessen", args=[antrag.pk]), follow=True)
 
@@ -138,12 +142,12 @@ def test_settlement_and_close_confirmations_say_what_comes_next(client, fonds, q
     assert "Gespeichert." not in response.content.decode()
 
 
-def test_formal_check_confirmation_names_the_next_step(client, fonds, qm_user):
+def test_formal_check_confirmation_names_the_next_step(client, staff_login, fonds, qm_user):
     from workflow.moves import antrag_move
 
     antrag = AntragFactory(fonds=fonds)
     antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     response = client.post(
         reverse("qm:antrag_schritt", args=[antrag.pk, "start_review"]), follow=True

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -41,12 +41,18 @@ from ..forms import (
 from ..links import LinkUngueltig, antrag_from_link_token
 from ..mein_geld import antrag_geld_fuer_antragsteller
 from ..models import Anhang, Antrag, AntragStatus, Quartier
+from ..ratelimit import mail_rate_allows
 from ..roles import Akteur, grant_applicant_access
 from ..uploads import UploadAbgelehnt, anhang_add, anhang_remove
 from .abrechnung import DECISION_LETTERS
 from .fehler import link_ungueltig_response
 
 LEERE_ZEILEN = 2  # empty cost plan rows offered below the filled ones
+RATE_LIMIT_MESSAGE = gettext_lazy(
+    "Wir haben an diese Adresse in der letzten Stunde schon mehrere E-Mails geschickt. Damit "
+    "niemand mit diesem Formular fremde Postfächer füllen kann, schicken wir die nächste erst in "
+    "einer Stunde. Bitte sehen Sie auch im Spam-Ordner nach. Ihre Angaben sind gespeichert."
+)
 
 
 def _fonds_fuer_neuen_antrag(code):
@@ -94,7 +100,10 @@ def _after_step(request, antrag, schritt):
 
 
 def _saved_for_later(request, antrag):
-    services.antrag_draft_saved(antrag)
+    if mail_rate_allows(request, scope="entwurf", email=antrag.antragsteller_email):
+        services.antrag_draft_saved(antrag)
+    else:
+        messages.info(request, RATE_LIMIT_MESSAGE)
     return redirect("antraege:gespeichert", pk=antrag.pk)
 
 
@@ -489,6 +498,13 @@ def neuer_link(request):
     """Ask for a new personal link. The answer is the same whether the address is known or not."""
     form = NeuerLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not mail_rate_allows(request, scope="neuer_link", email=form.cleaned_data["email"]):
+            return render(
+                request,
+                "antraege/neuer_link.html",
+                {"form": form, "hinweis": RATE_LIMIT_MESSAGE},
+                status=429,
+            )
         services.antrag_links_send(email=form.cleaned_data["email"])
         return render(
             request, "antraege/neuer_link_gesendet.html", {"email": form.cleaned_data["email"]}

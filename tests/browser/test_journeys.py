@@ -8,6 +8,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from antraege.factories import DEMO_PASSWORD, AntragFactory, project_start
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Statuswechsel
@@ -248,15 +250,19 @@ def test_qm_staff_log_in_and_request_changes_by_keyboard_only(
     antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
     antrag.refresh_from_db()
     detail = reverse("qm:antrag_detail", args=[antrag.pk])
+    app = TOTPDevice.objects.create(user=qm_user, name="App", confirmed=True)
     page = fresh_page(language_cookie(live_server), viewport="1280")
     page.goto(live_server.url + reverse("start"))
 
-    # From the navigation to the login form, then to the dashboard.
+    # From the navigation to the login form, the code from the app, then to the dashboard.
     tab_to(page, f"a.af-nav__link[href='{reverse('login')}']")
     press_and_wait(page)
     type_into(page, "#id_username", qm_user.username)
     type_into(page, "#id_password", DEMO_PASSWORD)
     press_and_wait(page, "Enter")  # Enter in the password field sends the form
+    assert reverse("zwei_faktor_bestaetigen") in page.url
+    type_into(page, "#id_code", f"{totp(app.bin_key):06d}")
+    press_and_wait(page, "Enter")
     assert page.url.endswith(reverse("qm:dashboard"))
 
     # The Antrag from the dashboard's list, then "Prüfung beginnen".
