@@ -160,11 +160,11 @@ def test_formal_check_confirmation_names_the_next_step(client, staff_login, fond
     ]
 
 
-def test_meeting_and_fund_pages_link_back(client, fonds, qm_user):
+def test_meeting_and_fund_pages_link_back(client, staff_login, fonds, qm_user):
     from jury.factories import sitzung_fuer
 
     sitzung = sitzung_fuer(fonds.quartier, qm_user)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
     tagesordnung = reverse("jury:qm_tagesordnung", args=[sitzung.pk])
     sitzungen = reverse("jury:qm_sitzungen")
 
