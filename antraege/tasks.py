@@ -5,6 +5,12 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from workflow.deadlines import abrechnung_deadlines_check
+
+from .enqueue import task_send
+from .selectors.documents import dokumente_missing
+from .services import documents, notifications
+
 logger = logging.getLogger(__name__)
 
 
@@ -18,8 +24,6 @@ logger = logging.getLogger(__name__)
     max_retries=8,
 )
 def task_send_benachrichtigung(self, *, benachrichtigung_id):
-    from . import notifications
-
     sent = notifications.send(benachrichtigung_id, claim=self.request.id or "eager")
     logger.info("notification %s %s", benachrichtigung_id, "sent" if sent else "skipped")
     return sent
@@ -27,8 +31,6 @@ def task_send_benachrichtigung(self, *, benachrichtigung_id):
 
 @shared_task(name="antraege.task_dispatch_pending_benachrichtigungen")
 def task_dispatch_pending_benachrichtigungen():
-    from . import notifications
-
     count = notifications.dispatch_pending()
     if count:
         logger.info("re-dispatched %s pending notifications", count)
@@ -38,9 +40,7 @@ def task_dispatch_pending_benachrichtigungen():
 @shared_task(name="antraege.task_render_dokument")
 def task_render_dokument(*, antrag_id, art):
     """Render and store a letter or payout order; a decision letter then goes out by e-mail."""
-    from . import letters
-
-    dokument = letters.dokument_deliver(antrag_id, art)
+    dokument = documents.dokument_deliver(antrag_id, art)
     logger.info("dokument %s (%s) of antrag %s ready", dokument.pk, art, antrag_id)
     return dokument.pk
 
@@ -48,12 +48,10 @@ def task_render_dokument(*, antrag_id, art):
 @shared_task(name="antraege.task_check_settlement_deadlines")
 def task_check_settlement_deadlines():
     """Beat: settlement reminders and expiry; also renders documents a lost task left missing."""
-    from . import abrechnung, letters
-
-    reminded, expired = abrechnung.abrechnung_deadlines_check()
-    missing = letters.dokumente_missing()
+    reminded, expired = abrechnung_deadlines_check()
+    missing = dokumente_missing()
     for antrag_id, art in missing:
-        task_render_dokument.delay(antrag_id=antrag_id, art=str(art))
+        task_send("antraege.task_render_dokument", antrag_id=antrag_id, art=str(art))
     logger.info(
         "settlement deadlines: %s reminded, %s expired, %s documents re-queued",
         reminded,

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from antraege.models import Antrag, AntragStatus, Quartier
 from antraege.roles import Akteur, is_qm_staff, may_view_antrag_as_staff
-from antraege.selectors import antraege_for_staff, quartiere_for_staff
+from antraege.selectors.application import antraege_for_staff, quartiere_for_staff
 
 from . import selectors, services
 from .forms import (
@@ -21,7 +21,7 @@ from .forms import (
     StimmzettelForm,
 )
 from .models import Abstimmung, jurymitglieder_in_term
-from .services import JuryFehler
+from .services import JuryRefused
 
 
 def _verweigert(request, fehler):
@@ -47,7 +47,7 @@ def stimmzettel(request, pk):
     abstimmung = _abstimmung(pk)
     try:
         eintrag = services.stimmberechtigung_pruefen(abstimmung, request.user, schreiben=False)
-    except JuryFehler as fehler:
+    except JuryRefused as fehler:
         return _verweigert(request, fehler)
     if request.method == "POST":
         form = StimmzettelForm(request.POST)
@@ -59,7 +59,7 @@ def stimmzettel(request, pk):
                     wert=form.cleaned_data["wert"],
                     kommentar=form.cleaned_data["kommentar"],
                 )
-            except JuryFehler as fehler:
+            except JuryRefused as fehler:
                 return _verweigert(request, fehler)
             return redirect(f"{request.path}?quittung=1#quittung")
     else:
@@ -91,7 +91,7 @@ def befangenheit(request, pk):
     abstimmung = _abstimmung(pk)
     try:
         services.stimmberechtigung_pruefen(abstimmung, request.user)
-    except JuryFehler as fehler:
+    except JuryRefused as fehler:
         return _verweigert(request, fehler)
     form = BefangenheitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -99,7 +99,7 @@ def befangenheit(request, pk):
             services.befangenheit_erklaeren(
                 abstimmung, user=request.user, grund=form.cleaned_data["grund"]
             )
-        except JuryFehler as fehler:
+        except JuryRefused as fehler:
             return _verweigert(request, fehler)
         messages.success(
             request,
@@ -129,7 +129,7 @@ def qm_uebersicht(request):
     akteur = Akteur.from_request(request)
     quartiere = list(quartiere_for_staff(akteur))
     if not quartiere:
-        return _verweigert(request, JuryFehler(_("Diese Seite ist für das QM."), code="forbidden"))
+        return _verweigert(request, JuryRefused(_("Diese Seite ist für das QM."), code="forbidden"))
     offen_ids = Abstimmung.objects.filter(geschlossen_am__isnull=True).values("antrag_id")
     return render(
         request,
@@ -154,7 +154,7 @@ def qm_uebersicht(request):
 def qm_eroeffnen(request, antrag_pk):
     akteur, antrag = _staff_antrag(request, antrag_pk)
     if antrag is None:
-        return _verweigert(request, JuryFehler(_("Dieser Antrag gehört nicht zu Ihrem Quartier.")))
+        return _verweigert(request, JuryRefused(_("Dieser Antrag gehört nicht zu Ihrem Quartier.")))
     regeln = services.juryregeln_for(antrag.fonds.quartier)
     if request.method == "POST":
         form = AbstimmungEroeffnenForm(request.POST)
@@ -167,7 +167,7 @@ def qm_eroeffnen(request, antrag_pk):
                     auflagen=form.cleaned_data["auflagen"],
                     frist=form.cleaned_data["frist"],
                 )
-            except JuryFehler as fehler:
+            except JuryRefused as fehler:
                 if fehler.code == "forbidden":
                     return _verweigert(request, fehler)
                 form.add_error(None, fehler.message)
@@ -202,7 +202,7 @@ def qm_eroeffnen(request, antrag_pk):
 def qm_sitzung(request, antrag_pk):
     akteur, antrag = _staff_antrag(request, antrag_pk)
     if antrag is None:
-        return _verweigert(request, JuryFehler(_("Dieser Antrag gehört nicht zu Ihrem Quartier.")))
+        return _verweigert(request, JuryRefused(_("Dieser Antrag gehört nicht zu Ihrem Quartier.")))
     mitglieder = list(
         jurymitglieder_in_term(antrag.fonds.quartier, timezone.localdate())
         .select_related("user")
@@ -229,7 +229,7 @@ def qm_sitzung(request, antrag_pk):
                 auflagen=data["auflagen"],
                 notiz=data["notiz"],
             )
-        except JuryFehler as fehler:
+        except JuryRefused as fehler:
             if fehler.code == "forbidden":
                 return _verweigert(request, fehler)
             form.add_error(None, fehler.message)
@@ -249,7 +249,7 @@ def qm_abstimmung(request, pk):
     akteur = Akteur.from_request(request)
     if not may_view_antrag_as_staff(akteur, abstimmung.antrag):
         return _verweigert(
-            request, JuryFehler(_("Diese Abstimmung gehört nicht zu Ihrem Quartier."))
+            request, JuryRefused(_("Diese Abstimmung gehört nicht zu Ihrem Quartier."))
         )
     return render(
         request,
@@ -273,7 +273,7 @@ def qm_protokoll(request, pk):
     abstimmung = _abstimmung(pk)
     if not may_view_antrag_as_staff(Akteur.from_request(request), abstimmung.antrag):
         return _verweigert(
-            request, JuryFehler(_("Diese Abstimmung gehört nicht zu Ihrem Quartier."))
+            request, JuryRefused(_("Diese Abstimmung gehört nicht zu Ihrem Quartier."))
         )
     if not abstimmung.protokoll:
         raise Http404(_("Das Protokoll wird noch erstellt."))
@@ -291,7 +291,7 @@ def qm_regeln(request, quartier_pk):
     quartier = get_object_or_404(Quartier, pk=quartier_pk)
     akteur = Akteur.from_request(request)
     if not (akteur.is_admin or is_qm_staff(akteur, quartier.pk)):
-        return _verweigert(request, JuryFehler(_("Dieses Quartier gehört nicht zu Ihnen.")))
+        return _verweigert(request, JuryRefused(_("Dieses Quartier gehört nicht zu Ihnen.")))
     regeln = services.juryregeln_for(quartier)
     form = JuryRegelnForm(request.POST or None, instance=regeln)
     if request.method == "POST" and form.is_valid():

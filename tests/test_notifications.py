@@ -5,9 +5,9 @@ from smtplib import SMTPServerDisconnected
 import pytest
 from django.core import mail
 
-from antraege import notifications
 from antraege.models import Benachrichtigung
 from antraege.roles import Akteur
+from antraege.services import notifications
 from workflow.moves import antrag_move
 
 pytestmark = pytest.mark.django_db

@@ -20,11 +20,10 @@ from django.views.decorators.http import require_POST
 
 from workflow.moves import MoveRefused, antrag_move, antrag_record_created, available_moves
 
-from .. import services
-from ..abrechnung import FUNDED_STATES
-from ..forms import (
+from ..forms.application import (
     ANZAHL_SCHRITTE,
     DECLARATION_LABELS,
+    FIELD_STEPS,
     SCHRITTE,
     STEP_FORMS,
     AnhangForm,
@@ -37,10 +36,13 @@ from ..forms import (
     field_label,
     kostenplan_formset,
 )
-from ..links import LinkUngueltig, antrag_from_link_token
+from ..links import LinkRefused, antrag_from_link_token
 from ..models import Aktionsfonds, Anhang, Antrag, AntragStatus, Quartier
 from ..roles import Akteur, grant_applicant_access
-from ..uploads import UploadAbgelehnt, anhang_add, anhang_remove
+from ..services import application as services
+from ..services.application import AntragRefused
+from ..services.attachments import UploadRefused, anhang_add, anhang_remove
+from ..states import FUNDED_STATES
 from .abrechnung import DECISION_LETTERS
 
 LEERE_ZEILEN = 2  # empty cost plan rows offered below the filled ones
@@ -130,7 +132,7 @@ def antrag_start(request, code):
                     raise Http404
                 try:
                     services.antrag_update_step(antrag, felder=form.felder())
-                except services.AntragNichtBearbeitbar:
+                except AntragRefused:
                     if antrag.pk in Akteur.from_request(request).antrag_ids:
                         return _not_editable(request, antrag)
                     raise Http404 from None
@@ -177,7 +179,7 @@ def antrag_schritt(request, pk, schritt):
         if form.is_valid():
             try:
                 services.antrag_update_step(antrag, felder=form.felder())
-            except services.AntragNichtBearbeitbar:
+            except AntragRefused:
                 return _not_editable(request, antrag)
             if aktion == "spaeter":
                 return _saved_for_later(request, antrag)
@@ -210,7 +212,7 @@ def _schritt_kosten(request, antrag):
             positionen = formset.positionen()
             try:
                 services.antrag_update_kosten(antrag, felder=form.felder(), positionen=positionen)
-            except services.AntragNichtBearbeitbar:
+            except AntragRefused:
                 return _not_editable(request, antrag)
             if aktion == "spaeter":
                 return _saved_for_later(request, antrag)
@@ -269,9 +271,9 @@ def _schritt_anhaenge(request, antrag):
                 anhang = anhang_add(
                     antrag, datei=form.cleaned_data["datei"], art=form.cleaned_data["art"]
                 )
-            except UploadAbgelehnt as error:
-                form.add_error("datei", error.messages)
-            except services.AntragNichtBearbeitbar:
+            except UploadRefused as error:
+                form.add_error("datei", error.message)
+            except AntragRefused:
                 return _not_editable(request, antrag)
             else:
                 messages.success(
@@ -302,7 +304,7 @@ def anhang_entfernen(request, pk, anhang_pk):
     anhang = get_object_or_404(Anhang, pk=anhang_pk, antrag=antrag)
     try:
         anhang_remove(anhang)
-    except services.AntragNichtBearbeitbar:
+    except AntragRefused:
         return _not_editable(request, antrag)
     messages.success(request, _("„%(name)s“ wurde entfernt.") % {"name": anhang.originalname})
     return redirect("antraege:schritt", pk=antrag.pk, schritt=4)
@@ -336,8 +338,6 @@ def _zusammenfassung(antrag):
 
 
 def _submission_error_links(antrag, errors):
-    from ..forms import FIELD_STEPS
-
     links = []
     for name, field_errors in errors.items():
         url = reverse("antraege:schritt", kwargs={"pk": antrag.pk, "schritt": FIELD_STEPS[name]})
@@ -462,7 +462,7 @@ def neuer_link(request):
 def link(request, token):
     try:
         antrag = antrag_from_link_token(token)
-    except LinkUngueltig as error:
+    except LinkRefused as error:
         return render(request, "antraege/link_ungueltig.html", {"grund": str(error)}, status=410)
     grant_applicant_access(request.session, antrag)
     return redirect("antraege:mein_antrag", pk=antrag.pk)

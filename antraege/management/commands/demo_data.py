@@ -14,7 +14,6 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from antraege import abrechnung
 from antraege.factories import (
     DEMO_PASSWORD,
     AktionsfondsFactory,
@@ -26,6 +25,7 @@ from antraege.factories import (
 )
 from antraege.models import Antrag
 from antraege.roles import Akteur
+from antraege.services import settlement
 from jury.models import Jurymitglied
 from jury.services import abstimmung_eroeffnen
 from workflow.moves import antrag_move
@@ -259,7 +259,7 @@ class Command(BaseCommand):
 def _abrechnung_einreichen(antrag, applicant, kategorie):
     """The applicant hands in one receipt over the approved amount and the short report."""
     beleg = ContentFile(_beleg_pdf(), name="kassenbon.pdf")
-    abrechnung.beleg_add(
+    settlement.beleg_add(
         antrag,
         akteur=applicant,
         datum=timezone.localdate(),
@@ -268,7 +268,7 @@ def _abrechnung_einreichen(antrag, applicant, kategorie):
         kategorie_id=kategorie.pk,
         datei=beleg,
     )
-    abrechnung.sachbericht_save(
+    settlement.sachbericht_save(
         antrag,
         akteur=applicant,
         text="Das Projekt hat stattgefunden, viele Nachbarinnen und Nachbarn kamen.",
@@ -279,8 +279,8 @@ def _abrechnung_einreichen(antrag, applicant, kategorie):
 def _auszahlung_freigeben(antrag, qm):
     """QM accepts every receipt in full and releases the payout."""
     for beleg in antrag.belege.all():
-        abrechnung.beleg_check(beleg, akteur=qm, anerkannt=str(beleg.betrag))
-    abrechnung.auszahlung_release(antrag, akteur=qm)
+        settlement.beleg_check(beleg, akteur=qm, anerkannt=str(beleg.betrag))
+    settlement.auszahlung_release(antrag, akteur=qm)
 
 
 @functools.cache

@@ -16,7 +16,9 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import Antrag, Benachrichtigung
+from ..enqueue import task_send
+from ..links import antrag_link_url
+from ..models import Antrag, Benachrichtigung, Dokument
 
 logger = logging.getLogger(__name__)
 
@@ -60,16 +62,7 @@ def queue_for_applicant(antrag, art, *, kontext=None, dedupe_key=None):
 
 def dispatch(benachrichtigung_id):
     """Hand one row to the worker. A broker that is down is logged, not raised: the sweep retries."""
-    from .tasks import task_send_benachrichtigung
-
-    try:
-        task_send_benachrichtigung.delay(benachrichtigung_id=benachrichtigung_id)
-    except Exception:  # noqa: BLE001 - any broker failure; the row stays pending
-        logger.warning(
-            "broker unavailable, notification %s left for the sweep", benachrichtigung_id
-        )
-        return False
-    return True
+    return task_send("antraege.task_send_benachrichtigung", benachrichtigung_id=benachrichtigung_id)
 
 
 def dispatch_pending(*, older_than=timedelta(seconds=30)):
@@ -97,8 +90,6 @@ def render(row):
             "empfaenger": row.empfaenger,
         }
         if antrag is not None:
-            from .links import antrag_link_url
-
             context["link"] = antrag_link_url(antrag)
             context["quartier"] = antrag.fonds.quartier
         subject = render_to_string(f"emails/{row.art}/betreff.txt", context)
@@ -118,8 +109,6 @@ def attachments_for(row):
     ids = row.kontext.get("dokumente") or []
     if not ids or not row.antrag_id:
         return []
-    from .models import Dokument
-
     result = []
     for dokument in Dokument.objects.filter(pk__in=ids, antrag_id=row.antrag_id).select_related(
         "antrag"

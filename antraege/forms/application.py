@@ -1,5 +1,5 @@
 """Forms of the resident's application, one per step. They parse and check formats; the rules of
-a complete Antrag are in ``services.antrag_submission_errors``.
+a complete Antrag are in ``antraege.services.application.antrag_submission_errors``.
 
 Each step form has a ``partial`` mode (for "Speichern und später weitermachen" and "weitere
 Zeile"): required fields may stay empty, formats are still checked.
@@ -14,9 +14,9 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from . import services
-from .forms_base import KernForm, KernFormMixin
-from .models import Anhang, Antrag, Kostenkategorie, Quartier
+from ..models import Anhang, Antrag, Kostenkategorie, Quartier
+from ..services.application import STEP_FIELDS
+from .base import KernForm, KernFormMixin
 
 SCHRITTE = (
     (1, _("Über Sie")),
@@ -47,7 +47,7 @@ DECLARATION_LABELS = {
 # Where each field of an Antrag is entered: the step, for links from the error summary.
 FIELD_STEPS = {
     "kostenpositionen": 3,
-    **{name: step for step, names in services.STEP_FIELDS.items() for name in names},
+    **{name: step for step, names in STEP_FIELDS.items() for name in names},
 }
 
 
@@ -127,7 +127,7 @@ class UeberSieForm(StepForm):
 
     class Meta:
         model = Antrag
-        fields = services.STEP_FIELDS[1]
+        fields = STEP_FIELDS[1]
         labels = {
             "antragsteller_telefon": _("Telefon"),
             "organisation": _("Initiative oder Verein"),
@@ -165,7 +165,7 @@ class DateInput(forms.DateInput):
 class ProjektForm(StepForm):
     class Meta:
         model = Antrag
-        fields = services.STEP_FIELDS[2]
+        fields = STEP_FIELDS[2]
         help_texts = {
             "kurzbeschreibung": _("Was wollen Sie machen? Zwei bis drei Sätze reichen."),
             "projektort": _("Das Projekt muss im Quartier stattfinden."),
@@ -194,7 +194,7 @@ class ProjektForm(StepForm):
 class KostenForm(StepForm):
     class Meta:
         model = Antrag
-        fields = services.STEP_FIELDS[3]
+        fields = STEP_FIELDS[3]
         help_texts = {
             "betrag_beantragt": _("Gesamtkosten minus andere Finanzierung."),
             "weitere_mittel": _("Geld aus anderen Quellen, z. B. Spenden. Sonst 0."),
