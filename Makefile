@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format check-migrations messages compilemessages bench clean
+.PHONY: run serve test install lint format check-migrations messages compilemessages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ install: $(VENV)/.installed node_modules/.installed
 run: install compilemessages
 	$(BIN)/python manage.py migrate --noinput
 	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py demo_data
+	@HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) bin/run-dev
+
+## Only start web + worker + beat (no install, migrate or demo data): a quick restart after `make run`.
+serve:
 	@HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) bin/run-dev
 
 ## Install everything and run the whole suite; `make test PYTEST_ARGS='-k jury'` passes arguments on.

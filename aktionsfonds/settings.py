@@ -181,6 +181,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "antraege.views.fehler.csrf_fehler"
 
 # Strict Content-Security-Policy: no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {

@@ -22,3 +22,7 @@ urlpatterns = [
     path("", include("antraege.urls_abrechnung")),
     path("", include("antraege.urls")),
 ]
+
+handler403 = "antraege.views.fehler.fehler_403"
+handler404 = "antraege.views.fehler.fehler_404"
+handler500 = "antraege.views.fehler.fehler_500"

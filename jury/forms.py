@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from antraege.forms.base import KernForm, KernModelForm
+from antraege.forms.base import DateInput, KernForm, KernModelForm
 
 from .models import JuryRegeln, StimmWert
 
@@ -59,9 +59,7 @@ class AbstimmungEroeffnenForm(KernForm):
 
 
 class SitzungForm(KernForm):
-    datum = forms.DateField(
-        label=_("Datum der Sitzung"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    datum = forms.DateField(label=_("Datum der Sitzung"), widget=DateInput)
     anwesende = forms.MultipleChoiceField(
         label=_("Anwesende Mitglieder"), widget=forms.CheckboxSelectMultiple, required=False
     )

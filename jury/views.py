@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from antraege.models import Antrag, AntragStatus, Quartier
 from antraege.roles import Akteur, is_qm_staff, may_view_antrag_as_staff
 from antraege.selectors.application import antraege_for_staff, quartiere_for_staff
+from antraege.views.fehler import fehler_403
 
 from . import selectors, services
 from .forms import (
@@ -25,7 +26,8 @@ from .services import JuryRefused
 
 
 def _verweigert(request, fehler):
-    return render(request, "jury/verweigert.html", {"meldung": fehler.message}, status=403)
+    """403 in the site's layout: the reason, and what this person may do instead."""
+    return fehler_403(request, grund=fehler.message)
 
 
 def _abstimmung(pk):

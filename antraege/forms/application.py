@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from ..models import Anhang, Antrag, Kostenkategorie, Quartier
 from ..services.application import STEP_FIELDS
-from .base import KernForm, KernFormMixin
+from .base import DateInput, KernForm, KernFormMixin
 
 SCHRITTE = (
     (1, _("Über Sie")),
@@ -153,13 +153,6 @@ class UeberSieForm(StepForm):
         super().__init__(*args, **kwargs)
         self.fields["antragsteller_plz"].validators.append(plz_validator)
         self.fields["sprache"].choices = settings.LANGUAGES
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ProjektForm(StepForm):

@@ -44,6 +44,17 @@ class KernFormMixin:
                 self._describe(widget, f"{self.auto_id_for(name)}-fehler")
 
 
+class DateInput(forms.DateInput):
+    """``<input type="date">`` for every date field: its value must be ISO (2026-12-01) in every
+    language (the browser shows it the local way). A localised value ("01.12.2026") would leave
+    the field empty, and the date would be lost on the next save."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format=None):  # noqa: A002 (Django's signature)
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class KernForm(KernFormMixin, forms.Form):
     pass
 

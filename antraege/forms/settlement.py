@@ -5,11 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from ..models import Kostenkategorie
-from .base import KernForm
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from .base import DateInput, KernForm
 
 
 class BelegForm(KernForm):

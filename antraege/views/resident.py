@@ -44,6 +44,7 @@ from ..services.application import AntragRefused
 from ..services.attachments import UploadRefused, anhang_add, anhang_remove
 from ..states import FUNDED_STATES
 from .abrechnung import DECISION_LETTERS
+from .fehler import link_ungueltig_response
 
 LEERE_ZEILEN = 2  # empty cost plan rows offered below the filled ones
 
@@ -463,6 +464,6 @@ def link(request, token):
     try:
         antrag = antrag_from_link_token(token)
     except LinkRefused as error:
-        return render(request, "antraege/link_ungueltig.html", {"grund": str(error)}, status=410)
+        return link_ungueltig_response(request, grund=str(error))
     grant_applicant_access(request.session, antrag)
     return redirect("antraege:mein_antrag", pk=antrag.pk)

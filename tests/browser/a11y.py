@@ -67,6 +67,9 @@ PAGES = [
     Page("schritt_1_neu", _url("antraege:antrag_start", lambda welt: welt.quartier.code)),
     Page("neuer_link", "antraege:neuer_link"),
     Page("link_ungueltig", "/mein-antrag/zugang/kein-gueltiger-link/", status=410),
+    # error pages (the 500 page: test_a11y_pages.py)
+    Page("fehler_404_resident", "/mein-antrag/987654/", status=404),
+    Page("fehler_404", "/gibt-es-nicht/", status=404),
     # resident with the "Mein Antrag" session of their Anträge
     Page("schritt_1", _schritt(1), role="applicant"),
     Page("schritt_2", _schritt(2), role="applicant"),
@@ -105,6 +108,7 @@ PAGES = [
         "qm_abrechnung", _url("abrechnung:qm_abrechnung", _pk("abrechnung")), role="qm", staff=True
     ),
     # jury members
+    Page("fehler_403_jury_auf_qm", "qm:dashboard", role="jury", staff=True, status=403),
     Page("jury_home", "jury:home", role="jury", staff=True, needs=("abstimmung",)),
     Page("stimmzettel", _url("jury:abstimmung", _pk("abstimmung")), role="jury", staff=True),
     Page("befangenheit", _url("jury:befangenheit", _pk("abstimmung")), role="jury", staff=True),

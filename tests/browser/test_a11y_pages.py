@@ -43,3 +43,15 @@ def test_kern_styles_and_fonts_are_served_and_applied(open_page):
     assert font.startswith('"Fira Sans"')
     assert page.evaluate("document.fonts.check('16px \"Fira Sans\"')") is True
     assert button_background != "rgba(0, 0, 0, 0)"
+
+
+@pytest.mark.urls("tests.urls_fehler")
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_500_page_has_no_axe_violations(open_page, language):
+    from .a11y import Page
+
+    page = open_page(Page("fehler_500", "/kaputt/", status=500), language=language)
+
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("#naechster-schritt").count() == 1
+    assert_no_violations(axe_violations(page), f"on the 500 page ({language})")
