@@ -8,6 +8,8 @@ nothing but Python. Tests set ``CELERY_BROKER_URL=memory://`` for the in-process
 import os
 from pathlib import Path
 
+from celery.schedules import crontab
+
 BASE_DIR = Path(__file__).resolve().parent
 _redis_url = os.environ.get("REDIS_URL", "")
 _explicit = os.environ.get("CELERY_BROKER_URL", "")
@@ -77,5 +79,10 @@ beat_schedule = {
     "settlement-deadlines": {
         "task": "antraege.task_check_settlement_deadlines",
         "schedule": 900.0,
+    },
+    # Retention periods of personal data (antraege/datenschutz/aufbewahrung.py), once a night.
+    "retention": {
+        "task": "antraege.task_aufbewahrung_durchsetzen",
+        "schedule": crontab(hour=3, minute=17),
     },
 }

@@ -8,4 +8,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aktionsfonds.settings")
 
 app = Celery("aktionsfonds")
 app.config_from_object("celeryconfig")
-app.autodiscover_tasks(["antraege", "jury", "workflow"])
+app.autodiscover_tasks(["antraege", "antraege.datenschutz", "jury", "workflow"])

@@ -207,9 +207,20 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Applicant links ("Mein Antrag"): signed, expiring, revocable.
 ANTRAG_LINK_MAX_AGE_DAYS = int(os.environ.get("ANTRAG_LINK_MAX_AGE_DAYS", "90"))
 
-# Retention of personal data, as stated to the applicant in the data protection declaration.
+# Retention of personal data (domain.md), stated on the privacy notice page and carried out daily by
+# the beat job ``antraege.task_aufbewahrung_durchsetzen``.
 AUFBEWAHRUNG_JAHRE_NACH_AUSZAHLUNG = int(os.environ.get("AUFBEWAHRUNG_JAHRE_NACH_AUSZAHLUNG", "10"))
 AUFBEWAHRUNG_JAHRE_ABGELEHNT = int(os.environ.get("AUFBEWAHRUNG_JAHRE_ABGELEHNT", "1"))
+AUFBEWAHRUNG_TAGE_ENTWURF = int(os.environ.get("AUFBEWAHRUNG_TAGE_ENTWURF", "90"))
+AUFBEWAHRUNG_TAGE_ZUGRIFFSPROTOKOLL = int(
+    os.environ.get("AUFBEWAHRUNG_TAGE_ZUGRIFFSPROTOKOLL", "365")
+)
+# Sent e-mails (the outbox rows with address and content) are deleted after this many days.
+AUFBEWAHRUNG_TAGE_BENACHRICHTIGUNG = int(
+    os.environ.get("AUFBEWAHRUNG_TAGE_BENACHRICHTIGUNG", "180")
+)
+# The privacy notice: the data protection officer and the supervisory authority.
+DATENSCHUTZ_KONTAKT_EMAIL = os.environ.get("DATENSCHUTZ_KONTAKT_EMAIL", "datenschutz@example.org")
 
 
 LOGGING = {

@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from antraege.datenschutz import views as datenschutz
 from antraege.views import public
 
 urlpatterns = [
     path("", public.start, name="start"),
     path("barrierefreiheit/", public.barrierefreiheit, name="barrierefreiheit"),
     path("leichte-sprache/", public.leichte_sprache, name="leichte_sprache"),
+    path("datenschutz/", datenschutz.datenschutzhinweise, name="datenschutz"),
     path("uebersicht/", public.home, name="home"),
     path(
         "anmelden/",

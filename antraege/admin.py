@@ -12,10 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from workflow.moves import MoveRefused, antrag_move
 
+from .datenschutz.models import Zugriff
+from .datenschutz.protokoll import zugriff_protokollieren
 from .models import (
     Aktionsfonds,
     Anhang,
     Antrag,
+    AntragStatus,
     Benachrichtigung,
     Kostenkategorie,
     Kostenposition,
@@ -153,11 +156,24 @@ class AntragAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # Nobody on the staff side reads an Antrag before it is submitted.
+        return super().get_queryset(request).exclude(status=AntragStatus.DRAFT)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        antrag = self.get_object(request, object_id)
+        if antrag is not None:
+            zugriff_protokollieren(request.user, Zugriff.Aktion.ANSICHT, antrag=antrag)
+        return super().change_view(request, object_id, form_url, extra_context)
+
 
 @admin.register(Anhang)
 class AnhangAdmin(admin.ModelAdmin):
     list_display = ("originalname", "antrag", "art", "content_type", "groesse")
     list_select_related = ("antrag",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(antrag__status=AntragStatus.DRAFT)
 
 
 @admin.register(Benachrichtigung)
@@ -185,3 +201,7 @@ class AktionsfondsUserAdmin(UserAdmin):
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, AktionsfondsUserAdmin)
+
+
+# The audit log (read-only for admins) is registered by the data protection module.
+from .datenschutz import admin as datenschutz_admin  # noqa: E402, F401

@@ -97,7 +97,6 @@ class AntragFactory(factory.django.DjangoModelFactory):
     erklaerung_nicht_kommerziell = True
     erklaerung_nicht_begonnen = True
     erklaerung_belege = True
-    erklaerung_datenschutz = True
 
     @factory.post_generation
     def positionen(obj, create, extracted, **kwargs):

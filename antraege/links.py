@@ -24,12 +24,19 @@ class LinkRefused(Refused):
     default_code = "link_invalid"
 
 
-def antrag_link_token(antrag):
-    return signing.dumps({"a": antrag.pk, "v": antrag.link_version}, salt=SALT, compress=True)
+def antrag_link_token(antrag, *, email=None):
+    """A link token; ``email``: the address it is sent to, so opening it confirms that address."""
+    data = {"a": antrag.pk, "v": antrag.link_version}
+    if email:
+        from .datenschutz.adressen import adresse_fingerabdruck
+
+        data["e"] = adresse_fingerabdruck(email)
+    return signing.dumps(data, salt=SALT, compress=True)
 
 
-def antrag_link_url(antrag):
-    return settings.SITE_URL + reverse("antraege:link", kwargs={"token": antrag_link_token(antrag)})
+def antrag_link_url(antrag, *, email=None):
+    token = antrag_link_token(antrag, email=email)
+    return settings.SITE_URL + reverse("antraege:link", kwargs={"token": token})
 
 
 def antrag_from_link_token(token):

@@ -2,12 +2,14 @@
 
 from django.urls import path
 
+from .datenschutz import qm as datenschutz
 from .views import qm
 
 app_name = "qm"
 
 urlpatterns = [
     path("", qm.dashboard, name="dashboard"),
+    path("auskunft/", datenschutz.auskunft, name="auskunft"),
     path("antraege/<int:pk>/", qm.antrag_detail, name="antrag_detail"),
     path("antraege/<int:pk>/schritt/<slug:move>/", qm.antrag_schritt, name="antrag_schritt"),
     path(

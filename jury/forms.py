@@ -51,6 +51,26 @@ class AbstimmungEroeffnenForm(KernForm):
         help_text=_("Bis wann die Jury abstimmen kann (Datum und Uhrzeit)."),
     )
 
+    antragsteller = forms.MultipleChoiceField(
+        label=_("Antragsteller*in in der Jury: nicht stimmberechtigt"),
+        help_text=_(
+            "Die Antragstellenden haben ihre E-Mail-Adresse über den Link in ihrer E-Mail "
+            "bestätigt, und diese Adresse gehört zu diesem Jurymitglied. Angekreuzte Mitglieder "
+            "stimmen nicht mit ab. Entfernen Sie das Kreuz nur, wenn es eine andere Person ist."
+        ),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, treffer=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(m.pk), m.user.get_full_name() or m.user.username) for m in treffer]
+        if choices:
+            self.fields["antragsteller"].choices = choices
+            self.fields["antragsteller"].initial = [pk for pk, _label in choices]
+        else:
+            del self.fields["antragsteller"]
+
     def clean_frist(self):
         frist = self.cleaned_data["frist"]
         if frist <= timezone.now():

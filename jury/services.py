@@ -6,9 +6,11 @@ conditional update (``geschlossen_am`` from NULL to now) which holds the row loc
 each ballot locks the same row first, so a ballot is either counted or refused, never lost.
 
 Applicant exclusion: a member is "the applicant" when the e-mail address of their user account equals
-the Antrag's ``antragsteller_email`` (case-insensitive). Residents apply without an account, so the
-e-mail address is the only identity both sides share; a member who belongs to the applying
-organisation declares the conflict themselves (``befangenheit_erklaeren``).
+the applicant address that the applicant *confirmed* by opening a link e-mailed to it
+(``antraege.datenschutz.adressen``; case-insensitive). A typed address alone never excludes anybody,
+else an applicant could silence a member by typing the member's address. When a vote opens, QM sees
+the match and confirms it. A member who belongs to the applying organisation declares the conflict
+themselves (``befangenheit_erklaeren``).
 """
 
 import datetime
@@ -23,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from antraege.datenschutz.adressen import antrag_bestaetigte_adresse, mitglied_hat_adresse
 from antraege.enqueue import task_enqueue_on_commit
 from antraege.models import Antrag, AntragStatus
 from antraege.money import euro_round
@@ -102,9 +105,14 @@ def auszaehlung_bewerten(zaehlung, *, quorum_anteil, bei_gleichstand):
 
 
 def mitglied_ist_antragsteller(mitglied, antrag):
-    """The member's account has the applicant's e-mail address (see the module docstring)."""
-    email = (mitglied.user.email or "").strip().lower()
-    return bool(email) and email == (antrag.antragsteller_email or "").strip().lower()
+    """The member's account has the applicant's confirmed address (see the module docstring)."""
+    return mitglied_hat_adresse(mitglied.user, antrag_bestaetigte_adresse(antrag))
+
+
+def antragsteller_in_der_jury(antrag, mitglieder):
+    """The members whose account has the applicant's confirmed address (QM confirms the match)."""
+    adresse = antrag_bestaetigte_adresse(antrag)
+    return [m for m in mitglieder if mitglied_hat_adresse(m.user, adresse)]
 
 
 def _in_term(mitglied, day):
@@ -189,11 +197,15 @@ def _regeln_kopie(regeln):
     }
 
 
-def abstimmung_eroeffnen(antrag, *, akteur, betrag, auflagen="", frist=None, now=None):
+def abstimmung_eroeffnen(
+    antrag, *, akteur, betrag, auflagen="", frist=None, now=None, antragsteller_bestaetigt=None
+):
     """QM puts ``antrag`` (state ``jury_vote``) to an online vote of its area's jury.
 
-    Fixes the entitled members (in term today, the applicant excluded automatically as a recorded
-    conflict), copies the area's rules into the vote and e-mails every entitled member a link.
+    Fixes the entitled members (in term today, the applicant excluded as a recorded conflict),
+    copies the area's rules into the vote and e-mails every entitled member a link.
+    ``antragsteller_bestaetigt``: the member ids QM confirmed as the applicant among the matches of
+    ``antragsteller_in_der_jury`` (the page shows them); None takes every match.
     """
     now = now or timezone.now()
     quartier = antrag.fonds.quartier
@@ -208,7 +220,9 @@ def abstimmung_eroeffnen(antrag, *, akteur, betrag, auflagen="", frist=None, now
             mitglieder = list(
                 jurymitglieder_in_term(quartier, timezone.localdate(now)).select_related("user")
             )
-            befangen = {m.pk for m in mitglieder if mitglied_ist_antragsteller(m, current)}
+            befangen = {m.pk for m in antragsteller_in_der_jury(current, mitglieder)}
+            if antragsteller_bestaetigt is not None:
+                befangen &= {int(pk) for pk in antragsteller_bestaetigt}
             if len(mitglieder) == len(befangen):
                 raise JuryRefused(
                     _("Die Jury dieses Quartiers hat zurzeit keine stimmberechtigten Mitglieder."),
@@ -275,7 +289,8 @@ def stimmberechtigung_pruefen(abstimmung, user, *, now=None, schreiben=True):
     )
     if eintrag is None or abstimmung.modus != Abstimmung.Modus.ONLINE:
         raise JuryRefused(_("Sie sind für diese Abstimmung nicht stimmberechtigt."), "forbidden")
-    if eintrag.befangen or mitglied_ist_antragsteller(eintrag.mitglied, abstimmung.antrag):
+    # The list was fixed when the vote opened, with QM's confirmation of the applicant match.
+    if eintrag.befangen:
         raise JuryRefused(
             _("Sie haben sich für diesen Antrag als befangen erklärt und stimmen nicht ab."),
             code="biased",
@@ -520,7 +535,7 @@ def sitzung_erfassen(
             mitglieder = list(jurymitglieder_in_term(quartier, datum).select_related("user"))
             if not anwesende <= {m.pk for m in mitglieder}:
                 raise JuryRefused(_("Anwesend sein können nur Mitglieder der Jury."), "invalid")
-            auto = {m.pk for m in mitglieder if mitglied_ist_antragsteller(m, current)}
+            auto = {m.pk for m in antragsteller_in_der_jury(current, mitglieder)}
             ausgeschlossen = befangene | auto
             stimmen_moeglich = len(anwesende - ausgeschlossen)
             if sum(zahlen) > stimmen_moeglich:

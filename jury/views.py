@@ -158,8 +158,15 @@ def qm_eroeffnen(request, antrag_pk):
     if antrag is None:
         return _verweigert(request, JuryRefused(_("Dieser Antrag gehört nicht zu Ihrem Quartier.")))
     regeln = services.juryregeln_for(antrag.fonds.quartier)
+    mitglieder = list(
+        jurymitglieder_in_term(antrag.fonds.quartier, timezone.localdate())
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+    # Members with the applicant's confirmed address: QM sees the match and confirms it.
+    treffer = services.antragsteller_in_der_jury(antrag, mitglieder)
     if request.method == "POST":
-        form = AbstimmungEroeffnenForm(request.POST)
+        form = AbstimmungEroeffnenForm(request.POST, treffer=treffer)
         if form.is_valid():
             try:
                 abstimmung = services.abstimmung_eroeffnen(
@@ -168,6 +175,7 @@ def qm_eroeffnen(request, antrag_pk):
                     betrag=form.cleaned_data["betrag"],
                     auflagen=form.cleaned_data["auflagen"],
                     frist=form.cleaned_data["frist"],
+                    antragsteller_bestaetigt=form.cleaned_data.get("antragsteller", []),
                 )
             except JuryRefused as fehler:
                 if fehler.code == "forbidden":
@@ -182,7 +190,8 @@ def qm_eroeffnen(request, antrag_pk):
             initial={
                 "betrag": antrag.betrag_beantragt,
                 "frist": frist.replace(second=0, microsecond=0),
-            }
+            },
+            treffer=treffer,
         )
     return render(
         request,
@@ -192,9 +201,7 @@ def qm_eroeffnen(request, antrag_pk):
             "form": form,
             "regeln": regeln,
             "form_has_errors": bool(form.errors),
-            "mitglieder": jurymitglieder_in_term(antrag.fonds.quartier, timezone.localdate())
-            .select_related("user")
-            .order_by("user__last_name", "user__first_name"),
+            "mitglieder": mitglieder,
         },
     )
 

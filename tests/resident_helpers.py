@@ -71,7 +71,6 @@ ERKLAERUNGEN = {
     "erklaerung_nicht_kommerziell": "on",
     "erklaerung_nicht_begonnen": "on",
     "erklaerung_belege": "on",
-    "erklaerung_datenschutz": "on",
 }
 
 

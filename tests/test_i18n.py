@@ -40,6 +40,9 @@ STAFF_ONLY = (
     "antraege/apps.py",
     "antraege/views/qm.py",
     "antraege/forms/review.py",
+    "antraege/datenschutz/qm.py",
+    "antraege/datenschutz/admin.py",
+    "antraege/datenschutz/models.py",
     "workflow/apps.py",
     "jury/",
 )

@@ -6,7 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from antraege.datenschutz.adressen import antrag_adresse_bestaetigen
 from antraege.factories import AntragFactory, UserFactory
+from antraege.links import antrag_link_token
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Statuswechsel
 from antraege.roles import Akteur
 from jury import services
@@ -144,6 +146,9 @@ def test_second_open_vote_on_the_same_antrag_is_refused(bei_jury, qm_user, jury)
 def test_applicant_on_the_jury_is_excluded_automatically(bei_jury, qm_user, jury):
     jury[0].user.email = bei_jury.antragsteller_email.upper()
     jury[0].user.save()
+    # The applicant confirmed the address by opening the link e-mailed to it.
+    token = antrag_link_token(bei_jury, email=bei_jury.antragsteller_email)
+    assert antrag_adresse_bestaetigen(bei_jury, token=token)
 
     abstimmung = eroeffnen(bei_jury, qm_user)
 

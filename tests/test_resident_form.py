@@ -285,10 +285,10 @@ def test_submission_outside_the_funds_year_is_refused(client, draft):
 
 
 def test_submission_without_declaration_is_refused(client, draft):
-    content = submit_with(client, draft, erklaerung_datenschutz=False)
+    content = submit_with(client, draft, erklaerung_belege=False)
 
     assert "Erklärung: Bitte bestätigen Sie diese Erklärung." in content
-    assert f"{schritt_url(draft.pk, 5)}?von=pruefen#id_erklaerung_datenschutz" in content
+    assert f"{schritt_url(draft.pk, 5)}?von=pruefen#id_erklaerung_belege" in content
 
 
 def test_submission_whose_cost_plan_does_not_add_up_is_refused(client, draft):
@@ -305,7 +305,7 @@ def test_submission_without_cost_lines_is_refused(client, draft):
     assert "Bitte geben Sie mindestens eine Kostenposition an." in content
 
 
-def test_declarations_step_requires_all_four_and_keeps_ticks(client, draft):
+def test_declarations_step_requires_all_three_and_keeps_ticks(client, draft):
     data = {k: v for k, v in ERKLAERUNGEN.items() if k != "erklaerung_belege"}
     Antrag.objects.filter(pk=draft.pk).update(erklaerung_belege=False)
 
@@ -315,8 +315,10 @@ def test_declarations_step_requires_all_four_and_keeps_ticks(client, draft):
     content = response.content.decode()
     assert title_of(response).startswith("Fehler:")
     assert 'href="#id_erklaerung_belege"' in content
-    assert content.count("checked") == 3
-    assert "10 Jahre nach der Auszahlung" in content
+    assert content.count("checked") == 2
+    # Data protection is a notice with a link, not a box to tick.
+    assert 'name="erklaerung_datenschutz"' not in content
+    assert f'href="{reverse("datenschutz")}"' in content
 
 
 def test_draft_saved_email_carries_the_personal_link(client, fonds):
@@ -395,4 +397,4 @@ def test_save_for_later_keeps_what_was_cleared(client, draft):
 
     assert response.url == reverse("antraege:gespeichert", kwargs={"pk": draft.pk})
     antrag = Antrag.objects.get(pk=draft.pk)
-    assert (antrag.erklaerung_belege, antrag.erklaerung_datenschutz) == (False, True)
+    assert (antrag.erklaerung_belege, antrag.erklaerung_nicht_begonnen) == (False, True)

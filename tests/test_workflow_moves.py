@@ -65,7 +65,7 @@ def test_stale_copy_cannot_apply_a_move_twice(antrag, qm_user):
 
 
 def test_incomplete_antrag_cannot_be_submitted(antrag):
-    Antrag.objects.filter(pk=antrag.pk).update(erklaerung_datenschutz=False)
+    Antrag.objects.filter(pk=antrag.pk).update(erklaerung_belege=False)
     before = snapshot(antrag)
 
     with pytest.raises(MoveRefused):

@@ -39,9 +39,6 @@ DECLARATION_LABELS = {
     "erklaerung_belege": _(
         "Ich bewahre alle Originalbelege (Quittungen, Rechnungen) auf und reiche sie mit der Abrechnung ein."
     ),
-    "erklaerung_datenschutz": _(
-        "Ich bin einverstanden, dass meine Angaben für die Bearbeitung des Antrags gespeichert werden (Datenschutz, DSGVO)."
-    ),
 }
 
 # Where each field of an Antrag is entered: the step, for links from the error summary.
@@ -313,19 +310,6 @@ class ErklaerungenForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["erklaerung_datenschutz"].help_text = _(
-            "Ihre Daten werden nur für den Aktionsfonds verwendet. Wir bewahren sie %(jahre_ausgezahlt)s "
-            "Jahre nach der Auszahlung auf (Vorschrift für Abrechnungen). Wird Ihr Antrag abgelehnt "
-            "oder ziehen Sie ihn zurück, löschen wir Ihre persönlichen Daten nach %(jahre_abgelehnt)s "
-            "Jahr(en)."
-        ) % {
-            "jahre_ausgezahlt": settings.AUFBEWAHRUNG_JAHRE_NACH_AUSZAHLUNG,
-            "jahre_abgelehnt": settings.AUFBEWAHRUNG_JAHRE_ABGELEHNT,
-        }
-        self._describe(
-            self.fields["erklaerung_datenschutz"].widget,
-            f"{self.auto_id_for('erklaerung_datenschutz')}-hinweis",
-        )
         for field in self.fields.values():
             field.required = True
             field.error_messages["required"] = _("Bitte bestätigen Sie diese Erklärung.")

@@ -1,5 +1,6 @@
 """The models of Anträge, by subdomain. ``antraege.models.X`` keeps working for every model."""
 
+from ..datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriff
 from ..money import ZERO
 from ..states import (
     APPLICANT_STATUS_LABELS,
@@ -29,6 +30,9 @@ from .settlement import (
 )
 
 __all__ = [
+    "AdressBestaetigung",
+    "Anonymisierung",
+    "Zugriff",
     "APPLICANT_STATUS_LABELS",
     "END_STATES",
     "RESERVING_STATES",

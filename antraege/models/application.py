@@ -169,7 +169,6 @@ class Antrag(models.Model):
     erklaerung_nicht_kommerziell = models.BooleanField(default=False)
     erklaerung_nicht_begonnen = models.BooleanField(default=False)
     erklaerung_belege = models.BooleanField(default=False)
-    erklaerung_datenschutz = models.BooleanField(default=False)
 
     # Review and decision
     pruefvermerk = models.TextField(_("Prüfvermerk des QM (für die Jury)"), blank=True)

@@ -37,7 +37,6 @@ DECLARATIONS = (
     "erklaerung_nicht_kommerziell",
     "erklaerung_nicht_begonnen",
     "erklaerung_belege",
-    "erklaerung_datenschutz",
 )
 
 

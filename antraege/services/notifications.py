@@ -90,7 +90,8 @@ def render(row):
             "empfaenger": row.empfaenger,
         }
         if antrag is not None:
-            context["link"] = antrag_link_url(antrag)
+            # The link names the address it goes to: opening it confirms that address.
+            context["link"] = antrag_link_url(antrag, email=row.empfaenger)
             context["quartier"] = antrag.fonds.quartier
         subject = render_to_string(f"emails/{row.art}/betreff.txt", context)
         text = render_to_string(f"emails/{row.art}/text.txt", context)

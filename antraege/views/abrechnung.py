@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from workflow.moves import MoveRefused, antrag_move, available_moves
 
+from ..datenschutz.models import Zugriff
+from ..datenschutz.protokoll import zugriff_protokollieren
 from ..forms.settlement import (
     AbschlagForm,
     BelegForm,
@@ -58,7 +60,7 @@ def _as_applicant(request, pk):
 
 def _as_qm(request, pk):
     antrag, akteur = _antrag(pk), Akteur.from_request(request)
-    if not is_qm_staff(akteur, antrag.fonds.quartier_id):
+    if antrag.status == AntragStatus.DRAFT or not is_qm_staff(akteur, antrag.fonds.quartier_id):
         raise PermissionDenied
     return antrag, akteur
 
@@ -324,6 +326,9 @@ def qm_beleg_pruefen(request, pk, beleg_pk):
 def qm_beleg_datei(request, pk, beleg_pk):
     antrag, _akteur = _as_qm(request, pk)
     beleg = get_object_or_404(Beleg, pk=beleg_pk, antrag=antrag)
+    zugriff_protokollieren(
+        request.user, Zugriff.Aktion.DOWNLOAD, antrag=antrag, gegenstand=beleg.originalname
+    )
     return _file_response(beleg.datei, beleg.originalname)
 
 
@@ -394,6 +399,9 @@ def qm_abschliessen(request, pk):
 def qm_dokument(request, pk, dokument_pk):
     antrag, _akteur = _as_qm(request, pk)
     dokument = get_object_or_404(Dokument, pk=dokument_pk, antrag=antrag)
+    zugriff_protokollieren(
+        request.user, Zugriff.Aktion.DOWNLOAD, antrag=antrag, gegenstand=dokument.dateiname
+    )
     return _file_response(dokument.datei, dokument.dateiname)
 
 

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 from jury import selectors as jury_selectors
 from workflow.moves import MoveRefused, antrag_move, available_moves
 
+from ..datenschutz.models import Zugriff
+from ..datenschutz.protokoll import zugriff_protokollieren
 from ..forms.review import DashboardFilterForm, MoveForm
 from ..models import (
     Aktionsfonds,
@@ -196,6 +198,8 @@ def _detail_context(akteur, antrag, *, forms_by_move=None):
 @staff_required
 def antrag_detail(request, pk):
     antrag = _staff_antrag(request.akteur, pk)
+    # The page shows the applicant's contact data: the audit log records who looked.
+    zugriff_protokollieren(request.user, Zugriff.Aktion.ANSICHT, antrag=antrag)
     return render(request, "qm/antrag_detail.html", _detail_context(request.akteur, antrag))
 
 
@@ -242,6 +246,9 @@ def anhang_herunterladen(request, pk, anhang_pk):
     if not is_qm_staff(request.akteur, antrag.fonds.quartier_id):
         raise Http404
     anhang = get_object_or_404(Anhang, pk=anhang_pk, antrag=antrag)
+    zugriff_protokollieren(
+        request.user, Zugriff.Aktion.DOWNLOAD, antrag=antrag, gegenstand=anhang.originalname
+    )
     response = FileResponse(
         anhang.datei.open("rb"),
         as_attachment=True,

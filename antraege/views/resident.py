@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from workflow.moves import MoveRefused, antrag_move, antrag_record_created, available_moves
 
+from ..datenschutz.adressen import antrag_adresse_bestaetigen
 from ..forms.application import (
     ANZAHL_SCHRITTE,
     DECLARATION_LABELS,
@@ -466,4 +467,5 @@ def link(request, token):
     except LinkRefused as error:
         return link_ungueltig_response(request, grund=str(error))
     grant_applicant_access(request.session, antrag)
+    antrag_adresse_bestaetigen(antrag, token=token)
     return redirect("antraege:mein_antrag", pk=antrag.pk)

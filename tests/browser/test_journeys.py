@@ -148,8 +148,8 @@ def test_resident_submits_an_antrag_from_the_start_page_by_keyboard_only(
     assert "Schritt 4 von 5" in page.title()
     submit_with(page, ".af-actions button[value=weiter]")
 
-    # Step 5: the four declarations, each ticked with Space.
-    for name in ("nicht_kommerziell", "nicht_begonnen", "belege", "datenschutz"):
+    # Step 5: the three declarations, each ticked with Space (data protection is a notice, not a box).
+    for name in ("nicht_kommerziell", "nicht_begonnen", "belege"):
         tab_to(page, f"#id_erklaerung_{name}")
         page.keyboard.press("Space")
     submit_with(page, ".af-actions button[value=weiter]")
@@ -169,7 +169,7 @@ def test_resident_submits_an_antrag_from_the_start_page_by_keyboard_only(
         "Hofgruppe Soldiner 12",
     )
     assert (antrag.beginn, antrag.antragsteller_ort) == (project_start(), "Berlin")
-    assert antrag.erklaerung_datenschutz and antrag.wohnt_oder_arbeitet_im_gebiet
+    assert antrag.erklaerung_belege and antrag.wohnt_oder_arbeitet_im_gebiet
     assert [(p.kategorie.name, p.menge, p.einzelpreis) for p in antrag.kostenpositionen.all()] == [
         ("Sachkosten", Decimal("2"), Decimal("150.00"))
     ]

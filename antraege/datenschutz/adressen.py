@@ -1,0 +1,60 @@
+"""The applicant's confirmed e-mail address.
+
+Typing an address proves nothing: anybody can type a jury member's address into the form. Opening a
+"Mein Antrag" link proves that the person reads the mailbox the link was sent to. Each link carries
+a fingerprint of the address it was e-mailed to (``links.antrag_link_token(..., email=...)``); when
+it is opened and the fingerprint matches the Antrag's current address, that address is confirmed.
+Only a confirmed address excludes a jury member automatically (``jury.services``).
+"""
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from .models import AdressBestaetigung
+
+FINGERPRINT_SALT = "antraege.datenschutz.adresse"
+
+
+def _normal(email):
+    return (email or "").strip().lower()
+
+
+def adresse_fingerabdruck(email):
+    """A short keyed hash of an address: tells which address a link went to, without showing it."""
+    return salted_hmac(FINGERPRINT_SALT, _normal(email)).hexdigest()[:20]
+
+
+def antrag_adresse_bestaetigen(antrag, *, token):
+    """Record that the applicant opened a link e-mailed to the Antrag's current address.
+
+    ``token`` is a link token already checked by ``links.antrag_from_link_token``. Returns True
+    when the current address is (now) confirmed. A link sent to an earlier address confirms nothing.
+    """
+    from ..links import SALT
+
+    fingerabdruck = signing.loads(token, salt=SALT).get("e")
+    email = _normal(antrag.antragsteller_email)
+    if not fingerabdruck or not email:
+        return False
+    if not constant_time_compare(fingerabdruck, adresse_fingerabdruck(email)):
+        return False
+    try:
+        with transaction.atomic():
+            AdressBestaetigung.objects.get_or_create(antrag=antrag, email=email)
+    except IntegrityError:  # the same link opened twice at once
+        pass
+    return True
+
+
+def antrag_bestaetigte_adresse(antrag):
+    """The Antrag's current applicant address if the applicant confirmed it, else None."""
+    email = _normal(antrag.antragsteller_email)
+    if email and AdressBestaetigung.objects.filter(antrag_id=antrag.pk, email=email).exists():
+        return email
+    return None
+
+
+def mitglied_hat_adresse(user, email):
+    """The staff or jury account's address equals ``email`` (case-insensitive)."""
+    return bool(email) and _normal(getattr(user, "email", "")) == _normal(email)

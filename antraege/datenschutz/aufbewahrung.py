@@ -1,0 +1,280 @@
+"""Retention and erasure: personal data is kept only as long as ``domain.md`` says.
+
+- An abandoned draft (never submitted) is deleted ``AUFBEWAHRUNG_TAGE_ENTWURF`` days (90) after its
+  last change, with its files.
+- A rejected, ineligible or withdrawn Antrag, and an expired one on which nothing was paid, is
+  anonymised ``AUFBEWAHRUNG_JAHRE_ABGELEHNT`` years (1) after it reached that state.
+- A funded Antrag (paid, closed, or expired after an advance) is anonymised
+  ``AUFBEWAHRUNG_JAHRE_NACH_AUSZAHLUNG`` years (10) after the last payment. The amounts stay, so the
+  fund's books and balance do not change.
+- The audit log and sent e-mails (outbox rows) are pruned after their own periods.
+
+Anonymising blanks the applicant's contact data and every free text, deletes attachments, photos,
+letters, minutes and outbox rows and removes their files from storage (after the commit), keeps
+reference, amounts, cost categories and dates, revokes the applicant's links and records an
+``Anonymisierung`` row. Each Antrag is handled in its own transaction; Anträge that already have an
+``Anonymisierung`` are skipped, so running the job twice changes nothing more.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from ..models import (
+    Anhang,
+    Antrag,
+    AntragStatus,
+    Beleg,
+    Benachrichtigung,
+    Dokument,
+    Kostenposition,
+    Projektfoto,
+    Sachbericht,
+    Statuswechsel,
+)
+from .models import AdressBestaetigung, Anonymisierung, Zugriff
+
+logger = logging.getLogger(__name__)
+
+ERFOLGLOS_STATES = (AntragStatus.REJECTED, AntragStatus.INELIGIBLE, AntragStatus.WITHDRAWN)
+GEFOERDERT_STATES = (AntragStatus.PAID, AntragStatus.CLOSED)
+
+# Contact data and every free text the applicant or staff wrote about the project.
+ANTRAG_BLANK_FIELDS = (
+    "antragsteller_name",
+    "antragsteller_strasse",
+    "antragsteller_plz",
+    "antragsteller_ort",
+    "antragsteller_email",
+    "antragsteller_telefon",
+    "organisation",
+    "kurzbeschreibung",
+    "ziele",
+    "zielgruppe",
+    "projektort",
+    "oeffentlichkeitsarbeit",
+    "eigenleistung_beschreibung",
+    "pruefvermerk",
+    "auflagen",
+    "entscheidungsgrund",
+)
+ANONYM_TITEL = "[anonymisiert]"
+
+
+@dataclass(frozen=True)
+class Faelliger:
+    """One Antrag whose retention period is over."""
+
+    antrag_id: int
+    referenz: str
+    status: str
+    seit: datetime.date  # the date the period started (last change, decision, payment)
+    regel: str  # "entwurf" or an ``Anonymisierung.Regel``
+
+
+@dataclass
+class Faellig:
+    """Everything that is due at one moment (a dry run shows it, the job removes it)."""
+
+    entwuerfe: list = field(default_factory=list)
+    anonymisieren: list = field(default_factory=list)
+    zugriffe: int = 0
+    benachrichtigungen: int = 0
+
+    @property
+    def leer(self):
+        return not (
+            self.entwuerfe or self.anonymisieren or self.zugriffe or self.benachrichtigungen
+        )
+
+
+def _years_before(day, years):
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _stichtage(now):
+    today = timezone.localdate(now)
+    return {
+        "entwurf": now - datetime.timedelta(days=settings.AUFBEWAHRUNG_TAGE_ENTWURF),
+        "erfolglos": _years_before(today, settings.AUFBEWAHRUNG_JAHRE_ABGELEHNT),
+        "gefoerdert": _years_before(today, settings.AUFBEWAHRUNG_JAHRE_NACH_AUSZAHLUNG),
+        "zugriffe": now - datetime.timedelta(days=settings.AUFBEWAHRUNG_TAGE_ZUGRIFFSPROTOKOLL),
+        "benachrichtigungen": now
+        - datetime.timedelta(days=settings.AUFBEWAHRUNG_TAGE_BENACHRICHTIGUNG),
+    }
+
+
+def _day(moment):
+    if isinstance(moment, datetime.datetime):
+        return timezone.localdate(moment)
+    return moment
+
+
+def aufbewahrung_faellig(*, now=None):
+    """What the retention rules remove at ``now``: drafts, Anträge to anonymise, old log rows."""
+    now = now or timezone.now()
+    stichtag = _stichtage(now)
+    result = Faellig()
+
+    entwuerfe = Antrag.objects.filter(
+        status=AntragStatus.DRAFT, geaendert_am__lt=stichtag["entwurf"]
+    ).order_by("geaendert_am", "pk")
+    result.entwuerfe = [
+        Faelliger(a.pk, "", a.status, _day(a.geaendert_am), "entwurf") for a in entwuerfe
+    ]
+
+    # When each Antrag reached its current state (the timeline), else its last change.
+    offen = Antrag.objects.filter(anonymisierung__isnull=True).annotate(
+        im_status_seit=Coalesce(
+            Max(
+                "statuswechsel__zeitpunkt",
+                filter=Q(statuswechsel__nach_status=F("status")),
+            ),
+            F("geaendert_am"),
+        ),
+        letzte_zahlung=Coalesce("auszahlung__bezahlt_am", "abschlag__datum"),
+    )
+    kandidaten = offen.filter(
+        Q(status__in=ERFOLGLOS_STATES + GEFOERDERT_STATES) | Q(status=AntragStatus.EXPIRED)
+    ).order_by("pk")
+    for antrag in kandidaten:
+        gefoerdert = antrag.status in GEFOERDERT_STATES or (
+            antrag.status == AntragStatus.EXPIRED and antrag.letzte_zahlung is not None
+        )
+        if gefoerdert:
+            seit = antrag.letzte_zahlung or _day(antrag.im_status_seit)
+            if seit <= stichtag["gefoerdert"]:
+                result.anonymisieren.append(
+                    Faelliger(
+                        antrag.pk,
+                        antrag.referenz or "",
+                        antrag.status,
+                        seit,
+                        Anonymisierung.Regel.GEFOERDERT,
+                    )
+                )
+        else:
+            seit = _day(antrag.im_status_seit)
+            if seit <= stichtag["erfolglos"]:
+                result.anonymisieren.append(
+                    Faelliger(
+                        antrag.pk,
+                        antrag.referenz or "",
+                        antrag.status,
+                        seit,
+                        Anonymisierung.Regel.ERFOLGLOS,
+                    )
+                )
+
+    result.zugriffe = Zugriff.objects.filter(zeitpunkt__lt=stichtag["zugriffe"]).count()
+    result.benachrichtigungen = Benachrichtigung.objects.filter(
+        gesendet_am__lt=stichtag["benachrichtigungen"]
+    ).count()
+    return result
+
+
+def _dateien(antrag_id):
+    """Names in storage of every file that belongs to an Antrag."""
+    from jury.models import Abstimmung
+
+    names = []
+    for model in (Anhang, Beleg, Projektfoto, Dokument):
+        names += model.objects.filter(antrag_id=antrag_id).values_list("datei", flat=True)
+    names += Abstimmung.objects.filter(antrag_id=antrag_id).values_list("protokoll", flat=True)
+    return [name for name in names if name]
+
+
+def _dateien_entfernen_nach_commit(names):
+    def remove():
+        for name in names:
+            try:
+                default_storage.delete(name)
+            except OSError:
+                logger.exception("could not remove %s from storage", name)
+
+    transaction.on_commit(remove)
+
+
+def entwurf_loeschen(antrag_id, *, stichtag):
+    """Delete an abandoned draft and its files. False if it changed or was submitted meanwhile."""
+    with transaction.atomic():
+        names = _dateien(antrag_id)
+        deleted, _detail = Antrag.objects.filter(
+            pk=antrag_id, status=AntragStatus.DRAFT, geaendert_am__lt=stichtag
+        ).delete()
+        if not deleted:
+            return False
+        _dateien_entfernen_nach_commit(names)
+    return True
+
+
+def antrag_anonymisieren(antrag_id, *, regel):
+    """Erase the personal data of one Antrag, keep its amounts; returns the files removed.
+
+    Side effects: blanks contact data and free texts (also in the timeline, receipts, report and the
+    jury's vote), deletes attachments, photos, letters, outbox rows and confirmed addresses, removes
+    the files after commit, revokes the applicant's links, records ``Anonymisierung``. Returns None
+    when the Antrag was anonymised already (by an earlier or a parallel run).
+    """
+    from jury.models import Abstimmung, Stimme
+
+    try:
+        with transaction.atomic():
+            Anonymisierung.objects.create(antrag_id=antrag_id, regel=regel)
+            names = _dateien(antrag_id)
+            Antrag.objects.filter(pk=antrag_id).update(
+                titel=ANONYM_TITEL,
+                link_version=F("link_version") + 1,
+                **dict.fromkeys(ANTRAG_BLANK_FIELDS, ""),
+            )
+            Kostenposition.objects.filter(antrag_id=antrag_id).update(beschreibung="")
+            Statuswechsel.objects.filter(antrag_id=antrag_id).update(kommentar="")
+            Beleg.objects.filter(antrag_id=antrag_id).update(
+                aussteller="", ablehnungsgrund="", datei="", originalname=""
+            )
+            Sachbericht.objects.filter(antrag_id=antrag_id).update(text="")
+            Abstimmung.objects.filter(antrag_id=antrag_id).update(
+                auflagen="", notiz="", protokoll=""
+            )
+            Stimme.objects.filter(abstimmung__antrag_id=antrag_id).update(kommentar="")
+            for model in (Anhang, Projektfoto, Dokument, Benachrichtigung, AdressBestaetigung):
+                model.objects.filter(antrag_id=antrag_id).delete()
+            Anonymisierung.objects.filter(antrag_id=antrag_id).update(dateien_entfernt=len(names))
+            _dateien_entfernen_nach_commit(names)
+    except IntegrityError:
+        return None
+    return len(names)
+
+
+def aufbewahrung_durchsetzen(*, now=None):
+    """The daily job: delete due drafts, anonymise due Anträge, prune the audit log and outbox.
+
+    Returns the ``Faellig`` that was found (what was removed). Idempotent.
+    """
+    now = now or timezone.now()
+    stichtag = _stichtage(now)
+    faellig = aufbewahrung_faellig(now=now)
+    for eintrag in faellig.entwuerfe:
+        entwurf_loeschen(eintrag.antrag_id, stichtag=stichtag["entwurf"])
+    for eintrag in faellig.anonymisieren:
+        antrag_anonymisieren(eintrag.antrag_id, regel=eintrag.regel)
+    Zugriff.objects.filter(zeitpunkt__lt=stichtag["zugriffe"]).delete()
+    Benachrichtigung.objects.filter(gesendet_am__lt=stichtag["benachrichtigungen"]).delete()
+    logger.info(
+        "retention: %s drafts deleted, %s Anträge anonymised, %s log rows, %s e-mails pruned",
+        len(faellig.entwuerfe),
+        len(faellig.anonymisieren),
+        faellig.zugriffe,
+        faellig.benachrichtigungen,
+    )
+    return faellig

@@ -1,0 +1,96 @@
+"""Rows of data protection: the audit log, confirmed applicant addresses, the anonymisation record.
+
+Imported by ``antraege.models`` so that Django registers them in the ``antraege`` app.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Zugriff(models.Model):
+    """One staff action that touched personal data (audit log); kept for a set period, then pruned."""
+
+    class Aktion(models.TextChoices):
+        ANSICHT = "ansicht", _("Kontaktdaten eines Antrags angesehen")
+        DOWNLOAD = "download", _("Datei heruntergeladen")
+        AUSKUNFT = "auskunft", _("Auskunft (Art. 15 DSGVO) exportiert")
+        ENTSPERRUNG = "entsperrung", _("Anmeldung entsperrt")
+
+    zeitpunkt = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True, db_index=True)
+    akteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Person"),
+    )
+    # The name stays readable when the account is deleted later.
+    akteur_name = models.CharField(_("Benutzername"), max_length=150)
+    aktion = models.CharField(_("Aktion"), max_length=20, choices=Aktion.choices)
+    antrag = models.ForeignKey(
+        "antraege.Antrag",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Antrag"),
+    )
+    gegenstand = models.CharField(_("Gegenstand"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("Zugriff auf personenbezogene Daten")
+        verbose_name_plural = _("Zugriffsprotokoll")
+        ordering = ["-zeitpunkt", "-pk"]
+
+    def __str__(self):
+        return f"{self.zeitpunkt:%Y-%m-%d %H:%M} {self.akteur_name}: {self.get_aktion_display()}"
+
+
+class AdressBestaetigung(models.Model):
+    """The applicant opened a link sent to this address: they control it.
+
+    Only a confirmed address may exclude a jury member automatically (``jury.services``).
+    """
+
+    antrag = models.ForeignKey(
+        "antraege.Antrag", on_delete=models.CASCADE, related_name="adressbestaetigungen"
+    )
+    email = models.EmailField()
+    bestaetigt_am = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Bestätigte E-Mail-Adresse")
+        verbose_name_plural = _("Bestätigte E-Mail-Adressen")
+        constraints = [
+            models.UniqueConstraint(fields=["antrag", "email"], name="adresse_je_antrag_einmal")
+        ]
+
+    def __str__(self):
+        return f"{self.antrag_id}: {self.email}"
+
+
+class Anonymisierung(models.Model):
+    """The record that an Antrag's personal data was erased, when and under which rule.
+
+    One per Antrag: the retention job skips Anträge that have one (running it twice changes nothing).
+    """
+
+    class Regel(models.TextChoices):
+        ERFOLGLOS = "erfolglos", _("Abgelehnt, zurückgezogen oder nicht förderfähig")
+        GEFOERDERT = "gefoerdert", _("Gefördert: Frist nach der Auszahlung abgelaufen")
+
+    antrag = models.OneToOneField(
+        "antraege.Antrag", on_delete=models.CASCADE, related_name="anonymisierung"
+    )
+    regel = models.CharField(_("Regel"), max_length=20, choices=Regel.choices)
+    anonymisiert_am = models.DateTimeField(_("Anonymisiert am"), auto_now_add=True)
+    dateien_entfernt = models.PositiveIntegerField(_("Entfernte Dateien"), default=0)
+
+    class Meta:
+        verbose_name = _("Anonymisierung")
+        verbose_name_plural = _("Anonymisierungen")
+
+    def __str__(self):
+        return f"{self.antrag_id} ({self.regel})"

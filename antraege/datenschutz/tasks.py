@@ -1,0 +1,21 @@
+"""Celery tasks of data protection: thin wrappers around one domain function."""
+
+import logging
+
+from celery import shared_task
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="antraege.task_aufbewahrung_durchsetzen")
+def task_aufbewahrung_durchsetzen():
+    """Beat, daily: delete abandoned drafts, anonymise Anträge past their retention period."""
+    from .aufbewahrung import aufbewahrung_durchsetzen
+
+    faellig = aufbewahrung_durchsetzen()
+    return {
+        "entwuerfe": len(faellig.entwuerfe),
+        "anonymisiert": len(faellig.anonymisieren),
+        "zugriffe": faellig.zugriffe,
+        "benachrichtigungen": faellig.benachrichtigungen,
+    }

@@ -1,0 +1,335 @@
+"""Retention and erasure on a database with Anträge of every age and state: exactly the due ones go,
+the fund's money stays where it was, files leave the storage, and a second run changes nothing."""
+
+import datetime
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from aktionsfonds.celery import app
+from antraege.datenschutz.aufbewahrung import (
+    ANONYM_TITEL,
+    aufbewahrung_durchsetzen,
+)
+from antraege.datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriff
+from antraege.datenschutz.tasks import task_aufbewahrung_durchsetzen
+from antraege.factories import AntragFactory
+from antraege.links import antrag_link_token
+from antraege.models import (
+    Abschlag,
+    Aktionsfonds,
+    Anhang,
+    Antrag,
+    AntragStatus,
+    Auszahlung,
+    Beleg,
+    Benachrichtigung,
+    Dokument,
+    Kostenkategorie,
+    Sachbericht,
+    Statuswechsel,
+)
+from antraege.selectors.application import aktionsfonds_saldo
+
+from .abrechnung_helpers import pdf_bytes, png_bytes
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.now()
+TODAY = timezone.localdate(NOW)
+
+
+def days_ago(n):
+    return NOW - datetime.timedelta(days=n)
+
+
+def years_ago(n, plus_days=0):
+    return TODAY.replace(year=TODAY.year - n) - datetime.timedelta(days=plus_days)
+
+
+def antrag_in(fonds, status, *, seit, name):
+    """An Antrag that reached ``status`` at ``seit`` (a datetime), with a file, mail and letter."""
+    antrag = AntragFactory(fonds=fonds, antragsteller_name=name, organisation="Hofgruppe")
+    Antrag.objects.filter(pk=antrag.pk).update(
+        status=status,
+        referenz=None if status == AntragStatus.DRAFT else f"AF-{antrag.pk:04d}",
+        pruefvermerk="Frau Muster war im Büro.",
+    )
+    if status != AntragStatus.DRAFT:
+        wechsel = Statuswechsel.objects.create(
+            antrag=antrag,
+            von_status="jury_vote",
+            nach_status=status,
+            rolle="qm",
+            kommentar=f"Begründung für {name}",
+        )
+        Statuswechsel.objects.filter(pk=wechsel.pk).update(zeitpunkt=seit)
+    anhang = Anhang(antrag=antrag, originalname="angebot.png", content_type="image/png", groesse=9)
+    anhang.datei.save("angebot.png", ContentFile(png_bytes()), save=True)
+    Benachrichtigung.objects.create(
+        art="antrag_eingegangen", antrag=antrag, empfaenger=antrag.antragsteller_email
+    )
+    AdressBestaetigung.objects.create(antrag=antrag, email=antrag.antragsteller_email)
+    Antrag.objects.filter(pk=antrag.pk).update(geaendert_am=seit)
+    antrag.refresh_from_db()
+    return antrag
+
+
+def gefoerdert(fonds, status, *, bezahlt_am, name):
+    antrag = antrag_in(
+        fonds,
+        status,
+        seit=datetime.datetime.combine(bezahlt_am, datetime.time(12), datetime.UTC),
+        name=name,
+    )
+    Antrag.objects.filter(pk=antrag.pk).update(
+        betrag_bewilligt=Decimal("300.00"), betrag_ausgezahlt=Decimal("287.50")
+    )
+    Abschlag.objects.create(
+        antrag=antrag, datum=bezahlt_am - datetime.timedelta(days=60), betrag=Decimal("100.00")
+    )
+    Auszahlung.objects.create(
+        antrag=antrag,
+        betrag_anerkannt=Decimal("287.50"),
+        betrag_abschlag=Decimal("100.00"),
+        betrag=Decimal("187.50"),
+        freigegeben_am=NOW,
+        bezahlt_am=bezahlt_am,
+        buchungszeichen="BZ-1",
+    )
+    beleg = Beleg(
+        antrag=antrag,
+        datum=bezahlt_am,
+        aussteller="Baumarkt Wedding",
+        betrag=Decimal("287.50"),
+        kategorie=Kostenkategorie.objects.filter(quartier=fonds.quartier).first(),
+        originalname="quittung.pdf",
+        content_type="application/pdf",
+        groesse=10,
+        status=Beleg.Status.ANERKANNT,
+        betrag_anerkannt=Decimal("287.50"),
+    )
+    beleg.datei.save("quittung.pdf", ContentFile(pdf_bytes()), save=True)
+    Sachbericht.objects.create(antrag=antrag, text=f"{name} hat gekocht.", teilnehmende=40)
+    dokument = Dokument(antrag=antrag, art=Dokument.Art.BEWILLIGUNG)
+    dokument.datei.save("brief.pdf", ContentFile(pdf_bytes()), save=True)
+    return antrag
+
+
+@pytest.fixture
+def welt(fonds):
+    """Anträge of every state, each once just past and once just inside its retention period."""
+    alt, jung = days_ago(400), days_ago(300)
+    w = {
+        "entwurf_alt": antrag_in(fonds, "draft", seit=days_ago(91), name="Entwurf Alt"),
+        "entwurf_jung": antrag_in(fonds, "draft", seit=days_ago(89), name="Entwurf Jung"),
+        "abgelehnt_alt": antrag_in(fonds, "rejected", seit=alt, name="Abgelehnt Alt"),
+        "abgelehnt_jung": antrag_in(fonds, "rejected", seit=jung, name="Abgelehnt Jung"),
+        "nicht_foerderfaehig_alt": antrag_in(fonds, "ineligible", seit=alt, name="Formal Alt"),
+        "zurueckgezogen_alt": antrag_in(fonds, "withdrawn", seit=alt, name="Zurück Alt"),
+        "zurueckgezogen_jung": antrag_in(fonds, "withdrawn", seit=jung, name="Zurück Jung"),
+        "verfallen_ohne_geld": antrag_in(fonds, "expired", seit=alt, name="Verfallen Alt"),
+        "ausgezahlt_alt": gefoerdert(fonds, "paid", bezahlt_am=years_ago(10, 1), name="Paid Alt"),
+        "ausgezahlt_jung": gefoerdert(fonds, "paid", bezahlt_am=years_ago(9), name="Paid Jung"),
+        "abgeschlossen_alt": gefoerdert(
+            fonds, "closed", bezahlt_am=years_ago(11), name="Closed Alt"
+        ),
+        "abgeschlossen_jung": gefoerdert(
+            fonds, "closed", bezahlt_am=years_ago(10, -1), name="Closed Jung"
+        ),
+    }
+    # Running Anträge are never touched, however old.
+    for status in ("submitted", "in_review", "jury_vote", "approved", "in_progress"):
+        w[f"laufend_{status}"] = antrag_in(fonds, status, seit=days_ago(4000), name=status)
+    # Expired after an advance was paid: a financial record, kept 10 years.
+    verfallen = antrag_in(fonds, "expired", seit=alt, name="Verfallen Abschlag")
+    Abschlag.objects.create(antrag=verfallen, datum=years_ago(2), betrag=Decimal("50.00"))
+    Antrag.objects.filter(pk=verfallen.pk).update(betrag_ausgezahlt=Decimal("50.00"))
+    w["verfallen_mit_abschlag"] = verfallen
+    return w
+
+
+DUE = {
+    "abgelehnt_alt",
+    "nicht_foerderfaehig_alt",
+    "zurueckgezogen_alt",
+    "verfallen_ohne_geld",
+    "ausgezahlt_alt",
+    "abgeschlossen_alt",
+}
+
+
+@pytest.fixture
+def durchsetzen(django_capture_on_commit_callbacks):
+    """Run the job and the after-commit work (file removal) as a committed transaction would."""
+
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            return aufbewahrung_durchsetzen(now=NOW)
+
+    return run
+
+
+def stored_files(antrag_id):
+    names = []
+    for model in (Anhang, Beleg, Dokument):
+        names += [
+            n
+            for n in model.objects.filter(antrag_id=antrag_id).values_list("datei", flat=True)
+            if n
+        ]
+    return names
+
+
+def money():
+    return (
+        {fonds.pk: aktionsfonds_saldo(fonds) for fonds in Aktionsfonds.objects.all()},
+        sorted(
+            Antrag.objects.exclude(status=AntragStatus.DRAFT).values_list(
+                "pk",
+                "betrag_beantragt",
+                "betrag_bewilligt",
+                "betrag_reserviert",
+                "betrag_ausgezahlt",
+            )
+        ),
+        sorted(
+            Auszahlung.objects.values_list("antrag_id", "betrag", "betrag_abschlag", "bezahlt_am")
+        ),
+    )
+
+
+def test_retention_removes_exactly_the_due_antraege_and_keeps_the_money(welt, durchsetzen):
+    files = {key: stored_files(antrag.pk) for key, antrag in welt.items()}
+    assert all(default_storage.exists(n) for names in files.values() for n in names)
+    before = money()
+
+    assert Antrag.objects.filter(pk=welt["entwurf_alt"].pk).exists()
+
+    durchsetzen()
+
+    assert not Antrag.objects.filter(pk=welt["entwurf_alt"].pk).exists()
+    assert not any(default_storage.exists(n) for n in files["entwurf_alt"])
+    anonymised = set(Anonymisierung.objects.values_list("antrag_id", flat=True))
+    assert anonymised == {welt[key].pk for key in DUE}
+    for key, antrag in welt.items():
+        if key == "entwurf_alt":
+            continue
+        row = Antrag.objects.get(pk=antrag.pk)
+        if key in DUE:
+            assert (row.antragsteller_name, row.antragsteller_email, row.organisation) == (
+                "",
+                "",
+                "",
+            )
+            assert (row.titel, row.pruefvermerk, row.antragsteller_strasse) == (
+                ANONYM_TITEL,
+                "",
+                "",
+            )
+            assert row.status == antrag.status and row.referenz == f"AF-{antrag.pk:04d}"
+            assert list(row.statuswechsel.values_list("kommentar", flat=True)) == [""]
+            assert not Anhang.objects.filter(antrag=row).exists()
+            assert not Dokument.objects.filter(antrag=row).exists()
+            assert not Benachrichtigung.objects.filter(antrag=row).exists()
+            assert not AdressBestaetigung.objects.filter(antrag=row).exists()
+            assert not any(default_storage.exists(n) for n in files[key])
+        else:
+            assert row.antragsteller_name == antrag.antragsteller_name
+            assert row.titel == antrag.titel
+            assert Anhang.objects.filter(antrag=row).count() == 1
+            assert all(default_storage.exists(n) for n in files[key])
+    # Receipts of funded Anträge keep their amounts for the books, not who issued them or the file.
+    belege = Beleg.objects.filter(antrag=welt["ausgezahlt_alt"])
+    assert list(belege.values_list("betrag", "betrag_anerkannt", "aussteller", "datei")) == [
+        (Decimal("287.50"), Decimal("287.50"), "", "")
+    ]
+    assert Sachbericht.objects.get(antrag=welt["ausgezahlt_alt"]).text == ""
+    assert money() == before
+
+
+def test_retention_twice_changes_nothing_more(welt, durchsetzen):
+    durchsetzen()
+    first = (
+        sorted(Antrag.objects.values_list("pk", "titel", "antragsteller_name", "link_version")),
+        sorted(Anonymisierung.objects.values_list("antrag_id", "anonymisiert_am")),
+        Benachrichtigung.objects.count(),
+    )
+
+    second = durchsetzen()
+
+    assert second.leer
+    assert (
+        sorted(Antrag.objects.values_list("pk", "titel", "antragsteller_name", "link_version")),
+        sorted(Anonymisierung.objects.values_list("antrag_id", "anonymisiert_am")),
+        Benachrichtigung.objects.count(),
+    ) == first
+
+
+def test_old_link_of_an_anonymised_antrag_no_longer_opens_it(client, welt, durchsetzen):
+    antrag = welt["abgelehnt_alt"]
+    token = antrag_link_token(antrag)
+
+    durchsetzen()
+
+    response = client.get(reverse("antraege:link", kwargs={"token": token}))
+    assert response.status_code == 410
+
+
+def test_dry_run_lists_what_would_go_and_changes_nothing(welt):
+    out = StringIO()
+    before = sorted(Antrag.objects.values_list("pk", "antragsteller_name"))
+
+    call_command("aufbewahrung", "--dry-run", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert sorted(Antrag.objects.values_list("pk", "antragsteller_name")) == before
+    assert [line for line in lines if line.startswith("Entwurf")] == [
+        f"Entwurf #{welt['entwurf_alt'].pk} (zuletzt geändert "
+        f"{timezone.localdate(days_ago(91)):%d.%m.%Y}) würde gelöscht"
+    ]
+    listed = {int(line.split()[1][1:]) for line in lines if line.startswith("Antrag #")}
+    assert listed == {welt[key].pk for key in DUE}
+    assert not Anonymisierung.objects.exists()
+
+
+def test_audit_log_and_sent_mails_are_pruned_after_their_periods(settings, fonds, durchsetzen):
+    settings.AUFBEWAHRUNG_TAGE_ZUGRIFFSPROTOKOLL = 30
+    alt = Zugriff.objects.create(akteur_name="qm", aktion=Zugriff.Aktion.ANSICHT)
+    neu = Zugriff.objects.create(akteur_name="qm", aktion=Zugriff.Aktion.ANSICHT)
+    Zugriff.objects.filter(pk=alt.pk).update(zeitpunkt=days_ago(31))
+    gesendet_alt = Benachrichtigung.objects.create(art="x", empfaenger="a@example.org")
+    gesendet_neu = Benachrichtigung.objects.create(art="x", empfaenger="b@example.org")
+    offen_alt = Benachrichtigung.objects.create(art="x", empfaenger="c@example.org")
+    Benachrichtigung.objects.filter(pk=gesendet_alt.pk).update(gesendet_am=days_ago(181))
+    Benachrichtigung.objects.filter(pk=gesendet_neu.pk).update(gesendet_am=days_ago(10))
+    Benachrichtigung.objects.filter(pk=offen_alt.pk).update(erstellt_am=days_ago(400))
+
+    durchsetzen()
+
+    assert list(Zugriff.objects.values_list("pk", flat=True)) == [neu.pk]
+    assert sorted(Benachrichtigung.objects.values_list("pk", flat=True)) == sorted(
+        [gesendet_neu.pk, offen_alt.pk]
+    )
+
+
+def test_the_daily_beat_job_runs_the_retention_task(welt):
+    schedule = app.conf.beat_schedule["retention"]
+    assert schedule["task"] == task_aufbewahrung_durchsetzen.name
+    assert schedule["task"] in app.tasks
+
+    result = task_aufbewahrung_durchsetzen.apply().get()
+
+    assert result == {
+        "entwuerfe": 1,
+        "anonymisiert": len(DUE),
+        "zugriffe": 0,
+        "benachrichtigungen": 0,
+    }
+    assert Anonymisierung.objects.count() == len(DUE)
