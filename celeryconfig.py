@@ -31,7 +31,10 @@ if broker_url.startswith("filesystem"):
     }
 elif broker_url.startswith("redis"):
     # Longer than any task runs; deadlines are database rows swept by beat, never long ETAs.
-    broker_transport_options = {"visibility_timeout": 3600}
+    # (The outbox does not rely on it: a redelivered send finds its e-mails leased or sent.)
+    broker_transport_options = {
+        "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+    }
 
 task_default_queue = os.environ.get("CELERY_QUEUE", "aktionsfonds")
 # No result backend: tasks record their effect in the database.
@@ -66,7 +69,8 @@ worker_hijack_root_logger = False
 beat_schedule = {
     "dispatch-pending-notifications": {
         "task": "antraege.task_dispatch_pending_benachrichtigungen",
-        "schedule": 60.0,
+        # with the 60 s lease: a dead worker's e-mails are out within ~80 s
+        "schedule": float(os.environ.get("BENACHRICHTIGUNG_SWEEP_SECONDS", "15")),
     },
     "close-due-votes": {
         "task": "jury.task_close_due_abstimmungen",

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from antraege.datenschutz import views as datenschutz
-from antraege.views import public
+from antraege.views import oeffentlich, public
 
 urlpatterns = [
     path("", public.start, name="start"),
@@ -11,6 +11,9 @@ urlpatterns = [
     path("leichte-sprache/", public.leichte_sprache, name="leichte_sprache"),
     path("datenschutz/", datenschutz.datenschutzhinweise, name="datenschutz"),
     path("uebersicht/", public.home, name="home"),
+    path("gefoerderte-projekte/", oeffentlich.gefoerderte_liste, name="gefoerderte"),
+    path("gefoerderte-projekte.csv", oeffentlich.gefoerderte_csv, name="gefoerderte_csv"),
+    path("gefoerderte-projekte.json", oeffentlich.gefoerderte_json, name="gefoerderte_json"),
     path(
         "anmelden/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),

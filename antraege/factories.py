@@ -7,14 +7,22 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .models import Aktionsfonds, Antrag, Kostenkategorie, Kostenposition, Quartier
+from .models import (
+    Aktionsfonds,
+    Antrag,
+    Handlungsfeld,
+    Kostenkategorie,
+    Kostenposition,
+    Quartier,
+)
 
 DEMO_PASSWORD = "aktionsfonds-demo"  # noqa: S105 - demo data only
 
 
 def project_start():
-    """A project date a week from today (Europe/Berlin), so a new Antrag is valid."""
-    return timezone.localdate() + datetime.timedelta(days=7)
+    """A project date seven weeks from today (Europe/Berlin): after the default lead time of six
+    weeks, so a new Antrag is valid."""
+    return timezone.localdate() + datetime.timedelta(weeks=7)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -70,6 +78,19 @@ class KostenkategorieFactory(factory.django.DjangoModelFactory):
     foerderfaehig = True
 
 
+class HandlungsfeldFactory(factory.django.DjangoModelFactory):
+    """One of the programme's fields (seeded by migration; tests that flush tables recreate it)."""
+
+    class Meta:
+        model = Handlungsfeld
+        django_get_or_create = ("slug",)
+
+    slug = "nachbarschaft"
+    name = "Nachbarschaft"
+    erklaerung = "Nachbarn lernen sich kennen: Feste, Treffen, Hilfe"
+    reihenfolge = 3
+
+
 class AntragFactory(factory.django.DjangoModelFactory):
     """A complete draft: valid for submission as it stands (one cost line of 300 €)."""
 
@@ -97,6 +118,13 @@ class AntragFactory(factory.django.DjangoModelFactory):
     erklaerung_nicht_kommerziell = True
     erklaerung_nicht_begonnen = True
     erklaerung_belege = True
+
+    @factory.post_generation
+    def handlungsfelder(obj, create, extracted, **kwargs):
+        if create:
+            obj.handlungsfelder.set(
+                extracted if extracted is not None else [HandlungsfeldFactory()]
+            )
 
     @factory.post_generation
     def positionen(obj, create, extracted, **kwargs):

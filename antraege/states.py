@@ -66,6 +66,17 @@ RESERVING_STATES = (
     S.SETTLEMENT_SUBMITTED,
     S.SETTLEMENT_CHANGES_REQUESTED,
 )
+# Funded and not undone: what the fund report counts as funded and the public list shows.
+# Expired (and cancelled, withdrawn, rejected, ineligible) Anträge never count as funded. An
+# allow-list, so a new end state stays out until someone decides otherwise.
+GEFOERDERT_STATES = (
+    S.APPROVED,
+    S.IN_PROGRESS,
+    S.SETTLEMENT_SUBMITTED,
+    S.SETTLEMENT_CHANGES_REQUESTED,
+    S.PAID,
+    S.CLOSED,
+)
 # Nothing happens any more.
 END_STATES = (S.INELIGIBLE, S.REJECTED, S.CLOSED, S.WITHDRAWN, S.EXPIRED)
 # Approved at some point: the project, its settlement and its figures in the fund report.

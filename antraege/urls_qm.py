@@ -3,7 +3,7 @@
 from django.urls import path
 
 from .datenschutz import qm as datenschutz
-from .views import qm
+from .views import fonds, qm
 
 app_name = "qm"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("auskunft/", datenschutz.auskunft, name="auskunft"),
     path("antraege/<int:pk>/", qm.antrag_detail, name="antrag_detail"),
     path("antraege/<int:pk>/schritt/<slug:move>/", qm.antrag_schritt, name="antrag_schritt"),
+    path(
+        "antraege/<int:pk>/handlungsfelder/",
+        fonds.antrag_handlungsfelder,
+        name="antrag_handlungsfelder",
+    ),
     path(
         "antraege/<int:pk>/anhaenge/<int:anhang_pk>/",
         qm.anhang_herunterladen,

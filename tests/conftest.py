@@ -67,8 +67,13 @@ def anderes_quartier(db):
 
 @pytest.fixture
 def fonds(quartier):
-    from antraege.factories import AktionsfondsFactory, KostenkategorieFactory
+    from antraege.factories import (
+        AktionsfondsFactory,
+        HandlungsfeldFactory,
+        KostenkategorieFactory,
+    )
 
+    HandlungsfeldFactory()  # seeded by migration, but flushed by transactional tests
     fonds = AktionsfondsFactory(quartier=quartier)
     KostenkategorieFactory(quartier=quartier, name="Sachkosten")
     KostenkategorieFactory(quartier=quartier, name="Personalkosten", foerderfaehig=False)

@@ -6,7 +6,7 @@ import re
 from django.urls import reverse
 from django.utils import timezone
 
-from antraege.factories import project_start
+from antraege.factories import HandlungsfeldFactory, project_start
 
 
 def ueber_sie(token=None, **changes):
@@ -39,6 +39,7 @@ def projekt(**changes):
         "beginn": beginn.isoformat(),
         "ende": beginn.isoformat(),
         "oeffentlichkeitsarbeit": "Plakate im Haus",
+        "handlungsfelder": [str(HandlungsfeldFactory().pk)],
     }
     data.update(changes)
     return data

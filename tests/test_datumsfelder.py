@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from antraege.factories import project_start
 from antraege.forms.settlement import AbschlagForm, BelegForm, BezahltForm
 from antraege.models import Abschlag, Antrag, Auszahlung, Beleg
 from antraege.roles import SESSION_KEY, Akteur
@@ -60,7 +61,7 @@ def test_project_dates_round_trip_through_step_2(client, antrag, language):
     session[SESSION_KEY] = [antrag.pk]
     session.save()
     language_cookie(client, language)
-    beginn = timezone.localdate() + datetime.timedelta(days=9)
+    beginn = project_start() + datetime.timedelta(days=2)  # after the lead time
     ende = beginn + datetime.timedelta(days=1)
 
     client.post(

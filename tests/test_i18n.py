@@ -238,7 +238,7 @@ def test_sent_email_carries_the_language_and_translated_subject(markierter_antra
     markierter_antrag.save(update_fields=["sprache"])
     row = notifications.queue_for_applicant(markierter_antrag, "antrag_eingegangen")
 
-    assert notifications.send(row.pk, claim="test") is True
+    assert notifications.send(row.pk, execution="test") is True
 
     message = mailoutbox[0]
     assert message.to == [markierter_antrag.antragsteller_email]

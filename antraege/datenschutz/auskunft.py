@@ -20,7 +20,14 @@ from .models import Zugriff
 from .protokoll import zugriff_protokollieren
 
 # Columns that are machinery, not information about the person.
-INTERNE_FELDER = {"submission_token", "link_version", "claimed_by", "claimed_at", "dedupe_key"}
+INTERNE_FELDER = {
+    "submission_token",
+    "link_version",
+    "claimed_by",
+    "claimed_at",
+    "claim_until",
+    "dedupe_key",
+}
 # References to staff accounts: other people's data.
 PERSONAL_FELDER = {"akteur_id", "geprueft_von_id", "freigegeben_von_id", "erfasst_von_id"}
 

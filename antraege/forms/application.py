@@ -10,12 +10,14 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
+from django.db.models import Q
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ..models import Anhang, Antrag, Kostenkategorie, Quartier
-from ..services.application import STEP_FIELDS
+from .. import fristen
+from ..models import Anhang, Antrag, Handlungsfeld, Kostenkategorie, Quartier
+from ..services.application import STEP_FIELDS, berlin_today
 from .base import DateInput, KernForm, KernFormMixin
 
 SCHRITTE = (
@@ -134,6 +136,12 @@ class UeberSieForm(StepForm):
             "antragsteller_plz": _("Fünf Ziffern, z. B. 13359"),
             "sprache": _("In dieser Sprache schreiben wir Ihnen E-Mails."),
             "organisation": _("Nur wenn Sie für eine Gruppe oder einen Verein beantragen."),
+            "vorname_veroeffentlichen": _(
+                "Das QM veröffentlicht jedes Jahr eine Liste der geförderten Projekte mit Titel und "
+                "Betrag. Dort steht der Name Ihrer Initiative oder Ihres Vereins. Beantragen Sie "
+                "allein, steht dort Ihr Vorname nur, wenn Sie hier zustimmen. Adresse, E-Mail und "
+                "Telefon werden nie veröffentlicht."
+            ),
         }
         widgets = {
             "antragsteller_plz": forms.TextInput(
@@ -152,11 +160,28 @@ class UeberSieForm(StepForm):
         self.fields["sprache"].choices = settings.LANGUAGES
 
 
+class HandlungsfeldChoiceField(forms.ModelMultipleChoiceField):
+    """The programme's fields of action, each in plain words ("Nachbarschaft – Feste, Treffen")."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj):
+        return _("%(name)s – %(erklaerung)s") % {
+            "name": obj.anzeigename,
+            "erklaerung": obj.anzeige_erklaerung,
+        }
+
+
 class ProjektForm(StepForm):
     class Meta:
         model = Antrag
         fields = STEP_FIELDS[2]
+        field_classes = {"handlungsfelder": HandlungsfeldChoiceField}
         help_texts = {
+            "handlungsfelder": _(
+                "Wählen Sie alles, was passt – mindestens einen Bereich. Das Quartiersmanagement "
+                "prüft die Auswahl."
+            ),
             "kurzbeschreibung": _("Was wollen Sie machen? Zwei bis drei Sätze reichen."),
             "projektort": _("Das Projekt muss im Quartier stattfinden."),
             "beginn": _("Das Projekt darf erst nach der Bewilligung beginnen. Format: TT.MM.JJJJ"),
@@ -179,6 +204,24 @@ class ProjektForm(StepForm):
             self.fields[name].error_messages["invalid"] = _(
                 "Bitte geben Sie ein Datum ein, z. B. 14.06.2026."
             )
+        felder = self.fields["handlungsfelder"]
+        gewaehlt = self.instance.handlungsfelder.all() if self.instance.pk else []
+        felder.queryset = Handlungsfeld.objects.filter(
+            Q(aktiv=True) | Q(pk__in=[h.pk for h in gewaehlt])
+        )
+        felder.required = True
+        felder.error_messages["required"] = _("Bitte wählen Sie mindestens einen Bereich.")
+
+    def clean_beginn(self):
+        """The lead time, checked when the applicant types the date (and again on submission)."""
+        beginn = self.cleaned_data.get("beginn")
+        antrag = self.instance
+        if beginn and antrag.pk and not antrag.eingereicht_am:
+            heute = berlin_today()
+            quartier = antrag.fonds.quartier
+            if heute < beginn < fristen.fruehester_beginn(quartier, heute):
+                raise forms.ValidationError(fristen.vorlaufzeit_message(quartier, heute))
+        return beginn
 
 
 class KostenForm(StepForm):

@@ -5,12 +5,14 @@ from ..money import ZERO
 from ..states import (
     APPLICANT_STATUS_LABELS,
     END_STATES,
+    GEFOERDERT_STATES,
     RESERVING_STATES,
     AntragStatus,
 )
 from .application import (
     Aktionsfonds,
     Antrag,
+    Handlungsfeld,
     Kostenkategorie,
     Kostenposition,
     Quartier,
@@ -35,6 +37,7 @@ __all__ = [
     "Zugriff",
     "APPLICANT_STATUS_LABELS",
     "END_STATES",
+    "GEFOERDERT_STATES",
     "RESERVING_STATES",
     "ZERO",
     "Abschlag",
@@ -46,6 +49,7 @@ __all__ = [
     "Beleg",
     "Benachrichtigung",
     "Dokument",
+    "Handlungsfeld",
     "Kostenkategorie",
     "Kostenposition",
     "Projektfoto",

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..money import ZERO
@@ -28,6 +29,11 @@ class Quartier(models.Model):
     qm_telefon = models.CharField(_("Telefon des QM-Büros"), max_length=40, blank=True)
     qm_unterzeichner = models.CharField(_("Unterzeichnet von"), max_length=120, blank=True)
     logo = models.FileField(_("Logo"), upload_to="logos/", blank=True)
+    vorlaufzeit_wochen = models.PositiveSmallIntegerField(
+        _("Vorlaufzeit (Wochen vor Projektbeginn)"),
+        default=6,
+        help_text=_("So viele Wochen vor dem Projektbeginn muss ein Antrag eingehen."),
+    )
     qm_staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("QM-Mitarbeitende"),
@@ -64,6 +70,24 @@ class Aktionsfonds(models.Model):
         _("Abrechnungsfrist (Wochen nach Projektende)"), default=4
     )
     abschlag_erlaubt = models.BooleanField(_("Abschlagszahlung möglich"), default=True)
+    antraege_ab = models.DateField(
+        _("Anträge möglich ab"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leer: sobald ein Projekt im laufenden Jahr wegen der Vorlaufzeit nicht mehr möglich "
+            "ist, spätestens ab dem 1. Dezember des Vorjahres."
+        ),
+    )
+    abgeschlossen_am = models.DateTimeField(_("Jahresabschluss am"), null=True, blank=True)
+    abgeschlossen_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Jahresabschluss durch"),
+    )
     antrag_zaehler = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
@@ -104,6 +128,37 @@ class Kostenkategorie(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Handlungsfeld(models.Model):
+    """A field of action of the programme (Bildung, Nachbarschaft, …); the list is data."""
+
+    name = models.CharField(_("Bezeichnung"), max_length=80, unique=True)
+    slug = models.SlugField(_("Kurzname (für Adressen)"), max_length=40, unique=True)
+    erklaerung = models.CharField(
+        _("In einfachen Worten"),
+        max_length=200,
+        help_text=_("So sehen es die Antragstellenden, z. B. „Lernen, Kurse, Workshops“."),
+    )
+    reihenfolge = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    aktiv = models.BooleanField(_("Für neue Anträge wählbar"), default=True)
+
+    class Meta:
+        verbose_name = _("Handlungsfeld")
+        verbose_name_plural = _("Handlungsfelder")
+        ordering = ["reihenfolge", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def anzeigename(self):
+        """The name in the reader's language (the programme's six are in the catalogues)."""
+        return gettext(self.name)
+
+    @property
+    def anzeige_erklaerung(self):
+        return gettext(self.erklaerung)
 
 
 class Antrag(models.Model):
@@ -152,6 +207,12 @@ class Antrag(models.Model):
     beginn = models.DateField(_("Beginn"), null=True)
     ende = models.DateField(_("Ende"), null=True)
     oeffentlichkeitsarbeit = models.TextField(_("Geplante Öffentlichkeitsarbeit"), blank=True)
+    handlungsfelder = models.ManyToManyField(
+        Handlungsfeld,
+        verbose_name=_("Wofür ist Ihr Projekt gut?"),
+        related_name="antraege",
+        blank=True,
+    )
 
     # Money and own contributions
     betrag_beantragt = models.DecimalField(
@@ -169,6 +230,10 @@ class Antrag(models.Model):
     erklaerung_nicht_kommerziell = models.BooleanField(default=False)
     erklaerung_nicht_begonnen = models.BooleanField(default=False)
     erklaerung_belege = models.BooleanField(default=False)
+    vorname_veroeffentlichen = models.BooleanField(
+        _("Mein Vorname darf in der öffentlichen Liste der geförderten Projekte stehen."),
+        default=False,
+    )
 
     # Review and decision
     pruefvermerk = models.TextField(_("Prüfvermerk des QM (für die Jury)"), blank=True)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Abschlag, Antrag, Auszahlung, Beleg, Kostenposition, Sachbericht
 from ..money import ZERO, euro_round
-from ..states import FUNDED_STATES
+from ..states import GEFOERDERT_STATES
 from .application import aktionsfonds_saldo
 
 
@@ -74,12 +74,19 @@ class Fondsbericht:
 def aktionsfonds_bericht(fonds):
     """The figures of one fund for its year: budget, approved, paid, returned, available."""
     saldo = aktionsfonds_saldo(fonds)
+    # Funded = approved and not undone: expired and cancelled Anträge are not counted.
     projekte = list(
-        Antrag.objects.filter(fonds=fonds, status__in=FUNDED_STATES).order_by("referenz")
+        Antrag.objects.filter(fonds=fonds, status__in=GEFOERDERT_STATES).order_by("referenz")
     )
     bewilligt = sum((a.betrag_bewilligt or ZERO for a in projekte), ZERO)
-    # Returned: approved money of Anträge no longer reserving it and not paid out.
-    zurueck = bewilligt - saldo.reserviert - saldo.ausgezahlt
+    # Returned: approved money of funded Anträge no longer reserving it and not paid out.
+    zurueck = sum(
+        (
+            (a.betrag_bewilligt or ZERO) - a.betrag_reserviert - a.betrag_ausgezahlt
+            for a in projekte
+        ),
+        ZERO,
+    )
     geplant = {
         row["kategorie__name"]: row["s"]
         for row in Kostenposition.objects.filter(antrag__in=projekte)

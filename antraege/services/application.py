@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import fristen
 from ..models import Aktionsfonds, Antrag, AntragStatus, Kostenposition
 from ..money import ZERO, euro_format, euro_round
 from ..refusals import Refused
@@ -91,6 +92,10 @@ def antrag_submission_errors(antrag, *, today=None):
                     "Das Projekt darf erst nach der Bewilligung beginnen: bitte ein Datum in der Zukunft."
                 ),
             )
+        elif not antrag.eingereicht_am and antrag.beginn < fristen.fruehester_beginn(
+            fonds.quartier, today
+        ):
+            add("beginn", fristen.vorlaufzeit_message(fonds.quartier, today))
         if antrag.beginn.year != fonds.jahr:
             add(
                 "beginn", _("Das Projekt muss im Jahr %(jahr)s stattfinden.") % {"jahr": fonds.jahr}
@@ -137,6 +142,8 @@ def antrag_submission_errors(antrag, *, today=None):
                 "ist": euro_format(antrag.betrag_beantragt),
             },
         )
+    if antrag.pk and not antrag.handlungsfelder.exists():
+        add("handlungsfelder", _("Bitte wählen Sie mindestens einen Bereich."))
     for field in DECLARATIONS:
         if not getattr(antrag, field):
             add(field, _("Bitte bestätigen Sie diese Erklärung."))
@@ -319,6 +326,7 @@ STEP_FIELDS = {
         "antragsteller_email",
         "antragsteller_telefon",
         "organisation",
+        "vorname_veroeffentlichen",
         "wohnt_oder_arbeitet_im_gebiet",
         "sprache",
     ),
@@ -332,6 +340,7 @@ STEP_FIELDS = {
         "beginn",
         "ende",
         "oeffentlichkeitsarbeit",
+        "handlungsfelder",
     ),
     3: (
         "betrag_beantragt",
@@ -353,11 +362,16 @@ def antrag_update_step(antrag, *, felder):
     unknown = set(felder) - APPLICANT_FIELDS
     if unknown:
         raise ValueError(f"not an applicant field: {sorted(unknown)}")
-    updated = Antrag.objects.filter(pk=antrag.pk, status__in=EDITABLE_STATES).update(
-        geaendert_am=timezone.now(), **felder
-    )
-    if not updated:
-        raise AntragRefused()
+    felder = dict(felder)
+    handlungsfelder = felder.pop("handlungsfelder", None)
+    with transaction.atomic():
+        updated = Antrag.objects.filter(pk=antrag.pk, status__in=EDITABLE_STATES).update(
+            geaendert_am=timezone.now(), **felder
+        )
+        if not updated:
+            raise AntragRefused()
+        if handlungsfelder is not None:
+            antrag.handlungsfelder.set(handlungsfelder)
     for name, value in felder.items():
         setattr(antrag, name, value)
 

@@ -2,28 +2,30 @@
 
 ``queue(...)`` records a ``Benachrichtigung`` row in the caller's transaction and asks a Celery task
 to send it once that transaction commits. If the broker is down at that moment nothing is lost: the
-beat sweep (``dispatch_pending``) sends every row still unsent. ``send(...)`` is idempotent: it claims
-the row with a conditional update, so a task that runs twice sends one e-mail.
+beat sweep (``dispatch_pending``) sends every row still unsent. Sending is in ``outbox``: rows are
+claimed in batches for one execution under a short lease, so a task that runs twice, or a message
+delivered twice, sends one e-mail.
 """
 
 import logging
 from datetime import timedelta
+from email.utils import parseaddr
+from itertools import groupby
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.template.loader import get_template
+from django.utils import translation
 
 from ..enqueue import task_send
 from ..links import antrag_link_url
-from ..models import Antrag, Benachrichtigung, Dokument
+from ..models import Benachrichtigung, Dokument
 
 logger = logging.getLogger(__name__)
 
-# A claim older than this belongs to a worker that died mid-send; the sweep releases it.
-STALE_CLAIM = timedelta(minutes=10)
+# One sweep hands on at most this many batches (the next sweep takes the rest).
+SWEEP_MAX_TASKS = 20
 
 
 def queue(art, *, empfaenger, sprache="de", antrag=None, kontext=None, dedupe_key=None):
@@ -65,41 +67,91 @@ def dispatch(benachrichtigung_id):
     return task_send("antraege.task_send_benachrichtigung", benachrichtigung_id=benachrichtigung_id)
 
 
-def dispatch_pending(*, older_than=timedelta(seconds=30)):
-    """Re-dispatch every unsent row (the beat sweep). Returns how many were handed on."""
-    now = timezone.now()
-    Benachrichtigung.objects.filter(
-        gesendet_am__isnull=True, claimed_at__lt=now - STALE_CLAIM
-    ).exclude(claimed_by="").update(claimed_by="", claimed_at=None)
-    pending = Benachrichtigung.objects.filter(
-        gesendet_am__isnull=True, claimed_by="", erstellt_am__lte=now - older_than
-    ).values_list("pk", flat=True)
-    return sum(1 for pk in list(pending[:500]) if dispatch(pk))
+def dispatch_pending(*, older_than=timedelta(seconds=10)):
+    """The beat sweep: one send task per batch of rows a sender may take now (a lease that ran
+    out, a back-off that passed, a dispatch the broker lost). Returns how many rows were handed on.
+    """
+    from . import outbox
+
+    count = outbox.benachrichtigungen_pending_count(older_than=older_than)
+    tasks = min(-(-count // outbox.BATCH), SWEEP_MAX_TASKS)
+    dispatched = sum(1 for _ in range(tasks) if dispatch(None))
+    return count if dispatched else 0
+
+
+def message_id(row):
+    """The ``Message-ID`` of a row: the same for every attempt, so a duplicate folds in mail clients."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "aktionsfonds.local"
+    stamp = int(row.erstellt_am.timestamp() * 1_000_000) if row.erstellt_am else 0
+    return f"<benachrichtigung.{row.pk}.{stamp}@{domain}>"
 
 
 def render(row):
     """Subject, text and HTML of one notification, rendered in its language."""
-    antrag = None
-    if row.antrag_id:
-        antrag = Antrag.objects.select_related("fonds__quartier").get(pk=row.antrag_id)
     with translation.override(row.sprache):
-        context = {
-            "antrag": antrag,
-            "kontext": row.kontext,
-            "site_url": settings.SITE_URL,
-            "empfaenger": row.empfaenger,
-        }
-        if antrag is not None:
-            # The link names the address it goes to: opening it confirms that address.
-            context["link"] = antrag_link_url(antrag, email=row.empfaenger)
-            context["quartier"] = antrag.fonds.quartier
-        subject = render_to_string(f"emails/{row.art}/betreff.txt", context)
-        text = render_to_string(f"emails/{row.art}/text.txt", context)
-        html = render_to_string(
-            "emails/layout.html",
-            {**context, "text": text, "subject": subject, "sprache": row.sprache},
-        )
+        return _render(row, _templates(row.art))
+
+
+def _templates(art):
+    return (
+        get_template(f"emails/{art}/betreff.txt"),
+        get_template(f"emails/{art}/text.txt"),
+        get_template("emails/layout.html"),
+    )
+
+
+def _render(row, templates):
+    betreff, text_template, layout = templates
+    antrag = row.antrag if row.antrag_id else None
+    context = {
+        "antrag": antrag,
+        "kontext": row.kontext,
+        "site_url": settings.SITE_URL,
+        "empfaenger": row.empfaenger,
+    }
+    if antrag is not None:
+        # The link names the address it goes to: opening it confirms that address.
+        context["link"] = antrag_link_url(antrag, email=row.empfaenger)
+        context["quartier"] = antrag.fonds.quartier
+    subject = betreff.render(context)
+    text = text_template.render(context)
+    html = layout.render({**context, "text": text, "subject": subject, "sprache": row.sprache})
     return " ".join(subject.split()), text, html
+
+
+def message_build(row, rendered):
+    """The e-mail of ``row`` from its rendered ``(subject, text, html)``, attachments included."""
+    subject, text, html = rendered
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[row.empfaenger],
+        headers={"Content-Language": row.sprache, "Message-ID": message_id(row)},
+    )
+    message.attach_alternative(html, "text/html")
+    for name, content, mimetype in attachments_for(row):
+        message.attach(name, content, mimetype)
+    return message
+
+
+def messages_build(rows):
+    """``[(row, message or the exception that stopped it)]``; templates are looked up once per
+    kind and the language switched once per language (rows come sorted by language and kind)."""
+    built = []
+    for (sprache, art), group in groupby(rows, key=lambda row: (row.sprache, row.art)):
+        with translation.override(sprache):
+            try:
+                templates = _templates(art)
+            except Exception as error:  # noqa: BLE001 - a missing template fails these rows only
+                built.extend((row, error) for row in group)
+                continue
+            for row in group:
+                try:
+                    built.append((row, message_build(row, _render(row, templates))))
+                except Exception as error:  # noqa: BLE001 - recorded on the row, retried
+                    built.append((row, error))
+    return built
 
 
 def attachments_for(row):
@@ -119,38 +171,10 @@ def attachments_for(row):
     return result
 
 
-def send(benachrichtigung_id, *, claim):
-    """Send one notification exactly once; ``claim`` identifies this attempt (the task id).
+def send(benachrichtigung_id=None, *, execution):
+    """Send pending notifications as one execution (a batch, ``benachrichtigung_id`` is only the
+    trigger). Returns True if this call sent that row. Kept for callers that send one row."""
+    from . import outbox
 
-    Returns True if this call sent it, False if it was already sent or is being sent elsewhere.
-    A failure to send releases the claim and re-raises, so the task retries with backoff.
-    """
-    claimed = Benachrichtigung.objects.filter(
-        Q(claimed_by="") | Q(claimed_by=claim), pk=benachrichtigung_id, gesendet_am__isnull=True
-    ).update(claimed_by=claim, claimed_at=timezone.now())
-    if not claimed:
-        return False
-    row = Benachrichtigung.objects.get(pk=benachrichtigung_id)
-    try:
-        subject, text, html = render(row)
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[row.empfaenger],
-            headers={"Content-Language": row.sprache},
-        )
-        message.attach_alternative(html, "text/html")
-        for name, content, mimetype in attachments_for(row):
-            message.attach(name, content, mimetype)
-        message.send()
-    except Exception as error:
-        Benachrichtigung.objects.filter(pk=row.pk, claimed_by=claim).update(
-            claimed_by="", claimed_at=None, letzter_fehler=repr(error)[:2000]
-        )
-        Benachrichtigung.objects.filter(pk=row.pk).update(versuche=row.versuche + 1)
-        raise
-    Benachrichtigung.objects.filter(pk=row.pk).update(
-        gesendet_am=timezone.now(), betreff=subject[:250], versuche=row.versuche + 1
-    )
-    return True
+    ergebnis = outbox.benachrichtigungen_send(execution=execution)
+    return benachrichtigung_id in ergebnis.gesendet

@@ -5,12 +5,30 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from .. import fristen
 from ..models import Quartier
 
 
 def start(request):
-    quartiere = Quartier.objects.filter(fonds__jahr=timezone.localdate().year).order_by("name")
-    return render(request, "antraege/start.html", {"quartiere": quartiere})
+    """The start page: what the fund is, and each area that takes applications today (next
+    year's fund in December) with its jury's next meeting and submission deadline."""
+    heute = timezone.localdate()
+    fonds_liste = fristen.offene_fonds(heute)
+    sitzungen = fristen.naechste_sitzungen([f.quartier_id for f in fonds_liste], heute)
+    gebiete = [
+        {
+            "fonds": fonds,
+            "quartier": fonds.quartier,
+            "fruehester_beginn": fristen.fruehester_beginn(fonds.quartier, heute),
+            "sitzung": sitzungen.get(fonds.quartier_id),
+        }
+        for fonds in fonds_liste
+    ]
+    return render(
+        request,
+        "antraege/start.html",
+        {"quartiere": [g["quartier"] for g in gebiete], "gebiete": gebiete},
+    )
 
 
 def barrierefreiheit(request):

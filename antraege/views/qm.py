@@ -19,9 +19,11 @@ from django.views.decorators.http import require_GET, require_POST
 from jury import selectors as jury_selectors
 from workflow.moves import MoveRefused, antrag_move, available_moves
 
+from .. import fristen
 from ..datenschutz.models import Zugriff
 from ..datenschutz.protokoll import zugriff_protokollieren
 from ..forms.review import DashboardFilterForm, MoveForm
+from ..forms_oeffentlich import HandlungsfelderForm
 from ..models import (
     Aktionsfonds,
     Anhang,
@@ -75,16 +77,15 @@ def staff_required(view):
 def dashboard(request):
     akteur = request.akteur
     heute = timezone.localdate()
-    jahre = sorted(
-        set(
-            Aktionsfonds.objects.filter(quartier__in=quartiere_for_staff(akteur)).values_list(
-                "jahr", flat=True
-            )
+    alle_fonds = list(
+        Aktionsfonds.objects.filter(quartier__in=quartiere_for_staff(akteur)).select_related(
+            "quartier"
         )
-        | {heute.year},
-        reverse=True,
     )
-    data = request.GET if request.GET else {"jahr": heute.year}
+    jahre = sorted({f.jahr for f in alle_fonds} | {heute.year}, reverse=True)
+    # December: next year's fund takes the new Anträge, so the page opens on it.
+    standard_jahr = fristen.antragsjahr(alle_fonds, heute)
+    data = request.GET if request.GET else {"jahr": standard_jahr}
     form = DashboardFilterForm(data, jahre=jahre)
     if form.is_valid():
         jahr, status, suche = (
@@ -93,7 +94,7 @@ def dashboard(request):
             form.cleaned_data["suche"].strip(),
         )
     else:
-        jahr, status, suche = heute.year, "", ""
+        jahr, status, suche = standard_jahr, "", ""
 
     im_jahr = antraege_for_staff(akteur, jahr=jahr)
     counts = antraege_count_by_status(im_jahr)
@@ -101,7 +102,7 @@ def dashboard(request):
         (value, label, counts[value]) for value, label in AntragStatus.choices if value in counts
     ]
     antraege = list(antraege_for_staff(akteur, jahr=jahr, status=status, suche=suche))
-    saldo_jahr = jahr or heute.year
+    saldo_jahr = jahr or standard_jahr
     fonds_saldi = [
         (fonds, aktionsfonds_saldo(fonds)) for fonds in fonds_for_staff(akteur, jahr=saldo_jahr)
     ]
@@ -191,6 +192,8 @@ def _detail_context(akteur, antrag, *, forms_by_move=None):
         and not any(a.ist_offen for a in abstimmungen),
         "abrechnung_sichtbar": bearbeitet and antrag.status in FUNDED_STATES,
         "dokumente": list(antrag.dokumente.all()) if bearbeitet else [],
+        "handlungsfelder": list(antrag.handlungsfelder.all()),
+        "handlungsfelder_form": HandlungsfelderForm(antrag=antrag) if bearbeitet else None,
     }
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from workflow.moves import MoveRefused, antrag_move, antrag_record_created, available_moves
 
+from .. import fristen
 from ..datenschutz.adressen import antrag_adresse_bestaetigen
 from ..forms.application import (
     ANZAHL_SCHRITTE,
@@ -38,7 +39,7 @@ from ..forms.application import (
     kostenplan_formset,
 )
 from ..links import LinkRefused, antrag_from_link_token
-from ..models import Aktionsfonds, Anhang, Antrag, AntragStatus, Quartier
+from ..models import Anhang, Antrag, AntragStatus, Quartier
 from ..roles import Akteur, grant_applicant_access
 from ..services import application as services
 from ..services.application import AntragRefused
@@ -50,12 +51,13 @@ from .fehler import link_ungueltig_response
 LEERE_ZEILEN = 2  # empty cost plan rows offered below the filled ones
 
 
-def _current_fonds():
-    return Aktionsfonds.objects.filter(jahr=timezone.localdate().year).select_related("quartier")
-
-
-def _quartiere_mit_fonds():
-    return Quartier.objects.filter(fonds__jahr=timezone.localdate().year).order_by("name")
+def _fonds_fuer_neuen_antrag(code):
+    """The fund a new Antrag of the area ``code`` goes to today (next year's in December), or 404."""
+    quartier = get_object_or_404(Quartier, code=code)
+    fonds = fristen.fonds_fuer_neuen_antrag(quartier, timezone.localdate())
+    if fonds is None:
+        raise Http404
+    return fonds
 
 
 def _own_antrag(request, pk):
@@ -103,7 +105,7 @@ def _saved_for_later(request, antrag):
 
 def antrag_neu(request):
     """Choose the area (the start page's form lands here), then go to step 1 of that area."""
-    quartiere = _quartiere_mit_fonds()
+    quartiere = fristen.quartiere_mit_offenem_fonds(timezone.localdate())
     form = GebietForm(request.GET or None, quartiere=quartiere)
     if form.is_bound and form.is_valid():
         return redirect("antraege:antrag_start", code=form.cleaned_data["quartier"].code)
@@ -116,7 +118,7 @@ def antrag_neu(request):
 
 def antrag_start(request, code):
     """Step 1 of a new Antrag. The POST creates the draft; the token makes a double POST harmless."""
-    fonds = get_object_or_404(_current_fonds(), quartier__code=code)
+    fonds = _fonds_fuer_neuen_antrag(code)
     if request.method == "POST":
         try:
             token = uuid.UUID(request.POST.get("submission_token", ""))
@@ -326,6 +328,9 @@ def _zusammenfassung(antrag):
             if name in DECLARATION_LABELS:
                 label = DECLARATION_LABELS[name]
                 value = _("bestätigt") if value else _("nicht bestätigt")
+            elif field.many_to_many:
+                label = field.verbose_name
+                value = ", ".join(h.anzeigename for h in value.all())
             else:
                 label = field.verbose_name
                 if field.choices:

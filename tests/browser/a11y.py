@@ -68,6 +68,7 @@ PAGES = [
     Page("schritt_1_neu", _url("antraege:antrag_start", lambda welt: welt.quartier.code)),
     Page("neuer_link", "antraege:neuer_link"),
     Page("link_ungueltig", "/mein-antrag/zugang/kein-gueltiger-link/", status=410),
+    Page("gefoerderte", "gefoerderte", needs=("projekt",)),
     # error pages (the 500 page: test_a11y_pages.py)
     Page("fehler_404_resident", "/mein-antrag/987654/", status=404),
     Page("fehler_404", "/gibt-es-nicht/", status=404),

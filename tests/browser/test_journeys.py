@@ -121,6 +121,8 @@ def test_resident_submits_an_antrag_from_the_start_page_by_keyboard_only(
     type_date(page, "#id_beginn", project_start())
     type_date(page, "#id_ende", project_start())
     type_into(page, "#id_oeffentlichkeitsarbeit", "Plakate im Haus")
+    tab_to(page, "#id_handlungsfelder_0")
+    page.keyboard.press("Space")
     submit_with(page, ".af-actions button[value=weiter]")
 
     # Step 3: one cost line (category by type-ahead in the select), then the money.

@@ -104,7 +104,8 @@ def database_env(database):
 class WorkerProcess:
     """``python -m celery -A aktionsfonds worker`` as a child process, logging to a file."""
 
-    def __init__(self, *, broker_url, queue, database, mail_dir, log_path):
+    def __init__(self, *, broker_url, queue, database, mail_dir, log_path, env=None, concurrency=1):
+        self.concurrency = concurrency
         self.log_path = Path(log_path)
         self.env = {
             key: value
@@ -119,6 +120,7 @@ class WorkerProcess:
             EMAIL_FILE_PATH=str(mail_dir),
             SITE_URL="http://testserver",
         )
+        self.env.update(env or {})
         self.process = None
 
     def start(self, *, timeout=20):
@@ -132,7 +134,7 @@ class WorkerProcess:
                 "aktionsfonds",
                 "worker",
                 "--loglevel=INFO",
-                "--concurrency=1",
+                f"--concurrency={self.concurrency}",
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
@@ -141,6 +143,7 @@ class WorkerProcess:
             env=self.env,
             stdout=self._log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so kill() reaches the pool too
         )
         wait_until(self._ready, timeout=timeout, interval=0.05, message="the worker to be ready")
 
@@ -151,6 +154,11 @@ class WorkerProcess:
 
     def log(self):
         return self.log_path.read_text(errors="replace")
+
+    def kill(self):
+        """``kill -9``: no shutdown, no goodbye to Redis, PostgreSQL or the mail server."""
+        os.killpg(self.process.pid, signal.SIGKILL)  # the main process and its pool children
+        self.process.wait(timeout=5)
 
     def stop(self):
         if self.process and self.process.poll() is None:

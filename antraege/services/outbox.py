@@ -1,0 +1,310 @@
+"""Sending the outbox at the mail server's pace, and surely.
+
+One *execution* (a fresh uuid per task run, never the Celery task id: a message redelivered while
+the first run still sends carries the same task id) claims up to ``BATCH`` unsent rows with one
+conditional update and holds them under a short lease (``claim_until``) that it renews while it
+sends. A worker killed with ``kill -9`` simply stops renewing: after at most one lease its rows are
+free again and the next sweep hands them to another worker. A redelivered message gets a new
+execution id, finds the rows leased by a live execution and sends nothing.
+
+Each worker thread keeps one SMTP connection open across tasks (closed when the worker stops), so a
+burst costs one connection, one claim per batch and one ``UPDATE`` per e-mail. The e-mail is marked
+sent right after the SMTP server accepted it; a failure releases only that row with a back-off and
+the batch goes on. The one window no outbox can close — the server accepted, the worker died
+before the ``UPDATE`` — sends the e-mail again with the same ``Message-ID``, so mail clients fold it.
+"""
+
+import logging
+import random
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from smtplib import SMTPException, SMTPServerDisconnected
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import connection as db_connection
+from django.db.models import Q, Subquery
+from django.utils import timezone
+
+from ..models import Benachrichtigung
+from . import notifications
+
+logger = logging.getLogger(__name__)
+
+# Rows one execution claims at a time.
+BATCH = 50
+# After a failed attempt the row waits 5 s, 10 s, 20 s … at most this long before the next one,
+# so everything is out within two minutes of the mail server coming back.
+BACKOFF_MAX = timedelta(seconds=60)
+# An idle SMTP connection older than this is checked with NOOP before it is used again.
+IDLE_CHECK_SECONDS = 20
+
+
+def lease():
+    """How long a claim holds without being renewed (``BENACHRICHTIGUNG_LEASE_SECONDS``)."""
+    return timedelta(seconds=getattr(settings, "BENACHRICHTIGUNG_LEASE_SECONDS", 60))
+
+
+def execution_new():
+    """A fresh claim id for one run of a task."""
+    return uuid.uuid4().hex
+
+
+def _free(now):
+    return Q(gesendet_am__isnull=True) & (Q(claim_until__isnull=True) | Q(claim_until__lt=now))
+
+
+def benachrichtigungen_claim(*, execution, limit=BATCH, now=None):
+    """Claim up to ``limit`` free unsent rows, oldest first, for ``execution``; returns how many.
+
+    One conditional ``UPDATE``: rows another execution leases (or that wait for their next attempt)
+    are left alone, and of two executions racing for a row exactly one gets it.
+    """
+    now = now or timezone.now()
+    oldest = (
+        Benachrichtigung.objects.filter(_free(now)).order_by("erstellt_am", "pk").values("pk")
+    )[:limit]
+    return Benachrichtigung.objects.filter(_free(now), pk__in=Subquery(oldest)).update(
+        claimed_by=execution, claimed_at=now, claim_until=now + lease()
+    )
+
+
+def benachrichtigungen_pending_count(*, now=None, older_than=timedelta(0)):
+    """Unsent rows that a sender may take now (free lease, no back-off), older than ``older_than``."""
+    now = now or timezone.now()
+    return Benachrichtigung.objects.filter(_free(now), erstellt_am__lte=now - older_than).count()
+
+
+def backoff(versuche):
+    """Wait before attempt ``versuche + 1``: 5 s doubling, capped, with ±20 % jitter."""
+    seconds = min(5 * 2 ** max(versuche - 1, 0), BACKOFF_MAX.total_seconds())
+    return timedelta(seconds=seconds * random.uniform(0.8, 1.2))
+
+
+# --- one SMTP connection per worker thread -----------------------------------------------------
+
+_local = threading.local()
+_open_connections = set()
+_open_lock = threading.Lock()
+
+
+def _backend_key():
+    return (
+        settings.EMAIL_BACKEND,
+        getattr(settings, "EMAIL_HOST", ""),
+        getattr(settings, "EMAIL_PORT", None),
+        getattr(settings, "EMAIL_HOST_USER", ""),
+        getattr(settings, "EMAIL_USE_TLS", False),
+        getattr(settings, "EMAIL_USE_SSL", False),
+    )
+
+
+def mail_connection():
+    """This thread's open SMTP connection, opened on first use and kept for the next tasks.
+
+    Other backends (files, memory, console) are handed out fresh and open per e-mail, as usual.
+    """
+    if not settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+        return get_connection(fail_silently=False)
+    key = _backend_key()
+    cached = getattr(_local, "connection", None)
+    if cached is not None and cached[0] != key:
+        mail_connection_drop()
+        cached = None
+    if cached is not None:
+        connection, last_used = cached[1], cached[2]
+        if time.monotonic() - last_used > IDLE_CHECK_SECONDS and not _alive(connection):
+            mail_connection_drop()
+            cached = None
+    if cached is None:
+        connection = get_connection(fail_silently=False)
+        connection.open()
+        with _open_lock:
+            _open_connections.add(connection)
+    _local.connection = (key, connection, time.monotonic())
+    return connection
+
+
+def _alive(connection):
+    smtp = connection.connection
+    if smtp is None:
+        return False
+    try:
+        return smtp.noop()[0] == 250
+    except (SMTPException, OSError):
+        return False
+
+
+def mail_connection_drop():
+    """Close this thread's connection (after an SMTP error, or when the settings changed)."""
+    cached = getattr(_local, "connection", None)
+    _local.connection = None
+    if cached is not None:
+        _close(cached[1])
+
+
+def mail_connections_close():
+    """Close every connection this process opened: the worker stops (signal handler in tasks)."""
+    with _open_lock:
+        connections = list(_open_connections)
+    for connection in connections:
+        _close(connection)
+    _local.connection = None
+    return len(connections)
+
+
+def _close(connection):
+    with _open_lock:
+        _open_connections.discard(connection)
+    try:
+        connection.close()  # QUIT, then the socket
+    except Exception:  # noqa: BLE001 - a dead connection cannot be closed more
+        logger.debug("closing the SMTP connection failed", exc_info=True)
+
+
+# --- the batch -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Ergebnis:
+    """What one execution did: ids sent, ids failed (released with back-off), the next attempt."""
+
+    gesendet: list = field(default_factory=list)
+    fehlgeschlagen: list = field(default_factory=list)
+    naechster_versuch: object = None
+
+
+def benachrichtigungen_send(*, execution, limit=BATCH):
+    """Claim a batch for ``execution`` and send it over this worker's connection.
+
+    Side effects: each accepted e-mail marks its row sent at once; a row that fails is released
+    with its error and a back-off, and the others still go out. The lease is renewed while the
+    batch is sent (by a keeper thread, also during a long SMTP conversation); an e-mail whose lease
+    could not be renewed in time is left to whoever takes it next.
+    """
+    ergebnis = Ergebnis()
+    if not benachrichtigungen_claim(execution=execution, limit=limit):
+        return ergebnis
+    rows = list(
+        Benachrichtigung.objects.filter(claimed_by=execution, gesendet_am__isnull=True)
+        .select_related("antrag__fonds__quartier")
+        .order_by("sprache", "art", "erstellt_am", "pk")
+    )
+    with Lease(execution, [row.pk for row in rows]) as held:
+        messages = notifications.messages_build(rows)
+        for index, (row, message) in enumerate(messages):
+            if not held.holds(row.pk):
+                continue  # the lease ran out (a long pause): whoever took the row sends it
+            if isinstance(message, Exception):  # rendering failed
+                _failure_record(row, execution, message, ergebnis)
+                held.done(row.pk)
+                continue
+            try:
+                connection = mail_connection()
+            except Exception as error:  # noqa: BLE001 - unreachable: release the rest for later
+                for rest, _ in messages[index:]:
+                    _failure_record(rest, execution, error, ergebnis)
+                break
+            try:
+                connection.send_messages([message])
+            except Exception as error:  # noqa: BLE001 - this one failed; the batch goes on
+                if isinstance(error, SMTPServerDisconnected | OSError):
+                    mail_connection_drop()
+                _failure_record(row, execution, error, ergebnis)
+                held.done(row.pk)
+                continue
+            held.done(row.pk)
+            Benachrichtigung.objects.filter(pk=row.pk, claimed_by=execution).update(
+                gesendet_am=timezone.now(),
+                betreff=message.subject[:250],
+                versuche=row.versuche + 1,
+                claim_until=None,
+            )
+            ergebnis.gesendet.append(row.pk)
+    return ergebnis
+
+
+class Lease:
+    """Keeps ``execution``'s claim on ``ids`` alive while it sends.
+
+    Outside a transaction a keeper thread renews the lease every quarter of its length, so a
+    slow SMTP conversation does not lose it. Inside one (the keeper's own connection could not see
+    the claim) it is renewed between e-mails. ``holds(pk)`` is False for a row another execution
+    took over and for every row once the last renewal is older than three quarters of the lease.
+    """
+
+    def __init__(self, execution, ids):
+        self.execution = execution
+        self.pending = set(ids)
+        self.lost = set()
+        self.length = lease().total_seconds()
+        self.renewed = time.monotonic()
+        self._stop = threading.Event()
+        self._thread = None
+
+    def __enter__(self):
+        if not db_connection.in_atomic_block:
+            self._thread = threading.Thread(target=self._keep, name="outbox-lease", daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _keep(self):
+        try:
+            while not self._stop.wait(self.length / 4):
+                try:
+                    self.renew()
+                except Exception:  # noqa: BLE001 - the database is away: holds() turns False
+                    logger.warning("renewing the lease of %s failed", self.execution, exc_info=True)
+        finally:
+            db_connection.close()  # this thread's own connection
+
+    def renew(self):
+        ids = list(self.pending)
+        if ids:
+            owned = _lease_renew(self.execution, ids)
+            self.lost.update(set(ids) - owned)  # taken over (or sent/failed meanwhile)
+        self.renewed = time.monotonic()
+
+    def done(self, pk):
+        self.pending.discard(pk)
+
+    def holds(self, pk):
+        if self._thread is None and time.monotonic() - self.renewed > self.length / 4:
+            self.renew()
+        fresh = time.monotonic() - self.renewed < self.length * 0.75
+        return fresh and pk not in self.lost
+
+
+def _lease_renew(execution, ids):
+    """Extend the lease on the rows this execution still holds; returns their ids."""
+    until = timezone.now() + lease()
+    Benachrichtigung.objects.filter(
+        pk__in=ids, claimed_by=execution, gesendet_am__isnull=True
+    ).update(claim_until=until)
+    return set(
+        Benachrichtigung.objects.filter(
+            pk__in=ids, claimed_by=execution, gesendet_am__isnull=True
+        ).values_list("pk", flat=True)
+    )
+
+
+def _failure_record(row, execution, error, ergebnis):
+    wait_until = timezone.now() + backoff(row.versuche + 1)
+    Benachrichtigung.objects.filter(pk=row.pk, claimed_by=execution).update(
+        claimed_by="",
+        claim_until=wait_until,
+        versuche=row.versuche + 1,
+        letzter_fehler=repr(error)[:2000],
+    )
+    logger.warning("notification %s failed (attempt %s): %r", row.pk, row.versuche + 1, error)
+    ergebnis.fehlgeschlagen.append(row.pk)
+    if ergebnis.naechster_versuch is None or wait_until < ergebnis.naechster_versuch:
+        ergebnis.naechster_versuch = wait_until

@@ -1,0 +1,196 @@
+"""The public side: the list of funded actions (page, CSV, JSON), the fields of action, and the
+fund report's idea of "funded"."""
+
+import csv
+import io
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from antraege.factories import AntragFactory, HandlungsfeldFactory
+from antraege.models import AntragStatus
+from antraege.roles import Akteur
+from antraege.selectors.settlement import aktionsfonds_bericht
+from antraege.services.settlement import auszahlung_release, beleg_check
+from workflow.moves import antrag_move
+
+from .abrechnung_helpers import applicant, approved, in_progress, settlement_submitted
+
+pytestmark = pytest.mark.django_db
+
+D = Decimal
+KONTAKT = ("Soldiner Straße 12", "13359", "@example.org", "0176")
+
+
+def text(response):
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+@pytest.fixture
+def welt(fonds, qm_user, qm_other_user, anderes_quartier):
+    """One Antrag of the area in every state that matters for the list, by real moves."""
+    qm = Akteur(qm_user)
+
+    def neu(titel, **kwargs):
+        kwargs.setdefault("antragsteller_telefon", "0176 5550101")
+        return AntragFactory(fonds=fonds, titel=titel, **kwargs)
+
+    bewilligt = approved(neu("Hoffest", organisation="Hofgemeinschaft e. V."), qm_user)
+    laeuft = in_progress(
+        neu("Lesecafé", antragsteller_name="Aylin Demir", vorname_veroeffentlichen=True),
+        qm_user,
+        betrag="250.00",
+    )
+    ohne_zustimmung = approved(neu("Pflanzaktion", antragsteller_name="Jonas Berg"), qm_user)
+    bezahlt, belege = settlement_submitted(neu("Kiezkino"), qm_user, ["200.00"])
+    beleg_check(belege[0], akteur=qm, anerkannt="200.00")
+    auszahlung_release(bezahlt, akteur=qm)
+    bezahlt = antrag_move(
+        bezahlt, "mark_paid", akteur=qm, bezahlt_am=belege[0].datum, buchungszeichen="BZ-1"
+    )
+    verfallen = antrag_move(
+        approved(neu("Verfallenes Fest"), qm_user), "expire", akteur=Akteur.system_akteur()
+    )
+    zurueckgezogen = neu("Zurückgezogenes Fest")
+    antrag_move(zurueckgezogen, "submit", akteur=applicant(zurueckgezogen))
+    antrag_move(zurueckgezogen, "withdraw", akteur=applicant(zurueckgezogen))
+    abgelehnt = neu("Abgelehntes Fest")
+    antrag_move(abgelehnt, "submit", akteur=applicant(abgelehnt))
+    antrag_move(abgelehnt, "start_review", akteur=qm)
+    antrag_move(abgelehnt, "put_to_jury", akteur=qm)
+    antrag_move(abgelehnt, "reject", akteur=Akteur.system_akteur(), kommentar="Nicht im Kiez.")
+    eingereicht = neu("Noch in Prüfung")
+    antrag_move(eingereicht, "submit", akteur=applicant(eingereicht))
+    neu("Entwurf")
+    fremd = AntragFactory(fonds__quartier=anderes_quartier, titel="Fest im Schillerkiez")
+    approved(fremd, qm_other_user)  # another area: only on the list of all areas
+    return {
+        "gefoerdert": {bewilligt.pk, laeuft.pk, ohne_zustimmung.pk, bezahlt.pk},
+        "titel": {"Hoffest", "Lesecafé", "Pflanzaktion", "Kiezkino"},
+        "verfallen": verfallen,
+        "fonds": fonds,
+    }
+
+
+def test_public_list_shows_exactly_the_funded_actions_without_contact_data(client, welt):
+    fonds = welt["fonds"]
+
+    response = client.get(
+        reverse("gefoerderte"), {"quartier": fonds.quartier.code, "jahr": fonds.jahr}
+    )
+
+    assert response.status_code == 200
+    assert {a.titel for a in response.context["aktionen"]} == welt["titel"]
+    page = text(response)
+    for titel in ("Verfallenes Fest", "Zurückgezogenes Fest", "Abgelehntes Fest", "Entwurf"):
+        assert titel not in page
+    assert "Noch in Prüfung" not in page
+    for kontakt in KONTAKT:
+        assert kontakt not in response.content.decode()
+    # organisation, else first name with consent, else nobody named
+    rows = {a.titel: a.traeger for a in response.context["aktionen"]}
+    assert rows == {
+        "Hoffest": "Hofgemeinschaft e. V.",
+        "Lesecafé": "Aylin",
+        "Pflanzaktion": "",
+        "Kiezkino": "",
+    }
+    assert "Demir" not in page and "Berg" not in page
+    assert "4 Projekte, zusammen 1.150,00 €" in page  # 300 + 250 + 300 + 300 approved
+    alle = client.get(reverse("gefoerderte"), {"jahr": fonds.jahr})
+    assert {a.titel for a in alle.context["aktionen"]} == welt["titel"] | {"Fest im Schillerkiez"}
+
+
+def test_open_data_csv_and_json_hold_the_same_rows_and_no_contact_data(client, welt):
+    fonds = welt["fonds"]
+    query = {"quartier": fonds.quartier.code, "jahr": fonds.jahr}
+
+    csv_response = client.get(reverse("gefoerderte_csv"), query)
+    json_response = client.get(reverse("gefoerderte_json"), query)
+
+    body = csv_response.content.decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
+    data = json.loads(json_response.content)
+    assert csv_response["Content-Type"] == "text/csv; charset=utf-8"
+    assert {r["titel"] for r in rows} == welt["titel"]
+    assert {p["titel"] for p in data["projekte"]} == welt["titel"]
+    assert (
+        sorted(rows[0])
+        == sorted(data["projekte"][0])
+        == sorted(
+            [
+                "referenz",
+                "quartier",
+                "quartier_code",
+                "jahr",
+                "titel",
+                "traeger",
+                "betrag_bewilligt_eur",
+                "status",
+                "handlungsfelder",
+            ]
+        )
+    )
+    by_title = {p["titel"]: p for p in data["projekte"]}
+    assert by_title["Lesecafé"]["betrag_bewilligt_eur"] == "250.00"
+    assert by_title["Lesecafé"]["status"] == "laeuft"
+    assert by_title["Kiezkino"]["status"] == "abgeschlossen"
+    assert by_title["Hoffest"]["handlungsfelder"] == ["nachbarschaft"]
+    for kontakt in KONTAKT:
+        assert kontakt not in body
+        assert kontakt not in json_response.content.decode()
+
+
+def test_public_list_filters_by_field_of_action(client, fonds, qm_user):
+    bildung = HandlungsfeldFactory(slug="bildung", name="Bildung", reihenfolge=1)
+    klima = HandlungsfeldFactory(slug="klima", name="Klimaschutz und Klimaanpassung")
+    approved(AntragFactory(fonds=fonds, titel="Lernwerkstatt", handlungsfelder=[bildung]), qm_user)
+    approved(
+        AntragFactory(fonds=fonds, titel="Baumpaten", handlungsfelder=[klima, bildung]), qm_user
+    )
+    approved(AntragFactory(fonds=fonds, titel="Hoffest"), qm_user)
+
+    nur_klima = client.get(
+        reverse("gefoerderte_json"), {"jahr": fonds.jahr, "handlungsfeld": "klima"}
+    )
+    nur_bildung = client.get(
+        reverse("gefoerderte"), {"jahr": fonds.jahr, "handlungsfeld": "bildung"}
+    )
+
+    assert [p["titel"] for p in json.loads(nur_klima.content)["projekte"]] == ["Baumpaten"]
+    assert sorted(a.titel for a in nur_bildung.context["aktionen"]) == [
+        "Baumpaten",
+        "Lernwerkstatt",
+    ]
+
+
+def test_public_list_query_count_does_not_grow_with_rows(
+    client, fonds, qm_user, django_assert_num_queries
+):
+    approved(AntragFactory(fonds=fonds), qm_user)
+    url = reverse("gefoerderte_json")
+    # the years, the Anträge, their fields of action
+    with django_assert_num_queries(3):
+        client.get(url, {"jahr": fonds.jahr})
+    for _ in range(4):
+        approved(AntragFactory(fonds=fonds), qm_user)
+    with django_assert_num_queries(3):
+        response = client.get(url, {"jahr": fonds.jahr})
+    assert len(json.loads(response.content)["projekte"]) == 5
+
+
+def test_fund_report_never_counts_expired_antraege_as_funded(welt):
+    bericht = aktionsfonds_bericht(welt["fonds"])
+
+    assert {a.pk for a in bericht.projekte} == welt["gefoerdert"]
+    assert welt["verfallen"].status == AntragStatus.EXPIRED
+    assert bericht.bewilligt == D("1150.00")
+    # Kiezkino: 300 approved, 200 paid, 100 returned; the others still reserved
+    assert (bericht.ausgezahlt, bericht.reserviert, bericht.zurueck) == (
+        D("200.00"),
+        D("850.00"),
+        D("100.00"),
+    )

@@ -1,0 +1,216 @@
+"""The outbox with real parts: ``celery worker`` processes, a private redis-server, a real SMTP server.
+
+Each e-mail carries its row's ``Message-ID``, so the mail server's record shows exactly which row
+went out how often. Faults are real: a worker killed with SIGKILL inside the SMTP conversation,
+every broker connection dropped by Redis while a worker sends, the mail server holding a
+conversation.
+"""
+
+import os
+import re
+import time
+from datetime import timedelta
+
+import pytest
+import redis
+from celery import current_app
+from django.db import connection
+
+from antraege.factories import AntragFactory
+from antraege.models import Benachrichtigung
+from antraege.roles import Akteur
+from antraege.services import notifications
+from tests.worker.processes import REDIS_SERVER, RedisServer, WorkerProcess, wait_until
+from workflow.moves import antrag_move
+
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not os.access(REDIS_SERVER, os.X_OK),
+        reason=f"redis-server not found at {REDIS_SERVER} (Debian: apt-get install redis-server)",
+    ),
+]
+
+LEASE = 4  # seconds, for the worker processes of this module
+
+
+@pytest.fixture(scope="module")
+def private_redis(tmp_path_factory):
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def sink():
+    from tests.worker.smtp import SmtpSink
+
+    server = SmtpSink().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def publish_via(private_redis):
+    """The test publishes to the private Redis too, as the web process would."""
+    app = current_app._get_current_object()
+    before = app.conf.broker_write_url
+
+    def use(url):
+        app.conf.broker_write_url = url
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    use(private_redis.url)
+    yield
+    app.pool.force_close_all()
+    use(before)
+
+
+@pytest.fixture
+def workers(django_db_setup, private_redis, sink, publish_via, tmp_path):
+    """``start(name)`` a worker process; every one started is stopped (or was killed) at the end."""
+    started = []
+    sink.clear()
+    sink.release()
+    for queue in (os.environ["CELERY_QUEUE"],):
+        redis.Redis.from_url(private_redis.url).delete(queue)
+
+    def start(name, *, concurrency=1):
+        worker = WorkerProcess(
+            broker_url=private_redis.url,
+            queue=os.environ["CELERY_QUEUE"],
+            database=connection.settings_dict,
+            mail_dir=tmp_path / "unused",
+            log_path=tmp_path / f"{name}.log",
+            concurrency=concurrency,
+            env={
+                **sink.settings(),
+                "BENACHRICHTIGUNG_LEASE_SECONDS": str(LEASE),
+            },
+        )
+        worker.start()
+        started.append(worker)
+        return worker
+
+    yield start
+    sink.release()
+    for worker in started:
+        worker.stop()
+
+
+def submitted(fonds, email):
+    antrag = AntragFactory(fonds=fonds, antragsteller_email=email)
+    antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
+    return Benachrichtigung.objects.get(antrag=antrag, art="antrag_eingegangen")
+
+
+def message_ids(sink):
+    return [message["Message-ID"] for message in sink.messages()]
+
+
+def claimed_by(row):
+    row.refresh_from_db()
+    return row.claimed_by
+
+
+def runs(workers_, *, sent):
+    """How many task runs the workers logged with ``sent`` e-mails."""
+    pattern = re.compile(rf": {sent} sent, ")
+    return sum(len(pattern.findall(worker.log())) for worker in workers_)
+
+
+def test_two_workers_and_the_sweep_racing_send_each_email_once(fonds, workers, sink):
+    first, second = workers("a"), workers("b")
+    rows = [submitted(fonds, f"r{number}@example.org") for number in range(60)]
+    # the sweep runs into the burst again and again while both workers send
+    deadline = time.monotonic() + 30
+    while Benachrichtigung.objects.filter(gesendet_am__isnull=True).exists():
+        assert time.monotonic() < deadline, "not everything sent within 30 s"
+        notifications.dispatch_pending(older_than=timedelta(0))
+        time.sleep(0.05)
+    time.sleep(1)  # a late duplicate would arrive now
+
+    ids = message_ids(sink)
+    assert sorted(ids) == sorted(notifications.message_id(row) for row in rows)
+    assert sink.opened <= 2, "each worker keeps its one SMTP connection"
+    assert not re.search(r"sent, [1-9]\d* failed", first.log() + second.log())
+
+
+def test_a_worker_killed_inside_the_smtp_conversation_loses_its_row_to_another_within_the_lease(
+    fonds, workers, sink
+):
+    sink.hold()
+    doomed = workers("doomed")
+    row = submitted(fonds, "lease@example.org")
+    wait_until(lambda: sink.held >= 1, timeout=15, message="the worker inside the conversation")
+    held_by = claimed_by(row)
+    assert held_by
+    survivor = workers("survivor")
+
+    doomed.kill()
+    killed = time.monotonic()
+    sink.release()
+    # the beat sweep, once a second: it hands the row on only once the lease ran out
+    while Benachrichtigung.objects.get(pk=row.pk).gesendet_am is None:
+        assert time.monotonic() - killed < LEASE + 5, "not sent within the lease"
+        notifications.dispatch_pending(older_than=timedelta(0))
+        time.sleep(0.5)
+    took = time.monotonic() - killed
+    time.sleep(0.5)
+
+    assert message_ids(sink) == [notifications.message_id(row)]
+    assert claimed_by(row) not in ("", held_by)
+    assert runs([survivor], sent=1) == 1
+    print(f"worker killed holding the row → sent by another after {took:.1f} s (lease {LEASE} s)")
+
+
+def test_a_message_redelivered_while_the_first_run_sends_sends_nothing(
+    fonds, workers, sink, private_redis
+):
+    # two pool processes each: a worker busy with one task still reads from Redis, as in production
+    pair = [workers("one", concurrency=2), workers("two", concurrency=2)]
+    sink.hold()
+    row = submitted(fonds, "redelivered@example.org")
+    wait_until(lambda: sink.held >= 1, timeout=15, message="a worker inside the conversation")
+    first = claimed_by(row)
+
+    # Redis drops every client connection while the first run is inside the SMTP conversation;
+    # the message, un-acked (acks late), is handed out again to the other worker
+    redis.Redis.from_url(private_redis.url).client_kill_filter(_type="normal")
+    wait_until(
+        lambda: runs(pair, sent=0) >= 1,
+        timeout=25,
+        message="the redelivered message to run",
+    )
+    assert claimed_by(row) == first  # the second run did not take the row
+    assert sink.count() == 0
+
+    sink.release()
+    wait_until(
+        lambda: Benachrichtigung.objects.get(pk=row.pk).gesendet_am, timeout=15, message="sent"
+    )
+    time.sleep(1)
+    assert message_ids(sink) == [notifications.message_id(row)]
+    assert claimed_by(row) == first
+
+
+def test_the_worker_closes_its_smtp_connection_when_it_stops(fonds, workers, sink):
+    worker = workers("polite")
+    opened = sink.opened
+    rows = [submitted(fonds, f"c{number}@example.org") for number in range(5)]
+    wait_until(
+        lambda: not Benachrichtigung.objects.filter(gesendet_am__isnull=True).exists(),
+        timeout=15,
+        message="the e-mails",
+    )
+    assert sorted(message_ids(sink)) == sorted(notifications.message_id(r) for r in rows)
+    assert sink.opened - opened == 1  # five e-mails, one connection, still open
+    assert sink.open_now == 1
+
+    worker.stop()
+
+    wait_until(lambda: sink.open_now == 0, timeout=5, message="the connection to close")
+    assert "closed 1 SMTP connection(s)" in worker.log()
