@@ -62,6 +62,7 @@ check-migrations: $(VENV)/.installed
 
 bench: install
 	$(BIN)/python bench/letters.py
+	$(BIN)/python bench/meeting.py
 
 clean:
 	rm -rf $(VENV) node_modules var

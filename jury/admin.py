@@ -12,8 +12,16 @@ User = get_user_model()
 
 @admin.register(Jurymitglied)
 class JurymitgliedAdmin(admin.ModelAdmin):
-    list_display = ("user", "quartier", "beginn", "ende")
-    list_filter = ("quartier",)
+    list_display = (
+        "user",
+        "quartier",
+        "rolle",
+        "beginn",
+        "ende",
+        "gewaehlt_am",
+        "mindestalter_bestaetigt",
+    )
+    list_filter = ("quartier", "rolle")
     list_select_related = ("user", "quartier")
     search_fields = ("user__username", "user__first_name", "user__last_name", "user__email")
     autocomplete_fields = ("user",)
@@ -42,6 +50,8 @@ class JuryRegelnAdmin(admin.ModelAdmin):
         "erinnerung_stunden",
         "ruhezeit_stunden",
         "offene_abstimmung",
+        "mindestgroesse",
+        "namentliche_abstimmung",
     )
 
 

@@ -37,3 +37,37 @@ def antrag_zur_jury(antrag, qm_user, *, pruefvermerk="Formal geprüft, förderf�
     antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
     antrag_move(antrag, "start_review", akteur=Akteur(qm_user))
     return antrag_move(antrag, "put_to_jury", akteur=Akteur(qm_user), kommentar=pruefvermerk)
+
+
+def stellvertretungen_fuer(quartier, anzahl):
+    """``anzahl`` deputies in term on ``quartier``'s jury."""
+    return [
+        JurymitgliedFactory(
+            quartier=quartier,
+            rolle=Jurymitglied.Rolle.STELLVERTRETUNG,
+            mindestalter_bestaetigt=True,
+            user=UserFactory(
+                username=f"stv-{quartier.code.lower()}-{i:02d}", last_name=f"S{i:02d}"
+            ),
+        )
+        for i in range(anzahl)
+    ]
+
+
+def sitzung_fuer(quartier, qm_user, *, datum=None, frist=None, ort="Nachbarschaftsetage, Raum 2"):
+    """A planned meeting of ``quartier`` (default: today, deadline today) with its proposed agenda."""
+    import datetime
+
+    from antraege.roles import Akteur
+
+    from .sitzungen.services import sitzung_anlegen
+
+    datum = datum or timezone.localdate()
+    return sitzung_anlegen(
+        quartier,
+        akteur=Akteur(qm_user),
+        datum=datum,
+        beginn=datetime.time(18, 30),
+        ort=ort,
+        einreichungsfrist=frist or datum,
+    )

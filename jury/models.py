@@ -4,6 +4,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -24,8 +25,27 @@ class Jurymitglied(models.Model):
         related_name="jurymitglieder",
         verbose_name=_("Quartier"),
     )
+
+    class Rolle(models.TextChoices):
+        MITGLIED = "member", _("Mitglied")
+        STELLVERTRETUNG = "deputy", _("Stellvertreter*in")
+
+    rolle = models.CharField(
+        _("Rolle"), max_length=10, choices=Rolle.choices, default=Rolle.MITGLIED
+    )
     beginn = models.DateField(_("Beginn der Amtszeit"))
     ende = models.DateField(_("Ende der Amtszeit"), null=True, blank=True)
+    gewaehlt_am = models.DateField(
+        _("Datum der Wahl"),
+        null=True,
+        blank=True,
+        help_text=_("Die Wahl (oder Berufung), mit der das Mitglied in die Jury kam."),
+    )
+    mindestalter_bestaetigt = models.BooleanField(
+        _("Mindestalter 16 Jahre bei der Berufung bestätigt"),
+        default=False,
+        help_text=_("Es wird kein Geburtsdatum gespeichert, nur diese Bestätigung."),
+    )
 
     class Meta:
         verbose_name = _("Jurymitglied")
@@ -41,12 +61,28 @@ class Jurymitglied(models.Model):
     def __str__(self):
         return f"{self.user.get_full_name() or self.user.username} ({self.quartier})"
 
+    def clean(self):
+        super().clean()
+        if not self.mindestalter_bestaetigt:
+            raise ValidationError(
+                {
+                    "mindestalter_bestaetigt": _(
+                        "Bitte bestätigen Sie, dass das Mitglied mindestens 16 Jahre alt ist."
+                    )
+                }
+            )
 
-def jurymitglieder_in_term(quartier, day):
-    """Members of ``quartier``'s jury whose term covers ``day``."""
+
+def jury_in_term(quartier, day):
+    """Members and deputies of ``quartier``'s jury whose term covers ``day``."""
     return Jurymitglied.objects.filter(quartier=quartier, beginn__lte=day).filter(
         Q(ende__isnull=True) | Q(ende__gte=day)
     )
+
+
+def jurymitglieder_in_term(quartier, day):
+    """Members (the seats; deputies only stand in at meetings) whose term covers ``day``."""
+    return jury_in_term(quartier, day).filter(rolle=Jurymitglied.Rolle.MITGLIED)
 
 
 class Gleichstand(models.TextChoices):
@@ -81,6 +117,24 @@ class JuryRegeln(models.Model):
     )
     offene_abstimmung = models.BooleanField(
         _("Offene Abstimmung (Protokoll nennt, wer wie gestimmt hat)"), default=False
+    )
+    mindestgroesse = models.PositiveSmallIntegerField(
+        _("Mindestzahl der Mitglieder"),
+        default=7,
+        help_text=_("Hat die Jury weniger Mitglieder, zeigt das System dem QM eine Warnung."),
+    )
+    praesentation_ab = models.DecimalField(
+        _("Vorstellung in der Sitzung nötig ab (€)"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("500.00"),
+    )
+    namentliche_abstimmung = models.BooleanField(
+        _("In der Sitzung namentlich abstimmen (Stimme je Mitglied statt Zahlen)"),
+        default=False,
+    )
+    unterlagen_tage_vorher = models.PositiveSmallIntegerField(
+        _("Unterlagen versenden (Tage vor der Sitzung)"), default=5
     )
 
     class Meta:
@@ -241,3 +295,12 @@ class Stimme(models.Model):
 
     def __str__(self):
         return f"{self.mitglied} – {self.abstimmung_id}"
+
+
+from .sitzungen.models import (  # noqa: E402,F401 - the meeting's models belong to this app
+    Einzelstimme,
+    Kontoeinstellung,
+    Sitzung,
+    Tagesordnungspunkt,
+    Teilnahme,
+)

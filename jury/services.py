@@ -138,11 +138,13 @@ def _mitglied_benachrichtigen(art, mitglied, abstimmung, *, dedupe_key):
     if not mitglied.user.email:
         logger.warning("jury member %s has no e-mail address; %s not sent", mitglied.pk, art)
         return None
+    from .sitzungen.services import kontosprache
+
     antrag = abstimmung.antrag
     return notifications.queue(
         art,
         empfaenger=mitglied.user.email,
-        sprache="de",
+        sprache=kontosprache(mitglied.user),
         kontext={
             "name": mitglied.user.get_full_name() or mitglied.user.username,
             "referenz": antrag.referenz or "",

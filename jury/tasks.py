@@ -4,6 +4,8 @@ import logging
 
 from celery import shared_task
 
+from .sitzungen.tasks import task_render_sitzungsprotokoll  # noqa: F401 - registers the task
+
 logger = logging.getLogger(__name__)
 
 
@@ -11,9 +13,10 @@ logger = logging.getLogger(__name__)
 def task_close_due_abstimmungen():
     """Close every vote past its deadline or finished early (beat, every 30 s)."""
     from . import services
+    from .sitzungen.services import sitzungsprotokolle_nachholen
 
     closed = services.abstimmungen_schliessen_faellige()
-    fehlend = services.protokolle_nachholen()
+    fehlend = services.protokolle_nachholen() + sitzungsprotokolle_nachholen()
     if closed or fehlend:
         logger.info("closed %s votes, rendered %s missing minutes", closed, len(fehlend))
     return closed

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views
+from .sitzungen import views as sitzungen
 
 app_name = "jury"
 
@@ -16,4 +17,38 @@ urlpatterns = [
     path("qm/abstimmungen/<int:pk>/", views.qm_abstimmung, name="qm_abstimmung"),
     path("qm/abstimmungen/<int:pk>/protokoll.pdf", views.qm_protokoll, name="qm_protokoll"),
     path("qm/regeln/<int:quartier_pk>/", views.qm_regeln, name="qm_regeln"),
+    # meetings
+    path("sitzungen/<int:pk>/", sitzungen.sitzung, name="sitzung"),
+    path(
+        "sitzungen/<int:pk>/antraege/<int:antrag_pk>/",
+        sitzungen.sitzung_antrag,
+        name="sitzung_antrag",
+    ),
+    path("sitzungen/<int:pk>/unterlagen.pdf", sitzungen.sitzung_unterlagen, name="unterlagen"),
+    path("konto/sprache/", sitzungen.kontosprache, name="kontosprache"),
+    path("qm/sitzungen/", sitzungen.qm_sitzungen, name="qm_sitzungen"),
+    path(
+        "qm/quartiere/<int:quartier_pk>/sitzung/neu/",
+        sitzungen.qm_sitzung_neu,
+        name="qm_sitzung_neu",
+    ),
+    path("qm/sitzungen/<int:pk>/", sitzungen.qm_tagesordnung, name="qm_tagesordnung"),
+    path(
+        "qm/sitzungen/<int:pk>/punkte/<int:punkt_pk>/vertagen/",
+        sitzungen.qm_vertagen,
+        name="qm_vertagen",
+    ),
+    path(
+        "qm/sitzungen/<int:pk>/sitzungsmodus/", sitzungen.qm_sitzungsmodus, name="qm_sitzungsmodus"
+    ),
+    path(
+        "qm/sitzungen/<int:pk>/protokoll.pdf",
+        sitzungen.qm_sitzungsprotokoll,
+        name="qm_sitzungsprotokoll",
+    ),
+    path(
+        "qm/quartiere/<int:quartier_pk>/jury/",
+        sitzungen.qm_zusammensetzung,
+        name="qm_zusammensetzung",
+    ),
 ]

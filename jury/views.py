@@ -39,8 +39,18 @@ def _abstimmung(pk):
 
 @login_required
 def home(request):
+    from .sitzungen.selectors import sitzungen_for_mitglied
+
     offen, geschlossen = selectors.abstimmungen_for_mitglied(request.user)
-    return render(request, "jury/home.html", {"offen": offen, "geschlossen": geschlossen})
+    return render(
+        request,
+        "jury/home.html",
+        {
+            "offen": offen,
+            "geschlossen": geschlossen,
+            "sitzungen": sitzungen_for_mitglied(request.user),
+        },
+    )
 
 
 @login_required

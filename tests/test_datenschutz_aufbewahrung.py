@@ -36,6 +36,8 @@ from antraege.models import (
     Statuswechsel,
 )
 from antraege.selectors.application import aktionsfonds_saldo
+from antraege.selectors.documents import dokumente_missing
+from antraege.services import notifications
 
 from .abrechnung_helpers import pdf_bytes, png_bytes
 
@@ -60,6 +62,7 @@ def antrag_in(fonds, status, *, seit, name):
         status=status,
         referenz=None if status == AntragStatus.DRAFT else f"AF-{antrag.pk:04d}",
         pruefvermerk="Frau Muster war im Büro.",
+        entschieden_am=None if status == AntragStatus.DRAFT else seit,
     )
     if status != AntragStatus.DRAFT:
         wechsel = Statuswechsel.objects.create(
@@ -252,6 +255,13 @@ def test_retention_removes_exactly_the_due_antraege_and_keeps_the_money(welt, du
     ]
     assert Sachbericht.objects.get(antrag=welt["ausgezahlt_alt"]).text == ""
     assert money() == before
+    # The sweep for lost letters does not bring back the letters of an anonymised Antrag.
+    missing = {pk for pk, _art in dokumente_missing(older_than=datetime.timedelta(0))}
+    assert not missing & {welt[key].pk for key in DUE}
+    assert (
+        notifications.queue_for_applicant(Antrag.objects.get(pk=welt["abgelehnt_alt"].pk), "x")
+        is None
+    )
 
 
 def test_retention_twice_changes_nothing_more(welt, durchsetzen):
@@ -305,9 +315,14 @@ def test_audit_log_and_sent_mails_are_pruned_after_their_periods(settings, fonds
     neu = Zugriff.objects.create(akteur_name="qm", aktion=Zugriff.Aktion.ANSICHT)
     Zugriff.objects.filter(pk=alt.pk).update(zeitpunkt=days_ago(31))
     gesendet_alt = Benachrichtigung.objects.create(art="x", empfaenger="a@example.org")
+    einmalig_alt = Benachrichtigung.objects.create(
+        art="x", empfaenger="d@example.org", kontext={"name": "D"}, dedupe_key="einmal:1"
+    )
     gesendet_neu = Benachrichtigung.objects.create(art="x", empfaenger="b@example.org")
     offen_alt = Benachrichtigung.objects.create(art="x", empfaenger="c@example.org")
-    Benachrichtigung.objects.filter(pk=gesendet_alt.pk).update(gesendet_am=days_ago(181))
+    Benachrichtigung.objects.filter(pk__in=[gesendet_alt.pk, einmalig_alt.pk]).update(
+        gesendet_am=days_ago(181)
+    )
     Benachrichtigung.objects.filter(pk=gesendet_neu.pk).update(gesendet_am=days_ago(10))
     Benachrichtigung.objects.filter(pk=offen_alt.pk).update(erstellt_am=days_ago(400))
 
@@ -315,8 +330,12 @@ def test_audit_log_and_sent_mails_are_pruned_after_their_periods(settings, fonds
 
     assert list(Zugriff.objects.values_list("pk", flat=True)) == [neu.pk]
     assert sorted(Benachrichtigung.objects.values_list("pk", flat=True)) == sorted(
-        [gesendet_neu.pk, offen_alt.pk]
+        [gesendet_neu.pk, offen_alt.pk, einmalig_alt.pk]
     )
+    # The dedupe key stays (the e-mail is never sent twice), the address and content go.
+    einmalig = Benachrichtigung.objects.get(pk=einmalig_alt.pk)
+    assert (einmalig.dedupe_key, einmalig.empfaenger, einmalig.kontext) == ("einmal:1", "", {})
+    assert durchsetzen().benachrichtigungen == 0
 
 
 def test_the_daily_beat_job_runs_the_retention_task(welt):
@@ -333,3 +352,55 @@ def test_the_daily_beat_job_runs_the_retention_task(welt):
         "benachrichtigungen": 0,
     }
     assert Anonymisierung.objects.count() == len(DUE)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_retention_task_runs_in_a_real_worker(celery_session_worker, fonds):
+    import time
+
+    due = antrag_in(fonds, "rejected", seit=days_ago(400), name="Im Worker")
+    files = stored_files(due.pk)
+    assert files and all(default_storage.exists(n) for n in files)
+
+    task_aufbewahrung_durchsetzen.delay()
+
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and not Anonymisierung.objects.filter(antrag=due).exists():
+        time.sleep(0.1)
+    assert Antrag.objects.get(pk=due.pk).antragsteller_name == ""
+    assert not any(default_storage.exists(n) for n in files)
+
+
+def test_minutes_of_an_anonymised_antrag_come_back_without_the_applicants_texts(
+    antrag, qm_user, quartier, django_capture_on_commit_callbacks
+):
+    from antraege.pdf import pdf_text
+    from antraege.roles import Akteur
+    from jury import services
+    from jury.factories import antrag_zur_jury, jury_fuer
+    from jury.models import Abstimmung
+
+    jury = jury_fuer(quartier, 3)
+    antrag_zur_jury(antrag, qm_user)
+    abstimmung = services.abstimmung_eroeffnen(
+        antrag, akteur=Akteur(qm_user), betrag=Decimal("250.00"), auflagen="Logo auf dem Flyer"
+    )
+    for member in jury:
+        services.stimme_abgeben(abstimmung, user=member.user, wert="no", kommentar="Zu teuer")
+    services.abstimmung_schliessen(abstimmung.pk, now=abstimmung.frist + datetime.timedelta(1))
+    services.protokolle_nachholen()
+    old = Abstimmung.objects.get(pk=abstimmung.pk).protokoll.name
+    assert antrag.titel in pdf_text(default_storage.open(old).read())
+    Statuswechsel.objects.filter(antrag=antrag).update(zeitpunkt=days_ago(400))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        aufbewahrung_durchsetzen(now=NOW)
+    assert not default_storage.exists(old)
+    services.protokolle_nachholen()
+
+    text = pdf_text(
+        default_storage.open(Abstimmung.objects.get(pk=abstimmung.pk).protokoll.name).read()
+    )
+    assert ANONYM_TITEL in text
+    assert antrag.titel not in text and "Logo auf dem Flyer" not in text

@@ -54,12 +54,13 @@ def test_demo_data_builds_areas_people_and_antraege():
         assert quartier.fonds.count() == 1
         assert quartier.kostenkategorien.filter(foerderfaehig=True).exists()
         assert quartier.kostenkategorien.filter(foerderfaehig=False).exists()
-        assert quartier.jurymitglieder.count() == 5
+        assert quartier.jurymitglieder.filter(rolle="member").count() == 7
+        assert quartier.jurymitglieder.filter(rolle="deputy").count() == 2
         assert [u.username for u in quartier.qm_staff.all()] == [f"qm-{quartier.code.lower()}"]
-    assert Antrag.objects.count() == 22
+    assert Antrag.objects.count() == 26
     states = Counter(Antrag.objects.values_list("status", flat=True))
     assert len(states) >= 12
-    assert states[AntragStatus.JURY_VOTE] == 3
+    assert states[AntragStatus.JURY_VOTE] == 5
     for username in ["admin", "qm-sol", "qm-shp", "jury-sol-1", "jury-shp-5"]:
         assert username in output
     assert DEMO_PASSWORD in output
@@ -101,9 +102,10 @@ def test_demo_fund_balance_matches_the_approvals():
 
     sol = Aktionsfonds.objects.get(quartier__code="SOL")
     saldo = aktionsfonds_saldo(sol)
-    # Pflanzaktion (640 €, approved) and Kiezzeitung (1,000 €, in progress) hold money.
-    assert saldo.reserviert == Decimal("1640.00")
-    assert saldo.verfuegbar == sol.budget - Decimal("1640.00")
+    # Pflanzaktion (640 €, approved), Kiezzeitung (1,000 €, in progress) and the
+    # Nachbarschaftsfrühstück (260 €, approved at last week's meeting) hold money.
+    assert saldo.reserviert == Decimal("1900.00")
+    assert saldo.verfuegbar == sol.budget - Decimal("1900.00")
     shp = Aktionsfonds.objects.get(quartier__code="SHP")
     saldo = aktionsfonds_saldo(shp)
     # Hochbeete (880 €) and Straßenfest (1,000 €) hold money; Kiezputz (220 €) and
@@ -131,3 +133,24 @@ def test_demo_data_twice_duplicates_nothing():
     run()
 
     assert counts() == first
+
+
+def test_demo_data_has_a_held_meeting_and_a_planned_one_with_papers_sent():
+    from jury.sitzungen.models import Sitzung
+
+    run()
+
+    gehalten, geplant = Sitzung.objects.filter(quartier__code="SOL").order_by("datum")
+    assert (gehalten.status, geplant.status) == ("closed", "papers_sent")
+    beschluesse = dict(gehalten.punkte.values_list("antrag__titel", "beschluss"))
+    assert beschluesse == {
+        "Nachbarschaftsfrühstück": "approved",
+        "Bücherschrank am Platz": "rejected",
+        "Graffiti-Workshop": "deferred",
+    }
+    assert gehalten.teilnahmen.filter(vertritt__isnull=False).count() == 1
+    assert list(geplant.punkte.order_by("position").values_list("antrag__titel", flat=True)) == [
+        "Graffiti-Workshop",
+        "Kinderflohmarkt",
+    ]
+    assert Benachrichtigung.objects.filter(art="sitzung_unterlagen").count() == 2 * 9

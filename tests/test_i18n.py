@@ -52,6 +52,7 @@ STAFF_EMAILS = (
     "abstimmung_eroeffnet",
     "abstimmung_erinnerung",
     "abstimmung_geschlossen",
+    "sitzung_unterlagen",
 )
 # Every other e-mail goes to an applicant: a new template counts as resident-facing until listed above.
 EMAIL_ARTEN = sorted(
@@ -221,6 +222,36 @@ def test_staff_email_is_rendered_in_english_without_german_left(markierter_antra
     assert subject != german_subject
     assert untranslated_lines(german_text, text) == []
     assert '<html lang="en" dir="ltr">' in html
+
+
+@pytest.mark.parametrize("language", RESIDENT_LANGUAGES)
+def test_jury_papers_email_is_rendered_in_the_members_language(db, language):
+    """Jury members choose their language (account setting), the resident languages included."""
+
+    def papers(sprache):
+        row = notifications.queue(
+            "sitzung_unterlagen",
+            empfaenger="x-jury@example.org",
+            sprache=sprache,
+            kontext={
+                "name": "X-Name",
+                "quartier": "X-Kiez",
+                "datum": "X-Datum",
+                "beginn": "X-Beginn",
+                "ort": "X-Ort",
+                "stellvertretung": True,
+                "tagesordnung": [{"position": 1, "referenz": "X-1", "titel": "X-T", "betrag": "X"}],
+                "url": "http://testserver/jury/",
+            },
+        )
+        return notifications.render(row)
+
+    german_subject, german_text, _ = papers("de")
+
+    subject, text, _html = papers(language)
+
+    assert subject != german_subject
+    assert untranslated_lines(german_text, text) == []
 
 
 def test_email_check_above_catches_an_untranslated_line(markierter_antrag):

@@ -60,13 +60,29 @@ def test_admin_creates_a_jury_member(client, admin_user, quartier):
     person = get_user_model().objects.create_user("neu-in-der-jury")
     client.force_login(admin_user)
 
+    data = {
+        "user": person.pk,
+        "quartier": quartier.pk,
+        "rolle": "deputy",
+        "beginn": "01.01.2026",
+        "ende": "",
+        "gewaehlt_am": "15.11.2025",
+    }
+
+    refused = client.post(reverse("admin:jury_jurymitglied_add"), data)
     response = client.post(
-        reverse("admin:jury_jurymitglied_add"),
-        {"user": person.pk, "quartier": quartier.pk, "beginn": "01.01.2026", "ende": ""},
+        reverse("admin:jury_jurymitglied_add"), {**data, "mindestalter_bestaetigt": "on"}
     )
 
+    assert refused.status_code == 200
+    assert "mindestens 16 Jahre" in refused.content.decode()
     assert response.status_code == 302, response.context["adminform"].form.errors
-    assert Jurymitglied.objects.get(user=person).quartier == quartier
+    member = Jurymitglied.objects.get(user=person)
+    assert (member.quartier, member.rolle, str(member.gewaehlt_am)) == (
+        quartier,
+        "deputy",
+        "2025-11-15",
+    )
 
 
 def test_status_cannot_be_edited_in_the_change_form(client, admin_user, eingereicht):

@@ -44,7 +44,7 @@ from .models import AdressBestaetigung, Anonymisierung, Zugriff
 logger = logging.getLogger(__name__)
 
 ERFOLGLOS_STATES = (AntragStatus.REJECTED, AntragStatus.INELIGIBLE, AntragStatus.WITHDRAWN)
-GEFOERDERT_STATES = (AntragStatus.PAID, AntragStatus.CLOSED)
+AUSGEZAHLT_STATES = (AntragStatus.PAID, AntragStatus.CLOSED)
 
 # Contact data and every free text the applicant or staff wrote about the project.
 ANTRAG_BLANK_FIELDS = (
@@ -145,10 +145,10 @@ def aufbewahrung_faellig(*, now=None):
         letzte_zahlung=Coalesce("auszahlung__bezahlt_am", "abschlag__datum"),
     )
     kandidaten = offen.filter(
-        Q(status__in=ERFOLGLOS_STATES + GEFOERDERT_STATES) | Q(status=AntragStatus.EXPIRED)
+        Q(status__in=ERFOLGLOS_STATES + AUSGEZAHLT_STATES) | Q(status=AntragStatus.EXPIRED)
     ).order_by("pk")
     for antrag in kandidaten:
-        gefoerdert = antrag.status in GEFOERDERT_STATES or (
+        gefoerdert = antrag.status in AUSGEZAHLT_STATES or (
             antrag.status == AntragStatus.EXPIRED and antrag.letzte_zahlung is not None
         )
         if gefoerdert:
@@ -177,9 +177,11 @@ def aufbewahrung_faellig(*, now=None):
                 )
 
     result.zugriffe = Zugriff.objects.filter(zeitpunkt__lt=stichtag["zugriffe"]).count()
-    result.benachrichtigungen = Benachrichtigung.objects.filter(
-        gesendet_am__lt=stichtag["benachrichtigungen"]
-    ).count()
+    result.benachrichtigungen = (
+        Benachrichtigung.objects.filter(gesendet_am__lt=stichtag["benachrichtigungen"])
+        .exclude(empfaenger="")
+        .count()
+    )
     return result
 
 
@@ -269,7 +271,10 @@ def aufbewahrung_durchsetzen(*, now=None):
     for eintrag in faellig.anonymisieren:
         antrag_anonymisieren(eintrag.antrag_id, regel=eintrag.regel)
     Zugriff.objects.filter(zeitpunkt__lt=stichtag["zugriffe"]).delete()
-    Benachrichtigung.objects.filter(gesendet_am__lt=stichtag["benachrichtigungen"]).delete()
+    gesendet = Benachrichtigung.objects.filter(gesendet_am__lt=stichtag["benachrichtigungen"])
+    gesendet.filter(dedupe_key__isnull=True).delete()
+    # A row with a dedupe key keeps its key (so the e-mail is never sent twice), nothing else.
+    gesendet.exclude(empfaenger="").update(empfaenger="", kontext={}, betreff="", letzter_fehler="")
     logger.info(
         "retention: %s drafts deleted, %s Anträge anonymised, %s log rows, %s e-mails pruned",
         len(faellig.entwuerfe),

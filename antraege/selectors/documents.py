@@ -16,7 +16,8 @@ def dokumente_missing(*, older_than=datetime.timedelta(minutes=5)):
     For the sweep: a task lost while the broker was down. Recent decisions are left to their task.
     """
     before = timezone.now() - older_than
-    decided = Antrag.objects.filter(entschieden_am__lt=before)
+    # An anonymised Antrag lost its letters on purpose (retention): never render them again.
+    decided = Antrag.objects.filter(entschieden_am__lt=before, anonymisierung__isnull=True)
     wanted = {
         Dokument.Art.BEWILLIGUNG: decided.filter(betrag_bewilligt__isnull=False).exclude(
             status__in=BEFORE_DECISION_STATES
@@ -24,7 +25,8 @@ def dokumente_missing(*, older_than=datetime.timedelta(minutes=5)):
         Dokument.Art.ABLEHNUNG: decided.filter(status=S.REJECTED),
         Dokument.Art.NICHT_FOERDERFAEHIG: decided.filter(status=S.INELIGIBLE),
         Dokument.Art.AUSZAHLUNGSANORDNUNG: Antrag.objects.filter(
-            pk__in=Auszahlung.objects.filter(freigegeben_am__lt=before).values("antrag_id")
+            pk__in=Auszahlung.objects.filter(freigegeben_am__lt=before).values("antrag_id"),
+            anonymisierung__isnull=True,
         ),
     }
     missing = []

@@ -51,7 +51,12 @@ def queue(art, *, empfaenger, sprache="de", antrag=None, kontext=None, dedupe_ke
 
 
 def queue_for_applicant(antrag, art, *, kontext=None, dedupe_key=None):
-    """An e-mail to the applicant of ``antrag``, in the applicant's language."""
+    """An e-mail to the applicant of ``antrag``, in the applicant's language.
+
+    None when the Antrag has no address any more (anonymised after its retention period).
+    """
+    if not antrag.antragsteller_email:
+        return None
     return queue(
         art,
         empfaenger=antrag.antragsteller_email,
@@ -157,12 +162,17 @@ def messages_build(rows):
 def attachments_for(row):
     """Files that go with a notification: ``kontext["dokumente"]`` names stored documents.
 
-    Only documents of the notification's own Antrag: ``[(filename, bytes, mimetype)]``.
+    Only documents of the notification's own Antrag: ``[(filename, bytes, mimetype)]``. Small
+    text attachments made when the row was queued (a calendar invitation) travel in the row
+    itself: ``kontext["inline_anhaenge"] = [[filename, mimetype, text]]``.
     """
+    result = [
+        (name, text.encode("utf-8"), mimetype)
+        for name, mimetype, text in row.kontext.get("inline_anhaenge") or []
+    ]
     ids = row.kontext.get("dokumente") or []
     if not ids or not row.antrag_id:
-        return []
-    result = []
+        return result
     for dokument in Dokument.objects.filter(pk__in=ids, antrag_id=row.antrag_id).select_related(
         "antrag"
     ):

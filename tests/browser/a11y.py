@@ -107,12 +107,29 @@ PAGES = [
     Page("qm_sitzung", _url("jury:qm_sitzung", _pk("bei_jury")), role="qm", staff=True),
     Page("qm_abstimmung", _url("jury:qm_abstimmung", _pk("abstimmung")), role="qm", staff=True),
     Page("qm_regeln", _url("jury:qm_regeln", _pk("quartier")), role="qm", staff=True),
+    Page("qm_sitzungen", "jury:qm_sitzungen", role="qm", staff=True, needs=("sitzung",)),
+    Page("qm_tagesordnung", _url("jury:qm_tagesordnung", _pk("sitzung")), role="qm", staff=True),
+    Page("qm_sitzungsmodus", _url("jury:qm_sitzungsmodus", _pk("sitzung")), role="qm", staff=True),
+    Page(
+        "qm_sitzungsmodus_punkt",
+        _url("jury:qm_sitzungsmodus", _pk("sitzung_laufend")),
+        role="qm",
+        staff=True,
+    ),
     Page(
         "qm_abrechnung", _url("abrechnung:qm_abrechnung", _pk("abrechnung")), role="qm", staff=True
     ),
     # jury members
     Page("fehler_403_jury_auf_qm", "qm:dashboard", role="jury", staff=True, status=403),
-    Page("jury_home", "jury:home", role="jury", staff=True, needs=("abstimmung",)),
+    Page("jury_home", "jury:home", role="jury", staff=True, needs=("abstimmung", "sitzung")),
+    Page("jury_sitzung", _url("jury:sitzung", _pk("sitzung")), role="jury", staff=True),
+    Page(
+        "jury_sitzung_antrag",
+        _url("jury:sitzung_antrag", _pk("sitzung"), _pk("sitzung_antrag")),
+        role="jury",
+        staff=True,
+    ),
+    Page("kontosprache", "jury:kontosprache", role="jury", staff=True),
     Page("stimmzettel", _url("jury:abstimmung", _pk("abstimmung")), role="jury", staff=True),
     Page("befangenheit", _url("jury:befangenheit", _pk("abstimmung")), role="jury", staff=True),
 ]

@@ -142,6 +142,43 @@ class Welt:
         )
 
     @cached_property
+    def sitzung(self):
+        """A meeting with its papers sent: three Anträge on the agenda."""
+        from antraege.roles import Akteur
+        from jury.factories import antrag_zur_jury, sitzung_fuer
+        from jury.sitzungen.services import sitzung_unterlagen_versenden
+
+        for titel, betrag in (
+            ("Hoffest", "300.00"),
+            ("Lesecafé", "200.00"),
+            ("Kiezchor", "150.00"),
+        ):
+            antrag = self._neu(titel, resident=False)
+            antrag.betrag_beantragt = Decimal(betrag)
+            antrag.kostenpositionen.update(einzelpreis=Decimal(betrag))
+            antrag.save(update_fields=["betrag_beantragt"])
+            antrag_zur_jury(antrag, self.qm_user)
+        sitzung = sitzung_fuer(self.quartier, self.qm_user)
+        sitzung_unterlagen_versenden(sitzung, akteur=Akteur(self.qm_user))
+        return sitzung
+
+    @cached_property
+    def sitzung_laufend(self):
+        """The meeting under way: attendance taken (every member present), first item open."""
+        from antraege.roles import Akteur
+        from jury.models import jury_in_term
+        from jury.sitzungen.services import anwesenheit_erfassen
+
+        anwesende = jury_in_term(self.quartier, self.sitzung.datum).values_list("pk", flat=True)
+        return anwesenheit_erfassen(
+            self.sitzung, akteur=Akteur(self.qm_user), anwesende=list(anwesende), vertretungen={}
+        )
+
+    @cached_property
+    def sitzung_antrag(self):
+        return self.sitzung.punkte.order_by("position").first().antrag
+
+    @cached_property
     def projekt(self):
         """Approved and under way, with a receipt and the approval letter."""
         from django.core.files.base import ContentFile

@@ -4,6 +4,7 @@ Idempotent: a second run finds what the first made (areas by code, users by name
 and adds nothing. Every Antrag reaches its state through ``antrag_move``, so its timeline is real.
 """
 
+import datetime
 import functools
 from decimal import Decimal
 
@@ -28,6 +29,15 @@ from antraege.roles import Akteur
 from antraege.services import settlement
 from jury.models import Jurymitglied
 from jury.services import abstimmung_eroeffnen
+from jury.sitzungen.models import Sitzung
+from jury.sitzungen.services import (
+    anwesenheit_erfassen,
+    sitzung_anlegen,
+    sitzung_schliessen,
+    sitzung_unterlagen_versenden,
+    top_beschliessen,
+    top_vertagen,
+)
 from workflow.moves import antrag_move
 
 QUARTIERE = [
@@ -85,6 +95,20 @@ ANTRAEGE = {
         ("Adventssingen", "closed", "180.00", "120.00", "de"),
         ("Boule-Turnier", "changes_requested", "130.00", "0", "de"),
     ],
+}
+
+# Members and deputies of each area's jury (at least 7 members, as the programme asks).
+JURY_ROLLEN = [Jurymitglied.Rolle.MITGLIED] * 7 + [Jurymitglied.Rolle.STELLVERTRETUNG] * 2
+
+# Anträge of the jury meetings (title, Sachkosten, decision at last week's meeting or None =
+# submitted after its deadline, so on the next meeting's agenda).
+SITZUNG_ANTRAEGE = {
+    "SOL": [
+        ("Nachbarschaftsfrühstück", "260.00", "approved"),
+        ("Bücherschrank am Platz", "180.00", "rejected"),
+        ("Graffiti-Workshop", "450.00", "deferred"),
+        ("Kinderflohmarkt", "120.00", None),
+    ]
 }
 
 # Anträge at the jury with an online vote running (the others wait for QM to open one).
@@ -197,15 +221,92 @@ class Command(BaseCommand):
         quartier.qm_staff.add(qm)
         logins = [("QM", qm.username, quartier.name)]
         beginn = timezone.localdate().replace(month=1, day=1)
-        for nummer in range(1, 6):
-            member = self._user(f"jury-{kuerzel}-{nummer}")
-            Jurymitglied.objects.get_or_create(
-                user=member, quartier=quartier, defaults={"beginn": beginn}
+        gewaehlt = beginn - datetime.timedelta(days=45)
+        jury = []
+        for nummer, rolle in enumerate(JURY_ROLLEN, start=1):
+            prefix = "jury" if rolle == Jurymitglied.Rolle.MITGLIED else "stv"
+            if rolle == Jurymitglied.Rolle.STELLVERTRETUNG:
+                nummer -= JURY_ROLLEN.count(Jurymitglied.Rolle.MITGLIED)
+            member = self._user(f"{prefix}-{kuerzel}-{nummer}")
+            eintrag, _created = Jurymitglied.objects.get_or_create(
+                user=member,
+                quartier=quartier,
+                defaults={
+                    "beginn": beginn,
+                    "rolle": rolle,
+                    "gewaehlt_am": gewaehlt,
+                    "mindestalter_bestaetigt": True,
+                },
             )
+            jury.append(eintrag)
             logins.append(("Jury", member.username, quartier.name))
         for index, row in enumerate(ANTRAEGE[spec["code"]], start=1):
             self._antrag(fonds, kategorien, qm, kuerzel, index, *row)
+        if spec["code"] in SITZUNG_ANTRAEGE:
+            self._sitzungen(quartier, fonds, kategorien, qm, kuerzel, jury)
         return logins
+
+    def _sitzungen(self, quartier, fonds, kategorien, qm, kuerzel, jury):
+        """A meeting held a week ago (decided and closed, one item deferred) and the next one,
+        planned with its papers sent: the deferred item and a new Antrag on its agenda."""
+        if Sitzung.objects.filter(quartier=quartier).exists():
+            return
+        today = timezone.localdate()
+        rows = SITZUNG_ANTRAEGE[quartier.code]
+        for index, (titel, sach, _beschluss) in enumerate(rows, start=40):
+            self._antrag(fonds, kategorien, qm, kuerzel, index, titel, "jury_vote", sach, "0", "de")
+        frueher = [titel for titel, _sach, beschluss in rows if beschluss]
+        Antrag.objects.filter(fonds=fonds, titel__in=frueher).update(
+            eingereicht_am=timezone.now() - datetime.timedelta(days=21)
+        )
+        akteur = Akteur(qm)
+        ort = "Nachbarschaftsetage, Raum 2"
+        gehalten = sitzung_anlegen(
+            quartier,
+            akteur=akteur,
+            datum=today - datetime.timedelta(days=7),
+            beginn=datetime.time(18, 30),
+            ort=ort,
+            einreichungsfrist=today - datetime.timedelta(days=14),
+        )
+        sitzung_unterlagen_versenden(gehalten, akteur=akteur)
+        mitglieder = [m for m in jury if m.rolle == Jurymitglied.Rolle.MITGLIED]
+        deputies = [m for m in jury if m.rolle == Jurymitglied.Rolle.STELLVERTRETUNG]
+        anwesenheit_erfassen(
+            gehalten,
+            akteur=akteur,
+            anwesende=[m.pk for m in mitglieder[:-1]] + [deputies[0].pk],
+            vertretungen={deputies[0].pk: mitglieder[-1].pk},
+        )
+        stimmen = {"approved": (5, 1, 1), "rejected": (1, 5, 1)}
+        for punkt in gehalten.punkte.select_related("antrag").order_by("position"):
+            beschluss = next(b for t, _s, b in rows if t == punkt.antrag.titel)
+            if beschluss == "deferred":
+                top_vertagen(punkt, akteur=akteur, grund="Kostenvoranschlag fehlt noch.")
+                continue
+            ja, nein, enthaltung = stimmen[beschluss]
+            top_beschliessen(
+                punkt,
+                akteur=akteur,
+                praesentiert=True,
+                betrag=punkt.antrag.betrag_beantragt,
+                ja=ja,
+                nein=nein,
+                enthaltung=enthaltung,
+                begruendung="Die Jury sieht zu wenig Nutzen für die Nachbarschaft."
+                if beschluss == "rejected"
+                else "",
+            )
+        sitzung_schliessen(gehalten, akteur=akteur)
+        geplant = sitzung_anlegen(
+            quartier,
+            akteur=akteur,
+            datum=today + datetime.timedelta(days=7),
+            beginn=datetime.time(18, 30),
+            ort=ort,
+            einreichungsfrist=today,
+        )
+        sitzung_unterlagen_versenden(geplant, akteur=akteur)
 
     def _antrag(self, fonds, kategorien, qm, kuerzel, index, titel, ziel, sach, honorar, sprache):
         if Antrag.objects.filter(fonds=fonds, titel=titel).exists():
@@ -302,4 +403,6 @@ def _form_path():
 
 
 def _all_titles():
-    return [row[0] for rows in ANTRAEGE.values() for row in rows]
+    return [row[0] for rows in ANTRAEGE.values() for row in rows] + [
+        row[0] for rows in SITZUNG_ANTRAEGE.values() for row in rows
+    ]

@@ -1,0 +1,239 @@
+"""Benchmark: closing a jury meeting of 15 agenda items, through one real Celery worker.
+
+    .venv/bin/python bench/meeting.py [--items 15] [--rounds 3]
+
+Runs against a throwaway SQLite database and media folder (unless BENCH_USE_CONFIGURED_DB=1, then
+the configured database), the in-memory broker and ONE in-process Celery worker (solo pool, the
+project's own app and tasks). Each round, alternately:
+1. floor: ``pdf.html_to_pdf`` alone on the rendered HTML of ``--items`` approval letters —
+   ``items`` × the single-letter floor of ``bench/letters.py`` (median per letter × items);
+2. product: ``sitzung_schliessen`` on a held meeting whose ``--items`` items were all approved —
+   from the call until the last decision e-mail, with its letter attached, is handed to the mail
+   backend (every Antrag moved under the fund's lock, letters rendered and stored by the worker,
+   outbox rows sent, the minutes PDF rendered on the same worker).
+Prints both medians over the rounds and ``ratio: X`` (product / floor). Goal: ratio ≤ 1.5.
+"""
+
+import argparse
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup_django(workdir):
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aktionsfonds.settings")
+    if os.environ.get("BENCH_USE_CONFIGURED_DB") != "1":
+        os.environ.pop("DATABASE_URL", None)
+        os.environ["SQLITE_PATH"] = str(Path(workdir) / "bench.sqlite3")
+    os.environ["MEDIA_ROOT"] = str(Path(workdir) / "media")
+    os.environ["CELERY_BROKER_URL"] = "memory://"
+    os.environ["CELERY_QUEUE"] = f"bench-meeting-{uuid.uuid4().hex[:8]}"
+    os.environ["CELERY_SKIP_CHECKS"] = "1"
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from django.core import mail
+
+    mail.outbox = []
+    for name in ("weasyprint", "fontTools", "celery", "kombu", "jury", "antraege", "workflow"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+class Welt:
+    """One area with a big fund, QM staff and a jury of seven."""
+
+    def __init__(self):
+        from decimal import Decimal
+
+        from antraege.factories import (
+            AktionsfondsFactory,
+            KostenkategorieFactory,
+            QuartierFactory,
+            UserFactory,
+        )
+        from jury.factories import jury_fuer
+
+        self.quartier = QuartierFactory(name="Bench-Kiez", code="BEN")
+        KostenkategorieFactory(quartier=self.quartier, name="Sachkosten")
+        self.fonds = AktionsfondsFactory(quartier=self.quartier, budget=Decimal("1000000.00"))
+        self.qm = UserFactory(username="qm-bench")
+        self.quartier.qm_staff.add(self.qm)
+        self.jury = jury_fuer(self.quartier, 7)
+
+    def gehaltene_sitzung(self, items):
+        """A held meeting with ``items`` Anträge, each approved by the jury (not yet applied)."""
+        import datetime
+        from decimal import Decimal
+
+        from django.utils import timezone
+
+        from antraege.factories import AntragFactory
+        from antraege.roles import Akteur
+        from jury.factories import antrag_zur_jury
+        from jury.sitzungen import services
+        from jury.sitzungen.models import Sitzung
+
+        for _ in range(items):
+            antrag_zur_jury(
+                AntragFactory(fonds=self.fonds, betrag_beantragt=Decimal("250.00")), self.qm
+            )
+        akteur = Akteur(self.qm)
+        datum = timezone.localdate() + datetime.timedelta(days=Sitzung.objects.count())
+        sitzung = services.sitzung_anlegen(
+            self.quartier,
+            akteur=akteur,
+            datum=datum,
+            beginn=datetime.time(18, 30),
+            ort="Bench",
+            einreichungsfrist=datum,
+        )
+        sitzung = services.anwesenheit_erfassen(
+            sitzung, akteur=akteur, anwesende=[m.pk for m in self.jury], vertretungen={}
+        )
+        for punkt in sitzung.punkte.select_related("antrag").order_by("position"):
+            services.top_beschliessen(
+                punkt,
+                akteur=akteur,
+                praesentiert=True,
+                betrag=punkt.antrag.betrag_beantragt,
+                auflagen="Bitte Fotos nur mit Einwilligung der Abgebildeten.",
+                ja=6,
+                nein=1,
+                enthaltung=0,
+            )
+        assert sitzung.punkte.count() == items
+        return sitzung
+
+
+def warten_bis(predicate, *, timeout=120.0):
+    deadline = time.perf_counter() + timeout
+    while not predicate():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the worker did not finish in time")
+        time.sleep(0.001)
+    return time.perf_counter()
+
+
+def outbox_ruhig():
+    """Every queued notification sent (the receipts of the set-up were mailed too)."""
+    from antraege.models import Benachrichtigung
+
+    return not Benachrichtigung.objects.filter(gesendet_am__isnull=True).exists()
+
+
+def entscheidungen_gesendet(n):
+    from django.core import mail
+
+    def check():
+        return (
+            sum(
+                1
+                for m in mail.outbox
+                if any(a[0].endswith("-bewilligung.pdf") for a in m.attachments)
+            )
+            >= n
+        )
+
+    return check
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="aktionsfonds-bench-") as workdir:
+        setup_django(workdir)
+        from celery.contrib.testing.worker import start_worker
+        from django.core import mail
+
+        from aktionsfonds.celery import app
+        from antraege.models import Antrag, Dokument
+        from antraege.pdf import html_to_pdf
+        from antraege.roles import Akteur
+        from antraege.services import documents as letters
+        from jury.sitzungen.models import Sitzung
+        from jury.sitzungen.services import sitzung_schliessen
+
+        welt = Welt()
+        art = Dokument.Art.BEWILLIGUNG
+        product, floor = [], []
+        with start_worker(
+            app,
+            pool="solo",
+            concurrency=1,
+            perform_ping_check=False,
+            loglevel="WARNING",
+            queues=[os.environ["CELERY_QUEUE"]],
+            shutdown_timeout=30,
+        ):
+            # warm-up: fonts, templates, WeasyPrint's caches for both measurements
+            warm = welt.gehaltene_sitzung(2)
+            sitzung_schliessen(warm, akteur=Akteur(welt.qm))
+            warten_bis(entscheidungen_gesendet(2))
+            for round_ in range(args.rounds):
+                sitzung = welt.gehaltene_sitzung(args.items)
+                warten_bis(outbox_ruhig)
+                mail.outbox.clear()
+
+                def time_floor():
+                    pages = [
+                        letters.dokument_html(a, art)
+                        for a in Antrag.objects.filter(dokumente__art=art)
+                        .select_related("fonds__quartier")
+                        .order_by("-pk")[: args.items]
+                    ]
+                    samples = []
+                    for page in pages:
+                        start = time.perf_counter()
+                        html_to_pdf(page)
+                        samples.append(time.perf_counter() - start)
+                    floor.append(statistics.median(samples) * args.items)
+
+                def time_product(sitzung=sitzung):
+                    start = time.perf_counter()
+                    sitzung_schliessen(sitzung, akteur=Akteur(welt.qm))
+                    end = warten_bis(entscheidungen_gesendet(args.items))
+                    product.append(end - start)
+
+                if round_ % 2:
+                    time_floor()
+                    time_product()
+                else:
+                    time_product()
+                    time_floor()
+                sitzung.refresh_from_db()
+                warten_bis(lambda s=sitzung: bool(Sitzung.objects.get(pk=s.pk).protokoll))
+            gesendet = sum(1 for m in mail.outbox if m.attachments)
+
+    product_s, floor_s = statistics.median(product), statistics.median(floor)
+    print(f"meeting items: {args.items}, rounds: {args.rounds}, worker: 1 (solo pool)")
+    print(f"decision e-mails with letter in the last round: {gesendet}")
+    print(
+        f"product (close meeting → last decision e-mail with letter handed to the mail backend): "
+        f"median {product_s * 1000:.0f} ms  (rounds: {', '.join(f'{p * 1000:.0f}' for p in product)})"
+    )
+    print(
+        f"floor ({args.items} × WeasyPrint alone per letter): median {floor_s * 1000:.0f} ms  "
+        f"(rounds: {', '.join(f'{f * 1000:.0f}' for f in floor)})"
+    )
+    print(f"ratio: {product_s / floor_s:.2f}")
+
+
+if __name__ == "__main__":
+    main()

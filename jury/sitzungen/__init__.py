@@ -1,0 +1,1 @@
+"""Jury meetings (Sitzungen): agenda, papers, attendance, decisions on the evening, minutes."""

@@ -1,0 +1,168 @@
+"""Forms of the meeting pages: parse input only; the rules are in ``jury.sitzungen.services``."""
+
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from antraege.forms.base import KernForm
+
+from ..models import StimmWert
+
+
+def _name(mitglied):
+    return mitglied.user.get_full_name() or mitglied.user.username
+
+
+class SitzungForm(KernForm):
+    datum = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+    beginn = forms.TimeField(
+        label=_("Beginn"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    ort = forms.CharField(
+        label=_("Ort"),
+        max_length=200,
+        help_text=_("Adresse und Raum, oder „online“ mit dem Zugang."),
+    )
+    online = forms.BooleanField(label=_("Die Sitzung findet online statt"), required=False)
+    einreichungsfrist = forms.DateField(
+        label=_("Einreichungsfrist"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Alle förderfähigen Anträge, die bis zu diesem Tag eingereicht wurden, kommen "
+            "automatisch auf die Tagesordnung."
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("datum") and data.get("einreichungsfrist"):
+            if data["einreichungsfrist"] > data["datum"]:
+                self.add_error(
+                    "einreichungsfrist",
+                    _("Die Einreichungsfrist muss vor dem Tag der Sitzung liegen."),
+                )
+        return data
+
+
+class VertagenForm(KernForm):
+    grund = forms.CharField(
+        label=_("Grund der Vertagung"),
+        max_length=500,
+        help_text=_("Zum Beispiel: Kostenvoranschlag fehlt, Antragstellerin verhindert."),
+    )
+
+
+class AnwesenheitForm(KernForm):
+    """Present members and deputies; for each deputy, whom they stand in for."""
+
+    mitglieder = forms.MultipleChoiceField(
+        label=_("Anwesende Mitglieder"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    stellvertretungen = forms.MultipleChoiceField(
+        label=_("Anwesende Stellvertreter*innen"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, mitglieder=(), stellvertretungen=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mitglieder"].choices = [(str(m.pk), _name(m)) for m in mitglieder]
+        self.fields["stellvertretungen"].choices = [
+            (str(m.pk), _name(m)) for m in stellvertretungen
+        ]
+        self.vertretung_felder = []
+        for deputy in stellvertretungen:
+            name = f"vertritt_{deputy.pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=_("%(name)s vertritt") % {"name": _name(deputy)},
+                choices=[("", _("niemanden"))] + [(str(m.pk), _name(m)) for m in mitglieder],
+                required=False,
+            )
+            self.fields[name].widget.attrs["class"] = "kern-form-input__select"
+            self.vertretung_felder.append(name)
+
+    def vertretungen(self):
+        return {
+            int(name.split("_", 1)[1]): int(self.cleaned_data[name])
+            for name in self.vertretung_felder
+            if self.cleaned_data.get(name)
+        }
+
+    def anwesende(self):
+        return [int(pk) for pk in self.cleaned_data["mitglieder"]] + [
+            int(pk) for pk in self.cleaned_data["stellvertretungen"]
+        ]
+
+
+class PunktForm(KernForm):
+    """The jury's vote on one agenda item, as counts or by name (the area's setting)."""
+
+    praesentiert = forms.TypedChoiceField(
+        label=_("Hat die Antragstellerin oder der Antragsteller das Projekt vorgestellt?"),
+        choices=[("1", _("Ja")), ("0", _("Nein"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    befangene = forms.MultipleChoiceField(
+        label=_("Befangen (bleiben im Raum, stimmen nicht mit)"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    betrag = forms.DecimalField(
+        label=_("Betrag zur Abstimmung (€)"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        localize=True,
+        help_text=_("Der beantragte Betrag oder ein geringerer."),
+    )
+    auflagen = forms.CharField(
+        label=_("Auflagen"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    begruendung = forms.CharField(
+        label=_("Begründung (bei Ablehnung für das Schreiben)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, waehler=(), namentlich=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["befangene"].choices = [(str(m.pk), _name(m)) for m in waehler]
+        self.namentlich = namentlich
+        self.stimm_felder = []
+        if namentlich:
+            for m in waehler:
+                name = f"stimme_{m.pk}"
+                self.fields[name] = forms.ChoiceField(
+                    label=_("Stimme von %(name)s") % {"name": _name(m)},
+                    choices=StimmWert.choices,
+                    widget=forms.RadioSelect(attrs={"class": "kern-form-check__radio"}),
+                    required=False,
+                )
+                self.stimm_felder.append(name)
+        else:
+            for name, label in (
+                ("ja", _("Ja-Stimmen")),
+                ("nein", _("Nein-Stimmen")),
+                ("enthaltung", _("Enthaltungen")),
+            ):
+                self.fields[name] = forms.IntegerField(label=label, min_value=0)
+                self.fields[name].widget.attrs["class"] = "kern-form-input__input"
+
+    def stimmen(self):
+        return {
+            int(name.split("_", 1)[1]): self.cleaned_data[name]
+            for name in self.stimm_felder
+            if self.cleaned_data.get(name)
+        }
+
+
+class KontospracheForm(KernForm):
+    sprache = forms.ChoiceField(
+        label=_("Sprache für Ihre E-Mails"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+        help_text=_("Einladungen, Unterlagen und Abstimmungen erhalten Sie in dieser Sprache."),
+    )

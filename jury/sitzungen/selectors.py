@@ -1,0 +1,235 @@
+"""Reads of jury meetings: lists for QM and members, the meeting mode's state, papers and minutes.
+
+Data minimisation: what members read (agenda pages, papers) is built from ``antrag_fuer_jury``,
+which carries the applicant's name and organisation and never address, e-mail or phone.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from antraege.selectors.application import aktionsfonds_saldo, quartiere_for_staff
+
+from ..models import Jurymitglied, jury_in_term
+from .models import (
+    OFFENE_SITZUNG,
+    Beschluss,
+    Einzelstimme,
+    Sitzung,
+    SitzungStatus,
+    Tagesordnungspunkt,
+)
+from .services import laufender_saldo, punkt_waehler, sitzung_quorum, sitzung_sitze
+
+
+def sitzungen_for_staff(akteur):
+    """Meetings of the akteur's areas: open ones first (by date), then the last closed ones."""
+    qs = Sitzung.objects.filter(quartier__in=quartiere_for_staff(akteur)).select_related("quartier")
+    offen = list(qs.filter(status__in=OFFENE_SITZUNG).order_by("datum", "beginn", "pk"))
+    geschlossen = list(qs.filter(status=SitzungStatus.GESCHLOSSEN).order_by("-datum", "-pk")[:10])
+    return offen, geschlossen
+
+
+def sitzungen_for_mitglied(user, *, today=None):
+    """Upcoming meetings (papers sent or held) of the areas where ``user`` sits on the jury."""
+    today = today or timezone.localdate()
+    quartier_ids = set(
+        Jurymitglied.objects.filter(user=user, beginn__lte=today)
+        .exclude(ende__lt=today)
+        .values_list("quartier_id", flat=True)
+    )
+    return list(
+        Sitzung.objects.filter(
+            quartier_id__in=quartier_ids,
+            status__in=(SitzungStatus.UNTERLAGEN_VERSANDT, SitzungStatus.GEHALTEN),
+            datum__gte=today,
+        )
+        .select_related("quartier")
+        .prefetch_related(
+            Prefetch(
+                "punkte",
+                queryset=Tagesordnungspunkt.objects.select_related("antrag").order_by(
+                    "position", "pk"
+                ),
+            )
+        )
+        .order_by("datum", "beginn", "pk")
+    )
+
+
+def mitglied_darf_lesen(user, sitzung):
+    """A member or deputy of the meeting's area in term on its day reads its papers once sent."""
+    if sitzung.status == SitzungStatus.GEPLANT:
+        return False
+    return (
+        jury_in_term(sitzung.quartier, sitzung.datum).filter(user=user).exists()
+        or jury_in_term(sitzung.quartier, timezone.localdate()).filter(user=user).exists()
+    )
+
+
+@dataclass(frozen=True)
+class AntragFuerJury:
+    """What a jury member may read about an Antrag: no address, e-mail or phone."""
+
+    pk: int
+    referenz: str
+    titel: str
+    antragsteller_name: str
+    organisation: str
+    kurzbeschreibung: str
+    ziele: str
+    zielgruppe: str
+    teilnehmende_erwartet: int
+    projektort: str
+    beginn: object
+    ende: object
+    oeffentlichkeitsarbeit: str
+    eigenleistung_stunden: int
+    eigenleistung_beschreibung: str
+    betrag_beantragt: Decimal
+    weitere_mittel: Decimal
+    pruefvermerk: str
+    positionen: list
+    gesamtkosten: Decimal
+
+
+def antrag_fuer_jury(antrag):
+    positionen = list(antrag.kostenpositionen.select_related("kategorie"))
+    return AntragFuerJury(
+        pk=antrag.pk,
+        referenz=antrag.referenz or "",
+        titel=antrag.titel,
+        antragsteller_name=antrag.antragsteller_name,
+        organisation=antrag.organisation,
+        kurzbeschreibung=antrag.kurzbeschreibung,
+        ziele=antrag.ziele,
+        zielgruppe=antrag.zielgruppe,
+        teilnehmende_erwartet=antrag.teilnehmende_erwartet,
+        projektort=antrag.projektort,
+        beginn=antrag.beginn,
+        ende=antrag.ende,
+        oeffentlichkeitsarbeit=antrag.oeffentlichkeitsarbeit,
+        eigenleistung_stunden=antrag.eigenleistung_stunden,
+        eigenleistung_beschreibung=antrag.eigenleistung_beschreibung,
+        betrag_beantragt=antrag.betrag_beantragt,
+        weitere_mittel=antrag.weitere_mittel,
+        pruefvermerk=antrag.pruefvermerk,
+        positionen=[
+            {
+                "kategorie": p.kategorie.name,
+                "beschreibung": p.beschreibung,
+                "menge": p.menge,
+                "einzelpreis": p.einzelpreis,
+                "betrag": p.betrag,
+            }
+            for p in positionen
+        ],
+        gesamtkosten=sum((p.betrag for p in positionen), Decimal("0.00")),
+    )
+
+
+def _punkte(sitzung):
+    return list(
+        Tagesordnungspunkt.objects.filter(sitzung=sitzung)
+        .select_related("antrag__fonds")
+        .prefetch_related("antrag__kostenpositionen__kategorie", "befangene__user")
+        .order_by("position", "pk")
+    )
+
+
+def unterlagen_kontext(sitzung):
+    return {
+        "sitzung": sitzung,
+        "quartier": sitzung.quartier,
+        "antraege": [(p, antrag_fuer_jury(p.antrag)) for p in _punkte(sitzung)],
+        "erstellt_am": timezone.now(),
+    }
+
+
+@dataclass
+class PunktZeile:
+    punkt: Tagesordnungspunkt
+    saldo_danach: Decimal | None
+    waehler: list
+    ausgeschlossen: list
+    stimmen: list
+
+
+def sitzungsmodus(sitzung):
+    """Everything the meeting mode page shows: seats, quorum, items with the balance after each."""
+    sitze = sitzung_sitze(sitzung)
+    punkte = _punkte(sitzung)
+    stimmen = {}
+    for s in Einzelstimme.objects.filter(punkt__sitzung=sitzung).select_related("mitglied__user"):
+        stimmen.setdefault(s.punkt_id, []).append(s)
+    fonds = punkte[0].antrag.fonds if punkte else None
+    saldo_start = aktionsfonds_saldo(fonds).verfuegbar if fonds else None
+    laufend = saldo_start
+    zeilen = []
+    for p in punkte:
+        if (
+            laufend is not None
+            and p.beschluss == Beschluss.BEWILLIGT
+            and p.umgesetzt is None
+            and p.antrag.fonds_id == fonds.pk
+        ):
+            laufend -= p.betrag
+        waehler, ausgeschlossen = punkt_waehler(p, sitze)
+        zeilen.append(
+            PunktZeile(
+                punkt=p,
+                saldo_danach=laufend if p.antrag.fonds_id == getattr(fonds, "pk", None) else None,
+                waehler=waehler,
+                ausgeschlossen=ausgeschlossen,
+                stimmen=stimmen.get(p.pk, []),
+            )
+        )
+    aktuell = next((z for z in zeilen if z.punkt.ist_offen), None)
+    return {
+        "sitze": sitze,
+        "quorum": sitzung_quorum(sitzung, sitze),
+        "zeilen": zeilen,
+        "aktuell": aktuell,
+        "fonds": fonds,
+        "saldo_start": saldo_start,
+        "saldo_laufend": laufender_saldo(sitzung, fonds) if fonds else None,
+        "stellvertretungen": [
+            t
+            for t in sitzung.teilnahmen.select_related("mitglied__user", "vertritt__user")
+            if t.vertritt_id
+        ],
+    }
+
+
+def sitzungsprotokoll_kontext(sitzung):
+    """The minutes: attendance, deputies, quorum, each item with presentation, conflicts, tally
+    (named where voted by name), amount, conditions, decision and what closing did."""
+    modus = sitzungsmodus(sitzung)
+    teilnahmen = list(
+        sitzung.teilnahmen.select_related("mitglied__user", "vertritt__user").order_by(
+            "mitglied__rolle", "mitglied__user__last_name", "mitglied__user__first_name"
+        )
+    )
+    return {
+        **modus,
+        "sitzung": sitzung,
+        "quartier": sitzung.quartier,
+        "teilnahmen": teilnahmen,
+        "erstellt_am": timezone.now(),
+    }
+
+
+def antraege_auf_tagesordnung_ids(sitzung):
+    return set(sitzung.punkte.values_list("antrag_id", flat=True))
+
+
+def antrag_auf_tagesordnung(sitzung, antrag_pk):
+    """The Antrag of an item on ``sitzung``'s agenda, or None (members read only these)."""
+    punkt = (
+        Tagesordnungspunkt.objects.filter(sitzung=sitzung, antrag_id=antrag_pk)
+        .select_related("antrag")
+        .first()
+    )
+    return punkt

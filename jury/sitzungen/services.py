@@ -1,0 +1,836 @@
+"""Business rules of a jury meeting: agenda, papers, attendance, decisions, closing, minutes.
+
+Every function that changes something runs in one transaction and either does all of it or raises
+``JuryRefused`` and changes nothing. The meeting's state moves by conditional updates (``status``
+from the expected value to the next), so a double click, two tabs or two QM staff at once make a
+step once. Decisions are decided by the same pure rule as the online vote
+(``jury.services.auszaehlung_bewerten``) and applied to the Anträge only when QM closes the meeting,
+each through ``workflow.moves.antrag_move`` in its own savepoint: a refusal of one item (the fund
+ran out) is recorded on that item and does not lose the others.
+
+Seats and voters: the seats are the members (not deputies) in term on the meeting day. A seat is
+filled by its member when present, or by a present deputy standing in for the absent member;
+never both. Quorum counts filled seats against all seats; per item, the seats whose voter is
+conflicted (declared, or the applicant: the account has the applicant's confirmed address, as for
+online votes) are not entitled.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from antraege.datenschutz.adressen import antrag_bestaetigte_adresse, mitglied_hat_adresse
+from antraege.enqueue import task_enqueue_on_commit
+from antraege.models import ZERO, Aktionsfonds, Antrag, AntragStatus
+from antraege.roles import is_qm_staff
+from antraege.selectors.application import aktionsfonds_saldo
+from antraege.services import notifications
+from workflow.moves import MoveRefused, antrag_move
+
+from ..models import Abstimmung, Ergebnis, Jurymitglied, StimmWert, jury_in_term
+from ..services import (
+    Auszaehlung,
+    JuryRefused,
+    auszaehlung_bewerten,
+    auszaehlung_quorum_erreicht,
+    juryregeln_for,
+)
+from .models import (
+    OFFENE_SITZUNG,
+    Beschluss,
+    Einzelstimme,
+    Kontoeinstellung,
+    Sitzung,
+    SitzungStatus,
+    Tagesordnungspunkt,
+    Teilnahme,
+)
+
+logger = logging.getLogger(__name__)
+
+CENT = Decimal("0.01")
+
+
+def _pruefen_qm(akteur, quartier_id):
+    if not is_qm_staff(akteur, quartier_id):
+        raise JuryRefused(_("Diese Sitzung gehört nicht zu Ihrem Quartier."), code="forbidden")
+
+
+def _euro(betrag):
+    text = f"{Decimal(betrag).quantize(CENT):,.2f}"
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
+def kontosprache(user):
+    """The language ``user`` receives e-mails in (default German)."""
+    einstellung = Kontoeinstellung.objects.filter(user=user).first()
+    return einstellung.sprache if einstellung else "de"
+
+
+def kontosprache_setzen(user, sprache):
+    """Store the language of ``user``'s account."""
+    if sprache not in dict(settings.LANGUAGES):
+        raise JuryRefused(_("Diese Sprache gibt es nicht."), code="invalid")
+    Kontoeinstellung.objects.update_or_create(user=user, defaults={"sprache": sprache})
+
+
+# --- Composition -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Zusammensetzung:
+    """The jury of an area on a day: members, deputies, minimum size and the warning."""
+
+    mitglieder: list
+    stellvertretungen: list
+    mindestgroesse: int
+
+    @property
+    def zu_klein(self):
+        return len(self.mitglieder) < self.mindestgroesse
+
+
+def jury_zusammensetzung(quartier, *, day=None):
+    """Who sits on ``quartier``'s jury on ``day`` (members and deputies) and whether it is too small."""
+    day = day or timezone.localdate()
+    regeln = juryregeln_for(quartier)
+    alle = list(
+        jury_in_term(quartier, day)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    return Zusammensetzung(
+        mitglieder=[m for m in alle if m.rolle == Jurymitglied.Rolle.MITGLIED],
+        stellvertretungen=[m for m in alle if m.rolle == Jurymitglied.Rolle.STELLVERTRETUNG],
+        mindestgroesse=regeln.mindestgroesse,
+    )
+
+
+# --- Meeting and agenda -------------------------------------------------------------------------
+
+
+def _frist_ende(day):
+    """The end of the deadline day in Europe/Berlin, as an aware datetime."""
+    naechster = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+    return timezone.make_aware(naechster, timezone.get_default_timezone())
+
+
+def antraege_fuer_tagesordnung(sitzung):
+    """Eligible Anträge for ``sitzung``: at the jury, submitted by its deadline, not on another
+    open agenda (undecided or decided-but-not-applied) and not in a running online vote; in
+    submission order."""
+    belegt = Tagesordnungspunkt.objects.filter(sitzung__status__in=OFFENE_SITZUNG).exclude(
+        beschluss=Beschluss.VERTAGT
+    )
+    return (
+        Antrag.objects.filter(
+            fonds__quartier=sitzung.quartier,
+            status=AntragStatus.JURY_VOTE,
+            eingereicht_am__lt=_frist_ende(sitzung.einreichungsfrist),
+        )
+        .exclude(pk__in=belegt.values("antrag_id"))
+        .exclude(pk__in=Abstimmung.objects.filter(geschlossen_am__isnull=True).values("antrag_id"))
+        .order_by("eingereicht_am", "pk")
+    )
+
+
+def _naechste_position(sitzung):
+    return (sitzung.punkte.aggregate(m=Max("position"))["m"] or 0) + 1
+
+
+def _sitzung_sperren(sitzung):
+    return Sitzung.objects.select_for_update().select_related("quartier").get(pk=sitzung.pk)
+
+
+def tagesordnung_vorschlagen(sitzung):
+    """Put every eligible Antrag (``antraege_fuer_tagesordnung``) on the agenda, at its end, in
+    submission order. Returns the items added."""
+    with transaction.atomic():
+        sitzung = _sitzung_sperren(sitzung)
+        if sitzung.status not in (SitzungStatus.GEPLANT, SitzungStatus.UNTERLAGEN_VERSANDT):
+            return []
+        position = _naechste_position(sitzung)
+        neu = []
+        for antrag in antraege_fuer_tagesordnung(sitzung):
+            vorher = (
+                Tagesordnungspunkt.objects.filter(antrag=antrag, beschluss=Beschluss.VERTAGT)
+                .order_by("-pk")
+                .first()
+            )
+            neu.append(
+                Tagesordnungspunkt.objects.create(
+                    sitzung=sitzung, antrag=antrag, position=position, vertagt_aus=vorher
+                )
+            )
+            position += 1
+    return neu
+
+
+def sitzung_anlegen(quartier, *, akteur, datum, beginn, ort, einreichungsfrist, online=False):
+    """QM sets a meeting; everything eligible submitted by its deadline goes on its agenda."""
+    _pruefen_qm(akteur, quartier.pk)
+    if einreichungsfrist > datum:
+        raise JuryRefused(
+            _("Die Einreichungsfrist muss vor dem Tag der Sitzung liegen."), code="invalid"
+        )
+    with transaction.atomic():
+        sitzung = Sitzung.objects.create(
+            quartier=quartier,
+            datum=datum,
+            beginn=beginn,
+            ort=ort.strip(),
+            online=online,
+            einreichungsfrist=einreichungsfrist,
+            erstellt_von=akteur.user,
+        )
+        tagesordnung_vorschlagen(sitzung)
+    logger.info("sitzung %s set for %s", sitzung.pk, quartier.code)
+    return sitzung
+
+
+def _vor_der_sitzung(sitzung):
+    if sitzung.status not in (SitzungStatus.GEPLANT, SitzungStatus.UNTERLAGEN_VERSANDT):
+        raise JuryRefused(
+            _("Die Tagesordnung kann nach Beginn der Sitzung nicht mehr geändert werden."),
+            code="closed",
+        )
+
+
+def top_hinzufuegen(sitzung, antrag, *, akteur):
+    """Add one Antrag at the jury to the agenda's end (also one submitted after the deadline)."""
+    _pruefen_qm(akteur, sitzung.quartier_id)
+    with transaction.atomic():
+        sitzung = _sitzung_sperren(sitzung)
+        _vor_der_sitzung(sitzung)
+        if not Antrag.objects.filter(
+            pk=antrag.pk, status=AntragStatus.JURY_VOTE, fonds__quartier_id=sitzung.quartier_id
+        ).exists():
+            raise JuryRefused(_("Der Antrag liegt nicht bei der Jury."), code="wrong_state")
+        try:
+            with transaction.atomic():
+                return Tagesordnungspunkt.objects.create(
+                    sitzung=sitzung, antrag=antrag, position=_naechste_position(sitzung)
+                )
+        except IntegrityError as error:
+            raise JuryRefused(
+                _("Der Antrag steht schon auf der Tagesordnung."), code="conflict"
+            ) from error
+
+
+def top_verschieben(punkt, *, akteur, richtung):
+    """Move an item one place up (``richtung`` = -1) or down (+1) on the agenda."""
+    _pruefen_qm(akteur, punkt.sitzung.quartier_id)
+    with transaction.atomic():
+        sitzung = _sitzung_sperren(punkt.sitzung)
+        _vor_der_sitzung(sitzung)
+        punkte = list(sitzung.punkte.order_by("position", "pk"))
+        index = next((i for i, p in enumerate(punkte) if p.pk == punkt.pk), None)
+        if index is None:
+            raise JuryRefused(_("Der Punkt steht nicht auf dieser Tagesordnung."), code="invalid")
+        ziel = index + (1 if richtung > 0 else -1)
+        if not 0 <= ziel < len(punkte):
+            return
+        a, b = punkte[index], punkte[ziel]
+        # two-step swap: the unique (sitzung, position) holds at every statement
+        Tagesordnungspunkt.objects.filter(pk=a.pk).update(position=0)
+        Tagesordnungspunkt.objects.filter(pk=b.pk).update(position=a.position)
+        Tagesordnungspunkt.objects.filter(pk=a.pk).update(position=b.position)
+
+
+def top_entfernen(punkt, *, akteur):
+    """Take an undecided item off the agenda before the meeting (it stays with the jury)."""
+    _pruefen_qm(akteur, punkt.sitzung.quartier_id)
+    with transaction.atomic():
+        sitzung = _sitzung_sperren(punkt.sitzung)
+        _vor_der_sitzung(sitzung)
+        Tagesordnungspunkt.objects.filter(pk=punkt.pk, beschluss="").delete()
+
+
+def top_vertagen(punkt, *, akteur, grund):
+    """Defer an item to the next meeting with a reason; the Antrag stays with the jury and is
+    proposed for the next meeting's agenda."""
+    _pruefen_qm(akteur, punkt.sitzung.quartier_id)
+    grund = (grund or "").strip()
+    if not grund:
+        raise JuryRefused(_("Bitte geben Sie einen Grund für die Vertagung an."), code="invalid")
+    with transaction.atomic():
+        sitzung = _sitzung_sperren(punkt.sitzung)
+        if sitzung.status == SitzungStatus.GESCHLOSSEN:
+            raise JuryRefused(_("Die Sitzung ist abgeschlossen."), code="closed")
+        claimed = Tagesordnungspunkt.objects.filter(pk=punkt.pk, beschluss="").update(
+            beschluss=Beschluss.VERTAGT,
+            begruendung=grund,
+            beschlossen_am=timezone.now(),
+            beschlossen_von=akteur.user,
+        )
+        if not claimed:
+            raise JuryRefused(_("Zu diesem Punkt ist schon ein Beschluss erfasst."), "conflict")
+
+
+# --- Papers --------------------------------------------------------------------------------------
+
+
+def _sitzung_url(sitzung):
+    return settings.SITE_URL + reverse("jury:sitzung", kwargs={"pk": sitzung.pk})
+
+
+def sitzung_ics(sitzung):
+    """The meeting as an iCalendar invitation (text), for the papers e-mail."""
+    from icalendar import Calendar, Event
+
+    start = timezone.make_aware(
+        datetime.datetime.combine(sitzung.datum, sitzung.beginn), timezone.get_default_timezone()
+    )
+    calendar = Calendar()
+    calendar.add("prodid", "-//Aktionsfonds//Jurysitzung//DE")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", f"sitzung-{sitzung.pk}@{settings.SITE_URL.split('//')[-1].split('/')[0]}")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", start)
+    event.add("dtend", start + datetime.timedelta(hours=2))
+    event.add(
+        "summary",
+        _("Sitzung der Aktionsfondsjury %(quartier)s") % {"quartier": sitzung.quartier.name},
+    )
+    event.add("location", sitzung.ort)
+    event.add("url", _sitzung_url(sitzung))
+    calendar.add_component(event)
+    return calendar.to_ical().decode("utf-8")
+
+
+def sitzung_unterlagen_versenden(sitzung, *, akteur):
+    """QM sends the papers: every member and deputy in term gets an e-mail in their language with
+    the agenda, a link and the ``.ics`` invitation. Once (planned → papers sent)."""
+    _pruefen_qm(akteur, sitzung.quartier_id)
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = Sitzung.objects.filter(pk=sitzung.pk, status=SitzungStatus.GEPLANT).update(
+            status=SitzungStatus.UNTERLAGEN_VERSANDT, unterlagen_versandt_am=now
+        )
+        if not claimed:
+            raise JuryRefused(_("Die Unterlagen wurden bereits versandt."), code="conflict")
+        sitzung = Sitzung.objects.select_related("quartier").get(pk=sitzung.pk)
+        punkte = list(sitzung.punkte.select_related("antrag").order_by("position", "pk"))
+        if not punkte:
+            raise JuryRefused(_("Die Tagesordnung ist leer."), code="invalid")
+        ics = sitzung_ics(sitzung)
+        tagesordnung = [
+            {
+                "position": p.position,
+                "referenz": p.antrag.referenz or "",
+                "titel": p.antrag.titel,
+                "betrag": _euro(p.antrag.betrag_beantragt),
+            }
+            for p in punkte
+        ]
+        empfaenger = 0
+        for mitglied in jury_in_term(sitzung.quartier, sitzung.datum).select_related("user"):
+            if not mitglied.user.email:
+                logger.warning("jury member %s has no e-mail; papers not sent", mitglied.pk)
+                continue
+            notifications.queue(
+                "sitzung_unterlagen",
+                empfaenger=mitglied.user.email,
+                sprache=kontosprache(mitglied.user),
+                kontext={
+                    "name": mitglied.user.get_full_name() or mitglied.user.username,
+                    "quartier": sitzung.quartier.name,
+                    "datum": sitzung.datum.strftime("%d.%m.%Y"),
+                    "beginn": sitzung.beginn.strftime("%H:%M"),
+                    "ort": sitzung.ort,
+                    "stellvertretung": mitglied.rolle == Jurymitglied.Rolle.STELLVERTRETUNG,
+                    "tagesordnung": tagesordnung,
+                    "url": _sitzung_url(sitzung),
+                    "inline_anhaenge": [["sitzung.ics", "text/calendar", ics]],
+                },
+                dedupe_key=f"sitzung-{sitzung.pk}-unterlagen-{mitglied.pk}",
+            )
+            empfaenger += 1
+    logger.info("papers of sitzung %s sent to %s members", sitzung.pk, empfaenger)
+    return empfaenger
+
+
+# --- Attendance and quorum ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sitz:
+    """A seat at the meeting: its member, and who votes for it (member, deputy, or nobody)."""
+
+    mitglied: Jurymitglied
+    waehler: Jurymitglied | None
+
+    @property
+    def vertreten(self):
+        return self.waehler is not None and self.waehler.pk != self.mitglied.pk
+
+
+def sitzung_sitze(sitzung):
+    """The seats of ``sitzung`` (members in term on its day) and who fills each."""
+    alle = {m.pk: m for m in jury_in_term(sitzung.quartier, sitzung.datum).select_related("user")}
+    teilnahmen = {t.mitglied_id: t for t in sitzung.teilnahmen.all()}
+    vertretung = {
+        t.vertritt_id: alle.get(t.mitglied_id) for t in teilnahmen.values() if t.vertritt_id
+    }
+    sitze = []
+    for m in sorted(alle.values(), key=lambda m: (m.user.last_name, m.user.first_name, m.pk)):
+        if m.rolle != Jurymitglied.Rolle.MITGLIED:
+            continue
+        t = teilnahmen.get(m.pk)
+        waehler = m if t is not None and t.anwesend else vertretung.get(m.pk)
+        sitze.append(Sitz(mitglied=m, waehler=waehler))
+    return sitze
+
+
+@dataclass(frozen=True)
+class Quorum:
+    sitze: int
+    besetzt: int
+    anteil: Decimal
+
+    @property
+    def erreicht(self):
+        return auszaehlung_quorum_erreicht(
+            Auszaehlung(berechtigt=self.sitze, ja=self.besetzt, nein=0, enthaltung=0),
+            quorum_anteil=self.anteil,
+        )
+
+
+def sitzung_quorum(sitzung, sitze=None):
+    sitze = sitze if sitze is not None else sitzung_sitze(sitzung)
+    anteil = sitzung.quorum_anteil or juryregeln_for(sitzung.quartier).quorum_anteil
+    return Quorum(
+        sitze=len(sitze), besetzt=sum(1 for s in sitze if s.waehler is not None), anteil=anteil
+    )
+
+
+def anwesenheit_erfassen(sitzung, *, akteur, anwesende, vertretungen):
+    """QM takes attendance once the meeting begins: ``anwesende`` are ids of present members and
+    deputies, ``vertretungen`` maps a present deputy's id to the absent member they stand in for.
+
+    Copies the area's rules into the meeting (papers sent or planned → held). Can be corrected
+    until the first decision is entered.
+    """
+    _pruefen_qm(akteur, sitzung.quartier_id)
+    anwesende = {int(pk) for pk in anwesende}
+    vertretungen = {int(k): int(v) for k, v in vertretungen.items() if v}
+    with transaction.atomic():
+        sitzung = _sitzung_sperren(sitzung)
+        if sitzung.status == SitzungStatus.GESCHLOSSEN:
+            raise JuryRefused(_("Die Sitzung ist abgeschlossen."), code="closed")
+        if sitzung.punkte.exclude(beschluss__in=("", Beschluss.VERTAGT)).exists():
+            raise JuryRefused(
+                _("Nach dem ersten Beschluss kann die Anwesenheit nicht mehr geändert werden."),
+                code="closed",
+            )
+        alle = {
+            m.pk: m for m in jury_in_term(sitzung.quartier, sitzung.datum).select_related("user")
+        }
+        if not anwesende <= set(alle):
+            raise JuryRefused(_("Anwesend sein können nur Mitglieder der Jury."), code="invalid")
+        for deputy_id, mitglied_id in vertretungen.items():
+            deputy, mitglied = alle.get(deputy_id), alle.get(mitglied_id)
+            if deputy is None or deputy.rolle != Jurymitglied.Rolle.STELLVERTRETUNG:
+                raise JuryRefused(_("Vertreten können nur Stellvertreter*innen."), code="invalid")
+            if deputy_id not in anwesende:
+                raise JuryRefused(
+                    _("%(name)s ist nicht anwesend und kann niemanden vertreten.")
+                    % {"name": deputy.user.get_full_name() or deputy.user.username},
+                    code="invalid",
+                )
+            if mitglied is None or mitglied.rolle != Jurymitglied.Rolle.MITGLIED:
+                raise JuryRefused(_("Vertreten werden können nur Mitglieder."), code="invalid")
+            if mitglied_id in anwesende:
+                raise JuryRefused(
+                    _("%(name)s ist anwesend und wird nicht vertreten.")
+                    % {"name": mitglied.user.get_full_name() or mitglied.user.username},
+                    code="invalid",
+                )
+        if len(set(vertretungen.values())) != len(vertretungen):
+            raise JuryRefused(_("Jedes Mitglied kann nur einmal vertreten werden."), "invalid")
+        sitzung.teilnahmen.all().delete()
+        Teilnahme.objects.bulk_create(
+            Teilnahme(
+                sitzung=sitzung,
+                mitglied=m,
+                anwesend=m.pk in anwesende,
+                vertritt_id=vertretungen.get(m.pk),
+            )
+            for m in alle.values()
+        )
+        regeln = juryregeln_for(sitzung.quartier)
+        Sitzung.objects.filter(pk=sitzung.pk).update(
+            status=SitzungStatus.GEHALTEN,
+            anwesenheit_erfasst_am=timezone.now(),
+            quorum_anteil=regeln.quorum_anteil,
+            bei_gleichstand=regeln.bei_gleichstand,
+            namentlich=regeln.namentliche_abstimmung,
+            praesentation_ab=regeln.praesentation_ab,
+        )
+    return Sitzung.objects.select_related("quartier").get(pk=sitzung.pk)
+
+
+def punkt_waehler(punkt, sitze=None):
+    """``(waehler, ausgeschlossen)``: who votes on ``punkt`` and who of the voters may not (declared
+    conflict or the applicant), plus the entitled count for the quorum."""
+    sitze = sitze if sitze is not None else sitzung_sitze(punkt.sitzung)
+    befangen = {m.pk for m in punkt.befangene.all()}
+    adresse = antrag_bestaetigte_adresse(punkt.antrag)
+    waehler, ausgeschlossen = [], []
+    for sitz in sitze:
+        if sitz.waehler is None:
+            continue
+        if sitz.waehler.pk in befangen or mitglied_hat_adresse(sitz.waehler.user, adresse):
+            ausgeschlossen.append(sitz.waehler)
+        else:
+            waehler.append(sitz.waehler)
+    return waehler, ausgeschlossen
+
+
+def _berechtigt(sitze, ausgeschlossen, antrag):
+    raus = {m.pk for m in ausgeschlossen}
+    adresse = antrag_bestaetigte_adresse(antrag)
+    n = 0
+    for sitz in sitze:
+        if sitz.waehler is not None:
+            n += sitz.waehler.pk not in raus
+        else:
+            n += not mitglied_hat_adresse(sitz.mitglied.user, adresse)
+    return n
+
+
+# --- Running balance -----------------------------------------------------------------------------
+
+
+def laufender_saldo(sitzung, fonds):
+    """What ``fonds`` has left after the approvals this meeting has entered but not yet applied."""
+    saldo = aktionsfonds_saldo(fonds)
+    offen = (
+        Tagesordnungspunkt.objects.filter(
+            sitzung=sitzung,
+            antrag__fonds=fonds,
+            beschluss=Beschluss.BEWILLIGT,
+            umgesetzt__isnull=True,
+        ).aggregate(s=Sum("betrag"))["s"]
+        or ZERO
+    )
+    return saldo.verfuegbar - offen
+
+
+# --- Decisions in the meeting -------------------------------------------------------------------
+
+
+def top_beschliessen(
+    punkt,
+    *,
+    akteur,
+    praesentiert,
+    befangene=(),
+    betrag,
+    auflagen="",
+    begruendung="",
+    ja=None,
+    nein=None,
+    enthaltung=None,
+    stimmen=None,
+):
+    """QM enters the jury's vote on one item: presentation, conflicts, amount, conditions, and the
+    result as counts or (``stimmen``: voter id → yes/no/abstain) by name. The decision comes from
+    ``auszaehlung_bewerten``; an approval beyond the running balance is refused on the spot.
+    Returns the item with its ``beschluss``; the Antrag moves when the meeting is closed."""
+    _pruefen_qm(akteur, punkt.sitzung.quartier_id)
+    befangene = {int(pk) for pk in befangene}
+    with transaction.atomic():
+        sitzung = _sitzung_sperren(punkt.sitzung)
+        if sitzung.status != SitzungStatus.GEHALTEN:
+            raise JuryRefused(
+                _("Bitte erfassen Sie zuerst die Anwesenheit.")
+                if sitzung.status != SitzungStatus.GESCHLOSSEN
+                else _("Die Sitzung ist abgeschlossen."),
+                code="closed" if sitzung.status == SitzungStatus.GESCHLOSSEN else "invalid",
+            )
+        punkt = (
+            Tagesordnungspunkt.objects.select_related(
+                "antrag__fonds__quartier", "sitzung__quartier"
+            )
+            .select_for_update(of=("self",))
+            .get(pk=punkt.pk)
+        )
+        if not punkt.ist_offen:
+            raise JuryRefused(_("Zu diesem Punkt ist schon ein Beschluss erfasst."), "conflict")
+        antrag = punkt.antrag
+        try:
+            betrag = Decimal(betrag).quantize(CENT)
+        except (ArithmeticError, TypeError, ValueError) as error:
+            raise JuryRefused(_("Bitte geben Sie einen Betrag an."), code="invalid") from error
+        if betrag <= 0 or betrag > antrag.betrag_beantragt:
+            raise JuryRefused(
+                _("Der Betrag muss größer als 0 und höchstens der beantragte Betrag sein."),
+                code="invalid",
+            )
+        schwelle = sitzung.praesentation_ab
+        if schwelle is not None and antrag.betrag_beantragt > schwelle and not praesentiert:
+            raise JuryRefused(
+                _(
+                    "Ab %(schwelle)s € stellen Antragstellende ihr Projekt in der Sitzung vor. "
+                    "Ohne Vorstellung vertagen Sie den Punkt bitte."
+                )
+                % {"schwelle": _euro(schwelle)},
+                code="invalid",
+            )
+        sitze = sitzung_sitze(sitzung)
+        present = {s.waehler.pk for s in sitze if s.waehler is not None}
+        if not befangene <= present:
+            raise JuryRefused(
+                _("Befangen erklären können sich nur stimmberechtigte Anwesende."), "invalid"
+            )
+        punkt.befangene.set(befangene)
+        waehler, ausgeschlossen = punkt_waehler(punkt, sitze)
+        waehler_ids = {m.pk for m in waehler}
+        if sitzung.namentlich:
+            stimmen = {int(k): v for k, v in (stimmen or {}).items()}
+            if set(stimmen) - waehler_ids:
+                raise JuryRefused(
+                    _("Wer befangen oder nicht anwesend ist, stimmt nicht ab."), code="invalid"
+                )
+            fehlend = [m for m in waehler if stimmen.get(m.pk) not in StimmWert.values]
+            if fehlend:
+                raise JuryRefused(
+                    _("Bitte erfassen Sie die Stimme von %(namen)s.")
+                    % {
+                        "namen": ", ".join(
+                            m.user.get_full_name() or m.user.username for m in fehlend
+                        )
+                    },
+                    code="invalid",
+                )
+            werte = list(stimmen.values())
+            ja, nein, enthaltung = (werte.count(w) for w in StimmWert.values)
+        else:
+            if any(n is None or n < 0 for n in (ja, nein, enthaltung)):
+                raise JuryRefused(_("Bitte geben Sie die Zahl der Stimmen an."), code="invalid")
+            if ja + nein + enthaltung > len(waehler):
+                raise JuryRefused(
+                    _(
+                        "Es wurden mehr Stimmen erfasst (%(n)s) als stimmberechtigte Mitglieder "
+                        "anwesend sind (%(m)s)."
+                    )
+                    % {"n": ja + nein + enthaltung, "m": len(waehler)},
+                    code="invalid",
+                )
+        zaehlung = Auszaehlung(
+            berechtigt=_berechtigt(sitze, ausgeschlossen, antrag),
+            ja=ja,
+            nein=nein,
+            enthaltung=enthaltung,
+        )
+        ergebnis = auszaehlung_bewerten(
+            zaehlung, quorum_anteil=sitzung.quorum_anteil, bei_gleichstand=sitzung.bei_gleichstand
+        )
+        beschluss = {
+            Ergebnis.BEWILLIGT: Beschluss.BEWILLIGT,
+            Ergebnis.ABGELEHNT: Beschluss.ABGELEHNT,
+        }.get(ergebnis, Beschluss.NICHT_BESCHLUSSFAEHIG)
+        if beschluss == Beschluss.BEWILLIGT:
+            frei = laufender_saldo(sitzung, antrag.fonds)
+            if betrag > frei:
+                raise JuryRefused(
+                    _(
+                        "Im Aktionsfonds sind nach den Beschlüsse dieser Sitzung nur noch "
+                        "%(frei)s € verfügbar. Bitte stimmen Sie über einen geringeren Betrag ab "
+                        "oder vertagen Sie den Antrag."
+                    )
+                    % {"frei": _euro(max(frei, ZERO))},
+                    code="fund",
+                )
+        if sitzung.namentlich:
+            Einzelstimme.objects.bulk_create(
+                Einzelstimme(punkt=punkt, mitglied_id=pk, wert=wert) for pk, wert in stimmen.items()
+            )
+        Tagesordnungspunkt.objects.filter(pk=punkt.pk).update(
+            beschluss=beschluss,
+            praesentiert=bool(praesentiert),
+            betrag=betrag,
+            auflagen=(auflagen or "").strip(),
+            begruendung=(begruendung or "").strip(),
+            anzahl_berechtigt=zaehlung.berechtigt,
+            stimmen_ja=ja,
+            stimmen_nein=nein,
+            stimmen_enthaltung=enthaltung,
+            namentlich=sitzung.namentlich,
+            beschlossen_am=timezone.now(),
+            beschlossen_von=akteur.user,
+        )
+    return Tagesordnungspunkt.objects.select_related("antrag", "sitzung").get(pk=punkt.pk)
+
+
+def top_korrigieren(punkt, *, akteur):
+    """Undo an entered decision before closing (a typing error); the item is open again."""
+    _pruefen_qm(akteur, punkt.sitzung.quartier_id)
+    with transaction.atomic():
+        sitzung = _sitzung_sperren(punkt.sitzung)
+        if sitzung.status == SitzungStatus.GESCHLOSSEN:
+            raise JuryRefused(_("Die Sitzung ist abgeschlossen."), code="closed")
+        Einzelstimme.objects.filter(punkt=punkt).delete()
+        punkt.befangene.clear()
+        Tagesordnungspunkt.objects.filter(pk=punkt.pk).update(
+            beschluss="",
+            praesentiert=None,
+            anzahl_berechtigt=None,
+            stimmen_ja=None,
+            stimmen_nein=None,
+            stimmen_enthaltung=None,
+            beschlossen_am=None,
+            beschlossen_von=None,
+        )
+
+
+# --- Closing -------------------------------------------------------------------------------------
+
+
+def _ablehnungsgrund(punkt):
+    if punkt.begruendung:
+        return punkt.begruendung
+    if punkt.stimmen_ja == punkt.stimmen_nein:
+        return _(
+            "In der Sitzung der Aktionsfondsjury gab es keine Mehrheit für den Antrag "
+            "(Stimmengleichheit)."
+        )
+    return _("Die Aktionsfondsjury hat den Antrag in ihrer Sitzung mehrheitlich abgelehnt.")
+
+
+def sitzung_schliessen(sitzung, *, akteur):
+    """Close the meeting and apply every decision in one step, once.
+
+    Claims the meeting (held → closed) by a conditional update; a second click, tab or person
+    gets ``JuryRefused(code="conflict")``. Each approval or rejection goes through ``antrag_move``
+    (money reserved under the fund's lock, letter and e-mail scheduled) in its own savepoint: a
+    refusal is recorded on its item with the reason, the others stand. Deferred items and those
+    without quorum stay with the jury. The minutes PDF is rendered after commit.
+    """
+    _pruefen_qm(akteur, sitzung.quartier_id)
+    now = timezone.now()
+    with transaction.atomic():
+        offen = list(
+            Tagesordnungspunkt.objects.filter(sitzung=sitzung, beschluss="")
+            .select_related("antrag")
+            .order_by("position")
+        )
+        if offen:
+            raise JuryRefused(
+                _("Zu diesen Punkten fehlt noch ein Beschluss: %(punkte)s")
+                % {"punkte": ", ".join(f"{p.position}. {p.antrag.titel}" for p in offen)},
+                code="invalid",
+            )
+        claimed = Sitzung.objects.filter(pk=sitzung.pk, status=SitzungStatus.GEHALTEN).update(
+            status=SitzungStatus.GESCHLOSSEN, geschlossen_am=now, geschlossen_von=akteur.user
+        )
+        if not claimed:
+            current = Sitzung.objects.values_list("status", flat=True).get(pk=sitzung.pk)
+            if current == SitzungStatus.GESCHLOSSEN:
+                raise JuryRefused(_("Die Sitzung ist bereits abgeschlossen."), code="conflict")
+            raise JuryRefused(_("Bitte erfassen Sie zuerst die Anwesenheit."), code="invalid")
+        datum = sitzung.datum.strftime("%d.%m.%Y")
+        punkte = list(
+            Tagesordnungspunkt.objects.filter(sitzung=sitzung)
+            .select_related("antrag__fonds__quartier")
+            .order_by("position", "pk")
+        )
+        for punkt in punkte:
+            umgesetzt, hinweis = _punkt_umsetzen(punkt, akteur=akteur, datum=datum)
+            Tagesordnungspunkt.objects.filter(pk=punkt.pk).update(
+                umgesetzt=umgesetzt, umsetzung_hinweis=hinweis
+            )
+        task_enqueue_on_commit("jury.task_render_sitzungsprotokoll", sitzung_id=sitzung.pk)
+    logger.info("sitzung %s closed with %s items", sitzung.pk, len(punkte))
+    return list(Tagesordnungspunkt.objects.filter(sitzung=sitzung).order_by("position", "pk"))
+
+
+def _punkt_umsetzen(punkt, *, akteur, datum):
+    """Apply one item's decision; returns ``(applied, note)``."""
+    try:
+        if punkt.beschluss == Beschluss.BEWILLIGT:
+            antrag_move(
+                punkt.antrag,
+                "approve",
+                akteur=akteur,
+                betrag=punkt.betrag,
+                auflagen=punkt.auflagen,
+                kommentar=_("Von der Aktionsfondsjury in der Sitzung am %(datum)s bewilligt.")
+                % {"datum": datum},
+            )
+            return True, ""
+        if punkt.beschluss == Beschluss.ABGELEHNT:
+            antrag_move(punkt.antrag, "reject", akteur=akteur, kommentar=_ablehnungsgrund(punkt))
+            return True, ""
+    except MoveRefused as refused:
+        logger.warning("sitzung item %s not applied: %s", punkt.pk, refused.message)
+        return False, refused.message
+    if punkt.beschluss == Beschluss.VERTAGT:
+        return True, _("Vertagt auf die nächste Sitzung; der Antrag bleibt bei der Jury.")
+    return True, _("Nicht beschlussfähig; der Antrag bleibt bei der Jury.")
+
+
+# --- Minutes and papers (PDF) --------------------------------------------------------------------
+
+
+def sitzung_protokoll_erstellen(sitzung_id):
+    """Render the one minutes PDF of a closed meeting and store it, once. True if rendered now."""
+    from django.core.files.base import ContentFile
+
+    from antraege.pdf import render_pdf
+
+    from .selectors import sitzungsprotokoll_kontext
+
+    sitzung = Sitzung.objects.select_related("quartier").get(pk=sitzung_id)
+    if sitzung.status != SitzungStatus.GESCHLOSSEN or sitzung.protokoll:
+        return False
+    data = render_pdf(
+        "jury/pdf/sitzungsprotokoll.html", sitzungsprotokoll_kontext(sitzung), language="de"
+    )
+    with transaction.atomic():
+        current = Sitzung.objects.select_for_update().get(pk=sitzung.pk)
+        if current.protokoll:
+            return False
+        current.protokoll.save(f"protokoll-{current.pk}.pdf", ContentFile(data), save=False)
+        Sitzung.objects.filter(pk=current.pk).update(
+            protokoll=current.protokoll.name, protokoll_erstellt_am=timezone.now()
+        )
+    return True
+
+
+def sitzungsprotokolle_nachholen():
+    """Minutes missing (broker down at closing): render them. Returns the ids handled."""
+    fehlend = list(
+        Sitzung.objects.filter(status=SitzungStatus.GESCHLOSSEN, protokoll="").values_list(
+            "pk", flat=True
+        )[:10]
+    )
+    for pk in fehlend:
+        sitzung_protokoll_erstellen(pk)
+    return fehlend
+
+
+def sitzung_unterlagen_pdf(sitzung, *, language="de"):
+    """The papers of ``sitzung`` as one accessible PDF (bytes): every agenda item with project,
+    cost plan and QM's review note; the applicant's name and organisation, never contact data."""
+    from antraege.pdf import render_pdf
+
+    from .selectors import unterlagen_kontext
+
+    return render_pdf("jury/pdf/unterlagen.html", unterlagen_kontext(sitzung), language=language)
+
+
+def fonds_of(sitzung):
+    """The fund of the meeting's area and year (or None)."""
+    return Aktionsfonds.objects.filter(quartier=sitzung.quartier, jahr=sitzung.datum.year).first()

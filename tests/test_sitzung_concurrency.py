@@ -1,0 +1,77 @@
+"""Closing one meeting twice at the same moment (two tabs, two QM staff) on the real PostgreSQL:
+the decisions are applied once. SQLite serialises every write, so it proves nothing there."""
+
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+
+from antraege.factories import AntragFactory, UserFactory
+from antraege.models import Antrag, AntragStatus, Statuswechsel
+from antraege.roles import Akteur
+from antraege.selectors.application import aktionsfonds_saldo
+from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer
+from jury.services import JuryRefused
+from jury.sitzungen import services as sitzungen
+from jury.sitzungen.models import Sitzung, SitzungStatus, Tagesordnungspunkt
+
+from .test_jury_concurrency import run_together
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+        reason="concurrency needs real row locks: run with DATABASE_URL=postgres://…",
+    ),
+]
+
+
+def test_closing_a_meeting_twice_at_the_same_moment_decides_once(fonds, qm_user):
+    zweite_qm = UserFactory(username="qm-sol-2")
+    fonds.quartier.qm_staff.add(zweite_qm)
+    jury = jury_fuer(fonds.quartier, 3)
+    antraege = [
+        antrag_zur_jury(AntragFactory(fonds=fonds, betrag_beantragt=Decimal("400.00")), qm_user)
+        for _ in range(3)
+    ]
+    sitzung = sitzung_fuer(fonds.quartier, qm_user)
+    sitzungen.anwesenheit_erfassen(
+        sitzung, akteur=Akteur(qm_user), anwesende=[m.pk for m in jury], vertretungen={}
+    )
+    for punkt in sitzung.punkte.all():
+        sitzungen.top_beschliessen(
+            punkt,
+            akteur=Akteur(qm_user),
+            praesentiert=True,
+            betrag="400.00",
+            ja=3,
+            nein=0,
+            enthaltung=0,
+        )
+    outcomes = []
+
+    def close(user):
+        def run():
+            try:
+                sitzungen.sitzung_schliessen(
+                    Sitzung.objects.get(pk=sitzung.pk), akteur=Akteur(user)
+                )
+            except JuryRefused as error:
+                outcomes.append(error.code)
+            else:
+                outcomes.append("closed")
+
+        return run
+
+    run_together(close(qm_user), close(zweite_qm))
+
+    assert sorted(outcomes) == ["closed", "conflict"]
+    assert Sitzung.objects.get(pk=sitzung.pk).status == SitzungStatus.GESCHLOSSEN
+    for antrag in antraege:
+        assert Antrag.objects.get(pk=antrag.pk).status == AntragStatus.APPROVED
+        assert (
+            Statuswechsel.objects.filter(antrag=antrag, nach_status=AntragStatus.APPROVED).count()
+            == 1
+        )
+    assert aktionsfonds_saldo(fonds).reserviert == Decimal("1200.00")
+    assert Tagesordnungspunkt.objects.filter(sitzung=sitzung, umgesetzt=True).count() == 3

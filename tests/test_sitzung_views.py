@@ -1,0 +1,200 @@
+"""Meeting pages: QM runs a meeting through its pages; members read the agenda without contact data."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from antraege.factories import AntragFactory
+from antraege.models import Antrag, AntragStatus
+from antraege.roles import Akteur
+from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer, stellvertretungen_fuer
+from jury.models import JuryRegeln
+from jury.sitzungen import services as sitzungen
+from jury.sitzungen.models import Sitzung, SitzungStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def drei(fonds, qm_user):
+    return [
+        antrag_zur_jury(
+            AntragFactory(
+                fonds=fonds,
+                titel=t,
+                betrag_beantragt=Decimal(b),
+                antragsteller_strasse="Koloniestraße 77",
+            ),
+            qm_user,
+        )
+        for t, b in (("Hoffest", "300.00"), ("Lesecafé", "200.00"), ("Kiezchor", "150.00"))
+    ]
+
+
+def test_qm_runs_a_meeting_from_the_new_form_to_closing(client, fonds, qm_user, drei):
+    jury = jury_fuer(fonds.quartier, 3)
+    (stv,) = stellvertretungen_fuer(fonds.quartier, 1)
+    client.force_login(qm_user)
+    heute = timezone.localdate()
+
+    response = client.post(
+        reverse("jury:qm_sitzung_neu", args=[fonds.quartier.pk]),
+        {
+            "datum": heute.isoformat(),
+            "beginn": "18:30",
+            "ort": "Kiezraum",
+            "einreichungsfrist": heute.isoformat(),
+        },
+    )
+    sitzung = Sitzung.objects.get()
+    assert response.url == reverse("jury:qm_tagesordnung", args=[sitzung.pk])
+    assert sitzung.punkte.count() == 3
+    url = reverse("jury:qm_sitzungsmodus", args=[sitzung.pk])
+    client.post(
+        url,
+        {
+            "aktion": "anwesenheit",
+            "mitglieder": [jury[0].pk, jury[1].pk],
+            "stellvertretungen": [stv.pk],
+            f"vertritt_{stv.pk}": jury[2].pk,
+        },
+    )
+    punkte = list(sitzung.punkte.order_by("position"))
+    for punkt, (ja, nein) in zip(punkte, ((3, 0), (0, 3), (2, 1)), strict=True):
+        p = f"p{punkt.pk}-"
+        response = client.post(
+            url,
+            {
+                "aktion": "beschluss",
+                p + "praesentiert": "1",
+                p + "betrag": "100,00",
+                p + "ja": ja,
+                p + "nein": nein,
+                p + "enthaltung": 0,
+            },
+        )
+        assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert "Fonds danach" in page
+    assert "9.800,00 €" in page  # 10,000 € − two approvals of 100 € each
+    client.post(url, {"aktion": "schliessen"})
+    client.post(url, {"aktion": "schliessen"})  # double click
+
+    assert Sitzung.objects.get(pk=sitzung.pk).status == SitzungStatus.GESCHLOSSEN
+    status = [Antrag.objects.get(pk=a.pk).status for a in drei]
+    assert status == [AntragStatus.APPROVED, AntragStatus.REJECTED, AntragStatus.APPROVED]
+    assert Antrag.objects.get(pk=drei[0].pk).betrag_bewilligt == Decimal("100.00")
+
+
+def test_a_form_with_errors_keeps_every_entry(client, fonds, qm_user, drei):
+    jury = jury_fuer(fonds.quartier, 3)
+    sitzung = sitzung_fuer(fonds.quartier, qm_user)
+    sitzungen.anwesenheit_erfassen(
+        sitzung, akteur=Akteur(qm_user), anwesende=[m.pk for m in jury], vertretungen={}
+    )
+    client.force_login(qm_user)
+    punkt = sitzung.punkte.order_by("position").first()
+    p = f"p{punkt.pk}-"
+
+    response = client.post(
+        reverse("jury:qm_sitzungsmodus", args=[sitzung.pk]),
+        {
+            "aktion": "beschluss",
+            p + "praesentiert": "1",
+            p + "betrag": "120,00",
+            p + "auflagen": "Logo!",
+            p + "ja": 5,
+            p + "nein": 0,
+            p + "enthaltung": 0,
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "mehr Stimmen erfasst (5)" in page
+    assert 'value="120,00"' in page and "Logo!" in page
+    assert sitzung.punkte.get(pk=punkt.pk).beschluss == ""
+
+
+def test_members_read_agenda_pages_and_papers_without_contact_data(
+    client, fonds, qm_user, jury_user, drei
+):
+    sitzung = sitzung_fuer(fonds.quartier, qm_user)
+    client.force_login(jury_user)
+    antrag = drei[0]
+    url = reverse("jury:sitzung_antrag", args=[sitzung.pk, antrag.pk])
+    assert client.get(url).status_code == 403  # papers not sent yet
+    sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=Akteur(qm_user))
+
+    page = client.get(url).content.decode()
+    home = client.get(reverse("jury:home")).content.decode()
+    pdf = client.get(reverse("jury:unterlagen", args=[sitzung.pk]))
+
+    assert antrag.titel in page and antrag.antragsteller_name in page
+    assert antrag.antragsteller_email not in page and antrag.antragsteller_strasse not in page
+    assert "Lesecafé" in home and reverse("jury:sitzung", args=[sitzung.pk]) in home
+    assert pdf["Content-Type"] == "application/pdf"
+
+
+def test_staff_of_another_area_and_members_cannot_open_meeting_mode(
+    client, fonds, qm_user, qm_other_user, jury_user, drei
+):
+    sitzung = sitzung_fuer(fonds.quartier, qm_user)
+    for user in (qm_other_user, jury_user):
+        client.force_login(user)
+        assert client.get(reverse("jury:qm_sitzungsmodus", args=[sitzung.pk])).status_code == 403
+        assert (
+            client.post(
+                reverse("jury:qm_tagesordnung", args=[sitzung.pk]), {"aktion": "unterlagen"}
+            ).status_code
+            == 403
+        )
+    assert Sitzung.objects.get(pk=sitzung.pk).status == SitzungStatus.GEPLANT
+
+
+def test_named_voting_shows_one_choice_per_present_member(client, fonds, qm_user, drei):
+    jury = jury_fuer(fonds.quartier, 3)
+    JuryRegeln.objects.create(quartier=fonds.quartier, namentliche_abstimmung=True)
+    sitzung = sitzung_fuer(fonds.quartier, qm_user)
+    sitzungen.anwesenheit_erfassen(
+        sitzung, akteur=Akteur(qm_user), anwesende=[jury[0].pk, jury[1].pk], vertretungen={}
+    )
+    client.force_login(qm_user)
+
+    page = client.get(reverse("jury:qm_sitzungsmodus", args=[sitzung.pk])).content.decode()
+
+    punkt = sitzung.punkte.order_by("position").first()
+    assert page.count(f'name="p{punkt.pk}-stimme_') == 2 * 3  # two members × yes/no/abstain
+    assert jury[2].user.get_full_name() not in page.split('id="aktuell"')[1]
+
+
+def test_language_setting_is_stored(client, jury_user):
+    client.force_login(jury_user)
+    client.post(reverse("jury:kontosprache"), {"sprache": "tr"})
+    assert sitzungen.kontosprache(jury_user) == "tr"
+
+
+def test_jury_home_reads_meetings_without_a_query_per_meeting(
+    client, fonds, qm_user, jury_user, django_assert_max_num_queries
+):
+    def sitzung_mit_unterlagen(tage):
+        antrag_zur_jury(AntragFactory(fonds=fonds), qm_user)
+        sitzung = sitzung_fuer(
+            fonds.quartier, qm_user, datum=timezone.localdate() + datetime.timedelta(days=tage)
+        )
+        sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=Akteur(qm_user))
+
+    client.force_login(jury_user)
+    sitzung_mit_unterlagen(1)
+    with django_assert_max_num_queries(50) as one:
+        client.get(reverse("jury:home"))
+    for tage in (2, 3, 4):
+        sitzung_mit_unterlagen(tage)
+
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(reverse("jury:home")).content.decode()
+
+    assert page.count('href="/jury/sitzungen/') >= 4
