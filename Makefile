@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test install lint format check-migrations messages compilemessages bench clean
+.PHONY: run serve test install lint format check-migrations check-deploy messages compilemessages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,12 @@ format: $(VENV)/.installed
 
 check-migrations: $(VENV)/.installed
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## Django's deployment checklist against the production settings (PRODUCTION=1, a random key).
+check-deploy: $(VENV)/.installed
+	env -u DEBUG PRODUCTION=1 ALLOWED_HOSTS=aktionsfonds.example.berlin \
+		SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 bench: install
 	$(BIN)/python bench/letters.py

@@ -10,6 +10,8 @@ import logging
 from celery import current_app
 from django.db import transaction
 
+from .hintergrund import im_hintergrund_wie_jetzt, task_enqueue
+
 logger = logging.getLogger(__name__)
 
 
@@ -21,9 +23,12 @@ def _registered(name):
 
 
 def task_send(name, **kwargs):
-    """Send the task ``name`` with keyword arguments now; False if the broker is unavailable."""
+    """Send the task ``name`` with keyword arguments now; False if the broker is unavailable.
+
+    Inside ``hintergrund.im_hintergrund()`` the task goes to the background queue.
+    """
     try:
-        _registered(name).delay(**kwargs)
+        task_enqueue(_registered(name), **kwargs)
     except Exception:  # noqa: BLE001 - any broker failure; the sweep of this task retries
         logger.warning("broker unavailable, %s %s left for the sweep", name, kwargs)
         return False
@@ -31,5 +36,6 @@ def task_send(name, **kwargs):
 
 
 def task_enqueue_on_commit(name, **kwargs):
-    """Send the task ``name`` once the current transaction commits (at once outside of one)."""
-    transaction.on_commit(lambda: task_send(name, **kwargs))
+    """Send the task ``name`` once the current transaction commits (at once outside of one); to
+    the background queue if this is called in the background."""
+    transaction.on_commit(im_hintergrund_wie_jetzt(lambda: task_send(name, **kwargs)))

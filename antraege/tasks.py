@@ -10,6 +10,7 @@ from django.utils import timezone
 from workflow.deadlines import abrechnung_deadlines_check
 
 from .enqueue import task_send
+from .hintergrund import im_hintergrund
 from .selectors.documents import dokumente_missing
 from .services import documents, notifications, outbox
 
@@ -71,9 +72,16 @@ def task_dispatch_pending_benachrichtigungen():
 
 
 @shared_task(name="antraege.task_render_dokument")
-def task_render_dokument(*, antrag_id, art):
-    """Render and store a letter or payout order; a decision letter then goes out by e-mail."""
-    dokument = documents.dokument_deliver(antrag_id, art)
+def task_render_dokument(*, antrag_id, art, hintergrund=False):
+    """Render and store a letter or payout order; a decision letter then goes out by e-mail.
+
+    ``hintergrund``: the letter was queued in the background (demo data), so is its e-mail.
+    """
+    if hintergrund:
+        with im_hintergrund():
+            dokument = documents.dokument_deliver(antrag_id, art)
+    else:
+        dokument = documents.dokument_deliver(antrag_id, art)
     logger.info("dokument %s (%s) of antrag %s ready", dokument.pk, art, antrag_id)
     return dokument.pk
 

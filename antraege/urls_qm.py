@@ -11,6 +11,8 @@ urlpatterns = [
     path("", qm.dashboard, name="dashboard"),
     path("auskunft/", datenschutz.auskunft, name="auskunft"),
     path("antraege/<int:pk>/", qm.antrag_detail, name="antrag_detail"),
+    path("fonds/<int:pk>/", fonds.fonds_bericht, name="fonds_bericht"),
+    path("fonds/<int:pk>/abschliessen/", fonds.fonds_abschliessen, name="fonds_abschliessen"),
     path("antraege/<int:pk>/schritt/<slug:move>/", qm.antrag_schritt, name="antrag_schritt"),
     path(
         "antraege/<int:pk>/handlungsfelder/",

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -315,28 +315,71 @@ def _abstimmung_sperren(abstimmung):
 def stimme_abgeben(abstimmung, *, user, wert, kommentar=""):
     """Record or change ``user``'s ballot; one row per member, changeable until the vote closes.
 
-    Locks the vote row first, so closing waits for the ballot (counted) or the ballot sees the
-    vote closed (refused). Stamps the vote's last change for the grace period.
+    ``abstimmung`` is the vote or its id. One conditional ``UPDATE`` locks the open vote and
+    stamps its last change (for the grace period), so closing waits for the ballot (counted) or
+    the ballot sees the vote closed (refused); one query checks the entitlement; one ``UPDATE``
+    (or the first ``INSERT``) writes the ballot. A refusal rolls everything back and is explained
+    by ``stimmberechtigung_pruefen``.
     """
     if wert not in StimmWert.values:
         raise JuryRefused(_("Bitte wählen Sie Ja, Nein oder Enthaltung."), code="invalid")
+    abstimmung_id = getattr(abstimmung, "pk", abstimmung)
+    kommentar = kommentar.strip()
     with transaction.atomic():
-        current = _abstimmung_sperren(abstimmung)
         now = timezone.now()
-        eintrag = stimmberechtigung_pruefen(current, user, now=now)
-        stimme, _created = Stimme.objects.update_or_create(
-            abstimmung=current,
-            mitglied=eintrag.mitglied,
-            defaults={"wert": wert, "kommentar": kommentar.strip(), "geaendert_am": now},
-            create_defaults={
-                "wert": wert,
-                "kommentar": kommentar.strip(),
-                "abgegeben_am": now,
-                "geaendert_am": now,
-            },
+        offen = Abstimmung.objects.filter(
+            pk=abstimmung_id,
+            modus=Abstimmung.Modus.ONLINE,
+            geschlossen_am__isnull=True,
+            frist__gt=now,
+        ).update(letzte_aenderung_am=now)
+        eintrag = _stimmberechtigung_schnell(abstimmung_id, user, now) if offen else None
+        if eintrag is None:
+            # refused (the exception rolls the stamp back); the slow path only says why:
+            # not entitled, biased, out of term, closed
+            stimmberechtigung_pruefen(
+                Abstimmung.objects.select_related("antrag__fonds__quartier").get(pk=abstimmung_id),
+                user,
+                now=now,
+            )
+            raise JuryRefused(_("Die Abstimmung ist geschlossen."), code="closed")
+        # one statement: the first ballot is inserted, a changed one updated (keeps abgegeben_am)
+        Stimme.objects.bulk_create(
+            [
+                Stimme(
+                    abstimmung_id=abstimmung_id,
+                    mitglied_id=eintrag.mitglied_id,
+                    wert=wert,
+                    kommentar=kommentar,
+                    abgegeben_am=now,
+                    geaendert_am=now,
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["abstimmung", "mitglied"],
+            update_fields=["wert", "kommentar", "geaendert_am"],
         )
-        Abstimmung.objects.filter(pk=current.pk).update(letzte_aenderung_am=now)
-    return stimme
+
+
+def _stimmberechtigung_schnell(abstimmung_id, user, now):
+    """The member's entry if ``user`` may vote now (one query), else None: entitled, not biased,
+    in term today, and not QM staff of the area."""
+    if user is None or not user.is_authenticated:
+        return None
+    heute = timezone.localdate(now)
+    entitled = (
+        Stimmberechtigung.objects.filter(
+            abstimmung_id=abstimmung_id,
+            mitglied__user=user,
+            befangen=False,
+            mitglied__beginn__lte=heute,
+        )
+        .filter(Q(mitglied__ende__isnull=True) | Q(mitglied__ende__gte=heute))
+        .exclude(abstimmung__antrag__fonds__quartier__qm_staff=user)
+        .order_by()
+        .only("pk", "mitglied_id")
+    )
+    return next(iter(entitled[:1]), None)
 
 
 def befangenheit_erklaeren(abstimmung, *, user, grund=""):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from antraege.models import Antrag, AntragStatus, Quartier
+from antraege.paginierung import seite_for
 from antraege.roles import Akteur, is_qm_staff, may_view_antrag_as_staff
 from antraege.selectors.application import antraege_for_staff, quartiere_for_staff
 from antraege.views.fehler import fehler_403
@@ -56,26 +57,28 @@ def home(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def stimmzettel(request, pk):
+    form = None
+    if request.method == "POST":
+        form = StimmzettelForm(request.POST)
+        if form.is_valid():
+            # the service checks the entitlement inside its transaction: once, not here too
+            try:
+                services.stimme_abgeben(
+                    pk,
+                    user=request.user,
+                    wert=form.cleaned_data["wert"],
+                    kommentar=form.cleaned_data["kommentar"],
+                )
+            except Abstimmung.DoesNotExist as missing:
+                raise Http404 from missing
+            except JuryRefused as fehler:
+                return _verweigert(request, fehler)
+            return redirect(f"{request.path}?quittung=1#quittung")
     abstimmung = _abstimmung(pk)
     try:
         eintrag = services.stimmberechtigung_pruefen(abstimmung, request.user, schreiben=False)
     except JuryRefused as fehler:
         return _verweigert(request, fehler)
-    if request.method == "POST":
-        form = StimmzettelForm(request.POST)
-        if form.is_valid():
-            try:
-                services.stimme_abgeben(
-                    abstimmung,
-                    user=request.user,
-                    wert=form.cleaned_data["wert"],
-                    kommentar=form.cleaned_data["kommentar"],
-                )
-            except JuryRefused as fehler:
-                return _verweigert(request, fehler)
-            return redirect(f"{request.path}?quittung=1#quittung")
-    else:
-        form = None
     stimme = abstimmung.stimmen.filter(mitglied=eintrag.mitglied).first()
     if form is None:
         initial = {"wert": stimme.wert, "kommentar": stimme.kommentar} if stimme else {}
@@ -151,11 +154,14 @@ def qm_uebersicht(request):
             "ohne_abstimmung": antraege_for_staff(akteur, status=AntragStatus.JURY_VOTE)
             .exclude(pk__in=offen_ids)
             .order_by("eingereicht_am", "pk"),
-            "geschlossen": Abstimmung.objects.filter(
-                antrag__fonds__quartier__in=quartiere, geschlossen_am__isnull=False
-            )
-            .select_related("antrag__fonds__quartier")
-            .order_by("-geschlossen_am", "-pk")[:20],
+            "geschlossen": seite_for(
+                request,
+                Abstimmung.objects.filter(
+                    antrag__fonds__quartier__in=quartiere, geschlossen_am__isnull=False
+                )
+                .select_related("antrag__fonds__quartier")
+                .order_by("-geschlossen_am", "-pk"),
+            ),
             "quartiere": quartiere,
         },
     )
@@ -192,7 +198,13 @@ def qm_eroeffnen(request, antrag_pk):
                     return _verweigert(request, fehler)
                 form.add_error(None, fehler.message)
             else:
-                messages.success(request, _("Die Abstimmung ist eröffnet."))
+                messages.success(
+                    request,
+                    _(
+                        "Die Abstimmung ist eröffnet. Die Jurymitglieder bekommen eine E-Mail. "
+                        "Hier sehen Sie, wer schon abgestimmt hat."
+                    ),
+                )
                 return redirect("jury:qm_abstimmung", pk=abstimmung.pk)
     else:
         frist = timezone.localtime() + timezone.timedelta(days=regeln.abstimmungsdauer_tage)
@@ -253,7 +265,13 @@ def qm_sitzung(request, antrag_pk):
                 return _verweigert(request, fehler)
             form.add_error(None, fehler.message)
         else:
-            messages.success(request, _("Das Ergebnis der Sitzung ist erfasst."))
+            messages.success(
+                request,
+                _(
+                    "Das Ergebnis der Sitzung ist erfasst. Ist ein Beschluss gefallen, bekommt "
+                    "die antragstellende Person das Schreiben per E-Mail."
+                ),
+            )
             return redirect("jury:qm_abstimmung", pk=abstimmung.pk)
     return render(
         request,
@@ -315,7 +333,10 @@ def qm_regeln(request, quartier_pk):
     form = JuryRegelnForm(request.POST or None, instance=regeln)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, _("Die Regeln der Jury sind gespeichert."))
+        messages.success(
+            request,
+            _("Die Regeln der Jury sind gespeichert. Sie gelten für jede neue Abstimmung."),
+        )
         return redirect("jury:qm_uebersicht")
     return render(
         request,

@@ -142,10 +142,10 @@ def test_closed_fund_takes_no_new_antraege():
     assert fristen.fonds_nimmt_antraege_an(fonds, D(2027, 2, 1)) is False
 
 
-def test_dashboard_opens_on_next_years_fund_in_december(client, qm_user, quartier):
+def test_dashboard_opens_on_next_years_fund_in_december(client, staff_login, qm_user, quartier):
     AktionsfondsFactory(quartier=quartier, jahr=2026)
     AktionsfondsFactory(quartier=quartier, jahr=2027)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     with on(D(2026, 12, 2)):
         december = client.get(reverse("qm:dashboard"))
@@ -153,3 +153,32 @@ def test_dashboard_opens_on_next_years_fund_in_december(client, qm_user, quartie
         november = client.get(reverse("qm:dashboard"))
 
     assert (december.context["saldo_jahr"], november.context["saldo_jahr"]) == (2027, 2026)
+
+
+def test_start_page_names_the_next_meeting_and_its_deadline(client):
+    from jury.models import Sitzung
+
+    quartier = QuartierFactory(name="Soldiner Kiez", code="SOL")
+    AktionsfondsFactory(quartier=quartier, jahr=2027)
+    for datum, frist, status in [
+        (D(2027, 1, 20), D(2027, 1, 13), "planned"),  # deadline passed on the day below
+        (D(2027, 2, 24), D(2027, 2, 17), "planned"),  # the next one
+        (D(2027, 3, 24), D(2027, 3, 17), "planned"),
+    ]:
+        Sitzung.objects.create(
+            quartier=quartier,
+            datum=datum,
+            beginn=datetime.time(18, 0),
+            ort="Nachbarschaftshaus",
+            einreichungsfrist=frist,
+            status=status,
+        )
+
+    with on(D(2027, 1, 14)):
+        page = text(client.get(reverse("start")))
+
+    assert (
+        "Nächste Jurysitzung: 24. Februar 2027. Anträge, die bis zum 17. Februar 2027 eingehen, "
+        "kommen auf ihre Tagesordnung."
+    ) in page
+    assert "20. Januar 2027" not in page

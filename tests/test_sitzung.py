@@ -302,6 +302,20 @@ def test_closing_applies_what_fits_and_refuses_the_rest_with_a_reason(fonds, qm_
     assert Statuswechsel.objects.filter(antrag=eins, nach_status=AntragStatus.APPROVED).count() == 1
 
 
+def test_the_minutes_wait_until_the_decision_emails_are_sent(fonds, qm_user):
+    jury = jury_fuer(fonds.quartier, 3)
+    antrag = zur_jury(fonds, qm_user, "Eins")
+    sitzung = anwesenheit(sitzung_fuer(fonds.quartier, qm_user), qm_user, jury)
+    beschliessen(sitzung.punkte.get(), qm_user, ja=3, nein=0, enthaltung=0)
+    sitzungen.sitzung_schliessen(sitzung, akteur=Akteur(qm_user))
+
+    assert sitzungen.sitzung_entscheidungen_unterwegs(sitzung.pk) is True
+    Benachrichtigung.objects.create(
+        art="bewilligt", antrag=antrag, empfaenger="x@example.org", gesendet_am=timezone.now()
+    )
+    assert sitzungen.sitzung_entscheidungen_unterwegs(sitzung.pk) is False
+
+
 def test_closing_refuses_while_an_item_is_undecided_and_changes_nothing(fonds, qm_user):
     jury = jury_fuer(fonds.quartier, 3)
     zur_jury(fonds, qm_user, "Eins")

@@ -40,7 +40,11 @@ def qm_staff_or_system(flow, akteur):
 
 # --- Conditions (viewflow calls these with the flow). ---
 def is_complete(flow):
-    errors = application.antrag_submission_errors(flow.antrag)
+    # antrag_move checks the conditions and viewflow checks them again when the move runs:
+    # read the cost plan once per flow object
+    errors = getattr(flow, "_submission_errors", None)
+    if errors is None:
+        errors = flow._submission_errors = application.antrag_submission_errors(flow.antrag)
     return fsm.State.CONDITION(
         not errors, _("Der Antrag ist noch nicht vollständig. Bitte prüfen Sie Ihre Angaben.")
     )

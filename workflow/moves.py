@@ -42,12 +42,14 @@ def available_moves(antrag, akteur):
     return result
 
 
-def antrag_move(antrag, move, *, akteur, kommentar="", intern=False, **data):
+def antrag_move(antrag, move, *, akteur, kommentar="", intern=False, reload=True, **data):
     """Make ``move`` on ``antrag`` for ``akteur``, or raise ``MoveRefused`` and change nothing.
 
     Checks the role and the conditions, claims the move with a conditional update (so a double
     click or a second tab cannot apply it twice), runs the move's domain function and records
-    the step in the timeline, all in one transaction. Returns the Antrag as stored afterwards.
+    the step in the timeline, all in one transaction. Returns the Antrag as stored afterwards
+    (``reload=False``: the object the move worked on, for a caller that only needs its id).
+    ``antrag`` may be an unsaved ``Antrag(pk=…)``: it is read under the lock here anyway.
     """
     with transaction.atomic():
         current = antrag_lock(antrag)
@@ -83,6 +85,8 @@ def antrag_move(antrag, move, *, akteur, kommentar="", intern=False, **data):
             current, akteur=akteur, von=source, nach=target, kommentar=kommentar, intern=intern
         )
     logger.info("antrag %s: %s → %s (%s by %r)", current.pk, source, target, move, akteur)
+    if not reload:
+        return current
     return Antrag.objects.select_related("fonds__quartier").get(pk=current.pk)
 
 

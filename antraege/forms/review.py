@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import AntragStatus
-from .base import KernForm
+from .base import KernFilterForm, KernForm
 
 
-class DashboardFilterForm(KernForm):
+class DashboardFilterForm(KernFilterForm):
     jahr = forms.TypedChoiceField(label=gettext_lazy("Jahr"), coerce=int, required=False)
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
     suche = forms.CharField(

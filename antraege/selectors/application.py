@@ -12,19 +12,33 @@ from ..money import ZERO
 
 @dataclass(frozen=True)
 class Saldo:
-    """The money of one fund: budget − reserved (approved, not yet settled) − paid = available."""
+    """The money of one fund: budget − reserved (approved, not yet settled) − paid = available.
+
+    After the year-end close (``abgeschlossen``) nothing is available any more: what is not bound
+    or paid has lapsed (``verfallen``), including money an Antrag returns after the close.
+    """
 
     budget: Decimal
     reserviert: Decimal
     ausgezahlt: Decimal
+    abgeschlossen: bool = False
 
     @property
     def gebunden(self):
         return self.reserviert + self.ausgezahlt
 
     @property
-    def verfuegbar(self):
+    def frei(self):
+        """Budget neither reserved nor paid: available before the close, lapsed after it."""
         return self.budget - self.reserviert - self.ausgezahlt
+
+    @property
+    def verfuegbar(self):
+        return ZERO if self.abgeschlossen else self.frei
+
+    @property
+    def verfallen(self):
+        return self.frei if self.abgeschlossen else ZERO
 
 
 def aktionsfonds_saldo(fonds):
@@ -33,7 +47,12 @@ def aktionsfonds_saldo(fonds):
         reserviert=Coalesce(Sum("betrag_reserviert"), ZERO),
         ausgezahlt=Coalesce(Sum("betrag_ausgezahlt"), ZERO),
     )
-    return Saldo(fonds.budget, totals["reserviert"], totals["ausgezahlt"])
+    return Saldo(
+        fonds.budget,
+        totals["reserviert"],
+        totals["ausgezahlt"],
+        abgeschlossen=fonds.abgeschlossen_am is not None,
+    )
 
 
 def quartiere_for_staff(akteur):

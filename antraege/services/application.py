@@ -191,12 +191,17 @@ def antrag_assign_referenz(antrag):
     """Give the Antrag its reference (``AF-2026-SOL-014``) from the fund's counter, once."""
     if antrag.referenz:
         return antrag.referenz
+    antrag.referenz = _referenz_next(antrag)
+    Antrag.objects.filter(pk=antrag.pk).update(referenz=antrag.referenz)
+    return antrag.referenz
+
+
+def _referenz_next(antrag):
+    """The next number of the fund (the counter's row stays locked until the transaction ends)."""
     fonds_qs = Aktionsfonds.objects.filter(pk=antrag.fonds_id)
     fonds_qs.update(antrag_zaehler=F("antrag_zaehler") + 1)
     nummer = fonds_qs.values_list("antrag_zaehler", flat=True).get()
-    antrag.referenz = f"AF-{antrag.fonds.jahr}-{antrag.fonds.quartier.code}-{nummer:03d}"
-    Antrag.objects.filter(pk=antrag.pk).update(referenz=antrag.referenz)
-    return antrag.referenz
+    return f"AF-{antrag.fonds.jahr}-{antrag.fonds.quartier.code}-{nummer:03d}"
 
 
 # --- Effects of the moves. Each runs inside the move's transaction (see workflow/moves.py). ---
@@ -205,10 +210,11 @@ def antrag_assign_referenz(antrag):
 def antrag_submitted(antrag):
     """Submitted (first time or again after a change request): reference, date, receipt e-mail."""
     erstmalig = not antrag.referenz
-    antrag_assign_referenz(antrag)
     if erstmalig:
-        antrag.eingereicht_am = timezone.now()
-        Antrag.objects.filter(pk=antrag.pk).update(eingereicht_am=antrag.eingereicht_am)
+        antrag.referenz, antrag.eingereicht_am = _referenz_next(antrag), timezone.now()
+        Antrag.objects.filter(pk=antrag.pk).update(
+            referenz=antrag.referenz, eingereicht_am=antrag.eingereicht_am
+        )
     notifications.queue_for_applicant(
         antrag, "antrag_eingegangen" if erstmalig else "antrag_ergaenzt"
     )
@@ -254,6 +260,11 @@ def aktionsfonds_reserve(antrag, betrag):
     """
     betrag = euro_round(betrag)
     fonds = Aktionsfonds.objects.select_for_update().get(pk=antrag.fonds_id)
+    if fonds.abgeschlossen_am is not None:
+        raise AktionsfondsRefused(
+            _("Der Aktionsfonds %(jahr)s ist abgeschlossen: nicht gebundenes Geld ist verfallen.")
+            % {"jahr": fonds.jahr}
+        )
     saldo = aktionsfonds_saldo(fonds)
     already = Antrag.objects.values_list("betrag_reserviert", flat=True).get(pk=antrag.pk)
     if betrag - already > saldo.verfuegbar:

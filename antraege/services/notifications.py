@@ -19,6 +19,7 @@ from django.template.loader import get_template
 from django.utils import translation
 
 from ..enqueue import task_send
+from ..hintergrund import im_hintergrund_wie_jetzt
 from ..links import antrag_link_url
 from ..models import Benachrichtigung, Dokument
 
@@ -46,7 +47,7 @@ def queue(art, *, empfaenger, sprache="de", antrag=None, kontext=None, dedupe_ke
             return None
     else:
         row = Benachrichtigung.objects.create(**fields)
-    transaction.on_commit(lambda: dispatch(row.pk))
+    transaction.on_commit(im_hintergrund_wie_jetzt(lambda: dispatch(row.pk)))
     return row
 
 
@@ -121,7 +122,14 @@ def _render(row, templates):
     subject = betreff.render(context)
     text = text_template.render(context)
     html = layout.render({**context, "text": text, "subject": subject, "sprache": row.sprache})
-    return " ".join(subject.split()), text, html
+    return betreff_mit_referenz(" ".join(subject.split()), antrag), text, html
+
+
+def betreff_mit_referenz(subject, antrag):
+    """Every e-mail about an Antrag names its reference in the subject (applicants and QM file by it)."""
+    if antrag is not None and antrag.referenz and antrag.referenz not in subject:
+        return f"{subject} ({antrag.referenz})"
+    return subject
 
 
 def message_build(row, rendered):

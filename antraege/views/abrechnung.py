@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from workflow.moves import MoveRefused, antrag_move, available_moves
 
+from .. import bestaetigungen as bestaetigung
+from .. import fondsbild
 from ..datenschutz.models import Zugriff
 from ..datenschutz.protokoll import zugriff_protokollieren
 from ..forms.settlement import (
@@ -33,6 +35,7 @@ from ..models import Aktionsfonds, Antrag, AntragStatus, Beleg, Dokument
 from ..money import euro_format
 from ..roles import Akteur, is_applicant, is_qm_staff
 from ..selectors import settlement as settlement_selectors
+from ..selectors.application import aktionsfonds_saldo
 from ..services import settlement
 from ..services.settlement import AbrechnungRefused
 from ..states import ADVANCE_STATES, SETTLEMENT_EDITABLE_STATES
@@ -121,7 +124,14 @@ def _mein_error(request, antrag, akteur, name, form, status=400):
 @require_POST
 def mein_projektbeginn(request, pk):
     antrag, akteur = _as_applicant(request, pk)
-    return _move(request, antrag, akteur, "start_project", "abrechnung:mein_abrechnung")
+    return _move(
+        request,
+        antrag,
+        akteur,
+        "start_project",
+        "abrechnung:mein_abrechnung",
+        bestaetigung.APPLICANT,
+    )
 
 
 @require_POST
@@ -145,7 +155,7 @@ def mein_beleg_neu(request, pk):
                 raise PermissionDenied from refused
             _refusal_to_form(form, refused)
         else:
-            messages.success(request, _("Der Beleg wurde hinzugefügt."))
+            messages.success(request, bestaetigung.bestaetigung_beleg_hinzugefuegt())
             if beleg.vor_bewilligung:
                 messages.warning(
                     request,
@@ -181,7 +191,7 @@ def mein_sachbericht(request, pk):
         except AbrechnungRefused as refused:
             _refusal_to_form(form, refused)
         else:
-            messages.success(request, _("Ihr Bericht wurde gespeichert."))
+            messages.success(request, bestaetigung.bestaetigung_bericht_gespeichert())
             return redirect("abrechnung:mein_abrechnung", pk=antrag.pk)
     return _mein_error(request, antrag, akteur, "sachbericht_form", form)
 
@@ -204,7 +214,14 @@ def mein_foto(request, pk):
 @require_POST
 def mein_einreichen(request, pk):
     antrag, akteur = _as_applicant(request, pk)
-    return _move(request, antrag, akteur, "submit_settlement", "abrechnung:mein_abrechnung")
+    return _move(
+        request,
+        antrag,
+        akteur,
+        "submit_settlement",
+        "abrechnung:mein_abrechnung",
+        bestaetigung.APPLICANT,
+    )
 
 
 @require_GET
@@ -214,7 +231,7 @@ def mein_dokument(request, pk, dokument_pk):
     return _file_response(dokument.datei, dokument.dateiname)
 
 
-def _move(request, antrag, akteur, move, back, **data):
+def _move(request, antrag, akteur, move, back, rolle, **data):
     try:
         antrag_move(antrag, move, akteur=akteur, **data)
     except MoveRefused as refused:
@@ -222,7 +239,9 @@ def _move(request, antrag, akteur, move, back, **data):
             raise PermissionDenied from refused
         messages.error(request, refused.message)
     else:
-        messages.success(request, _("Gespeichert."))
+        messages.success(
+            request, bestaetigung.bestaetigung_text(move, rolle=rolle, referenz=antrag.referenz)
+        )
     return redirect(back, pk=antrag.pk)
 
 
@@ -279,7 +298,9 @@ def qm_abrechnung(request, pk):
 @require_POST
 def qm_projektbeginn(request, pk):
     antrag, akteur = _as_qm(request, pk)
-    return _move(request, antrag, akteur, "start_project", "abrechnung:qm_abrechnung")
+    return _move(
+        request, antrag, akteur, "start_project", "abrechnung:qm_abrechnung", bestaetigung.QM
+    )
 
 
 @login_required
@@ -293,7 +314,7 @@ def qm_abschlag(request, pk):
         except AbrechnungRefused as refused:
             _refusal_to_form(form, refused)
         else:
-            messages.success(request, _("Der Abschlag wurde erfasst."))
+            messages.success(request, bestaetigung.bestaetigung_abschlag())
             return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
     return _qm_error(request, antrag, akteur, "abschlag_form", form)
 
@@ -316,7 +337,7 @@ def qm_beleg_pruefen(request, pk, beleg_pk):
         except AbrechnungRefused as refused:
             _refusal_to_form(form, refused)
         else:
-            messages.success(request, _("Die Prüfung des Belegs wurde gespeichert."))
+            messages.success(request, bestaetigung.bestaetigung_beleg_geprueft())
             return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
     return _qm_error(request, antrag, akteur, f"pruef_{beleg.pk}", form)
 
@@ -350,7 +371,10 @@ def qm_nachforderung(request, pk):
                 raise PermissionDenied from refused
             _refusal_to_form(form, refused)
         else:
-            messages.success(request, _("Die Nachforderung wurde gesendet."))
+            messages.success(
+                request,
+                bestaetigung.bestaetigung_text("request_settlement_changes", rolle=bestaetigung.QM),
+            )
             return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
     return _qm_error(request, antrag, akteur, "kommentar_form", form)
 
@@ -382,7 +406,9 @@ def qm_bezahlt(request, pk):
         except MoveRefused as refused:
             _refusal_to_form(form, refused)
         else:
-            messages.success(request, _("Die Auszahlung ist als bezahlt vermerkt."))
+            messages.success(
+                request, bestaetigung.bestaetigung_text("mark_paid", rolle=bestaetigung.QM)
+            )
             return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
     return _qm_error(request, antrag, akteur, "bezahlt_form", form)
 
@@ -391,7 +417,7 @@ def qm_bezahlt(request, pk):
 @require_POST
 def qm_abschliessen(request, pk):
     antrag, akteur = _as_qm(request, pk)
-    return _move(request, antrag, akteur, "close", "abrechnung:qm_abrechnung")
+    return _move(request, antrag, akteur, "close", "abrechnung:qm_abrechnung", bestaetigung.QM)
 
 
 @login_required
@@ -428,6 +454,9 @@ def fonds_bericht_pdf(request, pk):
         "pdf/fondsbericht.html",
         {
             "bericht": bericht,
+            "bild": fondsbild.fondsbild_for(fonds),
+            "monate": fondsbild.bewilligungen_je_monat(fonds),
+            "felder": fondsbild.handlungsfelder_bericht(fonds),
             "quartier": fonds.quartier,
             "logo": logo_data_url(fonds.quartier),
             "datum": timezone.localdate(),
@@ -459,6 +488,7 @@ def fonds_bericht_csv(request, pk):
         (_("Noch gebunden"), bericht.reserviert),
         (_("Zurückgeflossen"), bericht.zurueck),
         (_("Verfügbar"), bericht.verfuegbar),
+        (_("Verfallen (Jahresabschluss)"), aktionsfonds_saldo(fonds).verfallen),
     ):
         writer.writerow([label, euro_format(value, grouping=False)])
     writer.writerow([])
@@ -469,6 +499,17 @@ def fonds_bericht_csv(request, pk):
                 _csv_cell(name),
                 euro_format(geplant, grouping=False),
                 euro_format(anerkannt, grouping=False),
+            ]
+        )
+    writer.writerow([])
+    writer.writerow([_("Handlungsfeld"), _("Anträge"), _("Bewilligt"), _("Ausgezahlt")])
+    for zeile in fondsbild.handlungsfelder_bericht(fonds):
+        writer.writerow(
+            [
+                _csv_cell(zeile.handlungsfeld.name),
+                zeile.anzahl,
+                euro_format(zeile.bewilligt, grouping=False),
+                euro_format(zeile.ausgezahlt, grouping=False),
             ]
         )
     writer.writerow([])

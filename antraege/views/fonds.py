@@ -3,13 +3,76 @@ picture, the year-end close, and QM's check of an Antrag's fields of action."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from ..fondsbild import bewilligungen_je_monat, fondsbild_for, handlungsfelder_bericht
 from ..forms_oeffentlich import HandlungsfelderForm
 from ..handlungsfelder import HandlungsfelderRefused, handlungsfelder_check
+from ..jahresabschluss import (
+    JahresabschlussRefused,
+    aktionsfonds_close,
+    jahresabschluss_moeglich_ab,
+)
+from ..models import Aktionsfonds
+from ..roles import is_qm_staff
+from ..selectors.settlement import aktionsfonds_bericht
 from .qm import _detail_context, _staff_antrag, staff_required
+
+
+def _fonds(akteur, pk):
+    """The fund if the akteur is QM staff of its area or an admin, else 404."""
+    fonds = get_object_or_404(Aktionsfonds.objects.select_related("quartier"), pk=pk)
+    if not (akteur.is_admin or is_qm_staff(akteur, fonds.quartier_id)):
+        raise Http404
+    return fonds
+
+
+def _bericht_context(akteur, fonds, **extra):
+    heute = timezone.localdate()
+    return {
+        "fonds": fonds,
+        "bild": fondsbild_for(fonds),
+        "monate": bewilligungen_je_monat(fonds),
+        "felder": handlungsfelder_bericht(fonds),
+        "bericht": aktionsfonds_bericht(fonds),
+        "darf_abschliessen": is_qm_staff(akteur, fonds.quartier_id)
+        and fonds.abgeschlossen_am is None
+        and heute >= jahresabschluss_moeglich_ab(fonds),
+        "abschluss_ab": jahresabschluss_moeglich_ab(fonds),
+        **extra,
+    }
+
+
+@require_GET
+@staff_required
+def fonds_bericht(request, pk):
+    """The fund report as a page: the picture, approvals per month, fields of action, projects."""
+    fonds = _fonds(request.akteur, pk)
+    return render(request, "qm/fonds_bericht.html", _bericht_context(request.akteur, fonds))
+
+
+@require_POST
+@staff_required
+def fonds_abschliessen(request, pk):
+    """QM closes the fund of a past year: what is not bound has lapsed."""
+    fonds = _fonds(request.akteur, pk)
+    try:
+        aktionsfonds_close(fonds, akteur=request.akteur)
+    except JahresabschlussRefused as refused:
+        if refused.code == "forbidden":
+            raise PermissionDenied from refused
+        messages.error(request, refused.message)
+        return redirect("qm:fonds_bericht", pk=fonds.pk)
+    messages.success(
+        request,
+        _("Der Aktionsfonds %(jahr)s ist abgeschlossen. Nicht gebundenes Geld ist verfallen.")
+        % {"jahr": fonds.jahr},
+    )
+    return redirect("qm:fonds_bericht", pk=fonds.pk)
 
 
 @require_POST

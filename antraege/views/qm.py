@@ -13,15 +13,16 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jury import selectors as jury_selectors
 from workflow.moves import MoveRefused, antrag_move, available_moves
 
 from .. import fristen
+from ..bestaetigungen import QM, bestaetigung_text
 from ..datenschutz.models import Zugriff
 from ..datenschutz.protokoll import zugriff_protokollieren
+from ..fondsbild import fondsbild_for
 from ..forms.review import DashboardFilterForm, MoveForm
 from ..forms_oeffentlich import HandlungsfelderForm
 from ..models import (
@@ -33,6 +34,7 @@ from ..models import (
     Statuswechsel,
 )
 from ..money import ZERO
+from ..paginierung import seite_for
 from ..roles import Akteur, is_qm_staff, may_view_antrag_as_staff
 from ..selectors.application import (
     aktionsfonds_saldo,
@@ -101,18 +103,21 @@ def dashboard(request):
     status_counts = [
         (value, label, counts[value]) for value, label in AntragStatus.choices if value in counts
     ]
-    antraege = list(antraege_for_staff(akteur, jahr=jahr, status=status, suche=suche))
+    seite = seite_for(request, antraege_for_staff(akteur, jahr=jahr, status=status, suche=suche))
     saldo_jahr = jahr or standard_jahr
-    fonds_saldi = [
-        (fonds, aktionsfonds_saldo(fonds)) for fonds in fonds_for_staff(akteur, jahr=saldo_jahr)
-    ]
+    fonds_saldi = []
+    for fonds in fonds_for_staff(akteur, jahr=saldo_jahr):
+        saldo = aktionsfonds_saldo(fonds)
+        fonds.bild = fondsbild_for(fonds, saldo=saldo)
+        fonds_saldi.append((fonds, saldo))
     return render(
         request,
         "qm/dashboard.html",
         {
             "form": form,
             "form_has_errors": bool(form.errors),
-            "antraege": antraege,
+            "antraege": seite.eintraege,
+            "seite": seite,
             "status_counts": status_counts,
             "gesamt": sum(counts.values()),
             "fonds_saldi": fonds_saldi,
@@ -230,8 +235,7 @@ def antrag_schritt(request, pk, move):
         else:
             messages.success(
                 request,
-                _("Erledigt: %(referenz)s ist jetzt „%(status)s“.")
-                % {"referenz": moved.referenz, "status": moved.get_status_display()},
+                bestaetigung_text(move, rolle=QM, referenz=moved.referenz),
             )
             return redirect("qm:antrag_detail", pk=moved.pk)
     context = _detail_context(akteur, antrag, forms_by_move={move: form})

@@ -784,6 +784,25 @@ def _punkt_umsetzen(punkt, *, akteur, datum):
 # --- Minutes and papers (PDF) --------------------------------------------------------------------
 
 
+def sitzung_entscheidungen_unterwegs(sitzung_id):
+    """Some approval or rejection of this meeting has no decision e-mail sent yet."""
+    from antraege.models import Benachrichtigung
+    from antraege.services.documents import DECISION_EMAILS
+
+    gesendet = Benachrichtigung.objects.filter(
+        art__in=list(DECISION_EMAILS.values()), gesendet_am__isnull=False
+    ).values("antrag_id")
+    return (
+        Tagesordnungspunkt.objects.filter(
+            sitzung_id=sitzung_id,
+            umgesetzt=True,
+            beschluss__in=(Beschluss.BEWILLIGT, Beschluss.ABGELEHNT),
+        )
+        .exclude(antrag_id__in=gesendet)
+        .exists()
+    )
+
+
 def sitzung_protokoll_erstellen(sitzung_id):
     """Render the one minutes PDF of a closed meeting and store it, once. True if rendered now."""
     from django.core.files.base import ContentFile

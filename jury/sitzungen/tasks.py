@@ -2,10 +2,19 @@
 
 from celery import shared_task
 
+# The minutes wait (2 s at a time, at most about a minute) while decision e-mails of the meeting
+# are still on their way: applicants hear the result first, the minutes follow.
+MINUTES_WAIT_SECONDS = 2
+MINUTES_MAX_WAITS = 30
 
-@shared_task(name="jury.task_render_sitzungsprotokoll", bind=True, max_retries=3, retry_backoff=10)
+
+@shared_task(
+    name="jury.task_render_sitzungsprotokoll", bind=True, max_retries=MINUTES_MAX_WAITS + 3
+)
 def task_render_sitzungsprotokoll(self, *, sitzung_id):
-    """Render and store the one minutes PDF of a closed meeting."""
-    from .services import sitzung_protokoll_erstellen
+    """Render and store the one minutes PDF of a closed meeting, after its decision e-mails."""
+    from .services import sitzung_entscheidungen_unterwegs, sitzung_protokoll_erstellen
 
+    if self.request.retries < MINUTES_MAX_WAITS and sitzung_entscheidungen_unterwegs(sitzung_id):
+        raise self.retry(countdown=MINUTES_WAIT_SECONDS)
     return sitzung_protokoll_erstellen(sitzung_id)

@@ -100,6 +100,13 @@ PAGES = [
         needs=("in_pruefung", "bei_jury", "abstimmung"),
     ),
     Page("qm_antrag", _url("qm:antrag_detail", _pk("in_pruefung")), role="qm", staff=True),
+    Page(
+        "qm_fondsbericht",
+        _url("qm:fonds_bericht", _pk("fonds")),
+        role="qm",
+        staff=True,
+        needs=("projekt",),
+    ),
     Page("qm_auskunft", "qm:auskunft", role="qm", staff=True),
     Page("qm_antrag_jury", _url("qm:antrag_detail", _pk("bei_jury")), role="qm", staff=True),
     Page("qm_jury", "jury:qm_uebersicht", role="qm", staff=True, needs=("bei_jury", "abstimmung")),

@@ -1,0 +1,192 @@
+"""The fund as a whole: year-end close (lapsed, not available), the fund picture, approvals per
+month and the report per field of action."""
+
+import csv
+import datetime
+import io
+import re
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from antraege.factories import AntragFactory, HandlungsfeldFactory
+from antraege.fondsbild import fondsbild_for, handlungsfelder_bericht
+from antraege.jahresabschluss import JahresabschlussRefused, aktionsfonds_close
+from antraege.models import Aktionsfonds
+from antraege.roles import Akteur
+from antraege.selectors.application import aktionsfonds_saldo
+from antraege.services.application import AktionsfondsRefused
+from antraege.services.settlement import auszahlung_release, beleg_check
+from workflow.moves import MoveRefused, antrag_move
+
+from .abrechnung_helpers import approved, settlement_submitted
+
+pytestmark = pytest.mark.django_db
+
+D = Decimal
+
+
+def nach_jahresende(fonds):
+    return datetime.date(fonds.jahr + 1, 1, 5)
+
+
+def text(response):
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+def test_fund_cannot_be_closed_before_its_year_is_over(fonds, qm_user):
+    with pytest.raises(JahresabschlussRefused) as refused:
+        aktionsfonds_close(fonds, akteur=Akteur(qm_user), today=datetime.date(fonds.jahr, 12, 31))
+
+    assert refused.value.code == "too_early"
+    assert Aktionsfonds.objects.get(pk=fonds.pk).abgeschlossen_am is None
+
+
+@pytest.mark.parametrize("wer", ["qm_other_user", "admin_user", "jury_user"])
+def test_only_qm_staff_of_the_area_close_the_fund(request, fonds, wer):
+    user = request.getfixturevalue(wer)
+
+    with pytest.raises(JahresabschlussRefused) as refused:
+        aktionsfonds_close(fonds, akteur=Akteur(user), today=nach_jahresende(fonds))
+
+    assert refused.value.code == "forbidden"
+    assert Aktionsfonds.objects.get(pk=fonds.pk).abgeschlossen_am is None
+
+
+def test_after_the_close_returned_money_is_lapsed_not_available(antrag, qm_user):
+    fonds = antrag.fonds
+    qm = Akteur(qm_user)
+    antrag, belege = settlement_submitted(antrag, qm_user, ["200.00"])  # 300 approved
+
+    aktionsfonds_close(fonds, akteur=qm, today=nach_jahresende(fonds))
+    fonds.refresh_from_db()
+    vorher = aktionsfonds_saldo(fonds)
+    beleg_check(belege[0], akteur=qm, anerkannt="200.00")
+    auszahlung_release(antrag, akteur=qm)  # 100 of the 300 come back
+    nachher = aktionsfonds_saldo(fonds)
+
+    assert (vorher.reserviert, vorher.verfuegbar, vorher.verfallen) == (
+        D("300.00"),
+        D("0.00"),
+        D("9700.00"),
+    )
+    assert (nachher.reserviert, nachher.verfuegbar, nachher.verfallen) == (
+        D("200.00"),
+        D("0.00"),
+        D("9800.00"),
+    )
+    bild = fondsbild_for(fonds)
+    assert [b.key for b in bild.balken][-1] == "verfallen"
+    with pytest.raises(JahresabschlussRefused) as second:
+        aktionsfonds_close(fonds, akteur=qm, today=nach_jahresende(fonds))
+    assert second.value.code == "conflict"
+
+
+def test_a_closed_fund_approves_nothing(antrag, qm_user):
+    qm = Akteur(qm_user)
+    antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
+    antrag_move(antrag, "start_review", akteur=qm)
+    antrag_move(antrag, "put_to_jury", akteur=qm)
+    aktionsfonds_close(antrag.fonds, akteur=qm, today=nach_jahresende(antrag.fonds))
+
+    with pytest.raises((MoveRefused, AktionsfondsRefused)):
+        antrag_move(antrag, "approve", akteur=Akteur.system_akteur(), betrag=D("100"))
+
+    antrag.refresh_from_db()
+    assert (antrag.status, antrag.betrag_reserviert) == ("jury_vote", D("0.00"))
+
+
+def test_close_through_the_page_once(client, staff_login, fonds, qm_user):
+    staff_login(client, qm_user)
+    url = reverse("qm:fonds_abschliessen", args=[fonds.pk])
+
+    with mock.patch("django.utils.timezone.localdate", return_value=nach_jahresende(fonds)):
+        page_before = text(client.get(reverse("qm:fonds_bericht", args=[fonds.pk])))
+        client.post(url)
+        second = client.post(url, follow=True)
+
+    fonds.refresh_from_db()
+    assert f"Aktionsfonds {fonds.jahr} abschließen" in page_before
+    assert fonds.abgeschlossen_von == qm_user
+    assert "ist bereits abgeschlossen" in text(second)
+
+
+def test_fund_report_counts_antraege_and_money_per_field_of_action(fonds, qm_user):
+    bildung = HandlungsfeldFactory(slug="bildung", name="Bildung", reihenfolge=1)
+    klima = HandlungsfeldFactory(slug="klima", name="Klimaschutz und Klimaanpassung", reihenfolge=6)
+    nachbarschaft = HandlungsfeldFactory()
+    approved(AntragFactory(fonds=fonds, handlungsfelder=[bildung]), qm_user, betrag="200.00")
+    approved(AntragFactory(fonds=fonds, handlungsfelder=[bildung, klima]), qm_user, betrag="300.00")
+    verfallen = approved(AntragFactory(fonds=fonds, handlungsfelder=[klima]), qm_user)
+    antrag_move(verfallen, "expire", akteur=Akteur.system_akteur())
+    AntragFactory(fonds=fonds, handlungsfelder=[nachbarschaft])  # a draft is not funded
+
+    rows = {
+        zeile.handlungsfeld.slug: (zeile.anzahl, zeile.bewilligt)
+        for zeile in handlungsfelder_bericht(fonds)
+        if zeile.handlungsfeld.slug in ("bildung", "klima", "nachbarschaft")
+    }
+
+    assert rows == {
+        "bildung": (2, D("500.00")),
+        "nachbarschaft": (0, D("0.00")),
+        "klima": (1, D("300.00")),
+    }
+
+
+def test_fund_report_page_pdf_and_csv_show_the_picture_and_the_fields(
+    client, staff_login, fonds, qm_user
+):
+    bildung = HandlungsfeldFactory(slug="bildung", name="Bildung", reihenfolge=1)
+    approved(AntragFactory(fonds=fonds, handlungsfelder=[bildung]), qm_user, betrag="250.00")
+    staff_login(client, qm_user)
+
+    page = client.get(reverse("qm:fonds_bericht", args=[fonds.pk]))
+    pdf = client.get(reverse("abrechnung:fonds_bericht_pdf", args=[fonds.pk]))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("abrechnung:fonds_bericht_csv", args=[fonds.pk]))
+                .content.decode()
+                .lstrip("\ufeff")
+            ),
+            delimiter=";",
+        )
+    )
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert '<svg class="af-fondsbild__svg"' in html and 'role="img"' in html
+    assert "<script" not in html.split("</head>")[1] and " style=" not in html
+    assert re.search(r'width="[0-9.]+"', html) and not re.search(r'width="[0-9]+,[0-9]', html)
+    desc = re.search(r"<desc[^>]*>(.*?)</desc>", html).group(1)
+    assert desc == (
+        "Budget: 10.000,00 €; Bewilligt, noch nicht abgerechnet: 250,00 €; "
+        "Ausgezahlt: 0,00 €; Zurückgezahlt: 0,00 €; Verfügbar: 9.750,00 €"
+    )
+    assert "Bildung 1 250,00 € 0,00 €" in text(page)
+    pdf_text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split()
+    )
+    assert "Bildung 1 250,00 € 0,00 €" in pdf_text
+    assert "Verfügbar 9.750,00 €" in pdf_text
+    assert ["Bildung", "1", "250,00", "0,00"] in rows
+
+
+def test_dashboard_shows_the_fund_picture(client, staff_login, fonds, qm_user):
+    staff_login(client, qm_user)
+
+    html = client.get(reverse("qm:dashboard"), {"jahr": fonds.jahr}).content.decode()
+
+    assert f'id="fondsbild-{fonds.pk}-titel"' in html
+    assert reverse("qm:fonds_bericht", args=[fonds.pk]) in html
+    assert "css/fondsbild.css" in html
+
+
+def test_other_areas_staff_do_not_see_the_fund_report(client, staff_login, fonds, qm_other_user):
+    staff_login(client, qm_other_user)
+
+    assert client.get(reverse("qm:fonds_bericht", args=[fonds.pk])).status_code == 404

@@ -1,0 +1,166 @@
+"""Staff lists in pages of 50: boundaries, filters kept across pages, a page past the end, the total.
+
+The Anträge are bulk-created copies (a list page only reads them); the browser check (keyboard,
+axe) of the paginated dashboard is in tests/browser/test_paginierung_browser.py.
+"""
+
+import copy
+import re
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from antraege.factories import AntragFactory
+from antraege.models import Antrag, AntragStatus
+from antraege.paginierung import PRO_SEITE
+
+pytestmark = pytest.mark.django_db
+
+
+def many(fonds, count, *, status=AntragStatus.SUBMITTED, titel="Fest"):
+    """``count`` submitted Anträge, newest first by number: "<titel> 1" is the newest."""
+    vorlage = AntragFactory(fonds=fonds)
+    start = timezone.now()
+    rows = []
+    for number in range(1, count + 1):
+        row = copy.copy(vorlage)
+        row.pk = None
+        row.id = None
+        row.status = status
+        row.titel = f"{titel} {number}"
+        row.referenz = f"AF-T-{uuid.uuid4().hex[:12]}"
+        row.submission_token = uuid.uuid4()
+        row.eingereicht_am = start - timedelta(minutes=number)
+        rows.append(row)
+    Antrag.objects.bulk_create(rows)
+    vorlage.delete()
+
+
+def titles(response):
+    return [antrag.titel for antrag in response.context["antraege"]]
+
+
+def text(response):
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+@pytest.fixture
+def dashboard(client, staff_login, qm_user):
+    staff_login(client, qm_user)
+    url = reverse("qm:dashboard")
+    return lambda **params: client.get(url, params)
+
+
+def test_dashboard_shows_pages_of_fifty_with_the_total(dashboard, fonds):
+    many(fonds, 2 * PRO_SEITE + 1)
+
+    first = dashboard(jahr=fonds.jahr)
+    second = dashboard(jahr=fonds.jahr, seite=2)
+    last = dashboard(jahr=fonds.jahr, seite=3)
+
+    assert titles(first) == [f"Fest {n}" for n in range(1, 51)]
+    assert titles(second) == [f"Fest {n}" for n in range(51, 101)]
+    assert titles(last) == ["Fest 101"]
+    assert "101 Anträge gefunden" in text(first)
+    assert "Einträge 51 bis 100 von 101 (Seite 2 von 3)" in text(second)
+    html = second.content.decode()
+    assert 'aria-label="Seiten: Anträge"' in html
+    assert re.search(r'href="\?jahr=\d+&amp;seite=2" aria-current="page"', html)
+    assert 'rel="prev" href="?jahr=' in html and 'rel="next" href="?jahr=' in html
+    assert 'rel="next"' not in last.content.decode()
+
+
+def test_exactly_fifty_is_one_page_without_navigation(dashboard, fonds):
+    many(fonds, PRO_SEITE)
+
+    response = dashboard(jahr=fonds.jahr)
+
+    assert len(titles(response)) == PRO_SEITE
+    assert 'aria-label="Seiten: Anträge"' not in response.content.decode()
+    assert "50 Anträge gefunden" in text(response)
+
+
+def test_filters_and_search_are_kept_across_pages(dashboard, fonds):
+    many(fonds, 60, titel="Garten")
+    many(fonds, 70, titel="Fest")
+    many(fonds, 5, titel="Garten-Review", status=AntragStatus.IN_REVIEW)
+
+    first = dashboard(jahr=fonds.jahr, suche="Garten", status="submitted")
+    html = first.content.decode()
+    (weiter,) = re.findall(r'rel="next" href="([^"]+)"', html)
+    second = dashboard(
+        **dict(pair.split("=") for pair in weiter[1:].replace("&amp;", "&").split("&"))
+    )
+
+    assert "suche=Garten" in weiter and "status=submitted" in weiter
+    assert titles(first) == [f"Garten {n}" for n in range(1, 51)]
+    assert titles(second) == [f"Garten {n}" for n in range(51, 61)]
+    assert "60 Anträge gefunden" in text(second)
+    assert second.context["form"]["suche"].value() == "Garten"
+
+
+def test_a_page_past_the_end_shows_the_last_page_and_says_so(dashboard, fonds):
+    many(fonds, 55)
+
+    response = dashboard(jahr=fonds.jahr, seite=9)
+    nonsense = dashboard(jahr=fonds.jahr, seite="zwei")
+
+    assert response.status_code == 200
+    assert titles(response) == [f"Fest {n}" for n in range(51, 56)]
+    assert "Seite 9 gibt es nicht. Angezeigt wird Seite 2." in text(response)
+    assert titles(nonsense)[0] == "Fest 1"
+
+
+def test_a_page_costs_the_same_queries_with_fifty_and_with_many_pages(dashboard, fonds):
+    many(fonds, 3)
+    with CaptureQueriesContext(connection) as small:
+        dashboard(jahr=fonds.jahr)
+    many(fonds, 3 * PRO_SEITE, titel="Mehr")
+    with CaptureQueriesContext(connection) as large:
+        response = dashboard(jahr=fonds.jahr, seite=2)
+
+    assert len(titles(response)) == PRO_SEITE
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_closed_votes_are_paged_with_the_total(client, staff_login, qm_user, fonds):
+    from decimal import Decimal
+
+    from jury.models import Abstimmung
+
+    many(fonds, PRO_SEITE + 2, status=AntragStatus.APPROVED)
+    jetzt = timezone.now()
+    Abstimmung.objects.bulk_create(
+        Abstimmung(
+            antrag=antrag,
+            betrag=Decimal("300.00"),
+            frist=jetzt,
+            geschlossen_am=jetzt - timedelta(minutes=index),
+            quorum_anteil=Decimal("0.50"),
+            bei_gleichstand="reject",
+            erinnerung_stunden=24,
+            ruhezeit_stunden=0,
+            ergebnis="approved",
+        )
+        for index, antrag in enumerate(Antrag.objects.order_by("-eingereicht_am"))
+    )
+    staff_login(client, qm_user)
+    url = reverse("jury:qm_uebersicht")
+
+    with CaptureQueriesContext(connection) as first_page:
+        first = client.get(url)
+    with CaptureQueriesContext(connection) as second_page:
+        second = client.get(url, {"seite": 2})
+
+    assert len(first.context["geschlossen"].eintraege) == PRO_SEITE
+    assert [a.antrag.titel for a in second.context["geschlossen"].eintraege] == [
+        f"Fest {n}" for n in (51, 52)
+    ]
+    assert "52 Abstimmungen, zuletzt geschlossene zuerst" in text(first)
+    assert 'aria-label="Seiten: Geschlossene Abstimmungen"' in first.content.decode()
+    assert len(first_page.captured_queries) == len(second_page.captured_queries)
