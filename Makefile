@@ -69,6 +69,7 @@ check-deploy: $(VENV)/.installed
 bench: install
 	$(BIN)/python bench/letters.py
 	$(BIN)/python bench/meeting.py
+	$(BIN)/python bench/oeffentlich.py
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -190,3 +190,17 @@ def test_other_areas_staff_do_not_see_the_fund_report(client, staff_login, fonds
     staff_login(client, qm_other_user)
 
     assert client.get(reverse("qm:fonds_bericht", args=[fonds.pk])).status_code == 404
+
+
+def test_admin_keeps_the_fields_of_action_as_data_and_cannot_fake_a_close(
+    client, staff_login, admin_user, fonds
+):
+    staff_login(client, admin_user)
+    HandlungsfeldFactory(slug="bildung", name="Bildung", reihenfolge=1)
+
+    liste = client.get(reverse("admin:antraege_handlungsfeld_changelist"))
+    form = client.get(reverse("admin:antraege_aktionsfonds_change", args=[fonds.pk]))
+
+    assert liste.status_code == 200 and "Bildung" in liste.content.decode()
+    assert "abgeschlossen_am" not in form.context["adminform"].form.fields
+    assert "antraege_ab" in form.context["adminform"].form.fields

@@ -28,7 +28,7 @@ from antraege.factories import (
     project_start,
 )
 from antraege.hintergrund import im_hintergrund
-from antraege.models import Antrag
+from antraege.models import Antrag, Handlungsfeld
 from antraege.roles import Akteur
 from antraege.services import settlement
 from jury.models import Jurymitglied
@@ -346,6 +346,7 @@ class Command(BaseCommand):
         positionen = [(kategorien["Sachkosten"], "Material", Decimal("1"), sach)]
         if honorar:
             positionen.append((kategorien["Honorare"], "Honorar", Decimal("1"), honorar))
+        felder = list(Handlungsfeld.objects.filter(aktiv=True))
         antrag = AntragFactory(
             fonds=fonds,
             titel=titel,
@@ -354,6 +355,12 @@ class Command(BaseCommand):
             betrag_beantragt=sach + honorar,
             eigenleistung_stunden=10 * index,
             positionen=positionen,
+            # a varied public list: every third one a group, every other person shows a first name
+            organisation="Hofgemeinschaft" if index % 3 == 0 else "",
+            vorname_veroeffentlichen=index % 2 == 0,
+            handlungsfelder=[felder[index % len(felder)], felder[(index * 2) % len(felder)]]
+            if felder
+            else None,
         )
         akteure = {
             "applicant": Akteur(None, antrag_ids=[antrag.pk]),
