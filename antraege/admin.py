@@ -94,7 +94,9 @@ class AktionsfondsAdmin(admin.ModelAdmin):
             "frei": euro_format(saldo.verfuegbar, localized=True),
         }
         if saldo.abgeschlossen:
-            text += ", " + _("verfallen %(betrag)s €") % {"betrag": _euro(saldo.verfallen)}
+            text += ", " + _("verfallen %(betrag)s €") % {
+                "betrag": euro_format(saldo.verfallen, localized=True)
+            }
         return text
 
 

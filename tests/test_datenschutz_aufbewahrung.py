@@ -192,7 +192,7 @@ def stored_files(antrag_id):
 
 def fondsbericht(fonds):
     """The figures of the fund report (PDF/CSV) of one fund: totals and cost categories."""
-    from antraege.abrechnung import aktionsfonds_bericht
+    from antraege.selectors.settlement import aktionsfonds_bericht
 
     b = aktionsfonds_bericht(fonds)
     return (
