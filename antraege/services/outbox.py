@@ -29,8 +29,8 @@ from django.db import connection as db_connection
 from django.db.models import Q, Subquery
 from django.utils import timezone
 
+from ..models import Benachrichtigung
 from . import notifications
-from .models import Benachrichtigung
 
 logger = logging.getLogger(__name__)
 
