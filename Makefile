@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test install lint format check-migrations messages compilemessages bench clean
+.PHONY: run serve test install lint format check-migrations check-deploy messages compilemessages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,12 @@ format: $(VENV)/.installed
 check-migrations: $(VENV)/.installed
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+## Django's deployment checklist against the production settings (PRODUCTION=1, a random key).
+check-deploy: $(VENV)/.installed
+	env -u DEBUG PRODUCTION=1 ALLOWED_HOSTS=aktionsfonds.example.berlin \
+		SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
 ## Benchmarks (each prints its ratio to a floor). load.py and drill.py need PostgreSQL and
 ## redis-server: they create their own database (BENCH_DB) and start a private Redis.
 BENCH_DB ?= aktionsfonds_bench
@@ -67,6 +73,7 @@ bench: install
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/letters.py
 	$(BIN)/python bench/meeting.py
+	$(BIN)/python bench/oeffentlich.py
 	$(BIN)/python bench/load.py --db $(BENCH_DB) $(BENCH_ARGS)
 	$(BIN)/python bench/drill.py --db $(BENCH_DB)_drill $(BENCH_ARGS)
 

@@ -37,6 +37,10 @@ elif broker_url.startswith("redis"):
     }
 
 task_default_queue = os.environ.get("CELERY_QUEUE", "aktionsfonds")
+# Work nobody waits for (the demo data's e-mails and letters): a second queue, consumed in turn
+# with the first, so it never stands in front of a person's e-mail (antraege/hintergrund.py).
+aktionsfonds_background_queue = f"{task_default_queue}-hintergrund"
+task_queues = {task_default_queue: {}, aktionsfonds_background_queue: {}}
 # No result backend: tasks record their effect in the database.
 task_ignore_result = True
 result_backend = None

@@ -6,14 +6,19 @@ as files to ``var/mail/`` so a newcomer can read them.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from .devkey import dev_secret_key
+from .settings_paths import var_dir
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("AKTIONSFONDS_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = var_dir()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -22,11 +27,20 @@ def env_bool(name, default=False):
 
 
 DEBUG = env_bool("DEBUG", default=False)
+# PRODUCTION=1: HTTPS only (HSTS, secure cookies, redirect), behind a proxy that sets X-Forwarded-Proto.
+PRODUCTION = env_bool("PRODUCTION", default=False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off when PRODUCTION=1.")
+# Fail closed: outside DEBUG there is no default key. `make run` and manage.py on a developer's
+# machine use a random key generated once under var/ (never a constant known to the world).
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and env_bool("PRODUCTION"):
-        raise RuntimeError("SECRET_KEY must be set in production")
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. In production set SECRET_KEY (a long random string); "
+            "for development use `make run` or DEBUG=1, which use a random key in var/."
+        )
+    SECRET_KEY = dev_secret_key(VAR_DIR)
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -42,6 +56,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "template_partials",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rules.apps.AutodiscoverRulesConfig",
     "antraege",
     "workflow",
@@ -50,16 +68,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "aktionsfonds.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "aktionsfonds.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "aktionsfonds.anmeldung.ZweiFaktorMiddleware",
     "antraege.middleware.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last: a failed sign-in is counted, a locked-out one answered with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aktionsfonds.urls"
@@ -106,14 +130,42 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in of a locked-out user or address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Failed sign-ins (django-axes): after AXES_FAILURE_LIMIT failures within the cool-off, the user name
+# AND, separately, the client address are locked until the cool-off has passed since the last failure.
+# QM staff and admins lift a lockout early (QM: "Gesperrte Anmeldungen"; admins: the Django admin).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "aktionsfonds.anmeldung.anmeldung_gesperrt"
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["password", "token"]
+AXES_VERBOSE = False
+# The client address: REMOTE_ADDR, or with PRODUCTION=1 behind one reverse proxy the address it
+# put into X-Forwarded-For (TRUSTED_PROXY_COUNT proxies in front; 0 = use REMOTE_ADDR).
+AXES_CLIENT_IP_CALLABLE = "antraege.ratelimit.client_ip"
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if PRODUCTION else "0"))
+
+# Second factor (django-otp): TOTP apps plus single-use recovery codes. Required for QM staff and
+# admins, offered to jury members (aktionsfonds/anmeldung.py).
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Aktionsfonds")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+RECOVERY_CODES = 10
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "start"
@@ -180,8 +232,17 @@ else:
     EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if PRODUCTION:
+    # Behind a reverse proxy that terminates HTTPS and sets X-Forwarded-Proto (README).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", default=True)
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -203,9 +264,33 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Shared cache: counters of the rate limits, seen by every web process. Redis where REDIS_URL is set,
+# else files under var/cache/ (one machine, several processes).
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "aktionsfonds"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "aktionsfonds"),
+        }
+    }
+# E-mails that an anonymous visitor can trigger to a typed address, per hour.
+MAIL_RATE_PER_ADDRESS = int(os.environ.get("MAIL_RATE_PER_ADDRESS", "3"))
+MAIL_RATE_PER_CLIENT = int(os.environ.get("MAIL_RATE_PER_CLIENT", "10"))
+
 # Upload rules for attachments and receipts.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The whole request body (a form with one upload and its fields); larger ones get 413 unread.
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(UPLOAD_MAX_BYTES + 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Applicant links ("Mein Antrag"): signed, expiring, revocable.

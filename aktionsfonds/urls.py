@@ -5,6 +5,8 @@ from django.urls import include, path
 from antraege.datenschutz import views as datenschutz
 from antraege.views import oeffentlich, public
 
+from . import anmeldung
+
 urlpatterns = [
     path("", public.start, name="start"),
     path("barrierefreiheit/", public.barrierefreiheit, name="barrierefreiheit"),
@@ -19,6 +21,18 @@ urlpatterns = [
         auth_views.LoginView.as_view(template_name="registration/login.html"),
         name="login",
     ),
+    path(
+        "anmelden/zwei-faktor/",
+        anmeldung.zwei_faktor_bestaetigen,
+        name="zwei_faktor_bestaetigen",
+    ),
+    path(
+        "anmelden/zwei-faktor/einrichten/",
+        anmeldung.zwei_faktor_einrichten,
+        name="zwei_faktor_einrichten",
+    ),
+    path("anmelden/zwei-faktor/codes/", anmeldung.zwei_faktor_codes, name="zwei_faktor_codes"),
+    path("qm/anmeldesperren/", anmeldung.anmeldesperren, name="anmeldesperren"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("qm/", include("antraege.urls_qm")),

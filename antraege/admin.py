@@ -21,6 +21,7 @@ from .models import (
     Antrag,
     AntragStatus,
     Benachrichtigung,
+    Handlungsfeld,
     Kostenkategorie,
     Kostenposition,
     Quartier,
@@ -52,24 +53,49 @@ class KostenkategorieAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
 
+@admin.register(Handlungsfeld)
+class HandlungsfeldAdmin(admin.ModelAdmin):
+    """The programme's fields of action: kept as data; retire a field (``aktiv``) instead of
+    deleting it, so past Anträge keep theirs."""
+
+    list_display = ("name", "erklaerung", "reihenfolge", "aktiv")
+    list_editable = ("reihenfolge", "aktiv")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or not obj.antraege.exists()
+
+
 @admin.register(Aktionsfonds)
 class AktionsfondsAdmin(admin.ModelAdmin):
-    list_display = ("quartier", "jahr", "budget", "foerderhoechstbetrag", "abrechnungsfrist_wochen")
+    list_display = (
+        "quartier",
+        "jahr",
+        "budget",
+        "foerderhoechstbetrag",
+        "abrechnungsfrist_wochen",
+        "antraege_ab",
+        "abgeschlossen_am",
+    )
     list_filter = ("jahr", "quartier")
-    readonly_fields = ("saldo",)
+    # The year-end close is QM's act on the fund report page (``aktionsfonds_close``).
+    readonly_fields = ("saldo", "abgeschlossen_am", "abgeschlossen_von")
 
     @admin.display(description=_("Stand des Fonds"))
     def saldo(self, obj):
         if obj.pk is None:
             return "–"
         saldo = aktionsfonds_saldo(obj)
-        return _(
+        text = _(
             "reserviert %(reserviert)s €, ausgezahlt %(ausgezahlt)s €, verfügbar %(frei)s €"
         ) % {
             "reserviert": _euro(saldo.reserviert),
             "ausgezahlt": _euro(saldo.ausgezahlt),
             "frei": _euro(saldo.verfuegbar),
         }
+        if saldo.abgeschlossen:
+            text += ", " + _("verfallen %(betrag)s €") % {"betrag": _euro(saldo.verfallen)}
+        return text
 
 
 def _euro(amount):

@@ -59,5 +59,14 @@ class KernForm(KernFormMixin, forms.Form):
     pass
 
 
+class KernFilterForm(KernForm):
+    """Filters of a list page: every field may stay empty, so none is labelled "freiwillig"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.filter_feld = True
+
+
 class KernModelForm(KernFormMixin, forms.ModelForm):
     pass

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from . import notifications
+from .hintergrund import im_hintergrund_wie_jetzt
 from .models import Antrag, Dokument, Kostenkategorie
 
 logger = logging.getLogger(__name__)
@@ -39,16 +40,17 @@ def dokument_schedule(antrag, art):
     antrag_id = antrag.pk
 
     def dispatch():
+        from .hintergrund import task_enqueue
         from .tasks import task_render_dokument
 
         try:
-            task_render_dokument.delay(antrag_id=antrag_id, art=str(art))
+            task_enqueue(task_render_dokument, antrag_id=antrag_id, art=str(art))
         except Exception:  # noqa: BLE001 - broker down: the sweep renders what is missing
             logger.warning(
                 "broker unavailable, %s for antrag %s left for the sweep", art, antrag_id
             )
 
-    transaction.on_commit(dispatch)
+    transaction.on_commit(im_hintergrund_wie_jetzt(dispatch))
 
 
 def logo_data_url(quartier):

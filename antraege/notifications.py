@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import get_template
 from django.utils import translation
 
+from .hintergrund import im_hintergrund_wie_jetzt
 from .models import Benachrichtigung
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ def queue(art, *, empfaenger, sprache="de", antrag=None, kontext=None, dedupe_ke
             return None
     else:
         row = Benachrichtigung.objects.create(**fields)
-    transaction.on_commit(lambda: dispatch(row.pk))
+    transaction.on_commit(im_hintergrund_wie_jetzt(lambda: dispatch(row.pk)))
     return row
 
 
@@ -67,10 +68,11 @@ def queue_for_applicant(antrag, art, *, kontext=None, dedupe_key=None):
 
 def dispatch(benachrichtigung_id):
     """Hand one row to the worker. A broker that is down is logged, not raised: the sweep retries."""
+    from .hintergrund import task_enqueue
     from .tasks import task_send_benachrichtigung
 
     try:
-        task_send_benachrichtigung.delay(benachrichtigung_id=benachrichtigung_id)
+        task_enqueue(task_send_benachrichtigung, benachrichtigung_id=benachrichtigung_id)
     except Exception:  # noqa: BLE001 - any broker failure; the row stays pending
         logger.warning(
             "broker unavailable, notification %s left for the sweep", benachrichtigung_id
@@ -130,7 +132,14 @@ def _render(row, templates):
     subject = betreff.render(context)
     text = text_template.render(context)
     html = layout.render({**context, "text": text, "subject": subject, "sprache": row.sprache})
-    return " ".join(subject.split()), text, html
+    return betreff_mit_referenz(" ".join(subject.split()), antrag), text, html
+
+
+def betreff_mit_referenz(subject, antrag):
+    """Every e-mail about an Antrag names its reference in the subject (applicants and QM file by it)."""
+    if antrag is not None and antrag.referenz and antrag.referenz not in subject:
+        return f"{subject} ({antrag.referenz})"
+    return subject
 
 
 def message_build(row, rendered):

@@ -72,11 +72,19 @@ def task_dispatch_pending_benachrichtigungen():
 
 
 @shared_task(name="antraege.task_render_dokument")
-def task_render_dokument(*, antrag_id, art):
-    """Render and store a letter or payout order; a decision letter then goes out by e-mail."""
-    from . import letters
+def task_render_dokument(*, antrag_id, art, hintergrund=False):
+    """Render and store a letter or payout order; a decision letter then goes out by e-mail.
 
-    dokument = letters.dokument_deliver(antrag_id, art)
+    ``hintergrund``: the letter was queued in the background (demo data), so is its e-mail.
+    """
+    from . import letters
+    from .hintergrund import im_hintergrund
+
+    if hintergrund:
+        with im_hintergrund():
+            dokument = letters.dokument_deliver(antrag_id, art)
+    else:
+        dokument = letters.dokument_deliver(antrag_id, art)
     logger.info("dokument %s (%s) of antrag %s ready", dokument.pk, art, antrag_id)
     return dokument.pk
 

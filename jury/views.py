@@ -198,7 +198,13 @@ def qm_eroeffnen(request, antrag_pk):
                     return _verweigert(request, fehler)
                 form.add_error(None, fehler.message)
             else:
-                messages.success(request, _("Die Abstimmung ist eröffnet."))
+                messages.success(
+                    request,
+                    _(
+                        "Die Abstimmung ist eröffnet. Die Jurymitglieder bekommen eine E-Mail. "
+                        "Hier sehen Sie, wer schon abgestimmt hat."
+                    ),
+                )
                 return redirect("jury:qm_abstimmung", pk=abstimmung.pk)
     else:
         frist = timezone.localtime() + timezone.timedelta(days=regeln.abstimmungsdauer_tage)
@@ -259,7 +265,13 @@ def qm_sitzung(request, antrag_pk):
                 return _verweigert(request, fehler)
             form.add_error(None, fehler.message)
         else:
-            messages.success(request, _("Das Ergebnis der Sitzung ist erfasst."))
+            messages.success(
+                request,
+                _(
+                    "Das Ergebnis der Sitzung ist erfasst. Ist ein Beschluss gefallen, bekommt "
+                    "die antragstellende Person das Schreiben per E-Mail."
+                ),
+            )
             return redirect("jury:qm_abstimmung", pk=abstimmung.pk)
     return render(
         request,
@@ -321,7 +333,10 @@ def qm_regeln(request, quartier_pk):
     form = JuryRegelnForm(request.POST or None, instance=regeln)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, _("Die Regeln der Jury sind gespeichert."))
+        messages.success(
+            request,
+            _("Die Regeln der Jury sind gespeichert. Sie gelten für jede neue Abstimmung."),
+        )
         return redirect("jury:qm_uebersicht")
     return render(
         request,

@@ -25,6 +25,35 @@ def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "http://testserver"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # The configured shared cache (Redis or files), with keys of this test only: rate limits
+    # counted by one test never reach another, nor another engineer's run on the same Redis.
+    caches = {name: dict(config) for name, config in settings.CACHES.items()}
+    for config in caches.values():
+        config["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
+
+
+@pytest.fixture
+def staff_login(db):
+    """``staff_login(client, user)``: ``client`` signed in as ``user`` with a confirmed second factor
+    (a TOTP device, as after the set-up), so QM, jury and admin pages open as after a real sign-in.
+
+    The one way tests sign staff in; the sign-in itself (password, code, lockout) is tested in
+    ``test_anmeldung.py``."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def _login(client, user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Test-App", confirmed=True)
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return _login
 
 
 @pytest.fixture(scope="session")

@@ -215,26 +215,28 @@ ACTIONS = {
 ROLES = ["anonymous", "applicant", "other_applicant", "qm", "qm_other_area", "jury"]
 
 
-def client_as(client, role, antrag, users):
+def client_as(client, role, antrag, users, staff_login=None):
     if role in ("applicant", "other_applicant"):
         target = antrag if role == "applicant" else AntragFactory(fonds=antrag.fonds)
         session = client.session
         session[SESSION_KEY] = [target.pk]
         session.save()
     elif role != "anonymous":
-        client.force_login(users[role])
+        staff_login(client, users[role])
     return client
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", sorted(ACTIONS))
-def test_permission_matrix(client, antrag, qm_user, qm_other_user, jury_user, action, role):
+def test_permission_matrix(
+    client, staff_login, antrag, qm_user, qm_other_user, jury_user, action, role
+):
     setup, method, extra, data, allowed = ACTIONS[action]
     antrag = setup(antrag, qm_user) or antrag
     kwargs = {"pk": antrag.pk, **{k: f(antrag) for k, f in extra.items()}}
     url = reverse(f"abrechnung:{action}", kwargs=kwargs)
     users = {"qm": qm_user, "qm_other_area": qm_other_user, "jury": jury_user}
-    client_as(client, role, antrag, users)
+    client_as(client, role, antrag, users, staff_login)
     before = snapshot(antrag)
 
     if method == "get":
@@ -257,10 +259,10 @@ def test_permission_matrix(client, antrag, qm_user, qm_other_user, jury_user, ac
 @pytest.mark.parametrize("fmt", ["pdf", "csv"])
 @pytest.mark.parametrize("role", ["anonymous", "qm", "qm_other_area", "jury", "admin"])
 def test_fund_report_only_for_staff_of_the_area(
-    client, antrag, qm_user, qm_other_user, jury_user, admin_user, role, fmt
+    client, staff_login, antrag, qm_user, qm_other_user, jury_user, admin_user, role, fmt
 ):
     users = {"qm": qm_user, "qm_other_area": qm_other_user, "jury": jury_user, "admin": admin_user}
-    client_as(client, role, antrag, users)
+    client_as(client, role, antrag, users, staff_login)
 
     response = client.get(
         reverse(f"abrechnung:fonds_bericht_{fmt}", kwargs={"pk": antrag.fonds.pk})
@@ -326,7 +328,9 @@ def test_bad_amount_is_refused_and_the_form_keeps_the_entries(client, antrag, qm
     assert not Beleg.objects.exists()
 
 
-def test_receipt_dated_before_approval_is_flagged_not_silently_accepted(client, antrag, qm_user):
+def test_receipt_dated_before_approval_is_flagged_not_silently_accepted(
+    client, staff_login, antrag, qm_user
+):
     antrag = in_progress(antrag, qm_user)
     Antrag.objects.filter(pk=antrag.pk).update(
         entschieden_am=timezone.now() - datetime.timedelta(days=10)
@@ -343,7 +347,7 @@ def test_receipt_dated_before_approval_is_flagged_not_silently_accepted(client, 
     sachbericht_save(antrag, akteur=applicant(antrag), text="x", teilnehmende=1)
     antrag_move(antrag, "submit_settlement", akteur=applicant(antrag))
     client.logout()
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
     url = reverse("abrechnung:qm_beleg_pruefen", kwargs={"pk": antrag.pk, "beleg_pk": beleg.pk})
 
     page = client.get(reverse("abrechnung:qm_abrechnung", kwargs={"pk": antrag.pk}))
@@ -377,9 +381,9 @@ def test_settlement_received_mail_goes_to_the_qm_office(client, antrag, qm_user)
     assert (row.empfaenger, row.sprache) == ("qm-sol@example.org", "de")
 
 
-def test_fund_report_csv_holds_figures_and_funded_projects(client, antrag, qm_user):
+def test_fund_report_csv_holds_figures_and_funded_projects(client, staff_login, antrag, qm_user):
     antrag = paid(antrag, qm_user)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     response = client.get(reverse("abrechnung:fonds_bericht_csv", kwargs={"pk": antrag.fonds.pk}))
 
@@ -393,11 +397,11 @@ def test_fund_report_csv_holds_figures_and_funded_projects(client, antrag, qm_us
     assert "Sachkosten;300,00;100,00" in lines
 
 
-def test_fund_report_pdf_lists_the_projects(client, antrag, qm_user):
+def test_fund_report_pdf_lists_the_projects(client, staff_login, antrag, qm_user):
     from antraege.pdf import pdf_text
 
     antrag = paid(antrag, qm_user)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     response = client.get(reverse("abrechnung:fonds_bericht_pdf", kwargs={"pk": antrag.fonds.pk}))
 

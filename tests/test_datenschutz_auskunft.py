@@ -85,9 +85,9 @@ def export(client, email=EMAIL, **extra):
 
 
 def test_export_zip_holds_all_antraege_of_the_applicant_and_nobody_elses_data(
-    client, qm_user, person
+    client, staff_login, qm_user, person
 ):
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     response = export(client, email=" Ayse.Yilmaz@Example.org ".replace("Ayse", "ayse"))
 
@@ -115,8 +115,8 @@ def test_export_zip_holds_all_antraege_of_the_applicant_and_nobody_elses_data(
         assert fremd not in everything
 
 
-def test_export_is_logged_with_the_identity_check(client, qm_user, person):
-    client.force_login(qm_user)
+def test_export_is_logged_with_the_identity_check(client, staff_login, qm_user, person):
+    staff_login(client, qm_user)
 
     export(client)
 
@@ -125,8 +125,10 @@ def test_export_is_logged_with_the_identity_check(client, qm_user, person):
     assert zugriff.gegenstand == f"{EMAIL}: 3 Anträge; Identität: Personalausweis im Büro"
 
 
-def test_export_without_confirmed_identity_check_gives_no_file_and_no_log(client, qm_user, person):
-    client.force_login(qm_user)
+def test_export_without_confirmed_identity_check_gives_no_file_and_no_log(
+    client, staff_login, qm_user, person
+):
+    staff_login(client, qm_user)
 
     response = export(client, identitaet_geprueft="")
 
@@ -136,17 +138,19 @@ def test_export_without_confirmed_identity_check_gives_no_file_and_no_log(client
     assert not Zugriff.objects.exists()
 
 
-def test_only_qm_staff_may_export(client, jury_user, admin_user, person):
+def test_only_qm_staff_may_export(client, staff_login, jury_user, admin_user, person):
     for user in (jury_user, admin_user):
-        client.force_login(user)
+        staff_login(client, user)
         assert export(client).status_code == 403
     client.logout()
     assert export(client).status_code == 302
     assert not Zugriff.objects.exists()
 
 
-def test_qm_of_another_area_exports_only_what_is_stored_there(client, qm_other_user, person):
-    client.force_login(qm_other_user)
+def test_qm_of_another_area_exports_only_what_is_stored_there(
+    client, staff_login, qm_other_user, person
+):
+    staff_login(client, qm_other_user)
 
     archive = zipfile.ZipFile(io.BytesIO(export(client).content))
 
@@ -154,10 +158,10 @@ def test_qm_of_another_area_exports_only_what_is_stored_there(client, qm_other_u
     assert [a["id"] for a in daten["antraege"]] == [person["fremdes_gebiet"].pk]
 
 
-def test_viewing_contact_data_and_downloading_files_is_logged(client, qm_user, person):
+def test_viewing_contact_data_and_downloading_files_is_logged(client, staff_login, qm_user, person):
     antrag = person["nachbar"]
     anhang = antrag.anhaenge.get()
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     client.get(reverse("qm:antrag_detail", args=[antrag.pk]))
     client.get(reverse("qm:anhang", args=[antrag.pk, anhang.pk]))
@@ -170,8 +174,8 @@ def test_viewing_contact_data_and_downloading_files_is_logged(client, qm_user, p
     ]
 
 
-def test_a_refused_view_leaves_no_log_row(client, qm_other_user, person):
-    client.force_login(qm_other_user)
+def test_a_refused_view_leaves_no_log_row(client, staff_login, qm_other_user, person):
+    staff_login(client, qm_other_user)
 
     response = client.get(reverse("qm:antrag_detail", args=[person["nachbar"].pk]))
 
@@ -179,9 +183,9 @@ def test_a_refused_view_leaves_no_log_row(client, qm_other_user, person):
     assert not Zugriff.objects.exists()
 
 
-def test_audit_log_is_readable_by_admins_and_read_only(client, admin_user, qm_user):
+def test_audit_log_is_readable_by_admins_and_read_only(client, staff_login, admin_user, qm_user):
     zugriff = Zugriff.objects.create(akteur=qm_user, akteur_name="qm-sol", aktion="ansicht")
-    client.force_login(admin_user)
+    staff_login(client, admin_user)
 
     liste = client.get(reverse("admin:antraege_zugriff_changelist"))
     assert liste.status_code == 200
@@ -191,16 +195,16 @@ def test_audit_log_is_readable_by_admins_and_read_only(client, admin_user, qm_us
     assert Zugriff.objects.filter(pk=zugriff.pk).exists()
 
 
-def test_drafts_are_invisible_to_qm(client, qm_user, admin_user, person):
+def test_drafts_are_invisible_to_qm(client, staff_login, qm_user, admin_user, person):
     entwurf = person["eigene"][2]
     assert entwurf.status == "draft"
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     assert client.get(reverse("qm:antrag_detail", args=[entwurf.pk])).status_code == 404
     assert client.get(reverse("abrechnung:qm_abrechnung", args=[entwurf.pk])).status_code == 403
     dashboard = client.get(reverse("qm:dashboard"), {"jahr": entwurf.fonds.jahr}).content.decode()
     assert f'href="{reverse("qm:antrag_detail", args=[entwurf.pk])}"' not in dashboard
-    client.force_login(admin_user)
+    staff_login(client, admin_user)
     admin_list = client.get(reverse("admin:antraege_antrag_changelist")).content.decode()
     assert f"/admin/antraege/antrag/{entwurf.pk}/change/" not in admin_list
     assert client.get(reverse("admin:antraege_antrag_change", args=[entwurf.pk])).status_code == 302

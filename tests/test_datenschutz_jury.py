@@ -32,13 +32,13 @@ def open_link_from_email(client, antrag, art="antrag_eingegangen"):
     return client.get(link)
 
 
-def eroeffnen_page(client, qm_user, antrag):
-    client.force_login(qm_user)
+def eroeffnen_page(client, staff_login, qm_user, antrag):
+    staff_login(client, qm_user)
     return client.get(reverse("jury:qm_eroeffnen", args=[antrag.pk])).content.decode()
 
 
-def eroeffnen(client, qm_user, antrag, **extra):
-    client.force_login(qm_user)
+def eroeffnen(client, staff_login, qm_user, antrag, **extra):
+    staff_login(client, qm_user)
     frist = timezone.localtime() + datetime.timedelta(days=7)
     data = {"betrag": "300,00", "auflagen": "", "frist": frist.strftime("%Y-%m-%dT%H:%M")}
     response = client.post(reverse("jury:qm_eroeffnen", args=[antrag.pk]), {**data, **extra})
@@ -54,25 +54,27 @@ def entitled(abstimmung):
     )
 
 
-def test_a_typed_jury_address_does_not_exclude_the_member(client, antrag, qm_user, jury):
+def test_a_typed_jury_address_does_not_exclude_the_member(
+    client, staff_login, antrag, qm_user, jury
+):
     member = jury[0]
     Antrag.objects.filter(pk=antrag.pk).update(antragsteller_email=member.user.email.upper())
     antrag_zur_jury(antrag, qm_user)
 
-    page = eroeffnen_page(client, qm_user, antrag)
-    abstimmung = eroeffnen(client, qm_user, antrag)
+    page = eroeffnen_page(client, staff_login, qm_user, antrag)
+    abstimmung = eroeffnen(client, staff_login, qm_user, antrag)
 
     assert 'name="antragsteller"' not in page
     assert entitled(abstimmung) == {m.pk for m in jury}
     assert Benachrichtigung.objects.filter(
         art="abstimmung_eroeffnet", empfaenger=member.user.email
     ).exists()
-    client.force_login(member.user)
+    staff_login(client, member.user)
     services.stimme_abgeben(abstimmung, user=member.user, wert="yes")
 
 
 def test_confirmed_address_is_shown_to_qm_and_excludes_the_member_once_confirmed(
-    client, antrag, qm_user, jury
+    client, staff_login, antrag, qm_user, jury
 ):
     member = jury[1]
     Antrag.objects.filter(pk=antrag.pk).update(antragsteller_email=member.user.email)
@@ -81,8 +83,8 @@ def test_confirmed_address_is_shown_to_qm_and_excludes_the_member_once_confirmed
     assert open_link_from_email(applicant, antrag).status_code == 302
     assert AdressBestaetigung.objects.filter(antrag=antrag, email=member.user.email).exists()
 
-    page = eroeffnen_page(client, qm_user, antrag)
-    abstimmung = eroeffnen(client, qm_user, antrag, antragsteller=[str(member.pk)])
+    page = eroeffnen_page(client, staff_login, qm_user, antrag)
+    abstimmung = eroeffnen(client, staff_login, qm_user, antrag, antragsteller=[str(member.pk)])
 
     assert re.search(
         rf'<input type="checkbox" name="antragsteller" value="{member.pk}"[^>]*checked', page
@@ -96,18 +98,24 @@ def test_confirmed_address_is_shown_to_qm_and_excludes_the_member_once_confirmed
     ).exists()
 
 
-def test_qm_may_reject_a_match_and_the_member_stays_entitled(client, antrag, qm_user, jury):
+def test_qm_may_reject_a_match_and_the_member_stays_entitled(
+    client, staff_login, antrag, qm_user, jury
+):
     member = jury[2]
     Antrag.objects.filter(pk=antrag.pk).update(antragsteller_email=member.user.email)
     antrag_zur_jury(antrag, qm_user)
     open_link_from_email(client.__class__(), antrag)
 
-    abstimmung = eroeffnen(client, qm_user, antrag)  # the box was unticked: nothing posted
+    abstimmung = eroeffnen(
+        client, staff_login, qm_user, antrag
+    )  # the box was unticked: nothing posted
 
     assert entitled(abstimmung) == {m.pk for m in jury}
 
 
-def test_a_link_sent_to_an_earlier_address_confirms_nothing(client, fonds, qm_user, jury):
+def test_a_link_sent_to_an_earlier_address_confirms_nothing(
+    client, staff_login, fonds, qm_user, jury
+):
     from antraege.factories import AntragFactory
 
     antrag = AntragFactory(fonds=fonds, antragsteller_email="eigene@example.org")
@@ -118,5 +126,5 @@ def test_a_link_sent_to_an_earlier_address_confirms_nothing(client, fonds, qm_us
 
     assert response.status_code == 302  # the link still opens the Antrag …
     assert not AdressBestaetigung.objects.exists()  # … but confirms no address
-    abstimmung = eroeffnen(client, qm_user, antrag)
+    abstimmung = eroeffnen(client, staff_login, qm_user, antrag)
     assert entitled(abstimmung) == {m.pk for m in jury}

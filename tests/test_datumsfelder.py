@@ -98,11 +98,13 @@ def test_receipt_date_round_trips_and_is_kept_when_the_form_is_refused(
 
 
 @pytest.mark.parametrize("language", ["de", "en", "tr", "ar"])
-def test_paid_date_shown_by_the_qm_page_is_saved_as_shown(client, antrag, qm_user, language):
+def test_paid_date_shown_by_the_qm_page_is_saved_as_shown(
+    client, staff_login, antrag, qm_user, language
+):
     antrag, (beleg,) = settlement_submitted(antrag, qm_user, ["100.00"])
     beleg_check(beleg, akteur=Akteur(qm_user), anerkannt="100.00")
     auszahlung_release(antrag, akteur=Akteur(qm_user))
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
     language_cookie(client, language)  # staff pages: tr/ar fall back to German
 
     page = client.get(reverse("abrechnung:qm_abrechnung", args=[antrag.pk])).content.decode()
@@ -117,9 +119,9 @@ def test_paid_date_shown_by_the_qm_page_is_saved_as_shown(client, antrag, qm_use
 
 
 @pytest.mark.parametrize("language", ["de", "en", "tr", "ar"])
-def test_advance_date_round_trips(client, antrag, qm_user, language):
+def test_advance_date_round_trips(client, staff_login, antrag, qm_user, language):
     antrag = approved(antrag, qm_user)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
     language_cookie(client, language)
 
     client.post(

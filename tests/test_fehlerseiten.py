@@ -67,8 +67,8 @@ def test_403_of_a_resident_whose_session_ran_out_offers_a_new_link(
     assert next_step(response) == reverse("antraege:neuer_link")
 
 
-def test_403_of_a_jury_member_on_a_qm_page_leads_to_their_votes(client, jury_user):
-    client.force_login(jury_user)
+def test_403_of_a_jury_member_on_a_qm_page_leads_to_their_votes(client, staff_login, jury_user):
+    staff_login(client, jury_user)
 
     response = client.get(reverse("qm:dashboard"))
 
@@ -78,8 +78,8 @@ def test_403_of_a_jury_member_on_a_qm_page_leads_to_their_votes(client, jury_use
     assert "Als Jurymitglied können Sie" in response.content.decode()
 
 
-def test_403_of_the_jury_pages_for_qm_says_why_and_what_instead(client, jury_user):
-    client.force_login(jury_user)
+def test_403_of_the_jury_pages_for_qm_says_why_and_what_instead(client, staff_login, jury_user):
+    staff_login(client, jury_user)
 
     response = client.get(reverse("jury:qm_uebersicht"))
 
@@ -88,8 +88,10 @@ def test_403_of_the_jury_pages_for_qm_says_why_and_what_instead(client, jury_use
     assert next_step(response) == reverse("jury:home")
 
 
-def test_403_of_a_signed_in_qm_member_on_another_page_leads_to_the_dashboard(client, qm_user):
-    client.force_login(qm_user)
+def test_403_of_a_signed_in_qm_member_on_another_page_leads_to_the_dashboard(
+    client, staff_login, qm_user
+):
+    staff_login(client, qm_user)
 
     response = client.get(reverse("jury:home") + "../abstimmungen/999999/")
 

@@ -99,8 +99,8 @@ def test_a_closed_fund_approves_nothing(antrag, qm_user):
     assert (antrag.status, antrag.betrag_reserviert) == ("jury_vote", D("0.00"))
 
 
-def test_close_through_the_page_once(client, fonds, qm_user):
-    client.force_login(qm_user)
+def test_close_through_the_page_once(client, staff_login, fonds, qm_user):
+    staff_login(client, qm_user)
     url = reverse("qm:fonds_abschliessen", args=[fonds.pk])
 
     with mock.patch("django.utils.timezone.localdate", return_value=nach_jahresende(fonds)):
@@ -137,10 +137,12 @@ def test_fund_report_counts_antraege_and_money_per_field_of_action(fonds, qm_use
     }
 
 
-def test_fund_report_page_pdf_and_csv_show_the_picture_and_the_fields(client, fonds, qm_user):
+def test_fund_report_page_pdf_and_csv_show_the_picture_and_the_fields(
+    client, staff_login, fonds, qm_user
+):
     bildung = HandlungsfeldFactory(slug="bildung", name="Bildung", reihenfolge=1)
     approved(AntragFactory(fonds=fonds, handlungsfelder=[bildung]), qm_user, betrag="250.00")
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     page = client.get(reverse("qm:fonds_bericht", args=[fonds.pk]))
     pdf = client.get(reverse("abrechnung:fonds_bericht_pdf", args=[fonds.pk]))
@@ -174,8 +176,8 @@ def test_fund_report_page_pdf_and_csv_show_the_picture_and_the_fields(client, fo
     assert ["Bildung", "1", "250,00", "0,00"] in rows
 
 
-def test_dashboard_shows_the_fund_picture(client, fonds, qm_user):
-    client.force_login(qm_user)
+def test_dashboard_shows_the_fund_picture(client, staff_login, fonds, qm_user):
+    staff_login(client, qm_user)
 
     html = client.get(reverse("qm:dashboard"), {"jahr": fonds.jahr}).content.decode()
 
@@ -184,7 +186,21 @@ def test_dashboard_shows_the_fund_picture(client, fonds, qm_user):
     assert "css/fondsbild.css" in html
 
 
-def test_other_areas_staff_do_not_see_the_fund_report(client, fonds, qm_other_user):
-    client.force_login(qm_other_user)
+def test_other_areas_staff_do_not_see_the_fund_report(client, staff_login, fonds, qm_other_user):
+    staff_login(client, qm_other_user)
 
     assert client.get(reverse("qm:fonds_bericht", args=[fonds.pk])).status_code == 404
+
+
+def test_admin_keeps_the_fields_of_action_as_data_and_cannot_fake_a_close(
+    client, staff_login, admin_user, fonds
+):
+    staff_login(client, admin_user)
+    HandlungsfeldFactory(slug="bildung", name="Bildung", reihenfolge=1)
+
+    liste = client.get(reverse("admin:antraege_handlungsfeld_changelist"))
+    form = client.get(reverse("admin:antraege_aktionsfonds_change", args=[fonds.pk]))
+
+    assert liste.status_code == 200 and "Bildung" in liste.content.decode()
+    assert "abgeschlossen_am" not in form.context["adminform"].form.fields
+    assert "antraege_ab" in form.context["adminform"].form.fields

@@ -142,10 +142,10 @@ def test_closed_fund_takes_no_new_antraege():
     assert fristen.fonds_nimmt_antraege_an(fonds, D(2027, 2, 1)) is False
 
 
-def test_dashboard_opens_on_next_years_fund_in_december(client, qm_user, quartier):
+def test_dashboard_opens_on_next_years_fund_in_december(client, staff_login, qm_user, quartier):
     AktionsfondsFactory(quartier=quartier, jahr=2026)
     AktionsfondsFactory(quartier=quartier, jahr=2027)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     with on(D(2026, 12, 2)):
         december = client.get(reverse("qm:dashboard"))

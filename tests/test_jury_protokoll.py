@@ -69,7 +69,9 @@ def test_open_voting_rule_puts_each_ballot_in_the_minutes(antrag, qm_user, quart
     assert f"{name(jury[0])} ja Ja" in text
 
 
-def test_minutes_are_rendered_once_and_qm_downloads_them(client, antrag, qm_user, quartier):
+def test_minutes_are_rendered_once_and_qm_downloads_them(
+    client, staff_login, antrag, qm_user, quartier
+):
     abstimmung, _jury = closed_vote(antrag, qm_user, quartier)
     assert services.abstimmung_protokoll_erstellen(abstimmung.pk) is True
     first = Abstimmung.objects.get(pk=abstimmung.pk).protokoll.name
@@ -77,17 +79,17 @@ def test_minutes_are_rendered_once_and_qm_downloads_them(client, antrag, qm_user
     assert services.abstimmung_protokoll_erstellen(abstimmung.pk) is False
     assert Abstimmung.objects.get(pk=abstimmung.pk).protokoll.name == first
 
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
     response = client.get(reverse("jury:qm_protokoll", kwargs={"pk": abstimmung.pk}))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "Entscheidung: Bewilligt" in pdf_text(b"".join(response.streaming_content))
 
 
-def test_members_cannot_download_the_minutes(client, antrag, qm_user, quartier):
+def test_members_cannot_download_the_minutes(client, staff_login, antrag, qm_user, quartier):
     abstimmung, jury = closed_vote(antrag, qm_user, quartier)
     services.abstimmung_protokoll_erstellen(abstimmung.pk)
-    client.force_login(jury[0].user)
+    staff_login(client, jury[0].user)
 
     response = client.get(reverse("jury:qm_protokoll", kwargs={"pk": abstimmung.pk}))
 

@@ -35,8 +35,10 @@ def url(abstimmung):
     return reverse("jury:abstimmung", kwargs={"pk": abstimmung.pk})
 
 
-def test_ballot_page_shows_what_the_jury_needs_and_no_contact_data(client, abstimmung, jury):
-    client.force_login(jury[0].user)
+def test_ballot_page_shows_what_the_jury_needs_and_no_contact_data(
+    client, staff_login, abstimmung, jury
+):
+    staff_login(client, jury[0].user)
 
     response = client.get(url(abstimmung))
 
@@ -54,8 +56,10 @@ def test_ballot_page_shows_what_the_jury_needs_and_no_contact_data(client, absti
         assert secret not in page
 
 
-def test_ballot_is_recorded_with_a_receipt_and_a_double_post_keeps_one(client, abstimmung, jury):
-    client.force_login(jury[0].user)
+def test_ballot_is_recorded_with_a_receipt_and_a_double_post_keeps_one(
+    client, staff_login, abstimmung, jury
+):
+    staff_login(client, jury[0].user)
     data = {"wert": "yes", "kommentar": "Gute Idee"}
 
     first = client.post(url(abstimmung), data)
@@ -71,8 +75,8 @@ def test_ballot_is_recorded_with_a_receipt_and_a_double_post_keeps_one(client, a
     assert timezone.localtime(abstimmung.frist).strftime("%d.%m.%Y, %H:%M") in page
 
 
-def test_ballot_can_be_changed_until_closing(client, abstimmung, jury):
-    client.force_login(jury[0].user)
+def test_ballot_can_be_changed_until_closing(client, staff_login, abstimmung, jury):
+    staff_login(client, jury[0].user)
     client.post(url(abstimmung), {"wert": "yes"})
 
     client.post(url(abstimmung), {"wert": "abstain"})
@@ -80,8 +84,10 @@ def test_ballot_can_be_changed_until_closing(client, abstimmung, jury):
     assert list(Stimme.objects.values_list("wert", flat=True)) == ["abstain"]
 
 
-def test_invalid_ballot_rerenders_with_the_error_and_the_comment(client, abstimmung, jury):
-    client.force_login(jury[0].user)
+def test_invalid_ballot_rerenders_with_the_error_and_the_comment(
+    client, staff_login, abstimmung, jury
+):
+    staff_login(client, jury[0].user)
 
     response = client.post(url(abstimmung), {"kommentar": "Ich weiß noch nicht"})
 
@@ -95,7 +101,7 @@ def test_invalid_ballot_rerenders_with_the_error_and_the_comment(client, abstimm
 
 @pytest.mark.parametrize("who", ["other_area", "out_of_term", "biased", "qm", "applicant_member"])
 def test_who_may_not_vote_gets_403_and_nothing_changes(
-    client, abstimmung, jury, anderes_quartier, qm_user, who
+    client, staff_login, abstimmung, jury, anderes_quartier, qm_user, who
 ):
     if who == "other_area":
         user = JurymitgliedFactory(quartier=anderes_quartier).user
@@ -115,7 +121,7 @@ def test_who_may_not_vote_gets_403_and_nothing_changes(
         Stimmberechtigung.objects.filter(abstimmung=abstimmung, mitglied=jury[2]).update(
             befangen=True
         )
-    client.force_login(user)
+    staff_login(client, user)
 
     get = client.get(url(abstimmung))
     post = client.post(url(abstimmung), {"wert": "yes"})
@@ -135,13 +141,15 @@ def test_applicant_without_account_cannot_vote(client, abstimmung):
     assert Stimme.objects.count() == 0
 
 
-def test_ballot_after_closing_is_refused_and_the_tally_is_shown(client, abstimmung, jury):
+def test_ballot_after_closing_is_refused_and_the_tally_is_shown(
+    client, staff_login, abstimmung, jury
+):
     for member in jury[:2]:
         services.stimme_abgeben(abstimmung, user=member.user, wert="yes")
     services.abstimmung_schliessen(
         abstimmung.pk, now=abstimmung.frist + datetime.timedelta(seconds=1)
     )
-    client.force_login(jury[0].user)
+    staff_login(client, jury[0].user)
 
     post = client.post(url(abstimmung), {"wert": "no"})
     page = client.get(url(abstimmung)).content.decode()
@@ -151,9 +159,9 @@ def test_ballot_after_closing_is_refused_and_the_tally_is_shown(client, abstimmu
     assert "Ja: 2, Nein: 0, Enthaltungen: 0" in page
 
 
-def test_members_see_no_tally_while_the_vote_is_open(client, abstimmung, jury):
+def test_members_see_no_tally_while_the_vote_is_open(client, staff_login, abstimmung, jury):
     services.stimme_abgeben(abstimmung, user=jury[1].user, wert="no")
-    client.force_login(jury[0].user)
+    staff_login(client, jury[0].user)
 
     page = client.get(url(abstimmung)).content.decode()
     home = client.get(reverse("jury:home")).content.decode()
@@ -162,8 +170,8 @@ def test_members_see_no_tally_while_the_vote_is_open(client, abstimmung, jury):
     assert "Nein" not in home
 
 
-def test_declaring_a_conflict_takes_the_member_off_the_list(client, abstimmung, jury):
-    client.force_login(jury[0].user)
+def test_declaring_a_conflict_takes_the_member_off_the_list(client, staff_login, abstimmung, jury):
+    staff_login(client, jury[0].user)
     client.post(url(abstimmung), {"wert": "yes"})
 
     response = client.post(
@@ -178,7 +186,9 @@ def test_declaring_a_conflict_takes_the_member_off_the_list(client, abstimmung, 
     assert client.get(url(abstimmung)).status_code == 403
 
 
-def test_home_lists_open_votes_by_submission_with_own_ballot(client, fonds, qm_user, jury):
+def test_home_lists_open_votes_by_submission_with_own_ballot(
+    client, staff_login, fonds, qm_user, jury
+):
     later = antrag_zur_jury(AntragFactory(fonds=fonds, titel="Zweiter Antrag"), qm_user)
     earlier = antrag_zur_jury(AntragFactory(fonds=fonds, titel="Erster Antrag"), qm_user)
     Antrag.objects.filter(pk=earlier.pk).update(
@@ -187,7 +197,7 @@ def test_home_lists_open_votes_by_submission_with_own_ballot(client, fonds, qm_u
     second = services.abstimmung_eroeffnen(later, akteur=Akteur(qm_user), betrag=Decimal("100"))
     services.abstimmung_eroeffnen(earlier, akteur=Akteur(qm_user), betrag=Decimal("100"))
     services.stimme_abgeben(second, user=jury[0].user, wert="abstain")
-    client.force_login(jury[0].user)
+    staff_login(client, jury[0].user)
 
     page = client.get(reverse("jury:home")).content.decode()
 
@@ -195,9 +205,9 @@ def test_home_lists_open_votes_by_submission_with_own_ballot(client, fonds, qm_u
     assert "Enthaltung" in page and "noch nicht abgestimmt" in page
 
 
-def test_qm_opens_a_vote_from_the_page(client, antrag, qm_user, jury):
+def test_qm_opens_a_vote_from_the_page(client, staff_login, antrag, qm_user, jury):
     antrag_zur_jury(antrag, qm_user)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
     frist = timezone.localtime() + datetime.timedelta(days=5)
 
     response = client.post(
@@ -215,9 +225,9 @@ def test_qm_opens_a_vote_from_the_page(client, antrag, qm_user, jury):
     assert abstimmung.stimmberechtigungen.count() == 4
 
 
-def test_qm_opening_errors_keep_the_entries(client, antrag, qm_user, jury):
+def test_qm_opening_errors_keep_the_entries(client, staff_login, antrag, qm_user, jury):
     antrag_zur_jury(antrag, qm_user)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     response = client.post(
         reverse("jury:qm_eroeffnen", kwargs={"antrag_pk": antrag.pk}),
@@ -230,8 +240,8 @@ def test_qm_opening_errors_keep_the_entries(client, antrag, qm_user, jury):
     assert Abstimmung.objects.count() == 0
 
 
-def test_qm_of_another_area_cannot_open_or_watch(client, abstimmung, qm_other_user):
-    client.force_login(qm_other_user)
+def test_qm_of_another_area_cannot_open_or_watch(client, staff_login, abstimmung, qm_other_user):
+    staff_login(client, qm_other_user)
 
     opening = client.post(
         reverse("jury:qm_eroeffnen", kwargs={"antrag_pk": abstimmung.antrag_id}),
@@ -243,9 +253,11 @@ def test_qm_of_another_area_cannot_open_or_watch(client, abstimmung, qm_other_us
     assert Abstimmung.objects.count() == 1
 
 
-def test_qm_sees_progress_and_who_has_not_voted_but_never_how(client, abstimmung, jury, qm_user):
+def test_qm_sees_progress_and_who_has_not_voted_but_never_how(
+    client, staff_login, abstimmung, jury, qm_user
+):
     services.stimme_abgeben(abstimmung, user=jury[0].user, wert="no", kommentar="Vertraulich-XYZ")
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     page = client.get(reverse("jury:qm_abstimmung", kwargs={"pk": abstimmung.pk})).content.decode()
     overview = client.get(reverse("jury:qm_uebersicht")).content.decode()
@@ -278,9 +290,9 @@ def test_progress_selector_has_no_n_plus_one(django_assert_num_queries, fonds, q
     assert [(f.abgestimmt, f.berechtigt, len(f.ausstehend)) for f in three] == [(1, 4, 3)] * 3
 
 
-def test_qm_records_a_meeting(client, antrag, qm_user, jury):
+def test_qm_records_a_meeting(client, staff_login, antrag, qm_user, jury):
     antrag_zur_jury(antrag, qm_user)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     response = client.post(
         reverse("jury:qm_sitzung", kwargs={"antrag_pk": antrag.pk}),
@@ -302,7 +314,7 @@ def test_qm_records_a_meeting(client, antrag, qm_user, jury):
     assert abstimmung.stimmberechtigungen.filter(anwesend=True).count() == 3
 
 
-def test_qm_edits_the_rules_of_the_area(client, quartier, qm_user, qm_other_user):
+def test_qm_edits_the_rules_of_the_area(client, staff_login, quartier, qm_user, qm_other_user):
     url_regeln = reverse("jury:qm_regeln", kwargs={"quartier_pk": quartier.pk})
     data = {
         "quorum_anteil": "0,60",
@@ -311,11 +323,11 @@ def test_qm_edits_the_rules_of_the_area(client, quartier, qm_user, qm_other_user
         "erinnerung_stunden": "24",
         "ruhezeit_stunden": "6",
     }
-    client.force_login(qm_other_user)
+    staff_login(client, qm_other_user)
     assert client.post(url_regeln, data).status_code == 403
     assert not JuryRegeln.objects.filter(quartier=quartier).exists()
 
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
     response = client.post(url_regeln, data)
 
     assert response.status_code == 302

@@ -41,13 +41,15 @@ def als_antragsteller(client, antrag):
 # --- QM dashboard ---
 
 
-def test_dashboard_shows_progress_of_an_open_vote_with_its_link(client, antrag, qm_user):
+def test_dashboard_shows_progress_of_an_open_vote_with_its_link(
+    client, staff_login, antrag, qm_user
+):
     jury_fuer(antrag.fonds.quartier, 3)
     antrag_zur_jury(antrag, qm_user)
     abstimmung = services.abstimmung_eroeffnen(
         antrag, akteur=Akteur(qm_user), betrag=Decimal("300.00")
     )
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     html = page(client, reverse("qm:dashboard"))
 
@@ -55,8 +57,8 @@ def test_dashboard_shows_progress_of_an_open_vote_with_its_link(client, antrag, 
     assert "0 von 3" in html
 
 
-def test_dashboard_without_open_vote_says_so(client, antrag, qm_user):
-    client.force_login(qm_user)
+def test_dashboard_without_open_vote_says_so(client, staff_login, antrag, qm_user):
+    staff_login(client, qm_user)
 
     html = page(client, reverse("qm:dashboard"))
 
@@ -66,10 +68,10 @@ def test_dashboard_without_open_vote_says_so(client, antrag, qm_user):
 # --- QM Antrag detail ---
 
 
-def test_qm_detail_at_the_jury_offers_vote_and_meeting(client, antrag, qm_user):
+def test_qm_detail_at_the_jury_offers_vote_and_meeting(client, staff_login, antrag, qm_user):
     jury_fuer(antrag.fonds.quartier, 3)
     antrag_zur_jury(antrag, qm_user)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
     url = reverse("qm:antrag_detail", args=[antrag.pk])
 
     before = page(client, url)
@@ -88,18 +90,20 @@ def test_qm_detail_at_the_jury_offers_vote_and_meeting(client, antrag, qm_user):
     assert href(reverse("jury:qm_sitzung", args=[antrag.pk])) not in running
 
 
-def test_qm_detail_at_the_jury_has_no_settlement_link(client, antrag, qm_user):
+def test_qm_detail_at_the_jury_has_no_settlement_link(client, staff_login, antrag, qm_user):
     antrag_zur_jury(antrag, qm_user)  # jury_vote, so the Antrag has its reference
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
     html = page(client, reverse("qm:antrag_detail", args=[antrag.pk]))
 
     assert href(reverse("abrechnung:qm_abrechnung", args=[antrag.pk])) not in html
 
 
-def test_qm_detail_after_approval_links_settlement_and_letters(client, antrag, qm_user):
+def test_qm_detail_after_approval_links_settlement_and_letters(
+    client, staff_login, antrag, qm_user
+):
     approved(antrag, qm_user)
     dokument = brief(antrag)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     html = page(client, reverse("qm:antrag_detail", args=[antrag.pk]))
 
@@ -109,11 +113,11 @@ def test_qm_detail_after_approval_links_settlement_and_letters(client, antrag, q
 
 
 def test_admin_reads_the_detail_without_links_to_staff_only_pages(
-    client, antrag, qm_user, admin_user
+    client, staff_login, antrag, qm_user, admin_user
 ):
     approved(antrag, qm_user)
     brief(antrag)
-    client.force_login(admin_user)
+    staff_login(client, admin_user)
 
     html = page(client, reverse("qm:antrag_detail", args=[antrag.pk]))
 
@@ -155,8 +159,8 @@ def nav(html):
     return html[start : html.index("</nav>", start)]
 
 
-def test_navigation_of_qm_staff_leads_to_dashboard_and_jury_overview(client, qm_user):
-    client.force_login(qm_user)
+def test_navigation_of_qm_staff_leads_to_dashboard_and_jury_overview(client, staff_login, qm_user):
+    staff_login(client, qm_user)
 
     html = nav(page(client, reverse("barrierefreiheit")))
 
@@ -165,8 +169,8 @@ def test_navigation_of_qm_staff_leads_to_dashboard_and_jury_overview(client, qm_
     assert href(reverse("jury:home")) not in html
 
 
-def test_navigation_of_a_jury_member_leads_to_own_votes(client, jury_user):
-    client.force_login(jury_user)
+def test_navigation_of_a_jury_member_leads_to_own_votes(client, staff_login, jury_user):
+    staff_login(client, jury_user)
 
     html = nav(page(client, reverse("jury:home")))
 

@@ -50,8 +50,8 @@ def text(response):
 
 
 @pytest.fixture
-def dashboard(client, qm_user):
-    client.force_login(qm_user)
+def dashboard(client, staff_login, qm_user):
+    staff_login(client, qm_user)
     url = reverse("qm:dashboard")
     return lambda **params: client.get(url, params)
 
@@ -128,7 +128,7 @@ def test_a_page_costs_the_same_queries_with_fifty_and_with_many_pages(dashboard,
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
-def test_closed_votes_are_paged_with_the_total(client, qm_user, fonds):
+def test_closed_votes_are_paged_with_the_total(client, staff_login, qm_user, fonds):
     from decimal import Decimal
 
     from jury.models import Abstimmung
@@ -149,7 +149,7 @@ def test_closed_votes_are_paged_with_the_total(client, qm_user, fonds):
         )
         for index, antrag in enumerate(Antrag.objects.order_by("-eingereicht_am"))
     )
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
     url = reverse("jury:qm_uebersicht")
 
     with CaptureQueriesContext(connection) as first_page:

@@ -142,9 +142,9 @@ def test_anonymous_and_applicant_are_sent_to_login(client, eingereicht, anhang):
     assert snapshot(eingereicht) == before
 
 
-def test_jury_member_gets_403_on_qm_pages(client, eingereicht, anhang, jury_user):
+def test_jury_member_gets_403_on_qm_pages(client, staff_login, eingereicht, anhang, jury_user):
     before = snapshot(eingereicht)
-    client.force_login(jury_user)
+    staff_login(client, jury_user)
 
     for name, (method, url) in urls(eingereicht, anhang).items():
         assert request(client, method, url).status_code == 403, name
@@ -153,10 +153,10 @@ def test_jury_member_gets_403_on_qm_pages(client, eingereicht, anhang, jury_user
 
 
 def test_qm_of_another_area_gets_404_and_changes_nothing(
-    client, eingereicht, anhang, qm_other_user
+    client, staff_login, eingereicht, anhang, qm_other_user
 ):
     before = snapshot(eingereicht)
-    client.force_login(qm_other_user)
+    staff_login(client, qm_other_user)
 
     assert client.get(reverse("qm:dashboard")).context["antraege"] == []
     for name in ("detail", "move", "anhang"):
@@ -172,9 +172,9 @@ def test_qm_of_another_area_gets_404_and_changes_nothing(
     assert snapshot(eingereicht) == before
 
 
-def test_admin_sees_but_cannot_act(client, eingereicht, anhang, admin_user):
+def test_admin_sees_but_cannot_act(client, staff_login, eingereicht, anhang, admin_user):
     before = snapshot(eingereicht)
-    client.force_login(admin_user)
+    staff_login(client, admin_user)
 
     detail = client.get(reverse("qm:antrag_detail", args=[eingereicht.pk]))
     refused = client.post(reverse("qm:antrag_schritt", args=[eingereicht.pk, "start_review"]))
@@ -188,9 +188,11 @@ def test_admin_sees_but_cannot_act(client, eingereicht, anhang, admin_user):
     assert snapshot(eingereicht) == before
 
 
-def test_forged_move_not_available_in_this_state_is_refused(client, eingereicht, qm_user):
+def test_forged_move_not_available_in_this_state_is_refused(
+    client, staff_login, eingereicht, qm_user
+):
     before = snapshot(eingereicht)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     response = client.post(
         reverse("qm:antrag_schritt", args=[eingereicht.pk, "put_to_jury"]),
@@ -203,10 +205,12 @@ def test_forged_move_not_available_in_this_state_is_refused(client, eingereicht,
 
 
 @pytest.mark.parametrize("move", ["approve", "reject", "mark_paid", "submit", "withdraw", "nix"])
-def test_moves_of_other_pages_cannot_be_posted_here(client, eingereicht, qm_user, move):
+def test_moves_of_other_pages_cannot_be_posted_here(
+    client, staff_login, eingereicht, qm_user, move
+):
     force_state(eingereicht, S.JURY_VOTE)
     before = snapshot(eingereicht)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     response = client.post(reverse("qm:antrag_schritt", args=[eingereicht.pk, move]))
 
@@ -214,7 +218,7 @@ def test_moves_of_other_pages_cannot_be_posted_here(client, eingereicht, qm_user
     assert snapshot(eingereicht) == before
 
 
-def test_draft_is_not_visible_to_staff(client, antrag, qm_user):
-    client.force_login(qm_user)
+def test_draft_is_not_visible_to_staff(client, staff_login, antrag, qm_user):
+    staff_login(client, qm_user)
 
     assert client.get(reverse("qm:antrag_detail", args=[antrag.pk])).status_code == 404

@@ -31,8 +31,8 @@ def eingereicht(antrag):
         "jury/jurymitglied",
     ],
 )
-def test_admin_pages_open(client, admin_user, eingereicht, jury_user, model):
-    client.force_login(admin_user)
+def test_admin_pages_open(client, staff_login, admin_user, eingereicht, jury_user, model):
+    staff_login(client, admin_user)
 
     changelist = client.get(f"/admin/{model}/")
 
@@ -41,9 +41,9 @@ def test_admin_pages_open(client, admin_user, eingereicht, jury_user, model):
 
 
 def test_admin_change_pages_of_fund_and_user_show_balance_and_roles(
-    client, admin_user, eingereicht, qm_user
+    client, staff_login, admin_user, eingereicht, qm_user
 ):
-    client.force_login(admin_user)
+    staff_login(client, admin_user)
 
     fonds_page = client.get(
         reverse("admin:antraege_aktionsfonds_change", args=[eingereicht.fonds_id])
@@ -56,9 +56,9 @@ def test_admin_change_pages_of_fund_and_user_show_balance_and_roles(
     assert inline_models == {Quartier.qm_staff.through, Jurymitglied}
 
 
-def test_admin_creates_a_jury_member(client, admin_user, quartier):
+def test_admin_creates_a_jury_member(client, staff_login, admin_user, quartier):
     person = get_user_model().objects.create_user("neu-in-der-jury")
-    client.force_login(admin_user)
+    staff_login(client, admin_user)
 
     data = {
         "user": person.pk,
@@ -85,8 +85,8 @@ def test_admin_creates_a_jury_member(client, admin_user, quartier):
     )
 
 
-def test_status_cannot_be_edited_in_the_change_form(client, admin_user, eingereicht):
-    client.force_login(admin_user)
+def test_status_cannot_be_edited_in_the_change_form(client, staff_login, admin_user, eingereicht):
+    staff_login(client, admin_user)
     url = reverse("admin:antraege_antrag_change", args=[eingereicht.pk])
 
     form = client.get(url).context["adminform"].form
@@ -95,9 +95,11 @@ def test_status_cannot_be_edited_in_the_change_form(client, admin_user, eingerei
     assert "betrag_reserviert" not in form.fields
 
 
-def test_admin_action_moves_through_antrag_move_for_qm_staff(client, admin_user, eingereicht):
+def test_admin_action_moves_through_antrag_move_for_qm_staff(
+    client, staff_login, admin_user, eingereicht
+):
     eingereicht.fonds.quartier.qm_staff.add(admin_user)
-    client.force_login(admin_user)
+    staff_login(client, admin_user)
 
     client.post(
         reverse("admin:antraege_antrag_changelist"),
@@ -114,8 +116,8 @@ def test_admin_action_moves_through_antrag_move_for_qm_staff(client, admin_user,
     )
 
 
-def test_admin_action_refused_for_admin_who_is_not_qm(client, admin_user, eingereicht):
-    client.force_login(admin_user)
+def test_admin_action_refused_for_admin_who_is_not_qm(client, staff_login, admin_user, eingereicht):
+    staff_login(client, admin_user)
     steps = Statuswechsel.objects.filter(antrag=eingereicht).count()
 
     response = client.post(
@@ -129,9 +131,9 @@ def test_admin_action_refused_for_admin_who_is_not_qm(client, admin_user, einger
     assert "Sie dürfen diesen Schritt nicht ausführen." in response.content.decode()
 
 
-def test_admin_action_in_wrong_state_changes_nothing(client, admin_user, eingereicht):
+def test_admin_action_in_wrong_state_changes_nothing(client, staff_login, admin_user, eingereicht):
     eingereicht.fonds.quartier.qm_staff.add(admin_user)
-    client.force_login(admin_user)
+    staff_login(client, admin_user)
 
     client.post(
         reverse("admin:antraege_antrag_changelist"),

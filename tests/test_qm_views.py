@@ -58,7 +58,7 @@ def schritt_url(antrag, move):
 
 
 def test_dashboard_lists_own_area_with_counts_and_balance(
-    client, antrag, qm_user, anderes_quartier
+    client, staff_login, antrag, qm_user, anderes_quartier
 ):
     submitted(antrag)
     zweiter = AntragFactory(
@@ -68,7 +68,7 @@ def test_dashboard_lists_own_area_with_counts_and_balance(
     AntragFactory(fonds=antrag.fonds, titel="Noch ein Entwurf")  # drafts are not QM's business
     fremd = AntragFactory(fonds__quartier=anderes_quartier, titel="Fremdes Fest")
     submitted(fremd)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     response = client.get(reverse("qm:dashboard"))
 
@@ -90,11 +90,11 @@ def test_dashboard_lists_own_area_with_counts_and_balance(
     assert f'href="{reverse("qm:antrag_detail", args=[zweiter.pk])}"' in response.content.decode()
 
 
-def test_dashboard_balance_shows_reserved_money(client, antrag, qm_user):
+def test_dashboard_balance_shows_reserved_money(client, staff_login, antrag, qm_user):
     in_review(antrag, qm_user)
     antrag_move(antrag, "put_to_jury", akteur=Akteur(qm_user))
     antrag_move(antrag, "approve", akteur=Akteur.system_akteur(), betrag=Decimal("275.50"))
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     page = text(client.get(reverse("qm:dashboard")))
 
@@ -102,12 +102,12 @@ def test_dashboard_balance_shows_reserved_money(client, antrag, qm_user):
     assert "Verfügbar 9.724,50 €" in page
 
 
-def test_dashboard_filters_by_state_and_searches(client, antrag, qm_user):
+def test_dashboard_filters_by_state_and_searches(client, staff_login, antrag, qm_user):
     submitted(antrag)
     garten = AntragFactory(fonds=antrag.fonds, titel="Kiezgarten", antragsteller_name="Ayşe Yılmaz")
     in_review(garten, qm_user)
     AktionsfondsFactory(quartier=antrag.fonds.quartier, jahr=antrag.fonds.jahr + 1)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
     url = reverse("qm:dashboard")
 
     by_state = client.get(url, {"jahr": antrag.fonds.jahr, "status": "in_review"})
@@ -124,11 +124,11 @@ def test_dashboard_filters_by_state_and_searches(client, antrag, qm_user):
 
 
 def test_dashboard_of_admin_shows_every_area_read_only(
-    client, antrag, admin_user, anderes_quartier
+    client, staff_login, antrag, admin_user, anderes_quartier
 ):
     submitted(antrag)
     submitted(AntragFactory(fonds__quartier=anderes_quartier, titel="Fremdes Fest"))
-    client.force_login(admin_user)
+    staff_login(client, admin_user)
 
     response = client.get(reverse("qm:dashboard"))
 
@@ -137,9 +137,9 @@ def test_dashboard_of_admin_shows_every_area_read_only(
 
 
 def test_dashboard_query_count_does_not_grow_with_antraege(
-    client, django_assert_num_queries, fonds, qm_user
+    client, staff_login, django_assert_num_queries, fonds, qm_user
 ):
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
     url = reverse("qm:dashboard")
 
     def queries_for(n):
@@ -161,7 +161,7 @@ def test_dashboard_query_count_does_not_grow_with_antraege(
 # --- Detail ---
 
 
-def test_detail_shows_everything_and_internal_timeline(client, antrag, qm_user):
+def test_detail_shows_everything_and_internal_timeline(client, staff_login, antrag, qm_user):
     sach = KostenkategorieFactory(quartier=antrag.fonds.quartier, name="Sachkosten")
     personal = KostenkategorieFactory(
         quartier=antrag.fonds.quartier, name="Personalkosten", foerderfaehig=False
@@ -186,7 +186,7 @@ def test_detail_shows_everything_and_internal_timeline(client, antrag, qm_user):
         kommentar="Gut begründet.",
         intern=True,
     )
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     response = client.get(reverse("qm:antrag_detail", args=[mit_plan.pk]))
 
@@ -204,9 +204,9 @@ def test_detail_shows_everything_and_internal_timeline(client, antrag, qm_user):
     assert [m for m, _l, _f in response.context["moves"]] == ["return_to_review"]
 
 
-def test_detail_offers_only_formal_check_moves(client, antrag, qm_user):
+def test_detail_offers_only_formal_check_moves(client, staff_login, antrag, qm_user):
     in_review(antrag, qm_user)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     response = client.get(reverse("qm:antrag_detail", args=[antrag.pk]))
 
@@ -220,12 +220,12 @@ def test_detail_offers_only_formal_check_moves(client, antrag, qm_user):
     assert "approve" not in html
 
 
-def test_attachment_download_for_qm_of_the_area(client, antrag, qm_user):
+def test_attachment_download_for_qm_of_the_area(client, staff_login, antrag, qm_user):
     submitted(antrag)
     anhang = Anhang(antrag=antrag, originalname="angebot.pdf", content_type="application/pdf")
     anhang.groesse = 9
     anhang.datei.save("angebot.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     response = client.get(reverse("qm:anhang", args=[antrag.pk, anhang.pk]))
 
@@ -238,9 +238,9 @@ def test_attachment_download_for_qm_of_the_area(client, antrag, qm_user):
 # --- Moves through the client ---
 
 
-def test_start_review(client, antrag, qm_user):
+def test_start_review(client, staff_login, antrag, qm_user):
     submitted(antrag)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     response = client.post(schritt_url(antrag, "start_review"), follow=True)
 
@@ -252,14 +252,15 @@ def test_start_review(client, antrag, qm_user):
         qm_user,
         "qm",
     )
-    assert "ist jetzt „In Formalprüfung“" in text(response)
+    referenz = Antrag.objects.get(pk=antrag.pk).referenz
+    assert f"Die Prüfung von {referenz} hat begonnen. Als Nächstes:" in text(response)
     assert outbox(antrag) == [("antrag_eingegangen", antrag.antragsteller_email, "de")]
 
 
-def test_request_changes_sends_message_to_applicant(client, antrag, qm_user):
+def test_request_changes_sends_message_to_applicant(client, staff_login, antrag, qm_user):
     Antrag.objects.filter(pk=antrag.pk).update(sprache="tr")
     in_review(antrag, qm_user)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     response = client.post(
         schritt_url(antrag, "request_changes"),
@@ -283,10 +284,12 @@ def test_request_changes_sends_message_to_applicant(client, antrag, qm_user):
     )
 
 
-def test_request_changes_without_message_shows_error_and_changes_nothing(client, antrag, qm_user):
+def test_request_changes_without_message_shows_error_and_changes_nothing(
+    client, staff_login, antrag, qm_user
+):
     in_review(antrag, qm_user)
     before = state(antrag)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     response = client.post(
         schritt_url(antrag, "request_changes"), {"request_changes-kommentar": "  "}
@@ -299,9 +302,9 @@ def test_request_changes_without_message_shows_error_and_changes_nothing(client,
     assert state(antrag) == before
 
 
-def test_declare_ineligible_with_reason(client, antrag, qm_user):
+def test_declare_ineligible_with_reason(client, staff_login, antrag, qm_user):
     in_review(antrag, qm_user)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     client.post(
         schritt_url(antrag, "declare_ineligible"),
@@ -332,10 +335,10 @@ def test_declare_ineligible_with_reason(client, antrag, qm_user):
     )
 
 
-def test_declare_ineligible_without_reason_keeps_state(client, antrag, qm_user):
+def test_declare_ineligible_without_reason_keeps_state(client, staff_login, antrag, qm_user):
     in_review(antrag, qm_user)
     before = state(antrag)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     response = client.post(
         schritt_url(antrag, "declare_ineligible"), {"declare_ineligible-kommentar": ""}
@@ -346,10 +349,10 @@ def test_declare_ineligible_without_reason_keeps_state(client, antrag, qm_user):
     assert state(antrag) == before
 
 
-def test_put_to_jury_stores_review_note_as_internal_step(client, antrag, qm_user):
+def test_put_to_jury_stores_review_note_as_internal_step(client, staff_login, antrag, qm_user):
     in_review(antrag, qm_user)
     mails_before = outbox(antrag)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     client.post(
         schritt_url(antrag, "put_to_jury"), {"put_to_jury-kommentar": "Formal vollständig."}
@@ -366,10 +369,10 @@ def test_put_to_jury_stores_review_note_as_internal_step(client, antrag, qm_user
     assert outbox(antrag) == mails_before  # nothing to the applicant: "in Prüfung" goes on
 
 
-def test_return_to_review(client, antrag, qm_user):
+def test_return_to_review(client, staff_login, antrag, qm_user):
     in_review(antrag, qm_user)
     antrag_move(antrag, "put_to_jury", akteur=Akteur(qm_user))
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     client.post(schritt_url(antrag, "return_to_review"), {"return_to_review-kommentar": ""})
 
@@ -378,10 +381,10 @@ def test_return_to_review(client, antrag, qm_user):
     assert (step.von_status, step.nach_status, step.rolle) == ("jury_vote", "in_review", "qm")
 
 
-def test_refused_move_keeps_entry_and_shows_reason(client, antrag, qm_user):
+def test_refused_move_keeps_entry_and_shows_reason(client, staff_login, antrag, qm_user):
     """A stale tab: the Antrag moved on meanwhile; the typed message must not be lost."""
     submitted(antrag)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
     antrag_move(antrag, "request_changes", akteur=Akteur(qm_user), kommentar="Erste Nachricht")
     before = state(antrag)
 

@@ -34,10 +34,10 @@ def drei(fonds, qm_user):
     ]
 
 
-def test_qm_runs_a_meeting_from_the_new_form_to_closing(client, fonds, qm_user, drei):
+def test_qm_runs_a_meeting_from_the_new_form_to_closing(client, staff_login, fonds, qm_user, drei):
     jury = jury_fuer(fonds.quartier, 3)
     (stv,) = stellvertretungen_fuer(fonds.quartier, 1)
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
     heute = timezone.localdate()
 
     response = client.post(
@@ -89,13 +89,13 @@ def test_qm_runs_a_meeting_from_the_new_form_to_closing(client, fonds, qm_user, 
     assert Antrag.objects.get(pk=drei[0].pk).betrag_bewilligt == Decimal("100.00")
 
 
-def test_a_form_with_errors_keeps_every_entry(client, fonds, qm_user, drei):
+def test_a_form_with_errors_keeps_every_entry(client, staff_login, fonds, qm_user, drei):
     jury = jury_fuer(fonds.quartier, 3)
     sitzung = sitzung_fuer(fonds.quartier, qm_user)
     sitzungen.anwesenheit_erfassen(
         sitzung, akteur=Akteur(qm_user), anwesende=[m.pk for m in jury], vertretungen={}
     )
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
     punkt = sitzung.punkte.order_by("position").first()
     p = f"p{punkt.pk}-"
 
@@ -120,10 +120,10 @@ def test_a_form_with_errors_keeps_every_entry(client, fonds, qm_user, drei):
 
 
 def test_members_read_agenda_pages_and_papers_without_contact_data(
-    client, fonds, qm_user, jury_user, drei
+    client, staff_login, fonds, qm_user, jury_user, drei
 ):
     sitzung = sitzung_fuer(fonds.quartier, qm_user)
-    client.force_login(jury_user)
+    staff_login(client, jury_user)
     antrag = drei[0]
     url = reverse("jury:sitzung_antrag", args=[sitzung.pk, antrag.pk])
     assert client.get(url).status_code == 403  # papers not sent yet
@@ -140,11 +140,11 @@ def test_members_read_agenda_pages_and_papers_without_contact_data(
 
 
 def test_staff_of_another_area_and_members_cannot_open_meeting_mode(
-    client, fonds, qm_user, qm_other_user, jury_user, drei
+    client, staff_login, fonds, qm_user, qm_other_user, jury_user, drei
 ):
     sitzung = sitzung_fuer(fonds.quartier, qm_user)
     for user in (qm_other_user, jury_user):
-        client.force_login(user)
+        staff_login(client, user)
         assert client.get(reverse("jury:qm_sitzungsmodus", args=[sitzung.pk])).status_code == 403
         assert (
             client.post(
@@ -155,14 +155,16 @@ def test_staff_of_another_area_and_members_cannot_open_meeting_mode(
     assert Sitzung.objects.get(pk=sitzung.pk).status == SitzungStatus.GEPLANT
 
 
-def test_named_voting_shows_one_choice_per_present_member(client, fonds, qm_user, drei):
+def test_named_voting_shows_one_choice_per_present_member(
+    client, staff_login, fonds, qm_user, drei
+):
     jury = jury_fuer(fonds.quartier, 3)
     JuryRegeln.objects.create(quartier=fonds.quartier, namentliche_abstimmung=True)
     sitzung = sitzung_fuer(fonds.quartier, qm_user)
     sitzungen.anwesenheit_erfassen(
         sitzung, akteur=Akteur(qm_user), anwesende=[jury[0].pk, jury[1].pk], vertretungen={}
     )
-    client.force_login(qm_user)
+    staff_login(client, qm_user)
 
     page = client.get(reverse("jury:qm_sitzungsmodus", args=[sitzung.pk])).content.decode()
 
@@ -171,14 +173,14 @@ def test_named_voting_shows_one_choice_per_present_member(client, fonds, qm_user
     assert jury[2].user.get_full_name() not in page.split('id="aktuell"')[1]
 
 
-def test_language_setting_is_stored(client, jury_user):
-    client.force_login(jury_user)
+def test_language_setting_is_stored(client, staff_login, jury_user):
+    staff_login(client, jury_user)
     client.post(reverse("jury:kontosprache"), {"sprache": "tr"})
     assert sitzungen.kontosprache(jury_user) == "tr"
 
 
 def test_jury_home_reads_meetings_without_a_query_per_meeting(
-    client, fonds, qm_user, jury_user, django_assert_max_num_queries
+    client, staff_login, fonds, qm_user, jury_user, django_assert_max_num_queries
 ):
     def sitzung_mit_unterlagen(tage):
         antrag_zur_jury(AntragFactory(fonds=fonds), qm_user)
@@ -187,7 +189,7 @@ def test_jury_home_reads_meetings_without_a_query_per_meeting(
         )
         sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=Akteur(qm_user))
 
-    client.force_login(jury_user)
+    staff_login(client, jury_user)
     sitzung_mit_unterlagen(1)
     with django_assert_max_num_queries(50) as one:
         client.get(reverse("jury:home"))

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from workflow.moves import MoveRefused, antrag_move, available_moves
 
 from .. import abrechnung, fondsbild
+from .. import bestaetigungen as bestaetigung
 from ..abrechnung import AbrechnungRefused
 from ..datenschutz.models import Zugriff
 from ..datenschutz.protokoll import zugriff_protokollieren
@@ -206,7 +207,14 @@ def _mein_error(request, antrag, akteur, name, form, status=400):
 @require_POST
 def mein_projektbeginn(request, pk):
     antrag, akteur = _as_applicant(request, pk)
-    return _move(request, antrag, akteur, "start_project", "abrechnung:mein_abrechnung")
+    return _move(
+        request,
+        antrag,
+        akteur,
+        "start_project",
+        "abrechnung:mein_abrechnung",
+        bestaetigung.APPLICANT,
+    )
 
 
 @require_POST
@@ -230,7 +238,7 @@ def mein_beleg_neu(request, pk):
                 raise PermissionDenied from refused
             _refusal_to_form(form, refused)
         else:
-            messages.success(request, _("Der Beleg wurde hinzugefügt."))
+            messages.success(request, bestaetigung.bestaetigung_beleg_hinzugefuegt())
             if beleg.vor_bewilligung:
                 messages.warning(
                     request,
@@ -266,7 +274,7 @@ def mein_sachbericht(request, pk):
         except AbrechnungRefused as refused:
             _refusal_to_form(form, refused)
         else:
-            messages.success(request, _("Ihr Bericht wurde gespeichert."))
+            messages.success(request, bestaetigung.bestaetigung_bericht_gespeichert())
             return redirect("abrechnung:mein_abrechnung", pk=antrag.pk)
     return _mein_error(request, antrag, akteur, "sachbericht_form", form)
 
@@ -289,7 +297,14 @@ def mein_foto(request, pk):
 @require_POST
 def mein_einreichen(request, pk):
     antrag, akteur = _as_applicant(request, pk)
-    return _move(request, antrag, akteur, "submit_settlement", "abrechnung:mein_abrechnung")
+    return _move(
+        request,
+        antrag,
+        akteur,
+        "submit_settlement",
+        "abrechnung:mein_abrechnung",
+        bestaetigung.APPLICANT,
+    )
 
 
 @require_GET
@@ -299,7 +314,7 @@ def mein_dokument(request, pk, dokument_pk):
     return _file_response(dokument.datei, dokument.dateiname)
 
 
-def _move(request, antrag, akteur, move, back, **data):
+def _move(request, antrag, akteur, move, back, rolle, **data):
     try:
         antrag_move(antrag, move, akteur=akteur, **data)
     except MoveRefused as refused:
@@ -307,7 +322,9 @@ def _move(request, antrag, akteur, move, back, **data):
             raise PermissionDenied from refused
         messages.error(request, refused.message)
     else:
-        messages.success(request, _("Gespeichert."))
+        messages.success(
+            request, bestaetigung.bestaetigung_text(move, rolle=rolle, referenz=antrag.referenz)
+        )
     return redirect(back, pk=antrag.pk)
 
 
@@ -364,7 +381,9 @@ def qm_abrechnung(request, pk):
 @require_POST
 def qm_projektbeginn(request, pk):
     antrag, akteur = _as_qm(request, pk)
-    return _move(request, antrag, akteur, "start_project", "abrechnung:qm_abrechnung")
+    return _move(
+        request, antrag, akteur, "start_project", "abrechnung:qm_abrechnung", bestaetigung.QM
+    )
 
 
 @login_required
@@ -378,7 +397,7 @@ def qm_abschlag(request, pk):
         except AbrechnungRefused as refused:
             _refusal_to_form(form, refused)
         else:
-            messages.success(request, _("Der Abschlag wurde erfasst."))
+            messages.success(request, bestaetigung.bestaetigung_abschlag())
             return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
     return _qm_error(request, antrag, akteur, "abschlag_form", form)
 
@@ -401,7 +420,7 @@ def qm_beleg_pruefen(request, pk, beleg_pk):
         except AbrechnungRefused as refused:
             _refusal_to_form(form, refused)
         else:
-            messages.success(request, _("Die Prüfung des Belegs wurde gespeichert."))
+            messages.success(request, bestaetigung.bestaetigung_beleg_geprueft())
             return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
     return _qm_error(request, antrag, akteur, f"pruef_{beleg.pk}", form)
 
@@ -435,7 +454,10 @@ def qm_nachforderung(request, pk):
                 raise PermissionDenied from refused
             _refusal_to_form(form, refused)
         else:
-            messages.success(request, _("Die Nachforderung wurde gesendet."))
+            messages.success(
+                request,
+                bestaetigung.bestaetigung_text("request_settlement_changes", rolle=bestaetigung.QM),
+            )
             return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
     return _qm_error(request, antrag, akteur, "kommentar_form", form)
 
@@ -467,7 +489,9 @@ def qm_bezahlt(request, pk):
         except MoveRefused as refused:
             _refusal_to_form(form, refused)
         else:
-            messages.success(request, _("Die Auszahlung ist als bezahlt vermerkt."))
+            messages.success(
+                request, bestaetigung.bestaetigung_text("mark_paid", rolle=bestaetigung.QM)
+            )
             return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
     return _qm_error(request, antrag, akteur, "bezahlt_form", form)
 
@@ -476,7 +500,7 @@ def qm_bezahlt(request, pk):
 @require_POST
 def qm_abschliessen(request, pk):
     antrag, akteur = _as_qm(request, pk)
-    return _move(request, antrag, akteur, "close", "abrechnung:qm_abrechnung")
+    return _move(request, antrag, akteur, "close", "abrechnung:qm_abrechnung", bestaetigung.QM)
 
 
 @login_required

@@ -23,10 +23,11 @@ from workflow.moves import MoveRefused, antrag_move, available_moves
 
 from .. import fristen
 from ..abrechnung import FUNDED_STATES
+from ..bestaetigungen import QM, bestaetigung_text
 from ..datenschutz.models import Zugriff
 from ..datenschutz.protokoll import zugriff_protokollieren
 from ..fondsbild import fondsbild_for
-from ..forms_base import KernForm
+from ..forms_base import KernFilterForm, KernForm
 from ..forms_oeffentlich import HandlungsfelderForm
 from ..models import (
     ZERO,
@@ -76,7 +77,7 @@ def staff_required(view):
 # --- Dashboard ---
 
 
-class DashboardFilterForm(KernForm):
+class DashboardFilterForm(KernFilterForm):
     jahr = forms.TypedChoiceField(label=gettext_lazy("Jahr"), coerce=int, required=False)
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
     suche = forms.CharField(
@@ -303,8 +304,7 @@ def antrag_schritt(request, pk, move):
         else:
             messages.success(
                 request,
-                _("Erledigt: %(referenz)s ist jetzt „%(status)s“.")
-                % {"referenz": moved.referenz, "status": moved.get_status_display()},
+                bestaetigung_text(move, rolle=QM, referenz=moved.referenz),
             )
             return redirect("qm:antrag_detail", pk=moved.pk)
     context = _detail_context(akteur, antrag, forms_by_move={move: form})

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,13 +39,20 @@ from ..forms import (
     kostenplan_formset,
 )
 from ..links import LinkUngueltig, antrag_from_link_token
+from ..mein_geld import antrag_geld_fuer_antragsteller
 from ..models import Anhang, Antrag, AntragStatus, Quartier
+from ..ratelimit import mail_rate_allows
 from ..roles import Akteur, grant_applicant_access
 from ..uploads import UploadAbgelehnt, anhang_add, anhang_remove
 from .abrechnung import DECISION_LETTERS
 from .fehler import link_ungueltig_response
 
 LEERE_ZEILEN = 2  # empty cost plan rows offered below the filled ones
+RATE_LIMIT_MESSAGE = gettext_lazy(
+    "Wir haben an diese Adresse in der letzten Stunde schon mehrere E-Mails geschickt. Damit "
+    "niemand mit diesem Formular fremde Postfächer füllen kann, schicken wir die nächste erst in "
+    "einer Stunde. Bitte sehen Sie auch im Spam-Ordner nach. Ihre Angaben sind gespeichert."
+)
 
 
 def _fonds_fuer_neuen_antrag(code):
@@ -93,7 +100,10 @@ def _after_step(request, antrag, schritt):
 
 
 def _saved_for_later(request, antrag):
-    services.antrag_draft_saved(antrag)
+    if mail_rate_allows(request, scope="entwurf", email=antrag.antragsteller_email):
+        services.antrag_draft_saved(antrag)
+    else:
+        messages.info(request, RATE_LIMIT_MESSAGE)
     return redirect("antraege:gespeichert", pk=antrag.pk)
 
 
@@ -315,21 +325,30 @@ def anhang_entfernen(request, pk, anhang_pk):
 
 
 def _zusammenfassung(antrag):
-    """The applicant's entries by step, as (step, title, [(label, value)]) for the check page."""
+    """The applicant's entries by step, as (step, title, [(label, value, euro)]) for the check page.
+
+    Every step gets its section, numbered as in the form (step 4, the attachments, has no rows:
+    the page lists the files). The labels are the form's own, "freiwillig" included.
+    """
     sections = []
-    for schritt, form_class in sorted(STEP_FORMS.items()):
+    for schritt, titel in SCHRITTE:
+        form_class = STEP_FORMS.get(schritt)
+        if form_class is None:
+            sections.append((schritt, titel, []))
+            continue
+        form = form_class(instance=antrag)
         rows = []
         for name in form_class.Meta.fields:
             field = Antrag._meta.get_field(name)
             value = getattr(antrag, name)
+            label = form[name].label
             if name in DECLARATION_LABELS:
-                label = DECLARATION_LABELS[name]
                 value = _("bestätigt") if value else _("nicht bestätigt")
             elif field.many_to_many:
-                label = field.verbose_name
                 value = ", ".join(h.anzeigename for h in value.all())
             else:
-                label = field.verbose_name
+                if not form.fields[name].required:
+                    label = f"{label} – {_('freiwillig')}"
                 if field.choices:
                     value = getattr(antrag, f"get_{name}_display")()
                 elif isinstance(value, bool):
@@ -337,7 +356,7 @@ def _zusammenfassung(antrag):
                 elif isinstance(value, datetime.date):
                     value = date_format(value, "DATE_FORMAT")
             rows.append((label, value, name in ("betrag_beantragt", "weitere_mittel")))
-        sections.append((schritt, dict(SCHRITTE)[schritt], rows))
+        sections.append((schritt, titel, rows))
     return sections
 
 
@@ -430,6 +449,7 @@ def mein_antrag_liste(request):
 def mein_antrag(request, pk):
     antrag, akteur = _own_antrag(request, pk)
     moves = dict(available_moves(antrag, akteur))
+    geld, auflagen = antrag_geld_fuer_antragsteller(antrag)
     return render(
         request,
         "antraege/mein_antrag_detail.html",
@@ -445,6 +465,8 @@ def mein_antrag(request, pk):
             # next step after the decision: the settlement page and the letters
             "abrechnung_sichtbar": antrag.status in FUNDED_STATES,
             "schreiben": antrag.dokumente.filter(art__in=DECISION_LETTERS),
+            "geld": geld,
+            "auflagen": auflagen,
         },
     )
 
@@ -458,7 +480,13 @@ def antrag_zurueckziehen(request, pk):
         except MoveRefused as refused:
             messages.error(request, refused.message)
         else:
-            messages.success(request, _("Ihr Antrag wurde zurückgezogen."))
+            messages.success(
+                request,
+                _(
+                    "Ihr Antrag ist zurückgezogen. Sie müssen nichts mehr tun. Sie können "
+                    "jederzeit einen neuen Antrag stellen."
+                ),
+            )
         return redirect("antraege:mein_antrag", pk=antrag.pk)
     if "withdraw" not in dict(available_moves(antrag, akteur)):
         messages.error(request, _("Dieser Antrag kann nicht mehr zurückgezogen werden."))
@@ -470,6 +498,13 @@ def neuer_link(request):
     """Ask for a new personal link. The answer is the same whether the address is known or not."""
     form = NeuerLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not mail_rate_allows(request, scope="neuer_link", email=form.cleaned_data["email"]):
+            return render(
+                request,
+                "antraege/neuer_link.html",
+                {"form": form, "hinweis": RATE_LIMIT_MESSAGE},
+                status=429,
+            )
         services.antrag_links_send(email=form.cleaned_data["email"])
         return render(
             request, "antraege/neuer_link_gesendet.html", {"email": form.cleaned_data["email"]}

@@ -207,7 +207,7 @@ def welt(transactional_db, quartier, fonds, qm_user, jury_user):
 
 
 @pytest.fixture
-def open_page(fresh_page, live_server, welt):
+def open_page(fresh_page, live_server, welt, staff_login):
     """``open_page(page_spec, language="de", viewport="360")`` → a Playwright page showing it.
 
     The language is chosen the way a person does: the ``django_language`` cookie that the language
@@ -234,7 +234,7 @@ def open_page(fresh_page, live_server, welt):
                 session[SESSION_KEY] = welt.applicant_ids
                 session.save()
             else:
-                client.force_login(welt.qm_user if spec.role == "qm" else welt.jury_user)
+                staff_login(client, welt.qm_user if spec.role == "qm" else welt.jury_user)
             session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
             cookies.append(
                 {"name": settings.SESSION_COOKIE_NAME, "value": session_key, "url": live_server.url}

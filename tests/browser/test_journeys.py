@@ -6,7 +6,10 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from antraege.factories import DEMO_PASSWORD, AntragFactory, project_start
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Statuswechsel
@@ -176,6 +179,12 @@ def test_resident_submits_an_antrag_from_the_start_page_by_keyboard_only(
         ("Sachkosten", Decimal("2"), Decimal("150.00"))
     ]
 
+    # From the confirmation to "Mein Antrag", and back to the list of one's Anträge.
+    submit_with(page, f"main a[href='{reverse('antraege:mein_antrag', args=[antrag.pk])}']")
+    assert antrag.referenz in page.inner_text("main")
+    submit_with(page, "#zurueck")
+    assert page.url.endswith(reverse("antraege:mein_antrag_liste"))
+
 
 # --- The error summary (issue 5) ---
 
@@ -241,15 +250,19 @@ def test_qm_staff_log_in_and_request_changes_by_keyboard_only(
     antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
     antrag.refresh_from_db()
     detail = reverse("qm:antrag_detail", args=[antrag.pk])
+    app = TOTPDevice.objects.create(user=qm_user, name="App", confirmed=True)
     page = fresh_page(language_cookie(live_server), viewport="1280")
     page.goto(live_server.url + reverse("start"))
 
-    # From the navigation to the login form, then to the dashboard.
+    # From the navigation to the login form, the code from the app, then to the dashboard.
     tab_to(page, f"a.af-nav__link[href='{reverse('login')}']")
     press_and_wait(page)
     type_into(page, "#id_username", qm_user.username)
     type_into(page, "#id_password", DEMO_PASSWORD)
     press_and_wait(page, "Enter")  # Enter in the password field sends the form
+    assert reverse("zwei_faktor_bestaetigen") in page.url
+    type_into(page, "#id_code", f"{totp(app.bin_key):06d}")
+    press_and_wait(page, "Enter")
     assert page.url.endswith(reverse("qm:dashboard"))
 
     # The Antrag from the dashboard's list, then "Prüfung beginnen".
@@ -257,6 +270,10 @@ def test_qm_staff_log_in_and_request_changes_by_keyboard_only(
     press_and_wait(page)
     submit_with(page, "form[action$='/schritt/start_review/'] button")
     assert Antrag.objects.get(pk=antrag.pk).status == AntragStatus.IN_REVIEW
+    assert page.inner_text(".af-messages").strip() == (
+        f"Die Prüfung von {antrag.referenz} hat begonnen. Als Nächstes: Legen Sie den Antrag "
+        "der Jury vor, fordern Sie etwas nach oder erklären Sie ihn für nicht förderfähig."
+    )
 
     # Request changes: the message, then the form's button.
     type_into(page, "#id_request_changes-kommentar", "Bitte ergänzen Sie einen Kostenvoranschlag.")
@@ -277,6 +294,17 @@ def test_qm_staff_log_in_and_request_changes_by_keyboard_only(
         antrag.antragsteller_email,
         "tr",
     )
+    assert (
+        page.inner_text(".af-messages")
+        .strip()
+        .startswith(
+            f"Die Nachforderung zu {antrag.referenz} ist per E-Mail an die antragstellende Person"
+        )
+    )
+
+    # The way back from the Antrag to the dashboard, by keyboard.
+    submit_with(page, "#zurueck")
+    assert page.url.endswith(reverse("qm:dashboard"))
 
 
 # --- (c) A jury member votes ---
@@ -317,3 +345,46 @@ def test_jury_member_logs_in_and_votes_by_keyboard_only(fresh_page, live_server,
     submit_with(page, "main form button[type=submit]")
     stimme.refresh_from_db()
     assert (Stimme.objects.filter(abstimmung=abstimmung).count(), stimme.wert) == (1, "no")
+
+    # Back from the ballot to all votes.
+    submit_with(page, "#zurueck")
+    assert page.url.endswith(reverse("jury:home"))
+    assert "Sommerkino" in page.inner_text("main")
+
+
+# --- (d) After the approval: project start, the confirmation, the money on "Mein Antrag" ---
+
+
+def test_resident_confirms_the_start_and_sees_the_money_by_keyboard_only(
+    fresh_page, live_server, fonds, qm_user
+):
+    from antraege.roles import SESSION_KEY
+    from tests.abrechnung_helpers import approved
+
+    antrag = approved(AntragFactory(fonds=fonds, titel="Kiezchor"), qm_user, betrag="280.00")
+    client = Client()
+    session = client.session
+    session[SESSION_KEY] = [antrag.pk]
+    session.save()
+    cookies = language_cookie(live_server) + [
+        {
+            "name": settings.SESSION_COOKIE_NAME,
+            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+            "url": live_server.url,
+        }
+    ]
+    page = fresh_page(cookies)
+    page.goto(live_server.url + reverse("antraege:mein_antrag", args=[antrag.pk]))
+    assert "Bewilligter Betrag" in page.inner_text("#geld")
+    assert "280,00 €" in page.inner_text("#geld")
+
+    submit_with(page, f"a[href='{reverse('abrechnung:mein_abrechnung', args=[antrag.pk])}']")
+    submit_with(page, "form[action$='/projektbeginn/'] button")
+
+    assert Antrag.objects.get(pk=antrag.pk).status == AntragStatus.IN_PROGRESS
+    assert page.inner_text(".af-messages").strip() == (
+        "Projektbeginn bestätigt. Als Nächstes: Laden Sie Ihre Belege hoch und schreiben Sie "
+        "einen kurzen Bericht. Dann reichen Sie die Abrechnung ein."
+    )
+    submit_with(page, "#zurueck")
+    assert page.url.endswith(reverse("antraege:mein_antrag", args=[antrag.pk]))

@@ -9,12 +9,15 @@ import functools
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from aktionsfonds import zwei_faktor
 from antraege import abrechnung
 from antraege.factories import (
     DEMO_PASSWORD,
@@ -25,7 +28,8 @@ from antraege.factories import (
     UserFactory,
     project_start,
 )
-from antraege.models import Antrag
+from antraege.hintergrund import im_hintergrund
+from antraege.models import Antrag, Handlungsfeld
 from antraege.roles import Akteur
 from jury.models import Jurymitglied
 from jury.services import abstimmung_eroeffnen
@@ -169,23 +173,50 @@ WEGE["closed"] = WEGE["paid"] + [("close", "qm", {})]
 WEGE["expired"] = WEGE["approved"] + [("expire", "system", {})]
 
 
+# The TOTP secret of every demo account that must sign in with a second factor (QM, admin): public,
+# like the demo password, which is why demo_data refuses to run in production.
+DEMO_TOTP_KEY = "4166746f6e6473666f6e64732d64656d6f2d3246"  # hex of 20 bytes
+DEMO_RECOVERY_CODES = 3  # printed per account; each works once, every run prints new ones
+
+
 class Command(BaseCommand):
     help = (
         "Legt Demodaten an (zwei Quartiere, Fonds, QM, Jury, etwa 20 Anträge). Mehrfach ausführbar."
     )
 
     def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError(
+                "demo_data legt Konten mit bekanntem Passwort an und läuft nicht mit PRODUCTION=1."
+            )
         logins = []
-        with transaction.atomic():
+        # Its e-mails and letters go to the background queue: they must not delay what a person
+        # does right after `make run` (antraege/hintergrund.py).
+        with im_hintergrund(), transaction.atomic():
             admin = self._user("admin", is_staff=True, is_superuser=True)
             logins.append(("Verwaltung", admin.username, "alle Quartiere"))
             for spec in QUARTIERE:
                 logins.extend(self._quartier(spec))
+            logins = [(*login, self._zweiter_faktor(login[1])) for login in logins]
         created = Antrag.objects.filter(titel__in=_all_titles()).count()
         self.stdout.write(self.style.SUCCESS(f"Demodaten bereit: {created} Demo-Anträge."))
         self._print_logins(logins)
 
     # --- building blocks ---
+
+    def _zweiter_faktor(self, username):
+        """QM and admin accounts: the demo TOTP app and fresh recovery codes (jury: none, optional)."""
+        user = get_user_model().objects.get(username=username)
+        if not zwei_faktor.zwei_faktor_required(user):
+            return []
+        TOTPDevice.objects.update_or_create(
+            user=user,
+            name=zwei_faktor.TOTP_NAME,
+            defaults={"key": DEMO_TOTP_KEY, "confirmed": True},
+        )
+        return zwei_faktor.recovery_codes_renew(
+            user, codes=[zwei_faktor.recovery_code() for _ in range(DEMO_RECOVERY_CODES)]
+        )
 
     def _user(self, username, **fields):
         user = UserFactory(username=username, **fields)
@@ -315,6 +346,7 @@ class Command(BaseCommand):
         positionen = [(kategorien["Sachkosten"], "Material", Decimal("1"), sach)]
         if honorar:
             positionen.append((kategorien["Honorare"], "Honorar", Decimal("1"), honorar))
+        felder = list(Handlungsfeld.objects.filter(aktiv=True))
         antrag = AntragFactory(
             fonds=fonds,
             titel=titel,
@@ -323,6 +355,12 @@ class Command(BaseCommand):
             betrag_beantragt=sach + honorar,
             eigenleistung_stunden=10 * index,
             positionen=positionen,
+            # a varied public list: every third one a group, every other person shows a first name
+            organisation="Hofgemeinschaft" if index % 3 == 0 else "",
+            vorname_veroeffentlichen=index % 2 == 0,
+            handlungsfelder=[felder[index % len(felder)], felder[(index * 2) % len(felder)]]
+            if felder
+            else None,
         )
         akteure = {
             "applicant": Akteur(None, antrag_ids=[antrag.pk]),
@@ -347,12 +385,22 @@ class Command(BaseCommand):
     def _print_logins(self, logins):
         self.stdout.write("")
         self.stdout.write(f"Demo-Zugänge (Passwort für alle: {DEMO_PASSWORD})")
-        self.stdout.write(f"{'Rolle':<12} {'Benutzername':<14} Quartier")
-        self.stdout.write(f"{'-' * 12} {'-' * 14} {'-' * 20}")
-        for rolle, username, quartier in logins:
-            self.stdout.write(f"{rolle:<12} {username:<14} {quartier}")
+        self.stdout.write(
+            f"{'Rolle':<12} {'Benutzername':<14} {'Quartier':<20} Wiederherstellungscodes"
+        )
+        self.stdout.write(f"{'-' * 12} {'-' * 14} {'-' * 20} {'-' * 34}")
+        for rolle, username, quartier, codes in logins:
+            codes = " ".join(codes) or "– (Zwei-Faktor freiwillig)"
+            self.stdout.write(f"{rolle:<12} {username:<14} {quartier:<20} {codes}")
         site = settings.SITE_URL.rstrip("/")
         self.stdout.write("")
+        secret = zwei_faktor.totp_secret_base32(TOTPDevice(key=DEMO_TOTP_KEY))
+        self.stdout.write(
+            "Zweiter Faktor für QM und Verwaltung: nach dem Passwort einen der "
+            "Wiederherstellungscodes oben eingeben (jeder gilt einmal, jedes `make run` druckt "
+            f"neue) oder in einer Authenticator-App den Schlüssel {secret} eintragen "
+            "(zeitbasiert, 6 Ziffern; gilt für alle Demo-Konten)."
+        )
         self.stdout.write(f"Anmeldung (QM, Jury, Verwaltung): {site}{reverse('login')}")
         self.stdout.write(f"Antragsformular für Bewohnerinnen und Bewohner: {site}{_form_path()}")
 

@@ -1,0 +1,84 @@
+"""Every e-mail template, rendered with hostile input everywhere a user can type: the HTML part shows
+it as text (escaped), the text part as typed (no entities), the subject stays one plain line."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from antraege import notifications
+from antraege.factories import AntragFactory, QuartierFactory
+from antraege.models import Benachrichtigung
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = "<script>alert(\"x\")</script><img src=x onerror=alert(1)> & 'Co'"
+ENTITIES = ("&lt;", "&gt;", "&amp;", "&quot;", "&#x27;", "&#39;")
+EMAIL_ARTEN = sorted(
+    p.parent.name for p in (Path(settings.BASE_DIR) / "templates" / "emails").glob("*/text.txt")
+)
+# Every key any template reads from ``kontext`` (staff-typed and system values alike), found in the
+# templates themselves so a new e-mail is covered too; lists (an agenda) get one hostile item.
+KONTEXT_KEYS = sorted(
+    {
+        key
+        for p in (Path(settings.BASE_DIR) / "templates" / "emails").glob("*/*.txt")
+        for key in re.findall(r"kontext\.(\w+)", p.read_text())
+    }
+)
+HOSTILE_ITEM = dict.fromkeys(["position", "referenz", "titel", "betrag", "name"], HOSTILE)
+
+
+def hostile_kontext():
+    kontext = dict.fromkeys(KONTEXT_KEYS, HOSTILE)
+    for key in ("tagesordnung", "dokumente"):
+        if key in kontext:
+            kontext[key] = [HOSTILE_ITEM] if key == "tagesordnung" else []
+    return kontext
+
+
+@pytest.fixture
+def hostile_antrag(db):
+    quartier = QuartierFactory(
+        name=f"Kiez {HOSTILE}", code="HOS", qm_buero_name=HOSTILE, qm_anschrift=HOSTILE
+    )
+    from antraege.factories import AktionsfondsFactory
+
+    fonds = AktionsfondsFactory(quartier=quartier)
+    antrag = AntragFactory(
+        fonds=fonds,
+        titel=HOSTILE,
+        antragsteller_name=HOSTILE,
+        organisation=HOSTILE,
+        entscheidungsgrund=HOSTILE,
+    )
+    antrag.referenz = "AF-2026-HOS-001"
+    antrag.save(update_fields=["referenz"])
+    return antrag
+
+
+def test_every_template_is_covered():
+    assert len(EMAIL_ARTEN) >= 16
+
+
+@pytest.mark.parametrize("sprache", ["de", "ar"])
+@pytest.mark.parametrize("art", EMAIL_ARTEN)
+def test_email_escapes_hostile_input_in_html_and_keeps_text_plain(hostile_antrag, art, sprache):
+    row = Benachrichtigung.objects.create(
+        art=art,
+        empfaenger="person@example.org",
+        sprache=sprache,
+        antrag=hostile_antrag,
+        kontext=hostile_kontext(),
+    )
+
+    subject, text, html = notifications.render(row)
+
+    lowered = html.lower()
+    assert "<script" not in lowered and "<img" not in lowered
+    assert "&lt;script&gt;" in html  # the name at least is shown, as text
+    assert HOSTILE in text  # as typed
+    assert not any(entity in text for entity in ENTITIES)
+    assert "\n" not in subject and not any(entity in subject for entity in ENTITIES)
+    assert "<script" not in html.split("<body>")[0].lower()  # the <title> too
