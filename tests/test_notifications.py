@@ -1,6 +1,6 @@
 """The outbox: rendered in the applicant's language, sent once, kept when sending fails.
 
-Sending claims rows in batches for one execution under a lease (``antraege.outbox``); the tests
+Sending claims rows in batches for one execution under a lease (``antraege.services.outbox``); the tests
 with real worker processes, a real mail server and real Redis are in ``test_outbox_workers.py``.
 """
 
@@ -16,10 +16,10 @@ from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import connection
 from django.utils import timezone
 
-from antraege import notifications, outbox
 from antraege.factories import AntragFactory
 from antraege.models import Benachrichtigung
 from antraege.roles import Akteur
+from antraege.services import notifications, outbox
 from tests.worker.processes import wait_until
 from workflow.moves import antrag_move
 

@@ -30,8 +30,8 @@ from django.db import transaction
 from django.db.models import Q, Subquery
 from django.utils import timezone
 
+from ..models import Benachrichtigung
 from . import notifications
-from .models import Benachrichtigung
 
 logger = logging.getLogger(__name__)
 
