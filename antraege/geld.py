@@ -14,15 +14,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from . import notifications
-from .abrechnung import (
-    AbrechnungRefused,
-    _locked,
-    _require_qm,
-    _require_state,
-    euro,
-    timeline_note,
-)
 from .models import (
     ZERO,
     Abschlag,
@@ -33,8 +24,12 @@ from .models import (
     Rueckforderung,
     Vereinbarung,
 )
+from .money import CENT, euro_format
 from .roles import is_applicant, is_qm_staff
-from .services import CENT, berlin_today
+from .services import notifications
+from .services.application import antrag_lock, berlin_today
+from .services.settlement import AbrechnungRefused, _require_qm, _require_state
+from .services.timeline import statuswechsel_record
 
 HUNDRED = Decimal("100")
 # After approval and before the settlement is handed in: agreement, advance, bank details.
@@ -145,10 +140,10 @@ def vereinbarung_record_paper(antrag, *, akteur, unterschrieben_am):
 def _vereinbarung_record(antrag, *, akteur, art, datum):
     """Record the agreement once, store it as PDF (task) and, where the fund's payout plan says so,
     release the advance at once. A second confirmation is refused and changes nothing."""
-    from . import letters
+    from .services import documents as letters
 
     with transaction.atomic():
-        antrag = _locked(antrag)
+        antrag = antrag_lock(antrag)
         errors = vereinbarung_errors(antrag)
         if errors:
             raise AbrechnungRefused(errors[0], code="wrong_state")
@@ -161,7 +156,7 @@ def _vereinbarung_record(antrag, *, akteur, art, datum):
             raise AbrechnungRefused(
                 _("Die Vereinbarung ist bereits bestätigt."), code="conflict"
             ) from error
-        timeline_note(
+        statuswechsel_record(
             antrag,
             akteur=akteur,
             kommentar=(
@@ -192,7 +187,7 @@ def vereinbarung_bestaetigt(antrag):
 def abschlag_book(antrag, *, akteur, datum, betrag):
     """Inside a locked transaction: book the advance (reserved → paid), once; payout order PDF
     and an e-mail to the applicant follow after commit. Refuses before the agreement."""
-    from . import letters
+    from .services import documents as letters
 
     if not vereinbarung_bestaetigt(antrag):
         raise AbrechnungRefused(
@@ -219,17 +214,17 @@ def abschlag_book(antrag, *, akteur, datum, betrag):
             _("Der Antrag wurde inzwischen geändert. Bitte laden Sie die Seite neu."),
             code="conflict",
         )
-    timeline_note(
+    statuswechsel_record(
         antrag,
         akteur=akteur,
         kommentar=_("Abschlag von %(betrag)s € am %(datum)s angewiesen.")
-        % {"betrag": euro(betrag), "datum": datum.strftime("%d.%m.%Y")},
+        % {"betrag": euro_format(betrag), "datum": datum.strftime("%d.%m.%Y")},
     )
     letters.dokument_schedule(antrag, Dokument.Art.ABSCHLAG_ANORDNUNG)
     notifications.queue_for_applicant(
         antrag,
         "abschlag_angewiesen",
-        kontext={"betrag": euro(betrag)},
+        kontext={"betrag": euro_format(betrag)},
         dedupe_key=f"abschlag:{antrag.pk}",
     )
     return abschlag
@@ -313,7 +308,7 @@ def bankverbindung_save(antrag, *, akteur, iban, kontoinhaber):
     bank, _created = Bankverbindung.objects.update_or_create(
         antrag=antrag, defaults={"iban": iban, "kontoinhaber": kontoinhaber[:140]}
     )
-    timeline_note(
+    statuswechsel_record(
         antrag,
         akteur=akteur,
         kommentar=_("Bankverbindung gespeichert (%(iban)s).") % {"iban": iban_masked(iban)},
@@ -337,7 +332,7 @@ def bankverbindung_for(akteur, antrag):
 def rueckforderung_create(antrag, *, anlass, betrag, akteur=None):
     """Claim ``betrag`` back (once per Antrag): letter with amount and deadline, e-mail. The money
     stays counted as paid until QM records the repayment."""
-    from . import letters
+    from .services import documents as letters
 
     frist = berlin_today() + datetime.timedelta(weeks=antrag.fonds.rueckzahlungsfrist_wochen)
     rueckforderung = Rueckforderung.objects.create(
@@ -365,7 +360,7 @@ def rueckforderung_settle(antrag, *, datum, akteur=None):
 def rueckzahlung_record(antrag, *, akteur, datum):
     """QM records that the repayment arrived; the money is back in the fund."""
     with transaction.atomic():
-        antrag = _locked(antrag)
+        antrag = antrag_lock(antrag)
         _require_qm(akteur, antrag)
         if datum is None or datum > berlin_today():
             raise AbrechnungRefused(
@@ -374,14 +369,14 @@ def rueckzahlung_record(antrag, *, akteur, datum):
         rueckforderung = rueckforderung_settle(antrag, datum=datum, akteur=akteur)
         if rueckforderung is None:
             raise AbrechnungRefused(_("Es gibt keine offene Rückforderung."), code="conflict")
-        timeline_note(
+        statuswechsel_record(
             antrag,
             akteur=akteur,
             kommentar=_(
                 "Rückzahlung von %(betrag)s € am %(datum)s eingegangen; der Betrag steht dem "
                 "Aktionsfonds wieder zur Verfügung."
             )
-            % {"betrag": euro(rueckforderung.betrag), "datum": datum.strftime("%d.%m.%Y")},
+            % {"betrag": euro_format(rueckforderung.betrag), "datum": datum.strftime("%d.%m.%Y")},
         )
     return rueckforderung
 

@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from .abrechnung import AbrechnungRefused, _require_qm, timeline_note
 from .models import AntragStatus, Foerderung, Kostenkategorie, Kostenposition
+from .services.settlement import AbrechnungRefused, _require_qm
+from .services.timeline import statuswechsel_record
 
 F, A, X = Foerderung.FOERDERFAEHIG, Foerderung.AUSNAHME, Foerderung.AUSGESCHLOSSEN
 
@@ -141,7 +142,7 @@ def ausnahme_begruenden(position, *, akteur, grund):
             )
         position.ausnahme_grund = grund[:2000]
         position.save(update_fields=["ausnahme_grund"])
-        timeline_note(
+        statuswechsel_record(
             antrag,
             akteur=akteur,
             intern=True,

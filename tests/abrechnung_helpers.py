@@ -66,7 +66,7 @@ def agreed(antrag, *, auto=True):
 
 
 def add_beleg(antrag, betrag, *, datum=None):
-    from antraege.abrechnung import beleg_add
+    from antraege.services.settlement import beleg_add
 
     position = antrag.kostenpositionen.first()
     return beleg_add(
@@ -82,7 +82,7 @@ def add_beleg(antrag, betrag, *, datum=None):
 
 def settlement_submitted(antrag, qm_user, betraege, **kwargs):
     """In progress, receipts of ``betraege`` and a report handed in."""
-    from antraege.abrechnung import sachbericht_save
+    from antraege.services.settlement import sachbericht_save
 
     antrag = in_progress(antrag, qm_user, **kwargs)
     belege = [add_beleg(antrag, betrag) for betrag in betraege]

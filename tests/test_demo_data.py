@@ -19,7 +19,7 @@ from antraege.models import (
     Rueckforderung,
     Statuswechsel,
 )
-from antraege.selectors import aktionsfonds_saldo
+from antraege.selectors.application import aktionsfonds_saldo
 from jury.models import Jurymitglied
 
 pytestmark = pytest.mark.django_db

@@ -8,13 +8,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from antraege import kosten
-from antraege.abrechnung import AbrechnungRefused, auszahlung_release, beleg_add, beleg_check
 from antraege.factories import AntragFactory, KostenkategorieFactory, QuartierFactory
 from antraege.geld import bankverbindung_save, iban_masked, iban_normalised
-from antraege.letters import dokument_html, dokument_produce
 from antraege.models import AntragStatus, Bankverbindung, Dokument, Kostenposition, Statuswechsel
 from antraege.pdf import pdf_text
 from antraege.roles import SESSION_KEY, Akteur
+from antraege.services.documents import dokument_html, dokument_produce
+from antraege.services.settlement import (
+    AbrechnungRefused,
+    auszahlung_release,
+    beleg_add,
+    beleg_check,
+)
 from workflow.moves import MoveRefused, antrag_move
 
 from .abrechnung_helpers import agreed, applicant, approved, in_progress, reload
@@ -137,7 +142,7 @@ def test_every_payout_order_carries_the_bank_details(antrag, qm_user):
     assert "Auszuzahlen (Abschlag) 150,00 €" in advance
 
     beleg = add_beleg(antrag, "200.00")
-    from antraege.abrechnung import sachbericht_save
+    from antraege.services.settlement import sachbericht_save
 
     sachbericht_save(antrag, akteur=applicant(antrag), text="Fest", teilnehmende=9)
     antrag = antrag_move(antrag, "submit_settlement", akteur=applicant(antrag))
@@ -323,7 +328,7 @@ def test_qm_enters_a_paper_application_marked_in_the_timeline(client, staff_logi
 
 @pytest.mark.django_db
 def test_qm_enters_the_whole_settlement_from_paper(antrag, qm_user):
-    from antraege.abrechnung import sachbericht_save
+    from antraege.services.settlement import sachbericht_save
 
     antrag = in_progress(antrag, qm_user)
     qm = Akteur(qm_user)

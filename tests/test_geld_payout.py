@@ -7,16 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from antraege.abrechnung import (
-    AbrechnungRefused,
-    Berechnung,
-    abschlag_grant,
-    auszahlung_release,
-    beleg_check,
-    sachbericht_save,
-)
 from antraege.geld import rueckzahlung_record, vereinbarung_confirm, vereinbarung_record_paper
-from antraege.letters import dokument_produce
 from antraege.models import (
     Abschlag,
     AntragStatus,
@@ -28,7 +19,16 @@ from antraege.models import (
 )
 from antraege.pdf import pdf_text
 from antraege.roles import Akteur
-from antraege.selectors import aktionsfonds_saldo
+from antraege.selectors.application import aktionsfonds_saldo
+from antraege.selectors.settlement import Berechnung
+from antraege.services.documents import dokument_produce
+from antraege.services.settlement import (
+    AbrechnungRefused,
+    abschlag_grant,
+    auszahlung_release,
+    beleg_check,
+    sachbericht_save,
+)
 from workflow.moves import MoveRefused, antrag_move
 
 from .abrechnung_helpers import add_beleg, agreed, applicant, approved, in_progress, reload
@@ -185,7 +185,7 @@ def test_aktion_entfaellt_without_advance_returns_everything_and_claims_nothing(
 
 @pytest.mark.django_db
 def test_expiry_after_advance_creates_a_repayment_claim(antrag, qm_user):
-    from antraege.abrechnung import abrechnung_deadlines_check
+    from workflow.deadlines import abrechnung_deadlines_check
 
     antrag = agreed(in_progress(antrag, qm_user))
     frist = reload(antrag).abrechnungsfrist
@@ -201,7 +201,7 @@ def test_expiry_after_advance_creates_a_repayment_claim(antrag, qm_user):
 
 @pytest.mark.django_db
 def test_repayment_letter_goes_out_by_email_with_the_letter(antrag, qm_user):
-    from antraege.letters import dokument_deliver
+    from antraege.services.documents import dokument_deliver
 
     antrag = agreed(approved(antrag, qm_user))
     antrag_move(antrag, "cancel", akteur=applicant(antrag))

@@ -17,14 +17,15 @@ from django.views.decorators.http import require_POST
 
 from workflow.moves import MoveRefused, antrag_move
 
-from .. import abrechnung, geld, kosten
-from ..abrechnung import AbrechnungRefused
-from ..forms_base import DateInput, KernForm
+from .. import geld, kosten
+from ..forms.base import DateInput, KernForm
+from ..forms.settlement import BelegForm, SachberichtForm
 from ..models import Kostenposition
 from ..roles import is_qm_staff
+from ..services import settlement as abrechnung
+from ..services.settlement import AbrechnungRefused
+from ..states import SETTLEMENT_EDITABLE_STATES
 from .abrechnung import (
-    BelegForm,
-    SachberichtForm,
     _as_applicant,
     _as_qm,
     _mein_error,
@@ -116,7 +117,7 @@ def geld_context(antrag, akteur, forms_):
         "qm_sachbericht_form": forms_.get("qm_sachbericht_form")
         or SachberichtForm(prefix="papier"),
         "papier_erfassbar": is_qm_staff(akteur, antrag.fonds.quartier_id)
-        and antrag.status in abrechnung.SETTLEMENT_EDITABLE,
+        and antrag.status in SETTLEMENT_EDITABLE_STATES,
     }
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aktionsfonds import zwei_faktor
-from antraege import abrechnung, geld
+from antraege import geld
 from antraege.factories import (
     DEMO_PASSWORD,
     AktionsfondsFactory,
@@ -31,6 +31,7 @@ from antraege.factories import (
 from antraege.hintergrund import im_hintergrund
 from antraege.models import Antrag, Handlungsfeld
 from antraege.roles import Akteur
+from antraege.services import settlement
 from jury.models import Jurymitglied
 from jury.services import abstimmung_eroeffnen
 from jury.sitzungen.models import Sitzung
@@ -424,7 +425,7 @@ def _abrechnung_einreichen(antrag, applicant):
         kontoinhaber=antrag.antragsteller_name,
     )
     for position in antrag.kostenpositionen.all():
-        abrechnung.beleg_add(
+        settlement.beleg_add(
             antrag,
             akteur=applicant,
             datum=timezone.localdate(),
@@ -433,7 +434,7 @@ def _abrechnung_einreichen(antrag, applicant):
             kostenposition_id=position.pk,
             datei=ContentFile(_beleg_pdf(), name="kassenbon.pdf"),
         )
-    abrechnung.sachbericht_save(
+    settlement.sachbericht_save(
         antrag,
         akteur=applicant,
         text="Das Projekt hat stattgefunden, viele Nachbarinnen und Nachbarn kamen.",
@@ -445,8 +446,8 @@ def _abrechnung_einreichen(antrag, applicant):
 def _auszahlung_freigeben(antrag, qm):
     """QM accepts every receipt in full and releases the payout."""
     for beleg in antrag.belege.all():
-        abrechnung.beleg_check(beleg, akteur=qm, anerkannt=str(beleg.betrag))
-    abrechnung.auszahlung_release(antrag, akteur=qm)
+        settlement.beleg_check(beleg, akteur=qm, anerkannt=str(beleg.betrag))
+    settlement.auszahlung_release(antrag, akteur=qm)
 
 
 @functools.cache

@@ -1,6 +1,6 @@
 """Money of an approved Antrag beyond the receipts: agreement, bank details, repayment claims.
 
-Slim like ``models.py``; the rules are in ``antraege.geld``. Imported at the end of ``models.py``.
+Slim like ``models.py``; the rules are in ``antraege.geld``. Exported by ``antraege.models``.
 """
 
 from django.conf import settings
@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Antrag
+from .application import Antrag
 
 
 class Vereinbarung(models.Model):
