@@ -176,7 +176,7 @@ def main():
 
 
 def report(stack, kills, results, submitted):
-    from antraege import notifications
+    from antraege.services import notifications
     from antraege.models import Benachrichtigung
 
     rows = list(Benachrichtigung.objects.all())

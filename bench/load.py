@@ -71,7 +71,7 @@ def csrf(client, path):
 def bench_notifications(stack, rounds, count):
     from django.db import transaction
 
-    from antraege import notifications
+    from antraege.services import notifications
     from antraege.models import Antrag, AntragStatus
 
     antrag = Antrag.objects.exclude(status=AntragStatus.DRAFT).first()
