@@ -8,7 +8,6 @@ who is not QM staff of the area sees the refusal as a message and nothing change
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from workflow.moves import MoveRefused, antrag_move
@@ -27,8 +26,9 @@ from .models import (
     Quartier,
     Statuswechsel,
 )
+from .money import euro_format
 from .roles import Akteur
-from .selectors import aktionsfonds_saldo
+from .selectors.application import aktionsfonds_saldo
 
 User = get_user_model()
 
@@ -89,17 +89,15 @@ class AktionsfondsAdmin(admin.ModelAdmin):
         text = _(
             "reserviert %(reserviert)s €, ausgezahlt %(ausgezahlt)s €, verfügbar %(frei)s €"
         ) % {
-            "reserviert": _euro(saldo.reserviert),
-            "ausgezahlt": _euro(saldo.ausgezahlt),
-            "frei": _euro(saldo.verfuegbar),
+            "reserviert": euro_format(saldo.reserviert, localized=True),
+            "ausgezahlt": euro_format(saldo.ausgezahlt, localized=True),
+            "frei": euro_format(saldo.verfuegbar, localized=True),
         }
         if saldo.abgeschlossen:
-            text += ", " + _("verfallen %(betrag)s €") % {"betrag": _euro(saldo.verfallen)}
+            text += ", " + _("verfallen %(betrag)s €") % {
+                "betrag": euro_format(saldo.verfallen, localized=True)
+            }
         return text
-
-
-def _euro(amount):
-    return number_format(amount, 2, force_grouping=True)
 
 
 class KostenpositionInline(admin.TabularInline):

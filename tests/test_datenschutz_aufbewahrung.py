@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aktionsfonds.celery import app
-from antraege import letters, notifications
 from antraege.datenschutz.aufbewahrung import (
     ANONYM_TITEL,
     aufbewahrung_durchsetzen,
@@ -36,7 +35,9 @@ from antraege.models import (
     Sachbericht,
     Statuswechsel,
 )
-from antraege.selectors import aktionsfonds_saldo
+from antraege.selectors.application import aktionsfonds_saldo
+from antraege.selectors.documents import dokumente_missing
+from antraege.services import notifications
 
 from .abrechnung_helpers import pdf_bytes, png_bytes
 
@@ -191,7 +192,7 @@ def stored_files(antrag_id):
 
 def fondsbericht(fonds):
     """The figures of the fund report (PDF/CSV) of one fund: totals and cost categories."""
-    from antraege.abrechnung import aktionsfonds_bericht
+    from antraege.selectors.settlement import aktionsfonds_bericht
 
     b = aktionsfonds_bericht(fonds)
     return (
@@ -272,7 +273,7 @@ def test_retention_removes_exactly_the_due_antraege_and_keeps_the_money(welt, du
     assert Sachbericht.objects.get(antrag=welt["ausgezahlt_alt"]).text == ""
     assert money() == before
     # The sweep for lost letters does not bring back the letters of an anonymised Antrag.
-    missing = {pk for pk, _art in letters.dokumente_missing(older_than=datetime.timedelta(0))}
+    missing = {pk for pk, _art in dokumente_missing(older_than=datetime.timedelta(0))}
     assert not missing & {welt[key].pk for key in DUE}
     assert (
         notifications.queue_for_applicant(Antrag.objects.get(pk=welt["abgelehnt_alt"].pk), "x")

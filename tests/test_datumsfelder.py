@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from antraege.abrechnung import auszahlung_release, beleg_check
 from antraege.factories import project_start
+from antraege.forms.settlement import AbschlagForm, BelegForm, BezahltForm
 from antraege.models import Abschlag, Antrag, Auszahlung, Beleg
 from antraege.roles import SESSION_KEY, Akteur
-from antraege.views.abrechnung import AbschlagForm, BelegForm, BezahltForm
+from antraege.services.settlement import auszahlung_release, beleg_check
 from jury.forms import SitzungForm
 from jury.sitzungen.forms import SitzungForm as JurysitzungForm
 

@@ -10,10 +10,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from antraege.abrechnung import aktionsfonds_bericht, auszahlung_release, beleg_check
 from antraege.factories import AntragFactory, HandlungsfeldFactory
 from antraege.models import AntragStatus
 from antraege.roles import Akteur
+from antraege.selectors.settlement import aktionsfonds_bericht
+from antraege.services.settlement import auszahlung_release, beleg_check
 from workflow.moves import antrag_move
 
 from .abrechnung_helpers import applicant, approved, in_progress, settlement_submitted

@@ -9,9 +9,9 @@ from django.conf import settings
 from antraege.factories import AntragFactory, UserFactory
 from antraege.models import Antrag, AntragStatus, Statuswechsel
 from antraege.roles import Akteur
-from antraege.selectors import aktionsfonds_saldo
+from antraege.selectors.application import aktionsfonds_saldo
 from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer
-from jury.services import JuryFehler
+from jury.services import JuryRefused
 from jury.sitzungen import services as sitzungen
 from jury.sitzungen.models import Sitzung, SitzungStatus, Tagesordnungspunkt
 
@@ -56,7 +56,7 @@ def test_closing_a_meeting_twice_at_the_same_moment_decides_once(fonds, qm_user)
                 sitzungen.sitzung_schliessen(
                     Sitzung.objects.get(pk=sitzung.pk), akteur=Akteur(user)
                 )
-            except JuryFehler as error:
+            except JuryRefused as error:
                 outcomes.append(error.code)
             else:
                 outcomes.append("closed")

@@ -120,7 +120,7 @@ def test_project_start_confirmation_says_what_comes_next(client, fonds, qm_user)
 def test_settlement_and_close_confirmations_say_what_comes_next(
     client, staff_login, fonds, qm_user
 ):
-    from antraege.abrechnung import auszahlung_release, beleg_check
+    from antraege.services.settlement import auszahlung_release, beleg_check
     from workflow.moves import antrag_move
 
     antrag, (beleg,) = settlement_submitted(AntragFactory(fonds=fonds), qm_user, ["50.00"])

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from antraege.forms_base import DateInput, KernForm
+from antraege.forms.base import DateInput, KernForm
 
 from ..models import StimmWert
 

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods
 
 from antraege.models import Quartier
 from antraege.roles import Akteur, is_qm_staff
-from antraege.selectors import quartiere_for_staff
+from antraege.selectors.application import quartiere_for_staff
 from antraege.views.fehler import fehler_403
 
-from ..services import JuryFehler
+from ..services import JuryRefused
 from . import selectors, services
 from .forms import AnwesenheitForm, KontospracheForm, PunktForm, SitzungForm, VertagenForm
 from .models import Sitzung, SitzungStatus, Tagesordnungspunkt
@@ -77,7 +77,7 @@ def qm_sitzung_neu(request, quartier_pk):
     if request.method == "POST" and form.is_valid():
         try:
             sitzung = services.sitzung_anlegen(quartier, akteur=akteur, **form.cleaned_data)
-        except JuryFehler as fehler:
+        except JuryRefused as fehler:
             if response := _fehler(request, fehler, form):
                 return response
         else:
@@ -123,7 +123,7 @@ def qm_tagesordnung(request, pk):
                 )
             else:
                 raise Http404
-        except JuryFehler as fehler:
+        except JuryRefused as fehler:
             if response := _fehler(request, fehler):
                 return response
         anker = f"#punkt-{punkt.pk}" if punkt and aktion in ("hoch", "runter") else ""
@@ -154,7 +154,7 @@ def qm_vertagen(request, pk, punkt_pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.top_vertagen(punkt, akteur=akteur, grund=form.cleaned_data["grund"])
-        except JuryFehler as fehler:
+        except JuryRefused as fehler:
             if response := _fehler(request, fehler, form):
                 return response
         else:
@@ -268,7 +268,7 @@ def qm_sitzungsmodus(request, pk):
             return redirect(request.path)
         elif aktion:
             raise Http404
-    except JuryFehler as fehler:
+    except JuryRefused as fehler:
         if fehler.code == "forbidden":
             return _verweigert(request, fehler.message)
         target = punkt_form if aktion == "beschluss" else anwesenheit_form

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aktionsfonds import zwei_faktor
-from antraege import abrechnung
 from antraege.factories import (
     DEMO_PASSWORD,
     AktionsfondsFactory,
@@ -31,6 +30,7 @@ from antraege.factories import (
 from antraege.hintergrund import im_hintergrund
 from antraege.models import Antrag, Handlungsfeld
 from antraege.roles import Akteur
+from antraege.services import settlement
 from jury.models import Jurymitglied
 from jury.services import abstimmung_eroeffnen
 from jury.sitzungen.models import Sitzung
@@ -408,7 +408,7 @@ class Command(BaseCommand):
 def _abrechnung_einreichen(antrag, applicant, kategorie):
     """The applicant hands in one receipt over the approved amount and the short report."""
     beleg = ContentFile(_beleg_pdf(), name="kassenbon.pdf")
-    abrechnung.beleg_add(
+    settlement.beleg_add(
         antrag,
         akteur=applicant,
         datum=timezone.localdate(),
@@ -417,7 +417,7 @@ def _abrechnung_einreichen(antrag, applicant, kategorie):
         kategorie_id=kategorie.pk,
         datei=beleg,
     )
-    abrechnung.sachbericht_save(
+    settlement.sachbericht_save(
         antrag,
         akteur=applicant,
         text="Das Projekt hat stattgefunden, viele Nachbarinnen und Nachbarn kamen.",
@@ -428,8 +428,8 @@ def _abrechnung_einreichen(antrag, applicant, kategorie):
 def _auszahlung_freigeben(antrag, qm):
     """QM accepts every receipt in full and releases the payout."""
     for beleg in antrag.belege.all():
-        abrechnung.beleg_check(beleg, akteur=qm, anerkannt=str(beleg.betrag))
-    abrechnung.auszahlung_release(antrag, akteur=qm)
+        settlement.beleg_check(beleg, akteur=qm, anerkannt=str(beleg.betrag))
+    settlement.auszahlung_release(antrag, akteur=qm)
 
 
 @functools.cache
