@@ -146,6 +146,7 @@ def qm_tagesordnung(request, pk):
                 )
             ),
             "frist_ende": services.frist_ende(sitzung.einreichungsfrist),
+            "unterlagen_bis": services.unterlagen_versand_bis(sitzung),
             "vor_der_sitzung": sitzung.status
             in (SitzungStatus.GEPLANT, SitzungStatus.UNTERLAGEN_VERSANDT),
         },
