@@ -49,9 +49,11 @@ compilemessages: $(VENV)/.installed
 messages: $(VENV)/.installed
 	$(BIN)/python manage.py makemessages -l de -l en -l tr -l ar --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
 
+## ruff, and the import contracts of docs/architecture.md (layers one way, no cycles).
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

@@ -13,9 +13,8 @@ from django.urls import reverse
 from antraege.datenschutz.models import Zugriff
 from antraege.factories import AktionsfondsFactory, AntragFactory, KostenkategorieFactory
 from antraege.models import Anhang, Antrag, Dokument
-from antraege.roles import Akteur
 from jury.factories import antrag_zur_jury
-from workflow.moves import antrag_move
+from workflow.wege import antrag_walk_to
 
 from .abrechnung_helpers import pdf_bytes, png_bytes
 
@@ -25,7 +24,7 @@ EMAIL = "ayse.yilmaz@example.org"
 
 
 def submitted(antrag):
-    return antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
+    return antrag_walk_to(antrag, "submitted")
 
 
 def with_files(antrag):

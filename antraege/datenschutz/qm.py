@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods
 
 from ..forms.base import KernForm
 from ..roles import Akteur
-from .auskunft import AuskunftVerweigert, auskunft_erstellen
+from ..views.refusals import refusal_to_form
+from .auskunft import AuskunftRefused, auskunft_erstellen
 
 
 class AuskunftForm(KernForm):
@@ -51,12 +52,13 @@ def auskunft(request):
                     identitaet_geprueft=form.cleaned_data["identitaet_geprueft"],
                     nachweis=form.cleaned_data["nachweis"],
                 )
-            except AuskunftVerweigert as error:
-                raise PermissionDenied from error
-            response = HttpResponse(result.inhalt, content_type="application/zip")
-            response["Content-Disposition"] = f'attachment; filename="{result.dateiname}"'
-            response["Cache-Control"] = "private, no-store"
-            return response
+            except AuskunftRefused as refused:
+                status = refusal_to_form(form, refused)
+            else:
+                response = HttpResponse(result.inhalt, content_type="application/zip")
+                response["Content-Disposition"] = f'attachment; filename="{result.dateiname}"'
+                response["Cache-Control"] = "private, no-store"
+                return response
     return render(
         request,
         "qm/auskunft.html",
