@@ -396,6 +396,8 @@ def test_papers_pdf_holds_every_item_and_no_contact_data(fonds, qm_user):
     assert "Aylin Demir" in text and "Hofinitiative" in text
     assert "0176" not in text and "13359" not in text
     assert "Formal geprüft, förderfähig." in text  # QM's review note
+    english = pdf_text(sitzungen.sitzung_unterlagen_pdf(sitzung, language="en"))
+    assert english.startswith("Papers of the jury meeting Soldiner Kiez")
 
 
 def test_minutes_pdf_holds_attendance_decisions_and_tallies(fonds, qm_user):

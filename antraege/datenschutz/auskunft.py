@@ -35,7 +35,7 @@ PERSONAL_FELDER = {"akteur_id", "geprueft_von_id", "freigegeben_von_id", "erfass
 
 
 class AuskunftRefused(Refused):
-    """The akteur may not export data of this area, or the identity was not confirmed."""
+    """The akteur may not export (not QM staff), or the identity check was not confirmed."""
 
     default_code = "forbidden"
 
@@ -180,9 +180,9 @@ def auskunft_erstellen(*, email, akteur, identitaet_geprueft, nachweis):
     Side effect: one ``Zugriff`` row (who, when, which address, how the identity was checked).
     """
     if not akteur.qm_quartier_ids:
-        raise AuskunftRefused(_("Sie dürfen diesen Schritt nicht ausführen."))
+        raise AuskunftRefused(_("Nur das Quartiersmanagement gibt Auskunft."))
     if not identitaet_geprueft or not nachweis.strip():
-        raise AuskunftRefused(_("Sie dürfen diesen Schritt nicht ausführen."))
+        raise AuskunftRefused(_("Bitte bestätigen Sie die Prüfung der Identität."), code="invalid")
     email = email.strip().lower()
     quartiere = Quartier.objects.filter(pk__in=akteur.qm_quartier_ids).order_by("name")
     antraege = list(auskunft_antraege(email, quartiere))

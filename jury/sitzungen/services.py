@@ -110,26 +110,24 @@ def jury_zusammensetzung(quartier, *, day=None):
 # --- Meeting and agenda -------------------------------------------------------------------------
 
 
-def _frist_ende(day):
+def frist_ende(day):
     """The end of the deadline day in Europe/Berlin, as an aware datetime."""
     naechster = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
     return timezone.make_aware(naechster, timezone.get_default_timezone())
 
 
-def antraege_fuer_tagesordnung(sitzung):
-    """Eligible Anträge for ``sitzung``: at the jury, submitted by its deadline, not on another
-    open agenda (undecided or decided-but-not-applied) and not in a running online vote; in
-    submission order."""
+def antraege_fuer_tagesordnung(sitzung, *, nur_bis_frist=True):
+    """Eligible Anträge for ``sitzung``: at the jury, submitted by its deadline (unless
+    ``nur_bis_frist`` is False: QM may add a late one by hand), not on another open agenda
+    (undecided or decided-but-not-applied) and not in a running online vote; in submission order."""
     belegt = Tagesordnungspunkt.objects.filter(sitzung__status__in=OFFENE_SITZUNG).exclude(
         beschluss=Beschluss.VERTAGT
     )
+    qs = Antrag.objects.filter(fonds__quartier=sitzung.quartier, status=AntragStatus.JURY_VOTE)
+    if nur_bis_frist:
+        qs = qs.filter(eingereicht_am__lt=frist_ende(sitzung.einreichungsfrist))
     return (
-        Antrag.objects.filter(
-            fonds__quartier=sitzung.quartier,
-            status=AntragStatus.JURY_VOTE,
-            eingereicht_am__lt=_frist_ende(sitzung.einreichungsfrist),
-        )
-        .exclude(pk__in=belegt.values("antrag_id"))
+        qs.exclude(pk__in=belegt.values("antrag_id"))
         .exclude(pk__in=Abstimmung.objects.filter(geschlossen_am__isnull=True).values("antrag_id"))
         .order_by("eingereicht_am", "pk")
     )
@@ -203,10 +201,15 @@ def top_hinzufuegen(sitzung, antrag, *, akteur):
     with transaction.atomic():
         sitzung = _sitzung_sperren(sitzung)
         _vor_der_sitzung(sitzung)
-        if not Antrag.objects.filter(
-            pk=antrag.pk, status=AntragStatus.JURY_VOTE, fonds__quartier_id=sitzung.quartier_id
-        ).exists():
-            raise JuryRefused(_("Der Antrag liegt nicht bei der Jury."), code="wrong_state")
+        if (
+            not antraege_fuer_tagesordnung(sitzung, nur_bis_frist=False)
+            .filter(pk=antrag.pk)
+            .exists()
+        ):
+            raise JuryRefused(
+                _("Der Antrag liegt nicht bei der Jury oder steht auf einer anderen Tagesordnung."),
+                code="wrong_state",
+            )
         try:
             with transaction.atomic():
                 return Tagesordnungspunkt.objects.create(
@@ -299,6 +302,12 @@ def sitzung_ics(sitzung):
     event.add("url", _sitzung_url(sitzung))
     calendar.add_component(event)
     return calendar.to_ical().decode("utf-8")
+
+
+def unterlagen_versand_bis(sitzung):
+    """The day the papers should go out: the area's lead time (default 5 days) before the meeting."""
+    tage = juryregeln_for(sitzung.quartier).unterlagen_tage_vorher
+    return sitzung.datum - datetime.timedelta(days=tage)
 
 
 def sitzung_unterlagen_versenden(sitzung, *, akteur):
@@ -738,4 +747,5 @@ def sitzung_unterlagen_pdf(sitzung, *, language="de"):
     cost plan and QM's review note; the applicant's name and organisation, never contact data."""
     from antraege.pdf import render_pdf
 
-    return render_pdf("jury/pdf/unterlagen.html", unterlagen_kontext(sitzung), language=language)
+    kontext = {**unterlagen_kontext(sitzung), "LANGUAGE_CODE": language}
+    return render_pdf("jury/pdf/unterlagen.html", kontext, language=language)

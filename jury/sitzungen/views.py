@@ -11,7 +11,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from antraege.models import Quartier
+from antraege.models import Antrag, Quartier
+from antraege.paginierung import seite_for
 from antraege.roles import Akteur, is_qm_staff
 from antraege.selectors.application import quartiere_for_staff
 from antraege.views.refusals import refusal_to_form, refusal_to_message
@@ -47,7 +48,7 @@ def qm_sitzungen(request):
         "jury/sitzungen/qm_liste.html",
         {
             "offen": offen,
-            "geschlossen": geschlossen,
+            "geschlossen": seite_for(request, geschlossen),
             "zusammensetzungen": [(q, services.jury_zusammensetzung(q)) for q in quartiere],
         },
     )
@@ -98,6 +99,11 @@ def qm_tagesordnung(request, pk):
                 )
             elif aktion == "entfernen" and punkt:
                 services.top_entfernen(punkt, akteur=akteur)
+            elif aktion == "hinzufuegen":
+                antrag = get_object_or_404(
+                    Antrag, pk=request.POST.get("antrag"), fonds__quartier_id=sitzung.quartier_id
+                )
+                services.top_hinzufuegen(sitzung, antrag, akteur=akteur)
             elif aktion == "vorschlagen":
                 neu = services.tagesordnung_vorschlagen(sitzung)
                 messages.success(request, _("%(n)s Anträge hinzugefügt.") % {"n": len(neu)})
@@ -120,6 +126,13 @@ def qm_tagesordnung(request, pk):
             "sitzung": sitzung,
             "punkte": list(sitzung.punkte.select_related("antrag").order_by("position", "pk")),
             "vorschlaege": list(services.antraege_fuer_tagesordnung(sitzung)),
+            "weitere": list(
+                services.antraege_fuer_tagesordnung(sitzung, nur_bis_frist=False).select_related(
+                    "fonds"
+                )
+            ),
+            "frist_ende": services.frist_ende(sitzung.einreichungsfrist),
+            "unterlagen_bis": services.unterlagen_versand_bis(sitzung),
             "vor_der_sitzung": sitzung.status
             in (SitzungStatus.GEPLANT, SitzungStatus.UNTERLAGEN_VERSANDT),
         },
