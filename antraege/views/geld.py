@@ -8,7 +8,6 @@ parses a form, calls one domain function (or ``antrag_move``) and redirects.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,8 +29,8 @@ from .abrechnung import (
     _as_qm,
     _mein_error,
     _qm_error,
-    _refusal_to_form,
 )
+from .refusals import refusal_to_form, refusal_to_message
 
 # --- Forms ---
 
@@ -121,11 +120,6 @@ def geld_context(antrag, akteur, forms_):
     }
 
 
-def _refused(refused):
-    if refused.code == "forbidden":
-        raise PermissionDenied from refused
-
-
 # --- Applicant ---
 
 
@@ -133,35 +127,35 @@ def _refused(refused):
 def mein_vereinbarung(request, pk):
     antrag, akteur = _as_applicant(request, pk)
     form = VereinbarungForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             geld.vereinbarung_confirm(antrag, akteur=akteur)
         except AbrechnungRefused as refused:
-            _refused(refused)
-            _refusal_to_form(form, refused)
+            status = refusal_to_form(form, refused)
         else:
             messages.success(
                 request,
                 _("Vielen Dank, die Vereinbarung ist bestätigt. Sie finden sie unten als PDF."),
             )
             return redirect("abrechnung:mein_abrechnung", pk=antrag.pk)
-    return _mein_error(request, antrag, akteur, "vereinbarung_form", form)
+    return _mein_error(request, antrag, akteur, "vereinbarung_form", form, status)
 
 
 @require_POST
 def mein_bankverbindung(request, pk):
     antrag, akteur = _as_applicant(request, pk)
     form = BankverbindungForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             geld.bankverbindung_save(antrag, akteur=akteur, **form.cleaned_data)
         except AbrechnungRefused as refused:
-            _refused(refused)
-            _refusal_to_form(form, refused)
+            status = refusal_to_form(form, refused)
         else:
             messages.success(request, _("Ihre Bankverbindung wurde gespeichert."))
             return redirect("abrechnung:mein_abrechnung", pk=antrag.pk)
-    return _mein_error(request, antrag, akteur, "bank_form", form)
+    return _mein_error(request, antrag, akteur, "bank_form", form, status)
 
 
 @require_POST
@@ -172,16 +166,16 @@ def mein_entfaellt(request, pk):
 
 def _entfaellt(request, antrag, akteur, back, error_page):
     form = EntfaelltForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             antrag_move(antrag, "cancel", akteur=akteur, kommentar=form.cleaned_data["kommentar"])
         except MoveRefused as refused:
-            _refused(refused)
-            _refusal_to_form(form, refused)
+            status = refusal_to_form(form, refused)
         else:
             messages.success(request, _("Gespeichert: Die Aktion entfällt."))
             return redirect(back, pk=antrag.pk)
-    return error_page(request, antrag, akteur, "entfaellt_form", form)
+    return error_page(request, antrag, akteur, "entfaellt_form", form, status)
 
 
 # --- QM ---
@@ -192,15 +186,16 @@ def _entfaellt(request, antrag, akteur, back, error_page):
 def qm_vereinbarung_papier(request, pk):
     antrag, akteur = _as_qm(request, pk)
     form = PapierVereinbarungForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             geld.vereinbarung_record_paper(antrag, akteur=akteur, **form.cleaned_data)
         except AbrechnungRefused as refused:
-            _refusal_to_form(form, refused)
+            status = refusal_to_form(form, refused)
         else:
             messages.success(request, _("Die unterschriebene Vereinbarung ist erfasst."))
             return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
-    return _qm_error(request, antrag, akteur, "papier_form", form)
+    return _qm_error(request, antrag, akteur, "papier_form", form, status)
 
 
 @login_required
@@ -208,15 +203,16 @@ def qm_vereinbarung_papier(request, pk):
 def qm_bankverbindung(request, pk):
     antrag, akteur = _as_qm(request, pk)
     form = BankverbindungForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             geld.bankverbindung_save(antrag, akteur=akteur, **form.cleaned_data)
         except AbrechnungRefused as refused:
-            _refusal_to_form(form, refused)
+            status = refusal_to_form(form, refused)
         else:
             messages.success(request, _("Die Bankverbindung wurde gespeichert."))
             return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
-    return _qm_error(request, antrag, akteur, "bank_form", form)
+    return _qm_error(request, antrag, akteur, "bank_form", form, status)
 
 
 @login_required
@@ -231,15 +227,16 @@ def qm_entfaellt(request, pk):
 def qm_rueckzahlung(request, pk):
     antrag, akteur = _as_qm(request, pk)
     form = RueckzahlungForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             geld.rueckzahlung_record(antrag, akteur=akteur, **form.cleaned_data)
         except AbrechnungRefused as refused:
-            _refusal_to_form(form, refused)
+            status = refusal_to_form(form, refused)
         else:
             messages.success(request, _("Die Rückzahlung ist erfasst."))
             return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
-    return _qm_error(request, antrag, akteur, "rueckzahlung_form", form)
+    return _qm_error(request, antrag, akteur, "rueckzahlung_form", form, status)
 
 
 @login_required
@@ -252,7 +249,7 @@ def qm_ausnahme(request, pk, position_pk):
         try:
             kosten.ausnahme_begruenden(position, akteur=akteur, grund=form.cleaned_data["grund"])
         except AbrechnungRefused as refused:
-            messages.error(request, refused.message)
+            refusal_to_message(request, refused)
         else:
             messages.success(request, _("Die Ausnahme ist begründet."))
     else:
@@ -266,6 +263,7 @@ def qm_beleg_neu(request, pk):
     """QM enters a receipt of the paper settlement (the file is optional)."""
     antrag, akteur = _as_qm(request, pk)
     form = BelegForm(request.POST, request.FILES, antrag=antrag, von_qm=True, prefix="papier")
+    status = 400
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -279,13 +277,13 @@ def qm_beleg_neu(request, pk):
                 datei=data.get("datei"),
             )
         except AbrechnungRefused as refused:
-            _refusal_to_form(form, refused)
+            status = refusal_to_form(form, refused)
         else:
             messages.success(
                 request, _("Beleg Nr. %(nummer)s wurde erfasst.") % {"nummer": beleg.nummer}
             )
             return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
-    return _qm_error(request, antrag, akteur, "qm_beleg_form", form)
+    return _qm_error(request, antrag, akteur, "qm_beleg_form", form, status)
 
 
 @login_required
@@ -293,15 +291,16 @@ def qm_beleg_neu(request, pk):
 def qm_sachbericht(request, pk):
     antrag, akteur = _as_qm(request, pk)
     form = SachberichtForm(request.POST, prefix="papier")
+    status = 400
     if form.is_valid():
         try:
             abrechnung.sachbericht_save(antrag, akteur=akteur, **form.cleaned_data)
         except AbrechnungRefused as refused:
-            _refusal_to_form(form, refused)
+            status = refusal_to_form(form, refused)
         else:
             messages.success(request, _("Der Sachbericht wurde gespeichert."))
             return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
-    return _qm_error(request, antrag, akteur, "qm_sachbericht_form", form)
+    return _qm_error(request, antrag, akteur, "qm_sachbericht_form", form, status)
 
 
 @login_required
@@ -317,7 +316,7 @@ def qm_einreichen(request, pk):
             kommentar=_("Abrechnung auf Papier eingereicht, vom Quartiersmanagement erfasst."),
         )
     except MoveRefused as refused:
-        messages.error(request, refused.message)
+        refusal_to_message(request, refused)
     else:
         messages.success(request, _("Die Abrechnung ist eingereicht."))
     return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
