@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "aktionsfonds.anmeldung.ZweiFaktorMiddleware",
+    "antraege.zugang.ApplicantAccessMiddleware",
     "antraege.middleware.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -295,6 +296,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Applicant links ("Mein Antrag"): signed, expiring, revocable.
 ANTRAG_LINK_MAX_AGE_DAYS = int(os.environ.get("ANTRAG_LINK_MAX_AGE_DAYS", "90"))
+# The applicant's access in a browser ends after this long without a request (2 hours).
+APPLICANT_SESSION_IDLE_SECONDS = int(os.environ.get("APPLICANT_SESSION_IDLE_SECONDS", "7200"))
 
 # Retention of personal data (domain.md), stated on the privacy notice page and carried out daily by
 # the beat job ``antraege.task_aufbewahrung_durchsetzen``.

@@ -383,11 +383,16 @@ class Kostenposition(models.Model):
 
 
 def anhang_upload_to(instance, filename):
-    return f"antraege/{instance.antrag_id}/anhaenge/{uuid.uuid4().hex}{_suffix(filename)}"
+    return f"antraege/{instance.antrag_id}/anhaenge/{uuid.uuid4().hex}{_suffix(instance)}"
 
 
-def _suffix(filename):
-    return "." + filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else ""
+# The stored file's suffix comes from the type its content was judged to be (uploads.py), never
+# from the name the user gave it: a "rechnung.pdf.html" that is a PDF is stored as .pdf.
+SUFFIXES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+
+def _suffix(instance):
+    return SUFFIXES.get(getattr(instance, "content_type", ""), ".bin")
 
 
 class Anhang(models.Model):
@@ -535,7 +540,7 @@ class Dokument(models.Model):
 
 
 def beleg_upload_to(instance, filename):
-    return f"antraege/{instance.antrag_id}/belege/{uuid.uuid4().hex}{_suffix(filename)}"
+    return f"antraege/{instance.antrag_id}/belege/{uuid.uuid4().hex}{_suffix(instance)}"
 
 
 class Beleg(models.Model):
@@ -609,7 +614,7 @@ class Sachbericht(models.Model):
 
 
 def projektfoto_upload_to(instance, filename):
-    return f"antraege/{instance.antrag_id}/fotos/{uuid.uuid4().hex}{_suffix(filename)}"
+    return f"antraege/{instance.antrag_id}/fotos/{uuid.uuid4().hex}{_suffix(instance)}"
 
 
 class Projektfoto(models.Model):

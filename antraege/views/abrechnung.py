@@ -156,8 +156,15 @@ def _refusal_to_form(form, refused):
     form.add_error(field if field in form.fields else None, refused.message)
 
 
-def _file_response(field_file, filename, *, inline=False):
-    response = FileResponse(field_file.open("rb"), as_attachment=not inline, filename=filename)
+def _file_response(field_file, filename, *, inline=False, content_type=None):
+    """The stored file; its Content-Type is the one judged from its content at upload (or given),
+    never guessed from the user's file name."""
+    response = FileResponse(
+        field_file.open("rb"),
+        as_attachment=not inline,
+        filename=filename,
+        content_type=content_type or "application/octet-stream",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -311,7 +318,7 @@ def mein_einreichen(request, pk):
 def mein_dokument(request, pk, dokument_pk):
     antrag, _akteur = _as_applicant(request, pk)
     dokument = get_object_or_404(Dokument, pk=dokument_pk, antrag=antrag, art__in=DECISION_LETTERS)
-    return _file_response(dokument.datei, dokument.dateiname)
+    return _file_response(dokument.datei, dokument.dateiname, content_type="application/pdf")
 
 
 def _move(request, antrag, akteur, move, back, rolle, **data):
@@ -433,7 +440,7 @@ def qm_beleg_datei(request, pk, beleg_pk):
     zugriff_protokollieren(
         request.user, Zugriff.Aktion.DOWNLOAD, antrag=antrag, gegenstand=beleg.originalname
     )
-    return _file_response(beleg.datei, beleg.originalname)
+    return _file_response(beleg.datei, beleg.originalname, content_type=beleg.content_type)
 
 
 @login_required
@@ -511,7 +518,7 @@ def qm_dokument(request, pk, dokument_pk):
     zugriff_protokollieren(
         request.user, Zugriff.Aktion.DOWNLOAD, antrag=antrag, gegenstand=dokument.dateiname
     )
-    return _file_response(dokument.datei, dokument.dateiname)
+    return _file_response(dokument.datei, dokument.dateiname, content_type="application/pdf")
 
 
 # --- Fund report ---
