@@ -66,9 +66,16 @@ check-deploy: $(VENV)/.installed
 		SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+## Benchmarks (each prints its ratio to a floor). load.py and drill.py need PostgreSQL and
+## redis-server: they create their own database (BENCH_DB) and start a private Redis.
+BENCH_DB ?= aktionsfonds_bench
 bench: install
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/letters.py
 	$(BIN)/python bench/meeting.py
+	$(BIN)/python bench/oeffentlich.py
+	$(BIN)/python bench/load.py --db $(BENCH_DB) $(BENCH_ARGS)
+	$(BIN)/python bench/drill.py --db $(BENCH_DB)_drill $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var

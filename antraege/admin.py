@@ -8,7 +8,6 @@ who is not QM staff of the area sees the refusal as a message and nothing change
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from workflow.moves import MoveRefused, antrag_move
@@ -21,13 +20,15 @@ from .models import (
     Antrag,
     AntragStatus,
     Benachrichtigung,
+    Handlungsfeld,
     Kostenkategorie,
     Kostenposition,
     Quartier,
     Statuswechsel,
 )
+from .money import euro_format
 from .roles import Akteur
-from .selectors import aktionsfonds_saldo
+from .selectors.application import aktionsfonds_saldo
 
 User = get_user_model()
 
@@ -52,28 +53,51 @@ class KostenkategorieAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
 
+@admin.register(Handlungsfeld)
+class HandlungsfeldAdmin(admin.ModelAdmin):
+    """The programme's fields of action: kept as data; retire a field (``aktiv``) instead of
+    deleting it, so past Anträge keep theirs."""
+
+    list_display = ("name", "erklaerung", "reihenfolge", "aktiv")
+    list_editable = ("reihenfolge", "aktiv")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or not obj.antraege.exists()
+
+
 @admin.register(Aktionsfonds)
 class AktionsfondsAdmin(admin.ModelAdmin):
-    list_display = ("quartier", "jahr", "budget", "foerderhoechstbetrag", "abrechnungsfrist_wochen")
+    list_display = (
+        "quartier",
+        "jahr",
+        "budget",
+        "foerderhoechstbetrag",
+        "abrechnungsfrist_wochen",
+        "antraege_ab",
+        "abgeschlossen_am",
+    )
     list_filter = ("jahr", "quartier")
-    readonly_fields = ("saldo",)
+    # The year-end close is QM's act on the fund report page (``aktionsfonds_close``).
+    readonly_fields = ("saldo", "abgeschlossen_am", "abgeschlossen_von")
 
     @admin.display(description=_("Stand des Fonds"))
     def saldo(self, obj):
         if obj.pk is None:
             return "–"
         saldo = aktionsfonds_saldo(obj)
-        return _(
+        text = _(
             "reserviert %(reserviert)s €, ausgezahlt %(ausgezahlt)s €, verfügbar %(frei)s €"
         ) % {
-            "reserviert": _euro(saldo.reserviert),
-            "ausgezahlt": _euro(saldo.ausgezahlt),
-            "frei": _euro(saldo.verfuegbar),
+            "reserviert": euro_format(saldo.reserviert, localized=True),
+            "ausgezahlt": euro_format(saldo.ausgezahlt, localized=True),
+            "frei": euro_format(saldo.verfuegbar, localized=True),
         }
-
-
-def _euro(amount):
-    return number_format(amount, 2, force_grouping=True)
+        if saldo.abgeschlossen:
+            text += ", " + _("verfallen %(betrag)s €") % {
+                "betrag": euro_format(saldo.verfallen, localized=True)
+            }
+        return text
 
 
 class KostenpositionInline(admin.TabularInline):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import GEFOERDERT_STATES, ZERO, Antrag, Auszahlung, Handlungsfeld
-from .selectors import aktionsfonds_saldo
+from .selectors.application import aktionsfonds_saldo
 
 # Chart geometry (SVG user units): each row is a label line (name left, amount right) above its bar,
 # so the text stays legible when the chart shrinks to a phone's width.

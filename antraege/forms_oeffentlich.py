@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .forms_base import KernForm
+from .forms.base import KernForm
 from .models import Handlungsfeld
 
 

@@ -11,16 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from .models import Handlungsfeld
+from .refusals import Refused
 from .roles import is_qm_staff
+from .services.timeline import statuswechsel_record
 
 
-class HandlungsfelderRefused(Exception):
+class HandlungsfelderRefused(Refused):
     """QM's check of the fields of action was refused; nothing changed."""
-
-    def __init__(self, message, *, code="refused"):
-        super().__init__(message)
-        self.message = str(message)
-        self.code = code
 
 
 PROGRAMM_HANDLUNGSFELDER = (
@@ -45,8 +42,6 @@ def handlungsfelder_check(antrag, *, akteur, handlungsfelder):
     Side effects: replaces the Antrag's fields and writes an internal timeline note naming the
     change. At least one field must remain; only QM staff of the area may do it.
     """
-    from .abrechnung import timeline_note
-
     if not is_qm_staff(akteur, antrag.fonds.quartier_id):
         raise HandlungsfelderRefused(
             _("Sie dürfen diesen Schritt nicht ausführen."), code="forbidden"
@@ -61,7 +56,7 @@ def handlungsfelder_check(antrag, *, akteur, handlungsfelder):
         antrag.handlungsfelder.set(handlungsfelder)
         nachher = sorted(h.name for h in handlungsfelder)
         if vorher != nachher:
-            timeline_note(
+            statuswechsel_record(
                 antrag,
                 akteur=akteur,
                 kommentar=_("Handlungsfelder geprüft: %(felder)s (vorher: %(vorher)s).")

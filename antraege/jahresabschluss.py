@@ -12,18 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Aktionsfonds
+from .refusals import Refused
 from .roles import is_qm_staff
 
 logger = logging.getLogger(__name__)
 
 
-class JahresabschlussRefused(Exception):
+class JahresabschlussRefused(Refused):
     """The close was refused; nothing changed."""
-
-    def __init__(self, message, *, code="refused"):
-        super().__init__(message)
-        self.message = str(message)
-        self.code = code
 
 
 def jahresabschluss_moeglich_ab(fonds):

@@ -13,12 +13,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import Antrag
+from .refusals import Refused
 
 SALT = "antraege.mein-antrag-link"
 
 
-class LinkUngueltig(Exception):
+class LinkRefused(Refused):
     """The link is expired, tampered with or revoked; the message says which, for the resident."""
+
+    default_code = "link_invalid"
 
 
 def antrag_link_token(antrag, *, email=None):
@@ -37,21 +40,21 @@ def antrag_link_url(antrag, *, email=None):
 
 
 def antrag_from_link_token(token):
-    """The Antrag a token opens, or ``LinkUngueltig``."""
+    """The Antrag a token opens, or ``LinkRefused``."""
     max_age = timedelta(days=settings.ANTRAG_LINK_MAX_AGE_DAYS)
     try:
         data = signing.loads(token, salt=SALT, max_age=max_age)
     except signing.SignatureExpired as error:
-        raise LinkUngueltig(
+        raise LinkRefused(
             _("Dieser Link ist abgelaufen. Sie können sich einen neuen Link schicken lassen.")
         ) from error
     except signing.BadSignature as error:
-        raise LinkUngueltig(
+        raise LinkRefused(
             _("Dieser Link ist ungültig. Bitte prüfen Sie, ob er vollständig kopiert wurde.")
         ) from error
     antrag = Antrag.objects.filter(pk=data.get("a")).first()
     if antrag is None or antrag.link_version != data.get("v"):
-        raise LinkUngueltig(
+        raise LinkRefused(
             _("Dieser Link gilt nicht mehr. Sie können sich einen neuen Link schicken lassen.")
         )
     return antrag

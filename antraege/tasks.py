@@ -5,6 +5,14 @@ import time
 
 from celery import shared_task
 from celery.signals import worker_process_shutdown, worker_shutdown
+from django.utils import timezone
+
+from workflow.deadlines import abrechnung_deadlines_check
+
+from .enqueue import task_send
+from .hintergrund import im_hintergrund
+from .selectors.documents import dokumente_missing
+from .services import documents, notifications, outbox
 
 logger = logging.getLogger(__name__)
 
@@ -21,10 +29,6 @@ def task_send_benachrichtigung(self, *, benachrichtigung_id=None):
     while its first run still sends must find the rows taken. Failed rows wait for their back-off;
     the task retries then (the beat sweep covers what the retries do not).
     """
-    from django.utils import timezone
-
-    from . import outbox
-
     execution = outbox.execution_new()
     started = time.monotonic()
     sent, failed, next_attempt = 0, 0, None
@@ -54,8 +58,6 @@ def task_send_benachrichtigung(self, *, benachrichtigung_id=None):
 @worker_shutdown.connect
 def _smtp_connections_close(**kwargs):
     """The worker stops: say QUIT to the mail server instead of dropping the socket."""
-    from . import outbox
-
     closed = outbox.mail_connections_close()
     if closed:
         logger.info("closed %s SMTP connection(s)", closed)
@@ -63,8 +65,6 @@ def _smtp_connections_close(**kwargs):
 
 @shared_task(name="antraege.task_dispatch_pending_benachrichtigungen")
 def task_dispatch_pending_benachrichtigungen():
-    from . import notifications
-
     count = notifications.dispatch_pending()
     if count:
         logger.info("re-dispatched %s pending notifications", count)
@@ -77,14 +77,11 @@ def task_render_dokument(*, antrag_id, art, hintergrund=False):
 
     ``hintergrund``: the letter was queued in the background (demo data), so is its e-mail.
     """
-    from . import letters
-    from .hintergrund import im_hintergrund
-
     if hintergrund:
         with im_hintergrund():
-            dokument = letters.dokument_deliver(antrag_id, art)
+            dokument = documents.dokument_deliver(antrag_id, art)
     else:
-        dokument = letters.dokument_deliver(antrag_id, art)
+        dokument = documents.dokument_deliver(antrag_id, art)
     logger.info("dokument %s (%s) of antrag %s ready", dokument.pk, art, antrag_id)
     return dokument.pk
 
@@ -92,12 +89,10 @@ def task_render_dokument(*, antrag_id, art, hintergrund=False):
 @shared_task(name="antraege.task_check_settlement_deadlines")
 def task_check_settlement_deadlines():
     """Beat: settlement reminders and expiry; also renders documents a lost task left missing."""
-    from . import abrechnung, letters
-
-    reminded, expired = abrechnung.abrechnung_deadlines_check()
-    missing = letters.dokumente_missing()
+    reminded, expired = abrechnung_deadlines_check()
+    missing = dokumente_missing()
     for antrag_id, art in missing:
-        task_render_dokument.delay(antrag_id=antrag_id, art=str(art))
+        task_send("antraege.task_render_dokument", antrag_id=antrag_id, art=str(art))
     logger.info(
         "settlement deadlines: %s reminded, %s expired, %s documents re-queued",
         reminded,

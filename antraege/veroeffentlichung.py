@@ -9,7 +9,6 @@ address, e-mail, phone or the full name.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
 from django.utils.translation import pgettext_lazy
 
 from .models import (
@@ -39,7 +38,7 @@ OEFFENTLICHER_STATUS = {
     AntragStatus.CLOSED: ("abgeschlossen", pgettext_lazy("public status", "Abgeschlossen")),
 }
 
-# The only columns of an Antrag ever read for the public list.
+# The only columns of an Antrag ever read for the public list (in this order).
 OEFFENTLICHE_FELDER = (
     "pk",
     "referenz",
@@ -71,20 +70,21 @@ class GefoerderteAktion:
     jahr: int
 
 
-def traeger_for(antrag):
+def traeger_for(organisation, antragsteller_name, vorname_veroeffentlichen):
     """Who carries the action, as the public may see it: organisation, else first name (with
     consent), else nothing."""
-    if antrag.organisation.strip():
-        return antrag.organisation.strip()
-    if antrag.vorname_veroeffentlichen:
-        return (antrag.antragsteller_name.split() or [""])[0]
+    if organisation.strip():
+        return organisation.strip()
+    if vorname_veroeffentlichen:
+        return (antragsteller_name.split() or [""])[0]
     return ""
 
 
 def gefoerderte_aktionen(*, quartier=None, jahr=None, handlungsfeld=None):
-    """The funded actions, filtered by area, year and field of action, in reference order.
+    """The funded actions, filtered by area, year and field of action, in area and reference order.
 
-    Two queries whatever the number of rows (Anträge; their fields of action).
+    Three queries whatever the number of rows (Anträge as plain values, the links to their fields
+    of action, the fields), and no model instance per row: the list is read by the public.
     """
     qs = Antrag.objects.filter(status__in=OEFFENTLICHE_STATES)
     if quartier is not None:
@@ -92,30 +92,47 @@ def gefoerderte_aktionen(*, quartier=None, jahr=None, handlungsfeld=None):
     if jahr is not None:
         qs = qs.filter(fonds__jahr=jahr)
     if handlungsfeld is not None:
-        qs = qs.filter(handlungsfelder=handlungsfeld)
-    qs = (
-        qs.select_related("fonds__quartier")
-        .only(*(f for f in OEFFENTLICHE_FELDER if f != "pk"))
-        .prefetch_related(
-            Prefetch("handlungsfelder", queryset=Handlungsfeld.objects.order_by("reihenfolge"))
+        # a filter through the link table, so no row can come twice
+        qs = qs.filter(pk__in=handlungsfeld.antraege.values("pk"))
+    rows = list(
+        qs.order_by("fonds__quartier__name", "fonds__jahr", "referenz").values_list(
+            *OEFFENTLICHE_FELDER
         )
-        .order_by("fonds__quartier__name", "fonds__jahr", "referenz")
-        .distinct()
     )
+    felder = {h.pk: h for h in Handlungsfeld.objects.all()}  # a handful, in their order
+    rang = {pk: i for i, pk in enumerate(felder)}
+    links = {}
+    for antrag_id, feld_id in Antrag.handlungsfelder.through.objects.filter(
+        antrag_id__in=[row[0] for row in rows]  # one year: a few hundred ids
+    ).values_list("antrag_id", "handlungsfeld_id"):
+        links.setdefault(antrag_id, []).append(feld_id)
+    status = {key: (value, str(label)) for key, (value, label) in OEFFENTLICHER_STATUS.items()}
     return [
         GefoerderteAktion(
-            referenz=antrag.referenz or "",
-            titel=antrag.titel,
-            traeger=traeger_for(antrag),
-            betrag=antrag.betrag_bewilligt or Decimal("0.00"),
-            status=OEFFENTLICHER_STATUS[antrag.status][0],
-            status_label=str(OEFFENTLICHER_STATUS[antrag.status][1]),
-            handlungsfelder=tuple(antrag.handlungsfelder.all()),
-            quartier=antrag.fonds.quartier.name,
-            quartier_code=antrag.fonds.quartier.code,
-            jahr=antrag.fonds.jahr,
+            referenz=referenz or "",
+            titel=titel,
+            traeger=traeger_for(organisation, name, vorname),
+            betrag=betrag or Decimal("0.00"),
+            status=status[antrag_status][0],
+            status_label=status[antrag_status][1],
+            handlungsfelder=tuple(felder[f] for f in sorted(links.get(pk, ()), key=rang.get)),
+            quartier=quartier_name,
+            quartier_code=quartier_code,
+            jahr=fonds_jahr,
         )
-        for antrag in qs
+        for (
+            pk,
+            referenz,
+            titel,
+            organisation,
+            name,
+            vorname,
+            betrag,
+            antrag_status,
+            fonds_jahr,
+            quartier_name,
+            quartier_code,
+        ) in rows
     ]
 
 

@@ -3,10 +3,10 @@
 # what to install. Usage: bin/system-deps.sh [run|test]
 #   run:  libharfbuzz-subset0 (WeasyPrint ~7x faster), fonts-noto-core (Arabic, letters' look),
 #         gettext (compilemessages)
-#   test: also chromium (browser tests)
+#   test: also chromium (browser tests) and redis-server (worker tests, the outbox drill)
 set -u
 want=(libharfbuzz-subset0 fonts-noto-core gettext)
-if [ "${1:-run}" = "test" ]; then want+=(chromium); fi
+if [ "${1:-run}" = "test" ]; then want+=(chromium redis-server); fi
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

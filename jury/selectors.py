@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from antraege.selectors import quartiere_for_staff
+from antraege.selectors.application import quartiere_for_staff
 
 from .models import Abstimmung, Stimmberechtigung, Stimme
 

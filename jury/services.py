@@ -1,7 +1,7 @@
 """Business rules of the jury: rules per area, opening a vote, ballots, conflicts, closing, reminders.
 
 Every function that changes something runs in one transaction and either does all of it or raises
-``JuryFehler`` and changes nothing. The decision is taken once: closing claims the vote with a
+``JuryRefused`` and changes nothing. The decision is taken once: closing claims the vote with a
 conditional update (``geschlossen_am`` from NULL to now) which holds the row lock until commit, and
 each ballot locks the same row first, so a ballot is either counted or refused, never lost.
 
@@ -25,11 +25,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from antraege import notifications
 from antraege.datenschutz.adressen import antrag_bestaetigte_adresse, mitglied_hat_adresse
+from antraege.enqueue import task_enqueue_on_commit
 from antraege.models import Antrag, AntragStatus
+from antraege.money import euro_round
+from antraege.refusals import Refused
 from antraege.roles import Akteur, is_qm_staff
-from antraege.services import FondsErschoepft
+from antraege.services import notifications
+from antraege.services.application import AktionsfondsRefused
 from workflow.moves import MoveRefused, antrag_move
 
 from .models import (
@@ -45,16 +48,9 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-CENT = Decimal("0.01")
 
-
-class JuryFehler(Exception):
+class JuryRefused(Refused):
     """A refused jury action; nothing was changed. ``message`` is for the person acting."""
-
-    def __init__(self, message, code="refused"):
-        super().__init__(message)
-        self.message = str(message)
-        self.code = code
 
     @property
     def is_forbidden(self):
@@ -166,11 +162,11 @@ def _mitglied_benachrichtigen(art, mitglied, abstimmung, *, dedupe_key):
 
 def _betrag_pruefen(antrag, betrag):
     try:
-        betrag = Decimal(betrag).quantize(CENT)
+        betrag = euro_round(betrag)
     except (ArithmeticError, TypeError, ValueError) as error:
-        raise JuryFehler(_("Bitte geben Sie einen Betrag an."), code="invalid") from error
+        raise JuryRefused(_("Bitte geben Sie einen Betrag an."), code="invalid") from error
     if betrag <= 0 or betrag > antrag.betrag_beantragt:
-        raise JuryFehler(
+        raise JuryRefused(
             _("Der Betrag muss größer als 0 und höchstens der beantragte Betrag sein."),
             code="invalid",
         )
@@ -180,16 +176,16 @@ def _betrag_pruefen(antrag, betrag):
 def _antrag_bei_der_jury(antrag, akteur):
     """Lock the Antrag and check it is in ``jury_vote`` and the akteur is QM staff of its area."""
     if not is_qm_staff(akteur, antrag.fonds.quartier_id):
-        raise JuryFehler(_("Sie dürfen für diesen Antrag keine Abstimmung anlegen."), "forbidden")
+        raise JuryRefused(_("Sie dürfen für diesen Antrag keine Abstimmung anlegen."), "forbidden")
     current = (
         Antrag.objects.select_for_update(of=("self",))
         .select_related("fonds__quartier")
         .get(pk=antrag.pk)
     )
     if current.status != AntragStatus.JURY_VOTE:
-        raise JuryFehler(_("Der Antrag liegt nicht bei der Jury."), code="wrong_state")
+        raise JuryRefused(_("Der Antrag liegt nicht bei der Jury."), code="wrong_state")
     if Abstimmung.objects.filter(antrag=current, geschlossen_am__isnull=True).exists():
-        raise JuryFehler(_("Zu diesem Antrag läuft bereits eine Abstimmung."), code="conflict")
+        raise JuryRefused(_("Zu diesem Antrag läuft bereits eine Abstimmung."), code="conflict")
     return current
 
 
@@ -219,7 +215,7 @@ def abstimmung_eroeffnen(
     betrag = _betrag_pruefen(antrag, betrag)
     frist = frist or now + datetime.timedelta(days=regeln.abstimmungsdauer_tage)
     if frist <= now:
-        raise JuryFehler(_("Die Frist muss in der Zukunft liegen."), code="invalid")
+        raise JuryRefused(_("Die Frist muss in der Zukunft liegen."), code="invalid")
     try:
         with transaction.atomic():
             current = _antrag_bei_der_jury(antrag, akteur)
@@ -230,7 +226,7 @@ def abstimmung_eroeffnen(
             if antragsteller_bestaetigt is not None:
                 befangen &= {int(pk) for pk in antragsteller_bestaetigt}
             if len(mitglieder) == len(befangen):
-                raise JuryFehler(
+                raise JuryRefused(
                     _("Die Jury dieses Quartiers hat zurzeit keine stimmberechtigten Mitglieder."),
                     code="invalid",
                 )
@@ -267,7 +263,7 @@ def abstimmung_eroeffnen(
                         dedupe_key=f"jury-{abstimmung.pk}-eroeffnet-{m.pk}",
                     )
     except IntegrityError as error:
-        raise JuryFehler(
+        raise JuryRefused(
             _("Zu diesem Antrag läuft bereits eine Abstimmung."), code="conflict"
         ) from error
     logger.info("abstimmung %s opened for antrag %s", abstimmung.pk, antrag.pk)
@@ -280,31 +276,31 @@ def abstimmung_eroeffnen(
 def stimmberechtigung_pruefen(abstimmung, user, *, now=None, schreiben=True):
     """The member's entry on the list of ``abstimmung`` if ``user`` may vote (or read) now.
 
-    Raises ``JuryFehler``: not on the list (other area, out of term at opening, QM, applicant),
+    Raises ``JuryRefused``: not on the list (other area, out of term at opening, QM, applicant),
     declared biased, out of term today, or — when ``schreiben`` — the vote is closed.
     """
     now = now or timezone.now()
     if user is None or not user.is_authenticated:
-        raise JuryFehler(_("Bitte melden Sie sich an."), code="forbidden")
+        raise JuryRefused(_("Bitte melden Sie sich an."), code="forbidden")
     if is_qm_staff(Akteur(user), abstimmung.antrag.fonds.quartier_id):
-        raise JuryFehler(_("Mitarbeitende des QM stimmen nicht ab."), code="forbidden")
+        raise JuryRefused(_("Mitarbeitende des QM stimmen nicht ab."), code="forbidden")
     eintrag = (
         Stimmberechtigung.objects.select_related("mitglied__user")
         .filter(abstimmung=abstimmung, mitglied__user=user)
         .first()
     )
     if eintrag is None or abstimmung.modus != Abstimmung.Modus.ONLINE:
-        raise JuryFehler(_("Sie sind für diese Abstimmung nicht stimmberechtigt."), "forbidden")
+        raise JuryRefused(_("Sie sind für diese Abstimmung nicht stimmberechtigt."), "forbidden")
     # The list was fixed when the vote opened, with QM's confirmation of the applicant match.
     if eintrag.befangen:
-        raise JuryFehler(
+        raise JuryRefused(
             _("Sie haben sich für diesen Antrag als befangen erklärt und stimmen nicht ab."),
             code="biased",
         )
     if not _in_term(eintrag.mitglied, timezone.localdate(now)):
-        raise JuryFehler(_("Ihre Amtszeit in der Jury ist beendet."), code="forbidden")
+        raise JuryRefused(_("Ihre Amtszeit in der Jury ist beendet."), code="forbidden")
     if schreiben and (abstimmung.geschlossen_am is not None or now >= abstimmung.frist):
-        raise JuryFehler(_("Die Abstimmung ist geschlossen."), code="closed")
+        raise JuryRefused(_("Die Abstimmung ist geschlossen."), code="closed")
     return eintrag
 
 
@@ -326,7 +322,7 @@ def stimme_abgeben(abstimmung, *, user, wert, kommentar=""):
     by ``stimmberechtigung_pruefen``.
     """
     if wert not in StimmWert.values:
-        raise JuryFehler(_("Bitte wählen Sie Ja, Nein oder Enthaltung."), code="invalid")
+        raise JuryRefused(_("Bitte wählen Sie Ja, Nein oder Enthaltung."), code="invalid")
     abstimmung_id = getattr(abstimmung, "pk", abstimmung)
     kommentar = kommentar.strip()
     with transaction.atomic():
@@ -346,7 +342,7 @@ def stimme_abgeben(abstimmung, *, user, wert, kommentar=""):
                 user,
                 now=now,
             )
-            raise JuryFehler(_("Die Abstimmung ist geschlossen."), code="closed")
+            raise JuryRefused(_("Die Abstimmung ist geschlossen."), code="closed")
         # one statement: the first ballot is inserted, a changed one updated (keeps abgegeben_am)
         Stimme.objects.bulk_create(
             [
@@ -496,7 +492,7 @@ def _beschluss_umsetzen(abstimmung, ergebnis, zaehlung):
         elif ergebnis == Ergebnis.ABGELEHNT:
             antrag_move(antrag, "reject", akteur=system, kommentar=_ablehnungsgrund(zaehlung))
     except MoveRefused as refused:
-        if isinstance(refused.__cause__, FondsErschoepft):
+        if isinstance(refused.__cause__, AktionsfondsRefused):
             return Ergebnis.FONDS_REICHT_NICHT, refused.message
         return Ergebnis.NICHT_ANGEWENDET, refused.message
     if ergebnis == Ergebnis.NICHT_BESCHLUSSFAEHIG:
@@ -543,17 +539,7 @@ def _beschliessen(abstimmung, zaehlung):
         },
         dedupe_key=f"jury-{abstimmung.pk}-geschlossen",
     )
-    from .tasks import task_render_protokoll
-
-    pk = abstimmung.pk
-    transaction.on_commit(lambda: _dispatch(task_render_protokoll, abstimmung_id=pk))
-
-
-def _dispatch(task, **kwargs):
-    try:
-        task.delay(**kwargs)
-    except Exception:  # noqa: BLE001 - broker down: the beat sweep renders missing minutes
-        logger.warning("broker unavailable, %s left for the sweep", task.name)
+    task_enqueue_on_commit("jury.task_render_protokoll", abstimmung_id=abstimmung.pk)
 
 
 # --- Meeting mode ------------------------------------------------------------------------------
@@ -580,11 +566,11 @@ def sitzung_erfassen(
     """
     now = timezone.now()
     if datum > timezone.localdate(now):
-        raise JuryFehler(_("Das Datum der Sitzung darf nicht in der Zukunft liegen."), "invalid")
+        raise JuryRefused(_("Das Datum der Sitzung darf nicht in der Zukunft liegen."), "invalid")
     betrag = _betrag_pruefen(antrag, betrag)
     zahlen = [ja, nein, enthaltung]
     if any(n is None or n < 0 for n in zahlen):
-        raise JuryFehler(_("Bitte geben Sie die Zahl der Stimmen an."), code="invalid")
+        raise JuryRefused(_("Bitte geben Sie die Zahl der Stimmen an."), code="invalid")
     quartier = antrag.fonds.quartier
     regeln = juryregeln_for(quartier)
     anwesende, befangene = {int(pk) for pk in anwesende}, {int(pk) for pk in befangene}
@@ -593,12 +579,12 @@ def sitzung_erfassen(
             current = _antrag_bei_der_jury(antrag, akteur)
             mitglieder = list(jurymitglieder_in_term(quartier, datum).select_related("user"))
             if not anwesende <= {m.pk for m in mitglieder}:
-                raise JuryFehler(_("Anwesend sein können nur Mitglieder der Jury."), "invalid")
+                raise JuryRefused(_("Anwesend sein können nur Mitglieder der Jury."), "invalid")
             auto = {m.pk for m in antragsteller_in_der_jury(current, mitglieder)}
             ausgeschlossen = befangene | auto
             stimmen_moeglich = len(anwesende - ausgeschlossen)
             if sum(zahlen) > stimmen_moeglich:
-                raise JuryFehler(
+                raise JuryRefused(
                     _(
                         "Es wurden mehr Stimmen erfasst (%(n)s) als stimmberechtigte Mitglieder "
                         "anwesend waren (%(m)s)."
@@ -643,7 +629,7 @@ def sitzung_erfassen(
             )
             _beschliessen(abstimmung, zaehlung)
     except IntegrityError as error:
-        raise JuryFehler(
+        raise JuryRefused(
             _("Zu diesem Antrag läuft bereits eine Abstimmung."), code="conflict"
         ) from error
     return abstimmung

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from antraege.models import Antrag, AntragStatus, Quartier
 from antraege.paginierung import seite_for
 from antraege.roles import Akteur, is_qm_staff, may_view_antrag_as_staff
-from antraege.selectors import antraege_for_staff, quartiere_for_staff
+from antraege.selectors.application import antraege_for_staff, quartiere_for_staff
 from antraege.views.fehler import fehler_403
 
 from . import selectors, services
@@ -23,7 +23,7 @@ from .forms import (
     StimmzettelForm,
 )
 from .models import Abstimmung, jurymitglieder_in_term
-from .services import JuryFehler
+from .services import JuryRefused
 
 
 def _verweigert(request, fehler):
@@ -71,13 +71,13 @@ def stimmzettel(request, pk):
                 )
             except Abstimmung.DoesNotExist as missing:
                 raise Http404 from missing
-            except JuryFehler as fehler:
+            except JuryRefused as fehler:
                 return _verweigert(request, fehler)
             return redirect(f"{request.path}?quittung=1#quittung")
     abstimmung = _abstimmung(pk)
     try:
         eintrag = services.stimmberechtigung_pruefen(abstimmung, request.user, schreiben=False)
-    except JuryFehler as fehler:
+    except JuryRefused as fehler:
         return _verweigert(request, fehler)
     stimme = abstimmung.stimmen.filter(mitglied=eintrag.mitglied).first()
     if form is None:
@@ -106,7 +106,7 @@ def befangenheit(request, pk):
     abstimmung = _abstimmung(pk)
     try:
         services.stimmberechtigung_pruefen(abstimmung, request.user)
-    except JuryFehler as fehler:
+    except JuryRefused as fehler:
         return _verweigert(request, fehler)
     form = BefangenheitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -114,7 +114,7 @@ def befangenheit(request, pk):
             services.befangenheit_erklaeren(
                 abstimmung, user=request.user, grund=form.cleaned_data["grund"]
             )
-        except JuryFehler as fehler:
+        except JuryRefused as fehler:
             return _verweigert(request, fehler)
         messages.success(
             request,
@@ -144,7 +144,7 @@ def qm_uebersicht(request):
     akteur = Akteur.from_request(request)
     quartiere = list(quartiere_for_staff(akteur))
     if not quartiere:
-        return _verweigert(request, JuryFehler(_("Diese Seite ist für das QM."), code="forbidden"))
+        return _verweigert(request, JuryRefused(_("Diese Seite ist für das QM."), code="forbidden"))
     offen_ids = Abstimmung.objects.filter(geschlossen_am__isnull=True).values("antrag_id")
     return render(
         request,
@@ -172,7 +172,7 @@ def qm_uebersicht(request):
 def qm_eroeffnen(request, antrag_pk):
     akteur, antrag = _staff_antrag(request, antrag_pk)
     if antrag is None:
-        return _verweigert(request, JuryFehler(_("Dieser Antrag gehört nicht zu Ihrem Quartier.")))
+        return _verweigert(request, JuryRefused(_("Dieser Antrag gehört nicht zu Ihrem Quartier.")))
     regeln = services.juryregeln_for(antrag.fonds.quartier)
     mitglieder = list(
         jurymitglieder_in_term(antrag.fonds.quartier, timezone.localdate())
@@ -193,7 +193,7 @@ def qm_eroeffnen(request, antrag_pk):
                     frist=form.cleaned_data["frist"],
                     antragsteller_bestaetigt=form.cleaned_data.get("antragsteller", []),
                 )
-            except JuryFehler as fehler:
+            except JuryRefused as fehler:
                 if fehler.code == "forbidden":
                     return _verweigert(request, fehler)
                 form.add_error(None, fehler.message)
@@ -233,7 +233,7 @@ def qm_eroeffnen(request, antrag_pk):
 def qm_sitzung(request, antrag_pk):
     akteur, antrag = _staff_antrag(request, antrag_pk)
     if antrag is None:
-        return _verweigert(request, JuryFehler(_("Dieser Antrag gehört nicht zu Ihrem Quartier.")))
+        return _verweigert(request, JuryRefused(_("Dieser Antrag gehört nicht zu Ihrem Quartier.")))
     mitglieder = list(
         jurymitglieder_in_term(antrag.fonds.quartier, timezone.localdate())
         .select_related("user")
@@ -260,7 +260,7 @@ def qm_sitzung(request, antrag_pk):
                 auflagen=data["auflagen"],
                 notiz=data["notiz"],
             )
-        except JuryFehler as fehler:
+        except JuryRefused as fehler:
             if fehler.code == "forbidden":
                 return _verweigert(request, fehler)
             form.add_error(None, fehler.message)
@@ -286,7 +286,7 @@ def qm_abstimmung(request, pk):
     akteur = Akteur.from_request(request)
     if not may_view_antrag_as_staff(akteur, abstimmung.antrag):
         return _verweigert(
-            request, JuryFehler(_("Diese Abstimmung gehört nicht zu Ihrem Quartier."))
+            request, JuryRefused(_("Diese Abstimmung gehört nicht zu Ihrem Quartier."))
         )
     return render(
         request,
@@ -310,7 +310,7 @@ def qm_protokoll(request, pk):
     abstimmung = _abstimmung(pk)
     if not may_view_antrag_as_staff(Akteur.from_request(request), abstimmung.antrag):
         return _verweigert(
-            request, JuryFehler(_("Diese Abstimmung gehört nicht zu Ihrem Quartier."))
+            request, JuryRefused(_("Diese Abstimmung gehört nicht zu Ihrem Quartier."))
         )
     if not abstimmung.protokoll:
         raise Http404(_("Das Protokoll wird noch erstellt."))
@@ -328,7 +328,7 @@ def qm_regeln(request, quartier_pk):
     quartier = get_object_or_404(Quartier, pk=quartier_pk)
     akteur = Akteur.from_request(request)
     if not (akteur.is_admin or is_qm_staff(akteur, quartier.pk)):
-        return _verweigert(request, JuryFehler(_("Dieses Quartier gehört nicht zu Ihnen.")))
+        return _verweigert(request, JuryRefused(_("Dieses Quartier gehört nicht zu Ihnen.")))
     regeln = services.juryregeln_for(quartier)
     form = JuryRegelnForm(request.POST or None, instance=regeln)
     if request.method == "POST" and form.is_valid():

@@ -55,7 +55,7 @@ def in_progress(antrag, qm_user, **kwargs):
 
 
 def add_beleg(antrag, betrag, *, datum=None):
-    from antraege.abrechnung import beleg_add
+    from antraege.services.settlement import beleg_add
 
     kategorie = Kostenkategorie.objects.filter(
         quartier=antrag.fonds.quartier, foerderfaehig=True
@@ -73,7 +73,7 @@ def add_beleg(antrag, betrag, *, datum=None):
 
 def settlement_submitted(antrag, qm_user, betraege, **kwargs):
     """In progress, receipts of ``betraege`` and a report handed in."""
-    from antraege.abrechnung import sachbericht_save
+    from antraege.services.settlement import sachbericht_save
 
     antrag = in_progress(antrag, qm_user, **kwargs)
     belege = [add_beleg(antrag, betrag) for betrag in betraege]

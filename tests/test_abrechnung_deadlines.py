@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Statuswechsel
-from antraege.selectors import aktionsfonds_saldo
+from antraege.selectors.application import aktionsfonds_saldo
 from antraege.tasks import task_check_settlement_deadlines
 
 from .abrechnung_helpers import approved, in_progress

@@ -8,8 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from antraege import letters
-from antraege.abrechnung import auszahlung_release, beleg_check
 from antraege.factories import AntragFactory
 from antraege.models import (
     Abschlag,
@@ -24,6 +22,8 @@ from antraege.models import (
     Statuswechsel,
 )
 from antraege.roles import SESSION_KEY, Akteur
+from antraege.services import documents
+from antraege.services.settlement import auszahlung_release, beleg_check
 from workflow.moves import antrag_move
 
 from .abrechnung_helpers import (
@@ -46,7 +46,7 @@ def with_beleg(antrag, qm):
 
 
 def ready_to_submit(antrag, qm):
-    from antraege.abrechnung import sachbericht_save
+    from antraege.services.settlement import sachbericht_save
 
     antrag = with_beleg(antrag, qm)
     sachbericht_save(antrag, akteur=applicant(antrag), text="Schön.", teilnehmende=5)
@@ -116,7 +116,7 @@ def paid(antrag, qm):
 
 def with_letter(antrag, qm):
     antrag = approved(antrag, qm)
-    letters.dokument_produce(antrag.pk, Dokument.Art.BEWILLIGUNG)
+    documents.dokument_produce(antrag.pk, Dokument.Art.BEWILLIGUNG)
     return antrag
 
 
@@ -342,7 +342,7 @@ def test_receipt_dated_before_approval_is_flagged_not_silently_accepted(
     )
     beleg = Beleg.objects.get(antrag=antrag)
     assert (beleg.vor_bewilligung, beleg.status) == (True, Beleg.Status.OFFEN)
-    from antraege.abrechnung import sachbericht_save
+    from antraege.services.settlement import sachbericht_save
 
     sachbericht_save(antrag, akteur=applicant(antrag), text="x", teilnehmende=1)
     antrag_move(antrag, "submit_settlement", akteur=applicant(antrag))

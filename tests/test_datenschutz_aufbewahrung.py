@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aktionsfonds.celery import app
-from antraege import letters, notifications
 from antraege.datenschutz.aufbewahrung import (
     ANONYM_TITEL,
     aufbewahrung_durchsetzen,
@@ -36,7 +35,9 @@ from antraege.models import (
     Sachbericht,
     Statuswechsel,
 )
-from antraege.selectors import aktionsfonds_saldo
+from antraege.selectors.application import aktionsfonds_saldo
+from antraege.selectors.documents import dokumente_missing
+from antraege.services import notifications
 
 from .abrechnung_helpers import pdf_bytes, png_bytes
 
@@ -189,9 +190,26 @@ def stored_files(antrag_id):
     return names
 
 
+def fondsbericht(fonds):
+    """The figures of the fund report (PDF/CSV) of one fund: totals and cost categories."""
+    from antraege.selectors.settlement import aktionsfonds_bericht
+
+    b = aktionsfonds_bericht(fonds)
+    return (
+        b.budget,
+        b.bewilligt,
+        b.ausgezahlt,
+        b.reserviert,
+        b.zurueck,
+        b.verfuegbar,
+        b.kategorien,
+    )
+
+
 def money():
     return (
         {fonds.pk: aktionsfonds_saldo(fonds) for fonds in Aktionsfonds.objects.all()},
+        {fonds.pk: fondsbericht(fonds) for fonds in Aktionsfonds.objects.all()},
         sorted(
             Antrag.objects.exclude(status=AntragStatus.DRAFT).values_list(
                 "pk",
@@ -255,7 +273,7 @@ def test_retention_removes_exactly_the_due_antraege_and_keeps_the_money(welt, du
     assert Sachbericht.objects.get(antrag=welt["ausgezahlt_alt"]).text == ""
     assert money() == before
     # The sweep for lost letters does not bring back the letters of an anonymised Antrag.
-    missing = {pk for pk, _art in letters.dokumente_missing(older_than=datetime.timedelta(0))}
+    missing = {pk for pk, _art in dokumente_missing(older_than=datetime.timedelta(0))}
     assert not missing & {welt[key].pk for key in DUE}
     assert (
         notifications.queue_for_applicant(Antrag.objects.get(pk=welt["abgelehnt_alt"].pk), "x")
@@ -403,3 +421,51 @@ def test_minutes_of_an_anonymised_antrag_come_back_without_the_applicants_texts(
     )
     assert ANONYM_TITEL in text
     assert antrag.titel not in text and "Logo auf dem Flyer" not in text
+
+
+def test_meeting_minutes_are_rendered_again_without_the_anonymised_item(
+    fonds, qm_user, django_capture_on_commit_callbacks
+):
+    from antraege.pdf import pdf_text
+    from antraege.roles import Akteur
+    from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer
+    from jury.sitzungen import services as sitzungen
+    from jury.sitzungen.models import Sitzung, Tagesordnungspunkt
+
+    m = jury_fuer(fonds.quartier, 3)
+    for titel in ("Hoffest", "Lesecafé"):
+        antrag_zur_jury(AntragFactory(fonds=fonds, titel=titel), qm_user)
+    sitzung = sitzungen.anwesenheit_erfassen(
+        sitzung_fuer(fonds.quartier, qm_user),
+        akteur=Akteur(qm_user),
+        anwesende=[x.pk for x in m],
+        vertretungen={},
+    )
+    hoffest, lesecafe = sitzung.punkte.order_by("position")
+    for punkt, ja, nein in ((hoffest, 3, 0), (lesecafe, 0, 3)):
+        sitzungen.top_beschliessen(
+            punkt,
+            akteur=Akteur(qm_user),
+            praesentiert=True,
+            betrag=punkt.antrag.betrag_beantragt,
+            begruendung="Frau Muster hat nicht überzeugt." if nein else "",
+            ja=ja,
+            nein=nein,
+            enthaltung=0,
+        )
+    sitzungen.sitzung_schliessen(sitzung, akteur=Akteur(qm_user))
+    sitzungen.sitzung_protokoll_erstellen(sitzung.pk)
+    old = Sitzung.objects.get(pk=sitzung.pk).protokoll.name
+    assert "Lesecafé" in pdf_text(default_storage.open(old).read())
+    assert Antrag.objects.get(pk=lesecafe.antrag_id).status == AntragStatus.REJECTED
+    Statuswechsel.objects.filter(antrag_id=lesecafe.antrag_id).update(zeitpunkt=days_ago(400))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        aufbewahrung_durchsetzen(now=NOW)
+    assert not default_storage.exists(old)
+    assert Tagesordnungspunkt.objects.get(pk=lesecafe.pk).begruendung == ""
+    sitzungen.sitzungsprotokolle_nachholen()
+
+    text = pdf_text(default_storage.open(Sitzung.objects.get(pk=sitzung.pk).protokoll.name).read())
+    assert "Hoffest" in text and ANONYM_TITEL in text
+    assert "Lesecafé" not in text

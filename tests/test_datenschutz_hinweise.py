@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from antraege import notifications
 from antraege.factories import AntragFactory
+from antraege.services import notifications
 
 from .resident_helpers import schritt_url
 

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from antraege import notifications
 from antraege.datenschutz.models import AdressBestaetigung
 from antraege.models import Antrag, Benachrichtigung
+from antraege.services import notifications
 from jury import services
 from jury.factories import antrag_zur_jury, jury_fuer
 from jury.models import Abstimmung, Stimmberechtigung

@@ -9,12 +9,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from antraege.abrechnung import auszahlung_release, beleg_check
 from antraege.factories import project_start
+from antraege.forms.settlement import AbschlagForm, BelegForm, BezahltForm
 from antraege.models import Abschlag, Antrag, Auszahlung, Beleg
 from antraege.roles import SESSION_KEY, Akteur
-from antraege.views.abrechnung import AbschlagForm, BelegForm, BezahltForm
+from antraege.services.settlement import auszahlung_release, beleg_check
 from jury.forms import SitzungForm
+from jury.sitzungen.forms import SitzungForm as JurysitzungForm
 
 from .abrechnung_helpers import approved, in_progress, pdf_upload, settlement_submitted
 from .resident_helpers import projekt, schritt_url
@@ -40,6 +41,11 @@ DATE_FORMS = {
     "abschlag_datum": (lambda antrag: AbschlagForm(initial={"datum": DAY}), "datum"),
     "bezahlt_am": (lambda antrag: BezahltForm(initial={"bezahlt_am": DAY}), "bezahlt_am"),
     "sitzung_datum": (lambda antrag: SitzungForm(initial={"datum": DAY}), "datum"),
+    "jurysitzung_datum": (lambda antrag: JurysitzungForm(initial={"datum": DAY}), "datum"),
+    "jurysitzung_einreichungsfrist": (
+        lambda antrag: JurysitzungForm(initial={"einreichungsfrist": DAY}),
+        "einreichungsfrist",
+    ),
 }
 
 

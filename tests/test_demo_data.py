@@ -18,7 +18,7 @@ from antraege.models import (
     Quartier,
     Statuswechsel,
 )
-from antraege.selectors import aktionsfonds_saldo
+from antraege.selectors.application import aktionsfonds_saldo
 from jury.models import Jurymitglied
 
 pytestmark = pytest.mark.django_db

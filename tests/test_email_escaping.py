@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from antraege import notifications
 from antraege.factories import AntragFactory, QuartierFactory
 from antraege.models import Benachrichtigung
+from antraege.services import notifications
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from antraege import notifications
 from antraege.factories import AntragFactory
+from antraege.services import notifications
 
 pytestmark = pytest.mark.django_db
 

@@ -12,14 +12,14 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from antraege.abrechnung import auszahlung_release, beleg_check
 from antraege.factories import AntragFactory, HandlungsfeldFactory
 from antraege.fondsbild import fondsbild_for, handlungsfelder_bericht
 from antraege.jahresabschluss import JahresabschlussRefused, aktionsfonds_close
 from antraege.models import Aktionsfonds
 from antraege.roles import Akteur
-from antraege.selectors import aktionsfonds_saldo
-from antraege.services import FondsErschoepft
+from antraege.selectors.application import aktionsfonds_saldo
+from antraege.services.application import AktionsfondsRefused
+from antraege.services.settlement import auszahlung_release, beleg_check
 from workflow.moves import MoveRefused, antrag_move
 
 from .abrechnung_helpers import approved, settlement_submitted
@@ -92,7 +92,7 @@ def test_a_closed_fund_approves_nothing(antrag, qm_user):
     antrag_move(antrag, "put_to_jury", akteur=qm)
     aktionsfonds_close(antrag.fonds, akteur=qm, today=nach_jahresende(antrag.fonds))
 
-    with pytest.raises((MoveRefused, FondsErschoepft)):
+    with pytest.raises((MoveRefused, AktionsfondsRefused)):
         antrag_move(antrag, "approve", akteur=Akteur.system_akteur(), betrag=D("100"))
 
     antrag.refresh_from_db()
@@ -190,3 +190,17 @@ def test_other_areas_staff_do_not_see_the_fund_report(client, staff_login, fonds
     staff_login(client, qm_other_user)
 
     assert client.get(reverse("qm:fonds_bericht", args=[fonds.pk])).status_code == 404
+
+
+def test_admin_keeps_the_fields_of_action_as_data_and_cannot_fake_a_close(
+    client, staff_login, admin_user, fonds
+):
+    staff_login(client, admin_user)
+    HandlungsfeldFactory(slug="bildung", name="Bildung", reihenfolge=1)
+
+    liste = client.get(reverse("admin:antraege_handlungsfeld_changelist"))
+    form = client.get(reverse("admin:antraege_aktionsfonds_change", args=[fonds.pk]))
+
+    assert liste.status_code == 200 and "Bildung" in liste.content.decode()
+    assert "abgeschlossen_am" not in form.context["adminform"].form.fields
+    assert "antraege_ab" in form.context["adminform"].form.fields

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 
 from antraege import fristen
 from antraege.factories import AktionsfondsFactory, AntragFactory, QuartierFactory
-from antraege.services import antrag_submission_errors
+from antraege.services.application import antrag_submission_errors
 
 from .resident_helpers import projekt
 

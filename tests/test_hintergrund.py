@@ -4,8 +4,8 @@ it never stands in front of a person's e-mail; `bench/startup_mails.py` measures
 import pytest
 
 from aktionsfonds.celery import app
-from antraege import notifications
 from antraege.hintergrund import im_hintergrund
+from antraege.services import notifications
 
 pytestmark = pytest.mark.django_db
 

@@ -22,8 +22,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
-from antraege import notifications
 from antraege.factories import AktionsfondsFactory, AntragFactory, QuartierFactory
+from antraege.services import notifications
 
 from .po import read_po
 
@@ -39,6 +39,7 @@ STAFF_ONLY = (
     "antraege/admin.py",
     "antraege/apps.py",
     "antraege/views/qm.py",
+    "antraege/forms/review.py",
     "antraege/datenschutz/qm.py",
     "antraege/datenschutz/admin.py",
     "antraege/datenschutz/models.py",

@@ -13,11 +13,11 @@ from django.utils import timezone
 from antraege.factories import AntragFactory
 from antraege.models import Antrag, Benachrichtigung, Statuswechsel
 from antraege.roles import Akteur
-from antraege.selectors import aktionsfonds_saldo
+from antraege.selectors.application import aktionsfonds_saldo
 from jury import services
 from jury.factories import antrag_zur_jury, jury_fuer
 from jury.models import Abstimmung, Ergebnis, Stimme
-from jury.services import JuryFehler
+from jury.services import JuryRefused
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -69,7 +69,7 @@ def test_twenty_ballots_race_the_deadline_and_the_early_close(antrag, qm_user, q
         def vote():
             try:
                 services.stimme_abgeben(abstimmung, user=member.user, wert="yes")
-            except JuryFehler as error:
+            except JuryRefused as error:
                 assert error.code == "closed"
                 with lock:
                     refused.append(member.pk)

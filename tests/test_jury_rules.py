@@ -20,7 +20,7 @@ from jury.models import (
     Stimmberechtigung,
     Stimme,
 )
-from jury.services import Auszaehlung, JuryFehler, auszaehlung_bewerten
+from jury.services import Auszaehlung, JuryRefused, auszaehlung_bewerten
 
 pytestmark = pytest.mark.django_db
 
@@ -122,11 +122,11 @@ def test_opening_fixes_entitled_members_and_mails_each(bei_jury, qm_user, jury, 
 def test_opening_only_from_jury_vote_and_only_by_qm_of_the_area(
     antrag, qm_user, qm_other_user, jury
 ):
-    with pytest.raises(JuryFehler) as wrong_state:
+    with pytest.raises(JuryRefused) as wrong_state:
         eroeffnen(antrag, qm_user)
     assert wrong_state.value.code == "wrong_state"
     antrag_zur_jury(antrag, qm_user)
-    with pytest.raises(JuryFehler) as forbidden:
+    with pytest.raises(JuryRefused) as forbidden:
         eroeffnen(antrag, qm_other_user)
 
     assert forbidden.value.code == "forbidden"
@@ -137,7 +137,7 @@ def test_opening_only_from_jury_vote_and_only_by_qm_of_the_area(
 def test_second_open_vote_on_the_same_antrag_is_refused(bei_jury, qm_user, jury):
     eroeffnen(bei_jury, qm_user)
 
-    with pytest.raises(JuryFehler):
+    with pytest.raises(JuryRefused):
         eroeffnen(bei_jury, qm_user)
 
     assert Abstimmung.objects.count() == 1
@@ -159,7 +159,7 @@ def test_applicant_on_the_jury_is_excluded_automatically(bei_jury, qm_user, jury
         art="abstimmung_eroeffnet", empfaenger__iexact=bei_jury.antragsteller_email
     )
     assert Benachrichtigung.objects.filter(art="abstimmung_eroeffnet").count() == 3
-    with pytest.raises(JuryFehler) as refused:
+    with pytest.raises(JuryRefused) as refused:
         services.stimme_abgeben(abstimmung, user=jury[0].user, wert="yes")
     assert refused.value.code == "biased"
     assert Stimme.objects.count() == 0
@@ -269,7 +269,7 @@ def test_conflict_shrinks_the_entitled_list_and_withdraws_the_ballot(bei_jury, q
     assert closed.ergebnis == Ergebnis.BEWILLIGT
     eintrag = Stimmberechtigung.objects.get(abstimmung=abstimmung, mitglied=jury[0])
     assert (eintrag.befangen, eintrag.befangenheit_grund) == (True, "Mitglied der Initiative")
-    with pytest.raises(JuryFehler):
+    with pytest.raises(JuryRefused):
         services.stimme_abgeben(abstimmung, user=jury[0].user, wert="no")
     assert not Stimme.objects.filter(mitglied=jury[0]).exists()
 
@@ -304,7 +304,7 @@ def test_who_is_not_entitled_cannot_vote(bei_jury, qm_user, jury, anderes_quarti
     else:
         user = UserFactory()
 
-    with pytest.raises(JuryFehler) as refused:
+    with pytest.raises(JuryRefused) as refused:
         services.stimme_abgeben(abstimmung, user=user, wert="yes")
 
     assert refused.value.code == "forbidden"
@@ -317,7 +317,7 @@ def test_term_ending_during_the_vote_stops_voting(bei_jury, qm_user, jury):
     jury[0].beginn = jury[0].ende - datetime.timedelta(days=30)
     jury[0].save()
 
-    with pytest.raises(JuryFehler):
+    with pytest.raises(JuryRefused):
         services.stimme_abgeben(abstimmung, user=jury[0].user, wert="yes")
     assert Stimme.objects.count() == 0
 
@@ -328,9 +328,9 @@ def test_ballot_after_closing_is_refused_and_changes_nothing(bei_jury, qm_user, 
     services.stimme_abgeben(abstimmung, user=jury[1].user, wert="yes")
     schliessen_nach_frist(abstimmung)
 
-    with pytest.raises(JuryFehler) as refused:
+    with pytest.raises(JuryRefused) as refused:
         services.stimme_abgeben(abstimmung, user=jury[0].user, wert="no")
-    with pytest.raises(JuryFehler):
+    with pytest.raises(JuryRefused):
         services.stimme_abgeben(abstimmung, user=jury[2].user, wert="no")
 
     assert refused.value.code == "closed"
@@ -424,7 +424,7 @@ def test_reminder_only_to_those_who_have_not_voted_and_only_once(bei_jury, qm_us
 def test_meeting_result_is_checked_by_the_same_rules(bei_jury, qm_user, jury):
     anwesend = [m.pk for m in jury[:3]]
 
-    with pytest.raises(JuryFehler):
+    with pytest.raises(JuryRefused):
         services.sitzung_erfassen(
             bei_jury,
             akteur=Akteur(qm_user),

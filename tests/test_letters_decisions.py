@@ -8,11 +8,11 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from pypdf import PdfReader
 
-from antraege import letters, notifications
 from antraege.factories import AktionsfondsFactory, AntragFactory, KostenkategorieFactory
 from antraege.models import Benachrichtigung, Dokument
 from antraege.pdf import pdf_text
 from antraege.roles import Akteur
+from antraege.services import documents, notifications
 from workflow.moves import antrag_move
 
 from .abrechnung_helpers import applicant, approved, png_bytes, reload
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def letter_text(antrag, art):
-    dokument = letters.dokument_produce(antrag.pk, art)
+    dokument = documents.dokument_produce(antrag.pk, art)
     with dokument.datei.open("rb") as handle:
         data = handle.read()
     assert data.startswith(b"%PDF-")
@@ -73,7 +73,7 @@ def test_letter_carries_the_office_logo_without_fetching_anything(antrag, qm_use
     quartier.logo.save("logo.png", ContentFile(png_bytes()))
     antrag = approved(antrag, qm_user)
 
-    html = letters.dokument_html(reload(antrag), Dokument.Art.BEWILLIGUNG)
+    html = documents.dokument_html(reload(antrag), Dokument.Art.BEWILLIGUNG)
 
     assert 'src="data:image/png;base64,' in html
     assert "/media/" not in html
@@ -87,7 +87,7 @@ def test_applicant_text_is_escaped_in_the_letter(fonds, qm_user):
     )
     antrag = approved(antrag, qm_user)
 
-    html = letters.dokument_html(antrag, Dokument.Art.BEWILLIGUNG)
+    html = documents.dokument_html(antrag, Dokument.Art.BEWILLIGUNG)
     text, _data = letter_text(antrag, Dokument.Art.BEWILLIGUNG)
 
     assert '<img src="https://evil' not in html
@@ -128,8 +128,8 @@ def test_decision_email_in_applicant_language_carries_the_german_letter_once(
     antrag = AntragFactory(fonds=fonds, sprache="en")
     antrag = approved(antrag, qm_user)
 
-    letters.dokument_deliver(antrag.pk, Dokument.Art.BEWILLIGUNG)
-    letters.dokument_deliver(antrag.pk, Dokument.Art.BEWILLIGUNG)  # a task that runs twice
+    documents.dokument_deliver(antrag.pk, Dokument.Art.BEWILLIGUNG)
+    documents.dokument_deliver(antrag.pk, Dokument.Art.BEWILLIGUNG)  # a task that runs twice
 
     row = Benachrichtigung.objects.get(antrag=antrag, art="bewilligt")
     assert row.sprache == "en"
@@ -149,7 +149,7 @@ def test_decision_email_in_applicant_language_carries_the_german_letter_once(
 def test_attachments_only_from_the_notifications_own_antrag(fonds, qm_user):
     erster = approved(AntragFactory(fonds=fonds), qm_user)
     zweiter = AntragFactory(fonds=fonds)
-    fremd = letters.dokument_produce(erster.pk, Dokument.Art.BEWILLIGUNG)
+    fremd = documents.dokument_produce(erster.pk, Dokument.Art.BEWILLIGUNG)
     row = notifications.queue_for_applicant(zweiter, "bewilligt", kontext={"dokumente": [fremd.pk]})
 
     assert notifications.attachments_for(row) == []

@@ -16,10 +16,10 @@ import redis
 from celery import current_app
 from django.db import connection
 
-from antraege import notifications
 from antraege.factories import AntragFactory
 from antraege.models import Benachrichtigung
 from antraege.roles import Akteur
+from antraege.services import notifications
 from tests.worker.processes import REDIS_SERVER, RedisServer, WorkerProcess, wait_until
 from workflow.moves import antrag_move
 

@@ -96,10 +96,10 @@ def test_a_changed_ballot_keeps_its_first_time_and_a_refused_one_leaves_no_trace
     changed = Stimme.objects.get()
     stamp = Abstimmung.objects.get(pk=abstimmung.pk).letzte_aenderung_am
 
-    with pytest.raises(services.JuryFehler, match="Mitarbeitende des QM stimmen nicht ab"):
+    with pytest.raises(services.JuryRefused, match="Mitarbeitende des QM stimmen nicht ab"):
         services.stimme_abgeben(abstimmung, user=qm_user, wert="no")
     Abstimmung.objects.filter(pk=abstimmung.pk).update(frist=abstimmung.eroeffnet_am)
-    with pytest.raises(services.JuryFehler, match="Die Abstimmung ist geschlossen"):
+    with pytest.raises(services.JuryRefused, match="Die Abstimmung ist geschlossen"):
         services.stimme_abgeben(abstimmung, user=member.user, wert="no")
 
     assert (changed.pk, changed.abgegeben_am, changed.wert, changed.kommentar) == (

@@ -10,10 +10,10 @@ from django.utils import timezone
 from antraege.datenschutz.models import AdressBestaetigung
 from antraege.factories import AntragFactory, UserFactory
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Statuswechsel
-from antraege.notifications import attachments_for, render
 from antraege.pdf import pdf_text
 from antraege.roles import Akteur
-from antraege.selectors import aktionsfonds_saldo
+from antraege.selectors.application import aktionsfonds_saldo
+from antraege.services.notifications import attachments_for, render
 from jury import services
 from jury.factories import (
     JurymitgliedFactory,
@@ -23,7 +23,7 @@ from jury.factories import (
     stellvertretungen_fuer,
 )
 from jury.models import Ergebnis, Jurymitglied, JuryRegeln
-from jury.services import JuryFehler
+from jury.services import JuryRefused
 from jury.sitzungen import selectors as sitzung_selectors
 from jury.sitzungen import services as sitzungen
 from jury.sitzungen.models import Beschluss, Sitzung, SitzungStatus, Tagesordnungspunkt
@@ -125,7 +125,7 @@ def test_a_deputy_counts_only_while_standing_in_for_an_absent_member(fonds, qm_u
     assert sitzungen.sitzung_quorum(sitzung).besetzt == 3
     assert [s.waehler for s in sitze if s.mitglied == m[2]] == [stv]
     # never both: a present member is not stood in for
-    with pytest.raises(JuryFehler, match="anwesend und wird nicht vertreten"):
+    with pytest.raises(JuryRefused, match="anwesend und wird nicht vertreten"):
         anwesenheit(sitzung, qm_user, [m[0], m[2], stv], {stv: m[2]})
 
 
@@ -138,14 +138,14 @@ def test_a_conflicted_member_and_the_applicant_do_not_vote(fonds, qm_user):
     sitzung = anwesenheit(sitzung, qm_user, m)
     punkt = sitzung.punkte.get()
 
-    with pytest.raises(JuryFehler, match="befangen oder nicht anwesend"):
+    with pytest.raises(JuryRefused, match="befangen oder nicht anwesend"):
         beschliessen(
             punkt,
             qm_user,
             befangene=[m[0].pk],
             stimmen={m[0].pk: "yes", m[1].pk: "yes", m[2].pk: "no"},
         )
-    with pytest.raises(JuryFehler, match="befangen oder nicht anwesend"):  # the applicant
+    with pytest.raises(JuryRefused, match="befangen oder nicht anwesend"):  # the applicant
         beschliessen(
             punkt,
             qm_user,
@@ -245,7 +245,7 @@ def test_approvals_beyond_the_running_balance_are_refused_on_the_spot(fonds, qm_
     eins, zwei = sitzung.punkte.order_by("position")
 
     beschliessen(eins, qm_user, ja=3, nein=0, enthaltung=0)
-    with pytest.raises(JuryFehler, match="nur noch 300,00 €"):
+    with pytest.raises(JuryRefused, match="nur noch 300,00 €"):
         beschliessen(zwei, qm_user, ja=3, nein=0, enthaltung=0)
     zwei = beschliessen(zwei, qm_user, ja=3, nein=0, enthaltung=0, betrag=Decimal("300.00"))
 
@@ -259,7 +259,7 @@ def test_above_the_threshold_an_unpresented_antrag_cannot_be_voted_on(fonds, qm_
     sitzung = anwesenheit(sitzung_fuer(fonds.quartier, qm_user), qm_user, jury)
     punkt = sitzung.punkte.get()
 
-    with pytest.raises(JuryFehler, match="500,00 €"):
+    with pytest.raises(JuryRefused, match="500,00 €"):
         beschliessen(punkt, qm_user, praesentiert=False, ja=3, nein=0, enthaltung=0)
     assert Tagesordnungspunkt.objects.get(pk=punkt.pk).beschluss == ""
 
@@ -296,7 +296,7 @@ def test_closing_applies_what_fits_and_refuses_the_rest_with_a_reason(fonds, qm_
     assert Antrag.objects.get(pk=drei.pk).entscheidungsgrund == "Kein Bezug zum Kiez."
     assert Sitzung.objects.get(pk=sitzung.pk).status == SitzungStatus.GESCHLOSSEN
     # a second close (double click, second tab) changes nothing
-    with pytest.raises(JuryFehler) as second:
+    with pytest.raises(JuryRefused) as second:
         sitzungen.sitzung_schliessen(sitzung, akteur=Akteur(qm_user))
     assert second.value.code == "conflict"
     assert Statuswechsel.objects.filter(antrag=eins, nach_status=AntragStatus.APPROVED).count() == 1
@@ -321,7 +321,7 @@ def test_closing_refuses_while_an_item_is_undecided_and_changes_nothing(fonds, q
     zur_jury(fonds, qm_user, "Eins")
     sitzung = anwesenheit(sitzung_fuer(fonds.quartier, qm_user), qm_user, jury)
 
-    with pytest.raises(JuryFehler, match="fehlt noch ein Beschluss"):
+    with pytest.raises(JuryRefused, match="fehlt noch ein Beschluss"):
         sitzungen.sitzung_schliessen(sitzung, akteur=Akteur(qm_user))
     assert Sitzung.objects.get(pk=sitzung.pk).status == SitzungStatus.GEHALTEN
 
@@ -331,7 +331,7 @@ def test_staff_of_another_area_cannot_run_the_meeting(fonds, qm_user, qm_other_u
     zur_jury(fonds, qm_user, "Eins")
     sitzung = sitzung_fuer(fonds.quartier, qm_user)
 
-    with pytest.raises(JuryFehler) as refused:
+    with pytest.raises(JuryRefused) as refused:
         anwesenheit(sitzung, qm_other_user, jury)
     assert refused.value.code == "forbidden"
     assert Sitzung.objects.get(pk=sitzung.pk).status == SitzungStatus.GEPLANT
@@ -350,7 +350,7 @@ def test_papers_email_goes_to_members_and_deputies_in_their_language_with_an_ics
     )
 
     assert sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=Akteur(qm_user)) == 2
-    with pytest.raises(JuryFehler):  # once
+    with pytest.raises(JuryRefused):  # once
         sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=Akteur(qm_user))
 
     rows = {r.empfaenger: r for r in Benachrichtigung.objects.filter(art="sitzung_unterlagen")}
@@ -393,6 +393,8 @@ def test_papers_pdf_holds_every_item_and_no_contact_data(fonds, qm_user):
     assert "Aylin Demir" in text and "Hofinitiative" in text
     assert "0176" not in text and "13359" not in text
     assert "Formal geprüft, förderfähig." in text  # QM's review note
+    english = pdf_text(sitzungen.sitzung_unterlagen_pdf(sitzung, language="en"))
+    assert english.startswith("Papers of the jury meeting Soldiner Kiez")
 
 
 def test_minutes_pdf_holds_attendance_decisions_and_tallies(fonds, qm_user):

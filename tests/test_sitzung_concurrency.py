@@ -9,9 +9,9 @@ from django.conf import settings
 from antraege.factories import AntragFactory, UserFactory
 from antraege.models import Antrag, AntragStatus, Statuswechsel
 from antraege.roles import Akteur
-from antraege.selectors import aktionsfonds_saldo
+from antraege.selectors.application import aktionsfonds_saldo
 from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer
-from jury.services import JuryFehler
+from jury.services import JuryRefused
 from jury.sitzungen import services as sitzungen
 from jury.sitzungen.models import Sitzung, SitzungStatus, Tagesordnungspunkt
 
@@ -56,7 +56,7 @@ def test_closing_a_meeting_twice_at_the_same_moment_decides_once(fonds, qm_user)
                 sitzungen.sitzung_schliessen(
                     Sitzung.objects.get(pk=sitzung.pk), akteur=Akteur(user)
                 )
-            except JuryFehler as error:
+            except JuryRefused as error:
                 outcomes.append(error.code)
             else:
                 outcomes.append("closed")
@@ -75,3 +75,41 @@ def test_closing_a_meeting_twice_at_the_same_moment_decides_once(fonds, qm_user)
         )
     assert aktionsfonds_saldo(fonds).reserviert == Decimal("1200.00")
     assert Tagesordnungspunkt.objects.filter(sitzung=sitzung, umgesetzt=True).count() == 3
+
+
+def test_two_staff_entering_the_same_item_at_once_record_one_decision(fonds, qm_user):
+    zweite_qm = UserFactory(username="qm-sol-2")
+    fonds.quartier.qm_staff.add(zweite_qm)
+    jury = jury_fuer(fonds.quartier, 3)
+    antrag_zur_jury(AntragFactory(fonds=fonds, betrag_beantragt=Decimal("400.00")), qm_user)
+    sitzung = sitzung_fuer(fonds.quartier, qm_user)
+    sitzungen.anwesenheit_erfassen(
+        sitzung, akteur=Akteur(qm_user), anwesende=[m.pk for m in jury], vertretungen={}
+    )
+    punkt = sitzung.punkte.get()
+    outcomes = []
+
+    def enter(user, ja, nein):
+        def run():
+            try:
+                sitzungen.top_beschliessen(
+                    Tagesordnungspunkt.objects.get(pk=punkt.pk),
+                    akteur=Akteur(user),
+                    praesentiert=True,
+                    betrag="400.00",
+                    ja=ja,
+                    nein=nein,
+                    enthaltung=0,
+                )
+            except JuryRefused as error:
+                outcomes.append(error.code)
+            else:
+                outcomes.append("entered")
+
+        return run
+
+    run_together(enter(qm_user, 3, 0), enter(zweite_qm, 0, 3))
+
+    assert sorted(outcomes) == ["conflict", "entered"]
+    punkt.refresh_from_db()
+    assert (punkt.stimmen_ja, punkt.stimmen_nein) in ((3, 0), (0, 3))

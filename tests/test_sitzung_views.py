@@ -200,3 +200,21 @@ def test_jury_home_reads_meetings_without_a_query_per_meeting(
         page = client.get(reverse("jury:home")).content.decode()
 
     assert page.count('href="/jury/sitzungen/') >= 4
+
+
+def test_qm_adds_an_antrag_submitted_after_the_deadline_by_hand(
+    client, staff_login, fonds, qm_user, drei
+):
+    sitzung = sitzung_fuer(
+        fonds.quartier, qm_user, frist=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert sitzung.punkte.count() == 0  # all three came in today, after the deadline
+    staff_login(client, qm_user)
+    url = reverse("jury:qm_tagesordnung", args=[sitzung.pk])
+    page = client.get(url).content.decode()
+    assert page.count("nach der Einreichungsfrist eingereicht") == 3
+
+    client.post(url, {"aktion": "hinzufuegen", "antrag": drei[1].pk})
+    client.post(url, {"aktion": "hinzufuegen", "antrag": drei[1].pk})  # double click
+
+    assert list(sitzung.punkte.values_list("antrag_id", flat=True)) == [drei[1].pk]

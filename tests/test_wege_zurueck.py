@@ -120,7 +120,7 @@ def test_project_start_confirmation_says_what_comes_next(client, fonds, qm_user)
 def test_settlement_and_close_confirmations_say_what_comes_next(
     client, staff_login, fonds, qm_user
 ):
-    from antraege.abrechnung import auszahlung_release, beleg_check
+    from antraege.services.settlement import auszahlung_release, beleg_check
     from workflow.moves import antrag_move
 
     antrag, (beleg,) = settlement_submitted(AntragFactory(fonds=fonds), qm_user, ["50.00"])
@@ -158,3 +158,27 @@ def test_formal_check_confirmation_names_the_next_step(client, staff_login, fond
         f"Die Prüfung von {antrag.referenz} hat begonnen. Als Nächstes: Legen Sie den Antrag der "
         "Jury vor, fordern Sie etwas nach oder erklären Sie ihn für nicht förderfähig."
     ]
+
+
+def test_meeting_and_fund_pages_link_back(client, staff_login, fonds, qm_user):
+    from jury.factories import sitzung_fuer
+
+    sitzung = sitzung_fuer(fonds.quartier, qm_user)
+    staff_login(client, qm_user)
+    tagesordnung = reverse("jury:qm_tagesordnung", args=[sitzung.pk])
+    sitzungen = reverse("jury:qm_sitzungen")
+
+    pages = {
+        tagesordnung: sitzungen,
+        reverse("jury:qm_sitzungsmodus", args=[sitzung.pk]): tagesordnung,
+        reverse("jury:qm_sitzung_neu", args=[fonds.quartier.pk]): sitzungen,
+        reverse("jury:qm_zusammensetzung", args=[fonds.quartier.pk]): sitzungen,
+        reverse("qm:auskunft"): reverse("qm:dashboard"),
+        reverse("qm:fonds_bericht", args=[fonds.pk]): reverse("qm:dashboard"),
+    }
+
+    assert {page: back_link(client.get(page)) for page in pages} == pages
+
+
+def test_choosing_the_area_links_back_to_the_start(client, fonds):
+    assert back_link(client.get(reverse("antraege:antrag_neu"))) == reverse("start")

@@ -16,9 +16,9 @@ import pytest
 from celery import current_app
 from django.db import connection
 
-from antraege import notifications
 from antraege.models import Benachrichtigung
 from antraege.roles import Akteur
+from antraege.services import notifications
 from tests.worker.processes import REDIS_SERVER, RedisServer, WorkerProcess, wait_until
 from workflow.moves import antrag_move
 

@@ -9,12 +9,12 @@ the move as a conditional update in a transaction and records the timeline.
 from django.utils.translation import gettext_lazy as _
 from viewflow import fsm
 
-from antraege import abrechnung, letters, services
 from antraege.models import AntragStatus as S
 from antraege.models import Dokument
 from antraege.roles import is_applicant, is_qm_staff
-
-BEFORE_DECISION = [S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED, S.JURY_VOTE]
+from antraege.selectors.settlement import auszahlung_released, settlement_errors
+from antraege.services import application, documents, settlement
+from antraege.states import BEFORE_DECISION_STATES
 
 
 # --- Who may make a move (viewflow calls these with the flow and the Akteur). ---
@@ -44,20 +44,20 @@ def is_complete(flow):
     # read the cost plan once per flow object
     errors = getattr(flow, "_submission_errors", None)
     if errors is None:
-        errors = flow._submission_errors = services.antrag_submission_errors(flow.antrag)
+        errors = flow._submission_errors = application.antrag_submission_errors(flow.antrag)
     return fsm.State.CONDITION(
         not errors, _("Der Antrag ist noch nicht vollständig. Bitte prüfen Sie Ihre Angaben.")
     )
 
 
 def settlement_complete(flow):
-    errors = abrechnung.settlement_errors(flow.antrag)
+    errors = settlement_errors(flow.antrag)
     return fsm.State.CONDITION(not errors, " ".join(str(e) for e in errors))
 
 
 def payout_released(flow):
     return fsm.State.CONDITION(
-        abrechnung.auszahlung_released(flow.antrag),
+        auszahlung_released(flow.antrag),
         _("Bitte geben Sie zuerst die Auszahlung frei."),
     )
 
@@ -85,16 +85,16 @@ class AntragFlow:
         conditions=[is_complete],
     )
     def submit(self, **_kwargs):
-        services.antrag_submitted(self.antrag)
+        application.antrag_submitted(self.antrag)
 
     @status.transition(
-        source=BEFORE_DECISION,
+        source=list(BEFORE_DECISION_STATES),
         target=S.WITHDRAWN,
         label=_("Antrag zurückziehen"),
         permission=applicant,
     )
     def withdraw(self, **_kwargs):
-        services.antrag_withdrawn(self.antrag)
+        application.antrag_withdrawn(self.antrag)
 
     # QM: formal check
     @status.transition(
@@ -110,7 +110,7 @@ class AntragFlow:
         permission=qm_staff,
     )
     def request_changes(self, *, kommentar="", **_kwargs):
-        services.antrag_changes_requested(self.antrag, kommentar=kommentar)
+        application.antrag_changes_requested(self.antrag, kommentar=kommentar)
 
     @status.transition(
         source=S.IN_REVIEW,
@@ -119,14 +119,14 @@ class AntragFlow:
         permission=qm_staff,
     )
     def declare_ineligible(self, *, kommentar="", **_kwargs):
-        services.antrag_declared_ineligible(self.antrag, kommentar=kommentar)
-        letters.dokument_schedule(self.antrag, Dokument.Art.NICHT_FOERDERFAEHIG)
+        application.antrag_declared_ineligible(self.antrag, kommentar=kommentar)
+        documents.dokument_schedule(self.antrag, Dokument.Art.NICHT_FOERDERFAEHIG)
 
     @status.transition(
         source=S.IN_REVIEW, target=S.JURY_VOTE, label=_("Der Jury vorlegen"), permission=qm_staff
     )
     def put_to_jury(self, *, kommentar="", **_kwargs):
-        services.antrag_put_to_jury(self.antrag, kommentar=kommentar)
+        application.antrag_put_to_jury(self.antrag, kommentar=kommentar)
 
     @status.transition(
         source=S.JURY_VOTE,
@@ -142,15 +142,17 @@ class AntragFlow:
         source=S.JURY_VOTE, target=S.APPROVED, label=_("Bewilligen"), permission=qm_staff_or_system
     )
     def approve(self, *, betrag, auflagen="", kommentar="", **_kwargs):
-        services.antrag_approved(self.antrag, betrag=betrag, auflagen=auflagen, kommentar=kommentar)
-        letters.dokument_schedule(self.antrag, Dokument.Art.BEWILLIGUNG)
+        application.antrag_approved(
+            self.antrag, betrag=betrag, auflagen=auflagen, kommentar=kommentar
+        )
+        documents.dokument_schedule(self.antrag, Dokument.Art.BEWILLIGUNG)
 
     @status.transition(
         source=S.JURY_VOTE, target=S.REJECTED, label=_("Ablehnen"), permission=qm_staff_or_system
     )
     def reject(self, *, kommentar="", **_kwargs):
-        services.antrag_rejected(self.antrag, kommentar=kommentar)
-        letters.dokument_schedule(self.antrag, Dokument.Art.ABLEHNUNG)
+        application.antrag_rejected(self.antrag, kommentar=kommentar)
+        documents.dokument_schedule(self.antrag, Dokument.Art.ABLEHNUNG)
 
     # Project and settlement
     @status.transition(
@@ -170,7 +172,7 @@ class AntragFlow:
         conditions=[settlement_complete],
     )
     def submit_settlement(self, **_kwargs):
-        abrechnung.abrechnung_submitted(self.antrag)
+        settlement.abrechnung_submitted(self.antrag)
 
     @status.transition(
         source=S.SETTLEMENT_SUBMITTED,
@@ -179,7 +181,7 @@ class AntragFlow:
         permission=qm_staff,
     )
     def request_settlement_changes(self, *, kommentar="", **_kwargs):
-        abrechnung.abrechnung_changes_requested(self.antrag, kommentar=kommentar)
+        settlement.abrechnung_changes_requested(self.antrag, kommentar=kommentar)
 
     @status.transition(
         source=S.SETTLEMENT_SUBMITTED,
@@ -189,7 +191,7 @@ class AntragFlow:
         conditions=[payout_released],
     )
     def mark_paid(self, *, bezahlt_am=None, buchungszeichen="", **_kwargs):
-        abrechnung.auszahlung_mark_paid(
+        settlement.auszahlung_mark_paid(
             self.antrag, bezahlt_am=bezahlt_am, buchungszeichen=buchungszeichen
         )
 
@@ -197,7 +199,7 @@ class AntragFlow:
         source=S.PAID, target=S.CLOSED, label=_("Abschließen"), permission=qm_staff_or_system
     )
     def close(self, **_kwargs):
-        services.antrag_closed(self.antrag)
+        application.antrag_closed(self.antrag)
 
     @status.transition(
         source=[S.APPROVED, S.IN_PROGRESS, S.SETTLEMENT_CHANGES_REQUESTED],
@@ -206,7 +208,7 @@ class AntragFlow:
         permission=system,
     )
     def expire(self, **_kwargs):
-        services.antrag_expired(self.antrag)
+        application.antrag_expired(self.antrag)
 
 
 MOVES = tuple(

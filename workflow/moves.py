@@ -8,22 +8,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow import fsm
 
-from antraege.models import Antrag, AntragStatus, Statuswechsel
-from antraege.roles import rolle_of
-from antraege.services import FondsErschoepft
+from antraege.models import Antrag, AntragStatus
+from antraege.refusals import Refused
+from antraege.services.application import antrag_lock
+from antraege.services.timeline import statuswechsel_record
 
 from .flow import MOVES, AntragFlow
 
 logger = logging.getLogger(__name__)
 
 
-class MoveRefused(Exception):
-    """A move that is not allowed; nothing was changed. ``message`` is for the person acting."""
+class MoveRefused(Refused):
+    """A move that is not allowed; nothing was changed. ``message`` is for the person acting.
 
-    def __init__(self, message, *, code="refused"):
-        super().__init__(message)
-        self.message = str(message)
-        self.code = code
+    When a domain function refused, the original refusal is the ``__cause__``.
+    """
 
 
 def _transition(flow, move, status):
@@ -53,11 +52,7 @@ def antrag_move(antrag, move, *, akteur, kommentar="", intern=False, reload=True
     ``antrag`` may be an unsaved ``Antrag(pk=…)``: it is read under the lock here anyway.
     """
     with transaction.atomic():
-        current = (
-            Antrag.objects.select_for_update(of=("self",))
-            .select_related("fonds__quartier")
-            .get(pk=antrag.pk)
-        )
+        current = antrag_lock(antrag)
         flow = AntragFlow(current)
         transition = _transition(flow, move, current.status)
         if transition is None:
@@ -83,17 +78,11 @@ def antrag_move(antrag, move, *, akteur, kommentar="", intern=False, reload=True
             )
         try:
             getattr(flow, move)(kommentar=kommentar, **data)
-        except (ValueError, ValidationError, FondsErschoepft, fsm.TransitionNotAllowed) as error:
+        except (Refused, ValueError, ValidationError, fsm.TransitionNotAllowed) as error:
             # the atomic block rolls back the claim; the error is the reason for the person acting
             raise MoveRefused(_message(error)) from error
-        Statuswechsel.objects.create(
-            antrag=current,
-            von_status=source,
-            nach_status=target,
-            akteur=akteur.user if akteur.is_authenticated else None,
-            rolle=rolle_of(akteur, current),
-            kommentar=kommentar,
-            intern=intern,
+        statuswechsel_record(
+            current, akteur=akteur, von=source, nach=target, kommentar=kommentar, intern=intern
         )
     logger.info("antrag %s: %s → %s (%s by %r)", current.pk, source, target, move, akteur)
     if not reload:
@@ -102,6 +91,8 @@ def antrag_move(antrag, move, *, akteur, kommentar="", intern=False, reload=True
 
 
 def _message(error):
+    if isinstance(error, Refused):
+        return error.message
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return str(error.args[0]) if error.args else str(error)
@@ -109,10 +100,4 @@ def _message(error):
 
 def antrag_record_created(antrag, *, akteur):
     """The first timeline entry of a new draft."""
-    Statuswechsel.objects.create(
-        antrag=antrag,
-        von_status="",
-        nach_status=AntragStatus.DRAFT,
-        akteur=akteur.user if akteur.is_authenticated else None,
-        rolle=rolle_of(akteur, antrag),
-    )
+    statuswechsel_record(antrag, akteur=akteur, von="", nach=AntragStatus.DRAFT)

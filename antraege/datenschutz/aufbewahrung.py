@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, ProtectedError, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -209,14 +209,18 @@ def _dateien_entfernen_nach_commit(names):
 
 def entwurf_loeschen(antrag_id, *, stichtag):
     """Delete an abandoned draft and its files. False if it changed or was submitted meanwhile."""
-    with transaction.atomic():
-        names = _dateien(antrag_id)
-        deleted, _detail = Antrag.objects.filter(
-            pk=antrag_id, status=AntragStatus.DRAFT, geaendert_am__lt=stichtag
-        ).delete()
-        if not deleted:
-            return False
-        _dateien_entfernen_nach_commit(names)
+    try:
+        with transaction.atomic():
+            names = _dateien(antrag_id)
+            deleted, _detail = Antrag.objects.filter(
+                pk=antrag_id, status=AntragStatus.DRAFT, geaendert_am__lt=stichtag
+            ).delete()
+            if not deleted:
+                return False
+            _dateien_entfernen_nach_commit(names)
+    except ProtectedError:  # a record outside the Antrag still points to it: keep, log
+        logger.warning("draft %s not deleted: still referenced", antrag_id)
+        return False
     return True
 
 
@@ -229,11 +233,22 @@ def antrag_anonymisieren(antrag_id, *, regel):
     when the Antrag was anonymised already (by an earlier or a parallel run).
     """
     from jury.models import Abstimmung, Stimme
+    from jury.sitzungen.models import Sitzung, Tagesordnungspunkt
 
     try:
         with transaction.atomic():
             Anonymisierung.objects.create(antrag_id=antrag_id, regel=regel)
             names = _dateien(antrag_id)
+            # The minutes of each meeting that had the Antrag on its agenda go too; the minutes
+            # sweep renders them again from the anonymised data (the other items stay as they were).
+            sitzungen = Sitzung.objects.filter(
+                pk__in=Tagesordnungspunkt.objects.filter(antrag_id=antrag_id).values("sitzung_id")
+            ).exclude(protokoll="")
+            names += list(sitzungen.values_list("protokoll", flat=True))
+            sitzungen.update(protokoll="", protokoll_erstellt_am=None)
+            Tagesordnungspunkt.objects.filter(antrag_id=antrag_id).update(
+                auflagen="", begruendung="", umsetzung_hinweis=""
+            )
             Antrag.objects.filter(pk=antrag_id).update(
                 titel=ANONYM_TITEL,
                 link_version=F("link_version") + 1,

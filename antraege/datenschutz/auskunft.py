@@ -68,6 +68,7 @@ def auskunft_antraege(email, quartiere):
         .select_related("fonds__quartier", "sachbericht", "abschlag", "auszahlung")
         .prefetch_related(
             "kostenpositionen__kategorie",
+            "handlungsfelder",
             "anhaenge",
             "belege__kategorie",
             "projektfotos",
@@ -103,6 +104,7 @@ def _antrag_daten(antrag, dateien):
     daten["quartier"] = antrag.fonds.quartier.name
     daten["fonds_jahr"] = antrag.fonds.jahr
     daten["status_text"] = str(AntragStatus(antrag.status).label)
+    daten["handlungsfelder"] = [feld.name for feld in antrag.handlungsfelder.all()]
     daten["kostenpositionen"] = [
         {**_zeile(p, ohne={"antrag_id"}), "kategorie": p.kategorie.name, "betrag": p.betrag}
         for p in antrag.kostenpositionen.all()

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from ..forms_base import KernForm
+from ..forms.base import KernForm
 from ..roles import Akteur
 from .auskunft import AuskunftVerweigert, auskunft_erstellen
 

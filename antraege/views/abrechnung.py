@@ -7,7 +7,6 @@ a refusal re-renders the page with the message tied to the field and changes not
 
 import csv
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,119 +14,37 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from workflow.moves import MoveRefused, antrag_move, available_moves
 
-from .. import abrechnung, fondsbild
 from .. import bestaetigungen as bestaetigung
-from ..abrechnung import AbrechnungRefused
+from .. import fondsbild
 from ..datenschutz.models import Zugriff
 from ..datenschutz.protokoll import zugriff_protokollieren
-from ..forms_base import DateInput, KernForm
-from ..models import Aktionsfonds, Antrag, AntragStatus, Beleg, Dokument, Kostenkategorie
+from ..forms.settlement import (
+    AbschlagForm,
+    BelegForm,
+    BelegPruefForm,
+    BezahltForm,
+    FotoForm,
+    KommentarForm,
+    SachberichtForm,
+)
+from ..models import Aktionsfonds, Antrag, AntragStatus, Beleg, Dokument
+from ..money import euro_format
 from ..roles import Akteur, is_applicant, is_qm_staff
-from ..selectors import aktionsfonds_saldo
+from ..selectors import settlement as settlement_selectors
+from ..selectors.application import aktionsfonds_saldo
+from ..services import settlement
+from ..services.settlement import AbrechnungRefused
+from ..states import ADVANCE_STATES, SETTLEMENT_EDITABLE_STATES
 
 DECISION_LETTERS = (
     Dokument.Art.BEWILLIGUNG,
     Dokument.Art.ABLEHNUNG,
     Dokument.Art.NICHT_FOERDERFAEHIG,
 )
-
-
-# --- Forms: parse input only; the rules are in ``antraege.abrechnung``. ---
-
-
-class BelegForm(KernForm):
-    datum = forms.DateField(label=gettext_lazy("Datum des Belegs"), widget=DateInput)
-    aussteller = forms.CharField(
-        label=gettext_lazy("Geschäft oder Person"),
-        max_length=160,
-        help_text=gettext_lazy("Wo haben Sie gekauft oder wen haben Sie bezahlt?"),
-    )
-    betrag = forms.CharField(
-        label=gettext_lazy("Betrag (€)"),
-        max_length=20,
-        help_text=gettext_lazy("Zum Beispiel 12,50"),
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-    )
-    kategorie = forms.ModelChoiceField(
-        label=gettext_lazy("Kostenart"), queryset=Kostenkategorie.objects.none()
-    )
-    datei = forms.FileField(
-        label=gettext_lazy("Beleg als Datei"),
-        help_text=gettext_lazy("PDF, JPEG oder PNG, höchstens 10 MB"),
-    )
-
-    def __init__(self, *args, antrag, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kategorie"].queryset = Kostenkategorie.objects.filter(
-            quartier_id=antrag.fonds.quartier_id, foerderfaehig=True
-        )
-
-
-class SachberichtForm(KernForm):
-    text = forms.CharField(
-        label=gettext_lazy("Was ist passiert?"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=5000,
-    )
-    teilnehmende = forms.IntegerField(
-        label=gettext_lazy("Wie viele Menschen haben teilgenommen?"), min_value=0
-    )
-
-
-class FotoForm(KernForm):
-    datei = forms.FileField(
-        label=gettext_lazy("Foto"), help_text=gettext_lazy("JPEG oder PNG, höchstens 10 MB")
-    )
-
-
-class AbschlagForm(KernForm):
-    datum = forms.DateField(label=gettext_lazy("Datum der Zahlung"), widget=DateInput)
-    betrag = forms.CharField(
-        label=gettext_lazy("Betrag des Abschlags (€)"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-    )
-
-
-class BelegPruefForm(KernForm):
-    entscheidung = forms.ChoiceField(
-        label=gettext_lazy("Entscheidung"),
-        choices=[
-            ("accept", gettext_lazy("Anerkennen")),
-            ("refuse", gettext_lazy("Nicht anerkennen")),
-        ],
-        widget=forms.RadioSelect,
-    )
-    anerkannt = forms.CharField(
-        label=gettext_lazy("Anerkannter Betrag (€)"),
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-    )
-    grund = forms.CharField(
-        label=gettext_lazy("Begründung"),
-        required=False,
-        max_length=1000,
-        help_text=gettext_lazy("Pflicht bei Ablehnung und bei Belegen vor der Bewilligung"),
-    )
-
-
-class KommentarForm(KernForm):
-    kommentar = forms.CharField(
-        label=gettext_lazy("Was fehlt oder ist zu ändern?"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=5000,
-    )
-
-
-class BezahltForm(KernForm):
-    bezahlt_am = forms.DateField(label=gettext_lazy("Bezahlt am"), widget=DateInput)
-    buchungszeichen = forms.CharField(label=gettext_lazy("Buchungszeichen"), max_length=80)
 
 
 # --- Access ---
@@ -179,8 +96,8 @@ def _mein_context(antrag, akteur, **forms_):
         "dokumente": antrag.dokumente.filter(art__in=DECISION_LETTERS),
         "belege": antrag.belege.select_related("kategorie"),
         "fotos": antrag.projektfotos.all(),
-        "editierbar": antrag.status in abrechnung.SETTLEMENT_EDITABLE,
-        "fehlt": abrechnung.settlement_errors(antrag),
+        "editierbar": antrag.status in SETTLEMENT_EDITABLE_STATES,
+        "fehlt": settlement_selectors.settlement_errors(antrag),
         "beleg_form": forms_.get("beleg_form") or BelegForm(antrag=antrag),
         "sachbericht_form": forms_.get("sachbericht_form")
         or SachberichtForm(
@@ -231,7 +148,7 @@ def mein_beleg_neu(request, pk):
     if form.is_valid():
         try:
             data = form.cleaned_data
-            beleg = abrechnung.beleg_add(
+            beleg = settlement.beleg_add(
                 antrag,
                 akteur=akteur,
                 datum=data["datum"],
@@ -263,7 +180,7 @@ def mein_beleg_entfernen(request, pk, beleg_pk):
     antrag, akteur = _as_applicant(request, pk)
     beleg = get_object_or_404(Beleg, pk=beleg_pk, antrag=antrag)
     try:
-        abrechnung.beleg_remove(beleg, akteur=akteur)
+        settlement.beleg_remove(beleg, akteur=akteur)
     except AbrechnungRefused as refused:
         messages.error(request, refused.message)
     else:
@@ -277,7 +194,7 @@ def mein_sachbericht(request, pk):
     form = SachberichtForm(request.POST)
     if form.is_valid():
         try:
-            abrechnung.sachbericht_save(antrag, akteur=akteur, **form.cleaned_data)
+            settlement.sachbericht_save(antrag, akteur=akteur, **form.cleaned_data)
         except AbrechnungRefused as refused:
             _refusal_to_form(form, refused)
         else:
@@ -292,7 +209,7 @@ def mein_foto(request, pk):
     form = FotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            abrechnung.projektfoto_add(antrag, akteur=akteur, datei=form.cleaned_data["datei"])
+            settlement.projektfoto_add(antrag, akteur=akteur, datei=form.cleaned_data["datei"])
         except AbrechnungRefused as refused:
             _refusal_to_form(form, refused)
         else:
@@ -357,10 +274,10 @@ def _qm_context(antrag, akteur, **forms_):
         "sachbericht": getattr(antrag, "sachbericht", None),
         "abschlag": getattr(antrag, "abschlag", None),
         "auszahlung": auszahlung,
-        "rechnung": abrechnung.auszahlung_berechnung(antrag),
+        "rechnung": settlement_selectors.auszahlung_berechnung(antrag),
         "pruefbar": antrag.status == AntragStatus.SETTLEMENT_SUBMITTED and auszahlung is None,
         "abschlag_moeglich": antrag.fonds.abschlag_erlaubt
-        and antrag.status in (AntragStatus.APPROVED, AntragStatus.IN_PROGRESS)
+        and antrag.status in ADVANCE_STATES
         and not hasattr(antrag, "abschlag"),
         "abschlag_form": forms_.get("abschlag_form") or AbschlagForm(),
         "kommentar_form": forms_.get("kommentar_form") or KommentarForm(),
@@ -400,7 +317,7 @@ def qm_abschlag(request, pk):
     form = AbschlagForm(request.POST)
     if form.is_valid():
         try:
-            abrechnung.abschlag_grant(antrag, akteur=akteur, **form.cleaned_data)
+            settlement.abschlag_grant(antrag, akteur=akteur, **form.cleaned_data)
         except AbrechnungRefused as refused:
             _refusal_to_form(form, refused)
         else:
@@ -418,7 +335,7 @@ def qm_beleg_pruefen(request, pk, beleg_pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            abrechnung.beleg_check(
+            settlement.beleg_check(
                 beleg,
                 akteur=akteur,
                 anerkannt=data["anerkannt"] if data["entscheidung"] == "accept" else None,
@@ -474,7 +391,7 @@ def qm_nachforderung(request, pk):
 def qm_freigeben(request, pk):
     antrag, akteur = _as_qm(request, pk)
     try:
-        abrechnung.auszahlung_release(antrag, akteur=akteur)
+        settlement.auszahlung_release(antrag, akteur=akteur)
     except AbrechnungRefused as refused:
         messages.error(request, refused.message)
     else:
@@ -535,11 +452,11 @@ def _fonds_for_staff(request, pk):
 @login_required
 @require_GET
 def fonds_bericht_pdf(request, pk):
-    from ..letters import logo_data_url
     from ..pdf import render_pdf
+    from ..services.documents import logo_data_url
 
     fonds = _fonds_for_staff(request, pk)
-    bericht = abrechnung.aktionsfonds_bericht(fonds)
+    bericht = settlement_selectors.aktionsfonds_bericht(fonds)
     pdf = render_pdf(
         "pdf/fondsbericht.html",
         {
@@ -563,7 +480,7 @@ def fonds_bericht_pdf(request, pk):
 @require_GET
 def fonds_bericht_csv(request, pk):
     fonds = _fonds_for_staff(request, pk)
-    bericht = abrechnung.aktionsfonds_bericht(fonds)
+    bericht = settlement_selectors.aktionsfonds_bericht(fonds)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="aktionsfonds-{fonds.quartier.code}-{fonds.jahr}.csv"'
@@ -580,11 +497,17 @@ def fonds_bericht_csv(request, pk):
         (_("Verfügbar"), bericht.verfuegbar),
         (_("Verfallen (Jahresabschluss)"), aktionsfonds_saldo(fonds).verfallen),
     ):
-        writer.writerow([label, _csv_euro(value)])
+        writer.writerow([label, euro_format(value, grouping=False)])
     writer.writerow([])
     writer.writerow([_("Kostenart"), _("Geplant (bewilligte Anträge)"), _("Anerkannte Belege")])
     for name, geplant, anerkannt in bericht.kategorien:
-        writer.writerow([_csv_cell(name), _csv_euro(geplant), _csv_euro(anerkannt)])
+        writer.writerow(
+            [
+                _csv_cell(name),
+                euro_format(geplant, grouping=False),
+                euro_format(anerkannt, grouping=False),
+            ]
+        )
     writer.writerow([])
     writer.writerow([_("Handlungsfeld"), _("Anträge"), _("Bewilligt"), _("Ausgezahlt")])
     for zeile in fondsbild.handlungsfelder_bericht(fonds):
@@ -592,8 +515,8 @@ def fonds_bericht_csv(request, pk):
             [
                 _csv_cell(zeile.handlungsfeld.name),
                 zeile.anzahl,
-                _csv_euro(zeile.bewilligt),
-                _csv_euro(zeile.ausgezahlt),
+                euro_format(zeile.bewilligt, grouping=False),
+                euro_format(zeile.ausgezahlt, grouping=False),
             ]
         )
     writer.writerow([])
@@ -603,16 +526,12 @@ def fonds_bericht_csv(request, pk):
             [
                 antrag.referenz,
                 _csv_cell(antrag.titel),
-                _csv_euro(antrag.betrag_bewilligt),
-                _csv_euro(antrag.betrag_ausgezahlt),
+                euro_format(antrag.betrag_bewilligt, grouping=False),
+                euro_format(antrag.betrag_ausgezahlt, grouping=False),
                 AntragStatus(antrag.status).label,
             ]
         )
     return response
-
-
-def _csv_euro(value):
-    return f"{value:.2f}".replace(".", ",")
 
 
 def _csv_cell(text):

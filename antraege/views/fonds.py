@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ..abrechnung import aktionsfonds_bericht
 from ..fondsbild import bewilligungen_je_monat, fondsbild_for, handlungsfelder_bericht
 from ..forms_oeffentlich import HandlungsfelderForm
 from ..handlungsfelder import HandlungsfelderRefused, handlungsfelder_check
@@ -20,6 +19,7 @@ from ..jahresabschluss import (
 )
 from ..models import Aktionsfonds
 from ..roles import is_qm_staff
+from ..selectors.settlement import aktionsfonds_bericht
 from .qm import _detail_context, _staff_antrag, staff_required
 
 

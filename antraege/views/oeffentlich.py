@@ -88,7 +88,7 @@ def gefoerderte_json(request):
         "stand": timezone.localdate().isoformat(),
         "projekte": [aktion_as_dict(a) for a in aktionen],
     }
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     response["Content-Disposition"] = f'inline; filename="{_dateiname(kriterien, "json")}"'
     return response
 

@@ -6,7 +6,6 @@ decided by the role predicates: QM staff see their own areas, admins see all are
 
 from functools import wraps
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,23 +13,19 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from jury import selectors as jury_selectors
 from workflow.moves import MoveRefused, antrag_move, available_moves
 
 from .. import fristen
-from ..abrechnung import FUNDED_STATES
 from ..bestaetigungen import QM, bestaetigung_text
 from ..datenschutz.models import Zugriff
 from ..datenschutz.protokoll import zugriff_protokollieren
 from ..fondsbild import fondsbild_for
-from ..forms_base import KernFilterForm, KernForm
+from ..forms.review import DashboardFilterForm, MoveForm
 from ..forms_oeffentlich import HandlungsfelderForm
 from ..models import (
-    ZERO,
     Aktionsfonds,
     Anhang,
     Antrag,
@@ -38,15 +33,17 @@ from ..models import (
     Kostenposition,
     Statuswechsel,
 )
+from ..money import ZERO
 from ..paginierung import seite_for
 from ..roles import Akteur, is_qm_staff, may_view_antrag_as_staff
-from ..selectors import (
+from ..selectors.application import (
     aktionsfonds_saldo,
     antraege_count_by_status,
     antraege_for_staff,
     fonds_for_staff,
     quartiere_for_staff,
 )
+from ..states import FUNDED_STATES
 
 # The moves of the formal check that this page offers. Decisions, settlement and payout have
 # their own pages and forms.
@@ -75,24 +72,6 @@ def staff_required(view):
 
 
 # --- Dashboard ---
-
-
-class DashboardFilterForm(KernFilterForm):
-    jahr = forms.TypedChoiceField(label=gettext_lazy("Jahr"), coerce=int, required=False)
-    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
-    suche = forms.CharField(
-        label=gettext_lazy("Suche"),
-        required=False,
-        max_length=100,
-        help_text=gettext_lazy("Aktenzeichen, Titel oder Name der Antragstellenden"),
-    )
-
-    def __init__(self, *args, jahre, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["jahr"].choices = [("", _("Alle Jahre"))] + [(j, str(j)) for j in jahre]
-        self.fields["status"].choices = [("", _("Alle Status"))] + [
-            (value, label) for value, label in AntragStatus.choices if value != AntragStatus.DRAFT
-        ]
 
 
 @require_GET
@@ -152,54 +131,6 @@ def dashboard(request):
 
 
 # --- Detail and moves ---
-
-
-class MoveForm(KernForm):
-    """The entry that goes with a move: a message, a reason or a review note."""
-
-    kommentar = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
-
-    # move: (label, required, help text, internal note)
-    FIELDS = {
-        "request_changes": (
-            gettext_lazy("Nachricht an die Antragstellenden"),
-            True,
-            gettext_lazy(
-                "Was soll ergänzt oder geändert werden? Die Nachricht wird per E-Mail verschickt."
-            ),
-            False,
-        ),
-        "declare_ineligible": (
-            gettext_lazy("Begründung"),
-            True,
-            gettext_lazy("Die Begründung steht im Bescheid an die Antragstellenden."),
-            False,
-        ),
-        "put_to_jury": (
-            gettext_lazy("Prüfvermerk für die Jury"),
-            False,
-            gettext_lazy("Nur für die Jury und das QM sichtbar."),
-            True,
-        ),
-        "return_to_review": (
-            gettext_lazy("Interne Notiz"),
-            False,
-            gettext_lazy("Nur für das QM sichtbar."),
-            True,
-        ),
-    }
-
-    def __init__(self, *args, move, **kwargs):
-        super().__init__(*args, prefix=move, **kwargs)
-        self.move = move
-        if move in self.FIELDS:
-            label, required, help_text, self.intern = self.FIELDS[move]
-            field = self.fields["kommentar"]
-            field.label, field.required, field.help_text = label, required, help_text
-            self._describe(field.widget, f"{self.auto_id_for('kommentar')}-hinweis")
-        else:
-            del self.fields["kommentar"]
-            self.intern = False
 
 
 def _staff_antrag(akteur, pk):

@@ -20,12 +20,12 @@ from django.views.decorators.http import require_POST
 
 from workflow.moves import MoveRefused, antrag_move, antrag_record_created, available_moves
 
-from .. import fristen, services
-from ..abrechnung import FUNDED_STATES
+from .. import fristen
 from ..datenschutz.adressen import antrag_adresse_bestaetigen
-from ..forms import (
+from ..forms.application import (
     ANZAHL_SCHRITTE,
     DECLARATION_LABELS,
+    FIELD_STEPS,
     SCHRITTE,
     STEP_FORMS,
     AnhangForm,
@@ -38,12 +38,15 @@ from ..forms import (
     field_label,
     kostenplan_formset,
 )
-from ..links import LinkUngueltig, antrag_from_link_token
+from ..links import LinkRefused, antrag_from_link_token
 from ..mein_geld import antrag_geld_fuer_antragsteller
 from ..models import Anhang, Antrag, AntragStatus, Quartier
 from ..ratelimit import mail_rate_allows
 from ..roles import Akteur, grant_applicant_access
-from ..uploads import UploadAbgelehnt, anhang_add, anhang_remove
+from ..services import application as services
+from ..services.application import AntragRefused
+from ..services.attachments import UploadRefused, anhang_add, anhang_remove
+from ..states import FUNDED_STATES
 from .abrechnung import DECISION_LETTERS
 from .fehler import link_ungueltig_response
 
@@ -159,7 +162,7 @@ def antrag_start(request, code):
                     raise Http404
                 try:
                     services.antrag_update_step(antrag, felder=form.felder())
-                except services.AntragNichtBearbeitbar:
+                except AntragRefused:
                     if antrag.pk in Akteur.from_request(request).antrag_ids:
                         return _not_editable(request, antrag)
                     raise Http404 from None
@@ -207,7 +210,7 @@ def antrag_schritt(request, pk, schritt):
         if form.is_valid():
             try:
                 services.antrag_update_step(antrag, felder=form.felder())
-            except services.AntragNichtBearbeitbar:
+            except AntragRefused:
                 return _not_editable(request, antrag)
             if aktion == "spaeter":
                 return _saved_for_later(request, antrag)
@@ -240,7 +243,7 @@ def _schritt_kosten(request, antrag):
             positionen = formset.positionen()
             try:
                 services.antrag_update_kosten(antrag, felder=form.felder(), positionen=positionen)
-            except services.AntragNichtBearbeitbar:
+            except AntragRefused:
                 return _not_editable(request, antrag)
             if aktion == "spaeter":
                 return _saved_for_later(request, antrag)
@@ -299,9 +302,9 @@ def _schritt_anhaenge(request, antrag):
                 anhang = anhang_add(
                     antrag, datei=form.cleaned_data["datei"], art=form.cleaned_data["art"]
                 )
-            except UploadAbgelehnt as error:
-                form.add_error("datei", error.messages)
-            except services.AntragNichtBearbeitbar:
+            except UploadRefused as error:
+                form.add_error("datei", error.message)
+            except AntragRefused:
                 return _not_editable(request, antrag)
             else:
                 messages.success(
@@ -332,7 +335,7 @@ def anhang_entfernen(request, pk, anhang_pk):
     anhang = get_object_or_404(Anhang, pk=anhang_pk, antrag=antrag)
     try:
         anhang_remove(anhang)
-    except services.AntragNichtBearbeitbar:
+    except AntragRefused:
         return _not_editable(request, antrag)
     messages.success(request, _("„%(name)s“ wurde entfernt.") % {"name": anhang.originalname})
     return redirect("antraege:schritt", pk=antrag.pk, schritt=4)
@@ -378,8 +381,6 @@ def _zusammenfassung(antrag):
 
 
 def _submission_error_links(antrag, errors):
-    from ..forms import FIELD_STEPS
-
     links = []
     for name, field_errors in errors.items():
         url = reverse("antraege:schritt", kwargs={"pk": antrag.pk, "schritt": FIELD_STEPS[name]})
@@ -541,7 +542,7 @@ def link(request, token):
     token stays out of the address bar, the history, the Referer and later requests' logs."""
     try:
         antrag = antrag_from_link_token(token)
-    except LinkUngueltig as error:
+    except LinkRefused as error:
         response = link_ungueltig_response(request, grund=str(error))
     else:
         # A new session key: a key planted in this browser before cannot ride on the link.

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from antraege.forms_base import KernForm
+from antraege.forms.base import DateInput, KernForm
 
 from ..models import StimmWert
 
@@ -16,7 +16,7 @@ def _name(mitglied):
 
 
 class SitzungForm(KernForm):
-    datum = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+    datum = forms.DateField(label=_("Datum"), widget=DateInput)
     beginn = forms.TimeField(
         label=_("Beginn"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
@@ -28,7 +28,7 @@ class SitzungForm(KernForm):
     online = forms.BooleanField(label=_("Die Sitzung findet online statt"), required=False)
     einreichungsfrist = forms.DateField(
         label=_("Einreichungsfrist"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput,
         help_text=_(
             "Alle förderfähigen Anträge, die bis zu diesem Tag eingereicht wurden, kommen "
             "automatisch auf die Tagesordnung."

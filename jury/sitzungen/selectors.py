@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from antraege.selectors import aktionsfonds_saldo, quartiere_for_staff
+from antraege.selectors.application import aktionsfonds_saldo, quartiere_for_staff
 
 from ..models import Jurymitglied, jury_in_term
 from .models import (

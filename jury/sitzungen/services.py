@@ -1,7 +1,7 @@
 """Business rules of a jury meeting: agenda, papers, attendance, decisions, closing, minutes.
 
 Every function that changes something runs in one transaction and either does all of it or raises
-``JuryFehler`` and changes nothing. The meeting's state moves by conditional updates (``status``
+``JuryRefused`` and changes nothing. The meeting's state moves by conditional updates (``status``
 from the expected value to the next), so a double click, two tabs or two QM staff at once make a
 step once. Decisions are decided by the same pure rule as the online vote
 (``jury.services.auszaehlung_bewerten``) and applied to the Anträge only when QM closes the meeting,
@@ -27,17 +27,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from antraege import notifications
 from antraege.datenschutz.adressen import antrag_bestaetigte_adresse, mitglied_hat_adresse
+from antraege.enqueue import task_enqueue_on_commit
 from antraege.models import ZERO, Aktionsfonds, Antrag, AntragStatus
 from antraege.roles import is_qm_staff
-from antraege.selectors import aktionsfonds_saldo
+from antraege.selectors.application import aktionsfonds_saldo
+from antraege.services import notifications
 from workflow.moves import MoveRefused, antrag_move
 
 from ..models import Abstimmung, Ergebnis, Jurymitglied, StimmWert, jury_in_term
 from ..services import (
     Auszaehlung,
-    JuryFehler,
+    JuryRefused,
     auszaehlung_bewerten,
     auszaehlung_quorum_erreicht,
     juryregeln_for,
@@ -60,7 +61,7 @@ CENT = Decimal("0.01")
 
 def _pruefen_qm(akteur, quartier_id):
     if not is_qm_staff(akteur, quartier_id):
-        raise JuryFehler(_("Diese Sitzung gehört nicht zu Ihrem Quartier."), code="forbidden")
+        raise JuryRefused(_("Diese Sitzung gehört nicht zu Ihrem Quartier."), code="forbidden")
 
 
 def _euro(betrag):
@@ -77,7 +78,7 @@ def kontosprache(user):
 def kontosprache_setzen(user, sprache):
     """Store the language of ``user``'s account."""
     if sprache not in dict(settings.LANGUAGES):
-        raise JuryFehler(_("Diese Sprache gibt es nicht."), code="invalid")
+        raise JuryRefused(_("Diese Sprache gibt es nicht."), code="invalid")
     Kontoeinstellung.objects.update_or_create(user=user, defaults={"sprache": sprache})
 
 
@@ -116,26 +117,24 @@ def jury_zusammensetzung(quartier, *, day=None):
 # --- Meeting and agenda -------------------------------------------------------------------------
 
 
-def _frist_ende(day):
+def frist_ende(day):
     """The end of the deadline day in Europe/Berlin, as an aware datetime."""
     naechster = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
     return timezone.make_aware(naechster, timezone.get_default_timezone())
 
 
-def antraege_fuer_tagesordnung(sitzung):
-    """Eligible Anträge for ``sitzung``: at the jury, submitted by its deadline, not on another
-    open agenda (undecided or decided-but-not-applied) and not in a running online vote; in
-    submission order."""
+def antraege_fuer_tagesordnung(sitzung, *, nur_bis_frist=True):
+    """Eligible Anträge for ``sitzung``: at the jury, submitted by its deadline (unless
+    ``nur_bis_frist`` is False: QM may add a late one by hand), not on another open agenda
+    (undecided or decided-but-not-applied) and not in a running online vote; in submission order."""
     belegt = Tagesordnungspunkt.objects.filter(sitzung__status__in=OFFENE_SITZUNG).exclude(
         beschluss=Beschluss.VERTAGT
     )
+    qs = Antrag.objects.filter(fonds__quartier=sitzung.quartier, status=AntragStatus.JURY_VOTE)
+    if nur_bis_frist:
+        qs = qs.filter(eingereicht_am__lt=frist_ende(sitzung.einreichungsfrist))
     return (
-        Antrag.objects.filter(
-            fonds__quartier=sitzung.quartier,
-            status=AntragStatus.JURY_VOTE,
-            eingereicht_am__lt=_frist_ende(sitzung.einreichungsfrist),
-        )
-        .exclude(pk__in=belegt.values("antrag_id"))
+        qs.exclude(pk__in=belegt.values("antrag_id"))
         .exclude(pk__in=Abstimmung.objects.filter(geschlossen_am__isnull=True).values("antrag_id"))
         .order_by("eingereicht_am", "pk")
     )
@@ -177,7 +176,7 @@ def sitzung_anlegen(quartier, *, akteur, datum, beginn, ort, einreichungsfrist, 
     """QM sets a meeting; everything eligible submitted by its deadline goes on its agenda."""
     _pruefen_qm(akteur, quartier.pk)
     if einreichungsfrist > datum:
-        raise JuryFehler(
+        raise JuryRefused(
             _("Die Einreichungsfrist muss vor dem Tag der Sitzung liegen."), code="invalid"
         )
     with transaction.atomic():
@@ -197,7 +196,7 @@ def sitzung_anlegen(quartier, *, akteur, datum, beginn, ort, einreichungsfrist, 
 
 def _vor_der_sitzung(sitzung):
     if sitzung.status not in (SitzungStatus.GEPLANT, SitzungStatus.UNTERLAGEN_VERSANDT):
-        raise JuryFehler(
+        raise JuryRefused(
             _("Die Tagesordnung kann nach Beginn der Sitzung nicht mehr geändert werden."),
             code="closed",
         )
@@ -209,17 +208,22 @@ def top_hinzufuegen(sitzung, antrag, *, akteur):
     with transaction.atomic():
         sitzung = _sitzung_sperren(sitzung)
         _vor_der_sitzung(sitzung)
-        if not Antrag.objects.filter(
-            pk=antrag.pk, status=AntragStatus.JURY_VOTE, fonds__quartier_id=sitzung.quartier_id
-        ).exists():
-            raise JuryFehler(_("Der Antrag liegt nicht bei der Jury."), code="wrong_state")
+        if (
+            not antraege_fuer_tagesordnung(sitzung, nur_bis_frist=False)
+            .filter(pk=antrag.pk)
+            .exists()
+        ):
+            raise JuryRefused(
+                _("Der Antrag liegt nicht bei der Jury oder steht auf einer anderen Tagesordnung."),
+                code="wrong_state",
+            )
         try:
             with transaction.atomic():
                 return Tagesordnungspunkt.objects.create(
                     sitzung=sitzung, antrag=antrag, position=_naechste_position(sitzung)
                 )
         except IntegrityError as error:
-            raise JuryFehler(
+            raise JuryRefused(
                 _("Der Antrag steht schon auf der Tagesordnung."), code="conflict"
             ) from error
 
@@ -233,7 +237,7 @@ def top_verschieben(punkt, *, akteur, richtung):
         punkte = list(sitzung.punkte.order_by("position", "pk"))
         index = next((i for i, p in enumerate(punkte) if p.pk == punkt.pk), None)
         if index is None:
-            raise JuryFehler(_("Der Punkt steht nicht auf dieser Tagesordnung."), code="invalid")
+            raise JuryRefused(_("Der Punkt steht nicht auf dieser Tagesordnung."), code="invalid")
         ziel = index + (1 if richtung > 0 else -1)
         if not 0 <= ziel < len(punkte):
             return
@@ -259,11 +263,11 @@ def top_vertagen(punkt, *, akteur, grund):
     _pruefen_qm(akteur, punkt.sitzung.quartier_id)
     grund = (grund or "").strip()
     if not grund:
-        raise JuryFehler(_("Bitte geben Sie einen Grund für die Vertagung an."), code="invalid")
+        raise JuryRefused(_("Bitte geben Sie einen Grund für die Vertagung an."), code="invalid")
     with transaction.atomic():
         sitzung = _sitzung_sperren(punkt.sitzung)
         if sitzung.status == SitzungStatus.GESCHLOSSEN:
-            raise JuryFehler(_("Die Sitzung ist abgeschlossen."), code="closed")
+            raise JuryRefused(_("Die Sitzung ist abgeschlossen."), code="closed")
         claimed = Tagesordnungspunkt.objects.filter(pk=punkt.pk, beschluss="").update(
             beschluss=Beschluss.VERTAGT,
             begruendung=grund,
@@ -271,7 +275,7 @@ def top_vertagen(punkt, *, akteur, grund):
             beschlossen_von=akteur.user,
         )
         if not claimed:
-            raise JuryFehler(_("Zu diesem Punkt ist schon ein Beschluss erfasst."), "conflict")
+            raise JuryRefused(_("Zu diesem Punkt ist schon ein Beschluss erfasst."), "conflict")
 
 
 # --- Papers --------------------------------------------------------------------------------------
@@ -317,11 +321,11 @@ def sitzung_unterlagen_versenden(sitzung, *, akteur):
             status=SitzungStatus.UNTERLAGEN_VERSANDT, unterlagen_versandt_am=now
         )
         if not claimed:
-            raise JuryFehler(_("Die Unterlagen wurden bereits versandt."), code="conflict")
+            raise JuryRefused(_("Die Unterlagen wurden bereits versandt."), code="conflict")
         sitzung = Sitzung.objects.select_related("quartier").get(pk=sitzung.pk)
         punkte = list(sitzung.punkte.select_related("antrag").order_by("position", "pk"))
         if not punkte:
-            raise JuryFehler(_("Die Tagesordnung ist leer."), code="invalid")
+            raise JuryRefused(_("Die Tagesordnung ist leer."), code="invalid")
         ics = sitzung_ics(sitzung)
         tagesordnung = [
             {
@@ -426,9 +430,9 @@ def anwesenheit_erfassen(sitzung, *, akteur, anwesende, vertretungen):
     with transaction.atomic():
         sitzung = _sitzung_sperren(sitzung)
         if sitzung.status == SitzungStatus.GESCHLOSSEN:
-            raise JuryFehler(_("Die Sitzung ist abgeschlossen."), code="closed")
+            raise JuryRefused(_("Die Sitzung ist abgeschlossen."), code="closed")
         if sitzung.punkte.exclude(beschluss__in=("", Beschluss.VERTAGT)).exists():
-            raise JuryFehler(
+            raise JuryRefused(
                 _("Nach dem ersten Beschluss kann die Anwesenheit nicht mehr geändert werden."),
                 code="closed",
             )
@@ -436,27 +440,27 @@ def anwesenheit_erfassen(sitzung, *, akteur, anwesende, vertretungen):
             m.pk: m for m in jury_in_term(sitzung.quartier, sitzung.datum).select_related("user")
         }
         if not anwesende <= set(alle):
-            raise JuryFehler(_("Anwesend sein können nur Mitglieder der Jury."), code="invalid")
+            raise JuryRefused(_("Anwesend sein können nur Mitglieder der Jury."), code="invalid")
         for deputy_id, mitglied_id in vertretungen.items():
             deputy, mitglied = alle.get(deputy_id), alle.get(mitglied_id)
             if deputy is None or deputy.rolle != Jurymitglied.Rolle.STELLVERTRETUNG:
-                raise JuryFehler(_("Vertreten können nur Stellvertreter*innen."), code="invalid")
+                raise JuryRefused(_("Vertreten können nur Stellvertreter*innen."), code="invalid")
             if deputy_id not in anwesende:
-                raise JuryFehler(
+                raise JuryRefused(
                     _("%(name)s ist nicht anwesend und kann niemanden vertreten.")
                     % {"name": deputy.user.get_full_name() or deputy.user.username},
                     code="invalid",
                 )
             if mitglied is None or mitglied.rolle != Jurymitglied.Rolle.MITGLIED:
-                raise JuryFehler(_("Vertreten werden können nur Mitglieder."), code="invalid")
+                raise JuryRefused(_("Vertreten werden können nur Mitglieder."), code="invalid")
             if mitglied_id in anwesende:
-                raise JuryFehler(
+                raise JuryRefused(
                     _("%(name)s ist anwesend und wird nicht vertreten.")
                     % {"name": mitglied.user.get_full_name() or mitglied.user.username},
                     code="invalid",
                 )
         if len(set(vertretungen.values())) != len(vertretungen):
-            raise JuryFehler(_("Jedes Mitglied kann nur einmal vertreten werden."), "invalid")
+            raise JuryRefused(_("Jedes Mitglied kann nur einmal vertreten werden."), "invalid")
         sitzung.teilnahmen.all().delete()
         Teilnahme.objects.bulk_create(
             Teilnahme(
@@ -552,7 +556,7 @@ def top_beschliessen(
     with transaction.atomic():
         sitzung = _sitzung_sperren(punkt.sitzung)
         if sitzung.status != SitzungStatus.GEHALTEN:
-            raise JuryFehler(
+            raise JuryRefused(
                 _("Bitte erfassen Sie zuerst die Anwesenheit.")
                 if sitzung.status != SitzungStatus.GESCHLOSSEN
                 else _("Die Sitzung ist abgeschlossen."),
@@ -566,20 +570,20 @@ def top_beschliessen(
             .get(pk=punkt.pk)
         )
         if not punkt.ist_offen:
-            raise JuryFehler(_("Zu diesem Punkt ist schon ein Beschluss erfasst."), "conflict")
+            raise JuryRefused(_("Zu diesem Punkt ist schon ein Beschluss erfasst."), "conflict")
         antrag = punkt.antrag
         try:
             betrag = Decimal(betrag).quantize(CENT)
         except (ArithmeticError, TypeError, ValueError) as error:
-            raise JuryFehler(_("Bitte geben Sie einen Betrag an."), code="invalid") from error
+            raise JuryRefused(_("Bitte geben Sie einen Betrag an."), code="invalid") from error
         if betrag <= 0 or betrag > antrag.betrag_beantragt:
-            raise JuryFehler(
+            raise JuryRefused(
                 _("Der Betrag muss größer als 0 und höchstens der beantragte Betrag sein."),
                 code="invalid",
             )
         schwelle = sitzung.praesentation_ab
         if schwelle is not None and antrag.betrag_beantragt > schwelle and not praesentiert:
-            raise JuryFehler(
+            raise JuryRefused(
                 _(
                     "Ab %(schwelle)s € stellen Antragstellende ihr Projekt in der Sitzung vor. "
                     "Ohne Vorstellung vertagen Sie den Punkt bitte."
@@ -590,7 +594,7 @@ def top_beschliessen(
         sitze = sitzung_sitze(sitzung)
         present = {s.waehler.pk for s in sitze if s.waehler is not None}
         if not befangene <= present:
-            raise JuryFehler(
+            raise JuryRefused(
                 _("Befangen erklären können sich nur stimmberechtigte Anwesende."), "invalid"
             )
         punkt.befangene.set(befangene)
@@ -599,12 +603,12 @@ def top_beschliessen(
         if sitzung.namentlich:
             stimmen = {int(k): v for k, v in (stimmen or {}).items()}
             if set(stimmen) - waehler_ids:
-                raise JuryFehler(
+                raise JuryRefused(
                     _("Wer befangen oder nicht anwesend ist, stimmt nicht ab."), code="invalid"
                 )
             fehlend = [m for m in waehler if stimmen.get(m.pk) not in StimmWert.values]
             if fehlend:
-                raise JuryFehler(
+                raise JuryRefused(
                     _("Bitte erfassen Sie die Stimme von %(namen)s.")
                     % {
                         "namen": ", ".join(
@@ -617,9 +621,9 @@ def top_beschliessen(
             ja, nein, enthaltung = (werte.count(w) for w in StimmWert.values)
         else:
             if any(n is None or n < 0 for n in (ja, nein, enthaltung)):
-                raise JuryFehler(_("Bitte geben Sie die Zahl der Stimmen an."), code="invalid")
+                raise JuryRefused(_("Bitte geben Sie die Zahl der Stimmen an."), code="invalid")
             if ja + nein + enthaltung > len(waehler):
-                raise JuryFehler(
+                raise JuryRefused(
                     _(
                         "Es wurden mehr Stimmen erfasst (%(n)s) als stimmberechtigte Mitglieder "
                         "anwesend sind (%(m)s)."
@@ -643,7 +647,7 @@ def top_beschliessen(
         if beschluss == Beschluss.BEWILLIGT:
             frei = laufender_saldo(sitzung, antrag.fonds)
             if betrag > frei:
-                raise JuryFehler(
+                raise JuryRefused(
                     _(
                         "Im Aktionsfonds sind nach den Beschlüsse dieser Sitzung nur noch "
                         "%(frei)s € verfügbar. Bitte stimmen Sie über einen geringeren Betrag ab "
@@ -679,7 +683,7 @@ def top_korrigieren(punkt, *, akteur):
     with transaction.atomic():
         sitzung = _sitzung_sperren(punkt.sitzung)
         if sitzung.status == SitzungStatus.GESCHLOSSEN:
-            raise JuryFehler(_("Die Sitzung ist abgeschlossen."), code="closed")
+            raise JuryRefused(_("Die Sitzung ist abgeschlossen."), code="closed")
         Einzelstimme.objects.filter(punkt=punkt).delete()
         punkt.befangene.clear()
         Tagesordnungspunkt.objects.filter(pk=punkt.pk).update(
@@ -712,7 +716,7 @@ def sitzung_schliessen(sitzung, *, akteur):
     """Close the meeting and apply every decision in one step, once.
 
     Claims the meeting (held → closed) by a conditional update; a second click, tab or person
-    gets ``JuryFehler(code="conflict")``. Each approval or rejection goes through ``antrag_move``
+    gets ``JuryRefused(code="conflict")``. Each approval or rejection goes through ``antrag_move``
     (money reserved under the fund's lock, letter and e-mail scheduled) in its own savepoint: a
     refusal is recorded on its item with the reason, the others stand. Deferred items and those
     without quorum stay with the jury. The minutes PDF is rendered after commit.
@@ -726,7 +730,7 @@ def sitzung_schliessen(sitzung, *, akteur):
             .order_by("position")
         )
         if offen:
-            raise JuryFehler(
+            raise JuryRefused(
                 _("Zu diesen Punkten fehlt noch ein Beschluss: %(punkte)s")
                 % {"punkte": ", ".join(f"{p.position}. {p.antrag.titel}" for p in offen)},
                 code="invalid",
@@ -737,8 +741,8 @@ def sitzung_schliessen(sitzung, *, akteur):
         if not claimed:
             current = Sitzung.objects.values_list("status", flat=True).get(pk=sitzung.pk)
             if current == SitzungStatus.GESCHLOSSEN:
-                raise JuryFehler(_("Die Sitzung ist bereits abgeschlossen."), code="conflict")
-            raise JuryFehler(_("Bitte erfassen Sie zuerst die Anwesenheit."), code="invalid")
+                raise JuryRefused(_("Die Sitzung ist bereits abgeschlossen."), code="conflict")
+            raise JuryRefused(_("Bitte erfassen Sie zuerst die Anwesenheit."), code="invalid")
         datum = sitzung.datum.strftime("%d.%m.%Y")
         punkte = list(
             Tagesordnungspunkt.objects.filter(sitzung=sitzung)
@@ -750,10 +754,7 @@ def sitzung_schliessen(sitzung, *, akteur):
             Tagesordnungspunkt.objects.filter(pk=punkt.pk).update(
                 umgesetzt=umgesetzt, umsetzung_hinweis=hinweis
             )
-        from .tasks import task_render_sitzungsprotokoll
-
-        pk = sitzung.pk
-        transaction.on_commit(lambda: _dispatch(task_render_sitzungsprotokoll, sitzung_id=pk))
+        task_enqueue_on_commit("jury.task_render_sitzungsprotokoll", sitzung_id=sitzung.pk)
     logger.info("sitzung %s closed with %s items", sitzung.pk, len(punkte))
     return list(Tagesordnungspunkt.objects.filter(sitzung=sitzung).order_by("position", "pk"))
 
@@ -783,20 +784,13 @@ def _punkt_umsetzen(punkt, *, akteur, datum):
     return True, _("Nicht beschlussfähig; der Antrag bleibt bei der Jury.")
 
 
-def _dispatch(task, **kwargs):
-    try:
-        task.delay(**kwargs)
-    except Exception:  # noqa: BLE001 - broker down: the beat sweep renders missing minutes
-        logger.warning("broker unavailable, %s left for the sweep", task.name)
-
-
 # --- Minutes and papers (PDF) --------------------------------------------------------------------
 
 
 def sitzung_entscheidungen_unterwegs(sitzung_id):
     """Some approval or rejection of this meeting has no decision e-mail sent yet."""
-    from antraege.letters import DECISION_EMAILS
     from antraege.models import Benachrichtigung
+    from antraege.services.documents import DECISION_EMAILS
 
     gesendet = Benachrichtigung.objects.filter(
         art__in=list(DECISION_EMAILS.values()), gesendet_am__isnull=False
@@ -856,7 +850,8 @@ def sitzung_unterlagen_pdf(sitzung, *, language="de"):
 
     from .selectors import unterlagen_kontext
 
-    return render_pdf("jury/pdf/unterlagen.html", unterlagen_kontext(sitzung), language=language)
+    kontext = {**unterlagen_kontext(sitzung), "LANGUAGE_CODE": language}
+    return render_pdf("jury/pdf/unterlagen.html", kontext, language=language)
 
 
 def fonds_of(sitzung):

@@ -10,12 +10,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from antraege.models import Quartier
+from antraege.models import Antrag, Quartier
 from antraege.roles import Akteur, is_qm_staff
-from antraege.selectors import quartiere_for_staff
+from antraege.selectors.application import quartiere_for_staff
 from antraege.views.fehler import fehler_403
 
-from ..services import JuryFehler
+from ..services import JuryRefused
 from . import selectors, services
 from .forms import AnwesenheitForm, KontospracheForm, PunktForm, SitzungForm, VertagenForm
 from .models import Sitzung, SitzungStatus, Tagesordnungspunkt
@@ -77,7 +77,7 @@ def qm_sitzung_neu(request, quartier_pk):
     if request.method == "POST" and form.is_valid():
         try:
             sitzung = services.sitzung_anlegen(quartier, akteur=akteur, **form.cleaned_data)
-        except JuryFehler as fehler:
+        except JuryRefused as fehler:
             if response := _fehler(request, fehler, form):
                 return response
         else:
@@ -112,6 +112,11 @@ def qm_tagesordnung(request, pk):
                 )
             elif aktion == "entfernen" and punkt:
                 services.top_entfernen(punkt, akteur=akteur)
+            elif aktion == "hinzufuegen":
+                antrag = get_object_or_404(
+                    Antrag, pk=request.POST.get("antrag"), fonds__quartier_id=sitzung.quartier_id
+                )
+                services.top_hinzufuegen(sitzung, antrag, akteur=akteur)
             elif aktion == "vorschlagen":
                 neu = services.tagesordnung_vorschlagen(sitzung)
                 messages.success(request, _("%(n)s Anträge hinzugefügt.") % {"n": len(neu)})
@@ -123,7 +128,7 @@ def qm_tagesordnung(request, pk):
                 )
             else:
                 raise Http404
-        except JuryFehler as fehler:
+        except JuryRefused as fehler:
             if response := _fehler(request, fehler):
                 return response
         anker = f"#punkt-{punkt.pk}" if punkt and aktion in ("hoch", "runter") else ""
@@ -135,6 +140,12 @@ def qm_tagesordnung(request, pk):
             "sitzung": sitzung,
             "punkte": list(sitzung.punkte.select_related("antrag").order_by("position", "pk")),
             "vorschlaege": list(services.antraege_fuer_tagesordnung(sitzung)),
+            "weitere": list(
+                services.antraege_fuer_tagesordnung(sitzung, nur_bis_frist=False).select_related(
+                    "fonds"
+                )
+            ),
+            "frist_ende": services.frist_ende(sitzung.einreichungsfrist),
             "vor_der_sitzung": sitzung.status
             in (SitzungStatus.GEPLANT, SitzungStatus.UNTERLAGEN_VERSANDT),
         },
@@ -154,7 +165,7 @@ def qm_vertagen(request, pk, punkt_pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.top_vertagen(punkt, akteur=akteur, grund=form.cleaned_data["grund"])
-        except JuryFehler as fehler:
+        except JuryRefused as fehler:
             if response := _fehler(request, fehler, form):
                 return response
         else:
@@ -268,7 +279,7 @@ def qm_sitzungsmodus(request, pk):
             return redirect(request.path)
         elif aktion:
             raise Http404
-    except JuryFehler as fehler:
+    except JuryRefused as fehler:
         if fehler.code == "forbidden":
             return _verweigert(request, fehler.message)
         target = punkt_form if aktion == "beschluss" else anwesenheit_form

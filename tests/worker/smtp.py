@@ -8,6 +8,7 @@ worker caught inside the SMTP conversation).
 import asyncio
 import email
 import logging
+import re
 import threading
 import time
 from email import policy
@@ -18,6 +19,7 @@ from aiosmtpd.smtp import SMTP
 from .processes import free_port
 
 logging.getLogger("mail.log").setLevel(logging.WARNING)
+_MESSAGE_ID = re.compile(rb"^Message-ID:\s*(<[^>]+>)", re.MULTILINE | re.IGNORECASE)
 
 
 class _Handler:
@@ -72,6 +74,7 @@ class SmtpSink:
         self.open_now = 0
         self._lock = threading.Lock()
         self._raw = []
+        self._accepted = {}
         self._hold = None  # a threading.Event while holding
         self.held = 0
         self._held_sessions = set()
@@ -118,8 +121,20 @@ class SmtpSink:
 
     # records
     def accept(self, content):
+        match = _MESSAGE_ID.search(content)
         with self._lock:
             self._raw.append(content)
+            if match:
+                self._accepted.setdefault(match.group(1).decode(), []).append(time.time())
+
+    def accepted_at(self):
+        """``{Message-ID: [wall-clock times it was accepted]}``."""
+        with self._lock:
+            return {key: list(value) for key, value in self._accepted.items()}
+
+    def clear_held(self):
+        self.held = 0
+        self._held_sessions.clear()
 
     def connection_change(self, delta):
         with self._lock:
@@ -139,6 +154,7 @@ class SmtpSink:
     def clear(self):
         with self._lock:
             self._raw.clear()
+            self._accepted.clear()
         self.refused = 0
         self.held = 0
         self._held_sessions.clear()

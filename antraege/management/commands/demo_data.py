@@ -18,7 +18,6 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aktionsfonds import zwei_faktor
-from antraege import abrechnung
 from antraege.factories import (
     DEMO_PASSWORD,
     AktionsfondsFactory,
@@ -29,8 +28,9 @@ from antraege.factories import (
     project_start,
 )
 from antraege.hintergrund import im_hintergrund
-from antraege.models import Antrag
+from antraege.models import Antrag, Handlungsfeld
 from antraege.roles import Akteur
+from antraege.services import settlement
 from jury.models import Jurymitglied
 from jury.services import abstimmung_eroeffnen
 from jury.sitzungen.models import Sitzung
@@ -346,6 +346,7 @@ class Command(BaseCommand):
         positionen = [(kategorien["Sachkosten"], "Material", Decimal("1"), sach)]
         if honorar:
             positionen.append((kategorien["Honorare"], "Honorar", Decimal("1"), honorar))
+        felder = list(Handlungsfeld.objects.filter(aktiv=True))
         antrag = AntragFactory(
             fonds=fonds,
             titel=titel,
@@ -354,6 +355,12 @@ class Command(BaseCommand):
             betrag_beantragt=sach + honorar,
             eigenleistung_stunden=10 * index,
             positionen=positionen,
+            # a varied public list: every third one a group, every other person shows a first name
+            organisation="Hofgemeinschaft" if index % 3 == 0 else "",
+            vorname_veroeffentlichen=index % 2 == 0,
+            handlungsfelder=[felder[index % len(felder)], felder[(index * 2) % len(felder)]]
+            if felder
+            else None,
         )
         akteure = {
             "applicant": Akteur(None, antrag_ids=[antrag.pk]),
@@ -401,7 +408,7 @@ class Command(BaseCommand):
 def _abrechnung_einreichen(antrag, applicant, kategorie):
     """The applicant hands in one receipt over the approved amount and the short report."""
     beleg = ContentFile(_beleg_pdf(), name="kassenbon.pdf")
-    abrechnung.beleg_add(
+    settlement.beleg_add(
         antrag,
         akteur=applicant,
         datum=timezone.localdate(),
@@ -410,7 +417,7 @@ def _abrechnung_einreichen(antrag, applicant, kategorie):
         kategorie_id=kategorie.pk,
         datei=beleg,
     )
-    abrechnung.sachbericht_save(
+    settlement.sachbericht_save(
         antrag,
         akteur=applicant,
         text="Das Projekt hat stattgefunden, viele Nachbarinnen und Nachbarn kamen.",
@@ -421,8 +428,8 @@ def _abrechnung_einreichen(antrag, applicant, kategorie):
 def _auszahlung_freigeben(antrag, qm):
     """QM accepts every receipt in full and releases the payout."""
     for beleg in antrag.belege.all():
-        abrechnung.beleg_check(beleg, akteur=qm, anerkannt=str(beleg.betrag))
-    abrechnung.auszahlung_release(antrag, akteur=qm)
+        settlement.beleg_check(beleg, akteur=qm, anerkannt=str(beleg.betrag))
+    settlement.auszahlung_release(antrag, akteur=qm)
 
 
 @functools.cache

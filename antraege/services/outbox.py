@@ -26,11 +26,12 @@ from smtplib import SMTPException, SMTPServerDisconnected
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection as db_connection
+from django.db import transaction
 from django.db.models import Q, Subquery
 from django.utils import timezone
 
+from ..models import Benachrichtigung
 from . import notifications
-from .models import Benachrichtigung
 
 logger = logging.getLogger(__name__)
 
@@ -217,14 +218,33 @@ def benachrichtigungen_send(*, execution, limit=BATCH):
                 held.done(row.pk)
                 continue
             held.done(row.pk)
-            Benachrichtigung.objects.filter(pk=row.pk, claimed_by=execution).update(
-                gesendet_am=timezone.now(),
-                betreff=message.subject[:250],
-                versuche=row.versuche + 1,
-                claim_until=None,
-            )
+            _sent_record(row, execution, message.subject)
             ergebnis.gesendet.append(row.pk)
     return ergebnis
+
+
+def _sent_record(row, execution, subject):
+    """Mark the row sent, right after the server accepted it.
+
+    On PostgreSQL this commit does not wait for the disk (``synchronous_commit = off``, for this
+    transaction only): it costs 0.1 ms instead of a WAL flush of several. Should PostgreSQL itself
+    crash in the fraction of a second before the flush, the e-mail goes out once more with the same
+    ``Message-ID`` — the same case as a worker dying right after the server accepted.
+    """
+    sent = Benachrichtigung.objects.filter(pk=row.pk, claimed_by=execution)
+    fields = dict(
+        gesendet_am=timezone.now(),
+        betreff=subject[:250],
+        versuche=row.versuche + 1,
+        claim_until=None,
+    )
+    if db_connection.vendor != "postgresql":
+        sent.update(**fields)
+        return
+    with transaction.atomic():
+        with db_connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        sent.update(**fields)
 
 
 class Lease:

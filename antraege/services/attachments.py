@@ -10,14 +10,14 @@ import re
 import warnings
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from .models import Anhang, Antrag
-from .services import EDITABLE_STATES, AntragNichtBearbeitbar
+from ..models import Anhang
+from ..refusals import Refused
+from .application import antrag_lock_if_editable
 
 MAX_ANHAENGE = 10
 
@@ -29,8 +29,11 @@ SIGNATURES = (
 )
 
 
-class UploadAbgelehnt(ValidationError):
-    """The file was refused; ``messages`` holds the reason for the resident."""
+class UploadRefused(Refused):
+    """The file was refused; ``message`` holds the reason for the resident, ``code`` says why
+    (``empty``, ``too_big``, ``wrong_type``, ``broken``, ``too_many``)."""
+
+    default_code = "invalid"
 
 
 def _groesse(size):
@@ -41,14 +44,14 @@ ALL_TYPES = tuple(content_type for _magic, content_type, _format in SIGNATURES)
 
 
 def upload_content_type(datei, *, erlaubt=ALL_TYPES):
-    """The content type of ``datei`` judged by its bytes, or ``UploadAbgelehnt`` with the reason.
+    """The content type of ``datei`` judged by its bytes, or ``UploadRefused`` with the reason.
 
     The refusal's ``code`` says why: ``empty``, ``too_big``, ``wrong_type`` or ``broken``.
     """
     if datei.size == 0:
-        raise UploadAbgelehnt(_("Die Datei ist leer."), code="empty")
+        raise UploadRefused(_("Die Datei ist leer."), code="empty")
     if datei.size > settings.UPLOAD_MAX_BYTES:
-        raise UploadAbgelehnt(
+        raise UploadRefused(
             _("Die Datei ist zu groß (%(groesse)s). Erlaubt sind höchstens %(max)s.")
             % {"groesse": _groesse(datei.size), "max": _groesse(settings.UPLOAD_MAX_BYTES)},
             code="too_big",
@@ -63,7 +66,7 @@ def upload_content_type(datei, *, erlaubt=ALL_TYPES):
             else:
                 _verify_pdf(datei)
             return content_type
-    raise UploadAbgelehnt(
+    raise UploadRefused(
         _(
             "Diese Datei ist kein PDF, JPEG oder PNG (der Inhalt passt nicht, egal wie die Datei "
             "heißt). Bitte speichern Sie sie als PDF oder laden Sie ein Foto als JPEG oder PNG hoch."
@@ -79,16 +82,16 @@ def _verify_image(datei, pillow_format):
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(datei) as image:
                 if image.format != pillow_format:
-                    raise UploadAbgelehnt(
+                    raise UploadRefused(
                         _("Das Bild ist beschädigt oder kein JPEG/PNG."), code="broken"
                     )
                 image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise UploadAbgelehnt(
+        raise UploadRefused(
             _("Das Bild ist beschädigt und kann nicht geöffnet werden."), code="broken"
         ) from error
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise UploadAbgelehnt(
+        raise UploadRefused(
             _("Das Bild ist zu groß (zu viele Bildpunkte)."), code="too_big"
         ) from error
     finally:
@@ -134,7 +137,7 @@ PDF_MAX_OBJECTS = 100_000
 
 
 def _pdf_refused(code="active"):
-    return UploadAbgelehnt(
+    return UploadRefused(
         _(
             "Dieses PDF enthält Programmcode, automatische Aktionen oder Webseiten-Inhalt. Aus "
             "Sicherheitsgründen nehmen wir es nicht an. Bitte drucken Sie es als neues PDF "
@@ -181,10 +184,10 @@ def _verify_pdf(datei):
                     stack.extend(v for k, v in obj.items() if k != "/Parent")
                 elif isinstance(obj, ArrayObject):
                     stack.extend(obj)
-    except UploadAbgelehnt:
+    except UploadRefused:
         raise
     except Exception as error:  # noqa: BLE001 - any parser failure: not a PDF we can check
-        raise UploadAbgelehnt(
+        raise UploadRefused(
             _("Das PDF ist beschädigt und kann nicht geöffnet werden."), code="broken"
         ) from error
 
@@ -197,19 +200,15 @@ def _safe_name(name):
 def anhang_add(antrag, *, datei, art=Anhang.Art.SONSTIGES):
     """Attach ``datei`` to ``antrag`` after checking its content; returns the ``Anhang``.
 
-    Raises ``UploadAbgelehnt`` (nothing stored) or ``AntragNichtBearbeitbar``.
+    Raises ``UploadRefused`` (nothing stored) or ``AntragRefused``.
     """
     content_type = upload_content_type(datei)
     with transaction.atomic():
-        if (
-            not Antrag.objects.select_for_update()
-            .filter(pk=antrag.pk, status__in=EDITABLE_STATES)
-            .exists()
-        ):
-            raise AntragNichtBearbeitbar()
+        antrag_lock_if_editable(antrag)
         if Anhang.objects.filter(antrag=antrag).count() >= MAX_ANHAENGE:
-            raise UploadAbgelehnt(
-                _("Sie können höchstens %(max)s Dateien anhängen.") % {"max": MAX_ANHAENGE}
+            raise UploadRefused(
+                _("Sie können höchstens %(max)s Dateien anhängen.") % {"max": MAX_ANHAENGE},
+                code="too_many",
             )
         anhang = Anhang(
             antrag=antrag,
@@ -230,12 +229,7 @@ def anhang_add(antrag, *, datei, art=Anhang.Art.SONSTIGES):
 def anhang_remove(anhang):
     """Remove an attachment and its file, while the Antrag is editable."""
     with transaction.atomic():
-        if (
-            not Antrag.objects.select_for_update()
-            .filter(pk=anhang.antrag_id, status__in=EDITABLE_STATES)
-            .exists()
-        ):
-            raise AntragNichtBearbeitbar()
+        antrag_lock_if_editable(anhang.antrag_id)
         datei = anhang.datei
         anhang.delete()
         transaction.on_commit(lambda: datei.delete(save=False))

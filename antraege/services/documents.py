@@ -6,7 +6,6 @@ the area's QM office, whatever the applicant's language; the e-mail is in the ap
 """
 
 import base64
-import datetime
 import logging
 
 from django.core.files.base import ContentFile
@@ -14,9 +13,10 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from ..enqueue import task_enqueue_on_commit
+from ..models import Antrag, Dokument, Kostenkategorie
+from ..selectors.settlement import auszahlung_berechnung
 from . import notifications
-from .hintergrund import im_hintergrund_wie_jetzt
-from .models import Antrag, Dokument, Kostenkategorie
 
 logger = logging.getLogger(__name__)
 
@@ -37,20 +37,7 @@ LOGO_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"<svg": "
 
 def dokument_schedule(antrag, art):
     """After commit, render and store the PDF ``art`` in a task (and send a decision letter)."""
-    antrag_id = antrag.pk
-
-    def dispatch():
-        from .hintergrund import task_enqueue
-        from .tasks import task_render_dokument
-
-        try:
-            task_enqueue(task_render_dokument, antrag_id=antrag_id, art=str(art))
-        except Exception:  # noqa: BLE001 - broker down: the sweep renders what is missing
-            logger.warning(
-                "broker unavailable, %s for antrag %s left for the sweep", art, antrag_id
-            )
-
-    transaction.on_commit(im_hintergrund_wie_jetzt(dispatch))
+    task_enqueue_on_commit("antraege.task_render_dokument", antrag_id=antrag.pk, art=str(art))
 
 
 def logo_data_url(quartier):
@@ -88,8 +75,6 @@ def dokument_context(antrag, art):
             Kostenkategorie.objects.filter(quartier=quartier, foerderfaehig=True)
         )
     if art == Dokument.Art.AUSZAHLUNGSANORDNUNG:
-        from .abrechnung import auszahlung_berechnung
-
         context["auszahlung"] = antrag.auszahlung
         context["rechnung"] = auszahlung_berechnung(antrag)
         context["abschlag"] = getattr(antrag, "abschlag", None)
@@ -118,7 +103,7 @@ def dokument_store(antrag, art, pdf):
 
 def dokument_produce(antrag_id, art):
     """The stored document ``art`` of an Antrag: rendered and stored now unless it exists."""
-    from .pdf import html_to_pdf
+    from ..pdf import html_to_pdf
 
     existing = Dokument.objects.filter(antrag_id=antrag_id, art=art).first()
     if existing:
@@ -143,32 +128,3 @@ def dokument_deliver(antrag_id, art):
             dedupe_key=f"entscheidung:{antrag.pk}:{art}",
         )
     return dokument
-
-
-def dokumente_missing(*, older_than=datetime.timedelta(minutes=5)):
-    """``[(antrag_id, art)]`` of letters and payout orders that should exist but do not.
-
-    For the sweep: a task lost while the broker was down. Recent decisions are left to their task.
-    """
-    from .models import AntragStatus as S
-    from .models import Auszahlung
-
-    before = timezone.now() - older_than
-    # An anonymised Antrag lost its letters on purpose (retention): never render them again.
-    decided = Antrag.objects.filter(entschieden_am__lt=before, anonymisierung__isnull=True)
-    wanted = {
-        Dokument.Art.BEWILLIGUNG: decided.filter(betrag_bewilligt__isnull=False).exclude(
-            status__in=(S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED, S.JURY_VOTE)
-        ),
-        Dokument.Art.ABLEHNUNG: decided.filter(status=S.REJECTED),
-        Dokument.Art.NICHT_FOERDERFAEHIG: decided.filter(status=S.INELIGIBLE),
-        Dokument.Art.AUSZAHLUNGSANORDNUNG: Antrag.objects.filter(
-            pk__in=Auszahlung.objects.filter(freigegeben_am__lt=before).values("antrag_id"),
-            anonymisierung__isnull=True,
-        ),
-    }
-    missing = []
-    for art, antraege in wanted.items():
-        ids = antraege.exclude(dokumente__art=art).values_list("pk", flat=True)
-        missing.extend((pk, art) for pk in ids[:100])
-    return missing

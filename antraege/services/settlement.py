@@ -6,23 +6,15 @@ releasing the payout keeps reserved only what is still to be paid and returns th
 fund; marking it paid moves that from reserved to paid. Every amount change is a timeline entry.
 """
 
-import datetime
 import io
-import logging
 import warnings
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import notifications
-from .models import (
-    GEFOERDERT_STATES,
-    ZERO,
+from ..models import (
     Abschlag,
     Antrag,
     AntragStatus,
@@ -30,43 +22,24 @@ from .models import (
     Beleg,
     Dokument,
     Kostenkategorie,
-    Kostenposition,
     Projektfoto,
     Sachbericht,
-    Statuswechsel,
 )
-from .roles import is_applicant, is_qm_staff, rolle_of
-from .selectors import aktionsfonds_saldo
-from .services import CENT, _format_euro, berlin_today
-from .uploads import UploadAbgelehnt, upload_content_type
-
-logger = logging.getLogger(__name__)
-
-# States in which the applicant may change receipts, report and photos.
-SETTLEMENT_EDITABLE = (AntragStatus.IN_PROGRESS, AntragStatus.SETTLEMENT_CHANGES_REQUESTED)
-# States without a settlement yet: they get the reminder and, past the deadline, expire.
-AWAITING_SETTLEMENT = (
-    AntragStatus.APPROVED,
-    AntragStatus.IN_PROGRESS,
-    AntragStatus.SETTLEMENT_CHANGES_REQUESTED,
-)
-ERINNERUNG_VOR_FRIST = datetime.timedelta(days=7)
+from ..money import ZERO, euro_format, euro_parse
+from ..refusals import Refused
+from ..roles import is_applicant, is_qm_staff
+from ..selectors.settlement import auszahlung_berechnung, settlement_errors
+from ..states import ADVANCE_STATES, SETTLEMENT_EDITABLE_STATES
+from . import documents, notifications
+from .application import antrag_lock, berlin_today
+from .attachments import UploadRefused, upload_content_type
+from .timeline import statuswechsel_record
 
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
 
 
-class AbrechnungRefused(Exception):
+class AbrechnungRefused(Refused):
     """An action of the settlement that is not allowed; nothing was changed."""
-
-    def __init__(self, message, *, code="refused", field=None):
-        super().__init__(message)
-        self.message = str(message)
-        self.code = code
-        self.field = field
-
-
-def euro(amount):
-    return _format_euro(amount)
 
 
 # --- Checks shared by the actions ---
@@ -91,49 +64,6 @@ def _require_state(antrag, states):
         )
 
 
-def _locked(antrag):
-    """The Antrag as stored, locked for this transaction (PostgreSQL; SQLite locks the database)."""
-    return (
-        Antrag.objects.select_for_update(of=("self",))
-        .select_related("fonds__quartier")
-        .get(pk=antrag.pk)
-    )
-
-
-def parse_betrag(value, *, field="betrag"):
-    """A money amount from user input: Decimal with two places, greater than 0."""
-    if isinstance(value, str):
-        value = value.strip().replace(" ", "").replace("€", "")
-        if "," in value:
-            value = value.replace(".", "").replace(",", ".")
-    try:
-        betrag = Decimal(value).quantize(CENT)
-    except (InvalidOperation, TypeError, ValueError) as error:
-        raise AbrechnungRefused(
-            _("Bitte geben Sie einen Betrag in Euro an, z. B. 12,50."), code="invalid", field=field
-        ) from error
-    if not betrag.is_finite() or betrag <= 0:
-        raise AbrechnungRefused(
-            _("Der Betrag muss größer als 0 sein."), code="invalid", field=field
-        )
-    if betrag >= Decimal("100000000"):
-        raise AbrechnungRefused(_("Der Betrag ist zu groß."), code="invalid", field=field)
-    return betrag
-
-
-def timeline_note(antrag, *, akteur, kommentar, intern=False):
-    """A timeline entry without a status change (amounts, receipt checks)."""
-    return Statuswechsel.objects.create(
-        antrag=antrag,
-        von_status=antrag.status,
-        nach_status=antrag.status,
-        akteur=akteur.user if akteur.is_authenticated else None,
-        rolle=rolle_of(akteur, antrag),
-        kommentar=kommentar,
-        intern=intern,
-    )
-
-
 def upload_checked(datei, *, erlaubt=(PDF, JPEG, PNG)):
     """The content type of an uploaded receipt or photo, judged by its content.
 
@@ -150,10 +80,8 @@ def upload_checked(datei, *, erlaubt=(PDF, JPEG, PNG)):
     }
     try:
         content_type = upload_content_type(datei, erlaubt=erlaubt)
-    except UploadAbgelehnt as refused:
-        message = (
-            " ".join(refused.messages) if refused.code in ("empty", "too_big") else falsche_art
-        )
+    except UploadRefused as refused:
+        message = refused.message if refused.code in ("empty", "too_big") else falsche_art
         raise AbrechnungRefused(message, code="invalid", field="datei") from refused
     if content_type == PDF and not _pdf_opens(datei):
         raise AbrechnungRefused(falsche_art, code="invalid", field="datei")
@@ -181,11 +109,11 @@ def abschlag_grant(antrag, *, akteur, datum, betrag):
 
     Only where the fund allows advances, before the settlement is handed in.
     """
-    betrag = parse_betrag(betrag)
+    betrag = euro_parse(betrag, refusal=AbrechnungRefused)
     with transaction.atomic():
-        antrag = _locked(antrag)
+        antrag = antrag_lock(antrag)
         _require_qm(akteur, antrag)
-        _require_state(antrag, (AntragStatus.APPROVED, AntragStatus.IN_PROGRESS))
+        _require_state(antrag, ADVANCE_STATES)
         if not antrag.fonds.abschlag_erlaubt:
             raise AbrechnungRefused(
                 _("In diesem Aktionsfonds sind keine Abschläge vorgesehen."), code="not_allowed"
@@ -199,7 +127,7 @@ def abschlag_grant(antrag, *, akteur, datum, betrag):
         if betrag > antrag.betrag_bewilligt:
             raise AbrechnungRefused(
                 _("Der Abschlag darf höchstens den bewilligten Betrag (%(betrag)s €) erreichen.")
-                % {"betrag": euro(antrag.betrag_bewilligt)},
+                % {"betrag": euro_format(antrag.betrag_bewilligt)},
                 code="invalid",
                 field="betrag",
             )
@@ -223,11 +151,11 @@ def abschlag_grant(antrag, *, akteur, datum, betrag):
                 _("Der Antrag wurde inzwischen geändert. Bitte laden Sie die Seite neu."),
                 code="conflict",
             )
-        timeline_note(
+        statuswechsel_record(
             antrag,
             akteur=akteur,
             kommentar=_("Abschlag von %(betrag)s € am %(datum)s ausgezahlt.")
-            % {"betrag": euro(betrag), "datum": datum.strftime("%d.%m.%Y")},
+            % {"betrag": euro_format(betrag), "datum": datum.strftime("%d.%m.%Y")},
         )
     return abschlag
 
@@ -238,8 +166,8 @@ def abschlag_grant(antrag, *, akteur, datum, betrag):
 def beleg_add(antrag, *, akteur, datum, aussteller, betrag, kategorie_id, datei):
     """The applicant hands in a receipt. One dated before the approval is flagged for QM."""
     _require_applicant(akteur, antrag)
-    _require_state(antrag, SETTLEMENT_EDITABLE)
-    betrag = parse_betrag(betrag)
+    _require_state(antrag, SETTLEMENT_EDITABLE_STATES)
+    betrag = euro_parse(betrag, refusal=AbrechnungRefused)
     if datum is None:
         raise AbrechnungRefused(_("Bitte geben Sie das Datum an."), code="invalid", field="datum")
     if datum > berlin_today():
@@ -282,7 +210,7 @@ def beleg_remove(beleg, *, akteur):
     """The applicant removes a receipt that QM has not accepted, while the settlement is open."""
     antrag = beleg.antrag
     _require_applicant(akteur, antrag)
-    _require_state(antrag, SETTLEMENT_EDITABLE)
+    _require_state(antrag, SETTLEMENT_EDITABLE_STATES)
     if beleg.status == Beleg.Status.ANERKANNT:
         raise AbrechnungRefused(
             _("Ein anerkannter Beleg kann nicht mehr entfernt werden."), code="not_allowed"
@@ -294,7 +222,7 @@ def beleg_remove(beleg, *, akteur):
 def sachbericht_save(antrag, *, akteur, text, teilnehmende):
     """The applicant writes (or rewrites) the short report."""
     _require_applicant(akteur, antrag)
-    _require_state(antrag, SETTLEMENT_EDITABLE)
+    _require_state(antrag, SETTLEMENT_EDITABLE_STATES)
     text = (text or "").strip()
     if not text:
         raise AbrechnungRefused(
@@ -319,7 +247,7 @@ def sachbericht_save(antrag, *, akteur, text, teilnehmende):
 def projektfoto_add(antrag, *, akteur, datei):
     """The applicant adds a photo of the project (JPEG or PNG)."""
     _require_applicant(akteur, antrag)
-    _require_state(antrag, SETTLEMENT_EDITABLE)
+    _require_state(antrag, SETTLEMENT_EDITABLE_STATES)
     content_type = upload_checked(datei, erlaubt=(JPEG, PNG))
     return Projektfoto.objects.create(
         antrag=antrag,
@@ -328,16 +256,6 @@ def projektfoto_add(antrag, *, akteur, datei):
         content_type=content_type,
         groesse=datei.size,
     )
-
-
-def settlement_errors(antrag):
-    """What is missing before the settlement can be handed in (empty list: complete)."""
-    errors = []
-    if not antrag.belege.exists():
-        errors.append(_("Bitte laden Sie mindestens einen Beleg hoch."))
-    if not Sachbericht.objects.filter(antrag=antrag).exists():
-        errors.append(_("Bitte schreiben Sie den kurzen Sachbericht."))
-    return errors
 
 
 def abrechnung_submitted(antrag):
@@ -361,7 +279,7 @@ def beleg_check(beleg, *, akteur, anerkannt=None, grund=""):
     """
     grund = (grund or "").strip()
     with transaction.atomic():
-        antrag = _locked(beleg.antrag)
+        antrag = antrag_lock(beleg.antrag)
         _require_qm(akteur, antrag)
         _require_state(antrag, (AntragStatus.SETTLEMENT_SUBMITTED,))
         if Auszahlung.objects.filter(antrag=antrag).exists():
@@ -386,11 +304,11 @@ def beleg_check(beleg, *, akteur, anerkannt=None, grund=""):
             if isinstance(anerkannt, str) and anerkannt.strip() in ("0", "0,00", "0.00"):
                 anerkannt = ZERO
             else:
-                anerkannt = parse_betrag(anerkannt, field="anerkannt")
+                anerkannt = euro_parse(anerkannt, field="anerkannt", refusal=AbrechnungRefused)
             if anerkannt > beleg.betrag:
                 raise AbrechnungRefused(
                     _("Anerkannt werden kann höchstens der Betrag des Belegs (%(betrag)s €).")
-                    % {"betrag": euro(beleg.betrag)},
+                    % {"betrag": euro_format(beleg.betrag)},
                     code="invalid",
                     field="anerkannt",
                 )
@@ -414,14 +332,14 @@ def beleg_check(beleg, *, akteur, anerkannt=None, grund=""):
         beleg.geprueft_am = timezone.now()
         beleg.geprueft_von = akteur.user
         beleg.save()
-        timeline_note(
+        statuswechsel_record(
             antrag,
             akteur=akteur,
             kommentar=kommentar
             % {
                 "beleg": beleg.aussteller,
-                "betrag": euro(beleg.betrag),
-                "anerkannt": euro(beleg.betrag_anerkannt or ZERO),
+                "betrag": euro_format(beleg.betrag),
+                "anerkannt": euro_format(beleg.betrag_anerkannt or ZERO),
                 "grund": grund,
             },
         )
@@ -439,46 +357,14 @@ def abrechnung_changes_requested(antrag, *, kommentar):
     )
 
 
-@dataclass(frozen=True)
-class Berechnung:
-    """The payout of an Antrag: min(approved, accepted receipts) − advance."""
-
-    bewilligt: Decimal
-    anerkannt: Decimal
-    abschlag: Decimal
-
-    @property
-    def foerderung(self):
-        return min(self.bewilligt, self.anerkannt)
-
-    @property
-    def auszahlung(self):
-        return self.foerderung - self.abschlag
-
-    @property
-    def zurueck_an_fonds(self):
-        return self.bewilligt - self.foerderung
-
-
-def auszahlung_berechnung(antrag):
-    """The payout figures from the receipts QM accepted and the advance paid."""
-    anerkannt = antrag.belege.filter(status=Beleg.Status.ANERKANNT).aggregate(
-        s=Coalesce(Sum("betrag_anerkannt"), ZERO)
-    )["s"]
-    abschlag = Abschlag.objects.filter(antrag=antrag).values_list("betrag", flat=True).first()
-    return Berechnung(antrag.betrag_bewilligt or ZERO, anerkannt, abschlag or ZERO)
-
-
 def auszahlung_release(antrag, *, akteur):
     """QM releases the payout once every receipt is checked; the unspent rest returns to the fund.
 
     Creates the ``Auszahlung`` (once: a second release is refused), keeps reserved only what is
     still to be paid, records it in the timeline and renders the payout order in a task.
     """
-    from . import letters
-
     with transaction.atomic():
-        antrag = _locked(antrag)
+        antrag = antrag_lock(antrag)
         _require_qm(akteur, antrag)
         _require_state(antrag, (AntragStatus.SETTLEMENT_SUBMITTED,))
         if antrag.belege.filter(status=Beleg.Status.OFFEN).exists():
@@ -503,19 +389,14 @@ def auszahlung_release(antrag, *, akteur):
             "Auszahlung freigegeben: %(betrag)s € (anerkannte Belege %(anerkannt)s €, "
             "Abschlag %(abschlag)s €). Zurück an den Aktionsfonds: %(rest)s €."
         ) % {
-            "betrag": euro(rechnung.auszahlung),
-            "anerkannt": euro(rechnung.anerkannt),
-            "abschlag": euro(rechnung.abschlag),
-            "rest": euro(rechnung.zurueck_an_fonds),
+            "betrag": euro_format(rechnung.auszahlung),
+            "anerkannt": euro_format(rechnung.anerkannt),
+            "abschlag": euro_format(rechnung.abschlag),
+            "rest": euro_format(rechnung.zurueck_an_fonds),
         }
-        timeline_note(antrag, akteur=akteur, kommentar=kommentar)
-        letters.dokument_schedule(antrag, Dokument.Art.AUSZAHLUNGSANORDNUNG)
+        statuswechsel_record(antrag, akteur=akteur, kommentar=kommentar)
+        documents.dokument_schedule(antrag, Dokument.Art.AUSZAHLUNGSANORDNUNG)
     return auszahlung
-
-
-def auszahlung_released(antrag):
-    """The payout of ``antrag`` has been released and not yet marked paid."""
-    return Auszahlung.objects.filter(antrag=antrag, bezahlt_am__isnull=True).exists()
 
 
 def auszahlung_mark_paid(antrag, *, bezahlt_am, buchungszeichen):
@@ -541,136 +422,8 @@ def auszahlung_mark_paid(antrag, *, bezahlt_am, buchungszeichen):
         antrag,
         "auszahlung_erfolgt",
         kontext={
-            "betrag": euro(abs(betrag)),
+            "betrag": euro_format(abs(betrag)),
             "rueckforderung": betrag < 0,
             "bezahlt_am": bezahlt_am.strftime("%d.%m.%Y"),
         },
-    )
-
-
-# --- Deadlines (beat) ---
-
-
-def abrechnung_deadlines_check(*, today=None):
-    """Remind before the settlement deadline (once) and expire Anträge past it.
-
-    Returns ``(reminded, expired)`` counts. Idempotent: the reminder has a dedupe key, the expiry
-    is a move that a second run finds already made.
-    """
-    from workflow.moves import MoveRefused, antrag_move
-
-    from .roles import Akteur
-
-    today = today or berlin_today()
-    reminded = 0
-    due = Antrag.objects.filter(
-        status__in=AWAITING_SETTLEMENT,
-        abrechnungsfrist__gte=today,
-        abrechnungsfrist__lte=today + ERINNERUNG_VOR_FRIST,
-    ).select_related("fonds__quartier")
-    for antrag in due:
-        row = notifications.queue_for_applicant(
-            antrag,
-            "abrechnung_erinnerung",
-            kontext={"frist": antrag.abrechnungsfrist.strftime("%d.%m.%Y")},
-            dedupe_key=f"abrechnung-erinnerung:{antrag.pk}:{antrag.abrechnungsfrist.isoformat()}",
-        )
-        reminded += row is not None
-    expired = 0
-    for antrag in Antrag.objects.filter(
-        status__in=AWAITING_SETTLEMENT, abrechnungsfrist__lt=today
-    ).select_related("fonds__quartier"):
-        try:
-            antrag_move(
-                antrag,
-                "expire",
-                akteur=Akteur.system_akteur(),
-                kommentar=_(
-                    "Die Abrechnungsfrist (%(frist)s) ist abgelaufen; %(betrag)s € fließen "
-                    "in den Aktionsfonds zurück."
-                )
-                % {
-                    "frist": antrag.abrechnungsfrist.strftime("%d.%m.%Y"),
-                    "betrag": euro(antrag.betrag_reserviert),
-                },
-            )
-            expired += 1
-        except MoveRefused as refused:
-            logger.info("antrag %s not expired: %s", antrag.pk, refused.message)
-    return reminded, expired
-
-
-# --- Fund report ---
-
-
-@dataclass(frozen=True)
-class Fondsbericht:
-    fonds: object
-    budget: Decimal
-    bewilligt: Decimal
-    ausgezahlt: Decimal
-    reserviert: Decimal
-    zurueck: Decimal
-    verfuegbar: Decimal
-    kategorien: list  # [(name, geplant, anerkannt)]
-    projekte: list  # [Antrag] with betrag_bewilligt, betrag_ausgezahlt
-
-
-FUNDED_STATES = (
-    AntragStatus.APPROVED,
-    AntragStatus.IN_PROGRESS,
-    AntragStatus.SETTLEMENT_SUBMITTED,
-    AntragStatus.SETTLEMENT_CHANGES_REQUESTED,
-    AntragStatus.PAID,
-    AntragStatus.CLOSED,
-    AntragStatus.EXPIRED,
-)
-
-
-def aktionsfonds_bericht(fonds):
-    """The figures of one fund for its year: budget, approved, paid, returned, available."""
-    saldo = aktionsfonds_saldo(fonds)
-    # Funded = approved and not undone: expired and cancelled Anträge are not counted.
-    projekte = list(
-        Antrag.objects.filter(fonds=fonds, status__in=GEFOERDERT_STATES).order_by("referenz")
-    )
-    bewilligt = sum((a.betrag_bewilligt or ZERO for a in projekte), ZERO)
-    # Returned: approved money of funded Anträge no longer reserving it and not paid out.
-    zurueck = sum(
-        (
-            (a.betrag_bewilligt or ZERO) - a.betrag_reserviert - a.betrag_ausgezahlt
-            for a in projekte
-        ),
-        ZERO,
-    )
-    geplant = {
-        row["kategorie__name"]: row["s"]
-        for row in Kostenposition.objects.filter(antrag__in=projekte)
-        .values("kategorie__name")
-        .annotate(s=Sum(F("menge") * F("einzelpreis")))
-    }
-    anerkannt = {
-        row["kategorie__name"]: row["s"]
-        for row in Beleg.objects.filter(antrag__in=projekte, status=Beleg.Status.ANERKANNT)
-        .values("kategorie__name")
-        .annotate(s=Sum("betrag_anerkannt"))
-    }
-    kategorien = [
-        (
-            name,
-            (geplant.get(name) or ZERO).quantize(CENT),
-            (anerkannt.get(name) or ZERO).quantize(CENT),
-        )
-        for name in sorted(set(geplant) | set(anerkannt))
-    ]
-    return Fondsbericht(
-        fonds=fonds,
-        budget=saldo.budget,
-        bewilligt=bewilligt,
-        ausgezahlt=saldo.ausgezahlt,
-        reserviert=saldo.reserviert,
-        zurueck=zurueck,
-        verfuegbar=saldo.verfuegbar,
-        kategorien=kategorien,
-        projekte=projekte,
     )

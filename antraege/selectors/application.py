@@ -6,7 +6,8 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
-from .models import ZERO, Aktionsfonds, Antrag, AntragStatus, Quartier
+from ..models import Aktionsfonds, Antrag, AntragStatus, Quartier
+from ..money import ZERO
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,10 @@ from django.db import IntegrityError, transaction
 from django.template.loader import get_template
 from django.utils import translation
 
-from .hintergrund import im_hintergrund_wie_jetzt
-from .models import Benachrichtigung
+from ..enqueue import task_send
+from ..hintergrund import im_hintergrund_wie_jetzt
+from ..links import antrag_link_url
+from ..models import Benachrichtigung, Dokument
 
 logger = logging.getLogger(__name__)
 
@@ -68,17 +70,7 @@ def queue_for_applicant(antrag, art, *, kontext=None, dedupe_key=None):
 
 def dispatch(benachrichtigung_id):
     """Hand one row to the worker. A broker that is down is logged, not raised: the sweep retries."""
-    from .hintergrund import task_enqueue
-    from .tasks import task_send_benachrichtigung
-
-    try:
-        task_enqueue(task_send_benachrichtigung, benachrichtigung_id=benachrichtigung_id)
-    except Exception:  # noqa: BLE001 - any broker failure; the row stays pending
-        logger.warning(
-            "broker unavailable, notification %s left for the sweep", benachrichtigung_id
-        )
-        return False
-    return True
+    return task_send("antraege.task_send_benachrichtigung", benachrichtigung_id=benachrichtigung_id)
 
 
 def dispatch_pending(*, older_than=timedelta(seconds=10)):
@@ -124,8 +116,6 @@ def _render(row, templates):
         "empfaenger": row.empfaenger,
     }
     if antrag is not None:
-        from .links import antrag_link_url
-
         # The link names the address it goes to: opening it confirms that address.
         context["link"] = antrag_link_url(antrag, email=row.empfaenger)
         context["quartier"] = antrag.fonds.quartier
@@ -191,8 +181,6 @@ def attachments_for(row):
     ids = row.kontext.get("dokumente") or []
     if not ids or not row.antrag_id:
         return result
-    from .models import Dokument
-
     for dokument in Dokument.objects.filter(pk__in=ids, antrag_id=row.antrag_id).select_related(
         "antrag"
     ):

@@ -1,18 +1,23 @@
-"""Business rules of Anträge and the fund: the domain functions every view, task and move calls."""
+"""The application: business rules of an Antrag and its fund up to the decision.
+
+The domain functions every view, task and move calls (submission check, draft, form steps, cost
+plan, reserve and release of the fund's money, the effects of the moves before the decision).
+"""
 
 import datetime
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import fristen, notifications
-from .models import ZERO, Aktionsfonds, Antrag, AntragStatus
-from .selectors import aktionsfonds_saldo
-
-CENT = Decimal("0.01")
+from .. import fristen
+from ..models import Aktionsfonds, Antrag, AntragStatus, Kostenposition
+from ..money import ZERO, euro_format, euro_round
+from ..refusals import Refused
+from ..selectors.application import aktionsfonds_saldo
+from ..states import EDITABLE_STATES
+from . import notifications
 
 # Fields the applicant fills in, by step of the form; the submission check reads them from here.
 REQUIRED_FIELDS = (
@@ -36,8 +41,24 @@ DECLARATIONS = (
 )
 
 
-class FondsErschoepft(Exception):
+class AktionsfondsRefused(Refused):
     """The fund's available balance does not cover the amount."""
+
+    default_code = "exhausted"
+
+
+class AntragRefused(Refused):
+    """The Antrag is no longer a draft or a change request (e.g. submitted in another tab)."""
+
+    default_code = "not_editable"
+
+    def __init__(self, message=None, code=None, *, field=None):
+        super().__init__(
+            message
+            or _("Ihr Antrag wurde bereits abgeschickt und kann jetzt nicht mehr geändert werden."),
+            code,
+            field=field,
+        )
 
 
 def berlin_today():
@@ -105,7 +126,7 @@ def antrag_submission_errors(antrag, *, today=None):
         add(
             "betrag_beantragt",
             _("Je Projekt sind höchstens %(cap)s € möglich.")
-            % {"cap": _format_euro(fonds.foerderhoechstbetrag)},
+            % {"cap": euro_format(fonds.foerderhoechstbetrag)},
         )
     if positionen and antrag.betrag_beantragt != gesamt - antrag.weitere_mittel:
         add(
@@ -115,10 +136,10 @@ def antrag_submission_errors(antrag, *, today=None):
                 "Finanzierung %(weitere)s € ergibt %(soll)s €, beantragt sind %(ist)s €."
             )
             % {
-                "gesamt": _format_euro(gesamt),
-                "weitere": _format_euro(antrag.weitere_mittel),
-                "soll": _format_euro(gesamt - antrag.weitere_mittel),
-                "ist": _format_euro(antrag.betrag_beantragt),
+                "gesamt": euro_format(gesamt),
+                "weitere": euro_format(antrag.weitere_mittel),
+                "soll": euro_format(gesamt - antrag.weitere_mittel),
+                "ist": euro_format(antrag.betrag_beantragt),
             },
         )
     if antrag.pk and not antrag.handlungsfelder.exists():
@@ -127,10 +148,6 @@ def antrag_submission_errors(antrag, *, today=None):
         if not getattr(antrag, field):
             add(field, _("Bitte bestätigen Sie diese Erklärung."))
     return errors
-
-
-def _format_euro(amount):
-    return f"{amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
 
 
 def antrag_draft_exists(*, submission_token):
@@ -156,7 +173,23 @@ def antrag_create_draft(*, fonds, submission_token, **fields):
 
 def antrag_is_editable(antrag):
     """Applicants may change their Antrag only as a draft or when QM asked for changes."""
-    return antrag.status in (AntragStatus.DRAFT, AntragStatus.CHANGES_REQUESTED)
+    return antrag.status in EDITABLE_STATES
+
+
+def antrag_lock(antrag, *, states=None):
+    """The Antrag as stored, locked until the transaction ends (PostgreSQL locks the row, SQLite
+    the database). With ``states``: ``AntragRefused`` unless it is in one of them."""
+    qs = Antrag.objects.select_for_update(of=("self",)).select_related("fonds__quartier")
+    current = qs.get(pk=antrag.pk if isinstance(antrag, Antrag) else antrag)
+    if states is not None and current.status not in states:
+        raise AntragRefused()
+    return current
+
+
+def antrag_lock_if_editable(antrag):
+    """Lock the Antrag for this transaction if the applicant may still change it, else
+    ``AntragRefused`` (a submission in another tab wins)."""
+    return antrag_lock(antrag, states=EDITABLE_STATES)
 
 
 def antrag_assign_referenz(antrag):
@@ -221,7 +254,7 @@ def antrag_put_to_jury(antrag, *, kommentar=""):
 
 def antrag_withdrawn(antrag):
     """The applicant withdrew; confirm by e-mail (with a fresh link: older links are revoked)."""
-    from .links import antrag_links_revoke
+    from ..links import antrag_links_revoke
 
     antrag_links_revoke(antrag)
     notifications.queue_for_applicant(antrag, "zurueckgezogen")
@@ -229,7 +262,7 @@ def antrag_withdrawn(antrag):
 
 def antrag_closed(antrag):
     """The Antrag is closed: every link sent so far stops working (its sessions too)."""
-    from .links import antrag_links_revoke
+    from ..links import antrag_links_revoke
 
     antrag_links_revoke(antrag)
 
@@ -238,21 +271,21 @@ def aktionsfonds_reserve(antrag, betrag):
     """Reserve ``betrag`` of the fund for ``antrag``, never beyond the available balance.
 
     Locks the fund row (PostgreSQL) or the database (SQLite, immediate transactions), so two
-    decisions landing at once cannot both take the last euros. Raises ``FondsErschoepft``.
+    decisions landing at once cannot both take the last euros. Raises ``AktionsfondsRefused``.
     """
-    betrag = Decimal(betrag).quantize(CENT)
+    betrag = euro_round(betrag)
     fonds = Aktionsfonds.objects.select_for_update().get(pk=antrag.fonds_id)
     if fonds.abgeschlossen_am is not None:
-        raise FondsErschoepft(
+        raise AktionsfondsRefused(
             _("Der Aktionsfonds %(jahr)s ist abgeschlossen: nicht gebundenes Geld ist verfallen.")
             % {"jahr": fonds.jahr}
         )
     saldo = aktionsfonds_saldo(fonds)
     already = Antrag.objects.values_list("betrag_reserviert", flat=True).get(pk=antrag.pk)
     if betrag - already > saldo.verfuegbar:
-        raise FondsErschoepft(
+        raise AktionsfondsRefused(
             _("Im Aktionsfonds sind nur noch %(frei)s € verfügbar.")
-            % {"frei": _format_euro(saldo.verfuegbar)}
+            % {"frei": euro_format(saldo.verfuegbar)}
         )
     Antrag.objects.filter(pk=antrag.pk).update(betrag_reserviert=betrag)
     antrag.betrag_reserviert = betrag
@@ -266,7 +299,7 @@ def aktionsfonds_release(antrag):
 
 def antrag_approved(antrag, *, betrag, auflagen="", kommentar=""):
     """The jury approved ``betrag`` (full or reduced): reserve it and set the settlement deadline."""
-    betrag = Decimal(betrag).quantize(CENT)
+    betrag = euro_round(betrag)
     if betrag <= 0 or betrag > antrag.betrag_beantragt:
         raise ValueError(
             _("Der bewilligte Betrag muss größer als 0 und höchstens der beantragte sein.")
@@ -344,23 +377,13 @@ STEP_FIELDS = {
     5: DECLARATIONS,
 }
 APPLICANT_FIELDS = frozenset(name for fields in STEP_FIELDS.values() for name in fields)
-EDITABLE_STATES = (AntragStatus.DRAFT, AntragStatus.CHANGES_REQUESTED)
-
-
-class AntragNichtBearbeitbar(Exception):
-    """The Antrag is no longer a draft or a change request (e.g. submitted in another tab)."""
-
-    def __init__(self):
-        super().__init__(
-            _("Ihr Antrag wurde bereits abgeschickt und kann jetzt nicht mehr geändert werden.")
-        )
 
 
 def antrag_update_step(antrag, *, felder):
     """Store the applicant's entries of one form step on ``antrag``.
 
     Only applicant fields; only while the Antrag is editable (checked in the same UPDATE, so a
-    submission in another tab wins). Raises ``AntragNichtBearbeitbar``.
+    submission in another tab wins). Raises ``AntragRefused``.
     """
     unknown = set(felder) - APPLICANT_FIELDS
     if unknown:
@@ -372,7 +395,7 @@ def antrag_update_step(antrag, *, felder):
             geaendert_am=timezone.now(), **felder
         )
         if not updated:
-            raise AntragNichtBearbeitbar()
+            raise AntragRefused()
         if handlungsfelder is not None:
             antrag.handlungsfelder.set(handlungsfelder)
     for name, value in felder.items():
@@ -382,22 +405,14 @@ def antrag_update_step(antrag, *, felder):
 def kostenplan_replace(antrag, *, positionen):
     """Replace the cost plan of ``antrag`` with ``positionen`` (dicts of kategorie, beschreibung,
     menge, einzelpreis). Categories must belong to the Antrag's area. Raises
-    ``AntragNichtBearbeitbar`` when the Antrag is no longer editable.
+    ``AntragRefused`` when the Antrag is no longer editable.
     """
-    from .models import Kostenposition
-
     quartier_id = antrag.fonds.quartier_id
     for position in positionen:
         if position["kategorie"].quartier_id != quartier_id:
             raise ValueError("cost category of another area")
     with transaction.atomic():
-        locked = (
-            Antrag.objects.select_for_update()
-            .filter(pk=antrag.pk, status__in=EDITABLE_STATES)
-            .exists()
-        )
-        if not locked:
-            raise AntragNichtBearbeitbar()
+        antrag_lock_if_editable(antrag)
         Kostenposition.objects.filter(antrag=antrag).delete()
         Kostenposition.objects.bulk_create(
             Kostenposition(
@@ -441,7 +456,7 @@ def antrag_links_send(*, email):
     """
     stunde = timezone.now().strftime("%Y%m%d%H")
     count = 0
-    from .links import antrag_links_revoke
+    from ..links import antrag_links_revoke
 
     for antrag in Antrag.objects.filter(antragsteller_email__iexact=email.strip()):
         with transaction.atomic():

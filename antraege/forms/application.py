@@ -1,5 +1,5 @@
 """Forms of the resident's application, one per step. They parse and check formats; the rules of
-a complete Antrag are in ``services.antrag_submission_errors``.
+a complete Antrag are in ``antraege.services.application.antrag_submission_errors``.
 
 Each step form has a ``partial`` mode (for "Speichern und später weitermachen" and "weitere
 Zeile"): required fields may stay empty, formats are still checked.
@@ -15,9 +15,10 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from . import fristen, services
-from .forms_base import DateInput, KernForm, KernFormMixin
-from .models import Anhang, Antrag, Handlungsfeld, Kostenkategorie, Quartier
+from .. import fristen
+from ..models import Anhang, Antrag, Handlungsfeld, Kostenkategorie, Quartier
+from ..services.application import STEP_FIELDS, berlin_today
+from .base import DateInput, KernForm, KernFormMixin
 
 SCHRITTE = (
     (1, _("Über Sie")),
@@ -45,7 +46,7 @@ DECLARATION_LABELS = {
 # Where each field of an Antrag is entered: the step, for links from the error summary.
 FIELD_STEPS = {
     "kostenpositionen": 3,
-    **{name: step for step, names in services.STEP_FIELDS.items() for name in names},
+    **{name: step for step, names in STEP_FIELDS.items() for name in names},
 }
 
 
@@ -125,7 +126,7 @@ class UeberSieForm(StepForm):
 
     class Meta:
         model = Antrag
-        fields = services.STEP_FIELDS[1]
+        fields = STEP_FIELDS[1]
         labels = {
             "antragsteller_telefon": _("Telefon"),
             "organisation": _("Initiative oder Verein"),
@@ -174,7 +175,7 @@ class HandlungsfeldChoiceField(forms.ModelMultipleChoiceField):
 class ProjektForm(StepForm):
     class Meta:
         model = Antrag
-        fields = services.STEP_FIELDS[2]
+        fields = STEP_FIELDS[2]
         field_classes = {"handlungsfelder": HandlungsfeldChoiceField}
         help_texts = {
             "handlungsfelder": _(
@@ -216,7 +217,7 @@ class ProjektForm(StepForm):
         beginn = self.cleaned_data.get("beginn")
         antrag = self.instance
         if beginn and antrag.pk and not antrag.eingereicht_am:
-            heute = services.berlin_today()
+            heute = berlin_today()
             quartier = antrag.fonds.quartier
             if heute < beginn < fristen.fruehester_beginn(quartier, heute):
                 raise forms.ValidationError(fristen.vorlaufzeit_message(quartier, heute))
@@ -226,7 +227,7 @@ class ProjektForm(StepForm):
 class KostenForm(StepForm):
     class Meta:
         model = Antrag
-        fields = services.STEP_FIELDS[3]
+        fields = STEP_FIELDS[3]
         help_texts = {
             "betrag_beantragt": _("Gesamtkosten minus andere Finanzierung."),
             "weitere_mittel": _("Geld aus anderen Quellen, z. B. Spenden. Sonst 0."),

@@ -1,0 +1,63 @@
+"""The models of Anträge, by subdomain. ``antraege.models.X`` keeps working for every model."""
+
+from ..datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriff
+from ..money import ZERO
+from ..states import (
+    APPLICANT_STATUS_LABELS,
+    END_STATES,
+    GEFOERDERT_STATES,
+    RESERVING_STATES,
+    AntragStatus,
+)
+from .application import (
+    Aktionsfonds,
+    Antrag,
+    Handlungsfeld,
+    Kostenkategorie,
+    Kostenposition,
+    Quartier,
+    Statuswechsel,
+)
+from .attachments import Anhang, anhang_upload_to
+from .documents import Dokument, dokument_upload_to
+from .notifications import Benachrichtigung
+from .settlement import (
+    Abschlag,
+    Auszahlung,
+    Beleg,
+    Projektfoto,
+    Sachbericht,
+    beleg_upload_to,
+    projektfoto_upload_to,
+)
+
+__all__ = [
+    "AdressBestaetigung",
+    "Anonymisierung",
+    "Zugriff",
+    "APPLICANT_STATUS_LABELS",
+    "END_STATES",
+    "GEFOERDERT_STATES",
+    "RESERVING_STATES",
+    "ZERO",
+    "Abschlag",
+    "Aktionsfonds",
+    "Anhang",
+    "Antrag",
+    "AntragStatus",
+    "Auszahlung",
+    "Beleg",
+    "Benachrichtigung",
+    "Dokument",
+    "Handlungsfeld",
+    "Kostenkategorie",
+    "Kostenposition",
+    "Projektfoto",
+    "Quartier",
+    "Sachbericht",
+    "Statuswechsel",
+    "anhang_upload_to",
+    "beleg_upload_to",
+    "dokument_upload_to",
+    "projektfoto_upload_to",
+]

@@ -1,0 +1,349 @@
+"""Areas, funds, cost categories, the Antrag with its cost plan and its timeline.
+
+Slim: the rules live in ``antraege.services``; the states and their groups in ``antraege.states``.
+"""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from ..money import ZERO
+from ..states import APPLICANT_STATUS_LABELS, AntragStatus
+
+
+class Quartier(models.Model):
+    """A QM area with its local office (the sender of letters)."""
+
+    name = models.CharField(_("Name"), max_length=120, unique=True)
+    code = models.CharField(
+        _("Kürzel"), max_length=6, unique=True, help_text=_("Für die Aktenzeichen, z. B. SOL")
+    )
+    qm_buero_name = models.CharField(_("Name des QM-Büros"), max_length=200)
+    qm_anschrift = models.TextField(_("Anschrift des QM-Büros"))
+    qm_email = models.EmailField(_("E-Mail des QM-Büros"))
+    qm_telefon = models.CharField(_("Telefon des QM-Büros"), max_length=40, blank=True)
+    qm_unterzeichner = models.CharField(_("Unterzeichnet von"), max_length=120, blank=True)
+    logo = models.FileField(_("Logo"), upload_to="logos/", blank=True)
+    vorlaufzeit_wochen = models.PositiveSmallIntegerField(
+        _("Vorlaufzeit (Wochen vor Projektbeginn)"),
+        default=6,
+        help_text=_("So viele Wochen vor dem Projektbeginn muss ein Antrag eingehen."),
+    )
+    qm_staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("QM-Mitarbeitende"),
+        related_name="qm_quartiere",
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("Quartier")
+        verbose_name_plural = _("Quartiere")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Aktionsfonds(models.Model):
+    """The yearly fund of one area; every figure is data, with the defaults of the programme."""
+
+    quartier = models.ForeignKey(
+        Quartier, on_delete=models.PROTECT, related_name="fonds", verbose_name=_("Quartier")
+    )
+    jahr = models.PositiveSmallIntegerField(_("Jahr"))
+    budget = models.DecimalField(
+        _("Budget (€)"), max_digits=10, decimal_places=2, default=Decimal("10000.00")
+    )
+    foerderhoechstbetrag = models.DecimalField(
+        _("Höchstbetrag je Projekt (€)"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("1500.00"),
+    )
+    abrechnungsfrist_wochen = models.PositiveSmallIntegerField(
+        _("Abrechnungsfrist (Wochen nach Projektende)"), default=4
+    )
+    abschlag_erlaubt = models.BooleanField(_("Abschlagszahlung möglich"), default=True)
+    antraege_ab = models.DateField(
+        _("Anträge möglich ab"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leer: sobald ein Projekt im laufenden Jahr wegen der Vorlaufzeit nicht mehr möglich "
+            "ist, spätestens ab dem 1. Dezember des Vorjahres."
+        ),
+    )
+    abgeschlossen_am = models.DateTimeField(_("Jahresabschluss am"), null=True, blank=True)
+    abgeschlossen_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Jahresabschluss durch"),
+    )
+    antrag_zaehler = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("Aktionsfonds")
+        verbose_name_plural = _("Aktionsfonds")
+        ordering = ["-jahr", "quartier__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quartier", "jahr"], name="ein_fonds_je_quartier_und_jahr"
+            ),
+            models.CheckConstraint(condition=Q(budget__gte=0), name="budget_nicht_negativ"),
+        ]
+
+    def __str__(self):
+        return f"{self.quartier} {self.jahr}"
+
+
+class Kostenkategorie(models.Model):
+    """A cost category of an area, eligible or not."""
+
+    quartier = models.ForeignKey(
+        Quartier, on_delete=models.CASCADE, related_name="kostenkategorien"
+    )
+    name = models.CharField(_("Bezeichnung"), max_length=120)
+    beschreibung = models.CharField(_("Erläuterung"), max_length=300, blank=True)
+    foerderfaehig = models.BooleanField(_("förderfähig"), default=True)
+    reihenfolge = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Kostenkategorie")
+        verbose_name_plural = _("Kostenkategorien")
+        ordering = ["reihenfolge", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quartier", "name"], name="kategorie_je_quartier_einmalig"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Handlungsfeld(models.Model):
+    """A field of action of the programme (Bildung, Nachbarschaft, …); the list is data."""
+
+    name = models.CharField(_("Bezeichnung"), max_length=80, unique=True)
+    slug = models.SlugField(_("Kurzname (für Adressen)"), max_length=40, unique=True)
+    erklaerung = models.CharField(
+        _("In einfachen Worten"),
+        max_length=200,
+        help_text=_("So sehen es die Antragstellenden, z. B. „Lernen, Kurse, Workshops“."),
+    )
+    reihenfolge = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    aktiv = models.BooleanField(_("Für neue Anträge wählbar"), default=True)
+
+    class Meta:
+        verbose_name = _("Handlungsfeld")
+        verbose_name_plural = _("Handlungsfelder")
+        ordering = ["reihenfolge", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def anzeigename(self):
+        """The name in the reader's language (the programme's six are in the catalogues)."""
+        return gettext(self.name)
+
+    @property
+    def anzeige_erklaerung(self):
+        return gettext(self.erklaerung)
+
+
+class Antrag(models.Model):
+    """An application to the Aktionsfonds. ``status`` is changed only by ``workflow.antrag_move``."""
+
+    fonds = models.ForeignKey(
+        Aktionsfonds, on_delete=models.PROTECT, related_name="antraege", verbose_name=_("Fonds")
+    )
+    referenz = models.CharField(
+        _("Aktenzeichen"), max_length=32, unique=True, null=True, blank=True
+    )
+    status = models.CharField(
+        _("Status"),
+        max_length=32,
+        choices=AntragStatus.choices,
+        default=AntragStatus.DRAFT,
+        db_index=True,
+    )
+    submission_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    link_version = models.PositiveIntegerField(default=1, editable=False)
+
+    # Applicant
+    antragsteller_name = models.CharField(_("Vor- und Nachname"), max_length=160)
+    antragsteller_strasse = models.CharField(_("Straße und Hausnummer"), max_length=160)
+    antragsteller_plz = models.CharField(_("Postleitzahl"), max_length=5)
+    antragsteller_ort = models.CharField(_("Ort"), max_length=80, default="Berlin")
+    antragsteller_email = models.EmailField(_("E-Mail-Adresse"))
+    antragsteller_telefon = models.CharField(_("Telefon (freiwillig)"), max_length=40, blank=True)
+    organisation = models.CharField(
+        _("Initiative oder Verein (freiwillig)"), max_length=160, blank=True
+    )
+    wohnt_oder_arbeitet_im_gebiet = models.BooleanField(
+        _("Ich wohne oder arbeite im Gebiet"), default=False
+    )
+    sprache = models.CharField(
+        _("Sprache für Nachrichten"), max_length=5, choices=settings.LANGUAGES, default="de"
+    )
+
+    # Project
+    titel = models.CharField(_("Titel des Projekts"), max_length=160)
+    kurzbeschreibung = models.TextField(_("Kurze Beschreibung"))
+    ziele = models.TextField(_("Ziele und Nutzen für die Nachbarschaft"))
+    zielgruppe = models.CharField(_("Zielgruppe"), max_length=200)
+    teilnehmende_erwartet = models.PositiveIntegerField(_("Erwartete Teilnehmende"), default=0)
+    projektort = models.CharField(_("Ort im Quartier"), max_length=200)
+    beginn = models.DateField(_("Beginn"), null=True)
+    ende = models.DateField(_("Ende"), null=True)
+    oeffentlichkeitsarbeit = models.TextField(_("Geplante Öffentlichkeitsarbeit"), blank=True)
+    handlungsfelder = models.ManyToManyField(
+        Handlungsfeld,
+        verbose_name=_("Wofür ist Ihr Projekt gut?"),
+        related_name="antraege",
+        blank=True,
+    )
+
+    # Money and own contributions
+    betrag_beantragt = models.DecimalField(
+        _("Beantragter Betrag (€)"), max_digits=10, decimal_places=2, default=ZERO
+    )
+    weitere_mittel = models.DecimalField(
+        _("Andere Finanzierung (€)"), max_digits=10, decimal_places=2, default=ZERO
+    )
+    eigenleistung_stunden = models.PositiveIntegerField(_("Ehrenamtliche Stunden"), default=0)
+    eigenleistung_beschreibung = models.CharField(
+        _("Was Sie selbst beitragen"), max_length=300, blank=True
+    )
+
+    # Declarations
+    erklaerung_nicht_kommerziell = models.BooleanField(default=False)
+    erklaerung_nicht_begonnen = models.BooleanField(default=False)
+    erklaerung_belege = models.BooleanField(default=False)
+    vorname_veroeffentlichen = models.BooleanField(
+        _("Mein Vorname darf in der öffentlichen Liste der geförderten Projekte stehen."),
+        default=False,
+    )
+
+    # Review and decision
+    pruefvermerk = models.TextField(_("Prüfvermerk des QM (für die Jury)"), blank=True)
+    betrag_bewilligt = models.DecimalField(
+        _("Bewilligter Betrag (€)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    auflagen = models.TextField(_("Auflagen"), blank=True)
+    entscheidungsgrund = models.TextField(_("Begründung"), blank=True)
+    entschieden_am = models.DateTimeField(_("Entschieden am"), null=True, blank=True)
+    abrechnungsfrist = models.DateField(_("Abrechnungsfrist"), null=True, blank=True)
+
+    # Money of the fund bound by this Antrag
+    betrag_reserviert = models.DecimalField(max_digits=10, decimal_places=2, default=ZERO)
+    betrag_ausgezahlt = models.DecimalField(max_digits=10, decimal_places=2, default=ZERO)
+
+    erstellt_am = models.DateTimeField(auto_now_add=True)
+    geaendert_am = models.DateTimeField(auto_now=True)
+    eingereicht_am = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Antrag")
+        verbose_name_plural = _("Anträge")
+        ordering = ["-eingereicht_am", "-erstellt_am"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(betrag_beantragt__gte=0) & Q(weitere_mittel__gte=0),
+                name="antrag_betraege_nicht_negativ",
+            ),
+            models.CheckConstraint(
+                condition=Q(betrag_reserviert__gte=0) & Q(betrag_ausgezahlt__gte=0),
+                name="antrag_mittel_nicht_negativ",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.referenz or _('Entwurf')} – {self.titel}"
+
+    @property
+    def quartier(self):
+        return self.fonds.quartier
+
+    @property
+    def applicant_status_label(self):
+        return APPLICANT_STATUS_LABELS[AntragStatus(self.status)]
+
+    @property
+    def gesamtkosten(self):
+        return sum((p.betrag for p in self.kostenpositionen.all()), ZERO)
+
+
+class Kostenposition(models.Model):
+    """One line of the cost plan."""
+
+    antrag = models.ForeignKey(Antrag, on_delete=models.CASCADE, related_name="kostenpositionen")
+    kategorie = models.ForeignKey(
+        Kostenkategorie, on_delete=models.PROTECT, verbose_name=_("Kostenart")
+    )
+    beschreibung = models.CharField(_("Beschreibung"), max_length=200)
+    menge = models.DecimalField(_("Menge"), max_digits=8, decimal_places=2, default=Decimal("1"))
+    einzelpreis = models.DecimalField(_("Einzelpreis (€)"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("Kostenposition")
+        verbose_name_plural = _("Kostenpositionen")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(menge__gt=0) & Q(einzelpreis__gte=0), name="position_positiv"
+            )
+        ]
+
+    def __str__(self):
+        return self.beschreibung
+
+    @property
+    def betrag(self):
+        return (self.menge * self.einzelpreis).quantize(Decimal("0.01"))
+
+
+class Statuswechsel(models.Model):
+    """One step in the timeline of an Antrag: who, when, from, to, comment."""
+
+    class Rolle(models.TextChoices):
+        ANTRAGSTELLER = "applicant", _("Antragsteller*in")
+        QM = "qm", _("Quartiersmanagement")
+        JURY = "jury", _("Aktionsfondsjury")
+        ADMIN = "admin", _("Verwaltung")
+        SYSTEM = "system", _("System")
+
+    antrag = models.ForeignKey(Antrag, on_delete=models.CASCADE, related_name="statuswechsel")
+    zeitpunkt = models.DateTimeField(auto_now_add=True, db_index=True)
+    von_status = models.CharField(max_length=32, choices=AntragStatus.choices, blank=True)
+    nach_status = models.CharField(max_length=32, choices=AntragStatus.choices)
+    akteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    rolle = models.CharField(max_length=12, choices=Rolle.choices)
+    kommentar = models.TextField(blank=True)
+    intern = models.BooleanField(
+        default=False, help_text=_("Nur für QM sichtbar, nicht für die Antragstellenden")
+    )
+
+    class Meta:
+        verbose_name = _("Statuswechsel")
+        verbose_name_plural = _("Statuswechsel")
+        ordering = ["zeitpunkt", "pk"]
+
+    def __str__(self):
+        return f"{self.antrag_id}: {self.von_status} → {self.nach_status}"
+
+    @property
+    def applicant_label(self):
+        return APPLICANT_STATUS_LABELS[AntragStatus(self.nach_status)]

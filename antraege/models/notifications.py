@@ -1,0 +1,50 @@
+"""The outbox of e-mails (see ``antraege.services.notifications``)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .application import Antrag
+
+
+class Benachrichtigung(models.Model):
+    """Outbox: an e-mail recorded in the transaction that caused it, sent by a Celery task.
+
+    A row is never lost: if the broker is down at commit time, the beat sweep dispatches it later.
+    A sender claims it for one execution (``claimed_by``, a fresh uuid) until ``claim_until`` (a
+    short lease it renews while sending); a row whose lease ran out is free again. After a failed
+    attempt ``claim_until`` is the earliest time of the next one (back-off) and ``claimed_by`` is
+    empty.
+    """
+
+    art = models.CharField(max_length=60)
+    antrag = models.ForeignKey(
+        Antrag, on_delete=models.CASCADE, null=True, blank=True, related_name="benachrichtigungen"
+    )
+    empfaenger = models.EmailField()
+    sprache = models.CharField(max_length=5, default="de")
+    kontext = models.JSONField(default=dict, blank=True)
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    erstellt_am = models.DateTimeField(auto_now_add=True, db_index=True)
+    claimed_by = models.CharField(max_length=64, blank=True, default="")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_until = models.DateTimeField(null=True, blank=True)
+    gesendet_am = models.DateTimeField(null=True, blank=True, db_index=True)
+    betreff = models.CharField(max_length=250, blank=True)
+    versuche = models.PositiveSmallIntegerField(default=0)
+    letzter_fehler = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("Benachrichtigung")
+        verbose_name_plural = _("Benachrichtigungen")
+        ordering = ["erstellt_am", "pk"]
+        indexes = [
+            # the senders and the sweep look only at unsent rows, oldest first
+            models.Index(
+                fields=["erstellt_am", "id"],
+                condition=models.Q(gesendet_am__isnull=True),
+                name="benachrichtigung_offen",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.art} → {self.empfaenger}"

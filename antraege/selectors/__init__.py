@@ -1,0 +1,1 @@
+"""Reads of Anträge, one module per subdomain: lists, balances and read-only computations."""

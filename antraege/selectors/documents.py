@@ -1,0 +1,36 @@
+"""Reads of the documents: which letters and payout orders should exist but do not."""
+
+import datetime
+
+from django.utils import timezone
+
+from ..models import Antrag, AntragStatus, Auszahlung, Dokument
+from ..states import BEFORE_DECISION_STATES
+
+S = AntragStatus
+
+
+def dokumente_missing(*, older_than=datetime.timedelta(minutes=5)):
+    """``[(antrag_id, art)]`` of letters and payout orders that should exist but do not.
+
+    For the sweep: a task lost while the broker was down. Recent decisions are left to their task.
+    """
+    before = timezone.now() - older_than
+    # An anonymised Antrag lost its letters on purpose (retention): never render them again.
+    decided = Antrag.objects.filter(entschieden_am__lt=before, anonymisierung__isnull=True)
+    wanted = {
+        Dokument.Art.BEWILLIGUNG: decided.filter(betrag_bewilligt__isnull=False).exclude(
+            status__in=BEFORE_DECISION_STATES
+        ),
+        Dokument.Art.ABLEHNUNG: decided.filter(status=S.REJECTED),
+        Dokument.Art.NICHT_FOERDERFAEHIG: decided.filter(status=S.INELIGIBLE),
+        Dokument.Art.AUSZAHLUNGSANORDNUNG: Antrag.objects.filter(
+            pk__in=Auszahlung.objects.filter(freigegeben_am__lt=before).values("antrag_id"),
+            anonymisierung__isnull=True,
+        ),
+    }
+    missing = []
+    for art, antraege in wanted.items():
+        ids = antraege.exclude(dokumente__art=art).values_list("pk", flat=True)
+        missing.extend((pk, art) for pk in ids[:100])
+    return missing

@@ -1,0 +1,31 @@
+"""Floor of the notification benchmark: Django's own ``send_mail`` in a loop, as its own process.
+
+python bench/floor_mail.py N PORT   → prints the seconds the N e-mails took
+"""
+
+import sys
+import time
+
+import django
+from django.conf import settings
+
+settings.configure(
+    EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+    EMAIL_HOST="127.0.0.1",
+    EMAIL_PORT=int(sys.argv[2]),
+    EMAIL_USE_TLS=False,
+    DEFAULT_FROM_EMAIL="aktionsfonds@example.org",
+)
+django.setup()
+from django.core.mail import send_mail  # noqa: E402
+
+count = int(sys.argv[1])
+started = time.perf_counter()
+for number in range(count):
+    send_mail(
+        f"Ihr Antrag AF-2026-BEN-{number:03d} ist eingegangen",
+        "Guten Tag,\n\nwir haben Ihren Antrag erhalten.\n" * 8,
+        None,
+        [f"floor{number}@example.org"],
+    )
+print(time.perf_counter() - started)

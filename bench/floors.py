@@ -1,0 +1,54 @@
+"""Floors: what a page or a POST costs with nothing of the product around it.
+
+- ``liste``: the same 50 Anträge as the dashboard's first page (same query, same table markup),
+  signed in, without filters, counts, balance or pagination.
+- ``post``: a CSRF-protected POST that writes one row (``bench_floor``) and redirects.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
+from django.template import Context, Engine
+
+from antraege.models import Antrag, AntragStatus
+
+TABELLE = Engine.get_default().from_string(
+    """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Anträge</title></head><body>
+<table class="kern-table"><tbody>{% for antrag in antraege %}<tr class="kern-table__row">
+<th scope="row"><a href="/qm/antraege/{{ antrag.pk }}/">{{ antrag.referenz }}</a></th>
+<td>{{ antrag.titel }}</td><td>{{ antrag.antragsteller_name }}</td>
+<td>{{ antrag.betrag_beantragt|floatformat:"2g" }} €</td><td>{{ antrag.get_status_display }}</td>
+<td>{{ antrag.eingereicht_am|date:"d.m.Y" }}</td></tr>{% endfor %}</tbody></table></body></html>"""
+)
+
+
+@login_required
+def liste(request):
+    antraege = (
+        Antrag.objects.exclude(status=AntragStatus.DRAFT)
+        .select_related("fonds__quartier")
+        .order_by("-eingereicht_am", "-pk")[:50]
+    )
+    return HttpResponse(TABELLE.render(Context({"antraege": antraege})))
+
+
+def post(request):
+    if request.method == "POST":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO bench_floor (wert, erstellt_am) VALUES (%s, now())",
+                [request.POST.get("wert", "")[:20]],
+            )
+        return HttpResponseRedirect(request.path)
+    return HttpResponse(
+        f'<form method="post"><input name="csrfmiddlewaretoken" value="{get_token(request)}"></form>'
+    )
+
+
+def floor_table_create():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS bench_floor "
+            "(id serial PRIMARY KEY, wert varchar(20), erstellt_am timestamptz)"
+        )

@@ -1,0 +1,302 @@
+"""Load benchmark: the bursts of issue 10, each against its floor, alternately in one run.
+
+    .venv/bin/python bench/load.py [--db NAME] [--port-base N] [--rounds 3]
+
+Starts its own database on the machine's PostgreSQL (``--db``, dropped at the end), a private
+redis-server, an SMTP server (aiosmtpd), gunicorn (4 workers, with the floor views of
+bench/floors.py), one ``celery worker`` (one pool process) and ``celery beat``, then measures with
+an httpx client, product and floor taking turns:
+
+- notifications: the rate at which one worker sends a burst of receipts (queued in one transaction,
+  from commit to the last e-mail accepted by the SMTP server) vs Django's ``send_mail`` in a loop to
+  the same server (bench/floor_mail.py, its own process). Goal: ratio (product/floor) ≥ 0.8.
+- dashboard: the QM dashboard's first page with 10,000 Anträge in the area vs a bare view
+  rendering the same 50 rows (median). Goal: ≤ 1.5.
+- ballot: 50 jury members posting their ballot at once vs the same 50 posting a bare CSRF POST
+  that writes one row (p95). Goal: ≤ 2.
+- final submit: the applicant's final POST vs a bare CSRF POST (median). Goal: ≤ 2.5.
+
+Prints one line per path with the ratio.
+"""
+
+import argparse
+import asyncio
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import ROOT, Stack, drafts_bulk, median_ms, p95_ms  # noqa: E402
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def session_cookie(user=None, *, antrag_ids=None):
+    from django.test import Client
+
+    from antraege.roles import SESSION_KEY
+
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    else:
+        session = client.session
+        session[SESSION_KEY] = list(antrag_ids)
+        session.save()
+        return session.session_key
+    return client.cookies["sessionid"].value
+
+
+def client_for(base, session_key):
+    import httpx
+
+    return httpx.Client(base_url=base, cookies={"sessionid": session_key}, timeout=60)
+
+
+def csrf(client, path):
+    response = client.get(path)
+    return TOKEN.search(response.text).group(1)
+
+
+# --- notifications -----------------------------------------------------------------------------
+
+
+def bench_notifications(stack, rounds, count):
+    from django.db import transaction
+
+    from antraege import notifications
+    from antraege.models import Antrag, AntragStatus
+
+    antrag = Antrag.objects.exclude(status=AntragStatus.DRAFT).first()
+    product, floor = [], []
+    for _ in range(rounds):
+        stack.smtp.clear()
+        started = time.perf_counter()
+        with transaction.atomic():
+            for number in range(count):
+                notifications.queue(
+                    "antrag_eingegangen",
+                    empfaenger=f"burst{number}@example.org",
+                    sprache=("de", "en", "tr", "ar")[number % 4],
+                    antrag=antrag,
+                )
+        stack.smtp.wait_for(count, timeout=300)
+        product.append(count / (time.perf_counter() - started))
+
+        stack.smtp.clear()
+        took = subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "bench" / "floor_mail.py"),
+                str(count),
+                str(stack.smtp.port),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        stack.smtp.wait_for(count, timeout=60)
+        floor.append(count / float(took))
+    p, f = statistics.median(product), statistics.median(floor)
+    print(
+        f"notifications  one worker {p:6.1f} e-mails/s  vs send_mail loop {f:6.1f}/s  "
+        f"→ ratio {p / f:.2f} (goal ≥ 0.8; {count} e-mails × {rounds} rounds)",
+        flush=True,
+    )
+
+
+# --- dashboard ---------------------------------------------------------------------------------
+
+
+def bench_dashboard(web, qm_user, jahr, samples):
+    client = client_for(web.url, session_cookie(qm_user))
+    product_path, floor_path = f"/qm/?jahr={jahr}", "/bench/floor/liste/"
+    for path in (product_path, floor_path):  # warm up
+        assert client.get(path).status_code == 200, path
+    product, floor = [], []
+    for _ in range(samples):
+        for path, into in ((product_path, product), (floor_path, floor)):
+            started = time.perf_counter()
+            response = client.get(path)
+            into.append(time.perf_counter() - started)
+            assert response.status_code == 200
+    size = len(client.get(product_path).content) // 1024
+    p, f = median_ms(product), median_ms(floor)
+    print(
+        f"dashboard      page 1 of 10,000 Anträge {p:6.1f} ms ({size} KB)  vs bare 50 rows "
+        f"{f:6.1f} ms  → ratio {p / f:.2f} (goal ≤ 1.5; median of {samples})",
+        flush=True,
+    )
+
+
+# --- ballots -----------------------------------------------------------------------------------
+
+
+def bench_ballots(web, abstimmung, voters, rounds):
+    import httpx
+
+    ballot_path = f"/jury/abstimmungen/{abstimmung.pk}/"
+    clients = []
+    for user in voters:
+        key = session_cookie(user)
+        sync = client_for(web.url, key)
+        token = csrf(sync, ballot_path)
+        cookies = dict(sync.cookies)
+        sync.close()
+        clients.append((cookies, token))
+
+    async def burst(path, data_for):
+        async with httpx.AsyncClient(base_url=web.url, timeout=120) as _probe:
+            pass
+
+        async def one(cookies, token, index):
+            async with httpx.AsyncClient(base_url=web.url, cookies=cookies, timeout=120) as client:
+                started = time.perf_counter()
+                response = await client.post(
+                    path,
+                    data={"csrfmiddlewaretoken": token, **data_for(index)},
+                    headers={"Referer": web.url + path},
+                )
+                took = time.perf_counter() - started
+                assert response.status_code == 302, (path, response.status_code)
+                return took
+
+        return await asyncio.gather(
+            *(one(cookies, token, index) for index, (cookies, token) in enumerate(clients))
+        )
+
+    product, floor = [], []
+    werte = ("yes", "no", "abstain")
+    for round_ in range(rounds):
+        product += asyncio.run(
+            burst(ballot_path, lambda i, r=round_: {"wert": werte[(i + r) % 3], "kommentar": ""})
+        )
+        floor += asyncio.run(burst("/bench/floor/post/", lambda i: {"wert": "x"}))
+    from jury.models import Stimme
+
+    stimmen = Stimme.objects.filter(abstimmung=abstimmung).count()
+    assert stimmen == len(voters), f"{stimmen} ballots for {len(voters)} voters"
+    p, f = p95_ms(product), p95_ms(floor)
+    print(
+        f"ballot         {len(voters)} voters at once: p95 {p:6.1f} ms  vs bare CSRF POST "
+        f"{f:6.1f} ms  → ratio {p / f:.2f} (goal ≤ 2; {len(product)} POSTs each, "
+        f"{stimmen} ballots kept)",
+        flush=True,
+    )
+
+
+# --- final submit ------------------------------------------------------------------------------
+
+
+def bench_submit(web, ids):
+    from antraege.models import Antrag, AntragStatus
+
+    product, floor = [], []
+    for pk in ids:
+        client = client_for(web.url, session_cookie(antrag_ids=[pk]))
+        path = f"/antrag/{pk}/pruefen/"
+        token = csrf(client, path)
+        headers = {"Referer": web.url + path}
+        for url, data, into in (
+            (path, {}, product),
+            ("/bench/floor/post/", {"wert": "x"}, floor),
+        ):
+            started = time.perf_counter()
+            response = client.post(
+                url, data={"csrfmiddlewaretoken": token, **data}, headers=headers
+            )
+            into.append(time.perf_counter() - started)
+            assert response.status_code == 302, (url, response.status_code, response.text[:300])
+        client.close()
+    submitted = Antrag.objects.filter(pk__in=ids, status=AntragStatus.SUBMITTED).count()
+    assert submitted == len(ids)
+    p, f = median_ms(product), median_ms(floor)
+    print(
+        f"final submit   median {p:6.1f} ms  vs bare CSRF POST {f:6.1f} ms  → ratio {p / f:.2f} "
+        f"(goal ≤ 2.5; {len(ids)} submits)",
+        flush=True,
+    )
+
+
+# --- data --------------------------------------------------------------------------------------
+
+
+def seed(anzahl_antraege):
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Cast, Concat
+    from django.utils import timezone
+
+    from antraege.factories import UserFactory
+    from antraege.models import Antrag, AntragStatus
+    from antraege.roles import Akteur
+    from bench.floors import floor_table_create
+    from jury.factories import antrag_zur_jury, jury_fuer
+    from jury.services import abstimmung_eroeffnen
+
+    floor_table_create()
+    fonds, ids = drafts_bulk(anzahl_antraege + 60)
+    quartier = fonds.quartier
+    list_ids, submit_ids = ids[:anzahl_antraege], ids[anzahl_antraege:]
+    jetzt = timezone.now()
+    Antrag.objects.filter(pk__in=list_ids).update(
+        status=AntragStatus.SUBMITTED, eingereicht_am=jetzt - timedelta(minutes=1)
+    )
+    Antrag.objects.filter(pk__in=list_ids).update(
+        referenz=Concat(Value("AF-BEN-"), Cast("id", CharField()))
+    )
+    qm_user = UserFactory(username="bench-qm")
+    quartier.qm_staff.add(qm_user)
+    mitglieder = jury_fuer(quartier, 60)  # 50 vote, 10 do not: the vote does not close early
+    zur_jury = Antrag.objects.get(pk=submit_ids[-1])
+    from antraege.models import Aktionsfonds
+
+    Aktionsfonds.objects.filter(pk=fonds.pk).update(budget=Decimal("1000000.00"))
+    antrag_zur_jury(zur_jury, qm_user)
+    abstimmung = abstimmung_eroeffnen(zur_jury, akteur=Akteur(qm_user), betrag=Decimal("300.00"))
+    return fonds, qm_user, abstimmung, [m.user for m in mitglieder[:50]], submit_ids[:-1]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", default="aktionsfonds_bench")
+    parser.add_argument("--port-base", type=int, default=None)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--antraege", type=int, default=10_000)
+    parser.add_argument("--mails", type=int, default=300)
+    parser.add_argument(
+        "--only", choices=["notifications", "dashboard", "ballot", "submit"], default=None
+    )
+    args = parser.parse_args()
+
+    workdir = tempfile.mkdtemp(prefix="aktionsfonds-load-")
+    stack = Stack(database=args.db, workdir=workdir, port_base=args.port_base)
+    try:
+        stack.django()
+        fonds, qm_user, abstimmung, voters, submit_ids = seed(args.antraege)
+        web = stack.gunicorn(workers=4)
+        stack.worker("worker", concurrency=1)
+        stack.beat()
+        time.sleep(2)
+        print(f"load: gunicorn -w 4, one worker (one pool process), beat; {args.antraege} Anträge")
+        wanted = {args.only} if args.only else {"notifications", "dashboard", "ballot", "submit"}
+        if "notifications" in wanted:
+            bench_notifications(stack, args.rounds, args.mails)
+        if "dashboard" in wanted:
+            bench_dashboard(web, qm_user, fonds.jahr, samples=15 * args.rounds)
+        if "ballot" in wanted:
+            bench_ballots(web, abstimmung, voters, rounds=args.rounds + 1)
+        if "submit" in wanted:
+            bench_submit(web, submit_ids[: 15 * args.rounds])
+    finally:
+        stack.close()
+
+
+if __name__ == "__main__":
+    main()
