@@ -11,10 +11,10 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from antraege import notifications
 from antraege.links import antrag_link_token
 from antraege.models import Antrag, AntragStatus, Benachrichtigung
 from antraege.roles import ZULETZT_KEY, Akteur
+from antraege.services import notifications
 from workflow.moves import antrag_move
 
 from .resident_helpers import token_from, ueber_sie
