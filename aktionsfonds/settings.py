@@ -281,6 +281,8 @@ else:
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "aktionsfonds"),
+            # never cull: a culled counter would reset a rate limit (entries expire after an hour)
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
         }
     }
 # E-mails that an anonymous visitor can trigger to a typed address, per hour.
