@@ -68,9 +68,14 @@ def _nummern(aktuell, letzte, *, umgebung=2):
     return result
 
 
-def seite_for(request, queryset, *, pro_seite=PRO_SEITE, parameter=PARAMETER):
-    """The requested page of an ordered ``queryset`` and the links to the others."""
+def seite_for(request, queryset, *, pro_seite=PRO_SEITE, parameter=PARAMETER, gesamt=None):
+    """The requested page of an ordered ``queryset`` and the links to the others.
+
+    ``gesamt``: the number of rows when the caller counted them already (saves the ``COUNT``).
+    """
     paginator = Paginator(queryset, pro_seite, allow_empty_first_page=True)
+    if gesamt is not None:
+        paginator.count = gesamt  # a cached_property: set, it is not queried again
     raw = request.GET.get(parameter, "")
     try:
         angefragt = int(raw)

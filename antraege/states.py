@@ -87,3 +87,7 @@ SETTLEMENT_EDITABLE_STATES = (S.IN_PROGRESS, S.SETTLEMENT_CHANGES_REQUESTED)
 AWAITING_SETTLEMENT_STATES = (S.APPROVED, S.IN_PROGRESS, S.SETTLEMENT_CHANGES_REQUESTED)
 # QM may record an advance payment.
 ADVANCE_STATES = (S.APPROVED, S.IN_PROGRESS)
+# Retention (antraege/datenschutz/aufbewahrung.py): ended without money, personal data kept one
+# year; paid out, kept ten years from the payment. Expired counts by whether anything was paid.
+UNFUNDED_END_STATES = (S.REJECTED, S.INELIGIBLE, S.WITHDRAWN)
+PAID_OUT_STATES = (S.PAID, S.CLOSED)

@@ -176,8 +176,8 @@ def main():
 
 
 def report(stack, kills, results, submitted):
-    from antraege import notifications
     from antraege.models import Benachrichtigung
+    from antraege.services import notifications
 
     rows = list(Benachrichtigung.objects.all())
     expected = {notifications.message_id(row) for row in rows}

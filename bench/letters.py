@@ -13,6 +13,7 @@ and prints both and ``ratio: X`` (product / floor). Goal: ratio ≤ 1.3.
 import argparse
 import logging
 import os
+import secrets
 import statistics
 import sys
 import tempfile
@@ -30,6 +31,8 @@ def setup_django(workdir):
         os.environ["SQLITE_PATH"] = str(Path(workdir) / "bench.sqlite3")
     os.environ["MEDIA_ROOT"] = str(Path(workdir) / "media")
     os.environ.setdefault("CELERY_BROKER_URL", "memory://")
+    # settings fail closed without a key: a throwaway one for this run
+    os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_hex(32))
     import django
 
     django.setup()

@@ -17,6 +17,7 @@ Prints both medians over the rounds and ``ratio: X`` (product / floor). Goal: ra
 import argparse
 import logging
 import os
+import secrets
 import statistics
 import sys
 import tempfile
@@ -37,6 +38,8 @@ def setup_django(workdir):
     os.environ["CELERY_BROKER_URL"] = "memory://"
     os.environ["CELERY_QUEUE"] = f"bench-meeting-{uuid.uuid4().hex[:8]}"
     os.environ["CELERY_SKIP_CHECKS"] = "1"
+    # settings fail closed without a key: a throwaway one for this run
+    os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_hex(32))
     import django
 
     django.setup()

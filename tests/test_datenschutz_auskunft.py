@@ -209,3 +209,19 @@ def test_drafts_are_invisible_to_qm(client, staff_login, qm_user, admin_user, pe
     assert f"/admin/antraege/antrag/{entwurf.pk}/change/" not in admin_list
     assert client.get(reverse("admin:antraege_antrag_change", args=[entwurf.pk])).status_code == 302
     assert Antrag.objects.filter(pk=entwurf.pk).exists()
+
+
+def test_the_domain_function_refuses_without_identity_check_or_role(qm_user, jury_user, person):
+    from antraege.datenschutz.auskunft import AuskunftRefused, auskunft_erstellen
+
+    with pytest.raises(AuskunftRefused) as ohne_pruefung:
+        auskunft_erstellen(
+            email=EMAIL, akteur=Akteur(qm_user), identitaet_geprueft=True, nachweis="  "
+        )
+    with pytest.raises(AuskunftRefused) as jury:
+        auskunft_erstellen(
+            email=EMAIL, akteur=Akteur(jury_user), identitaet_geprueft=True, nachweis="Ausweis"
+        )
+
+    assert (ohne_pruefung.value.code, jury.value.code) == ("invalid", "forbidden")
+    assert not Zugriff.objects.exists()

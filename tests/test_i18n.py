@@ -43,6 +43,7 @@ STAFF_ONLY = (
     "antraege/datenschutz/qm.py",
     "antraege/datenschutz/admin.py",
     "antraege/datenschutz/models.py",
+    "antraege/datenschutz/auskunft.py",
     "workflow/apps.py",
     "jury/",
     "aktionsfonds/anmeldung.py",

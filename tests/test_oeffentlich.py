@@ -194,3 +194,52 @@ def test_fund_report_never_counts_expired_antraege_as_funded(welt):
         D("850.00"),
         D("100.00"),
     )
+
+
+def _felder(antrag):
+    return sorted(antrag.handlungsfelder.values_list("slug", flat=True))
+
+
+def test_qm_corrects_the_fields_of_action_with_an_internal_note(
+    client, staff_login, antrag, qm_user
+):
+    bildung = HandlungsfeldFactory(slug="bildung", name="Bildung", reihenfolge=1)
+    antrag_move(antrag, "submit", akteur=applicant(antrag))
+    staff_login(client, qm_user)
+
+    response = client.post(
+        reverse("qm:antrag_handlungsfelder", args=[antrag.pk]),
+        {"handlungsfelder-handlungsfelder": [str(bildung.pk)]},
+    )
+
+    assert response.status_code == 302
+    assert _felder(antrag) == ["bildung"]
+    note = antrag.statuswechsel.order_by("-pk").first()
+    assert (note.intern, note.kommentar) == (
+        True,
+        "Handlungsfelder geprüft: Bildung (vorher: Nachbarschaft).",
+    )
+
+
+@pytest.mark.parametrize(
+    ("wer", "daten", "status"),
+    [
+        ("qm_user", {}, 400),  # nothing chosen: at least one field
+        ("qm_other_user", "bildung", 404),  # another area's QM: no hint the Antrag exists
+        ("admin_user", "bildung", 403),  # admins see, QM decides
+    ],
+)
+def test_refused_check_of_the_fields_changes_nothing(
+    request, client, staff_login, antrag, wer, daten, status
+):
+    bildung = HandlungsfeldFactory(slug="bildung", name="Bildung", reihenfolge=1)
+    antrag_move(antrag, "submit", akteur=applicant(antrag))
+    staff_login(client, request.getfixturevalue(wer))
+    schritte = antrag.statuswechsel.count()
+    data = {"handlungsfelder-handlungsfelder": [str(bildung.pk)]} if daten else {}
+
+    response = client.post(reverse("qm:antrag_handlungsfelder", args=[antrag.pk]), data)
+
+    assert response.status_code == status
+    assert _felder(antrag) == ["nachbarschaft"]
+    assert antrag.statuswechsel.count() == schritte

@@ -164,3 +164,36 @@ def test_closed_votes_are_paged_with_the_total(client, staff_login, qm_user, fon
     assert "52 Abstimmungen, zuletzt geschlossene zuerst" in text(first)
     assert 'aria-label="Seiten: Geschlossene Abstimmungen"' in first.content.decode()
     assert len(first_page.captured_queries) == len(second_page.captured_queries)
+
+
+def test_closed_meetings_are_paged_with_the_total(client, qm_user, quartier, staff_login):
+    import datetime
+
+    from jury.sitzungen.models import Sitzung, SitzungStatus
+
+    tag = datetime.date(2026, 1, 5)
+    Sitzung.objects.bulk_create(
+        Sitzung(
+            quartier=quartier,
+            datum=tag + timedelta(days=7 * n),
+            beginn=datetime.time(18, 0),
+            ort="Nachbarschaftshaus",
+            einreichungsfrist=tag + timedelta(days=7 * n - 14),
+            status=SitzungStatus.GESCHLOSSEN,
+        )
+        for n in range(PRO_SEITE + 3)
+    )
+    staff_login(client, qm_user)
+    url = reverse("jury:qm_sitzungen")
+    client.get(url)  # the first request after signing in also touches the session and device
+
+    with CaptureQueriesContext(connection) as first_page:
+        first = client.get(url)
+    with CaptureQueriesContext(connection) as last_page:
+        last = client.get(url, {"seite": 2})
+
+    assert len(first.context["geschlossen"].eintraege) == PRO_SEITE
+    assert len(last.context["geschlossen"].eintraege) == 3
+    assert last.context["geschlossen"].eintraege[-1].datum == tag  # the oldest last
+    assert 'aria-label="Seiten: Abgeschlossene Sitzungen"' in first.content.decode()
+    assert len(first_page.captured_queries) == len(last_page.captured_queries)

@@ -39,12 +39,11 @@ from ..models import (
     Sachbericht,
     Statuswechsel,
 )
+from ..states import PAID_OUT_STATES, UNFUNDED_END_STATES
 from .models import AdressBestaetigung, Anonymisierung, Zugriff
 
 logger = logging.getLogger(__name__)
 
-ERFOLGLOS_STATES = (AntragStatus.REJECTED, AntragStatus.INELIGIBLE, AntragStatus.WITHDRAWN)
-AUSGEZAHLT_STATES = (AntragStatus.PAID, AntragStatus.CLOSED)
 
 # Contact data and every free text the applicant or staff wrote about the project.
 ANTRAG_BLANK_FIELDS = (
@@ -145,10 +144,10 @@ def aufbewahrung_faellig(*, now=None):
         letzte_zahlung=Coalesce("auszahlung__bezahlt_am", "abschlag__datum"),
     )
     kandidaten = offen.filter(
-        Q(status__in=ERFOLGLOS_STATES + AUSGEZAHLT_STATES) | Q(status=AntragStatus.EXPIRED)
+        Q(status__in=UNFUNDED_END_STATES + PAID_OUT_STATES) | Q(status=AntragStatus.EXPIRED)
     ).order_by("pk")
     for antrag in kandidaten:
-        gefoerdert = antrag.status in AUSGEZAHLT_STATES or (
+        gefoerdert = antrag.status in PAID_OUT_STATES or (
             antrag.status == AntragStatus.EXPIRED and antrag.letzte_zahlung is not None
         )
         if gefoerdert:

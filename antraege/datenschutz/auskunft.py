@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import Antrag, AntragStatus, Quartier, Statuswechsel
+from ..refusals import Refused
 from .models import Zugriff
 from .protokoll import zugriff_protokollieren
 
@@ -32,8 +34,10 @@ INTERNE_FELDER = {
 PERSONAL_FELDER = {"akteur_id", "geprueft_von_id", "freigegeben_von_id", "erfasst_von_id"}
 
 
-class AuskunftVerweigert(Exception):
-    """The akteur may not export data of this area, or the identity was not confirmed."""
+class AuskunftRefused(Refused):
+    """The akteur may not export (not QM staff), or the identity check was not confirmed."""
+
+    default_code = "forbidden"
 
 
 @dataclass(frozen=True)
@@ -172,13 +176,13 @@ def _antrag_daten(antrag, dateien):
 def auskunft_erstellen(*, email, akteur, identitaet_geprueft, nachweis):
     """The ZIP of everything stored about ``email`` in the akteur's QM areas; logged.
 
-    Raises ``AuskunftVerweigert`` unless the akteur is QM staff and confirmed the identity check.
+    Raises ``AuskunftRefused`` unless the akteur is QM staff and confirmed the identity check.
     Side effect: one ``Zugriff`` row (who, when, which address, how the identity was checked).
     """
     if not akteur.qm_quartier_ids:
-        raise AuskunftVerweigert("not QM staff")
+        raise AuskunftRefused(_("Nur das Quartiersmanagement gibt Auskunft."))
     if not identitaet_geprueft or not nachweis.strip():
-        raise AuskunftVerweigert("identity not confirmed")
+        raise AuskunftRefused(_("Bitte bestätigen Sie die Prüfung der Identität."), code="invalid")
     email = email.strip().lower()
     quartiere = Quartier.objects.filter(pk__in=akteur.qm_quartier_ids).order_by("name")
     antraege = list(auskunft_antraege(email, quartiere))

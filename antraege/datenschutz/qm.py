@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from ..forms.base import KernForm
 from ..roles import Akteur
-from .auskunft import AuskunftVerweigert, auskunft_erstellen
+from .auskunft import AuskunftRefused, auskunft_erstellen
 
 
 class AuskunftForm(KernForm):
@@ -51,12 +51,15 @@ def auskunft(request):
                     identitaet_geprueft=form.cleaned_data["identitaet_geprueft"],
                     nachweis=form.cleaned_data["nachweis"],
                 )
-            except AuskunftVerweigert as error:
-                raise PermissionDenied from error
-            response = HttpResponse(result.inhalt, content_type="application/zip")
-            response["Content-Disposition"] = f'attachment; filename="{result.dateiname}"'
-            response["Cache-Control"] = "private, no-store"
-            return response
+            except AuskunftRefused as refused:
+                if refused.is_forbidden:
+                    raise PermissionDenied from refused
+                form.add_error(None, refused.message)
+            else:
+                response = HttpResponse(result.inhalt, content_type="application/zip")
+                response["Content-Disposition"] = f'attachment; filename="{result.dateiname}"'
+                response["Cache-Control"] = "private, no-store"
+                return response
     return render(
         request,
         "qm/auskunft.html",

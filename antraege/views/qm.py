@@ -103,7 +103,12 @@ def dashboard(request):
     status_counts = [
         (value, label, counts[value]) for value, label in AntragStatus.choices if value in counts
     ]
-    seite = seite_for(request, antraege_for_staff(akteur, jahr=jahr, status=status, suche=suche))
+    seite = seite_for(
+        request,
+        antraege_for_staff(akteur, jahr=jahr, status=status, suche=suche),
+        # unfiltered, the list is the year's Anträge just counted by status
+        gesamt=None if (status or suche) else sum(counts.values()),
+    )
     saldo_jahr = jahr or standard_jahr
     fonds_saldi = []
     for fonds in fonds_for_staff(akteur, jahr=saldo_jahr):

@@ -25,10 +25,11 @@ from .services import laufender_saldo, punkt_waehler, sitzung_quorum, sitzung_si
 
 
 def sitzungen_for_staff(akteur):
-    """Meetings of the akteur's areas: open ones first (by date), then the last closed ones."""
+    """Meetings of the akteur's areas: open ones (a list, by date) and the closed ones (a
+    queryset, newest first, for the page of 50)."""
     qs = Sitzung.objects.filter(quartier__in=quartiere_for_staff(akteur)).select_related("quartier")
     offen = list(qs.filter(status__in=OFFENE_SITZUNG).order_by("datum", "beginn", "pk"))
-    geschlossen = list(qs.filter(status=SitzungStatus.GESCHLOSSEN).order_by("-datum", "-pk")[:10])
+    geschlossen = qs.filter(status=SitzungStatus.GESCHLOSSEN).order_by("-datum", "-pk")
     return offen, geschlossen
 
 

@@ -311,6 +311,12 @@ def sitzung_ics(sitzung):
     return calendar.to_ical().decode("utf-8")
 
 
+def unterlagen_versand_bis(sitzung):
+    """The day the papers should go out: the area's lead time (default 5 days) before the meeting."""
+    tage = juryregeln_for(sitzung.quartier).unterlagen_tage_vorher
+    return sitzung.datum - datetime.timedelta(days=tage)
+
+
 def sitzung_unterlagen_versenden(sitzung, *, akteur):
     """QM sends the papers: every member and deputy in term gets an e-mail in their language with
     the agenda, a link and the ``.ics`` invitation. Once (planned → papers sent)."""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from antraege.models import Antrag, Quartier
+from antraege.paginierung import seite_for
 from antraege.roles import Akteur, is_qm_staff
 from antraege.selectors.application import quartiere_for_staff
 from antraege.views.fehler import fehler_403
@@ -60,7 +61,7 @@ def qm_sitzungen(request):
         "jury/sitzungen/qm_liste.html",
         {
             "offen": offen,
-            "geschlossen": geschlossen,
+            "geschlossen": seite_for(request, geschlossen),
             "zusammensetzungen": [(q, services.jury_zusammensetzung(q)) for q in quartiere],
         },
     )
@@ -146,6 +147,7 @@ def qm_tagesordnung(request, pk):
                 )
             ),
             "frist_ende": services.frist_ende(sitzung.einreichungsfrist),
+            "unterlagen_bis": services.unterlagen_versand_bis(sitzung),
             "vor_der_sitzung": sitzung.status
             in (SitzungStatus.GEPLANT, SitzungStatus.UNTERLAGEN_VERSANDT),
         },
