@@ -49,9 +49,11 @@ compilemessages: $(VENV)/.installed
 messages: $(VENV)/.installed
 	$(BIN)/python manage.py makemessages -l de -l en -l tr -l ar --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
 
+## ruff, and the import contracts of docs/architecture.md (layers one way, no cycles).
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
@@ -71,10 +73,12 @@ check-deploy: $(VENV)/.installed
 BENCH_DB ?= aktionsfonds_bench
 bench: install
 	$(BIN)/pip install --quiet -e '.[test,bench]'
-	$(BIN)/python bench/letters.py
-	$(BIN)/python bench/meeting.py
-	$(BIN)/python bench/oeffentlich.py
-	$(BIN)/python bench/load.py --db $(BENCH_DB) $(BENCH_ARGS)
+	@# settings fail closed without SECRET_KEY: the benchmarks get a throwaway one
+	export SECRET_KEY=$${SECRET_KEY:-bench-$$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')}; \
+	$(BIN)/python bench/letters.py && \
+	$(BIN)/python bench/meeting.py && \
+	$(BIN)/python bench/oeffentlich.py && \
+	$(BIN)/python bench/load.py --db $(BENCH_DB) $(BENCH_ARGS) && \
 	$(BIN)/python bench/drill.py --db $(BENCH_DB)_drill $(BENCH_ARGS)
 
 clean:

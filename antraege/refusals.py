@@ -27,8 +27,9 @@ class Refused(Exception):
         return self.code in FORBIDDEN_CODES
 
 
-# Codes that mean "not you": pages answer them with 403.
-FORBIDDEN_CODES = frozenset({"forbidden"})
+# Codes that mean "not you": pages answer them with 403. ``biased``: a jury member with a conflict;
+# ``closed``: the vote is closed to its voters (a closed *meeting* is ``wrong_state``).
+FORBIDDEN_CODES = frozenset({"forbidden", "biased", "closed"})
 
 
 class BetragRefused(Refused):

@@ -12,7 +12,7 @@ from workflow.deadlines import abrechnung_deadlines_check
 from .enqueue import task_send
 from .hintergrund import im_hintergrund
 from .selectors.documents import dokumente_missing
-from .services import documents, notifications, outbox
+from .services import documents, outbox
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def _smtp_connections_close(**kwargs):
 
 @shared_task(name="antraege.task_dispatch_pending_benachrichtigungen")
 def task_dispatch_pending_benachrichtigungen():
-    count = notifications.dispatch_pending()
+    count = outbox.dispatch_pending()
     if count:
         logger.info("re-dispatched %s pending notifications", count)
     return count

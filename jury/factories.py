@@ -31,12 +31,14 @@ def jury_fuer(quartier, anzahl):
 
 def antrag_zur_jury(antrag, qm_user, *, pruefvermerk="Formal geprüft, förderfähig."):
     """Move a complete draft through submission and review to ``jury_vote``."""
-    from antraege.roles import Akteur
-    from workflow.moves import antrag_move
+    from workflow.wege import antrag_walk_to
 
-    antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
-    antrag_move(antrag, "start_review", akteur=Akteur(qm_user))
-    return antrag_move(antrag, "put_to_jury", akteur=Akteur(qm_user), kommentar=pruefvermerk)
+    return antrag_walk_to(
+        antrag,
+        "jury_vote",
+        qm_user=qm_user,
+        put_to_jury={"kommentar": pruefvermerk, "intern": False},
+    )
 
 
 def stellvertretungen_fuer(quartier, anzahl):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from antraege.selectors.application import quartiere_for_staff
 
 from .models import Abstimmung, Stimmberechtigung, Stimme
+from .sitzungen.models import Kontoeinstellung
 
 
 def _nach_einreichung(qs, prefix="antrag__"):
@@ -141,3 +142,9 @@ def protokoll_kontext(abstimmung):
         "befangene": [z for z in zeilen if z["befangen"]],
         "erstellt_am": timezone.now(),
     }
+
+
+def kontosprache(user):
+    """The language ``user`` receives e-mails in (default German)."""
+    einstellung = Kontoeinstellung.objects.filter(user=user).first()
+    return einstellung.sprache if einstellung else "de"

@@ -45,16 +45,13 @@ from .models import (
     StimmWert,
     jurymitglieder_in_term,
 )
+from .selectors import kontosprache
 
 logger = logging.getLogger(__name__)
 
 
 class JuryRefused(Refused):
     """A refused jury action; nothing was changed. ``message`` is for the person acting."""
-
-    @property
-    def is_forbidden(self):
-        return self.code in ("forbidden", "biased", "closed")
 
 
 # --- Rules -------------------------------------------------------------------------------------
@@ -138,8 +135,6 @@ def _mitglied_benachrichtigen(art, mitglied, abstimmung, *, dedupe_key):
     if not mitglied.user.email:
         logger.warning("jury member %s has no e-mail address; %s not sent", mitglied.pk, art)
         return None
-    from .sitzungen.services import kontosprache
-
     antrag = abstimmung.antrag
     return notifications.queue(
         art,

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +13,7 @@ from antraege.models import Antrag, AntragStatus, Quartier
 from antraege.paginierung import seite_for
 from antraege.roles import Akteur, is_qm_staff, may_view_antrag_as_staff
 from antraege.selectors.application import antraege_for_staff, quartiere_for_staff
-from antraege.views.fehler import fehler_403
+from antraege.views.refusals import refusal_forbid, refusal_to_form
 
 from . import selectors, services
 from .forms import (
@@ -24,11 +25,6 @@ from .forms import (
 )
 from .models import Abstimmung, jurymitglieder_in_term
 from .services import JuryRefused
-
-
-def _verweigert(request, fehler):
-    """403 in the site's layout: the reason, and what this person may do instead."""
-    return fehler_403(request, grund=fehler.message)
 
 
 def _abstimmung(pk):
@@ -72,13 +68,15 @@ def stimmzettel(request, pk):
             except Abstimmung.DoesNotExist as missing:
                 raise Http404 from missing
             except JuryRefused as fehler:
-                return _verweigert(request, fehler)
-            return redirect(f"{request.path}?quittung=1#quittung")
+                refusal_to_form(form, fehler)  # not entitled (any more): 403
+            else:
+                return redirect(f"{request.path}?quittung=1#quittung")
     abstimmung = _abstimmung(pk)
     try:
         eintrag = services.stimmberechtigung_pruefen(abstimmung, request.user, schreiben=False)
     except JuryRefused as fehler:
-        return _verweigert(request, fehler)
+        refusal_forbid(fehler)  # not entitled: every reason is a 403
+        raise
     stimme = abstimmung.stimmen.filter(mitglied=eintrag.mitglied).first()
     if form is None:
         initial = {"wert": stimme.wert, "kommentar": stimme.kommentar} if stimme else {}
@@ -107,7 +105,8 @@ def befangenheit(request, pk):
     try:
         services.stimmberechtigung_pruefen(abstimmung, request.user)
     except JuryRefused as fehler:
-        return _verweigert(request, fehler)
+        refusal_forbid(fehler)  # not entitled: every reason is a 403
+        raise
     form = BefangenheitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -115,7 +114,8 @@ def befangenheit(request, pk):
                 abstimmung, user=request.user, grund=form.cleaned_data["grund"]
             )
         except JuryRefused as fehler:
-            return _verweigert(request, fehler)
+            refusal_forbid(fehler)
+            raise
         messages.success(
             request,
             _("Sie sind für diesen Antrag als befangen eingetragen und stimmen nicht mit ab."),
@@ -144,7 +144,7 @@ def qm_uebersicht(request):
     akteur = Akteur.from_request(request)
     quartiere = list(quartiere_for_staff(akteur))
     if not quartiere:
-        return _verweigert(request, JuryRefused(_("Diese Seite ist für das QM."), code="forbidden"))
+        raise PermissionDenied(_("Diese Seite ist für das QM."))
     offen_ids = Abstimmung.objects.filter(geschlossen_am__isnull=True).values("antrag_id")
     return render(
         request,
@@ -172,7 +172,7 @@ def qm_uebersicht(request):
 def qm_eroeffnen(request, antrag_pk):
     akteur, antrag = _staff_antrag(request, antrag_pk)
     if antrag is None:
-        return _verweigert(request, JuryRefused(_("Dieser Antrag gehört nicht zu Ihrem Quartier.")))
+        raise PermissionDenied(_("Dieser Antrag gehört nicht zu Ihrem Quartier."))
     regeln = services.juryregeln_for(antrag.fonds.quartier)
     mitglieder = list(
         jurymitglieder_in_term(antrag.fonds.quartier, timezone.localdate())
@@ -194,9 +194,7 @@ def qm_eroeffnen(request, antrag_pk):
                     antragsteller_bestaetigt=form.cleaned_data.get("antragsteller", []),
                 )
             except JuryRefused as fehler:
-                if fehler.code == "forbidden":
-                    return _verweigert(request, fehler)
-                form.add_error(None, fehler.message)
+                refusal_to_form(form, fehler)
             else:
                 messages.success(
                     request,
@@ -233,7 +231,7 @@ def qm_eroeffnen(request, antrag_pk):
 def qm_sitzung(request, antrag_pk):
     akteur, antrag = _staff_antrag(request, antrag_pk)
     if antrag is None:
-        return _verweigert(request, JuryRefused(_("Dieser Antrag gehört nicht zu Ihrem Quartier.")))
+        raise PermissionDenied(_("Dieser Antrag gehört nicht zu Ihrem Quartier."))
     mitglieder = list(
         jurymitglieder_in_term(antrag.fonds.quartier, timezone.localdate())
         .select_related("user")
@@ -261,9 +259,7 @@ def qm_sitzung(request, antrag_pk):
                 notiz=data["notiz"],
             )
         except JuryRefused as fehler:
-            if fehler.code == "forbidden":
-                return _verweigert(request, fehler)
-            form.add_error(None, fehler.message)
+            refusal_to_form(form, fehler)
         else:
             messages.success(
                 request,
@@ -285,9 +281,7 @@ def qm_abstimmung(request, pk):
     abstimmung = _abstimmung(pk)
     akteur = Akteur.from_request(request)
     if not may_view_antrag_as_staff(akteur, abstimmung.antrag):
-        return _verweigert(
-            request, JuryRefused(_("Diese Abstimmung gehört nicht zu Ihrem Quartier."))
-        )
+        raise PermissionDenied(_("Diese Abstimmung gehört nicht zu Ihrem Quartier."))
     return render(
         request,
         "jury/qm_abstimmung.html",
@@ -309,9 +303,7 @@ def qm_abstimmung(request, pk):
 def qm_protokoll(request, pk):
     abstimmung = _abstimmung(pk)
     if not may_view_antrag_as_staff(Akteur.from_request(request), abstimmung.antrag):
-        return _verweigert(
-            request, JuryRefused(_("Diese Abstimmung gehört nicht zu Ihrem Quartier."))
-        )
+        raise PermissionDenied(_("Diese Abstimmung gehört nicht zu Ihrem Quartier."))
     if not abstimmung.protokoll:
         raise Http404(_("Das Protokoll wird noch erstellt."))
     return FileResponse(
@@ -328,7 +320,7 @@ def qm_regeln(request, quartier_pk):
     quartier = get_object_or_404(Quartier, pk=quartier_pk)
     akteur = Akteur.from_request(request)
     if not (akteur.is_admin or is_qm_staff(akteur, quartier.pk)):
-        return _verweigert(request, JuryRefused(_("Dieses Quartier gehört nicht zu Ihnen.")))
+        raise PermissionDenied(_("Dieses Quartier gehört nicht zu Ihnen."))
     regeln = services.juryregeln_for(quartier)
     form = JuryRegelnForm(request.POST or None, instance=regeln)
     if request.method == "POST" and form.is_valid():

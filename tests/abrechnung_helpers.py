@@ -10,6 +10,7 @@ from django.utils import timezone
 from antraege.models import Antrag, Kostenkategorie
 from antraege.roles import Akteur
 from workflow.moves import antrag_move
+from workflow.wege import antrag_walk_to
 
 
 def pdf_bytes():
@@ -40,12 +41,12 @@ def applicant(antrag):
 
 def approved(antrag, qm_user, *, betrag="300.00", auflagen=""):
     """Take a draft through submission, review and jury to ``approved``."""
-    qm = Akteur(qm_user)
-    antrag_move(antrag, "submit", akteur=applicant(antrag))
-    antrag_move(antrag, "start_review", akteur=qm)
-    antrag_move(antrag, "put_to_jury", akteur=qm)
-    return antrag_move(
-        antrag, "approve", akteur=Akteur.system_akteur(), betrag=Decimal(betrag), auflagen=auflagen
+    return antrag_walk_to(
+        antrag,
+        "approved",
+        qm_user=qm_user,
+        put_to_jury={"kommentar": "", "intern": False},
+        approve={"betrag": Decimal(betrag), "auflagen": auflagen, "kommentar": ""},
     )
 
 

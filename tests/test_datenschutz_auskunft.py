@@ -15,7 +15,7 @@ from antraege.factories import AktionsfondsFactory, AntragFactory, Kostenkategor
 from antraege.models import Anhang, Antrag, Dokument
 from antraege.roles import Akteur
 from jury.factories import antrag_zur_jury
-from workflow.moves import antrag_move
+from workflow.wege import antrag_walk_to
 
 from .abrechnung_helpers import pdf_bytes, png_bytes
 
@@ -25,7 +25,7 @@ EMAIL = "ayse.yilmaz@example.org"
 
 
 def submitted(antrag):
-    return antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
+    return antrag_walk_to(antrag, "submitted")
 
 
 def with_files(antrag):

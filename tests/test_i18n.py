@@ -23,7 +23,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from antraege.factories import AktionsfondsFactory, AntragFactory, QuartierFactory
-from antraege.services import notifications
+from antraege.services import notifications, outbox
 
 from .po import read_po
 
@@ -271,7 +271,7 @@ def test_sent_email_carries_the_language_and_translated_subject(markierter_antra
     markierter_antrag.save(update_fields=["sprache"])
     row = notifications.queue_for_applicant(markierter_antrag, "antrag_eingegangen")
 
-    assert notifications.send(row.pk, execution="test") is True
+    assert outbox.send(row.pk, execution="test") is True
 
     message = mailoutbox[0]
     assert message.to == [markierter_antrag.antragsteller_email]

@@ -12,7 +12,7 @@ from antraege.factories import AktionsfondsFactory, AntragFactory, Kostenkategor
 from antraege.models import Benachrichtigung, Dokument
 from antraege.pdf import pdf_text
 from antraege.roles import Akteur
-from antraege.services import documents, notifications
+from antraege.services import documents, notifications, outbox
 from workflow.moves import antrag_move
 
 from .abrechnung_helpers import applicant, approved, png_bytes, reload
@@ -134,7 +134,7 @@ def test_decision_email_in_applicant_language_carries_the_german_letter_once(
     row = Benachrichtigung.objects.get(antrag=antrag, art="bewilligt")
     assert row.sprache == "en"
     assert Dokument.objects.filter(antrag=antrag).count() == 1
-    assert notifications.send(row.pk, execution="t1") is True  # with the earlier e-mails
+    assert outbox.send(row.pk, execution="t1") is True  # with the earlier e-mails
     (message,) = [
         m
         for m in mail.outbox

@@ -18,16 +18,15 @@ from django.utils import timezone
 
 from antraege.factories import AntragFactory
 from antraege.models import Benachrichtigung
-from antraege.roles import Akteur
 from antraege.services import notifications, outbox
 from tests.worker.processes import wait_until
-from workflow.moves import antrag_move
+from workflow.wege import antrag_walk_to
 
 pytestmark = pytest.mark.django_db
 
 
 def submitted(antrag):
-    return antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
+    return antrag_walk_to(antrag, "submitted")
 
 
 def receipts(fonds, count):
@@ -42,8 +41,8 @@ def test_receipt_is_sent_once_even_when_the_task_runs_twice(antrag):
     antrag = submitted(antrag)
     row = Benachrichtigung.objects.get(antrag=antrag)
 
-    first = notifications.send(row.pk, execution=outbox.execution_new())
-    second = notifications.send(row.pk, execution=outbox.execution_new())
+    first = outbox.send(row.pk, execution=outbox.execution_new())
+    second = outbox.send(row.pk, execution=outbox.execution_new())
 
     assert (first, second) == (True, False)
     assert len(mail.outbox) == 1
@@ -185,7 +184,7 @@ def test_the_sweep_hands_on_one_task_per_batch_and_frees_a_dead_workers_rows(fon
     )
     Benachrichtigung.objects.filter(pk=rows[2].pk).update(gesendet_am=timezone.now())
 
-    assert notifications.dispatch_pending() == 1
+    assert outbox.dispatch_pending() == 1
     assert dispatched == [None]
     ergebnis = outbox.benachrichtigungen_send(execution=outbox.execution_new())
     assert ergebnis.gesendet == [rows[0].pk]

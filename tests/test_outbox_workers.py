@@ -19,7 +19,7 @@ from django.db import connection
 from antraege.factories import AntragFactory
 from antraege.models import Benachrichtigung
 from antraege.roles import Akteur
-from antraege.services import notifications
+from antraege.services import notifications, outbox
 from tests.worker.processes import REDIS_SERVER, RedisServer, WorkerProcess, wait_until
 from workflow.moves import antrag_move
 
@@ -129,7 +129,7 @@ def test_two_workers_and_the_sweep_racing_send_each_email_once(fonds, workers, s
     deadline = time.monotonic() + 30
     while Benachrichtigung.objects.filter(gesendet_am__isnull=True).exists():
         assert time.monotonic() < deadline, "not everything sent within 30 s"
-        notifications.dispatch_pending(older_than=timedelta(0))
+        outbox.dispatch_pending(older_than=timedelta(0))
         time.sleep(0.05)
     time.sleep(1)  # a late duplicate would arrive now
 
@@ -156,7 +156,7 @@ def test_a_worker_killed_inside_the_smtp_conversation_loses_its_row_to_another_w
     # the beat sweep, once a second: it hands the row on only once the lease ran out
     while Benachrichtigung.objects.get(pk=row.pk).gesendet_am is None:
         assert time.monotonic() - killed < LEASE + 5, "not sent within the lease"
-        notifications.dispatch_pending(older_than=timedelta(0))
+        outbox.dispatch_pending(older_than=timedelta(0))
         time.sleep(0.5)
     took = time.monotonic() - killed
     time.sleep(0.5)

@@ -11,8 +11,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from antraege.models import Anhang, Antrag, AntragStatus, Benachrichtigung, Statuswechsel
-from antraege.roles import Akteur
 from workflow.moves import MoveRefused, antrag_move, available_moves
+from workflow.wege import antrag_walk_to
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_move_allowed_exactly_where_the_rules_say(akteure, antrag, move, status)
 
 @pytest.fixture
 def eingereicht(antrag):
-    return antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
+    return antrag_walk_to(antrag, "submitted")
 
 
 @pytest.fixture

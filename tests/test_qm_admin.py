@@ -8,16 +8,15 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from antraege.models import Antrag, AntragStatus, Quartier, Statuswechsel
-from antraege.roles import Akteur
 from jury.models import Jurymitglied
-from workflow.moves import antrag_move
+from workflow.wege import antrag_walk_to
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def eingereicht(antrag):
-    return antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
+    return antrag_walk_to(antrag, "submitted")
 
 
 @pytest.mark.parametrize(

@@ -13,12 +13,13 @@ from antraege.factories import AktionsfondsFactory, AntragFactory, Kostenkategor
 from antraege.models import Anhang, Antrag, AntragStatus, Benachrichtigung, Statuswechsel
 from antraege.roles import Akteur
 from workflow.moves import antrag_move
+from workflow.wege import antrag_walk_to
 
 pytestmark = pytest.mark.django_db
 
 
 def submitted(antrag):
-    return antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
+    return antrag_walk_to(antrag, "submitted")
 
 
 def in_review(antrag, qm_user):

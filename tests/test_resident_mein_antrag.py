@@ -13,6 +13,7 @@ from antraege.links import antrag_link_token, antrag_links_revoke
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Statuswechsel
 from antraege.roles import Akteur
 from workflow.moves import antrag_move
+from workflow.wege import antrag_walk_to
 
 from .resident_helpers import projekt, schritt_url, title_of
 
@@ -39,7 +40,7 @@ def snapshot(antrag):
 
 @pytest.fixture
 def eingereicht(antrag):
-    return antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
+    return antrag_walk_to(antrag, "submitted")
 
 
 def test_link_opens_the_antrag_with_plain_status(client, eingereicht):

@@ -115,14 +115,17 @@ def test_a_deputy_counts_only_while_standing_in_for_an_absent_member(fonds, qm_u
 
     # two members and a deputy who stands in for nobody: 2 of 4 seats filled
     sitzung = anwesenheit(sitzung, qm_user, [m[0], m[1], stv])
-    assert (sitzungen.sitzung_quorum(sitzung).besetzt, sitzungen.sitzung_quorum(sitzung).sitze) == (
+    assert (
+        sitzung_selectors.sitzung_quorum(sitzung).besetzt,
+        sitzung_selectors.sitzung_quorum(sitzung).sitze,
+    ) == (
         2,
         4,
     )
     # the deputy stands in for absent m[2]: 3 of 4, and the deputy votes for that seat
     sitzung = anwesenheit(sitzung, qm_user, [m[0], m[1], stv], {stv: m[2]})
-    sitze = sitzungen.sitzung_sitze(sitzung)
-    assert sitzungen.sitzung_quorum(sitzung).besetzt == 3
+    sitze = sitzung_selectors.sitzung_sitze(sitzung)
+    assert sitzung_selectors.sitzung_quorum(sitzung).besetzt == 3
     assert [s.waehler for s in sitze if s.mitglied == m[2]] == [stv]
     # never both: a present member is not stood in for
     with pytest.raises(JuryRefused, match="anwesend und wird nicht vertreten"):
@@ -250,7 +253,7 @@ def test_approvals_beyond_the_running_balance_are_refused_on_the_spot(fonds, qm_
     zwei = beschliessen(zwei, qm_user, ja=3, nein=0, enthaltung=0, betrag=Decimal("300.00"))
 
     assert zwei.beschluss == Beschluss.BEWILLIGT
-    assert sitzungen.laufender_saldo(sitzung, fonds) == Decimal("0.00")
+    assert sitzung_selectors.laufender_saldo(sitzung, fonds) == Decimal("0.00")
 
 
 def test_above_the_threshold_an_unpresented_antrag_cannot_be_voted_on(fonds, qm_user):

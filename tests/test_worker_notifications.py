@@ -13,9 +13,8 @@ from django.db import transaction
 
 from antraege.factories import AntragFactory
 from antraege.models import AntragStatus, Benachrichtigung
-from antraege.roles import Akteur
 from tests.worker.processes import free_port, wait_until
-from workflow.moves import antrag_move
+from workflow.wege import antrag_walk_to
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +29,7 @@ def worker(celery_session_worker):
 
 
 def submitted(antrag):
-    return antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
+    return antrag_walk_to(antrag, "submitted")
 
 
 def receipt(antrag):

@@ -17,10 +17,9 @@ from celery import current_app
 from django.db import connection
 
 from antraege.models import Benachrichtigung
-from antraege.roles import Akteur
-from antraege.services import notifications
+from antraege.services import outbox
 from tests.worker.processes import REDIS_SERVER, RedisServer, WorkerProcess, wait_until
-from workflow.moves import antrag_move
+from workflow.wege import antrag_walk_to
 
 pytestmark = [
     pytest.mark.worker,
@@ -103,7 +102,7 @@ def _parse(path):
 
 
 def submitted(antrag):
-    return antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
+    return antrag_walk_to(antrag, "submitted")
 
 
 def sent_row(antrag):
@@ -152,11 +151,11 @@ def test_receipt_survives_a_broker_outage_at_submission(
 
     private_redis.start()  # empty: what was published before the outage is gone
     back = time.monotonic()
-    assert notifications.dispatch_pending(older_than=timedelta(0)) == 1  # the beat sweep
+    assert outbox.dispatch_pending(older_than=timedelta(0)) == 1  # the beat sweep
 
     wait_until(sent_row(antrag), timeout=DELIVERY_TIMEOUT, message="the receipt after the outage")
     latency = time.monotonic() - back
-    assert notifications.dispatch_pending(older_than=timedelta(0)) == 0
+    assert outbox.dispatch_pending(older_than=timedelta(0)) == 0
     assert_one_receipt(mails(), antrag)
     row.refresh_from_db()
     assert row.versuche == 1

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from ..forms.base import KernForm
 from ..roles import Akteur
+from ..views.refusals import refusal_to_form
 from .auskunft import AuskunftRefused, auskunft_erstellen
 
 
@@ -52,9 +53,7 @@ def auskunft(request):
                     nachweis=form.cleaned_data["nachweis"],
                 )
             except AuskunftRefused as refused:
-                if refused.is_forbidden:
-                    raise PermissionDenied from refused
-                form.add_error(None, refused.message)
+                status = refusal_to_form(form, refused)
             else:
                 response = HttpResponse(result.inhalt, content_type="application/zip")
                 response["Content-Disposition"] = f'attachment; filename="{result.dateiname}"'

@@ -5,6 +5,7 @@ plan, reserve and release of the fund's money, the effects of the moves before t
 """
 
 import datetime
+import itertools
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -68,25 +69,45 @@ def berlin_today():
 def antrag_submission_errors(antrag, *, today=None):
     """Every rule an Antrag must meet before it can be submitted, as ``{field: [message, …]}``.
 
-    Empty when the Antrag is complete. Reads the cost plan from the database.
+    Empty when the Antrag is complete. Reads the cost plan from the database. The rules, in the
+    order the applicant meets them in the form: required fields, postcode, project dates, cost
+    plan, amounts, fields of action, declarations.
     """
     today = today or berlin_today()
-    fonds = antrag.fonds
+    positionen = list(antrag.kostenpositionen.select_related("kategorie"))
     errors = {}
-
-    def add(field, message):
+    for field, message in itertools.chain(
+        _required_errors(antrag),
+        _plz_errors(antrag),
+        _dates_errors(antrag, today),
+        _kostenplan_errors(antrag, positionen),
+        _betrag_errors(antrag, positionen),
+        _handlungsfelder_errors(antrag),
+        _declaration_errors(antrag),
+    ):
         errors.setdefault(field, []).append(message)
+    return errors
 
+
+def _required_errors(antrag):
     for field in REQUIRED_FIELDS:
         if getattr(antrag, field) in (None, ""):
-            add(field, _("Bitte füllen Sie dieses Feld aus."))
-    if antrag.antragsteller_plz and not (
-        len(antrag.antragsteller_plz) == 5 and antrag.antragsteller_plz.isdigit()
-    ):
-        add("antragsteller_plz", _("Eine Postleitzahl hat fünf Ziffern."))
+            yield field, _("Bitte füllen Sie dieses Feld aus.")
+
+
+def _plz_errors(antrag):
+    plz = antrag.antragsteller_plz
+    if plz and not (len(plz) == 5 and plz.isdigit()):
+        yield "antragsteller_plz", _("Eine Postleitzahl hat fünf Ziffern.")
+
+
+def _dates_errors(antrag, today):
+    """The project starts after the approval (and the area's lead time) and lies in the fund's year."""
+    fonds = antrag.fonds
+    im_jahr = _("Das Projekt muss im Jahr %(jahr)s stattfinden.") % {"jahr": fonds.jahr}
     if antrag.beginn:
         if antrag.beginn <= today:
-            add(
+            yield (
                 "beginn",
                 _(
                     "Das Projekt darf erst nach der Bewilligung beginnen: bitte ein Datum in der Zukunft."
@@ -95,41 +116,44 @@ def antrag_submission_errors(antrag, *, today=None):
         elif not antrag.eingereicht_am and antrag.beginn < fristen.fruehester_beginn(
             fonds.quartier, today
         ):
-            add("beginn", fristen.vorlaufzeit_message(fonds.quartier, today))
+            yield "beginn", fristen.vorlaufzeit_message(fonds.quartier, today)
         if antrag.beginn.year != fonds.jahr:
-            add(
-                "beginn", _("Das Projekt muss im Jahr %(jahr)s stattfinden.") % {"jahr": fonds.jahr}
-            )
+            yield "beginn", im_jahr
     if antrag.ende:
         if antrag.beginn and antrag.ende < antrag.beginn:
-            add("ende", _("Das Ende darf nicht vor dem Beginn liegen."))
+            yield "ende", _("Das Ende darf nicht vor dem Beginn liegen.")
         if antrag.ende.year != fonds.jahr:
-            add("ende", _("Das Projekt muss im Jahr %(jahr)s stattfinden.") % {"jahr": fonds.jahr})
+            yield "ende", im_jahr
 
-    positionen = list(antrag.kostenpositionen.select_related("kategorie"))
+
+def _kostenplan_errors(antrag, positionen):
+    """At least one cost line, each in an eligible category of the Antrag's area."""
     if not positionen:
-        add("kostenpositionen", _("Bitte geben Sie mindestens eine Kostenposition an."))
+        yield "kostenpositionen", _("Bitte geben Sie mindestens eine Kostenposition an.")
     for position in positionen:
-        if (
-            position.kategorie.quartier_id != fonds.quartier_id
-            or not position.kategorie.foerderfaehig
-        ):
-            add(
+        kategorie = position.kategorie
+        if kategorie.quartier_id != antrag.fonds.quartier_id or not kategorie.foerderfaehig:
+            yield (
                 "kostenpositionen",
                 _("„%(kategorie)s“ ist im Aktionsfonds nicht förderfähig (%(position)s).")
-                % {"kategorie": position.kategorie.name, "position": position.beschreibung},
+                % {"kategorie": kategorie.name, "position": position.beschreibung},
             )
-    gesamt = sum((p.betrag for p in positionen), ZERO)
+
+
+def _betrag_errors(antrag, positionen):
+    """An amount up to the fund's cap that equals the cost plan minus other funding."""
+    fonds = antrag.fonds
     if antrag.betrag_beantragt <= 0:
-        add("betrag_beantragt", _("Bitte geben Sie den beantragten Betrag an."))
+        yield "betrag_beantragt", _("Bitte geben Sie den beantragten Betrag an.")
     elif antrag.betrag_beantragt > fonds.foerderhoechstbetrag:
-        add(
+        yield (
             "betrag_beantragt",
             _("Je Projekt sind höchstens %(cap)s € möglich.")
             % {"cap": euro_format(fonds.foerderhoechstbetrag)},
         )
+    gesamt = sum((p.betrag for p in positionen), ZERO)
     if positionen and antrag.betrag_beantragt != gesamt - antrag.weitere_mittel:
-        add(
+        yield (
             "betrag_beantragt",
             _(
                 "Der Kostenplan geht nicht auf: Gesamtkosten %(gesamt)s € minus andere "
@@ -142,12 +166,17 @@ def antrag_submission_errors(antrag, *, today=None):
                 "ist": euro_format(antrag.betrag_beantragt),
             },
         )
+
+
+def _handlungsfelder_errors(antrag):
     if antrag.pk and not antrag.handlungsfelder.exists():
-        add("handlungsfelder", _("Bitte wählen Sie mindestens einen Bereich."))
+        yield "handlungsfelder", _("Bitte wählen Sie mindestens einen Bereich.")
+
+
+def _declaration_errors(antrag):
     for field in DECLARATIONS:
         if not getattr(antrag, field):
-            add(field, _("Bitte bestätigen Sie diese Erklärung."))
-    return errors
+            yield field, _("Bitte bestätigen Sie diese Erklärung.")
 
 
 def antrag_draft_exists(*, submission_token):

@@ -2,13 +2,12 @@
 
 ``queue(...)`` records a ``Benachrichtigung`` row in the caller's transaction and asks a Celery task
 to send it once that transaction commits. If the broker is down at that moment nothing is lost: the
-beat sweep (``dispatch_pending``) sends every row still unsent. Sending is in ``outbox``: rows are
+beat sweep (``outbox.dispatch_pending``) sends every row still unsent. Sending is in ``outbox``: rows are
 claimed in batches for one execution under a short lease, so a task that runs twice, or a message
 delivered twice, sends one e-mail.
 """
 
 import logging
-from datetime import timedelta
 from email.utils import parseaddr
 from itertools import groupby
 
@@ -24,9 +23,6 @@ from ..links import antrag_link_url
 from ..models import Benachrichtigung, Dokument
 
 logger = logging.getLogger(__name__)
-
-# One sweep hands on at most this many batches (the next sweep takes the rest).
-SWEEP_MAX_TASKS = 20
 
 
 def queue(art, *, empfaenger, sprache="de", antrag=None, kontext=None, dedupe_key=None):
@@ -71,18 +67,6 @@ def queue_for_applicant(antrag, art, *, kontext=None, dedupe_key=None):
 def dispatch(benachrichtigung_id):
     """Hand one row to the worker. A broker that is down is logged, not raised: the sweep retries."""
     return task_send("antraege.task_send_benachrichtigung", benachrichtigung_id=benachrichtigung_id)
-
-
-def dispatch_pending(*, older_than=timedelta(seconds=10)):
-    """The beat sweep: one send task per batch of rows a sender may take now (a lease that ran
-    out, a back-off that passed, a dispatch the broker lost). Returns how many rows were handed on.
-    """
-    from . import outbox
-
-    count = outbox.benachrichtigungen_pending_count(older_than=older_than)
-    tasks = min(-(-count // outbox.BATCH), SWEEP_MAX_TASKS)
-    dispatched = sum(1 for _ in range(tasks) if dispatch(None))
-    return count if dispatched else 0
 
 
 def message_id(row):
@@ -187,12 +171,3 @@ def attachments_for(row):
         with dokument.datei.open("rb") as handle:
             result.append((dokument.dateiname, handle.read(), "application/pdf"))
     return result
-
-
-def send(benachrichtigung_id=None, *, execution):
-    """Send pending notifications as one execution (a batch, ``benachrichtigung_id`` is only the
-    trigger). Returns True if this call sent that row. Kept for callers that send one row."""
-    from . import outbox
-
-    ergebnis = outbox.benachrichtigungen_send(execution=execution)
-    return benachrichtigung_id in ergebnis.gesendet

@@ -328,3 +328,24 @@ def _failure_record(row, execution, error, ergebnis):
     ergebnis.fehlgeschlagen.append(row.pk)
     if ergebnis.naechster_versuch is None or wait_until < ergebnis.naechster_versuch:
         ergebnis.naechster_versuch = wait_until
+
+
+# One sweep hands on at most this many batches (the next sweep takes the rest).
+SWEEP_MAX_TASKS = 20
+
+
+def dispatch_pending(*, older_than=timedelta(seconds=10)):
+    """The beat sweep: one send task per batch of rows a sender may take now (a lease that ran
+    out, a back-off that passed, a dispatch the broker lost). Returns how many rows were handed on.
+    """
+    count = benachrichtigungen_pending_count(older_than=older_than)
+    tasks = min(-(-count // BATCH), SWEEP_MAX_TASKS)
+    dispatched = sum(1 for _ in range(tasks) if notifications.dispatch(None))
+    return count if dispatched else 0
+
+
+def send(benachrichtigung_id=None, *, execution):
+    """Send pending notifications as one execution (a batch, ``benachrichtigung_id`` is only the
+    trigger). Returns True if this call sent that row. Kept for callers that send one row."""
+    ergebnis = benachrichtigungen_send(execution=execution)
+    return benachrichtigung_id in ergebnis.gesendet

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from workflow.moves import MoveRefused, antrag_move, available_moves
+from antraege.refusals import Refused
+from workflow.moves import antrag_move, available_moves
 
 from .. import bestaetigungen as bestaetigung
 from .. import fondsbild
@@ -37,8 +38,8 @@ from ..roles import Akteur, is_applicant, is_qm_staff
 from ..selectors import settlement as settlement_selectors
 from ..selectors.application import aktionsfonds_saldo
 from ..services import settlement
-from ..services.settlement import AbrechnungRefused
 from ..states import ADVANCE_STATES, SETTLEMENT_EDITABLE_STATES
+from .refusals import refusal_to_form, refusal_to_message
 
 DECISION_LETTERS = (
     Dokument.Art.BEWILLIGUNG,
@@ -66,11 +67,6 @@ def _as_qm(request, pk):
     if antrag.status == AntragStatus.DRAFT or not is_qm_staff(akteur, antrag.fonds.quartier_id):
         raise PermissionDenied
     return antrag, akteur
-
-
-def _refusal_to_form(form, refused):
-    field = getattr(refused, "field", None)
-    form.add_error(field if field in form.fields else None, refused.message)
 
 
 def _file_response(field_file, filename, *, inline=False, content_type=None):
@@ -119,7 +115,7 @@ def mein_abrechnung(request, pk):
     return render(request, "abrechnung/mein.html", _mein_context(antrag, akteur))
 
 
-def _mein_error(request, antrag, akteur, name, form, status=400):
+def _mein_error(request, antrag, akteur, name, form, status):
     return render(
         request,
         "abrechnung/mein.html",
@@ -145,6 +141,7 @@ def mein_projektbeginn(request, pk):
 def mein_beleg_neu(request, pk):
     antrag, akteur = _as_applicant(request, pk)
     form = BelegForm(request.POST, request.FILES, antrag=antrag)
+    status = 400
     if form.is_valid():
         try:
             data = form.cleaned_data
@@ -157,10 +154,8 @@ def mein_beleg_neu(request, pk):
                 kategorie_id=data["kategorie"].pk,
                 datei=data["datei"],
             )
-        except AbrechnungRefused as refused:
-            if refused.code == "forbidden":
-                raise PermissionDenied from refused
-            _refusal_to_form(form, refused)
+        except Refused as refused:
+            status = refusal_to_form(form, refused)
         else:
             messages.success(request, bestaetigung.bestaetigung_beleg_hinzugefuegt())
             if beleg.vor_bewilligung:
@@ -172,7 +167,7 @@ def mein_beleg_neu(request, pk):
                     ),
                 )
             return redirect("abrechnung:mein_abrechnung", pk=antrag.pk)
-    return _mein_error(request, antrag, akteur, "beleg_form", form)
+    return _mein_error(request, antrag, akteur, "beleg_form", form, status)
 
 
 @require_POST
@@ -181,8 +176,8 @@ def mein_beleg_entfernen(request, pk, beleg_pk):
     beleg = get_object_or_404(Beleg, pk=beleg_pk, antrag=antrag)
     try:
         settlement.beleg_remove(beleg, akteur=akteur)
-    except AbrechnungRefused as refused:
-        messages.error(request, refused.message)
+    except Refused as refused:
+        refusal_to_message(request, refused)
     else:
         messages.success(request, _("Der Beleg wurde entfernt."))
     return redirect("abrechnung:mein_abrechnung", pk=antrag.pk)
@@ -192,30 +187,32 @@ def mein_beleg_entfernen(request, pk, beleg_pk):
 def mein_sachbericht(request, pk):
     antrag, akteur = _as_applicant(request, pk)
     form = SachberichtForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             settlement.sachbericht_save(antrag, akteur=akteur, **form.cleaned_data)
-        except AbrechnungRefused as refused:
-            _refusal_to_form(form, refused)
+        except Refused as refused:
+            status = refusal_to_form(form, refused)
         else:
             messages.success(request, bestaetigung.bestaetigung_bericht_gespeichert())
             return redirect("abrechnung:mein_abrechnung", pk=antrag.pk)
-    return _mein_error(request, antrag, akteur, "sachbericht_form", form)
+    return _mein_error(request, antrag, akteur, "sachbericht_form", form, status)
 
 
 @require_POST
 def mein_foto(request, pk):
     antrag, akteur = _as_applicant(request, pk)
     form = FotoForm(request.POST, request.FILES)
+    status = 400
     if form.is_valid():
         try:
             settlement.projektfoto_add(antrag, akteur=akteur, datei=form.cleaned_data["datei"])
-        except AbrechnungRefused as refused:
-            _refusal_to_form(form, refused)
+        except Refused as refused:
+            status = refusal_to_form(form, refused)
         else:
             messages.success(request, _("Das Foto wurde hinzugefügt."))
             return redirect("abrechnung:mein_abrechnung", pk=antrag.pk)
-    return _mein_error(request, antrag, akteur, "foto_form", form)
+    return _mein_error(request, antrag, akteur, "foto_form", form, status)
 
 
 @require_POST
@@ -241,10 +238,8 @@ def mein_dokument(request, pk, dokument_pk):
 def _move(request, antrag, akteur, move, back, rolle, **data):
     try:
         antrag_move(antrag, move, akteur=akteur, **data)
-    except MoveRefused as refused:
-        if refused.code == "forbidden":
-            raise PermissionDenied from refused
-        messages.error(request, refused.message)
+    except Refused as refused:
+        refusal_to_message(request, refused)
     else:
         messages.success(
             request, bestaetigung.bestaetigung_text(move, rolle=rolle, referenz=antrag.referenz)
@@ -288,9 +283,9 @@ def _qm_context(antrag, akteur, **forms_):
     }
 
 
-def _qm_error(request, antrag, akteur, name, form):
+def _qm_error(request, antrag, akteur, name, form, status):
     return render(
-        request, "abrechnung/qm.html", _qm_context(antrag, akteur, **{name: form}), status=400
+        request, "abrechnung/qm.html", _qm_context(antrag, akteur, **{name: form}), status=status
     )
 
 
@@ -315,15 +310,16 @@ def qm_projektbeginn(request, pk):
 def qm_abschlag(request, pk):
     antrag, akteur = _as_qm(request, pk)
     form = AbschlagForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             settlement.abschlag_grant(antrag, akteur=akteur, **form.cleaned_data)
-        except AbrechnungRefused as refused:
-            _refusal_to_form(form, refused)
+        except Refused as refused:
+            status = refusal_to_form(form, refused)
         else:
             messages.success(request, bestaetigung.bestaetigung_abschlag())
             return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
-    return _qm_error(request, antrag, akteur, "abschlag_form", form)
+    return _qm_error(request, antrag, akteur, "abschlag_form", form, status)
 
 
 @login_required
@@ -332,6 +328,7 @@ def qm_beleg_pruefen(request, pk, beleg_pk):
     antrag, akteur = _as_qm(request, pk)
     beleg = get_object_or_404(Beleg, pk=beleg_pk, antrag=antrag)
     form = BelegPruefForm(request.POST, prefix=f"beleg{beleg.pk}")
+    status = 400
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -341,12 +338,12 @@ def qm_beleg_pruefen(request, pk, beleg_pk):
                 anerkannt=data["anerkannt"] if data["entscheidung"] == "accept" else None,
                 grund=data["grund"],
             )
-        except AbrechnungRefused as refused:
-            _refusal_to_form(form, refused)
+        except Refused as refused:
+            status = refusal_to_form(form, refused)
         else:
             messages.success(request, bestaetigung.bestaetigung_beleg_geprueft())
             return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
-    return _qm_error(request, antrag, akteur, f"pruef_{beleg.pk}", form)
+    return _qm_error(request, antrag, akteur, f"pruef_{beleg.pk}", form, status)
 
 
 @login_required
@@ -365,6 +362,7 @@ def qm_beleg_datei(request, pk, beleg_pk):
 def qm_nachforderung(request, pk):
     antrag, akteur = _as_qm(request, pk)
     form = KommentarForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             antrag_move(
@@ -373,17 +371,15 @@ def qm_nachforderung(request, pk):
                 akteur=akteur,
                 kommentar=form.cleaned_data["kommentar"],
             )
-        except MoveRefused as refused:
-            if refused.code == "forbidden":
-                raise PermissionDenied from refused
-            _refusal_to_form(form, refused)
+        except Refused as refused:
+            status = refusal_to_form(form, refused)
         else:
             messages.success(
                 request,
                 bestaetigung.bestaetigung_text("request_settlement_changes", rolle=bestaetigung.QM),
             )
             return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
-    return _qm_error(request, antrag, akteur, "kommentar_form", form)
+    return _qm_error(request, antrag, akteur, "kommentar_form", form, status)
 
 
 @login_required
@@ -392,8 +388,8 @@ def qm_freigeben(request, pk):
     antrag, akteur = _as_qm(request, pk)
     try:
         settlement.auszahlung_release(antrag, akteur=akteur)
-    except AbrechnungRefused as refused:
-        messages.error(request, refused.message)
+    except Refused as refused:
+        refusal_to_message(request, refused)
     else:
         messages.success(
             request,
@@ -407,17 +403,18 @@ def qm_freigeben(request, pk):
 def qm_bezahlt(request, pk):
     antrag, akteur = _as_qm(request, pk)
     form = BezahltForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             antrag_move(antrag, "mark_paid", akteur=akteur, **form.cleaned_data)
-        except MoveRefused as refused:
-            _refusal_to_form(form, refused)
+        except Refused as refused:
+            status = refusal_to_form(form, refused)
         else:
             messages.success(
                 request, bestaetigung.bestaetigung_text("mark_paid", rolle=bestaetigung.QM)
             )
             return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
-    return _qm_error(request, antrag, akteur, "bezahlt_form", form)
+    return _qm_error(request, antrag, akteur, "bezahlt_form", form, status)
 
 
 @login_required

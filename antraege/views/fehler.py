@@ -99,7 +99,10 @@ def _fehlerseite(request, status, *, titel, text, grund="", schritte=None):
 
 
 def fehler_403(request, exception=None, *, grund=""):
-    """Not allowed: say so, and show what this person may do instead (``grund``: why, if known)."""
+    """Not allowed: say so, and show what this person may do instead (``grund``: why, if known;
+    else the message of the ``PermissionDenied``, as ``views.refusals`` raises it)."""
+    if not grund and exception is not None and exception.args:
+        grund = str(exception.args[0])
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         text = _("Diese Seite ist für eine andere Rolle. Mit Ihrem Konto können Sie Folgendes tun:")

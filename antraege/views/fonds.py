@@ -2,7 +2,6 @@
 picture, the year-end close, and QM's check of an Antrag's fields of action."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from ..models import Aktionsfonds
 from ..roles import is_qm_staff
 from ..selectors.settlement import aktionsfonds_bericht
 from .qm import _detail_context, _staff_antrag, staff_required
+from .refusals import refusal_to_form, refusal_to_message
 
 
 def _fonds(akteur, pk):
@@ -63,9 +63,7 @@ def fonds_abschliessen(request, pk):
     try:
         aktionsfonds_close(fonds, akteur=request.akteur)
     except JahresabschlussRefused as refused:
-        if refused.code == "forbidden":
-            raise PermissionDenied from refused
-        messages.error(request, refused.message)
+        refusal_to_message(request, refused)
         return redirect("qm:fonds_bericht", pk=fonds.pk)
     messages.success(
         request,
@@ -82,18 +80,17 @@ def antrag_handlungsfelder(request, pk):
     akteur = request.akteur
     antrag = _staff_antrag(akteur, pk)
     form = HandlungsfelderForm(request.POST, antrag=antrag)
+    status = 400
     if form.is_valid():
         try:
             handlungsfelder_check(
                 antrag, akteur=akteur, handlungsfelder=form.cleaned_data["handlungsfelder"]
             )
         except HandlungsfelderRefused as refused:
-            if refused.code == "forbidden":
-                raise PermissionDenied from refused
-            form.add_error(None, refused.message)
+            status = refusal_to_form(form, refused)
         else:
             messages.success(request, _("Die Handlungsfelder sind gespeichert."))
             return redirect("qm:antrag_detail", pk=antrag.pk)
     context = _detail_context(akteur, antrag)
     context.update({"handlungsfelder_form": form, "form": form, "form_has_errors": True})
-    return render(request, "qm/antrag_detail.html", context, status=400)
+    return render(request, "qm/antrag_detail.html", context, status=status)

@@ -44,6 +44,7 @@ from ..selectors.application import (
     quartiere_for_staff,
 )
 from ..states import FUNDED_STATES
+from .refusals import refusal_to_form
 
 # The moves of the formal check that this page offers. Decisions, settlement and payout have
 # their own pages and forms.
@@ -216,9 +217,6 @@ def antrag_detail(request, pk):
     return render(request, "qm/antrag_detail.html", _detail_context(request.akteur, antrag))
 
 
-REFUSED_STATUS = {"forbidden": 403, "wrong_state": 409, "conflict": 409}
-
-
 @require_POST
 @staff_required
 def antrag_schritt(request, pk, move):
@@ -235,8 +233,7 @@ def antrag_schritt(request, pk, move):
                 antrag, move, akteur=akteur, kommentar=kommentar, intern=form.intern
             )
         except MoveRefused as refused:
-            form.add_error(None, refused.message)
-            status = REFUSED_STATUS.get(refused.code, 400)
+            status = refusal_to_form(form, refused)
         else:
             messages.success(
                 request,

@@ -49,6 +49,7 @@ from ..services.attachments import UploadRefused, anhang_add, anhang_remove
 from ..states import FUNDED_STATES
 from .abrechnung import DECISION_LETTERS
 from .fehler import link_ungueltig_response
+from .refusals import refusal_to_message
 
 LEERE_ZEILEN = 2  # empty cost plan rows offered below the filled ones
 RATE_LIMIT_MESSAGE = gettext_lazy(
@@ -422,7 +423,7 @@ def _pruefen_refused(request, pk, refused):
         return _not_editable(request, antrag)
     errors = services.antrag_submission_errors(antrag)
     if not errors:
-        messages.error(request, refused.message)
+        refusal_to_message(request, refused)
     return _pruefen_page(request, antrag, _submission_error_links(antrag, errors))
 
 
@@ -496,7 +497,7 @@ def antrag_zurueckziehen(request, pk):
         try:
             antrag = antrag_move(antrag, "withdraw", akteur=akteur)
         except MoveRefused as refused:
-            messages.error(request, refused.message)
+            refusal_to_message(request, refused)
         else:
             # withdrawing revoked every link; the browser that withdrew keeps its access
             antrag.refresh_from_db(fields=["link_version"])

@@ -7,12 +7,15 @@ which carries the applicant's name and organisation and never address, e-mail or
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Sum
 from django.utils import timezone
 
+from antraege.datenschutz.adressen import antrag_bestaetigte_adresse, mitglied_hat_adresse
+from antraege.models import ZERO, Aktionsfonds
 from antraege.selectors.application import aktionsfonds_saldo, quartiere_for_staff
 
 from ..models import Jurymitglied, jury_in_term
+from ..services import Auszaehlung, auszaehlung_quorum_erreicht, juryregeln_for
 from .models import (
     OFFENE_SITZUNG,
     Beschluss,
@@ -21,7 +24,6 @@ from .models import (
     SitzungStatus,
     Tagesordnungspunkt,
 )
-from .services import laufender_saldo, punkt_waehler, sitzung_quorum, sitzung_sitze
 
 
 def sitzungen_for_staff(akteur):
@@ -234,3 +236,106 @@ def antrag_auf_tagesordnung(sitzung, antrag_pk):
         .first()
     )
     return punkt
+
+
+# --- Seats, quorum, voters and the running balance (read by the services too) ---
+
+
+@dataclass(frozen=True)
+class Sitz:
+    """A seat at the meeting: its member, and who votes for it (member, deputy, or nobody)."""
+
+    mitglied: Jurymitglied
+    waehler: Jurymitglied | None
+
+    @property
+    def vertreten(self):
+        return self.waehler is not None and self.waehler.pk != self.mitglied.pk
+
+
+def sitzung_sitze(sitzung):
+    """The seats of ``sitzung`` (members in term on its day) and who fills each."""
+    alle = {m.pk: m for m in jury_in_term(sitzung.quartier, sitzung.datum).select_related("user")}
+    teilnahmen = {t.mitglied_id: t for t in sitzung.teilnahmen.all()}
+    vertretung = {
+        t.vertritt_id: alle.get(t.mitglied_id) for t in teilnahmen.values() if t.vertritt_id
+    }
+    sitze = []
+    for m in sorted(alle.values(), key=lambda m: (m.user.last_name, m.user.first_name, m.pk)):
+        if m.rolle != Jurymitglied.Rolle.MITGLIED:
+            continue
+        t = teilnahmen.get(m.pk)
+        waehler = m if t is not None and t.anwesend else vertretung.get(m.pk)
+        sitze.append(Sitz(mitglied=m, waehler=waehler))
+    return sitze
+
+
+@dataclass(frozen=True)
+class Quorum:
+    sitze: int
+    besetzt: int
+    anteil: Decimal
+
+    @property
+    def erreicht(self):
+        return auszaehlung_quorum_erreicht(
+            Auszaehlung(berechtigt=self.sitze, ja=self.besetzt, nein=0, enthaltung=0),
+            quorum_anteil=self.anteil,
+        )
+
+
+def sitzung_quorum(sitzung, sitze=None):
+    sitze = sitze if sitze is not None else sitzung_sitze(sitzung)
+    anteil = sitzung.quorum_anteil or juryregeln_for(sitzung.quartier).quorum_anteil
+    return Quorum(
+        sitze=len(sitze), besetzt=sum(1 for s in sitze if s.waehler is not None), anteil=anteil
+    )
+
+
+def punkt_waehler(punkt, sitze=None):
+    """``(waehler, ausgeschlossen)``: who votes on ``punkt`` and who of the voters may not (declared
+    conflict or the applicant), plus the entitled count for the quorum."""
+    sitze = sitze if sitze is not None else sitzung_sitze(punkt.sitzung)
+    befangen = {m.pk for m in punkt.befangene.all()}
+    adresse = antrag_bestaetigte_adresse(punkt.antrag)
+    waehler, ausgeschlossen = [], []
+    for sitz in sitze:
+        if sitz.waehler is None:
+            continue
+        if sitz.waehler.pk in befangen or mitglied_hat_adresse(sitz.waehler.user, adresse):
+            ausgeschlossen.append(sitz.waehler)
+        else:
+            waehler.append(sitz.waehler)
+    return waehler, ausgeschlossen
+
+
+def _berechtigt(sitze, ausgeschlossen, antrag):
+    raus = {m.pk for m in ausgeschlossen}
+    adresse = antrag_bestaetigte_adresse(antrag)
+    n = 0
+    for sitz in sitze:
+        if sitz.waehler is not None:
+            n += sitz.waehler.pk not in raus
+        else:
+            n += not mitglied_hat_adresse(sitz.mitglied.user, adresse)
+    return n
+
+
+def laufender_saldo(sitzung, fonds):
+    """What ``fonds`` has left after the approvals this meeting has entered but not yet applied."""
+    saldo = aktionsfonds_saldo(fonds)
+    offen = (
+        Tagesordnungspunkt.objects.filter(
+            sitzung=sitzung,
+            antrag__fonds=fonds,
+            beschluss=Beschluss.BEWILLIGT,
+            umgesetzt__isnull=True,
+        ).aggregate(s=Sum("betrag"))["s"]
+        or ZERO
+    )
+    return saldo.verfuegbar - offen
+
+
+def fonds_of(sitzung):
+    """The fund of the meeting's area and year (or None)."""
+    return Aktionsfonds.objects.filter(quartier=sitzung.quartier, jahr=sitzung.datum.year).first()

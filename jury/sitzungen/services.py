@@ -18,29 +18,27 @@ online votes) are not entitled.
 import datetime
 import logging
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Sum
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from antraege.datenschutz.adressen import antrag_bestaetigte_adresse, mitglied_hat_adresse
 from antraege.enqueue import task_enqueue_on_commit
-from antraege.models import ZERO, Aktionsfonds, Antrag, AntragStatus
+from antraege.models import ZERO, Antrag, AntragStatus
+from antraege.money import euro_format, euro_round
 from antraege.roles import is_qm_staff
-from antraege.selectors.application import aktionsfonds_saldo
 from antraege.services import notifications
 from workflow.moves import MoveRefused, antrag_move
 
 from ..models import Abstimmung, Ergebnis, Jurymitglied, StimmWert, jury_in_term
+from ..selectors import kontosprache
 from ..services import (
     Auszaehlung,
     JuryRefused,
     auszaehlung_bewerten,
-    auszaehlung_quorum_erreicht,
     juryregeln_for,
 )
 from .models import (
@@ -53,26 +51,21 @@ from .models import (
     Tagesordnungspunkt,
     Teilnahme,
 )
+from .selectors import (
+    _berechtigt,
+    laufender_saldo,
+    punkt_waehler,
+    sitzung_sitze,
+    sitzungsprotokoll_kontext,
+    unterlagen_kontext,
+)
 
 logger = logging.getLogger(__name__)
-
-CENT = Decimal("0.01")
 
 
 def _pruefen_qm(akteur, quartier_id):
     if not is_qm_staff(akteur, quartier_id):
         raise JuryRefused(_("Diese Sitzung gehört nicht zu Ihrem Quartier."), code="forbidden")
-
-
-def _euro(betrag):
-    text = f"{Decimal(betrag).quantize(CENT):,.2f}"
-    return text.replace(",", "\u202f").replace(".", ",")
-
-
-def kontosprache(user):
-    """The language ``user`` receives e-mails in (default German)."""
-    einstellung = Kontoeinstellung.objects.filter(user=user).first()
-    return einstellung.sprache if einstellung else "de"
 
 
 def kontosprache_setzen(user, sprache):
@@ -198,7 +191,7 @@ def _vor_der_sitzung(sitzung):
     if sitzung.status not in (SitzungStatus.GEPLANT, SitzungStatus.UNTERLAGEN_VERSANDT):
         raise JuryRefused(
             _("Die Tagesordnung kann nach Beginn der Sitzung nicht mehr geändert werden."),
-            code="closed",
+            code="wrong_state",
         )
 
 
@@ -267,7 +260,7 @@ def top_vertagen(punkt, *, akteur, grund):
     with transaction.atomic():
         sitzung = _sitzung_sperren(punkt.sitzung)
         if sitzung.status == SitzungStatus.GESCHLOSSEN:
-            raise JuryRefused(_("Die Sitzung ist abgeschlossen."), code="closed")
+            raise JuryRefused(_("Die Sitzung ist abgeschlossen."), code="wrong_state")
         claimed = Tagesordnungspunkt.objects.filter(pk=punkt.pk, beschluss="").update(
             beschluss=Beschluss.VERTAGT,
             begruendung=grund,
@@ -338,7 +331,7 @@ def sitzung_unterlagen_versenden(sitzung, *, akteur):
                 "position": p.position,
                 "referenz": p.antrag.referenz or "",
                 "titel": p.antrag.titel,
-                "betrag": _euro(p.antrag.betrag_beantragt),
+                "betrag": euro_format(p.antrag.betrag_beantragt),
             }
             for p in punkte
         ]
@@ -372,57 +365,6 @@ def sitzung_unterlagen_versenden(sitzung, *, akteur):
 # --- Attendance and quorum ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Sitz:
-    """A seat at the meeting: its member, and who votes for it (member, deputy, or nobody)."""
-
-    mitglied: Jurymitglied
-    waehler: Jurymitglied | None
-
-    @property
-    def vertreten(self):
-        return self.waehler is not None and self.waehler.pk != self.mitglied.pk
-
-
-def sitzung_sitze(sitzung):
-    """The seats of ``sitzung`` (members in term on its day) and who fills each."""
-    alle = {m.pk: m for m in jury_in_term(sitzung.quartier, sitzung.datum).select_related("user")}
-    teilnahmen = {t.mitglied_id: t for t in sitzung.teilnahmen.all()}
-    vertretung = {
-        t.vertritt_id: alle.get(t.mitglied_id) for t in teilnahmen.values() if t.vertritt_id
-    }
-    sitze = []
-    for m in sorted(alle.values(), key=lambda m: (m.user.last_name, m.user.first_name, m.pk)):
-        if m.rolle != Jurymitglied.Rolle.MITGLIED:
-            continue
-        t = teilnahmen.get(m.pk)
-        waehler = m if t is not None and t.anwesend else vertretung.get(m.pk)
-        sitze.append(Sitz(mitglied=m, waehler=waehler))
-    return sitze
-
-
-@dataclass(frozen=True)
-class Quorum:
-    sitze: int
-    besetzt: int
-    anteil: Decimal
-
-    @property
-    def erreicht(self):
-        return auszaehlung_quorum_erreicht(
-            Auszaehlung(berechtigt=self.sitze, ja=self.besetzt, nein=0, enthaltung=0),
-            quorum_anteil=self.anteil,
-        )
-
-
-def sitzung_quorum(sitzung, sitze=None):
-    sitze = sitze if sitze is not None else sitzung_sitze(sitzung)
-    anteil = sitzung.quorum_anteil or juryregeln_for(sitzung.quartier).quorum_anteil
-    return Quorum(
-        sitze=len(sitze), besetzt=sum(1 for s in sitze if s.waehler is not None), anteil=anteil
-    )
-
-
 def anwesenheit_erfassen(sitzung, *, akteur, anwesende, vertretungen):
     """QM takes attendance once the meeting begins: ``anwesende`` are ids of present members and
     deputies, ``vertretungen`` maps a present deputy's id to the absent member they stand in for.
@@ -436,11 +378,11 @@ def anwesenheit_erfassen(sitzung, *, akteur, anwesende, vertretungen):
     with transaction.atomic():
         sitzung = _sitzung_sperren(sitzung)
         if sitzung.status == SitzungStatus.GESCHLOSSEN:
-            raise JuryRefused(_("Die Sitzung ist abgeschlossen."), code="closed")
+            raise JuryRefused(_("Die Sitzung ist abgeschlossen."), code="wrong_state")
         if sitzung.punkte.exclude(beschluss__in=("", Beschluss.VERTAGT)).exists():
             raise JuryRefused(
                 _("Nach dem ersten Beschluss kann die Anwesenheit nicht mehr geändert werden."),
-                code="closed",
+                code="wrong_state",
             )
         alle = {
             m.pk: m for m in jury_in_term(sitzung.quartier, sitzung.datum).select_related("user")
@@ -489,53 +431,6 @@ def anwesenheit_erfassen(sitzung, *, akteur, anwesende, vertretungen):
     return Sitzung.objects.select_related("quartier").get(pk=sitzung.pk)
 
 
-def punkt_waehler(punkt, sitze=None):
-    """``(waehler, ausgeschlossen)``: who votes on ``punkt`` and who of the voters may not (declared
-    conflict or the applicant), plus the entitled count for the quorum."""
-    sitze = sitze if sitze is not None else sitzung_sitze(punkt.sitzung)
-    befangen = {m.pk for m in punkt.befangene.all()}
-    adresse = antrag_bestaetigte_adresse(punkt.antrag)
-    waehler, ausgeschlossen = [], []
-    for sitz in sitze:
-        if sitz.waehler is None:
-            continue
-        if sitz.waehler.pk in befangen or mitglied_hat_adresse(sitz.waehler.user, adresse):
-            ausgeschlossen.append(sitz.waehler)
-        else:
-            waehler.append(sitz.waehler)
-    return waehler, ausgeschlossen
-
-
-def _berechtigt(sitze, ausgeschlossen, antrag):
-    raus = {m.pk for m in ausgeschlossen}
-    adresse = antrag_bestaetigte_adresse(antrag)
-    n = 0
-    for sitz in sitze:
-        if sitz.waehler is not None:
-            n += sitz.waehler.pk not in raus
-        else:
-            n += not mitglied_hat_adresse(sitz.mitglied.user, adresse)
-    return n
-
-
-# --- Running balance -----------------------------------------------------------------------------
-
-
-def laufender_saldo(sitzung, fonds):
-    """What ``fonds`` has left after the approvals this meeting has entered but not yet applied."""
-    saldo = aktionsfonds_saldo(fonds)
-    offen = (
-        Tagesordnungspunkt.objects.filter(
-            sitzung=sitzung,
-            antrag__fonds=fonds,
-            beschluss=Beschluss.BEWILLIGT,
-            umgesetzt__isnull=True,
-        ).aggregate(s=Sum("betrag"))["s"]
-        or ZERO
-    )
-    return saldo.verfuegbar - offen
-
-
 # --- Decisions in the meeting -------------------------------------------------------------------
 
 
@@ -566,7 +461,7 @@ def top_beschliessen(
                 _("Bitte erfassen Sie zuerst die Anwesenheit.")
                 if sitzung.status != SitzungStatus.GESCHLOSSEN
                 else _("Die Sitzung ist abgeschlossen."),
-                code="closed" if sitzung.status == SitzungStatus.GESCHLOSSEN else "invalid",
+                code="wrong_state" if sitzung.status == SitzungStatus.GESCHLOSSEN else "invalid",
             )
         punkt = (
             Tagesordnungspunkt.objects.select_related(
@@ -579,7 +474,7 @@ def top_beschliessen(
             raise JuryRefused(_("Zu diesem Punkt ist schon ein Beschluss erfasst."), "conflict")
         antrag = punkt.antrag
         try:
-            betrag = Decimal(betrag).quantize(CENT)
+            betrag = euro_round(betrag)
         except (ArithmeticError, TypeError, ValueError) as error:
             raise JuryRefused(_("Bitte geben Sie einen Betrag an."), code="invalid") from error
         if betrag <= 0 or betrag > antrag.betrag_beantragt:
@@ -594,7 +489,7 @@ def top_beschliessen(
                     "Ab %(schwelle)s € stellen Antragstellende ihr Projekt in der Sitzung vor. "
                     "Ohne Vorstellung vertagen Sie den Punkt bitte."
                 )
-                % {"schwelle": _euro(schwelle)},
+                % {"schwelle": euro_format(schwelle)},
                 code="invalid",
             )
         sitze = sitzung_sitze(sitzung)
@@ -659,7 +554,7 @@ def top_beschliessen(
                         "%(frei)s € verfügbar. Bitte stimmen Sie über einen geringeren Betrag ab "
                         "oder vertagen Sie den Antrag."
                     )
-                    % {"frei": _euro(max(frei, ZERO))},
+                    % {"frei": euro_format(max(frei, ZERO))},
                     code="fund",
                 )
         if sitzung.namentlich:
@@ -689,7 +584,7 @@ def top_korrigieren(punkt, *, akteur):
     with transaction.atomic():
         sitzung = _sitzung_sperren(punkt.sitzung)
         if sitzung.status == SitzungStatus.GESCHLOSSEN:
-            raise JuryRefused(_("Die Sitzung ist abgeschlossen."), code="closed")
+            raise JuryRefused(_("Die Sitzung ist abgeschlossen."), code="wrong_state")
         Einzelstimme.objects.filter(punkt=punkt).delete()
         punkt.befangene.clear()
         Tagesordnungspunkt.objects.filter(pk=punkt.pk).update(
@@ -818,8 +713,6 @@ def sitzung_protokoll_erstellen(sitzung_id):
 
     from antraege.pdf import render_pdf
 
-    from .selectors import sitzungsprotokoll_kontext
-
     sitzung = Sitzung.objects.select_related("quartier").get(pk=sitzung_id)
     if sitzung.status != SitzungStatus.GESCHLOSSEN or sitzung.protokoll:
         return False
@@ -854,12 +747,5 @@ def sitzung_unterlagen_pdf(sitzung, *, language="de"):
     cost plan and QM's review note; the applicant's name and organisation, never contact data."""
     from antraege.pdf import render_pdf
 
-    from .selectors import unterlagen_kontext
-
     kontext = {**unterlagen_kontext(sitzung), "LANGUAGE_CODE": language}
     return render_pdf("jury/pdf/unterlagen.html", kontext, language=language)
-
-
-def fonds_of(sitzung):
-    """The fund of the meeting's area and year (or None)."""
-    return Aktionsfonds.objects.filter(quartier=sitzung.quartier, jahr=sitzung.datum.year).first()

@@ -4,6 +4,7 @@ Anträge, papers PDF. Everyone signed in: the language of their e-mails."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -14,17 +15,13 @@ from antraege.models import Antrag, Quartier
 from antraege.paginierung import seite_for
 from antraege.roles import Akteur, is_qm_staff
 from antraege.selectors.application import quartiere_for_staff
-from antraege.views.fehler import fehler_403
+from antraege.views.refusals import refusal_to_form, refusal_to_message
 
+from .. import selectors as jury_selectors
 from ..services import JuryRefused
 from . import selectors, services
 from .forms import AnwesenheitForm, KontospracheForm, PunktForm, SitzungForm, VertagenForm
 from .models import Sitzung, SitzungStatus, Tagesordnungspunkt
-
-
-def _verweigert(request, meldung):
-    """403 in the site's layout: the reason, and what this person may do instead."""
-    return fehler_403(request, grund=meldung)
 
 
 def _qm_sitzung(request, pk):
@@ -36,16 +33,6 @@ def _qm_sitzung(request, pk):
     return akteur, sitzung
 
 
-def _fehler(request, fehler, form=None):
-    if fehler.code == "forbidden":
-        return _verweigert(request, fehler.message)
-    if form is not None:
-        form.add_error(None, fehler.message)
-    else:
-        messages.error(request, fehler.message)
-    return None
-
-
 # --- QM: meetings and agenda ---------------------------------------------------------------------
 
 
@@ -54,7 +41,7 @@ def qm_sitzungen(request):
     akteur = Akteur.from_request(request)
     quartiere = list(quartiere_for_staff(akteur).filter(pk__in=akteur.qm_quartier_ids))
     if not quartiere:
-        return _verweigert(request, _("Diese Seite ist für das QM."))
+        raise PermissionDenied(_("Diese Seite ist für das QM."))
     offen, geschlossen = selectors.sitzungen_for_staff(akteur)
     return render(
         request,
@@ -73,14 +60,13 @@ def qm_sitzung_neu(request, quartier_pk):
     quartier = get_object_or_404(Quartier, pk=quartier_pk)
     akteur = Akteur.from_request(request)
     if not is_qm_staff(akteur, quartier.pk):
-        return _verweigert(request, _("Dieses Quartier gehört nicht zu Ihnen."))
+        raise PermissionDenied(_("Dieses Quartier gehört nicht zu Ihnen."))
     form = SitzungForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             sitzung = services.sitzung_anlegen(quartier, akteur=akteur, **form.cleaned_data)
         except JuryRefused as fehler:
-            if response := _fehler(request, fehler, form):
-                return response
+            refusal_to_form(form, fehler)
         else:
             messages.success(
                 request,
@@ -100,7 +86,7 @@ def qm_sitzung_neu(request, quartier_pk):
 def qm_tagesordnung(request, pk):
     akteur, sitzung = _qm_sitzung(request, pk)
     if sitzung is None:
-        return _verweigert(request, _("Diese Sitzung gehört nicht zu Ihrem Quartier."))
+        raise PermissionDenied(_("Diese Sitzung gehört nicht zu Ihrem Quartier."))
     if request.method == "POST":
         aktion = request.POST.get("aktion", "")
         punkt = None
@@ -130,8 +116,7 @@ def qm_tagesordnung(request, pk):
             else:
                 raise Http404
         except JuryRefused as fehler:
-            if response := _fehler(request, fehler):
-                return response
+            refusal_to_message(request, fehler)
         anker = f"#punkt-{punkt.pk}" if punkt and aktion in ("hoch", "runter") else ""
         return redirect(request.path + anker)
     return render(
@@ -159,7 +144,7 @@ def qm_tagesordnung(request, pk):
 def qm_vertagen(request, pk, punkt_pk):
     akteur, sitzung = _qm_sitzung(request, pk)
     if sitzung is None:
-        return _verweigert(request, _("Diese Sitzung gehört nicht zu Ihrem Quartier."))
+        raise PermissionDenied(_("Diese Sitzung gehört nicht zu Ihrem Quartier."))
     punkt = get_object_or_404(
         Tagesordnungspunkt.objects.select_related("antrag"), pk=punkt_pk, sitzung=sitzung
     )
@@ -168,8 +153,7 @@ def qm_vertagen(request, pk, punkt_pk):
         try:
             services.top_vertagen(punkt, akteur=akteur, grund=form.cleaned_data["grund"])
         except JuryRefused as fehler:
-            if response := _fehler(request, fehler, form):
-                return response
+            refusal_to_form(form, fehler)
         else:
             messages.success(request, _("Der Antrag ist auf die nächste Sitzung vertagt."))
             if sitzung.status == SitzungStatus.GEHALTEN:
@@ -219,7 +203,7 @@ def _punkt_form(sitzung, zeile, data=None):
 def qm_sitzungsmodus(request, pk):
     akteur, sitzung = _qm_sitzung(request, pk)
     if sitzung is None:
-        return _verweigert(request, _("Diese Sitzung gehört nicht zu Ihrem Quartier."))
+        raise PermissionDenied(_("Diese Sitzung gehört nicht zu Ihrem Quartier."))
     anwesenheit_form = punkt_form = None
     aktion = request.POST.get("aktion", "") if request.method == "POST" else ""
     modus = selectors.sitzungsmodus(sitzung)
@@ -282,13 +266,11 @@ def qm_sitzungsmodus(request, pk):
         elif aktion:
             raise Http404
     except JuryRefused as fehler:
-        if fehler.code == "forbidden":
-            return _verweigert(request, fehler.message)
         target = punkt_form if aktion == "beschluss" else anwesenheit_form
         if target is not None:
-            target.add_error(None, fehler.message)
+            refusal_to_form(target, fehler)
         else:
-            messages.error(request, fehler.message)
+            refusal_to_message(request, fehler)
         if aktion in ("schliessen", "korrigieren"):
             return redirect(request.path)
     sitzung.refresh_from_db()
@@ -326,7 +308,7 @@ def qm_sitzungsmodus(request, pk):
 def qm_sitzungsprotokoll(request, pk):
     akteur, sitzung = _qm_sitzung(request, pk)
     if sitzung is None and not akteur.is_admin:
-        return _verweigert(request, _("Diese Sitzung gehört nicht zu Ihrem Quartier."))
+        raise PermissionDenied(_("Diese Sitzung gehört nicht zu Ihrem Quartier."))
     sitzung = sitzung or get_object_or_404(Sitzung, pk=pk)
     if not sitzung.protokoll:
         raise Http404(_("Das Protokoll wird noch erstellt."))
@@ -343,7 +325,7 @@ def qm_zusammensetzung(request, quartier_pk):
     quartier = get_object_or_404(Quartier, pk=quartier_pk)
     akteur = Akteur.from_request(request)
     if not (akteur.is_admin or is_qm_staff(akteur, quartier.pk)):
-        return _verweigert(request, _("Dieses Quartier gehört nicht zu Ihnen."))
+        raise PermissionDenied(_("Dieses Quartier gehört nicht zu Ihnen."))
     return render(
         request,
         "jury/sitzungen/qm_zusammensetzung.html",
@@ -368,7 +350,7 @@ def _lesbare_sitzung(request, pk):
 def sitzung(request, pk):
     sitzung = _lesbare_sitzung(request, pk)
     if sitzung is None:
-        return _verweigert(request, _("Diese Unterlagen sind nur für die Jury dieses Quartiers."))
+        raise PermissionDenied(_("Diese Unterlagen sind nur für die Jury dieses Quartiers."))
     return render(
         request,
         "jury/sitzungen/sitzung.html",
@@ -383,7 +365,7 @@ def sitzung(request, pk):
 def sitzung_antrag(request, pk, antrag_pk):
     sitzung = _lesbare_sitzung(request, pk)
     if sitzung is None:
-        return _verweigert(request, _("Diese Unterlagen sind nur für die Jury dieses Quartiers."))
+        raise PermissionDenied(_("Diese Unterlagen sind nur für die Jury dieses Quartiers."))
     punkt = selectors.antrag_auf_tagesordnung(sitzung, antrag_pk)
     if punkt is None:
         raise Http404
@@ -398,7 +380,7 @@ def sitzung_antrag(request, pk, antrag_pk):
 def sitzung_unterlagen(request, pk):
     sitzung = _lesbare_sitzung(request, pk)
     if sitzung is None:
-        return _verweigert(request, _("Diese Unterlagen sind nur für die Jury dieses Quartiers."))
+        raise PermissionDenied(_("Diese Unterlagen sind nur für die Jury dieses Quartiers."))
     language = translation.get_language() or "de"
     data = services.sitzung_unterlagen_pdf(sitzung, language=language)
     response = HttpResponse(data, content_type="application/pdf")
@@ -413,7 +395,7 @@ def sitzung_unterlagen(request, pk):
 @require_http_methods(["GET", "POST"])
 def kontosprache(request):
     form = KontospracheForm(
-        request.POST or None, initial={"sprache": services.kontosprache(request.user)}
+        request.POST or None, initial={"sprache": jury_selectors.kontosprache(request.user)}
     )
     if request.method == "POST" and form.is_valid():
         services.kontosprache_setzen(request.user, form.cleaned_data["sprache"])

@@ -5,12 +5,10 @@ and adds nothing. Every Antrag reaches its state through ``antrag_move``, so its
 """
 
 import datetime
-import functools
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
@@ -30,7 +28,6 @@ from antraege.factories import (
 from antraege.hintergrund import im_hintergrund
 from antraege.models import Antrag, Handlungsfeld
 from antraege.roles import Akteur
-from antraege.services import settlement
 from jury.models import Jurymitglied
 from jury.services import abstimmung_eroeffnen
 from jury.sitzungen.models import Sitzung
@@ -42,7 +39,7 @@ from jury.sitzungen.services import (
     top_beschliessen,
     top_vertagen,
 )
-from workflow.moves import antrag_move
+from workflow.wege import antrag_walk_to
 
 QUARTIERE = [
     {
@@ -117,60 +114,6 @@ SITZUNG_ANTRAEGE = {
 
 # Anträge at the jury with an online vote running (the others wait for QM to open one).
 OFFENE_ABSTIMMUNGEN = {"Nachbarschaftschor", "Spielplatzfest"}
-
-# The moves that lead from a draft to each state: (move, who, extra data).
-WEGE = {
-    "draft": [],
-    "submitted": [("submit", "applicant", {})],
-    "in_review": [("submit", "applicant", {}), ("start_review", "qm", {})],
-    "changes_requested": [
-        ("submit", "applicant", {}),
-        ("start_review", "qm", {}),
-        (
-            "request_changes",
-            "qm",
-            {"kommentar": "Bitte fügen Sie einen Kostenvoranschlag für das Material bei."},
-        ),
-    ],
-    "ineligible": [
-        ("submit", "applicant", {}),
-        ("start_review", "qm", {}),
-        (
-            "declare_ineligible",
-            "qm",
-            {"kommentar": "Eine private Feier ist nicht öffentlich und daher nicht förderfähig."},
-        ),
-    ],
-    "jury_vote": [
-        ("submit", "applicant", {}),
-        ("start_review", "qm", {}),
-        (
-            "put_to_jury",
-            "qm",
-            {"kommentar": "Formal vollständig, Kosten plausibel.", "intern": True},
-        ),
-    ],
-    "withdrawn": [("submit", "applicant", {}), ("withdraw", "applicant", {})],
-}
-WEGE["approved"] = WEGE["jury_vote"] + [
-    ("approve", "system", {"kommentar": "Die Jury hat mehrheitlich zugestimmt."})
-]
-WEGE["rejected"] = WEGE["jury_vote"] + [
-    ("reject", "system", {"kommentar": "Die Jury sieht zu wenig Nutzen für die Nachbarschaft."})
-]
-WEGE["in_progress"] = WEGE["approved"] + [("start_project", "qm", {})]
-# "abrechnung": hand in a receipt for the approved amount and the short report (domain functions).
-WEGE["settlement_submitted"] = WEGE["in_progress"] + [
-    ("abrechnung", "applicant", {}),
-    ("submit_settlement", "applicant", {}),
-]
-# "auszahlung": QM accepts every receipt and releases the payout.
-WEGE["paid"] = WEGE["settlement_submitted"] + [
-    ("auszahlung", "qm", {}),
-    ("mark_paid", "qm", {"buchungszeichen": "HHST 68406 / 2026-0815"}),
-]
-WEGE["closed"] = WEGE["paid"] + [("close", "qm", {})]
-WEGE["expired"] = WEGE["approved"] + [("expire", "system", {})]
 
 
 # The TOTP secret of every demo account that must sign in with a second factor (QM, admin): public,
@@ -362,25 +305,11 @@ class Command(BaseCommand):
             if felder
             else None,
         )
-        akteure = {
-            "applicant": Akteur(None, antrag_ids=[antrag.pk]),
-            "qm": Akteur(qm),
-            "system": Akteur.system_akteur(),
-        }
-        for move, wer, data in WEGE[ziel]:
-            data = dict(data)
-            if move == "approve":
-                data["betrag"] = antrag.betrag_beantragt
-            if move == "mark_paid":
-                data["bezahlt_am"] = timezone.localdate()
-            if move == "abrechnung":
-                _abrechnung_einreichen(antrag, akteure[wer], kategorien["Sachkosten"])
-            elif move == "auszahlung":
-                _auszahlung_freigeben(antrag, akteure[wer])
-            else:
-                antrag = antrag_move(antrag, move, akteur=akteure[wer], **data)
+        antrag = antrag_walk_to(
+            antrag, ziel, qm_user=qm, abrechnung={"kategorie": kategorien["Sachkosten"]}
+        )
         if titel in OFFENE_ABSTIMMUNGEN:
-            abstimmung_eroeffnen(antrag, akteur=akteure["qm"], betrag=antrag.betrag_beantragt)
+            abstimmung_eroeffnen(antrag, akteur=Akteur(qm), betrag=antrag.betrag_beantragt)
 
     def _print_logins(self, logins):
         self.stdout.write("")
@@ -403,43 +332,6 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Anmeldung (QM, Jury, Verwaltung): {site}{reverse('login')}")
         self.stdout.write(f"Antragsformular für Bewohnerinnen und Bewohner: {site}{_form_path()}")
-
-
-def _abrechnung_einreichen(antrag, applicant, kategorie):
-    """The applicant hands in one receipt over the approved amount and the short report."""
-    beleg = ContentFile(_beleg_pdf(), name="kassenbon.pdf")
-    settlement.beleg_add(
-        antrag,
-        akteur=applicant,
-        datum=timezone.localdate(),
-        aussteller="Baumarkt am Kiez",
-        betrag=str(antrag.betrag_bewilligt),
-        kategorie_id=kategorie.pk,
-        datei=beleg,
-    )
-    settlement.sachbericht_save(
-        antrag,
-        akteur=applicant,
-        text="Das Projekt hat stattgefunden, viele Nachbarinnen und Nachbarn kamen.",
-        teilnehmende=45,
-    )
-
-
-def _auszahlung_freigeben(antrag, qm):
-    """QM accepts every receipt in full and releases the payout."""
-    for beleg in antrag.belege.all():
-        settlement.beleg_check(beleg, akteur=qm, anerkannt=str(beleg.betrag))
-    settlement.auszahlung_release(antrag, akteur=qm)
-
-
-@functools.cache
-def _beleg_pdf():
-    from antraege.pdf import html_to_pdf
-
-    return html_to_pdf(
-        "<html lang='de'><head><title>Kassenbon</title></head>"
-        "<body><p>Kassenbon Baumarkt am Kiez</p></body></html>"
-    )
 
 
 def _form_path():

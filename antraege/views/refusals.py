@@ -1,0 +1,46 @@
+"""The one way a page answers a refusal (``antraege.refusals.Refused``), the same on every page.
+
+- A refusal that means "not you" (``code="forbidden"``) is a 403: the error page shows the reason
+  and what this person may do instead (``views.fehler.fehler_403``).
+- Any other refusal is shown to the person acting: on the form it belongs to (its field, else the
+  form), re-rendered with the entries kept and the status of ``refusal_status``; or, for a button
+  without a form, as a message on the page the view redirects to.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+
+# HTTP status of a page re-rendered with a refusal: "not now" is a conflict, anything else a bad
+# request. Forbidden never re-renders (see ``refusal_forbid``).
+REFUSED_STATUS = {"forbidden": 403, "wrong_state": 409, "conflict": 409}
+
+
+def refusal_status(refused):
+    """The status a page re-rendered with ``refused`` answers with."""
+    return 403 if refused.is_forbidden else REFUSED_STATUS.get(refused.code, 400)
+
+
+def refusal_forbid(refused):
+    """A forbidden refusal ends the request with 403 and its reason; any other returns."""
+    if refused.is_forbidden:
+        raise PermissionDenied(refused.message) from refused
+
+
+def refusal_to_form(form, refused):
+    """Put ``refused`` on ``form`` (its field if the form has it); returns the status to render with.
+
+    Forbidden refusals raise ``PermissionDenied`` instead.
+    """
+    refusal_forbid(refused)
+    field = refused.field if refused.field in form.fields else None
+    form.add_error(field, refused.message)
+    return refusal_status(refused)
+
+
+def refusal_to_message(request, refused):
+    """Show ``refused`` as an error message on the next page (the view redirects).
+
+    Forbidden refusals raise ``PermissionDenied`` instead.
+    """
+    refusal_forbid(refused)
+    messages.error(request, refused.message)

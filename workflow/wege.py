@@ -1,0 +1,140 @@
+"""The paths from a draft to every state, walked through the real moves.
+
+The demo data and the tests bring an Antrag to a state the way residents, QM and the jury would:
+each move through ``antrag_move`` (so every condition, effect, e-mail and timeline entry happens),
+and the settlement steps through their domain functions. Nothing sets a status by hand.
+"""
+
+import functools
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from antraege.models import Antrag, Kostenkategorie
+from antraege.roles import Akteur
+from antraege.services import settlement
+
+from .moves import antrag_move
+
+# The moves that lead from a draft to each state: (move, who, extra data). "abrechnung" and
+# "auszahlung" are not moves: the applicant hands in a receipt and the report, QM accepts every
+# receipt and releases the payout.
+WEGE = {
+    "draft": [],
+    "submitted": [("submit", "applicant", {})],
+    "in_review": [("submit", "applicant", {}), ("start_review", "qm", {})],
+    "changes_requested": [
+        ("submit", "applicant", {}),
+        ("start_review", "qm", {}),
+        (
+            "request_changes",
+            "qm",
+            {"kommentar": "Bitte fügen Sie einen Kostenvoranschlag für das Material bei."},
+        ),
+    ],
+    "ineligible": [
+        ("submit", "applicant", {}),
+        ("start_review", "qm", {}),
+        (
+            "declare_ineligible",
+            "qm",
+            {"kommentar": "Eine private Feier ist nicht öffentlich und daher nicht förderfähig."},
+        ),
+    ],
+    "jury_vote": [
+        ("submit", "applicant", {}),
+        ("start_review", "qm", {}),
+        (
+            "put_to_jury",
+            "qm",
+            {"kommentar": "Formal vollständig, Kosten plausibel.", "intern": True},
+        ),
+    ],
+    "withdrawn": [("submit", "applicant", {}), ("withdraw", "applicant", {})],
+}
+WEGE["approved"] = WEGE["jury_vote"] + [
+    ("approve", "system", {"kommentar": "Die Jury hat mehrheitlich zugestimmt."})
+]
+WEGE["rejected"] = WEGE["jury_vote"] + [
+    ("reject", "system", {"kommentar": "Die Jury sieht zu wenig Nutzen für die Nachbarschaft."})
+]
+WEGE["in_progress"] = WEGE["approved"] + [("start_project", "qm", {})]
+WEGE["settlement_submitted"] = WEGE["in_progress"] + [
+    ("abrechnung", "applicant", {}),
+    ("submit_settlement", "applicant", {}),
+]
+WEGE["paid"] = WEGE["settlement_submitted"] + [
+    ("auszahlung", "qm", {}),
+    ("mark_paid", "qm", {"buchungszeichen": "HHST 68406 / 2026-0815"}),
+]
+WEGE["closed"] = WEGE["paid"] + [("close", "qm", {})]
+WEGE["expired"] = WEGE["approved"] + [("expire", "system", {})]
+
+
+def antrag_walk_to(antrag, ziel, *, qm_user=None, **daten):
+    """Bring the draft ``antrag`` to the state ``ziel`` along ``WEGE[ziel]``; returns it as stored.
+
+    ``daten`` overrides or adds the data of a move by its name, e.g.
+    ``approve={"betrag": Decimal("300.00")}`` (default: the requested amount). Paths with QM's
+    moves need ``qm_user`` (QM staff of the Antrag's area).
+    """
+    akteure = {
+        "applicant": Akteur(None, antrag_ids=[antrag.pk]),
+        "qm": Akteur(qm_user),
+        "system": Akteur.system_akteur(),
+    }
+    for move, wer, data in WEGE[ziel]:
+        data = {**data, **daten.get(move, {})}  # for "abrechnung": the receipt's ``kategorie``
+        if move == "approve":
+            data.setdefault("betrag", antrag.betrag_beantragt)
+        if move == "mark_paid":
+            data.setdefault("bezahlt_am", timezone.localdate())
+        if move == "abrechnung":
+            abrechnung_hand_in(antrag, akteur=akteure[wer], **data)
+        elif move == "auszahlung":
+            auszahlung_release_in_full(antrag, akteur=akteure[wer])
+        else:
+            antrag = antrag_move(antrag, move, akteur=akteure[wer], **data)
+    return Antrag.objects.select_related("fonds__quartier").get(pk=antrag.pk)
+
+
+def abrechnung_hand_in(antrag, *, akteur, kategorie=None):
+    """The applicant hands in one receipt over the approved amount and the short report."""
+    kategorie = (
+        kategorie
+        or Kostenkategorie.objects.filter(
+            quartier_id=antrag.fonds.quartier_id, foerderfaehig=True
+        ).first()
+    )
+    settlement.beleg_add(
+        antrag,
+        akteur=akteur,
+        datum=timezone.localdate(),
+        aussteller="Baumarkt am Kiez",
+        betrag=str(antrag.betrag_bewilligt),
+        kategorie_id=kategorie.pk,
+        datei=ContentFile(_beleg_pdf(), name="kassenbon.pdf"),
+    )
+    settlement.sachbericht_save(
+        antrag,
+        akteur=akteur,
+        text="Das Projekt hat stattgefunden, viele Nachbarinnen und Nachbarn kamen.",
+        teilnehmende=45,
+    )
+
+
+def auszahlung_release_in_full(antrag, *, akteur):
+    """QM accepts every receipt in full and releases the payout."""
+    for beleg in antrag.belege.all():
+        settlement.beleg_check(beleg, akteur=akteur, anerkannt=str(beleg.betrag))
+    settlement.auszahlung_release(antrag, akteur=akteur)
+
+
+@functools.cache
+def _beleg_pdf():
+    from antraege.pdf import html_to_pdf
+
+    return html_to_pdf(
+        "<html lang='de'><head><title>Kassenbon</title></head>"
+        "<body><p>Kassenbon Baumarkt am Kiez</p></body></html>"
+    )
