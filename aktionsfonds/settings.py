@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "aktionsfonds.anmeldung.ZweiFaktorMiddleware",
+    "antraege.zugang.ApplicantAccessMiddleware",
     "antraege.middleware.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -277,6 +278,8 @@ else:
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "aktionsfonds"),
+            # never cull: a culled counter would reset a rate limit (entries expire after an hour)
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
         }
     }
 # E-mails that an anonymous visitor can trigger to a typed address, per hour.
@@ -292,6 +295,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Applicant links ("Mein Antrag"): signed, expiring, revocable.
 ANTRAG_LINK_MAX_AGE_DAYS = int(os.environ.get("ANTRAG_LINK_MAX_AGE_DAYS", "90"))
+# The applicant's access in a browser ends after this long without a request (2 hours).
+APPLICANT_SESSION_IDLE_SECONDS = int(os.environ.get("APPLICANT_SESSION_IDLE_SECONDS", "7200"))
 
 # Retention of personal data (domain.md), stated on the privacy notice page and carried out daily by
 # the beat job ``antraege.task_aufbewahrung_durchsetzen``.

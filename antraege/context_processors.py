@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from .roles import SESSION_KEY
+
 STAFF_PREFIXES = ("/qm/", "/jury/", "/admin/", "/anmelden/")
 
 
@@ -22,6 +24,10 @@ def site(request):
         "available_languages": languages,
         "site_url": settings.SITE_URL,
         "nav_rollen": SimpleLazyObject(lambda: nav_rollen(getattr(request, "user", None))),
+        # a resident holding "Mein Antrag" access in this browser: the navigation offers "Abmelden"
+        "antragsteller_sitzung": bool(
+            getattr(request, "session", None) and request.session.get(SESSION_KEY)
+        ),
     }
 
 

@@ -7,6 +7,12 @@ remembered in the session as the set of Antrag ids they may act on.
 from functools import cached_property
 
 SESSION_KEY = "mein_antrag_ids"
+# The link version each access was granted with (antraege/zugang.py checks it on every request),
+# the accesses that ended (revoked link / idle too long: their pages answer 410), the last request.
+VERSIONEN_KEY = "mein_antrag_versionen"
+WIDERRUFEN_KEY = "mein_antrag_widerrufen"
+ABGELAUFEN_KEY = "mein_antrag_abgelaufen"
+ZULETZT_KEY = "mein_antrag_zuletzt"
 
 
 class Akteur:
@@ -60,10 +66,20 @@ def may_view_antrag_as_staff(akteur, antrag):
 
 
 def grant_applicant_access(session, antrag):
-    """Remember in the session that this browser may act as the applicant of ``antrag``."""
+    """Remember in the session that this browser may act as the applicant of ``antrag``, as long
+    as the Antrag's links are not revoked (bound to its current ``link_version``)."""
+    import time
+
     ids = set(session.get(SESSION_KEY, []))
     ids.add(antrag.pk)
     session[SESSION_KEY] = sorted(ids)
+    versionen = dict(session.get(VERSIONEN_KEY, {}))
+    versionen[str(antrag.pk)] = antrag.link_version
+    session[VERSIONEN_KEY] = versionen
+    for key in (WIDERRUFEN_KEY, ABGELAUFEN_KEY):
+        if antrag.pk in session.get(key, []):
+            session[key] = [pk for pk in session[key] if pk != antrag.pk]
+    session[ZULETZT_KEY] = time.time()
 
 
 def rolle_of(akteur, antrag):

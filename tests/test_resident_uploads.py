@@ -15,7 +15,18 @@ from .resident_helpers import schritt_url, title_of
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+def _pdf():
+    from pypdf import PdfWriter
+
+    buffer = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = _pdf()
 
 
 def image_bytes(fmt):
@@ -98,7 +109,7 @@ def test_wrong_content_is_refused_with_reason_and_nothing_stored(
 def test_oversized_file_is_refused_with_reason_and_nothing_stored(client, draft, settings):
     settings.UPLOAD_MAX_BYTES = 1024
 
-    response = upload(client, draft, "gross.pdf", PDF + b"0" * 2000)
+    response = upload(client, draft, "gross.pdf", PDF + b"0" * (2048 - len(PDF)))
 
     content = response.content.decode()
     assert response.status_code == 200

@@ -209,7 +209,7 @@ class AntragFlow:
         source=S.PAID, target=S.CLOSED, label=_("Abschließen"), permission=qm_staff_or_system
     )
     def close(self, **_kwargs):
-        pass
+        application.antrag_closed(self.antrag)
 
     @status.transition(
         source=[S.APPROVED, S.IN_PROGRESS, S.SETTLEMENT_CHANGES_REQUESTED],

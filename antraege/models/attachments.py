@@ -9,11 +9,16 @@ from .application import Antrag
 
 
 def anhang_upload_to(instance, filename):
-    return f"antraege/{instance.antrag_id}/anhaenge/{uuid.uuid4().hex}{file_suffix(filename)}"
+    return f"antraege/{instance.antrag_id}/anhaenge/{uuid.uuid4().hex}{file_suffix(instance)}"
 
 
-def file_suffix(filename):
-    return "." + filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else ""
+# The stored file's suffix comes from the type its content was judged to be (services/attachments.py),
+# never from the name the user gave it: a "rechnung.pdf.html" that is a PDF is stored as .pdf.
+SUFFIXES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+
+def file_suffix(instance):
+    return SUFFIXES.get(getattr(instance, "content_type", ""), ".bin")
 
 
 class Anhang(models.Model):

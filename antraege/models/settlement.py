@@ -14,7 +14,7 @@ from .attachments import file_suffix
 
 
 def beleg_upload_to(instance, filename):
-    return f"antraege/{instance.antrag_id}/belege/{uuid.uuid4().hex}{file_suffix(filename)}"
+    return f"antraege/{instance.antrag_id}/belege/{uuid.uuid4().hex}{file_suffix(instance)}"
 
 
 class Beleg(models.Model):
@@ -101,7 +101,7 @@ class Sachbericht(models.Model):
 
 
 def projektfoto_upload_to(instance, filename):
-    return f"antraege/{instance.antrag_id}/fotos/{uuid.uuid4().hex}{file_suffix(filename)}"
+    return f"antraege/{instance.antrag_id}/fotos/{uuid.uuid4().hex}{file_suffix(instance)}"
 
 
 class Projektfoto(models.Model):

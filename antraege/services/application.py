@@ -193,6 +193,11 @@ def _declaration_errors(antrag):
             yield field, _("Bitte bestätigen Sie diese Erklärung.")
 
 
+def antrag_draft_exists(*, submission_token):
+    """A draft was already created with this first-step token."""
+    return Antrag.objects.filter(submission_token=submission_token).exists()
+
+
 def antrag_create_draft(*, fonds, submission_token, **fields):
     """Create a draft Antrag; the same ``submission_token`` twice returns the first one.
 
@@ -297,8 +302,18 @@ def antrag_put_to_jury(antrag, *, kommentar=""):
 
 
 def antrag_withdrawn(antrag):
-    """The applicant withdrew; confirm by e-mail."""
+    """The applicant withdrew; confirm by e-mail (with a fresh link: older links are revoked)."""
+    from ..links import antrag_links_revoke
+
+    antrag_links_revoke(antrag)
     notifications.queue_for_applicant(antrag, "zurueckgezogen")
+
+
+def antrag_closed(antrag):
+    """The Antrag is closed: every link sent so far stops working (its sessions too)."""
+    from ..links import antrag_links_revoke
+
+    antrag_links_revoke(antrag)
 
 
 def aktionsfonds_reserve(antrag, betrag):
@@ -483,15 +498,23 @@ def antrag_draft_saved(antrag):
 def antrag_links_send(*, email):
     """E-mail a fresh personal link for every Antrag with this address; returns how many.
 
+    Each new link revokes the older ones (and the sessions opened with them).
+
     The caller must answer the same way whatever the count (no enumeration). At most one
     such e-mail per Antrag and hour, so the form cannot be used to flood a mailbox.
     """
     stunde = timezone.now().strftime("%Y%m%d%H")
     count = 0
+    from ..links import antrag_links_revoke
+
     for antrag in Antrag.objects.filter(antragsteller_email__iexact=email.strip()):
-        row = notifications.queue_for_applicant(
-            antrag, "neuer_link", dedupe_key=f"neuer_link:{antrag.pk}:{stunde}"
-        )
+        with transaction.atomic():
+            row = notifications.queue_for_applicant(
+                antrag, "neuer_link", dedupe_key=f"neuer_link:{antrag.pk}:{stunde}"
+            )
+            if row is not None:
+                # the e-mail carries a link of the new version (rendered when it is sent)
+                antrag_links_revoke(antrag)
         count += row is not None
     return count
 

@@ -4,7 +4,9 @@ Only PDF, JPEG and PNG are accepted, up to ``settings.UPLOAD_MAX_BYTES``. A refu
 stored anywhere; the error says why, in words a resident understands.
 """
 
+import io
 import os
+import re
 import warnings
 
 from django.conf import settings
@@ -61,6 +63,8 @@ def upload_content_type(datei, *, erlaubt=ALL_TYPES):
         if head.startswith(magic) and content_type in erlaubt:
             if pillow_format:
                 _verify_image(datei, pillow_format)
+            else:
+                _verify_pdf(datei)
             return content_type
     raise UploadRefused(
         _(
@@ -92,6 +96,100 @@ def _verify_image(datei, pillow_format):
         ) from error
     finally:
         datei.seek(0)
+
+
+# Markup that makes a file a PDF/HTML polyglot (a browser sniffing it would run it as a page).
+HTML_MARKERS = re.compile(
+    rb"<\s*(?:!doctype|html|head|body|script|iframe|svg|object|embed)\b", re.I
+)
+# Name objects that run code or act on opening: refused wherever they appear (decoded by pypdf,
+# so #-escapes and compressed object streams hide nothing).
+PDF_ACTIVE_KEYS = {
+    "/JavaScript",
+    "/JS",
+    "/AA",
+    "/Launch",
+    "/SubmitForm",
+    "/ImportData",
+    "/RichMedia",
+    "/XFA",
+}
+# Action types other than "go to a page of this file" and "open a web address" (a structure
+# element's or transparency group's /S names something else and is not in this list).
+PDF_REFUSED_ACTIONS = {
+    "/GoToR",
+    "/GoToE",
+    "/Launch",
+    "/Sound",
+    "/Movie",
+    "/Hide",
+    "/SubmitForm",
+    "/ResetForm",
+    "/ImportData",
+    "/JavaScript",
+    "/SetOCGState",
+    "/Rendition",
+    "/Trans",
+    "/GoTo3DView",
+    "/RichMediaExecute",
+}
+PDF_MAX_OBJECTS = 100_000
+
+
+def _pdf_refused(code="active"):
+    return UploadRefused(
+        _(
+            "Dieses PDF enthält Programmcode, automatische Aktionen oder Webseiten-Inhalt. Aus "
+            "Sicherheitsgründen nehmen wir es nicht an. Bitte drucken Sie es als neues PDF "
+            "(„Drucken“ → „Als PDF speichern“) und laden Sie dieses hoch."
+        ),
+        code=code,
+    )
+
+
+def _verify_pdf(datei):
+    """A PDF must open with pypdf and contain no scripts, actions on opening or HTML."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    datei.seek(0)
+    data = datei.read()
+    datei.seek(0)
+    if HTML_MARKERS.search(data):
+        raise _pdf_refused("html")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(data))
+            if len(reader.pages) == 0:
+                raise ValueError("no pages")
+            seen, stack, count = set(), [reader.trailer], 0
+            while stack:
+                obj = stack.pop()
+                if isinstance(obj, IndirectObject):
+                    key = (obj.idnum, obj.generation)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    obj = obj.get_object()
+                count += 1
+                if count > PDF_MAX_OBJECTS:
+                    raise _pdf_refused("broken")
+                if isinstance(obj, DictionaryObject):
+                    keys = set(obj.keys())
+                    if keys & PDF_ACTIVE_KEYS:
+                        raise _pdf_refused()
+                    if str(obj.get("/S", "")) in PDF_REFUSED_ACTIONS:
+                        raise _pdf_refused()
+                    stack.extend(v for k, v in obj.items() if k != "/Parent")
+                elif isinstance(obj, ArrayObject):
+                    stack.extend(obj)
+    except UploadRefused:
+        raise
+    except Exception as error:  # noqa: BLE001 - any parser failure: not a PDF we can check
+        raise UploadRefused(
+            _("Das PDF ist beschädigt und kann nicht geöffnet werden."), code="broken"
+        ) from error
 
 
 def _safe_name(name):

@@ -66,8 +66,15 @@ def _as_qm(request, pk):
     return antrag, akteur
 
 
-def _file_response(field_file, filename, *, inline=False):
-    response = FileResponse(field_file.open("rb"), as_attachment=not inline, filename=filename)
+def _file_response(field_file, filename, *, inline=False, content_type=None):
+    """The stored file; its Content-Type is the one judged from its content at upload (or given),
+    never guessed from the user's file name."""
+    response = FileResponse(
+        field_file.open("rb"),
+        as_attachment=not inline,
+        filename=filename,
+        content_type=content_type or "application/octet-stream",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -233,7 +240,7 @@ def mein_einreichen(request, pk):
 def mein_dokument(request, pk, dokument_pk):
     antrag, _akteur = _as_applicant(request, pk)
     dokument = get_object_or_404(Dokument, pk=dokument_pk, antrag=antrag, art__in=DECISION_LETTERS)
-    return _file_response(dokument.datei, dokument.dateiname)
+    return _file_response(dokument.datei, dokument.dateiname, content_type="application/pdf")
 
 
 def _move(request, antrag, akteur, move, back, rolle, **data):
@@ -371,7 +378,7 @@ def qm_beleg_datei(request, pk, beleg_pk):
     zugriff_protokollieren(
         request.user, Zugriff.Aktion.DOWNLOAD, antrag=antrag, gegenstand=beleg.originalname
     )
-    return _file_response(beleg.datei, beleg.originalname)
+    return _file_response(beleg.datei, beleg.originalname, content_type=beleg.content_type)
 
 
 @login_required
@@ -449,7 +456,7 @@ def qm_dokument(request, pk, dokument_pk):
     zugriff_protokollieren(
         request.user, Zugriff.Aktion.DOWNLOAD, antrag=antrag, gegenstand=dokument.dateiname
     )
-    return _file_response(dokument.datei, dokument.dateiname)
+    return _file_response(dokument.datei, dokument.dateiname, content_type="application/pdf")
 
 
 # --- Fund report ---

@@ -113,6 +113,18 @@ def _saved_for_later(request, antrag):
 
 # --- Start: choose the area, then step 1 creates the draft. ---
 
+START_TOKENS_KEY = "antrag_start_tokens"
+
+
+def _start_token_remember(request, token):
+    """The first step's token belongs to the browser it was rendered for (the last ten)."""
+    tokens = request.session.get(START_TOKENS_KEY, [])
+    request.session[START_TOKENS_KEY] = [*tokens, str(token)][-10:]
+
+
+def _start_token_known(request, token):
+    return str(token) in request.session.get(START_TOKENS_KEY, [])
+
 
 def antrag_neu(request):
     """Choose the area (the start page's form lands here), then go to step 1 of that area."""
@@ -138,6 +150,10 @@ def antrag_start(request, code):
         aktion = request.POST.get("aktion", "weiter")
         form = UeberSieForm(request.POST, partial=aktion == "spaeter")
         if form.is_valid():
+            if not _start_token_known(request, token):
+                # a token this browser was never given: it cannot continue anybody's draft
+                if services.antrag_draft_exists(submission_token=token):
+                    raise Http404
             antrag, created = services.antrag_create_draft(
                 fonds=fonds, submission_token=token, **form.felder()
             )
@@ -171,6 +187,7 @@ def antrag_start(request, code):
             return redirect("antraege:schritt", pk=antrag.pk, schritt=2)
     else:
         token = uuid.uuid4()
+        _start_token_remember(request, token)
         form = UeberSieForm(initial={"sprache": get_language()})
     return render(
         request,
@@ -490,10 +507,13 @@ def antrag_zurueckziehen(request, pk):
     antrag, akteur = _own_antrag(request, pk)
     if request.method == "POST":
         try:
-            antrag_move(antrag, "withdraw", akteur=akteur)
+            antrag = antrag_move(antrag, "withdraw", akteur=akteur)
         except MoveRefused as refused:
             refusal_to_message(request, refused)
         else:
+            # withdrawing revoked every link; the browser that withdrew keeps its access
+            antrag.refresh_from_db(fields=["link_version"])
+            grant_applicant_access(request.session, antrag)
             messages.success(
                 request,
                 _(
@@ -531,10 +551,28 @@ def neuer_link(request):
 
 
 def link(request, token):
+    """Exchange the link's token for the session, then leave the token-bearing address at once: the
+    token stays out of the address bar, the history, the Referer and later requests' logs."""
     try:
         antrag = antrag_from_link_token(token)
     except LinkRefused as error:
-        return link_ungueltig_response(request, grund=str(error))
-    grant_applicant_access(request.session, antrag)
-    antrag_adresse_bestaetigen(antrag, token=token)
-    return redirect("antraege:mein_antrag", pk=antrag.pk)
+        response = link_ungueltig_response(request, grund=str(error))
+    else:
+        # A new session key: a key planted in this browser before cannot ride on the link.
+        request.session.cycle_key()
+        grant_applicant_access(request.session, antrag)
+        antrag_adresse_bestaetigen(antrag, token=token)
+        response = redirect("antraege:mein_antrag", pk=antrag.pk)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_POST
+def abmelden(request):
+    """The applicant leaves: this browser forgets every Antrag it held (a new link lets them in)."""
+    request.session.flush()
+    messages.success(
+        request,
+        _("Sie sind abgemeldet. Mit dem Link aus Ihrer E-Mail kommen Sie wieder zu Ihrem Antrag."),
+    )
+    return redirect("start")
