@@ -167,7 +167,7 @@ def test_receipt_is_stored_and_served_by_its_content_type(client, staff_login, a
         datum=timezone.localdate(),
         aussteller="Baumarkt",
         betrag="12.50",
-        kategorie_id=antrag.fonds.quartier.kostenkategorien.first().pk,
+        kostenposition_id=antrag.kostenpositionen.first().pk,
         datei=SimpleUploadedFile("beleg.svg", pdf(), content_type="image/svg+xml"),
     )
 
