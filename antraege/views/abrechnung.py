@@ -40,6 +40,7 @@ from ..selectors.application import aktionsfonds_saldo
 from ..services import settlement
 from ..services.documents import APPLICANT_DOKUMENTE
 from ..states import ADVANCE_STATES, SETTLEMENT_EDITABLE_STATES
+from .geld_kontext import geld_context
 from .refusals import refusal_to_form, refusal_to_message
 
 DECISION_LETTERS = APPLICANT_DOKUMENTE
@@ -89,8 +90,6 @@ def _logoleiste_initial(bericht):
 
 
 def _mein_context(antrag, akteur, **forms_):
-    from .geld import geld_context
-
     bericht = getattr(antrag, "sachbericht", None)
     context = {
         "antrag": antrag,
@@ -259,8 +258,6 @@ def _move(request, antrag, akteur, move, back, rolle, **data):
 
 
 def _qm_context(antrag, akteur, **forms_):
-    from .geld import geld_context
-
     auszahlung = getattr(antrag, "auszahlung", None)
     belege = list(antrag.belege.select_related("kategorie", "kostenposition"))
     pruef_forms = {

@@ -5,25 +5,27 @@ Shown as sections of the applicant's and QM's settlement pages (``geld_context``
 parses a form, calls one domain function (or ``antrag_move``) and redirects.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from workflow.moves import MoveRefused, antrag_move
 
 from .. import geld, kosten
-from ..forms.base import DateInput, KernForm
+from ..forms.geld import (
+    AusnahmeForm,
+    BankverbindungForm,
+    EntfaelltForm,
+    PapierVereinbarungForm,
+    RueckzahlungForm,
+    VereinbarungForm,
+)
 from ..forms.settlement import BelegForm, SachberichtForm
 from ..models import Kostenposition
-from ..roles import is_qm_staff
 from ..services import settlement as abrechnung
 from ..services.settlement import AbrechnungRefused
-from ..states import SETTLEMENT_EDITABLE_STATES
 from .abrechnung import (
     _as_applicant,
     _as_qm,
@@ -31,94 +33,6 @@ from .abrechnung import (
     _qm_error,
 )
 from .refusals import refusal_to_form, refusal_to_message
-
-# --- Forms ---
-
-
-class VereinbarungForm(KernForm):
-    einverstanden = forms.BooleanField(
-        label=gettext_lazy(
-            "Ich habe die Vereinbarung gelesen und bin mit ihr einverstanden (auch mit den "
-            "Pflichten und der Rückzahlung)."
-        ),
-        error_messages={"required": gettext_lazy("Bitte bestätigen Sie die Vereinbarung.")},
-    )
-
-
-class PapierVereinbarungForm(KernForm):
-    unterschrieben_am = forms.DateField(
-        label=gettext_lazy("Auf Papier unterschrieben am"), widget=DateInput
-    )
-
-
-class BankverbindungForm(KernForm):
-    kontoinhaber = forms.CharField(
-        label=gettext_lazy("Kontoinhaber*in"),
-        max_length=140,
-        help_text=gettext_lazy("Name, wie er bei der Bank steht"),
-    )
-    iban = forms.CharField(
-        label=gettext_lazy("IBAN"),
-        max_length=42,
-        help_text=gettext_lazy("In Deutschland 22 Zeichen, beginnt mit DE"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-
-
-class EntfaelltForm(KernForm):
-    kommentar = forms.CharField(
-        label=gettext_lazy("Warum findet die Aktion nicht statt?"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        required=False,
-    )
-
-
-class RueckzahlungForm(KernForm):
-    datum = forms.DateField(label=gettext_lazy("Rückzahlung eingegangen am"), widget=DateInput)
-
-
-class AusnahmeForm(KernForm):
-    grund = forms.CharField(
-        label=gettext_lazy("Begründung der Ausnahme"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-    )
-
-
-def geld_context(antrag, akteur, forms_):
-    """What the settlement pages show of agreement, plan, bank details and repayment."""
-    plan = geld.zahlungsplan_for(antrag) if antrag.betrag_bewilligt else None
-    bank = geld.bankverbindung_for(akteur, antrag)
-    bank_form = forms_.get("bank_form") or BankverbindungForm(
-        initial={"kontoinhaber": bank[0] if bank else antrag.antragsteller_name}
-    )
-    return {
-        "plan": plan,
-        "pauschale_geplant": geld.pauschale_geplant(antrag) if plan else None,
-        "positionen": antrag.kostenpositionen.select_related("kategorie"),
-        "vereinbarung": getattr(antrag, "vereinbarung", None),
-        "vereinbarung_offen": antrag.status in geld.PROJEKT_STATES
-        and not hasattr(antrag, "vereinbarung"),
-        "vereinbarung_form": forms_.get("vereinbarung_form") or VereinbarungForm(),
-        "papier_form": forms_.get("papier_form")
-        or PapierVereinbarungForm(initial={"unterschrieben_am": timezone.localdate()}),
-        "bank": bank,
-        "bank_editierbar": antrag.status in geld.BANK_STATES,
-        "bank_form": bank_form,
-        "entfaellt_moeglich": antrag.status in geld.PROJEKT_STATES,
-        "entfaellt_form": forms_.get("entfaellt_form") or EntfaelltForm(),
-        "rueckforderung": getattr(antrag, "rueckforderung", None),
-        "rueckzahlung_form": forms_.get("rueckzahlung_form")
-        or RueckzahlungForm(initial={"datum": timezone.localdate()}),
-        "qm_beleg_form": forms_.get("qm_beleg_form")
-        or BelegForm(antrag=antrag, von_qm=True, prefix="papier"),
-        "qm_sachbericht_form": forms_.get("qm_sachbericht_form")
-        or SachberichtForm(prefix="papier"),
-        "papier_erfassbar": is_qm_staff(akteur, antrag.fonds.quartier_id)
-        and antrag.status in SETTLEMENT_EDITABLE_STATES,
-    }
-
 
 # --- Applicant ---
 
