@@ -79,10 +79,13 @@ def recovery_codes_left(user):
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
+@transaction.atomic
 def zwei_faktor_verify(user, *, token):
     """The device that accepts ``token`` (a TOTP code or an unused recovery code), or None.
 
     django-otp throttles each device after failures, so guessing is slowed down exponentially.
+    The devices are locked (``for_verify``) while a code is checked, so two requests cannot both
+    use one recovery code; that lock needs a transaction (PostgreSQL refuses it outside one).
     """
     token = _normalise(token)
     if not token:

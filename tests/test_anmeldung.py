@@ -120,6 +120,21 @@ def test_qm_with_second_factor_enters_code_and_a_recovery_code_works_once(client
     assert client.get("/qm/").status_code == 302
 
 
+@pytest.mark.django_db(transaction=True)
+def test_second_factor_is_accepted_in_a_request_outside_any_transaction(client, qm_user):
+    """As in production (no test transaction around the request): on PostgreSQL the device lock
+    of django-otp needs the transaction of ``zwei_faktor_verify`` itself."""
+    device = TOTPDevice.objects.create(user=qm_user, name="App", confirmed=True)
+    sign_in(client, "qm-sol")
+
+    ok = client.post(
+        reverse("zwei_faktor_bestaetigen"), {"code": current_code(device), "next": "/qm/"}
+    )
+
+    assert ok.status_code == 302 and ok["Location"] == "/qm/"
+    assert client.get("/qm/").status_code == 200
+
+
 def test_jury_member_signs_in_without_second_factor_unless_set_up(client, jury_user):
     sign_in(client, jury_user.username)
     assert client.get("/jury/").status_code == 200
