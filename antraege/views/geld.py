@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from antraege.refusals import Refused
 from workflow.moves import MoveRefused, antrag_move
 
 from .. import geld, kosten
@@ -34,42 +35,56 @@ from .abrechnung import (
 )
 from .refusals import refusal_to_form, refusal_to_message
 
+
+def _submit(request, antrag, akteur, form, name, action, *, done, back, error_page):
+    """The one POST shape of these pages: a valid ``form`` runs ``action(cleaned_data)``; then the
+    ``done`` message (a text, or a function of the action's result) and a redirect to ``back``.
+    Otherwise the page again with the form's entries and errors (a refusal on the form)."""
+    status = 400
+    if form.is_valid():
+        try:
+            result = action(form.cleaned_data)
+        except Refused as refused:
+            status = refusal_to_form(form, refused)
+        else:
+            messages.success(request, done(result) if callable(done) else done)
+            return redirect(back, pk=antrag.pk)
+    return error_page(request, antrag, akteur, name, form, status)
+
+
 # --- Applicant ---
 
 
 @require_POST
 def mein_vereinbarung(request, pk):
     antrag, akteur = _as_applicant(request, pk)
-    form = VereinbarungForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            geld.vereinbarung_confirm(antrag, akteur=akteur)
-        except AbrechnungRefused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(
-                request,
-                _("Vielen Dank, die Vereinbarung ist bestätigt. Sie finden sie unten als PDF."),
-            )
-            return redirect("abrechnung:mein_abrechnung", pk=antrag.pk)
-    return _mein_error(request, antrag, akteur, "vereinbarung_form", form, status)
+    return _submit(
+        request,
+        antrag,
+        akteur,
+        VereinbarungForm(request.POST),
+        "vereinbarung_form",
+        lambda data: geld.vereinbarung_confirm(antrag, akteur=akteur),
+        done=_("Vielen Dank, die Vereinbarung ist bestätigt. Sie finden sie unten als PDF."),
+        back="abrechnung:mein_abrechnung",
+        error_page=_mein_error,
+    )
 
 
 @require_POST
 def mein_bankverbindung(request, pk):
     antrag, akteur = _as_applicant(request, pk)
-    form = BankverbindungForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            geld.bankverbindung_save(antrag, akteur=akteur, **form.cleaned_data)
-        except AbrechnungRefused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(request, _("Ihre Bankverbindung wurde gespeichert."))
-            return redirect("abrechnung:mein_abrechnung", pk=antrag.pk)
-    return _mein_error(request, antrag, akteur, "bank_form", form, status)
+    return _submit(
+        request,
+        antrag,
+        akteur,
+        BankverbindungForm(request.POST),
+        "bank_form",
+        lambda data: geld.bankverbindung_save(antrag, akteur=akteur, **data),
+        done=_("Ihre Bankverbindung wurde gespeichert."),
+        back="abrechnung:mein_abrechnung",
+        error_page=_mein_error,
+    )
 
 
 @require_POST
@@ -79,17 +94,17 @@ def mein_entfaellt(request, pk):
 
 
 def _entfaellt(request, antrag, akteur, back, error_page):
-    form = EntfaelltForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            antrag_move(antrag, "cancel", akteur=akteur, kommentar=form.cleaned_data["kommentar"])
-        except MoveRefused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(request, _("Gespeichert: Die Aktion entfällt."))
-            return redirect(back, pk=antrag.pk)
-    return error_page(request, antrag, akteur, "entfaellt_form", form, status)
+    return _submit(
+        request,
+        antrag,
+        akteur,
+        EntfaelltForm(request.POST),
+        "entfaellt_form",
+        lambda data: antrag_move(antrag, "cancel", akteur=akteur, kommentar=data["kommentar"]),
+        done=_("Gespeichert: Die Aktion entfällt."),
+        back=back,
+        error_page=error_page,
+    )
 
 
 # --- QM ---
@@ -99,34 +114,34 @@ def _entfaellt(request, antrag, akteur, back, error_page):
 @require_POST
 def qm_vereinbarung_papier(request, pk):
     antrag, akteur = _as_qm(request, pk)
-    form = PapierVereinbarungForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            geld.vereinbarung_record_paper(antrag, akteur=akteur, **form.cleaned_data)
-        except AbrechnungRefused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(request, _("Die unterschriebene Vereinbarung ist erfasst."))
-            return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
-    return _qm_error(request, antrag, akteur, "papier_form", form, status)
+    return _submit(
+        request,
+        antrag,
+        akteur,
+        PapierVereinbarungForm(request.POST),
+        "papier_form",
+        lambda data: geld.vereinbarung_record_paper(antrag, akteur=akteur, **data),
+        done=_("Die unterschriebene Vereinbarung ist erfasst."),
+        back="abrechnung:qm_abrechnung",
+        error_page=_qm_error,
+    )
 
 
 @login_required
 @require_POST
 def qm_bankverbindung(request, pk):
     antrag, akteur = _as_qm(request, pk)
-    form = BankverbindungForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            geld.bankverbindung_save(antrag, akteur=akteur, **form.cleaned_data)
-        except AbrechnungRefused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(request, _("Die Bankverbindung wurde gespeichert."))
-            return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
-    return _qm_error(request, antrag, akteur, "bank_form", form, status)
+    return _submit(
+        request,
+        antrag,
+        akteur,
+        BankverbindungForm(request.POST),
+        "bank_form",
+        lambda data: geld.bankverbindung_save(antrag, akteur=akteur, **data),
+        done=_("Die Bankverbindung wurde gespeichert."),
+        back="abrechnung:qm_abrechnung",
+        error_page=_qm_error,
+    )
 
 
 @login_required
@@ -140,17 +155,17 @@ def qm_entfaellt(request, pk):
 @require_POST
 def qm_rueckzahlung(request, pk):
     antrag, akteur = _as_qm(request, pk)
-    form = RueckzahlungForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            geld.rueckzahlung_record(antrag, akteur=akteur, **form.cleaned_data)
-        except AbrechnungRefused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(request, _("Die Rückzahlung ist erfasst."))
-            return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
-    return _qm_error(request, antrag, akteur, "rueckzahlung_form", form, status)
+    return _submit(
+        request,
+        antrag,
+        akteur,
+        RueckzahlungForm(request.POST),
+        "rueckzahlung_form",
+        lambda data: geld.rueckzahlung_record(antrag, akteur=akteur, **data),
+        done=_("Die Rückzahlung ist erfasst."),
+        back="abrechnung:qm_abrechnung",
+        error_page=_qm_error,
+    )
 
 
 @login_required
@@ -177,44 +192,42 @@ def qm_beleg_neu(request, pk):
     """QM enters a receipt of the paper settlement (the file is optional)."""
     antrag, akteur = _as_qm(request, pk)
     form = BelegForm(request.POST, request.FILES, antrag=antrag, von_qm=True, prefix="papier")
-    status = 400
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            beleg = abrechnung.beleg_add(
-                antrag,
-                akteur=akteur,
-                datum=data["datum"],
-                aussteller=data["aussteller"],
-                betrag=data["betrag"],
-                kostenposition_id=data["kostenposition"].pk,
-                datei=data.get("datei"),
-            )
-        except AbrechnungRefused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(
-                request, _("Beleg Nr. %(nummer)s wurde erfasst.") % {"nummer": beleg.nummer}
-            )
-            return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
-    return _qm_error(request, antrag, akteur, "qm_beleg_form", form, status)
+    return _submit(
+        request,
+        antrag,
+        akteur,
+        form,
+        "qm_beleg_form",
+        lambda data: abrechnung.beleg_add(
+            antrag,
+            akteur=akteur,
+            datum=data["datum"],
+            aussteller=data["aussteller"],
+            betrag=data["betrag"],
+            kostenposition_id=data["kostenposition"].pk,
+            datei=data.get("datei"),
+        ),
+        done=lambda beleg: _("Beleg Nr. %(nummer)s wurde erfasst.") % {"nummer": beleg.nummer},
+        back="abrechnung:qm_abrechnung",
+        error_page=_qm_error,
+    )
 
 
 @login_required
 @require_POST
 def qm_sachbericht(request, pk):
     antrag, akteur = _as_qm(request, pk)
-    form = SachberichtForm(request.POST, prefix="papier")
-    status = 400
-    if form.is_valid():
-        try:
-            abrechnung.sachbericht_save(antrag, akteur=akteur, **form.cleaned_data)
-        except AbrechnungRefused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(request, _("Der Sachbericht wurde gespeichert."))
-            return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
-    return _qm_error(request, antrag, akteur, "qm_sachbericht_form", form, status)
+    return _submit(
+        request,
+        antrag,
+        akteur,
+        SachberichtForm(request.POST, prefix="papier"),
+        "qm_sachbericht_form",
+        lambda data: abrechnung.sachbericht_save(antrag, akteur=akteur, **data),
+        done=_("Der Sachbericht wurde gespeichert."),
+        back="abrechnung:qm_abrechnung",
+        error_page=_qm_error,
+    )
 
 
 @login_required
