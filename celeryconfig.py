@@ -80,6 +80,11 @@ beat_schedule = {
         "task": "jury.task_close_due_abstimmungen",
         "schedule": 30.0,
     },
+    # papers of planned meetings whose lead time has come (JuryRegeln.unterlagen_tage_vorher)
+    "send-due-meeting-papers": {
+        "task": "jury.task_send_due_unterlagen",
+        "schedule": 600.0,
+    },
     "send-vote-reminders": {
         "task": "jury.task_send_vote_reminders",
         "schedule": 300.0,

@@ -123,4 +123,5 @@ class JuryRegelnForm(KernModelForm):
             "erinnerung_stunden",
             "ruhezeit_stunden",
             "offene_abstimmung",
+            "unterlagen_tage_vorher",
         ]

@@ -301,6 +301,7 @@ from .sitzungen.models import (  # noqa: E402,F401 - the meeting's models belong
     Einzelstimme,
     Kontoeinstellung,
     Sitzung,
+    Sitzungsunterlagen,
     Tagesordnungspunkt,
     Teilnahme,
 )

@@ -4,7 +4,11 @@ import logging
 
 from celery import shared_task
 
-from .sitzungen.tasks import task_render_sitzungsprotokoll  # noqa: F401 - registers the task
+from .sitzungen.tasks import (  # noqa: F401 - registers the tasks
+    task_render_sitzungsprotokoll,
+    task_render_unterlagen,
+    task_send_due_unterlagen,
+)
 
 logger = logging.getLogger(__name__)
 

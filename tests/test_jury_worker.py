@@ -9,7 +9,9 @@ from django.core import mail
 from django.utils import timezone
 
 import antraege.tasks  # noqa: F401 - registers the e-mail task on the test app
+from antraege.factories import AntragFactory
 from antraege.models import Antrag, Benachrichtigung
+from antraege.pdf import pdf_text
 from antraege.roles import Akteur
 from jury import services, tasks
 from jury.factories import antrag_zur_jury, jury_fuer
@@ -78,3 +80,40 @@ def test_reminder_task_mails_non_voters_once(celery_session_worker, offene_absti
     time.sleep(0.5)
     assert sorted(m.to[0] for m in mail.outbox if "Erinnerung" in m.subject) == erwartet
     assert Benachrichtigung.objects.filter(art="abstimmung_erinnerung").count() == 3
+
+
+def test_beat_sends_due_meeting_papers_once_and_the_worker_makes_the_pdf(
+    celery_session_worker, fonds, qm_user
+):
+    from jury.factories import sitzung_fuer, stellvertretungen_fuer
+    from jury.sitzungen import tasks as sitzungen_tasks
+    from jury.sitzungen.models import Sitzung, SitzungStatus, Sitzungsunterlagen
+
+    jury = jury_fuer(fonds.quartier, 2) + stellvertretungen_fuer(fonds.quartier, 1)
+    antrag_zur_jury(AntragFactory(fonds=fonds, titel="Hoffest"), qm_user)
+    # the clock: today is the lead time (5 days) before the meeting
+    sitzung = sitzung_fuer(
+        fonds.quartier, qm_user, datum=timezone.localdate() + datetime.timedelta(days=5)
+    )
+    mail.outbox.clear()
+
+    sitzungen_tasks.task_send_due_unterlagen.delay()
+    sitzungen_tasks.task_send_due_unterlagen.delay()
+
+    erwartet = sorted(m.user.email for m in jury)
+    assert wait_for(
+        lambda: sorted(m.to[0] for m in mail.outbox if "Unterlagen" in m.subject) == erwartet
+    )
+    assert wait_for(
+        lambda: (
+            Sitzungsunterlagen.objects.filter(sitzung=sitzung, erstellt_am__isnull=False)
+            .exclude(datei="")
+            .exists()
+        )
+    )
+    time.sleep(0.5)
+    assert sorted(m.to[0] for m in mail.outbox if "Unterlagen" in m.subject) == erwartet
+    assert Sitzung.objects.get(pk=sitzung.pk).status == SitzungStatus.UNTERLAGEN_VERSANDT
+    pdf = Sitzungsunterlagen.objects.get(sitzung=sitzung, sprache="de")
+    with pdf.datei.open("rb") as handle:
+        assert "Hoffest" in pdf_text(handle.read())

@@ -113,3 +113,29 @@ def test_two_staff_entering_the_same_item_at_once_record_one_decision(fonds, qm_
     assert sorted(outcomes) == ["conflict", "entered"]
     punkt.refresh_from_db()
     assert (punkt.stimmen_ja, punkt.stimmen_nein) in ((3, 0), (0, 3))
+
+
+def test_two_beat_runs_at_the_same_moment_send_the_papers_once(fonds, qm_user):
+    import datetime
+
+    from django.utils import timezone
+
+    from antraege.models import Benachrichtigung
+    from jury.sitzungen import unterlagen
+
+    jury = jury_fuer(fonds.quartier, 4)
+    antrag_zur_jury(AntragFactory(fonds=fonds), qm_user)
+    sitzung = sitzung_fuer(
+        fonds.quartier, qm_user, datum=timezone.localdate() + datetime.timedelta(days=5)
+    )
+    gesendet = []
+
+    def beat():
+        gesendet.extend(unterlagen.unterlagen_due_send())
+
+    run_together(beat, beat, beat)
+
+    assert gesendet == [sitzung.pk]
+    assert Sitzung.objects.get(pk=sitzung.pk).status == SitzungStatus.UNTERLAGEN_VERSANDT
+    rows = Benachrichtigung.objects.filter(art="sitzung_unterlagen")
+    assert sorted(rows.values_list("empfaenger", flat=True)) == sorted(m.user.email for m in jury)

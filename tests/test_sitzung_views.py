@@ -9,11 +9,13 @@ from django.utils import timezone
 
 from antraege.factories import AntragFactory
 from antraege.models import Antrag, AntragStatus
+from antraege.pdf import pdf_text
 from antraege.roles import Akteur
 from jury import selectors as jury_selectors
 from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer, stellvertretungen_fuer
 from jury.models import JuryRegeln
 from jury.sitzungen import services as sitzungen
+from jury.sitzungen import unterlagen
 from jury.sitzungen.models import Sitzung, SitzungStatus
 
 pytestmark = pytest.mark.django_db
@@ -132,12 +134,20 @@ def test_members_read_agenda_pages_and_papers_without_contact_data(
 
     page = client.get(url).content.decode()
     home = client.get(reverse("jury:home")).content.decode()
-    pdf = client.get(reverse("jury:unterlagen", args=[sitzung.pk]))
+    pdf_url = reverse("jury:unterlagen", args=[sitzung.pk])
+    wartet = client.get(pdf_url)  # the worker makes the PDF: the meeting page says so
+    sitzungsseite = client.get(reverse("jury:sitzung", args=[sitzung.pk])).content.decode()
+    unterlagen.sitzungsunterlagen_render(unterlagen.sitzungsunterlagen_current(sitzung, "de").pk)
+    pdf = client.get(pdf_url)
 
     assert antrag.titel in page and antrag.antragsteller_name in page
     assert antrag.antragsteller_email not in page and antrag.antragsteller_strasse not in page
     assert "Lesecafé" in home and reverse("jury:sitzung", args=[sitzung.pk]) in home
+    assert wartet.status_code == 302
+    assert wartet["Location"] == reverse("jury:sitzung", args=[sitzung.pk]) + "#unterlagen"
+    assert "wird gerade erstellt" in sitzungsseite
     assert pdf["Content-Type"] == "application/pdf"
+    assert pdf_text(b"".join(pdf.streaming_content)).count(antrag.titel) >= 1
 
 
 def test_staff_of_another_area_and_members_cannot_open_meeting_mode(

@@ -224,3 +224,37 @@ class Einzelstimme(models.Model):
 
     def __str__(self):
         return f"{self.mitglied_id}: {self.wert}"
+
+
+def unterlagen_upload_to(instance, filename):
+    return f"jury/sitzungen/{instance.sitzung_id}/unterlagen-{uuid.uuid4().hex}.pdf"
+
+
+class Sitzungsunterlagen(models.Model):
+    """The papers PDF of a meeting in one language, for one state of its agenda (``stand``, a
+    fingerprint of what the PDF shows). Rendered by a Celery task, never in a request: the row is
+    created when the PDF is asked for and gets its file when the task is done."""
+
+    sitzung = models.ForeignKey(Sitzung, on_delete=models.CASCADE, related_name="unterlagen")
+    sprache = models.CharField(max_length=5, default="de")
+    stand = models.CharField(max_length=64)
+    datei = models.FileField(upload_to=unterlagen_upload_to, blank=True)
+    angefordert_am = models.DateTimeField(auto_now_add=True)
+    erstellt_am = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Unterlagen einer Sitzung (PDF)")
+        verbose_name_plural = _("Unterlagen von Sitzungen (PDF)")
+        ordering = ["-angefordert_am", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sitzung", "sprache", "stand"], name="unterlagen_einmal_je_stand"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.sitzung} ({self.sprache})"
+
+    @property
+    def ist_fertig(self):
+        return bool(self.datei)

@@ -18,3 +18,22 @@ def task_render_sitzungsprotokoll(self, *, sitzung_id):
     if self.request.retries < MINUTES_MAX_WAITS and sitzung_entscheidungen_unterwegs(sitzung_id):
         raise self.retry(countdown=MINUTES_WAIT_SECONDS)
     return sitzung_protokoll_erstellen(sitzung_id)
+
+
+@shared_task(name="jury.task_render_unterlagen", bind=True, max_retries=3, retry_backoff=10)
+def task_render_unterlagen(self, *, unterlagen_id):
+    """Render and store one papers PDF (a meeting's agenda in one language)."""
+    from .unterlagen import sitzungsunterlagen_render
+
+    return sitzungsunterlagen_render(unterlagen_id)
+
+
+@shared_task(name="jury.task_send_due_unterlagen")
+def task_send_due_unterlagen():
+    """Beat: send the papers of planned meetings whose lead time has come (once each), and queue
+    again any papers PDF whose render was lost."""
+    from .unterlagen import sitzungsunterlagen_sweep, unterlagen_due_send
+
+    gesendet = unterlagen_due_send()
+    sitzungsunterlagen_sweep()
+    return gesendet

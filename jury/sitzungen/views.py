@@ -5,8 +5,9 @@ Anträge, papers PDF. Everyone signed in: the language of their e-mails."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -19,7 +20,7 @@ from antraege.views.refusals import refusal_to_form, refusal_to_message
 
 from .. import selectors as jury_selectors
 from ..services import JuryRefused
-from . import selectors, services
+from . import selectors, services, unterlagen
 from .forms import AnwesenheitForm, KontospracheForm, PunktForm, SitzungForm, VertagenForm
 from .models import Sitzung, SitzungStatus, Tagesordnungspunkt
 
@@ -108,7 +109,7 @@ def qm_tagesordnung(request, pk):
                 neu = services.tagesordnung_vorschlagen(sitzung)
                 messages.success(request, _("%(n)s Anträge hinzugefügt.") % {"n": len(neu)})
             elif aktion == "unterlagen":
-                n = services.sitzung_unterlagen_versenden(sitzung, akteur=akteur)
+                n = unterlagen.sitzung_unterlagen_send(sitzung, akteur=akteur)
                 messages.success(
                     request,
                     _("Die Unterlagen gehen an %(n)s Mitglieder und Stellvertretungen.") % {"n": n},
@@ -133,6 +134,7 @@ def qm_tagesordnung(request, pk):
             ),
             "frist_ende": services.frist_ende(sitzung.einreichungsfrist),
             "unterlagen_bis": services.unterlagen_versand_bis(sitzung),
+            "unterlagen_pdf": _unterlagen_pdf(sitzung) if sitzung.punkte.exists() else None,
             "vor_der_sitzung": sitzung.status
             in (SitzungStatus.GEPLANT, SitzungStatus.UNTERLAGEN_VERSANDT),
         },
@@ -357,6 +359,7 @@ def sitzung(request, pk):
         {
             "sitzung": sitzung,
             "punkte": list(sitzung.punkte.select_related("antrag").order_by("position", "pk")),
+            "unterlagen_pdf": _unterlagen_pdf(sitzung),
         },
     )
 
@@ -381,14 +384,20 @@ def sitzung_unterlagen(request, pk):
     sitzung = _lesbare_sitzung(request, pk)
     if sitzung is None:
         raise PermissionDenied(_("Diese Unterlagen sind nur für die Jury dieses Quartiers."))
-    language = translation.get_language() or "de"
-    data = services.sitzung_unterlagen_pdf(sitzung, language=language)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="unterlagen-jurysitzung-{sitzung.quartier.code}-'
-        f'{sitzung.datum:%Y-%m-%d}.pdf"'
+    pdf = _unterlagen_pdf(sitzung)
+    if not pdf.ist_fertig:  # the worker is making it: the meeting page says so
+        return redirect(reverse("jury:sitzung", kwargs={"pk": sitzung.pk}) + "#unterlagen")
+    return FileResponse(
+        pdf.datei.open("rb"),
+        as_attachment=True,
+        filename=f"unterlagen-jurysitzung-{sitzung.quartier.code}-{sitzung.datum:%Y-%m-%d}.pdf",
+        content_type="application/pdf",
     )
-    return response
+
+
+def _unterlagen_pdf(sitzung):
+    """The papers PDF of the current agenda in the page's language; asked for if missing."""
+    return unterlagen.sitzungsunterlagen_request(sitzung, translation.get_language() or "de")
 
 
 @login_required
