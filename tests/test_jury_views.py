@@ -322,6 +322,7 @@ def test_qm_edits_the_rules_of_the_area(client, staff_login, quartier, qm_user, 
         "abstimmungsdauer_tage": "10",
         "erinnerung_stunden": "24",
         "ruhezeit_stunden": "6",
+        "unterlagen_tage_vorher": "3",
     }
     staff_login(client, qm_other_user)
     assert client.post(url_regeln, data).status_code == 403
@@ -332,8 +333,9 @@ def test_qm_edits_the_rules_of_the_area(client, staff_login, quartier, qm_user, 
 
     assert response.status_code == 302
     regeln = JuryRegeln.objects.get(quartier=quartier)
-    assert (regeln.quorum_anteil, regeln.abstimmungsdauer_tage, regeln.offene_abstimmung) == (
-        Decimal("0.60"),
-        10,
-        False,
-    )
+    assert (
+        regeln.quorum_anteil,
+        regeln.abstimmungsdauer_tage,
+        regeln.offene_abstimmung,
+        regeln.unterlagen_tage_vorher,
+    ) == (Decimal("0.60"), 10, False, 3)
