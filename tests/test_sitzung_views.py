@@ -225,7 +225,7 @@ def test_qm_adds_an_antrag_submitted_after_the_deadline_by_hand(
     page = client.get(url).content.decode()
     assert page.count("nach der Einreichungsfrist eingereicht") == 3
     bis = sitzung.datum - datetime.timedelta(days=5)
-    assert f"Unterlagen am besten bis zum {bis:%d.%m.%Y}" in page
+    assert f"Die Unterlagen gehen am {bis:%d.%m.%Y} automatisch an die Jury" in page
 
     client.post(url, {"aktion": "hinzufuegen", "antrag": drei[1].pk})
     client.post(url, {"aktion": "hinzufuegen", "antrag": drei[1].pk})  # double click
