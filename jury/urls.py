@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views
+from .mitglieder import views as mitglieder
 from .sitzungen import views as sitzungen
 
 app_name = "jury"
@@ -50,5 +51,21 @@ urlpatterns = [
         "qm/quartiere/<int:quartier_pk>/jury/",
         sitzungen.qm_zusammensetzung,
         name="qm_zusammensetzung",
+    ),
+    # composition, managed by QM
+    path(
+        "qm/quartiere/<int:quartier_pk>/jury/neu/",
+        mitglieder.qm_mitglied_neu,
+        name="qm_mitglied_neu",
+    ),
+    path(
+        "qm/quartiere/<int:quartier_pk>/jury/<int:pk>/",
+        mitglieder.qm_mitglied_bearbeiten,
+        name="qm_mitglied_bearbeiten",
+    ),
+    path(
+        "qm/quartiere/<int:quartier_pk>/jury/<int:pk>/ende/",
+        mitglieder.qm_mitglied_beenden,
+        name="qm_mitglied_beenden",
     ),
 ]

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -19,6 +19,7 @@ from antraege.selectors.application import quartiere_for_staff
 from antraege.views.refusals import refusal_to_form, refusal_to_message
 
 from .. import selectors as jury_selectors
+from ..mitglieder.selectors import jurymitglieder_ausser_term
 from ..services import JuryRefused
 from . import selectors, services, unterlagen
 from .forms import AnwesenheitForm, KontospracheForm, PunktForm, SitzungForm, VertagenForm
@@ -331,7 +332,13 @@ def qm_zusammensetzung(request, quartier_pk):
     return render(
         request,
         "jury/sitzungen/qm_zusammensetzung.html",
-        {"quartier": quartier, "jury": services.jury_zusammensetzung(quartier)},
+        {
+            "quartier": quartier,
+            "jury": services.jury_zusammensetzung(quartier),
+            "weitere": list(jurymitglieder_ausser_term(quartier)),
+            "darf_verwalten": is_qm_staff(akteur, quartier.pk),
+            "heute": timezone.localdate(),
+        },
     )
 
 

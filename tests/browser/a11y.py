@@ -124,6 +124,25 @@ PAGES = [
         staff=True,
     ),
     Page(
+        "qm_zusammensetzung",
+        _url("jury:qm_zusammensetzung", _pk("quartier")),
+        role="qm",
+        staff=True,
+    ),
+    Page("qm_mitglied_neu", _url("jury:qm_mitglied_neu", _pk("quartier")), role="qm", staff=True),
+    Page(
+        "qm_mitglied_bearbeiten",
+        _url("jury:qm_mitglied_bearbeiten", _pk("quartier"), _pk("jurymitglied")),
+        role="qm",
+        staff=True,
+    ),
+    Page(
+        "qm_mitglied_beenden",
+        _url("jury:qm_mitglied_beenden", _pk("quartier"), _pk("jurymitglied")),
+        role="qm",
+        staff=True,
+    ),
+    Page(
         "qm_abrechnung", _url("abrechnung:qm_abrechnung", _pk("abrechnung")), role="qm", staff=True
     ),
     # jury members

@@ -142,6 +142,12 @@ class Welt:
         )
 
     @cached_property
+    def jurymitglied(self):
+        from jury.models import Jurymitglied
+
+        return Jurymitglied.objects.get(user=self.jury_user)
+
+    @cached_property
     def sitzung(self):
         """A meeting with its papers sent: three Anträge on the agenda."""
         from antraege.roles import Akteur

@@ -1,0 +1,1 @@
+"""QM manages the composition of its area's jury (members, deputies, terms)."""
