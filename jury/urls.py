@@ -68,4 +68,11 @@ urlpatterns = [
         mitglieder.qm_mitglied_beenden,
         name="qm_mitglied_beenden",
     ),
+    path(
+        "qm/quartiere/<int:quartier_pk>/jury/<int:pk>/einladen/",
+        mitglieder.qm_mitglied_einladen,
+        name="qm_mitglied_einladen",
+    ),
+    path("konto/passwort/<uidb64>/<token>/", mitglieder.passwort_setzen, name="passwort_setzen"),
+    path("konto/passwort/fertig/", mitglieder.passwort_gesetzt, name="passwort_gesetzt"),
 ]

@@ -55,6 +55,7 @@ STAFF_EMAILS = (
     "abstimmung_eroeffnet",
     "abstimmung_erinnerung",
     "abstimmung_geschlossen",
+    "jury_einladung",
     "sitzung_unterlagen",
 )
 # Every other e-mail goes to an applicant: a new template counts as resident-facing until listed above.
@@ -258,9 +259,9 @@ def test_jury_papers_email_is_rendered_in_the_members_language(db, language):
 
 
 @pytest.mark.parametrize("language", RESIDENT_LANGUAGES)
-@pytest.mark.parametrize("art", ["abstimmung_eroeffnet", "abstimmung_erinnerung"])
+@pytest.mark.parametrize("art", ["abstimmung_eroeffnet", "abstimmung_erinnerung", "jury_einladung"])
 def test_jury_vote_email_is_rendered_in_the_members_language(db, art, language):
-    """Online-vote e-mails to jury members: every resident language, no German line left."""
+    """E-mails to jury members (online vote, invitation): every resident language, no German left."""
 
     def vote_email(sprache):
         row = notifications.queue(
@@ -274,6 +275,9 @@ def test_jury_vote_email_is_rendered_in_the_members_language(db, art, language):
                 "quartier": "X-Kiez",
                 "frist": "X-Frist",
                 "url": "http://testserver/jury/",
+                "beginn": "X-Beginn",
+                "benutzername": "X-Benutzer",
+                "login_url": "http://testserver/anmelden/",
             },
         )
         return notifications.render(row)

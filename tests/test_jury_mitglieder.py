@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from antraege.factories import UserFactory
+from antraege.models import Benachrichtigung
+from antraege.services import outbox
 from jury import selectors as jury_selectors
 from jury.factories import JurymitgliedFactory, jury_fuer
 from jury.models import Jurymitglied
@@ -234,3 +236,59 @@ def test_qm_cannot_rename_an_account_that_also_sits_on_another_areas_jury(
     assert response.status_code == 400
     mitglied.user.refresh_from_db()
     assert mitglied.user.get_full_name() == name and mitglied.user.email != "jemand@example.org"
+
+
+# --- The invitation: the member sets the password of the account QM made ---
+
+
+def test_a_new_member_gets_an_invitation_in_their_language_and_sets_a_password(
+    qm, client, quartier, mailoutbox
+):
+    qm.post(reverse("jury:qm_mitglied_neu", args=[quartier.pk]), eingabe())
+    row = Benachrichtigung.objects.get(art="jury_einladung")
+    assert outbox.benachrichtigungen_send(execution="test").gesendet == [row.pk]
+
+    (nachricht,) = mailoutbox
+    assert nachricht.to == ["ayse.demir@example.org"]
+    assert nachricht.extra_headers["Content-Language"] == "tr"
+    assert nachricht.subject == f"Aksiyon Fonu jürisi {quartier.name} için erişiminiz"
+    assert "Sayın Ayşe Demir" in nachricht.body
+    link = re.search(r"http://testserver(/jury/konto/passwort/\S+/)", nachricht.body).group(1)
+
+    client.logout()
+    formular = client.get(link, follow=True)
+    assert formular.status_code == 200 and 'name="new_password1"' in formular.content.decode()
+    fertig = client.post(
+        formular.redirect_chain[-1][0],
+        {"new_password1": "Kiez-Jury-2026!", "new_password2": "Kiez-Jury-2026!"},
+        follow=True,
+    )
+
+    user = User.objects.get(email="ayse.demir@example.org")
+    assert "Passwort festgelegt" in fertig.content.decode()
+    assert user.check_password("Kiez-Jury-2026!")
+    wieder = client.get(link, follow=True).content.decode()  # once: the link is used up
+    assert "gilt nicht mehr" in wieder
+
+
+def test_a_reappointed_member_with_a_password_gets_no_invitation(qm, quartier):
+    UserFactory(username="ayse", email="ayse.demir@example.org")  # has a password
+
+    qm.post(reverse("jury:qm_mitglied_neu", args=[quartier.pk]), eingabe())
+
+    assert Jurymitglied.objects.filter(user__username="ayse").exists()
+    assert not Benachrichtigung.objects.filter(art="jury_einladung").exists()
+
+
+def test_qm_sends_the_invitation_again_only_for_its_own_area(
+    qm, client, staff_login, quartier, qm_other_user
+):
+    qm.post(reverse("jury:qm_mitglied_neu", args=[quartier.pk]), eingabe())
+    mitglied = Jurymitglied.objects.get(user__email="ayse.demir@example.org")
+    url = reverse("jury:qm_mitglied_einladen", args=[quartier.pk, mitglied.pk])
+
+    assert qm.post(url).status_code == 302
+    staff_login(client, qm_other_user)
+    assert client.post(url).status_code == 403
+
+    assert Benachrichtigung.objects.filter(art="jury_einladung").count() == 2

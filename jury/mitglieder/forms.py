@@ -3,9 +3,10 @@
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from antraege.forms.base import DateInput, KernForm
+from antraege.forms.base import DateInput, KernForm, KernFormMixin
 
 from ..models import Jurymitglied
 
@@ -71,3 +72,7 @@ class AmtszeitEndeForm(KernForm):
         widget=DateInput,
         help_text=_("Ab dem Tag danach gehört die Person nicht mehr zur Jury."),
     )
+
+
+class PasswortSetzenForm(KernFormMixin, SetPasswordForm):
+    """The member sets the password of the account QM made (Django's checks of a new password)."""

@@ -4,7 +4,8 @@ Every function checks that the person acting is QM staff of the area, runs in on
 either does all of it or raises ``JuryRefused`` and changes nothing. A member is a user account
 (the jury signs in to read papers and vote): appointing someone whose e-mail address already has an
 account reuses it (a re-elected member, or one who sits in two areas), else a new account is made
-without a usable password. Accounts of staff (QM, administration) are never made jury members, and
+without a usable password, and the member gets an invitation e-mail in their language with a link to
+set it (``jurymitglied_invite``; QM can send it again). Accounts of staff (QM, administration) are never made jury members, and
 QM changes a member's name or address only while the account belongs to no jury outside QM's areas.
 """
 
@@ -13,13 +14,19 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from antraege.roles import is_qm_staff
+from antraege.services import notifications
 
 from ..models import Jurymitglied
+from ..selectors import kontosprache
 from ..services import JuryRefused
 from ..sitzungen.models import Kontoeinstellung
 
@@ -133,8 +140,41 @@ def jurymitglied_appoint(
             gewaehlt_am=gewaehlt_am,
             mindestalter_bestaetigt=True,
         )
+        if not user.has_usable_password():
+            jurymitglied_invite(mitglied, akteur=akteur)
     logger.info("jury member %s appointed in %s by %s", mitglied.pk, quartier.code, akteur)
     return mitglied
+
+
+def jurymitglied_invite(mitglied, *, akteur):
+    """E-mail the member, in their language, a link to set the password of their account (valid
+    for ``PASSWORD_RESET_TIMEOUT``, once: setting the password ends it). Only for an account
+    without a usable password; returns the outbox row or None."""
+    _pruefen_qm(akteur, mitglied.quartier_id)
+    user = mitglied.user
+    if user.has_usable_password() or not user.email:
+        return None
+    url = settings.SITE_URL + reverse(
+        "jury:passwort_setzen",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return notifications.queue(
+        "jury_einladung",
+        empfaenger=user.email,
+        sprache=kontosprache(user),
+        kontext={
+            "name": user.get_full_name() or user.username,
+            "quartier": mitglied.quartier.name,
+            "beginn": f"{mitglied.beginn:%d.%m.%Y}",
+            "stellvertretung": mitglied.rolle == Jurymitglied.Rolle.STELLVERTRETUNG,
+            "benutzername": user.get_username(),
+            "url": url,
+            "login_url": settings.SITE_URL + reverse("login"),
+        },
+    )
 
 
 def jurymitglied_update(

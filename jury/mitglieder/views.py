@@ -3,9 +3,11 @@ composition page (``jury.sitzungen.views.qm_zusammensetzung``). QM staff of the 
 every staff page); a QM of another area gets 403 as on the other jury pages."""
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -19,7 +21,7 @@ from ..selectors import kontosprache
 from ..services import JuryRefused
 from ..sitzungen.services import jury_zusammensetzung
 from . import services
-from .forms import AmtszeitEndeForm, JurymitgliedForm
+from .forms import AmtszeitEndeForm, JurymitgliedForm, PasswortSetzenForm
 
 
 def _qm_quartier(request, quartier_pk):
@@ -145,3 +147,31 @@ def qm_mitglied_beenden(request, quartier_pk, pk):
         form,
         status,
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def qm_mitglied_einladen(request, quartier_pk, pk):
+    """Send the invitation (set your password) again, e.g. after its link expired."""
+    akteur, quartier = _qm_quartier(request, quartier_pk)
+    mitglied = _mitglied(quartier, pk)
+    if services.jurymitglied_invite(mitglied, akteur=akteur) is None:
+        messages.info(request, _("Das Konto hat schon ein Passwort."))
+    else:
+        messages.success(
+            request,
+            _("Die Einladung ist an %(email)s unterwegs.") % {"email": mitglied.user.email},
+        )
+    return redirect("jury:qm_zusammensetzung", quartier_pk=quartier.pk)
+
+
+# --- The member: set the password of the account QM made ----------------------------------------
+
+passwort_setzen = auth_views.PasswordResetConfirmView.as_view(
+    template_name="jury/mitglieder/passwort_setzen.html",
+    form_class=PasswortSetzenForm,
+    success_url=reverse_lazy("jury:passwort_gesetzt"),
+)
+passwort_gesetzt = auth_views.PasswordResetCompleteView.as_view(
+    template_name="jury/mitglieder/passwort_gesetzt.html"
+)

@@ -156,6 +156,7 @@ PAGES = [
         staff=True,
     ),
     Page("kontosprache", "jury:kontosprache", role="jury", staff=True),
+    Page("passwort_setzen", lambda welt: welt.einladung_pfad, staff=True),
     Page("stimmzettel", _url("jury:abstimmung", _pk("abstimmung")), role="jury", staff=True),
     Page("befangenheit", _url("jury:befangenheit", _pk("abstimmung")), role="jury", staff=True),
 ]

@@ -142,6 +142,23 @@ class Welt:
         )
 
     @cached_property
+    def einladung_pfad(self):
+        """The link of an invitation e-mail: a new jury account sets its password."""
+        from django.contrib.auth.tokens import default_token_generator
+        from django.urls import reverse
+        from django.utils.encoding import force_bytes
+        from django.utils.http import urlsafe_base64_encode
+
+        from antraege.factories import UserFactory
+
+        user = UserFactory(username="neu-in-der-jury")
+        user.set_unusable_password()
+        user.save()
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        token = default_token_generator.make_token(user)
+        return reverse("jury:passwort_setzen", kwargs={"uidb64": uid, "token": token})
+
+    @cached_property
     def jurymitglied(self):
         from jury.models import Jurymitglied
 
