@@ -44,44 +44,47 @@ def _zur_uebersicht(request, quartier):
     return redirect("jury:qm_zusammensetzung", quartier_pk=quartier.pk)
 
 
-def _render_form(request, template, context, form, status=200):
+def _formular_seite(request, quartier, form, *, aktion, erfolg, template, context):
+    """One POST shape for the three forms: a valid form calls ``aktion(cleaned_data)``; a refusal
+    goes onto the form (the page re-rendered with every entry kept, 400/409), success is a message
+    (``erfolg(result, cleaned_data)``) on the composition page."""
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            ergebnis = aktion(form.cleaned_data)
+        except JuryRefused as refused:
+            status = refusal_to_form(form, refused)
+        else:
+            messages.success(request, erfolg(ergebnis, form.cleaned_data))
+            return _zur_uebersicht(request, quartier)
     return render(
         request,
         template,
-        {**context, "form": form, "form_has_errors": bool(form.errors)},
-        status=status if not form.errors else max(status, 400),
+        {**context, "quartier": quartier, "form": form, "form_has_errors": bool(form.errors)},
+        status=max(status, 400) if form.errors else status,
     )
+
+
+def _mitglied(quartier, pk):
+    return get_object_or_404(Jurymitglied.objects.select_related("user"), pk=pk, quartier=quartier)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def qm_mitglied_neu(request, quartier_pk):
     akteur, quartier = _qm_quartier(request, quartier_pk)
-    form = JurymitgliedForm(request.POST or None, initial={"beginn": timezone.localdate()})
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            mitglied = services.jurymitglied_appoint(quartier, akteur=akteur, **form.cleaned_data)
-        except JuryRefused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(
-                request,
-                _("%(name)s gehört ab %(datum)s zur Jury.")
-                % {"name": mitglied.user.get_full_name(), "datum": f"{mitglied.beginn:%d.%m.%Y}"},
-            )
-            return _zur_uebersicht(request, quartier)
-    return _render_form(
+    return _formular_seite(
         request,
-        "jury/mitglieder/formular.html",
-        {"quartier": quartier, "mitglied": None},
-        form,
-        status,
+        quartier,
+        JurymitgliedForm(request.POST or None, initial={"beginn": timezone.localdate()}),
+        aktion=lambda daten: services.jurymitglied_appoint(quartier, akteur=akteur, **daten),
+        erfolg=lambda mitglied, _daten: (
+            _("%(name)s gehört ab %(datum)s zur Jury.")
+            % {"name": mitglied.user.get_full_name(), "datum": f"{mitglied.beginn:%d.%m.%Y}"}
+        ),
+        template="jury/mitglieder/formular.html",
+        context={"mitglied": None},
     )
-
-
-def _mitglied(quartier, pk):
-    return get_object_or_404(Jurymitglied.objects.select_related("user"), pk=pk, quartier=quartier)
 
 
 @login_required
@@ -99,22 +102,14 @@ def qm_mitglied_bearbeiten(request, quartier_pk, pk):
         "ende": mitglied.ende,
         "gewaehlt_am": mitglied.gewaehlt_am,
     }
-    form = JurymitgliedForm(request.POST or None, initial=initial, mit_bestaetigung=False)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.jurymitglied_update(mitglied, akteur=akteur, **form.cleaned_data)
-        except JuryRefused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(request, _("Die Angaben sind gespeichert."))
-            return _zur_uebersicht(request, quartier)
-    return _render_form(
+    return _formular_seite(
         request,
-        "jury/mitglieder/formular.html",
-        {"quartier": quartier, "mitglied": mitglied},
-        form,
-        status,
+        quartier,
+        JurymitgliedForm(request.POST or None, initial=initial, mit_bestaetigung=False),
+        aktion=lambda daten: services.jurymitglied_update(mitglied, akteur=akteur, **daten),
+        erfolg=lambda _ergebnis, _daten: _("Die Angaben sind gespeichert."),
+        template="jury/mitglieder/formular.html",
+        context={"mitglied": mitglied},
     )
 
 
@@ -123,29 +118,17 @@ def qm_mitglied_bearbeiten(request, quartier_pk, pk):
 def qm_mitglied_beenden(request, quartier_pk, pk):
     akteur, quartier = _qm_quartier(request, quartier_pk)
     mitglied = _mitglied(quartier, pk)
-    form = AmtszeitEndeForm(request.POST or None, initial={"ende": timezone.localdate()})
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.jurymitglied_end(mitglied, akteur=akteur, ende=form.cleaned_data["ende"])
-        except JuryRefused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(
-                request,
-                _("Die Amtszeit von %(name)s endet am %(datum)s.")
-                % {
-                    "name": mitglied.user.get_full_name(),
-                    "datum": f"{form.cleaned_data['ende']:%d.%m.%Y}",
-                },
-            )
-            return _zur_uebersicht(request, quartier)
-    return _render_form(
+    return _formular_seite(
         request,
-        "jury/mitglieder/beenden.html",
-        {"quartier": quartier, "mitglied": mitglied},
-        form,
-        status,
+        quartier,
+        AmtszeitEndeForm(request.POST or None, initial={"ende": timezone.localdate()}),
+        aktion=lambda daten: services.jurymitglied_end(mitglied, akteur=akteur, ende=daten["ende"]),
+        erfolg=lambda _ergebnis, daten: (
+            _("Die Amtszeit von %(name)s endet am %(datum)s.")
+            % {"name": mitglied.user.get_full_name(), "datum": f"{daten['ende']:%d.%m.%Y}"}
+        ),
+        template="jury/mitglieder/beenden.html",
+        context={"mitglied": mitglied},
     )
 
 
