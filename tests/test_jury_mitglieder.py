@@ -152,6 +152,7 @@ def test_qm_corrects_an_entry_and_ends_a_term_the_warning_stays_in_view(qm, quar
         "Mia Neu",
         "mia.neu@example.org",
     )
+    assert mitglied.user.username == "jury-sol-00"  # a name given by hand stays
     assert jury_selectors.kontosprache(mitglied.user) == "ar"
 
     heute = timezone.localdate()
@@ -286,6 +287,12 @@ def test_qm_sends_the_invitation_again_only_for_its_own_area(
     qm.post(reverse("jury:qm_mitglied_neu", args=[quartier.pk]), eingabe())
     mitglied = Jurymitglied.objects.get(user__email="ayse.demir@example.org")
     url = reverse("jury:qm_mitglied_einladen", args=[quartier.pk, mitglied.pk])
+    qm.post(  # a corrected address: the account made here signs in with the new one
+        reverse("jury:qm_mitglied_bearbeiten", args=[quartier.pk, mitglied.pk]),
+        eingabe(email="ayse.d@example.org", mindestalter_bestaetigt=None),
+    )
+    mitglied.user.refresh_from_db()
+    assert (mitglied.user.username, mitglied.user.email) == ("ayse.d@example.org",) * 2
 
     assert qm.post(url).status_code == 302
     staff_login(client, qm_other_user)

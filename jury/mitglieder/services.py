@@ -194,8 +194,10 @@ def jurymitglied_update(
         neue_daten = (vorname.strip(), nachname.strip(), email)
         if neue_daten != (user.first_name, user.last_name, user.email.lower()):
             _konto_aendern_pruefen(user, akteur, email)
+            if user.username.lower() == user.email.lower():  # made here: the address is the name
+                user.username = email
             user.first_name, user.last_name, user.email = neue_daten
-            user.save(update_fields=["first_name", "last_name", "email"])
+            user.save(update_fields=["username", "first_name", "last_name", "email"])
         _ueberschneidung_pruefen(user, mitglied.quartier, beginn, ende, ausser=mitglied)
         _sprache_setzen(user, sprache)
         Jurymitglied.objects.filter(pk=mitglied.pk).update(
@@ -218,7 +220,8 @@ def _konto_aendern_pruefen(user, akteur, email):
             field="email",
         )
     user_model = get_user_model()
-    if user_model.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+    andere = user_model.objects.exclude(pk=user.pk)
+    if andere.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
         raise JuryRefused(
             _("Zu dieser Adresse gibt es schon ein anderes Konto."), "conflict", field="email"
         )
