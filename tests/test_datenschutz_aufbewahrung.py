@@ -431,7 +431,8 @@ def test_meeting_minutes_are_rendered_again_without_the_anonymised_item(
     from antraege.roles import Akteur
     from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer
     from jury.sitzungen import services as sitzungen
-    from jury.sitzungen.models import Sitzung, Tagesordnungspunkt
+    from jury.sitzungen import unterlagen
+    from jury.sitzungen.models import Sitzung, Sitzungsunterlagen, Tagesordnungspunkt
 
     m = jury_fuer(fonds.quartier, 3)
     for titel in ("Hoffest", "Lesecafé"):
@@ -454,6 +455,10 @@ def test_meeting_minutes_are_rendered_again_without_the_anonymised_item(
             nein=nein,
             enthaltung=0,
         )
+    papiere = unterlagen.sitzungsunterlagen_request(sitzung, "de")  # the stored papers PDF
+    unterlagen.sitzungsunterlagen_render(papiere.pk)
+    papiere_datei = Sitzungsunterlagen.objects.get(pk=papiere.pk).datei.name
+    assert "Lesecafé" in pdf_text(default_storage.open(papiere_datei).read())
     sitzungen.sitzung_schliessen(sitzung, akteur=Akteur(qm_user))
     sitzungen.sitzung_protokoll_erstellen(sitzung.pk)
     old = Sitzung.objects.get(pk=sitzung.pk).protokoll.name
@@ -464,6 +469,8 @@ def test_meeting_minutes_are_rendered_again_without_the_anonymised_item(
     with django_capture_on_commit_callbacks(execute=True):
         aufbewahrung_durchsetzen(now=NOW)
     assert not default_storage.exists(old)
+    assert not default_storage.exists(papiere_datei)
+    assert not Sitzungsunterlagen.objects.filter(sitzung=sitzung).exists()
     assert Tagesordnungspunkt.objects.get(pk=lesecafe.pk).begruendung == ""
     sitzungen.sitzungsprotokolle_nachholen()
 

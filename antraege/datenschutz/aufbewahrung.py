@@ -234,7 +234,7 @@ def antrag_anonymisieren(antrag_id, *, regel):
     when the Antrag was anonymised already (by an earlier or a parallel run).
     """
     from jury.models import Abstimmung, Stimme
-    from jury.sitzungen.models import Sitzung, Tagesordnungspunkt
+    from jury.sitzungen.models import Sitzung, Sitzungsunterlagen, Tagesordnungspunkt
 
     try:
         with transaction.atomic():
@@ -247,6 +247,14 @@ def antrag_anonymisieren(antrag_id, *, regel):
             ).exclude(protokoll="")
             names += list(sitzungen.values_list("protokoll", flat=True))
             sitzungen.update(protokoll="", protokoll_erstellt_am=None)
+            # so do the stored papers PDFs of those meetings (made again from the anonymised data)
+            unterlagen = Sitzungsunterlagen.objects.filter(
+                sitzung_id__in=Tagesordnungspunkt.objects.filter(antrag_id=antrag_id).values(
+                    "sitzung_id"
+                )
+            )
+            names += [name for name in unterlagen.values_list("datei", flat=True) if name]
+            unterlagen.delete()
             Tagesordnungspunkt.objects.filter(antrag_id=antrag_id).update(
                 auflagen="", begruendung="", umsetzung_hinweis=""
             )
