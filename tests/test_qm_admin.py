@@ -9,14 +9,8 @@ from django.urls import reverse
 
 from antraege.models import Antrag, AntragStatus, Quartier, Statuswechsel
 from jury.models import Jurymitglied
-from workflow.wege import antrag_walk_to
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def eingereicht(antrag):
-    return antrag_walk_to(antrag, "submitted")
 
 
 @pytest.mark.parametrize(
