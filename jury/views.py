@@ -20,11 +20,20 @@ from .forms import (
     AbstimmungEroeffnenForm,
     BefangenheitForm,
     JuryRegelnForm,
-    SitzungForm,
     StimmzettelForm,
 )
-from .models import Abstimmung, jurymitglieder_in_term
+from .models import Abstimmung
 from .services import JuryRefused
+from .sitzungen.selectors import sitzungen_for_antraege
+
+
+def protokoll_response(protokoll, filename):
+    """The stored minutes PDF (of a vote or a meeting) as a download; 404 while it is being made."""
+    if not protokoll:
+        raise Http404(_("Das Protokoll wird noch erstellt."))
+    return FileResponse(
+        protokoll.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+    )
 
 
 def _abstimmung(pk):
@@ -146,14 +155,18 @@ def qm_uebersicht(request):
     if not quartiere:
         raise PermissionDenied(_("Diese Seite ist für das QM."))
     offen_ids = Abstimmung.objects.filter(geschlossen_am__isnull=True).values("antrag_id")
+    ohne_abstimmung = list(
+        antraege_for_staff(akteur, status=AntragStatus.JURY_VOTE)
+        .exclude(pk__in=offen_ids)
+        .order_by("eingereicht_am", "pk")
+    )
+    sitzungen = sitzungen_for_antraege(ohne_abstimmung)
     return render(
         request,
         "jury/qm_uebersicht.html",
         {
             "fortschritte": selectors.abstimmungen_progress_for_staff(akteur),
-            "ohne_abstimmung": antraege_for_staff(akteur, status=AntragStatus.JURY_VOTE)
-            .exclude(pk__in=offen_ids)
-            .order_by("eingereicht_am", "pk"),
+            "ohne_abstimmung": [(a, sitzungen.get(a.pk)) for a in ohne_abstimmung],
             "geschlossen": seite_for(
                 request,
                 Abstimmung.objects.filter(
@@ -167,6 +180,44 @@ def qm_uebersicht(request):
     )
 
 
+def _eroeffnen_form(request, antrag, regeln, treffer):
+    """The opening form: what QM entered, or the requested amount and the area's usual period."""
+    if request.method == "POST":
+        return AbstimmungEroeffnenForm(request.POST, treffer=treffer)
+    frist = timezone.localtime() + timezone.timedelta(days=regeln.abstimmungsdauer_tage)
+    return AbstimmungEroeffnenForm(
+        initial={
+            "betrag": antrag.betrag_beantragt,
+            "frist": frist.replace(second=0, microsecond=0),
+        },
+        treffer=treffer,
+    )
+
+
+def _eroeffnen(request, antrag, akteur, form):
+    """Open the vote from a valid form; the vote's page, or None with the refusal on the form."""
+    try:
+        abstimmung = services.abstimmung_eroeffnen(
+            antrag,
+            akteur=akteur,
+            betrag=form.cleaned_data["betrag"],
+            auflagen=form.cleaned_data["auflagen"],
+            frist=form.cleaned_data["frist"],
+            antragsteller_bestaetigt=form.cleaned_data.get("antragsteller", []),
+        )
+    except JuryRefused as fehler:
+        refusal_to_form(form, fehler)
+        return None
+    messages.success(
+        request,
+        _(
+            "Die Abstimmung ist eröffnet. Die Jurymitglieder bekommen eine E-Mail. "
+            "Hier sehen Sie, wer schon abgestimmt hat."
+        ),
+    )
+    return redirect("jury:qm_abstimmung", pk=abstimmung.pk)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def qm_eroeffnen(request, antrag_pk):
@@ -174,45 +225,14 @@ def qm_eroeffnen(request, antrag_pk):
     if antrag is None:
         raise PermissionDenied(_("Dieser Antrag gehört nicht zu Ihrem Quartier."))
     regeln = services.juryregeln_for(antrag.fonds.quartier)
-    mitglieder = list(
-        jurymitglieder_in_term(antrag.fonds.quartier, timezone.localdate())
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name")
-    )
+    mitglieder = selectors.jurymitglieder_by_name(antrag.fonds.quartier, timezone.localdate())
     # Members with the applicant's confirmed address: QM sees the match and confirms it.
     treffer = services.antragsteller_in_der_jury(antrag, mitglieder)
-    if request.method == "POST":
-        form = AbstimmungEroeffnenForm(request.POST, treffer=treffer)
-        if form.is_valid():
-            try:
-                abstimmung = services.abstimmung_eroeffnen(
-                    antrag,
-                    akteur=akteur,
-                    betrag=form.cleaned_data["betrag"],
-                    auflagen=form.cleaned_data["auflagen"],
-                    frist=form.cleaned_data["frist"],
-                    antragsteller_bestaetigt=form.cleaned_data.get("antragsteller", []),
-                )
-            except JuryRefused as fehler:
-                refusal_to_form(form, fehler)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Die Abstimmung ist eröffnet. Die Jurymitglieder bekommen eine E-Mail. "
-                        "Hier sehen Sie, wer schon abgestimmt hat."
-                    ),
-                )
-                return redirect("jury:qm_abstimmung", pk=abstimmung.pk)
-    else:
-        frist = timezone.localtime() + timezone.timedelta(days=regeln.abstimmungsdauer_tage)
-        form = AbstimmungEroeffnenForm(
-            initial={
-                "betrag": antrag.betrag_beantragt,
-                "frist": frist.replace(second=0, microsecond=0),
-            },
-            treffer=treffer,
-        )
+    form = _eroeffnen_form(request, antrag, regeln, treffer)
+    if request.method == "POST" and form.is_valid():
+        response = _eroeffnen(request, antrag, akteur, form)
+        if response is not None:
+            return response
     return render(
         request,
         "jury/qm_eroeffnen.html",
@@ -223,56 +243,6 @@ def qm_eroeffnen(request, antrag_pk):
             "form_has_errors": bool(form.errors),
             "mitglieder": mitglieder,
         },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def qm_sitzung(request, antrag_pk):
-    akteur, antrag = _staff_antrag(request, antrag_pk)
-    if antrag is None:
-        raise PermissionDenied(_("Dieser Antrag gehört nicht zu Ihrem Quartier."))
-    mitglieder = list(
-        jurymitglieder_in_term(antrag.fonds.quartier, timezone.localdate())
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name")
-    )
-    form = SitzungForm(
-        request.POST or None,
-        mitglieder=mitglieder,
-        initial={"betrag": antrag.betrag_beantragt, "datum": timezone.localdate()},
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            abstimmung = services.sitzung_erfassen(
-                antrag,
-                akteur=akteur,
-                datum=data["datum"],
-                anwesende=data["anwesende"],
-                befangene=data["befangene"],
-                ja=data["ja"],
-                nein=data["nein"],
-                enthaltung=data["enthaltung"],
-                betrag=data["betrag"],
-                auflagen=data["auflagen"],
-                notiz=data["notiz"],
-            )
-        except JuryRefused as fehler:
-            refusal_to_form(form, fehler)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Das Ergebnis der Sitzung ist erfasst. Ist ein Beschluss gefallen, bekommt "
-                    "die antragstellende Person das Schreiben per E-Mail."
-                ),
-            )
-            return redirect("jury:qm_abstimmung", pk=abstimmung.pk)
-    return render(
-        request,
-        "jury/qm_sitzung.html",
-        {"antrag": antrag, "form": form, "form_has_errors": bool(form.errors)},
     )
 
 
@@ -295,6 +265,7 @@ def qm_abstimmung(request, pk):
             "darf_eroeffnen": is_qm_staff(akteur, abstimmung.antrag.fonds.quartier_id)
             and abstimmung.antrag.status == AntragStatus.JURY_VOTE
             and not abstimmung.antrag.abstimmungen.filter(geschlossen_am__isnull=True).exists(),
+            "sitzung": sitzungen_for_antraege([abstimmung.antrag]).get(abstimmung.antrag_id),
         },
     )
 
@@ -304,13 +275,9 @@ def qm_protokoll(request, pk):
     abstimmung = _abstimmung(pk)
     if not may_view_antrag_as_staff(Akteur.from_request(request), abstimmung.antrag):
         raise PermissionDenied(_("Diese Abstimmung gehört nicht zu Ihrem Quartier."))
-    if not abstimmung.protokoll:
-        raise Http404(_("Das Protokoll wird noch erstellt."))
-    return FileResponse(
-        abstimmung.protokoll.open("rb"),
-        as_attachment=True,
-        filename=f"protokoll-{abstimmung.antrag.referenz or abstimmung.antrag_id}-{abstimmung.pk}.pdf",
-        content_type="application/pdf",
+    return protokoll_response(
+        abstimmung.protokoll,
+        f"protokoll-{abstimmung.antrag.referenz or abstimmung.antrag_id}-{abstimmung.pk}.pdf",
     )
 
 
