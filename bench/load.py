@@ -120,7 +120,7 @@ def bench_notifications(stack, rounds, count):
     p, f = statistics.median(product), statistics.median(floor)
     # each round's product against the floor measured right after it (the machine is shared:
     # a pair sees the same load), the median of those ratios
-    paired = sorted(a / b for a, b in zip(product, floor))
+    paired = sorted(a / b for a, b in zip(product, floor, strict=True))
     print(
         f"notifications  one worker {p:6.1f} e-mails/s  vs send_mail loop {f:6.1f}/s  "
         f"→ ratio {statistics.median(paired):.2f} (goal ≥ 0.8; {count} e-mails × {rounds} rounds, "
