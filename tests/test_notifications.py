@@ -214,7 +214,7 @@ def test_a_burst_in_one_transaction_puts_one_task_per_batch_on_the_queue(
     dispatched = []
     monkeypatch.setattr(notifications, "dispatch", lambda pk: dispatched.append(pk) or True)
     with django_capture_on_commit_callbacks(execute=True):
-        antrag = submitted(AntragFactory(fonds=fonds))
+        antrag = antrag_walk_to(AntragFactory(fonds=fonds), "submitted")
     dispatched.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -236,7 +236,7 @@ def test_an_email_queued_after_a_rolled_back_savepoint_is_still_dispatched(
     dispatched = []
     monkeypatch.setattr(notifications, "dispatch", lambda pk: dispatched.append(pk) or True)
     with django_capture_on_commit_callbacks(execute=True):
-        antrag = submitted(AntragFactory(fonds=fonds))
+        antrag = antrag_walk_to(AntragFactory(fonds=fonds), "submitted")
     dispatched.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -261,7 +261,7 @@ def test_recipients_of_one_rendering_each_get_their_own_link(fonds):
     from antraege.datenschutz.adressen import adresse_fingerabdruck
     from antraege.links import SALT, antrag_from_link_token
 
-    antrag = submitted(AntragFactory(fonds=fonds, titel="Hof & <Garten>"))
+    antrag = antrag_walk_to(AntragFactory(fonds=fonds, titel="Hof & <Garten>"), "submitted")
     rows = [
         notifications.queue("antrag_eingegangen", empfaenger=address, antrag=antrag, sprache="tr")
         for address in ("eins@example.org", "zwei@example.org", "o'neil&co@example.org")
@@ -309,7 +309,9 @@ def test_outside_a_transaction_marks_are_written_beside_the_sending_and_waited_f
 
 
 def test_the_shared_wire_form_is_the_email_django_would_send(fonds, smtp_server):
-    antrag = submitted(AntragFactory(fonds=fonds, titel="Straßenfest „Hof“ & <Garten>"))
+    antrag = antrag_walk_to(
+        AntragFactory(fonds=fonds, titel="Straßenfest „Hof“ & <Garten>"), "submitted"
+    )
     Benachrichtigung.objects.all().delete()
     addresses = ("eins@example.org", "zwei@example.org", "dräi@exämple.org")  # the last: encoded
     for sprache in ("de", "ar"):
