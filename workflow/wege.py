@@ -97,7 +97,7 @@ def antrag_walk_to(antrag, ziel, *, qm_user=None, **daten):
             antrag = antrag_move(antrag, move, akteur=akteure[wer], **data)
         if move == "approve" and ziel != "approved":
             # the applicant confirmed the agreement online; the fund pays the advance
-            from antraege.geld import vereinbarung_confirm
+            from antraege.services.geld import vereinbarung_confirm
 
             vereinbarung_confirm(antrag, akteur=akteure["applicant"])
     return Antrag.objects.select_related("fonds__quartier").get(pk=antrag.pk)
@@ -106,7 +106,7 @@ def antrag_walk_to(antrag, ziel, *, qm_user=None, **daten):
 def abrechnung_hand_in(antrag, *, akteur, kategorie=None):
     """The applicant gives the bank details, hands in one numbered receipt per cost line and the
     short report (``kategorie`` is ignored: each receipt names its cost line)."""
-    from antraege import geld
+    from antraege.services import geld
 
     geld.bankverbindung_save(
         antrag,

@@ -6,6 +6,7 @@ releasing the payout keeps reserved only what is still to be paid and returns th
 fund; marking it paid moves that from reserved to paid. Every amount change is a timeline entry.
 """
 
+import datetime
 import io
 import warnings
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import (
+    Abschlag,
     Antrag,
     AntragStatus,
     Auszahlung,
@@ -22,11 +24,13 @@ from ..models import (
     Dokument,
     Kostenposition,
     Projektfoto,
+    Rueckforderung,
     Sachbericht,
 )
 from ..money import ZERO, euro_format, euro_parse
 from ..refusals import Refused
 from ..roles import is_applicant, is_qm_staff
+from ..selectors.geld import vereinbarung_bestaetigt
 from ..selectors.settlement import auszahlung_berechnung, settlement_errors
 from ..states import ADVANCE_STATES, SETTLEMENT_EDITABLE_STATES
 from . import documents, notifications
@@ -113,8 +117,6 @@ def abschlag_grant(antrag, *, akteur, datum, betrag):
 
     Only where the fund's payout plan has an advance, after the agreement, before the settlement.
     """
-    from ..geld import abschlag_book
-
     betrag = euro_parse(betrag, refusal=AbrechnungRefused)
     with transaction.atomic():
         antrag = antrag_lock(antrag)
@@ -138,6 +140,80 @@ def abschlag_grant(antrag, *, akteur, datum, betrag):
                 field="betrag",
             )
         return abschlag_book(antrag, akteur=akteur, datum=datum, betrag=betrag)
+
+
+def _user(akteur):
+    return akteur.user if akteur is not None and akteur.is_authenticated else None
+
+
+def abschlag_book(antrag, *, akteur, datum, betrag):
+    """Inside a locked transaction: book the advance (reserved → paid), once; payout order PDF
+    and an e-mail to the applicant follow after commit. Refuses before the agreement."""
+    if not vereinbarung_bestaetigt(antrag):
+        raise AbrechnungRefused(
+            _("Ein Abschlag ist erst nach der bestätigten Vereinbarung möglich."),
+            code="no_agreement",
+        )
+    try:
+        with transaction.atomic():
+            abschlag = Abschlag.objects.create(
+                antrag=antrag, datum=datum, betrag=betrag, erfasst_von=_user(akteur)
+            )
+    except IntegrityError as error:
+        raise AbrechnungRefused(
+            _("Für diesen Antrag ist bereits ein Abschlag erfasst."), code="conflict"
+        ) from error
+    moved = Antrag.objects.filter(
+        pk=antrag.pk, status=antrag.status, betrag_reserviert__gte=betrag
+    ).update(
+        betrag_reserviert=F("betrag_reserviert") - betrag,
+        betrag_ausgezahlt=F("betrag_ausgezahlt") + betrag,
+    )
+    if not moved:
+        raise AbrechnungRefused(
+            _("Der Antrag wurde inzwischen geändert. Bitte laden Sie die Seite neu."),
+            code="conflict",
+        )
+    statuswechsel_record(
+        antrag,
+        akteur=akteur,
+        kommentar=_("Abschlag von %(betrag)s € am %(datum)s angewiesen.")
+        % {"betrag": euro_format(betrag), "datum": datum.strftime("%d.%m.%Y")},
+    )
+    documents.dokument_schedule(antrag, Dokument.Art.ABSCHLAG_ANORDNUNG)
+    notifications.queue_for_applicant(
+        antrag,
+        "abschlag_angewiesen",
+        kontext={"betrag": euro_format(betrag)},
+        dedupe_key=f"abschlag:{antrag.pk}",
+    )
+    return abschlag
+
+
+def rueckforderung_create(antrag, *, anlass, betrag, akteur=None):
+    """Claim ``betrag`` back (once per Antrag): letter with amount and deadline, e-mail. The money
+    stays counted as paid until QM records the repayment."""
+    frist = berlin_today() + datetime.timedelta(weeks=antrag.fonds.rueckzahlungsfrist_wochen)
+    rueckforderung = Rueckforderung.objects.create(
+        antrag=antrag, anlass=anlass, betrag=betrag, frist=frist
+    )
+    documents.dokument_schedule(antrag, Dokument.Art.RUECKFORDERUNG)
+    return rueckforderung
+
+
+def rueckforderung_settle(antrag, *, datum, akteur=None):
+    """The claim was repaid on ``datum``: the amount returns to the fund, once. Returns the claim,
+    or None when there is no open one."""
+    claimed = Rueckforderung.objects.filter(antrag=antrag, zurueckgezahlt_am__isnull=True).update(
+        zurueckgezahlt_am=datum, erfasst_von=_user(akteur)
+    )
+    if not claimed:
+        return None
+    rueckforderung = Rueckforderung.objects.get(antrag=antrag)
+    Antrag.objects.filter(pk=antrag.pk).update(
+        betrag_ausgezahlt=F("betrag_ausgezahlt") - rueckforderung.betrag
+    )
+    return rueckforderung
 
 
 # --- Settlement (applicant) ---
@@ -407,9 +483,6 @@ def auszahlung_release(antrag, *, akteur):
         statuswechsel_record(antrag, akteur=akteur, kommentar=kommentar)
         documents.dokument_schedule(antrag, Dokument.Art.ABRECHNUNG)
         if rechnung.auszahlung < 0:
-            from ..geld import rueckforderung_create
-            from ..models import Rueckforderung
-
             rueckforderung_create(
                 antrag,
                 anlass=Rueckforderung.Anlass.ABRECHNUNG,
@@ -438,8 +511,6 @@ def auszahlung_mark_paid(antrag, *, bezahlt_am, buchungszeichen):
         raise ValueError(_("Es gibt keine freigegebene, noch offene Auszahlung."))
     betrag = Auszahlung.objects.values_list("betrag", flat=True).get(antrag=antrag)
     if betrag < 0:
-        from ..geld import rueckforderung_settle
-
         # the claim may already be recorded as repaid; then the money is back already
         rueckforderung_settle(antrag, datum=bezahlt_am)
         Antrag.objects.filter(pk=antrag.pk).update(betrag_reserviert=ZERO)

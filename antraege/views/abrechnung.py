@@ -19,8 +19,6 @@ from django.views.decorators.http import require_GET, require_POST
 from antraege.refusals import Refused
 from workflow.moves import antrag_move, available_moves
 
-from .. import bestaetigungen as bestaetigung
-from .. import fondsbild
 from ..datenschutz.models import Zugriff
 from ..datenschutz.protokoll import zugriff_protokollieren
 from ..forms.settlement import (
@@ -35,11 +33,13 @@ from ..forms.settlement import (
 from ..models import Aktionsfonds, Antrag, AntragStatus, Beleg, Dokument
 from ..money import euro_format
 from ..roles import Akteur, is_applicant, is_qm_staff
+from ..selectors import fondsbild
 from ..selectors import settlement as settlement_selectors
 from ..selectors.application import aktionsfonds_saldo
 from ..services import settlement
 from ..services.documents import APPLICANT_DOKUMENTE
 from ..states import ADVANCE_STATES, SETTLEMENT_EDITABLE_STATES
+from . import bestaetigungen as bestaetigung
 from .geld_kontext import geld_context
 from .refusals import refusal_to_form, refusal_to_message
 
@@ -299,7 +299,7 @@ def _qm_context(antrag, akteur, **forms_):
 
 
 def _plan_abschlag(antrag):
-    from ..geld import zahlungsplan_for
+    from ..selectors.geld import zahlungsplan_for
 
     return str(zahlungsplan_for(antrag).abschlag).replace(".", ",")
 

@@ -8,17 +8,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ..fondsbild import bewilligungen_je_monat, fondsbild_for, handlungsfelder_bericht
-from ..forms_oeffentlich import HandlungsfelderForm
-from ..handlungsfelder import HandlungsfelderRefused, handlungsfelder_check
-from ..jahresabschluss import (
+from ..forms.oeffentlich import HandlungsfelderForm
+from ..models import Aktionsfonds
+from ..roles import is_qm_staff
+from ..selectors.fondsbild import bewilligungen_je_monat, fondsbild_for, handlungsfelder_bericht
+from ..selectors.settlement import aktionsfonds_bericht
+from ..services.handlungsfelder import HandlungsfelderRefused, handlungsfelder_check
+from ..services.jahresabschluss import (
     JahresabschlussRefused,
     aktionsfonds_close,
     jahresabschluss_moeglich_ab,
 )
-from ..models import Aktionsfonds
-from ..roles import is_qm_staff
-from ..selectors.settlement import aktionsfonds_bericht
 from .qm import _detail_context, _staff_antrag, staff_required
 from .refusals import refusal_to_form, refusal_to_message
 

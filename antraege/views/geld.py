@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from antraege.refusals import Refused
 from workflow.moves import MoveRefused, antrag_move
 
-from .. import geld, kosten
 from ..forms.geld import (
     AusnahmeForm,
     BankverbindungForm,
@@ -25,6 +24,7 @@ from ..forms.geld import (
 )
 from ..forms.settlement import BelegForm, SachberichtForm
 from ..models import Kostenposition
+from ..services import geld, kosten
 from ..services import settlement as abrechnung
 from ..services.settlement import AbrechnungRefused
 from .abrechnung import (

@@ -18,14 +18,10 @@ from django.views.decorators.http import require_GET, require_POST
 from jury import selectors as jury_selectors
 from workflow.moves import MoveRefused, antrag_move, available_moves
 
-from .. import fristen
-from ..bestaetigungen import QM, bestaetigung_text
 from ..datenschutz.models import Zugriff
 from ..datenschutz.protokoll import zugriff_protokollieren
-from ..fondsbild import fondsbild_for
+from ..forms.oeffentlich import HandlungsfelderForm
 from ..forms.review import DashboardFilterForm, MoveForm
-from ..forms_oeffentlich import HandlungsfelderForm
-from ..geld import pauschale_geplant, rueckforderungen_open
 from ..models import (
     Aktionsfonds,
     Anhang,
@@ -37,6 +33,7 @@ from ..models import (
 from ..money import ZERO
 from ..paginierung import seite_for
 from ..roles import Akteur, is_qm_staff, may_view_antrag_as_staff
+from ..selectors import fristen
 from ..selectors.application import (
     aktionsfonds_saldo,
     antraege_count_by_status,
@@ -44,7 +41,10 @@ from ..selectors.application import (
     fonds_for_staff,
     quartiere_for_staff,
 )
+from ..selectors.fondsbild import fondsbild_for
+from ..selectors.geld import pauschale_geplant, rueckforderungen_open
 from ..states import FUNDED_STATES
+from .bestaetigungen import QM, bestaetigung_text
 from .refusals import refusal_to_form
 
 # The moves of the formal check that this page offers. Decisions, settlement and payout have

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 
 from workflow.moves import MoveRefused, antrag_move, antrag_record_created, available_moves
 
-from .. import fristen
 from ..datenschutz.adressen import antrag_adresse_bestaetigen
 from ..forms.application import (
     ANZAHL_SCHRITTE,
@@ -39,10 +38,11 @@ from ..forms.application import (
     kostenplan_formset,
 )
 from ..links import LinkRefused, antrag_from_link_token
-from ..mein_geld import antrag_geld_fuer_antragsteller
 from ..models import Anhang, Antrag, AntragStatus, Quartier
 from ..ratelimit import mail_rate_allows
 from ..roles import Akteur, grant_applicant_access, is_qm_staff
+from ..selectors import fristen
+from ..selectors.mein_geld import antrag_geld_fuer_antragsteller
 from ..services import application as services
 from ..services.application import AntragRefused
 from ..services.attachments import UploadRefused, anhang_add, anhang_remove

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.utils.translation import pgettext_lazy
 
-from .models import (
+from ..models import (
     GEFOERDERT_STATES,
     Aktionsfonds,
     Antrag,
