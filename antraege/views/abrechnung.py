@@ -9,7 +9,6 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,10 +29,10 @@ from ..forms.settlement import (
     KommentarForm,
     SachberichtForm,
 )
-from ..models import Aktionsfonds, Antrag, AntragStatus, Beleg, Dokument
+from ..models import AntragStatus, Beleg, Dokument
 from ..money import euro_format
-from ..roles import Akteur, is_applicant, is_qm_staff
-from ..selectors import fondsbild
+from ..roles import Akteur
+from ..selectors import fondsbild, zugriff
 from ..selectors import settlement as settlement_selectors
 from ..selectors.application import aktionsfonds_saldo
 from ..services import settlement
@@ -44,27 +43,6 @@ from .geld_kontext import geld_context
 from .refusals import refusal_to_form, refusal_to_message
 
 DECISION_LETTERS = APPLICANT_DOKUMENTE
-
-
-# --- Access ---
-
-
-def _antrag(pk):
-    return get_object_or_404(Antrag.objects.select_related("fonds__quartier"), pk=pk)
-
-
-def _as_applicant(request, pk):
-    antrag, akteur = _antrag(pk), Akteur.from_request(request)
-    if not is_applicant(akteur, antrag):
-        raise PermissionDenied
-    return antrag, akteur
-
-
-def _as_qm(request, pk):
-    antrag, akteur = _antrag(pk), Akteur.from_request(request)
-    if antrag.status == AntragStatus.DRAFT or not is_qm_staff(akteur, antrag.fonds.quartier_id):
-        raise PermissionDenied
-    return antrag, akteur
 
 
 def _file_response(field_file, filename, *, inline=False, content_type=None):
@@ -118,7 +96,8 @@ def _mein_context(antrag, akteur, **forms_):
 
 @require_GET
 def mein_abrechnung(request, pk):
-    antrag, akteur = _as_applicant(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
     return render(request, "abrechnung/mein.html", _mein_context(antrag, akteur))
 
 
@@ -133,7 +112,8 @@ def _mein_error(request, antrag, akteur, name, form, status):
 
 @require_POST
 def mein_projektbeginn(request, pk):
-    antrag, akteur = _as_applicant(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
     return _move(
         request,
         antrag,
@@ -146,7 +126,8 @@ def mein_projektbeginn(request, pk):
 
 @require_POST
 def mein_beleg_neu(request, pk):
-    antrag, akteur = _as_applicant(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
     form = BelegForm(request.POST, request.FILES, antrag=antrag)
     status = 400
     if form.is_valid():
@@ -179,7 +160,8 @@ def mein_beleg_neu(request, pk):
 
 @require_POST
 def mein_beleg_entfernen(request, pk, beleg_pk):
-    antrag, akteur = _as_applicant(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
     beleg = get_object_or_404(Beleg, pk=beleg_pk, antrag=antrag)
     try:
         settlement.beleg_remove(beleg, akteur=akteur)
@@ -192,7 +174,8 @@ def mein_beleg_entfernen(request, pk, beleg_pk):
 
 @require_POST
 def mein_sachbericht(request, pk):
-    antrag, akteur = _as_applicant(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
     form = SachberichtForm(request.POST)
     status = 400
     if form.is_valid():
@@ -208,7 +191,8 @@ def mein_sachbericht(request, pk):
 
 @require_POST
 def mein_foto(request, pk):
-    antrag, akteur = _as_applicant(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
     form = FotoForm(request.POST, request.FILES)
     status = 400
     if form.is_valid():
@@ -224,7 +208,8 @@ def mein_foto(request, pk):
 
 @require_POST
 def mein_einreichen(request, pk):
-    antrag, akteur = _as_applicant(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
     return _move(
         request,
         antrag,
@@ -237,7 +222,7 @@ def mein_einreichen(request, pk):
 
 @require_GET
 def mein_dokument(request, pk, dokument_pk):
-    antrag, _akteur = _as_applicant(request, pk)
+    antrag = zugriff.antrag_for_applicant(Akteur.from_request(request), pk)
     dokument = get_object_or_404(Dokument, pk=dokument_pk, antrag=antrag, art__in=DECISION_LETTERS)
     return _file_response(dokument.datei, dokument.dateiname, content_type="application/pdf")
 
@@ -313,14 +298,16 @@ def _qm_error(request, antrag, akteur, name, form, status):
 @login_required
 @require_GET
 def qm_abrechnung(request, pk):
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     return render(request, "abrechnung/qm.html", _qm_context(antrag, akteur))
 
 
 @login_required
 @require_POST
 def qm_projektbeginn(request, pk):
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     return _move(
         request, antrag, akteur, "start_project", "abrechnung:qm_abrechnung", bestaetigung.QM
     )
@@ -329,7 +316,8 @@ def qm_projektbeginn(request, pk):
 @login_required
 @require_POST
 def qm_abschlag(request, pk):
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     form = AbschlagForm(request.POST)
     status = 400
     if form.is_valid():
@@ -346,7 +334,8 @@ def qm_abschlag(request, pk):
 @login_required
 @require_POST
 def qm_beleg_pruefen(request, pk, beleg_pk):
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     beleg = get_object_or_404(Beleg, pk=beleg_pk, antrag=antrag)
     form = BelegPruefForm(request.POST, prefix=f"beleg{beleg.pk}")
     status = 400
@@ -370,7 +359,7 @@ def qm_beleg_pruefen(request, pk, beleg_pk):
 @login_required
 @require_GET
 def qm_beleg_datei(request, pk, beleg_pk):
-    antrag, _akteur = _as_qm(request, pk)
+    antrag = zugriff.antrag_for_qm(Akteur.from_request(request), pk)
     beleg = get_object_or_404(Beleg.objects.exclude(datei=""), pk=beleg_pk, antrag=antrag)
     zugriff_protokollieren(
         request.user, Zugriff.Aktion.DOWNLOAD, antrag=antrag, gegenstand=beleg.originalname
@@ -381,7 +370,8 @@ def qm_beleg_datei(request, pk, beleg_pk):
 @login_required
 @require_POST
 def qm_nachforderung(request, pk):
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     form = KommentarForm(request.POST)
     status = 400
     if form.is_valid():
@@ -406,7 +396,8 @@ def qm_nachforderung(request, pk):
 @login_required
 @require_POST
 def qm_freigeben(request, pk):
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     try:
         settlement.auszahlung_release(antrag, akteur=akteur)
     except Refused as refused:
@@ -422,7 +413,8 @@ def qm_freigeben(request, pk):
 @login_required
 @require_POST
 def qm_bezahlt(request, pk):
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     form = BezahltForm(request.POST)
     status = 400
     if form.is_valid():
@@ -441,14 +433,15 @@ def qm_bezahlt(request, pk):
 @login_required
 @require_POST
 def qm_abschliessen(request, pk):
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     return _move(request, antrag, akteur, "close", "abrechnung:qm_abrechnung", bestaetigung.QM)
 
 
 @login_required
 @require_GET
 def qm_dokument(request, pk, dokument_pk):
-    antrag, _akteur = _as_qm(request, pk)
+    antrag = zugriff.antrag_for_qm(Akteur.from_request(request), pk)
     dokument = get_object_or_404(Dokument, pk=dokument_pk, antrag=antrag)
     zugriff_protokollieren(
         request.user, Zugriff.Aktion.DOWNLOAD, antrag=antrag, gegenstand=dokument.dateiname
@@ -459,21 +452,13 @@ def qm_dokument(request, pk, dokument_pk):
 # --- Fund report ---
 
 
-def _fonds_for_staff(request, pk):
-    fonds = get_object_or_404(Aktionsfonds.objects.select_related("quartier"), pk=pk)
-    akteur = Akteur.from_request(request)
-    if not (akteur.is_admin or is_qm_staff(akteur, fonds.quartier_id)):
-        raise PermissionDenied
-    return fonds
-
-
 @login_required
 @require_GET
 def fonds_bericht_pdf(request, pk):
     from ..pdf import render_pdf
     from ..services.documents import logo_data_url
 
-    fonds = _fonds_for_staff(request, pk)
+    fonds = zugriff.aktionsfonds_for_staff(Akteur.from_request(request), pk)
     bericht = settlement_selectors.aktionsfonds_bericht(fonds)
     pdf = render_pdf(
         "pdf/fondsbericht.html",
@@ -497,7 +482,7 @@ def fonds_bericht_pdf(request, pk):
 @login_required
 @require_GET
 def fonds_bericht_csv(request, pk):
-    fonds = _fonds_for_staff(request, pk)
+    fonds = zugriff.aktionsfonds_for_staff(Akteur.from_request(request), pk)
     bericht = settlement_selectors.aktionsfonds_bericht(fonds)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

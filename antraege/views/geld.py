@@ -24,15 +24,12 @@ from ..forms.geld import (
 )
 from ..forms.settlement import BelegForm, SachberichtForm
 from ..models import Kostenposition
+from ..roles import Akteur
+from ..selectors import zugriff
 from ..services import geld, kosten
 from ..services import settlement as abrechnung
 from ..services.settlement import AbrechnungRefused
-from .abrechnung import (
-    _as_applicant,
-    _as_qm,
-    _mein_error,
-    _qm_error,
-)
+from .abrechnung import _mein_error, _qm_error
 from .refusals import refusal_to_form, refusal_to_message
 
 
@@ -57,7 +54,8 @@ def _submit(request, antrag, akteur, form, name, action, *, done, back, error_pa
 
 @require_POST
 def mein_vereinbarung(request, pk):
-    antrag, akteur = _as_applicant(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
     return _submit(
         request,
         antrag,
@@ -73,7 +71,8 @@ def mein_vereinbarung(request, pk):
 
 @require_POST
 def mein_bankverbindung(request, pk):
-    antrag, akteur = _as_applicant(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
     return _submit(
         request,
         antrag,
@@ -89,7 +88,8 @@ def mein_bankverbindung(request, pk):
 
 @require_POST
 def mein_entfaellt(request, pk):
-    antrag, akteur = _as_applicant(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
     return _entfaellt(request, antrag, akteur, "abrechnung:mein_abrechnung", _mein_error)
 
 
@@ -113,7 +113,8 @@ def _entfaellt(request, antrag, akteur, back, error_page):
 @login_required
 @require_POST
 def qm_vereinbarung_papier(request, pk):
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     return _submit(
         request,
         antrag,
@@ -130,7 +131,8 @@ def qm_vereinbarung_papier(request, pk):
 @login_required
 @require_POST
 def qm_bankverbindung(request, pk):
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     return _submit(
         request,
         antrag,
@@ -147,14 +149,16 @@ def qm_bankverbindung(request, pk):
 @login_required
 @require_POST
 def qm_entfaellt(request, pk):
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     return _entfaellt(request, antrag, akteur, "abrechnung:qm_abrechnung", _qm_error)
 
 
 @login_required
 @require_POST
 def qm_rueckzahlung(request, pk):
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     return _submit(
         request,
         antrag,
@@ -171,7 +175,8 @@ def qm_rueckzahlung(request, pk):
 @login_required
 @require_POST
 def qm_ausnahme(request, pk, position_pk):
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     position = get_object_or_404(Kostenposition, pk=position_pk, antrag=antrag)
     form = AusnahmeForm(request.POST)
     if form.is_valid():
@@ -190,7 +195,8 @@ def qm_ausnahme(request, pk, position_pk):
 @require_POST
 def qm_beleg_neu(request, pk):
     """QM enters a receipt of the paper settlement (the file is optional)."""
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     form = BelegForm(request.POST, request.FILES, antrag=antrag, von_qm=True, prefix="papier")
     return _submit(
         request,
@@ -216,7 +222,8 @@ def qm_beleg_neu(request, pk):
 @login_required
 @require_POST
 def qm_sachbericht(request, pk):
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     return _submit(
         request,
         antrag,
@@ -234,7 +241,8 @@ def qm_sachbericht(request, pk):
 @require_POST
 def qm_einreichen(request, pk):
     """QM hands in the settlement the applicant brought on paper (marked in the timeline)."""
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     try:
         antrag_move(
             antrag,

@@ -8,7 +8,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,8 +31,8 @@ from ..models import (
 )
 from ..money import ZERO
 from ..paginierung import seite_for
-from ..roles import Akteur, is_qm_staff, may_view_antrag_as_staff
-from ..selectors import fristen
+from ..roles import Akteur, is_qm_staff
+from ..selectors import fristen, zugriff
 from ..selectors.application import (
     aktionsfonds_saldo,
     antraege_count_by_status,
@@ -65,8 +64,7 @@ def staff_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         akteur = Akteur.from_request(request)
-        if not (akteur.is_admin or akteur.qm_quartier_ids):
-            raise PermissionDenied
+        zugriff.staff_page_check(akteur)
         request.akteur = akteur
         return view(request, *args, **kwargs)
 
@@ -141,17 +139,6 @@ def dashboard(request):
 # --- Detail and moves ---
 
 
-def _staff_antrag(akteur, pk):
-    """The Antrag if the akteur may see it as staff, else 404 (no hint that it exists)."""
-    antrag = get_object_or_404(
-        Antrag.objects.select_related("fonds__quartier").exclude(status=AntragStatus.DRAFT),
-        pk=pk,
-    )
-    if not may_view_antrag_as_staff(akteur, antrag):
-        raise Http404
-    return antrag
-
-
 def _detail_context(akteur, antrag, *, forms_by_move=None):
     antrag = (
         Antrag.objects.select_related("fonds__quartier")
@@ -216,7 +203,7 @@ def _detail_context(akteur, antrag, *, forms_by_move=None):
 @require_GET
 @staff_required
 def antrag_detail(request, pk):
-    antrag = _staff_antrag(request.akteur, pk)
+    antrag = zugriff.antrag_for_staff(request.akteur, pk)
     # The page shows the applicant's contact data: the audit log records who looked.
     zugriff_protokollieren(request.user, Zugriff.Aktion.ANSICHT, antrag=antrag)
     return render(request, "qm/antrag_detail.html", _detail_context(request.akteur, antrag))
@@ -226,7 +213,7 @@ def antrag_detail(request, pk):
 @staff_required
 def antrag_schritt(request, pk, move):
     akteur = request.akteur
-    antrag = _staff_antrag(akteur, pk)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     if move not in FORMAL_CHECK_MOVES:
         raise Http404
     form = MoveForm(request.POST, move=move)
@@ -256,9 +243,7 @@ def antrag_schritt(request, pk, move):
 @staff_required
 def anhang_herunterladen(request, pk, anhang_pk):
     """A stored attachment, for QM staff of the Antrag's area only."""
-    antrag = _staff_antrag(request.akteur, pk)
-    if not is_qm_staff(request.akteur, antrag.fonds.quartier_id):
-        raise Http404
+    antrag = zugriff.antrag_for_qm(request.akteur, pk)
     anhang = get_object_or_404(Anhang, pk=anhang_pk, antrag=antrag)
     zugriff_protokollieren(
         request.user, Zugriff.Aktion.DOWNLOAD, antrag=antrag, gegenstand=anhang.originalname

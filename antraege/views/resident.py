@@ -41,7 +41,7 @@ from ..links import LinkRefused, antrag_from_link_token
 from ..models import Anhang, Antrag, AntragStatus, Quartier
 from ..ratelimit import mail_rate_allows
 from ..roles import Akteur, grant_applicant_access, is_qm_staff
-from ..selectors import fristen
+from ..selectors import fristen, zugriff
 from ..selectors.mein_geld import antrag_geld_fuer_antragsteller
 from ..services import application as services
 from ..services.application import AntragRefused
@@ -66,15 +66,6 @@ def _fonds_fuer_neuen_antrag(code):
     if fonds is None:
         raise Http404
     return fonds
-
-
-def _own_antrag(request, pk):
-    """The Antrag ``pk`` if this browser holds the applicant's access to it, else 404."""
-    akteur = Akteur.from_request(request)
-    if pk not in akteur.antrag_ids:
-        raise Http404
-    antrag = get_object_or_404(Antrag.objects.select_related("fonds__quartier"), pk=pk)
-    return antrag, akteur
 
 
 def _not_editable(request, antrag):
@@ -207,7 +198,7 @@ def antrag_start(request, code):
 
 
 def antrag_schritt(request, pk, schritt):
-    antrag, _akteur = _own_antrag(request, pk)
+    antrag = zugriff.antrag_for_applicant(Akteur.from_request(request), pk)
     if not services.antrag_is_editable(antrag):
         return _not_editable(request, antrag)
     if schritt == 3:
@@ -344,7 +335,7 @@ def _schritt_anhaenge(request, antrag):
 
 @require_POST
 def anhang_entfernen(request, pk, anhang_pk):
-    antrag, _akteur = _own_antrag(request, pk)
+    antrag = zugriff.antrag_for_applicant(Akteur.from_request(request), pk)
     anhang = get_object_or_404(Anhang, pk=anhang_pk, antrag=antrag)
     try:
         anhang_remove(anhang)
@@ -419,7 +410,8 @@ def antrag_pruefen(request, pk):
         except MoveRefused as refused:
             return _pruefen_refused(request, pk, refused)
         return redirect("antraege:eingereicht", pk=pk)
-    antrag, akteur = _own_antrag(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
     if not services.antrag_is_editable(antrag):
         return _not_editable(request, antrag)
     return _pruefen_page(request, antrag, [])
@@ -427,7 +419,7 @@ def antrag_pruefen(request, pk):
 
 def _pruefen_refused(request, pk, refused):
     """Why the submit was refused: a double click, no longer editable, or what is missing."""
-    antrag, _akteur = _own_antrag(request, pk)
+    antrag = zugriff.antrag_for_applicant(Akteur.from_request(request), pk)
     if antrag.status == AntragStatus.SUBMITTED:
         # double click: the first POST submitted it, this one lands on the same confirmation
         return redirect("antraege:eingereicht", pk=antrag.pk)
@@ -457,14 +449,14 @@ def _pruefen_page(request, antrag, fehler):
 
 
 def antrag_eingereicht(request, pk):
-    antrag, _akteur = _own_antrag(request, pk)
+    antrag = zugriff.antrag_for_applicant(Akteur.from_request(request), pk)
     if not antrag.referenz:
         return redirect("antraege:mein_antrag", pk=antrag.pk)
     return render(request, "antraege/eingereicht.html", {"antrag": antrag})
 
 
 def antrag_gespeichert(request, pk):
-    antrag, _akteur = _own_antrag(request, pk)
+    antrag = zugriff.antrag_for_applicant(Akteur.from_request(request), pk)
     return render(request, "antraege/gespeichert.html", {"antrag": antrag})
 
 
@@ -478,7 +470,8 @@ def mein_antrag_liste(request):
 
 
 def mein_antrag(request, pk):
-    antrag, akteur = _own_antrag(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
     moves = dict(available_moves(antrag, akteur))
     geld, auflagen = antrag_geld_fuer_antragsteller(antrag)
     return render(
@@ -504,7 +497,8 @@ def mein_antrag(request, pk):
 
 def antrag_zurueckziehen(request, pk):
     """Withdraw, after a confirmation page (a link alone never withdraws)."""
-    antrag, akteur = _own_antrag(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
     if request.method == "POST":
         try:
             antrag = antrag_move(antrag, "withdraw", akteur=akteur)
