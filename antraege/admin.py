@@ -42,7 +42,7 @@ class KostenkategorieInline(admin.TabularInline):
 
 @admin.register(Quartier)
 class QuartierAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "qm_buero_name", "qm_email")
+    list_display = ("name", "code", "qm_buero_name", "qm_email", "qm_sprache")
     search_fields = ("name", "code")
     filter_horizontal = ("qm_staff",)
     inlines = [KostenkategorieInline]

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from antraege.datenschutz.adressen import antrag_bestaetigte_adresse, mitglied_hat_adresse
@@ -518,13 +518,15 @@ def _beschliessen(abstimmung, zaehlung):
     for name, value in felder.items():
         setattr(abstimmung, name, value)
     quartier = abstimmung.antrag.fonds.quartier
+    with translation.override(quartier.qm_sprache):  # the label goes into the office's e-mail
+        ergebnis_text = str(Ergebnis(ergebnis).label)
     notifications.queue(
         "abstimmung_geschlossen",
         empfaenger=quartier.qm_email,
-        sprache="de",
+        sprache=quartier.qm_sprache,
         antrag=abstimmung.antrag,
         kontext={
-            "ergebnis": str(Ergebnis(ergebnis).label),
+            "ergebnis": ergebnis_text,
             "hinweis": hinweis,
             "berechtigt": zaehlung.berechtigt,
             "ja": zaehlung.ja,

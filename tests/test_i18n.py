@@ -48,7 +48,8 @@ STAFF_ONLY = (
     "jury/",
     "aktionsfonds/anmeldung.py",
 )
-# E-mails to QM offices and jury members (queued with sprache="de"; staff read German or English).
+# E-mails to QM offices (in the office's language, German or English) and jury members (in the
+# member's account language, all four: checked for tr/ar by the jury tests below).
 STAFF_EMAILS = (
     "abrechnung_eingegangen",
     "abstimmung_eroeffnet",
@@ -253,6 +254,36 @@ def test_jury_papers_email_is_rendered_in_the_members_language(db, language):
     subject, text, _html = papers(language)
 
     assert subject != german_subject
+    assert untranslated_lines(german_text, text) == []
+
+
+@pytest.mark.parametrize("language", RESIDENT_LANGUAGES)
+@pytest.mark.parametrize("art", ["abstimmung_eroeffnet", "abstimmung_erinnerung"])
+def test_jury_vote_email_is_rendered_in_the_members_language(db, art, language):
+    """Online-vote e-mails to jury members: every resident language, no German line left."""
+
+    def vote_email(sprache):
+        row = notifications.queue(
+            art,
+            empfaenger="x-jury@example.org",
+            sprache=sprache,
+            kontext={
+                "name": "X-Name",
+                "referenz": "X-Ref",
+                "titel": "X-Titel",
+                "quartier": "X-Kiez",
+                "frist": "X-Frist",
+                "url": "http://testserver/jury/",
+            },
+        )
+        return notifications.render(row)
+
+    german_subject, german_text, _ = vote_email("de")
+
+    subject, text, _html = vote_email(language)
+
+    assert subject != german_subject
+    assert text.strip().splitlines()[0] == GREETING[language]
     assert untranslated_lines(german_text, text) == []
 
 

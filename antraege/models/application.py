@@ -28,6 +28,15 @@ class Quartier(models.Model):
     qm_email = models.EmailField(_("E-Mail des QM-Büros"))
     qm_telefon = models.CharField(_("Telefon des QM-Büros"), max_length=40, blank=True)
     qm_unterzeichner = models.CharField(_("Unterzeichnet von"), max_length=120, blank=True)
+    qm_sprache = models.CharField(
+        _("Sprache der E-Mails an das QM-Büro"),
+        max_length=5,
+        choices=[
+            (code, name) for code, name in settings.LANGUAGES if code in settings.STAFF_LANGUAGES
+        ],
+        default="de",
+        help_text=_("Benachrichtigungen an die Adresse des QM-Büros kommen in dieser Sprache."),
+    )
     logo = models.FileField(_("Logo"), upload_to="logos/", blank=True)
     vorlaufzeit_wochen = models.PositiveSmallIntegerField(
         _("Vorlaufzeit (Wochen vor Projektbeginn)"),

@@ -348,7 +348,10 @@ def abrechnung_submitted(antrag):
         raise ValueError(" ".join(errors))
     quartier = antrag.fonds.quartier
     notifications.queue(
-        "abrechnung_eingegangen", empfaenger=quartier.qm_email, sprache="de", antrag=antrag
+        "abrechnung_eingegangen",
+        empfaenger=quartier.qm_email,
+        sprache=quartier.qm_sprache,
+        antrag=antrag,
     )
 
 
