@@ -49,7 +49,6 @@ def home(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def stimmzettel(request, pk):
-    zugriff.abstimmung_for_jury(Akteur.from_request(request), pk)
     form = None
     if request.method == "POST":
         form = StimmzettelForm(request.POST)
@@ -65,6 +64,8 @@ def stimmzettel(request, pk):
             except Abstimmung.DoesNotExist as missing:
                 raise Http404 from missing
             except JuryRefused as fehler:
+                # another area's vote: 404 (checked only now, so a ballot costs no extra query)
+                zugriff.abstimmung_for_jury(Akteur.from_request(request), pk)
                 refusal_to_form(form, fehler)  # not entitled (any more): 403
             else:
                 return redirect(f"{request.path}?quittung=1#quittung")
