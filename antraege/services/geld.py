@@ -6,7 +6,7 @@ money from reserved to paid; a repayment claim changes nothing until QM records 
 which takes the amount off "paid" — only then is the money back in the fund.
 """
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import (
@@ -31,6 +31,7 @@ from .settlement import (
     _require_state,
     _user,
     abschlag_book,
+    create_once,
     rueckforderung_create,
     rueckforderung_settle,
 )
@@ -87,15 +88,14 @@ def _vereinbarung_record(antrag, *, akteur, art, datum):
         errors = vereinbarung_errors(antrag)
         if errors:
             raise AbrechnungRefused(errors[0], code="wrong_state")
-        try:
-            with transaction.atomic():
-                vereinbarung = Vereinbarung.objects.create(
-                    antrag=antrag, art=art, bestaetigt_am=datum, erfasst_von=_user(akteur)
-                )
-        except IntegrityError as error:
-            raise AbrechnungRefused(
-                _("Die Vereinbarung ist bereits bestätigt."), code="conflict"
-            ) from error
+        vereinbarung = create_once(
+            Vereinbarung,
+            refused=_("Die Vereinbarung ist bereits bestätigt."),
+            antrag=antrag,
+            art=art,
+            bestaetigt_am=datum,
+            erfasst_von=_user(akteur),
+        )
         statuswechsel_record(
             antrag,
             akteur=akteur,

@@ -142,6 +142,16 @@ def abschlag_grant(antrag, *, akteur, datum, betrag):
         return abschlag_book(antrag, akteur=akteur, datum=datum, betrag=betrag)
 
 
+def create_once(model, *, refused, **fields):
+    """The one ``model`` row of an Antrag (a unique constraint keeps it one); a second is refused
+    with the message ``refused`` (code ``conflict``) and changes nothing."""
+    try:
+        with transaction.atomic():
+            return model.objects.create(**fields)
+    except IntegrityError as error:
+        raise AbrechnungRefused(refused, code="conflict") from error
+
+
 def _user(akteur):
     return akteur.user if akteur is not None and akteur.is_authenticated else None
 
@@ -154,15 +164,14 @@ def abschlag_book(antrag, *, akteur, datum, betrag):
             _("Ein Abschlag ist erst nach der bestätigten Vereinbarung möglich."),
             code="no_agreement",
         )
-    try:
-        with transaction.atomic():
-            abschlag = Abschlag.objects.create(
-                antrag=antrag, datum=datum, betrag=betrag, erfasst_von=_user(akteur)
-            )
-    except IntegrityError as error:
-        raise AbrechnungRefused(
-            _("Für diesen Antrag ist bereits ein Abschlag erfasst."), code="conflict"
-        ) from error
+    abschlag = create_once(
+        Abschlag,
+        refused=_("Für diesen Antrag ist bereits ein Abschlag erfasst."),
+        antrag=antrag,
+        datum=datum,
+        betrag=betrag,
+        erfasst_von=_user(akteur),
+    )
     moved = Antrag.objects.filter(
         pk=antrag.pk, status=antrag.status, betrag_reserviert__gte=betrag
     ).update(
@@ -231,6 +240,29 @@ def beleg_add(antrag, *, akteur, datum, aussteller, betrag, kostenposition_id, d
         _require_applicant(akteur, antrag)
     _require_state(antrag, SETTLEMENT_EDITABLE_STATES)
     betrag = euro_parse(betrag, refusal=AbrechnungRefused)
+    _beleg_datum_check(datum)
+    aussteller = _beleg_aussteller_check(aussteller)
+    position = _beleg_kostenposition(antrag, kostenposition_id)
+    content_type = upload_checked(datei) if datei is not None or not von_qm else ""
+    with transaction.atomic():
+        antrag_lock(antrag)  # numbers are given one at a time
+        return Beleg.objects.create(
+            antrag=antrag,
+            nummer=(antrag.belege.aggregate(n=Max("nummer"))["n"] or 0) + 1,
+            kostenposition=position,
+            datum=datum,
+            aussteller=aussteller[:160],
+            betrag=betrag,
+            kategorie=position.kategorie,
+            datei=datei,
+            originalname=((getattr(datei, "name", "") or "beleg")[:200] if datei else ""),
+            content_type=content_type,
+            groesse=datei.size if datei else 0,
+            vor_bewilligung=_vor_bewilligung(antrag, datum),
+        )
+
+
+def _beleg_datum_check(datum):
     if datum is None:
         raise AbrechnungRefused(_("Bitte geben Sie das Datum an."), code="invalid", field="datum")
     if datum > berlin_today():
@@ -239,11 +271,19 @@ def beleg_add(antrag, *, akteur, datum, aussteller, betrag, kostenposition_id, d
             code="invalid",
             field="datum",
         )
+
+
+def _beleg_aussteller_check(aussteller):
     aussteller = (aussteller or "").strip()
     if not aussteller:
         raise AbrechnungRefused(
             _("Bitte geben Sie an, wo Sie gekauft haben."), code="invalid", field="aussteller"
         )
+    return aussteller
+
+
+def _beleg_kostenposition(antrag, kostenposition_id):
+    """The line of this Antrag's cost plan the receipt belongs to; refused if it names none."""
     position = (
         Kostenposition.objects.select_related("kategorie")
         .filter(pk=kostenposition_id, antrag=antrag)
@@ -257,29 +297,14 @@ def beleg_add(antrag, *, akteur, datum, aussteller, betrag, kostenposition_id, d
             code="invalid",
             field="kostenposition",
         )
-    content_type = ""
-    if datei is not None or not von_qm:
-        content_type = upload_checked(datei)
-    bewilligt_am = (
-        timezone.localtime(antrag.entschieden_am).date() if antrag.entschieden_am else None
-    )
-    with transaction.atomic():
-        antrag_lock(antrag)  # numbers are given one at a time
-        nummer = (antrag.belege.aggregate(n=Max("nummer"))["n"] or 0) + 1
-        return Beleg.objects.create(
-            antrag=antrag,
-            nummer=nummer,
-            kostenposition=position,
-            datum=datum,
-            aussteller=aussteller[:160],
-            betrag=betrag,
-            kategorie=position.kategorie,
-            datei=datei,
-            originalname=((getattr(datei, "name", "") or "beleg")[:200] if datei else ""),
-            content_type=content_type,
-            groesse=datei.size if datei else 0,
-            vor_bewilligung=bool(bewilligt_am and datum < bewilligt_am),
-        )
+    return position
+
+
+def _vor_bewilligung(antrag, datum):
+    """The receipt is dated before the approval (QM accepts it only with a reason)."""
+    if not antrag.entschieden_am:
+        return False
+    return datum < timezone.localtime(antrag.entschieden_am).date()
 
 
 def beleg_remove(beleg, *, akteur):
@@ -374,47 +399,9 @@ def beleg_check(beleg, *, akteur, anerkannt=None, grund=""):
             )
         beleg = Beleg.objects.select_for_update().get(pk=beleg.pk, antrag=antrag)
         if anerkannt is None:
-            if not grund:
-                raise AbrechnungRefused(
-                    _("Bitte begründen Sie, warum der Beleg nicht anerkannt wird."),
-                    code="invalid",
-                    field="grund",
-                )
-            beleg.status, beleg.betrag_anerkannt, beleg.ablehnungsgrund = (
-                Beleg.Status.ABGELEHNT,
-                None,
-                grund,
-            )
-            kommentar = _("Beleg „%(beleg)s“ (%(betrag)s €) nicht anerkannt: %(grund)s")
+            kommentar = _beleg_not_accepted(beleg, grund=grund)
         else:
-            if isinstance(anerkannt, str) and anerkannt.strip() in ("0", "0,00", "0.00"):
-                anerkannt = ZERO
-            else:
-                anerkannt = euro_parse(anerkannt, field="anerkannt", refusal=AbrechnungRefused)
-            if anerkannt > beleg.betrag:
-                raise AbrechnungRefused(
-                    _("Anerkannt werden kann höchstens der Betrag des Belegs (%(betrag)s €).")
-                    % {"betrag": euro_format(beleg.betrag)},
-                    code="invalid",
-                    field="anerkannt",
-                )
-            if beleg.vor_bewilligung and not grund:
-                raise AbrechnungRefused(
-                    _(
-                        "Der Beleg ist vor der Bewilligung datiert. Bitte begründen Sie, "
-                        "warum er trotzdem anerkannt wird."
-                    ),
-                    code="invalid",
-                    field="grund",
-                )
-            beleg.status, beleg.betrag_anerkannt, beleg.ablehnungsgrund = (
-                Beleg.Status.ANERKANNT,
-                anerkannt,
-                grund,
-            )
-            kommentar = _("Beleg „%(beleg)s“ (%(betrag)s €) mit %(anerkannt)s € anerkannt.")
-            if grund:
-                kommentar += " " + grund
+            kommentar = _beleg_accepted(beleg, anerkannt=anerkannt, grund=grund)
         beleg.geprueft_am = timezone.now()
         beleg.geprueft_von = akteur.user
         beleg.save()
@@ -430,6 +417,50 @@ def beleg_check(beleg, *, akteur, anerkannt=None, grund=""):
             },
         )
     return beleg
+
+
+def _beleg_mark(beleg, status, *, anerkannt, grund):
+    beleg.status, beleg.betrag_anerkannt, beleg.ablehnungsgrund = status, anerkannt, grund
+
+
+def _beleg_not_accepted(beleg, *, grund):
+    """Mark ``beleg`` refused (a reason is required); returns the timeline text."""
+    if not grund:
+        raise AbrechnungRefused(
+            _("Bitte begründen Sie, warum der Beleg nicht anerkannt wird."),
+            code="invalid",
+            field="grund",
+        )
+    _beleg_mark(beleg, Beleg.Status.ABGELEHNT, anerkannt=None, grund=grund)
+    return _("Beleg „%(beleg)s“ (%(betrag)s €) nicht anerkannt: %(grund)s")
+
+
+def _beleg_accepted(beleg, *, anerkannt, grund):
+    """Mark ``beleg`` accepted with ``anerkannt`` (at most its amount; a reason if dated before
+    the approval); returns the timeline text."""
+    if isinstance(anerkannt, str) and anerkannt.strip() in ("0", "0,00", "0.00"):
+        anerkannt = ZERO
+    else:
+        anerkannt = euro_parse(anerkannt, field="anerkannt", refusal=AbrechnungRefused)
+    if anerkannt > beleg.betrag:
+        raise AbrechnungRefused(
+            _("Anerkannt werden kann höchstens der Betrag des Belegs (%(betrag)s €).")
+            % {"betrag": euro_format(beleg.betrag)},
+            code="invalid",
+            field="anerkannt",
+        )
+    if beleg.vor_bewilligung and not grund:
+        raise AbrechnungRefused(
+            _(
+                "Der Beleg ist vor der Bewilligung datiert. Bitte begründen Sie, "
+                "warum er trotzdem anerkannt wird."
+            ),
+            code="invalid",
+            field="grund",
+        )
+    _beleg_mark(beleg, Beleg.Status.ANERKANNT, anerkannt=anerkannt, grund=grund)
+    kommentar = _("Beleg „%(beleg)s“ (%(betrag)s €) mit %(anerkannt)s € anerkannt.")
+    return kommentar + " " + grund if grund else kommentar
 
 
 def abrechnung_changes_requested(antrag, *, kommentar):
@@ -456,34 +487,9 @@ def auszahlung_release(antrag, *, akteur):
         if antrag.belege.filter(status=Beleg.Status.OFFEN).exists():
             raise AbrechnungRefused(_("Bitte prüfen Sie zuerst jeden Beleg."), code="not_ready")
         rechnung = auszahlung_berechnung(antrag)
-        try:
-            with transaction.atomic():
-                auszahlung = Auszahlung.objects.create(
-                    antrag=antrag,
-                    betrag_anerkannt=rechnung.anerkannt,
-                    betrag_abschlag=rechnung.abschlag,
-                    betrag_pauschale=rechnung.pauschale,
-                    betrag=rechnung.auszahlung,
-                    freigegeben_am=timezone.now(),
-                    freigegeben_von=akteur.user,
-                )
-        except IntegrityError as error:
-            raise AbrechnungRefused(
-                _("Die Auszahlung ist bereits freigegeben."), code="conflict"
-            ) from error
+        auszahlung = _auszahlung_create(antrag, rechnung, akteur=akteur)
         Antrag.objects.filter(pk=antrag.pk).update(betrag_reserviert=max(rechnung.auszahlung, ZERO))
-        kommentar = _(
-            "Auszahlung freigegeben: %(betrag)s € (anerkannte Belege %(anerkannt)s €, "
-            "Aufwandspauschale %(pauschale)s €, Abschlag %(abschlag)s €). Zurück an den "
-            "Aktionsfonds: %(rest)s €."
-        ) % {
-            "betrag": euro_format(rechnung.auszahlung),
-            "anerkannt": euro_format(rechnung.anerkannt),
-            "pauschale": euro_format(rechnung.pauschale),
-            "abschlag": euro_format(rechnung.abschlag),
-            "rest": euro_format(rechnung.zurueck_an_fonds),
-        }
-        statuswechsel_record(antrag, akteur=akteur, kommentar=kommentar)
+        statuswechsel_record(antrag, akteur=akteur, kommentar=_auszahlung_kommentar(rechnung))
         documents.dokument_schedule(antrag, Dokument.Art.ABRECHNUNG)
         if rechnung.auszahlung < 0:
             rueckforderung_create(
@@ -495,6 +501,35 @@ def auszahlung_release(antrag, *, akteur):
         else:
             documents.dokument_schedule(antrag, Dokument.Art.AUSZAHLUNGSANORDNUNG)
     return auszahlung
+
+
+def _auszahlung_create(antrag, rechnung, *, akteur):
+    """The one ``Auszahlung`` of the Antrag, from the calculation; a second one is refused."""
+    return create_once(
+        Auszahlung,
+        refused=_("Die Auszahlung ist bereits freigegeben."),
+        antrag=antrag,
+        betrag_anerkannt=rechnung.anerkannt,
+        betrag_abschlag=rechnung.abschlag,
+        betrag_pauschale=rechnung.pauschale,
+        betrag=rechnung.auszahlung,
+        freigegeben_am=timezone.now(),
+        freigegeben_von=akteur.user,
+    )
+
+
+def _auszahlung_kommentar(rechnung):
+    return _(
+        "Auszahlung freigegeben: %(betrag)s € (anerkannte Belege %(anerkannt)s €, "
+        "Aufwandspauschale %(pauschale)s €, Abschlag %(abschlag)s €). Zurück an den "
+        "Aktionsfonds: %(rest)s €."
+    ) % {
+        "betrag": euro_format(rechnung.auszahlung),
+        "anerkannt": euro_format(rechnung.anerkannt),
+        "pauschale": euro_format(rechnung.pauschale),
+        "abschlag": euro_format(rechnung.abschlag),
+        "rest": euro_format(rechnung.zurueck_an_fonds),
+    }
 
 
 def auszahlung_mark_paid(antrag, *, bezahlt_am, buchungszeichen):

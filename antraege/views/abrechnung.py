@@ -40,7 +40,7 @@ from ..services.documents import APPLICANT_DOKUMENTE
 from ..states import ADVANCE_STATES, SETTLEMENT_EDITABLE_STATES
 from . import bestaetigungen as bestaetigung
 from .geld_kontext import geld_context
-from .refusals import refusal_to_form, refusal_to_message
+from .refusals import form_submit, refusal_to_message
 
 DECISION_LETTERS = APPLICANT_DOKUMENTE
 
@@ -128,34 +128,38 @@ def mein_projektbeginn(request, pk):
 def mein_beleg_neu(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_applicant(akteur, pk)
-    form = BelegForm(request.POST, request.FILES, antrag=antrag)
-    status = 400
-    if form.is_valid():
-        try:
-            data = form.cleaned_data
-            beleg = settlement.beleg_add(
-                antrag,
-                akteur=akteur,
-                datum=data["datum"],
-                aussteller=data["aussteller"],
-                betrag=data["betrag"],
-                kostenposition_id=data["kostenposition"].pk,
-                datei=data["datei"],
+    return form_submit(
+        request,
+        antrag,
+        akteur,
+        BelegForm(request.POST, request.FILES, antrag=antrag),
+        "beleg_form",
+        lambda data: beleg_add_from_form(antrag, akteur, data),
+        done=bestaetigung.bestaetigung_beleg_hinzugefuegt(),
+        warn=lambda beleg: (
+            _(
+                "Der Beleg ist vor der Bewilligung datiert. Solche Kosten sind in der "
+                "Regel nicht förderfähig; das Quartiersmanagement prüft ihn gesondert."
             )
-        except Refused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(request, bestaetigung.bestaetigung_beleg_hinzugefuegt())
-            if beleg.vor_bewilligung:
-                messages.warning(
-                    request,
-                    _(
-                        "Der Beleg ist vor der Bewilligung datiert. Solche Kosten sind in der "
-                        "Regel nicht förderfähig; das Quartiersmanagement prüft ihn gesondert."
-                    ),
-                )
-            return redirect("abrechnung:mein_abrechnung", pk=antrag.pk)
-    return _mein_error(request, antrag, akteur, "beleg_form", form, status)
+            if beleg.vor_bewilligung
+            else None
+        ),
+        back="abrechnung:mein_abrechnung",
+        error_page=_mein_error,
+    )
+
+
+def beleg_add_from_form(antrag, akteur, data):
+    """``settlement.beleg_add`` with the entries of a ``BelegForm`` (applicant's or QM's)."""
+    return settlement.beleg_add(
+        antrag,
+        akteur=akteur,
+        datum=data["datum"],
+        aussteller=data["aussteller"],
+        betrag=data["betrag"],
+        kostenposition_id=data["kostenposition"].pk,
+        datei=data.get("datei"),
+    )
 
 
 @require_POST
@@ -176,34 +180,34 @@ def mein_beleg_entfernen(request, pk, beleg_pk):
 def mein_sachbericht(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_applicant(akteur, pk)
-    form = SachberichtForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            settlement.sachbericht_save(antrag, akteur=akteur, **form.cleaned_data)
-        except Refused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(request, bestaetigung.bestaetigung_bericht_gespeichert())
-            return redirect("abrechnung:mein_abrechnung", pk=antrag.pk)
-    return _mein_error(request, antrag, akteur, "sachbericht_form", form, status)
+    return form_submit(
+        request,
+        antrag,
+        akteur,
+        SachberichtForm(request.POST),
+        "sachbericht_form",
+        lambda data: settlement.sachbericht_save(antrag, akteur=akteur, **data),
+        done=bestaetigung.bestaetigung_bericht_gespeichert(),
+        back="abrechnung:mein_abrechnung",
+        error_page=_mein_error,
+    )
 
 
 @require_POST
 def mein_foto(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_applicant(akteur, pk)
-    form = FotoForm(request.POST, request.FILES)
-    status = 400
-    if form.is_valid():
-        try:
-            settlement.projektfoto_add(antrag, akteur=akteur, datei=form.cleaned_data["datei"])
-        except Refused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(request, _("Das Foto wurde hinzugefügt."))
-            return redirect("abrechnung:mein_abrechnung", pk=antrag.pk)
-    return _mein_error(request, antrag, akteur, "foto_form", form, status)
+    return form_submit(
+        request,
+        antrag,
+        akteur,
+        FotoForm(request.POST, request.FILES),
+        "foto_form",
+        lambda data: settlement.projektfoto_add(antrag, akteur=akteur, datei=data["datei"]),
+        done=_("Das Foto wurde hinzugefügt."),
+        back="abrechnung:mein_abrechnung",
+        error_page=_mein_error,
+    )
 
 
 @require_POST
@@ -318,17 +322,17 @@ def qm_projektbeginn(request, pk):
 def qm_abschlag(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_qm(akteur, pk)
-    form = AbschlagForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            settlement.abschlag_grant(antrag, akteur=akteur, **form.cleaned_data)
-        except Refused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(request, bestaetigung.bestaetigung_abschlag())
-            return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
-    return _qm_error(request, antrag, akteur, "abschlag_form", form, status)
+    return form_submit(
+        request,
+        antrag,
+        akteur,
+        AbschlagForm(request.POST),
+        "abschlag_form",
+        lambda data: settlement.abschlag_grant(antrag, akteur=akteur, **data),
+        done=bestaetigung.bestaetigung_abschlag(),
+        back="abrechnung:qm_abrechnung",
+        error_page=_qm_error,
+    )
 
 
 @login_required
@@ -337,23 +341,22 @@ def qm_beleg_pruefen(request, pk, beleg_pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_qm(akteur, pk)
     beleg = get_object_or_404(Beleg, pk=beleg_pk, antrag=antrag)
-    form = BelegPruefForm(request.POST, prefix=f"beleg{beleg.pk}")
-    status = 400
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            settlement.beleg_check(
-                beleg,
-                akteur=akteur,
-                anerkannt=data["anerkannt"] if data["entscheidung"] == "accept" else None,
-                grund=data["grund"],
-            )
-        except Refused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(request, bestaetigung.bestaetigung_beleg_geprueft())
-            return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
-    return _qm_error(request, antrag, akteur, f"pruef_{beleg.pk}", form, status)
+    return form_submit(
+        request,
+        antrag,
+        akteur,
+        BelegPruefForm(request.POST, prefix=f"beleg{beleg.pk}"),
+        f"pruef_{beleg.pk}",
+        lambda data: settlement.beleg_check(
+            beleg,
+            akteur=akteur,
+            anerkannt=data["anerkannt"] if data["entscheidung"] == "accept" else None,
+            grund=data["grund"],
+        ),
+        done=bestaetigung.bestaetigung_beleg_geprueft(),
+        back="abrechnung:qm_abrechnung",
+        error_page=_qm_error,
+    )
 
 
 @login_required
@@ -372,25 +375,19 @@ def qm_beleg_datei(request, pk, beleg_pk):
 def qm_nachforderung(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_qm(akteur, pk)
-    form = KommentarForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            antrag_move(
-                antrag,
-                "request_settlement_changes",
-                akteur=akteur,
-                kommentar=form.cleaned_data["kommentar"],
-            )
-        except Refused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(
-                request,
-                bestaetigung.bestaetigung_text("request_settlement_changes", rolle=bestaetigung.QM),
-            )
-            return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
-    return _qm_error(request, antrag, akteur, "kommentar_form", form, status)
+    return form_submit(
+        request,
+        antrag,
+        akteur,
+        KommentarForm(request.POST),
+        "kommentar_form",
+        lambda data: antrag_move(
+            antrag, "request_settlement_changes", akteur=akteur, kommentar=data["kommentar"]
+        ),
+        done=bestaetigung.bestaetigung_text("request_settlement_changes", rolle=bestaetigung.QM),
+        back="abrechnung:qm_abrechnung",
+        error_page=_qm_error,
+    )
 
 
 @login_required
@@ -415,19 +412,17 @@ def qm_freigeben(request, pk):
 def qm_bezahlt(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_qm(akteur, pk)
-    form = BezahltForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            antrag_move(antrag, "mark_paid", akteur=akteur, **form.cleaned_data)
-        except Refused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(
-                request, bestaetigung.bestaetigung_text("mark_paid", rolle=bestaetigung.QM)
-            )
-            return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
-    return _qm_error(request, antrag, akteur, "bezahlt_form", form, status)
+    return form_submit(
+        request,
+        antrag,
+        akteur,
+        BezahltForm(request.POST),
+        "bezahlt_form",
+        lambda data: antrag_move(antrag, "mark_paid", akteur=akteur, **data),
+        done=bestaetigung.bestaetigung_text("mark_paid", rolle=bestaetigung.QM),
+        back="abrechnung:qm_abrechnung",
+        error_page=_qm_error,
+    )
 
 
 @login_required
@@ -491,6 +486,21 @@ def fonds_bericht_csv(request, pk):
     response.write("\ufeff")  # spreadsheet programs read the umlauts as UTF-8
     writer = csv.writer(response, delimiter=";")
     writer.writerow([_("Aktionsfonds"), fonds.quartier.name, fonds.jahr])
+    writer.writerows(_csv_summen(fonds, bericht))
+    writer.writerow([])
+    writer.writerows(_csv_kategorien(bericht))
+    writer.writerow([])
+    writer.writerows(_csv_handlungsfelder(fonds))
+    writer.writerow([])
+    writer.writerows(_csv_projekte(bericht))
+    return response
+
+
+def _euro(value):
+    return euro_format(value, grouping=False)
+
+
+def _csv_summen(fonds, bericht):
     for label, value in (
         (_("Budget"), bericht.budget),
         (_("Bewilligt"), bericht.bewilligt),
@@ -500,41 +510,36 @@ def fonds_bericht_csv(request, pk):
         (_("Verfügbar"), bericht.verfuegbar),
         (_("Verfallen (Jahresabschluss)"), aktionsfonds_saldo(fonds).verfallen),
     ):
-        writer.writerow([label, euro_format(value, grouping=False)])
-    writer.writerow([])
-    writer.writerow([_("Kostenart"), _("Geplant (bewilligte Anträge)"), _("Anerkannte Belege")])
+        yield [label, _euro(value)]
+
+
+def _csv_kategorien(bericht):
+    yield [_("Kostenart"), _("Geplant (bewilligte Anträge)"), _("Anerkannte Belege")]
     for name, geplant, anerkannt in bericht.kategorien:
-        writer.writerow(
-            [
-                _csv_cell(name),
-                euro_format(geplant, grouping=False),
-                euro_format(anerkannt, grouping=False),
-            ]
-        )
-    writer.writerow([])
-    writer.writerow([_("Handlungsfeld"), _("Anträge"), _("Bewilligt"), _("Ausgezahlt")])
+        yield [_csv_cell(name), _euro(geplant), _euro(anerkannt)]
+
+
+def _csv_handlungsfelder(fonds):
+    yield [_("Handlungsfeld"), _("Anträge"), _("Bewilligt"), _("Ausgezahlt")]
     for zeile in fondsbild.handlungsfelder_bericht(fonds):
-        writer.writerow(
-            [
-                _csv_cell(zeile.handlungsfeld.name),
-                zeile.anzahl,
-                euro_format(zeile.bewilligt, grouping=False),
-                euro_format(zeile.ausgezahlt, grouping=False),
-            ]
-        )
-    writer.writerow([])
-    writer.writerow([_("Aktenzeichen"), _("Titel"), _("Bewilligt"), _("Ausgezahlt"), _("Status")])
+        yield [
+            _csv_cell(zeile.handlungsfeld.name),
+            zeile.anzahl,
+            _euro(zeile.bewilligt),
+            _euro(zeile.ausgezahlt),
+        ]
+
+
+def _csv_projekte(bericht):
+    yield [_("Aktenzeichen"), _("Titel"), _("Bewilligt"), _("Ausgezahlt"), _("Status")]
     for antrag in bericht.projekte:
-        writer.writerow(
-            [
-                antrag.referenz,
-                _csv_cell(antrag.titel),
-                euro_format(antrag.betrag_bewilligt, grouping=False),
-                euro_format(antrag.betrag_ausgezahlt, grouping=False),
-                AntragStatus(antrag.status).label,
-            ]
-        )
-    return response
+        yield [
+            antrag.referenz,
+            _csv_cell(antrag.titel),
+            _euro(antrag.betrag_bewilligt),
+            _euro(antrag.betrag_ausgezahlt),
+            AntragStatus(antrag.status).label,
+        ]
 
 
 def _csv_cell(text):

@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from antraege.refusals import Refused
 from workflow.moves import MoveRefused, antrag_move
 
 from ..forms.geld import (
@@ -29,25 +28,8 @@ from ..selectors import zugriff
 from ..services import geld, kosten
 from ..services import settlement as abrechnung
 from ..services.settlement import AbrechnungRefused
-from .abrechnung import _mein_error, _qm_error
-from .refusals import refusal_to_form, refusal_to_message
-
-
-def _submit(request, antrag, akteur, form, name, action, *, done, back, error_page):
-    """The one POST shape of these pages: a valid ``form`` runs ``action(cleaned_data)``; then the
-    ``done`` message (a text, or a function of the action's result) and a redirect to ``back``.
-    Otherwise the page again with the form's entries and errors (a refusal on the form)."""
-    status = 400
-    if form.is_valid():
-        try:
-            result = action(form.cleaned_data)
-        except Refused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(request, done(result) if callable(done) else done)
-            return redirect(back, pk=antrag.pk)
-    return error_page(request, antrag, akteur, name, form, status)
-
+from .abrechnung import _mein_error, _qm_error, beleg_add_from_form
+from .refusals import form_submit, refusal_to_message
 
 # --- Applicant ---
 
@@ -56,7 +38,7 @@ def _submit(request, antrag, akteur, form, name, action, *, done, back, error_pa
 def mein_vereinbarung(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_applicant(akteur, pk)
-    return _submit(
+    return form_submit(
         request,
         antrag,
         akteur,
@@ -73,7 +55,7 @@ def mein_vereinbarung(request, pk):
 def mein_bankverbindung(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_applicant(akteur, pk)
-    return _submit(
+    return form_submit(
         request,
         antrag,
         akteur,
@@ -94,7 +76,7 @@ def mein_entfaellt(request, pk):
 
 
 def _entfaellt(request, antrag, akteur, back, error_page):
-    return _submit(
+    return form_submit(
         request,
         antrag,
         akteur,
@@ -115,7 +97,7 @@ def _entfaellt(request, antrag, akteur, back, error_page):
 def qm_vereinbarung_papier(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_qm(akteur, pk)
-    return _submit(
+    return form_submit(
         request,
         antrag,
         akteur,
@@ -133,7 +115,7 @@ def qm_vereinbarung_papier(request, pk):
 def qm_bankverbindung(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_qm(akteur, pk)
-    return _submit(
+    return form_submit(
         request,
         antrag,
         akteur,
@@ -159,7 +141,7 @@ def qm_entfaellt(request, pk):
 def qm_rueckzahlung(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_qm(akteur, pk)
-    return _submit(
+    return form_submit(
         request,
         antrag,
         akteur,
@@ -198,21 +180,13 @@ def qm_beleg_neu(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_qm(akteur, pk)
     form = BelegForm(request.POST, request.FILES, antrag=antrag, von_qm=True, prefix="papier")
-    return _submit(
+    return form_submit(
         request,
         antrag,
         akteur,
         form,
         "qm_beleg_form",
-        lambda data: abrechnung.beleg_add(
-            antrag,
-            akteur=akteur,
-            datum=data["datum"],
-            aussteller=data["aussteller"],
-            betrag=data["betrag"],
-            kostenposition_id=data["kostenposition"].pk,
-            datei=data.get("datei"),
-        ),
+        lambda data: beleg_add_from_form(antrag, akteur, data),
         done=lambda beleg: _("Beleg Nr. %(nummer)s wurde erfasst.") % {"nummer": beleg.nummer},
         back="abrechnung:qm_abrechnung",
         error_page=_qm_error,
@@ -224,7 +198,7 @@ def qm_beleg_neu(request, pk):
 def qm_sachbericht(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_qm(akteur, pk)
-    return _submit(
+    return form_submit(
         request,
         antrag,
         akteur,

@@ -8,7 +8,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,12 +23,8 @@ from ..forms.review import DashboardFilterForm, MoveForm
 from ..models import (
     Aktionsfonds,
     Anhang,
-    Antrag,
     AntragStatus,
-    Kostenposition,
-    Statuswechsel,
 )
-from ..money import ZERO
 from ..paginierung import seite_for
 from ..roles import Akteur, is_qm_staff
 from ..selectors import fristen, zugriff
@@ -37,7 +32,9 @@ from ..selectors.application import (
     aktionsfonds_saldo,
     antraege_count_by_status,
     antraege_for_staff,
+    antrag_for_detail,
     fonds_for_staff,
+    kosten_summen,
     quartiere_for_staff,
 )
 from ..selectors.fondsbild import fondsbild_for
@@ -140,35 +137,11 @@ def dashboard(request):
 
 
 def _detail_context(akteur, antrag, *, forms_by_move=None):
-    antrag = (
-        Antrag.objects.select_related("fonds__quartier")
-        .prefetch_related(
-            Prefetch(
-                "kostenpositionen", queryset=Kostenposition.objects.select_related("kategorie")
-            ),
-            "anhaenge",
-            Prefetch("statuswechsel", queryset=Statuswechsel.objects.select_related("akteur")),
-        )
-        .get(pk=antrag.pk)
-    )
+    antrag = antrag_for_detail(antrag.pk)
     positionen = list(antrag.kostenpositionen.all())
-    gesamt = sum((p.betrag for p in positionen), ZERO)
-    foerderfaehig = sum(
-        (
-            p.betrag
-            for p in positionen
-            if p.kategorie.foerderfaehig and p.kategorie.quartier_id == antrag.fonds.quartier_id
-        ),
-        ZERO,
-    )
-    forms_by_move = forms_by_move or {}
-    offered = dict(available_moves(antrag, akteur))
-    moves = [
-        (move, offered[move], forms_by_move.get(move) or MoveForm(move=move))
-        for move in FORMAL_CHECK_MOVES
-        if move in offered
-    ]
-    failed = next((form for form in forms_by_move.values() if form.errors), None)
+    gesamt, foerderfaehig = kosten_summen(antrag, positionen)
+    moves = _detail_moves(akteur, antrag, forms_by_move or {})
+    failed = next((form for form in (forms_by_move or {}).values() if form.errors), None)
     bearbeitet = is_qm_staff(akteur, antrag.fonds.quartier_id)
     abstimmungen = list(jury_selectors.abstimmungen_for_antrag(antrag))
     return {
@@ -178,7 +151,7 @@ def _detail_context(akteur, antrag, *, forms_by_move=None):
         "foerderfaehige_kosten": foerderfaehig,
         "nicht_foerderfaehige_kosten": gesamt - foerderfaehig,
         "anhaenge": list(antrag.anhaenge.all()),
-        "darf_anhaenge_laden": is_qm_staff(akteur, antrag.fonds.quartier_id),
+        "darf_anhaenge_laden": bearbeitet,
         "timeline": list(antrag.statuswechsel.all()),
         "moves": moves,
         "saldo": aktionsfonds_saldo(antrag.fonds),
@@ -198,6 +171,17 @@ def _detail_context(akteur, antrag, *, forms_by_move=None):
         "handlungsfelder": list(antrag.handlungsfelder.all()),
         "handlungsfelder_form": HandlungsfelderForm(antrag=antrag) if bearbeitet else None,
     }
+
+
+def _detail_moves(akteur, antrag, forms_by_move):
+    """``[(move, label, form)]`` of the formal check this akteur may make now, with the form a
+    refused POST left (its entries and errors)."""
+    offered = dict(available_moves(antrag, akteur))
+    return [
+        (move, offered[move], forms_by_move.get(move) or MoveForm(move=move))
+        for move in FORMAL_CHECK_MOVES
+        if move in offered
+    ]
 
 
 @require_GET

@@ -133,53 +133,32 @@ def antrag_neu(request):
 def antrag_start(request, code):
     """Step 1 of a new Antrag. The POST creates the draft; the token makes a double POST harmless."""
     fonds = _fonds_fuer_neuen_antrag(code)
-    if request.method == "POST":
-        try:
-            token = uuid.UUID(request.POST.get("submission_token", ""))
-        except ValueError:
-            return HttpResponseBadRequest(_("Das Formular ist unvollständig. Bitte neu laden."))
-        aktion = request.POST.get("aktion", "weiter")
-        form = UeberSieForm(request.POST, partial=aktion == "spaeter")
-        if form.is_valid():
-            if not _start_token_known(request, token):
-                # a token this browser was never given: it cannot continue anybody's draft
-                if services.antrag_draft_exists(submission_token=token):
-                    raise Http404
-            antrag, created = services.antrag_create_draft(
-                fonds=fonds, submission_token=token, **form.felder()
-            )
-            if not created:
-                # a double click, or the back button to this page: same draft, latest entries
-                if antrag.fonds_id != fonds.pk:
-                    raise Http404
-                try:
-                    services.antrag_update_step(antrag, felder=form.felder())
-                except AntragRefused:
-                    if antrag.pk in Akteur.from_request(request).antrag_ids:
-                        return _not_editable(request, antrag)
-                    raise Http404 from None
-            qm = Akteur(request.user)
-            papier = created and is_qm_staff(qm, fonds.quartier_id)
-            grant_applicant_access(request.session, antrag)
-            if papier:
-                # QM types in a paper application on the applicant's behalf
-                services.antrag_mark_paper(antrag)
-                antrag_record_created(
-                    antrag,
-                    akteur=qm,
-                    kommentar=_(
-                        "Papierantrag: vom Quartiersmanagement für die Antragstellenden erfasst."
-                    ),
-                )
-            elif created:
-                antrag_record_created(antrag, akteur=Akteur.from_request(request))
-            if aktion == "spaeter":
-                return _saved_for_later(request, antrag)
-            return redirect("antraege:schritt", pk=antrag.pk, schritt=2)
-    else:
+    if request.method != "POST":
         token = uuid.uuid4()
         _start_token_remember(request, token)
-        form = UeberSieForm(initial={"sprache": get_language()})
+        return _start_render(
+            request, fonds, UeberSieForm(initial={"sprache": get_language()}), token
+        )
+    try:
+        token = uuid.UUID(request.POST.get("submission_token", ""))
+    except ValueError:
+        return HttpResponseBadRequest(_("Das Formular ist unvollständig. Bitte neu laden."))
+    aktion = request.POST.get("aktion", "weiter")
+    form = UeberSieForm(request.POST, partial=aktion == "spaeter")
+    if not form.is_valid():
+        return _start_render(request, fonds, form, token)
+    antrag, created = _start_draft(request, fonds, token, form)
+    if created is None:
+        return _not_editable(request, antrag)
+    grant_applicant_access(request.session, antrag)
+    if created:
+        _start_record(request, antrag, fonds)
+    if aktion == "spaeter":
+        return _saved_for_later(request, antrag)
+    return redirect("antraege:schritt", pk=antrag.pk, schritt=2)
+
+
+def _start_render(request, fonds, form, token):
     return render(
         request,
         "antraege/schritt_formular.html",
@@ -192,6 +171,43 @@ def antrag_start(request, code):
             form_has_errors=bool(form.errors),
         ),
     )
+
+
+def _start_draft(request, fonds, token, form):
+    """The draft of this first step: ``(antrag, created)``; a double click or the back button to
+    this page finds the same draft and stores the latest entries (``created`` False, or None when
+    it was sent meanwhile). A token this browser was never given continues nobody's draft (404)."""
+    if not _start_token_known(request, token):
+        if services.antrag_draft_exists(submission_token=token):
+            raise Http404
+    antrag, created = services.antrag_create_draft(
+        fonds=fonds, submission_token=token, **form.felder()
+    )
+    if created:
+        return antrag, True
+    if antrag.fonds_id != fonds.pk:
+        raise Http404
+    try:
+        services.antrag_update_step(antrag, felder=form.felder())
+    except AntragRefused:
+        if antrag.pk in Akteur.from_request(request).antrag_ids:
+            return antrag, None
+        raise Http404 from None
+    return antrag, False
+
+
+def _start_record(request, antrag, fonds):
+    """The timeline's first entry; QM typing in a paper application marks it as one."""
+    qm = Akteur(request.user)
+    if is_qm_staff(qm, fonds.quartier_id):
+        services.antrag_mark_paper(antrag)
+        antrag_record_created(
+            antrag,
+            akteur=qm,
+            kommentar=_("Papierantrag: vom Quartiersmanagement für die Antragstellenden erfasst."),
+        )
+    else:
+        antrag_record_created(antrag, akteur=Akteur.from_request(request))
 
 
 # --- Steps of an existing draft (or of an Antrag QM sent back for changes). ---
@@ -236,45 +252,52 @@ def antrag_schritt(request, pk, schritt):
 
 def _schritt_kosten(request, antrag):
     kategorien = antrag.fonds.quartier.kostenkategorien.all()
-    aktion = request.POST.get("aktion", "weiter")
-    if request.method == "POST":
-        partial = aktion in ("spaeter", "zeile")
-        form = KostenForm(request.POST, instance=antrag, partial=partial)
-        formset = KostenpositionFormSet(
-            request.POST, prefix="pos", form_kwargs={"kategorien": kategorien}
-        )
-        if form.is_valid() and formset.is_valid():
-            positionen = formset.positionen()
-            try:
-                services.antrag_update_kosten(antrag, felder=form.felder(), positionen=positionen)
-            except AntragRefused:
-                return _not_editable(request, antrag)
-            if aktion == "spaeter":
-                return _saved_for_later(request, antrag)
-            if aktion == "zeile":
-                leer = formset.total_form_count() - len(positionen)
-                url = reverse("antraege:schritt", kwargs={"pk": antrag.pk, "schritt": 3})
-                von = "&von=pruefen" if request.POST.get("von") == "pruefen" else ""
-                return redirect(f"{url}?zeilen={max(leer, 0) + 1}{von}#kostenplan")
-            return _after_step(request, antrag, 3)
-    else:
-        try:
-            leer = min(max(int(request.GET.get("zeilen", LEERE_ZEILEN)), 1), 20)
-        except ValueError:
-            leer = LEERE_ZEILEN
-        initial = [
-            {
-                "kategorie": position.kategorie,
-                "beschreibung": position.beschreibung,
-                "menge": position.menge,
-                "einzelpreis": position.einzelpreis,
-            }
-            for position in antrag.kostenpositionen.select_related("kategorie")
-        ]
+    if request.method != "POST":
         form = KostenForm(instance=Antrag.objects.get(pk=antrag.pk))
-        formset = kostenplan_formset(extra=leer)(
-            initial=initial, prefix="pos", form_kwargs={"kategorien": kategorien}
-        )
+        return _kosten_render(request, antrag, form, _kosten_formset(request, antrag, kategorien))
+    aktion = request.POST.get("aktion", "weiter")
+    form = KostenForm(request.POST, instance=antrag, partial=aktion in ("spaeter", "zeile"))
+    formset = KostenpositionFormSet(
+        request.POST, prefix="pos", form_kwargs={"kategorien": kategorien}
+    )
+    if not (form.is_valid() and formset.is_valid()):
+        return _kosten_render(request, antrag, form, formset)
+    positionen = formset.positionen()
+    try:
+        services.antrag_update_kosten(antrag, felder=form.felder(), positionen=positionen)
+    except AntragRefused:
+        return _not_editable(request, antrag)
+    if aktion == "spaeter":
+        return _saved_for_later(request, antrag)
+    if aktion == "zeile":
+        leer = formset.total_form_count() - len(positionen)
+        url = reverse("antraege:schritt", kwargs={"pk": antrag.pk, "schritt": 3})
+        von = "&von=pruefen" if request.POST.get("von") == "pruefen" else ""
+        return redirect(f"{url}?zeilen={max(leer, 0) + 1}{von}#kostenplan")
+    return _after_step(request, antrag, 3)
+
+
+def _kosten_formset(request, antrag, kategorien):
+    """The cost plan's lines as stored, and ``?zeilen=`` empty ones (1 to 20) to fill in."""
+    try:
+        leer = min(max(int(request.GET.get("zeilen", LEERE_ZEILEN)), 1), 20)
+    except ValueError:
+        leer = LEERE_ZEILEN
+    initial = [
+        {
+            "kategorie": position.kategorie,
+            "beschreibung": position.beschreibung,
+            "menge": position.menge,
+            "einzelpreis": position.einzelpreis,
+        }
+        for position in antrag.kostenpositionen.select_related("kategorie")
+    ]
+    return kostenplan_formset(extra=leer)(
+        initial=initial, prefix="pos", form_kwargs={"kategorien": kategorien}
+    )
+
+
+def _kosten_render(request, antrag, form, formset):
     has_errors = bool(form.errors) or any(formset.errors) or bool(formset.non_form_errors())
     return render(
         request,
@@ -284,7 +307,7 @@ def _schritt_kosten(request, antrag):
             3,
             form=form,
             formset=formset,
-            kategorien=kategorien,
+            kategorien=formset.form_kwargs["kategorien"],
             gesamtkosten=antrag.gesamtkosten,
             von=request.GET.get("von") or request.POST.get("von", ""),
             form_has_errors=has_errors,
