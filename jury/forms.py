@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from antraege.forms.base import DateInput, KernForm, KernModelForm
+from antraege.forms.base import KernForm, KernModelForm
 
 from .models import JuryRegeln, StimmWert
 
@@ -76,40 +76,6 @@ class AbstimmungEroeffnenForm(KernForm):
         if frist <= timezone.now():
             raise forms.ValidationError(_("Die Frist muss in der Zukunft liegen."))
         return frist
-
-
-class SitzungForm(KernForm):
-    datum = forms.DateField(label=_("Datum der Sitzung"), widget=DateInput)
-    anwesende = forms.MultipleChoiceField(
-        label=_("Anwesende Mitglieder"), widget=forms.CheckboxSelectMultiple, required=False
-    )
-    befangene = forms.MultipleChoiceField(
-        label=_("Befangene Mitglieder (stimmen nicht mit)"),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    ja = forms.IntegerField(label=_("Ja-Stimmen"), min_value=0)
-    nein = forms.IntegerField(label=_("Nein-Stimmen"), min_value=0)
-    enthaltung = forms.IntegerField(label=_("Enthaltungen"), min_value=0)
-    betrag = forms.DecimalField(
-        label=_("Betrag, über den abgestimmt wurde (€)"),
-        max_digits=10,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        localize=True,
-    )
-    auflagen = forms.CharField(
-        label=_("Auflagen"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    notiz = forms.CharField(
-        label=_("Notiz"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def __init__(self, *args, mitglieder=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [(str(m.pk), m.user.get_full_name() or m.user.username) for m in mitglieder]
-        self.fields["anwesende"].choices = choices
-        self.fields["befangene"].choices = choices
 
 
 class JuryRegelnForm(KernModelForm):

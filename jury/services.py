@@ -493,7 +493,7 @@ def _beschluss_umsetzen(abstimmung, ergebnis, zaehlung):
     if ergebnis == Ergebnis.NICHT_BESCHLUSSFAEHIG:
         return ergebnis, _(
             "Die Jury war nicht beschlussfähig. Der Antrag liegt weiter bei der Jury: Sie können "
-            "die Abstimmung neu eröffnen oder das Ergebnis einer Sitzung erfassen."
+            "die Abstimmung neu eröffnen oder den Antrag auf die Tagesordnung einer Sitzung setzen."
         )
     return ergebnis, ""
 
@@ -537,99 +537,6 @@ def _beschliessen(abstimmung, zaehlung):
         dedupe_key=f"jury-{abstimmung.pk}-geschlossen",
     )
     task_enqueue_on_commit("jury.task_render_protokoll", abstimmung_id=abstimmung.pk)
-
-
-# --- Meeting mode ------------------------------------------------------------------------------
-
-
-def sitzung_erfassen(
-    antrag,
-    *,
-    akteur,
-    datum,
-    anwesende,
-    befangene=(),
-    ja,
-    nein,
-    enthaltung,
-    betrag,
-    auflagen="",
-    notiz="",
-):
-    """QM records a jury meeting's result; the same rules (quorum, majority) decide as online.
-
-    Entitled: members in term on the meeting day, minus the applicant and those who declared a
-    conflict. Votes cast cannot exceed the entitled members present.
-    """
-    now = timezone.now()
-    if datum > timezone.localdate(now):
-        raise JuryRefused(_("Das Datum der Sitzung darf nicht in der Zukunft liegen."), "invalid")
-    betrag = _betrag_pruefen(antrag, betrag)
-    zahlen = [ja, nein, enthaltung]
-    if any(n is None or n < 0 for n in zahlen):
-        raise JuryRefused(_("Bitte geben Sie die Zahl der Stimmen an."), code="invalid")
-    quartier = antrag.fonds.quartier
-    regeln = juryregeln_for(quartier)
-    anwesende, befangene = {int(pk) for pk in anwesende}, {int(pk) for pk in befangene}
-    try:
-        with transaction.atomic():
-            current = _antrag_bei_der_jury(antrag, akteur)
-            mitglieder = list(jurymitglieder_in_term(quartier, datum).select_related("user"))
-            if not anwesende <= {m.pk for m in mitglieder}:
-                raise JuryRefused(_("Anwesend sein können nur Mitglieder der Jury."), "invalid")
-            auto = {m.pk for m in antragsteller_in_der_jury(current, mitglieder)}
-            ausgeschlossen = befangene | auto
-            stimmen_moeglich = len(anwesende - ausgeschlossen)
-            if sum(zahlen) > stimmen_moeglich:
-                raise JuryRefused(
-                    _(
-                        "Es wurden mehr Stimmen erfasst (%(n)s) als stimmberechtigte Mitglieder "
-                        "anwesend waren (%(m)s)."
-                    )
-                    % {"n": sum(zahlen), "m": stimmen_moeglich},
-                    code="invalid",
-                )
-            abstimmung = Abstimmung.objects.create(
-                antrag=current,
-                modus=Abstimmung.Modus.SITZUNG,
-                betrag=betrag,
-                auflagen=auflagen.strip(),
-                eroeffnet_am=now,
-                eroeffnet_von=akteur.user,
-                frist=now,
-                sitzung_datum=datum,
-                notiz=notiz.strip(),
-                **_regeln_kopie(regeln),
-            )
-            Stimmberechtigung.objects.bulk_create(
-                Stimmberechtigung(
-                    abstimmung=abstimmung,
-                    mitglied=m,
-                    anwesend=m.pk in anwesende,
-                    befangen=m.pk in ausgeschlossen,
-                    befangenheit_grund=(
-                        _("Antragsteller*in (automatisch ausgeschlossen)")
-                        if m.pk in auto
-                        else (_("in der Sitzung erklärt") if m.pk in befangene else "")
-                    ),
-                    befangen_seit=now if m.pk in ausgeschlossen else None,
-                )
-                for m in mitglieder
-            )
-            Abstimmung.objects.filter(pk=abstimmung.pk).update(geschlossen_am=now)
-            abstimmung.geschlossen_am = now
-            zaehlung = Auszaehlung(
-                berechtigt=len(mitglieder) - len(ausgeschlossen & {m.pk for m in mitglieder}),
-                ja=ja,
-                nein=nein,
-                enthaltung=enthaltung,
-            )
-            _beschliessen(abstimmung, zaehlung)
-    except IntegrityError as error:
-        raise JuryRefused(
-            _("Zu diesem Antrag läuft bereits eine Abstimmung."), code="conflict"
-        ) from error
-    return abstimmung
 
 
 # --- Reminders ---------------------------------------------------------------------------------

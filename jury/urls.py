@@ -13,7 +13,6 @@ urlpatterns = [
     path("abstimmungen/<int:pk>/befangen/", views.befangenheit, name="befangenheit"),
     path("qm/", views.qm_uebersicht, name="qm_uebersicht"),
     path("qm/antraege/<int:antrag_pk>/abstimmung/", views.qm_eroeffnen, name="qm_eroeffnen"),
-    path("qm/antraege/<int:antrag_pk>/sitzung/", views.qm_sitzung, name="qm_sitzung"),
     path("qm/abstimmungen/<int:pk>/", views.qm_abstimmung, name="qm_abstimmung"),
     path("qm/abstimmungen/<int:pk>/protokoll.pdf", views.qm_protokoll, name="qm_protokoll"),
     path("qm/regeln/<int:quartier_pk>/", views.qm_regeln, name="qm_regeln"),

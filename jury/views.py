@@ -21,11 +21,11 @@ from .forms import (
     AbstimmungEroeffnenForm,
     BefangenheitForm,
     JuryRegelnForm,
-    SitzungForm,
     StimmzettelForm,
 )
 from .models import Abstimmung, jurymitglieder_in_term
 from .services import JuryRefused
+from .sitzungen.selectors import sitzungen_for_antraege
 
 # --- Members -----------------------------------------------------------------------------------
 
@@ -136,14 +136,18 @@ def qm_uebersicht(request):
     if not quartiere:
         raise PermissionDenied(_("Diese Seite ist für das QM."))
     offen_ids = Abstimmung.objects.filter(geschlossen_am__isnull=True).values("antrag_id")
+    ohne_abstimmung = list(
+        antraege_for_staff(akteur, status=AntragStatus.JURY_VOTE)
+        .exclude(pk__in=offen_ids)
+        .order_by("eingereicht_am", "pk")
+    )
+    sitzungen = sitzungen_for_antraege(ohne_abstimmung)
     return render(
         request,
         "jury/qm_uebersicht.html",
         {
             "fortschritte": selectors.abstimmungen_progress_for_staff(akteur),
-            "ohne_abstimmung": antraege_for_staff(akteur, status=AntragStatus.JURY_VOTE)
-            .exclude(pk__in=offen_ids)
-            .order_by("eingereicht_am", "pk"),
+            "ohne_abstimmung": [(a, sitzungen.get(a.pk)) for a in ohne_abstimmung],
             "geschlossen": seite_for(
                 request,
                 Abstimmung.objects.filter(
@@ -216,55 +220,6 @@ def qm_eroeffnen(request, antrag_pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def qm_sitzung(request, antrag_pk):
-    akteur = Akteur.from_request(request)
-    antrag = zugriff.antrag_for_qm(akteur, antrag_pk)
-    mitglieder = list(
-        jurymitglieder_in_term(antrag.fonds.quartier, timezone.localdate())
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name")
-    )
-    form = SitzungForm(
-        request.POST or None,
-        mitglieder=mitglieder,
-        initial={"betrag": antrag.betrag_beantragt, "datum": timezone.localdate()},
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            abstimmung = services.sitzung_erfassen(
-                antrag,
-                akteur=akteur,
-                datum=data["datum"],
-                anwesende=data["anwesende"],
-                befangene=data["befangene"],
-                ja=data["ja"],
-                nein=data["nein"],
-                enthaltung=data["enthaltung"],
-                betrag=data["betrag"],
-                auflagen=data["auflagen"],
-                notiz=data["notiz"],
-            )
-        except JuryRefused as fehler:
-            refusal_to_form(form, fehler)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Das Ergebnis der Sitzung ist erfasst. Ist ein Beschluss gefallen, bekommt "
-                    "die antragstellende Person das Schreiben per E-Mail."
-                ),
-            )
-            return redirect("jury:qm_abstimmung", pk=abstimmung.pk)
-    return render(
-        request,
-        "jury/qm_sitzung.html",
-        {"antrag": antrag, "form": form, "form_has_errors": bool(form.errors)},
-    )
-
-
-@login_required
 def qm_abstimmung(request, pk):
     akteur = Akteur.from_request(request)
     abstimmung = zugriff.abstimmung_for_staff(akteur, pk)
@@ -281,6 +236,7 @@ def qm_abstimmung(request, pk):
             "darf_eroeffnen": is_qm_staff(akteur, abstimmung.antrag.fonds.quartier_id)
             and abstimmung.antrag.status == AntragStatus.JURY_VOTE
             and not abstimmung.antrag.abstimmungen.filter(geschlossen_am__isnull=True).exists(),
+            "sitzung": sitzungen_for_antraege([abstimmung.antrag]).get(abstimmung.antrag_id),
         },
     )
 

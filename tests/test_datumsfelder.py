@@ -14,7 +14,6 @@ from antraege.forms.settlement import AbschlagForm, BelegForm, BezahltForm
 from antraege.models import Abschlag, Antrag, Auszahlung, Beleg
 from antraege.roles import SESSION_KEY, Akteur
 from antraege.services.settlement import auszahlung_release, beleg_check
-from jury.forms import SitzungForm
 from jury.sitzungen.forms import SitzungForm as JurysitzungForm
 
 from .abrechnung_helpers import agreed, approved, in_progress, pdf_upload, settlement_submitted
@@ -40,7 +39,6 @@ DATE_FORMS = {
     "beleg_datum": (lambda antrag: BelegForm(antrag=antrag, initial={"datum": DAY}), "datum"),
     "abschlag_datum": (lambda antrag: AbschlagForm(initial={"datum": DAY}), "datum"),
     "bezahlt_am": (lambda antrag: BezahltForm(initial={"bezahlt_am": DAY}), "bezahlt_am"),
-    "sitzung_datum": (lambda antrag: SitzungForm(initial={"datum": DAY}), "datum"),
     "jurysitzung_datum": (lambda antrag: JurysitzungForm(initial={"datum": DAY}), "datum"),
     "jurysitzung_einreichungsfrist": (
         lambda antrag: JurysitzungForm(initial={"einreichungsfrist": DAY}),

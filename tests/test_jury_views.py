@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from antraege.factories import AntragFactory
-from antraege.models import Antrag, AntragStatus
+from antraege.models import Antrag
 from antraege.roles import Akteur, grant_applicant_access
 from jury import selectors, services
 from jury.factories import JurymitgliedFactory, antrag_zur_jury, jury_fuer
@@ -290,30 +290,6 @@ def test_progress_selector_has_no_n_plus_one(django_assert_num_queries, fonds, q
 
     assert [f.abgestimmt for f in one] == [1]
     assert [(f.abgestimmt, f.berechtigt, len(f.ausstehend)) for f in three] == [(1, 4, 3)] * 3
-
-
-def test_qm_records_a_meeting(client, staff_login, antrag, qm_user, jury):
-    antrag_zur_jury(antrag, qm_user)
-    staff_login(client, qm_user)
-
-    response = client.post(
-        reverse("jury:qm_sitzung", kwargs={"antrag_pk": antrag.pk}),
-        {
-            "datum": timezone.localdate().isoformat(),
-            "anwesende": [str(m.pk) for m in jury[:3]],
-            "ja": "2",
-            "nein": "1",
-            "enthaltung": "0",
-            "betrag": "300,00",
-            "notiz": "Sitzung im Nachbarschaftshaus",
-        },
-    )
-
-    assert response.status_code == 302
-    antrag.refresh_from_db()
-    assert (antrag.status, antrag.betrag_reserviert) == (AntragStatus.APPROVED, Decimal("300.00"))
-    abstimmung = Abstimmung.objects.get(antrag=antrag)
-    assert abstimmung.stimmberechtigungen.filter(anwesend=True).count() == 3
 
 
 def test_qm_edits_the_rules_of_the_area(client, staff_login, quartier, qm_user, qm_other_user):

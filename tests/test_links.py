@@ -11,7 +11,7 @@ from antraege.links import antrag_link_token
 from antraege.models import Dokument
 from antraege.roles import Akteur
 from jury import services
-from jury.factories import antrag_zur_jury, jury_fuer
+from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer
 
 from .abrechnung_helpers import approved, pdf_bytes
 
@@ -26,6 +26,12 @@ def page(client, url):
     response = client.get(url)
     assert response.status_code == 200
     return response.content.decode()
+
+
+def jury_section(html):
+    """The "Jury" section of the QM Antrag page (the navigation links the meetings too)."""
+    start = html.index('id="jury"')
+    return html[start : html.index("</section>", start)]
 
 
 def brief(antrag, art=Dokument.Art.BEWILLIGUNG):
@@ -81,13 +87,29 @@ def test_qm_detail_at_the_jury_offers_vote_and_meeting(client, staff_login, antr
     running = page(client, url)
 
     assert href(reverse("jury:qm_eroeffnen", args=[antrag.pk])) in before
-    assert href(reverse("jury:qm_sitzung", args=[antrag.pk])) in before
+    assert href(reverse("jury:qm_sitzungen")) in jury_section(before)  # no meeting yet
     vote = href(reverse("jury:qm_abstimmung", args=[abstimmung.pk]))
     assert vote not in before
     # a vote is running: it is linked, and no second one is offered
     assert vote in running
     assert href(reverse("jury:qm_eroeffnen", args=[antrag.pk])) not in running
-    assert href(reverse("jury:qm_sitzung", args=[antrag.pk])) not in running
+    assert href(reverse("jury:qm_sitzungen")) not in jury_section(running)
+
+
+def test_qm_detail_links_the_meeting_whose_agenda_holds_the_antrag(
+    client, staff_login, antrag, qm_user
+):
+    jury_fuer(antrag.fonds.quartier, 3)
+    antrag_zur_jury(antrag, qm_user)
+    sitzung = sitzung_fuer(antrag.fonds.quartier, qm_user)
+    staff_login(client, qm_user)
+
+    html = page(client, reverse("qm:antrag_detail", args=[antrag.pk]))
+    overview = page(client, reverse("jury:qm_uebersicht"))
+
+    assert href(reverse("jury:qm_tagesordnung", args=[sitzung.pk])) in html
+    assert href(reverse("jury:qm_tagesordnung", args=[sitzung.pk])) in overview
+    assert href(reverse("jury:qm_sitzungen")) not in jury_section(html)
 
 
 def test_qm_detail_at_the_jury_has_no_settlement_link(client, staff_login, antrag, qm_user):

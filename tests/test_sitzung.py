@@ -267,6 +267,19 @@ def test_above_the_threshold_an_unpresented_antrag_cannot_be_voted_on(fonds, qm_
     assert Tagesordnungspunkt.objects.get(pk=punkt.pk).beschluss == ""
 
 
+def test_more_votes_than_entitled_voters_present_are_refused(fonds, qm_user):
+    jury = jury_fuer(fonds.quartier, 4)
+    zur_jury(fonds, qm_user, "Hoffest")
+    sitzung = anwesenheit(sitzung_fuer(fonds.quartier, qm_user), qm_user, jury[:3])
+    punkt = sitzung.punkte.get()
+
+    with pytest.raises(JuryRefused, match=r"mehr Stimmen erfasst \(3\) .* \(2\)"):
+        beschliessen(punkt, qm_user, befangene=[jury[2].pk], ja=2, nein=1, enthaltung=0)
+
+    punkt.refresh_from_db()
+    assert (punkt.beschluss, list(punkt.befangene.all())) == ("", [])
+
+
 # --- Closing ---
 
 
@@ -303,6 +316,21 @@ def test_closing_applies_what_fits_and_refuses_the_rest_with_a_reason(fonds, qm_
         sitzungen.sitzung_schliessen(sitzung, akteur=Akteur(qm_user))
     assert second.value.code == "conflict"
     assert Statuswechsel.objects.filter(antrag=eins, nach_status=AntragStatus.APPROVED).count() == 1
+
+
+def test_a_meeting_without_quorum_keeps_the_antrag_with_the_jury(fonds, qm_user):
+    jury = jury_fuer(fonds.quartier, 4)
+    antrag = zur_jury(fonds, qm_user, "Hoffest")
+    sitzung = anwesenheit(sitzung_fuer(fonds.quartier, qm_user), qm_user, jury[:1])
+    punkt = beschliessen(sitzung.punkte.get(), qm_user, ja=1, nein=0, enthaltung=0)
+
+    sitzungen.sitzung_schliessen(sitzung, akteur=Akteur(qm_user))
+
+    punkt.refresh_from_db()
+    antrag.refresh_from_db()
+    assert (punkt.beschluss, punkt.umgesetzt) == (Beschluss.NICHT_BESCHLUSSFAEHIG, True)
+    assert punkt.umsetzung_hinweis == "Nicht beschlussfähig; der Antrag bleibt bei der Jury."
+    assert (antrag.status, antrag.betrag_reserviert) == (AntragStatus.JURY_VOTE, Decimal("0.00"))
 
 
 def test_the_minutes_wait_until_the_decision_emails_are_sent(fonds, qm_user):

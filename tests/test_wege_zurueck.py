@@ -54,7 +54,6 @@ def test_qm_pages_link_back_to_the_antrag_or_overview(
         reverse("qm:antrag_detail", args=[bei_jury.pk]): reverse("qm:dashboard"),
         reverse("abrechnung:qm_abrechnung", args=[abrechnung.pk]): detail(abrechnung),
         reverse("jury:qm_eroeffnen", args=[bei_jury.pk]): detail(bei_jury),
-        reverse("jury:qm_sitzung", args=[bei_jury.pk]): detail(bei_jury),
         reverse("jury:qm_abstimmung", args=[abstimmung.pk]): detail(abstimmung.antrag),
         reverse("jury:qm_regeln", args=[fonds.quartier.pk]): reverse("jury:qm_uebersicht"),
     }

@@ -84,7 +84,6 @@ def pages(antrag, anhang, abstimmung):
         "qm_abschlag": ("post", reverse("abrechnung:qm_abschlag", args=[a]), STAFF_ACT),
         "qm_bankverbindung": ("post", reverse("abrechnung:qm_bankverbindung", args=[a]), STAFF_ACT),
         "jury_qm_eroeffnen": ("get", reverse("jury:qm_eroeffnen", args=[b]), STAFF_ACT),
-        "jury_qm_sitzung": ("get", reverse("jury:qm_sitzung", args=[b]), STAFF_ACT),
         # the jury's ballot
         "stimmzettel": ("get", reverse("jury:abstimmung", args=[abstimmung.pk]), JURY),
         "befangenheit": ("get", reverse("jury:befangenheit", args=[abstimmung.pk]), JURY),
@@ -181,7 +180,7 @@ def test_missing_antrag_answers_404_everywhere(client, staff_login, qm_user, ant
     staff_login(client, qm_user)
     missing = Antrag.objects.order_by("-pk").first().pk + 1000
 
-    for name in ("qm:antrag_detail", "abrechnung:qm_abrechnung", "jury:qm_sitzung"):
+    for name in ("qm:antrag_detail", "abrechnung:qm_abrechnung", "jury:qm_eroeffnen"):
         assert client.get(reverse(name, args=[missing])).status_code == 404, name
     for name in ("antraege:mein_antrag", "abrechnung:mein_abrechnung"):
         assert client.get(reverse(name, args=[missing])).status_code == 404, name

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from jury import selectors as jury_selectors
+from jury.sitzungen.selectors import sitzungen_for_antraege
 from workflow.moves import MoveRefused, antrag_move, available_moves
 
 from ..datenschutz.models import Zugriff
@@ -144,6 +145,11 @@ def _detail_context(akteur, antrag, *, forms_by_move=None):
     failed = next((form for form in (forms_by_move or {}).values() if form.errors), None)
     bearbeitet = is_qm_staff(akteur, antrag.fonds.quartier_id)
     abstimmungen = list(jury_selectors.abstimmungen_for_antrag(antrag))
+    jury_entscheiden = (
+        bearbeitet
+        and antrag.status == AntragStatus.JURY_VOTE
+        and not any(a.ist_offen for a in abstimmungen)
+    )
     return {
         "antrag": antrag,
         "positionen": positionen,
@@ -160,9 +166,10 @@ def _detail_context(akteur, antrag, *, forms_by_move=None):
         "nur_lesen": not bearbeitet,
         # Cross-links to the jury and settlement pages (their views check permissions again).
         "abstimmungen": abstimmungen,
-        "jury_entscheiden": bearbeitet
-        and antrag.status == AntragStatus.JURY_VOTE
-        and not any(a.ist_offen for a in abstimmungen),
+        "jury_entscheiden": jury_entscheiden,
+        "jury_sitzung": sitzungen_for_antraege([antrag]).get(antrag.pk)
+        if jury_entscheiden
+        else None,
         "abrechnung_sichtbar": bearbeitet and antrag.status in FUNDED_STATES,
         "dokumente": list(antrag.dokumente.all()) if bearbeitet else [],
         "pauschale_geplant": pauschale_geplant(antrag),

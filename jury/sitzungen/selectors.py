@@ -62,6 +62,21 @@ def sitzungen_for_mitglied(user, *, today=None):
     )
 
 
+def sitzungen_for_antraege(antraege):
+    """``{antrag_id: Sitzung}``: the open meeting whose agenda holds each Antrag (not deferred),
+    for the links from an Antrag at the jury to its meeting. One query."""
+    punkte = (
+        Tagesordnungspunkt.objects.filter(antrag__in=antraege, sitzung__status__in=OFFENE_SITZUNG)
+        .exclude(beschluss=Beschluss.VERTAGT)
+        .select_related("sitzung")
+        .order_by("sitzung__datum", "pk")
+    )
+    sitzungen = {}
+    for punkt in punkte:
+        sitzungen.setdefault(punkt.antrag_id, punkt.sitzung)
+    return sitzungen
+
+
 def mitglied_darf_lesen(user, sitzung):
     """A member or deputy of the meeting's area in term on its day reads its papers once sent."""
     if sitzung.status == SitzungStatus.GEPLANT:

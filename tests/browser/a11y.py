@@ -111,7 +111,6 @@ PAGES = [
     Page("qm_antrag_jury", _url("qm:antrag_detail", _pk("bei_jury")), role="qm", staff=True),
     Page("qm_jury", "jury:qm_uebersicht", role="qm", staff=True, needs=("bei_jury", "abstimmung")),
     Page("qm_eroeffnen", _url("jury:qm_eroeffnen", _pk("bei_jury")), role="qm", staff=True),
-    Page("qm_sitzung", _url("jury:qm_sitzung", _pk("bei_jury")), role="qm", staff=True),
     Page("qm_abstimmung", _url("jury:qm_abstimmung", _pk("abstimmung")), role="qm", staff=True),
     Page("qm_regeln", _url("jury:qm_regeln", _pk("quartier")), role="qm", staff=True),
     Page("qm_sitzungen", "jury:qm_sitzungen", role="qm", staff=True, needs=("sitzung",)),
