@@ -33,8 +33,9 @@ class BefangenheitForm(KernForm):
     )
 
 
-class AbstimmungEroeffnenForm(KernForm):
-    betrag = forms.DecimalField(
+def abstimmungsbetrag_field():
+    """The amount put to the jury's vote (requested or less): online and in the meeting."""
+    return forms.DecimalField(
         label=_("Betrag zur Abstimmung (€)"),
         max_digits=10,
         decimal_places=2,
@@ -42,6 +43,10 @@ class AbstimmungEroeffnenForm(KernForm):
         localize=True,
         help_text=_("Der beantragte Betrag oder ein geringerer."),
     )
+
+
+class AbstimmungEroeffnenForm(KernForm):
+    betrag = abstimmungsbetrag_field()
     auflagen = forms.CharField(
         label=_("Auflagen"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

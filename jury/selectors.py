@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from antraege.selectors.application import quartiere_for_staff
 
-from .models import Abstimmung, Stimmberechtigung, Stimme
+from .models import Abstimmung, Stimmberechtigung, Stimme, jurymitglieder_in_term
 from .sitzungen.models import Kontoeinstellung
 
 
@@ -105,6 +105,15 @@ def abstimmung_progress(abstimmung, *, now=None):
     """Progress of one vote (QM detail page)."""
     now = now or timezone.now()
     return _fortschritt(_mit_fortschritt(Abstimmung.objects.filter(pk=abstimmung.pk)).get(), now)
+
+
+def jurymitglieder_by_name(quartier, day):
+    """The members of ``quartier``'s jury in term on ``day``, by name."""
+    return list(
+        jurymitglieder_in_term(quartier, day)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
 
 
 def abstimmungen_for_antrag(antrag):

@@ -45,7 +45,7 @@ from .models import (
     StimmWert,
     jurymitglieder_in_term,
 )
-from .selectors import kontosprache
+from .selectors import kontosprache, protokoll_kontext
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +155,9 @@ def _mitglied_benachrichtigen(art, mitglied, abstimmung, *, dedupe_key):
 # --- Opening -----------------------------------------------------------------------------------
 
 
-def _betrag_pruefen(antrag, betrag):
+def betrag_check(antrag, betrag):
+    """The amount put to the jury's vote, rounded to the cent: more than 0 and at most the
+    requested amount, else ``JuryRefused``. The same check for the online vote and the meeting."""
     try:
         betrag = euro_round(betrag)
     except (ArithmeticError, TypeError, ValueError) as error:
@@ -166,6 +168,12 @@ def _betrag_pruefen(antrag, betrag):
             code="invalid",
         )
     return betrag
+
+
+def _frist_check(frist, now):
+    if frist <= now:
+        raise JuryRefused(_("Die Frist muss in der Zukunft liegen."), code="invalid")
+    return frist
 
 
 def _antrag_bei_der_jury(antrag, akteur):
@@ -194,6 +202,49 @@ def _regeln_kopie(regeln):
     }
 
 
+def _jury_der_abstimmung(antrag, now, antragsteller_bestaetigt):
+    """``(mitglieder, befangen)``: the members in term today and the ids of those excluded as the
+    applicant (the matches QM confirmed; None confirms every match). Refused if nobody may vote."""
+    heute = timezone.localdate(now)
+    mitglieder = list(jurymitglieder_in_term(antrag.fonds.quartier, heute).select_related("user"))
+    befangen = {m.pk for m in antragsteller_in_der_jury(antrag, mitglieder)}
+    if antragsteller_bestaetigt is not None:
+        befangen &= {int(pk) for pk in antragsteller_bestaetigt}
+    if len(mitglieder) == len(befangen):
+        raise JuryRefused(
+            _("Die Jury dieses Quartiers hat zurzeit keine stimmberechtigten Mitglieder."),
+            code="invalid",
+        )
+    return mitglieder, befangen
+
+
+def _stimmberechtigungen_anlegen(abstimmung, mitglieder, befangen, now):
+    """The list of entitled members, fixed at opening; the applicant is on it as conflicted."""
+    grund = _("Antragsteller*in (automatisch ausgeschlossen)")
+    Stimmberechtigung.objects.bulk_create(
+        Stimmberechtigung(
+            abstimmung=abstimmung,
+            mitglied=m,
+            befangen=m.pk in befangen,
+            befangenheit_grund=grund if m.pk in befangen else "",
+            befangen_seit=now if m.pk in befangen else None,
+        )
+        for m in mitglieder
+    )
+
+
+def _eroeffnung_mitteilen(abstimmung, mitglieder, befangen):
+    """E-mail every entitled member a link to the ballot."""
+    for m in mitglieder:
+        if m.pk not in befangen:
+            _mitglied_benachrichtigen(
+                "abstimmung_eroeffnet",
+                m,
+                abstimmung,
+                dedupe_key=f"jury-{abstimmung.pk}-eroeffnet-{m.pk}",
+            )
+
+
 def abstimmung_eroeffnen(
     antrag, *, akteur, betrag, auflagen="", frist=None, now=None, antragsteller_bestaetigt=None
 ):
@@ -205,26 +256,13 @@ def abstimmung_eroeffnen(
     ``antragsteller_in_der_jury`` (the page shows them); None takes every match.
     """
     now = now or timezone.now()
-    quartier = antrag.fonds.quartier
-    regeln = juryregeln_for(quartier)
-    betrag = _betrag_pruefen(antrag, betrag)
-    frist = frist or now + datetime.timedelta(days=regeln.abstimmungsdauer_tage)
-    if frist <= now:
-        raise JuryRefused(_("Die Frist muss in der Zukunft liegen."), code="invalid")
+    regeln = juryregeln_for(antrag.fonds.quartier)
+    betrag = betrag_check(antrag, betrag)
+    frist = _frist_check(frist or now + datetime.timedelta(days=regeln.abstimmungsdauer_tage), now)
     try:
         with transaction.atomic():
             current = _antrag_bei_der_jury(antrag, akteur)
-            mitglieder = list(
-                jurymitglieder_in_term(quartier, timezone.localdate(now)).select_related("user")
-            )
-            befangen = {m.pk for m in antragsteller_in_der_jury(current, mitglieder)}
-            if antragsteller_bestaetigt is not None:
-                befangen &= {int(pk) for pk in antragsteller_bestaetigt}
-            if len(mitglieder) == len(befangen):
-                raise JuryRefused(
-                    _("Die Jury dieses Quartiers hat zurzeit keine stimmberechtigten Mitglieder."),
-                    code="invalid",
-                )
+            mitglieder, befangen = _jury_der_abstimmung(current, now, antragsteller_bestaetigt)
             abstimmung = Abstimmung.objects.create(
                 antrag=current,
                 modus=Abstimmung.Modus.ONLINE,
@@ -235,28 +273,8 @@ def abstimmung_eroeffnen(
                 frist=frist,
                 **_regeln_kopie(regeln),
             )
-            Stimmberechtigung.objects.bulk_create(
-                Stimmberechtigung(
-                    abstimmung=abstimmung,
-                    mitglied=m,
-                    befangen=m.pk in befangen,
-                    befangenheit_grund=(
-                        _("Antragsteller*in (automatisch ausgeschlossen)")
-                        if m.pk in befangen
-                        else ""
-                    ),
-                    befangen_seit=now if m.pk in befangen else None,
-                )
-                for m in mitglieder
-            )
-            for m in mitglieder:
-                if m.pk not in befangen:
-                    _mitglied_benachrichtigen(
-                        "abstimmung_eroeffnet",
-                        m,
-                        abstimmung,
-                        dedupe_key=f"jury-{abstimmung.pk}-eroeffnet-{m.pk}",
-                    )
+            _stimmberechtigungen_anlegen(abstimmung, mitglieder, befangen, now)
+            _eroeffnung_mitteilen(abstimmung, mitglieder, befangen)
     except IntegrityError as error:
         raise JuryRefused(
             _("Zu diesem Antrag läuft bereits eine Abstimmung."), code="conflict"
@@ -581,27 +599,38 @@ def abstimmungen_erinnern(*, now=None):
 # --- Minutes -----------------------------------------------------------------------------------
 
 
-def abstimmung_protokoll_erstellen(abstimmung_id):
-    """Render the minutes PDF of a closed vote and store it, once. Returns True if rendered now."""
+def protokoll_store(objekt, *, template, kontext):
+    """Render the minutes PDF of ``objekt`` (a closed ``Abstimmung`` or ``Sitzung``: one layout,
+    ``jury/pdf/_protokoll_basis.html``) and store it in its ``protokoll`` field, once.
+
+    Rendering happens outside the transaction; the row is locked only to store. Returns True if
+    stored now, False if another worker stored it first.
+    """
     from django.core.files.base import ContentFile
 
     from antraege.pdf import render_pdf
 
-    from .selectors import protokoll_kontext
-
-    abstimmung = Abstimmung.objects.select_related("antrag__fonds__quartier").get(pk=abstimmung_id)
-    if abstimmung.geschlossen_am is None or abstimmung.protokoll:
-        return False
-    data = render_pdf("jury/pdf/protokoll.html", protokoll_kontext(abstimmung), language="de")
+    data = render_pdf(template, kontext, language="de")
+    model = type(objekt)
     with transaction.atomic():
-        current = Abstimmung.objects.select_for_update().get(pk=abstimmung.pk)
+        current = model.objects.select_for_update().get(pk=objekt.pk)
         if current.protokoll:
             return False
         current.protokoll.save(f"protokoll-{current.pk}.pdf", ContentFile(data), save=False)
-        Abstimmung.objects.filter(pk=current.pk).update(
+        model.objects.filter(pk=current.pk).update(
             protokoll=current.protokoll.name, protokoll_erstellt_am=timezone.now()
         )
     return True
+
+
+def abstimmung_protokoll_erstellen(abstimmung_id):
+    """Render the minutes PDF of a closed vote and store it, once. Returns True if rendered now."""
+    abstimmung = Abstimmung.objects.select_related("antrag__fonds__quartier").get(pk=abstimmung_id)
+    if abstimmung.geschlossen_am is None or abstimmung.protokoll:
+        return False
+    return protokoll_store(
+        abstimmung, template="jury/pdf/protokoll.html", kontext=protokoll_kontext(abstimmung)
+    )
 
 
 def protokolle_nachholen():

@@ -23,9 +23,19 @@ from .forms import (
     JuryRegelnForm,
     StimmzettelForm,
 )
-from .models import Abstimmung, jurymitglieder_in_term
+from .models import Abstimmung
 from .services import JuryRefused
 from .sitzungen.selectors import sitzungen_for_antraege
+
+
+def protokoll_response(protokoll, filename):
+    """The stored minutes PDF (of a vote or a meeting) as a download; 404 while it is being made."""
+    if not protokoll:
+        raise Http404(_("Das Protokoll wird noch erstellt."))
+    return FileResponse(
+        protokoll.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+    )
+
 
 # --- Members -----------------------------------------------------------------------------------
 
@@ -161,51 +171,58 @@ def qm_uebersicht(request):
     )
 
 
+def _eroeffnen_form(request, antrag, regeln, treffer):
+    """The opening form: what QM entered, or the requested amount and the area's usual period."""
+    if request.method == "POST":
+        return AbstimmungEroeffnenForm(request.POST, treffer=treffer)
+    frist = timezone.localtime() + timezone.timedelta(days=regeln.abstimmungsdauer_tage)
+    return AbstimmungEroeffnenForm(
+        initial={
+            "betrag": antrag.betrag_beantragt,
+            "frist": frist.replace(second=0, microsecond=0),
+        },
+        treffer=treffer,
+    )
+
+
+def _eroeffnen(request, antrag, akteur, form):
+    """Open the vote from a valid form; the vote's page, or None with the refusal on the form."""
+    try:
+        abstimmung = services.abstimmung_eroeffnen(
+            antrag,
+            akteur=akteur,
+            betrag=form.cleaned_data["betrag"],
+            auflagen=form.cleaned_data["auflagen"],
+            frist=form.cleaned_data["frist"],
+            antragsteller_bestaetigt=form.cleaned_data.get("antragsteller", []),
+        )
+    except JuryRefused as fehler:
+        refusal_to_form(form, fehler)
+        return None
+    messages.success(
+        request,
+        _(
+            "Die Abstimmung ist eröffnet. Die Jurymitglieder bekommen eine E-Mail. "
+            "Hier sehen Sie, wer schon abgestimmt hat."
+        ),
+    )
+    return redirect("jury:qm_abstimmung", pk=abstimmung.pk)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def qm_eroeffnen(request, antrag_pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_qm(akteur, antrag_pk)
     regeln = services.juryregeln_for(antrag.fonds.quartier)
-    mitglieder = list(
-        jurymitglieder_in_term(antrag.fonds.quartier, timezone.localdate())
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name")
-    )
+    mitglieder = selectors.jurymitglieder_by_name(antrag.fonds.quartier, timezone.localdate())
     # Members with the applicant's confirmed address: QM sees the match and confirms it.
     treffer = services.antragsteller_in_der_jury(antrag, mitglieder)
-    if request.method == "POST":
-        form = AbstimmungEroeffnenForm(request.POST, treffer=treffer)
-        if form.is_valid():
-            try:
-                abstimmung = services.abstimmung_eroeffnen(
-                    antrag,
-                    akteur=akteur,
-                    betrag=form.cleaned_data["betrag"],
-                    auflagen=form.cleaned_data["auflagen"],
-                    frist=form.cleaned_data["frist"],
-                    antragsteller_bestaetigt=form.cleaned_data.get("antragsteller", []),
-                )
-            except JuryRefused as fehler:
-                refusal_to_form(form, fehler)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Die Abstimmung ist eröffnet. Die Jurymitglieder bekommen eine E-Mail. "
-                        "Hier sehen Sie, wer schon abgestimmt hat."
-                    ),
-                )
-                return redirect("jury:qm_abstimmung", pk=abstimmung.pk)
-    else:
-        frist = timezone.localtime() + timezone.timedelta(days=regeln.abstimmungsdauer_tage)
-        form = AbstimmungEroeffnenForm(
-            initial={
-                "betrag": antrag.betrag_beantragt,
-                "frist": frist.replace(second=0, microsecond=0),
-            },
-            treffer=treffer,
-        )
+    form = _eroeffnen_form(request, antrag, regeln, treffer)
+    if request.method == "POST" and form.is_valid():
+        response = _eroeffnen(request, antrag, akteur, form)
+        if response is not None:
+            return response
     return render(
         request,
         "jury/qm_eroeffnen.html",
@@ -244,13 +261,9 @@ def qm_abstimmung(request, pk):
 @login_required
 def qm_protokoll(request, pk):
     abstimmung = zugriff.abstimmung_for_staff(Akteur.from_request(request), pk)
-    if not abstimmung.protokoll:
-        raise Http404(_("Das Protokoll wird noch erstellt."))
-    return FileResponse(
-        abstimmung.protokoll.open("rb"),
-        as_attachment=True,
-        filename=f"protokoll-{abstimmung.antrag.referenz or abstimmung.antrag_id}-{abstimmung.pk}.pdf",
-        content_type="application/pdf",
+    return protokoll_response(
+        abstimmung.protokoll,
+        f"protokoll-{abstimmung.antrag.referenz or abstimmung.antrag_id}-{abstimmung.pk}.pdf",
     )
 
 

@@ -1,13 +1,12 @@
 """Forms of the meeting pages: parse input only; the rules are in ``jury.sitzungen.services``."""
 
-from decimal import Decimal
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from antraege.forms.base import DateInput, KernForm
 
+from ..forms import abstimmungsbetrag_field
 from ..models import StimmWert
 
 
@@ -110,14 +109,7 @@ class PunktForm(KernForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    betrag = forms.DecimalField(
-        label=_("Betrag zur Abstimmung (€)"),
-        max_digits=10,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        localize=True,
-        help_text=_("Der beantragte Betrag oder ein geringerer."),
-    )
+    betrag = abstimmungsbetrag_field()
     auflagen = forms.CharField(
         label=_("Auflagen"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -4,6 +4,7 @@ Data minimisation: what members read (agenda pages, papers) is built from ``antr
 which carries the applicant's name and organisation and never address, e-mail or phone.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -11,10 +12,10 @@ from django.db.models import Prefetch, Sum
 from django.utils import timezone
 
 from antraege.datenschutz.adressen import antrag_bestaetigte_adresse, mitglied_hat_adresse
-from antraege.models import ZERO, Aktionsfonds
+from antraege.models import ZERO, Aktionsfonds, Antrag, AntragStatus
 from antraege.selectors.application import aktionsfonds_saldo, quartiere_for_staff
 
-from ..models import Jurymitglied, jury_in_term
+from ..models import Abstimmung, Jurymitglied, jury_in_term
 from ..services import Auszaehlung, auszaehlung_quorum_erreicht, juryregeln_for
 from .models import (
     OFFENE_SITZUNG,
@@ -33,6 +34,41 @@ def sitzungen_for_staff(akteur):
     offen = list(qs.filter(status__in=OFFENE_SITZUNG).order_by("datum", "beginn", "pk"))
     geschlossen = qs.filter(status=SitzungStatus.GESCHLOSSEN).order_by("-datum", "-pk")
     return offen, geschlossen
+
+
+def frist_ende(day):
+    """The end of the deadline day in Europe/Berlin, as an aware datetime."""
+    naechster = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+    return timezone.make_aware(naechster, timezone.get_default_timezone())
+
+
+def antraege_fuer_tagesordnung(sitzung, *, nur_bis_frist=True):
+    """Eligible Anträge for ``sitzung``: at the jury, submitted by its deadline (unless
+    ``nur_bis_frist`` is False: QM may add a late one by hand), not on another open agenda
+    (undecided or decided-but-not-applied) and not in a running online vote; in submission order."""
+    belegt = Tagesordnungspunkt.objects.filter(sitzung__status__in=OFFENE_SITZUNG).exclude(
+        beschluss=Beschluss.VERTAGT
+    )
+    qs = Antrag.objects.filter(fonds__quartier=sitzung.quartier, status=AntragStatus.JURY_VOTE)
+    if nur_bis_frist:
+        qs = qs.filter(eingereicht_am__lt=frist_ende(sitzung.einreichungsfrist))
+    return (
+        qs.exclude(pk__in=belegt.values("antrag_id"))
+        .exclude(pk__in=Abstimmung.objects.filter(geschlossen_am__isnull=True).values("antrag_id"))
+        .order_by("eingereicht_am", "pk")
+    )
+
+
+def tagesordnung_kontext(sitzung):
+    """The agenda page's reads: the items, what the deadline proposes, what QM may add by hand."""
+    return {
+        "punkte": list(sitzung.punkte.select_related("antrag").order_by("position", "pk")),
+        "vorschlaege": list(antraege_fuer_tagesordnung(sitzung)),
+        "weitere": list(
+            antraege_fuer_tagesordnung(sitzung, nur_bis_frist=False).select_related("fonds")
+        ),
+        "frist_ende": frist_ende(sitzung.einreichungsfrist),
+    }
 
 
 def sitzungen_for_mitglied(user, *, today=None):

@@ -27,22 +27,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from antraege.enqueue import task_enqueue_on_commit
-from antraege.models import ZERO, Antrag, AntragStatus
-from antraege.money import euro_format, euro_round
+from antraege.models import ZERO
+from antraege.money import euro_format
 from antraege.roles import is_qm_staff
 from antraege.services import notifications
 from workflow.moves import MoveRefused, antrag_move
 
-from ..models import Abstimmung, Ergebnis, Jurymitglied, StimmWert, jury_in_term
+from ..models import Ergebnis, Jurymitglied, StimmWert, jury_in_term
 from ..selectors import kontosprache
 from ..services import (
     Auszaehlung,
     JuryRefused,
     auszaehlung_bewerten,
+    betrag_check,
     juryregeln_for,
+    protokoll_store,
 )
 from .models import (
-    OFFENE_SITZUNG,
     Beschluss,
     Einzelstimme,
     Kontoeinstellung,
@@ -53,6 +54,7 @@ from .models import (
 )
 from .selectors import (
     _berechtigt,
+    antraege_fuer_tagesordnung,
     laufender_saldo,
     punkt_waehler,
     sitzung_sitze,
@@ -61,6 +63,10 @@ from .selectors import (
 )
 
 logger = logging.getLogger(__name__)
+
+
+def _name(mitglied):
+    return mitglied.user.get_full_name() or mitglied.user.username
 
 
 def _pruefen_qm(akteur, quartier_id):
@@ -108,29 +114,6 @@ def jury_zusammensetzung(quartier, *, day=None):
 
 
 # --- Meeting and agenda -------------------------------------------------------------------------
-
-
-def frist_ende(day):
-    """The end of the deadline day in Europe/Berlin, as an aware datetime."""
-    naechster = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
-    return timezone.make_aware(naechster, timezone.get_default_timezone())
-
-
-def antraege_fuer_tagesordnung(sitzung, *, nur_bis_frist=True):
-    """Eligible Anträge for ``sitzung``: at the jury, submitted by its deadline (unless
-    ``nur_bis_frist`` is False: QM may add a late one by hand), not on another open agenda
-    (undecided or decided-but-not-applied) and not in a running online vote; in submission order."""
-    belegt = Tagesordnungspunkt.objects.filter(sitzung__status__in=OFFENE_SITZUNG).exclude(
-        beschluss=Beschluss.VERTAGT
-    )
-    qs = Antrag.objects.filter(fonds__quartier=sitzung.quartier, status=AntragStatus.JURY_VOTE)
-    if nur_bis_frist:
-        qs = qs.filter(eingereicht_am__lt=frist_ende(sitzung.einreichungsfrist))
-    return (
-        qs.exclude(pk__in=belegt.values("antrag_id"))
-        .exclude(pk__in=Abstimmung.objects.filter(geschlossen_am__isnull=True).values("antrag_id"))
-        .order_by("eingereicht_am", "pk")
-    )
 
 
 def _naechste_position(sitzung):
@@ -345,7 +328,7 @@ def sitzung_unterlagen_versenden(sitzung, *, akteur):
                 empfaenger=mitglied.user.email,
                 sprache=kontosprache(mitglied.user),
                 kontext={
-                    "name": mitglied.user.get_full_name() or mitglied.user.username,
+                    "name": _name(mitglied),
                     "quartier": sitzung.quartier.name,
                     "datum": sitzung.datum.strftime("%d.%m.%Y"),
                     "beginn": sitzung.beginn.strftime("%H:%M"),
@@ -365,6 +348,72 @@ def sitzung_unterlagen_versenden(sitzung, *, akteur):
 # --- Attendance and quorum ----------------------------------------------------------------------
 
 
+def _anwesenheit_aenderbar(sitzung):
+    if sitzung.status == SitzungStatus.GESCHLOSSEN:
+        raise JuryRefused(_("Die Sitzung ist abgeschlossen."), code="wrong_state")
+    if sitzung.punkte.exclude(beschluss__in=("", Beschluss.VERTAGT)).exists():
+        raise JuryRefused(
+            _("Nach dem ersten Beschluss kann die Anwesenheit nicht mehr geändert werden."),
+            code="wrong_state",
+        )
+
+
+def _vertretung_check(alle, anwesende, deputy_id, mitglied_id):
+    """A present deputy stands in for an absent member, or ``JuryRefused`` says why not."""
+    deputy, mitglied = alle.get(deputy_id), alle.get(mitglied_id)
+    if deputy is None or deputy.rolle != Jurymitglied.Rolle.STELLVERTRETUNG:
+        raise JuryRefused(_("Vertreten können nur Stellvertreter*innen."), code="invalid")
+    if deputy_id not in anwesende:
+        raise JuryRefused(
+            _("%(name)s ist nicht anwesend und kann niemanden vertreten.")
+            % {"name": _name(deputy)},
+            code="invalid",
+        )
+    if mitglied is None or mitglied.rolle != Jurymitglied.Rolle.MITGLIED:
+        raise JuryRefused(_("Vertreten werden können nur Mitglieder."), code="invalid")
+    if mitglied_id in anwesende:
+        raise JuryRefused(
+            _("%(name)s ist anwesend und wird nicht vertreten.") % {"name": _name(mitglied)},
+            code="invalid",
+        )
+
+
+def _anwesenheit_check(alle, anwesende, vertretungen):
+    """Only the jury is present; every deputy stands in for one absent member, each seat once."""
+    if not anwesende <= set(alle):
+        raise JuryRefused(_("Anwesend sein können nur Mitglieder der Jury."), code="invalid")
+    for deputy_id, mitglied_id in vertretungen.items():
+        _vertretung_check(alle, anwesende, deputy_id, mitglied_id)
+    if len(set(vertretungen.values())) != len(vertretungen):
+        raise JuryRefused(_("Jedes Mitglied kann nur einmal vertreten werden."), "invalid")
+
+
+def _teilnahmen_speichern(sitzung, alle, anwesende, vertretungen):
+    sitzung.teilnahmen.all().delete()
+    Teilnahme.objects.bulk_create(
+        Teilnahme(
+            sitzung=sitzung,
+            mitglied=m,
+            anwesend=m.pk in anwesende,
+            vertritt_id=vertretungen.get(m.pk),
+        )
+        for m in alle.values()
+    )
+
+
+def _sitzung_beginnen(sitzung):
+    """Papers sent or planned → held, with the area's rules copied into the meeting."""
+    regeln = juryregeln_for(sitzung.quartier)
+    Sitzung.objects.filter(pk=sitzung.pk).update(
+        status=SitzungStatus.GEHALTEN,
+        anwesenheit_erfasst_am=timezone.now(),
+        quorum_anteil=regeln.quorum_anteil,
+        bei_gleichstand=regeln.bei_gleichstand,
+        namentlich=regeln.namentliche_abstimmung,
+        praesentation_ab=regeln.praesentation_ab,
+    )
+
+
 def anwesenheit_erfassen(sitzung, *, akteur, anwesende, vertretungen):
     """QM takes attendance once the meeting begins: ``anwesende`` are ids of present members and
     deputies, ``vertretungen`` maps a present deputy's id to the absent member they stand in for.
@@ -377,61 +426,148 @@ def anwesenheit_erfassen(sitzung, *, akteur, anwesende, vertretungen):
     vertretungen = {int(k): int(v) for k, v in vertretungen.items() if v}
     with transaction.atomic():
         sitzung = _sitzung_sperren(sitzung)
-        if sitzung.status == SitzungStatus.GESCHLOSSEN:
-            raise JuryRefused(_("Die Sitzung ist abgeschlossen."), code="wrong_state")
-        if sitzung.punkte.exclude(beschluss__in=("", Beschluss.VERTAGT)).exists():
-            raise JuryRefused(
-                _("Nach dem ersten Beschluss kann die Anwesenheit nicht mehr geändert werden."),
-                code="wrong_state",
-            )
+        _anwesenheit_aenderbar(sitzung)
         alle = {
             m.pk: m for m in jury_in_term(sitzung.quartier, sitzung.datum).select_related("user")
         }
-        if not anwesende <= set(alle):
-            raise JuryRefused(_("Anwesend sein können nur Mitglieder der Jury."), code="invalid")
-        for deputy_id, mitglied_id in vertretungen.items():
-            deputy, mitglied = alle.get(deputy_id), alle.get(mitglied_id)
-            if deputy is None or deputy.rolle != Jurymitglied.Rolle.STELLVERTRETUNG:
-                raise JuryRefused(_("Vertreten können nur Stellvertreter*innen."), code="invalid")
-            if deputy_id not in anwesende:
-                raise JuryRefused(
-                    _("%(name)s ist nicht anwesend und kann niemanden vertreten.")
-                    % {"name": deputy.user.get_full_name() or deputy.user.username},
-                    code="invalid",
-                )
-            if mitglied is None or mitglied.rolle != Jurymitglied.Rolle.MITGLIED:
-                raise JuryRefused(_("Vertreten werden können nur Mitglieder."), code="invalid")
-            if mitglied_id in anwesende:
-                raise JuryRefused(
-                    _("%(name)s ist anwesend und wird nicht vertreten.")
-                    % {"name": mitglied.user.get_full_name() or mitglied.user.username},
-                    code="invalid",
-                )
-        if len(set(vertretungen.values())) != len(vertretungen):
-            raise JuryRefused(_("Jedes Mitglied kann nur einmal vertreten werden."), "invalid")
-        sitzung.teilnahmen.all().delete()
-        Teilnahme.objects.bulk_create(
-            Teilnahme(
-                sitzung=sitzung,
-                mitglied=m,
-                anwesend=m.pk in anwesende,
-                vertritt_id=vertretungen.get(m.pk),
-            )
-            for m in alle.values()
-        )
-        regeln = juryregeln_for(sitzung.quartier)
-        Sitzung.objects.filter(pk=sitzung.pk).update(
-            status=SitzungStatus.GEHALTEN,
-            anwesenheit_erfasst_am=timezone.now(),
-            quorum_anteil=regeln.quorum_anteil,
-            bei_gleichstand=regeln.bei_gleichstand,
-            namentlich=regeln.namentliche_abstimmung,
-            praesentation_ab=regeln.praesentation_ab,
-        )
+        _anwesenheit_check(alle, anwesende, vertretungen)
+        _teilnahmen_speichern(sitzung, alle, anwesende, vertretungen)
+        _sitzung_beginnen(sitzung)
     return Sitzung.objects.select_related("quartier").get(pk=sitzung.pk)
 
 
 # --- Decisions in the meeting -------------------------------------------------------------------
+
+
+def _sitzung_gehalten(sitzung):
+    if sitzung.status != SitzungStatus.GEHALTEN:
+        raise JuryRefused(
+            _("Bitte erfassen Sie zuerst die Anwesenheit.")
+            if sitzung.status != SitzungStatus.GESCHLOSSEN
+            else _("Die Sitzung ist abgeschlossen."),
+            code="wrong_state" if sitzung.status == SitzungStatus.GESCHLOSSEN else "invalid",
+        )
+
+
+def _offenen_punkt_sperren(punkt):
+    punkt = (
+        Tagesordnungspunkt.objects.select_related("antrag__fonds__quartier", "sitzung__quartier")
+        .select_for_update(of=("self",))
+        .get(pk=punkt.pk)
+    )
+    if not punkt.ist_offen:
+        raise JuryRefused(_("Zu diesem Punkt ist schon ein Beschluss erfasst."), "conflict")
+    return punkt
+
+
+def _praesentation_check(sitzung, antrag, praesentiert):
+    """Above the area's threshold the applicant presents the project before the vote."""
+    schwelle = sitzung.praesentation_ab
+    if schwelle is not None and antrag.betrag_beantragt > schwelle and not praesentiert:
+        raise JuryRefused(
+            _(
+                "Ab %(schwelle)s € stellen Antragstellende ihr Projekt in der Sitzung vor. "
+                "Ohne Vorstellung vertagen Sie den Punkt bitte."
+            )
+            % {"schwelle": euro_format(schwelle)},
+            code="invalid",
+        )
+
+
+def _befangene_setzen(punkt, sitze, befangene):
+    """Record the declared conflicts (present voters only); returns ``(waehler, ausgeschlossen)``."""
+    present = {s.waehler.pk for s in sitze if s.waehler is not None}
+    if not befangene <= present:
+        raise JuryRefused(
+            _("Befangen erklären können sich nur stimmberechtigte Anwesende."), "invalid"
+        )
+    punkt.befangene.set(befangene)
+    return punkt_waehler(punkt, sitze)
+
+
+def _stimmen_namentlich(waehler, stimmen):
+    """Each voter's vote (voter id → yes/no/abstain), checked: every voter, nobody else."""
+    stimmen = {int(k): v for k, v in (stimmen or {}).items()}
+    if set(stimmen) - {m.pk for m in waehler}:
+        raise JuryRefused(
+            _("Wer befangen oder nicht anwesend ist, stimmt nicht ab."), code="invalid"
+        )
+    fehlend = [m for m in waehler if stimmen.get(m.pk) not in StimmWert.values]
+    if fehlend:
+        raise JuryRefused(
+            _("Bitte erfassen Sie die Stimme von %(namen)s.")
+            % {"namen": ", ".join(_name(m) for m in fehlend)},
+            code="invalid",
+        )
+    return stimmen
+
+
+def _stimmen_gezaehlt(waehler, ja, nein, enthaltung):
+    """The counts, checked: none missing or negative, no more than the voters present."""
+    if any(n is None or n < 0 for n in (ja, nein, enthaltung)):
+        raise JuryRefused(_("Bitte geben Sie die Zahl der Stimmen an."), code="invalid")
+    if ja + nein + enthaltung > len(waehler):
+        raise JuryRefused(
+            _(
+                "Es wurden mehr Stimmen erfasst (%(n)s) als stimmberechtigte Mitglieder "
+                "anwesend sind (%(m)s)."
+            )
+            % {"n": ja + nein + enthaltung, "m": len(waehler)},
+            code="invalid",
+        )
+    return ja, nein, enthaltung
+
+
+def _stimmen_erfassen(sitzung, waehler, stimmen, zahlen):
+    """``(stimmen, (ja, nein, enthaltung))`` by the meeting's way of voting: by name (the counts
+    follow from each voter's vote) or as counts (``stimmen`` empty)."""
+    if sitzung.namentlich:
+        stimmen = _stimmen_namentlich(waehler, stimmen)
+        return stimmen, tuple(list(stimmen.values()).count(w) for w in StimmWert.values)
+    return {}, _stimmen_gezaehlt(waehler, *zahlen)
+
+
+def _beschluss_bewerten(sitzung, zaehlung):
+    """The item's decision by the online vote's rule (``auszaehlung_bewerten``)."""
+    ergebnis = auszaehlung_bewerten(
+        zaehlung, quorum_anteil=sitzung.quorum_anteil, bei_gleichstand=sitzung.bei_gleichstand
+    )
+    return {
+        Ergebnis.BEWILLIGT: Beschluss.BEWILLIGT,
+        Ergebnis.ABGELEHNT: Beschluss.ABGELEHNT,
+    }.get(ergebnis, Beschluss.NICHT_BESCHLUSSFAEHIG)
+
+
+def _saldo_check(sitzung, antrag, betrag):
+    """An approval must fit the fund's balance after this meeting's earlier approvals."""
+    frei = laufender_saldo(sitzung, antrag.fonds)
+    if betrag > frei:
+        raise JuryRefused(
+            _(
+                "Im Aktionsfonds sind nach den Beschlüsse dieser Sitzung nur noch "
+                "%(frei)s € verfügbar. Bitte stimmen Sie über einen geringeren Betrag ab "
+                "oder vertagen Sie den Antrag."
+            )
+            % {"frei": euro_format(max(frei, ZERO))},
+            code="fund",
+        )
+
+
+def _beschluss_speichern(punkt, sitzung, akteur, zaehlung, stimmen, **felder):
+    """Store the item's decision with its tally (and each vote where voted by name)."""
+    Einzelstimme.objects.bulk_create(
+        Einzelstimme(punkt=punkt, mitglied_id=pk, wert=wert) for pk, wert in stimmen.items()
+    )
+    Tagesordnungspunkt.objects.filter(pk=punkt.pk).update(
+        **felder,
+        anzahl_berechtigt=zaehlung.berechtigt,
+        stimmen_ja=zaehlung.ja,
+        stimmen_nein=zaehlung.nein,
+        stimmen_enthaltung=zaehlung.enthaltung,
+        namentlich=sitzung.namentlich,
+        beschlossen_am=timezone.now(),
+        beschlossen_von=akteur.user,
+    )
 
 
 def top_beschliessen(
@@ -456,124 +592,31 @@ def top_beschliessen(
     befangene = {int(pk) for pk in befangene}
     with transaction.atomic():
         sitzung = _sitzung_sperren(punkt.sitzung)
-        if sitzung.status != SitzungStatus.GEHALTEN:
-            raise JuryRefused(
-                _("Bitte erfassen Sie zuerst die Anwesenheit.")
-                if sitzung.status != SitzungStatus.GESCHLOSSEN
-                else _("Die Sitzung ist abgeschlossen."),
-                code="wrong_state" if sitzung.status == SitzungStatus.GESCHLOSSEN else "invalid",
-            )
-        punkt = (
-            Tagesordnungspunkt.objects.select_related(
-                "antrag__fonds__quartier", "sitzung__quartier"
-            )
-            .select_for_update(of=("self",))
-            .get(pk=punkt.pk)
-        )
-        if not punkt.ist_offen:
-            raise JuryRefused(_("Zu diesem Punkt ist schon ein Beschluss erfasst."), "conflict")
+        _sitzung_gehalten(sitzung)
+        punkt = _offenen_punkt_sperren(punkt)
         antrag = punkt.antrag
-        try:
-            betrag = euro_round(betrag)
-        except (ArithmeticError, TypeError, ValueError) as error:
-            raise JuryRefused(_("Bitte geben Sie einen Betrag an."), code="invalid") from error
-        if betrag <= 0 or betrag > antrag.betrag_beantragt:
-            raise JuryRefused(
-                _("Der Betrag muss größer als 0 und höchstens der beantragte Betrag sein."),
-                code="invalid",
-            )
-        schwelle = sitzung.praesentation_ab
-        if schwelle is not None and antrag.betrag_beantragt > schwelle and not praesentiert:
-            raise JuryRefused(
-                _(
-                    "Ab %(schwelle)s € stellen Antragstellende ihr Projekt in der Sitzung vor. "
-                    "Ohne Vorstellung vertagen Sie den Punkt bitte."
-                )
-                % {"schwelle": euro_format(schwelle)},
-                code="invalid",
-            )
+        betrag = betrag_check(antrag, betrag)
+        _praesentation_check(sitzung, antrag, praesentiert)
         sitze = sitzung_sitze(sitzung)
-        present = {s.waehler.pk for s in sitze if s.waehler is not None}
-        if not befangene <= present:
-            raise JuryRefused(
-                _("Befangen erklären können sich nur stimmberechtigte Anwesende."), "invalid"
-            )
-        punkt.befangene.set(befangene)
-        waehler, ausgeschlossen = punkt_waehler(punkt, sitze)
-        waehler_ids = {m.pk for m in waehler}
-        if sitzung.namentlich:
-            stimmen = {int(k): v for k, v in (stimmen or {}).items()}
-            if set(stimmen) - waehler_ids:
-                raise JuryRefused(
-                    _("Wer befangen oder nicht anwesend ist, stimmt nicht ab."), code="invalid"
-                )
-            fehlend = [m for m in waehler if stimmen.get(m.pk) not in StimmWert.values]
-            if fehlend:
-                raise JuryRefused(
-                    _("Bitte erfassen Sie die Stimme von %(namen)s.")
-                    % {
-                        "namen": ", ".join(
-                            m.user.get_full_name() or m.user.username for m in fehlend
-                        )
-                    },
-                    code="invalid",
-                )
-            werte = list(stimmen.values())
-            ja, nein, enthaltung = (werte.count(w) for w in StimmWert.values)
-        else:
-            if any(n is None or n < 0 for n in (ja, nein, enthaltung)):
-                raise JuryRefused(_("Bitte geben Sie die Zahl der Stimmen an."), code="invalid")
-            if ja + nein + enthaltung > len(waehler):
-                raise JuryRefused(
-                    _(
-                        "Es wurden mehr Stimmen erfasst (%(n)s) als stimmberechtigte Mitglieder "
-                        "anwesend sind (%(m)s)."
-                    )
-                    % {"n": ja + nein + enthaltung, "m": len(waehler)},
-                    code="invalid",
-                )
-        zaehlung = Auszaehlung(
-            berechtigt=_berechtigt(sitze, ausgeschlossen, antrag),
-            ja=ja,
-            nein=nein,
-            enthaltung=enthaltung,
+        waehler, ausgeschlossen = _befangene_setzen(punkt, sitze, befangene)
+        stimmen, (ja, nein, enthaltung) = _stimmen_erfassen(
+            sitzung, waehler, stimmen, (ja, nein, enthaltung)
         )
-        ergebnis = auszaehlung_bewerten(
-            zaehlung, quorum_anteil=sitzung.quorum_anteil, bei_gleichstand=sitzung.bei_gleichstand
-        )
-        beschluss = {
-            Ergebnis.BEWILLIGT: Beschluss.BEWILLIGT,
-            Ergebnis.ABGELEHNT: Beschluss.ABGELEHNT,
-        }.get(ergebnis, Beschluss.NICHT_BESCHLUSSFAEHIG)
+        zaehlung = Auszaehlung(_berechtigt(sitze, ausgeschlossen, antrag), ja, nein, enthaltung)
+        beschluss = _beschluss_bewerten(sitzung, zaehlung)
         if beschluss == Beschluss.BEWILLIGT:
-            frei = laufender_saldo(sitzung, antrag.fonds)
-            if betrag > frei:
-                raise JuryRefused(
-                    _(
-                        "Im Aktionsfonds sind nach den Beschlüsse dieser Sitzung nur noch "
-                        "%(frei)s € verfügbar. Bitte stimmen Sie über einen geringeren Betrag ab "
-                        "oder vertagen Sie den Antrag."
-                    )
-                    % {"frei": euro_format(max(frei, ZERO))},
-                    code="fund",
-                )
-        if sitzung.namentlich:
-            Einzelstimme.objects.bulk_create(
-                Einzelstimme(punkt=punkt, mitglied_id=pk, wert=wert) for pk, wert in stimmen.items()
-            )
-        Tagesordnungspunkt.objects.filter(pk=punkt.pk).update(
+            _saldo_check(sitzung, antrag, betrag)
+        _beschluss_speichern(
+            punkt,
+            sitzung,
+            akteur,
+            zaehlung,
+            stimmen,
             beschluss=beschluss,
             praesentiert=bool(praesentiert),
             betrag=betrag,
             auflagen=(auflagen or "").strip(),
             begruendung=(begruendung or "").strip(),
-            anzahl_berechtigt=zaehlung.berechtigt,
-            stimmen_ja=ja,
-            stimmen_nein=nein,
-            stimmen_enthaltung=enthaltung,
-            namentlich=sitzung.namentlich,
-            beschlossen_am=timezone.now(),
-            beschlossen_von=akteur.user,
         )
     return Tagesordnungspunkt.objects.select_related("antrag", "sitzung").get(pk=punkt.pk)
 
@@ -709,25 +752,14 @@ def sitzung_entscheidungen_unterwegs(sitzung_id):
 
 def sitzung_protokoll_erstellen(sitzung_id):
     """Render the one minutes PDF of a closed meeting and store it, once. True if rendered now."""
-    from django.core.files.base import ContentFile
-
-    from antraege.pdf import render_pdf
-
     sitzung = Sitzung.objects.select_related("quartier").get(pk=sitzung_id)
     if sitzung.status != SitzungStatus.GESCHLOSSEN or sitzung.protokoll:
         return False
-    data = render_pdf(
-        "jury/pdf/sitzungsprotokoll.html", sitzungsprotokoll_kontext(sitzung), language="de"
+    return protokoll_store(
+        sitzung,
+        template="jury/pdf/sitzungsprotokoll.html",
+        kontext=sitzungsprotokoll_kontext(sitzung),
     )
-    with transaction.atomic():
-        current = Sitzung.objects.select_for_update().get(pk=sitzung.pk)
-        if current.protokoll:
-            return False
-        current.protokoll.save(f"protokoll-{current.pk}.pdf", ContentFile(data), save=False)
-        Sitzung.objects.filter(pk=current.pk).update(
-            protokoll=current.protokoll.name, protokoll_erstellt_am=timezone.now()
-        )
-    return True
 
 
 def sitzungsprotokolle_nachholen():

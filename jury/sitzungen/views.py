@@ -5,7 +5,7 @@ Anträge, papers PDF. Everyone signed in: the language of their e-mails."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from antraege.views.refusals import refusal_to_form, refusal_to_message
 
 from .. import selectors as jury_selectors
 from ..services import JuryRefused
+from ..views import protokoll_response
 from . import selectors, services
 from .forms import AnwesenheitForm, KontospracheForm, PunktForm, SitzungForm, VertagenForm
 from .models import Sitzung, SitzungStatus, Tagesordnungspunkt
@@ -30,6 +31,14 @@ def _qm_sitzung(request, pk):
     akteur = Akteur.from_request(request)
     if not is_qm_staff(akteur, sitzung.quartier_id):
         return akteur, None
+    return akteur, sitzung
+
+
+def _qm_sitzung_or_403(request, pk):
+    """``(akteur, sitzung)`` for QM staff of the meeting's area; anyone else gets a 403."""
+    akteur, sitzung = _qm_sitzung(request, pk)
+    if sitzung is None:
+        raise PermissionDenied(_("Diese Sitzung gehört nicht zu Ihrem Quartier."))
     return akteur, sitzung
 
 
@@ -81,60 +90,61 @@ def qm_sitzung_neu(request, quartier_pk):
     )
 
 
+VOR_DER_SITZUNG = (SitzungStatus.GEPLANT, SitzungStatus.UNTERLAGEN_VERSANDT)
+
+
+def _tagesordnung_aktion(request, sitzung, akteur, aktion, punkt):
+    """One button of the agenda page: move, remove, add, propose, send the papers."""
+    if aktion in ("hoch", "runter") and punkt:
+        services.top_verschieben(punkt, akteur=akteur, richtung=-1 if aktion == "hoch" else 1)
+    elif aktion == "entfernen" and punkt:
+        services.top_entfernen(punkt, akteur=akteur)
+    elif aktion == "hinzufuegen":
+        antrag = get_object_or_404(
+            Antrag, pk=request.POST.get("antrag"), fonds__quartier_id=sitzung.quartier_id
+        )
+        services.top_hinzufuegen(sitzung, antrag, akteur=akteur)
+    elif aktion == "vorschlagen":
+        neu = services.tagesordnung_vorschlagen(sitzung)
+        messages.success(request, _("%(n)s Anträge hinzugefügt.") % {"n": len(neu)})
+    elif aktion == "unterlagen":
+        n = services.sitzung_unterlagen_versenden(sitzung, akteur=akteur)
+        messages.success(
+            request,
+            _("Die Unterlagen gehen an %(n)s Mitglieder und Stellvertretungen.") % {"n": n},
+        )
+    else:
+        raise Http404
+
+
+def _tagesordnung_aendern(request, sitzung, akteur):
+    """Do the button's action; back to the agenda (at the moved item), a refusal as a message."""
+    aktion = request.POST.get("aktion", "")
+    punkt = None
+    if request.POST.get("punkt"):
+        punkt = get_object_or_404(Tagesordnungspunkt, pk=request.POST["punkt"], sitzung=sitzung)
+    try:
+        _tagesordnung_aktion(request, sitzung, akteur, aktion, punkt)
+    except JuryRefused as fehler:
+        refusal_to_message(request, fehler)
+    anker = f"#punkt-{punkt.pk}" if punkt and aktion in ("hoch", "runter") else ""
+    return redirect(request.path + anker)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def qm_tagesordnung(request, pk):
-    akteur, sitzung = _qm_sitzung(request, pk)
-    if sitzung is None:
-        raise PermissionDenied(_("Diese Sitzung gehört nicht zu Ihrem Quartier."))
+    akteur, sitzung = _qm_sitzung_or_403(request, pk)
     if request.method == "POST":
-        aktion = request.POST.get("aktion", "")
-        punkt = None
-        if request.POST.get("punkt"):
-            punkt = get_object_or_404(Tagesordnungspunkt, pk=request.POST["punkt"], sitzung=sitzung)
-        try:
-            if aktion in ("hoch", "runter") and punkt:
-                services.top_verschieben(
-                    punkt, akteur=akteur, richtung=-1 if aktion == "hoch" else 1
-                )
-            elif aktion == "entfernen" and punkt:
-                services.top_entfernen(punkt, akteur=akteur)
-            elif aktion == "hinzufuegen":
-                antrag = get_object_or_404(
-                    Antrag, pk=request.POST.get("antrag"), fonds__quartier_id=sitzung.quartier_id
-                )
-                services.top_hinzufuegen(sitzung, antrag, akteur=akteur)
-            elif aktion == "vorschlagen":
-                neu = services.tagesordnung_vorschlagen(sitzung)
-                messages.success(request, _("%(n)s Anträge hinzugefügt.") % {"n": len(neu)})
-            elif aktion == "unterlagen":
-                n = services.sitzung_unterlagen_versenden(sitzung, akteur=akteur)
-                messages.success(
-                    request,
-                    _("Die Unterlagen gehen an %(n)s Mitglieder und Stellvertretungen.") % {"n": n},
-                )
-            else:
-                raise Http404
-        except JuryRefused as fehler:
-            refusal_to_message(request, fehler)
-        anker = f"#punkt-{punkt.pk}" if punkt and aktion in ("hoch", "runter") else ""
-        return redirect(request.path + anker)
+        return _tagesordnung_aendern(request, sitzung, akteur)
     return render(
         request,
         "jury/sitzungen/qm_tagesordnung.html",
         {
             "sitzung": sitzung,
-            "punkte": list(sitzung.punkte.select_related("antrag").order_by("position", "pk")),
-            "vorschlaege": list(services.antraege_fuer_tagesordnung(sitzung)),
-            "weitere": list(
-                services.antraege_fuer_tagesordnung(sitzung, nur_bis_frist=False).select_related(
-                    "fonds"
-                )
-            ),
-            "frist_ende": services.frist_ende(sitzung.einreichungsfrist),
+            **selectors.tagesordnung_kontext(sitzung),
             "unterlagen_bis": services.unterlagen_versand_bis(sitzung),
-            "vor_der_sitzung": sitzung.status
-            in (SitzungStatus.GEPLANT, SitzungStatus.UNTERLAGEN_VERSANDT),
+            "vor_der_sitzung": sitzung.status in VOR_DER_SITZUNG,
         },
     )
 
@@ -142,9 +152,7 @@ def qm_tagesordnung(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def qm_vertagen(request, pk, punkt_pk):
-    akteur, sitzung = _qm_sitzung(request, pk)
-    if sitzung is None:
-        raise PermissionDenied(_("Diese Sitzung gehört nicht zu Ihrem Quartier."))
+    akteur, sitzung = _qm_sitzung_or_403(request, pk)
     punkt = get_object_or_404(
         Tagesordnungspunkt.objects.select_related("antrag"), pk=punkt_pk, sitzung=sitzung
     )
@@ -198,89 +206,114 @@ def _punkt_form(sitzung, zeile, data=None):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def qm_sitzungsmodus(request, pk):
-    akteur, sitzung = _qm_sitzung(request, pk)
-    if sitzung is None:
-        raise PermissionDenied(_("Diese Sitzung gehört nicht zu Ihrem Quartier."))
-    anwesenheit_form = punkt_form = None
-    aktion = request.POST.get("aktion", "") if request.method == "POST" else ""
-    modus = selectors.sitzungsmodus(sitzung)
+def _anwesenheit_post(request, sitzung, akteur, formen):
+    form = formen["anwesenheit"] = _anwesenheit_form(sitzung, request.POST)
+    if not form.is_valid():
+        return None
+    services.anwesenheit_erfassen(
+        sitzung, akteur=akteur, anwesende=form.anwesende(), vertretungen=form.vertretungen()
+    )
+    messages.success(request, _("Die Anwesenheit ist erfasst."))
+    return redirect(request.path + "#aktuell")
+
+
+def _beschluss_post(request, sitzung, akteur, formen):
+    aktuell = selectors.sitzungsmodus(sitzung)["aktuell"]
+    if aktuell is None:
+        raise Http404
+    form = formen["beschluss"] = _punkt_form(sitzung, aktuell, request.POST)
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    punkt = services.top_beschliessen(
+        aktuell.punkt,
+        akteur=akteur,
+        praesentiert=data["praesentiert"],
+        befangene=data["befangene"],
+        betrag=data["betrag"],
+        auflagen=data["auflagen"],
+        begruendung=data["begruendung"],
+        ja=data.get("ja"),
+        nein=data.get("nein"),
+        enthaltung=data.get("enthaltung"),
+        stimmen=form.stimmen(),
+    )
+    messages.success(
+        request,
+        _("Punkt %(n)s: %(beschluss)s.")
+        % {"n": punkt.position, "beschluss": punkt.get_beschluss_display()},
+    )
+    return redirect(request.path + "#aktuell")
+
+
+def _korrigieren_post(request, sitzung, akteur, formen):
+    punkt = get_object_or_404(Tagesordnungspunkt, pk=request.POST.get("punkt"), sitzung=sitzung)
+    services.top_korrigieren(punkt, akteur=akteur)
+    return redirect(request.path + "#aktuell")
+
+
+def _schliessen_post(request, sitzung, akteur, formen):
+    punkte = services.sitzung_schliessen(sitzung, akteur=akteur)
+    nicht = [p for p in punkte if p.umgesetzt is False]
+    if nicht:
+        messages.warning(
+            request,
+            _("Die Sitzung ist abgeschlossen. Nicht umgesetzt: %(punkte)s")
+            % {"punkte": "; ".join(f"{p.position}. {p.umsetzung_hinweis}" for p in nicht)},
+        )
+    else:
+        messages.success(
+            request,
+            _("Die Sitzung ist abgeschlossen. Die Schreiben und E-Mails gehen heute raus."),
+        )
+    return redirect(request.path)
+
+
+# The buttons of the meeting mode: each returns a redirect, or None to show the page again with
+# its form (``formen``: the attendance form and the current item's form, as posted).
+SITZUNGSMODUS_AKTIONEN = {
+    "anwesenheit": _anwesenheit_post,
+    "beschluss": _beschluss_post,
+    "korrigieren": _korrigieren_post,
+    "schliessen": _schliessen_post,
+}
+
+
+def _sitzungsmodus_aktion(request, sitzung, akteur, aktion, formen):
+    """Do one button's action; a refusal goes on the posted form, else into a message."""
+    handler = SITZUNGSMODUS_AKTIONEN.get(aktion)
+    if handler is None:
+        raise Http404
     try:
-        if aktion == "anwesenheit":
-            anwesenheit_form = _anwesenheit_form(sitzung, request.POST)
-            if anwesenheit_form.is_valid():
-                services.anwesenheit_erfassen(
-                    sitzung,
-                    akteur=akteur,
-                    anwesende=anwesenheit_form.anwesende(),
-                    vertretungen=anwesenheit_form.vertretungen(),
-                )
-                messages.success(request, _("Die Anwesenheit ist erfasst."))
-                return redirect(request.path + "#aktuell")
-        elif aktion == "beschluss" and modus["aktuell"] is not None:
-            punkt_form = _punkt_form(sitzung, modus["aktuell"], request.POST)
-            if punkt_form.is_valid():
-                data = punkt_form.cleaned_data
-                punkt = services.top_beschliessen(
-                    modus["aktuell"].punkt,
-                    akteur=akteur,
-                    praesentiert=data["praesentiert"],
-                    befangene=data["befangene"],
-                    betrag=data["betrag"],
-                    auflagen=data["auflagen"],
-                    begruendung=data["begruendung"],
-                    ja=data.get("ja"),
-                    nein=data.get("nein"),
-                    enthaltung=data.get("enthaltung"),
-                    stimmen=punkt_form.stimmen(),
-                )
-                messages.success(
-                    request,
-                    _("Punkt %(n)s: %(beschluss)s.")
-                    % {"n": punkt.position, "beschluss": punkt.get_beschluss_display()},
-                )
-                return redirect(request.path + "#aktuell")
-        elif aktion == "korrigieren":
-            punkt = get_object_or_404(
-                Tagesordnungspunkt, pk=request.POST.get("punkt"), sitzung=sitzung
-            )
-            services.top_korrigieren(punkt, akteur=akteur)
-            return redirect(request.path + "#aktuell")
-        elif aktion == "schliessen":
-            punkte = services.sitzung_schliessen(sitzung, akteur=akteur)
-            nicht = [p for p in punkte if p.umgesetzt is False]
-            if nicht:
-                messages.warning(
-                    request,
-                    _("Die Sitzung ist abgeschlossen. Nicht umgesetzt: %(punkte)s")
-                    % {"punkte": "; ".join(f"{p.position}. {p.umsetzung_hinweis}" for p in nicht)},
-                )
-            else:
-                messages.success(
-                    request,
-                    _("Die Sitzung ist abgeschlossen. Die Schreiben und E-Mails gehen heute raus."),
-                )
-            return redirect(request.path)
-        elif aktion:
-            raise Http404
+        return handler(request, sitzung, akteur, formen)
     except JuryRefused as fehler:
-        target = punkt_form if aktion == "beschluss" else anwesenheit_form
-        if target is not None:
-            refusal_to_form(target, fehler)
+        form = formen["beschluss"] if aktion == "beschluss" else formen["anwesenheit"]
+        if form is not None:
+            refusal_to_form(form, fehler)
         else:
             refusal_to_message(request, fehler)
         if aktion in ("schliessen", "korrigieren"):
             return redirect(request.path)
-    sitzung.refresh_from_db()
-    modus = selectors.sitzungsmodus(sitzung)
-    entschieden = any(z.punkt.beschluss not in ("", "deferred") for z in modus["zeilen"])
-    zeige_anwesenheit = sitzung.status != SitzungStatus.GESCHLOSSEN and (
+        return None
+
+
+def _anwesenheit_zeigen(request, sitzung, anwesenheit_form, entschieden):
+    """Attendance is shown before the meeting, after a refused entry, or on request until the
+    first decision; never once the meeting is closed."""
+    if sitzung.status == SitzungStatus.GESCHLOSSEN:
+        return False
+    return (
         sitzung.status != SitzungStatus.GEHALTEN
         or anwesenheit_form is not None
         or (request.GET.get("anwesenheit") == "1" and not entschieden)
     )
+
+
+def _sitzungsmodus_seite(request, sitzung, anwesenheit_form, punkt_form):
+    sitzung.refresh_from_db()
+    modus = selectors.sitzungsmodus(sitzung)
+    entschieden = any(z.punkt.beschluss not in ("", "deferred") for z in modus["zeilen"])
+    zeige_anwesenheit = _anwesenheit_zeigen(request, sitzung, anwesenheit_form, entschieden)
     if zeige_anwesenheit and anwesenheit_form is None:
         anwesenheit_form = _anwesenheit_form(sitzung)
     if sitzung.status == SitzungStatus.GEHALTEN and punkt_form is None:
@@ -305,18 +338,27 @@ def qm_sitzungsmodus(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def qm_sitzungsmodus(request, pk):
+    akteur, sitzung = _qm_sitzung_or_403(request, pk)
+    aktion = request.POST.get("aktion", "") if request.method == "POST" else ""
+    formen = {"anwesenheit": None, "beschluss": None}
+    if aktion:
+        response = _sitzungsmodus_aktion(request, sitzung, akteur, aktion, formen)
+        if response is not None:
+            return response
+    return _sitzungsmodus_seite(request, sitzung, formen["anwesenheit"], formen["beschluss"])
+
+
+@login_required
 def qm_sitzungsprotokoll(request, pk):
     akteur, sitzung = _qm_sitzung(request, pk)
     if sitzung is None and not akteur.is_admin:
         raise PermissionDenied(_("Diese Sitzung gehört nicht zu Ihrem Quartier."))
     sitzung = sitzung or get_object_or_404(Sitzung, pk=pk)
-    if not sitzung.protokoll:
-        raise Http404(_("Das Protokoll wird noch erstellt."))
-    return FileResponse(
-        sitzung.protokoll.open("rb"),
-        as_attachment=True,
-        filename=f"protokoll-jurysitzung-{sitzung.quartier.code}-{sitzung.datum:%Y-%m-%d}.pdf",
-        content_type="application/pdf",
+    return protokoll_response(
+        sitzung.protokoll,
+        f"protokoll-jurysitzung-{sitzung.quartier.code}-{sitzung.datum:%Y-%m-%d}.pdf",
     )
 
 
