@@ -202,7 +202,7 @@ def _regeln_kopie(regeln):
     }
 
 
-def _jury_der_abstimmung(antrag, now, antragsteller_bestaetigt):
+def _jury_for_abstimmung(antrag, now, antragsteller_bestaetigt):
     """``(mitglieder, befangen)``: the members in term today and the ids of those excluded as the
     applicant (the matches QM confirmed; None confirms every match). Refused if nobody may vote."""
     heute = timezone.localdate(now)
@@ -218,7 +218,7 @@ def _jury_der_abstimmung(antrag, now, antragsteller_bestaetigt):
     return mitglieder, befangen
 
 
-def _stimmberechtigungen_anlegen(abstimmung, mitglieder, befangen, now):
+def _stimmberechtigungen_create(abstimmung, mitglieder, befangen, now):
     """The list of entitled members, fixed at opening; the applicant is on it as conflicted."""
     grund = _("Antragsteller*in (automatisch ausgeschlossen)")
     Stimmberechtigung.objects.bulk_create(
@@ -233,7 +233,7 @@ def _stimmberechtigungen_anlegen(abstimmung, mitglieder, befangen, now):
     )
 
 
-def _eroeffnung_mitteilen(abstimmung, mitglieder, befangen):
+def _eroeffnung_notify(abstimmung, mitglieder, befangen):
     """E-mail every entitled member a link to the ballot."""
     for m in mitglieder:
         if m.pk not in befangen:
@@ -262,7 +262,7 @@ def abstimmung_eroeffnen(
     try:
         with transaction.atomic():
             current = _antrag_bei_der_jury(antrag, akteur)
-            mitglieder, befangen = _jury_der_abstimmung(current, now, antragsteller_bestaetigt)
+            mitglieder, befangen = _jury_for_abstimmung(current, now, antragsteller_bestaetigt)
             abstimmung = Abstimmung.objects.create(
                 antrag=current,
                 modus=Abstimmung.Modus.ONLINE,
@@ -273,8 +273,8 @@ def abstimmung_eroeffnen(
                 frist=frist,
                 **_regeln_kopie(regeln),
             )
-            _stimmberechtigungen_anlegen(abstimmung, mitglieder, befangen, now)
-            _eroeffnung_mitteilen(abstimmung, mitglieder, befangen)
+            _stimmberechtigungen_create(abstimmung, mitglieder, befangen, now)
+            _eroeffnung_notify(abstimmung, mitglieder, befangen)
     except IntegrityError as error:
         raise JuryRefused(
             _("Zu diesem Antrag läuft bereits eine Abstimmung."), code="conflict"

@@ -25,7 +25,7 @@ from .forms import (
 )
 from .models import Abstimmung
 from .services import JuryRefused
-from .sitzungen.selectors import sitzungen_for_antraege
+from .sitzungen.selectors import sitzungen_for_antraege, sitzungen_for_mitglied
 
 
 def protokoll_response(protokoll, filename):
@@ -42,8 +42,6 @@ def protokoll_response(protokoll, filename):
 
 @login_required
 def home(request):
-    from .sitzungen.selectors import sitzungen_for_mitglied
-
     offen, geschlossen = selectors.abstimmungen_for_mitglied(request.user)
     return render(
         request,
@@ -185,7 +183,7 @@ def _eroeffnen_form(request, antrag, regeln, treffer):
     )
 
 
-def _eroeffnen(request, antrag, akteur, form):
+def _abstimmung_open(request, antrag, akteur, form):
     """Open the vote from a valid form; the vote's page, or None with the refusal on the form."""
     try:
         abstimmung = services.abstimmung_eroeffnen(
@@ -220,7 +218,7 @@ def qm_eroeffnen(request, antrag_pk):
     treffer = services.antragsteller_in_der_jury(antrag, mitglieder)
     form = _eroeffnen_form(request, antrag, regeln, treffer)
     if request.method == "POST" and form.is_valid():
-        response = _eroeffnen(request, antrag, akteur, form)
+        response = _abstimmung_open(request, antrag, akteur, form)
         if response is not None:
             return response
     return render(

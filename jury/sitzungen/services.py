@@ -348,7 +348,7 @@ def sitzung_unterlagen_versenden(sitzung, *, akteur):
 # --- Attendance and quorum ----------------------------------------------------------------------
 
 
-def _anwesenheit_aenderbar(sitzung):
+def _anwesenheit_check_open(sitzung):
     if sitzung.status == SitzungStatus.GESCHLOSSEN:
         raise JuryRefused(_("Die Sitzung ist abgeschlossen."), code="wrong_state")
     if sitzung.punkte.exclude(beschluss__in=("", Beschluss.VERTAGT)).exists():
@@ -388,7 +388,7 @@ def _anwesenheit_check(alle, anwesende, vertretungen):
         raise JuryRefused(_("Jedes Mitglied kann nur einmal vertreten werden."), "invalid")
 
 
-def _teilnahmen_speichern(sitzung, alle, anwesende, vertretungen):
+def _teilnahmen_save(sitzung, alle, anwesende, vertretungen):
     sitzung.teilnahmen.all().delete()
     Teilnahme.objects.bulk_create(
         Teilnahme(
@@ -401,7 +401,7 @@ def _teilnahmen_speichern(sitzung, alle, anwesende, vertretungen):
     )
 
 
-def _sitzung_beginnen(sitzung):
+def _sitzung_start(sitzung):
     """Papers sent or planned → held, with the area's rules copied into the meeting."""
     regeln = juryregeln_for(sitzung.quartier)
     Sitzung.objects.filter(pk=sitzung.pk).update(
@@ -426,20 +426,20 @@ def anwesenheit_erfassen(sitzung, *, akteur, anwesende, vertretungen):
     vertretungen = {int(k): int(v) for k, v in vertretungen.items() if v}
     with transaction.atomic():
         sitzung = _sitzung_sperren(sitzung)
-        _anwesenheit_aenderbar(sitzung)
+        _anwesenheit_check_open(sitzung)
         alle = {
             m.pk: m for m in jury_in_term(sitzung.quartier, sitzung.datum).select_related("user")
         }
         _anwesenheit_check(alle, anwesende, vertretungen)
-        _teilnahmen_speichern(sitzung, alle, anwesende, vertretungen)
-        _sitzung_beginnen(sitzung)
+        _teilnahmen_save(sitzung, alle, anwesende, vertretungen)
+        _sitzung_start(sitzung)
     return Sitzung.objects.select_related("quartier").get(pk=sitzung.pk)
 
 
 # --- Decisions in the meeting -------------------------------------------------------------------
 
 
-def _sitzung_gehalten(sitzung):
+def _sitzung_check_held(sitzung):
     if sitzung.status != SitzungStatus.GEHALTEN:
         raise JuryRefused(
             _("Bitte erfassen Sie zuerst die Anwesenheit.")
@@ -449,7 +449,7 @@ def _sitzung_gehalten(sitzung):
         )
 
 
-def _offenen_punkt_sperren(punkt):
+def _punkt_lock_open(punkt):
     punkt = (
         Tagesordnungspunkt.objects.select_related("antrag__fonds__quartier", "sitzung__quartier")
         .select_for_update(of=("self",))
@@ -474,7 +474,7 @@ def _praesentation_check(sitzung, antrag, praesentiert):
         )
 
 
-def _befangene_setzen(punkt, sitze, befangene):
+def _befangene_set(punkt, sitze, befangene):
     """Record the declared conflicts (present voters only); returns ``(waehler, ausgeschlossen)``."""
     present = {s.waehler.pk for s in sitze if s.waehler is not None}
     if not befangene <= present:
@@ -485,7 +485,7 @@ def _befangene_setzen(punkt, sitze, befangene):
     return punkt_waehler(punkt, sitze)
 
 
-def _stimmen_namentlich(waehler, stimmen):
+def _stimmen_check_named(waehler, stimmen):
     """Each voter's vote (voter id → yes/no/abstain), checked: every voter, nobody else."""
     stimmen = {int(k): v for k, v in (stimmen or {}).items()}
     if set(stimmen) - {m.pk for m in waehler}:
@@ -502,7 +502,7 @@ def _stimmen_namentlich(waehler, stimmen):
     return stimmen
 
 
-def _stimmen_gezaehlt(waehler, ja, nein, enthaltung):
+def _zahlen_check(waehler, ja, nein, enthaltung):
     """The counts, checked: none missing or negative, no more than the voters present."""
     if any(n is None or n < 0 for n in (ja, nein, enthaltung)):
         raise JuryRefused(_("Bitte geben Sie die Zahl der Stimmen an."), code="invalid")
@@ -518,16 +518,16 @@ def _stimmen_gezaehlt(waehler, ja, nein, enthaltung):
     return ja, nein, enthaltung
 
 
-def _stimmen_erfassen(sitzung, waehler, stimmen, zahlen):
+def _stimmen_record(sitzung, waehler, stimmen, zahlen):
     """``(stimmen, (ja, nein, enthaltung))`` by the meeting's way of voting: by name (the counts
     follow from each voter's vote) or as counts (``stimmen`` empty)."""
     if sitzung.namentlich:
-        stimmen = _stimmen_namentlich(waehler, stimmen)
+        stimmen = _stimmen_check_named(waehler, stimmen)
         return stimmen, tuple(list(stimmen.values()).count(w) for w in StimmWert.values)
-    return {}, _stimmen_gezaehlt(waehler, *zahlen)
+    return {}, _zahlen_check(waehler, *zahlen)
 
 
-def _beschluss_bewerten(sitzung, zaehlung):
+def _beschluss_decide(sitzung, zaehlung):
     """The item's decision by the online vote's rule (``auszaehlung_bewerten``)."""
     ergebnis = auszaehlung_bewerten(
         zaehlung, quorum_anteil=sitzung.quorum_anteil, bei_gleichstand=sitzung.bei_gleichstand
@@ -553,7 +553,7 @@ def _saldo_check(sitzung, antrag, betrag):
         )
 
 
-def _beschluss_speichern(punkt, sitzung, akteur, zaehlung, stimmen, **felder):
+def _beschluss_save(punkt, sitzung, akteur, zaehlung, stimmen, **felder):
     """Store the item's decision with its tally (and each vote where voted by name)."""
     Einzelstimme.objects.bulk_create(
         Einzelstimme(punkt=punkt, mitglied_id=pk, wert=wert) for pk, wert in stimmen.items()
@@ -592,21 +592,21 @@ def top_beschliessen(
     befangene = {int(pk) for pk in befangene}
     with transaction.atomic():
         sitzung = _sitzung_sperren(punkt.sitzung)
-        _sitzung_gehalten(sitzung)
-        punkt = _offenen_punkt_sperren(punkt)
+        _sitzung_check_held(sitzung)
+        punkt = _punkt_lock_open(punkt)
         antrag = punkt.antrag
         betrag = betrag_check(antrag, betrag)
         _praesentation_check(sitzung, antrag, praesentiert)
         sitze = sitzung_sitze(sitzung)
-        waehler, ausgeschlossen = _befangene_setzen(punkt, sitze, befangene)
-        stimmen, (ja, nein, enthaltung) = _stimmen_erfassen(
+        waehler, ausgeschlossen = _befangene_set(punkt, sitze, befangene)
+        stimmen, (ja, nein, enthaltung) = _stimmen_record(
             sitzung, waehler, stimmen, (ja, nein, enthaltung)
         )
         zaehlung = Auszaehlung(_berechtigt(sitze, ausgeschlossen, antrag), ja, nein, enthaltung)
-        beschluss = _beschluss_bewerten(sitzung, zaehlung)
+        beschluss = _beschluss_decide(sitzung, zaehlung)
         if beschluss == Beschluss.BEWILLIGT:
             _saldo_check(sitzung, antrag, betrag)
-        _beschluss_speichern(
+        _beschluss_save(
             punkt,
             sitzung,
             akteur,

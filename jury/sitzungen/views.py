@@ -93,7 +93,7 @@ def qm_sitzung_neu(request, quartier_pk):
 VOR_DER_SITZUNG = (SitzungStatus.GEPLANT, SitzungStatus.UNTERLAGEN_VERSANDT)
 
 
-def _tagesordnung_aktion(request, sitzung, akteur, aktion, punkt):
+def _tagesordnung_button(request, sitzung, akteur, aktion, punkt):
     """One button of the agenda page: move, remove, add, propose, send the papers."""
     if aktion in ("hoch", "runter") and punkt:
         services.top_verschieben(punkt, akteur=akteur, richtung=-1 if aktion == "hoch" else 1)
@@ -117,14 +117,14 @@ def _tagesordnung_aktion(request, sitzung, akteur, aktion, punkt):
         raise Http404
 
 
-def _tagesordnung_aendern(request, sitzung, akteur):
+def _tagesordnung_post(request, sitzung, akteur):
     """Do the button's action; back to the agenda (at the moved item), a refusal as a message."""
     aktion = request.POST.get("aktion", "")
     punkt = None
     if request.POST.get("punkt"):
         punkt = get_object_or_404(Tagesordnungspunkt, pk=request.POST["punkt"], sitzung=sitzung)
     try:
-        _tagesordnung_aktion(request, sitzung, akteur, aktion, punkt)
+        _tagesordnung_button(request, sitzung, akteur, aktion, punkt)
     except JuryRefused as fehler:
         refusal_to_message(request, fehler)
     anker = f"#punkt-{punkt.pk}" if punkt and aktion in ("hoch", "runter") else ""
@@ -136,7 +136,7 @@ def _tagesordnung_aendern(request, sitzung, akteur):
 def qm_tagesordnung(request, pk):
     akteur, sitzung = _qm_sitzung_or_403(request, pk)
     if request.method == "POST":
-        return _tagesordnung_aendern(request, sitzung, akteur)
+        return _tagesordnung_post(request, sitzung, akteur)
     return render(
         request,
         "jury/sitzungen/qm_tagesordnung.html",
@@ -279,7 +279,7 @@ SITZUNGSMODUS_AKTIONEN = {
 }
 
 
-def _sitzungsmodus_aktion(request, sitzung, akteur, aktion, formen):
+def _sitzungsmodus_post(request, sitzung, akteur, aktion, formen):
     """Do one button's action; a refusal goes on the posted form, else into a message."""
     handler = SITZUNGSMODUS_AKTIONEN.get(aktion)
     if handler is None:
@@ -297,7 +297,7 @@ def _sitzungsmodus_aktion(request, sitzung, akteur, aktion, formen):
         return None
 
 
-def _anwesenheit_zeigen(request, sitzung, anwesenheit_form, entschieden):
+def _anwesenheit_shown(request, sitzung, anwesenheit_form, entschieden):
     """Attendance is shown before the meeting, after a refused entry, or on request until the
     first decision; never once the meeting is closed."""
     if sitzung.status == SitzungStatus.GESCHLOSSEN:
@@ -309,11 +309,11 @@ def _anwesenheit_zeigen(request, sitzung, anwesenheit_form, entschieden):
     )
 
 
-def _sitzungsmodus_seite(request, sitzung, anwesenheit_form, punkt_form):
+def _sitzungsmodus_render(request, sitzung, anwesenheit_form, punkt_form):
     sitzung.refresh_from_db()
     modus = selectors.sitzungsmodus(sitzung)
     entschieden = any(z.punkt.beschluss not in ("", "deferred") for z in modus["zeilen"])
-    zeige_anwesenheit = _anwesenheit_zeigen(request, sitzung, anwesenheit_form, entschieden)
+    zeige_anwesenheit = _anwesenheit_shown(request, sitzung, anwesenheit_form, entschieden)
     if zeige_anwesenheit and anwesenheit_form is None:
         anwesenheit_form = _anwesenheit_form(sitzung)
     if sitzung.status == SitzungStatus.GEHALTEN and punkt_form is None:
@@ -344,10 +344,10 @@ def qm_sitzungsmodus(request, pk):
     aktion = request.POST.get("aktion", "") if request.method == "POST" else ""
     formen = {"anwesenheit": None, "beschluss": None}
     if aktion:
-        response = _sitzungsmodus_aktion(request, sitzung, akteur, aktion, formen)
+        response = _sitzungsmodus_post(request, sitzung, akteur, aktion, formen)
         if response is not None:
             return response
-    return _sitzungsmodus_seite(request, sitzung, formen["anwesenheit"], formen["beschluss"])
+    return _sitzungsmodus_render(request, sitzung, formen["anwesenheit"], formen["beschluss"])
 
 
 @login_required
