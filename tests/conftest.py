@@ -150,6 +150,15 @@ def antrag(fonds):
 
 
 @pytest.fixture
+def eingereicht(antrag):
+    """``antrag`` submitted by its applicant. Tests bring an Antrag to any state the same way,
+    through the real moves: ``workflow.wege.antrag_walk_to(antrag, "paid", qm_user=qm_user)``."""
+    from workflow.wege import antrag_walk_to
+
+    return antrag_walk_to(antrag, "submitted")
+
+
+@pytest.fixture
 def akteure(antrag, qm_user, qm_other_user, admin_user, jury_user):
     """Every role of the permission matrix, as ``Akteur`` objects for ``antrag``."""
     from antraege.factories import AntragFactory

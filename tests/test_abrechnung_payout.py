@@ -161,11 +161,19 @@ def test_release_refused_while_a_receipt_is_unchecked(antrag, qm_user):
 @pytest.mark.django_db
 def test_mark_paid_needs_a_released_payout(antrag, qm_user):
     antrag, _belege = settlement_submitted(antrag, qm_user, ["100.00"])
+    steps = Statuswechsel.objects.filter(antrag=antrag).count()
 
     with pytest.raises(MoveRefused):
         pay(antrag, qm_user)
 
-    assert reload(antrag).status == AntragStatus.SETTLEMENT_SUBMITTED
+    antrag = reload(antrag)
+    assert (antrag.status, antrag.betrag_reserviert) == (
+        AntragStatus.SETTLEMENT_SUBMITTED,
+        D("300.00"),
+    )
+    assert Statuswechsel.objects.filter(antrag=antrag).count() == steps
+    assert not Auszahlung.objects.exists()
+    assert not Benachrichtigung.objects.filter(antrag=antrag, art="auszahlung_erfolgt").exists()
 
 
 @pytest.mark.django_db

@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from antraege.links import antrag_link_token
 from antraege.models import Antrag, AntragStatus, Benachrichtigung
-from antraege.roles import ZULETZT_KEY, Akteur
+from antraege.roles import ZULETZT_KEY
 from antraege.services import notifications
-from workflow.moves import antrag_move
+from workflow.wege import antrag_walk_to
 
 from .resident_helpers import token_from, ueber_sie
 
@@ -44,11 +44,6 @@ def link_in_email(art):
     return next(line for line in text.splitlines() if "/mein-antrag/zugang/" in line).replace(
         settings.SITE_URL, ""
     )
-
-
-@pytest.fixture
-def eingereicht(antrag):
-    return antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
 
 
 def test_opening_a_link_redirects_to_a_token_free_address_with_a_new_session_key(eingereicht):
@@ -99,12 +94,13 @@ def test_withdrawal_revokes_old_links_but_the_withdrawing_browser_stays_in(einge
     assert opened(link_in_email("neuer_link")).get(detail_url(eingereicht)).status_code == 200
 
 
-def test_closing_revokes_old_links_and_open_sessions(eingereicht):
+def test_closing_revokes_old_links_and_open_sessions(eingereicht, qm_user):
     alt = link_url(eingereicht)
     offen = opened(alt)
-    Antrag.objects.filter(pk=eingereicht.pk).update(status=AntragStatus.PAID)
+    antrag_walk_to(eingereicht, "paid", qm_user=qm_user)
+    assert offen.get(detail_url(eingereicht)).status_code == 200  # paid: still the applicant's
 
-    antrag_move(Antrag.objects.get(pk=eingereicht.pk), "close", akteur=Akteur.system_akteur())
+    antrag_walk_to(eingereicht, "closed", qm_user=qm_user)
 
     assert offen.get(detail_url(eingereicht)).status_code == 410
     assert Client().get(alt).status_code == 410

@@ -56,7 +56,11 @@ def years_ago(n, plus_days=0):
 
 
 def antrag_in(fonds, status, *, seit, name):
-    """An Antrag that reached ``status`` at ``seit`` (a datetime), with a file, mail and letter."""
+    """An Antrag that reached ``status`` at ``seit`` (a datetime), with a file, mail and letter.
+
+    Deliberately hand-built (not walked with ``antrag_walk_to``): retention reads how long ago a
+    state was reached or money was paid, up to eleven years back, older than any walk today
+    can produce; these are rows as an old year's data stands in the database."""
     antrag = AntragFactory(fonds=fonds, antragsteller_name=name, organisation="Hofgruppe")
     Antrag.objects.filter(pk=antrag.pk).update(
         status=status,

@@ -24,10 +24,6 @@ pytestmark = pytest.mark.django_db
 EMAIL = "ayse.yilmaz@example.org"
 
 
-def submitted(antrag):
-    return antrag_walk_to(antrag, "submitted")
-
-
 def with_files(antrag):
     anhang = Anhang(antrag=antrag, originalname="angebot.png", content_type="image/png", groesse=9)
     anhang.datei.save("x.png", ContentFile(png_bytes()), save=True)
@@ -49,31 +45,34 @@ def person(fonds, anderes_quartier, qm_user):
                 pruefvermerk="Vollständig.",
             )
         ),
-        submitted(
+        antrag_walk_to(
             AntragFactory(
                 fonds=fonds, antragsteller_name="Ayşe Yılmaz", antragsteller_email=EMAIL.upper()
-            )
+            ),
+            "submitted",
         ),
         AntragFactory(fonds=fonds, antragsteller_name="Ayşe Yılmaz", antragsteller_email=EMAIL),
     ]
     KostenkategorieFactory(quartier=anderes_quartier)
-    fremdes_gebiet = submitted(
+    fremdes_gebiet = antrag_walk_to(
         AntragFactory(
             fonds=AktionsfondsFactory(quartier=anderes_quartier),
             antragsteller_name="Ayşe Yılmaz",
             antragsteller_email=EMAIL,
             titel="Fest im Schillerkiez",
-        )
+        ),
+        "submitted",
     )
     nachbar = with_files(
-        submitted(
+        antrag_walk_to(
             AntragFactory(
                 fonds=fonds,
                 antragsteller_name="Bernd Nachbar",
                 antragsteller_email="bernd@example.org",
                 antragsteller_telefon="0170 999999",
                 titel="Bernds Flohmarkt",
-            )
+            ),
+            "submitted",
         )
     )
     return {"eigene": eigene, "fremdes_gebiet": fremdes_gebiet, "nachbar": nachbar}

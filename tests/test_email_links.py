@@ -9,6 +9,7 @@ from django.conf import settings
 
 from antraege.factories import AntragFactory
 from antraege.services import notifications
+from workflow.wege import antrag_walk_to
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +20,9 @@ ARTEN = sorted(
 
 @pytest.fixture
 def eingereicht(fonds):
-    return AntragFactory(
-        fonds=fonds,
-        referenz="AF-2026-SOL-007",
-        titel="Kino <b>im</b> Hof, siehe https://fremd.example/x",
+    return antrag_walk_to(
+        AntragFactory(fonds=fonds, titel="Kino <b>im</b> Hof, siehe https://fremd.example/x"),
+        "submitted",
     )
 
 
@@ -55,10 +55,10 @@ def test_user_typed_addresses_and_markup_stay_text(eingereicht):
 def test_every_subject_carries_the_reference(eingereicht, art):
     subject, _text, _html = render(eingereicht, art)
 
-    assert "AF-2026-SOL-007" in subject
+    assert eingereicht.referenz in subject
 
 
 def test_reference_is_not_repeated_when_the_subject_has_it(eingereicht):
     subject, _text, _html = render(eingereicht, "bewilligt")
 
-    assert subject == "Ihr Antrag AF-2026-SOL-007 ist bewilligt"
+    assert subject == f"Ihr Antrag {eingereicht.referenz} ist bewilligt"

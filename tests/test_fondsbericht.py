@@ -21,6 +21,7 @@ from antraege.selectors.application import aktionsfonds_saldo
 from antraege.services.application import AktionsfondsRefused
 from antraege.services.settlement import auszahlung_release, beleg_check
 from workflow.moves import MoveRefused, antrag_move
+from workflow.wege import antrag_walk_to
 
 from .abrechnung_helpers import approved, settlement_submitted
 
@@ -87,9 +88,7 @@ def test_after_the_close_returned_money_is_lapsed_not_available(antrag, qm_user)
 
 def test_a_closed_fund_approves_nothing(antrag, qm_user):
     qm = Akteur(qm_user)
-    antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
-    antrag_move(antrag, "start_review", akteur=qm)
-    antrag_move(antrag, "put_to_jury", akteur=qm)
+    antrag_walk_to(antrag, "jury_vote", qm_user=qm_user)
     aktionsfonds_close(antrag.fonds, akteur=qm, today=nach_jahresende(antrag.fonds))
 
     with pytest.raises((MoveRefused, AktionsfondsRefused)):

@@ -21,6 +21,7 @@ from antraege.services.settlement import (
     beleg_check,
 )
 from workflow.moves import MoveRefused, antrag_move
+from workflow.wege import antrag_walk_to
 
 from .abrechnung_helpers import agreed, applicant, approved, in_progress, reload
 
@@ -248,8 +249,7 @@ def test_exception_line_needs_a_reason_before_the_jury(antrag, qm_user):
     antrag.betrag_beantragt = D("400.00")
     antrag.save()
     qm = Akteur(qm_user)
-    antrag_move(antrag, "submit", akteur=applicant(antrag))
-    antrag = antrag_move(antrag, "start_review", akteur=qm)
+    antrag = antrag_walk_to(antrag, "in_review", qm_user=qm_user)
 
     with pytest.raises(MoveRefused) as refused:
         antrag_move(antrag, "put_to_jury", akteur=qm)
@@ -270,7 +270,7 @@ def test_exception_line_needs_a_reason_before_the_jury(antrag, qm_user):
 @pytest.mark.django_db
 def test_exception_reason_refused_to_others_and_for_eligible_lines(antrag, qm_user, akteure):
     position = antrag.kostenpositionen.get()
-    antrag_move(antrag, "submit", akteur=applicant(antrag))
+    antrag_walk_to(antrag, "submitted")
     with pytest.raises(AbrechnungRefused):  # "Sachkosten" is eligible: no exception
         kosten.ausnahme_begruenden(position, akteur=Akteur(qm_user), grund="x")
     for name in ("applicant", "qm_other_area", "jury", "admin"):

@@ -94,3 +94,4 @@ def test_members_cannot_download_the_minutes(client, staff_login, antrag, qm_use
     response = client.get(reverse("jury:qm_protokoll", kwargs={"pk": abstimmung.pk}))
 
     assert response.status_code == 403
+    assert response["Content-Type"].startswith("text/html")  # the reason, not the minutes

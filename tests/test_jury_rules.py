@@ -21,6 +21,7 @@ from jury.models import (
     Stimme,
 )
 from jury.services import Auszaehlung, JuryRefused, auszaehlung_bewerten
+from workflow.wege import antrag_walk_to
 
 pytestmark = pytest.mark.django_db
 
@@ -385,11 +386,9 @@ def test_not_all_voted_waits_for_the_deadline(bei_jury, qm_user, jury):
 
 def test_approval_beyond_the_fund_is_not_an_overdraft(bei_jury, qm_user, jury, fonds):
     fonds.budget = Decimal("1000.00")
-    fonds.save()
+    fonds.save(update_fields=["budget"])
     andere = AntragFactory(fonds=fonds, betrag_beantragt=Decimal("800.00"))
-    Antrag.objects.filter(pk=andere.pk).update(
-        status=AntragStatus.APPROVED, betrag_reserviert=Decimal("800.00")
-    )
+    antrag_walk_to(andere, "approved", qm_user=qm_user)  # reserves 800 of the 1,000
     abstimmung = eroeffnen(bei_jury, qm_user, betrag=Decimal("300.00"))
     for member in jury[:3]:
         services.stimme_abgeben(abstimmung, user=member.user, wert="yes")

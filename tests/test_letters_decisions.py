@@ -11,11 +11,10 @@ from pypdf import PdfReader
 from antraege.factories import AktionsfondsFactory, AntragFactory, KostenkategorieFactory
 from antraege.models import Benachrichtigung, Dokument
 from antraege.pdf import pdf_text
-from antraege.roles import Akteur
 from antraege.services import documents, notifications, outbox
-from workflow.moves import antrag_move
+from workflow.wege import antrag_walk_to
 
-from .abrechnung_helpers import applicant, approved, png_bytes, reload
+from .abrechnung_helpers import approved, png_bytes, reload
 
 pytestmark = pytest.mark.django_db
 
@@ -95,17 +94,17 @@ def test_applicant_text_is_escaped_in_the_letter(fonds, qm_user):
 
 
 def test_rejection_and_ineligibility_letters_state_the_reason(fonds, qm_user):
-    qm = Akteur(qm_user)
-    abgelehnt = AntragFactory(fonds=fonds)
-    antrag_move(abgelehnt, "submit", akteur=applicant(abgelehnt))
-    antrag_move(abgelehnt, "start_review", akteur=qm)
-    antrag_move(abgelehnt, "put_to_jury", akteur=qm)
-    antrag_move(abgelehnt, "reject", akteur=qm, kommentar="Das Projekt ist nicht öffentlich.")
-    unzulaessig = AntragFactory(fonds=fonds)
-    antrag_move(unzulaessig, "submit", akteur=applicant(unzulaessig))
-    antrag_move(unzulaessig, "start_review", akteur=qm)
-    antrag_move(
-        unzulaessig, "declare_ineligible", akteur=qm, kommentar="Der Ort liegt nicht im Gebiet."
+    abgelehnt = antrag_walk_to(
+        AntragFactory(fonds=fonds),
+        "rejected",
+        qm_user=qm_user,
+        reject={"kommentar": "Das Projekt ist nicht öffentlich."},
+    )
+    unzulaessig = antrag_walk_to(
+        AntragFactory(fonds=fonds),
+        "ineligible",
+        qm_user=qm_user,
+        declare_ineligible={"kommentar": "Der Ort liegt nicht im Gebiet."},
     )
 
     text_ab, _ = letter_text(reload(abgelehnt), Dokument.Art.ABLEHNUNG)

@@ -25,20 +25,18 @@ from workflow.wege import antrag_walk_to
 pytestmark = pytest.mark.django_db
 
 
-def submitted(antrag):
-    return antrag_walk_to(antrag, "submitted")
-
-
 def receipts(fonds, count):
     rows = []
     for number in range(count):
-        antrag = submitted(AntragFactory(fonds=fonds, antragsteller_email=f"a{number}@example.org"))
+        antrag = antrag_walk_to(
+            AntragFactory(fonds=fonds, antragsteller_email=f"a{number}@example.org"), "submitted"
+        )
         rows.append(Benachrichtigung.objects.get(antrag=antrag))
     return rows
 
 
 def test_receipt_is_sent_once_even_when_the_task_runs_twice(antrag):
-    antrag = submitted(antrag)
+    antrag = antrag_walk_to(antrag, "submitted")
     row = Benachrichtigung.objects.get(antrag=antrag)
 
     first = outbox.send(row.pk, execution=outbox.execution_new())
@@ -54,7 +52,7 @@ def test_receipt_is_sent_once_even_when_the_task_runs_twice(antrag):
 
 
 def test_a_leased_row_is_not_taken_by_another_execution_until_the_lease_runs_out(antrag):
-    row = Benachrichtigung.objects.get(antrag=submitted(antrag))
+    row = Benachrichtigung.objects.get(antrag=antrag_walk_to(antrag, "submitted"))
     now = timezone.now()
 
     assert outbox.benachrichtigungen_claim(execution="first", now=now) == 1

@@ -16,8 +16,9 @@ from antraege.roles import Akteur
 from antraege.selectors.settlement import aktionsfonds_bericht
 from antraege.services.settlement import auszahlung_release, beleg_check
 from workflow.moves import antrag_move
+from workflow.wege import antrag_walk_to
 
-from .abrechnung_helpers import applicant, approved, in_progress, settlement_submitted
+from .abrechnung_helpers import approved, in_progress, settlement_submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -51,19 +52,13 @@ def welt(fonds, qm_user, qm_other_user, anderes_quartier):
     bezahlt = antrag_move(
         bezahlt, "mark_paid", akteur=qm, bezahlt_am=belege[0].datum, buchungszeichen="BZ-1"
     )
+    # expired before the agreement was confirmed: no advance paid (the walk to "expired" pays one)
     verfallen = antrag_move(
         approved(neu("Verfallenes Fest"), qm_user), "expire", akteur=Akteur.system_akteur()
     )
-    zurueckgezogen = neu("Zurückgezogenes Fest")
-    antrag_move(zurueckgezogen, "submit", akteur=applicant(zurueckgezogen))
-    antrag_move(zurueckgezogen, "withdraw", akteur=applicant(zurueckgezogen))
-    abgelehnt = neu("Abgelehntes Fest")
-    antrag_move(abgelehnt, "submit", akteur=applicant(abgelehnt))
-    antrag_move(abgelehnt, "start_review", akteur=qm)
-    antrag_move(abgelehnt, "put_to_jury", akteur=qm)
-    antrag_move(abgelehnt, "reject", akteur=Akteur.system_akteur(), kommentar="Nicht im Kiez.")
-    eingereicht = neu("Noch in Prüfung")
-    antrag_move(eingereicht, "submit", akteur=applicant(eingereicht))
+    antrag_walk_to(neu("Zurückgezogenes Fest"), "withdrawn")
+    antrag_walk_to(neu("Abgelehntes Fest"), "rejected", qm_user=qm_user)
+    antrag_walk_to(neu("Noch in Prüfung"), "submitted")
     neu("Entwurf")
     fremd = AntragFactory(fonds__quartier=anderes_quartier, titel="Fest im Schillerkiez")
     approved(fremd, qm_other_user)  # another area: only on the list of all areas
@@ -204,7 +199,7 @@ def test_qm_corrects_the_fields_of_action_with_an_internal_note(
     client, staff_login, antrag, qm_user
 ):
     bildung = HandlungsfeldFactory(slug="bildung", name="Bildung", reihenfolge=1)
-    antrag_move(antrag, "submit", akteur=applicant(antrag))
+    antrag_walk_to(antrag, "submitted")
     staff_login(client, qm_user)
 
     response = client.post(
@@ -233,7 +228,7 @@ def test_refused_check_of_the_fields_changes_nothing(
     request, client, staff_login, antrag, wer, daten, status
 ):
     bildung = HandlungsfeldFactory(slug="bildung", name="Bildung", reihenfolge=1)
-    antrag_move(antrag, "submit", akteur=applicant(antrag))
+    antrag_walk_to(antrag, "submitted")
     staff_login(client, request.getfixturevalue(wer))
     schritte = antrag.statuswechsel.count()
     data = {"handlungsfelder-handlungsfelder": [str(bildung.pk)]} if daten else {}

@@ -18,10 +18,9 @@ from django.db import connection
 
 from antraege.factories import AntragFactory
 from antraege.models import Benachrichtigung
-from antraege.roles import Akteur
 from antraege.services import notifications, outbox
 from tests.worker.processes import REDIS_SERVER, RedisServer, WorkerProcess, wait_until
-from workflow.moves import antrag_move
+from workflow.wege import antrag_walk_to
 
 pytestmark = [
     pytest.mark.worker,
@@ -102,8 +101,7 @@ def workers(django_db_setup, private_redis, sink, publish_via, tmp_path):
 
 
 def submitted(fonds, email):
-    antrag = AntragFactory(fonds=fonds, antragsteller_email=email)
-    antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
+    antrag = antrag_walk_to(AntragFactory(fonds=fonds, antragsteller_email=email), "submitted")
     return Benachrichtigung.objects.get(antrag=antrag, art="antrag_eingegangen")
 
 

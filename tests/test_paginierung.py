@@ -23,7 +23,10 @@ pytestmark = pytest.mark.django_db
 
 
 def many(fonds, count, *, status=AntragStatus.SUBMITTED, titel="Fest"):
-    """``count`` submitted Anträge, newest first by number: "<titel> 1" is the newest."""
+    """``count`` submitted Anträge, newest first by number: "<titel> 1" is the newest.
+
+    Deliberately hand-built in one bulk insert, not walked (``antrag_walk_to``): the paging tests
+    need a page and more of rows, and the state is only the value the list filters on."""
     vorlage = AntragFactory(fonds=fonds)
     start = timezone.now()
     rows = []

@@ -8,6 +8,7 @@ should act is added as QM staff of the area).
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.urls import reverse
 
 from antraege.models import Anhang, Antrag, AntragStatus, Benachrichtigung, Statuswechsel
@@ -41,12 +42,6 @@ ROLES = (
 )
 
 
-def force_state(antrag, status):
-    """Arrange: put the Antrag into ``status`` directly (the moves are under test here)."""
-    Antrag.objects.filter(pk=antrag.pk).update(status=status)
-    return Antrag.objects.get(pk=antrag.pk)
-
-
 def snapshot(antrag):
     antrag = Antrag.objects.get(pk=antrag.pk)
     return {
@@ -65,43 +60,43 @@ def snapshot(antrag):
 
 
 @pytest.mark.parametrize("status", list(S))
-@pytest.mark.parametrize("move", list(ALLOWED))
-def test_move_allowed_exactly_where_the_rules_say(akteure, antrag, move, status):
-    states, allowed_role, target = ALLOWED[move]
-    allowed_here = status in states
-    expected = {role: role == allowed_role and allowed_here for role in ROLES}
-    antrag = force_state(antrag, status)
-    # the allowed role goes last: its move changes the Antrag, every other attempt must not
-    order = sorted(ROLES, key=lambda role: expected[role])
+def test_move_allowed_exactly_where_the_rules_say(akteure, antrag, qm_user, status):
+    antrag = antrag_walk_to(antrag, status, qm_user=qm_user)
+    expected = {
+        move: {role: role == allowed_role and status in states for role in ROLES}
+        for move, (states, allowed_role, _target) in ALLOWED.items()
+    }
 
     outcome, offered = {}, {}
-    for role in order:
-        offered[role] = move in dict(available_moves(antrag, akteure[role]))
-        before = snapshot(antrag)
-        try:
-            antrag_move(antrag, move, akteur=akteure[role], kommentar="Begründung und Nachricht")
-        except MoveRefused as refused:
-            outcome[role] = False
-            assert refused.message
-            assert snapshot(antrag) == before, f"{role}: refused {move} changed the Antrag"
-        else:
-            outcome[role] = True
+    for move, (_states, _role, target) in ALLOWED.items():
+        outcome[move], offered[move] = {}, {}
+        # each move from the same state: the allowed one is undone with its savepoint
+        with transaction.atomic():
+            # the allowed role goes last: its move changes the Antrag, every other attempt must not
+            for role in sorted(ROLES, key=lambda role: expected[move][role]):
+                offered[move][role] = move in dict(available_moves(antrag, akteure[role]))
+                before = snapshot(antrag)
+                try:
+                    antrag_move(
+                        antrag, move, akteur=akteure[role], kommentar="Begründung und Nachricht"
+                    )
+                except MoveRefused as refused:
+                    outcome[move][role] = False
+                    assert refused.message
+                    assert snapshot(antrag) == before, f"{role}: refused {move} changed the Antrag"
+                else:
+                    outcome[move][role] = True
+                    last = Statuswechsel.objects.filter(antrag=antrag).last()
+                    assert (last.von_status, last.nach_status) == (status, target)
+                    assert Antrag.objects.get(pk=antrag.pk).status == target
+            transaction.set_rollback(True)
+        assert Antrag.objects.get(pk=antrag.pk).status == status
 
     assert outcome == expected
     assert offered == expected
-    if allowed_here:
-        after = Antrag.objects.get(pk=antrag.pk)
-        assert after.status == target
-        last = Statuswechsel.objects.filter(antrag=antrag).last()
-        assert (last.von_status, last.nach_status) == (status, target)
 
 
 # --- HTTP level: the QM pages ---
-
-
-@pytest.fixture
-def eingereicht(antrag):
-    return antrag_walk_to(antrag, "submitted")
 
 
 @pytest.fixture
@@ -208,7 +203,7 @@ def test_forged_move_not_available_in_this_state_is_refused(
 def test_moves_of_other_pages_cannot_be_posted_here(
     client, staff_login, eingereicht, qm_user, move
 ):
-    force_state(eingereicht, S.JURY_VOTE)
+    antrag_walk_to(eingereicht, "jury_vote", qm_user=qm_user)
     before = snapshot(eingereicht)
     staff_login(client, qm_user)
 

@@ -9,14 +9,8 @@ from django.urls import reverse
 
 from antraege.models import Antrag, AntragStatus, Quartier, Statuswechsel
 from jury.models import Jurymitglied
-from workflow.wege import antrag_walk_to
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def eingereicht(antrag):
-    return antrag_walk_to(antrag, "submitted")
 
 
 @pytest.mark.parametrize(
@@ -133,11 +127,15 @@ def test_admin_action_refused_for_admin_who_is_not_qm(client, staff_login, admin
 def test_admin_action_in_wrong_state_changes_nothing(client, staff_login, admin_user, eingereicht):
     eingereicht.fonds.quartier.qm_staff.add(admin_user)
     staff_login(client, admin_user)
+    steps = Statuswechsel.objects.filter(antrag=eingereicht).count()
 
-    client.post(
+    response = client.post(
         reverse("admin:antraege_antrag_changelist"),
         {"action": "move_put_to_jury", "_selected_action": [eingereicht.pk]},
+        follow=True,
     )
 
     antrag = Antrag.objects.get(pk=eingereicht.pk)
     assert (antrag.status, antrag.betrag_reserviert) == (AntragStatus.SUBMITTED, Decimal("0.00"))
+    assert Statuswechsel.objects.filter(antrag=eingereicht).count() == steps
+    assert "im Status „Eingereicht“ nicht möglich" in response.content.decode()

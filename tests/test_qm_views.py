@@ -18,15 +18,6 @@ from workflow.wege import antrag_walk_to
 pytestmark = pytest.mark.django_db
 
 
-def submitted(antrag):
-    return antrag_walk_to(antrag, "submitted")
-
-
-def in_review(antrag, qm_user):
-    submitted(antrag)
-    return antrag_move(antrag, "start_review", akteur=Akteur(qm_user))
-
-
 def outbox(antrag):
     return list(
         Benachrichtigung.objects.filter(antrag=antrag)
@@ -61,14 +52,14 @@ def schritt_url(antrag, move):
 def test_dashboard_lists_own_area_with_counts_and_balance(
     client, staff_login, antrag, qm_user, anderes_quartier
 ):
-    submitted(antrag)
+    antrag_walk_to(antrag, "submitted")
     zweiter = AntragFactory(
         fonds=antrag.fonds, titel="Kiezgarten", betrag_beantragt=Decimal("1250")
     )
-    in_review(zweiter, qm_user)
+    antrag_walk_to(zweiter, "in_review", qm_user=qm_user)
     AntragFactory(fonds=antrag.fonds, titel="Noch ein Entwurf")  # drafts are not QM's business
     fremd = AntragFactory(fonds__quartier=anderes_quartier, titel="Fremdes Fest")
-    submitted(fremd)
+    antrag_walk_to(fremd, "submitted")
     staff_login(client, qm_user)
 
     response = client.get(reverse("qm:dashboard"))
@@ -92,9 +83,7 @@ def test_dashboard_lists_own_area_with_counts_and_balance(
 
 
 def test_dashboard_balance_shows_reserved_money(client, staff_login, antrag, qm_user):
-    in_review(antrag, qm_user)
-    antrag_move(antrag, "put_to_jury", akteur=Akteur(qm_user))
-    antrag_move(antrag, "approve", akteur=Akteur.system_akteur(), betrag=Decimal("275.50"))
+    antrag_walk_to(antrag, "approved", qm_user=qm_user, approve={"betrag": Decimal("275.50")})
     staff_login(client, qm_user)
 
     page = text(client.get(reverse("qm:dashboard")))
@@ -104,9 +93,9 @@ def test_dashboard_balance_shows_reserved_money(client, staff_login, antrag, qm_
 
 
 def test_dashboard_filters_by_state_and_searches(client, staff_login, antrag, qm_user):
-    submitted(antrag)
+    antrag_walk_to(antrag, "submitted")
     garten = AntragFactory(fonds=antrag.fonds, titel="Kiezgarten", antragsteller_name="Ayşe Yılmaz")
-    in_review(garten, qm_user)
+    antrag_walk_to(garten, "in_review", qm_user=qm_user)
     AktionsfondsFactory(quartier=antrag.fonds.quartier, jahr=antrag.fonds.jahr + 1)
     staff_login(client, qm_user)
     url = reverse("qm:dashboard")
@@ -127,8 +116,10 @@ def test_dashboard_filters_by_state_and_searches(client, staff_login, antrag, qm
 def test_dashboard_of_admin_shows_every_area_read_only(
     client, staff_login, antrag, admin_user, anderes_quartier
 ):
-    submitted(antrag)
-    submitted(AntragFactory(fonds__quartier=anderes_quartier, titel="Fremdes Fest"))
+    antrag_walk_to(antrag, "submitted")
+    antrag_walk_to(
+        AntragFactory(fonds__quartier=anderes_quartier, titel="Fremdes Fest"), "submitted"
+    )
     staff_login(client, admin_user)
 
     response = client.get(reverse("qm:dashboard"))
@@ -145,7 +136,7 @@ def test_dashboard_query_count_does_not_grow_with_antraege(
 
     def queries_for(n):
         while Antrag.objects.exclude(status=AntragStatus.DRAFT).count() < n:
-            submitted(AntragFactory(fonds=fonds))
+            antrag_walk_to(AntragFactory(fonds=fonds), "submitted")
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(url)
         assert len(response.context["antraege"]) == n
@@ -164,9 +155,9 @@ def test_dashboard_query_count_does_not_grow_with_antraege(
 
 def test_detail_shows_everything_and_internal_timeline(client, staff_login, antrag, qm_user):
     sach = KostenkategorieFactory(quartier=antrag.fonds.quartier, name="Sachkosten")
-    personal = KostenkategorieFactory(
-        quartier=antrag.fonds.quartier, name="Personalkosten", foerderung="excluded"
-    )
+    personal = KostenkategorieFactory(quartier=antrag.fonds.quartier, name="Personalkosten")
+    personal.foerderung = "eligible"
+    personal.save()
     mit_plan = AntragFactory(
         fonds=antrag.fonds,
         organisation="Nachbarschaftsinitiative Soldiner",
@@ -178,15 +169,15 @@ def test_detail_shows_everything_and_internal_timeline(client, staff_login, antr
             (personal, "Aufsicht", Decimal("1"), Decimal("300.00")),
         ],
     )
-    Antrag.objects.filter(pk=mit_plan.pk).update(status=AntragStatus.JURY_VOTE)
-    Statuswechsel.objects.create(
-        antrag=mit_plan,
-        von_status="in_review",
-        nach_status="jury_vote",
-        rolle="qm",
-        kommentar="Gut begründet.",
-        intern=True,
+    antrag_walk_to(
+        mit_plan,
+        "jury_vote",
+        qm_user=qm_user,
+        put_to_jury={"kommentar": "Gut begründet.", "intern": True},
     )
+    # The area excludes a category after the Antrag went to the jury: the line stays, marked.
+    personal.foerderung = "excluded"
+    personal.save()
     staff_login(client, qm_user)
 
     response = client.get(reverse("qm:antrag_detail", args=[mit_plan.pk]))
@@ -206,7 +197,7 @@ def test_detail_shows_everything_and_internal_timeline(client, staff_login, antr
 
 
 def test_detail_offers_only_formal_check_moves(client, staff_login, antrag, qm_user):
-    in_review(antrag, qm_user)
+    antrag_walk_to(antrag, "in_review", qm_user=qm_user)
     staff_login(client, qm_user)
 
     response = client.get(reverse("qm:antrag_detail", args=[antrag.pk]))
@@ -222,7 +213,7 @@ def test_detail_offers_only_formal_check_moves(client, staff_login, antrag, qm_u
 
 
 def test_attachment_download_for_qm_of_the_area(client, staff_login, antrag, qm_user):
-    submitted(antrag)
+    antrag_walk_to(antrag, "submitted")
     anhang = Anhang(antrag=antrag, originalname="angebot.pdf", content_type="application/pdf")
     anhang.groesse = 9
     anhang.datei.save("angebot.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
@@ -240,7 +231,7 @@ def test_attachment_download_for_qm_of_the_area(client, staff_login, antrag, qm_
 
 
 def test_start_review(client, staff_login, antrag, qm_user):
-    submitted(antrag)
+    antrag_walk_to(antrag, "submitted")
     staff_login(client, qm_user)
 
     response = client.post(schritt_url(antrag, "start_review"), follow=True)
@@ -260,7 +251,7 @@ def test_start_review(client, staff_login, antrag, qm_user):
 
 def test_request_changes_sends_message_to_applicant(client, staff_login, antrag, qm_user):
     Antrag.objects.filter(pk=antrag.pk).update(sprache="tr")
-    in_review(antrag, qm_user)
+    antrag_walk_to(antrag, "in_review", qm_user=qm_user)
     staff_login(client, qm_user)
 
     response = client.post(
@@ -288,7 +279,7 @@ def test_request_changes_sends_message_to_applicant(client, staff_login, antrag,
 def test_request_changes_without_message_shows_error_and_changes_nothing(
     client, staff_login, antrag, qm_user
 ):
-    in_review(antrag, qm_user)
+    antrag_walk_to(antrag, "in_review", qm_user=qm_user)
     before = state(antrag)
     staff_login(client, qm_user)
 
@@ -304,7 +295,7 @@ def test_request_changes_without_message_shows_error_and_changes_nothing(
 
 
 def test_declare_ineligible_with_reason(client, staff_login, antrag, qm_user):
-    in_review(antrag, qm_user)
+    antrag_walk_to(antrag, "in_review", qm_user=qm_user)
     staff_login(client, qm_user)
 
     client.post(
@@ -337,7 +328,7 @@ def test_declare_ineligible_with_reason(client, staff_login, antrag, qm_user):
 
 
 def test_declare_ineligible_without_reason_keeps_state(client, staff_login, antrag, qm_user):
-    in_review(antrag, qm_user)
+    antrag_walk_to(antrag, "in_review", qm_user=qm_user)
     before = state(antrag)
     staff_login(client, qm_user)
 
@@ -351,7 +342,7 @@ def test_declare_ineligible_without_reason_keeps_state(client, staff_login, antr
 
 
 def test_put_to_jury_stores_review_note_as_internal_step(client, staff_login, antrag, qm_user):
-    in_review(antrag, qm_user)
+    antrag_walk_to(antrag, "in_review", qm_user=qm_user)
     mails_before = outbox(antrag)
     staff_login(client, qm_user)
 
@@ -371,8 +362,7 @@ def test_put_to_jury_stores_review_note_as_internal_step(client, staff_login, an
 
 
 def test_return_to_review(client, staff_login, antrag, qm_user):
-    in_review(antrag, qm_user)
-    antrag_move(antrag, "put_to_jury", akteur=Akteur(qm_user))
+    antrag_walk_to(antrag, "jury_vote", qm_user=qm_user)
     staff_login(client, qm_user)
 
     client.post(schritt_url(antrag, "return_to_review"), {"return_to_review-kommentar": ""})
@@ -384,7 +374,7 @@ def test_return_to_review(client, staff_login, antrag, qm_user):
 
 def test_refused_move_keeps_entry_and_shows_reason(client, staff_login, antrag, qm_user):
     """A stale tab: the Antrag moved on meanwhile; the typed message must not be lost."""
-    submitted(antrag)
+    antrag_walk_to(antrag, "submitted")
     staff_login(client, qm_user)
     antrag_move(antrag, "request_changes", akteur=Akteur(qm_user), kommentar="Erste Nachricht")
     before = state(antrag)

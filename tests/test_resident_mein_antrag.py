@@ -13,7 +13,6 @@ from antraege.links import antrag_link_token, antrag_links_revoke
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Statuswechsel
 from antraege.roles import Akteur
 from workflow.moves import antrag_move
-from workflow.wege import antrag_walk_to
 
 from .resident_helpers import projekt, schritt_url, title_of
 
@@ -36,11 +35,6 @@ def snapshot(antrag):
         Statuswechsel.objects.filter(antrag=antrag).count(),
         Benachrichtigung.objects.filter(antrag=antrag).count(),
     )
-
-
-@pytest.fixture
-def eingereicht(antrag):
-    return antrag_walk_to(antrag, "submitted")
 
 
 def test_link_opens_the_antrag_with_plain_status(client, eingereicht):

@@ -8,8 +8,9 @@ from django.test import Client
 from PIL import Image
 
 from antraege.factories import AntragFactory
-from antraege.models import Anhang, Antrag
+from antraege.models import Anhang
 from antraege.roles import grant_applicant_access
+from workflow.wege import antrag_walk_to
 
 from .resident_helpers import schritt_url, title_of
 
@@ -146,7 +147,7 @@ def test_other_applicant_cannot_upload_or_remove(client, draft, fonds, settings)
 
 
 def test_no_upload_once_submitted(client, draft, settings):
-    Antrag.objects.filter(pk=draft.pk).update(status="submitted")
+    antrag_walk_to(draft, "submitted")
 
     response = upload(client, draft, "angebot.pdf", PDF)
 

@@ -20,7 +20,7 @@ from pypdf.generic import (
 from antraege.factories import AntragFactory
 from antraege.models import Anhang
 from antraege.roles import Akteur, grant_applicant_access
-from workflow.moves import antrag_move
+from workflow.wege import antrag_walk_to
 
 from .abrechnung_helpers import png_bytes
 from .resident_helpers import schritt_url
@@ -145,7 +145,7 @@ def test_stored_suffix_and_served_type_come_from_the_content_not_the_name(
     anhang = Anhang.objects.get()
     assert anhang.datei.name.endswith(".png")
     assert anhang.originalname == "rechnung.html"
-    antrag_move(draft, "submit", akteur=Akteur(None, antrag_ids=[draft.pk]))
+    antrag_walk_to(draft, "submitted")
 
     staff_login(client, qm_user)
     served = client.get(reverse("qm:anhang", args=[draft.pk, anhang.pk]))

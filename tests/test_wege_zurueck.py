@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from antraege.factories import AntragFactory
 from antraege.roles import SESSION_KEY, Akteur
 from jury.factories import antrag_zur_jury, jury_fuer
 from jury.services import abstimmung_eroeffnen
+from workflow.wege import antrag_walk_to
 
 from .abrechnung_helpers import in_progress, settlement_submitted
 from .resident_helpers import schritt_url
@@ -77,10 +77,7 @@ def test_jury_pages_link_back(client, staff_login, fonds, qm_user, jury_user):
 
 def test_resident_pages_link_back(client, fonds, qm_user):
     projekt_antrag = in_progress(AntragFactory(fonds=fonds), qm_user)
-    eingereicht = AntragFactory(fonds=fonds)
-    from workflow.moves import antrag_move
-
-    antrag_move(eingereicht, "submit", akteur=Akteur(None, antrag_ids=[eingereicht.pk]))
+    eingereicht = antrag_walk_to(AntragFactory(fonds=fonds), "submitted")
     entwurf = AntragFactory(fonds=fonds)
     as_applicant(client, projekt_antrag, eingereicht, entwurf)
     mein = reverse("antraege:mein_antrag", args=[projekt_antrag.pk])
@@ -119,19 +116,7 @@ def test_project_start_confirmation_says_what_comes_next(client, fonds, qm_user)
 def test_settlement_and_close_confirmations_say_what_comes_next(
     client, staff_login, fonds, qm_user
 ):
-    from antraege.services.settlement import auszahlung_release, beleg_check
-    from workflow.moves import antrag_move
-
-    antrag, (beleg,) = settlement_submitted(AntragFactory(fonds=fonds), qm_user, ["50.00"])
-    beleg_check(beleg, akteur=Akteur(qm_user), anerkannt="50.00")
-    auszahlung_release(antrag, akteur=Akteur(qm_user))
-    antrag_move(
-        antrag,
-        "mark_paid",
-        akteur=Akteur(qm_user),
-        bezahlt_am=timezone.localdate(),
-        buchungszeichen="B",
-    )
+    antrag = antrag_walk_to(AntragFactory(fonds=fonds), "paid", qm_user=qm_user)
     staff_login(client, qm_user)
 
     response = client.post(reverse("abrechnung:qm_abschliessen", args=[antrag.pk]), follow=True)
@@ -142,10 +127,7 @@ def test_settlement_and_close_confirmations_say_what_comes_next(
 
 
 def test_formal_check_confirmation_names_the_next_step(client, staff_login, fonds, qm_user):
-    from workflow.moves import antrag_move
-
-    antrag = AntragFactory(fonds=fonds)
-    antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
+    antrag = antrag_walk_to(AntragFactory(fonds=fonds), "submitted")
     staff_login(client, qm_user)
 
     response = client.post(

@@ -28,10 +28,6 @@ def worker(celery_session_worker):
     return celery_session_worker
 
 
-def submitted(antrag):
-    return antrag_walk_to(antrag, "submitted")
-
-
 def receipt(antrag):
     return Benachrichtigung.objects.get(antrag=antrag, art="antrag_eingegangen")
 
@@ -41,7 +37,7 @@ def sent(antrag):
 
 
 def test_receipt_is_delivered_by_the_worker_after_commit(antrag):
-    antrag = submitted(antrag)
+    antrag = antrag_walk_to(antrag, "submitted")
     committed = time.monotonic()
 
     wait_until(sent(antrag), timeout=DELIVERY_TIMEOUT, message="the receipt")
@@ -62,9 +58,9 @@ def test_a_rolled_back_submission_sends_nothing(fonds):
     rolled_back, committed = AntragFactory(fonds=fonds), AntragFactory(fonds=fonds)
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        submitted(rolled_back)
+        antrag_walk_to(rolled_back, "submitted")
         raise RuntimeError("the surrounding request failed")
-    submitted(committed)
+    antrag_walk_to(committed, "submitted")
     wait_until(sent(committed), timeout=DELIVERY_TIMEOUT, message="the committed receipt")
 
     assert [message.to for message in mail.outbox] == [[committed.antragsteller_email]]
@@ -79,7 +75,7 @@ def test_smtp_outage_is_retried_until_the_receipt_is_sent_once(antrag, settings)
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
     settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT = False, 2
 
-    antrag = submitted(antrag)
+    antrag = antrag_walk_to(antrag, "submitted")
 
     def failed_once():
         row = receipt(antrag)

@@ -101,10 +101,6 @@ def _parse(path):
     return email.message_from_bytes(raw.split(separator)[0], policy=policy.default)
 
 
-def submitted(antrag):
-    return antrag_walk_to(antrag, "submitted")
-
-
 def sent_row(antrag):
     def check():
         row = Benachrichtigung.objects.filter(antrag=antrag, art="antrag_eingegangen").first()
@@ -126,7 +122,7 @@ def assert_one_receipt(messages, antrag):
 def test_worker_process_delivers_the_receipt_after_commit(
     worker_process, publish_via, mails, antrag
 ):
-    antrag = submitted(antrag)
+    antrag = antrag_walk_to(antrag, "submitted")
     committed = time.monotonic()
 
     row = wait_until(sent_row(antrag), timeout=DELIVERY_TIMEOUT, message="the receipt")
@@ -142,7 +138,9 @@ def test_receipt_survives_a_broker_outage_at_submission(
 ):
     private_redis.stop()
     started = time.monotonic()
-    antrag = submitted(antrag)  # the on-commit dispatch fails and is logged, not raised
+    antrag = antrag_walk_to(
+        antrag, "submitted"
+    )  # the on-commit dispatch fails and is logged, not raised
     took = time.monotonic() - started
 
     assert took < 3, f"submitting hung {took:.1f} s while the broker was down"

@@ -7,6 +7,7 @@ import pytest
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Statuswechsel
 from antraege.roles import Akteur
 from workflow.moves import MoveRefused, antrag_move
+from workflow.wege import antrag_walk_to
 
 pytestmark = pytest.mark.django_db
 
@@ -92,9 +93,7 @@ def test_approval_reserves_money_and_never_overdraws(fonds, qm_user):
     fonds.save()
     erster, zweiter = AntragFactory(fonds=fonds), AntragFactory(fonds=fonds)
     for antrag in (erster, zweiter):
-        antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
-        antrag_move(antrag, "start_review", akteur=Akteur(qm_user))
-        antrag_move(antrag, "put_to_jury", akteur=Akteur(qm_user))
+        antrag_walk_to(antrag, "jury_vote", qm_user=qm_user)
 
     antrag_move(erster, "approve", akteur=Akteur.system_akteur(), betrag=Decimal("300.00"))
     with pytest.raises(MoveRefused):
@@ -103,3 +102,16 @@ def test_approval_reserves_money_and_never_overdraws(fonds, qm_user):
     saldo = aktionsfonds_saldo(fonds)
     assert (saldo.reserviert, saldo.verfuegbar) == (Decimal("300.00"), Decimal("200.00"))
     assert Antrag.objects.get(pk=zweiter.pk).status == AntragStatus.JURY_VOTE
+
+
+def test_walk_goes_on_from_a_state_on_its_way_and_never_back(eingereicht, qm_user):
+    antrag = antrag_walk_to(eingereicht, "in_review", qm_user=qm_user)
+
+    assert antrag.status == AntragStatus.IN_REVIEW
+    assert list(
+        Statuswechsel.objects.filter(antrag=antrag).order_by("pk").values_list("nach_status")
+    ) == [("submitted",), ("in_review",)]
+    for ziel in ("submitted", "withdrawn"):  # behind it, or on a path that does not pass it
+        with pytest.raises(ValueError):
+            antrag_walk_to(antrag, ziel, qm_user=qm_user)
+    assert Statuswechsel.objects.filter(antrag=antrag).count() == 2

@@ -16,9 +16,10 @@ from antraege.services import settlement
 
 from .moves import antrag_move
 
-# The moves that lead from a draft to each state: (move, who, extra data). "abrechnung" and
-# "auszahlung" are not moves: the applicant hands in a receipt and the report, QM accepts every
-# receipt and releases the payout.
+# The moves that lead from a draft to each state: (move, who, extra data). "vereinbarung",
+# "abrechnung" and "auszahlung" are not moves: the applicant confirms the agreement online (the fund
+# pays the advance), hands in a receipt per cost line and the report; QM accepts every receipt and
+# releases the payout.
 WEGE = {
     "draft": [],
     "submitted": [("submit", "applicant", {})],
@@ -58,48 +59,67 @@ WEGE["approved"] = WEGE["jury_vote"] + [
 WEGE["rejected"] = WEGE["jury_vote"] + [
     ("reject", "system", {"kommentar": "Die Jury sieht zu wenig Nutzen für die Nachbarschaft."})
 ]
-WEGE["in_progress"] = WEGE["approved"] + [("start_project", "qm", {})]
+WEGE["in_progress"] = WEGE["approved"] + [
+    ("vereinbarung", "applicant", {}),
+    ("start_project", "qm", {}),
+]
 WEGE["settlement_submitted"] = WEGE["in_progress"] + [
     ("abrechnung", "applicant", {}),
     ("submit_settlement", "applicant", {}),
+]
+WEGE["settlement_changes_requested"] = WEGE["settlement_submitted"] + [
+    (
+        "request_settlement_changes",
+        "qm",
+        {"kommentar": "Bitte reichen Sie den Kassenbon lesbar nach."},
+    )
 ]
 WEGE["paid"] = WEGE["settlement_submitted"] + [
     ("auszahlung", "qm", {}),
     ("mark_paid", "qm", {"buchungszeichen": "HHST 68406 / 2026-0815"}),
 ]
 WEGE["closed"] = WEGE["paid"] + [("close", "qm", {})]
-WEGE["expired"] = WEGE["approved"] + [("expire", "system", {})]
+# expired after the advance was paid: the fund claims it back
+WEGE["expired"] = WEGE["approved"] + [("vereinbarung", "applicant", {}), ("expire", "system", {})]
+WEGE["cancelled"] = WEGE["in_progress"] + [
+    ("cancel", "applicant", {"kommentar": "Das Fest fällt wegen Regen aus."})
+]
 
 
 def antrag_walk_to(antrag, ziel, *, qm_user=None, **daten):
-    """Bring the draft ``antrag`` to the state ``ziel`` along ``WEGE[ziel]``; returns it as stored.
+    """Bring ``antrag`` to the state ``ziel`` along ``WEGE[ziel]``; returns it as stored.
 
-    ``daten`` overrides or adds the data of a move by its name, e.g.
-    ``approve={"betrag": Decimal("300.00")}`` (default: the requested amount). Paths with QM's
-    moves need ``qm_user`` (QM staff of the Antrag's area).
+    A draft walks the whole path; an Antrag already in a state on the way (``WEGE[status]`` starts
+    ``WEGE[ziel]``) walks on from there. ``daten`` overrides or adds the data of a move by its
+    name, e.g. ``approve={"betrag": Decimal("300.00")}`` (default: the requested amount). Paths
+    with QM's moves need ``qm_user`` (QM staff of the Antrag's area).
     """
+    antrag = Antrag.objects.select_related("fonds__quartier").get(pk=antrag.pk)
+    weg = WEGE[ziel]
+    schon = WEGE.get(antrag.status)
+    if schon is None or weg[: len(schon)] != schon:
+        raise ValueError(f"no walk from {antrag.status} to {ziel}")
     akteure = {
         "applicant": Akteur(None, antrag_ids=[antrag.pk]),
         "qm": Akteur(qm_user),
         "system": Akteur.system_akteur(),
     }
-    for move, wer, data in WEGE[ziel]:
+    for move, wer, data in weg[len(schon) :]:
         data = {**data, **daten.get(move, {})}  # for "abrechnung": the receipt's ``kategorie``
         if move == "approve":
             data.setdefault("betrag", antrag.betrag_beantragt)
         if move == "mark_paid":
             data.setdefault("bezahlt_am", timezone.localdate())
-        if move == "abrechnung":
+        if move == "vereinbarung":
+            from antraege.geld import vereinbarung_confirm
+
+            vereinbarung_confirm(antrag, akteur=akteure[wer])
+        elif move == "abrechnung":
             abrechnung_hand_in(antrag, akteur=akteure[wer], **data)
         elif move == "auszahlung":
             auszahlung_release_in_full(antrag, akteur=akteure[wer])
         else:
             antrag = antrag_move(antrag, move, akteur=akteure[wer], **data)
-        if move == "approve" and ziel != "approved":
-            # the applicant confirmed the agreement online; the fund pays the advance
-            from antraege.geld import vereinbarung_confirm
-
-            vereinbarung_confirm(antrag, akteur=akteure["applicant"])
     return Antrag.objects.select_related("fonds__quartier").get(pk=antrag.pk)
 
 

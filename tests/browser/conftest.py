@@ -113,12 +113,9 @@ class Welt:
 
     @cached_property
     def in_pruefung(self):
-        from antraege.roles import Akteur
-        from workflow.moves import antrag_move
+        from workflow.wege import antrag_walk_to
 
-        antrag = self._neu("Hoffest Soldiner Kiez")
-        antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
-        return antrag_move(antrag, "start_review", akteur=Akteur(self.qm_user))
+        return antrag_walk_to(self._neu("Hoffest Soldiner Kiez"), "in_review", qm_user=self.qm_user)
 
     @cached_property
     def bei_jury(self):

@@ -17,7 +17,7 @@ from antraege.roles import Akteur
 from jury import services
 from jury.factories import antrag_zur_jury, jury_fuer
 from jury.models import Stimme
-from workflow.moves import antrag_move
+from workflow.wege import antrag_walk_to
 
 from .a11y import FOCUS_STATE
 
@@ -246,9 +246,9 @@ def test_three_errors_show_three_linked_messages_and_keep_every_entry(
 def test_qm_staff_log_in_and_request_changes_by_keyboard_only(
     fresh_page, live_server, fonds, qm_user
 ):
-    antrag = AntragFactory(fonds=fonds, titel="Kiezgarten", sprache="tr")
-    antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
-    antrag.refresh_from_db()
+    antrag = antrag_walk_to(
+        AntragFactory(fonds=fonds, titel="Kiezgarten", sprache="tr"), "submitted"
+    )
     detail = reverse("qm:antrag_detail", args=[antrag.pk])
     app = TOTPDevice.objects.create(user=qm_user, name="App", confirmed=True)
     page = fresh_page(language_cookie(live_server), viewport="1280")
