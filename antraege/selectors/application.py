@@ -42,17 +42,59 @@ class Saldo:
 
 
 def aktionsfonds_saldo(fonds):
-    """The one place the balance of a fund is computed."""
-    totals = Antrag.objects.filter(fonds=fonds).aggregate(
-        reserviert=Coalesce(Sum("betrag_reserviert"), ZERO),
-        ausgezahlt=Coalesce(Sum("betrag_ausgezahlt"), ZERO),
+    """The one place the balance of a fund is computed (``aktionsfonds_saldi`` for many)."""
+    return aktionsfonds_saldi([fonds])[fonds.pk]
+
+
+def aktionsfonds_saldi(fonds_list, *, summen=None):
+    """``{fonds.pk: Saldo}`` of the funds in ``fonds_list``, with one query for all of them
+    (none when ``summen`` of ``antraege_summen`` covering these funds are given)."""
+    fonds_list = list(fonds_list)
+    if summen is None:
+        summen = antraege_summen([fonds.pk for fonds in fonds_list])
+    reserviert, ausgezahlt = {}, {}
+    for zeile in summen:
+        fonds_id = zeile["fonds_id"]
+        reserviert[fonds_id] = reserviert.get(fonds_id, ZERO) + zeile["reserviert"]
+        ausgezahlt[fonds_id] = ausgezahlt.get(fonds_id, ZERO) + zeile["ausgezahlt"]
+    return {
+        fonds.pk: Saldo(
+            fonds.budget,
+            reserviert.get(fonds.pk, ZERO),
+            ausgezahlt.get(fonds.pk, ZERO),
+            abgeschlossen=fonds.abgeschlossen_am is not None,
+        )
+        for fonds in fonds_list
+    }
+
+
+def antraege_summen(fonds_ids):
+    """Per fund and status the number of Anträge and the money they bind (reserved, paid):
+    ``[{"fonds_id", "status", "anzahl", "reserviert", "ausgezahlt"}]``, drafts included.
+
+    One query, answered from an index (PostgreSQL) whatever the number of Anträge: the counts by
+    status and the balances of the dashboard come from it.
+    """
+    return list(
+        Antrag.objects.filter(fonds_id__in=fonds_ids)
+        .order_by()
+        .values("fonds_id", "status")
+        .annotate(
+            anzahl=Count("*"),
+            reserviert=Coalesce(Sum("betrag_reserviert"), ZERO),
+            ausgezahlt=Coalesce(Sum("betrag_ausgezahlt"), ZERO),
+        )
     )
-    return Saldo(
-        fonds.budget,
-        totals["reserviert"],
-        totals["ausgezahlt"],
-        abgeschlossen=fonds.abgeschlossen_am is not None,
-    )
+
+
+def antraege_count_by_status_in(summen, fonds_ids):
+    """``{status: count}`` of the submitted Anträge of ``fonds_ids`` from ``antraege_summen``."""
+    fonds_ids = set(fonds_ids)
+    counts = {}
+    for zeile in summen:
+        if zeile["fonds_id"] in fonds_ids and zeile["status"] != AntragStatus.DRAFT:
+            counts[zeile["status"]] = counts.get(zeile["status"], 0) + zeile["anzahl"]
+    return counts
 
 
 def quartiere_for_staff(akteur):
@@ -64,13 +106,24 @@ def quartiere_for_staff(akteur):
 
 def antraege_for_staff(akteur, *, jahr=None, status=None, suche=""):
     """Anträge visible to QM staff / admin, with what a list needs in one query."""
+    fonds = Aktionsfonds.objects.filter(quartier__in=quartiere_for_staff(akteur))
+    if jahr:
+        fonds = fonds.filter(jahr=jahr)
+    return antraege_in_fonds(fonds.values("pk"), status=status, suche=suche)
+
+
+def antraege_in_fonds(fonds_ids, *, status=None, suche=""):
+    """The submitted Anträge of the funds ``fonds_ids`` (chosen by who may see them: a list of
+    ids, or a queryset of them), newest first, with what a list needs in one query.
+
+    With a list of ids the database reads a page of the newest straight from the index and counts
+    by status from the index alone, however many Anträge an area has.
+    """
     qs = (
-        Antrag.objects.filter(fonds__quartier__in=quartiere_for_staff(akteur))
+        Antrag.objects.filter(fonds_id__in=fonds_ids)
         .exclude(status=AntragStatus.DRAFT)
         .select_related("fonds__quartier")
     )
-    if jahr:
-        qs = qs.filter(fonds__jahr=jahr)
     if status:
         qs = qs.filter(status=status)
     if suche:
@@ -81,18 +134,6 @@ def antraege_for_staff(akteur, *, jahr=None, status=None, suche=""):
             | Q(organisation__icontains=suche)
         )
     return qs.order_by("-eingereicht_am", "-pk")
-
-
-def antraege_count_by_status(antraege):
-    """``{status: count}`` for a queryset of Anträge."""
-    rows = antraege.order_by().values("status").annotate(n=Count("pk"))
-    return {row["status"]: row["n"] for row in rows}
-
-
-def fonds_for_staff(akteur, *, jahr):
-    return Aktionsfonds.objects.filter(
-        quartier__in=quartiere_for_staff(akteur), jahr=jahr
-    ).select_related("quartier")
 
 
 def current_fonds(quartier, today):

@@ -23,7 +23,7 @@ from .. import fristen
 from ..bestaetigungen import QM, bestaetigung_text
 from ..datenschutz.models import Zugriff
 from ..datenschutz.protokoll import zugriff_protokollieren
-from ..fondsbild import fondsbild_for
+from ..fondsbild import fondsbild_for, zurueckgezahlt_je_fonds
 from ..forms.review import DashboardFilterForm, MoveForm
 from ..forms_oeffentlich import HandlungsfelderForm
 from ..geld import pauschale_geplant, rueckforderungen_open
@@ -39,10 +39,11 @@ from ..money import ZERO
 from ..paginierung import seite_for
 from ..roles import Akteur, is_qm_staff, may_view_antrag_as_staff
 from ..selectors.application import (
+    aktionsfonds_saldi,
     aktionsfonds_saldo,
-    antraege_count_by_status,
-    antraege_for_staff,
-    fonds_for_staff,
+    antraege_count_by_status_in,
+    antraege_in_fonds,
+    antraege_summen,
     quartiere_for_staff,
 )
 from ..states import FUNDED_STATES
@@ -101,23 +102,30 @@ def dashboard(request):
     else:
         jahr, status, suche = standard_jahr, "", ""
 
-    im_jahr = antraege_for_staff(akteur, jahr=jahr)
-    counts = antraege_count_by_status(im_jahr)
+    # the funds the akteur may see are known: the lists and counts read them by id (one query
+    # each, answered from indexes whatever the number of Anträge)
+    saldo_jahr = jahr or standard_jahr
+    saldo_fonds = [fonds for fonds in alle_fonds if fonds.jahr == saldo_jahr]
+    im_jahr = [fonds.pk for fonds in alle_fonds if not jahr or fonds.jahr == jahr]
+    summen = antraege_summen({*im_jahr, *(fonds.pk for fonds in saldo_fonds)})
+    counts = antraege_count_by_status_in(summen, im_jahr)
     status_counts = [
         (value, label, counts[value]) for value, label in AntragStatus.choices if value in counts
     ]
     seite = seite_for(
         request,
-        antraege_for_staff(akteur, jahr=jahr, status=status, suche=suche),
+        antraege_in_fonds(im_jahr, status=status, suche=suche),
         # unfiltered, the list is the year's Anträge just counted by status
         gesamt=None if (status or suche) else sum(counts.values()),
     )
-    saldo_jahr = jahr or standard_jahr
+    saldi = aktionsfonds_saldi(saldo_fonds, summen=summen)
+    zurueckgezahlt = zurueckgezahlt_je_fonds(saldo_fonds)
     fonds_saldi = []
-    for fonds in fonds_for_staff(akteur, jahr=saldo_jahr):
-        saldo = aktionsfonds_saldo(fonds)
-        fonds.bild = fondsbild_for(fonds, saldo=saldo)
-        fonds_saldi.append((fonds, saldo))
+    for fonds in saldo_fonds:
+        fonds.bild = fondsbild_for(
+            fonds, saldo=saldi[fonds.pk], zurueckgezahlt=zurueckgezahlt[fonds.pk]
+        )
+        fonds_saldi.append((fonds, saldi[fonds.pk]))
     return render(
         request,
         "qm/dashboard.html",
