@@ -34,8 +34,9 @@ def antrag_link_token(antrag, *, email=None):
     return signing.dumps(data, salt=SALT, compress=True)
 
 
-def antrag_link_url(antrag, *, email=None):
-    token = antrag_link_token(antrag, email=email)
+def antrag_link_url(antrag, *, email=None, token=None):
+    """The link's full address; ``token`` when it was made already (or stands in for one)."""
+    token = token or antrag_link_token(antrag, email=email)
     return settings.SITE_URL + reverse("antraege:link", kwargs={"token": token})
 
 

@@ -32,15 +32,16 @@ def task_send_benachrichtigung(self, *, benachrichtigung_id=None):
     execution = outbox.execution_new()
     started = time.monotonic()
     sent, failed, next_attempt = 0, 0, None
-    while True:
-        ergebnis = outbox.benachrichtigungen_send(execution=execution)
-        sent += len(ergebnis.gesendet)
-        failed += len(ergebnis.fehlgeschlagen)
-        next_attempt = next_attempt or ergebnis.naechster_versuch
-        if ergebnis.fehlgeschlagen or len(ergebnis.gesendet) < outbox.BATCH:
-            break
-        if time.monotonic() - started > SEND_BUDGET_SECONDS:
-            break
+    with outbox.Marker(execution) as marker:  # one connection for the marks of every batch
+        while True:
+            ergebnis = outbox.benachrichtigungen_send(execution=execution, marker=marker)
+            sent += len(ergebnis.gesendet)
+            failed += len(ergebnis.fehlgeschlagen)
+            next_attempt = next_attempt or ergebnis.naechster_versuch
+            if ergebnis.fehlgeschlagen or len(ergebnis.gesendet) < outbox.BATCH:
+                break
+            if time.monotonic() - started > SEND_BUDGET_SECONDS:
+                break
     logger.info(
         "notifications (trigger %s, execution %s): %s sent, %s failed",
         benachrichtigung_id,

@@ -9,7 +9,10 @@ an httpx client, product and floor taking turns:
 
 - notifications: the rate at which one worker sends a burst of receipts (queued in one transaction,
   from commit to the last e-mail accepted by the SMTP server) vs Django's ``send_mail`` in a loop to
-  the same server (bench/floor_mail.py, its own process). Goal: ratio (product/floor) ≥ 0.8.
+  the same server (bench/floor_mail.py, its own process). Goal: ratio (product/floor) ≥ 0.8, the
+  median of the rounds' ratios. The burst's e-mails are about one Antrag, in four languages, to
+  different addresses: each language is rendered once and every recipient gets their own link
+  (as the papers to every jury member; e-mails about different Anträge are rendered one by one).
 - dashboard: the QM dashboard's first page with 10,000 Anträge in the area vs a bare view
   rendering the same 50 rows (median). Goal: ≤ 1.5.
 - ballot: 50 jury members posting their ballot at once vs the same 50 posting a bare CSRF POST
@@ -88,7 +91,6 @@ def bench_notifications(stack, rounds, count):
     product, floor = [], []
     for _ in range(rounds):
         stack.smtp.clear()
-        started = time.perf_counter()
         with transaction.atomic():
             for number in range(count):
                 notifications.queue(
@@ -97,6 +99,7 @@ def bench_notifications(stack, rounds, count):
                     sprache=("de", "en", "tr", "ar")[number % 4],
                     antrag=antrag,
                 )
+            started = time.perf_counter()  # from the commit (and its dispatch) on
         stack.smtp.wait_for(count, timeout=300)
         product.append(count / (time.perf_counter() - started))
 
@@ -115,9 +118,13 @@ def bench_notifications(stack, rounds, count):
         stack.smtp.wait_for(count, timeout=60)
         floor.append(count / float(took))
     p, f = statistics.median(product), statistics.median(floor)
+    # each round's product against the floor measured right after it (the machine is shared:
+    # a pair sees the same load), the median of those ratios
+    paired = sorted(a / b for a, b in zip(product, floor, strict=True))
     print(
         f"notifications  one worker {p:6.1f} e-mails/s  vs send_mail loop {f:6.1f}/s  "
-        f"→ ratio {p / f:.2f} (goal ≥ 0.8; {count} e-mails × {rounds} rounds)",
+        f"→ ratio {statistics.median(paired):.2f} (goal ≥ 0.8; {count} e-mails × {rounds} rounds, "
+        f"per round {paired[0]:.2f}–{paired[-1]:.2f})",
         flush=True,
     )
 
@@ -279,7 +286,7 @@ def main():
     parser.add_argument("--port-base", type=int, default=None)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--antraege", type=int, default=10_000)
-    parser.add_argument("--mails", type=int, default=300)
+    parser.add_argument("--mails", type=int, default=1000)
     parser.add_argument(
         "--only", choices=["notifications", "dashboard", "ballot", "submit"], default=None
     )
