@@ -200,3 +200,25 @@ def test_closed_meetings_are_paged_with_the_total(client, qm_user, quartier, sta
     assert last.context["geschlossen"].eintraege[-1].datum == tag  # the oldest last
     assert 'aria-label="Seiten: Abgeschlossene Sitzungen"' in first.content.decode()
     assert len(first_page.captured_queries) == len(last_page.captured_queries)
+
+
+def test_counts_and_balance_come_from_one_query_and_add_up(dashboard, fonds):
+    from decimal import Decimal
+
+    many(fonds, 4)
+    with CaptureQueriesContext(connection) as before:
+        dashboard(jahr=fonds.jahr)
+    many(fonds, 3, status=AntragStatus.APPROVED, titel="Bewilligt")
+    Antrag.objects.filter(status=AntragStatus.APPROVED).update(betrag_reserviert=Decimal("250.50"))
+    many(fonds, 2, status=AntragStatus.DRAFT, titel="Entwurf")  # never counted, never listed
+
+    with CaptureQueriesContext(connection) as after:
+        response = dashboard(jahr=fonds.jahr)
+
+    assert len(after.captured_queries) == len(before.captured_queries)
+    counts = {value: anzahl for value, _label, anzahl in response.context["status_counts"]}
+    assert counts == {AntragStatus.SUBMITTED: 4, AntragStatus.APPROVED: 3}
+    assert response.context["gesamt"] == response.context["seite"].gesamt == 7
+    ((shown, saldo),) = response.context["fonds_saldi"]
+    assert shown == fonds and saldo.reserviert == Decimal("751.50")
+    assert saldo.verfuegbar == fonds.budget - Decimal("751.50") - saldo.ausgezahlt

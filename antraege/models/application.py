@@ -323,6 +323,15 @@ class Antrag(models.Model):
         verbose_name = _("Antrag")
         verbose_name_plural = _("Anträge")
         ordering = ["-eingereicht_am", "-erstellt_am"]
+        indexes = [
+            # the staff lists, newest first: a page is read from the index, not sorted from all
+            models.Index(fields=["eingereicht_am", "id"], name="antrag_eingereicht"),
+            # counts by status and a fund's balance from the index alone (PostgreSQL)
+            models.Index(
+                fields=["fonds", "status", "betrag_reserviert", "betrag_ausgezahlt"],
+                name="antrag_fonds_status_betraege",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(betrag_beantragt__gte=0) & Q(weitere_mittel__gte=0),

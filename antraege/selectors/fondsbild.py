@@ -15,8 +15,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import GEFOERDERT_STATES, ZERO, Antrag, Handlungsfeld, Rueckforderung
-from .selectors.application import aktionsfonds_saldo
+from ..models import GEFOERDERT_STATES, ZERO, Antrag, Handlungsfeld, Rueckforderung
+from .application import aktionsfonds_saldo
 
 # Chart geometry (SVG user units): each row is a label line (name left, amount right) above its bar,
 # so the text stays legible when the chart shrinks to a phone's width.
@@ -69,15 +69,28 @@ class Fondsbild:
 def zurueckgezahlt_for(fonds):
     """Money applicants paid back to the fund: repayment claims recorded as repaid (a negative
     remainder, an action that did not happen, an expired Antrag with an advance)."""
-    return Rueckforderung.objects.filter(
-        antrag__fonds=fonds, zurueckgezahlt_am__isnull=False
-    ).aggregate(s=Coalesce(Sum("betrag"), ZERO))["s"]
+    return zurueckgezahlt_je_fonds([fonds])[fonds.pk]
 
 
-def fondsbild_for(fonds, *, saldo=None):
-    """The figures and the bars of one fund (two queries, one when ``saldo`` is given)."""
+def zurueckgezahlt_je_fonds(fonds_list):
+    """``{fonds.pk: repaid}`` (see ``zurueckgezahlt_for``) of many funds in one query."""
+    fonds_ids = [fonds.pk for fonds in fonds_list]
+    summen = dict(
+        Rueckforderung.objects.filter(
+            antrag__fonds_id__in=fonds_ids, zurueckgezahlt_am__isnull=False
+        )
+        .order_by()
+        .values_list("antrag__fonds_id")
+        .annotate(s=Coalesce(Sum("betrag"), ZERO))
+    )
+    return {pk: summen.get(pk, ZERO) for pk in fonds_ids}
+
+
+def fondsbild_for(fonds, *, saldo=None, zurueckgezahlt=None):
+    """The figures and the bars of one fund (two queries; none when ``saldo`` and
+    ``zurueckgezahlt`` are given, as the dashboard does for all its funds at once)."""
     saldo = saldo or aktionsfonds_saldo(fonds)
-    zurueck = zurueckgezahlt_for(fonds)
+    zurueck = zurueckgezahlt_for(fonds) if zurueckgezahlt is None else zurueckgezahlt
     # ``saldo.ausgezahlt`` is net of repayments; the picture shows both flows.
     ausgezahlt = saldo.ausgezahlt + zurueck
     rest_key, rest_label, rest, rest_css = (
