@@ -50,7 +50,7 @@ class QuartierAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change:  # a new area starts with the programme's cost categories
-            from .kosten import kostenkategorien_defaults_create
+            from .services.kosten import kostenkategorien_defaults_create
 
             kostenkategorien_defaults_create(form.instance)
 

@@ -88,6 +88,9 @@ FUNDED_STATES = (*RESERVING_STATES, S.PAID, S.CLOSED, S.EXPIRED, S.CANCELLED)
 SETTLEMENT_EDITABLE_STATES = (S.IN_PROGRESS, S.SETTLEMENT_CHANGES_REQUESTED)
 # No settlement yet: reminded before the deadline, expired after it.
 AWAITING_SETTLEMENT_STATES = (S.APPROVED, S.IN_PROGRESS, S.SETTLEMENT_CHANGES_REQUESTED)
+# After approval and before the settlement is handed in: agreement, advance, bank details.
+PROJEKT_STATES = (S.APPROVED, S.IN_PROGRESS, S.SETTLEMENT_CHANGES_REQUESTED)
+BANK_STATES = (*PROJEKT_STATES, S.SETTLEMENT_SUBMITTED)
 # QM may record an advance payment.
 ADVANCE_STATES = (S.APPROVED, S.IN_PROGRESS)
 # Retention (antraege/datenschutz/aufbewahrung.py): ended without money, personal data kept one

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 
 from antraege.admin import AktionsfondsUserAdmin
 
+from .forms import JuryRegelnForm
 from .models import Abstimmung, Jurymitglied, JuryRegeln, Stimmberechtigung
 
 User = get_user_model()
@@ -42,14 +43,10 @@ admin.site.register(User, JuryUserAdmin)
 
 @admin.register(JuryRegeln)
 class JuryRegelnAdmin(admin.ModelAdmin):
+    # the rules QM edits on its page, then the meeting rules
     list_display = (
         "quartier",
-        "quorum_anteil",
-        "bei_gleichstand",
-        "abstimmungsdauer_tage",
-        "erinnerung_stunden",
-        "ruhezeit_stunden",
-        "offene_abstimmung",
+        *JuryRegelnForm.Meta.fields,
         "mindestgroesse",
         "namentliche_abstimmung",
     )

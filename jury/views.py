@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from antraege.models import Antrag, AntragStatus, Quartier
+from antraege.models import AntragStatus, Quartier
 from antraege.paginierung import seite_for
-from antraege.roles import Akteur, is_qm_staff, may_view_antrag_as_staff
+from antraege.roles import Akteur, is_qm_staff
+from antraege.selectors import zugriff
 from antraege.selectors.application import antraege_for_staff, quartiere_for_staff
 from antraege.views.refusals import refusal_forbid, refusal_to_form
 
@@ -34,10 +35,6 @@ def protokoll_response(protokoll, filename):
     return FileResponse(
         protokoll.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
     )
-
-
-def _abstimmung(pk):
-    return get_object_or_404(Abstimmung.objects.select_related("antrag__fonds__quartier"), pk=pk)
 
 
 # --- Members -----------------------------------------------------------------------------------
@@ -75,10 +72,12 @@ def stimmzettel(request, pk):
             except Abstimmung.DoesNotExist as missing:
                 raise Http404 from missing
             except JuryRefused as fehler:
+                # another area's vote: 404 (checked only now, so a ballot costs no extra query)
+                zugriff.abstimmung_for_jury(Akteur.from_request(request), pk)
                 refusal_to_form(form, fehler)  # not entitled (any more): 403
             else:
                 return redirect(f"{request.path}?quittung=1#quittung")
-    abstimmung = _abstimmung(pk)
+    abstimmung = zugriff.abstimmung_for_jury(Akteur.from_request(request), pk)
     try:
         eintrag = services.stimmberechtigung_pruefen(abstimmung, request.user, schreiben=False)
     except JuryRefused as fehler:
@@ -108,7 +107,7 @@ def stimmzettel(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def befangenheit(request, pk):
-    abstimmung = _abstimmung(pk)
+    abstimmung = zugriff.abstimmung_for_jury(Akteur.from_request(request), pk)
     try:
         services.stimmberechtigung_pruefen(abstimmung, request.user)
     except JuryRefused as fehler:
@@ -136,14 +135,6 @@ def befangenheit(request, pk):
 
 
 # --- QM ----------------------------------------------------------------------------------------
-
-
-def _staff_antrag(request, antrag_pk):
-    antrag = get_object_or_404(Antrag.objects.select_related("fonds__quartier"), pk=antrag_pk)
-    akteur = Akteur.from_request(request)
-    if not is_qm_staff(akteur, antrag.fonds.quartier_id):
-        return akteur, None
-    return akteur, antrag
 
 
 @login_required
@@ -219,9 +210,8 @@ def _abstimmung_open(request, antrag, akteur, form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def qm_eroeffnen(request, antrag_pk):
-    akteur, antrag = _staff_antrag(request, antrag_pk)
-    if antrag is None:
-        raise PermissionDenied(_("Dieser Antrag gehört nicht zu Ihrem Quartier."))
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, antrag_pk)
     regeln = services.juryregeln_for(antrag.fonds.quartier)
     mitglieder = selectors.jurymitglieder_by_name(antrag.fonds.quartier, timezone.localdate())
     # Members with the applicant's confirmed address: QM sees the match and confirms it.
@@ -246,10 +236,8 @@ def qm_eroeffnen(request, antrag_pk):
 
 @login_required
 def qm_abstimmung(request, pk):
-    abstimmung = _abstimmung(pk)
     akteur = Akteur.from_request(request)
-    if not may_view_antrag_as_staff(akteur, abstimmung.antrag):
-        raise PermissionDenied(_("Diese Abstimmung gehört nicht zu Ihrem Quartier."))
+    abstimmung = zugriff.abstimmung_for_staff(akteur, pk)
     return render(
         request,
         "jury/qm_abstimmung.html",
@@ -270,9 +258,7 @@ def qm_abstimmung(request, pk):
 
 @login_required
 def qm_protokoll(request, pk):
-    abstimmung = _abstimmung(pk)
-    if not may_view_antrag_as_staff(Akteur.from_request(request), abstimmung.antrag):
-        raise PermissionDenied(_("Diese Abstimmung gehört nicht zu Ihrem Quartier."))
+    abstimmung = zugriff.abstimmung_for_staff(Akteur.from_request(request), pk)
     return protokoll_response(
         abstimmung.protokoll,
         f"protokoll-{abstimmung.antrag.referenz or abstimmung.antrag_id}-{abstimmung.pk}.pdf",

@@ -57,7 +57,7 @@ def in_progress(antrag, qm_user, **kwargs):
 
 def agreed(antrag, *, auto=True):
     """The applicant confirms the agreement online; ``auto`` = the fund releases the advance."""
-    from antraege.geld import vereinbarung_confirm
+    from antraege.services.geld import vereinbarung_confirm
 
     if antrag.fonds.abschlag_automatisch != auto:
         antrag.fonds.abschlag_automatisch = auto

@@ -312,6 +312,9 @@ def test_old_link_of_an_anonymised_antrag_no_longer_opens_it(client, welt, durch
 
     response = client.get(reverse("antraege:link", kwargs={"token": token}))
     assert response.status_code == 410
+    assert "Abgelehnt Alt" not in response.content.decode()
+    # the link granted nothing: the Antrag's page stays closed to this browser
+    assert client.get(reverse("antraege:mein_antrag", args=[antrag.pk])).status_code == 404
 
 
 def test_dry_run_lists_what_would_go_and_changes_nothing(welt):

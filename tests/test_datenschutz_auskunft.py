@@ -200,7 +200,7 @@ def test_drafts_are_invisible_to_qm(client, staff_login, qm_user, admin_user, pe
     staff_login(client, qm_user)
 
     assert client.get(reverse("qm:antrag_detail", args=[entwurf.pk])).status_code == 404
-    assert client.get(reverse("abrechnung:qm_abrechnung", args=[entwurf.pk])).status_code == 403
+    assert client.get(reverse("abrechnung:qm_abrechnung", args=[entwurf.pk])).status_code == 404
     dashboard = client.get(reverse("qm:dashboard"), {"jahr": entwurf.fonds.jahr}).content.decode()
     assert f'href="{reverse("qm:antrag_detail", args=[entwurf.pk])}"' not in dashboard
     staff_login(client, admin_user)

@@ -53,7 +53,7 @@ def test_404_elsewhere_leads_to_the_start_page(client):
 
 
 @pytest.mark.parametrize("language", ["de", "ar"])
-def test_403_of_a_resident_whose_session_ran_out_offers_a_new_link(
+def test_404_of_a_resident_whose_session_ran_out_offers_a_new_link(
     client, antrag, qm_user, language
 ):
     antrag = in_progress(antrag, qm_user)  # the browser no longer holds the access
@@ -62,7 +62,7 @@ def test_403_of_a_resident_whose_session_ran_out_offers_a_new_link(
         reverse("abrechnung:mein_abrechnung", args=[antrag.pk])
     )
 
-    assert response.status_code == 403
+    assert response.status_code == 404  # no hint whether the Antrag exists
     assert html_lang(response)[0] == language
     assert next_step(response) == reverse("antraege:neuer_link")
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from antraege import fristen
 from antraege.factories import AktionsfondsFactory, AntragFactory, QuartierFactory
+from antraege.selectors import fristen
 from antraege.services.application import antrag_submission_errors
 
 from .resident_helpers import projekt

@@ -7,13 +7,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from antraege import kosten
 from antraege.factories import AntragFactory, KostenkategorieFactory, QuartierFactory
-from antraege.geld import bankverbindung_save, iban_masked, iban_normalised
 from antraege.models import AntragStatus, Bankverbindung, Dokument, Kostenposition, Statuswechsel
 from antraege.pdf import pdf_text
 from antraege.roles import SESSION_KEY, Akteur
+from antraege.selectors.geld import iban_masked
+from antraege.services import kosten
 from antraege.services.documents import dokument_html, dokument_produce
+from antraege.services.geld import bankverbindung_save, iban_normalised
 from antraege.services.settlement import (
     AbrechnungRefused,
     auszahlung_release,

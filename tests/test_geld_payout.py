@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from antraege.geld import rueckzahlung_record, vereinbarung_confirm, vereinbarung_record_paper
 from antraege.models import (
     Abschlag,
     AntragStatus,
@@ -22,6 +21,11 @@ from antraege.roles import Akteur
 from antraege.selectors.application import aktionsfonds_saldo
 from antraege.selectors.settlement import Berechnung
 from antraege.services.documents import dokument_produce
+from antraege.services.geld import (
+    rueckzahlung_record,
+    vereinbarung_confirm,
+    vereinbarung_record_paper,
+)
 from antraege.services.settlement import (
     AbrechnungRefused,
     abschlag_grant,
@@ -163,7 +167,7 @@ def test_aktion_entfaellt_after_advance_claims_it_back_until_repaid(antrag, qm_u
 
     assert verfuegbar(fonds) == D("10000.00")
     assert reload(antrag).betrag_ausgezahlt == D("0.00")
-    from antraege.fondsbild import fondsbild_for
+    from antraege.selectors.fondsbild import fondsbild_for
 
     assert fondsbild_for(fonds).zurueckgezahlt == D("150.00")  # the fund picture shows it repaid
     with pytest.raises(AbrechnungRefused):  # recorded once

@@ -179,7 +179,7 @@ def test_admin_sees_but_cannot_act(client, staff_login, eingereicht, anhang, adm
     assert detail.context["moves"] == []
     assert refused.status_code == 403
     assert "Sie dürfen diesen Schritt nicht ausführen." in refused.content.decode()
-    assert download.status_code == 404  # attachments: QM of the area only
+    assert download.status_code == 403  # attachments: QM of the area only
     assert snapshot(eingereicht) == before
 
 

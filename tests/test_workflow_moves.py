@@ -52,9 +52,8 @@ def test_submit_twice_is_refused_and_changes_nothing(antrag):
     assert snapshot(antrag) == before
 
 
-def test_stale_copy_cannot_apply_a_move_twice(antrag, qm_user):
-    applicant = Akteur(None, antrag_ids=[antrag.pk])
-    antrag_move(antrag, "submit", akteur=applicant)
+def test_stale_copy_cannot_apply_a_move_twice(eingereicht, qm_user):
+    antrag = eingereicht
     tab_one = Antrag.objects.get(pk=antrag.pk)
     tab_two = Antrag.objects.get(pk=antrag.pk)
 
@@ -75,8 +74,8 @@ def test_incomplete_antrag_cannot_be_submitted(antrag):
     assert snapshot(antrag) == before
 
 
-def test_request_changes_without_message_is_refused(antrag, qm_user):
-    antrag_move(antrag, "submit", akteur=Akteur(None, antrag_ids=[antrag.pk]))
+def test_request_changes_without_message_is_refused(eingereicht, qm_user):
+    antrag = eingereicht
     before = snapshot(antrag)
 
     with pytest.raises(MoveRefused):

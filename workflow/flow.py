@@ -9,12 +9,12 @@ the move as a conditional update in a transaction and records the timeline.
 from django.utils.translation import gettext_lazy as _
 from viewflow import fsm
 
-from antraege import geld, kosten
 from antraege.models import AntragStatus as S
 from antraege.models import Dokument, Rueckforderung
 from antraege.roles import is_applicant, is_qm_staff
+from antraege.selectors import kosten
 from antraege.selectors.settlement import auszahlung_released, settlement_errors
-from antraege.services import application, documents, settlement
+from antraege.services import application, documents, geld, settlement
 from antraege.states import BEFORE_DECISION_STATES
 
 

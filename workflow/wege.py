@@ -111,7 +111,7 @@ def antrag_walk_to(antrag, ziel, *, qm_user=None, **daten):
         if move == "mark_paid":
             data.setdefault("bezahlt_am", timezone.localdate())
         if move == "vereinbarung":
-            from antraege.geld import vereinbarung_confirm
+            from antraege.services.geld import vereinbarung_confirm
 
             vereinbarung_confirm(antrag, akteur=akteure[wer])
         elif move == "abrechnung":
@@ -126,7 +126,7 @@ def antrag_walk_to(antrag, ziel, *, qm_user=None, **daten):
 def abrechnung_hand_in(antrag, *, akteur, kategorie=None):
     """The applicant gives the bank details, hands in one numbered receipt per cost line and the
     short report (``kategorie`` is ignored: each receipt names its cost line)."""
-    from antraege import geld
+    from antraege.services import geld
 
     geld.bankverbindung_save(
         antrag,

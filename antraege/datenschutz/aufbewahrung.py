@@ -121,6 +121,17 @@ def _day(moment):
     return moment
 
 
+def _aufbewahrung_seit(antrag):
+    """``(since when, rule)`` of an ended Antrag: funded (paid out, or expired/cancelled after an
+    advance) counts from the last payment, the rest from reaching its end state."""
+    gefoerdert = antrag.status in PAID_OUT_STATES or (
+        antrag.status in NICHT_DURCHGEFUEHRT_STATES and antrag.letzte_zahlung is not None
+    )
+    if gefoerdert:
+        return antrag.letzte_zahlung or _day(antrag.im_status_seit), Anonymisierung.Regel.GEFOERDERT
+    return _day(antrag.im_status_seit), Anonymisierung.Regel.ERFOLGLOS
+
+
 def aufbewahrung_faellig(*, now=None):
     """What the retention rules remove at ``now``: drafts, Anträge to anonymise, old log rows."""
     now = now or timezone.now()
@@ -149,33 +160,11 @@ def aufbewahrung_faellig(*, now=None):
         Q(status__in=UNFUNDED_END_STATES + PAID_OUT_STATES + NICHT_DURCHGEFUEHRT_STATES)
     ).order_by("pk")
     for antrag in kandidaten:
-        gefoerdert = antrag.status in PAID_OUT_STATES or (
-            antrag.status in NICHT_DURCHGEFUEHRT_STATES and antrag.letzte_zahlung is not None
-        )
-        if gefoerdert:
-            seit = antrag.letzte_zahlung or _day(antrag.im_status_seit)
-            if seit <= stichtag["gefoerdert"]:
-                result.anonymisieren.append(
-                    Faelliger(
-                        antrag.pk,
-                        antrag.referenz or "",
-                        antrag.status,
-                        seit,
-                        Anonymisierung.Regel.GEFOERDERT,
-                    )
-                )
-        else:
-            seit = _day(antrag.im_status_seit)
-            if seit <= stichtag["erfolglos"]:
-                result.anonymisieren.append(
-                    Faelliger(
-                        antrag.pk,
-                        antrag.referenz or "",
-                        antrag.status,
-                        seit,
-                        Anonymisierung.Regel.ERFOLGLOS,
-                    )
-                )
+        seit, regel = _aufbewahrung_seit(antrag)
+        if seit <= stichtag[regel.value]:
+            result.anonymisieren.append(
+                Faelliger(antrag.pk, antrag.referenz or "", antrag.status, seit, regel)
+            )
 
     result.zugriffe = Zugriff.objects.filter(zeitpunkt__lt=stichtag["zugriffe"]).count()
     result.benachrichtigungen = (

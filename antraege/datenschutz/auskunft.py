@@ -117,6 +117,17 @@ def _antrag_daten(antrag, dateien):
         {**_zeile(s, ohne={"antrag_id"}), "rolle_text": str(s.get_rolle_display())}
         for s in antrag.statuswechsel.all()
     ]
+    daten.update(_dateien_daten(antrag, datei))
+    for name in ("sachbericht", "abschlag", "auszahlung"):
+        obj = getattr(antrag, name, None)
+        daten[name] = _zeile(obj, ohne={"antrag_id"}) if obj is not None else None
+    daten.update(_mitteilungen_daten(antrag))
+    return daten
+
+
+def _dateien_daten(antrag, datei):
+    """Attachments, receipts, photos and letters, each with the path of its file in the ZIP."""
+    daten = {}
     daten["anhaenge"] = [
         {
             **_zeile(a, ohne={"antrag_id"}),
@@ -140,9 +151,12 @@ def _antrag_daten(antrag, dateien):
         {**_zeile(d, ohne={"antrag_id"}), "datei": datei(d.datei, "dokumente", d.dateiname)}
         for d in antrag.dokumente.all()
     ]
-    for name in ("sachbericht", "abschlag", "auszahlung"):
-        obj = getattr(antrag, name, None)
-        daten[name] = _zeile(obj, ohne={"antrag_id"}) if obj is not None else None
+    return daten
+
+
+def _mitteilungen_daten(antrag):
+    """What was decided and sent: the jury's decisions, the e-mails, the confirmed addresses."""
+    daten = {}
     # The jury's decision as the applicant may know it: result and amount, never who voted how.
     daten["jury_entscheidungen"] = [
         {

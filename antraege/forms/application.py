@@ -15,8 +15,8 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .. import fristen
 from ..models import Anhang, Antrag, Handlungsfeld, Kostenkategorie, Quartier
+from ..selectors import fristen
 from ..services.application import STEP_FIELDS, berlin_today
 from .base import DateInput, KernForm, KernFormMixin
 

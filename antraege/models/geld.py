@@ -1,6 +1,6 @@
 """Money of an approved Antrag beyond the receipts: agreement, bank details, repayment claims.
 
-Slim like ``models.py``; the rules are in ``antraege.geld``. Exported by ``antraege.models``.
+Slim like ``models.py``; the rules are in ``antraege.services.geld``. Exported by ``antraege.models``.
 """
 
 from django.conf import settings

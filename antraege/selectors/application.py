@@ -3,10 +3,17 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 
-from ..models import Aktionsfonds, Antrag, AntragStatus, Quartier
+from ..models import (
+    Aktionsfonds,
+    Antrag,
+    AntragStatus,
+    Kostenposition,
+    Quartier,
+    Statuswechsel,
+)
 from ..money import ZERO
 
 
@@ -139,3 +146,34 @@ def antraege_in_fonds(fonds_ids, *, status=None, suche=""):
 def current_fonds(quartier, today):
     """The fund of ``quartier`` for the year of ``today`` (Europe/Berlin), or None."""
     return Aktionsfonds.objects.filter(quartier=quartier, jahr=today.year).first()
+
+
+def antrag_for_detail(pk):
+    """The Antrag with what QM's detail page shows: cost lines with their category, attachments,
+    the timeline with its actors (one query each)."""
+    return (
+        Antrag.objects.select_related("fonds__quartier")
+        .prefetch_related(
+            Prefetch(
+                "kostenpositionen", queryset=Kostenposition.objects.select_related("kategorie")
+            ),
+            "anhaenge",
+            Prefetch("statuswechsel", queryset=Statuswechsel.objects.select_related("akteur")),
+        )
+        .get(pk=pk)
+    )
+
+
+def kosten_summen(antrag, positionen):
+    """``(total, eligible)`` of the cost lines: eligible are those in a fundable category of the
+    Antrag's own area."""
+    gesamt = sum((p.betrag for p in positionen), ZERO)
+    foerderfaehig = sum(
+        (
+            p.betrag
+            for p in positionen
+            if p.kategorie.foerderfaehig and p.kategorie.quartier_id == antrag.fonds.quartier_id
+        ),
+        ZERO,
+    )
+    return gesamt, foerderfaehig

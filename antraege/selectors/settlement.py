@@ -38,7 +38,7 @@ class Berechnung:
 
     @property
     def pauschale_berechnet(self):
-        from ..geld import prozent_von
+        from .geld import prozent_von
 
         return prozent_von(self.anerkannt, self.pauschale_prozent)
 

@@ -13,10 +13,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import fristen
 from ..models import Aktionsfonds, Antrag, AntragStatus, Kostenposition
 from ..money import CENT, ZERO, euro_format, euro_round
 from ..refusals import Refused
+from ..selectors import fristen
 from ..selectors.application import aktionsfonds_saldo
 from ..states import EDITABLE_STATES
 from . import notifications

@@ -90,8 +90,8 @@ def dokument_context(antrag, art):
 
 def _money_context(antrag, art):
     """Payout plan, lump sum, cost categories, agreement, bank details and repayment of a letter."""
-    from .. import geld, kosten
     from ..models import Foerderung
+    from ..selectors import geld, kosten
     from ..selectors.settlement import anerkannt_je_position
 
     if antrag.betrag_bewilligt is None:

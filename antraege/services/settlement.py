@@ -6,6 +6,7 @@ releasing the payout keeps reserved only what is still to be paid and returns th
 fund; marking it paid moves that from reserved to paid. Every amount change is a timeline entry.
 """
 
+import datetime
 import io
 import warnings
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import (
+    Abschlag,
     Antrag,
     AntragStatus,
     Auszahlung,
@@ -22,11 +24,13 @@ from ..models import (
     Dokument,
     Kostenposition,
     Projektfoto,
+    Rueckforderung,
     Sachbericht,
 )
 from ..money import ZERO, euro_format, euro_parse
 from ..refusals import Refused
 from ..roles import is_applicant, is_qm_staff
+from ..selectors.geld import vereinbarung_bestaetigt
 from ..selectors.settlement import auszahlung_berechnung, settlement_errors
 from ..states import ADVANCE_STATES, SETTLEMENT_EDITABLE_STATES
 from . import documents, notifications
@@ -113,8 +117,6 @@ def abschlag_grant(antrag, *, akteur, datum, betrag):
 
     Only where the fund's payout plan has an advance, after the agreement, before the settlement.
     """
-    from ..geld import abschlag_book
-
     betrag = euro_parse(betrag, refusal=AbrechnungRefused)
     with transaction.atomic():
         antrag = antrag_lock(antrag)
@@ -140,6 +142,89 @@ def abschlag_grant(antrag, *, akteur, datum, betrag):
         return abschlag_book(antrag, akteur=akteur, datum=datum, betrag=betrag)
 
 
+def create_once(model, *, refused, **fields):
+    """The one ``model`` row of an Antrag (a unique constraint keeps it one); a second is refused
+    with the message ``refused`` (code ``conflict``) and changes nothing."""
+    try:
+        with transaction.atomic():
+            return model.objects.create(**fields)
+    except IntegrityError as error:
+        raise AbrechnungRefused(refused, code="conflict") from error
+
+
+def _user(akteur):
+    return akteur.user if akteur is not None and akteur.is_authenticated else None
+
+
+def abschlag_book(antrag, *, akteur, datum, betrag):
+    """Inside a locked transaction: book the advance (reserved → paid), once; payout order PDF
+    and an e-mail to the applicant follow after commit. Refuses before the agreement."""
+    if not vereinbarung_bestaetigt(antrag):
+        raise AbrechnungRefused(
+            _("Ein Abschlag ist erst nach der bestätigten Vereinbarung möglich."),
+            code="no_agreement",
+        )
+    abschlag = create_once(
+        Abschlag,
+        refused=_("Für diesen Antrag ist bereits ein Abschlag erfasst."),
+        antrag=antrag,
+        datum=datum,
+        betrag=betrag,
+        erfasst_von=_user(akteur),
+    )
+    moved = Antrag.objects.filter(
+        pk=antrag.pk, status=antrag.status, betrag_reserviert__gte=betrag
+    ).update(
+        betrag_reserviert=F("betrag_reserviert") - betrag,
+        betrag_ausgezahlt=F("betrag_ausgezahlt") + betrag,
+    )
+    if not moved:
+        raise AbrechnungRefused(
+            _("Der Antrag wurde inzwischen geändert. Bitte laden Sie die Seite neu."),
+            code="conflict",
+        )
+    statuswechsel_record(
+        antrag,
+        akteur=akteur,
+        kommentar=_("Abschlag von %(betrag)s € am %(datum)s angewiesen.")
+        % {"betrag": euro_format(betrag), "datum": datum.strftime("%d.%m.%Y")},
+    )
+    documents.dokument_schedule(antrag, Dokument.Art.ABSCHLAG_ANORDNUNG)
+    notifications.queue_for_applicant(
+        antrag,
+        "abschlag_angewiesen",
+        kontext={"betrag": euro_format(betrag)},
+        dedupe_key=f"abschlag:{antrag.pk}",
+    )
+    return abschlag
+
+
+def rueckforderung_create(antrag, *, anlass, betrag, akteur=None):
+    """Claim ``betrag`` back (once per Antrag): letter with amount and deadline, e-mail. The money
+    stays counted as paid until QM records the repayment."""
+    frist = berlin_today() + datetime.timedelta(weeks=antrag.fonds.rueckzahlungsfrist_wochen)
+    rueckforderung = Rueckforderung.objects.create(
+        antrag=antrag, anlass=anlass, betrag=betrag, frist=frist
+    )
+    documents.dokument_schedule(antrag, Dokument.Art.RUECKFORDERUNG)
+    return rueckforderung
+
+
+def rueckforderung_settle(antrag, *, datum, akteur=None):
+    """The claim was repaid on ``datum``: the amount returns to the fund, once. Returns the claim,
+    or None when there is no open one."""
+    claimed = Rueckforderung.objects.filter(antrag=antrag, zurueckgezahlt_am__isnull=True).update(
+        zurueckgezahlt_am=datum, erfasst_von=_user(akteur)
+    )
+    if not claimed:
+        return None
+    rueckforderung = Rueckforderung.objects.get(antrag=antrag)
+    Antrag.objects.filter(pk=antrag.pk).update(
+        betrag_ausgezahlt=F("betrag_ausgezahlt") - rueckforderung.betrag
+    )
+    return rueckforderung
+
+
 # --- Settlement (applicant) ---
 
 
@@ -155,6 +240,29 @@ def beleg_add(antrag, *, akteur, datum, aussteller, betrag, kostenposition_id, d
         _require_applicant(akteur, antrag)
     _require_state(antrag, SETTLEMENT_EDITABLE_STATES)
     betrag = euro_parse(betrag, refusal=AbrechnungRefused)
+    _beleg_datum_check(datum)
+    aussteller = _beleg_aussteller_check(aussteller)
+    position = _beleg_kostenposition(antrag, kostenposition_id)
+    content_type = upload_checked(datei) if datei is not None or not von_qm else ""
+    with transaction.atomic():
+        antrag_lock(antrag)  # numbers are given one at a time
+        return Beleg.objects.create(
+            antrag=antrag,
+            nummer=(antrag.belege.aggregate(n=Max("nummer"))["n"] or 0) + 1,
+            kostenposition=position,
+            datum=datum,
+            aussteller=aussteller[:160],
+            betrag=betrag,
+            kategorie=position.kategorie,
+            datei=datei,
+            originalname=((getattr(datei, "name", "") or "beleg")[:200] if datei else ""),
+            content_type=content_type,
+            groesse=datei.size if datei else 0,
+            vor_bewilligung=_vor_bewilligung(antrag, datum),
+        )
+
+
+def _beleg_datum_check(datum):
     if datum is None:
         raise AbrechnungRefused(_("Bitte geben Sie das Datum an."), code="invalid", field="datum")
     if datum > berlin_today():
@@ -163,11 +271,19 @@ def beleg_add(antrag, *, akteur, datum, aussteller, betrag, kostenposition_id, d
             code="invalid",
             field="datum",
         )
+
+
+def _beleg_aussteller_check(aussteller):
     aussteller = (aussteller or "").strip()
     if not aussteller:
         raise AbrechnungRefused(
             _("Bitte geben Sie an, wo Sie gekauft haben."), code="invalid", field="aussteller"
         )
+    return aussteller
+
+
+def _beleg_kostenposition(antrag, kostenposition_id):
+    """The line of this Antrag's cost plan the receipt belongs to; refused if it names none."""
     position = (
         Kostenposition.objects.select_related("kategorie")
         .filter(pk=kostenposition_id, antrag=antrag)
@@ -181,29 +297,14 @@ def beleg_add(antrag, *, akteur, datum, aussteller, betrag, kostenposition_id, d
             code="invalid",
             field="kostenposition",
         )
-    content_type = ""
-    if datei is not None or not von_qm:
-        content_type = upload_checked(datei)
-    bewilligt_am = (
-        timezone.localtime(antrag.entschieden_am).date() if antrag.entschieden_am else None
-    )
-    with transaction.atomic():
-        antrag_lock(antrag)  # numbers are given one at a time
-        nummer = (antrag.belege.aggregate(n=Max("nummer"))["n"] or 0) + 1
-        return Beleg.objects.create(
-            antrag=antrag,
-            nummer=nummer,
-            kostenposition=position,
-            datum=datum,
-            aussteller=aussteller[:160],
-            betrag=betrag,
-            kategorie=position.kategorie,
-            datei=datei,
-            originalname=((getattr(datei, "name", "") or "beleg")[:200] if datei else ""),
-            content_type=content_type,
-            groesse=datei.size if datei else 0,
-            vor_bewilligung=bool(bewilligt_am and datum < bewilligt_am),
-        )
+    return position
+
+
+def _vor_bewilligung(antrag, datum):
+    """The receipt is dated before the approval (QM accepts it only with a reason)."""
+    if not antrag.entschieden_am:
+        return False
+    return datum < timezone.localtime(antrag.entschieden_am).date()
 
 
 def beleg_remove(beleg, *, akteur):
@@ -298,47 +399,9 @@ def beleg_check(beleg, *, akteur, anerkannt=None, grund=""):
             )
         beleg = Beleg.objects.select_for_update().get(pk=beleg.pk, antrag=antrag)
         if anerkannt is None:
-            if not grund:
-                raise AbrechnungRefused(
-                    _("Bitte begründen Sie, warum der Beleg nicht anerkannt wird."),
-                    code="invalid",
-                    field="grund",
-                )
-            beleg.status, beleg.betrag_anerkannt, beleg.ablehnungsgrund = (
-                Beleg.Status.ABGELEHNT,
-                None,
-                grund,
-            )
-            kommentar = _("Beleg „%(beleg)s“ (%(betrag)s €) nicht anerkannt: %(grund)s")
+            kommentar = _beleg_not_accepted(beleg, grund=grund)
         else:
-            if isinstance(anerkannt, str) and anerkannt.strip() in ("0", "0,00", "0.00"):
-                anerkannt = ZERO
-            else:
-                anerkannt = euro_parse(anerkannt, field="anerkannt", refusal=AbrechnungRefused)
-            if anerkannt > beleg.betrag:
-                raise AbrechnungRefused(
-                    _("Anerkannt werden kann höchstens der Betrag des Belegs (%(betrag)s €).")
-                    % {"betrag": euro_format(beleg.betrag)},
-                    code="invalid",
-                    field="anerkannt",
-                )
-            if beleg.vor_bewilligung and not grund:
-                raise AbrechnungRefused(
-                    _(
-                        "Der Beleg ist vor der Bewilligung datiert. Bitte begründen Sie, "
-                        "warum er trotzdem anerkannt wird."
-                    ),
-                    code="invalid",
-                    field="grund",
-                )
-            beleg.status, beleg.betrag_anerkannt, beleg.ablehnungsgrund = (
-                Beleg.Status.ANERKANNT,
-                anerkannt,
-                grund,
-            )
-            kommentar = _("Beleg „%(beleg)s“ (%(betrag)s €) mit %(anerkannt)s € anerkannt.")
-            if grund:
-                kommentar += " " + grund
+            kommentar = _beleg_accepted(beleg, anerkannt=anerkannt, grund=grund)
         beleg.geprueft_am = timezone.now()
         beleg.geprueft_von = akteur.user
         beleg.save()
@@ -354,6 +417,50 @@ def beleg_check(beleg, *, akteur, anerkannt=None, grund=""):
             },
         )
     return beleg
+
+
+def _beleg_mark(beleg, status, *, anerkannt, grund):
+    beleg.status, beleg.betrag_anerkannt, beleg.ablehnungsgrund = status, anerkannt, grund
+
+
+def _beleg_not_accepted(beleg, *, grund):
+    """Mark ``beleg`` refused (a reason is required); returns the timeline text."""
+    if not grund:
+        raise AbrechnungRefused(
+            _("Bitte begründen Sie, warum der Beleg nicht anerkannt wird."),
+            code="invalid",
+            field="grund",
+        )
+    _beleg_mark(beleg, Beleg.Status.ABGELEHNT, anerkannt=None, grund=grund)
+    return _("Beleg „%(beleg)s“ (%(betrag)s €) nicht anerkannt: %(grund)s")
+
+
+def _beleg_accepted(beleg, *, anerkannt, grund):
+    """Mark ``beleg`` accepted with ``anerkannt`` (at most its amount; a reason if dated before
+    the approval); returns the timeline text."""
+    if isinstance(anerkannt, str) and anerkannt.strip() in ("0", "0,00", "0.00"):
+        anerkannt = ZERO
+    else:
+        anerkannt = euro_parse(anerkannt, field="anerkannt", refusal=AbrechnungRefused)
+    if anerkannt > beleg.betrag:
+        raise AbrechnungRefused(
+            _("Anerkannt werden kann höchstens der Betrag des Belegs (%(betrag)s €).")
+            % {"betrag": euro_format(beleg.betrag)},
+            code="invalid",
+            field="anerkannt",
+        )
+    if beleg.vor_bewilligung and not grund:
+        raise AbrechnungRefused(
+            _(
+                "Der Beleg ist vor der Bewilligung datiert. Bitte begründen Sie, "
+                "warum er trotzdem anerkannt wird."
+            ),
+            code="invalid",
+            field="grund",
+        )
+    _beleg_mark(beleg, Beleg.Status.ANERKANNT, anerkannt=anerkannt, grund=grund)
+    kommentar = _("Beleg „%(beleg)s“ (%(betrag)s €) mit %(anerkannt)s € anerkannt.")
+    return kommentar + " " + grund if grund else kommentar
 
 
 def abrechnung_changes_requested(antrag, *, kommentar):
@@ -380,39 +487,11 @@ def auszahlung_release(antrag, *, akteur):
         if antrag.belege.filter(status=Beleg.Status.OFFEN).exists():
             raise AbrechnungRefused(_("Bitte prüfen Sie zuerst jeden Beleg."), code="not_ready")
         rechnung = auszahlung_berechnung(antrag)
-        try:
-            with transaction.atomic():
-                auszahlung = Auszahlung.objects.create(
-                    antrag=antrag,
-                    betrag_anerkannt=rechnung.anerkannt,
-                    betrag_abschlag=rechnung.abschlag,
-                    betrag_pauschale=rechnung.pauschale,
-                    betrag=rechnung.auszahlung,
-                    freigegeben_am=timezone.now(),
-                    freigegeben_von=akteur.user,
-                )
-        except IntegrityError as error:
-            raise AbrechnungRefused(
-                _("Die Auszahlung ist bereits freigegeben."), code="conflict"
-            ) from error
+        auszahlung = _auszahlung_create(antrag, rechnung, akteur=akteur)
         Antrag.objects.filter(pk=antrag.pk).update(betrag_reserviert=max(rechnung.auszahlung, ZERO))
-        kommentar = _(
-            "Auszahlung freigegeben: %(betrag)s € (anerkannte Belege %(anerkannt)s €, "
-            "Aufwandspauschale %(pauschale)s €, Abschlag %(abschlag)s €). Zurück an den "
-            "Aktionsfonds: %(rest)s €."
-        ) % {
-            "betrag": euro_format(rechnung.auszahlung),
-            "anerkannt": euro_format(rechnung.anerkannt),
-            "pauschale": euro_format(rechnung.pauschale),
-            "abschlag": euro_format(rechnung.abschlag),
-            "rest": euro_format(rechnung.zurueck_an_fonds),
-        }
-        statuswechsel_record(antrag, akteur=akteur, kommentar=kommentar)
+        statuswechsel_record(antrag, akteur=akteur, kommentar=_auszahlung_kommentar(rechnung))
         documents.dokument_schedule(antrag, Dokument.Art.ABRECHNUNG)
         if rechnung.auszahlung < 0:
-            from ..geld import rueckforderung_create
-            from ..models import Rueckforderung
-
             rueckforderung_create(
                 antrag,
                 anlass=Rueckforderung.Anlass.ABRECHNUNG,
@@ -422,6 +501,35 @@ def auszahlung_release(antrag, *, akteur):
         else:
             documents.dokument_schedule(antrag, Dokument.Art.AUSZAHLUNGSANORDNUNG)
     return auszahlung
+
+
+def _auszahlung_create(antrag, rechnung, *, akteur):
+    """The one ``Auszahlung`` of the Antrag, from the calculation; a second one is refused."""
+    return create_once(
+        Auszahlung,
+        refused=_("Die Auszahlung ist bereits freigegeben."),
+        antrag=antrag,
+        betrag_anerkannt=rechnung.anerkannt,
+        betrag_abschlag=rechnung.abschlag,
+        betrag_pauschale=rechnung.pauschale,
+        betrag=rechnung.auszahlung,
+        freigegeben_am=timezone.now(),
+        freigegeben_von=akteur.user,
+    )
+
+
+def _auszahlung_kommentar(rechnung):
+    return _(
+        "Auszahlung freigegeben: %(betrag)s € (anerkannte Belege %(anerkannt)s €, "
+        "Aufwandspauschale %(pauschale)s €, Abschlag %(abschlag)s €). Zurück an den "
+        "Aktionsfonds: %(rest)s €."
+    ) % {
+        "betrag": euro_format(rechnung.auszahlung),
+        "anerkannt": euro_format(rechnung.anerkannt),
+        "pauschale": euro_format(rechnung.pauschale),
+        "abschlag": euro_format(rechnung.abschlag),
+        "rest": euro_format(rechnung.zurueck_an_fonds),
+    }
 
 
 def auszahlung_mark_paid(antrag, *, bezahlt_am, buchungszeichen):
@@ -441,8 +549,6 @@ def auszahlung_mark_paid(antrag, *, bezahlt_am, buchungszeichen):
         raise ValueError(_("Es gibt keine freigegebene, noch offene Auszahlung."))
     betrag = Auszahlung.objects.values_list("betrag", flat=True).get(antrag=antrag)
     if betrag < 0:
-        from ..geld import rueckforderung_settle
-
         # the claim may already be recorded as repaid; then the money is back already
         rueckforderung_settle(antrag, datum=bezahlt_am)
         Antrag.objects.filter(pk=antrag.pk).update(betrag_reserviert=ZERO)

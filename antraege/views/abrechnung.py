@@ -9,7 +9,6 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,8 +18,6 @@ from django.views.decorators.http import require_GET, require_POST
 from antraege.refusals import Refused
 from workflow.moves import antrag_move, available_moves
 
-from .. import bestaetigungen as bestaetigung
-from .. import fondsbild
 from ..datenschutz.models import Zugriff
 from ..datenschutz.protokoll import zugriff_protokollieren
 from ..forms.settlement import (
@@ -32,39 +29,20 @@ from ..forms.settlement import (
     KommentarForm,
     SachberichtForm,
 )
-from ..models import Aktionsfonds, Antrag, AntragStatus, Beleg, Dokument
+from ..models import AntragStatus, Beleg, Dokument
 from ..money import euro_format
-from ..roles import Akteur, is_applicant, is_qm_staff
+from ..roles import Akteur
+from ..selectors import fondsbild, zugriff
 from ..selectors import settlement as settlement_selectors
 from ..selectors.application import aktionsfonds_saldo
 from ..services import settlement
 from ..services.documents import APPLICANT_DOKUMENTE
 from ..states import ADVANCE_STATES, SETTLEMENT_EDITABLE_STATES
+from . import bestaetigungen as bestaetigung
 from .geld_kontext import geld_context
-from .refusals import refusal_to_form, refusal_to_message
+from .refusals import form_submit, refusal_to_message
 
 DECISION_LETTERS = APPLICANT_DOKUMENTE
-
-
-# --- Access ---
-
-
-def _antrag(pk):
-    return get_object_or_404(Antrag.objects.select_related("fonds__quartier"), pk=pk)
-
-
-def _as_applicant(request, pk):
-    antrag, akteur = _antrag(pk), Akteur.from_request(request)
-    if not is_applicant(akteur, antrag):
-        raise PermissionDenied
-    return antrag, akteur
-
-
-def _as_qm(request, pk):
-    antrag, akteur = _antrag(pk), Akteur.from_request(request)
-    if antrag.status == AntragStatus.DRAFT or not is_qm_staff(akteur, antrag.fonds.quartier_id):
-        raise PermissionDenied
-    return antrag, akteur
 
 
 def _file_response(field_file, filename, *, inline=False, content_type=None):
@@ -118,7 +96,8 @@ def _mein_context(antrag, akteur, **forms_):
 
 @require_GET
 def mein_abrechnung(request, pk):
-    antrag, akteur = _as_applicant(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
     return render(request, "abrechnung/mein.html", _mein_context(antrag, akteur))
 
 
@@ -133,7 +112,8 @@ def _mein_error(request, antrag, akteur, name, form, status):
 
 @require_POST
 def mein_projektbeginn(request, pk):
-    antrag, akteur = _as_applicant(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
     return _move(
         request,
         antrag,
@@ -146,40 +126,46 @@ def mein_projektbeginn(request, pk):
 
 @require_POST
 def mein_beleg_neu(request, pk):
-    antrag, akteur = _as_applicant(request, pk)
-    form = BelegForm(request.POST, request.FILES, antrag=antrag)
-    status = 400
-    if form.is_valid():
-        try:
-            data = form.cleaned_data
-            beleg = settlement.beleg_add(
-                antrag,
-                akteur=akteur,
-                datum=data["datum"],
-                aussteller=data["aussteller"],
-                betrag=data["betrag"],
-                kostenposition_id=data["kostenposition"].pk,
-                datei=data["datei"],
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
+    return form_submit(
+        request,
+        antrag,
+        akteur,
+        BelegForm(request.POST, request.FILES, antrag=antrag),
+        "beleg_form",
+        lambda data: beleg_add_from_form(antrag, akteur, data),
+        done=bestaetigung.bestaetigung_beleg_hinzugefuegt(),
+        warn=lambda beleg: (
+            _(
+                "Der Beleg ist vor der Bewilligung datiert. Solche Kosten sind in der "
+                "Regel nicht förderfähig; das Quartiersmanagement prüft ihn gesondert."
             )
-        except Refused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(request, bestaetigung.bestaetigung_beleg_hinzugefuegt())
-            if beleg.vor_bewilligung:
-                messages.warning(
-                    request,
-                    _(
-                        "Der Beleg ist vor der Bewilligung datiert. Solche Kosten sind in der "
-                        "Regel nicht förderfähig; das Quartiersmanagement prüft ihn gesondert."
-                    ),
-                )
-            return redirect("abrechnung:mein_abrechnung", pk=antrag.pk)
-    return _mein_error(request, antrag, akteur, "beleg_form", form, status)
+            if beleg.vor_bewilligung
+            else None
+        ),
+        back="abrechnung:mein_abrechnung",
+        error_page=_mein_error,
+    )
+
+
+def beleg_add_from_form(antrag, akteur, data):
+    """``settlement.beleg_add`` with the entries of a ``BelegForm`` (applicant's or QM's)."""
+    return settlement.beleg_add(
+        antrag,
+        akteur=akteur,
+        datum=data["datum"],
+        aussteller=data["aussteller"],
+        betrag=data["betrag"],
+        kostenposition_id=data["kostenposition"].pk,
+        datei=data.get("datei"),
+    )
 
 
 @require_POST
 def mein_beleg_entfernen(request, pk, beleg_pk):
-    antrag, akteur = _as_applicant(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
     beleg = get_object_or_404(Beleg, pk=beleg_pk, antrag=antrag)
     try:
         settlement.beleg_remove(beleg, akteur=akteur)
@@ -192,39 +178,42 @@ def mein_beleg_entfernen(request, pk, beleg_pk):
 
 @require_POST
 def mein_sachbericht(request, pk):
-    antrag, akteur = _as_applicant(request, pk)
-    form = SachberichtForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            settlement.sachbericht_save(antrag, akteur=akteur, **form.cleaned_data)
-        except Refused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(request, bestaetigung.bestaetigung_bericht_gespeichert())
-            return redirect("abrechnung:mein_abrechnung", pk=antrag.pk)
-    return _mein_error(request, antrag, akteur, "sachbericht_form", form, status)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
+    return form_submit(
+        request,
+        antrag,
+        akteur,
+        SachberichtForm(request.POST),
+        "sachbericht_form",
+        lambda data: settlement.sachbericht_save(antrag, akteur=akteur, **data),
+        done=bestaetigung.bestaetigung_bericht_gespeichert(),
+        back="abrechnung:mein_abrechnung",
+        error_page=_mein_error,
+    )
 
 
 @require_POST
 def mein_foto(request, pk):
-    antrag, akteur = _as_applicant(request, pk)
-    form = FotoForm(request.POST, request.FILES)
-    status = 400
-    if form.is_valid():
-        try:
-            settlement.projektfoto_add(antrag, akteur=akteur, datei=form.cleaned_data["datei"])
-        except Refused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(request, _("Das Foto wurde hinzugefügt."))
-            return redirect("abrechnung:mein_abrechnung", pk=antrag.pk)
-    return _mein_error(request, antrag, akteur, "foto_form", form, status)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
+    return form_submit(
+        request,
+        antrag,
+        akteur,
+        FotoForm(request.POST, request.FILES),
+        "foto_form",
+        lambda data: settlement.projektfoto_add(antrag, akteur=akteur, datei=data["datei"]),
+        done=_("Das Foto wurde hinzugefügt."),
+        back="abrechnung:mein_abrechnung",
+        error_page=_mein_error,
+    )
 
 
 @require_POST
 def mein_einreichen(request, pk):
-    antrag, akteur = _as_applicant(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
     return _move(
         request,
         antrag,
@@ -237,7 +226,7 @@ def mein_einreichen(request, pk):
 
 @require_GET
 def mein_dokument(request, pk, dokument_pk):
-    antrag, _akteur = _as_applicant(request, pk)
+    antrag = zugriff.antrag_for_applicant(Akteur.from_request(request), pk)
     dokument = get_object_or_404(Dokument, pk=dokument_pk, antrag=antrag, art__in=DECISION_LETTERS)
     return _file_response(dokument.datei, dokument.dateiname, content_type="application/pdf")
 
@@ -299,7 +288,7 @@ def _qm_context(antrag, akteur, **forms_):
 
 
 def _plan_abschlag(antrag):
-    from ..geld import zahlungsplan_for
+    from ..selectors.geld import zahlungsplan_for
 
     return str(zahlungsplan_for(antrag).abschlag).replace(".", ",")
 
@@ -313,14 +302,16 @@ def _qm_error(request, antrag, akteur, name, form, status):
 @login_required
 @require_GET
 def qm_abrechnung(request, pk):
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     return render(request, "abrechnung/qm.html", _qm_context(antrag, akteur))
 
 
 @login_required
 @require_POST
 def qm_projektbeginn(request, pk):
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     return _move(
         request, antrag, akteur, "start_project", "abrechnung:qm_abrechnung", bestaetigung.QM
     )
@@ -329,48 +320,49 @@ def qm_projektbeginn(request, pk):
 @login_required
 @require_POST
 def qm_abschlag(request, pk):
-    antrag, akteur = _as_qm(request, pk)
-    form = AbschlagForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            settlement.abschlag_grant(antrag, akteur=akteur, **form.cleaned_data)
-        except Refused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(request, bestaetigung.bestaetigung_abschlag())
-            return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
-    return _qm_error(request, antrag, akteur, "abschlag_form", form, status)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
+    return form_submit(
+        request,
+        antrag,
+        akteur,
+        AbschlagForm(request.POST),
+        "abschlag_form",
+        lambda data: settlement.abschlag_grant(antrag, akteur=akteur, **data),
+        done=bestaetigung.bestaetigung_abschlag(),
+        back="abrechnung:qm_abrechnung",
+        error_page=_qm_error,
+    )
 
 
 @login_required
 @require_POST
 def qm_beleg_pruefen(request, pk, beleg_pk):
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     beleg = get_object_or_404(Beleg, pk=beleg_pk, antrag=antrag)
-    form = BelegPruefForm(request.POST, prefix=f"beleg{beleg.pk}")
-    status = 400
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            settlement.beleg_check(
-                beleg,
-                akteur=akteur,
-                anerkannt=data["anerkannt"] if data["entscheidung"] == "accept" else None,
-                grund=data["grund"],
-            )
-        except Refused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(request, bestaetigung.bestaetigung_beleg_geprueft())
-            return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
-    return _qm_error(request, antrag, akteur, f"pruef_{beleg.pk}", form, status)
+    return form_submit(
+        request,
+        antrag,
+        akteur,
+        BelegPruefForm(request.POST, prefix=f"beleg{beleg.pk}"),
+        f"pruef_{beleg.pk}",
+        lambda data: settlement.beleg_check(
+            beleg,
+            akteur=akteur,
+            anerkannt=data["anerkannt"] if data["entscheidung"] == "accept" else None,
+            grund=data["grund"],
+        ),
+        done=bestaetigung.bestaetigung_beleg_geprueft(),
+        back="abrechnung:qm_abrechnung",
+        error_page=_qm_error,
+    )
 
 
 @login_required
 @require_GET
 def qm_beleg_datei(request, pk, beleg_pk):
-    antrag, _akteur = _as_qm(request, pk)
+    antrag = zugriff.antrag_for_qm(Akteur.from_request(request), pk)
     beleg = get_object_or_404(Beleg.objects.exclude(datei=""), pk=beleg_pk, antrag=antrag)
     zugriff_protokollieren(
         request.user, Zugriff.Aktion.DOWNLOAD, antrag=antrag, gegenstand=beleg.originalname
@@ -381,32 +373,28 @@ def qm_beleg_datei(request, pk, beleg_pk):
 @login_required
 @require_POST
 def qm_nachforderung(request, pk):
-    antrag, akteur = _as_qm(request, pk)
-    form = KommentarForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            antrag_move(
-                antrag,
-                "request_settlement_changes",
-                akteur=akteur,
-                kommentar=form.cleaned_data["kommentar"],
-            )
-        except Refused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(
-                request,
-                bestaetigung.bestaetigung_text("request_settlement_changes", rolle=bestaetigung.QM),
-            )
-            return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
-    return _qm_error(request, antrag, akteur, "kommentar_form", form, status)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
+    return form_submit(
+        request,
+        antrag,
+        akteur,
+        KommentarForm(request.POST),
+        "kommentar_form",
+        lambda data: antrag_move(
+            antrag, "request_settlement_changes", akteur=akteur, kommentar=data["kommentar"]
+        ),
+        done=bestaetigung.bestaetigung_text("request_settlement_changes", rolle=bestaetigung.QM),
+        back="abrechnung:qm_abrechnung",
+        error_page=_qm_error,
+    )
 
 
 @login_required
 @require_POST
 def qm_freigeben(request, pk):
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     try:
         settlement.auszahlung_release(antrag, akteur=akteur)
     except Refused as refused:
@@ -422,33 +410,33 @@ def qm_freigeben(request, pk):
 @login_required
 @require_POST
 def qm_bezahlt(request, pk):
-    antrag, akteur = _as_qm(request, pk)
-    form = BezahltForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            antrag_move(antrag, "mark_paid", akteur=akteur, **form.cleaned_data)
-        except Refused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(
-                request, bestaetigung.bestaetigung_text("mark_paid", rolle=bestaetigung.QM)
-            )
-            return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
-    return _qm_error(request, antrag, akteur, "bezahlt_form", form, status)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
+    return form_submit(
+        request,
+        antrag,
+        akteur,
+        BezahltForm(request.POST),
+        "bezahlt_form",
+        lambda data: antrag_move(antrag, "mark_paid", akteur=akteur, **data),
+        done=bestaetigung.bestaetigung_text("mark_paid", rolle=bestaetigung.QM),
+        back="abrechnung:qm_abrechnung",
+        error_page=_qm_error,
+    )
 
 
 @login_required
 @require_POST
 def qm_abschliessen(request, pk):
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     return _move(request, antrag, akteur, "close", "abrechnung:qm_abrechnung", bestaetigung.QM)
 
 
 @login_required
 @require_GET
 def qm_dokument(request, pk, dokument_pk):
-    antrag, _akteur = _as_qm(request, pk)
+    antrag = zugriff.antrag_for_qm(Akteur.from_request(request), pk)
     dokument = get_object_or_404(Dokument, pk=dokument_pk, antrag=antrag)
     zugriff_protokollieren(
         request.user, Zugriff.Aktion.DOWNLOAD, antrag=antrag, gegenstand=dokument.dateiname
@@ -459,21 +447,13 @@ def qm_dokument(request, pk, dokument_pk):
 # --- Fund report ---
 
 
-def _fonds_for_staff(request, pk):
-    fonds = get_object_or_404(Aktionsfonds.objects.select_related("quartier"), pk=pk)
-    akteur = Akteur.from_request(request)
-    if not (akteur.is_admin or is_qm_staff(akteur, fonds.quartier_id)):
-        raise PermissionDenied
-    return fonds
-
-
 @login_required
 @require_GET
 def fonds_bericht_pdf(request, pk):
     from ..pdf import render_pdf
     from ..services.documents import logo_data_url
 
-    fonds = _fonds_for_staff(request, pk)
+    fonds = zugriff.aktionsfonds_for_staff(Akteur.from_request(request), pk)
     bericht = settlement_selectors.aktionsfonds_bericht(fonds)
     pdf = render_pdf(
         "pdf/fondsbericht.html",
@@ -497,7 +477,7 @@ def fonds_bericht_pdf(request, pk):
 @login_required
 @require_GET
 def fonds_bericht_csv(request, pk):
-    fonds = _fonds_for_staff(request, pk)
+    fonds = zugriff.aktionsfonds_for_staff(Akteur.from_request(request), pk)
     bericht = settlement_selectors.aktionsfonds_bericht(fonds)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
@@ -506,6 +486,21 @@ def fonds_bericht_csv(request, pk):
     response.write("\ufeff")  # spreadsheet programs read the umlauts as UTF-8
     writer = csv.writer(response, delimiter=";")
     writer.writerow([_("Aktionsfonds"), fonds.quartier.name, fonds.jahr])
+    writer.writerows(_csv_summen(fonds, bericht))
+    writer.writerow([])
+    writer.writerows(_csv_kategorien(bericht))
+    writer.writerow([])
+    writer.writerows(_csv_handlungsfelder(fonds))
+    writer.writerow([])
+    writer.writerows(_csv_projekte(bericht))
+    return response
+
+
+def _euro(value):
+    return euro_format(value, grouping=False)
+
+
+def _csv_summen(fonds, bericht):
     for label, value in (
         (_("Budget"), bericht.budget),
         (_("Bewilligt"), bericht.bewilligt),
@@ -515,41 +510,36 @@ def fonds_bericht_csv(request, pk):
         (_("Verfügbar"), bericht.verfuegbar),
         (_("Verfallen (Jahresabschluss)"), aktionsfonds_saldo(fonds).verfallen),
     ):
-        writer.writerow([label, euro_format(value, grouping=False)])
-    writer.writerow([])
-    writer.writerow([_("Kostenart"), _("Geplant (bewilligte Anträge)"), _("Anerkannte Belege")])
+        yield [label, _euro(value)]
+
+
+def _csv_kategorien(bericht):
+    yield [_("Kostenart"), _("Geplant (bewilligte Anträge)"), _("Anerkannte Belege")]
     for name, geplant, anerkannt in bericht.kategorien:
-        writer.writerow(
-            [
-                _csv_cell(name),
-                euro_format(geplant, grouping=False),
-                euro_format(anerkannt, grouping=False),
-            ]
-        )
-    writer.writerow([])
-    writer.writerow([_("Handlungsfeld"), _("Anträge"), _("Bewilligt"), _("Ausgezahlt")])
+        yield [_csv_cell(name), _euro(geplant), _euro(anerkannt)]
+
+
+def _csv_handlungsfelder(fonds):
+    yield [_("Handlungsfeld"), _("Anträge"), _("Bewilligt"), _("Ausgezahlt")]
     for zeile in fondsbild.handlungsfelder_bericht(fonds):
-        writer.writerow(
-            [
-                _csv_cell(zeile.handlungsfeld.name),
-                zeile.anzahl,
-                euro_format(zeile.bewilligt, grouping=False),
-                euro_format(zeile.ausgezahlt, grouping=False),
-            ]
-        )
-    writer.writerow([])
-    writer.writerow([_("Aktenzeichen"), _("Titel"), _("Bewilligt"), _("Ausgezahlt"), _("Status")])
+        yield [
+            _csv_cell(zeile.handlungsfeld.name),
+            zeile.anzahl,
+            _euro(zeile.bewilligt),
+            _euro(zeile.ausgezahlt),
+        ]
+
+
+def _csv_projekte(bericht):
+    yield [_("Aktenzeichen"), _("Titel"), _("Bewilligt"), _("Ausgezahlt"), _("Status")]
     for antrag in bericht.projekte:
-        writer.writerow(
-            [
-                antrag.referenz,
-                _csv_cell(antrag.titel),
-                euro_format(antrag.betrag_bewilligt, grouping=False),
-                euro_format(antrag.betrag_ausgezahlt, grouping=False),
-                AntragStatus(antrag.status).label,
-            ]
-        )
-    return response
+        yield [
+            antrag.referenz,
+            _csv_cell(antrag.titel),
+            _euro(antrag.betrag_bewilligt),
+            _euro(antrag.betrag_ausgezahlt),
+            AntragStatus(antrag.status).label,
+        ]
 
 
 def _csv_cell(text):

@@ -26,38 +26,46 @@ STAFF_PREFIXES = ("/qm/", "/jury/")
 def naechste_schritte(request):
     """What the visitor may do instead: ``[(url, label, explanation)]``, the best first."""
     user = getattr(request, "user", None)
-    path = request.path
-    schritte = []
     if user is not None and user.is_authenticated:
-        rollen = nav_rollen(user)
-        if rollen["qm"]:
-            schritte.append(
-                (
-                    reverse("qm:dashboard"),
-                    _("Zur Übersicht des Quartiersmanagements"),
-                    _("Dort finden Sie alle Anträge Ihres Quartiers."),
-                )
+        return _schritte_mit_konto(user)
+    return _schritte_ohne_konto(request.path)
+
+
+def _schritte_mit_konto(user):
+    """The entry of each role the account has, or the way to ask for one."""
+    rollen = nav_rollen(user)
+    schritte = []
+    if rollen["qm"]:
+        schritte.append(
+            (
+                reverse("qm:dashboard"),
+                _("Zur Übersicht des Quartiersmanagements"),
+                _("Dort finden Sie alle Anträge Ihres Quartiers."),
             )
-        if rollen["jury"]:
-            schritte.append(
-                (
-                    reverse("jury:home"),
-                    _("Zu Ihren Abstimmungen"),
-                    _(
-                        "Als Jurymitglied können Sie dort die Anträge Ihres Quartiers lesen, "
-                        "abstimmen und Befangenheit erklären."
-                    ),
-                )
+        )
+    if rollen["jury"]:
+        schritte.append(
+            (
+                reverse("jury:home"),
+                _("Zu Ihren Abstimmungen"),
+                _(
+                    "Als Jurymitglied können Sie dort die Anträge Ihres Quartiers lesen, "
+                    "abstimmen und Befangenheit erklären."
+                ),
             )
-        if not schritte:
-            schritte.append(
-                (
-                    reverse("home"),
-                    _("Zur Übersicht"),
-                    _("Ihr Konto hat noch keine Rolle. Bitte wenden Sie sich an Ihr QM-Büro."),
-                )
-            )
-        return schritte
+        )
+    return schritte or [
+        (
+            reverse("home"),
+            _("Zur Übersicht"),
+            _("Ihr Konto hat noch keine Rolle. Bitte wenden Sie sich an Ihr QM-Büro."),
+        )
+    ]
+
+
+def _schritte_ohne_konto(path):
+    """A resident page offers a new link, a staff page the sign-in; every page the start page."""
+    schritte = []
     if path.startswith(RESIDENT_PREFIXES):
         schritte.append(
             (

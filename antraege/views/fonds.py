@@ -2,33 +2,24 @@
 picture, the year-end close, and QM's check of an Antrag's fields of action."""
 
 from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ..fondsbild import bewilligungen_je_monat, fondsbild_for, handlungsfelder_bericht
-from ..forms_oeffentlich import HandlungsfelderForm
-from ..handlungsfelder import HandlungsfelderRefused, handlungsfelder_check
-from ..jahresabschluss import (
+from ..forms.oeffentlich import HandlungsfelderForm
+from ..roles import is_qm_staff
+from ..selectors import zugriff
+from ..selectors.fondsbild import bewilligungen_je_monat, fondsbild_for, handlungsfelder_bericht
+from ..selectors.settlement import aktionsfonds_bericht
+from ..services.handlungsfelder import HandlungsfelderRefused, handlungsfelder_check
+from ..services.jahresabschluss import (
     JahresabschlussRefused,
     aktionsfonds_close,
     jahresabschluss_moeglich_ab,
 )
-from ..models import Aktionsfonds
-from ..roles import is_qm_staff
-from ..selectors.settlement import aktionsfonds_bericht
-from .qm import _detail_context, _staff_antrag, staff_required
+from .qm import _detail_context, staff_required
 from .refusals import refusal_to_form, refusal_to_message
-
-
-def _fonds(akteur, pk):
-    """The fund if the akteur is QM staff of its area or an admin, else 404."""
-    fonds = get_object_or_404(Aktionsfonds.objects.select_related("quartier"), pk=pk)
-    if not (akteur.is_admin or is_qm_staff(akteur, fonds.quartier_id)):
-        raise Http404
-    return fonds
 
 
 def _bericht_context(akteur, fonds, **extra):
@@ -51,7 +42,7 @@ def _bericht_context(akteur, fonds, **extra):
 @staff_required
 def fonds_bericht(request, pk):
     """The fund report as a page: the picture, approvals per month, fields of action, projects."""
-    fonds = _fonds(request.akteur, pk)
+    fonds = zugriff.aktionsfonds_for_staff(request.akteur, pk)
     return render(request, "qm/fonds_bericht.html", _bericht_context(request.akteur, fonds))
 
 
@@ -59,7 +50,7 @@ def fonds_bericht(request, pk):
 @staff_required
 def fonds_abschliessen(request, pk):
     """QM closes the fund of a past year: what is not bound has lapsed."""
-    fonds = _fonds(request.akteur, pk)
+    fonds = zugriff.aktionsfonds_for_staff(request.akteur, pk)
     try:
         aktionsfonds_close(fonds, akteur=request.akteur)
     except JahresabschlussRefused as refused:
@@ -78,7 +69,7 @@ def fonds_abschliessen(request, pk):
 def antrag_handlungsfelder(request, pk):
     """QM's check of the fields of action: store the corrected choice, back to the detail page."""
     akteur = request.akteur
-    antrag = _staff_antrag(akteur, pk)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     form = HandlungsfelderForm(request.POST, antrag=antrag)
     status = 400
     if form.is_valid():

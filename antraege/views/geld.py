@@ -11,10 +11,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from antraege.refusals import Refused
 from workflow.moves import MoveRefused, antrag_move
 
-from .. import geld, kosten
 from ..forms.geld import (
     AusnahmeForm,
     BankverbindungForm,
@@ -25,40 +23,22 @@ from ..forms.geld import (
 )
 from ..forms.settlement import BelegForm, SachberichtForm
 from ..models import Kostenposition
+from ..roles import Akteur
+from ..selectors import zugriff
+from ..services import geld, kosten
 from ..services import settlement as abrechnung
 from ..services.settlement import AbrechnungRefused
-from .abrechnung import (
-    _as_applicant,
-    _as_qm,
-    _mein_error,
-    _qm_error,
-)
-from .refusals import refusal_to_form, refusal_to_message
-
-
-def _submit(request, antrag, akteur, form, name, action, *, done, back, error_page):
-    """The one POST shape of these pages: a valid ``form`` runs ``action(cleaned_data)``; then the
-    ``done`` message (a text, or a function of the action's result) and a redirect to ``back``.
-    Otherwise the page again with the form's entries and errors (a refusal on the form)."""
-    status = 400
-    if form.is_valid():
-        try:
-            result = action(form.cleaned_data)
-        except Refused as refused:
-            status = refusal_to_form(form, refused)
-        else:
-            messages.success(request, done(result) if callable(done) else done)
-            return redirect(back, pk=antrag.pk)
-    return error_page(request, antrag, akteur, name, form, status)
-
+from .abrechnung import _mein_error, _qm_error, beleg_add_from_form
+from .refusals import form_submit, refusal_to_message
 
 # --- Applicant ---
 
 
 @require_POST
 def mein_vereinbarung(request, pk):
-    antrag, akteur = _as_applicant(request, pk)
-    return _submit(
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
+    return form_submit(
         request,
         antrag,
         akteur,
@@ -73,8 +53,9 @@ def mein_vereinbarung(request, pk):
 
 @require_POST
 def mein_bankverbindung(request, pk):
-    antrag, akteur = _as_applicant(request, pk)
-    return _submit(
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
+    return form_submit(
         request,
         antrag,
         akteur,
@@ -89,12 +70,13 @@ def mein_bankverbindung(request, pk):
 
 @require_POST
 def mein_entfaellt(request, pk):
-    antrag, akteur = _as_applicant(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
     return _entfaellt(request, antrag, akteur, "abrechnung:mein_abrechnung", _mein_error)
 
 
 def _entfaellt(request, antrag, akteur, back, error_page):
-    return _submit(
+    return form_submit(
         request,
         antrag,
         akteur,
@@ -113,8 +95,9 @@ def _entfaellt(request, antrag, akteur, back, error_page):
 @login_required
 @require_POST
 def qm_vereinbarung_papier(request, pk):
-    antrag, akteur = _as_qm(request, pk)
-    return _submit(
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
+    return form_submit(
         request,
         antrag,
         akteur,
@@ -130,8 +113,9 @@ def qm_vereinbarung_papier(request, pk):
 @login_required
 @require_POST
 def qm_bankverbindung(request, pk):
-    antrag, akteur = _as_qm(request, pk)
-    return _submit(
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
+    return form_submit(
         request,
         antrag,
         akteur,
@@ -147,15 +131,17 @@ def qm_bankverbindung(request, pk):
 @login_required
 @require_POST
 def qm_entfaellt(request, pk):
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     return _entfaellt(request, antrag, akteur, "abrechnung:qm_abrechnung", _qm_error)
 
 
 @login_required
 @require_POST
 def qm_rueckzahlung(request, pk):
-    antrag, akteur = _as_qm(request, pk)
-    return _submit(
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
+    return form_submit(
         request,
         antrag,
         akteur,
@@ -171,7 +157,8 @@ def qm_rueckzahlung(request, pk):
 @login_required
 @require_POST
 def qm_ausnahme(request, pk, position_pk):
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     position = get_object_or_404(Kostenposition, pk=position_pk, antrag=antrag)
     form = AusnahmeForm(request.POST)
     if form.is_valid():
@@ -190,23 +177,16 @@ def qm_ausnahme(request, pk, position_pk):
 @require_POST
 def qm_beleg_neu(request, pk):
     """QM enters a receipt of the paper settlement (the file is optional)."""
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     form = BelegForm(request.POST, request.FILES, antrag=antrag, von_qm=True, prefix="papier")
-    return _submit(
+    return form_submit(
         request,
         antrag,
         akteur,
         form,
         "qm_beleg_form",
-        lambda data: abrechnung.beleg_add(
-            antrag,
-            akteur=akteur,
-            datum=data["datum"],
-            aussteller=data["aussteller"],
-            betrag=data["betrag"],
-            kostenposition_id=data["kostenposition"].pk,
-            datei=data.get("datei"),
-        ),
+        lambda data: beleg_add_from_form(antrag, akteur, data),
         done=lambda beleg: _("Beleg Nr. %(nummer)s wurde erfasst.") % {"nummer": beleg.nummer},
         back="abrechnung:qm_abrechnung",
         error_page=_qm_error,
@@ -216,8 +196,9 @@ def qm_beleg_neu(request, pk):
 @login_required
 @require_POST
 def qm_sachbericht(request, pk):
-    antrag, akteur = _as_qm(request, pk)
-    return _submit(
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
+    return form_submit(
         request,
         antrag,
         akteur,
@@ -234,7 +215,8 @@ def qm_sachbericht(request, pk):
 @require_POST
 def qm_einreichen(request, pk):
     """QM hands in the settlement the applicant brought on paper (marked in the timeline)."""
-    antrag, akteur = _as_qm(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     try:
         antrag_move(
             antrag,

@@ -3,7 +3,6 @@ repayment; shared by ``views.abrechnung`` (the pages) and ``views.geld`` (its PO
 
 from django.utils import timezone
 
-from .. import geld
 from ..forms.geld import (
     BankverbindungForm,
     EntfaelltForm,
@@ -13,7 +12,8 @@ from ..forms.geld import (
 )
 from ..forms.settlement import BelegForm, SachberichtForm
 from ..roles import is_qm_staff
-from ..states import SETTLEMENT_EDITABLE_STATES
+from ..selectors import geld
+from ..states import BANK_STATES, PROJEKT_STATES, SETTLEMENT_EDITABLE_STATES
 
 
 def geld_context(antrag, akteur, forms_):
@@ -28,15 +28,15 @@ def geld_context(antrag, akteur, forms_):
         "pauschale_geplant": geld.pauschale_geplant(antrag) if plan else None,
         "positionen": antrag.kostenpositionen.select_related("kategorie"),
         "vereinbarung": getattr(antrag, "vereinbarung", None),
-        "vereinbarung_offen": antrag.status in geld.PROJEKT_STATES
+        "vereinbarung_offen": antrag.status in PROJEKT_STATES
         and not hasattr(antrag, "vereinbarung"),
         "vereinbarung_form": forms_.get("vereinbarung_form") or VereinbarungForm(),
         "papier_form": forms_.get("papier_form")
         or PapierVereinbarungForm(initial={"unterschrieben_am": timezone.localdate()}),
         "bank": bank,
-        "bank_editierbar": antrag.status in geld.BANK_STATES,
+        "bank_editierbar": antrag.status in BANK_STATES,
         "bank_form": bank_form,
-        "entfaellt_moeglich": antrag.status in geld.PROJEKT_STATES,
+        "entfaellt_moeglich": antrag.status in PROJEKT_STATES,
         "entfaellt_form": forms_.get("entfaellt_form") or EntfaelltForm(),
         "rueckforderung": getattr(antrag, "rueckforderung", None),
         "rueckzahlung_form": forms_.get("rueckzahlung_form")

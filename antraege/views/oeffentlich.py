@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from ..forms_oeffentlich import GefoerderteFilterForm
-from ..veroeffentlichung import (
+from ..forms.oeffentlich import GefoerderteFilterForm
+from ..selectors.veroeffentlichung import (
     OPEN_DATA_SPALTEN,
     aktion_as_dict,
     gefoerderte_aktionen,

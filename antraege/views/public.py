@@ -5,15 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from .. import fristen
 from ..models import Quartier
+from ..selectors import fristen
 
 
 def start(request):
     """The start page: what the fund is, and each area that takes applications today (next
     year's fund in December) with its jury's next meeting and submission deadline; what is never
     funded comes from the areas' cost categories."""
-    from ..kosten import ausschluesse_fuer_gebiete
+    from ..selectors.kosten import ausschluesse_fuer_gebiete
 
     heute = timezone.localdate()
     fonds_liste = fristen.offene_fonds(heute)

@@ -8,8 +8,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,34 +17,32 @@ from jury import selectors as jury_selectors
 from jury.sitzungen.selectors import sitzungen_for_antraege
 from workflow.moves import MoveRefused, antrag_move, available_moves
 
-from .. import fristen
-from ..bestaetigungen import QM, bestaetigung_text
 from ..datenschutz.models import Zugriff
 from ..datenschutz.protokoll import zugriff_protokollieren
-from ..fondsbild import fondsbild_for, zurueckgezahlt_je_fonds
+from ..forms.oeffentlich import HandlungsfelderForm
 from ..forms.review import DashboardFilterForm, MoveForm
-from ..forms_oeffentlich import HandlungsfelderForm
-from ..geld import pauschale_geplant, rueckforderungen_open
 from ..models import (
     Aktionsfonds,
     Anhang,
-    Antrag,
     AntragStatus,
-    Kostenposition,
-    Statuswechsel,
 )
-from ..money import ZERO
 from ..paginierung import seite_for
-from ..roles import Akteur, is_qm_staff, may_view_antrag_as_staff
+from ..roles import Akteur, is_qm_staff
+from ..selectors import fristen, zugriff
 from ..selectors.application import (
     aktionsfonds_saldi,
     aktionsfonds_saldo,
     antraege_count_by_status_in,
     antraege_in_fonds,
     antraege_summen,
+    antrag_for_detail,
+    kosten_summen,
     quartiere_for_staff,
 )
+from ..selectors.fondsbild import fondsbild_for, zurueckgezahlt_je_fonds
+from ..selectors.geld import pauschale_geplant, rueckforderungen_open
 from ..states import FUNDED_STATES
+from .bestaetigungen import QM, bestaetigung_text
 from .refusals import refusal_to_form
 
 # The moves of the formal check that this page offers. Decisions, settlement and payout have
@@ -67,8 +63,7 @@ def staff_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         akteur = Akteur.from_request(request)
-        if not (akteur.is_admin or akteur.qm_quartier_ids):
-            raise PermissionDenied
+        zugriff.staff_page_check(akteur)
         request.akteur = akteur
         return view(request, *args, **kwargs)
 
@@ -150,47 +145,12 @@ def dashboard(request):
 # --- Detail and moves ---
 
 
-def _staff_antrag(akteur, pk):
-    """The Antrag if the akteur may see it as staff, else 404 (no hint that it exists)."""
-    antrag = get_object_or_404(
-        Antrag.objects.select_related("fonds__quartier").exclude(status=AntragStatus.DRAFT),
-        pk=pk,
-    )
-    if not may_view_antrag_as_staff(akteur, antrag):
-        raise Http404
-    return antrag
-
-
 def _detail_context(akteur, antrag, *, forms_by_move=None):
-    antrag = (
-        Antrag.objects.select_related("fonds__quartier")
-        .prefetch_related(
-            Prefetch(
-                "kostenpositionen", queryset=Kostenposition.objects.select_related("kategorie")
-            ),
-            "anhaenge",
-            Prefetch("statuswechsel", queryset=Statuswechsel.objects.select_related("akteur")),
-        )
-        .get(pk=antrag.pk)
-    )
+    antrag = antrag_for_detail(antrag.pk)
     positionen = list(antrag.kostenpositionen.all())
-    gesamt = sum((p.betrag for p in positionen), ZERO)
-    foerderfaehig = sum(
-        (
-            p.betrag
-            for p in positionen
-            if p.kategorie.foerderfaehig and p.kategorie.quartier_id == antrag.fonds.quartier_id
-        ),
-        ZERO,
-    )
-    forms_by_move = forms_by_move or {}
-    offered = dict(available_moves(antrag, akteur))
-    moves = [
-        (move, offered[move], forms_by_move.get(move) or MoveForm(move=move))
-        for move in FORMAL_CHECK_MOVES
-        if move in offered
-    ]
-    failed = next((form for form in forms_by_move.values() if form.errors), None)
+    gesamt, foerderfaehig = kosten_summen(antrag, positionen)
+    moves = _detail_moves(akteur, antrag, forms_by_move or {})
+    failed = next((form for form in (forms_by_move or {}).values() if form.errors), None)
     bearbeitet = is_qm_staff(akteur, antrag.fonds.quartier_id)
     abstimmungen = list(jury_selectors.abstimmungen_for_antrag(antrag))
     jury_entscheiden = (
@@ -205,7 +165,7 @@ def _detail_context(akteur, antrag, *, forms_by_move=None):
         "foerderfaehige_kosten": foerderfaehig,
         "nicht_foerderfaehige_kosten": gesamt - foerderfaehig,
         "anhaenge": list(antrag.anhaenge.all()),
-        "darf_anhaenge_laden": is_qm_staff(akteur, antrag.fonds.quartier_id),
+        "darf_anhaenge_laden": bearbeitet,
         "timeline": list(antrag.statuswechsel.all()),
         "moves": moves,
         "saldo": aktionsfonds_saldo(antrag.fonds),
@@ -228,10 +188,21 @@ def _detail_context(akteur, antrag, *, forms_by_move=None):
     }
 
 
+def _detail_moves(akteur, antrag, forms_by_move):
+    """``[(move, label, form)]`` of the formal check this akteur may make now, with the form a
+    refused POST left (its entries and errors)."""
+    offered = dict(available_moves(antrag, akteur))
+    return [
+        (move, offered[move], forms_by_move.get(move) or MoveForm(move=move))
+        for move in FORMAL_CHECK_MOVES
+        if move in offered
+    ]
+
+
 @require_GET
 @staff_required
 def antrag_detail(request, pk):
-    antrag = _staff_antrag(request.akteur, pk)
+    antrag = zugriff.antrag_for_staff(request.akteur, pk)
     # The page shows the applicant's contact data: the audit log records who looked.
     zugriff_protokollieren(request.user, Zugriff.Aktion.ANSICHT, antrag=antrag)
     return render(request, "qm/antrag_detail.html", _detail_context(request.akteur, antrag))
@@ -241,7 +212,7 @@ def antrag_detail(request, pk):
 @staff_required
 def antrag_schritt(request, pk, move):
     akteur = request.akteur
-    antrag = _staff_antrag(akteur, pk)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
     if move not in FORMAL_CHECK_MOVES:
         raise Http404
     form = MoveForm(request.POST, move=move)
@@ -271,9 +242,7 @@ def antrag_schritt(request, pk, move):
 @staff_required
 def anhang_herunterladen(request, pk, anhang_pk):
     """A stored attachment, for QM staff of the Antrag's area only."""
-    antrag = _staff_antrag(request.akteur, pk)
-    if not is_qm_staff(request.akteur, antrag.fonds.quartier_id):
-        raise Http404
+    antrag = zugriff.antrag_for_qm(request.akteur, pk)
     anhang = get_object_or_404(Anhang, pk=anhang_pk, antrag=antrag)
     zugriff_protokollieren(
         request.user, Zugriff.Aktion.DOWNLOAD, antrag=antrag, gegenstand=anhang.originalname

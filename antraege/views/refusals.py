@@ -9,6 +9,9 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+
+from ..refusals import Refused
 
 # HTTP status of a page re-rendered with a refusal: "not now" is a conflict, anything else a bad
 # request. Forbidden never re-renders (see ``refusal_forbid``).
@@ -44,3 +47,24 @@ def refusal_to_message(request, refused):
     """
     refusal_forbid(refused)
     messages.error(request, refused.message)
+
+
+def form_submit(request, antrag, akteur, form, name, action, *, done, back, error_page, warn=None):
+    """The one POST shape of a page with forms: a valid ``form`` runs ``action(cleaned_data)``;
+    then the ``done`` message (a text, or a function of the action's result), the ``warn`` message
+    if ``warn(result)`` gives one, and a redirect to ``back``. Otherwise
+    ``error_page(request, antrag, akteur, name, form, status)``: the page again with the form's
+    entries and errors (a refusal on the form, ``refusal_to_form``)."""
+    status = 400
+    if form.is_valid():
+        try:
+            result = action(form.cleaned_data)
+        except Refused as refused:
+            status = refusal_to_form(form, refused)
+        else:
+            messages.success(request, done(result) if callable(done) else done)
+            warning = warn(result) if warn else None
+            if warning:
+                messages.warning(request, warning)
+            return redirect(back, pk=antrag.pk)
+    return error_page(request, antrag, akteur, name, form, status)

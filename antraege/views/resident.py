@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 
 from workflow.moves import MoveRefused, antrag_move, antrag_record_created, available_moves
 
-from .. import fristen
 from ..datenschutz.adressen import antrag_adresse_bestaetigen
 from ..forms.application import (
     ANZAHL_SCHRITTE,
@@ -39,10 +38,11 @@ from ..forms.application import (
     kostenplan_formset,
 )
 from ..links import LinkRefused, antrag_from_link_token
-from ..mein_geld import antrag_geld_fuer_antragsteller
 from ..models import Anhang, Antrag, AntragStatus, Quartier
 from ..ratelimit import mail_rate_allows
 from ..roles import Akteur, grant_applicant_access, is_qm_staff
+from ..selectors import fristen, zugriff
+from ..selectors.mein_geld import antrag_geld_fuer_antragsteller
 from ..services import application as services
 from ..services.application import AntragRefused
 from ..services.attachments import UploadRefused, anhang_add, anhang_remove
@@ -66,15 +66,6 @@ def _fonds_fuer_neuen_antrag(code):
     if fonds is None:
         raise Http404
     return fonds
-
-
-def _own_antrag(request, pk):
-    """The Antrag ``pk`` if this browser holds the applicant's access to it, else 404."""
-    akteur = Akteur.from_request(request)
-    if pk not in akteur.antrag_ids:
-        raise Http404
-    antrag = get_object_or_404(Antrag.objects.select_related("fonds__quartier"), pk=pk)
-    return antrag, akteur
 
 
 def _not_editable(request, antrag):
@@ -142,53 +133,32 @@ def antrag_neu(request):
 def antrag_start(request, code):
     """Step 1 of a new Antrag. The POST creates the draft; the token makes a double POST harmless."""
     fonds = _fonds_fuer_neuen_antrag(code)
-    if request.method == "POST":
-        try:
-            token = uuid.UUID(request.POST.get("submission_token", ""))
-        except ValueError:
-            return HttpResponseBadRequest(_("Das Formular ist unvollständig. Bitte neu laden."))
-        aktion = request.POST.get("aktion", "weiter")
-        form = UeberSieForm(request.POST, partial=aktion == "spaeter")
-        if form.is_valid():
-            if not _start_token_known(request, token):
-                # a token this browser was never given: it cannot continue anybody's draft
-                if services.antrag_draft_exists(submission_token=token):
-                    raise Http404
-            antrag, created = services.antrag_create_draft(
-                fonds=fonds, submission_token=token, **form.felder()
-            )
-            if not created:
-                # a double click, or the back button to this page: same draft, latest entries
-                if antrag.fonds_id != fonds.pk:
-                    raise Http404
-                try:
-                    services.antrag_update_step(antrag, felder=form.felder())
-                except AntragRefused:
-                    if antrag.pk in Akteur.from_request(request).antrag_ids:
-                        return _not_editable(request, antrag)
-                    raise Http404 from None
-            qm = Akteur(request.user)
-            papier = created and is_qm_staff(qm, fonds.quartier_id)
-            grant_applicant_access(request.session, antrag)
-            if papier:
-                # QM types in a paper application on the applicant's behalf
-                services.antrag_mark_paper(antrag)
-                antrag_record_created(
-                    antrag,
-                    akteur=qm,
-                    kommentar=_(
-                        "Papierantrag: vom Quartiersmanagement für die Antragstellenden erfasst."
-                    ),
-                )
-            elif created:
-                antrag_record_created(antrag, akteur=Akteur.from_request(request))
-            if aktion == "spaeter":
-                return _saved_for_later(request, antrag)
-            return redirect("antraege:schritt", pk=antrag.pk, schritt=2)
-    else:
+    if request.method != "POST":
         token = uuid.uuid4()
         _start_token_remember(request, token)
-        form = UeberSieForm(initial={"sprache": get_language()})
+        return _start_render(
+            request, fonds, UeberSieForm(initial={"sprache": get_language()}), token
+        )
+    try:
+        token = uuid.UUID(request.POST.get("submission_token", ""))
+    except ValueError:
+        return HttpResponseBadRequest(_("Das Formular ist unvollständig. Bitte neu laden."))
+    aktion = request.POST.get("aktion", "weiter")
+    form = UeberSieForm(request.POST, partial=aktion == "spaeter")
+    if not form.is_valid():
+        return _start_render(request, fonds, form, token)
+    antrag, created = _start_draft(request, fonds, token, form)
+    if created is None:
+        return _not_editable(request, antrag)
+    grant_applicant_access(request.session, antrag)
+    if created:
+        _start_record(request, antrag, fonds)
+    if aktion == "spaeter":
+        return _saved_for_later(request, antrag)
+    return redirect("antraege:schritt", pk=antrag.pk, schritt=2)
+
+
+def _start_render(request, fonds, form, token):
     return render(
         request,
         "antraege/schritt_formular.html",
@@ -203,11 +173,48 @@ def antrag_start(request, code):
     )
 
 
+def _start_draft(request, fonds, token, form):
+    """The draft of this first step: ``(antrag, created)``; a double click or the back button to
+    this page finds the same draft and stores the latest entries (``created`` False, or None when
+    it was sent meanwhile). A token this browser was never given continues nobody's draft (404)."""
+    if not _start_token_known(request, token):
+        if services.antrag_draft_exists(submission_token=token):
+            raise Http404
+    antrag, created = services.antrag_create_draft(
+        fonds=fonds, submission_token=token, **form.felder()
+    )
+    if created:
+        return antrag, True
+    if antrag.fonds_id != fonds.pk:
+        raise Http404
+    try:
+        services.antrag_update_step(antrag, felder=form.felder())
+    except AntragRefused:
+        if antrag.pk in Akteur.from_request(request).antrag_ids:
+            return antrag, None
+        raise Http404 from None
+    return antrag, False
+
+
+def _start_record(request, antrag, fonds):
+    """The timeline's first entry; QM typing in a paper application marks it as one."""
+    qm = Akteur(request.user)
+    if is_qm_staff(qm, fonds.quartier_id):
+        services.antrag_mark_paper(antrag)
+        antrag_record_created(
+            antrag,
+            akteur=qm,
+            kommentar=_("Papierantrag: vom Quartiersmanagement für die Antragstellenden erfasst."),
+        )
+    else:
+        antrag_record_created(antrag, akteur=Akteur.from_request(request))
+
+
 # --- Steps of an existing draft (or of an Antrag QM sent back for changes). ---
 
 
 def antrag_schritt(request, pk, schritt):
-    antrag, _akteur = _own_antrag(request, pk)
+    antrag = zugriff.antrag_for_applicant(Akteur.from_request(request), pk)
     if not services.antrag_is_editable(antrag):
         return _not_editable(request, antrag)
     if schritt == 3:
@@ -245,45 +252,52 @@ def antrag_schritt(request, pk, schritt):
 
 def _schritt_kosten(request, antrag):
     kategorien = antrag.fonds.quartier.kostenkategorien.all()
-    aktion = request.POST.get("aktion", "weiter")
-    if request.method == "POST":
-        partial = aktion in ("spaeter", "zeile")
-        form = KostenForm(request.POST, instance=antrag, partial=partial)
-        formset = KostenpositionFormSet(
-            request.POST, prefix="pos", form_kwargs={"kategorien": kategorien}
-        )
-        if form.is_valid() and formset.is_valid():
-            positionen = formset.positionen()
-            try:
-                services.antrag_update_kosten(antrag, felder=form.felder(), positionen=positionen)
-            except AntragRefused:
-                return _not_editable(request, antrag)
-            if aktion == "spaeter":
-                return _saved_for_later(request, antrag)
-            if aktion == "zeile":
-                leer = formset.total_form_count() - len(positionen)
-                url = reverse("antraege:schritt", kwargs={"pk": antrag.pk, "schritt": 3})
-                von = "&von=pruefen" if request.POST.get("von") == "pruefen" else ""
-                return redirect(f"{url}?zeilen={max(leer, 0) + 1}{von}#kostenplan")
-            return _after_step(request, antrag, 3)
-    else:
-        try:
-            leer = min(max(int(request.GET.get("zeilen", LEERE_ZEILEN)), 1), 20)
-        except ValueError:
-            leer = LEERE_ZEILEN
-        initial = [
-            {
-                "kategorie": position.kategorie,
-                "beschreibung": position.beschreibung,
-                "menge": position.menge,
-                "einzelpreis": position.einzelpreis,
-            }
-            for position in antrag.kostenpositionen.select_related("kategorie")
-        ]
+    if request.method != "POST":
         form = KostenForm(instance=Antrag.objects.get(pk=antrag.pk))
-        formset = kostenplan_formset(extra=leer)(
-            initial=initial, prefix="pos", form_kwargs={"kategorien": kategorien}
-        )
+        return _kosten_render(request, antrag, form, _kosten_formset(request, antrag, kategorien))
+    aktion = request.POST.get("aktion", "weiter")
+    form = KostenForm(request.POST, instance=antrag, partial=aktion in ("spaeter", "zeile"))
+    formset = KostenpositionFormSet(
+        request.POST, prefix="pos", form_kwargs={"kategorien": kategorien}
+    )
+    if not (form.is_valid() and formset.is_valid()):
+        return _kosten_render(request, antrag, form, formset)
+    positionen = formset.positionen()
+    try:
+        services.antrag_update_kosten(antrag, felder=form.felder(), positionen=positionen)
+    except AntragRefused:
+        return _not_editable(request, antrag)
+    if aktion == "spaeter":
+        return _saved_for_later(request, antrag)
+    if aktion == "zeile":
+        leer = formset.total_form_count() - len(positionen)
+        url = reverse("antraege:schritt", kwargs={"pk": antrag.pk, "schritt": 3})
+        von = "&von=pruefen" if request.POST.get("von") == "pruefen" else ""
+        return redirect(f"{url}?zeilen={max(leer, 0) + 1}{von}#kostenplan")
+    return _after_step(request, antrag, 3)
+
+
+def _kosten_formset(request, antrag, kategorien):
+    """The cost plan's lines as stored, and ``?zeilen=`` empty ones (1 to 20) to fill in."""
+    try:
+        leer = min(max(int(request.GET.get("zeilen", LEERE_ZEILEN)), 1), 20)
+    except ValueError:
+        leer = LEERE_ZEILEN
+    initial = [
+        {
+            "kategorie": position.kategorie,
+            "beschreibung": position.beschreibung,
+            "menge": position.menge,
+            "einzelpreis": position.einzelpreis,
+        }
+        for position in antrag.kostenpositionen.select_related("kategorie")
+    ]
+    return kostenplan_formset(extra=leer)(
+        initial=initial, prefix="pos", form_kwargs={"kategorien": kategorien}
+    )
+
+
+def _kosten_render(request, antrag, form, formset):
     has_errors = bool(form.errors) or any(formset.errors) or bool(formset.non_form_errors())
     return render(
         request,
@@ -293,7 +307,7 @@ def _schritt_kosten(request, antrag):
             3,
             form=form,
             formset=formset,
-            kategorien=kategorien,
+            kategorien=formset.form_kwargs["kategorien"],
             gesamtkosten=antrag.gesamtkosten,
             von=request.GET.get("von") or request.POST.get("von", ""),
             form_has_errors=has_errors,
@@ -344,7 +358,7 @@ def _schritt_anhaenge(request, antrag):
 
 @require_POST
 def anhang_entfernen(request, pk, anhang_pk):
-    antrag, _akteur = _own_antrag(request, pk)
+    antrag = zugriff.antrag_for_applicant(Akteur.from_request(request), pk)
     anhang = get_object_or_404(Anhang, pk=anhang_pk, antrag=antrag)
     try:
         anhang_remove(anhang)
@@ -419,7 +433,8 @@ def antrag_pruefen(request, pk):
         except MoveRefused as refused:
             return _pruefen_refused(request, pk, refused)
         return redirect("antraege:eingereicht", pk=pk)
-    antrag, akteur = _own_antrag(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
     if not services.antrag_is_editable(antrag):
         return _not_editable(request, antrag)
     return _pruefen_page(request, antrag, [])
@@ -427,7 +442,7 @@ def antrag_pruefen(request, pk):
 
 def _pruefen_refused(request, pk, refused):
     """Why the submit was refused: a double click, no longer editable, or what is missing."""
-    antrag, _akteur = _own_antrag(request, pk)
+    antrag = zugriff.antrag_for_applicant(Akteur.from_request(request), pk)
     if antrag.status == AntragStatus.SUBMITTED:
         # double click: the first POST submitted it, this one lands on the same confirmation
         return redirect("antraege:eingereicht", pk=antrag.pk)
@@ -457,14 +472,14 @@ def _pruefen_page(request, antrag, fehler):
 
 
 def antrag_eingereicht(request, pk):
-    antrag, _akteur = _own_antrag(request, pk)
+    antrag = zugriff.antrag_for_applicant(Akteur.from_request(request), pk)
     if not antrag.referenz:
         return redirect("antraege:mein_antrag", pk=antrag.pk)
     return render(request, "antraege/eingereicht.html", {"antrag": antrag})
 
 
 def antrag_gespeichert(request, pk):
-    antrag, _akteur = _own_antrag(request, pk)
+    antrag = zugriff.antrag_for_applicant(Akteur.from_request(request), pk)
     return render(request, "antraege/gespeichert.html", {"antrag": antrag})
 
 
@@ -478,7 +493,8 @@ def mein_antrag_liste(request):
 
 
 def mein_antrag(request, pk):
-    antrag, akteur = _own_antrag(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
     moves = dict(available_moves(antrag, akteur))
     geld, auflagen = antrag_geld_fuer_antragsteller(antrag)
     return render(
@@ -504,7 +520,8 @@ def mein_antrag(request, pk):
 
 def antrag_zurueckziehen(request, pk):
     """Withdraw, after a confirmation page (a link alone never withdraws)."""
-    antrag, akteur = _own_antrag(request, pk)
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
     if request.method == "POST":
         try:
             antrag = antrag_move(antrag, "withdraw", akteur=akteur)

@@ -15,8 +15,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import GEFOERDERT_STATES, ZERO, Antrag, Handlungsfeld, Rueckforderung
-from .selectors.application import aktionsfonds_saldo
+from ..models import GEFOERDERT_STATES, ZERO, Antrag, Handlungsfeld, Rueckforderung
+from .application import aktionsfonds_saldo
 
 # Chart geometry (SVG user units): each row is a label line (name left, amount right) above its bar,
 # so the text stays legible when the chart shrinks to a phone's width.

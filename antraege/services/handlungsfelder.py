@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from .models import Handlungsfeld
-from .refusals import Refused
-from .roles import is_qm_staff
-from .services.timeline import statuswechsel_record
+from ..models import Handlungsfeld
+from ..refusals import Refused
+from ..roles import is_qm_staff
+from .timeline import statuswechsel_record
 
 
 class HandlungsfelderRefused(Refused):

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.utils.translation import pgettext_lazy
 
-from .models import (
+from ..models import (
     GEFOERDERT_STATES,
     Aktionsfonds,
     Antrag,
@@ -80,12 +80,8 @@ def traeger_for(organisation, antragsteller_name, vorname_veroeffentlichen):
     return ""
 
 
-def gefoerderte_aktionen(*, quartier=None, jahr=None, handlungsfeld=None):
-    """The funded actions, filtered by area, year and field of action, in area and reference order.
-
-    Three queries whatever the number of rows (Anträge as plain values, the links to their fields
-    of action, the fields), and no model instance per row: the list is read by the public.
-    """
+def _oeffentliche_zeilen(*, quartier, jahr, handlungsfeld):
+    """The public fields (``OEFFENTLICHE_FELDER``) of the funded Anträge, filtered, as tuples."""
     qs = Antrag.objects.filter(status__in=OEFFENTLICHE_STATES)
     if quartier is not None:
         qs = qs.filter(fonds__quartier=quartier)
@@ -94,18 +90,36 @@ def gefoerderte_aktionen(*, quartier=None, jahr=None, handlungsfeld=None):
     if handlungsfeld is not None:
         # a filter through the link table, so no row can come twice
         qs = qs.filter(pk__in=handlungsfeld.antraege.values("pk"))
-    rows = list(
+    return list(
         qs.order_by("fonds__quartier__name", "fonds__jahr", "referenz").values_list(
             *OEFFENTLICHE_FELDER
         )
     )
+
+
+def _handlungsfelder_je_antrag(antrag_ids):
+    """``{antrag id: (Handlungsfeld, …)}`` in the fields' order: two queries for any number."""
     felder = {h.pk: h for h in Handlungsfeld.objects.all()}  # a handful, in their order
     rang = {pk: i for i, pk in enumerate(felder)}
     links = {}
     for antrag_id, feld_id in Antrag.handlungsfelder.through.objects.filter(
-        antrag_id__in=[row[0] for row in rows]  # one year: a few hundred ids
+        antrag_id__in=antrag_ids  # one year: a few hundred ids
     ).values_list("antrag_id", "handlungsfeld_id"):
         links.setdefault(antrag_id, []).append(feld_id)
+    return {
+        antrag_id: tuple(felder[f] for f in sorted(ids, key=rang.get))
+        for antrag_id, ids in links.items()
+    }
+
+
+def gefoerderte_aktionen(*, quartier=None, jahr=None, handlungsfeld=None):
+    """The funded actions, filtered by area, year and field of action, in area and reference order.
+
+    Three queries whatever the number of rows (Anträge as plain values, the links to their fields
+    of action, the fields), and no model instance per row: the list is read by the public.
+    """
+    rows = _oeffentliche_zeilen(quartier=quartier, jahr=jahr, handlungsfeld=handlungsfeld)
+    felder_je_antrag = _handlungsfelder_je_antrag([row[0] for row in rows])
     status = {key: (value, str(label)) for key, (value, label) in OEFFENTLICHER_STATUS.items()}
     return [
         GefoerderteAktion(
@@ -115,7 +129,7 @@ def gefoerderte_aktionen(*, quartier=None, jahr=None, handlungsfeld=None):
             betrag=betrag or Decimal("0.00"),
             status=status[antrag_status][0],
             status_label=status[antrag_status][1],
-            handlungsfelder=tuple(felder[f] for f in sorted(links.get(pk, ()), key=rang.get)),
+            handlungsfelder=felder_je_antrag.get(pk, ()),
             quartier=quartier_name,
             quartier_code=quartier_code,
             jahr=fonds_jahr,

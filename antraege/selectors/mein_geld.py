@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ZERO
-from .states import FUNDED_STATES
+from ..models import ZERO
+from ..states import FUNDED_STATES
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ import logging
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Aktionsfonds
-from .refusals import Refused
-from .roles import is_qm_staff
+from ..models import Aktionsfonds
+from ..refusals import Refused
+from ..roles import is_qm_staff
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.utils.formats import date_format
 from django.utils.translation import ngettext
 
-from .models import Aktionsfonds, Quartier
+from ..models import Aktionsfonds, Quartier
 
 # Next year's fund takes applications from this day of the year before at the latest, unless the
 # fund names a date of its own (``Aktionsfonds.antraege_ab``): apply in December for January.

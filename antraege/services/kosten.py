@@ -1,5 +1,6 @@
 """Cost categories of an area with three states — eligible, only by exception (QM gives a reason),
-not eligible — and the texts generated from them (letter, start page, form).
+not eligible: the defaults an area starts with and QM's reason for an exception. The texts
+generated from them (letter, start page, form) are reads in ``selectors.kosten``.
 
 The defaults follow the programme's rules (domain.md, "The fund"); each area changes them as data.
 """
@@ -8,9 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from .models import AntragStatus, Foerderung, Kostenkategorie, Kostenposition
-from .services.settlement import AbrechnungRefused, _require_qm
-from .services.timeline import statuswechsel_record
+from ..models import AntragStatus, Foerderung, Kostenkategorie, Kostenposition
+from .settlement import AbrechnungRefused, _require_qm
+from .timeline import statuswechsel_record
 
 F, A, X = Foerderung.FOERDERFAEHIG, Foerderung.AUSNAHME, Foerderung.AUSGESCHLOSSEN
 
@@ -44,12 +45,6 @@ DEFAULT_KATEGORIEN = (
     (gettext_noop("Aufwandsentschädigungen für ehrenamtliche Arbeit"), X, ""),
 )
 
-# Never fundable whatever an area's list says (domain.md); named in letter and start page.
-IMMER_AUSGESCHLOSSEN = (
-    gettext_noop("Kosten, die vor der Bewilligung entstanden sind"),
-    gettext_noop("Benefizveranstaltungen und kommerzielle Zwecke"),
-)
-
 
 def kostenkategorien_defaults_create(quartier):
     """Give ``quartier`` the default cost categories it does not have yet; returns how many."""
@@ -63,53 +58,6 @@ def kostenkategorien_defaults_create(quartier):
     ]
     Kostenkategorie.objects.bulk_create(neu)
     return len(neu)
-
-
-def kategorien_by_state(quartier_id):
-    """``{state: [Kostenkategorie]}`` of an area in its order; the one query the texts need."""
-    result = {F: [], A: [], X: []}
-    for kategorie in Kostenkategorie.objects.filter(quartier_id=quartier_id):
-        result[kategorie.foerderung].append(kategorie)
-    return result
-
-
-def kategorie_name(kategorie):
-    """The category's name in the current language where it is a default name."""
-    return _(kategorie.name) if kategorie.name else ""
-
-
-def ausschluesse_text(quartier_id):
-    """The exclusion sentence of an area, from its data (German letter or translated page)."""
-    namen = [kategorie_name(k) for k in kategorien_by_state(quartier_id)[X]]
-    namen += [_(text) for text in IMMER_AUSGESCHLOSSEN]
-    return _("Nicht gefördert werden: %(liste)s.") % {"liste": "; ".join(namen)}
-
-
-def ausschluesse_fuer_gebiete(quartier_ids):
-    """What is never funded in any of these areas (start page): the excluded categories they
-    share, in the first area's order, and the programme's fixed exclusions, translated."""
-    quartier_ids = list(quartier_ids)
-    per_area = {}
-    for kategorie in Kostenkategorie.objects.filter(
-        quartier_id__in=quartier_ids, foerderung=X
-    ).order_by("quartier_id", "reihenfolge", "name"):
-        per_area.setdefault(kategorie.quartier_id, []).append(kategorie.name)
-    if len(per_area) < len(set(quartier_ids)) or not per_area:
-        gemeinsam = []
-    else:
-        first, *others = per_area.values()
-        gemeinsam = [name for name in first if all(name in other for other in others)]
-    return [_(name) for name in gemeinsam] + [_(text) for text in IMMER_AUSGESCHLOSSEN]
-
-
-def ausnahmen_ohne_begruendung(antrag):
-    """Cost lines of an "only by exception" category that QM has not yet justified."""
-    return [
-        _("Für „%(position)s“ (%(kategorie)s) fehlt die Begründung der Ausnahme.")
-        % {"position": position.beschreibung, "kategorie": position.kategorie.name}
-        for position in antrag.kostenpositionen.select_related("kategorie")
-        if position.kategorie.foerderung == A and not position.ausnahme_grund.strip()
-    ]
 
 
 def ausnahme_begruenden(position, *, akteur, grund):

@@ -6,15 +6,10 @@ money from reserved to paid; a repayment claim changes nothing until QM records 
 which takes the amount off "paid" — only then is the money back in the fund.
 """
 
-import datetime
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
-
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import (
+from ..models import (
     ZERO,
     Abschlag,
     Antrag,
@@ -24,75 +19,23 @@ from .models import (
     Rueckforderung,
     Vereinbarung,
 )
-from .money import CENT, euro_format
-from .roles import is_applicant, is_qm_staff
-from .services import notifications
-from .services.application import antrag_lock, berlin_today
-from .services.settlement import AbrechnungRefused, _require_qm, _require_state
-from .services.timeline import statuswechsel_record
-
-HUNDRED = Decimal("100")
-# After approval and before the settlement is handed in: agreement, advance, bank details.
-PROJEKT_STATES = (
-    AntragStatus.APPROVED,
-    AntragStatus.IN_PROGRESS,
-    AntragStatus.SETTLEMENT_CHANGES_REQUESTED,
+from ..money import euro_format
+from ..roles import is_applicant, is_qm_staff
+from ..selectors.geld import iban_masked, zahlungsplan_for
+from ..states import BANK_STATES, PROJEKT_STATES
+from . import documents, notifications
+from .application import antrag_lock, berlin_today
+from .settlement import (
+    AbrechnungRefused,
+    _require_qm,
+    _require_state,
+    _user,
+    abschlag_book,
+    create_once,
+    rueckforderung_create,
+    rueckforderung_settle,
 )
-BANK_STATES = (*PROJEKT_STATES, AntragStatus.SETTLEMENT_SUBMITTED)
-
-
-def _user(akteur):
-    return akteur.user if akteur is not None and akteur.is_authenticated else None
-
-
-def prozent_von(betrag, prozent):
-    """``prozent`` % of ``betrag``, rounded to the cent (half up, as bookkeeping does)."""
-    return (Decimal(betrag) * Decimal(prozent) / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-@dataclass(frozen=True)
-class Zahlungsplan:
-    """The payout plan of one Antrag, from its fund: advance now, the rest after the settlement."""
-
-    bewilligt: Decimal
-    abschlag_prozent: Decimal
-    pauschale_prozent: Decimal
-    automatisch: bool
-
-    @property
-    def abschlag(self):
-        return prozent_von(self.bewilligt, self.abschlag_prozent)
-
-    @property
-    def rest_hoechstens(self):
-        return self.bewilligt - self.abschlag
-
-    @property
-    def nur_erstattung(self):
-        return self.abschlag_prozent <= 0
-
-
-def zahlungsplan_for(antrag):
-    fonds = antrag.fonds
-    return Zahlungsplan(
-        bewilligt=antrag.betrag_bewilligt or ZERO,
-        abschlag_prozent=fonds.abschlag_prozent,
-        pauschale_prozent=fonds.pauschale_prozent,
-        automatisch=fonds.abschlag_automatisch,
-    )
-
-
-def pauschale_geplant(antrag):
-    """The lump sum the cost plan can expect: the fund's share of the eligible planned costs.
-
-    Shown in the cost plan; paid only with the settlement, from the accepted costs, and never
-    beyond the approved amount.
-    """
-    kosten = sum(
-        (p.betrag for p in antrag.kostenpositionen.all() if p.kategorie.foerderfaehig), ZERO
-    )
-    return prozent_von(kosten, antrag.fonds.pauschale_prozent)
-
+from .timeline import statuswechsel_record
 
 # --- Agreement ---
 
@@ -140,22 +83,19 @@ def vereinbarung_record_paper(antrag, *, akteur, unterschrieben_am):
 def _vereinbarung_record(antrag, *, akteur, art, datum):
     """Record the agreement once, store it as PDF (task) and, where the fund's payout plan says so,
     release the advance at once. A second confirmation is refused and changes nothing."""
-    from .services import documents as letters
-
     with transaction.atomic():
         antrag = antrag_lock(antrag)
         errors = vereinbarung_errors(antrag)
         if errors:
             raise AbrechnungRefused(errors[0], code="wrong_state")
-        try:
-            with transaction.atomic():
-                vereinbarung = Vereinbarung.objects.create(
-                    antrag=antrag, art=art, bestaetigt_am=datum, erfasst_von=_user(akteur)
-                )
-        except IntegrityError as error:
-            raise AbrechnungRefused(
-                _("Die Vereinbarung ist bereits bestätigt."), code="conflict"
-            ) from error
+        vereinbarung = create_once(
+            Vereinbarung,
+            refused=_("Die Vereinbarung ist bereits bestätigt."),
+            antrag=antrag,
+            art=art,
+            bestaetigt_am=datum,
+            erfasst_von=_user(akteur),
+        )
         statuswechsel_record(
             antrag,
             akteur=akteur,
@@ -166,7 +106,7 @@ def _vereinbarung_record(antrag, *, akteur, art, datum):
                 % {"datum": datum.strftime("%d.%m.%Y")}
             ),
         )
-        letters.dokument_schedule(antrag, Dokument.Art.VEREINBARUNG)
+        documents.dokument_schedule(antrag, Dokument.Art.VEREINBARUNG)
         plan = zahlungsplan_for(antrag)
         if (
             plan.automatisch
@@ -175,59 +115,6 @@ def _vereinbarung_record(antrag, *, akteur, art, datum):
         ):
             abschlag_book(antrag, akteur=akteur, datum=berlin_today(), betrag=plan.abschlag)
     return vereinbarung
-
-
-def vereinbarung_bestaetigt(antrag):
-    return Vereinbarung.objects.filter(antrag=antrag).exists()
-
-
-# --- Advance ---
-
-
-def abschlag_book(antrag, *, akteur, datum, betrag):
-    """Inside a locked transaction: book the advance (reserved → paid), once; payout order PDF
-    and an e-mail to the applicant follow after commit. Refuses before the agreement."""
-    from .services import documents as letters
-
-    if not vereinbarung_bestaetigt(antrag):
-        raise AbrechnungRefused(
-            _("Ein Abschlag ist erst nach der bestätigten Vereinbarung möglich."),
-            code="no_agreement",
-        )
-    try:
-        with transaction.atomic():
-            abschlag = Abschlag.objects.create(
-                antrag=antrag, datum=datum, betrag=betrag, erfasst_von=_user(akteur)
-            )
-    except IntegrityError as error:
-        raise AbrechnungRefused(
-            _("Für diesen Antrag ist bereits ein Abschlag erfasst."), code="conflict"
-        ) from error
-    moved = Antrag.objects.filter(
-        pk=antrag.pk, status=antrag.status, betrag_reserviert__gte=betrag
-    ).update(
-        betrag_reserviert=F("betrag_reserviert") - betrag,
-        betrag_ausgezahlt=F("betrag_ausgezahlt") + betrag,
-    )
-    if not moved:
-        raise AbrechnungRefused(
-            _("Der Antrag wurde inzwischen geändert. Bitte laden Sie die Seite neu."),
-            code="conflict",
-        )
-    statuswechsel_record(
-        antrag,
-        akteur=akteur,
-        kommentar=_("Abschlag von %(betrag)s € am %(datum)s angewiesen.")
-        % {"betrag": euro_format(betrag), "datum": datum.strftime("%d.%m.%Y")},
-    )
-    letters.dokument_schedule(antrag, Dokument.Art.ABSCHLAG_ANORDNUNG)
-    notifications.queue_for_applicant(
-        antrag,
-        "abschlag_angewiesen",
-        kontext={"betrag": euro_format(betrag)},
-        dedupe_key=f"abschlag:{antrag.pk}",
-    )
-    return abschlag
 
 
 # --- Bank details ---
@@ -282,18 +169,6 @@ def iban_normalised(value):
     return iban.compact
 
 
-def iban_formatted(iban):
-    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
-
-
-def iban_masked(iban):
-    """Country code and the last four characters; the rest hidden (``DE•• •••• … 3000``)."""
-    if not iban:
-        return ""
-    hidden = iban[:2] + "•" * (len(iban) - 6) + iban[-4:]
-    return iban_formatted(hidden)
-
-
 def bankverbindung_save(antrag, *, akteur, iban, kontoinhaber):
     """The applicant (or QM of the area, from paper) stores the account for the payout."""
     if not (is_applicant(akteur, antrag) or is_qm_staff(akteur, antrag.fonds.quartier_id)):
@@ -316,45 +191,7 @@ def bankverbindung_save(antrag, *, akteur, iban, kontoinhaber):
     return bank
 
 
-def bankverbindung_for(akteur, antrag):
-    """``(kontoinhaber, iban as this akteur may see it)`` or None: in full only for QM of the area."""
-    bank = Bankverbindung.objects.filter(antrag=antrag).first()
-    if bank is None:
-        return None
-    if is_qm_staff(akteur, antrag.fonds.quartier_id):
-        return bank.kontoinhaber, iban_formatted(bank.iban)
-    return bank.kontoinhaber, iban_masked(bank.iban)
-
-
 # --- Repayment ---
-
-
-def rueckforderung_create(antrag, *, anlass, betrag, akteur=None):
-    """Claim ``betrag`` back (once per Antrag): letter with amount and deadline, e-mail. The money
-    stays counted as paid until QM records the repayment."""
-    from .services import documents as letters
-
-    frist = berlin_today() + datetime.timedelta(weeks=antrag.fonds.rueckzahlungsfrist_wochen)
-    rueckforderung = Rueckforderung.objects.create(
-        antrag=antrag, anlass=anlass, betrag=betrag, frist=frist
-    )
-    letters.dokument_schedule(antrag, Dokument.Art.RUECKFORDERUNG)
-    return rueckforderung
-
-
-def rueckforderung_settle(antrag, *, datum, akteur=None):
-    """The claim was repaid on ``datum``: the amount returns to the fund, once. Returns the claim,
-    or None when there is no open one."""
-    claimed = Rueckforderung.objects.filter(antrag=antrag, zurueckgezahlt_am__isnull=True).update(
-        zurueckgezahlt_am=datum, erfasst_von=_user(akteur)
-    )
-    if not claimed:
-        return None
-    rueckforderung = Rueckforderung.objects.get(antrag=antrag)
-    Antrag.objects.filter(pk=antrag.pk).update(
-        betrag_ausgezahlt=F("betrag_ausgezahlt") - rueckforderung.betrag
-    )
-    return rueckforderung
 
 
 def rueckzahlung_record(antrag, *, akteur, datum):
@@ -399,14 +236,3 @@ def antrag_not_carried_out(antrag, *, anlass):
     if anlass == Rueckforderung.Anlass.ENTFAELLT:
         notifications.queue_for_applicant(antrag, "aktion_entfaellt")
     return None
-
-
-def rueckforderungen_open(quartier_ids):
-    """Open repayment claims of these areas, oldest deadline first (QM dashboard)."""
-    return (
-        Rueckforderung.objects.filter(
-            zurueckgezahlt_am__isnull=True, antrag__fonds__quartier_id__in=quartier_ids
-        )
-        .select_related("antrag")
-        .order_by("frist", "pk")
-    )

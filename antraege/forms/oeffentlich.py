@@ -5,8 +5,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .forms.base import KernForm
-from .models import Handlungsfeld
+from ..models import Handlungsfeld
+from .base import KernForm
 
 
 class HandlungsfeldMultipleChoiceField(forms.ModelMultipleChoiceField):
