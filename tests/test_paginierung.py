@@ -8,6 +8,7 @@ import copy
 import re
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -222,3 +223,28 @@ def test_counts_and_balance_come_from_one_query_and_add_up(dashboard, fonds):
     ((shown, saldo),) = response.context["fonds_saldi"]
     assert shown == fonds and saldo.reserviert == Decimal("751.50")
     assert saldo.verfuegbar == fonds.budget - Decimal("751.50") - saldo.ausgezahlt
+
+
+def test_fund_report_lists_its_projects_in_pages_and_sums_all_of_them(
+    client, staff_login, qm_user, fonds
+):
+    many(fonds, PRO_SEITE + 1, status=AntragStatus.APPROVED, titel="Projekt")
+    Antrag.objects.filter(fonds=fonds).update(
+        betrag_bewilligt=Decimal("100.00"), betrag_reserviert=Decimal("100.00")
+    )
+    staff_login(client, qm_user)
+    url = reverse("qm:fonds_bericht", args=[fonds.pk])
+
+    first, second, past = (client.get(url, {"seite": s}) for s in ("1", "2", "9"))
+
+    rows = [r.titel for r in first.context["projekte"].eintraege]
+    rest = [r.titel for r in second.context["projekte"].eintraege]
+    assert len(rows) == PRO_SEITE and len(rest) == 1
+    assert set(rows) | set(rest) == {f"Projekt {n}" for n in range(1, PRO_SEITE + 2)}
+    assert "51 geförderte Projekte" in text(first)
+    assert "Einträge 51 bis 51 von 51 (Seite 2 von 2)" in text(second)
+    assert 'aria-label="Seiten: Geförderte Projekte"' in first.content.decode()
+    # the report's figures count every project, not only the page shown
+    assert first.context["bericht"].bewilligt == Decimal("5100.00")
+    assert "Seite 9 gibt es nicht. Angezeigt wird Seite 2." in text(past)
+    assert [r.titel for r in past.context["projekte"].eintraege] == rest

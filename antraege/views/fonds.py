@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ..forms.oeffentlich import HandlungsfelderForm
+from ..paginierung import seite_for
 from ..roles import is_qm_staff
 from ..selectors import zugriff
 from ..selectors.fondsbild import bewilligungen_je_monat, fondsbild_for, handlungsfelder_bericht
@@ -22,14 +23,18 @@ from .qm import _detail_context, staff_required
 from .refusals import refusal_to_form, refusal_to_message
 
 
-def _bericht_context(akteur, fonds, **extra):
+def _bericht_context(request, fonds, **extra):
+    akteur = request.akteur
     heute = timezone.localdate()
+    bericht = aktionsfonds_bericht(fonds)
     return {
         "fonds": fonds,
         "bild": fondsbild_for(fonds),
         "monate": bewilligungen_je_monat(fonds),
         "felder": handlungsfelder_bericht(fonds),
-        "bericht": aktionsfonds_bericht(fonds),
+        "bericht": bericht,
+        # the projects on screen in pages of 50; the sums above count all of them
+        "projekte": seite_for(request, bericht.projekte),
         "darf_abschliessen": is_qm_staff(akteur, fonds.quartier_id)
         and fonds.abgeschlossen_am is None
         and heute >= jahresabschluss_moeglich_ab(fonds),
@@ -43,7 +48,7 @@ def _bericht_context(akteur, fonds, **extra):
 def fonds_bericht(request, pk):
     """The fund report as a page: the picture, approvals per month, fields of action, projects."""
     fonds = zugriff.aktionsfonds_for_staff(request.akteur, pk)
-    return render(request, "qm/fonds_bericht.html", _bericht_context(request.akteur, fonds))
+    return render(request, "qm/fonds_bericht.html", _bericht_context(request, fonds))
 
 
 @require_POST
