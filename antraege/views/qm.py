@@ -73,30 +73,41 @@ def staff_required(view):
 # --- Dashboard ---
 
 
+def _dashboard_filter(request, alle_fonds, heute):
+    """``(form, jahr, status, suche, standard_jahr)`` from the filter form; with no query the page
+    opens on the year that takes new Anträge (in December: next year's fund)."""
+    jahre = sorted({f.jahr for f in alle_fonds} | {heute.year}, reverse=True)
+    standard_jahr = fristen.antragsjahr(alle_fonds, heute)
+    form = DashboardFilterForm(request.GET if request.GET else {"jahr": standard_jahr}, jahre=jahre)
+    if not form.is_valid():
+        return form, standard_jahr, "", "", standard_jahr
+    data = form.cleaned_data
+    return form, data["jahr"], data["status"], data["suche"].strip(), standard_jahr
+
+
+def _fonds_saldi(saldo_fonds, summen):
+    """``[(fonds, saldo)]`` of the year shown, each fund with its picture (``fonds.bild``)."""
+    saldi = aktionsfonds_saldi(saldo_fonds, summen=summen)
+    zurueckgezahlt = zurueckgezahlt_je_fonds(saldo_fonds)
+    for fonds in saldo_fonds:
+        fonds.bild = fondsbild_for(
+            fonds, saldo=saldi[fonds.pk], zurueckgezahlt=zurueckgezahlt[fonds.pk]
+        )
+    return [(fonds, saldi[fonds.pk]) for fonds in saldo_fonds]
+
+
 @require_GET
 @staff_required
 def dashboard(request):
     akteur = request.akteur
-    heute = timezone.localdate()
     alle_fonds = list(
         Aktionsfonds.objects.filter(quartier__in=quartiere_for_staff(akteur)).select_related(
             "quartier"
         )
     )
-    jahre = sorted({f.jahr for f in alle_fonds} | {heute.year}, reverse=True)
-    # December: next year's fund takes the new Anträge, so the page opens on it.
-    standard_jahr = fristen.antragsjahr(alle_fonds, heute)
-    data = request.GET if request.GET else {"jahr": standard_jahr}
-    form = DashboardFilterForm(data, jahre=jahre)
-    if form.is_valid():
-        jahr, status, suche = (
-            form.cleaned_data["jahr"],
-            form.cleaned_data["status"],
-            form.cleaned_data["suche"].strip(),
-        )
-    else:
-        jahr, status, suche = standard_jahr, "", ""
-
+    form, jahr, status, suche, standard_jahr = _dashboard_filter(
+        request, alle_fonds, timezone.localdate()
+    )
     # the funds the akteur may see are known: the lists and counts read them by id (one query
     # each, answered from indexes whatever the number of Anträge)
     saldo_jahr = jahr or standard_jahr
@@ -104,23 +115,12 @@ def dashboard(request):
     im_jahr = [fonds.pk for fonds in alle_fonds if not jahr or fonds.jahr == jahr]
     summen = antraege_summen({*im_jahr, *(fonds.pk for fonds in saldo_fonds)})
     counts = antraege_count_by_status_in(summen, im_jahr)
-    status_counts = [
-        (value, label, counts[value]) for value, label in AntragStatus.choices if value in counts
-    ]
     seite = seite_for(
         request,
         antraege_in_fonds(im_jahr, status=status, suche=suche),
         # unfiltered, the list is the year's Anträge just counted by status
         gesamt=None if (status or suche) else sum(counts.values()),
     )
-    saldi = aktionsfonds_saldi(saldo_fonds, summen=summen)
-    zurueckgezahlt = zurueckgezahlt_je_fonds(saldo_fonds)
-    fonds_saldi = []
-    for fonds in saldo_fonds:
-        fonds.bild = fondsbild_for(
-            fonds, saldo=saldi[fonds.pk], zurueckgezahlt=zurueckgezahlt[fonds.pk]
-        )
-        fonds_saldi.append((fonds, saldi[fonds.pk]))
     return render(
         request,
         "qm/dashboard.html",
@@ -129,9 +129,13 @@ def dashboard(request):
             "form_has_errors": bool(form.errors),
             "antraege": seite.eintraege,
             "seite": seite,
-            "status_counts": status_counts,
+            "status_counts": [
+                (value, label, counts[value])
+                for value, label in AntragStatus.choices
+                if value in counts
+            ],
             "gesamt": sum(counts.values()),
-            "fonds_saldi": fonds_saldi,
+            "fonds_saldi": _fonds_saldi(saldo_fonds, summen),
             "saldo_jahr": saldo_jahr,
             "quartiere": list(quartiere_for_staff(akteur)),
             "nur_lesen": not akteur.qm_quartier_ids,
