@@ -6,6 +6,7 @@ a refusal re-renders the page with the message tied to the field and changes not
 """
 
 import csv
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -128,7 +129,7 @@ def mein_projektbeginn(request, pk):
 def mein_beleg_neu(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_applicant(akteur, pk)
-    return form_submit(
+    return mein_submit(
         request,
         antrag,
         akteur,
@@ -144,8 +145,6 @@ def mein_beleg_neu(request, pk):
             if beleg.vor_bewilligung
             else None
         ),
-        back="abrechnung:mein_abrechnung",
-        error_page=_mein_error,
     )
 
 
@@ -180,7 +179,7 @@ def mein_beleg_entfernen(request, pk, beleg_pk):
 def mein_sachbericht(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_applicant(akteur, pk)
-    return form_submit(
+    return mein_submit(
         request,
         antrag,
         akteur,
@@ -188,8 +187,6 @@ def mein_sachbericht(request, pk):
         "sachbericht_form",
         lambda data: settlement.sachbericht_save(antrag, akteur=akteur, **data),
         done=bestaetigung.bestaetigung_bericht_gespeichert(),
-        back="abrechnung:mein_abrechnung",
-        error_page=_mein_error,
     )
 
 
@@ -197,7 +194,7 @@ def mein_sachbericht(request, pk):
 def mein_foto(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_applicant(akteur, pk)
-    return form_submit(
+    return mein_submit(
         request,
         antrag,
         akteur,
@@ -205,8 +202,6 @@ def mein_foto(request, pk):
         "foto_form",
         lambda data: settlement.projektfoto_add(antrag, akteur=akteur, datei=data["datei"]),
         done=_("Das Foto wurde hinzugefügt."),
-        back="abrechnung:mein_abrechnung",
-        error_page=_mein_error,
     )
 
 
@@ -299,6 +294,12 @@ def _qm_error(request, antrag, akteur, name, form, status):
     )
 
 
+# The POST of a form on the applicant's / QM's settlement page: back to that page when done, the
+# page again with the form's entries and errors when not (``refusals.form_submit``).
+mein_submit = partial(form_submit, back="abrechnung:mein_abrechnung", error_page=_mein_error)
+qm_submit = partial(form_submit, back="abrechnung:qm_abrechnung", error_page=_qm_error)
+
+
 @login_required
 @require_GET
 def qm_abrechnung(request, pk):
@@ -322,7 +323,7 @@ def qm_projektbeginn(request, pk):
 def qm_abschlag(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_qm(akteur, pk)
-    return form_submit(
+    return qm_submit(
         request,
         antrag,
         akteur,
@@ -330,8 +331,6 @@ def qm_abschlag(request, pk):
         "abschlag_form",
         lambda data: settlement.abschlag_grant(antrag, akteur=akteur, **data),
         done=bestaetigung.bestaetigung_abschlag(),
-        back="abrechnung:qm_abrechnung",
-        error_page=_qm_error,
     )
 
 
@@ -341,7 +340,7 @@ def qm_beleg_pruefen(request, pk, beleg_pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_qm(akteur, pk)
     beleg = get_object_or_404(Beleg, pk=beleg_pk, antrag=antrag)
-    return form_submit(
+    return qm_submit(
         request,
         antrag,
         akteur,
@@ -354,8 +353,6 @@ def qm_beleg_pruefen(request, pk, beleg_pk):
             grund=data["grund"],
         ),
         done=bestaetigung.bestaetigung_beleg_geprueft(),
-        back="abrechnung:qm_abrechnung",
-        error_page=_qm_error,
     )
 
 
@@ -375,7 +372,7 @@ def qm_beleg_datei(request, pk, beleg_pk):
 def qm_nachforderung(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_qm(akteur, pk)
-    return form_submit(
+    return qm_submit(
         request,
         antrag,
         akteur,
@@ -385,8 +382,6 @@ def qm_nachforderung(request, pk):
             antrag, "request_settlement_changes", akteur=akteur, kommentar=data["kommentar"]
         ),
         done=bestaetigung.bestaetigung_text("request_settlement_changes", rolle=bestaetigung.QM),
-        back="abrechnung:qm_abrechnung",
-        error_page=_qm_error,
     )
 
 
@@ -412,7 +407,7 @@ def qm_freigeben(request, pk):
 def qm_bezahlt(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_qm(akteur, pk)
-    return form_submit(
+    return qm_submit(
         request,
         antrag,
         akteur,
@@ -420,8 +415,6 @@ def qm_bezahlt(request, pk):
         "bezahlt_form",
         lambda data: antrag_move(antrag, "mark_paid", akteur=akteur, **data),
         done=bestaetigung.bestaetigung_text("mark_paid", rolle=bestaetigung.QM),
-        back="abrechnung:qm_abrechnung",
-        error_page=_qm_error,
     )
 
 

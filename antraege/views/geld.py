@@ -28,8 +28,8 @@ from ..selectors import zugriff
 from ..services import geld, kosten
 from ..services import settlement as abrechnung
 from ..services.settlement import AbrechnungRefused
-from .abrechnung import _mein_error, _qm_error, beleg_add_from_form
-from .refusals import form_submit, refusal_to_message
+from .abrechnung import beleg_add_from_form, mein_submit, qm_submit
+from .refusals import refusal_to_message
 
 # --- Applicant ---
 
@@ -38,7 +38,7 @@ from .refusals import form_submit, refusal_to_message
 def mein_vereinbarung(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_applicant(akteur, pk)
-    return form_submit(
+    return mein_submit(
         request,
         antrag,
         akteur,
@@ -46,8 +46,6 @@ def mein_vereinbarung(request, pk):
         "vereinbarung_form",
         lambda data: geld.vereinbarung_confirm(antrag, akteur=akteur),
         done=_("Vielen Dank, die Vereinbarung ist bestätigt. Sie finden sie unten als PDF."),
-        back="abrechnung:mein_abrechnung",
-        error_page=_mein_error,
     )
 
 
@@ -55,7 +53,7 @@ def mein_vereinbarung(request, pk):
 def mein_bankverbindung(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_applicant(akteur, pk)
-    return form_submit(
+    return mein_submit(
         request,
         antrag,
         akteur,
@@ -63,8 +61,6 @@ def mein_bankverbindung(request, pk):
         "bank_form",
         lambda data: geld.bankverbindung_save(antrag, akteur=akteur, **data),
         done=_("Ihre Bankverbindung wurde gespeichert."),
-        back="abrechnung:mein_abrechnung",
-        error_page=_mein_error,
     )
 
 
@@ -72,11 +68,13 @@ def mein_bankverbindung(request, pk):
 def mein_entfaellt(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_applicant(akteur, pk)
-    return _entfaellt(request, antrag, akteur, "abrechnung:mein_abrechnung", _mein_error)
+    return _entfaellt(request, antrag, akteur, mein_submit)
 
 
-def _entfaellt(request, antrag, akteur, back, error_page):
-    return form_submit(
+def _entfaellt(request, antrag, akteur, submit):
+    """The project does not take place: the same form for the applicant and QM (``submit`` is
+    ``mein_submit`` or ``qm_submit``)."""
+    return submit(
         request,
         antrag,
         akteur,
@@ -84,8 +82,6 @@ def _entfaellt(request, antrag, akteur, back, error_page):
         "entfaellt_form",
         lambda data: antrag_move(antrag, "cancel", akteur=akteur, kommentar=data["kommentar"]),
         done=_("Gespeichert: Die Aktion entfällt."),
-        back=back,
-        error_page=error_page,
     )
 
 
@@ -97,7 +93,7 @@ def _entfaellt(request, antrag, akteur, back, error_page):
 def qm_vereinbarung_papier(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_qm(akteur, pk)
-    return form_submit(
+    return qm_submit(
         request,
         antrag,
         akteur,
@@ -105,8 +101,6 @@ def qm_vereinbarung_papier(request, pk):
         "papier_form",
         lambda data: geld.vereinbarung_record_paper(antrag, akteur=akteur, **data),
         done=_("Die unterschriebene Vereinbarung ist erfasst."),
-        back="abrechnung:qm_abrechnung",
-        error_page=_qm_error,
     )
 
 
@@ -115,7 +109,7 @@ def qm_vereinbarung_papier(request, pk):
 def qm_bankverbindung(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_qm(akteur, pk)
-    return form_submit(
+    return qm_submit(
         request,
         antrag,
         akteur,
@@ -123,8 +117,6 @@ def qm_bankverbindung(request, pk):
         "bank_form",
         lambda data: geld.bankverbindung_save(antrag, akteur=akteur, **data),
         done=_("Die Bankverbindung wurde gespeichert."),
-        back="abrechnung:qm_abrechnung",
-        error_page=_qm_error,
     )
 
 
@@ -133,7 +125,7 @@ def qm_bankverbindung(request, pk):
 def qm_entfaellt(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_qm(akteur, pk)
-    return _entfaellt(request, antrag, akteur, "abrechnung:qm_abrechnung", _qm_error)
+    return _entfaellt(request, antrag, akteur, qm_submit)
 
 
 @login_required
@@ -141,7 +133,7 @@ def qm_entfaellt(request, pk):
 def qm_rueckzahlung(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_qm(akteur, pk)
-    return form_submit(
+    return qm_submit(
         request,
         antrag,
         akteur,
@@ -149,8 +141,6 @@ def qm_rueckzahlung(request, pk):
         "rueckzahlung_form",
         lambda data: geld.rueckzahlung_record(antrag, akteur=akteur, **data),
         done=_("Die Rückzahlung ist erfasst."),
-        back="abrechnung:qm_abrechnung",
-        error_page=_qm_error,
     )
 
 
@@ -180,7 +170,7 @@ def qm_beleg_neu(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_qm(akteur, pk)
     form = BelegForm(request.POST, request.FILES, antrag=antrag, von_qm=True, prefix="papier")
-    return form_submit(
+    return qm_submit(
         request,
         antrag,
         akteur,
@@ -188,8 +178,6 @@ def qm_beleg_neu(request, pk):
         "qm_beleg_form",
         lambda data: beleg_add_from_form(antrag, akteur, data),
         done=lambda beleg: _("Beleg Nr. %(nummer)s wurde erfasst.") % {"nummer": beleg.nummer},
-        back="abrechnung:qm_abrechnung",
-        error_page=_qm_error,
     )
 
 
@@ -198,7 +186,7 @@ def qm_beleg_neu(request, pk):
 def qm_sachbericht(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_qm(akteur, pk)
-    return form_submit(
+    return qm_submit(
         request,
         antrag,
         akteur,
@@ -206,8 +194,6 @@ def qm_sachbericht(request, pk):
         "qm_sachbericht_form",
         lambda data: abrechnung.sachbericht_save(antrag, akteur=akteur, **data),
         done=_("Der Sachbericht wurde gespeichert."),
-        back="abrechnung:qm_abrechnung",
-        error_page=_qm_error,
     )
 
 
