@@ -23,7 +23,7 @@ def site(request):
     return {
         "available_languages": languages,
         "site_url": settings.SITE_URL,
-        "nav_rollen": SimpleLazyObject(lambda: nav_rollen(getattr(request, "user", None))),
+        "nav_rollen": SimpleLazyObject(lambda: nav_rollen(request)),
         # a resident holding "Mein Antrag" access in this browser: the navigation offers "Abmelden"
         "antragsteller_sitzung": bool(
             getattr(request, "session", None) and request.session.get(SESSION_KEY)
@@ -31,14 +31,18 @@ def site(request):
     }
 
 
-def nav_rollen(user):
+def nav_rollen(request):
     """Which role-specific items the main navigation shows: ``{"qm": bool, "jury": bool}``.
 
-    Lazy in the context: only pages that render the signed-in navigation ask the database.
+    Lazy in the context: only pages that render the signed-in navigation ask the database, and
+    staff pages, whose ``request.akteur`` knows the areas already, ask it once less.
     """
+    user = getattr(request, "user", None)
     if not (user and user.is_authenticated):
         return {"qm": False, "jury": False}
+    akteur = getattr(request, "akteur", None)
     return {
-        "qm": user.is_superuser or user.qm_quartiere.exists(),
+        "qm": user.is_superuser
+        or (bool(akteur.qm_quartier_ids) if akteur else user.qm_quartiere.exists()),
         "jury": user.jurymitgliedschaften.exists(),
     }

@@ -44,10 +44,15 @@ class Akteur:
         return self.is_authenticated and self.user.is_superuser
 
     @cached_property
-    def qm_quartier_ids(self):
+    def qm_quartiere(self):
+        """The areas the akteur works in as QM staff, by name; one query also gives the ids."""
         if not self.is_authenticated:
-            return frozenset()
-        return frozenset(self.user.qm_quartiere.values_list("pk", flat=True))
+            return ()
+        return tuple(self.user.qm_quartiere.order_by("name"))
+
+    @cached_property
+    def qm_quartier_ids(self):
+        return frozenset(quartier.pk for quartier in self.qm_quartiere)
 
 
 def is_applicant(akteur, antrag):

@@ -2,12 +2,10 @@
 below loads how anyone voted, except a member's own ballot and the open-vote minutes."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
 from django.utils import timezone
-
-from antraege.selectors.application import quartiere_for_staff
 
 from .models import Abstimmung, Stimmberechtigung, Stimme, jurymitglieder_in_term
 from .sitzungen.models import Kontoeinstellung
@@ -55,7 +53,10 @@ def abstimmungen_for_mitglied(user):
 class Fortschritt:
     """Progress of an open vote for QM: x of y voted, who has not voted yet, time left."""
 
-    abstimmung: Abstimmung
+    abstimmung_id: int
+    referenz: str  # of the Antrag
+    titel: str
+    frist: datetime
     berechtigt: int
     abgestimmt: int
     ausstehend: list  # names of the eligible members who have not voted yet
@@ -67,61 +68,69 @@ class Fortschritt:
 
 
 def _fortschritte(abstimmungen, now):
-    """The progress of each vote of ``abstimmungen`` with one more query: every eligible member's
-    name and whether they voted (never how), without loading members or ballots."""
-    abstimmungen = list(abstimmungen)
-    berechtigte = (
-        Stimmberechtigung.objects.filter(abstimmung__in=abstimmungen, befangen=False)
-        .annotate(
+    """The progress of each vote of the queryset ``abstimmungen`` in one query: the vote, and
+    every eligible member's name and whether they voted (never how), without loading members or
+    ballots. A vote without eligible members comes as one row without a member."""
+    zeilen = (
+        abstimmungen.annotate(
+            berechtigt=FilteredRelation(
+                "stimmberechtigungen", condition=Q(stimmberechtigungen__befangen=False)
+            ),
             hat_abgestimmt=Exists(
                 Stimme.objects.filter(
-                    abstimmung_id=OuterRef("abstimmung_id"), mitglied_id=OuterRef("mitglied_id")
+                    abstimmung_id=OuterRef("pk"), mitglied_id=OuterRef("berechtigt__mitglied_id")
                 )
-            )
+            ),
         )
+        # by submission (as ``_nach_einreichung``, never by popularity), the members as appointed
+        .order_by("antrag__eingereicht_am", "antrag_id", "pk", "berechtigt__pk")
         .values_list(
-            "abstimmung_id",
+            "pk",
+            "antrag__referenz",
+            "antrag__titel",
+            "frist",
+            "berechtigt__mitglied_id",
             "hat_abgestimmt",
-            "mitglied__user__first_name",
-            "mitglied__user__last_name",
-            "mitglied__user__username",
+            "berechtigt__mitglied__user__first_name",
+            "berechtigt__mitglied__user__last_name",
+            "berechtigt__mitglied__user__username",
         )
     )
     je_abstimmung = {}
-    for abstimmung_id, abgestimmt, vorname, nachname, username in berechtigte:
-        name = f"{vorname} {nachname}".strip() or username  # as User.get_full_name()
-        je_abstimmung.setdefault(abstimmung_id, []).append((abgestimmt, name))
-    fortschritte = []
-    for abstimmung in abstimmungen:
-        eintraege = je_abstimmung.get(abstimmung.pk, [])
-        fortschritte.append(
-            Fortschritt(
-                abstimmung=abstimmung,
-                berechtigt=len(eintraege),
-                abgestimmt=sum(1 for abgestimmt, _name in eintraege if abgestimmt),
-                ausstehend=[name for abgestimmt, name in eintraege if not abgestimmt],
-                verbleibend=abstimmung.frist - now,
-            )
+    for pk, referenz, titel, frist, mitglied_id, abgestimmt, vorname, nachname, username in zeilen:
+        _kopf, eintraege = je_abstimmung.setdefault(pk, ((referenz, titel, frist), []))
+        if mitglied_id is not None:
+            name = f"{vorname} {nachname}".strip() or username  # as User.get_full_name()
+            eintraege.append((abgestimmt, name))
+    return [
+        Fortschritt(
+            abstimmung_id=pk,
+            referenz=referenz,
+            titel=titel,
+            frist=frist,
+            berechtigt=len(eintraege),
+            abgestimmt=sum(1 for abgestimmt, _name in eintraege if abgestimmt),
+            ausstehend=[name for abgestimmt, name in eintraege if not abgestimmt],
+            verbleibend=frist - now,
         )
-    return fortschritte
+        for pk, ((referenz, titel, frist), eintraege) in je_abstimmung.items()
+    ]
 
 
 def abstimmungen_progress_for_staff(akteur, *, now=None):
     """Open online votes in the akteur's areas with their progress, in order of submission."""
     now = now or timezone.now()
-    qs = Abstimmung.objects.filter(
-        antrag__fonds__quartier__in=quartiere_for_staff(akteur),
-        geschlossen_am__isnull=True,
-        modus=Abstimmung.Modus.ONLINE,
-    )
-    return _fortschritte(_nach_einreichung(qs).select_related("antrag__fonds__quartier"), now)
+    qs = Abstimmung.objects.filter(geschlossen_am__isnull=True, modus=Abstimmung.Modus.ONLINE)
+    if not akteur.is_admin:
+        # the areas are known: no join to the areas' table (the QM dashboard asks on every view)
+        qs = qs.filter(antrag__fonds__quartier_id__in=akteur.qm_quartier_ids)
+    return _fortschritte(qs, now)
 
 
 def abstimmung_progress(abstimmung, *, now=None):
     """Progress of one vote (QM detail page)."""
     now = now or timezone.now()
-    qs = Abstimmung.objects.filter(pk=abstimmung.pk).select_related("antrag__fonds__quartier")
-    return _fortschritte(qs, now)[0]
+    return _fortschritte(Abstimmung.objects.filter(pk=abstimmung.pk), now)[0]
 
 
 def jurymitglieder_by_name(quartier, day):

@@ -281,15 +281,38 @@ def test_progress_selector_has_no_n_plus_one(django_assert_num_queries, fonds, q
         services.stimme_abgeben(abstimmung, user=jury[0].user, wert="yes")
 
     open_one("A")
-    with django_assert_num_queries(2):  # the votes; the eligible members' names and who voted
+    assert akteur.qm_quartier_ids  # known before, as on every staff page
+    with django_assert_num_queries(1):  # the votes with the eligible members and who voted
         one = selectors.abstimmungen_progress_for_staff(akteur)
     open_one("B")
     open_one("C")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         three = selectors.abstimmungen_progress_for_staff(akteur)
 
     assert [f.abgestimmt for f in one] == [1]
     assert [(f.abgestimmt, f.berechtigt, len(f.ausstehend)) for f in three] == [(1, 4, 3)] * 3
+
+
+def test_progress_keeps_a_vote_whose_members_all_declared_a_conflict(fonds, qm_user, jury):
+    akteur = Akteur(qm_user)
+    antrag = antrag_zur_jury(AntragFactory(fonds=fonds, titel="Alle befangen"), qm_user)
+    abstimmung = services.abstimmung_eroeffnen(antrag, akteur=akteur, betrag=Decimal("10"))
+    services.stimme_abgeben(abstimmung, user=jury[0].user, wert="yes")
+    for mitglied in jury[1:]:
+        services.befangenheit_erklaeren(abstimmung, user=mitglied.user)
+
+    [fortschritt] = selectors.abstimmungen_progress_for_staff(akteur)
+    assert (fortschritt.abstimmung_id, fortschritt.titel) == (abstimmung.pk, "Alle befangen")
+    assert (fortschritt.abgestimmt, fortschritt.berechtigt, fortschritt.ausstehend) == (1, 1, [])
+
+    # nobody left: the vote stays in the list, with none eligible
+    Stimmberechtigung.objects.filter(abstimmung=abstimmung).update(befangen=True)
+    [fortschritt] = selectors.abstimmungen_progress_for_staff(akteur)
+    assert (fortschritt.abstimmung_id, fortschritt.berechtigt, fortschritt.ausstehend) == (
+        abstimmung.pk,
+        0,
+        [],
+    )
 
 
 def test_qm_edits_the_rules_of_the_area(client, staff_login, quartier, qm_user, qm_other_user):

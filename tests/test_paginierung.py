@@ -46,7 +46,7 @@ def many(fonds, count, *, status=AntragStatus.SUBMITTED, titel="Fest"):
 
 
 def titles(response):
-    return [antrag.titel for antrag in response.context["antraege"]]
+    return [antrag["titel"] for antrag in response.context["antraege"]]
 
 
 def text(response):

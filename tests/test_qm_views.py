@@ -2,12 +2,15 @@
 
 import re
 from decimal import Decimal
+from html import unescape
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from antraege.factories import AktionsfondsFactory, AntragFactory, KostenkategorieFactory
 from antraege.models import Anhang, Antrag, AntragStatus, Benachrichtigung, Statuswechsel
@@ -39,7 +42,12 @@ def state(antrag):
 
 
 def text(response):
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    return text_of(response.content.decode())
+
+
+def text_of(html):
+    """The text a reader sees: tags dropped, entities resolved, white space collapsed."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def schritt_url(antrag, move):
@@ -67,7 +75,7 @@ def test_dashboard_lists_own_area_with_counts_and_balance(
     assert response.status_code == 200
     page = text(response)
     antraege = list(response.context["antraege"])
-    assert {a.titel for a in antraege} == {antrag.titel, "Kiezgarten"}
+    assert {a["titel"] for a in antraege} == {antrag.titel, "Kiezgarten"}
     assert response.context["status_counts"] == [
         ("submitted", "Eingereicht", 1),
         ("in_review", "In Formalprüfung", 1),
@@ -80,6 +88,40 @@ def test_dashboard_lists_own_area_with_counts_and_balance(
     assert "Budget 10.000,00 €" in page
     assert "Verfügbar 10.000,00 €" in page
     assert f'href="{reverse("qm:antrag_detail", args=[zweiter.pk])}"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "betrag", "status"),
+    [("de", "1.234,50 €", "Eingereicht"), ("en", "1,234.50 €", "Submitted")],
+)
+def test_dashboard_rows_escape_what_applicants_typed_and_write_money_per_language(
+    client, staff_login, qm_user, fonds, language, betrag, status
+):
+    boese = '<script>alert("x")</script>'
+    antrag = AntragFactory(
+        fonds=fonds,
+        titel=f"Fest {boese}",
+        antragsteller_name=f"Name {boese}",
+        organisation=f"Verein & {boese}",
+        betrag_beantragt=Decimal("1234.50"),
+    )
+    antrag_walk_to(antrag, "submitted")
+    staff_login(client, qm_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    html = client.get(reverse("qm:dashboard"), {"suche": boese[:18]}).content.decode()
+
+    assert "<script>" not in html
+    link = html.index(f'href="{reverse("qm:antrag_detail", args=[antrag.pk])}"')
+    zeile = text_of(html[html.rindex("<tr", 0, link) : html.index("</tr>", link)])
+    antrag.refresh_from_db()
+    eingereicht = timezone.localtime(antrag.eingereicht_am)
+    assert zeile == (
+        f'{antrag.referenz} Fest <script>alert("x")</script> Name <script>alert("x")</script> '
+        f'Verein & <script>alert("x")</script> {betrag} {status} {eingereicht:%d.%m.%Y}'
+    )
+    # the search field keeps what was typed, escaped
+    assert 'value="&lt;script&gt;alert(&quot;x&quot;)"' in html
 
 
 def test_dashboard_balance_shows_reserved_money(client, staff_login, antrag, qm_user):
@@ -105,9 +147,9 @@ def test_dashboard_filters_by_state_and_searches(client, staff_login, antrag, qm
     by_reference = client.get(url, {"jahr": "", "suche": Antrag.objects.get(pk=antrag.pk).referenz})
     other_year = client.get(url, {"jahr": antrag.fonds.jahr + 1})
 
-    assert [a.pk for a in by_state.context["antraege"]] == [garten.pk]
-    assert [a.pk for a in by_name.context["antraege"]] == [garten.pk]
-    assert [a.pk for a in by_reference.context["antraege"]] == [antrag.pk]
+    assert [a["pk"] for a in by_state.context["antraege"]] == [garten.pk]
+    assert [a["pk"] for a in by_name.context["antraege"]] == [garten.pk]
+    assert [a["pk"] for a in by_reference.context["antraege"]] == [antrag.pk]
     assert list(other_year.context["antraege"]) == []
     assert other_year.context["saldo_jahr"] == antrag.fonds.jahr + 1
     assert by_name.context["form"]["suche"].value() == "yılmaz"

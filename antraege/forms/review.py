@@ -6,17 +6,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import AntragStatus
-from .base import KernFilterForm, KernForm
+from .base import FilterSelect, FilterTextInput, KernFilterForm, KernForm
 
 
 class DashboardFilterForm(KernFilterForm):
-    jahr = forms.TypedChoiceField(label=gettext_lazy("Jahr"), coerce=int, required=False)
-    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+    jahr = forms.TypedChoiceField(
+        label=gettext_lazy("Jahr"), coerce=int, required=False, widget=FilterSelect
+    )
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False, widget=FilterSelect)
     suche = forms.CharField(
         label=gettext_lazy("Suche"),
         required=False,
         max_length=100,
         help_text=gettext_lazy("Aktenzeichen, Titel oder Name der Antragstellenden"),
+        widget=FilterTextInput,
     )
 
     def __init__(self, *args, jahre, **kwargs):

@@ -4,6 +4,8 @@ expect, the bank details as a person may see them, open repayment claims. No sid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Q
+
 from ..models import ZERO, Bankverbindung, Rueckforderung, Vereinbarung
 from ..money import CENT
 from ..roles import is_qm_staff
@@ -86,12 +88,34 @@ def bankverbindung_for(akteur, antrag):
     return bank.kontoinhaber, iban_masked(bank.iban)
 
 
-def rueckforderungen_open(quartier_ids):
-    """Open repayment claims of these areas, oldest deadline first (QM dashboard)."""
-    return (
+def rueckforderungen_uebersicht(quartier_ids, fonds_ids):
+    """The QM dashboard's repayment claims in one query: ``(offen, zurueckgezahlt)``.
+
+    ``offen``: the open claims of the areas ``quartier_ids``, oldest deadline first.
+    ``zurueckgezahlt``: ``{fonds_id: repaid}`` of ``fonds_ids`` (``zurueckgezahlt_je_fonds``), for
+    the funds' pictures. Claims are few (a handful a year), so the repaid ones are summed here.
+    """
+    fonds_ids = list(fonds_ids)
+    zeilen = list(
         Rueckforderung.objects.filter(
-            zurueckgezahlt_am__isnull=True, antrag__fonds__quartier_id__in=quartier_ids
+            Q(zurueckgezahlt_am__isnull=True, antrag__fonds__quartier_id__in=quartier_ids)
+            | Q(zurueckgezahlt_am__isnull=False, antrag__fonds_id__in=fonds_ids)
         )
         .select_related("antrag")
+        # what the list shows: the dashboard asks on every view, the Antrag has many columns
+        .only(
+            "betrag",
+            "frist",
+            "zurueckgezahlt_am",
+            "antrag__referenz",
+            "antrag__titel",
+            "antrag__fonds_id",
+        )
         .order_by("frist", "pk")
     )
+    zurueckgezahlt = dict.fromkeys(fonds_ids, ZERO)
+    for rueckforderung in zeilen:
+        if rueckforderung.zurueckgezahlt_am is not None:
+            zurueckgezahlt[rueckforderung.antrag.fonds_id] += rueckforderung.betrag
+    offen = [r for r in zeilen if r.zurueckgezahlt_am is None]
+    return offen, zurueckgezahlt

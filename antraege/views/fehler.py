@@ -27,13 +27,13 @@ def naechste_schritte(request):
     """What the visitor may do instead: ``[(url, label, explanation)]``, the best first."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        return _schritte_mit_konto(user)
+        return _schritte_mit_konto(request)
     return _schritte_ohne_konto(request.path)
 
 
-def _schritte_mit_konto(user):
+def _schritte_mit_konto(request):
     """The entry of each role the account has, or the way to ask for one."""
-    rollen = nav_rollen(user)
+    rollen = nav_rollen(request)
     schritte = []
     if rollen["qm"]:
         schritte.append(
