@@ -34,6 +34,12 @@ class Seite:
         return self.page.object_list
 
     @property
+    def hier(self):
+        """The query string of this page ("" on the first): forms on a page post to their URL with
+        it, so that their answer (``refusals.form_submit``) comes back to the same page."""
+        return "" if self.page.number == 1 else f"?{PARAMETER}={self.page.number}"
+
+    @property
     def mehrere(self):
         return self.page.paginator.num_pages > 1
 

@@ -17,8 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from antraege.factories import AntragFactory
-from antraege.models import Antrag, AntragStatus
+from antraege.models import Antrag, AntragStatus, Beleg
 from antraege.paginierung import PRO_SEITE
+
+from .abrechnung_helpers import settlement_submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -248,3 +250,50 @@ def test_fund_report_lists_its_projects_in_pages_and_sums_all_of_them(
     assert first.context["bericht"].bewilligt == Decimal("5100.00")
     assert "Seite 9 gibt es nicht. Angezeigt wird Seite 2." in text(past)
     assert [r.titel for r in past.context["projekte"].eintraege] == rest
+
+
+def test_receipts_are_paged_and_a_check_comes_back_to_its_page(
+    client, staff_login, qm_user, antrag
+):
+    antrag, [erster] = settlement_submitted(antrag, qm_user, ["20.00"])
+    # the others: bulk copies of the first (the page only reads them), numbered on
+    kopien = []
+    for nummer in range(2, PRO_SEITE + 6):
+        kopie = copy.copy(erster)
+        kopie.pk = kopie.id = None
+        kopie.nummer, kopie.aussteller = nummer, f"Laden {nummer}"
+        kopien.append(kopie)
+    Beleg.objects.bulk_create(kopien)
+    staff_login(client, qm_user)
+    url = reverse("abrechnung:qm_abrechnung", kwargs={"pk": antrag.pk})
+
+    first, second = client.get(url), client.get(url, {"seite": "2"})
+
+    assert [b.nummer for b, _form in first.context["belege"]] == list(range(1, PRO_SEITE + 1))
+    assert [b.nummer for b, _form in second.context["belege"]] == list(range(51, 56))
+    assert "Einträge 51 bis 55 von 55 (Seite 2 von 2)" in text(second)
+    assert 'aria-label="Seiten: Belege"' in first.content.decode()
+    letzter = Beleg.objects.get(antrag=antrag, nummer=55)
+    pruefen = reverse(
+        "abrechnung:qm_beleg_pruefen", kwargs={"pk": antrag.pk, "beleg_pk": letzter.pk}
+    )
+    assert f'action="{pruefen}?seite=2"' in second.content.decode()
+
+    # a refusal without a reason: page 2 again, the form with its entry and the error
+    refused = client.post(
+        f"{pruefen}?seite=2",
+        {f"beleg{letzter.pk}-entscheidung": "refuse", f"beleg{letzter.pk}-anerkannt": "7,00"},
+    )
+    assert refused.status_code == 400
+    [form] = [form for beleg, form in refused.context["belege"] if beleg.pk == letzter.pk]
+    assert form.errors and form["anerkannt"].value() == "7,00"
+    letzter.refresh_from_db()
+    assert letzter.status == Beleg.Status.OFFEN
+
+    done = client.post(
+        f"{pruefen}?seite=2",
+        {f"beleg{letzter.pk}-entscheidung": "accept", f"beleg{letzter.pk}-anerkannt": "20,00"},
+    )
+    assert (done.status_code, done["Location"]) == (302, f"{url}?seite=2")
+    letzter.refresh_from_db()
+    assert (letzter.status, letzter.betrag_anerkannt) == (Beleg.Status.ANERKANNT, Decimal("20.00"))

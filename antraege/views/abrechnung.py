@@ -32,6 +32,7 @@ from ..forms.settlement import (
 )
 from ..models import AntragStatus, Beleg, Dokument
 from ..money import euro_format
+from ..paginierung import seite_for
 from ..roles import Akteur
 from ..selectors import fondsbild, zugriff
 from ..selectors import settlement as settlement_selectors
@@ -241,9 +242,11 @@ def _move(request, antrag, akteur, move, back, rolle, **data):
 # --- QM ---
 
 
-def _qm_context(antrag, akteur, **forms_):
+def _qm_context(request, antrag, akteur, **forms_):
     auszahlung = getattr(antrag, "auszahlung", None)
-    belege = list(antrag.belege.select_related("kategorie", "kostenposition"))
+    # pages of 50 as every staff list; the sums below (``rechnung``) count all receipts
+    belege_seite = seite_for(request, antrag.belege.select_related("kategorie", "kostenposition"))
+    belege = belege_seite.eintraege
     pruef_forms = {
         beleg.pk: forms_.get(f"pruef_{beleg.pk}")
         or BelegPruefForm(
@@ -256,6 +259,7 @@ def _qm_context(antrag, akteur, **forms_):
         "moves": dict(available_moves(antrag, akteur)),
         "dokumente": antrag.dokumente.all(),
         "belege": [(beleg, pruef_forms[beleg.pk]) for beleg in belege],
+        "belege_seite": belege_seite,
         "fotos": antrag.projektfotos.all(),
         "sachbericht": getattr(antrag, "sachbericht", None),
         "abschlag": getattr(antrag, "abschlag", None),
@@ -290,7 +294,10 @@ def _plan_abschlag(antrag):
 
 def _qm_error(request, antrag, akteur, name, form, status):
     return render(
-        request, "abrechnung/qm.html", _qm_context(antrag, akteur, **{name: form}), status=status
+        request,
+        "abrechnung/qm.html",
+        _qm_context(request, antrag, akteur, **{name: form}),
+        status=status,
     )
 
 
@@ -305,7 +312,7 @@ qm_submit = partial(form_submit, back="abrechnung:qm_abrechnung", error_page=_qm
 def qm_abrechnung(request, pk):
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_qm(akteur, pk)
-    return render(request, "abrechnung/qm.html", _qm_context(antrag, akteur))
+    return render(request, "abrechnung/qm.html", _qm_context(request, antrag, akteur))
 
 
 @login_required

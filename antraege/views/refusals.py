@@ -10,7 +10,9 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.urls import reverse
 
+from ..paginierung import PARAMETER
 from ..refusals import Refused
 
 # HTTP status of a page re-rendered with a refusal: "not now" is a conflict, anything else a bad
@@ -66,5 +68,12 @@ def form_submit(request, antrag, akteur, form, name, action, *, done, back, erro
             warning = warn(result) if warn else None
             if warning:
                 messages.warning(request, warning)
-            return redirect(back, pk=antrag.pk)
+            return _zurueck(request, back, antrag)
     return error_page(request, antrag, akteur, name, form, status)
+
+
+def _zurueck(request, back, antrag):
+    """The page ``back`` of ``antrag``; the page of its list the form was on (``?seite=``)."""
+    url = reverse(back, kwargs={"pk": antrag.pk})
+    seite = request.GET.get(PARAMETER, "")
+    return redirect(f"{url}?{PARAMETER}={seite}" if seite.isdigit() else url)
