@@ -41,8 +41,9 @@ def nav_rollen(request):
     if not (user and user.is_authenticated):
         return {"qm": False, "jury": False}
     akteur = getattr(request, "akteur", None)
-    return {
-        "qm": user.is_superuser
-        or (bool(akteur.qm_quartier_ids) if akteur else user.qm_quartiere.exists()),
-        "jury": user.jurymitgliedschaften.exists(),
-    }
+    qm = user.is_superuser or (
+        bool(akteur.qm_quartier_ids) if akteur else user.qm_quartiere.exists()
+    )
+    # staff accounts are never jury members (``jury.mitglieder.services`` refuses them), so only
+    # the others are asked
+    return {"qm": qm, "jury": not qm and user.jurymitgliedschaften.exists()}
