@@ -205,6 +205,31 @@ def test_closed_meetings_are_paged_with_the_total(client, qm_user, quartier, sta
     assert len(first_page.captured_queries) == len(last_page.captured_queries)
 
 
+def test_former_jury_terms_are_paged_with_the_total(client, qm_user, quartier, staff_login):
+    from jury.factories import JurymitgliedFactory
+
+    heute = timezone.localdate()
+    for n in range(PRO_SEITE + 2):  # one a year back, as terms pile up
+        JurymitgliedFactory(
+            quartier=quartier,
+            beginn=heute - timedelta(days=400 + n),
+            ende=heute - timedelta(days=40 + n),
+            user__last_name=f"Ehemals {n:02d}",
+        )
+    staff_login(client, qm_user)
+    url = reverse("jury:qm_zusammensetzung", args=[quartier.pk])
+
+    first, second = client.get(url), client.get(url, {"seite": 2})
+
+    assert len(first.context["weitere"].eintraege) == PRO_SEITE
+    assert [m.user.last_name for m in second.context["weitere"].eintraege] == [
+        "Ehemals 50",
+        "Ehemals 51",
+    ]  # the most recently begun first
+    assert "Einträge 51 bis 52 von 52 (Seite 2 von 2)" in text(second)
+    assert 'aria-label="Seiten: Künftige und frühere Amtszeiten"' in first.content.decode()
+
+
 def test_counts_and_balance_come_from_one_query_and_add_up(dashboard, fonds):
     from decimal import Decimal
 

@@ -377,7 +377,8 @@ def qm_zusammensetzung(request, quartier_pk):
         {
             "quartier": quartier,
             "jury": services.jury_zusammensetzung(quartier),
-            "weitere": list(jurymitglieder_ausser_term(quartier)),
+            # former terms pile up over the years: pages of 50 as every staff list
+            "weitere": seite_for(request, jurymitglieder_ausser_term(quartier)),
             "darf_verwalten": is_qm_staff(akteur, quartier.pk),
             "heute": timezone.localdate(),
         },
