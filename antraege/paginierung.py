@@ -37,7 +37,7 @@ class Seite:
     def hier(self):
         """The query string of this page ("" on the first): forms on a page post to their URL with
         it, so that their answer (``refusals.form_submit``) comes back to the same page."""
-        return "" if self.page.number == 1 else f"?{PARAMETER}={self.page.number}"
+        return seite_query(self.page.number)
 
     @property
     def mehrere(self):
@@ -50,6 +50,11 @@ class Seite:
     @property
     def bis(self):
         return self.page.end_index()
+
+
+def seite_query(nummer):
+    """``?seite=<nummer>`` of a list page; "" for the first page (or no page)."""
+    return f"?{PARAMETER}={nummer}" if nummer and int(nummer) > 1 else ""
 
 
 def _query(params, parameter, nummer):

@@ -102,8 +102,12 @@ def test_closing_revokes_old_links_and_open_sessions(eingereicht, qm_user):
 
     antrag_walk_to(eingereicht, "closed", qm_user=qm_user)
 
-    assert offen.get(detail_url(eingereicht)).status_code == 410
-    assert Client().get(alt).status_code == 410
+    for response in (offen.get(detail_url(eingereicht)), Client().get(alt)):
+        assert response.status_code == 410
+        page = response.content.decode()
+        assert "Dieser Link gilt nicht mehr" in page
+        assert f'href="{reverse("antraege:neuer_link")}"' in page  # the way to a new link
+        assert eingereicht.titel not in page
 
 
 def test_applicant_access_ends_after_two_idle_hours(eingereicht):

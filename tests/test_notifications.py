@@ -28,6 +28,14 @@ from workflow.wege import antrag_walk_to
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def dispatched(monkeypatch):
+    """The ids handed to ``notifications.dispatch``; nothing reaches a worker."""
+    handed = []
+    monkeypatch.setattr(notifications, "dispatch", lambda pk: handed.append(pk) or True)
+    return handed
+
+
 def receipts(fonds, count):
     rows = []
     for number in range(count):
@@ -167,10 +175,8 @@ def test_a_dropped_connection_is_reopened_for_the_rest_of_the_batch(
     assert {m["To"] for m in smtp_server.messages()} == {r.empfaenger for r in rows} - {calls[0]}
 
 
-def test_the_sweep_hands_on_one_task_per_batch_and_frees_a_dead_workers_rows(fonds, monkeypatch):
+def test_the_sweep_hands_on_one_task_per_batch_and_frees_a_dead_workers_rows(fonds, dispatched):
     rows = receipts(fonds, 3)
-    dispatched = []
-    monkeypatch.setattr(notifications, "dispatch", lambda pk: dispatched.append(pk) or True)
     long_ago = timezone.now() - outbox.lease() - timedelta(seconds=5)
     Benachrichtigung.objects.update(erstellt_am=long_ago)
     # a worker died holding the first row: its lease ran out, nobody renewed it
@@ -209,10 +215,8 @@ def test_an_execution_that_lost_its_lease_does_not_send(fonds, monkeypatch):
 
 
 def test_a_burst_in_one_transaction_puts_one_task_per_batch_on_the_queue(
-    fonds, monkeypatch, django_capture_on_commit_callbacks
+    fonds, dispatched, django_capture_on_commit_callbacks
 ):
-    dispatched = []
-    monkeypatch.setattr(notifications, "dispatch", lambda pk: dispatched.append(pk) or True)
     with django_capture_on_commit_callbacks(execute=True):
         antrag = antrag_walk_to(AntragFactory(fonds=fonds), "submitted")
     dispatched.clear()
@@ -231,10 +235,8 @@ def test_a_burst_in_one_transaction_puts_one_task_per_batch_on_the_queue(
 
 
 def test_an_email_queued_after_a_rolled_back_savepoint_is_still_dispatched(
-    fonds, monkeypatch, django_capture_on_commit_callbacks
+    fonds, dispatched, django_capture_on_commit_callbacks
 ):
-    dispatched = []
-    monkeypatch.setattr(notifications, "dispatch", lambda pk: dispatched.append(pk) or True)
     with django_capture_on_commit_callbacks(execute=True):
         antrag = antrag_walk_to(AntragFactory(fonds=fonds), "submitted")
     dispatched.clear()

@@ -173,15 +173,25 @@ def test_draft_answers_404_to_staff_of_its_area(client, staff_login, antrag, qm_
     staff_login(client, qm_user)
     args = [antrag.pk, 1] if name == "qm:anhang" else [antrag.pk]
 
-    assert client.get(reverse(name, args=args)).status_code == 404
+    response = client.get(reverse(name, args=args))
+
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in response.content.decode()
+    assert antrag.titel not in response.content.decode()  # not even what it is called
 
 
 def test_missing_antrag_answers_404_everywhere(client, staff_login, qm_user, antrag):
     staff_login(client, qm_user)
     missing = Antrag.objects.order_by("-pk").first().pk + 1000
 
-    for name in ("qm:antrag_detail", "abrechnung:qm_abrechnung", "jury:qm_eroeffnen"):
-        assert client.get(reverse(name, args=[missing])).status_code == 404, name
-    for name in ("antraege:mein_antrag", "abrechnung:mein_abrechnung"):
-        assert client.get(reverse(name, args=[missing])).status_code == 404, name
-    assert client.get(reverse("jury:abstimmung", args=[missing])).status_code == 404
+    for name in (
+        "qm:antrag_detail",
+        "abrechnung:qm_abrechnung",
+        "jury:qm_eroeffnen",
+        "antraege:mein_antrag",
+        "abrechnung:mein_abrechnung",
+        "jury:abstimmung",
+    ):
+        response = client.get(reverse(name, args=[missing]))
+        assert response.status_code == 404, name
+        assert "Seite nicht gefunden" in response.content.decode(), name

@@ -69,21 +69,22 @@ class Fondsbild:
 def zurueckgezahlt_for(fonds):
     """Money applicants paid back to the fund: repayment claims recorded as repaid (a negative
     remainder, an action that did not happen, an expired Antrag with an advance)."""
-    return zurueckgezahlt_je_fonds([fonds])[fonds.pk]
-
-
-def zurueckgezahlt_je_fonds(fonds_list):
-    """``{fonds.pk: repaid}`` (see ``zurueckgezahlt_for``) of many funds in one query."""
-    fonds_ids = [fonds.pk for fonds in fonds_list]
-    summen = dict(
-        Rueckforderung.objects.filter(
-            antrag__fonds_id__in=fonds_ids, zurueckgezahlt_am__isnull=False
-        )
-        .order_by()
-        .values_list("antrag__fonds_id")
-        .annotate(s=Coalesce(Sum("betrag"), ZERO))
+    rueckforderungen = (
+        Rueckforderung.objects.filter(antrag__fonds=fonds, zurueckgezahlt_am__isnull=False)
+        .select_related("antrag")
+        .only("betrag", "zurueckgezahlt_am", "antrag__fonds_id")
     )
-    return {pk: summen.get(pk, ZERO) for pk in fonds_ids}
+    return zurueckgezahlt_je_fonds(rueckforderungen, [fonds.pk])[fonds.pk]
+
+
+def zurueckgezahlt_je_fonds(rueckforderungen, fonds_ids):
+    """``{fonds_id: repaid}`` (see ``zurueckgezahlt_for``) of loaded ``rueckforderungen`` (with
+    their Antrag): the claims are few, a handful a year, so the dashboard loads them once."""
+    summen = dict.fromkeys(fonds_ids, ZERO)
+    for rueckforderung in rueckforderungen:
+        if rueckforderung.zurueckgezahlt_am is not None:
+            summen[rueckforderung.antrag.fonds_id] += rueckforderung.betrag
+    return summen
 
 
 def fondsbild_for(fonds, *, saldo=None, zurueckgezahlt=None):

@@ -9,6 +9,7 @@ from django.db.models import Q
 from ..models import ZERO, Bankverbindung, Rueckforderung, Vereinbarung
 from ..money import CENT
 from ..roles import is_qm_staff
+from .fondsbild import zurueckgezahlt_je_fonds
 
 HUNDRED = Decimal("100")
 
@@ -93,7 +94,7 @@ def rueckforderungen_uebersicht(quartier_ids, fonds_ids):
 
     ``offen``: the open claims of the areas ``quartier_ids``, oldest deadline first.
     ``zurueckgezahlt``: ``{fonds_id: repaid}`` of ``fonds_ids`` (``zurueckgezahlt_je_fonds``), for
-    the funds' pictures. Claims are few (a handful a year), so the repaid ones are summed here.
+    the funds' pictures.
     """
     fonds_ids = list(fonds_ids)
     zeilen = list(
@@ -113,9 +114,5 @@ def rueckforderungen_uebersicht(quartier_ids, fonds_ids):
         )
         .order_by("frist", "pk")
     )
-    zurueckgezahlt = dict.fromkeys(fonds_ids, ZERO)
-    for rueckforderung in zeilen:
-        if rueckforderung.zurueckgezahlt_am is not None:
-            zurueckgezahlt[rueckforderung.antrag.fonds_id] += rueckforderung.betrag
     offen = [r for r in zeilen if r.zurueckgezahlt_am is None]
-    return offen, zurueckgezahlt
+    return offen, zurueckgezahlt_je_fonds(zeilen, fonds_ids)

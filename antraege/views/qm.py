@@ -13,7 +13,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
@@ -29,6 +28,7 @@ from ..models import (
     Anhang,
     AntragStatus,
 )
+from ..money import euro_format
 from ..paginierung import seite_for
 from ..roles import Akteur, is_qm_staff
 from ..selectors import fristen, zugriff
@@ -149,7 +149,7 @@ def _tabellenzeilen(zeilen):
             organisation=ORGANISATION.format(_zelle(zeile["organisation"]))
             if zeile["organisation"]
             else "",
-            betrag=_zelle(number_format(zeile["betrag_beantragt"], 2, force_grouping=True)),
+            betrag=_zelle(euro_format(zeile["betrag_beantragt"], localized=True)),
             status=labels[zeile["status"]],
             eingereicht=timezone.localtime(zeile["eingereicht_am"]).strftime("%d.%m.%Y")
             if zeile["eingereicht_am"]

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from ..paginierung import PARAMETER
+from ..paginierung import PARAMETER, seite_query
 from ..refusals import Refused
 
 # HTTP status of a page re-rendered with a refusal: "not now" is a conflict, anything else a bad
@@ -74,6 +74,7 @@ def form_submit(request, antrag, akteur, form, name, action, *, done, back, erro
 
 def _zurueck(request, back, antrag):
     """The page ``back`` of ``antrag``; the page of its list the form was on (``?seite=``)."""
-    url = reverse(back, kwargs={"pk": antrag.pk})
     seite = request.GET.get(PARAMETER, "")
-    return redirect(f"{url}?{PARAMETER}={seite}" if seite.isdigit() else url)
+    return redirect(
+        reverse(back, kwargs={"pk": antrag.pk}) + (seite_query(seite) if seite.isdigit() else "")
+    )
