@@ -47,7 +47,9 @@ compilemessages: $(VENV)/.installed
 	@if [ -d locale ]; then $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0; fi
 
 messages: $(VENV)/.installed
-	$(BIN)/python manage.py makemessages -l de -l en -l tr -l ar --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
+	$(BIN)/python manage.py makemessages -l de -l en -l tr -l ar --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete --no-location
+	@# no creation date: two branches that refresh the catalogues must not conflict on a timestamp
+	sed -i '/^"POT-Creation-Date: /d' locale/*/LC_MESSAGES/django.po
 
 ## ruff, and the import contracts of docs/architecture.md (layers one way, no cycles).
 lint: $(VENV)/.installed
