@@ -17,7 +17,7 @@ from ..models import Aktionsfonds, Antrag, AntragStatus, Kostenposition
 from ..money import CENT, ZERO, euro_format, euro_round
 from ..refusals import Refused
 from ..selectors import fristen
-from ..selectors.application import aktionsfonds_saldo
+from ..selectors.application import aktionsfonds_saldo, antraege_mit_email
 from ..states import EDITABLE_STATES
 from . import notifications
 
@@ -507,7 +507,7 @@ def antrag_links_send(*, email):
     count = 0
     from ..links import antrag_links_revoke
 
-    for antrag in Antrag.objects.filter(antragsteller_email__iexact=email.strip()):
+    for antrag in antraege_mit_email(email):
         with transaction.atomic():
             row = notifications.queue_for_applicant(
                 antrag, "neuer_link", dedupe_key=f"neuer_link:{antrag.pk}:{stunde}"
