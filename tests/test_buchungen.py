@@ -172,7 +172,7 @@ def test_the_data_migration_books_the_history_of_an_existing_fund(jahr_mit_allem
         summe_zurueckgezahlt=0,
         summe_verfallen=0,
     )
-    migration = importlib.import_module("antraege.migrations.0010_buchungen")
+    migration = importlib.import_module("antraege.migrations.0011_buchungen")
 
     migration.book_history(apps, None)
 

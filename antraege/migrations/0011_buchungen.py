@@ -100,7 +100,7 @@ def book_history(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('antraege', '0009_staff_listen_indizes'),
+        ('antraege', '0010_email_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
