@@ -147,6 +147,7 @@ def test_closed_votes_are_paged_with_the_total(client, staff_login, qm_user, fon
             antrag=antrag,
             betrag=Decimal("300.00"),
             frist=jetzt,
+            status="closed",
             geschlossen_am=jetzt - timedelta(minutes=index),
             quorum_anteil=Decimal("0.50"),
             bei_gleichstand="reject",

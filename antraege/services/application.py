@@ -93,6 +93,31 @@ def antrag_submission_errors(antrag, *, today=None):
     return errors
 
 
+def antrag_step_errors(antrag, schritt, *, positionen=None, today=None):
+    """The rules of a complete Antrag that the entries of one step can break, as
+    ``{field: [message, …]}``: checked when the applicant leaves the step ("weiter"), so a start
+    in the past or an amount above the cap is refused where it was typed, not only on submission.
+
+    ``antrag`` carries the step's entries (unsaved); at step 3 ``positionen`` are the cost lines
+    as typed (unsaved ``Kostenposition`` rows; ``None``: the lines could not be read, so the plan
+    is not checked). Empty required fields are the form's to report. ``"kostenpositionen"`` is the
+    cost plan as a whole.
+    """
+    today = today or berlin_today()
+    if schritt == 2:
+        found = _dates_errors(antrag, today)
+    elif schritt == 3 and positionen is not None:
+        found = itertools.chain(
+            _kostenplan_errors(antrag, positionen), _betrag_errors(antrag, positionen)
+        )
+    else:
+        found = ()
+    errors = {}
+    for field, message in found:
+        errors.setdefault(field, []).append(message)
+    return errors
+
+
 def _required_errors(antrag):
     for field in REQUIRED_FIELDS:
         if getattr(antrag, field) in (None, ""):

@@ -278,9 +278,14 @@ def _schritt_kosten(request, antrag):
         form = KostenForm(instance=Antrag.objects.get(pk=antrag.pk))
         return _kosten_render(request, antrag, form, _kosten_formset(request, antrag, kategorien))
     aktion = request.POST.get("aktion", "weiter")
-    form = KostenForm(request.POST, instance=antrag, partial=aktion in ("spaeter", "zeile"))
     formset = KostenpositionFormSet(
         request.POST, prefix="pos", form_kwargs={"kategorien": kategorien}
+    )
+    form = KostenForm(
+        request.POST,
+        instance=antrag,
+        partial=aktion in ("spaeter", "zeile"),
+        positionen=formset.positionen() if formset.is_valid() else None,
     )
     if not (form.is_valid() and formset.is_valid()):
         return _kosten_render(request, antrag, form, formset)
@@ -461,7 +466,9 @@ def antrag_pruefen(request, pk):
     antrag = zugriff.antrag_for_applicant(akteur, pk)
     if not services.antrag_is_editable(antrag):
         return _not_editable(request, antrag)
-    return _pruefen_page(request, antrag, [])
+    # What is still missing shows before "Antrag absenden", each linked to its step.
+    errors = services.antrag_submission_errors(antrag)
+    return _pruefen_page(request, antrag, _submission_error_links(antrag, errors))
 
 
 def _pruefen_refused(request, pk, refused):
