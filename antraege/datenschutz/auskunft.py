@@ -64,7 +64,7 @@ def _zeile(obj, *, ohne=()):
 
 def auskunft_antraege(email, quartiere):
     """Every Antrag with this applicant address in the given areas (drafts too: Art. 15 is complete)."""
-    from jury.models import Abstimmung
+    from jury.models import Abstimmung, AbstimmungStatus
 
     return (
         antraege_mit_email(email)
@@ -82,7 +82,9 @@ def auskunft_antraege(email, quartiere):
             Prefetch("statuswechsel", queryset=Statuswechsel.objects.order_by("zeitpunkt", "pk")),
             Prefetch(
                 "abstimmungen",
-                queryset=Abstimmung.objects.filter(geschlossen_am__isnull=False).order_by("pk"),
+                queryset=Abstimmung.objects.filter(status=AbstimmungStatus.GESCHLOSSEN).order_by(
+                    "pk"
+                ),
             ),
         )
         .order_by("erstellt_am", "pk")
