@@ -66,11 +66,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "aktionsfonds.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "aktionsfonds.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # before anything reads the body (CSRF does), after the language: the 413 page is translated
+    "aktionsfonds.middleware.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -245,6 +246,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "antraege.views.fehler.csrf_fehler"
+REQUEST_TOO_LARGE_VIEW = "antraege.views.fehler.fehler_413"
 
 # Strict Content-Security-Policy: no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {
@@ -285,6 +287,9 @@ else:
 # E-mails that an anonymous visitor can trigger to a typed address, per hour.
 MAIL_RATE_PER_ADDRESS = int(os.environ.get("MAIL_RATE_PER_ADDRESS", "3"))
 MAIL_RATE_PER_CLIENT = int(os.environ.get("MAIL_RATE_PER_CLIENT", "10"))
+# Drafts: open (not yet submitted) drafts per e-mail address, new drafts per client and hour.
+ENTWURF_MAX_PRO_ADRESSE = int(os.environ.get("ENTWURF_MAX_PRO_ADRESSE", "3"))
+ENTWURF_RATE_PER_CLIENT = int(os.environ.get("ENTWURF_RATE_PER_CLIENT", "10"))
 
 # Upload rules for attachments and receipts.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
