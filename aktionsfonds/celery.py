@@ -53,7 +53,8 @@ app.steps["consumer"].add(WorkerHeartbeat)
 
 @signals.beat_init.connect
 def _beat_records_its_runs(sender=None, **kwargs):
-    """In the beat process only: each scheduled task it hands out counts as a run."""
+    """In the beat process only: its start and each scheduled task it hands out count as a run."""
+    _beat_ran()
     signals.before_task_publish.connect(_beat_ran, weak=False)
 
 
