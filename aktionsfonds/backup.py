@@ -276,6 +276,12 @@ def main(argv=None):
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aktionsfonds.settings")
     os.environ.setdefault("CELERY_SKIP_CHECKS", "1")
+    if not os.environ.get("SECRET_KEY") and os.environ.get("PRODUCTION", "0") in ("", "0"):
+        # a developer's machine, as manage.py: the random key under var/
+        from aktionsfonds.devkey import dev_secret_key
+        from aktionsfonds.settings_paths import var_dir
+
+        os.environ["SECRET_KEY"] = dev_secret_key(var_dir())
     import django
 
     django.setup()

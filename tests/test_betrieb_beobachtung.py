@@ -11,9 +11,21 @@ import pytest
 from django.utils import timezone
 
 from aktionsfonds import heartbeat, logs, metrics
+from aktionsfonds.celery import app as celery_app
 from antraege.models import Benachrichtigung
+from tests.worker.processes import wait_until
 
 pytestmark = pytest.mark.django_db
+
+SEEN_IN_TASK = []
+
+
+@celery_app.task(name="tests.task_betrieb_request_id")
+def task_betrieb_request_id():
+    """Registered before the session worker starts: records the request id its log lines carry."""
+    record = logging.makeLogRecord({"msg": "x"})
+    logs.RequestIdFilter().filter(record)
+    SEEN_IN_TASK.append((record.request_id, record.task_name))
 
 
 def alive(*keys):
@@ -209,3 +221,16 @@ def test_json_log_line_carries_the_task_and_the_exception():
     assert entry["task_name"] == "antraege.task_send"
     assert entry["request_id"] == "req-42xyzabc"
     assert "ValueError: boom" in entry["exception"]
+
+
+@pytest.mark.worker
+def test_a_task_queued_in_a_request_logs_that_request_id(celery_session_worker):
+    SEEN_IN_TASK.clear()
+    token = logs.request_id_var.set("req-from-the-web-1")
+    try:
+        task_betrieb_request_id.delay()
+    finally:
+        logs.request_id_var.reset(token)
+
+    wait_until(lambda: SEEN_IN_TASK, timeout=30, message="the task to run")
+    assert SEEN_IN_TASK == [("req-from-the-web-1", "tests.task_betrieb_request_id")]
