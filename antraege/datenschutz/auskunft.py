@@ -16,8 +16,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Antrag, AntragStatus, Quartier, Statuswechsel
+from ..models import AntragStatus, Quartier, Statuswechsel
 from ..refusals import Refused
+from ..selectors.application import antraege_mit_email
 from .models import Zugriff
 from .protokoll import zugriff_protokollieren
 
@@ -63,12 +64,11 @@ def _zeile(obj, *, ohne=()):
 
 def auskunft_antraege(email, quartiere):
     """Every Antrag with this applicant address in the given areas (drafts too: Art. 15 is complete)."""
-    from jury.models import Abstimmung
+    from jury.models import Abstimmung, AbstimmungStatus
 
     return (
-        Antrag.objects.filter(
-            antragsteller_email__iexact=email.strip(), fonds__quartier__in=quartiere
-        )
+        antraege_mit_email(email)
+        .filter(fonds__quartier__in=quartiere)
         .select_related("fonds__quartier", "sachbericht", "abschlag", "auszahlung")
         .prefetch_related(
             "kostenpositionen__kategorie",
@@ -82,7 +82,9 @@ def auskunft_antraege(email, quartiere):
             Prefetch("statuswechsel", queryset=Statuswechsel.objects.order_by("zeitpunkt", "pk")),
             Prefetch(
                 "abstimmungen",
-                queryset=Abstimmung.objects.filter(geschlossen_am__isnull=False).order_by("pk"),
+                queryset=Abstimmung.objects.filter(status=AbstimmungStatus.GESCHLOSSEN).order_by(
+                    "pk"
+                ),
             ),
         )
         .order_by("erstellt_am", "pk")

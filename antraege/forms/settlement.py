@@ -50,6 +50,11 @@ class SachberichtForm(KernForm):
     teilnehmende = forms.IntegerField(
         label=gettext_lazy("Wie viele Menschen haben teilgenommen?"), min_value=0
     )
+    ehrenamtsstunden = forms.IntegerField(
+        label=gettext_lazy("Wie viele Stunden haben Ehrenamtliche insgesamt mitgearbeitet?"),
+        min_value=0,
+        required=False,
+    )
     logoleiste_verwendet = forms.TypedChoiceField(
         label=gettext_lazy(
             "Haben Sie auf Flyern, Plakaten oder im Internet die Logoleiste verwendet?"

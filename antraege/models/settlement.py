@@ -89,6 +89,9 @@ class Sachbericht(models.Model):
     antrag = models.OneToOneField(Antrag, on_delete=models.CASCADE, related_name="sachbericht")
     text = models.TextField(_("Was ist passiert?"))
     teilnehmende = models.PositiveIntegerField(_("Wie viele haben teilgenommen?"))
+    ehrenamtsstunden = models.PositiveIntegerField(
+        _("Ehrenamtliche Stunden"), null=True, blank=True
+    )
     logoleiste_verwendet = models.BooleanField(_("Logoleiste verwendet"), null=True, blank=True)
     geaendert_am = models.DateTimeField(auto_now=True)
 
