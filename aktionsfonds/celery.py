@@ -28,6 +28,10 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
         self.timer = None
 
     def start(self, consumer):
+        from django.conf import settings
+
+        if not settings.WORKER_HEARTBEAT:
+            return
         self._beat()
         self.timer = consumer.timer.call_repeatedly(
             heartbeat.WORKER_HEARTBEAT_SECONDS, self._beat, priority=10

@@ -356,6 +356,9 @@ READYZ_WORKER_MAX_AGE = int(os.environ.get("READYZ_WORKER_MAX_AGE", "60"))
 READYZ_BEAT_MAX_AGE = int(os.environ.get("READYZ_BEAT_MAX_AGE", "120"))
 READYZ_OUTBOX_MAX_AGE = int(os.environ.get("READYZ_OUTBOX_MAX_AGE", "900"))
 READYZ_BROKER_TIMEOUT = 2
+# The worker writes its heartbeat into the cache every 10 s (off only in the test suite, whose
+# embedded worker runs beside tests that check /readyz without one).
+WORKER_HEARTBEAT = env_bool("WORKER_HEARTBEAT", default=True)
 # /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; without a token it is off (404).
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 PROMETHEUS_EXPORT_MIGRATIONS = False
