@@ -133,7 +133,7 @@ def _dateien_daten(antrag, datei):
     daten["anhaenge"] = [
         {
             **_zeile(a, ohne={"antrag_id"}),
-            "datei": datei(a.datei, "anhaenge", a.originalname),
+            "datei": datei(a.datei, "anhaenge", a.download_name),
         }
         for a in antrag.anhaenge.all()
     ]
@@ -141,12 +141,12 @@ def _dateien_daten(antrag, datei):
         {
             **_zeile(b, ohne={"antrag_id"}),
             "kategorie": b.kategorie.name,
-            "datei": datei(b.datei, "belege", b.originalname),
+            "datei": datei(b.datei, "belege", b.download_name),
         }
         for b in antrag.belege.all()
     ]
     daten["projektfotos"] = [
-        {**_zeile(f, ohne={"antrag_id"}), "datei": datei(f.datei, "fotos", f.originalname)}
+        {**_zeile(f, ohne={"antrag_id"}), "datei": datei(f.datei, "fotos", f.download_name)}
         for f in antrag.projektfotos.all()
     ]
     daten["dokumente"] = [

@@ -372,7 +372,7 @@ def qm_beleg_datei(request, pk, beleg_pk):
     zugriff_protokollieren(
         request.user, Zugriff.Aktion.DOWNLOAD, antrag=antrag, gegenstand=beleg.originalname
     )
-    return _file_response(beleg.datei, beleg.originalname, content_type=beleg.content_type)
+    return _file_response(beleg.datei, beleg.download_name, content_type=beleg.content_type)
 
 
 @login_required

@@ -316,7 +316,7 @@ def anhang_herunterladen(request, pk, anhang_pk):
     response = FileResponse(
         anhang.datei.open("rb"),
         as_attachment=True,
-        filename=anhang.originalname,
+        filename=anhang.download_name,
         content_type=anhang.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
