@@ -228,7 +228,13 @@ ACTIONS = {
         {"kontoinhaber": "Ada Nachbarin", "iban": "DE89 3704 0044 0532 0130 00"},
         "applicant",
     ),
-    "mein_entfaellt": (approved, "post", {}, {"kommentar": "Regen", "bestaetigt": "on"}, "applicant"),
+    "mein_entfaellt": (
+        approved,
+        "post",
+        {},
+        {"kommentar": "Regen", "bestaetigt": "on"},
+        "applicant",
+    ),
     "qm_vereinbarung_papier": (
         approved,
         "post",
