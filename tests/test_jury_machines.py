@@ -306,3 +306,108 @@ def test_the_data_migration_takes_the_status_from_the_timestamp(abstimmung):
     migration.status_from_timestamp(apps, None)
 
     assert Abstimmung.objects.get(pk=abstimmung.pk).status == AbstimmungStatus.GESCHLOSSEN
+
+
+# --- Not before the meeting's day (issue 20) ---
+
+
+def berlin(day, hour, minute=0):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the clock: ``clock(moment)``; ``timezone.localdate()`` follows (Europe/Berlin)."""
+
+    def set_to(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return set_to
+
+
+def test_attendance_for_tomorrows_meeting_is_refused_and_leaves_no_trace(
+    fonds, qm_user, clock, move_lines, django_capture_on_commit_callbacks
+):
+    jury = jury_fuer(fonds.quartier, 3)
+    sitzung = meeting_with_item(fonds, qm_user)
+    # the evening before, 23:59 in Berlin (22:59 UTC in winter)
+    clock(berlin(sitzung.datum - datetime.timedelta(days=1), 23, 59))
+    before = stamps(sitzung)
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(JuryRefused) as refused:
+        sitzungen.anwesenheit_erfassen(
+            sitzung, akteur=Akteur(qm_user), anwesende=[m.pk for m in jury], vertretungen={}
+        )
+
+    assert refused.value.code == "too_early"
+    assert refused.value.message == (
+        f"Die Anwesenheit können Sie erst am Tag der Sitzung erfassen ({sitzung.datum:%d.%m.%Y})."
+    )
+    assert stamps(sitzung) == before
+    assert moves_logged(move_lines, "sitzung", sitzung.pk) == []
+
+
+def test_attendance_from_midnight_of_the_meeting_day_in_berlin(fonds, qm_user, clock):
+    jury = jury_fuer(fonds.quartier, 3)
+    sitzung = meeting_with_item(fonds, qm_user)
+    # 00:05 in Berlin is still the day before in UTC
+    moment = berlin(sitzung.datum, 0, 5)
+    assert moment.astimezone(datetime.UTC).date() < sitzung.datum
+    clock(moment)
+
+    gehalten = sitzungen.anwesenheit_erfassen(
+        sitzung, akteur=Akteur(qm_user), anwesende=[m.pk for m in jury], vertretungen={}
+    )
+
+    assert gehalten.status == SitzungStatus.GEHALTEN
+    assert gehalten.teilnahmen.filter(anwesend=True).count() == 3
+
+
+def test_closing_before_the_meeting_day_is_refused_and_changes_nothing(fonds, qm_user, clock):
+    jury = jury_fuer(fonds.quartier, 3)
+    sitzung = meeting_with_item(fonds, qm_user)
+    akteur = Akteur(qm_user)
+    sitzung = sitzungen.anwesenheit_erfassen(
+        sitzung, akteur=akteur, anwesende=[m.pk for m in jury], vertretungen={}
+    )
+    sitzungen.top_vertagen(sitzung.punkte.get(), akteur=akteur, grund="Später")
+    # the meeting was moved to next week after attendance was taken by mistake
+    Sitzung.objects.filter(pk=sitzung.pk).update(datum=sitzung.datum + datetime.timedelta(days=7))
+    sitzung = Sitzung.objects.get(pk=sitzung.pk)
+    before = stamps(sitzung)
+
+    with pytest.raises(JuryRefused) as refused:
+        sitzungen.sitzung_schliessen(sitzung, akteur=akteur)
+
+    assert refused.value.code == "too_early"
+    assert refused.value.message == (
+        f"Die Sitzung können Sie erst an ihrem Tag abschließen ({sitzung.datum:%d.%m.%Y})."
+    )
+    assert stamps(sitzung) == before
+
+    clock(berlin(sitzung.datum, 21))
+    sitzungen.sitzung_schliessen(sitzung, akteur=akteur)
+    assert Sitzung.objects.get(pk=sitzung.pk).status == SitzungStatus.GESCHLOSSEN
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Attendance can only be recorded on the day of the meeting"),
+        ("tr", "Katılımı ancak toplantı günü kaydedebilirsiniz"),
+        ("ar", "لا يمكنكم تسجيل الحضور إلا في يوم الجلسة"),
+    ],
+)
+def test_the_too_early_refusal_speaks_the_users_language(fonds, qm_user, language, expected):
+    from django.utils import translation
+
+    jury = jury_fuer(fonds.quartier, 1)
+    sitzung = meeting_with_item(fonds, qm_user)
+    Sitzung.objects.filter(pk=sitzung.pk).update(datum=sitzung.datum + datetime.timedelta(days=2))
+
+    with translation.override(language), pytest.raises(JuryRefused) as refused:
+        sitzungen.anwesenheit_erfassen(
+            sitzung, akteur=Akteur(qm_user), anwesende=[jury[0].pk], vertretungen={}
+        )
+
+    assert refused.value.message.startswith(expected)

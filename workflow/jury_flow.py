@@ -9,6 +9,8 @@ Never change a status directly: go through ``workflow.moves.sitzung_move`` /
 ``abstimmung_move``.
 """
 
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from antraege.roles import is_qm_staff
@@ -45,6 +47,28 @@ def no_decision_yet(flow):
         not decided,
         _("Nach dem ersten Beschluss kann die Anwesenheit nicht mehr geändert werden."),
         "wrong_state",
+    )
+
+
+def _meeting_day_reached(flow):
+    return timezone.localdate() >= flow.sitzung.datum  # today in Europe/Berlin
+
+
+def meeting_day_reached_for_attendance(flow):
+    return Bedingung(
+        _meeting_day_reached(flow),
+        gettext("Die Anwesenheit können Sie erst am Tag der Sitzung erfassen (%(datum)s).")
+        % {"datum": formats.date_format(flow.sitzung.datum, "SHORT_DATE_FORMAT")},
+        "too_early",
+    )
+
+
+def meeting_day_reached_for_closing(flow):
+    return Bedingung(
+        _meeting_day_reached(flow),
+        gettext("Die Sitzung können Sie erst an ihrem Tag abschließen (%(datum)s).")
+        % {"datum": formats.date_format(flow.sitzung.datum, "SHORT_DATE_FORMAT")},
+        "too_early",
     )
 
 
@@ -95,7 +119,7 @@ class SitzungFlow:
         target=SS.GEHALTEN,
         label=_("Anwesenheit erfassen"),
         permission=qm_staff_of_area,
-        conditions=[no_decision_yet],
+        conditions=[meeting_day_reached_for_attendance, no_decision_yet],
     )
     def attendance_record(self, **_kwargs):
         pass
@@ -105,7 +129,7 @@ class SitzungFlow:
         target=SS.GESCHLOSSEN,
         label=_("Sitzung abschließen"),
         permission=qm_staff_of_area,
-        conditions=[every_item_decided],
+        conditions=[meeting_day_reached_for_closing, every_item_decided],
     )
     def close(self, **_kwargs):
         pass

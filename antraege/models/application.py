@@ -211,6 +211,16 @@ class Kostenkategorie(models.Model):
     def nur_ausnahme(self):
         return self.foerderung == Foerderung.AUSNAHME
 
+    @property
+    def anzeigename(self):
+        """The name in the reader's language: the programme's default categories (and the demo
+        data's) are in the catalogues; an area's own name stays as QM wrote it (German)."""
+        return gettext(self.name) if self.name else ""
+
+    @property
+    def anzeige_beschreibung(self):
+        return gettext(self.beschreibung) if self.beschreibung else ""
+
 
 class Handlungsfeld(models.Model):
     """A field of action of the programme (Bildung, Nachbarschaft, …); the list is data."""

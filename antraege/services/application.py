@@ -165,7 +165,7 @@ def _kostenplan_errors(antrag, positionen):
             yield (
                 "kostenpositionen",
                 _("„%(kategorie)s“ ist im Aktionsfonds nicht förderfähig (%(position)s).")
-                % {"kategorie": kategorie.name, "position": position.beschreibung},
+                % {"kategorie": kategorie.anzeigename, "position": position.beschreibung},
             )
 
 

@@ -183,7 +183,7 @@ def antrag_fuer_jury(antrag):
         pruefvermerk=antrag.pruefvermerk,
         positionen=[
             {
-                "kategorie": p.kategorie.name,
+                "kategorie": p.kategorie.anzeigename,
                 "beschreibung": p.beschreibung,
                 "menge": p.menge,
                 "einzelpreis": p.einzelpreis,
