@@ -83,8 +83,11 @@ def test_qm_runs_a_meeting_from_the_new_form_to_closing(client, staff_login, fon
     page = client.get(url).content.decode()
     assert "Fonds danach" in page
     assert "9.800,00 €" in page  # 10,000 € − two approvals of 100 € each
-    client.post(url, {"aktion": "schliessen"})
-    client.post(url, {"aktion": "schliessen"})  # double click
+    unconfirmed = client.post(url, {"aktion": "schliessen"}, follow=True)
+    assert "Bitte bestätigen Sie" in unconfirmed.content.decode()
+    assert Sitzung.objects.get(pk=sitzung.pk).status == SitzungStatus.GEHALTEN
+    client.post(url, {"aktion": "schliessen", "bestaetigt": "1"})
+    client.post(url, {"aktion": "schliessen", "bestaetigt": "1"})  # double click
 
     assert Sitzung.objects.get(pk=sitzung.pk).status == SitzungStatus.GESCHLOSSEN
     status = [Antrag.objects.get(pk=a.pk).status for a in drei]
@@ -207,7 +210,8 @@ def test_named_voting_shows_one_choice_per_present_member(
     page = client.get(reverse("jury:qm_sitzungsmodus", args=[sitzung.pk])).content.decode()
 
     punkt = sitzung.punkte.order_by("position").first()
-    assert page.count(f'name="p{punkt.pk}-stimme_') == 2 * 3  # two members × yes/no/abstain
+    assert page.count(f'<select name="p{punkt.pk}-stimme_') == 2  # one per present member
+    assert page.count(f'name="p{punkt.pk}-alle"') == 3  # yes / no / abstain, once for all
     assert jury[2].user.get_full_name() not in page.split('id="aktuell"')[1]
 
 

@@ -201,7 +201,8 @@ def _punkt_form(sitzung, zeile, data=None):
     return PunktForm(
         data,
         prefix=f"p{punkt.pk}",
-        waehler=zeile.waehler + zeile.ausgeschlossen,
+        waehler=zeile.waehler,
+        ausgeschlossen=zeile.ausgeschlossen,
         namentlich=sitzung.namentlich,
         initial={"betrag": punkt.antrag.betrag_beantragt},
     )
@@ -238,6 +239,7 @@ def _beschluss_post(request, sitzung, akteur, formen):
         nein=data.get("nein"),
         enthaltung=data.get("enthaltung"),
         stimmen=form.stimmen(),
+        namentlich=form.namentlich,
     )
     messages.success(
         request,
@@ -254,6 +256,15 @@ def _korrigieren_post(request, sitzung, akteur, formen):
 
 
 def _schliessen_post(request, sitzung, akteur, formen):
+    if request.POST.get("bestaetigt") != "1":
+        messages.error(
+            request,
+            _(
+                "Bitte bestätigen Sie, dass die Beschlüsse richtig erfasst sind. Nach dem "
+                "Schließen lassen sie sich nicht mehr korrigieren."
+            ),
+        )
+        return redirect(request.path + "#schliessen")
     punkte = services.sitzung_schliessen(sitzung, akteur=akteur)
     nicht = [p for p in punkte if p.umgesetzt is False]
     if nicht:
@@ -349,6 +360,21 @@ def qm_sitzungsmodus(request, pk):
         if response is not None:
             return response
     return _sitzungsmodus_render(request, sitzung, formen["anwesenheit"], formen["beschluss"])
+
+
+@login_required
+def qm_praesentation(request, pk):
+    """The current item for the projector: what the room needs to decide, no staff navigation.
+    The operator keeps meeting mode open in another window; ``?punkt=<id>`` shows another item."""
+    _akteur, sitzung = _qm_sitzung_or_403(request, pk)
+    try:
+        punkt_pk = int(request.GET.get("punkt", ""))
+    except ValueError:
+        punkt_pk = None
+    kontext = selectors.praesentation_kontext(sitzung, punkt_pk)
+    if kontext is None:
+        raise Http404
+    return render(request, "jury/sitzungen/praesentation.html", {"sitzung": sitzung, **kontext})
 
 
 @login_required
