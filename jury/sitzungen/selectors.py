@@ -119,6 +119,11 @@ def sitzungen_for_antraege(antraege):
     return sitzungen
 
 
+def sitzung_geht_an(user, sitzung):
+    """Whether ``sitzung`` is this person's business at all: the jury of its area (any term)."""
+    return Jurymitglied.objects.filter(user=user, quartier_id=sitzung.quartier_id).exists()
+
+
 def mitglied_darf_lesen(user, sitzung):
     """A member or deputy of the meeting's area in term on its day reads its papers once sent."""
     if sitzung.status == SitzungStatus.GEPLANT:
