@@ -1,6 +1,7 @@
 """The models of Anträge, by subdomain. ``antraege.models.X`` keeps working for every model."""
 
 from ..datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriff
+from ..mail.models import Benachrichtigung
 from ..money import ZERO
 from ..states import (
     APPLICANT_STATUS_LABELS,
@@ -22,7 +23,6 @@ from .application import (
 from .attachments import Anhang, anhang_upload_to
 from .documents import Dokument, dokument_upload_to
 from .geld import Bankverbindung, Rueckforderung, Vereinbarung
-from .notifications import Benachrichtigung
 from .settlement import (
     Abschlag,
     Auszahlung,

@@ -13,13 +13,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..mail import services as mail
 from ..models import Aktionsfonds, Antrag, AntragStatus, Kostenposition
 from ..money import CENT, ZERO, euro_format, euro_round
 from ..refusals import Refused
 from ..selectors import fristen
 from ..selectors.application import aktionsfonds_saldo
 from ..states import EDITABLE_STATES
-from . import notifications
 
 # Fields the applicant fills in, by step of the form; the submission check reads them from here.
 REQUIRED_FIELDS = (
@@ -269,16 +269,14 @@ def antrag_submitted(antrag):
         Antrag.objects.filter(pk=antrag.pk).update(
             referenz=antrag.referenz, eingereicht_am=antrag.eingereicht_am
         )
-    notifications.queue_for_applicant(
-        antrag, "antrag_eingegangen" if erstmalig else "antrag_ergaenzt"
-    )
+    mail.queue_for_applicant(antrag, "antrag_eingegangen" if erstmalig else "antrag_ergaenzt")
 
 
 def antrag_changes_requested(antrag, *, kommentar):
     """QM asks the applicant for changes; the message goes out by e-mail."""
     if not kommentar.strip():
         raise ValueError(_("Bitte schreiben Sie, was ergänzt werden soll."))
-    notifications.queue_for_applicant(antrag, "nachforderung", kontext={"nachricht": kommentar})
+    mail.queue_for_applicant(antrag, "nachforderung", kontext={"nachricht": kommentar})
 
 
 def antrag_declared_ineligible(antrag, *, kommentar):
@@ -306,7 +304,7 @@ def antrag_withdrawn(antrag):
     from ..links import antrag_links_revoke
 
     antrag_links_revoke(antrag)
-    notifications.queue_for_applicant(antrag, "zurueckgezogen")
+    mail.queue_for_applicant(antrag, "zurueckgezogen")
 
 
 def antrag_closed(antrag):
@@ -488,7 +486,7 @@ def antrag_draft_saved(antrag):
     At most one such e-mail per Antrag and hour (a double click sends one).
     """
     stunde = timezone.now().strftime("%Y%m%d%H")
-    return notifications.queue_for_applicant(
+    return mail.queue_for_applicant(
         antrag,
         "entwurf_gespeichert",
         dedupe_key=f"entwurf_gespeichert:{antrag.pk}:{stunde}",
@@ -509,7 +507,7 @@ def antrag_links_send(*, email):
 
     for antrag in Antrag.objects.filter(antragsteller_email__iexact=email.strip()):
         with transaction.atomic():
-            row = notifications.queue_for_applicant(
+            row = mail.queue_for_applicant(
                 antrag, "neuer_link", dedupe_key=f"neuer_link:{antrag.pk}:{stunde}"
             )
             if row is not None:
