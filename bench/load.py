@@ -92,7 +92,7 @@ def bench_notifications(stack, rounds, count, *, distinct=False):
     """
     from django.db import transaction
 
-    from antraege.mail import mail_queue
+    from antraege.mail.services import queue as mail_queue
     from antraege.models import Antrag, AntragStatus
 
     antraege = list(Antrag.objects.exclude(status=AntragStatus.DRAFT).order_by("pk")[:count])
