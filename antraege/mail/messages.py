@@ -112,25 +112,23 @@ def attachments_for(row):
 # The stand-in for the personal link in a rendering shared by several recipients: random per
 # process, so no text typed by a user contains it; hex digits pass every filter (escaping,
 # eigene_links) unchanged, as do the link token's characters.
-LINK_PLATZHALTER = f"linkplatzhalter{secrets.token_hex(16)}"
+_LINK_PLATZHALTER = f"linkplatzhalter{secrets.token_hex(16)}"
 
 
 class Rendering:
     """One rendering of a kind, language, Antrag and context, shared by its recipients.
 
-    ``parts`` is ``(subject, text, html)`` with ``LINK_PLATZHALTER`` for the link token;
-    ``parts_for(token)`` puts a recipient's token in. ``smtp`` may keep the wire form of it here.
+    ``parts`` is ``(subject, text, html)`` with ``_LINK_PLATZHALTER`` for the link token;
+    ``parts_for(token)`` puts a recipient's token in.
     """
 
-    def __init__(self, parts, sprache):
+    def __init__(self, parts):
         self.parts = parts
-        self.sprache = sprache
-        self.wire = None
 
     def parts_for(self, token):
         if token is None:
             return self.parts
-        return tuple(part.replace(LINK_PLATZHALTER, token) for part in self.parts)
+        return tuple(part.replace(_LINK_PLATZHALTER, token) for part in self.parts)
 
 
 def _key(row):
@@ -144,21 +142,17 @@ def _key(row):
 
 def _message_for(row, templates, shared, renderings):
     """The e-mail of ``row``. A row whose kind, language, Antrag and context other rows of the
-    batch share (``shared``) gets the one rendering of them (``message.rendering``) with its own
-    link token, recipient and Message-ID; any other row is rendered for itself alone."""
+    batch share (``shared``) gets the one rendering of them with its own link token, recipient and
+    Message-ID; any other row is rendered for itself alone."""
     key = _key(row)
     if not shared[key] > 1:
-        message = message_build(row, _render(row, templates))
-        message.rendering, message.link_token = None, None
-        return message
+        return message_build(row, _render(row, templates))
     if key not in renderings:
-        parts = _render(row, templates, link_token=LINK_PLATZHALTER)
-        renderings[key] = Rendering(parts, row.sprache)
+        parts = _render(row, templates, link_token=_LINK_PLATZHALTER)
+        renderings[key] = Rendering(parts)
     rendering = renderings[key]
     token = antrag_link_token(row.antrag, email=row.empfaenger) if row.antrag_id else None
-    message = message_build(row, rendering.parts_for(token))
-    message.rendering, message.link_token = rendering, token
-    return message
+    return message_build(row, rendering.parts_for(token))
 
 
 def messages_build(rows):

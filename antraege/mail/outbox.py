@@ -8,12 +8,12 @@ free again and the next sweep hands them to another worker. A redelivered messag
 execution id, finds the rows leased by a live execution and sends nothing.
 
 Each worker thread keeps one SMTP connection open across tasks (``smtp``; closed when the worker
-stops), so a burst costs one connection and one claim per batch; the next e-mail is rendered in a
-thread of its own while the current one is in the SMTP conversation, and the marks are written by
-another (``Marker``), so the sending thread mostly talks to the mail server. The e-mail is marked
-sent right after the SMTP server accepted it; a failure releases only that row with a back-off and
-the batch goes on. The one window no outbox can close — the server accepted, the worker died
-before the ``UPDATE`` — sends the e-mail again with the same ``Message-ID``, so mail clients fold it.
+stops), so a burst costs one connection and one claim per batch; the marks are written by a thread
+of its own (``Marker``), so the sending thread only renders and talks to the mail server. The
+e-mail is marked sent right after the SMTP server accepted it; a failure releases only that row
+with a back-off and the batch goes on. The one window no outbox can close — the server accepted,
+the worker died before the ``UPDATE`` — sends the e-mail again with the same ``Message-ID``, so
+mail clients fold it.
 """
 
 import logging
@@ -42,8 +42,6 @@ BATCH = services.BATCH
 # After a failed attempt the row waits 5 s, 10 s, 20 s … at most this long before the next one,
 # so everything is out within two minutes of the mail server coming back.
 BACKOFF_MAX = timedelta(seconds=60)
-# E-mails rendered ahead of the one being sent.
-AHEAD = 8
 
 
 def lease():
@@ -122,7 +120,8 @@ def benachrichtigungen_send(*, execution, limit=BATCH, marker=None):
 
 
 def _batch_send(execution, rows, marker, ergebnis):
-    with Lease(execution, [row.pk for row in rows]) as held, _Ahead(rows) as built:
+    with Lease(execution, [row.pk for row in rows]) as held:
+        built = messages.messages_iter(rows)
         for row, message in built:
             if not held.holds(row.pk):
                 continue  # the lease ran out (a long pause): whoever took the row sends it
@@ -148,72 +147,6 @@ def _batch_send(execution, rows, marker, ergebnis):
             marker.mark(row, message.subject)
         ergebnis.gesendet.extend(marker.flush())
     return ergebnis
-
-
-_FERTIG = object()
-
-
-class _Ahead:
-    """The batch's e-mails (``messages.messages_iter``), made by a thread of their own while the
-    sender is in the SMTP conversation: rendering is work for the processor, the conversation is
-    mostly waiting for the mail server, so the two overlap. Up to ``AHEAD`` e-mails wait ready.
-
-    Inside a transaction (the thread's own connection could not see the claim) they are made one
-    by one on the sending thread. Leaving the block early stops the thread.
-    """
-
-    def __init__(self, rows):
-        self._items = messages.messages_iter(rows)
-        self._queue = queue.Queue(maxsize=AHEAD)
-        self._stop = threading.Event()
-        self._thread = None
-
-    def __enter__(self):
-        if db_connection.in_atomic_block:
-            return self._items
-        self._thread = threading.Thread(target=self._work, name="outbox-render", daemon=True)
-        self._thread.start()
-        return self._ready()
-
-    def __exit__(self, *exc_info):
-        if self._thread is not None:
-            self._stop.set()
-            while self._thread.is_alive():
-                self._drain()
-                self._thread.join(timeout=0.05)
-
-    def _drain(self):
-        try:
-            while True:
-                self._queue.get_nowait()
-        except queue.Empty:
-            pass
-
-    def _ready(self):
-        while (item := self._queue.get()) is not _FERTIG:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-
-    def _put(self, item):
-        while not self._stop.is_set():
-            try:
-                self._queue.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def _work(self):
-        try:
-            for item in self._items:
-                if not self._put(item):
-                    return
-            self._put(_FERTIG)
-        except Exception as error:  # noqa: BLE001 - raised on the sending thread
-            self._put(error)
-        finally:
-            db_connection.close()  # this thread's own connection
 
 
 class Marker:

@@ -5,14 +5,16 @@ A worker keeps one SMTP connection per thread across tasks (checked with ``NOOP`
 closed with ``QUIT`` when the worker stops). Other backends (files, memory, console) are handed
 out fresh per e-mail, as Django does.
 
-*The wire form.* The papers to every jury member or a burst of receipts are one rendering
-(``messages.Rendering``) for many recipients. Instead of letting Django encode the same MIME
-message once per recipient, the first recipient's e-mail is encoded once by Django's own encoder
-with stand-ins for the link token, the recipient and the Message-ID, and each recipient gets those
-bytes with their own values put in. Only where the stand-ins came through the encoder verbatim
-(else Django encodes that e-mail itself), for plain ASCII addresses and lines that stay under
-RFC 5322's limit. ``tests/test_notifications.py::test_the_shared_wire_form_is_the_email_django_would_send``
-holds it to what Django would send.
+*The wire form.* Django's MIME encoder (the ``email`` package) costs more than rendering the
+e-mail itself. The e-mails of the outbox all have one shape (text and HTML as alternatives, one
+recipient, Content-Language and a fixed Message-ID, no attachments), so Django encodes that shape
+once per language with stand-ins for subject, text, HTML, recipient, date and Message-ID, and each
+e-mail is those bytes with its own values put in: the subject as Django encodes a header, the
+bodies as 8-bit UTF-8 with CRLF line ends (what Django does for text without overlong lines). An
+e-mail that does not fit (an attachment, an address that needs encoding, a line over RFC 5322's
+limit, the boundary in a text) is encoded by Django as usual.
+``tests/test_notifications.py::test_the_wire_form_is_the_email_django_would_send`` holds the two
+to the same e-mail.
 """
 
 import functools
@@ -21,14 +23,14 @@ import re
 import secrets
 import threading
 import time
+from email.header import Header
+from email.utils import formatdate
 from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
-from django.core.mail.message import sanitize_address
-
-from .messages import LINK_PLATZHALTER
+from django.core.mail.message import forbid_multi_line_headers, sanitize_address
 
 logger = logging.getLogger(__name__)
 
@@ -119,8 +121,8 @@ def _close(connection):
 
 
 def message_send(connection, message):
-    """Send one e-mail over ``connection``: over a kept SMTP connection the wire form of its shared
-    rendering where there is one, else as Django's backend sends it."""
+    """Send one e-mail over ``connection``: over a kept SMTP connection its wire form where it has
+    one, else as Django's backend sends it."""
     wire = None
     if isinstance(connection, SmtpBackend) and connection.connection is not None:
         wire = wire_for(message)
@@ -128,7 +130,7 @@ def message_send(connection, message):
         connection.send_messages([message])
         return
     # a wire form is made only for a plain ASCII address: it is its own envelope address
-    connection.connection.sendmail(_envelope_from(message.from_email), message.recipients(), wire)
+    connection.connection.sendmail(_envelope_from(message.from_email), message.to, wire)
 
 
 @functools.lru_cache(maxsize=8)
@@ -136,61 +138,100 @@ def _envelope_from(from_email):
     return sanitize_address(from_email, settings.DEFAULT_CHARSET)
 
 
-# Stand-ins for recipient and Message-ID in the wire form: random per process (see messages).
+# Stand-ins in the encoded shape: random per process, so no text contains them. The bodies' carry
+# a non-ASCII letter, so Django encodes them as the 8-bit UTF-8 the real texts get.
 _PLATZHALTER = secrets.token_hex(16)
-_AN_PLATZHALTER = f"empfaenger{_PLATZHALTER}@platzhalter.invalid"
-_ID_PLATZHALTER = f"<nachricht{_PLATZHALTER}@platzhalter.invalid>"
-# An address that goes into the To header as it is (anything else is encoded by Django per e-mail).
+_BETREFF = f"betreff{_PLATZHALTER}"
+_TEXT = f"\u00e4text{_PLATZHALTER}"
+_HTML = f"\u00e4html{_PLATZHALTER}"
+_AN = f"empfaenger{_PLATZHALTER}@platzhalter.invalid"
+_DATUM = f"datum{_PLATZHALTER}"
+_ID = f"<nachricht{_PLATZHALTER}@platzhalter.invalid>"
+_HEADERS = {"Content-Language", "Message-ID"}
+# An address that goes into the To header as it is (anything else is encoded by Django).
 _EINFACHE_ADRESSE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\Z")
 # Longest line an 8bit MIME part may have (RFC 5322: 998), with a margin.
 _ZEILE_MAX = 990
+_ZEILENENDE = re.compile(r"\r\n|\r|\n")
 
 
-class _Wire:
-    """The wire form of one rendering: its bytes with stand-ins, or None where they did not come
-    through verbatim; the lengths of the lines that grow when the link token goes in."""
+class _Form:
+    """The encoded shape of the outbox's e-mails in one language, cut at the stand-ins."""
 
-    def __init__(self, rendering, from_email):
+    def __init__(self, from_email, sprache):
         probe = EmailMultiAlternatives(
-            subject=rendering.parts[0],
-            body=rendering.parts[1],
+            subject=_BETREFF,
+            body=_TEXT,
             from_email=from_email,
-            to=[_AN_PLATZHALTER],
-            headers={"Content-Language": rendering.sprache, "Message-ID": _ID_PLATZHALTER},
+            to=[_AN],
+            headers={"Content-Language": sprache, "Message-ID": _ID, "Date": _DATUM},
         )
-        probe.attach_alternative(rendering.parts[2], "text/html")
+        probe.attach_alternative(_HTML, "text/html")
         wire = probe.message().as_bytes(linesep="\r\n")
-        link = LINK_PLATZHALTER.encode()
-        verbatim = (
-            wire.count(link) == sum(part.count(LINK_PLATZHALTER) for part in rendering.parts)
-            and wire.count(_AN_PLATZHALTER.encode()) == 1
-            and wire.count(_ID_PLATZHALTER.encode()) == 1
-        )
-        self.bytes = wire if verbatim else None
-        self.link_lines = [
-            (len(line), line.count(link)) for line in wire.split(b"\r\n") if link in line
-        ]
+        stand_ins = [s.encode() for s in (_BETREFF, _TEXT, _HTML, _AN, _DATUM, _ID)]
+        self.pieces = None
+        self.boundary = b""
+        if all(wire.count(stand_in) == 1 for stand_in in stand_ins):
+            self.pieces = re.split(b"(" + b"|".join(map(re.escape, stand_ins)) + b")", wire)
+            self.boundary = re.search(rb'boundary="([^"]+)"', wire).group(1)
+
+
+@functools.lru_cache(maxsize=32)
+def _form(from_email, sprache):
+    return _Form(from_email, sprache)
+
+
+def _body(text, boundary):
+    """A text as an 8-bit part's bytes, or None where Django would encode it otherwise."""
+    lines = _ZEILENENDE.split(text)
+    data = "\r\n".join(lines).encode("utf-8")
+    if boundary in data or any(len(line.encode("utf-8")) > _ZEILE_MAX for line in lines):
+        return None
+    return data
+
+
+def _subject(subject):
+    """The Subject header's value as Django's message and the ``email`` generator write it (the
+    value encoded by Django, folded by the generator at its 78 characters)."""
+    encoded = forbid_multi_line_headers("Subject", subject, "utf-8")[1]
+    return Header(encoded, header_name="Subject").encode(linesep="\r\n", maxlinelen=78)
 
 
 def wire_for(message):
-    """The bytes of ``message`` made from its rendering's wire form, or None."""
-    rendering = getattr(message, "rendering", None)
-    if rendering is None or message.attachments:
+    """``message`` as the bytes the mail server gets, made from the encoded shape; or None where
+    it does not fit the shape (then Django encodes it)."""
+    if (
+        message.attachments
+        or len(message.to) != 1
+        or message.cc
+        or message.bcc
+        or message.reply_to
+        or set(message.extra_headers) != _HEADERS
+        or len(message.alternatives) != 1
+        or message.alternatives[0][1] != "text/html"
+        or message.content_subtype != "plain"
+        or message.encoding not in (None, "utf-8")
+        or not _EINFACHE_ADRESSE.match(message.to[0])
+    ):
         return None
-    recipient = message.to[0]
-    if len(message.to) != 1 or message.cc or message.bcc or not _EINFACHE_ADRESSE.match(recipient):
+    form = _form(message.from_email, message.extra_headers["Content-Language"])
+    if form.pieces is None:
         return None
-    if rendering.wire is None:
-        rendering.wire = _Wire(rendering, message.from_email)
-    wire = rendering.wire
-    if wire.bytes is None:
+    text = _body(message.body, form.boundary)
+    html = _body(message.alternatives[0][0], form.boundary)
+    subject = _subject(message.subject)
+    if (
+        text is None
+        or html is None
+        or any(len(line) > _ZEILE_MAX for line in subject.split("\r\n"))
+    ):
         return None
-    token = message.link_token or LINK_PLATZHALTER
-    growth = len(token) - len(LINK_PLATZHALTER)
-    if any(length + count * growth > _ZEILE_MAX for length, count in wire.link_lines):
-        return None
-    return (
-        wire.bytes.replace(LINK_PLATZHALTER.encode(), token.encode())
-        .replace(_AN_PLATZHALTER.encode(), recipient.encode())
-        .replace(_ID_PLATZHALTER.encode(), message.extra_headers["Message-ID"].encode())
-    )
+    values = {
+        _BETREFF.encode(): subject.encode("ascii"),
+        _TEXT.encode(): text,
+        _HTML.encode(): html,
+        _AN.encode(): message.to[0].encode("ascii"),
+        _DATUM.encode(): formatdate(localtime=settings.EMAIL_USE_LOCALTIME).encode("ascii"),
+        _ID.encode(): message.extra_headers["Message-ID"].encode("ascii"),
+    }
+    return b"".join(values.get(piece, piece) for piece in form.pieces)
