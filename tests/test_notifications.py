@@ -369,7 +369,15 @@ def test_the_wire_form_is_the_email_django_would_send(fonds, smtp_server):
             policy=email.policy.default,
         )
         got = received[mail_messages.message_id(row)]
-        for header in ("From", "To", "Subject", "Message-ID", "Content-Language", "Content-Type"):
+        for header in (
+            "From",
+            "Reply-To",
+            "To",
+            "Subject",
+            "Message-ID",
+            "Content-Language",
+            "Content-Type",
+        ):
             assert str(got[header]).split(";")[0] == str(own[header]).split(";")[0], header
         assert got["MIME-Version"] == "1.0" and got["Date"].datetime is not None
         got_text, got_html = (part.get_content() for part in got.iter_parts())

@@ -231,3 +231,48 @@ def test_qm_adds_an_antrag_submitted_after_the_deadline_by_hand(
     client.post(url, {"aktion": "hinzufuegen", "antrag": drei[1].pk})  # double click
 
     assert list(sitzung.punkte.values_list("antrag_id", flat=True)) == [drei[1].pk]
+
+
+def test_meeting_mode_reads_the_confirmed_addresses_once_for_the_agenda(
+    client, staff_login, fonds, qm_user, django_assert_max_num_queries
+):
+    jury_fuer(fonds.quartier, 3)
+    antrag_zur_jury(AntragFactory(fonds=fonds), qm_user)
+    sitzung = sitzung_fuer(fonds.quartier, qm_user)
+    staff_login(client, qm_user)
+    url = reverse("jury:qm_sitzungsmodus", args=[sitzung.pk])
+    client.get(url)  # what is read once per session
+    with django_assert_max_num_queries(80) as one:
+        client.get(url)
+    weitere = [antrag_zur_jury(AntragFactory(fonds=fonds), qm_user) for _ in range(3)]
+    sitzung.delete()
+    sitzung = sitzung_fuer(fonds.quartier, qm_user)
+    assert sitzung.punkte.count() == 1 + len(weitere)
+
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(reverse("jury:qm_sitzungsmodus", args=[sitzung.pk]))
+
+    assert response.status_code == 200
+
+
+def test_attendance_for_a_meeting_next_week_is_refused_on_the_page(
+    client, staff_login, fonds, qm_user, drei
+):
+    jury = jury_fuer(fonds.quartier, 3)
+    naechste_woche = timezone.localdate() + datetime.timedelta(days=7)
+    sitzung = sitzung_fuer(fonds.quartier, qm_user, datum=naechste_woche)
+    staff_login(client, qm_user)
+
+    response = client.post(
+        reverse("jury:qm_sitzungsmodus", args=[sitzung.pk]),
+        {"aktion": "anwesenheit", "mitglieder": [m.pk for m in jury]},
+    )
+
+    assert response.status_code == 200  # the page again, the reason on the attendance form
+    assert (
+        "Die Anwesenheit können Sie erst am Tag der Sitzung erfassen "
+        f"({naechste_woche:%d.%m.%Y})." in response.content.decode()
+    )
+    stored = Sitzung.objects.get(pk=sitzung.pk)
+    assert (stored.status, stored.anwesenheit_erfasst_am) == (SitzungStatus.GEPLANT, None)
+    assert not stored.teilnahmen.exists()

@@ -1,18 +1,18 @@
 """The mail server end of the outbox: one kept SMTP connection per worker thread, and the wire
-form of an e-mail shared by many recipients.
+form of an e-mail.
 
 A worker keeps one SMTP connection per thread across tasks (checked with ``NOOP`` after a pause,
 closed with ``QUIT`` when the worker stops). Other backends (files, memory, console) are handed
 out fresh per e-mail, as Django does.
 
 *The wire form.* Django's MIME encoder (the ``email`` package) costs more than rendering the
-e-mail itself. The e-mails of the outbox all have one shape (text and HTML as alternatives, one
-recipient, Content-Language and a fixed Message-ID, no attachments), so Django encodes that shape
-once per language with stand-ins for subject, text, HTML, recipient, date and Message-ID, and each
-e-mail is those bytes with its own values put in: the subject as Django encodes a header, the
-bodies as 8-bit UTF-8 with CRLF line ends (what Django does for text without overlong lines). An
-e-mail that does not fit (an attachment, an address that needs encoding, a line over RFC 5322's
-limit, the boundary in a text) is encoded by Django as usual.
+e-mail itself. The outbox's e-mails all have one shape (text and HTML as alternatives, one
+recipient, Content-Language, a fixed Message-ID, no attachments), so Django encodes that shape
+once per sender, Reply-To and language with stand-ins for subject, text, HTML, recipient, date
+and Message-ID, and each e-mail is those bytes with its own values put in: the subject as Django
+encodes the header, the bodies as 8-bit UTF-8 with CRLF line ends (what Django does with a text
+without overlong lines). An e-mail that does not fit (an attachment, an address that needs
+encoding, a line over RFC 5322's limit, the boundary in a text) is encoded by Django as usual.
 ``tests/test_notifications.py::test_the_wire_form_is_the_email_django_would_send`` holds the two
 to the same e-mail.
 """
@@ -158,12 +158,13 @@ _ZEILENENDE = re.compile(r"\r\n|\r|\n")
 class _Form:
     """The encoded shape of the outbox's e-mails in one language, cut at the stand-ins."""
 
-    def __init__(self, from_email, sprache):
+    def __init__(self, from_email, reply_to, sprache):
         probe = EmailMultiAlternatives(
             subject=_BETREFF,
             body=_TEXT,
             from_email=from_email,
             to=[_AN],
+            reply_to=list(reply_to),
             headers={"Content-Language": sprache, "Message-ID": _ID, "Date": _DATUM},
         )
         probe.attach_alternative(_HTML, "text/html")
@@ -176,9 +177,10 @@ class _Form:
             self.boundary = re.search(rb'boundary="([^"]+)"', wire).group(1)
 
 
-@functools.lru_cache(maxsize=32)
-def _form(from_email, sprache):
-    return _Form(from_email, sprache)
+@functools.lru_cache(maxsize=512)
+def _form(from_email, reply_to, sprache):
+    """The shape per sender (an area's QM office), Reply-To and language."""
+    return _Form(from_email, reply_to, sprache)
 
 
 def _body(text, boundary):
@@ -205,7 +207,6 @@ def wire_for(message):
         or len(message.to) != 1
         or message.cc
         or message.bcc
-        or message.reply_to
         or set(message.extra_headers) != _HEADERS
         or len(message.alternatives) != 1
         or message.alternatives[0][1] != "text/html"
@@ -214,7 +215,9 @@ def wire_for(message):
         or not _EINFACHE_ADRESSE.match(message.to[0])
     ):
         return None
-    form = _form(message.from_email, message.extra_headers["Content-Language"])
+    form = _form(
+        message.from_email, tuple(message.reply_to), message.extra_headers["Content-Language"]
+    )
     if form.pieces is None:
         return None
     text = _body(message.body, form.boundary)

@@ -10,12 +10,13 @@ places rectangles: no script and no inline style, the colours come from classes 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import GEFOERDERT_STATES, ZERO, Antrag, Handlungsfeld, Rueckforderung
+from ..geld.buchungen.selectors import fondszahlen
+from ..models import GEFOERDERT_STATES, ZERO, Antrag, Handlungsfeld
 from .application import aktionsfonds_saldo
 
 # Chart geometry (SVG user units): each row is a label line (name left, amount right) above its bar,
@@ -50,12 +51,13 @@ class Fondsbild:
     fonds: object
     budget: Decimal
     reserviert: Decimal
-    ausgezahlt: Decimal  # gross: every payout and advance, before repayments
+    ausgezahlt: Decimal  # gross: every advance and remainder paid, before repayments
     zurueckgezahlt: Decimal  # repaid to the fund by applicants
     verfuegbar: Decimal
     verfallen: Decimal
     abgeschlossen: bool
     balken: tuple
+    zahlen: list  # fondszahlen: the same figures and labels as every report
 
     @property
     def hoehe(self):
@@ -66,73 +68,34 @@ class Fondsbild:
         return BREITE
 
 
-def zurueckgezahlt_for(fonds):
-    """Money applicants paid back to the fund: repayment claims recorded as repaid (a negative
-    remainder, an action that did not happen, an expired Antrag with an advance)."""
-    rueckforderungen = (
-        Rueckforderung.objects.filter(antrag__fonds=fonds, zurueckgezahlt_am__isnull=False)
-        .select_related("antrag")
-        .only("betrag", "zurueckgezahlt_am", "antrag__fonds_id")
-    )
-    return zurueckgezahlt_je_fonds(rueckforderungen, [fonds.pk])[fonds.pk]
-
-
-def zurueckgezahlt_je_fonds(rueckforderungen, fonds_ids):
-    """``{fonds_id: repaid}`` (see ``zurueckgezahlt_for``) of loaded ``rueckforderungen`` (with
-    their Antrag): the claims are few, a handful a year, so the dashboard loads them once."""
-    summen = dict.fromkeys(fonds_ids, ZERO)
-    for rueckforderung in rueckforderungen:
-        if rueckforderung.zurueckgezahlt_am is not None:
-            summen[rueckforderung.antrag.fonds_id] += rueckforderung.betrag
-    return summen
-
-
-def fondsbild_for(fonds, *, saldo=None, zurueckgezahlt=None):
-    """The figures and the bars of one fund (two queries; none when ``saldo`` and
-    ``zurueckgezahlt`` are given, as the dashboard does for all its funds at once)."""
+def fondsbild_for(fonds, *, saldo=None):
+    """The figures and the bars of one fund, from its running totals (no query): one bar per
+    figure of ``fondszahlen``, with the same labels as every other report of the fund."""
     saldo = saldo or aktionsfonds_saldo(fonds)
-    zurueck = zurueckgezahlt_for(fonds) if zurueckgezahlt is None else zurueckgezahlt
-    # ``saldo.ausgezahlt`` is net of repayments; the picture shows both flows.
-    ausgezahlt = saldo.ausgezahlt + zurueck
-    rest_key, rest_label, rest, rest_css = (
-        ("verfallen", _("Verfallen"), saldo.verfallen, "af-fondsbild__balken--verfallen")
-        if saldo.abgeschlossen
-        else ("verfuegbar", _("Verfügbar"), saldo.verfuegbar, "af-fondsbild__balken--verfuegbar")
-    )
-    reihen = [
-        ("budget", _("Budget"), saldo.budget, "af-fondsbild__balken--budget"),
-        (
-            "reserviert",
-            _("Bewilligt, noch nicht abgerechnet"),
-            saldo.reserviert,
-            "af-fondsbild__balken--reserviert",
-        ),
-        ("ausgezahlt", _("Ausgezahlt"), ausgezahlt, "af-fondsbild__balken--ausgezahlt"),
-        ("zurueckgezahlt", _("Zurückgezahlt"), zurueck, "af-fondsbild__balken--zurueckgezahlt"),
-        (rest_key, rest_label, rest, rest_css),
-    ]
-    skala = max([saldo.budget, *(betrag for _k, _l, betrag, _c in reihen)]) or Decimal(1)
+    zahlen = fondszahlen(saldo)
+    skala = max([saldo.budget, *(zahl.betrag for zahl in zahlen)]) or Decimal(1)
     balken = tuple(
         Balken(
-            key=key,
-            label=label,
-            betrag=betrag,
-            css=css,
+            key=zahl.key,
+            label=zahl.label,
+            betrag=zahl.betrag,
+            css=f"af-fondsbild__balken--{zahl.key}",
             y=i * ZEILE,
-            breite=round(float(max(betrag, ZERO) / skala) * BREITE, 1),
+            breite=round(float(max(zahl.betrag, ZERO) / skala) * BREITE, 1),
         )
-        for i, (key, label, betrag, css) in enumerate(reihen)
+        for i, zahl in enumerate(zahlen)
     )
     return Fondsbild(
         fonds=fonds,
         budget=saldo.budget,
         reserviert=saldo.reserviert,
-        ausgezahlt=ausgezahlt,
-        zurueckgezahlt=zurueck,
+        ausgezahlt=saldo.ausgezahlt,
+        zurueckgezahlt=saldo.zurueckgezahlt,
         verfuegbar=saldo.verfuegbar,
         verfallen=saldo.verfallen,
         abgeschlossen=saldo.abgeschlossen,
         balken=balken,
+        zahlen=zahlen,
     )
 
 
@@ -251,11 +214,25 @@ def handlungsfelder_bericht(fonds):
     """Funded Anträge and their money per field of action, as the programme reports.
 
     An Antrag that serves two fields counts in both, so the rows add up to more than the fund.
+    One aggregate over the fund's own Anträge and their links (not over every Antrag of all
+    areas), and the fields (a handful).
     """
-    gefoerdert = Q(antraege__fonds=fonds, antraege__status__in=GEFOERDERT_STATES)
-    rows = Handlungsfeld.objects.annotate(
-        anzahl=Count("antraege", filter=gefoerdert, distinct=True),
-        bewilligt=Coalesce(Sum("antraege__betrag_bewilligt", filter=gefoerdert), ZERO),
-        ausgezahlt=Coalesce(Sum("antraege__betrag_ausgezahlt", filter=gefoerdert), ZERO),
-    ).order_by("reihenfolge", "name")
-    return [FeldZeile(h, h.anzahl, h.bewilligt, h.ausgezahlt) for h in rows if h.aktiv or h.anzahl]
+    je_feld = {
+        row["handlungsfeld_id"]: row
+        for row in Antrag.handlungsfelder.through.objects.filter(
+            antrag__fonds=fonds, antrag__status__in=GEFOERDERT_STATES
+        )
+        .values("handlungsfeld_id")
+        .annotate(
+            anzahl=Count("antrag_id"),  # a link is unique per Antrag and field
+            bewilligt=Coalesce(Sum("antrag__betrag_bewilligt"), ZERO),
+            ausgezahlt=Coalesce(Sum("antrag__betrag_ausgezahlt"), ZERO),
+        )
+        .order_by()
+    }
+    zeilen = []
+    for feld in Handlungsfeld.objects.order_by("reihenfolge", "name"):
+        row = je_feld.get(feld.pk, {"anzahl": 0, "bewilligt": ZERO, "ausgezahlt": ZERO})
+        if feld.aktiv or row["anzahl"]:
+            zeilen.append(FeldZeile(feld, row["anzahl"], row["bewilligt"], row["ausgezahlt"]))
+    return zeilen

@@ -11,11 +11,15 @@ from decimal import Decimal
 from django.db.models import Prefetch, Sum
 from django.utils import timezone
 
-from antraege.datenschutz.adressen import antrag_bestaetigte_adresse, mitglied_hat_adresse
+from antraege.datenschutz.adressen import (
+    antraege_bestaetigte_adressen,
+    antrag_bestaetigte_adresse,
+    mitglied_hat_adresse,
+)
 from antraege.models import ZERO, Aktionsfonds, Antrag, AntragStatus
 from antraege.selectors.application import aktionsfonds_saldo, quartiere_for_staff
 
-from ..models import Abstimmung, Jurymitglied, jury_in_term
+from ..models import Abstimmung, AbstimmungStatus, Jurymitglied, jury_in_term
 from ..services import Auszaehlung, auszaehlung_quorum_erreicht, juryregeln_for
 from .models import (
     OFFENE_SITZUNG,
@@ -54,7 +58,9 @@ def antraege_fuer_tagesordnung(sitzung, *, nur_bis_frist=True):
         qs = qs.filter(eingereicht_am__lt=frist_ende(sitzung.einreichungsfrist))
     return (
         qs.exclude(pk__in=belegt.values("antrag_id"))
-        .exclude(pk__in=Abstimmung.objects.filter(geschlossen_am__isnull=True).values("antrag_id"))
+        .exclude(
+            pk__in=Abstimmung.objects.filter(status=AbstimmungStatus.OFFEN).values("antrag_id")
+        )
         .order_by("eingereicht_am", "pk")
     )
 
@@ -172,7 +178,7 @@ def antrag_fuer_jury(antrag):
         pruefvermerk=antrag.pruefvermerk,
         positionen=[
             {
-                "kategorie": p.kategorie.name,
+                "kategorie": p.kategorie.anzeigename,
                 "beschreibung": p.beschreibung,
                 "menge": p.menge,
                 "einzelpreis": p.einzelpreis,
@@ -221,6 +227,8 @@ def sitzungsmodus(sitzung):
     fonds = punkte[0].antrag.fonds if punkte else None
     saldo_start = aktionsfonds_saldo(fonds).verfuegbar if fonds else None
     laufend = saldo_start
+    # the confirmed addresses of the whole agenda: one query, not one per item
+    adressen = antraege_bestaetigte_adressen([p.antrag for p in punkte])
     zeilen = []
     for p in punkte:
         if (
@@ -230,7 +238,7 @@ def sitzungsmodus(sitzung):
             and p.antrag.fonds_id == fonds.pk
         ):
             laufend -= p.betrag
-        waehler, ausgeschlossen = punkt_waehler(p, sitze)
+        waehler, ausgeschlossen = punkt_waehler(p, sitze, adresse=adressen.get(p.antrag_id))
         zeilen.append(
             PunktZeile(
                 punkt=p,
@@ -343,12 +351,19 @@ def sitzung_quorum(sitzung, sitze=None):
     )
 
 
-def punkt_waehler(punkt, sitze=None):
+_UNBEKANNT = object()
+
+
+def punkt_waehler(punkt, sitze=None, *, adresse=_UNBEKANNT):
     """``(waehler, ausgeschlossen)``: who votes on ``punkt`` and who of the voters may not (declared
-    conflict or the applicant), plus the entitled count for the quorum."""
+    conflict or the applicant), plus the entitled count for the quorum.
+
+    ``adresse``: the applicant's confirmed address (None: none) when the caller read the agenda's
+    addresses at once (``antraege_bestaetigte_adressen``), else it is read here."""
     sitze = sitze if sitze is not None else sitzung_sitze(punkt.sitzung)
     befangen = {m.pk for m in punkt.befangene.all()}
-    adresse = antrag_bestaetigte_adresse(punkt.antrag)
+    if adresse is _UNBEKANNT:
+        adresse = antrag_bestaetigte_adresse(punkt.antrag)
     waehler, ausgeschlossen = [], []
     for sitz in sitze:
         if sitz.waehler is None:
