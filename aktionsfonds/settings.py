@@ -349,6 +349,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own console handler (DEBUG only) printed every line of runserver's reloader a
+        # second time, after the root's: Django's messages go through the root only.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint logs every rendering step at INFO; keep the worker log readable.
         "weasyprint": {"level": "WARNING"},
