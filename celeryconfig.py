@@ -14,7 +14,9 @@ BASE_DIR = Path(__file__).resolve().parent
 _redis_url = os.environ.get("REDIS_URL", "")
 _explicit = os.environ.get("CELERY_BROKER_URL", "")
 
-broker_url = _explicit or _redis_url or "filesystem://"
+# "localhost": the folder transport needs no host, but kombu warns "No hostname was supplied"
+# each time it describes a connection without one
+broker_url = _explicit or _redis_url or "filesystem://localhost/"
 
 if broker_url.startswith("filesystem"):
     # web, worker and beat exchange messages as files in one folder (make run without Redis)

@@ -369,15 +369,11 @@ def antrag_submitted(antrag):
             referenz=antrag.referenz, eingereicht_am=antrag.eingereicht_am
         )
     if erstmalig:
-        # nobody of the office has seen the Antrag yet: within the address's budget
-        _queue_within_budget(antrag, "antrag_eingegangen")
+        # nobody of the office has seen the Antrag yet: within the address's budget; the page
+        # after the move tells the applicant when no receipt goes out
+        antrag.eingang_ohne_mail = _queue_within_budget(antrag, "antrag_eingegangen") is None
     else:
         notifications.queue_for_applicant(antrag, "antrag_ergaenzt")
-
-
-def antrag_eingang_bestaetigt(antrag):
-    """Whether the receipt of the first submission went to the applicant's address."""
-    return Benachrichtigung.objects.filter(antrag=antrag, art="antrag_eingegangen").exists()
 
 
 def antrag_changes_requested(antrag, *, kommentar):

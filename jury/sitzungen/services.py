@@ -513,10 +513,10 @@ def _zahlen_check(waehler, ja, nein, enthaltung):
     return ja, nein, enthaltung
 
 
-def _stimmen_record(sitzung, waehler, stimmen, zahlen):
-    """``(stimmen, (ja, nein, enthaltung))`` by the meeting's way of voting: by name (the counts
+def _stimmen_record(namentlich, waehler, stimmen, zahlen):
+    """``(stimmen, (ja, nein, enthaltung))`` by the item's way of voting: by name (the counts
     follow from each voter's vote) or as counts (``stimmen`` empty)."""
-    if sitzung.namentlich:
+    if namentlich:
         stimmen = _stimmen_check_named(waehler, stimmen)
         return stimmen, tuple(list(stimmen.values()).count(w) for w in StimmWert.values)
     return {}, _zahlen_check(waehler, *zahlen)
@@ -548,7 +548,7 @@ def _saldo_check(sitzung, antrag, betrag):
         )
 
 
-def _beschluss_save(punkt, sitzung, akteur, zaehlung, stimmen, **felder):
+def _beschluss_save(punkt, akteur, zaehlung, stimmen, **felder):
     """Store the item's decision with its tally (and each vote where voted by name)."""
     Einzelstimme.objects.bulk_create(
         Einzelstimme(punkt=punkt, mitglied_id=pk, wert=wert) for pk, wert in stimmen.items()
@@ -559,7 +559,6 @@ def _beschluss_save(punkt, sitzung, akteur, zaehlung, stimmen, **felder):
         stimmen_ja=zaehlung.ja,
         stimmen_nein=zaehlung.nein,
         stimmen_enthaltung=zaehlung.enthaltung,
-        namentlich=sitzung.namentlich,
         beschlossen_am=timezone.now(),
         beschlossen_von=akteur.user,
     )
@@ -578,9 +577,11 @@ def top_beschliessen(
     nein=None,
     enthaltung=None,
     stimmen=None,
+    namentlich=None,
 ):
     """QM enters the jury's vote on one item: presentation, conflicts, amount, conditions, and the
-    result as counts or (``stimmen``: voter id → yes/no/abstain) by name. The decision comes from
+    result as counts or (``stimmen``: voter id → yes/no/abstain) by name — per item, the
+    meeting's setting where ``namentlich`` is None. The decision comes from
     ``auszaehlung_bewerten``; an approval beyond the running balance is refused on the spot.
     Returns the item with its ``beschluss``; the Antrag moves when the meeting is closed."""
     _pruefen_qm(akteur, punkt.sitzung.quartier_id)
@@ -594,8 +595,10 @@ def top_beschliessen(
         _praesentation_check(sitzung, antrag, praesentiert)
         sitze = sitzung_sitze(sitzung)
         waehler, ausgeschlossen = _befangene_set(punkt, sitze, befangene)
+        if namentlich is None:
+            namentlich = sitzung.namentlich
         stimmen, (ja, nein, enthaltung) = _stimmen_record(
-            sitzung, waehler, stimmen, (ja, nein, enthaltung)
+            namentlich, waehler, stimmen, (ja, nein, enthaltung)
         )
         zaehlung = Auszaehlung(_berechtigt(sitze, ausgeschlossen, antrag), ja, nein, enthaltung)
         beschluss = _beschluss_decide(sitzung, zaehlung)
@@ -603,7 +606,6 @@ def top_beschliessen(
             _saldo_check(sitzung, antrag, betrag)
         _beschluss_save(
             punkt,
-            sitzung,
             akteur,
             zaehlung,
             stimmen,
@@ -612,6 +614,7 @@ def top_beschliessen(
             betrag=betrag,
             auflagen=(auflagen or "").strip(),
             begruendung=(begruendung or "").strip(),
+            namentlich=bool(namentlich),
         )
     return Tagesordnungspunkt.objects.select_related("antrag", "sitzung").get(pk=punkt.pk)
 

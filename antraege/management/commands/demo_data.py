@@ -234,7 +234,14 @@ class Command(BaseCommand):
                 },
             )
             jury.append(eintrag)
-            logins.append(("Jury", member.username, quartier.name))
+            stellvertretung = rolle == Jurymitglied.Rolle.STELLVERTRETUNG
+            logins.append(
+                (
+                    "Jury (Stellvertretung)" if stellvertretung else "Jury",
+                    member.username,
+                    quartier.name,
+                )
+            )
         for index, row in enumerate(ANTRAEGE[spec["code"]], start=1):
             self._antrag(fonds, kategorien, qm, kuerzel, index, *row)
         if spec["code"] in SITZUNG_ANTRAEGE:
