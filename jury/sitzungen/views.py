@@ -367,7 +367,7 @@ def qm_sitzungsmodus(request, pk):
 def qm_praesentation(request, pk):
     """The current item for the projector: what the room needs to decide, no staff navigation.
     The operator keeps meeting mode open in another window; ``?punkt=<id>`` shows another item."""
-    _akteur, sitzung = _qm_sitzung_or_403(request, pk)
+    _akteur, sitzung = _qm_sitzung(request, pk)
     try:
         punkt_pk = int(request.GET.get("punkt", ""))
     except ValueError:
