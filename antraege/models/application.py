@@ -334,6 +334,8 @@ class Antrag(models.Model):
             ),
             # the applicant's address whatever its case (new link, Art. 15): ``antraege_mit_email``
             models.Index(Lower("antragsteller_email"), name="antrag_email_lower"),
+            # the letters sweep reads the last month's decisions (``dokumente_missing``)
+            models.Index(fields=["entschieden_am"], name="antrag_entschieden"),
         ]
         constraints = [
             models.CheckConstraint(
