@@ -395,7 +395,7 @@ def test_the_retention_task_runs_in_a_real_worker(celery_session_worker, fonds):
 
     task_aufbewahrung_durchsetzen.delay()
 
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 60  # a condition: as long as a busy machine needs
     while time.monotonic() < deadline and not Anonymisierung.objects.filter(antrag=due).exists():
         time.sleep(0.1)
     assert Antrag.objects.get(pk=due.pk).antragsteller_name == ""

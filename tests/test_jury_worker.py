@@ -20,7 +20,7 @@ from jury.models import Abstimmung, Ergebnis
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def wait_for(predicate, *, timeout=20.0):
+def wait_for(predicate, *, timeout=60.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():

@@ -113,7 +113,7 @@ def test_a_batch_is_sent_over_one_smtp_connection_with_one_query_per_email(
     assert len(outbox.benachrichtigungen_send(execution=outbox.execution_new()).gesendet) == 2
     assert smtp_server.opened == 1
     assert outbox.mail_connections_close() == 1  # the worker stops: QUIT
-    wait_until(lambda: smtp_server.open_now == 0, timeout=5, message="the connection to close")
+    wait_until(lambda: smtp_server.open_now == 0, timeout=60, message="the connection to close")
     assert smtp_server.count() == len(rows) + len(more)
 
 

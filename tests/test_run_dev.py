@@ -24,7 +24,7 @@ from tests.worker.processes import PROJECT_DIR, free_port, wait_until
 pytestmark = pytest.mark.skipif(not shutil.which("make"), reason="make not installed")
 
 STARTUP_TIMEOUT = 60
-STOP_TIMEOUT = 15
+STOP_TIMEOUT = 45
 ENV_DROPPED = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_QUEUE", "EMAIL_HOST")
 
 

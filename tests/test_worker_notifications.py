@@ -18,9 +18,9 @@ from workflow.wege import antrag_walk_to
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-DELIVERY_TIMEOUT = 10
+DELIVERY_TIMEOUT = 60
 # SMTP retries back off 0–5 s, then 0–10 s (retry_backoff=5 with full jitter)
-RETRY_TIMEOUT = 20
+RETRY_TIMEOUT = 90
 
 
 @pytest.fixture(autouse=True)

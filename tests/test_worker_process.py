@@ -30,7 +30,7 @@ pytestmark = [
     ),
 ]
 
-DELIVERY_TIMEOUT = 20
+DELIVERY_TIMEOUT = 60
 
 
 @pytest.fixture(scope="module")

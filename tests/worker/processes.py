@@ -67,7 +67,7 @@ class RedisServer:
         )
         client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
         try:
-            wait_until(self._answers(client), timeout=5, message="redis-server to answer")
+            wait_until(self._answers(client), timeout=30, message="redis-server to answer")
         finally:
             client.close()
 
@@ -85,7 +85,7 @@ class RedisServer:
         """Kill it hard, as a crash or an outage would: no goodbye to connected clients."""
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=5)
+            self.process.wait(timeout=30)
         self.process = None
 
 
@@ -123,7 +123,7 @@ class WorkerProcess:
         self.env.update(env or {})
         self.process = None
 
-    def start(self, *, timeout=20):
+    def start(self, *, timeout=60):
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [
@@ -158,7 +158,7 @@ class WorkerProcess:
     def kill(self):
         """``kill -9``: no shutdown, no goodbye to Redis, PostgreSQL or the mail server."""
         os.killpg(self.process.pid, signal.SIGKILL)  # the main process and its pool children
-        self.process.wait(timeout=5)
+        self.process.wait(timeout=30)
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -167,5 +167,5 @@ class WorkerProcess:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-                self.process.wait(timeout=5)
+                self.process.wait(timeout=30)
         self._log.close()
