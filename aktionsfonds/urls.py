@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("antraege.urls")),
 ]
 
+handler400 = "antraege.views.fehler.fehler_400"
 handler403 = "antraege.views.fehler.fehler_403"
 handler404 = "antraege.views.fehler.fehler_404"
 handler500 = "antraege.views.fehler.fehler_500"

@@ -204,6 +204,7 @@ class Welt:
                     eroeffnet_am=zeitpunkt - datetime.timedelta(days=10),
                     frist=zeitpunkt,
                     letzte_aenderung_am=zeitpunkt - datetime.timedelta(days=9),
+                    status="open" if offen else "closed",
                     geschlossen_am=None if offen else zeitpunkt,
                     quorum_anteil=Decimal("0.50"),
                     bei_gleichstand="reject",

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
-from .models import Abstimmung, Stimmberechtigung, Stimme, jurymitglieder_in_term
+from .models import Abstimmung, AbstimmungStatus, Stimmberechtigung, Stimme, jurymitglieder_in_term
 from .sitzungen.models import Kontoeinstellung
 
 
@@ -53,13 +53,13 @@ def abstimmungen_for_mitglied(user):
     offen = mitglied_eintraege(
         user,
         _nach_einreichung(
-            _berechtigungen_for_mitglied(user).filter(abstimmung__geschlossen_am__isnull=True),
+            _berechtigungen_for_mitglied(user).filter(abstimmung__status=AbstimmungStatus.OFFEN),
             prefix="abstimmung__antrag__",
         ),
     )
     geschlossen = (
         _berechtigungen_for_mitglied(user)
-        .filter(abstimmung__geschlossen_am__isnull=False)
+        .exclude(abstimmung__status=AbstimmungStatus.OFFEN)
         .order_by("-abstimmung__geschlossen_am", "-abstimmung_id")
     )
     return offen, geschlossen
@@ -139,7 +139,7 @@ def _fortschritte(abstimmungen, now):
 def abstimmungen_progress_for_staff(akteur, *, now=None):
     """Open online votes in the akteur's areas with their progress, in order of submission."""
     now = now or timezone.now()
-    qs = Abstimmung.objects.filter(geschlossen_am__isnull=True, modus=Abstimmung.Modus.ONLINE)
+    qs = Abstimmung.objects.filter(status=AbstimmungStatus.OFFEN, modus=Abstimmung.Modus.ONLINE)
     if not akteur.is_admin:
         # the areas are known: no join to the areas' table (the QM dashboard asks on every view)
         qs = qs.filter(antrag__fonds__quartier_id__in=akteur.qm_quartier_ids)

@@ -15,6 +15,7 @@ from jury import services
 from jury.factories import JurymitgliedFactory, antrag_zur_jury, jury_fuer
 from jury.models import (
     Abstimmung,
+    AbstimmungStatus,
     Ergebnis,
     JuryRegeln,
     Stimmberechtigung,
@@ -448,7 +449,7 @@ def test_the_sweep_selects_only_due_votes_in_one_query(
     assert services.abstimmungen_faellig(now=ruhe_vorbei) == [alle.pk]
     assert services.abstimmungen_schliessen_faellige(now=ruhe_vorbei) == 1
     # after the last deadline every open vote is due
-    offene = Abstimmung.objects.filter(geschlossen_am__isnull=True)
+    offene = Abstimmung.objects.filter(status=AbstimmungStatus.OFFEN)
     spaeter = max(offene.values_list("frist", flat=True))
     assert set(services.abstimmungen_faellig(now=spaeter)) == {a.pk for a in offene}
     assert fast.pk in services.abstimmungen_faellig(now=fast.frist)

@@ -292,8 +292,8 @@ class KostenForm(StepForm):
 class KategorieChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         if obj.foerderfaehig:
-            return obj.name
-        return _("%(name)s – nicht förderfähig") % {"name": obj.name}
+            return obj.anzeigename
+        return _("%(name)s – nicht förderfähig") % {"name": obj.anzeigename}
 
 
 ZEILE_UNVOLLSTAENDIG = _("Bitte füllen Sie auch dieses Feld der Zeile aus.")

@@ -1,6 +1,7 @@
 """The models of Anträge, by subdomain. ``antraege.models.X`` keeps working for every model."""
 
 from ..datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriff
+from ..geld.buchungen.models import Buchung  # noqa: E402 - after the models it points to
 from ..money import ZERO
 from ..states import (
     APPLICANT_STATUS_LABELS,
@@ -44,6 +45,7 @@ __all__ = [
     "ZERO",
     "Abschlag",
     "Bankverbindung",
+    "Buchung",
     "Foerderung",
     "Rueckforderung",
     "Vereinbarung",

@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from ..money import ZERO
 from .application import Antrag, Kostenkategorie, Kostenposition
-from .attachments import file_suffix
+from .attachments import download_name, file_suffix
 
 
 def beleg_upload_to(instance, filename):
@@ -82,6 +82,10 @@ class Beleg(models.Model):
     def __str__(self):
         return f"{self.datum} {self.aussteller} {self.betrag}"
 
+    @property
+    def download_name(self):
+        return download_name(self.originalname, self.content_type)
+
 
 class Sachbericht(models.Model):
     """The applicant's short report: what happened, how many took part."""
@@ -89,6 +93,9 @@ class Sachbericht(models.Model):
     antrag = models.OneToOneField(Antrag, on_delete=models.CASCADE, related_name="sachbericht")
     text = models.TextField(_("Was ist passiert?"))
     teilnehmende = models.PositiveIntegerField(_("Wie viele haben teilgenommen?"))
+    ehrenamtsstunden = models.PositiveIntegerField(
+        _("Ehrenamtliche Stunden"), null=True, blank=True
+    )
     logoleiste_verwendet = models.BooleanField(_("Logoleiste verwendet"), null=True, blank=True)
     geaendert_am = models.DateTimeField(auto_now=True)
 
@@ -121,6 +128,10 @@ class Projektfoto(models.Model):
 
     def __str__(self):
         return self.originalname
+
+    @property
+    def download_name(self):
+        return download_name(self.originalname, self.content_type)
 
 
 class Abschlag(models.Model):

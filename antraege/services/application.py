@@ -14,11 +14,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..geld.buchungen.selectors import saldo_from_row
+from ..geld.buchungen.services import reservierung_set
 from ..models import Aktionsfonds, Antrag, AntragStatus, Benachrichtigung, Kostenposition
 from ..money import CENT, ZERO, euro_format, euro_round
 from ..refusals import Refused
 from ..selectors import fristen
-from ..selectors.application import aktionsfonds_saldo, antraege_mit_email
+from ..selectors.application import antraege_mit_email
 from ..states import EDITABLE_STATES
 from . import notifications
 
@@ -163,7 +165,7 @@ def _kostenplan_errors(antrag, positionen):
             yield (
                 "kostenpositionen",
                 _("„%(kategorie)s“ ist im Aktionsfonds nicht förderfähig (%(position)s).")
-                % {"kategorie": kategorie.name, "position": position.beschreibung},
+                % {"kategorie": kategorie.anzeigename, "position": position.beschreibung},
             )
 
 
@@ -435,19 +437,21 @@ def aktionsfonds_reserve(antrag, betrag):
             _("Der Aktionsfonds %(jahr)s ist abgeschlossen: nicht gebundenes Geld ist verfallen.")
             % {"jahr": fonds.jahr}
         )
-    saldo = aktionsfonds_saldo(fonds)
+    saldo = saldo_from_row(fonds)
     already = Antrag.objects.values_list("betrag_reserviert", flat=True).get(pk=antrag.pk)
     if betrag - already > saldo.verfuegbar:
         raise AktionsfondsRefused(
             _("Im Aktionsfonds sind nur noch %(frei)s € verfügbar.")
             % {"frei": euro_format(saldo.verfuegbar)}
         )
+    reservierung_set(antrag, betrag)
     Antrag.objects.filter(pk=antrag.pk).update(betrag_reserviert=betrag)
     antrag.betrag_reserviert = betrag
 
 
 def aktionsfonds_release(antrag):
-    """Return what is still reserved for ``antrag`` to the fund."""
+    """Return what is still reserved for ``antrag`` to the fund (booked as released)."""
+    reservierung_set(antrag, ZERO)
     Antrag.objects.filter(pk=antrag.pk).update(betrag_reserviert=ZERO)
     antrag.betrag_reserviert = ZERO
 

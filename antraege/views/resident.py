@@ -598,6 +598,23 @@ def neuer_link(request):
     )
 
 
+def sprache_merken(response, sprache):
+    """The applicant's language (stored with the Antrag) for this browser's pages, whatever the
+    browser says: the same cookie the language switch sets, so the switch still changes it."""
+    if sprache not in dict(settings.LANGUAGES):
+        return
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        sprache,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
 def link(request, token):
     """Exchange the link's token for the session, then leave the token-bearing address at once: the
     token stays out of the address bar, the history, the Referer and later requests' logs."""
@@ -611,6 +628,7 @@ def link(request, token):
         grant_applicant_access(request.session, antrag)
         antrag_adresse_bestaetigen(antrag, token=token)
         response = redirect("antraege:mein_antrag", pk=antrag.pk)
+        sprache_merken(response, antrag.sprache)
     response["Referrer-Policy"] = "no-referrer"
     return response
 

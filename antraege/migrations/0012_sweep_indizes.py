@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('antraege', '0010_email_index'),
+        ('antraege', '0011_buchungen'),
     ]
 
     operations = [

@@ -1,0 +1,1 @@
+"""All money of an approved Antrag and the fund's ledger (``buchungen``)."""
