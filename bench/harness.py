@@ -273,6 +273,10 @@ def django_alone(database, workdir):
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
     )
     django_setup()
+    from django.conf import settings
+
+    # the users seeded here never sign in with a password: no slow hashing for them
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def drafts_bulk(count, *, code="BEN", name="Bench-Kiez", fonds=None):

@@ -14,7 +14,9 @@ moves (docs/architecture.md: bulk rows for paging). Per 20 Anträge of a fund: 1
 submitted, 2 rejected, 1 ineligible, 1 withdrawn, 4 approved, 4 in progress, 4 paid, 1 closed;
 decided ones with their letter (``Dokument``), every third decided one with a closed online vote
 of the area's 5 members (5 ballots), every non-draft with a sent e-mail; per area 3 open votes
-(2 ballots each, nothing due) and, in the first area, a meeting with 15 agenda items.
+(2 ballots each, nothing due) and, in the first area, a meeting with 15 agenda items. The first
+step is this month's work (decided 10 days ago); every later step adds history (decided, voted on
+and mailed 200 days ago), as the years pile up: what a sweep has due stays the same.
 
 What is counted, per path (one call of the view through Django's test client, or of the job):
 - ``queries``: every SQL statement it sent (``CaptureQueriesContext``);
@@ -42,11 +44,13 @@ failed), with the reason.
 """
 
 import argparse
+import datetime
 import json
 import math
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -106,18 +110,20 @@ class Welt:
         self.sitzung = None
 
     def grow_to(self, n):
+        # the first rows are this month's work, every later step adds history (decided, voted on
+        # and mailed 200 days ago: past the sweeps' windows, not yet due for retention)
+        alter = datetime.timedelta(days=10 if self.n == 0 else 200)
         per_fonds, rest = divmod(n - self.n, len(self.fonds))
         for index, fonds in enumerate(self.fonds):
             count = per_fonds + (index < rest)
             if count:
-                self._antraege(fonds, count)
+                self._antraege(fonds, count, alter)
         self.n = n
         if self.sitzung is None:
             self._offene_abstimmungen()
             self._sitzung()
 
-    def _antraege(self, fonds, count):
-        import datetime
+    def _antraege(self, fonds, count, alter):
         from decimal import Decimal
 
         from django.db.models import CharField, F, Value
@@ -132,13 +138,13 @@ class Welt:
         for i, pk in enumerate(ids):
             gruppen.setdefault(CYCLE[i % len(CYCLE)], []).append(pk)
         betrag = Decimal("300.00")
-        entschieden = now - datetime.timedelta(days=40)
+        entschieden = now - alter
         for status, pks in gruppen.items():
             if status == "draft":
                 continue
             felder = {
                 "status": status,
-                "eingereicht_am": now - datetime.timedelta(days=60),
+                "eingereicht_am": entschieden - datetime.timedelta(days=20),
                 "referenz": Concat(
                     Value(f"AF-{fonds.jahr}-{fonds.quartier.code}-"), Cast("id", CharField())
                 ),
@@ -178,7 +184,7 @@ class Welt:
                     antrag_id=pk,
                     empfaenger=f"bench{pk}@example.org",
                     betreff="Ihr Antrag ist eingegangen",
-                    gesendet_am=now - datetime.timedelta(days=50),
+                    gesendet_am=entschieden - datetime.timedelta(days=10),
                 )
                 for s, pks in gruppen.items()
                 if s != "draft"
@@ -190,7 +196,6 @@ class Welt:
         Benachrichtigung.objects.filter(antrag_id__in=ids).update(erstellt_am=F("gesendet_am"))
 
     def _abstimmungen(self, fonds, pks, *, offen, zeitpunkt, stimmen):
-        import datetime
         from decimal import Decimal
 
         from jury.models import Abstimmung, Stimmberechtigung, Stimme
@@ -237,7 +242,6 @@ class Welt:
         self._abstimmungen(fonds, pks, offen=False, zeitpunkt=zeitpunkt, stimmen=MEMBERS)
 
     def _offene_abstimmungen(self):
-        import datetime
 
         from django.utils import timezone
 
@@ -254,7 +258,6 @@ class Welt:
             self._abstimmungen(fonds, pks, offen=True, zeitpunkt=frist, stimmen=2)
 
     def _sitzung(self):
-        import datetime
 
         from django.utils import timezone
 
@@ -435,7 +438,9 @@ def run_layout(layout, sizes, db, detail=None):
             welt = Welt(AREAS[layout])
             results = {}
             for n in sizes:
+                started = time.monotonic()
                 welt.grow_to(n)
+                seeded = time.monotonic()
                 with connections["default"].cursor() as cursor:
                     cursor.execute("ANALYZE")
                 results[n] = {}
@@ -454,7 +459,12 @@ def run_layout(layout, sizes, db, detail=None):
                                 f"# {layout} N={n} {name}: {gelesen} rows: {sql[:600]}",
                                 file=sys.stderr,
                             )
-                print(f"# {layout}: N = {n} measured", file=sys.stderr, flush=True)
+                print(
+                    f"# {layout}: N = {n} seeded in {seeded - started:.0f} s, "
+                    f"measured in {time.monotonic() - seeded:.0f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
             print(json.dumps({"layout": layout, "results": results}))
         finally:
             connections.close_all()

@@ -52,3 +52,14 @@ def test_lost_letters_are_looked_for_among_the_last_months_decisions_only(fonds,
     assert alt.pk not in {pk for pk, _art in missing}
     recent = Antrag.objects.filter(entschieden_am__gte=timezone.now()).order_by()
     assert "antrag_entschieden" in _plan(recent)
+
+
+def test_the_minutes_sweep_reads_closed_votes_and_meetings_without_minutes_by_index():
+    from jury.models import Abstimmung, AbstimmungStatus
+    from jury.sitzungen.models import Sitzung, SitzungStatus
+
+    abstimmungen = Abstimmung.objects.filter(status=AbstimmungStatus.GESCHLOSSEN, protokoll="")
+    sitzungen = Sitzung.objects.filter(status=SitzungStatus.GESCHLOSSEN, protokoll="")
+
+    assert "abstimmung_ohne_protokoll" in _plan(abstimmungen.order_by())
+    assert "sitzung_ohne_protokoll" in _plan(sitzungen.order_by())
