@@ -132,7 +132,7 @@ def test_one_term_to_make_runs_process_group_stops_web_worker_and_beat(tmp_path)
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
-        make.wait(timeout=5)
+        make.wait(timeout=30)
 
 
 def _read(path):
