@@ -553,13 +553,18 @@ def main():
     if args.layout:
         run_layout(args.layout, sizes, f"{args.db}_{args.layout}", args.detail)
         return
-    grown, by_layout = [], {}
+    grown, by_layout, children = [], {}, {}
     for layout in args.layouts.split(","):
-        # a process per layout: Django is set up once per process, on that layout's database
+        # a process per layout, both at once: Django is set up once per process, on that
+        # layout's database (creating and migrating it is most of the short form's time)
         command = [sys.executable, __file__, "--layout", layout, "--sizes", args.sizes]
         command += ["--db", args.db] + (["--detail", args.detail] if args.detail else [])
-        child = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True)
-        by_layout[layout] = json.loads(child.stdout.strip().splitlines()[-1])["results"]
+        children[layout] = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    for layout, child in children.items():
+        output, _ = child.communicate()
+        if child.returncode:
+            raise SystemExit(f"layout {layout} failed ({child.returncode})")
+        by_layout[layout] = json.loads(output.strip().splitlines()[-1])["results"]
         grown += report(layout, by_layout[layout])
     grown += report_areas(by_layout)
     if args.json:
