@@ -23,7 +23,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from antraege.factories import AktionsfondsFactory, AntragFactory, QuartierFactory
-from antraege.services import notifications, outbox
+from antraege.mail import messages as mail_messages
+from antraege.mail import outbox
+from antraege.mail import services as mail
 
 from .po import read_po
 
@@ -155,10 +157,10 @@ def markierter_antrag(db):
 def rendered(antrag, art, language):
     antrag.sprache = language
     antrag.save(update_fields=["sprache"])
-    row = notifications.queue_for_applicant(
+    row = mail.queue_for_applicant(
         antrag, art, kontext={"nachricht": "X-Nachricht", "grund": "X-Grund"}
     )
-    return notifications.render(row)
+    return mail_messages.render(row)
 
 
 def untranslated_lines(german_text, text):
@@ -197,7 +199,7 @@ def test_email_is_rendered_in_the_applicants_language_without_german_left(
 @pytest.mark.parametrize("art", STAFF_EMAILS)
 def test_staff_email_is_rendered_in_english_without_german_left(markierter_antrag, art):
     def staff_render(language):
-        row = notifications.queue(
+        row = mail.queue(
             art,
             empfaenger="x-qm@example.org",
             sprache=language,
@@ -217,7 +219,7 @@ def test_staff_email_is_rendered_in_english_without_german_left(markierter_antra
                 "enthaltung": "X-1",
             },
         )
-        return notifications.render(row)
+        return mail_messages.render(row)
 
     german_subject, german_text, _ = staff_render("de")
 
@@ -233,7 +235,7 @@ def test_jury_papers_email_is_rendered_in_the_members_language(db, language):
     """Jury members choose their language (account setting), the resident languages included."""
 
     def papers(sprache):
-        row = notifications.queue(
+        row = mail.queue(
             "sitzung_unterlagen",
             empfaenger="x-jury@example.org",
             sprache=sprache,
@@ -248,7 +250,7 @@ def test_jury_papers_email_is_rendered_in_the_members_language(db, language):
                 "url": "http://testserver/jury/",
             },
         )
-        return notifications.render(row)
+        return mail_messages.render(row)
 
     german_subject, german_text, _ = papers("de")
 
@@ -264,7 +266,7 @@ def test_jury_vote_email_is_rendered_in_the_members_language(db, art, language):
     """E-mails to jury members (online vote, invitation): every resident language, no German left."""
 
     def vote_email(sprache):
-        row = notifications.queue(
+        row = mail.queue(
             art,
             empfaenger="x-jury@example.org",
             sprache=sprache,
@@ -280,7 +282,7 @@ def test_jury_vote_email_is_rendered_in_the_members_language(db, art, language):
                 "login_url": "http://testserver/anmelden/",
             },
         )
-        return notifications.render(row)
+        return mail_messages.render(row)
 
     german_subject, german_text, _ = vote_email("de")
 
@@ -304,7 +306,7 @@ def test_email_check_above_catches_an_untranslated_line(markierter_antrag):
 def test_sent_email_carries_the_language_and_translated_subject(markierter_antrag, mailoutbox):
     markierter_antrag.sprache = "tr"
     markierter_antrag.save(update_fields=["sprache"])
-    row = notifications.queue_for_applicant(markierter_antrag, "antrag_eingegangen")
+    row = mail.queue_for_applicant(markierter_antrag, "antrag_eingegangen")
 
     assert outbox.send(row.pk, execution="test") is True
 
