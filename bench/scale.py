@@ -453,7 +453,7 @@ def run_layout(layout, sizes, db, detail=None):
                         "rows": rows,
                         "bytes": size,
                     }
-                    if detail and detail in name:
+                    if detail and any(part in name for part in detail.split(",")):
                         for gelesen, sql in queries_rows[:5]:
                             print(
                                 f"# {layout} N={n} {name}: {gelesen} rows: {sql[:600]}",
@@ -543,7 +543,9 @@ def main():
     parser.add_argument("--db", default="aktionsfonds_scale")
     parser.add_argument("--short", action="store_true", help="CI: N = 100 and 2,000, --check")
     parser.add_argument("--check", action="store_true", help="exit 1 when a checked path grows")
-    parser.add_argument("--detail", help="print the 5 costliest SELECTs of the paths named so")
+    parser.add_argument(
+        "--detail", help="print the 5 costliest SELECTs of the paths so named (a,b: either)"
+    )
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--layout", help=argparse.SUPPRESS)  # the child process of one layout
     args = parser.parse_args()
