@@ -110,9 +110,9 @@ def _fortschritte(abstimmungen, now):
         )
     )
     abgegeben = set(
-        Stimme.objects.filter(abstimmung_id__in={zeile[0] for zeile in zeilen}).values_list(
-            "abstimmung_id", "mitglied_id"
-        )
+        Stimme.objects.filter(abstimmung_id__in={zeile[0] for zeile in zeilen})
+        .order_by()  # a set: no sort
+        .values_list("abstimmung_id", "mitglied_id")
     )
     je_abstimmung = {}
     for pk, referenz, titel, frist, mitglied_id, vorname, nachname, username in zeilen:

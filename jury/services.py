@@ -510,9 +510,9 @@ def abstimmungen_faellig(*, now):
         ).values_list("abstimmung_id", "mitglied_id"):
             berechtigt.setdefault(abstimmung_id, set()).add(mitglied_id)
         gestimmt = set(
-            Stimme.objects.filter(abstimmung_id__in=ruhig).values_list(
-                "abstimmung_id", "mitglied_id"
-            )
+            Stimme.objects.filter(abstimmung_id__in=ruhig)
+            .order_by()  # a set: no sort
+            .values_list("abstimmung_id", "mitglied_id")
         )
         faellig += [
             pk
