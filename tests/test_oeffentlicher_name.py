@@ -80,6 +80,6 @@ def test_the_public_list_shows_the_typed_name_only_with_consent(
     ],
 )
 def test_existing_consenting_rows_get_their_first_name_not_a_title_or_surname(name, expected):
-    migration = importlib.import_module("antraege.migrations.0012_oeffentlicher_name")
+    migration = importlib.import_module("antraege.migrations.0013_oeffentlicher_name")
 
     assert migration._vorname(name) == expected

@@ -27,7 +27,7 @@ def oeffentlicher_name_from_consent(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("antraege", "0011_buchungen"),
+        ("antraege", "0012_fondsbericht_pdf"),
     ]
 
     operations = [
