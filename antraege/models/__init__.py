@@ -2,6 +2,7 @@
 
 from ..datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriff
 from ..geld.buchungen.models import Buchung  # noqa: E402 - after the models it points to
+from ..mail.models import Benachrichtigung
 from ..money import ZERO
 from ..states import (
     APPLICANT_STATUS_LABELS,
@@ -23,7 +24,6 @@ from .application import (
 from .attachments import Anhang, anhang_upload_to
 from .documents import Dokument, dokument_upload_to
 from .geld import Bankverbindung, Rueckforderung, Vereinbarung
-from .notifications import Benachrichtigung
 from .settlement import (
     Abschlag,
     Auszahlung,

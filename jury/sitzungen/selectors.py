@@ -135,6 +135,11 @@ def vorstellung_noetig(sitzung, antrag):
     return schwelle is not None and antrag.betrag_beantragt > schwelle
 
 
+def sitzung_geht_an(user, sitzung):
+    """Whether ``sitzung`` is this person's business at all: the jury of its area (any term)."""
+    return Jurymitglied.objects.filter(user=user, quartier_id=sitzung.quartier_id).exists()
+
+
 def mitglied_darf_lesen(user, sitzung):
     """A member or deputy of the meeting's area in term on its day reads its papers once sent."""
     if sitzung.status == SitzungStatus.GEPLANT:

@@ -27,11 +27,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from antraege import task_names
 from antraege.enqueue import task_enqueue_on_commit
+from antraege.mail import services as mail
 from antraege.models import ZERO
 from antraege.money import euro_format
 from antraege.roles import is_qm_staff
-from antraege.services import notifications
 from workflow.moves import MoveRefused, antrag_move, sitzung_move
 
 from ..models import Ergebnis, Jurymitglied, StimmWert, jury_in_term
@@ -373,7 +374,7 @@ def sitzung_unterlagen_versenden(sitzung, *, akteur):
             if not mitglied.user.email:
                 logger.warning("jury member %s has no e-mail; papers not sent", mitglied.pk)
                 continue
-            notifications.queue(
+            mail.queue(
                 "sitzung_unterlagen",
                 empfaenger=mitglied.user.email,
                 sprache=kontosprache(mitglied.user),
@@ -707,7 +708,8 @@ def sitzung_schliessen(sitzung, *, akteur):
     ``JuryRefused(code="conflict")``. Each approval or rejection goes through ``antrag_move``
     (money reserved under the fund's lock, letter and e-mail scheduled) in its own savepoint: a
     refusal is recorded on its item with the reason, the others stand. Deferred items and those
-    without quorum stay with the jury. The minutes PDF is rendered after commit.
+    without quorum stay with the jury. After commit one task delivers the decision letters and
+    e-mails and then renders the minutes (``sitzung_nachbereiten``).
     """
     _pruefen_qm(akteur, sitzung.quartier_id)
     now = timezone.now()
@@ -726,7 +728,7 @@ def sitzung_schliessen(sitzung, *, akteur):
             Tagesordnungspunkt.objects.filter(pk=punkt.pk).update(
                 umgesetzt=umgesetzt, umsetzung_hinweis=hinweis
             )
-        task_enqueue_on_commit("jury.task_render_sitzungsprotokoll", sitzung_id=sitzung.pk)
+        task_enqueue_on_commit(task_names.SITZUNG_NACHBEREITEN, sitzung_id=sitzung.pk)
     logger.info("sitzung %s closed with %s items", sitzung.pk, len(punkte))
     return list(Tagesordnungspunkt.objects.filter(sitzung=sitzung).order_by("position", "pk"))
 
@@ -759,23 +761,32 @@ def _punkt_umsetzen(punkt, *, akteur, datum):
 # --- Minutes and papers (PDF) --------------------------------------------------------------------
 
 
-def sitzung_entscheidungen_unterwegs(sitzung_id):
-    """Some approval or rejection of this meeting has no decision e-mail sent yet."""
-    from antraege.models import Benachrichtigung
-    from antraege.services.documents import DECISION_EMAILS
+def sitzung_nachbereiten(sitzung_id):
+    """After the close, in this order: every decision letter of the meeting rendered and its
+    e-mail handed to the outbox (``sitzung_entscheidungen_ausliefern``), then the minutes
+    rendered. Applicants' e-mails are queued before the minutes exist. Safe to run twice."""
+    sitzung_entscheidungen_ausliefern(sitzung_id)
+    return sitzung_protokoll_erstellen(sitzung_id)
 
-    gesendet = Benachrichtigung.objects.filter(
-        art__in=list(DECISION_EMAILS.values()), gesendet_am__isnull=False
-    ).values("antrag_id")
-    return (
-        Tagesordnungspunkt.objects.filter(
-            sitzung_id=sitzung_id,
-            umgesetzt=True,
-            beschluss__in=(Beschluss.BEWILLIGT, Beschluss.ABGELEHNT),
-        )
-        .exclude(antrag_id__in=gesendet)
-        .exists()
-    )
+
+def sitzung_entscheidungen_ausliefern(sitzung_id):
+    """Render the letter of every approval and rejection the meeting applied and queue its
+    decision e-mail, unless that happened already (the decision's own letter task usually came
+    first: both store the letter once and queue the e-mail once). Returns how many items."""
+    from antraege.models import Dokument
+    from antraege.services.documents import dokument_deliver
+
+    letters = {
+        Beschluss.BEWILLIGT: Dokument.Art.BEWILLIGUNG,
+        Beschluss.ABGELEHNT: Dokument.Art.ABLEHNUNG,
+    }
+    punkte = Tagesordnungspunkt.objects.filter(
+        sitzung_id=sitzung_id, umgesetzt=True, beschluss__in=list(letters)
+    ).values_list("antrag_id", "beschluss")
+    punkte = list(punkte)
+    for antrag_id, beschluss in punkte:
+        dokument_deliver(antrag_id, letters[beschluss])
+    return len(punkte)
 
 
 def sitzung_protokoll_erstellen(sitzung_id):
@@ -798,7 +809,7 @@ def sitzungsprotokolle_nachholen():
         )[:10]
     )
     for pk in fehlend:
-        sitzung_protokoll_erstellen(pk)
+        sitzung_nachbereiten(pk)
     return fehlend
 
 
