@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from antraege.factories import AntragFactory
+from antraege.mail import messages as notifications
 from antraege.models import Benachrichtigung
 from antraege.roles import SESSION_KEY, Akteur
-from antraege.services import notifications
 from jury.factories import antrag_zur_jury, sitzung_fuer
 from jury.sitzungen import services as sitzungen
 

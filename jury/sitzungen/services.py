@@ -149,7 +149,7 @@ def _antragsteller_benachrichtigen(punkt, sitzung, art, **kontext):
         "ort": sitzung.ort,
         **kontext,
     }
-    notifications.queue_for_applicant(
+    mail.queue_for_applicant(
         antrag, art, kontext=kontext, dedupe_key=f"sitzung-{sitzung.pk}-{art}-{punkt.pk}"
     )
 
