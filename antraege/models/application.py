@@ -327,8 +327,13 @@ class Antrag(models.Model):
     erklaerung_nicht_kommerziell = models.BooleanField(default=False)
     erklaerung_nicht_begonnen = models.BooleanField(default=False)
     erklaerung_belege = models.BooleanField(default=False)
+    # The name the applicant typed for the public list, shown only with their consent (the field
+    # keeps its old name: it was the consent to show the first name, see docs/decisions.md).
+    oeffentlicher_name = models.CharField(
+        _("Name in der öffentlichen Liste (freiwillig)"), max_length=80, blank=True
+    )
     vorname_veroeffentlichen = models.BooleanField(
-        _("Mein Vorname darf in der öffentlichen Liste der geförderten Projekte stehen."),
+        _("Dieser Name darf in der öffentlichen Liste der geförderten Projekte stehen."),
         default=False,
     )
 
