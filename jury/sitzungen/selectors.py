@@ -119,16 +119,6 @@ def sitzungen_for_antraege(antraege):
     return sitzungen
 
 
-def mitglied_darf_lesen(user, sitzung):
-    """A member or deputy of the meeting's area in term on its day reads its papers once sent."""
-    if sitzung.status == SitzungStatus.GEPLANT:
-        return False
-    return (
-        jury_in_term(sitzung.quartier, sitzung.datum).filter(user=user).exists()
-        or jury_in_term(sitzung.quartier, timezone.localdate()).filter(user=user).exists()
-    )
-
-
 @dataclass(frozen=True)
 class AntragFuerJury:
     """What a jury member may read about an Antrag: no address, e-mail or phone."""
