@@ -65,6 +65,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id for every log line of the request (aktionsfonds/logs.py).
+    "aktionsfonds.logs.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "aktionsfonds.middleware.NoStoreMiddleware",
@@ -84,6 +87,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Last: a failed sign-in is counted, a locked-out one answered with the lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "aktionsfonds.urls"
@@ -319,10 +323,26 @@ AUFBEWAHRUNG_TAGE_BENACHRICHTIGUNG = int(
 DATENSCHUTZ_KONTAKT_EMAIL = os.environ.get("DATENSCHUTZ_KONTAKT_EMAIL", "datenschutz@example.org")
 
 
+# Logs: JSON lines with the request id (LOG_FORMAT=json, the default with PRODUCTION=1) or plain text.
+# LOG_REQUESTS: one line per request from the app (path without link tokens), instead of the proxy's
+# or gunicorn's access log.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
+LOG_REQUESTS = env_bool("LOG_REQUESTS", default=PRODUCTION)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "aktionsfonds.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "aktionsfonds.logs.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -331,5 +351,20 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Monitoring (aktionsfonds/health.py, docs/betrieb.md): /readyz fails when the last sign of the
+# worker or beat, or the oldest unsent e-mail, is older than these (seconds).
+READYZ_WORKER_MAX_AGE = int(os.environ.get("READYZ_WORKER_MAX_AGE", "60"))
+READYZ_BEAT_MAX_AGE = int(os.environ.get("READYZ_BEAT_MAX_AGE", "120"))
+READYZ_OUTBOX_MAX_AGE = int(os.environ.get("READYZ_OUTBOX_MAX_AGE", "900"))
+READYZ_BROKER_TIMEOUT = 2
+# The worker writes its heartbeat into the cache every 10 s (off only in the test suite, whose
+# embedded worker runs beside tests that check /readyz without one).
+WORKER_HEARTBEAT = env_bool("WORKER_HEARTBEAT", default=True)
+# /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; without a token it is off (404).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+PROMETHEUS_EXPORT_MIGRATIONS = False
+# Probes may ask gunicorn directly over HTTP on the machine itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 PROJECT_NAME = _("Aktionsfonds")

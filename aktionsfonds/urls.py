@@ -5,9 +5,12 @@ from django.urls import include, path
 from antraege.datenschutz import views as datenschutz
 from antraege.views import oeffentlich, public
 
-from . import anmeldung
+from . import anmeldung, health
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),
     path("", public.start, name="start"),
     path("barrierefreiheit/", public.barrierefreiheit, name="barrierefreiheit"),
     path("leichte-sprache/", public.leichte_sprache, name="leichte_sprache"),

@@ -3,10 +3,15 @@
 # what to install. Usage: bin/system-deps.sh [run|test]
 #   run:  libharfbuzz-subset0 (WeasyPrint ~7x faster), fonts-noto-core (Arabic, letters' look),
 #         gettext (compilemessages)
-#   test: also chromium (browser tests) and redis-server (worker tests, the outbox drill)
+#   test: also chromium (browser tests), redis-server (worker tests, the outbox drill), and for the
+#         operations checks (deploy/check.py, backup drill): systemd (systemd-analyze), nginx,
+#         postgresql-client (pg_dump, pg_restore)
 set -u
 want=(libharfbuzz-subset0 fonts-noto-core gettext)
-if [ "${1:-run}" = "test" ]; then want+=(chromium redis-server); fi
+if [ "${1:-run}" = "test" ]; then
+  want+=(chromium redis-server systemd postgresql-client)
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || want+=(nginx-light)
+fi
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
