@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "antraege.zugang.ApplicantAccessMiddleware",
     "antraege.middleware.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "aktionsfonds.anmeldung.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last: a failed sign-in is counted, a locked-out one answered with the lockout page.
@@ -180,8 +181,11 @@ LANGUAGES = [
     ("tr", "Türkçe"),
     ("ar", "العربية"),
 ]
-# Jury and QM pages are offered in German and English only.
+# QM and admin pages are offered in German and English only; the jury's own pages (ballot,
+# meetings, account) in every language a member can choose for their e-mails (the papers PDF
+# stays German or English).
 STAFF_LANGUAGES = ("de", "en")
+JURY_LANGUAGES = tuple(code for code, _name in LANGUAGES)
 # Feedback contact of the accessibility statement (besides each area's QM office).
 ACCESSIBILITY_CONTACT_EMAIL = os.environ.get(
     "ACCESSIBILITY_CONTACT_EMAIL", "barrierefreiheit@example.org"
@@ -306,6 +310,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ANTRAG_LINK_MAX_AGE_DAYS = int(os.environ.get("ANTRAG_LINK_MAX_AGE_DAYS", "90"))
 # The applicant's access in a browser ends after this long without a request (2 hours).
 APPLICANT_SESSION_IDLE_SECONDS = int(os.environ.get("APPLICANT_SESSION_IDLE_SECONDS", "7200"))
+# Signed-in accounts (QM, admins, jury): signed out after 30 minutes idle, 10 hours at most.
+STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", str(30 * 60)))
+STAFF_SESSION_MAX_SECONDS = int(os.environ.get("STAFF_SESSION_MAX_SECONDS", str(10 * 3600)))
 
 # Retention of personal data (domain.md), stated on the privacy notice page and carried out daily by
 # the beat job ``antraege.task_aufbewahrung_durchsetzen``.
@@ -345,6 +352,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own console handler (DEBUG only) printed every line of runserver's reloader a
+        # second time, after the root's: Django's messages go through the root only.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint logs every rendering step at INFO; keep the worker log readable.
         "weasyprint": {"level": "WARNING"},

@@ -178,11 +178,11 @@ def main():
 
 
 def report(stack, kills, results, submitted):
+    from antraege.mail import messages as mail_messages
     from antraege.models import Benachrichtigung
-    from antraege.services import notifications
 
     rows = list(Benachrichtigung.objects.all())
-    expected = {notifications.message_id(row) for row in rows}
+    expected = {mail_messages.message_id(row) for row in rows}
     received = Counter(message["Message-ID"] for message in stack.smtp.messages())
     accepted_at = stack.smtp.accepted_at()
     lost = expected - set(received)

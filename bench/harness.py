@@ -188,7 +188,7 @@ class Stack:
         logging.getLogger("mail.log").setLevel(logging.WARNING)
         # the drill causes broker outages on purpose: their warnings are expected here
         logging.getLogger("workflow").setLevel(logging.WARNING)
-        logging.getLogger("antraege.services.notifications").setLevel(logging.ERROR)
+        logging.getLogger("antraege.mail").setLevel(logging.ERROR)
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0, interactive=False)

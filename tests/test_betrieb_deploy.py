@@ -179,3 +179,33 @@ def test_nginx_refuses_a_body_over_the_limit_before_the_app(nginx):
 
     assert (too_big, fits) == (413, 200)
     assert [path for path, _id in Backend.seen] == ["/antrag/"]
+
+
+def test_environment_example_loads_in_a_shell_and_every_variable_is_read():
+    example = DEPLOY / "aktionsfonds.env.example"
+    shell = subprocess.run(
+        ["sh", "-c", f'set -a; . "{example}"; env -0'],
+        capture_output=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    loaded = dict(item.split("=", 1) for item in shell.stdout.decode().split("\0") if "=" in item)
+    keys = [
+        line.split("=", 1)[0]
+        for line in example.read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    readers = "".join(
+        (Path(settings.BASE_DIR) / name).read_text()
+        for name in (
+            "aktionsfonds/settings.py",
+            "celeryconfig.py",
+            "aktionsfonds/health.py",
+            "deploy/gunicorn.conf.py",
+            "deploy/systemd/aktionsfonds-worker.service",
+        )
+    )
+
+    assert loaded["DEFAULT_FROM_EMAIL"] == "Aktionsfonds <aktionsfonds@example.berlin>"
+    assert {key: loaded.get(key) is not None for key in keys} == dict.fromkeys(keys, True)
+    assert [key for key in keys if f'"{key}"' not in readers and "${" + key not in readers] == []

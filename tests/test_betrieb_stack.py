@@ -92,7 +92,7 @@ def test_readyz_is_503_without_a_worker_and_200_with_one(stack):
     assert checks["worker"] == {"ok": False, "age_seconds": None}
     assert checks["database"]["ok"] and checks["broker"]["ok"] and checks["beat"]["ok"]
 
-    stack.worker("worker")
+    worker(stack)
     after = wait_until(
         lambda: (response := get(stack, "/readyz")).status_code == 200 and response,
         timeout=60,
@@ -162,16 +162,50 @@ def test_logs_are_json_lines_with_request_ids_and_no_link_token(stack):
     assert link.split("/")[3] not in stack.web.log()
 
 
+def worker(stack):
+    """The stack's worker (started once; a test run alone starts it itself)."""
+    if not getattr(stack, "the_worker", None):
+        stack.the_worker = stack.worker("worker")
+    return stack.the_worker
+
+
+FAILED = 'aktionsfonds_celery_task_failures_total{task="jury.task_close_due_abstimmungen"}'
+
+
 def test_metrics_need_the_token_and_add_up_all_processes(stack):
+    from celery import Celery
+
+    worker(stack)
     for _ in range(4):
         get(stack, "/healthz")
+    # a task that fails in the worker's pool process (it takes no arguments)
+    # (a broker URL given here: CELERY_BROKER_URL of the suite would win over Celery(broker=…))
+    sender = Celery("stack-test", set_as_current=False)
+    with sender.connection_for_write(stack.redis.url) as connection:
+        sender.send_task(
+            "jury.task_close_due_abstimmungen",
+            kwargs={"unerwartet": 1},
+            queue=stack.queue,
+            connection=connection,
+        )
 
+    def scraped():
+        answer = get(stack, "/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
+        return FAILED in answer.text and answer
+
+    metrics = wait_until(scraped, timeout=60, interval=0.5, message="the failure in /metrics")
     refused = get(stack, "/metrics")
-    metrics = get(stack, "/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
 
     assert refused.status_code == 404
     assert metrics.status_code == 200
+    assert f"{FAILED} 1.0" in metrics.text.splitlines()
     assert "aktionsfonds_outbox_unsent " in metrics.text
     assert "aktionsfonds_outbox_oldest_unsent_age_seconds " in metrics.text
-    assert "django_http_requests_total_by_method_total" in metrics.text
-    assert "aktionsfonds_pdf_render_seconds" in metrics.text
+    requests = [
+        line
+        for line in metrics.text.splitlines()
+        if line.startswith('django_http_requests_total_by_method_total{method="GET"}')
+    ]
+    # the web's two processes add up: every request of this module so far (at least these four)
+    assert requests and float(requests[0].split()[-1]) >= 4
+    assert "# TYPE aktionsfonds_pdf_render_seconds histogram" in metrics.text

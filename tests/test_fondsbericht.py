@@ -23,7 +23,7 @@ from antraege.services.settlement import auszahlung_release, beleg_check
 from workflow.moves import MoveRefused, antrag_move
 from workflow.wege import antrag_walk_to
 
-from .abrechnung_helpers import approved, settlement_submitted
+from .abrechnung_helpers import approved, fondsbericht_pdf, settlement_submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -104,11 +104,15 @@ def test_close_through_the_page_once(client, staff_login, fonds, qm_user):
 
     with mock.patch("django.utils.timezone.localdate", return_value=nach_jahresende(fonds)):
         page_before = text(client.get(reverse("qm:fonds_bericht", args=[fonds.pk])))
-        client.post(url)
-        second = client.post(url, follow=True)
+        unconfirmed = client.post(url, follow=True)
+        unchanged = type(fonds).objects.get(pk=fonds.pk).abgeschlossen_am
+        client.post(url, {"bestaetigt": "1"})
+        second = client.post(url, {"bestaetigt": "1"}, follow=True)
 
     fonds.refresh_from_db()
     assert f"Aktionsfonds {fonds.jahr} abschließen" in page_before
+    assert "Bitte bestätigen Sie den Jahresabschluss" in text(unconfirmed)
+    assert unchanged is None  # without the confirmation nothing lapsed
     assert fonds.abgeschlossen_von == qm_user
     assert "ist bereits abgeschlossen" in text(second)
 
@@ -151,7 +155,7 @@ def test_fund_report_page_pdf_and_csv_show_the_picture_and_the_fields(
     staff_login(client, qm_user)
 
     page = client.get(reverse("qm:fonds_bericht", args=[fonds.pk]))
-    pdf = client.get(reverse("abrechnung:fonds_bericht_pdf", args=[fonds.pk]))
+    pdf = fondsbericht_pdf(client, fonds)
     rows = list(
         csv.reader(
             io.StringIO(
@@ -177,7 +181,7 @@ def test_fund_report_page_pdf_and_csv_show_the_picture_and_the_fields(
     )
     assert "Bildung 1 250,00 € 0,00 €" in text(page)
     pdf_text = " ".join(
-        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split()
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split()
     )
     assert "Bildung 1 250,00 € 0,00 €" in pdf_text
     assert "Verfügbar 9.750,00 €" in pdf_text

@@ -1,7 +1,8 @@
 """The models of Anträge, by subdomain. ``antraege.models.X`` keeps working for every model."""
 
 from ..datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriff
-from ..geld.buchungen.models import Buchung  # noqa: E402 - after the models it points to
+from ..geld.buchungen.models import Buchung, FondsberichtPdf  # noqa: E402 - after its targets
+from ..mail.models import Benachrichtigung
 from ..money import ZERO
 from ..states import (
     APPLICANT_STATUS_LABELS,
@@ -23,7 +24,6 @@ from .application import (
 from .attachments import Anhang, anhang_upload_to
 from .documents import Dokument, dokument_upload_to
 from .geld import Bankverbindung, Rueckforderung, Vereinbarung
-from .notifications import Benachrichtigung
 from .settlement import (
     Abschlag,
     Auszahlung,
@@ -46,6 +46,7 @@ __all__ = [
     "Abschlag",
     "Bankverbindung",
     "Buchung",
+    "FondsberichtPdf",
     "Foerderung",
     "Rueckforderung",
     "Vereinbarung",

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..geld.buchungen.services import reservierung_set
+from ..mail import services as mail
 from ..models import (
     ZERO,
     Abschlag,
@@ -29,7 +30,7 @@ from ..permissions import (
 )
 from ..selectors.geld import iban_masked, zahlungsplan_for
 from ..states import BANK_STATES, PROJEKT_STATES
-from . import documents, notifications
+from . import documents
 from .application import antrag_lock, berlin_today
 from .settlement import (
     AbrechnungRefused,
@@ -254,5 +255,5 @@ def antrag_not_carried_out(antrag, *, anlass):
     if abschlag is not None:
         return rueckforderung_create(antrag, anlass=anlass, betrag=abschlag.betrag)
     if anlass == Rueckforderung.Anlass.ENTFAELLT:
-        notifications.queue_for_applicant(antrag, "aktion_entfaellt")
+        mail.queue_for_applicant(antrag, "aktion_entfaellt")
     return None

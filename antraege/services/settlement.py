@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from ..geld.buchungen.models import Buchung
 from ..geld.buchungen.services import buchung_book, reservierung_set
+from ..mail import services as mail
 from ..models import (
     Abschlag,
     Antrag,
@@ -40,7 +41,7 @@ from ..refusals import Refused
 from ..selectors.geld import vereinbarung_bestaetigt
 from ..selectors.settlement import auszahlung_berechnung, settlement_errors
 from ..states import ADVANCE_STATES, SETTLEMENT_EDITABLE_STATES
-from . import documents, notifications
+from . import documents
 from .application import antrag_lock, berlin_today
 from .attachments import UploadRefused, upload_content_type
 from .timeline import statuswechsel_record
@@ -191,7 +192,7 @@ def abschlag_book(antrag, *, akteur, datum, betrag):
         % {"betrag": euro_format(betrag), "datum": datum.strftime("%d.%m.%Y")},
     )
     documents.dokument_schedule(antrag, Dokument.Art.ABSCHLAG_ANORDNUNG)
-    notifications.queue_for_applicant(
+    mail.queue_for_applicant(
         antrag,
         "abschlag_angewiesen",
         kontext={"betrag": euro_format(betrag)},
@@ -408,7 +409,7 @@ def abrechnung_submitted(antrag):
     if errors:
         raise ValueError(" ".join(errors))
     quartier = antrag.fonds.quartier
-    notifications.queue(
+    mail.queue(
         "abrechnung_eingegangen",
         empfaenger=quartier.qm_email,
         sprache=quartier.qm_sprache,
@@ -505,9 +506,7 @@ def abrechnung_changes_requested(antrag, *, kommentar):
         raise ValueError(_("Bitte schreiben Sie, was an der Abrechnung fehlt."))
     if Auszahlung.objects.filter(antrag=antrag).exists():
         raise ValueError(_("Die Auszahlung ist bereits freigegeben."))
-    notifications.queue_for_applicant(
-        antrag, "abrechnung_nachforderung", kontext={"nachricht": kommentar}
-    )
+    mail.queue_for_applicant(antrag, "abrechnung_nachforderung", kontext={"nachricht": kommentar})
 
 
 def auszahlung_release(antrag, *, akteur):
@@ -598,7 +597,7 @@ def auszahlung_mark_paid(antrag, *, bezahlt_am, buchungszeichen):
         Antrag.objects.filter(pk=antrag.pk).update(
             betrag_reserviert=ZERO, betrag_ausgezahlt=F("betrag_ausgezahlt") + betrag
         )
-    notifications.queue_for_applicant(
+    mail.queue_for_applicant(
         antrag,
         "auszahlung_erfolgt",
         kontext={

@@ -23,7 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from antraege import permissions
-from antraege.services import notifications
+from antraege.mail import services as mail
 
 from ..models import Jurymitglied
 from ..selectors import kontosprache
@@ -161,7 +161,7 @@ def jurymitglied_invite(mitglied, *, akteur):
             "token": default_token_generator.make_token(user),
         },
     )
-    return notifications.queue(
+    return mail.queue(
         "jury_einladung",
         empfaenger=user.email,
         sprache=kontosprache(user),
