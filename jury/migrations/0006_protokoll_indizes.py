@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('antraege', '0013_sweep_indizes'),
+        ('antraege', '0014_sweep_indizes'),
         ('jury', '0005_abstimmung_status'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

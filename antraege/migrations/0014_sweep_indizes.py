@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('antraege', '0012_fondsbericht_pdf'),
+        ('antraege', '0013_oeffentlicher_name'),
     ]
 
     operations = [
