@@ -14,7 +14,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..money import ZERO
-from ..states import APPLICANT_STATUS_LABELS, AntragStatus
+from ..states import APPLICANT_STATUS_LABELS, AWAITING_SETTLEMENT_STATES, AntragStatus
 
 
 class Quartier(models.Model):
@@ -369,6 +369,15 @@ class Antrag(models.Model):
             ),
             # the applicant's address whatever its case (new link, Art. 15): ``antraege_mit_email``
             models.Index(Lower("antragsteller_email"), name="antrag_email_lower"),
+            # the letters sweep reads the last month's decisions (``dokumente_missing``)
+            models.Index(fields=["entschieden_am"], name="antrag_entschieden"),
+            # the settlement deadlines sweep reads the deadlines of the projects still running
+            # (the passed deadlines of settled projects of all years are not in it)
+            models.Index(
+                fields=["abrechnungsfrist"],
+                condition=Q(status__in=AWAITING_SETTLEMENT_STATES),
+                name="antrag_abrechnungsfrist_offen",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
