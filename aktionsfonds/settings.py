@@ -181,8 +181,11 @@ LANGUAGES = [
     ("tr", "Türkçe"),
     ("ar", "العربية"),
 ]
-# Jury and QM pages are offered in German and English only.
+# QM and admin pages are offered in German and English only; the jury's own pages (ballot,
+# meetings, account) in every language a member can choose for their e-mails (the papers PDF
+# stays German or English).
 STAFF_LANGUAGES = ("de", "en")
+JURY_LANGUAGES = tuple(code for code, _name in LANGUAGES)
 # Feedback contact of the accessibility statement (besides each area's QM office).
 ACCESSIBILITY_CONTACT_EMAIL = os.environ.get(
     "ACCESSIBILITY_CONTACT_EMAIL", "barrierefreiheit@example.org"

@@ -9,10 +9,16 @@
 set -u
 want=(libharfbuzz-subset0 fonts-noto-core gettext)
 if [ "${1:-run}" = "test" ]; then
-  want+=(chromium redis-server systemd postgresql-client)
-  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || want+=(nginx-light)
+  want+=(chromium redis-server)
 fi
 missing=()
+if [ "${1:-run}" = "test" ]; then
+  # the operations checks need the commands, from whichever package brought them
+  export PATH="$PATH:/usr/sbin:/sbin"
+  command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+  command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
+  command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
+fi
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done

@@ -152,3 +152,70 @@ def test_restore_of_a_backup_during_submissions_loses_nothing_committed_before(t
     # nothing half made: every restored submission has its timeline entry, and none is from after
     assert set(restored_rows) <= set(committed_after)
     assert set(restored_rows) <= submitted_with_timeline
+
+
+def drill_module():
+    import importlib.machinery
+    import importlib.util
+
+    path = str(settings.BASE_DIR / "bin" / "drill-restore")
+    loader = importlib.machinery.SourceFileLoader("drill_restore", path)
+    spec = importlib.util.spec_from_loader("drill_restore", loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+@pytest.mark.django_db
+def test_the_drill_compares_rows_files_and_fund_totals(antrag, qm_user):
+    """What `make drill-restore` compares sees a changed row, file or fund budget (so it can fail)."""
+    from antraege.models import Aktionsfonds, Antrag
+    from workflow.wege import antrag_walk_to
+
+    drill = drill_module()
+    antrag_walk_to(antrag, "paid", qm_user=qm_user)
+    (settings.MEDIA_ROOT / "briefe").mkdir(parents=True, exist_ok=True)
+    (settings.MEDIA_ROOT / "briefe" / "bescheid.pdf").write_bytes(b"%PDF-1.7 Bescheid")
+    before = drill.fingerprint()
+
+    assert drill.fingerprint() == before
+    assert before["tables"]["antraege.Antrag"][0] == 1
+    # the receipt the walk uploaded, named by its row, and the letter put there by hand
+    assert len(before["files"]) == 2
+    assert (
+        before["files"]["briefe/bescheid.pdf"] == hashlib.sha256(b"%PDF-1.7 Bescheid").hexdigest()
+    )
+    assert before["files_missing"] == []
+    assert len(before["fund_totals"]) == 1
+
+    Antrag.objects.filter(pk=antrag.pk).update(titel="Anders")
+    (settings.MEDIA_ROOT / "briefe" / "bescheid.pdf").write_bytes(b"%PDF-1.7 anders")
+    Aktionsfonds.objects.update(budget=1)
+    after = drill.fingerprint()
+
+    changed = {key for key in ("tables", "files", "fund_totals") if before[key] != after[key]}
+    assert changed == {"tables", "files", "fund_totals"}
+    assert [
+        label for label in before["tables"] if before["tables"][label] != after["tables"][label]
+    ] == ["antraege.Aktionsfonds", "antraege.Antrag"]
+
+
+@pytest.mark.skipif(PG, reason="the SQLite copy (a developer's `make backup`); PostgreSQL above")
+@pytest.mark.django_db(transaction=True)
+def test_backup_of_sqlite_is_a_copy_with_the_manifest(tmp_path):
+    from aktionsfonds.backup import backup_create, backup_verify
+    from antraege.factories import AntragFactory
+
+    antrag = AntragFactory(titel="Kiezfest im Backup")
+
+    folder = backup_create(tmp_path / "backups")
+    manifest = backup_verify(folder)
+
+    assert manifest["engine"] == "sqlite"
+    assert folder.name.startswith("aktionsfonds-") and not folder.name.endswith(".partial")
+    import sqlite3
+
+    copy = sqlite3.connect(folder / manifest["database"]["file"])
+    titles = copy.execute("SELECT titel FROM antraege_antrag WHERE id = ?", [antrag.pk]).fetchall()
+    copy.close()
+    assert titles == [("Kiezfest im Backup",)]

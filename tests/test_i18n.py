@@ -50,6 +50,21 @@ STAFF_ONLY = (
     "jury/",
     "aktionsfonds/anmeldung.py",
 )
+# The jury's own pages are offered in all four languages (``settings.JURY_LANGUAGES``): their
+# templates count as resident-facing although they sit under templates/jury/.
+JURY_MEMBER_FILES = (
+    "templates/jury/home.html",
+    "templates/jury/stimmzettel.html",
+    "templates/jury/befangenheit.html",
+    "templates/jury/_radios.html",
+    "templates/jury/sitzungen/sitzung.html",
+    "templates/jury/sitzungen/antrag.html",
+    "templates/jury/sitzungen/kontosprache.html",
+    "templates/jury/sitzungen/_kopf.html",
+    "templates/jury/sitzungen/_unterlagen_pdf.html",
+    "templates/jury/mitglieder/passwort_setzen.html",
+    "templates/jury/mitglieder/passwort_gesetzt.html",
+)
 # E-mails to QM offices (in the office's language, German or English) and jury members (in the
 # member's account language, all four: checked for tr/ar by the jury tests below).
 STAFF_EMAILS = (
@@ -70,7 +85,10 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
 
 
 def resident_facing(entry):
-    return any(not ref.startswith(STAFF_ONLY) for ref in entry.references)
+    return any(
+        not ref.startswith(STAFF_ONLY) or ref.startswith(JURY_MEMBER_FILES)
+        for ref in entry.references
+    )
 
 
 @pytest.fixture(scope="module")

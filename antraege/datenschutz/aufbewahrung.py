@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, ProtectedError, Q
+from django.db.models import F, OuterRef, ProtectedError, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -31,6 +31,7 @@ from ..models import (
     Anhang,
     Antrag,
     AntragStatus,
+    Bankverbindung,
     Beleg,
     Benachrichtigung,
     Dokument,
@@ -40,31 +41,17 @@ from ..models import (
     Statuswechsel,
 )
 from ..states import PAID_OUT_STATES, UNFUNDED_END_STATES
-from .models import AdressBestaetigung, Anonymisierung, Zugriff
+from .models import PERSONENBEZOGENE_FELDER, AdressBestaetigung, Anonymisierung, Zugriff
 
 logger = logging.getLogger(__name__)
 
 # Approved but not carried out: financial records when an advance was paid, else like a rejection.
 NICHT_DURCHGEFUEHRT_STATES = (AntragStatus.EXPIRED, AntragStatus.CANCELLED)
 
-# Contact data and every free text the applicant or staff wrote about the project.
-ANTRAG_BLANK_FIELDS = (
-    "antragsteller_name",
-    "antragsteller_strasse",
-    "antragsteller_plz",
-    "antragsteller_ort",
-    "antragsteller_email",
-    "antragsteller_telefon",
-    "organisation",
-    "kurzbeschreibung",
-    "ziele",
-    "zielgruppe",
-    "projektort",
-    "oeffentlichkeitsarbeit",
-    "eigenleistung_beschreibung",
-    "pruefvermerk",
-    "auflagen",
-    "entscheidungsgrund",
+# Contact data and every free text the applicant or staff wrote about the project (the title is
+# replaced by ``ANONYM_TITEL``): the one list of personal fields, ``models.PERSONENBEZOGENE_FELDER``.
+ANTRAG_BLANK_FIELDS = tuple(
+    name for name in PERSONENBEZOGENE_FELDER["antraege.Antrag"] if name != "titel"
 )
 ANONYM_TITEL = "[anonymisiert]"
 
@@ -132,6 +119,52 @@ def _aufbewahrung_seit(antrag):
     return _day(antrag.im_status_seit), Anonymisierung.Regel.ERFOLGLOS
 
 
+def _tag_danach(day):
+    """The local midnight that ends ``day``: ``_day(moment) <= day`` ⟺ ``moment < _tag_danach(day)``."""
+    return timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+    )
+
+
+def _anonymisieren_faellig(stichtag):
+    """The ended Anträge whose period is over (``_aufbewahrung_seit`` ≤ the rule's day), selected
+    in SQL: only what is due leaves the database, not ten years of ended Anträge."""
+    im_status_seit = Coalesce(
+        Subquery(
+            # when the Antrag reached its current state (the timeline), else its last change
+            Statuswechsel.objects.filter(antrag_id=OuterRef("pk"), nach_status=OuterRef("status"))
+            .order_by("-zeitpunkt")
+            .values("zeitpunkt")[:1]
+        ),
+        F("geaendert_am"),
+    )
+    gefoerdert = Q(status__in=PAID_OUT_STATES) | Q(
+        status__in=NICHT_DURCHGEFUEHRT_STATES, letzte_zahlung__isnull=False
+    )
+    erfolglos = Q(status__in=UNFUNDED_END_STATES) | Q(
+        status__in=NICHT_DURCHGEFUEHRT_STATES, letzte_zahlung__isnull=True
+    )
+    faellig = (
+        gefoerdert
+        & (
+            Q(letzte_zahlung__lte=stichtag["gefoerdert"])
+            | Q(
+                letzte_zahlung__isnull=True,
+                im_status_seit__lt=_tag_danach(stichtag["gefoerdert"]),
+            )
+        )
+    ) | (erfolglos & Q(im_status_seit__lt=_tag_danach(stichtag["erfolglos"])))
+    return (
+        Antrag.objects.filter(anonymisierung__isnull=True)
+        .annotate(
+            im_status_seit=im_status_seit,
+            letzte_zahlung=Coalesce("auszahlung__bezahlt_am", "abschlag__datum"),
+        )
+        .filter(faellig)
+        .order_by("pk")
+    )
+
+
 def aufbewahrung_faellig(*, now=None):
     """What the retention rules remove at ``now``: drafts, Anträge to anonymise, old log rows."""
     now = now or timezone.now()
@@ -145,26 +178,10 @@ def aufbewahrung_faellig(*, now=None):
         Faelliger(a.pk, "", a.status, _day(a.geaendert_am), "entwurf") for a in entwuerfe
     ]
 
-    # When each Antrag reached its current state (the timeline), else its last change.
-    offen = Antrag.objects.filter(anonymisierung__isnull=True).annotate(
-        im_status_seit=Coalesce(
-            Max(
-                "statuswechsel__zeitpunkt",
-                filter=Q(statuswechsel__nach_status=F("status")),
-            ),
-            F("geaendert_am"),
-        ),
-        letzte_zahlung=Coalesce("auszahlung__bezahlt_am", "abschlag__datum"),
-    )
-    kandidaten = offen.filter(
-        Q(status__in=UNFUNDED_END_STATES + PAID_OUT_STATES + NICHT_DURCHGEFUEHRT_STATES)
-    ).order_by("pk")
-    for antrag in kandidaten:
-        seit, regel = _aufbewahrung_seit(antrag)
-        if seit <= stichtag[regel.value]:
-            result.anonymisieren.append(
-                Faelliger(antrag.pk, antrag.referenz or "", antrag.status, seit, regel)
-            )
+    result.anonymisieren = [
+        Faelliger(antrag.pk, antrag.referenz or "", antrag.status, *_aufbewahrung_seit(antrag))
+        for antrag in _anonymisieren_faellig(stichtag)
+    ]
 
     result.zugriffe = Zugriff.objects.filter(zeitpunkt__lt=stichtag["zugriffe"]).count()
     result.benachrichtigungen = (
@@ -252,7 +269,10 @@ def antrag_anonymisieren(antrag_id, *, regel):
                 link_version=F("link_version") + 1,
                 **dict.fromkeys(ANTRAG_BLANK_FIELDS, ""),
             )
-            Kostenposition.objects.filter(antrag_id=antrag_id).update(beschreibung="")
+            Kostenposition.objects.filter(antrag_id=antrag_id).update(
+                beschreibung="", ausnahme_grund=""
+            )
+            Bankverbindung.objects.filter(antrag_id=antrag_id).delete()
             Statuswechsel.objects.filter(antrag_id=antrag_id).update(kommentar="")
             Beleg.objects.filter(antrag_id=antrag_id).update(
                 aussteller="", ablehnungsgrund="", datei="", originalname=""

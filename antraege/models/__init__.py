@@ -1,7 +1,7 @@
 """The models of Anträge, by subdomain. ``antraege.models.X`` keeps working for every model."""
 
 from ..datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriff
-from ..geld.buchungen.models import Buchung  # noqa: E402 - after the models it points to
+from ..geld.buchungen.models import Buchung, FondsberichtPdf  # noqa: E402 - after its targets
 from ..mail.models import Benachrichtigung
 from ..money import ZERO
 from ..states import (
@@ -46,6 +46,7 @@ __all__ = [
     "Abschlag",
     "Bankverbindung",
     "Buchung",
+    "FondsberichtPdf",
     "Foerderung",
     "Rueckforderung",
     "Vereinbarung",

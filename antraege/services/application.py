@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..datenschutz.models import ANTRAG_KONTAKTFELDER
 from ..geld.buchungen.selectors import saldo_from_row
 from ..geld.buchungen.services import reservierung_set
 from ..mail import services as mail
@@ -500,13 +501,7 @@ def antrag_expired(antrag):
 # Step 4 holds the attachments, which are not fields of the Antrag.
 STEP_FIELDS = {
     1: (
-        "antragsteller_name",
-        "antragsteller_strasse",
-        "antragsteller_plz",
-        "antragsteller_ort",
-        "antragsteller_email",
-        "antragsteller_telefon",
-        "organisation",
+        *ANTRAG_KONTAKTFELDER,
         "vorname_veroeffentlichen",
         "wohnt_oder_arbeitet_im_gebiet",
         "sprache",

@@ -2,6 +2,7 @@
 render. QM: meetings, agenda, meeting mode, minutes, composition. Members: agenda, read-only
 Anträge, papers PDF. Everyone signed in: the language of their e-mails."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -474,8 +475,12 @@ def sitzung_unterlagen(request, pk):
 
 
 def _unterlagen_pdf(sitzung):
-    """The papers PDF of the current agenda in the page's language; asked for if missing."""
-    return unterlagen.sitzungsunterlagen_request(sitzung, translation.get_language() or "de")
+    """The papers PDF of the current agenda in the page's language (German or English: a page in
+    Turkish or Arabic gets the German papers); asked for if missing."""
+    sprache = translation.get_language() or "de"
+    if sprache not in settings.STAFF_LANGUAGES:
+        sprache = settings.LANGUAGE_CODE
+    return unterlagen.sitzungsunterlagen_request(sitzung, sprache)
 
 
 @login_required
