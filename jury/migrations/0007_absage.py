@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jury', '0005_abstimmung_status'),
+        ('jury', '0006_protokoll_indizes'),
     ]
 
     operations = [
