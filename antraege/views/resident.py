@@ -40,8 +40,9 @@ from ..forms.application import (
 )
 from ..links import LinkRefused, antrag_from_link_token
 from ..models import Anhang, Antrag, AntragStatus, Quartier
+from ..permissions import is_qm_staff
 from ..ratelimit import entwurf_rate_allows, mail_rate_allows
-from ..roles import Akteur, grant_applicant_access, is_qm_staff
+from ..roles import Akteur, grant_applicant_access
 from ..selectors import fristen, zugriff
 from ..selectors.mein_geld import antrag_geld_fuer_antragsteller
 from ..services import application as services

@@ -135,11 +135,6 @@ def vorstellung_noetig(sitzung, antrag):
     return schwelle is not None and antrag.betrag_beantragt > schwelle
 
 
-def sitzung_geht_an(user, sitzung):
-    """Whether ``sitzung`` is this person's business at all: the jury of its area (any term)."""
-    return Jurymitglied.objects.filter(user=user, quartier_id=sitzung.quartier_id).exists()
-
-
 @dataclass(frozen=True)
 class AbsagenFuerPerson:
     """What the meeting page shows a member or deputy about apologies."""
@@ -179,16 +174,6 @@ def anwesenheit_vorschlag(sitzung, mitglieder, stellvertretungen):
         [m.pk for m in mitglieder if m.pk not in abgesagt],
         [d.pk for d in stellvertretungen if d.pk in vertretungen],
         vertretungen,
-    )
-
-
-def mitglied_darf_lesen(user, sitzung):
-    """A member or deputy of the meeting's area in term on its day reads its papers once sent."""
-    if sitzung.status == SitzungStatus.GEPLANT:
-        return False
-    return (
-        jury_in_term(sitzung.quartier, sitzung.datum).filter(user=user).exists()
-        or jury_in_term(sitzung.quartier, timezone.localdate()).filter(user=user).exists()
     )
 
 
