@@ -21,19 +21,19 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from antraege import task_names
+from antraege import permissions, task_names
 from antraege.datenschutz.adressen import antrag_bestaetigte_adresse, mitglied_hat_adresse
 from antraege.enqueue import task_enqueue_on_commit
 from antraege.mail import services as mail
 from antraege.models import Antrag, AntragStatus
 from antraege.money import euro_round
 from antraege.refusals import Refused
-from antraege.roles import Akteur, is_qm_staff
+from antraege.roles import Akteur
 from antraege.services.application import AktionsfondsRefused
 from workflow.moves import MoveRefused, abstimmung_move, abstimmung_record_opened, antrag_move
 
@@ -181,7 +181,7 @@ def _frist_check(frist, now):
 
 def _antrag_bei_der_jury(antrag, akteur):
     """Lock the Antrag and check it is in ``jury_vote`` and the akteur is QM staff of its area."""
-    if not is_qm_staff(akteur, antrag.fonds.quartier_id):
+    if not permissions.may_open_abstimmung(akteur, antrag):
         raise JuryRefused(_("Sie dürfen für diesen Antrag keine Abstimmung anlegen."), "forbidden")
     current = (
         Antrag.objects.select_for_update(of=("self",))
@@ -298,7 +298,7 @@ def stimmberechtigung_pruefen(abstimmung, user, *, now=None, schreiben=True):
     now = now or timezone.now()
     if user is None or not user.is_authenticated:
         raise JuryRefused(_("Bitte melden Sie sich an."), code="forbidden")
-    if is_qm_staff(Akteur(user), abstimmung.antrag.fonds.quartier_id):
+    if not permissions.may_vote_as_person(Akteur(user), abstimmung):
         raise JuryRefused(_("Mitarbeitende des QM stimmen nicht ab."), code="forbidden")
     eintrag = (
         Stimmberechtigung.objects.select_related("mitglied__user")
@@ -349,7 +349,11 @@ def stimme_abgeben(abstimmung, *, user, wert, kommentar=""):
             status=AbstimmungStatus.OFFEN,
             frist__gt=now,
         ).update(letzte_aenderung_am=now)
-        eintrag = _stimmberechtigung_schnell(abstimmung_id, user, now) if offen else None
+        eintrag = (
+            permissions.stimmberechtigung_for(Akteur(user), abstimmung_id, now=now)
+            if offen
+            else None
+        )
         if eintrag is None:
             # refused (the exception rolls the stamp back); the slow path only says why:
             # not entitled, biased, out of term, closed
@@ -375,27 +379,6 @@ def stimme_abgeben(abstimmung, *, user, wert, kommentar=""):
             unique_fields=["abstimmung", "mitglied"],
             update_fields=["wert", "kommentar", "geaendert_am"],
         )
-
-
-def _stimmberechtigung_schnell(abstimmung_id, user, now):
-    """The member's entry if ``user`` may vote now (one query), else None: entitled, not biased,
-    in term today, and not QM staff of the area."""
-    if user is None or not user.is_authenticated:
-        return None
-    heute = timezone.localdate(now)
-    entitled = (
-        Stimmberechtigung.objects.filter(
-            abstimmung_id=abstimmung_id,
-            mitglied__user=user,
-            befangen=False,
-            mitglied__beginn__lte=heute,
-        )
-        .filter(Q(mitglied__ende__isnull=True) | Q(mitglied__ende__gte=heute))
-        .exclude(abstimmung__antrag__fonds__quartier__qm_staff=user)
-        .order_by()
-        .only("pk", "mitglied_id")
-    )
-    return next(iter(entitled[:1]), None)
 
 
 def befangenheit_erklaeren(abstimmung, *, user, grund=""):
@@ -481,10 +464,45 @@ def abstimmung_schliessen(abstimmung_id, *, now=None):
 def abstimmungen_schliessen_faellige(*, now=None):
     """Close every due online vote (the beat task). Returns how many this call closed."""
     now = now or timezone.now()
-    offene = Abstimmung.objects.filter(
+    return sum(1 for pk in abstimmungen_faellig(now=now) if abstimmung_schliessen(pk, now=now))
+
+
+def abstimmungen_faellig(*, now):
+    """Ids of the open online votes that are due (as ``abstimmung_ist_faellig``): the deadline
+    passed, or everyone entitled voted and the last ballot is older than the grace period.
+
+    Every 30 s: one query for the open votes (their own rows, through the partial index of open
+    votes), and only if one was quiet for its grace period a second for who of its entitled
+    members voted. Never three queries per open vote, never a scan of all ballots (an ``Exists``
+    under an ``OR`` is planned as a hashed subplan over every row). ``abstimmung_schliessen``
+    decides again under its lock."""
+    offen = Abstimmung.objects.filter(
         status=AbstimmungStatus.OFFEN, modus=Abstimmung.Modus.ONLINE
-    ).values_list("pk", flat=True)
-    return sum(1 for pk in list(offene) if abstimmung_schliessen(pk, now=now))
+    ).values_list("pk", "frist", "letzte_aenderung_am", "ruhezeit_stunden")
+    faellig, ruhig = [], []
+    for pk, frist, letzte, ruhe in offen.order_by("frist", "pk"):
+        if frist <= now:
+            faellig.append(pk)
+        elif letzte is not None and letzte <= now - datetime.timedelta(hours=ruhe):
+            ruhig.append(pk)
+    if ruhig:
+        # as ``abstimmung_auszaehlen``: someone entitled, and every one of them voted
+        berechtigt = {}
+        for abstimmung_id, mitglied_id in Stimmberechtigung.objects.filter(
+            abstimmung_id__in=ruhig, befangen=False
+        ).values_list("abstimmung_id", "mitglied_id"):
+            berechtigt.setdefault(abstimmung_id, set()).add(mitglied_id)
+        gestimmt = set(
+            Stimme.objects.filter(abstimmung_id__in=ruhig)
+            .order_by()  # a set: no sort
+            .values_list("abstimmung_id", "mitglied_id")
+        )
+        faellig += [
+            pk
+            for pk in ruhig
+            if berechtigt.get(pk) and all((pk, m) in gestimmt for m in berechtigt[pk])
+        ]
+    return faellig
 
 
 def _ablehnungsgrund(zaehlung):

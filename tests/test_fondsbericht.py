@@ -131,8 +131,8 @@ def test_fund_report_counts_antraege_and_money_per_field_of_action(
     fremd = AntragFactory(fonds__quartier=anderes_quartier, handlungsfelder=[bildung])
     approved(fremd, qm_other_user)  # another area's fund
 
-    # the fund's links with their Anträge' money, and the fields: two queries for any number
-    with django_assert_num_queries(2):
+    # the fund's funded Anträge, their links, the fields: three queries for any number
+    with django_assert_num_queries(3):
         bericht = handlungsfelder_bericht(fonds)
     rows = {
         zeile.handlungsfeld.slug: (zeile.anzahl, zeile.bewilligt)

@@ -15,6 +15,7 @@ from jury import services
 from jury.factories import JurymitgliedFactory, antrag_zur_jury, jury_fuer
 from jury.models import (
     Abstimmung,
+    AbstimmungStatus,
     Ergebnis,
     JuryRegeln,
     Stimmberechtigung,
@@ -418,3 +419,37 @@ def test_reminder_only_to_those_who_have_not_voted_and_only_once(bei_jury, qm_us
     assert sorted(reminders.values_list("empfaenger", flat=True)) == sorted(
         [jury[2].user.email, jury[3].user.email]
     )
+
+
+def test_the_sweep_selects_only_due_votes_in_one_query(
+    fonds, qm_user, jury, django_assert_num_queries
+):
+    def offen(titel):
+        return eroeffnen(antrag_zur_jury(AntragFactory(fonds=fonds, titel=titel), qm_user), qm_user)
+
+    alle = offen("Alle haben abgestimmt")
+    for member in jury:
+        services.stimme_abgeben(alle, user=member.user, wert="yes")
+    alle.refresh_from_db()
+    fast = offen("Einer fehlt")
+    for member in jury[:3]:
+        services.stimme_abgeben(fast, user=member.user, wert="yes")
+    fast.refresh_from_db()
+    offen("Niemand hat abgestimmt")
+    ruhe_vorbei = alle.letzte_aenderung_am + datetime.timedelta(hours=alle.ruhezeit_stunden)
+
+    # nothing due: one query whatever the number of open votes (not three per vote)
+    with django_assert_num_queries(1):
+        assert (
+            services.abstimmungen_schliessen_faellige(
+                now=ruhe_vorbei - datetime.timedelta(minutes=1)
+            )
+            == 0
+        )
+    assert services.abstimmungen_faellig(now=ruhe_vorbei) == [alle.pk]
+    assert services.abstimmungen_schliessen_faellige(now=ruhe_vorbei) == 1
+    # after the last deadline every open vote is due
+    offene = Abstimmung.objects.filter(status=AbstimmungStatus.OFFEN)
+    spaeter = max(offene.values_list("frist", flat=True))
+    assert set(services.abstimmungen_faellig(now=spaeter)) == {a.pk for a in offene}
+    assert fast.pk in services.abstimmungen_faellig(now=fast.frist)

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from antraege import permissions
 from antraege.datenschutz.models import AdressBestaetigung
 from antraege.factories import AntragFactory, UserFactory
 from antraege.mail.messages import attachments_for, render
@@ -511,8 +512,8 @@ def test_composition_warns_below_the_minimum_size(quartier):
 def test_members_read_the_agenda_only_once_papers_are_sent(fonds, qm_user, jury_user):
     zur_jury(fonds, qm_user, "Hoffest")
     sitzung = sitzung_fuer(fonds.quartier, qm_user)
-    assert sitzung_selectors.mitglied_darf_lesen(jury_user, sitzung) is False
+    assert permissions.may_read_sitzung_as_jury(Akteur(jury_user), sitzung) is False
     sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=Akteur(qm_user))
     sitzung.refresh_from_db()
-    assert sitzung_selectors.mitglied_darf_lesen(jury_user, sitzung) is True
-    assert sitzung_selectors.mitglied_darf_lesen(qm_user, sitzung) is False
+    assert permissions.may_read_sitzung_as_jury(Akteur(jury_user), sitzung) is True
+    assert permissions.may_read_sitzung_as_jury(Akteur(qm_user), sitzung) is False

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ..models import AntragStatus, Foerderung, Kostenkategorie, Kostenposition
-from .settlement import AbrechnungRefused, _require_qm
+from ..permissions import may_act_on_antrag_as_qm, require
+from .settlement import AbrechnungRefused
 from .timeline import statuswechsel_record
 
 F, A, X = Foerderung.FOERDERFAEHIG, Foerderung.AUSNAHME, Foerderung.AUSGESCHLOSSEN
@@ -73,7 +74,7 @@ def ausnahme_begruenden(position, *, akteur, grund):
             .get(pk=position.pk)
         )
         antrag = position.antrag
-        _require_qm(akteur, antrag)
+        require(may_act_on_antrag_as_qm, akteur, antrag, refused=AbrechnungRefused)
         if antrag.status not in (AntragStatus.SUBMITTED, AntragStatus.IN_REVIEW):
             raise AbrechnungRefused(
                 _("Ausnahmen werden in der Formalprüfung begründet."), code="wrong_state"

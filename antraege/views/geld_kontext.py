@@ -3,6 +3,7 @@ repayment; shared by ``views.abrechnung`` (the pages) and ``views.geld`` (its PO
 
 from django.utils import timezone
 
+from .. import permissions
 from ..forms.geld import (
     BankverbindungForm,
     EntfaelltForm,
@@ -11,7 +12,6 @@ from ..forms.geld import (
     VereinbarungForm,
 )
 from ..forms.settlement import BelegForm, SachberichtForm
-from ..roles import is_qm_staff
 from ..selectors import geld
 from ..states import BANK_STATES, PROJEKT_STATES, SETTLEMENT_EDITABLE_STATES
 
@@ -45,6 +45,6 @@ def geld_context(antrag, akteur, forms_):
         or BelegForm(antrag=antrag, von_qm=True, prefix="papier"),
         "qm_sachbericht_form": forms_.get("qm_sachbericht_form")
         or SachberichtForm(prefix="papier"),
-        "papier_erfassbar": is_qm_staff(akteur, antrag.fonds.quartier_id)
+        "papier_erfassbar": permissions.may_act_on_antrag_as_qm(akteur, antrag)
         and antrag.status in SETTLEMENT_EDITABLE_STATES,
     }

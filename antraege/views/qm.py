@@ -20,6 +20,7 @@ from jury import selectors as jury_selectors
 from jury.sitzungen.selectors import sitzungen_for_antraege
 from workflow.moves import MoveRefused, antrag_move, available_moves
 
+from .. import permissions
 from ..datenschutz.models import Zugriff
 from ..datenschutz.protokoll import zugriff_protokollieren
 from ..forms.oeffentlich import HandlungsfelderForm
@@ -30,7 +31,7 @@ from ..models import (
 )
 from ..money import euro_format
 from ..paginierung import seite_for
-from ..roles import Akteur, is_qm_staff
+from ..roles import Akteur
 from ..selectors import fristen, zugriff
 from ..selectors.application import (
     aktionsfonds_for_staff,
@@ -217,7 +218,7 @@ def _detail_context(akteur, antrag, *, forms_by_move=None):
     gesamt, foerderfaehig = kosten_summen(antrag, positionen)
     moves = _detail_moves(akteur, antrag, forms_by_move or {})
     failed = next((form for form in (forms_by_move or {}).values() if form.errors), None)
-    bearbeitet = is_qm_staff(akteur, antrag.fonds.quartier_id)
+    bearbeitet = permissions.may_act_on_antrag_as_qm(akteur, antrag)
     abstimmungen = list(jury_selectors.abstimmungen_for_antrag(antrag))
     jury_entscheiden = (
         bearbeitet

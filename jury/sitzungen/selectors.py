@@ -19,7 +19,7 @@ from antraege.datenschutz.adressen import (
 from antraege.models import ZERO, Aktionsfonds, Antrag, AntragStatus
 from antraege.selectors.application import aktionsfonds_saldo, quartiere_for_staff
 
-from ..models import Abstimmung, AbstimmungStatus, Jurymitglied, jury_in_term
+from ..models import Abstimmung, AbstimmungStatus, Jurymitglied, JuryRegeln, jury_in_term
 from ..services import Auszaehlung, auszaehlung_quorum_erreicht, juryregeln_for
 from .models import (
     OFFENE_SITZUNG,
@@ -119,18 +119,61 @@ def sitzungen_for_antraege(antraege):
     return sitzungen
 
 
-def sitzung_geht_an(user, sitzung):
-    """Whether ``sitzung`` is this person's business at all: the jury of its area (any term)."""
-    return Jurymitglied.objects.filter(user=user, quartier_id=sitzung.quartier_id).exists()
+def praesentation_schwelle(sitzung):
+    """The amount above which applicants present at this meeting: the meeting's own copy of the
+    area's rule once it started, before that the area's rule as it stands."""
+    if sitzung.praesentation_ab is not None:
+        return sitzung.praesentation_ab
+    # a read: the area's rules as stored, else the programme's defaults (nothing is created)
+    regeln = JuryRegeln.objects.filter(quartier_id=sitzung.quartier_id).first() or JuryRegeln()
+    return regeln.praesentation_ab
 
 
-def mitglied_darf_lesen(user, sitzung):
-    """A member or deputy of the meeting's area in term on its day reads its papers once sent."""
-    if sitzung.status == SitzungStatus.GEPLANT:
-        return False
+def vorstellung_noetig(sitzung, antrag):
+    """Must the applicant present ``antrag`` at ``sitzung``?"""
+    schwelle = praesentation_schwelle(sitzung)
+    return schwelle is not None and antrag.betrag_beantragt > schwelle
+
+
+@dataclass(frozen=True)
+class AbsagenFuerPerson:
+    """What the meeting page shows a member or deputy about apologies."""
+
+    rolle: str | None  # "member", "deputy" or None (QM, or not on this jury that day)
+    eigene_absage: object  # Absage of this member, or None
+    eigene_zusage: object  # Absage this deputy stands in for, or None
+    offen: list  # apologies no deputy has confirmed yet (shown to deputies)
+
+
+def absagen_fuer(sitzung, user):
+    """Apologies as ``user`` sees them on the meeting's page (one query for the apologies)."""
+    platz = jury_in_term(sitzung.quartier, sitzung.datum).filter(user=user).first()
+    absagen = list(
+        sitzung.absagen.select_related("mitglied__user", "vertreten_durch__user").order_by(
+            "abgesagt_am", "pk"
+        )
+    )
+    if platz is None:
+        return AbsagenFuerPerson(None, None, None, [])
+    return AbsagenFuerPerson(
+        rolle=platz.rolle,
+        eigene_absage=next((a for a in absagen if a.mitglied_id == platz.pk), None),
+        eigene_zusage=next((a for a in absagen if a.vertreten_durch_id == platz.pk), None),
+        offen=[a for a in absagen if a.vertreten_durch_id is None],
+    )
+
+
+def anwesenheit_vorschlag(sitzung, mitglieder, stellvertretungen):
+    """Meeting mode's proposal before attendance is taken: every member present but those who
+    sent apologies, and each deputy who confirmed, standing in for that member.
+    ``(mitglieder_ids, stellvertretungen_ids, {deputy_id: member_id})``."""
+    absagen = list(sitzung.absagen.all())
+    abgesagt = {a.mitglied_id for a in absagen}
+    vertretungen = {a.vertreten_durch_id: a.mitglied_id for a in absagen if a.vertreten_durch_id}
     return (
-        jury_in_term(sitzung.quartier, sitzung.datum).filter(user=user).exists()
-        or jury_in_term(sitzung.quartier, timezone.localdate()).filter(user=user).exists()
+        [m.pk for m in mitglieder if m.pk not in abgesagt],
+        [d.pk for d in stellvertretungen if d.pk in vertretungen],
+        vertretungen,
     )
 
 

@@ -24,15 +24,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from antraege import task_names
+from antraege import permissions, task_names
 from antraege.enqueue import task_enqueue_on_commit
 from antraege.mail import services as mail
 from antraege.models import ZERO
 from antraege.money import euro_format
-from antraege.roles import is_qm_staff
 from workflow.moves import MoveRefused, antrag_move, sitzung_move
 
 from ..models import Ergebnis, Jurymitglied, StimmWert, jury_in_term
@@ -46,6 +45,7 @@ from ..services import (
     protokoll_store,
 )
 from .models import (
+    Absage,
     Beschluss,
     Einzelstimme,
     Kontoeinstellung,
@@ -58,10 +58,12 @@ from .selectors import (
     _berechtigt,
     antraege_fuer_tagesordnung,
     laufender_saldo,
+    praesentation_schwelle,
     punkt_waehler,
     sitzung_sitze,
     sitzungsprotokoll_kontext,
     unterlagen_kontext,
+    vorstellung_noetig,
 )
 
 logger = logging.getLogger(__name__)
@@ -71,10 +73,10 @@ def _name(mitglied):
     return mitglied.user.get_full_name() or mitglied.user.username
 
 
-def _pruefen_qm(akteur, quartier_id):
-    if akteur.is_system:  # beat: the papers go out on their own when the lead time has come
-        return
-    if not is_qm_staff(akteur, quartier_id):
+def _pruefen_qm(akteur, objekt, *, predicate=permissions.may_manage_jury_of_area):
+    """Refuse unless ``predicate(akteur, objekt)`` (``antraege.permissions``; by default: QM staff
+    of the area ``objekt``, an id)."""
+    if not predicate(akteur, objekt):
         raise JuryRefused(_("Diese Sitzung gehört nicht zu Ihrem Quartier."), code="forbidden")
 
 
@@ -136,6 +138,42 @@ def _sitzung_sperren(sitzung):
     return Sitzung.objects.select_for_update().select_related("quartier").get(pk=sitzung.pk)
 
 
+def _antragsteller_benachrichtigen(punkt, sitzung, art, **kontext):
+    """Tell the applicant of an agenda item about the meeting, in their language: the invitation
+    (with the ``.ics``), a deferral or the removal from the agenda. Once per item and kind."""
+    antrag = punkt.antrag
+    kontext = {
+        "quartier": sitzung.quartier.name,
+        "datum": sitzung.datum.strftime("%d.%m.%Y"),
+        "beginn": sitzung.beginn.strftime("%H:%M"),
+        "ort": sitzung.ort,
+        **kontext,
+    }
+    mail.queue_for_applicant(
+        antrag, art, kontext=kontext, dedupe_key=f"sitzung-{sitzung.pk}-{art}-{punkt.pk}"
+    )
+
+
+def _antragsteller_einladen(punkt, sitzung):
+    """The applicant is invited to the meeting: date, time, place, whether a presentation is
+    expected (above the area's threshold), the ``.ics`` for their calendar."""
+    schwelle = praesentation_schwelle(sitzung)
+    _antragsteller_benachrichtigen(
+        punkt,
+        sitzung,
+        "sitzung_einladung",
+        position=punkt.position,
+        vorstellung_noetig=vorstellung_noetig(sitzung, punkt.antrag),
+        schwelle=euro_format(schwelle) if schwelle is not None else "",
+        inline_anhaenge=[["sitzung.ics", "text/calendar", _ics_fuer_antrag(sitzung, punkt.antrag)]],
+    )
+
+
+def _ics_fuer_antrag(sitzung, antrag):
+    with translation.override(antrag.sprache or "de"):
+        return sitzung_ics(sitzung, fuer_antrag=True)
+
+
 def tagesordnung_vorschlagen(sitzung):
     """Put every eligible Antrag (``antraege_fuer_tagesordnung``) on the agenda, at its end, in
     submission order. Returns the items added."""
@@ -151,11 +189,11 @@ def tagesordnung_vorschlagen(sitzung):
                 .order_by("-pk")
                 .first()
             )
-            neu.append(
-                Tagesordnungspunkt.objects.create(
-                    sitzung=sitzung, antrag=antrag, position=position, vertagt_aus=vorher
-                )
+            punkt = Tagesordnungspunkt.objects.create(
+                sitzung=sitzung, antrag=antrag, position=position, vertagt_aus=vorher
             )
+            _antragsteller_einladen(punkt, sitzung)
+            neu.append(punkt)
             position += 1
     return neu
 
@@ -207,13 +245,15 @@ def top_hinzufuegen(sitzung, antrag, *, akteur):
             )
         try:
             with transaction.atomic():
-                return Tagesordnungspunkt.objects.create(
+                punkt = Tagesordnungspunkt.objects.create(
                     sitzung=sitzung, antrag=antrag, position=_naechste_position(sitzung)
                 )
         except IntegrityError as error:
             raise JuryRefused(
                 _("Der Antrag steht schon auf der Tagesordnung."), code="conflict"
             ) from error
+        _antragsteller_einladen(punkt, sitzung)
+        return punkt
 
 
 def top_verschieben(punkt, *, akteur, richtung):
@@ -242,7 +282,9 @@ def top_entfernen(punkt, *, akteur):
     with transaction.atomic():
         sitzung = _sitzung_sperren(punkt.sitzung)
         _vor_der_sitzung(sitzung)
-        Tagesordnungspunkt.objects.filter(pk=punkt.pk, beschluss="").delete()
+        entfernt, _arten = Tagesordnungspunkt.objects.filter(pk=punkt.pk, beschluss="").delete()
+        if entfernt:
+            _antragsteller_benachrichtigen(punkt, sitzung, "sitzung_abgesetzt")
 
 
 def top_vertagen(punkt, *, akteur, grund):
@@ -264,6 +306,7 @@ def top_vertagen(punkt, *, akteur, grund):
         )
         if not claimed:
             raise JuryRefused(_("Zu diesem Punkt ist schon ein Beschluss erfasst."), "conflict")
+        _antragsteller_benachrichtigen(punkt, sitzung, "sitzung_vertagt", grund=grund)
 
 
 # --- Papers --------------------------------------------------------------------------------------
@@ -273,8 +316,9 @@ def _sitzung_url(sitzung):
     return settings.SITE_URL + reverse("jury:sitzung", kwargs={"pk": sitzung.pk})
 
 
-def sitzung_ics(sitzung):
-    """The meeting as an iCalendar invitation (text), for the papers e-mail."""
+def sitzung_ics(sitzung, *, fuer_antrag=False):
+    """The meeting as an iCalendar invitation (text), for the papers e-mail and (``fuer_antrag``:
+    no link to the jury's pages) the applicant's invitation."""
     from icalendar import Calendar, Event
 
     start = timezone.make_aware(
@@ -285,7 +329,8 @@ def sitzung_ics(sitzung):
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     event = Event()
-    event.add("uid", f"sitzung-{sitzung.pk}@{settings.SITE_URL.split('//')[-1].split('/')[0]}")
+    host = settings.SITE_URL.split("//")[-1].split("/")[0]
+    event.add("uid", f"sitzung-{sitzung.pk}{'-antrag' if fuer_antrag else ''}@{host}")
     event.add("dtstamp", timezone.now())
     event.add("dtstart", start)
     event.add("dtend", start + datetime.timedelta(hours=2))
@@ -294,7 +339,8 @@ def sitzung_ics(sitzung):
         _("Sitzung der Aktionsfondsjury %(quartier)s") % {"quartier": sitzung.quartier.name},
     )
     event.add("location", sitzung.ort)
-    event.add("url", _sitzung_url(sitzung))
+    if not fuer_antrag:
+        event.add("url", _sitzung_url(sitzung))
     calendar.add_component(event)
     return calendar.to_ical().decode("utf-8")
 
@@ -308,7 +354,8 @@ def unterlagen_versand_bis(sitzung):
 def sitzung_unterlagen_versenden(sitzung, *, akteur):
     """QM sends the papers: every member and deputy in term gets an e-mail in their language with
     the agenda, a link and the ``.ics`` invitation. Once (planned → papers sent)."""
-    _pruefen_qm(akteur, sitzung.quartier_id)
+    # QM's button, or the beat when the lead time has come
+    _pruefen_qm(akteur, sitzung, predicate=permissions.may_send_sitzung_papers)
     now = timezone.now()
     with transaction.atomic():
         sitzung = _sitzung_move(sitzung, "papers_send", akteur=akteur, unterlagen_versandt_am=now)
@@ -348,6 +395,95 @@ def sitzung_unterlagen_versenden(sitzung, *, akteur):
             empfaenger += 1
     logger.info("papers of sitzung %s sent to %s members", sitzung.pk, empfaenger)
     return empfaenger
+
+
+# --- Apologies and deputies ---------------------------------------------------------------------
+
+
+def _vor_beginn(sitzung):
+    if sitzung.status not in (SitzungStatus.GEPLANT, SitzungStatus.UNTERLAGEN_VERSANDT):
+        raise JuryRefused(
+            _("Die Sitzung hat schon begonnen. Bitte sagen Sie dem QM direkt Bescheid."),
+            code="wrong_state",
+        )
+
+
+def _im_amt(sitzung, user, rolle):
+    """The user's seat (member) or deputy's place on the meeting's jury on its day, or None."""
+    return (
+        jury_in_term(sitzung.quartier, sitzung.datum)
+        .filter(user=user, rolle=rolle)
+        .select_related("user")
+        .first()
+    )
+
+
+def absage_senden(sitzung, *, user):
+    """A member cannot come: the apology is recorded and every deputy of the area in term is told
+    at once, in their language, so one of them can confirm standing in. Once per member."""
+    mitglied = _im_amt(sitzung, user, Jurymitglied.Rolle.MITGLIED)
+    if mitglied is None:
+        raise JuryRefused(_("Absagen können nur Mitglieder dieser Jury."), code="forbidden")
+    with transaction.atomic():
+        sitzung = _sitzung_sperren(sitzung)
+        _vor_beginn(sitzung)
+        try:
+            with transaction.atomic():
+                absage = Absage.objects.create(sitzung=sitzung, mitglied=mitglied)
+        except IntegrityError as error:
+            raise JuryRefused(
+                _("Sie haben für diese Sitzung schon abgesagt."), code="conflict"
+            ) from error
+        deputies = jury_in_term(sitzung.quartier, sitzung.datum).filter(
+            rolle=Jurymitglied.Rolle.STELLVERTRETUNG
+        )
+        for deputy in deputies.select_related("user"):
+            if deputy.user.email:
+                mail.queue(
+                    "sitzung_vertretung_gesucht",
+                    empfaenger=deputy.user.email,
+                    sprache=kontosprache(deputy.user),
+                    kontext={
+                        "name": _name(deputy),
+                        "mitglied": _name(mitglied),
+                        "quartier": sitzung.quartier.name,
+                        "datum": sitzung.datum.strftime("%d.%m.%Y"),
+                        "beginn": sitzung.beginn.strftime("%H:%M"),
+                        "ort": sitzung.ort,
+                        "url": _sitzung_url(sitzung),
+                    },
+                    dedupe_key=f"absage-{absage.pk}-{deputy.pk}",
+                )
+    logger.info("member %s sent apologies for sitzung %s", mitglied.pk, sitzung.pk)
+    return absage
+
+
+def vertretung_zusagen(absage, *, user):
+    """A deputy confirms standing in for the member who sent apologies. The first to confirm
+    stands in; a deputy stands in for one member per meeting."""
+    sitzung = absage.sitzung
+    deputy = _im_amt(sitzung, user, Jurymitglied.Rolle.STELLVERTRETUNG)
+    if deputy is None:
+        raise JuryRefused(_("Vertreten können nur Stellvertreter*innen."), code="forbidden")
+    with transaction.atomic():
+        sitzung = _sitzung_sperren(sitzung)
+        _vor_beginn(sitzung)
+        if Absage.objects.filter(sitzung=sitzung, vertreten_durch=deputy).exists():
+            raise JuryRefused(
+                _("Sie vertreten in dieser Sitzung schon ein anderes Mitglied."), code="conflict"
+            )
+        claimed = Absage.objects.filter(
+            pk=absage.pk, sitzung=sitzung, vertreten_durch__isnull=True
+        ).update(vertreten_durch=deputy, zugesagt_am=timezone.now())
+        if not claimed:
+            raise JuryRefused(
+                _("Für dieses Mitglied hat schon eine andere Stellvertretung zugesagt."),
+                code="conflict",
+            )
+    logger.info("deputy %s stands in at sitzung %s", deputy.pk, sitzung.pk)
+    return Absage.objects.select_related("mitglied__user", "vertreten_durch__user").get(
+        pk=absage.pk
+    )
 
 
 # --- Attendance and quorum ----------------------------------------------------------------------

@@ -11,11 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from antraege import permissions
 from antraege.models import Antrag, Quartier
 from antraege.paginierung import seite_for
-from antraege.roles import Akteur, is_qm_staff
+from antraege.roles import Akteur
 from antraege.selectors.application import quartiere_for_staff
 from antraege.views.refusals import refusal_to_form, refusal_to_message
 
@@ -69,7 +70,7 @@ def qm_sitzungen(request):
 def qm_sitzung_neu(request, quartier_pk):
     quartier = get_object_or_404(Quartier, pk=quartier_pk)
     akteur = Akteur.from_request(request)
-    if not is_qm_staff(akteur, quartier.pk):
+    if not permissions.may_manage_jury_of_area(akteur, quartier.pk):
         raise PermissionDenied(_("Dieses Quartier gehört nicht zu Ihnen."))
     form = SitzungForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -182,10 +183,18 @@ def qm_vertagen(request, pk, punkt_pk):
 def _anwesenheit_form(sitzung, data=None):
     zusammensetzung = services.jury_zusammensetzung(sitzung.quartier, day=sitzung.datum)
     teilnahmen = {t.mitglied_id: t for t in sitzung.teilnahmen.all()}
+    if teilnahmen:
+        anwesend = [pk for pk, t in teilnahmen.items() if t.anwesend]
+        mitglieder, stellvertretungen = anwesend, anwesend
+        vertretungen = {pk: t.vertritt_id for pk, t in teilnahmen.items() if t.vertritt_id}
+    else:  # before attendance is taken: proposed from the apologies and the deputies' promises
+        mitglieder, stellvertretungen, vertretungen = selectors.anwesenheit_vorschlag(
+            sitzung, zusammensetzung.mitglieder, zusammensetzung.stellvertretungen
+        )
     initial = {
-        "mitglieder": [str(pk) for pk, t in teilnahmen.items() if t.anwesend],
-        "stellvertretungen": [str(pk) for pk, t in teilnahmen.items() if t.anwesend],
-        **{f"vertritt_{pk}": str(t.vertritt_id) for pk, t in teilnahmen.items() if t.vertritt_id},
+        "mitglieder": [str(pk) for pk in mitglieder],
+        "stellvertretungen": [str(pk) for pk in stellvertretungen],
+        **{f"vertritt_{pk}": str(fuer) for pk, fuer in vertretungen.items()},
     }
     return AnwesenheitForm(
         data,
@@ -394,7 +403,7 @@ def qm_sitzungsprotokoll(request, pk):
 def qm_zusammensetzung(request, quartier_pk):
     quartier = get_object_or_404(Quartier, pk=quartier_pk)
     akteur = Akteur.from_request(request)
-    if not (akteur.is_admin or is_qm_staff(akteur, quartier.pk)):
+    if not permissions.may_view_jury_of_area(akteur, quartier.pk):
         raise PermissionDenied(_("Dieses Quartier gehört nicht zu Ihnen."))
     return render(
         request,
@@ -404,7 +413,6 @@ def qm_zusammensetzung(request, quartier_pk):
             "jury": services.jury_zusammensetzung(quartier),
             # former terms pile up over the years: pages of 50 as every staff list
             "weitere": seite_for(request, jurymitglieder_ausser_term(quartier)),
-            "darf_verwalten": is_qm_staff(akteur, quartier.pk),
             "heute": timezone.localdate(),
         },
     )
@@ -418,11 +426,9 @@ def _lesbare_sitzung(request, pk):
     a member of its jury who may not (yet); a 404 for anyone else (another area's meeting)."""
     sitzung = get_object_or_404(Sitzung.objects.select_related("quartier"), pk=pk)
     akteur = Akteur.from_request(request)
-    if is_qm_staff(akteur, sitzung.quartier_id) or selectors.mitglied_darf_lesen(
-        request.user, sitzung
-    ):
+    if permissions.may_read_sitzung(akteur, sitzung):
         return sitzung
-    if not selectors.sitzung_geht_an(request.user, sitzung):
+    if not permissions.is_jury_of_area(akteur, sitzung.quartier_id):
         raise Http404
     return None
 
@@ -439,8 +445,51 @@ def sitzung(request, pk):
             "sitzung": sitzung,
             "punkte": list(sitzung.punkte.select_related("antrag").order_by("position", "pk")),
             "unterlagen_pdf": _unterlagen_pdf(sitzung),
+            "absagen": selectors.absagen_fuer(sitzung, request.user),
+            "vor_beginn": sitzung.status
+            in (SitzungStatus.GEPLANT, SitzungStatus.UNTERLAGEN_VERSANDT),
         },
     )
+
+
+@login_required
+@require_POST
+def sitzung_absagen(request, pk):
+    """A member sends apologies for the meeting; the deputies are told at once."""
+    sitzung = _lesbare_sitzung(request, pk)
+    if sitzung is None:
+        raise Http404
+    try:
+        services.absage_senden(sitzung, user=request.user)
+    except JuryRefused as refused:
+        refusal_to_message(request, refused)
+    else:
+        messages.success(
+            request,
+            _("Ihre Absage ist angekommen. Die Stellvertreter*innen wissen Bescheid."),
+        )
+    return redirect("jury:sitzung", pk=sitzung.pk)
+
+
+@login_required
+@require_POST
+def sitzung_vertreten(request, pk, absage_pk):
+    """A deputy confirms standing in for a member who sent apologies."""
+    sitzung = _lesbare_sitzung(request, pk)
+    if sitzung is None:
+        raise Http404
+    absage = get_object_or_404(sitzung.absagen.select_related("mitglied__user"), pk=absage_pk)
+    try:
+        absage = services.vertretung_zusagen(absage, user=request.user)
+    except JuryRefused as refused:
+        refusal_to_message(request, refused)
+    else:
+        messages.success(
+            request,
+            _("Danke! Sie vertreten %(name)s in dieser Sitzung.")
+            % {"name": absage.mitglied.user.get_full_name() or absage.mitglied.user.username},
+        )
+    return redirect("jury:sitzung", pk=sitzung.pk)
 
 
 @login_required
