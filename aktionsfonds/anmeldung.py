@@ -115,25 +115,22 @@ class StaffSessionMiddleware:
 
     def __call__(self, request):
         grund = staff_session_check(request)
-        if grund == "idle":
-            messages.info(
-                request,
-                _(
-                    "Sie wurden abgemeldet, weil Sie %(minuten)s Minuten nichts getan haben. "
-                    "Bitte melden Sie sich neu an."
-                )
-                % {"minuten": settings.STAFF_SESSION_IDLE_SECONDS // 60},
-            )
-        elif grund == "max":
-            messages.info(
-                request,
-                _(
-                    "Sie waren %(stunden)s Stunden angemeldet und wurden deshalb abgemeldet. "
-                    "Bitte melden Sie sich neu an."
-                )
-                % {"stunden": settings.STAFF_SESSION_MAX_SECONDS // 3600},
-            )
+        if grund:
+            messages.info(request, _abmelde_hinweis(grund))
         return self.get_response(request)
+
+
+def _abmelde_hinweis(grund):
+    """Why the session ended, for the sign-in page."""
+    if grund == "idle":
+        return _(
+            "Sie wurden abgemeldet, weil Sie %(minuten)s Minuten nichts getan haben. "
+            "Bitte melden Sie sich neu an."
+        ) % {"minuten": settings.STAFF_SESSION_IDLE_SECONDS // 60}
+    return _(
+        "Sie waren %(stunden)s Stunden angemeldet und wurden deshalb abgemeldet. "
+        "Bitte melden Sie sich neu an."
+    ) % {"stunden": settings.STAFF_SESSION_MAX_SECONDS // 3600}
 
 
 class CodeForm(KernForm):
@@ -305,12 +302,13 @@ def _locked_usernames():
 @login_required
 def anmeldesperren(request):
     """QM staff lift the lockout of their area's people (QM colleagues, jury members) early."""
+    from antraege import permissions
     from antraege.datenschutz.models import Zugriff
     from antraege.datenschutz.protokoll import zugriff_protokollieren
     from antraege.roles import Akteur
 
     akteur = Akteur.from_request(request)
-    if not (akteur.is_admin or akteur.qm_quartier_ids):
+    if not permissions.is_staff(akteur):
         raise PermissionDenied
     users = get_user_model().objects.all()
     if not akteur.is_admin:

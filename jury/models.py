@@ -318,6 +318,7 @@ class Stimme(models.Model):
 
 
 from .sitzungen.models import (  # noqa: E402,F401 - the meeting's models belong to this app
+    Absage,
     Einzelstimme,
     Kontoeinstellung,
     Sitzung,
