@@ -26,7 +26,11 @@ from .forms import (
 )
 from .models import Abstimmung, AbstimmungStatus
 from .services import JuryRefused
-from .sitzungen.selectors import sitzungen_for_antraege, sitzungen_for_mitglied
+from .sitzungen.selectors import (
+    protokolle_for_mitglied,
+    sitzungen_for_antraege,
+    sitzungen_for_mitglied,
+)
 
 
 def protokoll_response(protokoll, filename):
@@ -53,6 +57,7 @@ def home(request):
             "geschlossen": selectors.mitglied_eintraege(request.user, seite.eintraege),
             "seite": seite,
             "sitzungen": sitzungen_for_mitglied(request.user),
+            "protokolle": protokolle_for_mitglied(request.user),
         },
     )
 
