@@ -56,8 +56,12 @@ def in_progress(antrag, qm_user, **kwargs):
 
 
 def agreed(antrag, *, auto=True):
-    """The applicant confirms the agreement online; ``auto`` = the fund releases the advance."""
+    """The applicant gives the bank details and confirms the agreement online; ``auto`` = the
+    fund releases the advance."""
     from antraege.services.geld import vereinbarung_confirm
+    from workflow.wege import bank_details_give
+
+    bank_details_give(antrag, akteur=applicant(antrag))
 
     if antrag.fonds.abschlag_automatisch != auto:
         antrag.fonds.abschlag_automatisch = auto

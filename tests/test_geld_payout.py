@@ -34,6 +34,7 @@ from antraege.services.settlement import (
     sachbericht_save,
 )
 from workflow.moves import MoveRefused, antrag_move
+from workflow.wege import bank_details_give
 
 from .abrechnung_helpers import add_beleg, agreed, applicant, approved, in_progress, reload
 
@@ -236,6 +237,7 @@ def test_no_advance_before_the_agreement(antrag, qm_user):
 @pytest.mark.django_db
 def test_agreement_is_confirmed_once_and_releases_the_advance_once(antrag, qm_user):
     antrag = approved(antrag, qm_user)
+    bank_details_give(antrag, akteur=applicant(antrag))
     vereinbarung_confirm(antrag, akteur=applicant(antrag))
     notes = Statuswechsel.objects.filter(antrag=antrag).count()
 
@@ -283,6 +285,7 @@ def test_paper_agreement_by_qm_without_automatic_advance(antrag, qm_user):
 
     assert Vereinbarung.objects.get(antrag=antrag).art == "paper"
     assert not Abschlag.objects.exists()
+    bank_details_give(antrag, akteur=applicant(antrag))
     abschlag_grant(antrag, akteur=Akteur(qm_user), datum=timezone.localdate(), betrag="150")
     assert reload(antrag).betrag_ausgezahlt == D("150.00")
 

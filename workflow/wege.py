@@ -113,6 +113,7 @@ def antrag_walk_to(antrag, ziel, *, qm_user=None, **daten):
         if move == "vereinbarung":
             from antraege.services.geld import vereinbarung_confirm
 
+            bank_details_give(antrag, akteur=akteure[wer])  # the advance needs them
             vereinbarung_confirm(antrag, akteur=akteure[wer])
         elif move == "abrechnung":
             abrechnung_hand_in(antrag, akteur=akteure[wer], **data)
@@ -123,17 +124,24 @@ def antrag_walk_to(antrag, ziel, *, qm_user=None, **daten):
     return Antrag.objects.select_related("fonds__quartier").get(pk=antrag.pk)
 
 
+def bank_details_give(antrag, *, akteur):
+    """The applicant gives the bank details (once: the advance and the payout need them)."""
+    from antraege.models import Bankverbindung
+    from antraege.services import geld
+
+    if not Bankverbindung.objects.filter(antrag=antrag).exists():
+        geld.bankverbindung_save(
+            antrag,
+            akteur=akteur,
+            iban="DE89 3704 0044 0532 0130 00",
+            kontoinhaber=antrag.antragsteller_name,
+        )
+
+
 def abrechnung_hand_in(antrag, *, akteur, kategorie=None):
     """The applicant gives the bank details, hands in one numbered receipt per cost line and the
     short report (``kategorie`` is ignored: each receipt names its cost line)."""
-    from antraege.services import geld
-
-    geld.bankverbindung_save(
-        antrag,
-        akteur=akteur,
-        iban="DE89 3704 0044 0532 0130 00",
-        kontoinhaber=antrag.antragsteller_name,
-    )
+    bank_details_give(antrag, akteur=akteur)
     for position in antrag.kostenpositionen.all():
         settlement.beleg_add(
             antrag,

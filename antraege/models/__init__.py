@@ -1,6 +1,7 @@
 """The models of Anträge, by subdomain. ``antraege.models.X`` keeps working for every model."""
 
 from ..datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriff
+from ..geld.abschlag.models import AbschlagWartend  # noqa: E402 - after its targets
 from ..geld.buchungen.models import Buchung, FondsberichtPdf  # noqa: E402 - after its targets
 from ..mail.models import Benachrichtigung
 from ..money import ZERO
@@ -44,6 +45,7 @@ __all__ = [
     "RESERVING_STATES",
     "ZERO",
     "Abschlag",
+    "AbschlagWartend",
     "Bankverbindung",
     "Buchung",
     "FondsberichtPdf",

@@ -149,6 +149,17 @@ def dokument_store(antrag, art, pdf):
     return dokument
 
 
+def dokument_remake(antrag, art):
+    """Inside a transaction: the stored document ``art`` is outdated (the order's IBAN changed).
+    Its row goes now, its file after commit; the new one is rendered by the task after commit."""
+    alt = Dokument.objects.filter(antrag=antrag, art=art).first()
+    if alt is not None:
+        storage, name = alt.datei.storage, alt.datei.name
+        alt.delete()
+        transaction.on_commit(lambda: storage.delete(name))
+    dokument_schedule(antrag, art)
+
+
 def dokument_produce(antrag_id, art):
     """The stored document ``art`` of an Antrag: rendered and stored now unless it exists."""
     existing = Dokument.objects.filter(antrag_id=antrag_id, art=art).first()

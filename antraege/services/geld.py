@@ -14,8 +14,10 @@ from ..mail import services as mail
 from ..models import (
     ZERO,
     Abschlag,
+    AbschlagWartend,
     Antrag,
     AntragStatus,
+    Auszahlung,
     Bankverbindung,
     Dokument,
     Rueckforderung,
@@ -29,7 +31,7 @@ from ..permissions import (
     require,
 )
 from ..selectors.geld import iban_masked, zahlungsplan_for
-from ..states import BANK_STATES, PROJEKT_STATES
+from ..states import ADVANCE_STATES, BANK_STATES, PROJEKT_STATES
 from . import documents
 from .application import antrag_lock, berlin_today
 from .settlement import (
@@ -183,15 +185,47 @@ def bankverbindung_save(antrag, *, akteur, iban, kontoinhaber):
             _("Bitte geben Sie an, wem das Konto gehört."), code="invalid", field="kontoinhaber"
         )
     iban = iban_normalised(iban)
-    bank, _created = Bankverbindung.objects.update_or_create(
-        antrag=antrag, defaults={"iban": iban, "kontoinhaber": kontoinhaber[:140]}
-    )
-    statuswechsel_record(
-        antrag,
-        akteur=akteur,
-        kommentar=_("Bankverbindung gespeichert (%(iban)s).") % {"iban": iban_masked(iban)},
-    )
+    with transaction.atomic():
+        antrag = antrag_lock(antrag)
+        vorher = Bankverbindung.objects.filter(antrag=antrag).first()
+        bank, _created = Bankverbindung.objects.update_or_create(
+            antrag=antrag, defaults={"iban": iban, "kontoinhaber": kontoinhaber[:140]}
+        )
+        statuswechsel_record(
+            antrag,
+            akteur=akteur,
+            kommentar=_("Bankverbindung gespeichert (%(iban)s).") % {"iban": iban_masked(iban)},
+        )
+        abschlag_wartend_proceed(antrag, akteur=akteur)
+        if vorher is not None and (vorher.iban, vorher.kontoinhaber) != (
+            bank.iban,
+            bank.kontoinhaber,
+        ):
+            auszahlungsanordnung_remake(antrag)
     return bank
+
+
+def abschlag_wartend_proceed(antrag, *, akteur):
+    """Inside a locked transaction, once the bank details are there: a waiting advance is booked
+    now (payout order, e-mail "angewiesen"). Where the Antrag can no longer take an advance (it
+    moved on, or was cancelled) the waiting row just goes: nothing was ever booked."""
+    wartend = AbschlagWartend.objects.filter(antrag=antrag).first()
+    if wartend is None:
+        return None
+    wartend.delete()
+    if antrag.status not in ADVANCE_STATES or Abschlag.objects.filter(antrag=antrag).exists():
+        return None
+    betrag = min(wartend.betrag, antrag.betrag_reserviert)
+    if betrag <= ZERO:
+        return None
+    return abschlag_book(antrag, akteur=akteur, datum=berlin_today(), betrag=betrag)
+
+
+def auszahlungsanordnung_remake(antrag):
+    """The bank details changed: a payout order of the remainder released but not yet paid is
+    made again with the new IBAN (an advance order exists only once the advance is paid)."""
+    if Auszahlung.objects.filter(antrag=antrag, bezahlt_am__isnull=True, betrag__gt=ZERO).exists():
+        documents.dokument_remake(antrag, Dokument.Art.AUSZAHLUNGSANORDNUNG)
 
 
 # --- Repayment ---
@@ -249,6 +283,7 @@ def antrag_not_carried_out(antrag, *, anlass):
     """Move body of "Aktion entfällt" and of expiry: what is reserved returns to the fund at once;
     a paid advance is claimed back (letter, e-mail) and returns only when repaid."""
     reservierung_set(antrag, ZERO)
+    AbschlagWartend.objects.filter(antrag=antrag).delete()  # never booked: nothing to claim
     Antrag.objects.filter(pk=antrag.pk).update(betrag_reserviert=ZERO)
     antrag.betrag_reserviert = ZERO
     abschlag = _advance_unsettled(antrag)

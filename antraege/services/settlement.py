@@ -20,9 +20,11 @@ from ..geld.buchungen.services import buchung_book, reservierung_set
 from ..mail import services as mail
 from ..models import (
     Abschlag,
+    AbschlagWartend,
     Antrag,
     AntragStatus,
     Auszahlung,
+    Bankverbindung,
     Beleg,
     Dokument,
     Kostenposition,
@@ -158,6 +160,11 @@ def abschlag_book(antrag, *, akteur, datum, betrag):
             _("Ein Abschlag ist erst nach der bestätigten Vereinbarung möglich."),
             code="no_agreement",
         )
+    if not Bankverbindung.objects.filter(antrag=antrag).exists() and not (
+        Abschlag.objects.filter(antrag=antrag).exists()
+    ):
+        abschlag_wait(antrag, akteur=akteur, betrag=betrag)
+        return None
     abschlag = create_once(
         Abschlag,
         refused=_("Für diesen Antrag ist bereits ein Abschlag erfasst."),
@@ -199,6 +206,37 @@ def abschlag_book(antrag, *, akteur, datum, betrag):
         dedupe_key=f"abschlag:{antrag.pk}",
     )
     return abschlag
+
+
+def abschlag_wait(antrag, *, akteur, betrag):
+    """Inside a locked transaction: the advance is released but the Antrag has no bank details.
+    Nothing is booked and no payout order made; the advance waits (``AbschlagWartend``, the
+    latest release's amount) until the IBAN is entered. Applicant and QM office are told why."""
+    AbschlagWartend.objects.update_or_create(
+        antrag=antrag, defaults={"betrag": betrag, "freigegeben_von": _user(akteur)}
+    )
+    statuswechsel_record(
+        antrag,
+        akteur=akteur,
+        kommentar=_(
+            "Abschlag von %(betrag)s € freigegeben; er wird angewiesen, sobald die "
+            "Bankverbindung angegeben ist."
+        )
+        % {"betrag": euro_format(betrag)},
+    )
+    kontext = {"betrag": euro_format(betrag)}
+    mail.queue_for_applicant(
+        antrag, "abschlag_wartet", kontext=kontext, dedupe_key=f"abschlag_wartet:{antrag.pk}"
+    )
+    quartier = antrag.fonds.quartier
+    mail.queue(
+        "abschlag_wartet_qm",
+        empfaenger=quartier.qm_email,
+        sprache=quartier.qm_sprache,
+        antrag=antrag,
+        kontext=kontext,
+        dedupe_key=f"abschlag_wartet_qm:{antrag.pk}",
+    )
 
 
 def rueckforderung_create(antrag, *, anlass, betrag, akteur=None):

@@ -1,0 +1,1 @@
+"""The advance (Abschlag) that waits for the applicant's bank details."""
