@@ -22,7 +22,7 @@ from antraege.services.settlement import abschlag_grant, auszahlung_release, bel
 from workflow.moves import antrag_move
 from workflow.wege import antrag_walk_to
 
-from .abrechnung_helpers import add_beleg, applicant, approved, reload
+from .abrechnung_helpers import applicant, approved, reload
 
 D = Decimal
 IBAN = "DE89 3704 0044 0532 0130 00"

@@ -25,7 +25,7 @@ from antraege.services import settlement
 from antraege.services.geld import rueckzahlung_record, vereinbarung_confirm
 from antraege.services.jahresabschluss import aktionsfonds_close
 from workflow.moves import antrag_move
-from workflow.wege import abrechnung_hand_in, antrag_walk_to
+from workflow.wege import abrechnung_hand_in, antrag_walk_to, bank_details_give
 
 from .abrechnung_helpers import fondsbericht_pdf
 
@@ -45,6 +45,12 @@ ZUGE = st.lists(
 )
 
 
+def agree(antrag, applicant):
+    """The applicant gives the bank details (the advance waits for them) and agrees."""
+    bank_details_give(antrag, akteur=applicant)
+    vereinbarung_confirm(antrag, akteur=applicant)
+
+
 def zug(name, antrag, anteil, *, qm, fonds):
     """One move as people make it; a move the state does not allow is refused and changes nothing
     (the caller checks the figures either way)."""
@@ -58,13 +64,13 @@ def zug(name, antrag, anteil, *, qm, fonds):
         betrag = antrag.betrag_beantragt if name == "approve" else antrag.betrag_beantragt * anteil
         antrag_move(antrag, "approve", akteur=Akteur.system_akteur(), betrag=euro_round(betrag))
     elif name == "advance":  # the agreement: the fund pays its advance on its own
-        vereinbarung_confirm(antrag, akteur=applicant)
+        agree(antrag, applicant)
     elif name in ("cancel", "expire"):
         akteur = qm if name == "cancel" else Akteur.system_akteur()
         antrag_move(antrag, name, akteur=akteur)
     elif name == "settle":
         if not Vereinbarung.objects.filter(antrag=antrag).exists():
-            vereinbarung_confirm(antrag, akteur=applicant)
+            agree(antrag, applicant)
         antrag = antrag_move(antrag, "start_project", akteur=applicant)
         abrechnung_hand_in(antrag, akteur=applicant)
         antrag = antrag_move(antrag, "submit_settlement", akteur=applicant)
@@ -84,7 +90,7 @@ def zug(name, antrag, anteil, *, qm, fonds):
         claim = Rueckforderung.objects.filter(antrag=antrag, zurueckgezahlt_am__isnull=True).first()
         if claim is None and antrag.status in ("approved", "in_progress"):
             if not Vereinbarung.objects.filter(antrag=antrag).exists():
-                vereinbarung_confirm(antrag, akteur=applicant)
+                agree(antrag, applicant)
             antrag_move(antrag, "cancel", akteur=qm)
             claim = Rueckforderung.objects.get(antrag=antrag)
         offen = claim.betrag - claim.betrag_eingegangen if claim else D("1.00")
