@@ -38,7 +38,14 @@ NICHT_PERSONENBEZOGEN = {
     "antraege.Vereinbarung": {"art"},
     "antraege.Rueckforderung": {"anlass"},
     "antraege.Buchung": {"art"},
-    "antraege.Benachrichtigung": {"art", "sprache", "dedupe_key", "claimed_by", "letzter_fehler"},
+    "antraege.Benachrichtigung": {
+        "art",
+        "kanal",
+        "sprache",
+        "dedupe_key",
+        "claimed_by",
+        "letzter_fehler",
+    },
     "antraege.Beleg": {"content_type", "status"},
     "antraege.Projektfoto": {"content_type"},
     "antraege.Auszahlung": {"buchungszeichen"},  # the office's booking mark
