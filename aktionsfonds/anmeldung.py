@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 
-from antraege.forms.base import KernForm
+from antraege.web.forms import KernForm
 
 from . import zwei_faktor
 

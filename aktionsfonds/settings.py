@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "aktionsfonds.anmeldung.ZweiFaktorMiddleware",
-    "antraege.zugang.ApplicantAccessMiddleware",
+    "antraege.zugang.session.ApplicantAccessMiddleware",
     "antraege.middleware.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -244,7 +244,7 @@ if PRODUCTION:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-CSRF_FAILURE_VIEW = "antraege.views.fehler.csrf_fehler"
+CSRF_FAILURE_VIEW = "antraege.web.fehler.csrf_fehler"
 
 # Strict Content-Security-Policy: no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {

@@ -7,7 +7,7 @@ remembered in the session as the set of Antrag ids they may act on.
 from functools import cached_property
 
 SESSION_KEY = "mein_antrag_ids"
-# The link version each access was granted with (antraege/zugang.py checks it on every request),
+# The link version each access was granted with (antraege/zugang/session.py checks it on every request),
 # the accesses that ended (revoked link / idle too long: their pages answer 410), the last request.
 VERSIONEN_KEY = "mein_antrag_versionen"
 WIDERRUFEN_KEY = "mein_antrag_widerrufen"

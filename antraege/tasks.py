@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from workflow.deadlines import abrechnung_deadlines_check
 
+from .dokumente import services as documents
+from .dokumente.selectors import dokumente_missing
 from .enqueue import task_send
 from .hintergrund import im_hintergrund
-from .selectors.documents import dokumente_missing
-from .services import documents, outbox
+from .services import outbox
 
 logger = logging.getLogger(__name__)
 

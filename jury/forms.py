@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from antraege.forms.base import KernForm, KernModelForm
+from antraege.web.forms import KernForm, KernModelForm
 
 from .models import JuryRegeln, StimmWert
 

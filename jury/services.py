@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from antraege.antrag.services.antrag import AktionsfondsRefused
 from antraege.datenschutz.adressen import antrag_bestaetigte_adresse, mitglied_hat_adresse
 from antraege.enqueue import task_enqueue_on_commit
 from antraege.models import Antrag, AntragStatus
@@ -32,7 +33,6 @@ from antraege.money import euro_round
 from antraege.refusals import Refused
 from antraege.roles import Akteur, is_qm_staff
 from antraege.services import notifications
-from antraege.services.application import AktionsfondsRefused
 from workflow.moves import MoveRefused, antrag_move
 
 from .models import (
@@ -608,7 +608,7 @@ def protokoll_store(objekt, *, template, kontext):
     """
     from django.core.files.base import ContentFile
 
-    from antraege.pdf import render_pdf
+    from antraege.dokumente.pdf import render_pdf
 
     data = render_pdf(template, kontext, language="de")
     model = type(objekt)

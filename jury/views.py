@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from antraege import zugriff
+from antraege.antrag.selectors import antraege_for_staff, quartiere_for_staff
 from antraege.models import AntragStatus, Quartier
 from antraege.paginierung import seite_for
 from antraege.roles import Akteur, is_qm_staff
-from antraege.selectors import zugriff
-from antraege.selectors.application import antraege_for_staff, quartiere_for_staff
-from antraege.views.refusals import refusal_forbid, refusal_to_form
+from antraege.web.refusals import refusal_forbid, refusal_to_form
 
 from . import selectors, services
 from .forms import (

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from antraege.antrag.selectors import aktionsfonds_saldo
 from antraege.factories import DEMO_PASSWORD
 from antraege.models import (
     Aktionsfonds,
@@ -19,7 +20,6 @@ from antraege.models import (
     Rueckforderung,
     Statuswechsel,
 )
-from antraege.selectors.application import aktionsfonds_saldo
 from jury.models import Jurymitglied
 
 pytestmark = pytest.mark.django_db

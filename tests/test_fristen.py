@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from antraege.antrag.services.antrag import antrag_submission_errors
 from antraege.factories import AktionsfondsFactory, AntragFactory, QuartierFactory
-from antraege.selectors import fristen
-from antraege.services.application import antrag_submission_errors
+from antraege.fonds.selectors import fristen
 
 from .resident_helpers import projekt
 

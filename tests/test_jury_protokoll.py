@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from antraege.pdf import pdf_text
+from antraege.dokumente.pdf import pdf_text
 from antraege.roles import Akteur
 from jury import services, tasks
 from jury.factories import antrag_zur_jury, jury_fuer

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from antraege.datenschutz.adressen import antrag_adresse_bestaetigen
 from antraege.factories import AntragFactory, UserFactory
-from antraege.links import antrag_link_token
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Statuswechsel
 from antraege.roles import Akteur
+from antraege.zugang.links import antrag_link_token
 from jury import services
 from jury.factories import JurymitgliedFactory, antrag_zur_jury, jury_fuer
 from jury.models import (

@@ -9,9 +9,9 @@ from django.core import mail
 from django.utils import timezone
 
 import antraege.tasks  # noqa: F401 - registers the e-mail task on the test app
+from antraege.dokumente.pdf import pdf_text
 from antraege.factories import AntragFactory
 from antraege.models import Antrag, Benachrichtigung
-from antraege.pdf import pdf_text
 from antraege.roles import Akteur
 from jury import services, tasks
 from jury.factories import antrag_zur_jury, jury_fuer

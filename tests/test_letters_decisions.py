@@ -8,10 +8,11 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from pypdf import PdfReader
 
+from antraege.dokumente import services as documents
+from antraege.dokumente.pdf import pdf_text
 from antraege.factories import AktionsfondsFactory, AntragFactory, KostenkategorieFactory
 from antraege.models import Benachrichtigung, Dokument
-from antraege.pdf import pdf_text
-from antraege.services import documents, notifications, outbox
+from antraege.services import notifications, outbox
 from workflow.wege import antrag_walk_to
 
 from .abrechnung_helpers import approved, png_bytes, reload

@@ -7,9 +7,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from antraege.links import antrag_link_token
 from antraege.models import Dokument
 from antraege.roles import Akteur
+from antraege.zugang.links import antrag_link_token
 from jury import services
 from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer
 

@@ -349,7 +349,7 @@ def test_declare_ineligible_with_reason(client, staff_login, antrag, qm_user):
     assert antrag.status == AntragStatus.INELIGIBLE
     assert antrag.entscheidungsgrund == "Das Projekt findet außerhalb des Gebiets statt."
     # the ineligibility letter is rendered in a task, which then sends the e-mail with it
-    from antraege.services.documents import dokument_deliver
+    from antraege.dokumente.services import dokument_deliver
 
     dokument = dokument_deliver(antrag.pk, "nicht_foerderfaehig")
     row = Benachrichtigung.objects.filter(antrag=antrag).last()

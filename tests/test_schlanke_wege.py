@@ -70,7 +70,7 @@ def test_the_final_submit_loads_the_antrag_and_its_cost_lines_once(client, antra
     assert Benachrichtigung.objects.filter(antrag=antrag, art="antrag_eingegangen").count() == 1
     sql = statements(captured)
     print(len(sql), *sql, sep="\n")
-    # besides: the applicant's access check reads the link versions only (antraege/zugang.py)
+    # besides: the applicant's access check reads the link versions only (antraege/zugang/session.py)
     selects = [
         s
         for s in sql

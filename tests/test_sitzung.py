@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from antraege.antrag.selectors import aktionsfonds_saldo
 from antraege.datenschutz.models import AdressBestaetigung
+from antraege.dokumente.pdf import pdf_text
 from antraege.factories import AntragFactory, UserFactory
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Statuswechsel
-from antraege.pdf import pdf_text
 from antraege.roles import Akteur
-from antraege.selectors.application import aktionsfonds_saldo
 from antraege.services.notifications import attachments_for, render
 from jury import services
 from jury.factories import (

@@ -156,7 +156,7 @@ def test_stored_suffix_and_served_type_come_from_the_content_not_the_name(
 
 
 def test_receipt_is_stored_and_served_by_its_content_type(client, staff_login, antrag, qm_user):
-    from antraege.services import settlement as abrechnung
+    from antraege.geld.services import abrechnung
 
     from .abrechnung_helpers import in_progress
 

@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow import fsm
 
+from antraege.antrag.services.antrag import antrag_lock
+from antraege.antrag.services.timeline import statuswechsel_record
 from antraege.models import Antrag, AntragStatus
 from antraege.refusals import Refused
-from antraege.services.application import antrag_lock
-from antraege.services.timeline import statuswechsel_record
 
 from .flow import MOVES, AntragFlow
 

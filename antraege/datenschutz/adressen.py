@@ -31,7 +31,7 @@ def antrag_adresse_bestaetigen(antrag, *, token):
     ``token`` is a link token already checked by ``links.antrag_from_link_token``. Returns True
     when the current address is (now) confirmed. A link sent to an earlier address confirms nothing.
     """
-    from ..links import SALT
+    from ..zugang.links import SALT
 
     fingerabdruck = signing.loads(token, salt=SALT).get("e")
     email = _normal(antrag.antragsteller_email)

@@ -1,29 +1,11 @@
 """The models of Anträge, by subdomain. ``antraege.models.X`` keeps working for every model."""
 
+from ..antrag.models.anhang import Anhang, anhang_upload_to
+from ..antrag.models.antrag import Antrag, Kostenposition, Statuswechsel
 from ..datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriff
-from ..money import ZERO
-from ..states import (
-    APPLICANT_STATUS_LABELS,
-    END_STATES,
-    GEFOERDERT_STATES,
-    RESERVING_STATES,
-    AntragStatus,
-)
-from .application import (
-    Aktionsfonds,
-    Antrag,
-    Foerderung,
-    Handlungsfeld,
-    Kostenkategorie,
-    Kostenposition,
-    Quartier,
-    Statuswechsel,
-)
-from .attachments import Anhang, anhang_upload_to
-from .documents import Dokument, dokument_upload_to
-from .geld import Bankverbindung, Rueckforderung, Vereinbarung
-from .notifications import Benachrichtigung
-from .settlement import (
+from ..dokumente.models import Dokument, dokument_upload_to
+from ..fonds.models import Aktionsfonds, Foerderung, Handlungsfeld, Kostenkategorie, Quartier
+from ..geld.models.abrechnung import (
     Abschlag,
     Auszahlung,
     Beleg,
@@ -32,6 +14,16 @@ from .settlement import (
     beleg_upload_to,
     projektfoto_upload_to,
 )
+from ..geld.models.vereinbarung import Bankverbindung, Rueckforderung, Vereinbarung
+from ..money import ZERO
+from ..states import (
+    APPLICANT_STATUS_LABELS,
+    END_STATES,
+    GEFOERDERT_STATES,
+    RESERVING_STATES,
+    AntragStatus,
+)
+from .notifications import Benachrichtigung
 
 __all__ = [
     "AdressBestaetigung",

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .application import Antrag
+from ..antrag.models.antrag import Antrag
 
 
 class Benachrichtigung(models.Model):

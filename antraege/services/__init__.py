@@ -1,7 +1,4 @@
-"""Domain functions of Anträge, one module per subdomain.
+"""E-mail of Anträge (``notifications``, ``outbox``), until it moves to ``antraege.mail``.
 
-``application`` (the Antrag up to the decision, the fund's money), ``attachments`` (files of the
-application), ``documents`` (letters and payout orders), ``notifications`` (the e-mail outbox),
-``settlement`` (project, receipts, advance and payout) and ``timeline`` (the one writer of
-timeline entries). They import models, selectors and each other, never the workflow or a view.
+The rules of each subdomain live in its package (``antraege.antrag.services``, ``antraege.geld.services``, …).
 """

@@ -24,8 +24,8 @@ from django.utils import translation
 
 from ..enqueue import task_send
 from ..hintergrund import im_hintergrund_wie_jetzt, ist_hintergrund
-from ..links import antrag_link_token, antrag_link_url
 from ..models import Benachrichtigung, Dokument
+from ..zugang.links import antrag_link_token, antrag_link_url
 
 logger = logging.getLogger(__name__)
 

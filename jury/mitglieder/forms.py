@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from antraege.forms.base import DateInput, KernForm, KernFormMixin
+from antraege.web.forms import DateInput, KernForm, KernFormMixin
 
 from ..models import Jurymitglied
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from antraege.models import Quartier
 from antraege.roles import Akteur, is_qm_staff
-from antraege.views.refusals import refusal_to_form
+from antraege.web.refusals import refusal_to_form
 
 from ..models import Jurymitglied
 from ..selectors import kontosprache

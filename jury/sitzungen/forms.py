@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from antraege.forms.base import DateInput, KernForm
+from antraege.web.forms import DateInput, KernForm
 
 from ..forms import abstimmungsbetrag_field
 from ..models import StimmWert

@@ -11,9 +11,9 @@ from decimal import Decimal
 from django.db.models import Prefetch, Sum
 from django.utils import timezone
 
+from antraege.antrag.selectors import aktionsfonds_saldo, quartiere_for_staff
 from antraege.datenschutz.adressen import antrag_bestaetigte_adresse, mitglied_hat_adresse
 from antraege.models import ZERO, Aktionsfonds, Antrag, AntragStatus
-from antraege.selectors.application import aktionsfonds_saldo, quartiere_for_staff
 
 from ..models import Abstimmung, Jurymitglied, jury_in_term
 from ..services import Auszaehlung, auszaehlung_quorum_erreicht, juryregeln_for

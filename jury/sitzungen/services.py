@@ -735,8 +735,8 @@ def _punkt_umsetzen(punkt, *, akteur, datum):
 
 def sitzung_entscheidungen_unterwegs(sitzung_id):
     """Some approval or rejection of this meeting has no decision e-mail sent yet."""
+    from antraege.dokumente.services import DECISION_EMAILS
     from antraege.models import Benachrichtigung
-    from antraege.services.documents import DECISION_EMAILS
 
     gesendet = Benachrichtigung.objects.filter(
         art__in=list(DECISION_EMAILS.values()), gesendet_am__isnull=False
@@ -779,7 +779,7 @@ def sitzungsprotokolle_nachholen():
 def sitzung_unterlagen_pdf(sitzung, *, language="de"):
     """The papers of ``sitzung`` as one accessible PDF (bytes): every agenda item with project,
     cost plan and QM's review note; the applicant's name and organisation, never contact data."""
-    from antraege.pdf import render_pdf
+    from antraege.dokumente.pdf import render_pdf
 
     kontext = {**unterlagen_kontext(sitzung), "LANGUAGE_CODE": language}
     return render_pdf("jury/pdf/unterlagen.html", kontext, language=language)

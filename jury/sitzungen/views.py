@@ -12,11 +12,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from antraege.antrag.selectors import quartiere_for_staff
 from antraege.models import Antrag, Quartier
 from antraege.paginierung import seite_for
 from antraege.roles import Akteur, is_qm_staff
-from antraege.selectors.application import quartiere_for_staff
-from antraege.views.refusals import refusal_to_form, refusal_to_message
+from antraege.web.refusals import refusal_to_form, refusal_to_message
 
 from .. import selectors as jury_selectors
 from ..mitglieder.selectors import jurymitglieder_ausser_term

@@ -1,0 +1,261 @@
+"""The picture of a fund for QM and the programme's reporting: budget, reserved, paid, repaid and
+available (or lapsed after the year-end close) as a bar chart; approvals per month; Anträge and
+money per field of action.
+
+Read-only computations (selectors). The chart's geometry is computed here so the template only
+places rectangles: no script and no inline style, the colours come from classes in
+``static/css/fondsbild.css`` (and the PDF's own style sheet).
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ...antrag.selectors import aktionsfonds_saldo
+from ...models import GEFOERDERT_STATES, ZERO, Antrag, Handlungsfeld, Rueckforderung
+
+# Chart geometry (SVG user units): each row is a label line (name left, amount right) above its bar,
+# so the text stays legible when the chart shrinks to a phone's width.
+BREITE = 320
+ZEILE = 44
+BALKEN_HOEHE = 16
+
+
+@dataclass(frozen=True)
+class Balken:
+    """One bar: label, amount, CSS class and its geometry."""
+
+    key: str
+    label: str
+    betrag: Decimal
+    css: str
+    y: int
+    breite: float
+
+    @property
+    def text_y(self):
+        return self.y + 14
+
+    @property
+    def balken_y(self):
+        return self.y + 20
+
+
+@dataclass(frozen=True)
+class Fondsbild:
+    fonds: object
+    budget: Decimal
+    reserviert: Decimal
+    ausgezahlt: Decimal  # gross: every payout and advance, before repayments
+    zurueckgezahlt: Decimal  # repaid to the fund by applicants
+    verfuegbar: Decimal
+    verfallen: Decimal
+    abgeschlossen: bool
+    balken: tuple
+
+    @property
+    def hoehe(self):
+        return ZEILE * len(self.balken)
+
+    @property
+    def breite(self):
+        return BREITE
+
+
+def zurueckgezahlt_for(fonds):
+    """Money applicants paid back to the fund: repayment claims recorded as repaid (a negative
+    remainder, an action that did not happen, an expired Antrag with an advance)."""
+    rueckforderungen = (
+        Rueckforderung.objects.filter(antrag__fonds=fonds, zurueckgezahlt_am__isnull=False)
+        .select_related("antrag")
+        .only("betrag", "zurueckgezahlt_am", "antrag__fonds_id")
+    )
+    return zurueckgezahlt_je_fonds(rueckforderungen, [fonds.pk])[fonds.pk]
+
+
+def zurueckgezahlt_je_fonds(rueckforderungen, fonds_ids):
+    """``{fonds_id: repaid}`` (see ``zurueckgezahlt_for``) of loaded ``rueckforderungen`` (with
+    their Antrag): the claims are few, a handful a year, so the dashboard loads them once."""
+    summen = dict.fromkeys(fonds_ids, ZERO)
+    for rueckforderung in rueckforderungen:
+        if rueckforderung.zurueckgezahlt_am is not None:
+            summen[rueckforderung.antrag.fonds_id] += rueckforderung.betrag
+    return summen
+
+
+def fondsbild_for(fonds, *, saldo=None, zurueckgezahlt=None):
+    """The figures and the bars of one fund (two queries; none when ``saldo`` and
+    ``zurueckgezahlt`` are given, as the dashboard does for all its funds at once)."""
+    saldo = saldo or aktionsfonds_saldo(fonds)
+    zurueck = zurueckgezahlt_for(fonds) if zurueckgezahlt is None else zurueckgezahlt
+    # ``saldo.ausgezahlt`` is net of repayments; the picture shows both flows.
+    ausgezahlt = saldo.ausgezahlt + zurueck
+    rest_key, rest_label, rest, rest_css = (
+        ("verfallen", _("Verfallen"), saldo.verfallen, "af-fondsbild__balken--verfallen")
+        if saldo.abgeschlossen
+        else ("verfuegbar", _("Verfügbar"), saldo.verfuegbar, "af-fondsbild__balken--verfuegbar")
+    )
+    reihen = [
+        ("budget", _("Budget"), saldo.budget, "af-fondsbild__balken--budget"),
+        (
+            "reserviert",
+            _("Bewilligt, noch nicht abgerechnet"),
+            saldo.reserviert,
+            "af-fondsbild__balken--reserviert",
+        ),
+        ("ausgezahlt", _("Ausgezahlt"), ausgezahlt, "af-fondsbild__balken--ausgezahlt"),
+        ("zurueckgezahlt", _("Zurückgezahlt"), zurueck, "af-fondsbild__balken--zurueckgezahlt"),
+        (rest_key, rest_label, rest, rest_css),
+    ]
+    skala = max([saldo.budget, *(betrag for _k, _l, betrag, _c in reihen)]) or Decimal(1)
+    balken = tuple(
+        Balken(
+            key=key,
+            label=label,
+            betrag=betrag,
+            css=css,
+            y=i * ZEILE,
+            breite=round(float(max(betrag, ZERO) / skala) * BREITE, 1),
+        )
+        for i, (key, label, betrag, css) in enumerate(reihen)
+    )
+    return Fondsbild(
+        fonds=fonds,
+        budget=saldo.budget,
+        reserviert=saldo.reserviert,
+        ausgezahlt=ausgezahlt,
+        zurueckgezahlt=zurueck,
+        verfuegbar=saldo.verfuegbar,
+        verfallen=saldo.verfallen,
+        abgeschlossen=saldo.abgeschlossen,
+        balken=balken,
+    )
+
+
+MONAT_HOEHE = 120  # height of the tallest column
+MONAT_KOPF = 20  # room for the count above a column
+MONAT_FUSS = 22  # room for the month's initials below
+
+
+@dataclass(frozen=True)
+class Monat:
+    monat: int
+    name: str
+    kurz: str
+    anzahl: int
+    betrag: Decimal
+    x: float
+    spalte: float
+    hoehe: float
+
+    @property
+    def y(self):
+        return MONAT_KOPF + MONAT_HOEHE - self.hoehe
+
+    @property
+    def mitte(self):
+        return self.x + self.spalte / 2
+
+    @property
+    def zahl_y(self):
+        return self.y - 5
+
+    @property
+    def kurz_y(self):
+        return MONAT_KOPF + MONAT_HOEHE + 16
+
+
+@dataclass(frozen=True)
+class Monatsbild:
+    monate: list
+    breite: int = BREITE
+    hoehe: int = MONAT_KOPF + MONAT_HOEHE + MONAT_FUSS
+
+    @property
+    def grundlinie(self):
+        return MONAT_KOPF + MONAT_HOEHE
+
+    @property
+    def anzahl(self):
+        return sum(m.anzahl for m in self.monate)
+
+    @property
+    def betrag(self):
+        return sum((m.betrag for m in self.monate), ZERO)
+
+
+MONATSNAMEN = (
+    _("Januar"),
+    _("Februar"),
+    _("März"),
+    _("April"),
+    _("Mai"),
+    _("Juni"),
+    _("Juli"),
+    _("August"),
+    _("September"),
+    _("Oktober"),
+    _("November"),
+    _("Dezember"),
+)
+
+
+def bewilligungen_je_monat(fonds):
+    """Approvals of funded Anträge per month of the decision (Europe/Berlin): every month of the
+    fund's year, and the months before it in which approvals for it were made (December)."""
+    zeilen = {}
+    for entschieden_am, betrag in Antrag.objects.filter(
+        fonds=fonds, status__in=GEFOERDERT_STATES, entschieden_am__isnull=False
+    ).values_list("entschieden_am", "betrag_bewilligt"):
+        tag = timezone.localtime(entschieden_am)
+        key = (tag.year, tag.month)
+        anzahl, summe = zeilen.get(key, (0, ZERO))
+        zeilen[key] = (anzahl + 1, summe + (betrag or ZERO))
+    keys = sorted(set(zeilen) | {(fonds.jahr, m) for m in range(1, 13)})
+    meiste = max((anzahl for anzahl, _summe in zeilen.values()), default=0) or 1
+    spalte = BREITE / len(keys)
+    result = []
+    for i, (jahr, monat) in enumerate(keys):
+        anzahl, summe = zeilen.get((jahr, monat), (0, ZERO))
+        name = str(MONATSNAMEN[monat - 1])
+        if jahr != fonds.jahr:
+            name = f"{name} {jahr}"
+        result.append(
+            Monat(
+                monat=monat,
+                name=name,
+                kurz=name[:1],
+                anzahl=anzahl,
+                betrag=summe,
+                x=round(i * spalte + spalte * 0.15, 1),
+                spalte=round(spalte * 0.7, 1),
+                hoehe=round(MONAT_HOEHE * anzahl / meiste, 1),
+            )
+        )
+    return Monatsbild(result)
+
+
+@dataclass(frozen=True)
+class FeldZeile:
+    handlungsfeld: object
+    anzahl: int
+    bewilligt: Decimal
+    ausgezahlt: Decimal
+
+
+def handlungsfelder_bericht(fonds):
+    """Funded Anträge and their money per field of action, as the programme reports.
+
+    An Antrag that serves two fields counts in both, so the rows add up to more than the fund.
+    """
+    gefoerdert = Q(antraege__fonds=fonds, antraege__status__in=GEFOERDERT_STATES)
+    rows = Handlungsfeld.objects.annotate(
+        anzahl=Count("antraege", filter=gefoerdert, distinct=True),
+        bewilligt=Coalesce(Sum("antraege__betrag_bewilligt", filter=gefoerdert), ZERO),
+        ausgezahlt=Coalesce(Sum("antraege__betrag_ausgezahlt", filter=gefoerdert), ZERO),
+    ).order_by("reihenfolge", "name")
+    return [FeldZeile(h, h.anzahl, h.bewilligt, h.ausgezahlt) for h in rows if h.aktiv or h.anzahl]
