@@ -22,7 +22,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from jury.models import Abstimmung, Jurymitglied
+from jury.abstimmungen.models import Abstimmung
+from jury.mitglieder.models import Jurymitglied
 
 from .models import Aktionsfonds, Antrag
 from .roles import is_qm_staff, may_view_antrag_as_staff
@@ -97,7 +98,7 @@ def abstimmung_for_staff(akteur, pk):
 def abstimmung_for_jury(akteur, pk):
     """The vote ``pk`` for a person of its area — a jury member (any term), QM staff or an admin
     — else 404. Whether they may vote (on the list, not biased, in term, still open) is
-    ``jury.services.stimmberechtigung_pruefen``, whose refusals are a 403 with the reason."""
+    ``jury.abstimmungen.services.stimmberechtigung_pruefen``, whose refusals are a 403 with the reason."""
     abstimmung = _abstimmung(pk)
     quartier_id = abstimmung.antrag.fonds.quartier_id
     if not (

@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 @shared_task(name="jury.task_close_due_abstimmungen")
 def task_close_due_abstimmungen():
     """Close every vote past its deadline or finished early (beat, every 30 s)."""
-    from . import services
+    from .abstimmungen import services
     from .sitzungen.services import sitzungsprotokolle_nachholen
 
     closed = services.abstimmungen_schliessen_faellige()
@@ -29,7 +29,7 @@ def task_close_due_abstimmungen():
 @shared_task(name="jury.task_send_vote_reminders")
 def task_send_vote_reminders():
     """Remind members who have not voted, once per vote (beat)."""
-    from . import services
+    from .abstimmungen import services
 
     queued = services.abstimmungen_erinnern()
     if queued:
@@ -40,6 +40,6 @@ def task_send_vote_reminders():
 @shared_task(name="jury.task_render_protokoll", bind=True, max_retries=3, retry_backoff=10)
 def task_render_protokoll(self, *, abstimmung_id):
     """Render and store the minutes PDF of one closed vote."""
-    from . import services
+    from .abstimmungen import services
 
     return services.abstimmung_protokoll_erstellen(abstimmung_id)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from .abstimmungen import views
 from .mitglieder import views as mitglieder
 from .sitzungen import views as sitzungen
 
@@ -25,7 +25,7 @@ urlpatterns = [
         name="sitzung_antrag",
     ),
     path("sitzungen/<int:pk>/unterlagen.pdf", sitzungen.sitzung_unterlagen, name="unterlagen"),
-    path("konto/sprache/", sitzungen.kontosprache, name="kontosprache"),
+    path("konto/sprache/", mitglieder.kontosprache_edit, name="kontosprache"),
     path("qm/sitzungen/", sitzungen.qm_sitzungen, name="qm_sitzungen"),
     path(
         "qm/quartiere/<int:quartier_pk>/sitzung/neu/",

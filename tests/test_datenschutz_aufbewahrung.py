@@ -402,9 +402,9 @@ def test_minutes_of_an_anonymised_antrag_come_back_without_the_applicants_texts(
 ):
     from antraege.dokumente.pdf import pdf_text
     from antraege.roles import Akteur
-    from jury import services
+    from jury.abstimmungen import services
+    from jury.abstimmungen.models import Abstimmung
     from jury.factories import antrag_zur_jury, jury_fuer
-    from jury.models import Abstimmung
 
     jury = jury_fuer(quartier, 3)
     antrag_zur_jury(antrag, qm_user)

@@ -20,7 +20,7 @@ from antraege.models import (
     Rueckforderung,
     Statuswechsel,
 )
-from jury.models import Jurymitglied
+from jury.mitglieder.models import Jurymitglied
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +150,7 @@ def test_demo_fund_balance_matches_the_approvals():
 
 
 def test_demo_data_opens_online_votes_for_the_jury():
-    from jury.models import Abstimmung
+    from jury.abstimmungen.models import Abstimmung
 
     run()
 

@@ -13,9 +13,10 @@ from django.utils import timezone
 from antraege.models import Benachrichtigung
 from antraege.roles import Akteur
 from antraege.services import outbox
-from jury import services
+from jury.abstimmungen import services
+from jury.abstimmungen.models import Abstimmung
 from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer
-from jury.models import Abstimmung
+from jury.mitglieder import services as mitglieder_services
 from jury.sitzungen import services as sitzungen
 
 from .abrechnung_helpers import settlement_submitted
@@ -43,7 +44,7 @@ def jury_in_vier_sprachen(quartier):
     """Four members, one per language (the account setting)."""
     jury = jury_fuer(quartier, 4)
     for mitglied, sprache in zip(jury, SPRACHEN, strict=True):
-        sitzungen.kontosprache_setzen(mitglied.user, sprache)
+        mitglieder_services.kontosprache_setzen(mitglied.user, sprache)
     return dict(zip(SPRACHEN, jury, strict=True))
 
 

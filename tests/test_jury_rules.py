@@ -11,16 +11,10 @@ from antraege.factories import AntragFactory, UserFactory
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Statuswechsel
 from antraege.roles import Akteur
 from antraege.zugang.links import antrag_link_token
-from jury import services
+from jury.abstimmungen import services
+from jury.abstimmungen.models import Abstimmung, Ergebnis, JuryRegeln, Stimmberechtigung, Stimme
+from jury.abstimmungen.services import Auszaehlung, JuryRefused, auszaehlung_bewerten
 from jury.factories import JurymitgliedFactory, antrag_zur_jury, jury_fuer
-from jury.models import (
-    Abstimmung,
-    Ergebnis,
-    JuryRegeln,
-    Stimmberechtigung,
-    Stimme,
-)
-from jury.services import Auszaehlung, JuryRefused, auszaehlung_bewerten
 from workflow.wege import antrag_walk_to
 
 pytestmark = pytest.mark.django_db

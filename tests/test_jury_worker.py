@@ -13,9 +13,10 @@ from antraege.dokumente.pdf import pdf_text
 from antraege.factories import AntragFactory
 from antraege.models import Antrag, Benachrichtigung
 from antraege.roles import Akteur
-from jury import services, tasks
+from jury import tasks
+from jury.abstimmungen import services
+from jury.abstimmungen.models import Abstimmung, Ergebnis
 from jury.factories import antrag_zur_jury, jury_fuer
-from jury.models import Abstimmung, Ergebnis
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

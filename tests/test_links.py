@@ -10,7 +10,7 @@ from django.urls import reverse
 from antraege.models import Dokument
 from antraege.roles import Akteur
 from antraege.zugang.links import antrag_link_token
-from jury import services
+from jury.abstimmungen import services
 from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer
 
 from .abrechnung_helpers import approved, pdf_bytes

@@ -137,7 +137,7 @@ def test_a_page_costs_the_same_queries_with_fifty_and_with_many_pages(dashboard,
 def test_closed_votes_are_paged_with_the_total(client, staff_login, qm_user, fonds):
     from decimal import Decimal
 
-    from jury.models import Abstimmung
+    from jury.abstimmungen.models import Abstimmung
 
     many(fonds, PRO_SEITE + 2, status=AntragStatus.APPROVED)
     jetzt = timezone.now()

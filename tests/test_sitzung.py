@@ -14,7 +14,9 @@ from antraege.factories import AntragFactory, UserFactory
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Statuswechsel
 from antraege.roles import Akteur
 from antraege.services.notifications import attachments_for, render
-from jury import services
+from jury.abstimmungen import services
+from jury.abstimmungen.models import Ergebnis, JuryRegeln
+from jury.abstimmungen.services import JuryRefused
 from jury.factories import (
     JurymitgliedFactory,
     antrag_zur_jury,
@@ -22,8 +24,8 @@ from jury.factories import (
     sitzung_fuer,
     stellvertretungen_fuer,
 )
-from jury.models import Ergebnis, Jurymitglied, JuryRegeln
-from jury.services import JuryRefused
+from jury.mitglieder import services as mitglieder_services
+from jury.mitglieder.models import Jurymitglied
 from jury.sitzungen import selectors as sitzung_selectors
 from jury.sitzungen import services as sitzungen
 from jury.sitzungen.models import Beschluss, Sitzung, SitzungStatus, Tagesordnungspunkt
@@ -374,7 +376,7 @@ def test_staff_of_another_area_cannot_run_the_meeting(fonds, qm_user, qm_other_u
 def test_papers_email_goes_to_members_and_deputies_in_their_language_with_an_ics(fonds, qm_user):
     (mitglied,) = jury_fuer(fonds.quartier, 1)
     (stv,) = stellvertretungen_fuer(fonds.quartier, 1)
-    sitzungen.kontosprache_setzen(stv.user, "en")
+    mitglieder_services.kontosprache_setzen(stv.user, "en")
     zur_jury(fonds, qm_user, "Hoffest")
     sitzung = sitzung_fuer(
         fonds.quartier, qm_user, datum=timezone.localdate() + datetime.timedelta(days=5)

@@ -10,8 +10,8 @@ from antraege.antrag.selectors import aktionsfonds_saldo
 from antraege.factories import AntragFactory, UserFactory
 from antraege.models import Antrag, AntragStatus, Statuswechsel
 from antraege.roles import Akteur
+from jury.abstimmungen.services import JuryRefused
 from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer
-from jury.services import JuryRefused
 from jury.sitzungen import services as sitzungen
 from jury.sitzungen.models import Sitzung, SitzungStatus, Tagesordnungspunkt
 

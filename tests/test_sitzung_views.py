@@ -11,9 +11,9 @@ from antraege.dokumente.pdf import pdf_text
 from antraege.factories import AntragFactory
 from antraege.models import Antrag, AntragStatus
 from antraege.roles import Akteur
-from jury import selectors as jury_selectors
+from jury.abstimmungen.models import JuryRegeln
 from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer, stellvertretungen_fuer
-from jury.models import JuryRegeln
+from jury.mitglieder.selectors import kontosprache
 from jury.sitzungen import services as sitzungen
 from jury.sitzungen import unterlagen
 from jury.sitzungen.models import Sitzung, SitzungStatus
@@ -187,7 +187,7 @@ def test_named_voting_shows_one_choice_per_present_member(
 def test_language_setting_is_stored(client, staff_login, jury_user):
     staff_login(client, jury_user)
     client.post(reverse("jury:kontosprache"), {"sprache": "tr"})
-    assert jury_selectors.kontosprache(jury_user) == "tr"
+    assert kontosprache(jury_user) == "tr"
 
 
 def test_jury_home_reads_meetings_without_a_query_per_meeting(

@@ -17,7 +17,7 @@ from django.urls import reverse
 from antraege.factories import AntragFactory, UserFactory
 from antraege.models import Anhang, Antrag, Statuswechsel
 from antraege.roles import Akteur, grant_applicant_access
-from jury import services as jury_services
+from jury.abstimmungen import services as jury_services
 from jury.factories import JurymitgliedFactory, antrag_zur_jury
 from workflow.wege import antrag_walk_to
 

@@ -4,7 +4,7 @@ Typing an address proves nothing: anybody can type a jury member's address into 
 "Mein Antrag" link proves that the person reads the mailbox the link was sent to. Each link carries
 a fingerprint of the address it was e-mailed to (``links.antrag_link_token(..., email=...)``); when
 it is opened and the fingerprint matches the Antrag's current address, that address is confirmed.
-Only a confirmed address excludes a jury member automatically (``jury.services``).
+Only a confirmed address excludes a jury member automatically (``jury.abstimmungen.services``).
 """
 
 from django.core import signing

@@ -63,7 +63,7 @@ def _zeile(obj, *, ohne=()):
 
 def auskunft_antraege(email, quartiere):
     """Every Antrag with this applicant address in the given areas (drafts too: Art. 15 is complete)."""
-    from jury.models import Abstimmung
+    from jury.abstimmungen.models import Abstimmung
 
     return (
         Antrag.objects.filter(

@@ -1,13 +1,12 @@
 """Forms of the meeting pages: parse input only; the rules are in ``jury.sitzungen.services``."""
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from antraege.web.forms import DateInput, KernForm
 
-from ..forms import abstimmungsbetrag_field
-from ..models import StimmWert
+from ..abstimmungen.forms import abstimmungsbetrag_field
+from ..abstimmungen.models import StimmWert
 
 
 def _name(mitglied):
@@ -149,12 +148,3 @@ class PunktForm(KernForm):
             for name in self.stimm_felder
             if self.cleaned_data.get(name)
         }
-
-
-class KontospracheForm(KernForm):
-    sprache = forms.ChoiceField(
-        label=_("Sprache für Ihre E-Mails"),
-        choices=settings.LANGUAGES,
-        widget=forms.RadioSelect,
-        help_text=_("Einladungen, Unterlagen und Abstimmungen erhalten Sie in dieser Sprache."),
-    )

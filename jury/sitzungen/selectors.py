@@ -15,8 +15,9 @@ from antraege.antrag.selectors import aktionsfonds_saldo, quartiere_for_staff
 from antraege.datenschutz.adressen import antrag_bestaetigte_adresse, mitglied_hat_adresse
 from antraege.models import ZERO, Aktionsfonds, Antrag, AntragStatus
 
-from ..models import Abstimmung, Jurymitglied, jury_in_term
-from ..services import Auszaehlung, auszaehlung_quorum_erreicht, juryregeln_for
+from ..abstimmungen.models import Abstimmung
+from ..abstimmungen.services import Auszaehlung, auszaehlung_quorum_erreicht, juryregeln_for
+from ..mitglieder.models import Jurymitglied, jury_in_term
 from .models import (
     OFFENE_SITZUNG,
     Beschluss,

@@ -4,7 +4,7 @@ Every function that changes something runs in one transaction and either does al
 ``JuryRefused`` and changes nothing. The meeting's state moves by conditional updates (``status``
 from the expected value to the next), so a double click, two tabs or two QM staff at once make a
 step once. Decisions are decided by the same pure rule as the online vote
-(``jury.services.auszaehlung_bewerten``) and applied to the Anträge only when QM closes the meeting,
+(``jury.abstimmungen.services.auszaehlung_bewerten``) and applied to the Anträge only when QM closes the meeting,
 each through ``workflow.moves.antrag_move`` in its own savepoint: a refusal of one item (the fund
 ran out) is recorded on that item and does not lose the others.
 
@@ -33,9 +33,8 @@ from antraege.roles import is_qm_staff
 from antraege.services import notifications
 from workflow.moves import MoveRefused, antrag_move
 
-from ..models import Ergebnis, Jurymitglied, StimmWert, jury_in_term
-from ..selectors import kontosprache
-from ..services import (
+from ..abstimmungen.models import Ergebnis, StimmWert
+from ..abstimmungen.services import (
     Auszaehlung,
     JuryRefused,
     auszaehlung_bewerten,
@@ -43,15 +42,9 @@ from ..services import (
     juryregeln_for,
     protokoll_store,
 )
-from .models import (
-    Beschluss,
-    Einzelstimme,
-    Kontoeinstellung,
-    Sitzung,
-    SitzungStatus,
-    Tagesordnungspunkt,
-    Teilnahme,
-)
+from ..mitglieder.models import Jurymitglied, jury_in_term
+from ..mitglieder.selectors import kontosprache
+from .models import Beschluss, Einzelstimme, Sitzung, SitzungStatus, Tagesordnungspunkt, Teilnahme
 from .selectors import (
     _berechtigt,
     antraege_fuer_tagesordnung,
@@ -74,13 +67,6 @@ def _pruefen_qm(akteur, quartier_id):
         return
     if not is_qm_staff(akteur, quartier_id):
         raise JuryRefused(_("Diese Sitzung gehört nicht zu Ihrem Quartier."), code="forbidden")
-
-
-def kontosprache_setzen(user, sprache):
-    """Store the language of ``user``'s account."""
-    if sprache not in dict(settings.LANGUAGES):
-        raise JuryRefused(_("Diese Sprache gibt es nicht."), code="invalid")
-    Kontoeinstellung.objects.update_or_create(user=user, defaults={"sprache": sprache})
 
 
 # --- Composition -------------------------------------------------------------------------------

@@ -27,9 +27,9 @@ from django.utils import timezone
 from antraege.enqueue import task_enqueue_on_commit, task_send
 from antraege.roles import Akteur
 
-from ..models import jury_in_term
-from ..selectors import kontosprache
-from ..services import JuryRefused, juryregeln_for
+from ..abstimmungen.services import JuryRefused, juryregeln_for
+from ..mitglieder.models import jury_in_term
+from ..mitglieder.selectors import kontosprache
 from . import services
 from .models import Sitzung, SitzungStatus, Sitzungsunterlagen
 

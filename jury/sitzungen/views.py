@@ -18,12 +18,11 @@ from antraege.paginierung import seite_for
 from antraege.roles import Akteur, is_qm_staff
 from antraege.web.refusals import refusal_to_form, refusal_to_message
 
-from .. import selectors as jury_selectors
+from ..abstimmungen.services import JuryRefused
+from ..abstimmungen.views import protokoll_response
 from ..mitglieder.selectors import jurymitglieder_ausser_term
-from ..services import JuryRefused
-from ..views import protokoll_response
 from . import selectors, services, unterlagen
-from .forms import AnwesenheitForm, KontospracheForm, PunktForm, SitzungForm, VertagenForm
+from .forms import AnwesenheitForm, PunktForm, SitzungForm, VertagenForm
 from .models import Sitzung, SitzungStatus, Tagesordnungspunkt
 
 
@@ -448,21 +447,3 @@ def sitzung_unterlagen(request, pk):
 def _unterlagen_pdf(sitzung):
     """The papers PDF of the current agenda in the page's language; asked for if missing."""
     return unterlagen.sitzungsunterlagen_request(sitzung, translation.get_language() or "de")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def kontosprache(request):
-    form = KontospracheForm(
-        request.POST or None, initial={"sprache": jury_selectors.kontosprache(request.user)}
-    )
-    if request.method == "POST" and form.is_valid():
-        services.kontosprache_setzen(request.user, form.cleaned_data["sprache"])
-        with translation.override(form.cleaned_data["sprache"]):
-            messages.success(request, _("Ihre Sprache für E-Mails ist gespeichert."))
-        return redirect("jury:kontosprache")
-    return render(
-        request,
-        "jury/sitzungen/kontosprache.html",
-        {"form": form, "form_has_errors": bool(form.errors)},
-    )

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from jury import selectors as jury_selectors
+from jury.abstimmungen import selectors as jury_selectors
 from jury.sitzungen.selectors import sitzungen_for_antraege
 from workflow.moves import MoveRefused, antrag_move, available_moves
 

@@ -28,8 +28,8 @@ from antraege.factories import (
 from antraege.hintergrund import im_hintergrund
 from antraege.models import Antrag, Handlungsfeld
 from antraege.roles import Akteur
-from jury.models import Jurymitglied
-from jury.services import abstimmung_eroeffnen
+from jury.abstimmungen.services import abstimmung_eroeffnen
+from jury.mitglieder.models import Jurymitglied
 from jury.sitzungen.models import Sitzung
 from jury.sitzungen.services import (
     anwesenheit_erfassen,

@@ -1,4 +1,4 @@
-"""Jury pages. Views parse input, call one domain function in ``jury.services``, render."""
+"""Jury pages. Views parse input, call one domain function in ``jury.abstimmungen.services``, render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,16 +16,11 @@ from antraege.paginierung import seite_for
 from antraege.roles import Akteur, is_qm_staff
 from antraege.web.refusals import refusal_forbid, refusal_to_form
 
+from ..sitzungen.selectors import sitzungen_for_antraege, sitzungen_for_mitglied
 from . import selectors, services
-from .forms import (
-    AbstimmungEroeffnenForm,
-    BefangenheitForm,
-    JuryRegelnForm,
-    StimmzettelForm,
-)
+from .forms import AbstimmungEroeffnenForm, BefangenheitForm, JuryRegelnForm, StimmzettelForm
 from .models import Abstimmung
 from .services import JuryRefused
-from .sitzungen.selectors import sitzungen_for_antraege, sitzungen_for_mitglied
 
 
 def protokoll_response(protokoll, filename):

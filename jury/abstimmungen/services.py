@@ -35,6 +35,8 @@ from antraege.roles import Akteur, is_qm_staff
 from antraege.services import notifications
 from workflow.moves import MoveRefused, antrag_move
 
+from ..mitglieder.models import jurymitglieder_in_term
+from ..mitglieder.selectors import kontosprache
 from .models import (
     Abstimmung,
     Ergebnis,
@@ -43,9 +45,8 @@ from .models import (
     Stimmberechtigung,
     Stimme,
     StimmWert,
-    jurymitglieder_in_term,
 )
-from .selectors import kontosprache, protokoll_kontext
+from .selectors import protokoll_kontext
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Forms of the jury pages: parse input only; the rules are in ``jury.services``."""
+"""Forms of the jury pages: parse input only; the rules are in ``jury.abstimmungen.services``."""
 
 from decimal import Decimal
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from django.db.models import Exists, FilteredRelation, OuterRef, Q
 from django.utils import timezone
 
-from .models import Abstimmung, Stimmberechtigung, Stimme, jurymitglieder_in_term
-from .sitzungen.models import Kontoeinstellung
+from ..mitglieder.models import jurymitglieder_in_term
+from .models import Abstimmung, Stimmberechtigung, Stimme
 
 
 def _nach_einreichung(qs, prefix="antrag__"):
@@ -177,9 +177,3 @@ def protokoll_kontext(abstimmung):
         "befangene": [z for z in zeilen if z["befangen"]],
         "erstellt_am": timezone.now(),
     }
-
-
-def kontosprache(user):
-    """The language ``user`` receives e-mails in (default German)."""
-    einstellung = Kontoeinstellung.objects.filter(user=user).first()
-    return einstellung.sprache if einstellung else "de"
