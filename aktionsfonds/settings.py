@@ -285,6 +285,9 @@ else:
 # E-mails that an anonymous visitor can trigger to a typed address, per hour.
 MAIL_RATE_PER_ADDRESS = int(os.environ.get("MAIL_RATE_PER_ADDRESS", "3"))
 MAIL_RATE_PER_CLIENT = int(os.environ.get("MAIL_RATE_PER_CLIENT", "10"))
+# Drafts: open (not yet submitted) drafts per e-mail address, new drafts per client and hour.
+ENTWURF_MAX_PRO_ADRESSE = int(os.environ.get("ENTWURF_MAX_PRO_ADRESSE", "3"))
+ENTWURF_RATE_PER_CLIENT = int(os.environ.get("ENTWURF_RATE_PER_CLIENT", "10"))
 
 # Upload rules for attachments and receipts.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))

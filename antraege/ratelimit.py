@@ -49,3 +49,11 @@ def mail_rate_allows(request, *, scope, email):
     per_address = _hit(f"{scope}:addr:{address}", settings.MAIL_RATE_PER_ADDRESS)
     per_client = _hit(f"{scope}:client:{client_ip(request)}", settings.MAIL_RATE_PER_CLIENT)
     return per_address and per_client
+
+
+def entwurf_rate_allows(request):
+    """Whether this client may create one more draft this hour (``ENTWURF_RATE_PER_CLIENT``).
+
+    Side effect: counts the attempt.
+    """
+    return _hit(f"entwurf_neu:client:{client_ip(request)}", settings.ENTWURF_RATE_PER_CLIENT)

@@ -113,7 +113,9 @@ def test_close_through_the_page_once(client, staff_login, fonds, qm_user):
     assert "ist bereits abgeschlossen" in text(second)
 
 
-def test_fund_report_counts_antraege_and_money_per_field_of_action(fonds, qm_user):
+def test_fund_report_counts_antraege_and_money_per_field_of_action(
+    fonds, qm_user, qm_other_user, anderes_quartier, django_assert_num_queries
+):
     bildung = HandlungsfeldFactory(slug="bildung", name="Bildung", reihenfolge=1)
     klima = HandlungsfeldFactory(slug="klima", name="Klimaschutz und Klimaanpassung", reihenfolge=6)
     nachbarschaft = HandlungsfeldFactory()
@@ -122,10 +124,15 @@ def test_fund_report_counts_antraege_and_money_per_field_of_action(fonds, qm_use
     verfallen = approved(AntragFactory(fonds=fonds, handlungsfelder=[klima]), qm_user)
     antrag_move(verfallen, "expire", akteur=Akteur.system_akteur())
     AntragFactory(fonds=fonds, handlungsfelder=[nachbarschaft])  # a draft is not funded
+    fremd = AntragFactory(fonds__quartier=anderes_quartier, handlungsfelder=[bildung])
+    approved(fremd, qm_other_user)  # another area's fund
 
+    # the fund's links with their Anträge' money, and the fields: two queries for any number
+    with django_assert_num_queries(2):
+        bericht = handlungsfelder_bericht(fonds)
     rows = {
         zeile.handlungsfeld.slug: (zeile.anzahl, zeile.bewilligt)
-        for zeile in handlungsfelder_bericht(fonds)
+        for zeile in bericht
         if zeile.handlungsfeld.slug in ("bildung", "klima", "nachbarschaft")
     }
 

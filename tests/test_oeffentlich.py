@@ -238,3 +238,49 @@ def test_refused_check_of_the_fields_changes_nothing(
     assert response.status_code == status
     assert _felder(antrag) == ["nachbarschaft"]
     assert antrag.statuswechsel.count() == schritte
+
+
+def _gefoerderte_bulk(fonds, anzahl, *, ab=0):
+    """``anzahl`` funded Anträge, status written by hand: bulk rows for paging (no walk needed)."""
+    for n in range(ab, ab + anzahl):
+        antrag = AntragFactory(fonds=fonds, titel=f"Projekt {n:03d}")
+        antrag.status = AntragStatus.APPROVED
+        antrag.referenz = f"AF-{fonds.jahr}-X-{n:03d}"
+        antrag.betrag_bewilligt = antrag.betrag_reserviert = D("100.00")
+        antrag.save()
+
+
+def test_public_list_comes_in_pages_of_50_with_number_and_sum_of_all(client, fonds):
+    _gefoerderte_bulk(fonds, 52)
+    url = reverse("gefoerderte")
+
+    erste = client.get(url, {"jahr": fonds.jahr})
+    zweite = client.get(url, {"jahr": fonds.jahr, "seite": 2})
+
+    assert len(erste.context["aktionen"]) == 50
+    assert [a.titel for a in zweite.context["aktionen"]] == ["Projekt 050", "Projekt 051"]
+    assert "52 Projekte, zusammen 5.200,00 €" in text(erste)
+    assert "52 Projekte, zusammen 5.200,00 €" in text(zweite)
+    assert "Einträge 51 bis 52 von 52" in text(zweite)
+    # the open data links hold the whole selection, not the page
+    assert "seite=2" not in zweite.content.decode().split("Offene Daten")[1]
+    assert (
+        len(
+            json.loads(client.get(reverse("gefoerderte_json"), {"jahr": fonds.jahr}).content)[
+                "projekte"
+            ]
+        )
+        == 52
+    )
+
+
+def test_public_list_page_queries_do_not_grow_with_rows(client, fonds, django_assert_num_queries):
+    _gefoerderte_bulk(fonds, 1)
+    url = reverse("gefoerderte")
+    # years, areas and fields (filter form), number and sum, the page, the links, the fields
+    with django_assert_num_queries(7):
+        client.get(url, {"jahr": fonds.jahr})
+    _gefoerderte_bulk(fonds, 60, ab=1)
+    with django_assert_num_queries(7):
+        response = client.get(url, {"jahr": fonds.jahr})
+    assert len(response.context["aktionen"]) == 50

@@ -231,3 +231,25 @@ def test_qm_adds_an_antrag_submitted_after_the_deadline_by_hand(
     client.post(url, {"aktion": "hinzufuegen", "antrag": drei[1].pk})  # double click
 
     assert list(sitzung.punkte.values_list("antrag_id", flat=True)) == [drei[1].pk]
+
+
+def test_meeting_mode_reads_the_confirmed_addresses_once_for_the_agenda(
+    client, staff_login, fonds, qm_user, django_assert_max_num_queries
+):
+    jury_fuer(fonds.quartier, 3)
+    antrag_zur_jury(AntragFactory(fonds=fonds), qm_user)
+    sitzung = sitzung_fuer(fonds.quartier, qm_user)
+    staff_login(client, qm_user)
+    url = reverse("jury:qm_sitzungsmodus", args=[sitzung.pk])
+    client.get(url)  # what is read once per session
+    with django_assert_max_num_queries(80) as one:
+        client.get(url)
+    weitere = [antrag_zur_jury(AntragFactory(fonds=fonds), qm_user) for _ in range(3)]
+    sitzung.delete()
+    sitzung = sitzung_fuer(fonds.quartier, qm_user)
+    assert sitzung.punkte.count() == 1 + len(weitere)
+
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(reverse("jury:qm_sitzungsmodus", args=[sitzung.pk]))
+
+    assert response.status_code == 200

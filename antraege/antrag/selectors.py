@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q, Sum, Value
+from django.db.models.functions import Coalesce, Lower
 
 from ..models import Aktionsfonds, Antrag, AntragStatus, Kostenposition, Quartier, Statuswechsel
 from ..money import ZERO
@@ -95,6 +95,15 @@ def antraege_count_by_status_in(summen, fonds_ids):
         if zeile["fonds_id"] in fonds_ids and zeile["status"] != AntragStatus.DRAFT:
             counts[zeile["status"]] = counts.get(zeile["status"], 0) + zeile["anzahl"]
     return counts
+
+
+def antraege_mit_email(email):
+    """The Anträge of an applicant address whatever its case, read through the index
+    ``antrag_email_lower`` (``email__iexact`` compares ``UPPER(…)`` on PostgreSQL and ``LIKE`` on
+    SQLite: neither uses an index). Both sides are lowered by the database, so they agree."""
+    return Antrag.objects.alias(email_klein=Lower("antragsteller_email")).filter(
+        email_klein=Lower(Value(email.strip()))
+    )
 
 
 def quartiere_for_staff(akteur):

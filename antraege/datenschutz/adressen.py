@@ -55,6 +55,19 @@ def antrag_bestaetigte_adresse(antrag):
     return None
 
 
+def antraege_bestaetigte_adressen(antraege):
+    """``{antrag pk: confirmed address}`` of many Anträge (a meeting's agenda) in one query; an
+    Antrag without a confirmed current address is missing."""
+    aktuell = {a.pk: _normal(a.antragsteller_email) for a in antraege}
+    ids = [pk for pk, email in aktuell.items() if email]
+    if not ids:
+        return {}
+    bestaetigt = AdressBestaetigung.objects.filter(antrag_id__in=ids).values_list(
+        "antrag_id", "email"
+    )
+    return {pk: email for pk, email in bestaetigt if aktuell[pk] == email}
+
+
 def mitglied_hat_adresse(user, email):
     """The staff or jury account's address equals ``email`` (case-insensitive)."""
     return bool(email) and _normal(getattr(user, "email", "")) == _normal(email)

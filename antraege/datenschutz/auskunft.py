@@ -16,7 +16,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Antrag, AntragStatus, Quartier, Statuswechsel
+from ..antrag.selectors import antraege_mit_email
+from ..models import AntragStatus, Quartier, Statuswechsel
 from ..refusals import Refused
 from .models import Zugriff
 from .protokoll import zugriff_protokollieren
@@ -66,9 +67,8 @@ def auskunft_antraege(email, quartiere):
     from jury.abstimmungen.models import Abstimmung
 
     return (
-        Antrag.objects.filter(
-            antragsteller_email__iexact=email.strip(), fonds__quartier__in=quartiere
-        )
+        antraege_mit_email(email)
+        .filter(fonds__quartier__in=quartiere)
         .select_related("fonds__quartier", "sachbericht", "abschlag", "auszahlung")
         .prefetch_related(
             "kostenpositionen__kategorie",

@@ -12,9 +12,11 @@ class KernFormMixin:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            # A multi-choice is a set of check boxes (several may be ticked): drawn as radio
+            # buttons, people take it for "only one". CheckboxSelectMultiple subclasses RadioSelect.
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 css = "kern-form-check__checkbox"
-            elif isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            elif isinstance(widget, forms.RadioSelect):
                 css = "kern-form-check__radio"
             elif isinstance(widget, forms.Select):
                 css = "kern-form-input__select"

@@ -12,7 +12,11 @@ from django.db.models import Prefetch, Sum
 from django.utils import timezone
 
 from antraege.antrag.selectors import aktionsfonds_saldo, quartiere_for_staff
-from antraege.datenschutz.adressen import antrag_bestaetigte_adresse, mitglied_hat_adresse
+from antraege.datenschutz.adressen import (
+    antraege_bestaetigte_adressen,
+    antrag_bestaetigte_adresse,
+    mitglied_hat_adresse,
+)
 from antraege.models import ZERO, Aktionsfonds, Antrag, AntragStatus
 
 from ..abstimmungen.models import Abstimmung
@@ -222,6 +226,8 @@ def sitzungsmodus(sitzung):
     fonds = punkte[0].antrag.fonds if punkte else None
     saldo_start = aktionsfonds_saldo(fonds).verfuegbar if fonds else None
     laufend = saldo_start
+    # the confirmed addresses of the whole agenda: one query, not one per item
+    adressen = antraege_bestaetigte_adressen([p.antrag for p in punkte])
     zeilen = []
     for p in punkte:
         if (
@@ -231,7 +237,7 @@ def sitzungsmodus(sitzung):
             and p.antrag.fonds_id == fonds.pk
         ):
             laufend -= p.betrag
-        waehler, ausgeschlossen = punkt_waehler(p, sitze)
+        waehler, ausgeschlossen = punkt_waehler(p, sitze, adresse=adressen.get(p.antrag_id))
         zeilen.append(
             PunktZeile(
                 punkt=p,
@@ -344,12 +350,19 @@ def sitzung_quorum(sitzung, sitze=None):
     )
 
 
-def punkt_waehler(punkt, sitze=None):
+_UNBEKANNT = object()
+
+
+def punkt_waehler(punkt, sitze=None, *, adresse=_UNBEKANNT):
     """``(waehler, ausgeschlossen)``: who votes on ``punkt`` and who of the voters may not (declared
-    conflict or the applicant), plus the entitled count for the quorum."""
+    conflict or the applicant), plus the entitled count for the quorum.
+
+    ``adresse``: the applicant's confirmed address (None: none) when the caller read the agenda's
+    addresses at once (``antraege_bestaetigte_adressen``), else it is read here."""
     sitze = sitze if sitze is not None else sitzung_sitze(punkt.sitzung)
     befangen = {m.pk for m in punkt.befangene.all()}
-    adresse = antrag_bestaetigte_adresse(punkt.antrag)
+    if adresse is _UNBEKANNT:
+        adresse = antrag_bestaetigte_adresse(punkt.antrag)
     waehler, ausgeschlossen = [], []
     for sitz in sitze:
         if sitz.waehler is None:

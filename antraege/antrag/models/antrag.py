@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from ...fonds.models import Aktionsfonds, Handlungsfeld, Kostenkategorie
@@ -125,6 +126,8 @@ class Antrag(models.Model):
                 fields=["fonds", "status", "betrag_reserviert", "betrag_ausgezahlt"],
                 name="antrag_fonds_status_betraege",
             ),
+            # the applicant's address whatever its case (new link, Art. 15): ``antraege_mit_email``
+            models.Index(Lower("antragsteller_email"), name="antrag_email_lower"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,18 +8,19 @@ import datetime
 import itertools
 from decimal import ROUND_HALF_UP
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ...fonds.selectors import fristen
-from ...models import Aktionsfonds, Antrag, AntragStatus, Kostenposition
+from ...models import Aktionsfonds, Antrag, AntragStatus, Benachrichtigung, Kostenposition
 from ...money import CENT, ZERO, euro_format, euro_round
 from ...refusals import Refused
 from ...services import notifications
 from ...states import EDITABLE_STATES
-from ..selectors import aktionsfonds_saldo
+from ..selectors import aktionsfonds_saldo, antraege_mit_email
 
 # Fields the applicant fills in, by step of the form; the submission check reads them from here.
 REQUIRED_FIELDS = (
@@ -193,6 +194,54 @@ def _declaration_errors(antrag):
             yield field, _("Bitte bestätigen Sie diese Erklärung.")
 
 
+class BenachrichtigungRefused(Refused):
+    """No more e-mail to this address now: a visitor could otherwise flood a stranger's mailbox."""
+
+    default_code = "rate_limited"
+
+    def __init__(self, message=None, code=None, *, field=None):
+        super().__init__(
+            message
+            or _(
+                "Wir haben an diese Adresse in der letzten Stunde schon mehrere E-Mails geschickt. "
+                "Damit niemand mit diesem Formular fremde Postfächer füllen kann, schicken wir die "
+                "nächste erst in einer Stunde. Bitte sehen Sie auch im Spam-Ordner nach. Ihre "
+                "Angaben sind gespeichert."
+            ),
+            code,
+            field=field,
+        )
+
+
+# E-mails a visitor can make us send to an address they typed, with no person of the office in
+# between: they share one budget per address (``MAIL_RATE_PER_ADDRESS`` an hour), counted in
+# e-mails (the outbox's rows), not in requests.
+ANTRAGSTELLER_MAIL_ARTEN = (
+    "entwurf_gespeichert",
+    "neuer_link",
+    "zurueckgezogen",
+    "antrag_eingegangen",
+)
+MAIL_FENSTER = datetime.timedelta(hours=1)
+
+
+def antragsteller_mail_budget(email):
+    """How many more e-mails a visitor may make us send to ``email`` in the coming hour."""
+    sent = Benachrichtigung.objects.filter(
+        empfaenger__iexact=(email or "").strip(),
+        art__in=ANTRAGSTELLER_MAIL_ARTEN,
+        erstellt_am__gte=timezone.now() - MAIL_FENSTER,
+    ).count()
+    return max(settings.MAIL_RATE_PER_ADDRESS - sent, 0)
+
+
+def _queue_within_budget(antrag, art, *, dedupe_key=None):
+    """Queue ``art`` to the applicant if the address's budget allows; the row, or None."""
+    if not antrag.antragsteller_email or antragsteller_mail_budget(antrag.antragsteller_email) < 1:
+        return None
+    return notifications.queue_for_applicant(antrag, art, dedupe_key=dedupe_key)
+
+
 def antrag_draft_exists(*, submission_token):
     """A draft was already created with this first-step token."""
     return Antrag.objects.filter(submission_token=submission_token).exists()
@@ -206,12 +255,35 @@ def antrag_create_draft(*, fonds, submission_token, **fields):
     existing = Antrag.objects.filter(submission_token=submission_token).first()
     if existing:
         return existing, False
+    entwuerfe_check(fields.get("antragsteller_email"))
     try:
         with transaction.atomic():
             antrag = Antrag.objects.create(fonds=fonds, submission_token=submission_token, **fields)
     except IntegrityError:
         return Antrag.objects.get(submission_token=submission_token), False
     return antrag, True
+
+
+def entwuerfe_check(email):
+    """``AntragRefused`` (on the e-mail field) when ``email`` already has as many open drafts as
+    ``ENTWURF_MAX_PRO_ADRESSE``: drafts (and their uploads) cannot be piled up under one address."""
+    if not email:
+        return
+    offen = Antrag.objects.filter(
+        antragsteller_email__iexact=email.strip(), status=AntragStatus.DRAFT
+    ).count()
+    if offen >= settings.ENTWURF_MAX_PRO_ADRESSE:
+        raise AntragRefused(
+            _(
+                "Unter dieser E-Mail-Adresse gibt es schon %(anzahl)s Antragsentwürfe, die noch "
+                "nicht abgeschickt sind. Bitte machen Sie mit einem davon weiter (den Link finden "
+                "Sie in Ihrer E-Mail oder unter „Neuen Link anfordern“) oder ziehen Sie einen "
+                "zurück."
+            )
+            % {"anzahl": offen},
+            "too_many_drafts",
+            field="antragsteller_email",
+        )
 
 
 def antrag_mark_paper(antrag):
@@ -269,9 +341,16 @@ def antrag_submitted(antrag):
         Antrag.objects.filter(pk=antrag.pk).update(
             referenz=antrag.referenz, eingereicht_am=antrag.eingereicht_am
         )
-    notifications.queue_for_applicant(
-        antrag, "antrag_eingegangen" if erstmalig else "antrag_ergaenzt"
-    )
+    if erstmalig:
+        # nobody of the office has seen the Antrag yet: within the address's budget
+        _queue_within_budget(antrag, "antrag_eingegangen")
+    else:
+        notifications.queue_for_applicant(antrag, "antrag_ergaenzt")
+
+
+def antrag_eingang_bestaetigt(antrag):
+    """Whether the receipt of the first submission went to the applicant's address."""
+    return Benachrichtigung.objects.filter(antrag=antrag, art="antrag_eingegangen").exists()
 
 
 def antrag_changes_requested(antrag, *, kommentar):
@@ -302,11 +381,13 @@ def antrag_put_to_jury(antrag, *, kommentar=""):
 
 
 def antrag_withdrawn(antrag):
-    """The applicant withdrew; confirm by e-mail (with a fresh link: older links are revoked)."""
+    """The applicant withdrew; older links are revoked. A submitted Antrag is confirmed by e-mail
+    (with a fresh link, within the address's budget); a withdrawn draft sends nothing."""
     from ...zugang.links import antrag_links_revoke
 
     antrag_links_revoke(antrag)
-    notifications.queue_for_applicant(antrag, "zurueckgezogen")
+    if antrag.referenz:
+        _queue_within_budget(antrag, "zurueckgezogen")
 
 
 def antrag_closed(antrag):
@@ -439,6 +520,9 @@ def antrag_update_step(antrag, *, felder):
         raise ValueError(f"not an applicant field: {sorted(unknown)}")
     felder = dict(felder)
     handlungsfelder = felder.pop("handlungsfelder", None)
+    neue_email = felder.get("antragsteller_email")
+    if neue_email and neue_email.strip().lower() != (antrag.antragsteller_email or "").lower():
+        entwuerfe_check(neue_email)
     with transaction.atomic():
         updated = Antrag.objects.filter(pk=antrag.pk, status__in=EDITABLE_STATES).update(
             geaendert_am=timezone.now(), **felder
@@ -485,14 +569,16 @@ def antrag_update_kosten(antrag, *, felder, positionen):
 def antrag_draft_saved(antrag):
     """The applicant pauses: e-mail the personal link so they can come back.
 
-    At most one such e-mail per Antrag and hour (a double click sends one).
+    At most one such e-mail per Antrag and hour (a double click sends one), and within the
+    address's budget: else ``BenachrichtigungRefused`` (the draft stays saved).
     """
     stunde = timezone.now().strftime("%Y%m%d%H")
-    return notifications.queue_for_applicant(
-        antrag,
-        "entwurf_gespeichert",
-        dedupe_key=f"entwurf_gespeichert:{antrag.pk}:{stunde}",
-    )
+    dedupe_key = f"entwurf_gespeichert:{antrag.pk}:{stunde}"
+    if Benachrichtigung.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    if antragsteller_mail_budget(antrag.antragsteller_email) < 1:
+        raise BenachrichtigungRefused()
+    return notifications.queue_for_applicant(antrag, "entwurf_gespeichert", dedupe_key=dedupe_key)
 
 
 def antrag_links_send(*, email):
@@ -501,13 +587,18 @@ def antrag_links_send(*, email):
     Each new link revokes the older ones (and the sessions opened with them).
 
     The caller must answer the same way whatever the count (no enumeration). At most one
-    such e-mail per Antrag and hour, so the form cannot be used to flood a mailbox.
+    such e-mail per Antrag and hour, and no more than the address's budget (the newest Anträge
+    first), so the form cannot be used to flood a mailbox.
     """
     stunde = timezone.now().strftime("%Y%m%d%H")
     count = 0
     from ...zugang.links import antrag_links_revoke
 
-    for antrag in Antrag.objects.filter(antragsteller_email__iexact=email.strip()):
+    budget = antragsteller_mail_budget(email)
+    antraege = antraege_mit_email(email).order_by("-erstellt_am", "-pk")
+    for antrag in antraege:
+        if count >= budget:
+            break
         with transaction.atomic():
             row = notifications.queue_for_applicant(
                 antrag, "neuer_link", dedupe_key=f"neuer_link:{antrag.pk}:{stunde}"

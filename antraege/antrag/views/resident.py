@@ -26,7 +26,7 @@ from ...fonds.selectors import fristen
 from ...geld.selectors.mein_geld import antrag_geld_fuer_antragsteller
 from ...geld.views.abrechnung import DECISION_LETTERS
 from ...models import Anhang, Antrag, AntragStatus, Quartier
-from ...ratelimit import mail_rate_allows
+from ...ratelimit import entwurf_rate_allows, mail_rate_allows
 from ...roles import Akteur, grant_applicant_access, is_qm_staff
 from ...states import FUNDED_STATES
 from ...web.fehler import link_ungueltig_response
@@ -50,13 +50,23 @@ from ..forms.antrag import (
 )
 from ..services import antrag as services
 from ..services.anhang import UploadRefused, anhang_add, anhang_remove
-from ..services.antrag import AntragRefused
+from ..services.antrag import AntragRefused, BenachrichtigungRefused
 
 LEERE_ZEILEN = 2  # empty cost plan rows offered below the filled ones
 RATE_LIMIT_MESSAGE = gettext_lazy(
     "Wir haben an diese Adresse in der letzten Stunde schon mehrere E-Mails geschickt. Damit "
     "niemand mit diesem Formular fremde Postfächer füllen kann, schicken wir die nächste erst in "
     "einer Stunde. Bitte sehen Sie auch im Spam-Ordner nach. Ihre Angaben sind gespeichert."
+)
+ENTWURF_RATE_MESSAGE = gettext_lazy(
+    "Von Ihrem Anschluss wurden in der letzten Stunde schon viele neue Anträge begonnen. Bitte "
+    "versuchen Sie es in einer Stunde noch einmal oder machen Sie mit einem begonnenen Antrag "
+    "weiter. Ihre Eingaben auf dieser Seite sind nicht verloren."
+)
+EINGANG_OHNE_MAIL_MESSAGE = gettext_lazy(
+    "Ihr Antrag ist eingegangen. An Ihre E-Mail-Adresse gingen in der letzten Stunde schon "
+    "mehrere E-Mails, deshalb schicken wir keine weitere Bestätigung. Diese Seite und „Mein "
+    "Antrag“ zeigen Ihnen den Stand."
 )
 
 
@@ -96,10 +106,13 @@ def _after_step(request, antrag, schritt):
 
 
 def _saved_for_later(request, antrag):
-    if mail_rate_allows(request, scope="entwurf", email=antrag.antragsteller_email):
-        services.antrag_draft_saved(antrag)
-    else:
+    if not mail_rate_allows(request, scope="entwurf", email=antrag.antragsteller_email):
         messages.info(request, RATE_LIMIT_MESSAGE)
+        return redirect("antraege:gespeichert", pk=antrag.pk)
+    try:
+        services.antrag_draft_saved(antrag)
+    except BenachrichtigungRefused as refused:
+        messages.info(request, refused.message)
     return redirect("antraege:gespeichert", pk=antrag.pk)
 
 
@@ -148,7 +161,11 @@ def antrag_start(request, code):
     form = UeberSieForm(request.POST, partial=aktion == "spaeter")
     if not form.is_valid():
         return _start_render(request, fonds, form, token)
-    antrag, created = _start_draft(request, fonds, token, form)
+    try:
+        antrag, created = _start_draft(request, fonds, token, form)
+    except AntragRefused as refused:  # too many drafts for this address or client
+        form.add_error(refused.field, refused.message)
+        return _start_render(request, fonds, form, token, status=429)
     if created is None:
         return _not_editable(request, antrag)
     grant_applicant_access(request.session, antrag)
@@ -159,7 +176,7 @@ def antrag_start(request, code):
     return redirect("antraege:schritt", pk=antrag.pk, schritt=2)
 
 
-def _start_render(request, fonds, form, token):
+def _start_render(request, fonds, form, token, *, status=200):
     return render(
         request,
         "antraege/schritt_formular.html",
@@ -171,6 +188,7 @@ def _start_render(request, fonds, form, token):
             submission_token=token,
             form_has_errors=bool(form.errors),
         ),
+        status=status,
     )
 
 
@@ -181,6 +199,10 @@ def _start_draft(request, fonds, token, form):
     if not _start_token_known(request, token):
         if services.antrag_draft_exists(submission_token=token):
             raise Http404
+    if not services.antrag_draft_exists(submission_token=token) and not entwurf_rate_allows(
+        request
+    ):
+        raise AntragRefused(ENTWURF_RATE_MESSAGE, "too_many_drafts", field=None)
     antrag, created = services.antrag_create_draft(
         fonds=fonds, submission_token=token, **form.felder()
     )
@@ -428,11 +450,13 @@ def antrag_pruefen(request, pk):
         if pk not in akteur.antrag_ids:
             raise Http404
         try:
-            antrag_move(Antrag(pk=pk), "submit", akteur=akteur, reload=False)
+            antrag = antrag_move(Antrag(pk=pk), "submit", akteur=akteur, reload=False)
         except Antrag.DoesNotExist as missing:
             raise Http404 from missing
         except MoveRefused as refused:
             return _pruefen_refused(request, pk, refused)
+        if not services.antrag_eingang_bestaetigt(antrag):
+            messages.info(request, EINGANG_OHNE_MAIL_MESSAGE)
         return redirect("antraege:eingereicht", pk=pk)
     akteur = Akteur.from_request(request)
     antrag = zugriff.antrag_for_applicant(akteur, pk)

@@ -10,7 +10,7 @@ places rectangles: no script and no inline style, the colours come from classes 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -251,11 +251,25 @@ def handlungsfelder_bericht(fonds):
     """Funded Anträge and their money per field of action, as the programme reports.
 
     An Antrag that serves two fields counts in both, so the rows add up to more than the fund.
+    One aggregate over the fund's own Anträge and their links (not over every Antrag of all
+    areas), and the fields (a handful).
     """
-    gefoerdert = Q(antraege__fonds=fonds, antraege__status__in=GEFOERDERT_STATES)
-    rows = Handlungsfeld.objects.annotate(
-        anzahl=Count("antraege", filter=gefoerdert, distinct=True),
-        bewilligt=Coalesce(Sum("antraege__betrag_bewilligt", filter=gefoerdert), ZERO),
-        ausgezahlt=Coalesce(Sum("antraege__betrag_ausgezahlt", filter=gefoerdert), ZERO),
-    ).order_by("reihenfolge", "name")
-    return [FeldZeile(h, h.anzahl, h.bewilligt, h.ausgezahlt) for h in rows if h.aktiv or h.anzahl]
+    je_feld = {
+        row["handlungsfeld_id"]: row
+        for row in Antrag.handlungsfelder.through.objects.filter(
+            antrag__fonds=fonds, antrag__status__in=GEFOERDERT_STATES
+        )
+        .values("handlungsfeld_id")
+        .annotate(
+            anzahl=Count("antrag_id"),  # a link is unique per Antrag and field
+            bewilligt=Coalesce(Sum("antrag__betrag_bewilligt"), ZERO),
+            ausgezahlt=Coalesce(Sum("antrag__betrag_ausgezahlt"), ZERO),
+        )
+        .order_by()
+    }
+    zeilen = []
+    for feld in Handlungsfeld.objects.order_by("reihenfolge", "name"):
+        row = je_feld.get(feld.pk, {"anzahl": 0, "bewilligt": ZERO, "ausgezahlt": ZERO})
+        if feld.aktiv or row["anzahl"]:
+            zeilen.append(FeldZeile(feld, row["anzahl"], row["bewilligt"], row["ausgezahlt"]))
+    return zeilen

@@ -9,6 +9,7 @@ address, e-mail, phone or the full name.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Count, Sum
 from django.utils.translation import pgettext_lazy
 
 from ...models import GEFOERDERT_STATES, Aktionsfonds, Antrag, AntragStatus, Handlungsfeld, Quartier
@@ -73,8 +74,9 @@ def traeger_for(organisation, antragsteller_name, vorname_veroeffentlichen):
     return ""
 
 
-def _oeffentliche_zeilen(*, quartier, jahr, handlungsfeld):
-    """The public fields (``OEFFENTLICHE_FELDER``) of the funded Anträge, filtered, as tuples."""
+def gefoerderte_zeilen(*, quartier=None, jahr=None, handlungsfeld=None):
+    """The public fields (``OEFFENTLICHE_FELDER``) of the funded Anträge, filtered, as an ordered
+    queryset of tuples: the page slices it (pages of 50), the open data files read it whole."""
     qs = Antrag.objects.filter(status__in=OEFFENTLICHE_STATES)
     if quartier is not None:
         qs = qs.filter(fonds__quartier=quartier)
@@ -83,20 +85,28 @@ def _oeffentliche_zeilen(*, quartier, jahr, handlungsfeld):
     if handlungsfeld is not None:
         # a filter through the link table, so no row can come twice
         qs = qs.filter(pk__in=handlungsfeld.antraege.values("pk"))
-    return list(
-        qs.order_by("fonds__quartier__name", "fonds__jahr", "referenz").values_list(
-            *OEFFENTLICHE_FELDER
-        )
+    # pk last: a stable order, so that no row shows on two pages
+    return qs.order_by("fonds__quartier__name", "fonds__jahr", "referenz", "pk").values_list(
+        *OEFFENTLICHE_FELDER
     )
 
 
+def gefoerderte_summe(zeilen):
+    """``(number, approved sum)`` of the rows of ``gefoerderte_zeilen``: one aggregate in SQL."""
+    summe = zeilen.order_by().aggregate(anzahl=Count("pk"), summe=Sum("betrag_bewilligt"))
+    return summe["anzahl"], summe["summe"] or Decimal("0.00")
+
+
 def _handlungsfelder_je_antrag(antrag_ids):
-    """``{antrag id: (Handlungsfeld, …)}`` in the fields' order: two queries for any number."""
+    """``{antrag id: (Handlungsfeld, …)}`` in the fields' order: two queries for any number.
+
+    ``antrag_ids``: the ids of one page, or a subquery (the open data files: never a list of
+    thousands of ids sent to the database)."""
     felder = {h.pk: h for h in Handlungsfeld.objects.all()}  # a handful, in their order
     rang = {pk: i for i, pk in enumerate(felder)}
     links = {}
     for antrag_id, feld_id in Antrag.handlungsfelder.through.objects.filter(
-        antrag_id__in=antrag_ids  # one year: a few hundred ids
+        antrag_id__in=antrag_ids
     ).values_list("antrag_id", "handlungsfeld_id"):
         links.setdefault(antrag_id, []).append(feld_id)
     return {
@@ -105,14 +115,17 @@ def _handlungsfelder_je_antrag(antrag_ids):
     }
 
 
-def gefoerderte_aktionen(*, quartier=None, jahr=None, handlungsfeld=None):
-    """The funded actions, filtered by area, year and field of action, in area and reference order.
+def gefoerderte_aktionen_aus(rows, *, antrag_ids=None):
+    """The rows of ``gefoerderte_zeilen`` (a page of them, or all) as ``GefoerderteAktion``.
 
-    Three queries whatever the number of rows (Anträge as plain values, the links to their fields
-    of action, the fields), and no model instance per row: the list is read by the public.
+    Two more queries whatever the number of rows (the links to their fields of action, the fields),
+    and no model instance per row: the list is read by the public. ``antrag_ids``: a subquery of the
+    rows' ids (else the ids of ``rows``).
     """
-    rows = _oeffentliche_zeilen(quartier=quartier, jahr=jahr, handlungsfeld=handlungsfeld)
-    felder_je_antrag = _handlungsfelder_je_antrag([row[0] for row in rows])
+    rows = list(rows)
+    felder_je_antrag = _handlungsfelder_je_antrag(
+        [row[0] for row in rows] if antrag_ids is None else antrag_ids
+    )
     status = {key: (value, str(label)) for key, (value, label) in OEFFENTLICHER_STATUS.items()}
     return [
         GefoerderteAktion(
@@ -141,6 +154,13 @@ def gefoerderte_aktionen(*, quartier=None, jahr=None, handlungsfeld=None):
             quartier_code,
         ) in rows
     ]
+
+
+def gefoerderte_aktionen(*, quartier=None, jahr=None, handlungsfeld=None):
+    """All funded actions, filtered by area, year and field of action, in area and reference order
+    (the open data files): three queries whatever the number of rows."""
+    zeilen = gefoerderte_zeilen(quartier=quartier, jahr=jahr, handlungsfeld=handlungsfeld)
+    return gefoerderte_aktionen_aus(zeilen, antrag_ids=zeilen.order_by().values("pk"))
 
 
 def oeffentliche_jahre():

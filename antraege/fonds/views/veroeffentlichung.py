@@ -7,11 +7,15 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from ...paginierung import PARAMETER, seite_for
 from ..forms import GefoerderteFilterForm
 from ..selectors.veroeffentlichung import (
     OPEN_DATA_SPALTEN,
     aktion_as_dict,
     gefoerderte_aktionen,
+    gefoerderte_aktionen_aus,
+    gefoerderte_summe,
+    gefoerderte_zeilen,
     oeffentliche_jahre,
     oeffentliche_quartiere,
 )
@@ -33,7 +37,7 @@ def _filter(request):
         }
     else:
         kriterien = {"quartier": None, "jahr": int(jahre[0]), "handlungsfeld": None}
-    return form, kriterien, gefoerderte_aktionen(**kriterien)
+    return form, kriterien
 
 
 def _dateiname(kriterien, endung):
@@ -48,8 +52,17 @@ def _dateiname(kriterien, endung):
 
 @require_GET
 def gefoerderte_liste(request):
-    form, kriterien, aktionen = _filter(request)
-    query = request.GET.urlencode()
+    """The list in pages of 50 (all areas of a year run into the thousands); number and sum of the
+    whole selection from one aggregate."""
+    form, kriterien = _filter(request)
+    zeilen = gefoerderte_zeilen(**kriterien)
+    anzahl, summe = gefoerderte_summe(zeilen)
+    seite = seite_for(request, zeilen, gesamt=anzahl)
+    aktionen = gefoerderte_aktionen_aus(seite.eintraege)
+    # the open data files hold the whole selection: the filter without the page
+    params = request.GET.copy()
+    params.pop(PARAMETER, None)
+    query = params.urlencode()
     return render(
         request,
         "oeffentlich/gefoerderte.html",
@@ -57,8 +70,10 @@ def gefoerderte_liste(request):
             "form": form,
             "form_has_errors": bool(form.errors),
             "aktionen": aktionen,
+            "seite": seite,
+            "anzahl": anzahl,
             "kriterien": kriterien,
-            "summe": sum((a.betrag for a in aktionen), 0),
+            "summe": summe,
             "query": query,
         },
     )
@@ -66,7 +81,8 @@ def gefoerderte_liste(request):
 
 @require_GET
 def gefoerderte_csv(request):
-    _form, kriterien, aktionen = _filter(request)
+    _form, kriterien = _filter(request)
+    aktionen = gefoerderte_aktionen(**kriterien)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_dateiname(kriterien, "csv")}"'
     writer = csv.writer(response)
@@ -80,7 +96,8 @@ def gefoerderte_csv(request):
 
 @require_GET
 def gefoerderte_json(request):
-    _form, kriterien, aktionen = _filter(request)
+    _form, kriterien = _filter(request)
+    aktionen = gefoerderte_aktionen(**kriterien)
     data = {
         "quartier": kriterien["quartier"].code if kriterien["quartier"] else None,
         "jahr": kriterien["jahr"],
