@@ -156,7 +156,7 @@ def test_dashboard_opens_on_next_years_fund_in_december(client, staff_login, qm_
 
 
 def test_start_page_names_the_next_meeting_and_its_deadline(client):
-    from jury.abstimmungen.models import Sitzung
+    from jury.sitzungen.models import Sitzung
 
     quartier = QuartierFactory(name="Soldiner Kiez", code="SOL")
     AktionsfondsFactory(quartier=quartier, jahr=2027)

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..datenschutz.adressen import adresse_fingerabdruck
 from ..models import Antrag
 from ..refusals import Refused
 
@@ -28,10 +29,13 @@ def antrag_link_token(antrag, *, email=None):
     """A link token; ``email``: the address it is sent to, so opening it confirms that address."""
     data = {"a": antrag.pk, "v": antrag.link_version}
     if email:
-        from ..datenschutz.adressen import adresse_fingerabdruck
-
         data["e"] = adresse_fingerabdruck(email)
     return signing.dumps(data, salt=SALT, compress=True)
+
+
+def link_fingerabdruck(token):
+    """The fingerprint of the address a (checked) link token was e-mailed to, or None."""
+    return signing.loads(token, salt=SALT).get("e")
 
 
 def antrag_link_url(antrag, *, email=None, token=None):

@@ -374,7 +374,9 @@ def punkt_waehler(punkt, sitze=None, *, adresse=_UNBEKANNT):
     return waehler, ausgeschlossen
 
 
-def _berechtigt(sitze, ausgeschlossen, antrag):
+def stimmberechtigte_count(sitze, ausgeschlossen, antrag):
+    """How many of ``sitze`` may vote on ``antrag``: not excluded as biased, and (a seat without a
+    recorded voter) not the member whose address the applicant confirmed."""
     raus = {m.pk for m in ausgeschlossen}
     adresse = antrag_bestaetigte_adresse(antrag)
     n = 0

@@ -46,12 +46,12 @@ from ..mitglieder.models import Jurymitglied, jury_in_term
 from ..mitglieder.selectors import kontosprache
 from .models import Beschluss, Einzelstimme, Sitzung, SitzungStatus, Tagesordnungspunkt, Teilnahme
 from .selectors import (
-    _berechtigt,
     antraege_fuer_tagesordnung,
     laufender_saldo,
     punkt_waehler,
     sitzung_sitze,
     sitzungsprotokoll_kontext,
+    stimmberechtigte_count,
     unterlagen_kontext,
 )
 
@@ -590,7 +590,9 @@ def top_beschliessen(
         stimmen, (ja, nein, enthaltung) = _stimmen_record(
             sitzung, waehler, stimmen, (ja, nein, enthaltung)
         )
-        zaehlung = Auszaehlung(_berechtigt(sitze, ausgeschlossen, antrag), ja, nein, enthaltung)
+        zaehlung = Auszaehlung(
+            stimmberechtigte_count(sitze, ausgeschlossen, antrag), ja, nein, enthaltung
+        )
         beschluss = _beschluss_decide(sitzung, zaehlung)
         if beschluss == Beschluss.BEWILLIGT:
             _saldo_check(sitzung, antrag, betrag)

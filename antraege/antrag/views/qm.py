@@ -213,7 +213,8 @@ def dashboard(request):
 # --- Detail and moves ---
 
 
-def _detail_context(akteur, antrag, *, forms_by_move=None):
+def antrag_detail_context(akteur, antrag, *, forms_by_move=None):
+    """The context of QM's Antrag detail page (also re-rendered by the fund pages' POSTs)."""
     antrag = antrag_for_detail(antrag.pk)
     positionen = list(antrag.kostenpositionen.all())
     gesamt, foerderfaehig = kosten_summen(antrag, positionen)
@@ -273,7 +274,7 @@ def antrag_detail(request, pk):
     antrag = zugriff.antrag_for_staff(request.akteur, pk)
     # The page shows the applicant's contact data: the audit log records who looked.
     zugriff_protokollieren(request.user, Zugriff.Aktion.ANSICHT, antrag=antrag)
-    return render(request, "qm/antrag_detail.html", _detail_context(request.akteur, antrag))
+    return render(request, "qm/antrag_detail.html", antrag_detail_context(request.akteur, antrag))
 
 
 @require_POST
@@ -299,7 +300,7 @@ def antrag_schritt(request, pk, move):
                 bestaetigung_text(move, rolle=QM, referenz=moved.referenz),
             )
             return redirect("qm:antrag_detail", pk=moved.pk)
-    context = _detail_context(akteur, antrag, forms_by_move={move: form})
+    context = antrag_detail_context(akteur, antrag, forms_by_move={move: form})
     if not any(offered == move for offered, _label, _form in context["moves"]):
         # the move is no longer offered (stale tab or forged form): keep what was typed visible
         context["nicht_gespeichert"] = form.data.get(f"{move}-kommentar", "")

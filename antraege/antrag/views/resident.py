@@ -31,7 +31,7 @@ from ...roles import Akteur, grant_applicant_access, is_qm_staff
 from ...states import FUNDED_STATES
 from ...web.fehler import link_ungueltig_response
 from ...web.refusals import refusal_to_message
-from ...zugang.links import LinkRefused, antrag_from_link_token
+from ...zugang.links import LinkRefused, antrag_from_link_token, link_fingerabdruck
 from ..forms.antrag import (
     ANZAHL_SCHRITTE,
     DECLARATION_LABELS,
@@ -603,7 +603,7 @@ def link(request, token):
         # A new session key: a key planted in this browser before cannot ride on the link.
         request.session.cycle_key()
         grant_applicant_access(request.session, antrag)
-        antrag_adresse_bestaetigen(antrag, token=token)
+        antrag_adresse_bestaetigen(antrag, fingerabdruck=link_fingerabdruck(token))
         response = redirect("antraege:mein_antrag", pk=antrag.pk)
     response["Referrer-Policy"] = "no-referrer"
     return response

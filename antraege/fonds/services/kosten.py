@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ...antrag.services.timeline import statuswechsel_record
-from ...geld.services.abrechnung import AbrechnungRefused, _require_qm
+from ...geld.services.abrechnung import AbrechnungRefused, abrechnung_qm_require
 from ...models import AntragStatus, Foerderung, Kostenkategorie, Kostenposition
 
 F, A, X = Foerderung.FOERDERFAEHIG, Foerderung.AUSNAHME, Foerderung.AUSGESCHLOSSEN
@@ -73,7 +73,7 @@ def ausnahme_begruenden(position, *, akteur, grund):
             .get(pk=position.pk)
         )
         antrag = position.antrag
-        _require_qm(akteur, antrag)
+        abrechnung_qm_require(akteur, antrag)
         if antrag.status not in (AntragStatus.SUBMITTED, AntragStatus.IN_REVIEW):
             raise AbrechnungRefused(
                 _("Ausnahmen werden in der Formalprüfung begründet."), code="wrong_state"

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ... import zugriff
-from ...antrag.views.qm import _detail_context, staff_required
+from ...antrag.views.qm import antrag_detail_context, staff_required
 from ...geld.selectors.abrechnung import aktionsfonds_bericht
 from ...paginierung import seite_for
 from ...roles import is_qm_staff
@@ -87,6 +87,6 @@ def antrag_handlungsfelder(request, pk):
         else:
             messages.success(request, _("Die Handlungsfelder sind gespeichert."))
             return redirect("qm:antrag_detail", pk=antrag.pk)
-    context = _detail_context(akteur, antrag)
+    context = antrag_detail_context(akteur, antrag)
     context.update({"handlungsfelder_form": form, "form": form, "form_has_errors": True})
     return render(request, "qm/antrag_detail.html", context, status=status)

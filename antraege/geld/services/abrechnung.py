@@ -59,12 +59,14 @@ def _require_applicant_or_qm(akteur, antrag):
         raise AbrechnungRefused(_("Sie dürfen diesen Schritt nicht ausführen."), code="forbidden")
 
 
-def _require_qm(akteur, antrag):
+def abrechnung_qm_require(akteur, antrag):
+    """Refuse (``forbidden``) unless ``akteur`` is QM staff of the Antrag's area."""
     if not is_qm_staff(akteur, antrag.fonds.quartier_id):
         raise AbrechnungRefused(_("Sie dürfen diesen Schritt nicht ausführen."), code="forbidden")
 
 
-def _require_state(antrag, states):
+def abrechnung_state_require(antrag, states):
+    """Refuse (``wrong_state``) unless the Antrag is in one of ``states``."""
     if antrag.status not in states:
         raise AbrechnungRefused(
             _("Dieser Schritt ist im Status „%(status)s“ nicht möglich.")
@@ -121,8 +123,8 @@ def abschlag_grant(antrag, *, akteur, datum, betrag):
     betrag = euro_parse(betrag, refusal=AbrechnungRefused)
     with transaction.atomic():
         antrag = antrag_lock(antrag)
-        _require_qm(akteur, antrag)
-        _require_state(antrag, ADVANCE_STATES)
+        abrechnung_qm_require(akteur, antrag)
+        abrechnung_state_require(antrag, ADVANCE_STATES)
         if not antrag.fonds.abschlag_erlaubt:
             raise AbrechnungRefused(
                 _("In diesem Aktionsfonds sind keine Abschläge vorgesehen."), code="not_allowed"
@@ -153,7 +155,8 @@ def create_once(model, *, refused, **fields):
         raise AbrechnungRefused(refused, code="conflict") from error
 
 
-def _user(akteur):
+def akteur_user(akteur):
+    """The signed-in user acting, for an ``erfasst_von`` field; None for the applicant or the system."""
     return akteur.user if akteur is not None and akteur.is_authenticated else None
 
 
@@ -171,7 +174,7 @@ def abschlag_book(antrag, *, akteur, datum, betrag):
         antrag=antrag,
         datum=datum,
         betrag=betrag,
-        erfasst_von=_user(akteur),
+        erfasst_von=akteur_user(akteur),
     )
     moved = Antrag.objects.filter(
         pk=antrag.pk, status=antrag.status, betrag_reserviert__gte=betrag
@@ -215,7 +218,7 @@ def rueckforderung_settle(antrag, *, datum, akteur=None):
     """The claim was repaid on ``datum``: the amount returns to the fund, once. Returns the claim,
     or None when there is no open one."""
     claimed = Rueckforderung.objects.filter(antrag=antrag, zurueckgezahlt_am__isnull=True).update(
-        zurueckgezahlt_am=datum, erfasst_von=_user(akteur)
+        zurueckgezahlt_am=datum, erfasst_von=akteur_user(akteur)
     )
     if not claimed:
         return None
@@ -239,7 +242,7 @@ def beleg_add(antrag, *, akteur, datum, aussteller, betrag, kostenposition_id, d
     von_qm = is_qm_staff(akteur, antrag.fonds.quartier_id)
     if not von_qm:
         _require_applicant(akteur, antrag)
-    _require_state(antrag, SETTLEMENT_EDITABLE_STATES)
+    abrechnung_state_require(antrag, SETTLEMENT_EDITABLE_STATES)
     betrag = euro_parse(betrag, refusal=AbrechnungRefused)
     _beleg_datum_check(datum)
     aussteller = _beleg_aussteller_check(aussteller)
@@ -312,7 +315,7 @@ def beleg_remove(beleg, *, akteur):
     """The applicant removes a receipt that QM has not accepted, while the settlement is open."""
     antrag = beleg.antrag
     _require_applicant_or_qm(akteur, antrag)
-    _require_state(antrag, SETTLEMENT_EDITABLE_STATES)
+    abrechnung_state_require(antrag, SETTLEMENT_EDITABLE_STATES)
     if beleg.status == Beleg.Status.ANERKANNT:
         raise AbrechnungRefused(
             _("Ein anerkannter Beleg kann nicht mehr entfernt werden."), code="not_allowed"
@@ -326,7 +329,7 @@ def sachbericht_save(antrag, *, akteur, text, teilnehmende, logoleiste_verwendet
     """The applicant (or QM from paper) writes the short report: what happened, how many took
     part, whether the programme's logo strip was used on the publicity."""
     _require_applicant_or_qm(akteur, antrag)
-    _require_state(antrag, SETTLEMENT_EDITABLE_STATES)
+    abrechnung_state_require(antrag, SETTLEMENT_EDITABLE_STATES)
     text = (text or "").strip()
     if not text:
         raise AbrechnungRefused(
@@ -356,7 +359,7 @@ def sachbericht_save(antrag, *, akteur, text, teilnehmende, logoleiste_verwendet
 def projektfoto_add(antrag, *, akteur, datei):
     """The applicant (or QM) adds a photo of the project (JPEG or PNG)."""
     _require_applicant_or_qm(akteur, antrag)
-    _require_state(antrag, SETTLEMENT_EDITABLE_STATES)
+    abrechnung_state_require(antrag, SETTLEMENT_EDITABLE_STATES)
     content_type = upload_checked(datei, erlaubt=(JPEG, PNG))
     return Projektfoto.objects.create(
         antrag=antrag,
@@ -392,8 +395,8 @@ def beleg_check(beleg, *, akteur, anerkannt=None, grund=""):
     grund = (grund or "").strip()
     with transaction.atomic():
         antrag = antrag_lock(beleg.antrag)
-        _require_qm(akteur, antrag)
-        _require_state(antrag, (AntragStatus.SETTLEMENT_SUBMITTED,))
+        abrechnung_qm_require(akteur, antrag)
+        abrechnung_state_require(antrag, (AntragStatus.SETTLEMENT_SUBMITTED,))
         if Auszahlung.objects.filter(antrag=antrag).exists():
             raise AbrechnungRefused(
                 _("Die Auszahlung ist bereits freigegeben."), code="wrong_state"
@@ -483,8 +486,8 @@ def auszahlung_release(antrag, *, akteur):
     """
     with transaction.atomic():
         antrag = antrag_lock(antrag)
-        _require_qm(akteur, antrag)
-        _require_state(antrag, (AntragStatus.SETTLEMENT_SUBMITTED,))
+        abrechnung_qm_require(akteur, antrag)
+        abrechnung_state_require(antrag, (AntragStatus.SETTLEMENT_SUBMITTED,))
         if antrag.belege.filter(status=Beleg.Status.OFFEN).exists():
             raise AbrechnungRefused(_("Bitte prüfen Sie zuerst jeden Beleg."), code="not_ready")
         rechnung = auszahlung_berechnung(antrag)

@@ -29,10 +29,10 @@ from ...states import BANK_STATES, PROJEKT_STATES
 from ..selectors.vereinbarung import iban_masked, zahlungsplan_for
 from .abrechnung import (
     AbrechnungRefused,
-    _require_qm,
-    _require_state,
-    _user,
+    abrechnung_qm_require,
+    abrechnung_state_require,
     abschlag_book,
+    akteur_user,
     create_once,
     rueckforderung_create,
     rueckforderung_settle,
@@ -95,7 +95,7 @@ def _vereinbarung_record(antrag, *, akteur, art, datum):
             antrag=antrag,
             art=art,
             bestaetigt_am=datum,
-            erfasst_von=_user(akteur),
+            erfasst_von=akteur_user(akteur),
         )
         statuswechsel_record(
             antrag,
@@ -174,7 +174,7 @@ def bankverbindung_save(antrag, *, akteur, iban, kontoinhaber):
     """The applicant (or QM of the area, from paper) stores the account for the payout."""
     if not (is_applicant(akteur, antrag) or is_qm_staff(akteur, antrag.fonds.quartier_id)):
         raise AbrechnungRefused(_("Sie dürfen diesen Schritt nicht ausführen."), code="forbidden")
-    _require_state(antrag, BANK_STATES)
+    abrechnung_state_require(antrag, BANK_STATES)
     kontoinhaber = " ".join((kontoinhaber or "").split())
     if not kontoinhaber:
         raise AbrechnungRefused(
@@ -199,7 +199,7 @@ def rueckzahlung_record(antrag, *, akteur, datum):
     """QM records that the repayment arrived; the money is back in the fund."""
     with transaction.atomic():
         antrag = antrag_lock(antrag)
-        _require_qm(akteur, antrag)
+        abrechnung_qm_require(akteur, antrag)
         if datum is None or datum > berlin_today():
             raise AbrechnungRefused(
                 _("Das Datum darf nicht in der Zukunft liegen."), code="invalid", field="datum"
