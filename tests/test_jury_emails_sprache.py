@@ -145,7 +145,7 @@ def test_meeting_papers_go_to_each_member_in_their_language(
     )
     datum = f"{sitzung.datum:%d.%m.%Y}"
 
-    assert sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=Akteur(qm_user)) == 4
+    assert sitzungen.sitzung_einladungen_send(sitzung, akteur=Akteur(qm_user)) == 4
     nachrichten = gesendet("sitzung_unterlagen", mailoutbox)
 
     kiez = fonds.quartier.name

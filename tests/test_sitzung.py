@@ -382,9 +382,9 @@ def test_papers_email_goes_to_members_and_deputies_in_their_language_with_an_ics
         fonds.quartier, qm_user, datum=timezone.localdate() + datetime.timedelta(days=5)
     )
 
-    assert sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=Akteur(qm_user)) == 2
+    assert sitzungen.sitzung_einladungen_send(sitzung, akteur=Akteur(qm_user)) == 2
     with pytest.raises(JuryRefused):  # once
-        sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=Akteur(qm_user))
+        sitzungen.sitzung_einladungen_send(sitzung, akteur=Akteur(qm_user))
 
     rows = {r.empfaenger: r for r in Benachrichtigung.objects.filter(art="sitzung_unterlagen")}
     assert {e: r.sprache for e, r in rows.items()} == {
@@ -488,7 +488,7 @@ def test_members_read_the_agenda_only_once_papers_are_sent(fonds, qm_user, jury_
     zur_jury(fonds, qm_user, "Hoffest")
     sitzung = sitzung_fuer(fonds.quartier, qm_user)
     assert sitzung_selectors.mitglied_darf_lesen(jury_user, sitzung) is False
-    sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=Akteur(qm_user))
+    sitzungen.sitzung_einladungen_send(sitzung, akteur=Akteur(qm_user))
     sitzung.refresh_from_db()
     assert sitzung_selectors.mitglied_darf_lesen(jury_user, sitzung) is True
     assert sitzung_selectors.mitglied_darf_lesen(qm_user, sitzung) is False

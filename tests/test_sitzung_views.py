@@ -130,7 +130,7 @@ def test_members_read_agenda_pages_and_papers_without_contact_data(
     antrag = drei[0]
     url = reverse("jury:sitzung_antrag", args=[sitzung.pk, antrag.pk])
     assert client.get(url).status_code == 403  # papers not sent yet
-    sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=Akteur(qm_user))
+    sitzungen.sitzung_einladungen_send(sitzung, akteur=Akteur(qm_user))
 
     page = client.get(url).content.decode()
     home = client.get(reverse("jury:home")).content.decode()
@@ -198,7 +198,7 @@ def test_jury_home_reads_meetings_without_a_query_per_meeting(
         sitzung = sitzung_fuer(
             fonds.quartier, qm_user, datum=timezone.localdate() + datetime.timedelta(days=tage)
         )
-        sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=Akteur(qm_user))
+        sitzungen.sitzung_einladungen_send(sitzung, akteur=Akteur(qm_user))
 
     staff_login(client, jury_user)
     sitzung_mit_unterlagen(1)

@@ -281,9 +281,11 @@ def unterlagen_versand_bis(sitzung):
     return sitzung.datum - datetime.timedelta(days=tage)
 
 
-def sitzung_unterlagen_versenden(sitzung, *, akteur):
-    """QM sends the papers: every member and deputy in term gets an e-mail in their language with
-    the agenda, a link and the ``.ics`` invitation. Once (planned → papers sent)."""
+def sitzung_einladungen_send(sitzung, *, akteur):
+    """The invitations of the papers' dispatch: every member and deputy in term gets an e-mail in
+    their language with the agenda, a link and the ``.ics`` invitation. Once (planned → papers
+    sent). Callers send the papers with ``unterlagen.sitzung_unterlagen_send``, which also has the
+    papers PDF made."""
     _pruefen_qm(akteur, sitzung.quartier_id)
     now = timezone.now()
     with transaction.atomic():

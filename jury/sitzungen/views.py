@@ -23,7 +23,7 @@ from ..abstimmungen.views import protokoll_response
 from ..mitglieder.selectors import jurymitglieder_ausser_term
 from . import selectors, services, unterlagen
 from .forms import AnwesenheitForm, PunktForm, SitzungForm, VertagenForm
-from .models import Sitzung, SitzungStatus, Tagesordnungspunkt
+from .models import Beschluss, Sitzung, SitzungStatus, Tagesordnungspunkt
 
 
 def _qm_sitzung(request, pk):
@@ -314,7 +314,7 @@ def _anwesenheit_shown(request, sitzung, anwesenheit_form, entschieden):
 def _sitzungsmodus_render(request, sitzung, anwesenheit_form, punkt_form):
     sitzung.refresh_from_db()
     modus = selectors.sitzungsmodus(sitzung)
-    entschieden = any(z.punkt.beschluss not in ("", "deferred") for z in modus["zeilen"])
+    entschieden = any(z.punkt.beschluss not in ("", Beschluss.VERTAGT) for z in modus["zeilen"])
     zeige_anwesenheit = _anwesenheit_shown(request, sitzung, anwesenheit_form, entschieden)
     if zeige_anwesenheit and anwesenheit_form is None:
         anwesenheit_form = _anwesenheit_form(sitzung)

@@ -166,7 +166,7 @@ class Welt:
         """A meeting with its papers sent: three Anträge on the agenda."""
         from antraege.roles import Akteur
         from jury.factories import antrag_zur_jury, sitzung_fuer
-        from jury.sitzungen.services import sitzung_unterlagen_versenden
+        from jury.sitzungen.services import sitzung_einladungen_send
 
         for titel, betrag in (
             ("Hoffest", "300.00"),
@@ -179,7 +179,7 @@ class Welt:
             antrag.save(update_fields=["betrag_beantragt"])
             antrag_zur_jury(antrag, self.qm_user)
         sitzung = sitzung_fuer(self.quartier, self.qm_user)
-        sitzung_unterlagen_versenden(sitzung, akteur=Akteur(self.qm_user))
+        sitzung_einladungen_send(sitzung, akteur=Akteur(self.qm_user))
         return sitzung
 
     @cached_property

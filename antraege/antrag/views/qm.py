@@ -31,7 +31,7 @@ from ...models import Anhang, AntragStatus
 from ...money import euro_format
 from ...paginierung import seite_for
 from ...roles import Akteur, is_qm_staff
-from ...states import FUNDED_STATES
+from ...states import EVER_APPROVED_STATES
 from ...web.bestaetigungen import QM, bestaetigung_text
 from ...web.refusals import refusal_to_form
 from ..forms.pruefung import DashboardFilterForm, MoveForm
@@ -247,7 +247,7 @@ def antrag_detail_context(akteur, antrag, *, forms_by_move=None):
         "jury_sitzung": sitzungen_for_antraege([antrag]).get(antrag.pk)
         if jury_entscheiden
         else None,
-        "abrechnung_sichtbar": bearbeitet and antrag.status in FUNDED_STATES,
+        "abrechnung_sichtbar": bearbeitet and antrag.status in EVER_APPROVED_STATES,
         "dokumente": list(antrag.dokumente.all()) if bearbeitet else [],
         "pauschale_geplant": pauschale_geplant(antrag),
         "ausnahme_editierbar": bearbeitet

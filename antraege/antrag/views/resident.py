@@ -28,7 +28,7 @@ from ...geld.views.abrechnung import DECISION_LETTERS
 from ...models import Anhang, Antrag, AntragStatus, Quartier
 from ...ratelimit import entwurf_rate_allows, mail_rate_allows
 from ...roles import Akteur, grant_applicant_access, is_qm_staff
-from ...states import FUNDED_STATES
+from ...states import EVER_APPROVED_STATES
 from ...web.fehler import link_ungueltig_response
 from ...web.refusals import refusal_to_message
 from ...zugang.links import LinkRefused, antrag_from_link_token, link_fingerabdruck
@@ -535,7 +535,7 @@ def mein_antrag(request, pk):
             "kann_zurueckziehen": "withdraw" in moves,
             "positionen": antrag.kostenpositionen.select_related("kategorie"),
             # next step after the decision: the settlement page and the letters
-            "abrechnung_sichtbar": antrag.status in FUNDED_STATES,
+            "abrechnung_sichtbar": antrag.status in EVER_APPROVED_STATES,
             "schreiben": antrag.dokumente.filter(art__in=DECISION_LETTERS),
             "geld": geld,
             "auflagen": auflagen,

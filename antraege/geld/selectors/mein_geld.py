@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ...models import ZERO
-from ...states import FUNDED_STATES
+from ...states import EVER_APPROVED_STATES
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ def _tag(value):
 
 def antrag_geld_fuer_antragsteller(antrag):
     """``(zeilen, auflagen)`` for an approved Antrag, ``([], "")`` before (or without) approval."""
-    if antrag.status not in FUNDED_STATES or antrag.betrag_bewilligt is None:
+    if antrag.status not in EVER_APPROVED_STATES or antrag.betrag_bewilligt is None:
         return [], ""
     zeilen = [
         Geldzeile(_("Bewilligter Betrag"), antrag.betrag_bewilligt, _tag(antrag.entschieden_am))

@@ -25,7 +25,7 @@ from ...models import (
 from ...money import euro_format
 from ...roles import is_applicant, is_qm_staff
 from ...services import notifications
-from ...states import BANK_STATES, PROJEKT_STATES
+from ...states import AWAITING_SETTLEMENT_STATES, BANK_STATES
 from ..selectors.vereinbarung import iban_masked, zahlungsplan_for
 from .abrechnung import (
     AbrechnungRefused,
@@ -43,7 +43,7 @@ from .abrechnung import (
 
 def vereinbarung_errors(antrag):
     """Why the agreement cannot be confirmed yet (empty: it can)."""
-    if antrag.status not in PROJEKT_STATES:
+    if antrag.status not in AWAITING_SETTLEMENT_STATES:
         return [
             _("Die Vereinbarung kann im Status „%(status)s“ nicht bestätigt werden.")
             % {"status": AntragStatus(antrag.status).label}

@@ -4,7 +4,7 @@ repayment; shared by ``abrechnung`` (the pages) and ``vereinbarung`` (its POSTs)
 from django.utils import timezone
 
 from ...roles import is_qm_staff
-from ...states import BANK_STATES, PROJEKT_STATES, SETTLEMENT_EDITABLE_STATES
+from ...states import AWAITING_SETTLEMENT_STATES, BANK_STATES, SETTLEMENT_EDITABLE_STATES
 from ..forms.abrechnung import BelegForm, SachberichtForm
 from ..forms.vereinbarung import (
     BankverbindungForm,
@@ -28,7 +28,7 @@ def geld_context(antrag, akteur, forms_):
         "pauschale_geplant": geld.pauschale_geplant(antrag) if plan else None,
         "positionen": antrag.kostenpositionen.select_related("kategorie"),
         "vereinbarung": getattr(antrag, "vereinbarung", None),
-        "vereinbarung_offen": antrag.status in PROJEKT_STATES
+        "vereinbarung_offen": antrag.status in AWAITING_SETTLEMENT_STATES
         and not hasattr(antrag, "vereinbarung"),
         "vereinbarung_form": forms_.get("vereinbarung_form") or VereinbarungForm(),
         "papier_form": forms_.get("papier_form")
@@ -36,7 +36,7 @@ def geld_context(antrag, akteur, forms_):
         "bank": bank,
         "bank_editierbar": antrag.status in BANK_STATES,
         "bank_form": bank_form,
-        "entfaellt_moeglich": antrag.status in PROJEKT_STATES,
+        "entfaellt_moeglich": antrag.status in AWAITING_SETTLEMENT_STATES,
         "entfaellt_form": forms_.get("entfaellt_form") or EntfaelltForm(),
         "rueckforderung": getattr(antrag, "rueckforderung", None),
         "rueckzahlung_form": forms_.get("rueckzahlung_form")

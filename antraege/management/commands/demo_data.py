@@ -35,10 +35,10 @@ from jury.sitzungen.services import (
     anwesenheit_erfassen,
     sitzung_anlegen,
     sitzung_schliessen,
-    sitzung_unterlagen_versenden,
     top_beschliessen,
     top_vertagen,
 )
+from jury.sitzungen.unterlagen import sitzung_unterlagen_send
 from workflow.wege import antrag_walk_to
 
 QUARTIERE = [
@@ -246,7 +246,7 @@ class Command(BaseCommand):
             ort=ort,
             einreichungsfrist=today - datetime.timedelta(days=14),
         )
-        sitzung_unterlagen_versenden(gehalten, akteur=akteur)
+        sitzung_unterlagen_send(gehalten, akteur=akteur)
         mitglieder = [m for m in jury if m.rolle == Jurymitglied.Rolle.MITGLIED]
         deputies = [m for m in jury if m.rolle == Jurymitglied.Rolle.STELLVERTRETUNG]
         anwesenheit_erfassen(
@@ -283,7 +283,7 @@ class Command(BaseCommand):
             ort=ort,
             einreichungsfrist=today,
         )
-        sitzung_unterlagen_versenden(geplant, akteur=akteur)
+        sitzung_unterlagen_send(geplant, akteur=akteur)
 
     def _antrag(self, fonds, kategorien, qm, kuerzel, index, titel, ziel, sach, honorar, sprache):
         if Antrag.objects.filter(fonds=fonds, titel=titel).exists():
