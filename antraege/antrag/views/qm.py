@@ -5,15 +5,12 @@ decided by the role predicates: QM staff see their own areas, admins see all are
 """
 
 from functools import wraps
-from html import escape
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from jury.abstimmungen import selectors as jury_selectors
@@ -28,7 +25,6 @@ from ...fonds.selectors import fristen
 from ...fonds.selectors.fondsbild import fondsbild_for
 from ...geld.selectors.vereinbarung import pauschale_geplant, rueckforderungen_uebersicht
 from ...models import Anhang, AntragStatus
-from ...money import euro_format
 from ...paginierung import seite_for
 from ...roles import Akteur, is_qm_staff
 from ...states import EVER_APPROVED_STATES
@@ -46,6 +42,7 @@ from ..selectors import (
     kosten_summen,
     quartiere_list_for_staff,
 )
+from .dashboard_zeilen import LISTENFELDER, dashboard_zeilen, dashboard_zeilen_html
 
 # The moves of the formal check that this page offers. Decisions, settlement and payout have
 # their own pages and forms.
@@ -97,67 +94,6 @@ def _fonds_saldi(saldo_fonds, summen, zurueckgezahlt):
     return [(fonds, saldi[fonds.pk]) for fonds in saldo_fonds]
 
 
-# The dashboard list's rows (50 on every visit) are built here, as Django's admin builds its change
-# list's cells: one template output per cell plus a filter each (``floatformat``, ``date``,
-# ``get_status_display``) cost more than the rest of the page. Every value is escaped.
-LISTENFELDER = (
-    "pk",
-    "referenz",
-    "titel",
-    "antragsteller_name",
-    "organisation",
-    "betrag_beantragt",
-    "status",
-    "eingereicht_am",
-)
-ZEILE = (
-    '<tr class="kern-table__row">'
-    '<th scope="row" class="kern-table__cell"><a class="kern-link" href="{url}">{referenz}</a></th>'
-    '<td class="kern-table__cell">{titel}</td>'
-    '<td class="kern-table__cell">{name}{organisation}</td>'
-    '<td class="kern-table__cell kern-table__cell--numeric">{betrag} €</td>'
-    '<td class="kern-table__cell"><span class="kern-badge kern-badge--info">'
-    '<span class="kern-label kern-label--small">{status}</span></span></td>'
-    '<td class="kern-table__cell">{eingereicht}</td>'
-    "</tr>"
-)
-ORGANISATION = '<br><span class="kern-body--small">{}</span>'
-# reverse() once: the detail URL of the Antrag with this (impossible) id, the id then replaced
-URL_ANKER = 987_654_321
-
-
-def _zelle(wert):
-    return "" if wert is None else escape(str(wert))
-
-
-def _tabellenzeilen(zeilen):
-    """The ``<tr>`` of the list's rows (``LISTENFELDER`` each), money and dates the way the
-    other staff tables write them (``floatformat:"2g"``, d.m.Y). The cells are plain strings from
-    the database, escaped with ``html.escape`` as Django's ``escape`` does (without its lazy
-    checks: 400 cells)."""
-    labels = {value: _zelle(label) for value, label in AntragStatus.choices}
-    url = _zelle(reverse("qm:antrag_detail", args=[URL_ANKER]))
-    anker = str(URL_ANKER)
-    html = [
-        ZEILE.format(
-            url=url.replace(anker, str(zeile["pk"])),
-            referenz=_zelle(zeile["referenz"]),
-            titel=_zelle(zeile["titel"]),
-            name=_zelle(zeile["antragsteller_name"]),
-            organisation=ORGANISATION.format(_zelle(zeile["organisation"]))
-            if zeile["organisation"]
-            else "",
-            betrag=_zelle(euro_format(zeile["betrag_beantragt"], localized=True)),
-            status=labels[zeile["status"]],
-            eingereicht=timezone.localtime(zeile["eingereicht_am"]).strftime("%d.%m.%Y")
-            if zeile["eingereicht_am"]
-            else "",
-        )
-        for zeile in zeilen
-    ]
-    return mark_safe("\n".join(html))  # noqa: S308 (every value above is escaped)
-
-
 @require_GET
 @staff_required
 def dashboard(request):
@@ -191,7 +127,7 @@ def dashboard(request):
             "form": form,
             "form_has_errors": bool(form.errors),
             "antraege": seite.eintraege,
-            "tabellenzeilen": _tabellenzeilen(seite.eintraege),
+            "tabellenzeilen": dashboard_zeilen_html(dashboard_zeilen(seite.eintraege)),
             "seite": seite,
             "status_counts": [
                 (value, label, counts[value])
