@@ -247,16 +247,31 @@ class Command(BaseCommand):
             einreichungsfrist=today - datetime.timedelta(days=14),
         )
         sitzung_unterlagen_send(gehalten, akteur=akteur)
+        self._sitzung_abhalten(gehalten, akteur, jury, rows)
+        sitzung_schliessen(gehalten, akteur=akteur)
+        geplant = sitzung_anlegen(
+            quartier,
+            akteur=akteur,
+            datum=today + datetime.timedelta(days=7),
+            beginn=datetime.time(18, 30),
+            ort=ort,
+            einreichungsfrist=today,
+        )
+        sitzung_unterlagen_send(geplant, akteur=akteur)
+
+    def _sitzung_abhalten(self, sitzung, akteur, jury, rows):
+        """Attendance (one member stood in for by a deputy) and the decision on each item as
+        ``rows`` say (``SITZUNG_ANTRAEGE``: approved, rejected or deferred)."""
         mitglieder = [m for m in jury if m.rolle == Jurymitglied.Rolle.MITGLIED]
         deputies = [m for m in jury if m.rolle == Jurymitglied.Rolle.STELLVERTRETUNG]
         anwesenheit_erfassen(
-            gehalten,
+            sitzung,
             akteur=akteur,
             anwesende=[m.pk for m in mitglieder[:-1]] + [deputies[0].pk],
             vertretungen={deputies[0].pk: mitglieder[-1].pk},
         )
         stimmen = {"approved": (5, 1, 1), "rejected": (1, 5, 1)}
-        for punkt in gehalten.punkte.select_related("antrag").order_by("position"):
+        for punkt in sitzung.punkte.select_related("antrag").order_by("position"):
             beschluss = next(b for t, _s, b in rows if t == punkt.antrag.titel)
             if beschluss == "deferred":
                 top_vertagen(punkt, akteur=akteur, grund="Kostenvoranschlag fehlt noch.")
@@ -274,16 +289,6 @@ class Command(BaseCommand):
                 if beschluss == "rejected"
                 else "",
             )
-        sitzung_schliessen(gehalten, akteur=akteur)
-        geplant = sitzung_anlegen(
-            quartier,
-            akteur=akteur,
-            datum=today + datetime.timedelta(days=7),
-            beginn=datetime.time(18, 30),
-            ort=ort,
-            einreichungsfrist=today,
-        )
-        sitzung_unterlagen_send(geplant, akteur=akteur)
 
     def _antrag(self, fonds, kategorien, qm, kuerzel, index, titel, ziel, sach, honorar, sprache):
         if Antrag.objects.filter(fonds=fonds, titel=titel).exists():
