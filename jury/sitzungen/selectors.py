@@ -19,7 +19,7 @@ from antraege.datenschutz.adressen import (
 )
 from antraege.models import ZERO, Aktionsfonds, Antrag, AntragStatus
 
-from ..models import Abstimmung, Jurymitglied, jury_in_term
+from ..models import Abstimmung, AbstimmungStatus, Jurymitglied, jury_in_term
 from ..services import Auszaehlung, auszaehlung_quorum_erreicht, juryregeln_for
 from .models import (
     OFFENE_SITZUNG,
@@ -58,7 +58,9 @@ def antraege_fuer_tagesordnung(sitzung, *, nur_bis_frist=True):
         qs = qs.filter(eingereicht_am__lt=frist_ende(sitzung.einreichungsfrist))
     return (
         qs.exclude(pk__in=belegt.values("antrag_id"))
-        .exclude(pk__in=Abstimmung.objects.filter(geschlossen_am__isnull=True).values("antrag_id"))
+        .exclude(
+            pk__in=Abstimmung.objects.filter(status=AbstimmungStatus.OFFEN).values("antrag_id")
+        )
         .order_by("eingereicht_am", "pk")
     )
 
@@ -176,7 +178,7 @@ def antrag_fuer_jury(antrag):
         pruefvermerk=antrag.pruefvermerk,
         positionen=[
             {
-                "kategorie": p.kategorie.name,
+                "kategorie": p.kategorie.anzeigename,
                 "beschreibung": p.beschreibung,
                 "menge": p.menge,
                 "einzelpreis": p.einzelpreis,
