@@ -122,7 +122,7 @@ def test_a_meeting_walks_its_real_moves_and_each_is_logged(
     akteur = Akteur(qm_user)
 
     with django_capture_on_commit_callbacks(execute=True):
-        sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=akteur)
+        sitzungen.sitzung_einladungen_send(sitzung, akteur=akteur)
         sitzungen.anwesenheit_erfassen(
             sitzung, akteur=akteur, anwesende=[m.pk for m in jury], vertretungen={}
         )
