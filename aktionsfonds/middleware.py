@@ -1,17 +1,21 @@
 """Project-wide HTTP safeguards: a cap on request bodies, and no caching of personal pages."""
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
-from django.utils.translation import gettext as _
+from django.utils.module_loading import import_string
 
 
 class RequestBodyLimitMiddleware:
     """Refuse a request whose body is larger than ``REQUEST_MAX_BYTES`` before anything reads it
-    (413). Uploads are capped per file by ``UPLOAD_MAX_BYTES``; this caps the whole request."""
+    (413). Uploads are capped per file by ``UPLOAD_MAX_BYTES``; this caps the whole request.
+
+    Placed after the session and language middleware (neither reads the body) and before CSRF
+    (which does): the page, ``REQUEST_TOO_LARGE_VIEW``, is in the site's layout and the reader's
+    language, with the way back."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.view = import_string(settings.REQUEST_TOO_LARGE_VIEW)
 
     def __call__(self, request):
         try:
@@ -19,11 +23,7 @@ class RequestBodyLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.REQUEST_MAX_BYTES:
-            return HttpResponse(
-                _("Die Anfrage ist zu groß. Bitte laden Sie kleinere Dateien hoch."),
-                status=413,
-                content_type="text/plain; charset=utf-8",
-            )
+            return self.view(request)
         return self.get_response(request)
 
 

@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include("antraege.antrag.urls")),
 ]
 
+handler400 = "antraege.web.fehler.fehler_400"
 handler403 = "antraege.web.fehler.fehler_403"
 handler404 = "antraege.web.fehler.fehler_404"
 handler500 = "antraege.web.fehler.fehler_500"

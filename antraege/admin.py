@@ -1,8 +1,11 @@
-"""Django admin for areas, funds, categories and users. Antrag states change only through moves.
+"""Django admin for areas, funds, categories and users. Applicants' data is read-only here.
 
-The status of an Antrag is read-only here; the admin actions call ``antrag_move`` like every other
-entry point, so they are allowed only to whoever the flow allows (QM staff of the area). An admin
-who is not QM staff of the area sees the refusal as a message and nothing changes.
+An Antrag, its cost lines, attachments, e-mails, agreement and repayment claims are shown, never
+changed, added or deleted (``NurLesen``): contact data, amounts, cost lines, reasons and states
+change only through the product's moves (with their timeline) and QM's pages. Bank details are
+not in the admin at all. The admin actions call ``antrag_move`` like every other entry point, so
+they are allowed only to whoever the flow allows (QM staff of the area). An admin who is not QM
+staff of the area sees the refusal as a message and nothing changes.
 """
 
 from django.contrib import admin, messages
@@ -33,6 +36,22 @@ from .money import euro_format
 from .roles import Akteur
 
 User = get_user_model()
+
+
+class NurLesen:
+    """An admin (or inline) that shows rows and changes none: no add, change or delete form.
+
+    For every model that holds an applicant's data (``tests/test_admin_nur_lesen.py`` walks them).
+    """
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class KostenkategorieInline(admin.TabularInline):
@@ -112,12 +131,12 @@ class AktionsfondsAdmin(admin.ModelAdmin):
         return text
 
 
-class KostenpositionInline(admin.TabularInline):
+class KostenpositionInline(NurLesen, admin.TabularInline):
     model = Kostenposition
     extra = 0
 
 
-class StatuswechselInline(admin.TabularInline):
+class StatuswechselInline(NurLesen, admin.TabularInline):
     model = Statuswechsel
     extra = 0
     can_delete = False
@@ -130,12 +149,6 @@ class StatuswechselInline(admin.TabularInline):
         "kommentar",
         "intern",
     )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 def _move_action(move, label):
@@ -161,8 +174,9 @@ def _move_action(move, label):
 
 
 @admin.register(Antrag)
-class AntragAdmin(admin.ModelAdmin):
-    """Anträge come from residents; here they can be read and moved, not created or deleted."""
+class AntragAdmin(NurLesen, admin.ModelAdmin):
+    """Anträge come from residents; here they can be read and moved, not changed, created or
+    deleted."""
 
     list_display = ("referenz", "titel", "fonds", "status", "betrag_beantragt", "eingereicht_am")
     list_filter = ("status", "fonds__jahr", "fonds__quartier")
@@ -190,12 +204,6 @@ class AntragAdmin(admin.ModelAdmin):
         _move_action("close", _("Abschließen")),
     ]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def get_queryset(self, request):
         # Nobody on the staff side reads an Antrag before it is submitted.
         return super().get_queryset(request).exclude(status=AntragStatus.DRAFT)
@@ -208,7 +216,7 @@ class AntragAdmin(admin.ModelAdmin):
 
 
 @admin.register(Anhang)
-class AnhangAdmin(admin.ModelAdmin):
+class AnhangAdmin(NurLesen, admin.ModelAdmin):
     list_display = ("originalname", "antrag", "art", "content_type", "groesse")
     list_select_related = ("antrag",)
 
@@ -217,7 +225,7 @@ class AnhangAdmin(admin.ModelAdmin):
 
 
 @admin.register(Benachrichtigung)
-class BenachrichtigungAdmin(admin.ModelAdmin):
+class BenachrichtigungAdmin(NurLesen, admin.ModelAdmin):
     list_display = ("art", "empfaenger", "sprache", "erstellt_am", "gesendet_am", "versuche")
     list_filter = ("art", "sprache")
     readonly_fields = [f.name for f in Benachrichtigung._meta.fields]
@@ -244,7 +252,7 @@ admin.site.register(User, AktionsfondsUserAdmin)
 
 
 @admin.register(Rueckforderung)
-class RueckforderungAdmin(admin.ModelAdmin):
+class RueckforderungAdmin(NurLesen, admin.ModelAdmin):
     """Open and settled repayment claims (QM records repayments on the settlement page)."""
 
     list_display = ("antrag", "anlass", "betrag", "frist", "zurueckgezahlt_am")
@@ -252,18 +260,12 @@ class RueckforderungAdmin(admin.ModelAdmin):
     list_select_related = ("antrag",)
     readonly_fields = [f.name for f in Rueckforderung._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(Vereinbarung)
-class VereinbarungAdmin(admin.ModelAdmin):
+class VereinbarungAdmin(NurLesen, admin.ModelAdmin):
     list_display = ("antrag", "art", "bestaetigt_am")
     list_select_related = ("antrag",)
     readonly_fields = [f.name for f in Vereinbarung._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
 
 # Bank details are not in the admin on purpose: only QM staff of the area see an IBAN in full.

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 
-from antraege.admin import AktionsfondsUserAdmin
+from antraege.admin import AktionsfondsUserAdmin, NurLesen
 
 from .abstimmungen.forms import JuryRegelnForm
 from .abstimmungen.models import Abstimmung, JuryRegeln, Stimmberechtigung
@@ -53,7 +53,7 @@ class JuryRegelnAdmin(admin.ModelAdmin):
     )
 
 
-class StimmberechtigungInline(admin.TabularInline):
+class StimmberechtigungInline(NurLesen, admin.TabularInline):
     model = Stimmberechtigung
     fields = ("mitglied", "befangen", "befangenheit_grund", "anwesend")
     readonly_fields = fields
@@ -62,15 +62,9 @@ class StimmberechtigungInline(admin.TabularInline):
 
 
 @admin.register(Abstimmung)
-class AbstimmungAdmin(admin.ModelAdmin):
+class AbstimmungAdmin(NurLesen, admin.ModelAdmin):
     """Read-only: votes change only through ``jury.abstimmungen.services`` (ballots are never shown here)."""
 
     list_display = ("antrag", "modus", "frist", "geschlossen_am", "ergebnis")
     list_filter = ("modus", "ergebnis", "antrag__fonds__quartier")
     inlines = [StimmberechtigungInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -3,6 +3,7 @@ the members and their accounts' settings. ``jury.models.X`` keeps working for ev
 
 from .abstimmungen.models import (
     Abstimmung,
+    AbstimmungStatus,
     Ergebnis,
     Gleichstand,
     JuryRegeln,
@@ -26,6 +27,7 @@ from .sitzungen.models import (
 
 __all__ = [
     "Abstimmung",
+    "AbstimmungStatus",
     "Beschluss",
     "Einzelstimme",
     "Ergebnis",

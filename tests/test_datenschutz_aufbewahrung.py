@@ -205,7 +205,7 @@ def fondsbericht(fonds):
         b.bewilligt,
         b.ausgezahlt,
         b.reserviert,
-        b.zurueck,
+        b.zurueckgezahlt,
         b.verfuegbar,
         b.kategorien,
     )

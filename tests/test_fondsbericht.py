@@ -170,8 +170,10 @@ def test_fund_report_page_pdf_and_csv_show_the_picture_and_the_fields(
     assert re.search(r'width="[0-9.]+"', html) and not re.search(r'width="[0-9]+,[0-9]', html)
     desc = re.search(r"<desc[^>]*>(.*?)</desc>", html).group(1)
     assert desc == (
-        "Budget: 10.000,00 €; Bewilligt, noch nicht abgerechnet: 250,00 €; "
-        "Ausgezahlt: 0,00 €; Zurückgezahlt: 0,00 €; Verfügbar: 9.750,00 €"
+        "Budget: 10.000,00 €; Reserviert (bewilligt, noch nicht ausgezahlt): 250,00 €; "
+        "Ausgezahlt: Abschläge: 0,00 €; Ausgezahlt: Restbeträge: 0,00 €; "
+        "Ausgezahlt insgesamt: 0,00 €; Zurückgefordert: 0,00 €; Zurückgezahlt: 0,00 €; "
+        "Verfügbar: 9.750,00 €; Verfallen (Jahresabschluss): 0,00 €"
     )
     assert "Bildung 1 250,00 € 0,00 €" in text(page)
     pdf_text = " ".join(

@@ -343,7 +343,15 @@ def test_the_shared_wire_form_is_the_email_django_would_send(fonds, smtp_server)
             policy=email.policy.default,
         )
         got = received[(row.sprache, notifications.message_id(row))]
-        for header in ("From", "To", "Subject", "Message-ID", "Content-Language", "Content-Type"):
+        for header in (
+            "From",
+            "Reply-To",
+            "To",
+            "Subject",
+            "Message-ID",
+            "Content-Language",
+            "Content-Type",
+        ):
             assert str(got[header]).split(";")[0] == str(own[header]).split(";")[0], header
         got_text, got_html = (part.get_content() for part in got.iter_parts())
         own_text, own_html = (part.get_content() for part in own.iter_parts())

@@ -183,11 +183,11 @@ def test_fund_report_never_counts_expired_antraege_as_funded(welt):
     assert {a.pk for a in bericht.projekte} == welt["gefoerdert"]
     assert welt["verfallen"].status == AntragStatus.EXPIRED
     assert bericht.bewilligt == D("1150.00")
-    # Kiezkino: 300 approved, 200 accepted + 20 lump sum paid, 80 returned; the others reserved
-    assert (bericht.ausgezahlt, bericht.reserviert, bericht.zurueck) == (
+    # Kiezkino: 300 approved, 200 accepted + 20 lump sum paid, 80 released; the others reserved
+    assert (bericht.ausgezahlt, bericht.reserviert, bericht.verfuegbar) == (
         D("220.00"),
         D("850.00"),
-        D("80.00"),
+        welt["fonds"].budget - D("1070.00"),
     )
 
 

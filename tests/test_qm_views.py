@@ -158,7 +158,7 @@ def test_dashboard_balance_shows_reserved_money(client, staff_login, antrag, qm_
 
     page = text(client.get(reverse("qm:dashboard")))
 
-    assert "Bewilligt, noch nicht abgerechnet 275,50 €" in page
+    assert "Reserviert (bewilligt, noch nicht ausgezahlt) 275,50 €" in page
     assert "Verfügbar 9.724,50 €" in page
 
 

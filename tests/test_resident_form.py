@@ -1,5 +1,6 @@
 """The resident's application form through the test client: steps, draft, submission, double POSTs."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -10,9 +11,11 @@ from antraege.models import Antrag, AntragStatus, Benachrichtigung, Kostenkatego
 
 from .resident_helpers import (
     ERKLAERUNGEN,
+    heute,
     kosten,
     projekt,
     schritt_url,
+    tage,
     title_of,
     token_from,
     ueber_sie,
@@ -398,3 +401,146 @@ def test_save_for_later_keeps_what_was_cleared(client, draft):
     assert response.url == reverse("antraege:gespeichert", kwargs={"pk": draft.pk})
     antrag = Antrag.objects.get(pk=draft.pk)
     assert (antrag.erklaerung_belege, antrag.erklaerung_nicht_begonnen) == (False, True)
+
+
+# --- Each step refuses what it holds, on its field, before the applicant moves on. ---
+
+
+def error_summary(response):
+    """The error summary's items as (link target, text); fails when the summary is empty."""
+    html = response.content.decode()
+    match = re.search(r'id="fehler-zusammenfassung".*?<ul class="kern-list">(.*?)</ul>', html, re.S)
+    assert match, "no error summary on the page"
+    items = re.findall(r"<li>(.*?)</li>", match.group(1), re.S)
+    assert items, "an error summary with an empty list"
+    result = []
+    for item in items:
+        link = re.search(r'<a class="kern-link" href="([^"]*)">(.*?)</a>', item, re.S)
+        assert link, f"an error that links nowhere: {item}"
+        result.append((link.group(1), " ".join(link.group(2).split())))
+    return result
+
+
+def step_refused(client, draft, schritt, data):
+    """The step is shown again with its errors (title "Fehler:") and stored nothing."""
+    before = Antrag.objects.filter(pk=draft.pk).values().get()
+    zeilen_vorher = list(draft.kostenpositionen.values_list("beschreibung", "einzelpreis"))
+    response = client.post(schritt_url(draft.pk, schritt), data)
+    assert response.status_code == 200
+    assert title_of(response).startswith("Fehler:")
+    assert Antrag.objects.filter(pk=draft.pk).values().get() == before
+    assert list(draft.kostenpositionen.values_list("beschreibung", "einzelpreis")) == zeilen_vorher
+    return error_summary(response)
+
+
+def test_project_step_refuses_a_start_in_the_past(client, draft):
+    summary = step_refused(client, draft, 2, projekt(beginn=(heute() - tage(1)).isoformat()))
+
+    assert summary[0] == (
+        "#id_beginn",
+        "Beginn: Das Projekt darf erst nach der Bewilligung beginnen: bitte ein Datum in der Zukunft.",
+    )
+
+
+def test_project_step_refuses_an_end_before_the_start(client, draft):
+    beginn = draft.beginn
+    summary = step_refused(
+        client,
+        draft,
+        2,
+        projekt(beginn=beginn.isoformat(), ende=(beginn - tage(1)).isoformat()),
+    )
+
+    assert ("#id_ende", "Ende: Das Ende darf nicht vor dem Beginn liegen.") in summary
+
+
+def test_project_step_refuses_a_start_within_the_lead_time(client, draft):
+    quartier = draft.fonds.quartier
+    quartier.vorlaufzeit_wochen = 4
+    quartier.save(update_fields=["vorlaufzeit_wochen"])
+
+    summary = step_refused(client, draft, 2, projekt(beginn=(heute() + tage(7)).isoformat()))
+
+    assert summary[0][0] == "#id_beginn"
+    assert "Anträge müssen mindestens 4 Wochen vor dem Projektbeginn eingehen." in summary[0][1]
+
+
+def test_cost_step_refuses_an_amount_above_the_cap(client, draft, sachkosten):
+    data = kosten([(sachkosten.pk, "Bühne", "1", "99999.00")], betrag="99999.00")
+
+    summary = step_refused(client, draft, 3, data)
+
+    assert summary[0] == (
+        "#id_betrag_beantragt",
+        "Beantragter Betrag (€): Je Projekt sind höchstens 1.500,00 € möglich.",
+    )
+
+
+def test_cost_step_refuses_an_amount_the_plan_does_not_give(client, draft, sachkosten):
+    data = kosten([(sachkosten.pk, "Getränke", "2", "150.00")], betrag="500.00")
+
+    summary = step_refused(client, draft, 3, data)
+
+    assert summary[0][0] == "#id_betrag_beantragt"
+    assert "Der Kostenplan geht nicht auf: Gesamtkosten 300,00 €" in summary[0][1]
+
+
+@pytest.mark.parametrize("field", ["betrag_beantragt", "weitere_mittel"])
+def test_cost_step_refuses_a_negative_amount_on_its_field(client, draft, sachkosten, field):
+    data = kosten([(sachkosten.pk, "Getränke", "2", "150.00")], **{field: "-5"})
+
+    summary = step_refused(client, draft, 3, data)
+
+    assert [target for target, _text in summary] == [f"#id_{field}"]
+    assert summary[0][1].endswith("Dieser Wert muss größer oder gleich 0 sein.")
+
+
+def test_cost_step_refuses_a_negative_price_on_its_line(client, draft, sachkosten):
+    summary = step_refused(client, draft, 3, kosten([(sachkosten.pk, "Getränke", "1", "-150")]))
+
+    assert summary == [
+        (
+            "#id_pos-0-einzelpreis",
+            "Zeile 1, Einzelpreis (€): Dieser Wert muss größer oder gleich 0 sein.",
+        )
+    ]
+
+
+def test_cost_step_refuses_an_ineligible_category_with_a_link_to_the_plan(
+    client, draft, personalkosten
+):
+    summary = step_refused(
+        client, draft, 3, kosten([(personalkosten.pk, "Honorar", "1", "300.00")])
+    )
+
+    assert summary == [
+        (
+            "#kostenplan",
+            "Kostenplan: „Personalkosten“ ist im Aktionsfonds nicht förderfähig (Honorar).",
+        )
+    ]
+
+
+def test_saving_for_later_keeps_a_start_in_the_past_for_the_final_check(client, draft):
+    gestern = heute() - tage(1)
+
+    response = client.post(
+        schritt_url(draft.pk, 2), projekt(beginn=gestern.isoformat(), aktion="spaeter")
+    )
+
+    assert response.status_code == 302
+    assert Antrag.objects.get(pk=draft.pk).beginn == gestern
+
+
+def test_check_page_lists_each_remaining_error_with_a_link_to_its_step(client, draft):
+    Antrag.objects.filter(pk=draft.pk).update(
+        beginn=heute() - tage(1), betrag_beantragt=Decimal("99999.00"), erklaerung_belege=False
+    )
+
+    summary = error_summary(client.get(reverse("antraege:pruefen", kwargs={"pk": draft.pk})))
+
+    targets = [target for target, _text in summary]
+    assert f"{schritt_url(draft.pk, 2)}?von=pruefen#id_beginn" in targets
+    assert f"{schritt_url(draft.pk, 3)}?von=pruefen#id_betrag_beantragt" in targets
+    assert f"{schritt_url(draft.pk, 5)}?von=pruefen#id_erklaerung_belege" in targets
+    assert Antrag.objects.get(pk=draft.pk).status == AntragStatus.DRAFT

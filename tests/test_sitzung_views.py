@@ -253,3 +253,26 @@ def test_meeting_mode_reads_the_confirmed_addresses_once_for_the_agenda(
         response = client.get(reverse("jury:qm_sitzungsmodus", args=[sitzung.pk]))
 
     assert response.status_code == 200
+
+
+def test_attendance_for_a_meeting_next_week_is_refused_on_the_page(
+    client, staff_login, fonds, qm_user, drei
+):
+    jury = jury_fuer(fonds.quartier, 3)
+    naechste_woche = timezone.localdate() + datetime.timedelta(days=7)
+    sitzung = sitzung_fuer(fonds.quartier, qm_user, datum=naechste_woche)
+    staff_login(client, qm_user)
+
+    response = client.post(
+        reverse("jury:qm_sitzungsmodus", args=[sitzung.pk]),
+        {"aktion": "anwesenheit", "mitglieder": [m.pk for m in jury]},
+    )
+
+    assert response.status_code == 200  # the page again, the reason on the attendance form
+    assert (
+        "Die Anwesenheit können Sie erst am Tag der Sitzung erfassen "
+        f"({naechste_woche:%d.%m.%Y})." in response.content.decode()
+    )
+    stored = Sitzung.objects.get(pk=sitzung.pk)
+    assert (stored.status, stored.anwesenheit_erfasst_am) == (SitzungStatus.GEPLANT, None)
+    assert not stored.teilnahmen.exists()

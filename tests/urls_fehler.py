@@ -1,5 +1,6 @@
-"""The project's URLs plus one view that fails, for the 500 page test."""
+"""The project's URLs plus views that fail, for the 400 and 500 page tests."""
 
+from django.core.exceptions import SuspiciousOperation
 from django.urls import path
 
 from aktionsfonds.urls import *  # noqa: F403
@@ -10,4 +11,12 @@ def kaputt(request):
     raise RuntimeError("a bug")
 
 
-urlpatterns = [path("kaputt/", kaputt), *project_urlpatterns]
+def kaputte_anfrage(request):
+    raise SuspiciousOperation("a request we cannot read")
+
+
+urlpatterns = [
+    path("kaputt/", kaputt),
+    path("kaputte-anfrage/", kaputte_anfrage),
+    *project_urlpatterns,
+]

@@ -7,7 +7,6 @@ the move as a conditional update in a transaction and records the timeline.
 """
 
 from django.utils.translation import gettext_lazy as _
-from viewflow import fsm
 
 from antraege.antrag.services import antrag as application
 from antraege.dokumente import services as documents
@@ -19,6 +18,8 @@ from antraege.models import AntragStatus as S
 from antraege.models import Dokument, Rueckforderung
 from antraege.roles import is_applicant, is_qm_staff
 from antraege.states import BEFORE_DECISION_STATES
+
+from .machine import Bedingung, State, machine_moves
 
 
 # --- Who may make a move (viewflow calls these with the flow and the Akteur). ---
@@ -49,30 +50,30 @@ def is_complete(flow):
     errors = getattr(flow, "_submission_errors", None)
     if errors is None:
         errors = flow._submission_errors = application.antrag_submission_errors(flow.antrag)
-    return fsm.State.CONDITION(
+    return Bedingung(
         not errors, _("Der Antrag ist noch nicht vollständig. Bitte prüfen Sie Ihre Angaben.")
     )
 
 
 def exceptions_justified(flow):
     errors = kosten.ausnahmen_ohne_begruendung(flow.antrag)
-    return fsm.State.CONDITION(not errors, " ".join(str(e) for e in errors))
+    return Bedingung(not errors, " ".join(str(e) for e in errors))
 
 
 def settlement_complete(flow):
     errors = settlement_errors(flow.antrag)
-    return fsm.State.CONDITION(not errors, " ".join(str(e) for e in errors))
+    return Bedingung(not errors, " ".join(str(e) for e in errors))
 
 
 def payout_released(flow):
-    return fsm.State.CONDITION(
+    return Bedingung(
         auszahlung_released(flow.antrag),
         _("Bitte geben Sie zuerst die Auszahlung frei."),
     )
 
 
 class AntragFlow:
-    status = fsm.State(S, default=S.DRAFT)
+    status = State(S, default=S.DRAFT)
 
     def __init__(self, antrag):
         self.antrag = antrag
@@ -234,8 +235,4 @@ class AntragFlow:
         geld.antrag_not_carried_out(self.antrag, anlass=Rueckforderung.Anlass.ENTFAELLT)
 
 
-MOVES = tuple(
-    name
-    for name in dir(AntragFlow)
-    if not name.startswith("_") and isinstance(getattr(AntragFlow, name), fsm.base.TransitionMethod)
-)
+MOVES = machine_moves(AntragFlow)

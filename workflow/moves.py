@@ -1,45 +1,34 @@
-"""The one way to move an Antrag: ``antrag_move``. Views, tasks, the admin and the shell all use it."""
+"""The one way to move an Antrag (``antrag_move``), a jury meeting (``sitzung_move``) and an online
+vote (``abstimmung_move``). Views, tasks, the admin and the shell all use them."""
 
-import logging
-
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from viewflow import fsm
 
 from antraege.antrag.services.antrag import antrag_lock
 from antraege.antrag.services.timeline import statuswechsel_record
 from antraege.models import Antrag, AntragStatus
-from antraege.refusals import Refused
+from jury.abstimmungen.models import Abstimmung, AbstimmungStatus
+from jury.sitzungen.models import Sitzung, SitzungStatus
 
-from .flow import MOVES, AntragFlow
+from .flow import AntragFlow
+from .jury_flow import AbstimmungFlow, SitzungFlow
+from .machine import MoveRefused, Schritt, machine_move, move_log, moves_available
 
-logger = logging.getLogger(__name__)
-
-
-class MoveRefused(Refused):
-    """A move that is not allowed; nothing was changed. ``message`` is for the person acting.
-
-    When a domain function refused, the original refusal is the ``__cause__``.
-    """
-
-
-def _transition(flow, move, status):
-    if move not in MOVES:
-        raise MoveRefused(_("Unbekannter Schritt."), code="unknown")
-    return getattr(AntragFlow, move)._descriptor.get_transition(status)
+__all__ = [
+    "MoveRefused",
+    "abstimmung_move",
+    "abstimmung_record_opened",
+    "antrag_move",
+    "antrag_record_created",
+    "available_moves",
+    "sitzung_move",
+]
 
 
 def available_moves(antrag, akteur):
     """``[(move, label)]`` the akteur may make now: the buttons a page shows."""
-    flow = AntragFlow(antrag)
-    result = []
-    for move in MOVES:
-        transition = _transition(flow, move, antrag.status)
-        if transition and transition.has_perm(flow, akteur) and transition.conditions_met(flow):
-            result.append((move, transition.label))
-    return result
+    return moves_available(AntragFlow(antrag), akteur)
 
 
 def antrag_move(antrag, move, *, akteur, kommentar="", intern=False, reload=True, **data):
@@ -53,53 +42,83 @@ def antrag_move(antrag, move, *, akteur, kommentar="", intern=False, reload=True
     """
     with transaction.atomic():
         current = antrag_lock(antrag)
-        flow = AntragFlow(current)
-        transition = _transition(flow, move, current.status)
-        if transition is None:
-            raise MoveRefused(
-                _("Dieser Schritt ist im Status „%(status)s“ nicht möglich.")
-                % {"status": AntragStatus(current.status).label},
-                code="wrong_state",
-            )
-        if not transition.has_perm(flow, akteur):
-            raise MoveRefused(_("Sie dürfen diesen Schritt nicht ausführen."), code="forbidden")
-        unmet = transition.get_unmet_condition(flow)
-        if unmet is not None:
-            raise MoveRefused(getattr(unmet[1], "message", "") or _("Bedingung nicht erfüllt."))
-
-        source, target = current.status, transition.target
-        claimed = Antrag.objects.filter(pk=current.pk, status=source).update(
-            status=target, geaendert_am=timezone.now()
+        schritt = machine_move(
+            AntragFlow(current),
+            move,
+            akteur=akteur,
+            state_label=AntragStatus(current.status).label,
+            queryset=Antrag.objects.filter(pk=current.pk),
+            felder={"geaendert_am": timezone.now()},
+            data={"kommentar": kommentar, **data},
+            conflict=_("Der Antrag wurde inzwischen geändert. Bitte laden Sie die Seite neu."),
         )
-        if not claimed:
-            raise MoveRefused(
-                _("Der Antrag wurde inzwischen geändert. Bitte laden Sie die Seite neu."),
-                code="conflict",
-            )
-        try:
-            getattr(flow, move)(kommentar=kommentar, **data)
-        except (Refused, ValueError, ValidationError, fsm.TransitionNotAllowed) as error:
-            # the atomic block rolls back the claim; the error is the reason for the person acting
-            raise MoveRefused(_message(error)) from error
         statuswechsel_record(
-            current, akteur=akteur, von=source, nach=target, kommentar=kommentar, intern=intern
+            current,
+            akteur=akteur,
+            von=schritt.von,
+            nach=schritt.nach,
+            kommentar=kommentar,
+            intern=intern,
         )
-    logger.info("antrag %s: %s → %s (%s by %r)", current.pk, source, target, move, akteur)
+    move_log("antrag", current.pk, schritt, akteur)
     if not reload:
         return current
     return Antrag.objects.select_related("fonds__quartier").get(pk=current.pk)
-
-
-def _message(error):
-    if isinstance(error, Refused):
-        return error.message
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error.args[0]) if error.args else str(error)
 
 
 def antrag_record_created(antrag, *, akteur, kommentar=""):
     """The first timeline entry of a new draft (a paper application says so in ``kommentar``)."""
     statuswechsel_record(
         antrag, akteur=akteur, von="", nach=AntragStatus.DRAFT, kommentar=kommentar
+    )
+
+
+def sitzung_move(sitzung, move, *, akteur, **felder):
+    """Make ``move`` on the meeting ``sitzung`` for ``akteur``, or raise ``MoveRefused`` and change
+    nothing. The meeting is read again under a row lock; the claim also writes ``felder`` (the
+    move's stamps, the rules copied in). Call it inside the transaction that does the move's work,
+    so a refusal of that work undoes the move too. Returns the meeting as stored afterwards."""
+    with transaction.atomic():
+        current = Sitzung.objects.select_for_update().select_related("quartier").get(pk=sitzung.pk)
+        schritt = machine_move(
+            SitzungFlow(current),
+            move,
+            akteur=akteur,
+            state_label=SitzungStatus(current.status).label,
+            queryset=Sitzung.objects.filter(pk=current.pk),
+            felder=felder,
+            conflict=_("Die Sitzung wurde inzwischen geändert. Bitte laden Sie die Seite neu."),
+        )
+    move_log("sitzung", current.pk, schritt, akteur)
+    return Sitzung.objects.select_related("quartier").get(pk=current.pk)
+
+
+def abstimmung_move(abstimmung, move, *, akteur, claim=None, **felder):
+    """Make ``move`` on the online vote ``abstimmung`` for ``akteur``, or raise ``MoveRefused``.
+
+    ``claim``: further conditions of the conditional update (closing early claims only if no
+    ballot changed since the caller looked). ``felder`` are written with the claim. Call it inside
+    the transaction that does the move's work. Returns the vote with its new status.
+    """
+    with transaction.atomic():
+        schritt = machine_move(
+            AbstimmungFlow(abstimmung),
+            move,
+            akteur=akteur,
+            state_label=AbstimmungStatus(abstimmung.status).label,
+            queryset=Abstimmung.objects.filter(pk=abstimmung.pk),
+            felder=felder,
+            claim=claim,
+            conflict=_("Die Abstimmung wurde inzwischen geändert. Bitte laden Sie die Seite neu."),
+        )
+        for name, value in felder.items():
+            setattr(abstimmung, name, value)
+    move_log("abstimmung", abstimmung.pk, schritt, akteur)
+    return abstimmung
+
+
+def abstimmung_record_opened(abstimmung, *, akteur):
+    """The log line of a vote's start: it is created open (``jury.abstimmungen.services.abstimmung_eroeffnen``)."""
+    move_log(
+        "abstimmung", abstimmung.pk, Schritt(abstimmung, "open", "", abstimmung.status), akteur
     )

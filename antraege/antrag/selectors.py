@@ -1,71 +1,24 @@
 """Reads: the fund's balance and the lists the pages show."""
 
-from dataclasses import dataclass
-from decimal import Decimal
-
 from django.db.models import Count, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce, Lower
 
+from ..geld.buchungen.selectors import SUMMEN, saldo_from_row
 from ..models import Aktionsfonds, Antrag, AntragStatus, Kostenposition, Quartier, Statuswechsel
 from ..money import ZERO
 
 
-@dataclass(frozen=True)
-class Saldo:
-    """The money of one fund: budget − reserved (approved, not yet settled) − paid = available.
-
-    After the year-end close (``abgeschlossen``) nothing is available any more: what is not bound
-    or paid has lapsed (``verfallen``), including money an Antrag returns after the close.
-    """
-
-    budget: Decimal
-    reserviert: Decimal
-    ausgezahlt: Decimal
-    abgeschlossen: bool = False
-
-    @property
-    def gebunden(self):
-        return self.reserviert + self.ausgezahlt
-
-    @property
-    def frei(self):
-        """Budget neither reserved nor paid: available before the close, lapsed after it."""
-        return self.budget - self.reserviert - self.ausgezahlt
-
-    @property
-    def verfuegbar(self):
-        return ZERO if self.abgeschlossen else self.frei
-
-    @property
-    def verfallen(self):
-        return self.frei if self.abgeschlossen else ZERO
-
-
 def aktionsfonds_saldo(fonds):
-    """The one place the balance of a fund is computed (``aktionsfonds_saldi`` for many)."""
-    return aktionsfonds_saldi([fonds])[fonds.pk]
+    """The balance of a fund as stored now, read from its running totals on the fund row
+    (``antraege.geld.buchungen``): one primary-key read, whatever the number of Anträge."""
+    return saldo_from_row(
+        Aktionsfonds.objects.only("budget", "abgeschlossen_am", *SUMMEN).get(pk=fonds.pk)
+    )
 
 
-def aktionsfonds_saldi(fonds_list, *, summen=None):
-    """``{fonds.pk: Saldo}`` of the funds in ``fonds_list``, with one query for all of them
-    (none when ``summen`` of ``antraege_summen`` covering these funds are given)."""
-    fonds_list = list(fonds_list)
-    if summen is None:
-        summen = antraege_summen([fonds.pk for fonds in fonds_list])
-    reserviert, ausgezahlt = {}, {}
-    for zeile in summen:
-        fonds_id = zeile["fonds_id"]
-        reserviert[fonds_id] = reserviert.get(fonds_id, ZERO) + zeile["reserviert"]
-        ausgezahlt[fonds_id] = ausgezahlt.get(fonds_id, ZERO) + zeile["ausgezahlt"]
-    return {
-        fonds.pk: Saldo(
-            fonds.budget,
-            reserviert.get(fonds.pk, ZERO),
-            ausgezahlt.get(fonds.pk, ZERO),
-            abgeschlossen=fonds.abgeschlossen_am is not None,
-        )
-        for fonds in fonds_list
-    }
+def aktionsfonds_saldi(fonds_list):
+    """``{fonds.pk: Saldo}`` of the loaded funds in ``fonds_list`` (no query)."""
+    return {fonds.pk: saldo_from_row(fonds) for fonds in fonds_list}
 
 
 def antraege_summen(fonds_ids):

@@ -64,7 +64,7 @@ def _zeile(obj, *, ohne=()):
 
 def auskunft_antraege(email, quartiere):
     """Every Antrag with this applicant address in the given areas (drafts too: Art. 15 is complete)."""
-    from jury.abstimmungen.models import Abstimmung
+    from jury.abstimmungen.models import Abstimmung, AbstimmungStatus
 
     return (
         antraege_mit_email(email)
@@ -82,7 +82,9 @@ def auskunft_antraege(email, quartiere):
             Prefetch("statuswechsel", queryset=Statuswechsel.objects.order_by("zeitpunkt", "pk")),
             Prefetch(
                 "abstimmungen",
-                queryset=Abstimmung.objects.filter(geschlossen_am__isnull=False).order_by("pk"),
+                queryset=Abstimmung.objects.filter(status=AbstimmungStatus.GESCHLOSSEN).order_by(
+                    "pk"
+                ),
             ),
         )
         .order_by("erstellt_am", "pk")
@@ -131,7 +133,7 @@ def _dateien_daten(antrag, datei):
     daten["anhaenge"] = [
         {
             **_zeile(a, ohne={"antrag_id"}),
-            "datei": datei(a.datei, "anhaenge", a.originalname),
+            "datei": datei(a.datei, "anhaenge", a.download_name),
         }
         for a in antrag.anhaenge.all()
     ]
@@ -139,12 +141,12 @@ def _dateien_daten(antrag, datei):
         {
             **_zeile(b, ohne={"antrag_id"}),
             "kategorie": b.kategorie.name,
-            "datei": datei(b.datei, "belege", b.originalname),
+            "datei": datei(b.datei, "belege", b.download_name),
         }
         for b in antrag.belege.all()
     ]
     daten["projektfotos"] = [
-        {**_zeile(f, ohne={"antrag_id"}), "datei": datei(f.datei, "fotos", f.originalname)}
+        {**_zeile(f, ohne={"antrag_id"}), "datei": datei(f.datei, "fotos", f.download_name)}
         for f in antrag.projektfotos.all()
     ]
     daten["dokumente"] = [

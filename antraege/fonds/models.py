@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from ..money import ZERO
+
 
 class Quartier(models.Model):
     """A QM area with its local office (the sender of letters)."""
@@ -117,6 +119,26 @@ class Aktionsfonds(models.Model):
         verbose_name=_("Jahresabschluss durch"),
     )
     antrag_zaehler = models.PositiveIntegerField(default=0, editable=False)
+    # Running totals of the fund's ledger (``antraege.geld.buchungen``), changed only by
+    # ``buchung_book`` in the transaction of the booking: the balance is read from this row.
+    summe_reserviert = models.DecimalField(
+        max_digits=12, decimal_places=2, default=ZERO, editable=False
+    )
+    summe_abschlag = models.DecimalField(
+        max_digits=12, decimal_places=2, default=ZERO, editable=False
+    )
+    summe_restzahlung = models.DecimalField(
+        max_digits=12, decimal_places=2, default=ZERO, editable=False
+    )
+    summe_zurueckgefordert = models.DecimalField(
+        max_digits=12, decimal_places=2, default=ZERO, editable=False
+    )
+    summe_zurueckgezahlt = models.DecimalField(
+        max_digits=12, decimal_places=2, default=ZERO, editable=False
+    )
+    summe_verfallen = models.DecimalField(
+        max_digits=12, decimal_places=2, default=ZERO, editable=False
+    )
 
     class Meta:
         verbose_name = _("Aktionsfonds")
@@ -186,6 +208,16 @@ class Kostenkategorie(models.Model):
     @property
     def nur_ausnahme(self):
         return self.foerderung == Foerderung.AUSNAHME
+
+    @property
+    def anzeigename(self):
+        """The name in the reader's language: the programme's default categories (and the demo
+        data's) are in the catalogues; an area's own name stays as QM wrote it (German)."""
+        return gettext(self.name) if self.name else ""
+
+    @property
+    def anzeige_beschreibung(self):
+        return gettext(self.beschreibung) if self.beschreibung else ""
 
 
 class Handlungsfeld(models.Model):

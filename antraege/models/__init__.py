@@ -5,6 +5,7 @@ from ..antrag.models.antrag import Antrag, Kostenposition, Statuswechsel
 from ..datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriff
 from ..dokumente.models import Dokument, dokument_upload_to
 from ..fonds.models import Aktionsfonds, Foerderung, Handlungsfeld, Kostenkategorie, Quartier
+from ..geld.buchungen.models import Buchung  # noqa: E402 - after the models it points to
 from ..geld.models.abrechnung import (
     Abschlag,
     Auszahlung,
@@ -36,6 +37,7 @@ __all__ = [
     "ZERO",
     "Abschlag",
     "Bankverbindung",
+    "Buchung",
     "Foerderung",
     "Rueckforderung",
     "Vereinbarung",

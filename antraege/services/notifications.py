@@ -168,10 +168,19 @@ def _render(row, templates, *, link_token=None):
         # The link names the address it goes to: opening it confirms that address.
         context["link"] = antrag_link_url(antrag, email=row.empfaenger, token=link_token)
         context["quartier"] = antrag.fonds.quartier
-    subject = betreff.render(context)
+    subject = " ".join(betreff.render(context).split())
     text = text_template.render(context)
-    html = layout.render({**context, "text": text, "subject": subject, "sprache": row.sprache})
-    return betreff_mit_referenz(" ".join(subject.split()), antrag), text, html
+    html = layout.render(
+        {**context, "text": _absaetze(text), "subject": subject, "sprache": row.sprache}
+    )
+    return betreff_mit_referenz(subject, antrag), text, html
+
+
+def _absaetze(text):
+    """The text part for the HTML part's paragraphs: no line of blanks only and no run of empty
+    lines (each made an empty ``<p></p>``)."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
 
 
 # Stand-ins in the one rendering shared by many recipients, put right per row: random per process,
@@ -196,13 +205,15 @@ class _Rendering:
     where the stand-ins did not come through verbatim (a part that had to be encoded).
     """
 
-    def __init__(self, parts, sprache):
+    def __init__(self, parts, sprache, absender):
         self.parts = parts
+        from_email, reply_to = absender
         probe = EmailMultiAlternatives(
             subject=parts[0],
             body=parts[1],
-            from_email=settings.DEFAULT_FROM_EMAIL,
+            from_email=from_email,
             to=[_AN_PLATZHALTER],
+            reply_to=reply_to,
             headers={"Content-Language": sprache, "Message-ID": _ID_PLATZHALTER},
         )
         probe.attach_alternative(parts[2], "text/html")
@@ -246,7 +257,7 @@ def _message_for(row, templates, renderings):
     key = (row.antrag_id, json.dumps(row.kontext, sort_keys=True, default=str))
     if key not in renderings:
         parts = _render(row, templates, link_token=_LINK_PLATZHALTER)
-        renderings[key] = _Rendering(parts, row.sprache)
+        renderings[key] = _Rendering(parts, row.sprache, absender_for(row))
     rendering = renderings[key]
     token = antrag_link_token(row.antrag, email=row.empfaenger) if row.antrag_id else None
     message = message_build(row, rendering.parts_for(token))
@@ -261,14 +272,37 @@ def betreff_mit_referenz(subject, antrag):
     return subject
 
 
+def absender_for(row):
+    """``(From, [Reply-To])`` of ``row``: an e-mail about an Antrag comes in the name of its
+    area's QM office (our sending address, the office's name) and answers go to the office, whose
+    address the footer gives; other e-mails come from ``DEFAULT_FROM_EMAIL`` without Reply-To."""
+    if not row.antrag_id:
+        return settings.DEFAULT_FROM_EMAIL, []
+    quartier = row.antrag.fonds.quartier
+    adresse = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
+    from_email = (
+        f"{_quoted(quartier.qm_buero_name)} <{adresse}>" if quartier.qm_buero_name else adresse
+    )
+    if not quartier.qm_email:
+        return from_email, []
+    return from_email, [f"{_quoted(quartier.qm_buero_name)} <{quartier.qm_email}>"]
+
+
+def _quoted(name):
+    """A display name as an RFC 5322 quoted string (a comma or dot in an office's name)."""
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def message_build(row, rendered):
     """The e-mail of ``row`` from its rendered ``(subject, text, html)``, attachments included."""
     subject, text, html = rendered
+    from_email, reply_to = absender_for(row)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=from_email,
         to=[row.empfaenger],
+        reply_to=reply_to,
         headers={"Content-Language": row.sprache, "Message-ID": message_id(row)},
     )
     message.attach_alternative(html, "text/html")

@@ -1,16 +1,19 @@
-"""Error pages that help: 403, 404, 410 and 500 in the site's layout and the visitor's language,
+"""Error pages that help: 400, 403 (CSRF too), 404, 410, 413 and 500 in the site's layout and the visitor's language,
 each with the next step that fits who is looking (a resident gets a new link, a jury member the
 way to their votes, QM staff their dashboard).
 
-``handler403/404/500`` in ``aktionsfonds.urls`` point here. Views that need to answer "this link
+``handler400/403/404/500`` in ``aktionsfonds.urls`` point here, ``CSRF_FAILURE_VIEW`` and
+``REQUEST_TOO_LARGE_VIEW`` (the request-size middleware) too. Views that need to answer "this link
 is no longer valid" (expired, revoked) return ``link_ungueltig_response(request, grund=...)``: the
 410 page that offers a new link.
 """
 
 import logging
 
+from django.conf import settings
 from django.shortcuts import render
 from django.template import loader
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -136,6 +139,40 @@ def csrf_fehler(request, reason=""):
             "Die Seite war zu lange offen, oder Ihr Browser speichert keine Cookies. Bitte gehen "
             "Sie zurück, laden Sie die Seite neu und senden Sie das Formular noch einmal."
         ),
+    )
+
+
+def fehler_400(request, exception=None):
+    """A request we cannot read (a damaged form, an unknown host): the way back and on."""
+    return _fehlerseite(
+        request,
+        400,
+        titel=_("Die Anfrage war fehlerhaft"),
+        text=_(
+            "Wir konnten die Anfrage nicht lesen. Bitte gehen Sie zurück, laden Sie die Seite neu "
+            "und versuchen Sie es noch einmal."
+        ),
+    )
+
+
+def fehler_413(request):
+    """The request is larger than ``REQUEST_MAX_BYTES`` (an upload too big): nothing was read
+    or stored; the first way back is the page the form was on (its GET shows the form again)."""
+    return _fehlerseite(
+        request,
+        413,
+        titel=_("Die Datei ist zu groß"),
+        text=_("Die Anfrage ist zu groß. Bitte laden Sie kleinere Dateien hoch."),
+        grund=_("Höchstens %(groesse)s je Datei.")
+        % {"groesse": filesizeformat(settings.UPLOAD_MAX_BYTES)},
+        schritte=[
+            (
+                request.path,
+                _("Zurück zum Formular"),
+                _("Es wurde nichts gespeichert. Wählen Sie dort eine kleinere Datei."),
+            ),
+            *naechste_schritte(request),
+        ],
     )
 
 

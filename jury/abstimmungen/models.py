@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from antraege.models import Antrag, Quartier
 
@@ -98,6 +99,13 @@ class StimmWert(models.TextChoices):
     ENTHALTUNG = "abstain", _("Enthaltung")
 
 
+class AbstimmungStatus(models.TextChoices):
+    """The states of an online vote; its moves are in ``workflow.jury_flow.AbstimmungFlow``."""
+
+    OFFEN = "open", pgettext_lazy("vote", "Offen")
+    GESCHLOSSEN = "closed", pgettext_lazy("vote", "Geschlossen")
+
+
 def protokoll_upload_to(instance, filename):
     return f"jury/protokolle/{instance.antrag_id}/{uuid.uuid4().hex}.pdf"
 
@@ -106,7 +114,8 @@ class Abstimmung(models.Model):
     """One decision of the jury on an Antrag: an online vote with a deadline, or a recorded meeting.
 
     The rules in force are copied in when the vote opens, so editing the area's rules never changes
-    a running vote. ``geschlossen_am`` is claimed by a conditional update: the tally runs once.
+    a running vote. Its ``status`` moves only through ``workflow.moves.abstimmung_move`` (open →
+    closed, claimed by a conditional update): the tally runs once.
     """
 
     class Modus(models.TextChoices):
@@ -125,6 +134,9 @@ class Abstimmung(models.Model):
     )
     frist = models.DateTimeField(_("Frist"), db_index=True)
     letzte_aenderung_am = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        _("Status"), max_length=8, choices=AbstimmungStatus.choices, default=AbstimmungStatus.OFFEN
+    )
     geschlossen_am = models.DateTimeField(_("Geschlossen am"), null=True, blank=True)
 
     # rules in force for this vote (copied from JuryRegeln at opening)
@@ -157,7 +169,7 @@ class Abstimmung(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["antrag"],
-                condition=Q(geschlossen_am__isnull=True),
+                condition=Q(status="open"),
                 name="eine_offene_abstimmung_je_antrag",
             ),
             models.CheckConstraint(condition=Q(betrag__gt=0), name="abstimmung_betrag_positiv"),
@@ -168,7 +180,7 @@ class Abstimmung(models.Model):
 
     @property
     def ist_offen(self):
-        return self.geschlossen_am is None
+        return self.status == AbstimmungStatus.OFFEN
 
     @property
     def stimmen_gesamt(self):

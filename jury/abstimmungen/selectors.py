@@ -8,7 +8,7 @@ from django.db.models import Exists, FilteredRelation, OuterRef, Q
 from django.utils import timezone
 
 from ..mitglieder.models import jurymitglieder_in_term
-from .models import Abstimmung, Stimmberechtigung, Stimme
+from .models import Abstimmung, AbstimmungStatus, Stimmberechtigung, Stimme
 
 
 def _nach_einreichung(qs, prefix="antrag__"):
@@ -120,7 +120,7 @@ def _fortschritte(abstimmungen, now):
 def abstimmungen_progress_for_staff(akteur, *, now=None):
     """Open online votes in the akteur's areas with their progress, in order of submission."""
     now = now or timezone.now()
-    qs = Abstimmung.objects.filter(geschlossen_am__isnull=True, modus=Abstimmung.Modus.ONLINE)
+    qs = Abstimmung.objects.filter(status=AbstimmungStatus.OFFEN, modus=Abstimmung.Modus.ONLINE)
     if not akteur.is_admin:
         # the areas are known: no join to the areas' table (the QM dashboard asks on every view)
         qs = qs.filter(antrag__fonds__quartier_id__in=akteur.qm_quartier_ids)

@@ -2,7 +2,8 @@
 
 Every function that changes something runs in one transaction and either does all of it or raises
 ``JuryRefused`` and changes nothing. The decision is taken once: closing claims the vote with a
-conditional update (``geschlossen_am`` from NULL to now) which holds the row lock until commit, and
+conditional update (the move ``close`` of ``workflow.jury_flow.AbstimmungFlow``, status open →
+closed) which holds the row lock until commit, and
 each ballot locks the same row first, so a ballot is either counted or refused, never lost.
 
 Applicant exclusion: a member is "the applicant" when the e-mail address of their user account equals
@@ -33,12 +34,13 @@ from antraege.money import euro_round
 from antraege.refusals import Refused
 from antraege.roles import Akteur, is_qm_staff
 from antraege.services import notifications
-from workflow.moves import MoveRefused, antrag_move
+from workflow.moves import MoveRefused, abstimmung_move, abstimmung_record_opened, antrag_move
 
 from ..mitglieder.models import jurymitglieder_in_term
 from ..mitglieder.selectors import kontosprache
 from .models import (
     Abstimmung,
+    AbstimmungStatus,
     Ergebnis,
     Gleichstand,
     JuryRegeln,
@@ -188,7 +190,7 @@ def _antrag_bei_der_jury(antrag, akteur):
     )
     if current.status != AntragStatus.JURY_VOTE:
         raise JuryRefused(_("Der Antrag liegt nicht bei der Jury."), code="wrong_state")
-    if Abstimmung.objects.filter(antrag=current, geschlossen_am__isnull=True).exists():
+    if Abstimmung.objects.filter(antrag=current, status=AbstimmungStatus.OFFEN).exists():
         raise JuryRefused(_("Zu diesem Antrag läuft bereits eine Abstimmung."), code="conflict")
     return current
 
@@ -280,7 +282,7 @@ def abstimmung_eroeffnen(
         raise JuryRefused(
             _("Zu diesem Antrag läuft bereits eine Abstimmung."), code="conflict"
         ) from error
-    logger.info("abstimmung %s opened for antrag %s", abstimmung.pk, antrag.pk)
+    abstimmung_record_opened(abstimmung, akteur=akteur)
     return abstimmung
 
 
@@ -313,7 +315,7 @@ def stimmberechtigung_pruefen(abstimmung, user, *, now=None, schreiben=True):
         )
     if not _in_term(eintrag.mitglied, timezone.localdate(now)):
         raise JuryRefused(_("Ihre Amtszeit in der Jury ist beendet."), code="forbidden")
-    if schreiben and (abstimmung.geschlossen_am is not None or now >= abstimmung.frist):
+    if schreiben and (not abstimmung.ist_offen or now >= abstimmung.frist):
         raise JuryRefused(_("Die Abstimmung ist geschlossen."), code="closed")
     return eintrag
 
@@ -344,7 +346,7 @@ def stimme_abgeben(abstimmung, *, user, wert, kommentar=""):
         offen = Abstimmung.objects.filter(
             pk=abstimmung_id,
             modus=Abstimmung.Modus.ONLINE,
-            geschlossen_am__isnull=True,
+            status=AbstimmungStatus.OFFEN,
             frist__gt=now,
         ).update(letzte_aenderung_am=now)
         eintrag = _stimmberechtigung_schnell(abstimmung_id, user, now) if offen else None
@@ -455,17 +457,22 @@ def abstimmung_schliessen(abstimmung_id, *, now=None):
         abstimmung = Abstimmung.objects.select_related("antrag__fonds__quartier").get(
             pk=abstimmung_id
         )
-        if abstimmung.geschlossen_am is not None or abstimmung.modus != Abstimmung.Modus.ONLINE:
+        if not abstimmung.ist_offen or abstimmung.modus != Abstimmung.Modus.ONLINE:
             return None
         if not abstimmung_ist_faellig(abstimmung, now=now):
             return None
-        claim = Abstimmung.objects.filter(pk=abstimmung.pk, geschlossen_am__isnull=True)
-        if abstimmung.frist > now:
-            # early close: only if no ballot changed since we looked (a ballot moves this stamp)
-            claim = claim.filter(letzte_aenderung_am=abstimmung.letzte_aenderung_am)
-        if not claim.update(geschlossen_am=now):
+        # early close: only if no ballot changed since we looked (a ballot moves this stamp)
+        claim = (
+            {"letzte_aenderung_am": abstimmung.letzte_aenderung_am}
+            if abstimmung.frist > now
+            else {}
+        )
+        try:
+            abstimmung_move(
+                abstimmung, "close", akteur=Akteur.system_akteur(), claim=claim, geschlossen_am=now
+            )
+        except MoveRefused:  # closed by another run, or a ballot came in meanwhile
             return None
-        abstimmung.geschlossen_am = now
         _beschliessen(abstimmung, abstimmung_auszaehlen(abstimmung))
     logger.info("abstimmung %s closed: %s", abstimmung.pk, abstimmung.ergebnis)
     return abstimmung
@@ -475,7 +482,7 @@ def abstimmungen_schliessen_faellige(*, now=None):
     """Close every due online vote (the beat task). Returns how many this call closed."""
     now = now or timezone.now()
     offene = Abstimmung.objects.filter(
-        geschlossen_am__isnull=True, modus=Abstimmung.Modus.ONLINE
+        status=AbstimmungStatus.OFFEN, modus=Abstimmung.Modus.ONLINE
     ).values_list("pk", flat=True)
     return sum(1 for pk in list(offene) if abstimmung_schliessen(pk, now=now))
 
@@ -566,7 +573,7 @@ def abstimmungen_erinnern(*, now=None):
     member who has not voted. Returns how many e-mails were queued."""
     now = now or timezone.now()
     offene = Abstimmung.objects.filter(
-        geschlossen_am__isnull=True,
+        status=AbstimmungStatus.OFFEN,
         erinnerung_versandt_am__isnull=True,
         modus=Abstimmung.Modus.ONLINE,
         frist__gt=now,
@@ -577,7 +584,7 @@ def abstimmungen_erinnern(*, now=None):
             continue
         with transaction.atomic():
             claimed = Abstimmung.objects.filter(
-                pk=abstimmung.pk, erinnerung_versandt_am__isnull=True, geschlossen_am__isnull=True
+                pk=abstimmung.pk, erinnerung_versandt_am__isnull=True, status=AbstimmungStatus.OFFEN
             ).update(erinnerung_versandt_am=now)
             if not claimed:
                 continue
@@ -627,7 +634,7 @@ def protokoll_store(objekt, *, template, kontext):
 def abstimmung_protokoll_erstellen(abstimmung_id):
     """Render the minutes PDF of a closed vote and store it, once. Returns True if rendered now."""
     abstimmung = Abstimmung.objects.select_related("antrag__fonds__quartier").get(pk=abstimmung_id)
-    if abstimmung.geschlossen_am is None or abstimmung.protokoll:
+    if abstimmung.ist_offen or abstimmung.protokoll:
         return False
     return protokoll_store(
         abstimmung, template="jury/pdf/protokoll.html", kontext=protokoll_kontext(abstimmung)
@@ -637,7 +644,7 @@ def abstimmung_protokoll_erstellen(abstimmung_id):
 def protokolle_nachholen():
     """Render minutes that are missing (broker was down at closing). Returns the ids handled."""
     fehlend = list(
-        Abstimmung.objects.filter(geschlossen_am__isnull=False, protokoll="")
+        Abstimmung.objects.filter(status=AbstimmungStatus.GESCHLOSSEN, protokoll="")
         .exclude(ergebnis="")
         .values_list("pk", flat=True)[:20]
     )

@@ -19,7 +19,7 @@ from antraege.web.refusals import refusal_forbid, refusal_to_form
 from ..sitzungen.selectors import sitzungen_for_antraege, sitzungen_for_mitglied
 from . import selectors, services
 from .forms import AbstimmungEroeffnenForm, BefangenheitForm, JuryRegelnForm, StimmzettelForm
-from .models import Abstimmung
+from .models import Abstimmung, AbstimmungStatus
 from .services import JuryRefused
 
 
@@ -138,7 +138,7 @@ def qm_uebersicht(request):
     quartiere = list(quartiere_for_staff(akteur))
     if not quartiere:
         raise PermissionDenied(_("Diese Seite ist für das QM."))
-    offen_ids = Abstimmung.objects.filter(geschlossen_am__isnull=True).values("antrag_id")
+    offen_ids = Abstimmung.objects.filter(status=AbstimmungStatus.OFFEN).values("antrag_id")
     ohne_abstimmung = list(
         antraege_for_staff(akteur, status=AntragStatus.JURY_VOTE)
         .exclude(pk__in=offen_ids)
@@ -154,7 +154,7 @@ def qm_uebersicht(request):
             "geschlossen": seite_for(
                 request,
                 Abstimmung.objects.filter(
-                    antrag__fonds__quartier__in=quartiere, geschlossen_am__isnull=False
+                    antrag__fonds__quartier__in=quartiere, status=AbstimmungStatus.GESCHLOSSEN
                 )
                 .select_related("antrag__fonds__quartier")
                 .order_by("-geschlossen_am", "-pk"),
@@ -245,7 +245,7 @@ def qm_abstimmung(request, pk):
             ),
             "darf_eroeffnen": is_qm_staff(akteur, abstimmung.antrag.fonds.quartier_id)
             and abstimmung.antrag.status == AntragStatus.JURY_VOTE
-            and not abstimmung.antrag.abstimmungen.filter(geschlossen_am__isnull=True).exists(),
+            and not abstimmung.antrag.abstimmungen.filter(status=AbstimmungStatus.OFFEN).exists(),
             "sitzung": sitzungen_for_antraege([abstimmung.antrag]).get(abstimmung.antrag_id),
         },
     )

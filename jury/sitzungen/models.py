@@ -1,7 +1,8 @@
 """A jury meeting (Sitzung): its agenda, who attended, and what was decided on each item.
 
-The state moves planned → papers sent → held → closed; each step is a conditional update in
-``jury.sitzungen.services``, so a double click or a second tab cannot make it twice.
+The state moves planned → papers sent → held → closed, only through its machine
+(``workflow.jury_flow.SitzungFlow``, by ``workflow.moves.sitzung_move``: a conditional update, so a
+double click or a second tab cannot make a step twice).
 """
 
 import uuid

@@ -19,7 +19,7 @@ from antraege.datenschutz.adressen import (
 )
 from antraege.models import ZERO, Aktionsfonds, Antrag, AntragStatus
 
-from ..abstimmungen.models import Abstimmung
+from ..abstimmungen.models import Abstimmung, AbstimmungStatus
 from ..abstimmungen.services import Auszaehlung, auszaehlung_quorum_erreicht, juryregeln_for
 from ..mitglieder.models import Jurymitglied, jury_in_term
 from .models import (
@@ -59,7 +59,9 @@ def antraege_fuer_tagesordnung(sitzung, *, nur_bis_frist=True):
         qs = qs.filter(eingereicht_am__lt=frist_ende(sitzung.einreichungsfrist))
     return (
         qs.exclude(pk__in=belegt.values("antrag_id"))
-        .exclude(pk__in=Abstimmung.objects.filter(geschlossen_am__isnull=True).values("antrag_id"))
+        .exclude(
+            pk__in=Abstimmung.objects.filter(status=AbstimmungStatus.OFFEN).values("antrag_id")
+        )
         .order_by("eingereicht_am", "pk")
     )
 
@@ -177,7 +179,7 @@ def antrag_fuer_jury(antrag):
         pruefvermerk=antrag.pruefvermerk,
         positionen=[
             {
-                "kategorie": p.kategorie.name,
+                "kategorie": p.kategorie.anzeigename,
                 "beschreibung": p.beschreibung,
                 "menge": p.menge,
                 "einzelpreis": p.einzelpreis,

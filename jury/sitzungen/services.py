@@ -1,9 +1,10 @@
 """Business rules of a jury meeting: agenda, papers, attendance, decisions, closing, minutes.
 
 Every function that changes something runs in one transaction and either does all of it or raises
-``JuryRefused`` and changes nothing. The meeting's state moves by conditional updates (``status``
-from the expected value to the next), so a double click, two tabs or two QM staff at once make a
-step once. Decisions are decided by the same pure rule as the online vote
+``JuryRefused`` and changes nothing. The meeting's state moves only through its machine
+(``workflow.jury_flow.SitzungFlow``, by ``workflow.moves.sitzung_move``: a conditional update from
+the expected status to the next), so a double click, two tabs or two QM staff at once make a step
+once. Decisions are decided by the same pure rule as the online vote
 (``jury.abstimmungen.services.auszaehlung_bewerten``) and applied to the Anträge only when QM closes the meeting,
 each through ``workflow.moves.antrag_move`` in its own savepoint: a refusal of one item (the fund
 ran out) is recorded on that item and does not lose the others.
@@ -31,7 +32,7 @@ from antraege.models import ZERO
 from antraege.money import euro_format
 from antraege.roles import is_qm_staff
 from antraege.services import notifications
-from workflow.moves import MoveRefused, antrag_move
+from workflow.moves import MoveRefused, antrag_move, sitzung_move
 
 from ..abstimmungen.models import Ergebnis, StimmWert
 from ..abstimmungen.services import (
@@ -106,6 +107,14 @@ def jury_zusammensetzung(quartier, *, day=None):
 
 def _naechste_position(sitzung):
     return (sitzung.punkte.aggregate(m=Max("position"))["m"] or 0) + 1
+
+
+def _sitzung_move(sitzung, move, *, akteur, **felder):
+    """``workflow.moves.sitzung_move``, its refusal as the jury's (same message and code)."""
+    try:
+        return sitzung_move(sitzung, move, akteur=akteur, **felder)
+    except MoveRefused as refused:
+        raise JuryRefused(refused.message, code=refused.code) from refused
 
 
 def _sitzung_sperren(sitzung):
@@ -289,15 +298,8 @@ def sitzung_einladungen_send(sitzung, *, akteur):
     _pruefen_qm(akteur, sitzung.quartier_id)
     now = timezone.now()
     with transaction.atomic():
-        claimed = Sitzung.objects.filter(pk=sitzung.pk, status=SitzungStatus.GEPLANT).update(
-            status=SitzungStatus.UNTERLAGEN_VERSANDT, unterlagen_versandt_am=now
-        )
-        if not claimed:
-            raise JuryRefused(_("Die Unterlagen wurden bereits versandt."), code="conflict")
-        sitzung = Sitzung.objects.select_related("quartier").get(pk=sitzung.pk)
+        sitzung = _sitzung_move(sitzung, "papers_send", akteur=akteur, unterlagen_versandt_am=now)
         punkte = list(sitzung.punkte.select_related("antrag").order_by("position", "pk"))
-        if not punkte:
-            raise JuryRefused(_("Die Tagesordnung ist leer."), code="invalid")
         ics = sitzung_ics(sitzung)
         tagesordnung = [
             {
@@ -336,16 +338,6 @@ def sitzung_einladungen_send(sitzung, *, akteur):
 
 
 # --- Attendance and quorum ----------------------------------------------------------------------
-
-
-def _anwesenheit_check_open(sitzung):
-    if sitzung.status == SitzungStatus.GESCHLOSSEN:
-        raise JuryRefused(_("Die Sitzung ist abgeschlossen."), code="wrong_state")
-    if sitzung.punkte.exclude(beschluss__in=("", Beschluss.VERTAGT)).exists():
-        raise JuryRefused(
-            _("Nach dem ersten Beschluss kann die Anwesenheit nicht mehr geändert werden."),
-            code="wrong_state",
-        )
 
 
 def _vertretung_check(alle, anwesende, deputy_id, mitglied_id):
@@ -391,11 +383,14 @@ def _teilnahmen_save(sitzung, alle, anwesende, vertretungen):
     )
 
 
-def _sitzung_start(sitzung):
-    """Papers sent or planned → held, with the area's rules copied into the meeting."""
+def _sitzung_start(sitzung, akteur):
+    """Papers sent or planned → held (the move ``attendance_record``), with the area's rules
+    copied into the meeting."""
     regeln = juryregeln_for(sitzung.quartier)
-    Sitzung.objects.filter(pk=sitzung.pk).update(
-        status=SitzungStatus.GEHALTEN,
+    return _sitzung_move(
+        sitzung,
+        "attendance_record",
+        akteur=akteur,
         anwesenheit_erfasst_am=timezone.now(),
         quorum_anteil=regeln.quorum_anteil,
         bei_gleichstand=regeln.bei_gleichstand,
@@ -415,15 +410,13 @@ def anwesenheit_erfassen(sitzung, *, akteur, anwesende, vertretungen):
     anwesende = {int(pk) for pk in anwesende}
     vertretungen = {int(k): int(v) for k, v in vertretungen.items() if v}
     with transaction.atomic():
-        sitzung = _sitzung_sperren(sitzung)
-        _anwesenheit_check_open(sitzung)
+        sitzung = _sitzung_start(sitzung, akteur)
         alle = {
             m.pk: m for m in jury_in_term(sitzung.quartier, sitzung.datum).select_related("user")
         }
         _anwesenheit_check(alle, anwesende, vertretungen)
         _teilnahmen_save(sitzung, alle, anwesende, vertretungen)
-        _sitzung_start(sitzung)
-    return Sitzung.objects.select_related("quartier").get(pk=sitzung.pk)
+    return sitzung
 
 
 # --- Decisions in the meeting -------------------------------------------------------------------
@@ -651,8 +644,8 @@ def _ablehnungsgrund(punkt):
 def sitzung_schliessen(sitzung, *, akteur):
     """Close the meeting and apply every decision in one step, once.
 
-    Claims the meeting (held → closed) by a conditional update; a second click, tab or person
-    gets ``JuryRefused(code="conflict")``. Each approval or rejection goes through ``antrag_move``
+    Claims the meeting (held → closed, the move ``close``); a second click, tab or person gets
+    ``JuryRefused(code="conflict")``. Each approval or rejection goes through ``antrag_move``
     (money reserved under the fund's lock, letter and e-mail scheduled) in its own savepoint: a
     refusal is recorded on its item with the reason, the others stand. Deferred items and those
     without quorum stay with the jury. The minutes PDF is rendered after commit.
@@ -660,25 +653,9 @@ def sitzung_schliessen(sitzung, *, akteur):
     _pruefen_qm(akteur, sitzung.quartier_id)
     now = timezone.now()
     with transaction.atomic():
-        offen = list(
-            Tagesordnungspunkt.objects.filter(sitzung=sitzung, beschluss="")
-            .select_related("antrag")
-            .order_by("position")
+        sitzung = _sitzung_move(
+            sitzung, "close", akteur=akteur, geschlossen_am=now, geschlossen_von=akteur.user
         )
-        if offen:
-            raise JuryRefused(
-                _("Zu diesen Punkten fehlt noch ein Beschluss: %(punkte)s")
-                % {"punkte": ", ".join(f"{p.position}. {p.antrag.titel}" for p in offen)},
-                code="invalid",
-            )
-        claimed = Sitzung.objects.filter(pk=sitzung.pk, status=SitzungStatus.GEHALTEN).update(
-            status=SitzungStatus.GESCHLOSSEN, geschlossen_am=now, geschlossen_von=akteur.user
-        )
-        if not claimed:
-            current = Sitzung.objects.values_list("status", flat=True).get(pk=sitzung.pk)
-            if current == SitzungStatus.GESCHLOSSEN:
-                raise JuryRefused(_("Die Sitzung ist bereits abgeschlossen."), code="conflict")
-            raise JuryRefused(_("Bitte erfassen Sie zuerst die Anwesenheit."), code="invalid")
         datum = sitzung.datum.strftime("%d.%m.%Y")
         punkte = list(
             Tagesordnungspunkt.objects.filter(sitzung=sitzung)

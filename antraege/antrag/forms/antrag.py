@@ -9,16 +9,16 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db.models import Q
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ...fonds.selectors import fristen
-from ...models import Anhang, Antrag, Handlungsfeld, Kostenkategorie, Quartier
+from ...models import Anhang, Antrag, Handlungsfeld, Kostenkategorie, Kostenposition, Quartier
 from ...web.forms import DateInput, KernForm, KernFormMixin
-from ..services.antrag import STEP_FIELDS, berlin_today
+from ..services.antrag import STEP_FIELDS, antrag_step_errors, berlin_today
 
 SCHRITTE = (
     (1, _("Über Sie")),
@@ -86,11 +86,31 @@ class StepFormMixin:
     """
 
     always_required = ()
+    schritt = None  # the step whose rules ``antrag_step_errors`` checks on "weiter"
+    rule_inputs = ()  # fields the rules compute with: an error there skips them
 
     def __init__(self, *args, partial=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.partial = partial
         self.use_required_attribute = False  # browsers must not block "später weitermachen"
+
+    def _post_clean(self):
+        """On "weiter": the rules of a complete Antrag that this step's entries can break
+        (``antrag_step_errors``), each on its field, so the step refuses what submission would."""
+        super()._post_clean()
+        if self.partial or self.schritt is None:
+            return
+        if any(name in self._errors for name in self.rule_inputs):
+            return  # an amount that is no number: its own message says so
+        errors = antrag_step_errors(self.instance, self.schritt, **self.step_context())
+        for name, messages in errors.items():
+            if name in self._errors:
+                continue  # one message a field: the format's (e.g. the lead time) came first
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+
+    def step_context(self):
+        return {}
 
     def full_clean(self):
         super().full_clean()
@@ -173,6 +193,8 @@ class HandlungsfeldChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ProjektForm(StepForm):
+    schritt = 2
+
     class Meta:
         model = Antrag
         fields = STEP_FIELDS[2]
@@ -225,6 +247,12 @@ class ProjektForm(StepForm):
 
 
 class KostenForm(StepForm):
+    """Step 3's amounts. ``positionen``: the cost lines as typed (``KostenpositionFormSet
+    .positionen()``), checked with the amounts on "weiter"; ``None`` while the lines have errors."""
+
+    schritt = 3
+    rule_inputs = ("betrag_beantragt", "weitere_mittel")
+
     class Meta:
         model = Antrag
         fields = STEP_FIELDS[3]
@@ -241,18 +269,31 @@ class KostenForm(StepForm):
             "eigenleistung_stunden": forms.NumberInput(attrs={"min": 0}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, positionen=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.positionen = positionen
         for name in ("betrag_beantragt", "weitere_mittel"):
+            # The validator, not only the attribute: a negative amount is refused on its field
+            # (the database's constraint alone gave a summary without a line).
             self.fields[name].min_value = Decimal("0")
+            self.fields[name].validators.append(MinValueValidator(Decimal("0")))
             self.fields[name].localize = False
+
+    def step_context(self):
+        if self.positionen is None:
+            return {"positionen": None}
+        return {
+            "positionen": [
+                Kostenposition(antrag=self.instance, **position) for position in self.positionen
+            ]
+        }
 
 
 class KategorieChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         if obj.foerderfaehig:
-            return obj.name
-        return _("%(name)s – nicht förderfähig") % {"name": obj.name}
+            return obj.anzeigename
+        return _("%(name)s – nicht förderfähig") % {"name": obj.anzeigename}
 
 
 ZEILE_UNVOLLSTAENDIG = _("Bitte füllen Sie auch dieses Feld der Zeile aus.")

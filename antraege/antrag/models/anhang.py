@@ -21,6 +21,31 @@ def file_suffix(instance):
     return SUFFIXES.get(getattr(instance, "content_type", ""), ".bin")
 
 
+# Suffixes a download name may keep for a stored type (a photo named .jpeg stays .jpeg).
+_PASSENDE_SUFFIXE = {"image/jpeg": (".jpg", ".jpeg")}
+
+
+def download_name(name, content_type):
+    """The name a stored file is handed out under: the user's name, its extension following the
+    stored type (``x.pdf.html`` of a PDF is ``x.pdf``, ``bild.svg`` of a PNG ``bild.png``).
+
+    A browser or a desktop opens a download by its extension: a name must not turn a checked PDF
+    into a page or a program on the reader's machine.
+    """
+    suffix = SUFFIXES.get(content_type, ".bin")
+    erlaubt = _PASSENDE_SUFFIXE.get(content_type, (suffix,))
+    name = (name or "").replace("/", "-").replace("\\", "-").strip(" .") or "datei"
+    stem, dot, ext = name.rpartition(".")
+    if dot and f".{ext.lower()}" in erlaubt:
+        return name
+    if dot and stem:
+        name = stem
+    stem, dot, ext = name.rpartition(".")
+    if dot and stem and f".{ext.lower()}" in erlaubt:
+        return name
+    return f"{name}{suffix}"
+
+
 class Anhang(models.Model):
     """A file attached to an Antrag (quote, flyer, photo)."""
 
@@ -45,3 +70,7 @@ class Anhang(models.Model):
 
     def __str__(self):
         return self.originalname
+
+    @property
+    def download_name(self):
+        return download_name(self.originalname, self.content_type)

@@ -98,9 +98,16 @@ def _verify_image(datei, pillow_format):
         datei.seek(0)
 
 
-# Markup that makes a file a PDF/HTML polyglot (a browser sniffing it would run it as a page).
+# Markup that makes a file a PDF/HTML polyglot (a browser sniffing it would run it as a page):
+# an element that runs code, loads something, styles or redirects the page. A tag name must be
+# followed by a space, "/" or ">" (as in HTML), so compressed bytes rarely match by chance; the
+# one-letter ``a`` only with an ``href``.
 HTML_MARKERS = re.compile(
-    rb"<\s*(?:!doctype|html|head|body|script|iframe|svg|object|embed)\b", re.I
+    rb"<\s*(?:!doctype|\?xml-stylesheet|html|head|body|script|iframe|frame|frameset|svg|math"
+    rb"|object|embed|applet|img|image|style|meta|link|base|form|input|button|video|audio|source"
+    rb"|template|title|details|marquee|isindex|xmp|plaintext|noscript)[\s/>]"
+    rb"|<\s*a\s[^>]{0,500}?href\s*=",
+    re.I,
 )
 # Name objects that run code or act on opening: refused wherever they appear (decoded by pypdf,
 # so #-escapes and compressed object streams hide nothing).
@@ -114,24 +121,21 @@ PDF_ACTIVE_KEYS = {
     "/RichMedia",
     "/XFA",
 }
-# Action types other than "go to a page of this file" and "open a web address" (a structure
-# element's or transparency group's /S names something else and is not in this list).
-PDF_REFUSED_ACTIONS = {
-    "/GoToR",
-    "/GoToE",
-    "/Launch",
-    "/Sound",
+# Keys whose value is an action (or a list of them). An action may only go to a page of this file
+# or open a web or mail address; every other kind (launch, script, form, sound, another file, …)
+# is refused.
+PDF_ACTION_KEYS = ("/A", "/OpenAction", "/Next")
+PDF_ALLOWED_ACTIONS = {"/GoTo", "/URI"}
+# A URI (of a link, an action or anywhere else) must be one of these.
+PDF_ALLOWED_URI = re.compile(r"(?:https?://|mailto:)", re.I)
+# Annotations that play, embed or run something.
+PDF_REFUSED_ANNOTATIONS = {
+    "/Screen",
     "/Movie",
-    "/Hide",
-    "/SubmitForm",
-    "/ResetForm",
-    "/ImportData",
-    "/JavaScript",
-    "/SetOCGState",
-    "/Rendition",
-    "/Trans",
-    "/GoTo3DView",
-    "/RichMediaExecute",
+    "/Sound",
+    "/RichMedia",
+    "/3D",
+    "/FileAttachment",
 }
 PDF_MAX_OBJECTS = 100_000
 
@@ -147,8 +151,54 @@ def _pdf_refused(code="active"):
     )
 
 
+def _pdf_text(value):
+    """A PDF string (text or bytes) as text, for checking a URI."""
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return str(value)
+
+
+def _pdf_action_check(action):
+    """Refuse an action dictionary (or list of them) that is not a GoTo or a web/mail URI."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    action = action.get_object() if hasattr(action, "get_object") else action
+    if isinstance(action, ArrayObject):
+        for item in action:
+            _pdf_action_check(item)
+        return
+    if not isinstance(action, DictionaryObject) or "/S" not in action:
+        # a destination (page and position), an outline item (``/Next``) or a structure
+        # element's attributes (``/A``): not an action
+        return
+    if str(action.get("/S", "")) not in PDF_ALLOWED_ACTIONS:
+        raise _pdf_refused()
+
+
+def _pdf_dictionary_check(obj):
+    """The checks of one dictionary of a PDF: no active key, only allowed actions, web or mail
+    URIs only, no annotation that plays or embeds something."""
+    keys = set(obj.keys())
+    if keys & PDF_ACTIVE_KEYS:
+        raise _pdf_refused()
+    if str(obj.get("/Type", "")) == "/Action":
+        _pdf_action_check(obj)
+    for key in PDF_ACTION_KEYS:
+        if key in obj:
+            _pdf_action_check(obj[key])
+    if "/URI" in obj:
+        uri = obj["/URI"].get_object() if hasattr(obj["/URI"], "get_object") else obj["/URI"]
+        if isinstance(uri, (str, bytes)):
+            text = _pdf_text(uri).lstrip("\x00\t\n\x0b\x0c\r ")
+            if not PDF_ALLOWED_URI.match(text):
+                raise _pdf_refused()
+    if str(obj.get("/Subtype", "")) in PDF_REFUSED_ANNOTATIONS:
+        raise _pdf_refused()
+
+
 def _verify_pdf(datei):
-    """A PDF must open with pypdf and contain no scripts, actions on opening or HTML."""
+    """A PDF must open with pypdf and contain no scripts, no actions but links to a page or a
+    web or mail address, no media and no HTML."""
     from pypdf import PdfReader
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
@@ -176,11 +226,7 @@ def _verify_pdf(datei):
                 if count > PDF_MAX_OBJECTS:
                     raise _pdf_refused("broken")
                 if isinstance(obj, DictionaryObject):
-                    keys = set(obj.keys())
-                    if keys & PDF_ACTIVE_KEYS:
-                        raise _pdf_refused()
-                    if str(obj.get("/S", "")) in PDF_REFUSED_ACTIONS:
-                        raise _pdf_refused()
+                    _pdf_dictionary_check(obj)
                     stack.extend(v for k, v in obj.items() if k != "/Parent")
                 elif isinstance(obj, ArrayObject):
                     stack.extend(obj)

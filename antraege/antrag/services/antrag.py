@@ -15,12 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ...fonds.selectors import fristen
+from ...geld.buchungen.selectors import saldo_from_row
+from ...geld.buchungen.services import reservierung_set
 from ...models import Aktionsfonds, Antrag, AntragStatus, Benachrichtigung, Kostenposition
 from ...money import CENT, ZERO, euro_format, euro_round
 from ...refusals import Refused
 from ...services import notifications
 from ...states import EDITABLE_STATES
-from ..selectors import aktionsfonds_saldo, antraege_mit_email
+from ..selectors import antraege_mit_email
 
 # Fields the applicant fills in, by step of the form; the submission check reads them from here.
 REQUIRED_FIELDS = (
@@ -91,6 +93,31 @@ def antrag_submission_errors(antrag, *, today=None):
     return errors
 
 
+def antrag_step_errors(antrag, schritt, *, positionen=None, today=None):
+    """The rules of a complete Antrag that the entries of one step can break, as
+    ``{field: [message, …]}``: checked when the applicant leaves the step ("weiter"), so a start
+    in the past or an amount above the cap is refused where it was typed, not only on submission.
+
+    ``antrag`` carries the step's entries (unsaved); at step 3 ``positionen`` are the cost lines
+    as typed (unsaved ``Kostenposition`` rows; ``None``: the lines could not be read, so the plan
+    is not checked). Empty required fields are the form's to report. ``"kostenpositionen"`` is the
+    cost plan as a whole.
+    """
+    today = today or berlin_today()
+    if schritt == 2:
+        found = _dates_errors(antrag, today)
+    elif schritt == 3 and positionen is not None:
+        found = itertools.chain(
+            _kostenplan_errors(antrag, positionen), _betrag_errors(antrag, positionen)
+        )
+    else:
+        found = ()
+    errors = {}
+    for field, message in found:
+        errors.setdefault(field, []).append(message)
+    return errors
+
+
 def _required_errors(antrag):
     for field in REQUIRED_FIELDS:
         if getattr(antrag, field) in (None, ""):
@@ -138,7 +165,7 @@ def _kostenplan_errors(antrag, positionen):
             yield (
                 "kostenpositionen",
                 _("„%(kategorie)s“ ist im Aktionsfonds nicht förderfähig (%(position)s).")
-                % {"kategorie": kategorie.name, "position": position.beschreibung},
+                % {"kategorie": kategorie.anzeigename, "position": position.beschreibung},
             )
 
 
@@ -410,19 +437,21 @@ def aktionsfonds_reserve(antrag, betrag):
             _("Der Aktionsfonds %(jahr)s ist abgeschlossen: nicht gebundenes Geld ist verfallen.")
             % {"jahr": fonds.jahr}
         )
-    saldo = aktionsfonds_saldo(fonds)
+    saldo = saldo_from_row(fonds)
     already = Antrag.objects.values_list("betrag_reserviert", flat=True).get(pk=antrag.pk)
     if betrag - already > saldo.verfuegbar:
         raise AktionsfondsRefused(
             _("Im Aktionsfonds sind nur noch %(frei)s € verfügbar.")
             % {"frei": euro_format(saldo.verfuegbar)}
         )
+    reservierung_set(antrag, betrag)
     Antrag.objects.filter(pk=antrag.pk).update(betrag_reserviert=betrag)
     antrag.betrag_reserviert = betrag
 
 
 def aktionsfonds_release(antrag):
-    """Return what is still reserved for ``antrag`` to the fund."""
+    """Return what is still reserved for ``antrag`` to the fund (booked as released)."""
+    reservierung_set(antrag, ZERO)
     Antrag.objects.filter(pk=antrag.pk).update(betrag_reserviert=ZERO)
     antrag.betrag_reserviert = ZERO
 

@@ -84,13 +84,11 @@ def _dashboard_filter(request, alle_fonds, heute):
     return form, data["jahr"], data["status"], data["suche"].strip(), standard_jahr
 
 
-def _fonds_saldi(saldo_fonds, summen, zurueckgezahlt):
+def _fonds_saldi(saldo_fonds):
     """``[(fonds, saldo)]`` of the year shown, each fund with its picture (``fonds.bild``)."""
-    saldi = aktionsfonds_saldi(saldo_fonds, summen=summen)
+    saldi = aktionsfonds_saldi(saldo_fonds)
     for fonds in saldo_fonds:
-        fonds.bild = fondsbild_for(
-            fonds, saldo=saldi[fonds.pk], zurueckgezahlt=zurueckgezahlt[fonds.pk]
-        )
+        fonds.bild = fondsbild_for(fonds, saldo=saldi[fonds.pk])
     return [(fonds, saldi[fonds.pk]) for fonds in saldo_fonds]
 
 
@@ -117,9 +115,7 @@ def dashboard(request):
         # unfiltered, the list is the year's Anträge just counted by status
         gesamt=None if (status or suche) else sum(counts.values()),
     )
-    rueckforderungen_offen, zurueckgezahlt = rueckforderungen_uebersicht(
-        akteur.qm_quartier_ids, (fonds.pk for fonds in saldo_fonds)
-    )
+    rueckforderungen_offen = rueckforderungen_uebersicht(akteur.qm_quartier_ids)
     return render(
         request,
         "qm/dashboard.html",
@@ -135,7 +131,7 @@ def dashboard(request):
                 if value in counts
             ],
             "gesamt": sum(counts.values()),
-            "fonds_saldi": _fonds_saldi(saldo_fonds, summen, zurueckgezahlt),
+            "fonds_saldi": _fonds_saldi(saldo_fonds),
             "saldo_jahr": saldo_jahr,
             "quartiere": quartiere_list_for_staff(akteur),
             "nur_lesen": not akteur.qm_quartier_ids,
@@ -255,7 +251,7 @@ def anhang_herunterladen(request, pk, anhang_pk):
     response = FileResponse(
         anhang.datei.open("rb"),
         as_attachment=True,
-        filename=anhang.originalname,
+        filename=anhang.download_name,
         content_type=anhang.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -279,9 +279,14 @@ def _schritt_kosten(request, antrag):
         form = KostenForm(instance=Antrag.objects.get(pk=antrag.pk))
         return _kosten_render(request, antrag, form, _kosten_formset(request, antrag, kategorien))
     aktion = request.POST.get("aktion", "weiter")
-    form = KostenForm(request.POST, instance=antrag, partial=aktion in ("spaeter", "zeile"))
     formset = KostenpositionFormSet(
         request.POST, prefix="pos", form_kwargs={"kategorien": kategorien}
+    )
+    form = KostenForm(
+        request.POST,
+        instance=antrag,
+        partial=aktion in ("spaeter", "zeile"),
+        positionen=formset.positionen() if formset.is_valid() else None,
     )
     if not (form.is_valid() and formset.is_valid()):
         return _kosten_render(request, antrag, form, formset)
@@ -462,7 +467,9 @@ def antrag_pruefen(request, pk):
     antrag = zugriff.antrag_for_applicant(akteur, pk)
     if not services.antrag_is_editable(antrag):
         return _not_editable(request, antrag)
-    return _pruefen_page(request, antrag, [])
+    # What is still missing shows before "Antrag absenden", each linked to its step.
+    errors = services.antrag_submission_errors(antrag)
+    return _pruefen_page(request, antrag, _submission_error_links(antrag, errors))
 
 
 def _pruefen_refused(request, pk, refused):
@@ -592,6 +599,23 @@ def neuer_link(request):
     )
 
 
+def sprache_merken(response, sprache):
+    """The applicant's language (stored with the Antrag) for this browser's pages, whatever the
+    browser says: the same cookie the language switch sets, so the switch still changes it."""
+    if sprache not in dict(settings.LANGUAGES):
+        return
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        sprache,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
 def link(request, token):
     """Exchange the link's token for the session, then leave the token-bearing address at once: the
     token stays out of the address bar, the history, the Referer and later requests' logs."""
@@ -605,6 +629,7 @@ def link(request, token):
         grant_applicant_access(request.session, antrag)
         antrag_adresse_bestaetigen(antrag, fingerabdruck=link_fingerabdruck(token))
         response = redirect("antraege:mein_antrag", pk=antrag.pk)
+        sprache_merken(response, antrag.sprache)
     response["Referrer-Policy"] = "no-referrer"
     return response
 

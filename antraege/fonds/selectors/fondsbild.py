@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ...antrag.selectors import aktionsfonds_saldo
-from ...models import GEFOERDERT_STATES, ZERO, Antrag, Handlungsfeld, Rueckforderung
+from ...geld.buchungen.selectors import fondszahlen
+from ...models import GEFOERDERT_STATES, ZERO, Antrag, Handlungsfeld
 
 # Chart geometry (SVG user units): each row is a label line (name left, amount right) above its bar,
 # so the text stays legible when the chart shrinks to a phone's width.
@@ -50,12 +51,13 @@ class Fondsbild:
     fonds: object
     budget: Decimal
     reserviert: Decimal
-    ausgezahlt: Decimal  # gross: every payout and advance, before repayments
+    ausgezahlt: Decimal  # gross: every advance and remainder paid, before repayments
     zurueckgezahlt: Decimal  # repaid to the fund by applicants
     verfuegbar: Decimal
     verfallen: Decimal
     abgeschlossen: bool
     balken: tuple
+    zahlen: list  # fondszahlen: the same figures and labels as every report
 
     @property
     def hoehe(self):
@@ -66,73 +68,34 @@ class Fondsbild:
         return BREITE
 
 
-def zurueckgezahlt_for(fonds):
-    """Money applicants paid back to the fund: repayment claims recorded as repaid (a negative
-    remainder, an action that did not happen, an expired Antrag with an advance)."""
-    rueckforderungen = (
-        Rueckforderung.objects.filter(antrag__fonds=fonds, zurueckgezahlt_am__isnull=False)
-        .select_related("antrag")
-        .only("betrag", "zurueckgezahlt_am", "antrag__fonds_id")
-    )
-    return zurueckgezahlt_je_fonds(rueckforderungen, [fonds.pk])[fonds.pk]
-
-
-def zurueckgezahlt_je_fonds(rueckforderungen, fonds_ids):
-    """``{fonds_id: repaid}`` (see ``zurueckgezahlt_for``) of loaded ``rueckforderungen`` (with
-    their Antrag): the claims are few, a handful a year, so the dashboard loads them once."""
-    summen = dict.fromkeys(fonds_ids, ZERO)
-    for rueckforderung in rueckforderungen:
-        if rueckforderung.zurueckgezahlt_am is not None:
-            summen[rueckforderung.antrag.fonds_id] += rueckforderung.betrag
-    return summen
-
-
-def fondsbild_for(fonds, *, saldo=None, zurueckgezahlt=None):
-    """The figures and the bars of one fund (two queries; none when ``saldo`` and
-    ``zurueckgezahlt`` are given, as the dashboard does for all its funds at once)."""
+def fondsbild_for(fonds, *, saldo=None):
+    """The figures and the bars of one fund, from its running totals (no query): one bar per
+    figure of ``fondszahlen``, with the same labels as every other report of the fund."""
     saldo = saldo or aktionsfonds_saldo(fonds)
-    zurueck = zurueckgezahlt_for(fonds) if zurueckgezahlt is None else zurueckgezahlt
-    # ``saldo.ausgezahlt`` is net of repayments; the picture shows both flows.
-    ausgezahlt = saldo.ausgezahlt + zurueck
-    rest_key, rest_label, rest, rest_css = (
-        ("verfallen", _("Verfallen"), saldo.verfallen, "af-fondsbild__balken--verfallen")
-        if saldo.abgeschlossen
-        else ("verfuegbar", _("Verfügbar"), saldo.verfuegbar, "af-fondsbild__balken--verfuegbar")
-    )
-    reihen = [
-        ("budget", _("Budget"), saldo.budget, "af-fondsbild__balken--budget"),
-        (
-            "reserviert",
-            _("Bewilligt, noch nicht abgerechnet"),
-            saldo.reserviert,
-            "af-fondsbild__balken--reserviert",
-        ),
-        ("ausgezahlt", _("Ausgezahlt"), ausgezahlt, "af-fondsbild__balken--ausgezahlt"),
-        ("zurueckgezahlt", _("Zurückgezahlt"), zurueck, "af-fondsbild__balken--zurueckgezahlt"),
-        (rest_key, rest_label, rest, rest_css),
-    ]
-    skala = max([saldo.budget, *(betrag for _k, _l, betrag, _c in reihen)]) or Decimal(1)
+    zahlen = fondszahlen(saldo)
+    skala = max([saldo.budget, *(zahl.betrag for zahl in zahlen)]) or Decimal(1)
     balken = tuple(
         Balken(
-            key=key,
-            label=label,
-            betrag=betrag,
-            css=css,
+            key=zahl.key,
+            label=zahl.label,
+            betrag=zahl.betrag,
+            css=f"af-fondsbild__balken--{zahl.key}",
             y=i * ZEILE,
-            breite=round(float(max(betrag, ZERO) / skala) * BREITE, 1),
+            breite=round(float(max(zahl.betrag, ZERO) / skala) * BREITE, 1),
         )
-        for i, (key, label, betrag, css) in enumerate(reihen)
+        for i, zahl in enumerate(zahlen)
     )
     return Fondsbild(
         fonds=fonds,
         budget=saldo.budget,
         reserviert=saldo.reserviert,
-        ausgezahlt=ausgezahlt,
-        zurueckgezahlt=zurueck,
+        ausgezahlt=saldo.ausgezahlt,
+        zurueckgezahlt=saldo.zurueckgezahlt,
         verfuegbar=saldo.verfuegbar,
         verfallen=saldo.verfallen,
         abgeschlossen=saldo.abgeschlossen,
         balken=balken,
+        zahlen=zahlen,
     )
 
 

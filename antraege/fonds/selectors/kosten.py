@@ -25,7 +25,7 @@ def kategorien_by_state(quartier_id):
 
 def kategorie_name(kategorie):
     """The category's name in the current language where it is a default name."""
-    return _(kategorie.name) if kategorie.name else ""
+    return kategorie.anzeigename
 
 
 def ausschluesse_text(quartier_id):
@@ -56,7 +56,7 @@ def ausnahmen_ohne_begruendung(antrag):
     """Cost lines of an "only by exception" category that QM has not yet justified."""
     return [
         _("Für „%(position)s“ (%(kategorie)s) fehlt die Begründung der Ausnahme.")
-        % {"position": position.beschreibung, "kategorie": position.kategorie.name}
+        % {"position": position.beschreibung, "kategorie": position.kategorie.anzeigename}
         for position in antrag.kostenpositionen.select_related("kategorie")
         if position.kategorie.foerderung == A and not position.ausnahme_grund.strip()
     ]

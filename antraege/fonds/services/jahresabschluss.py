@@ -8,9 +8,11 @@ nor paid — including money an Antrag of that year returns later — is reporte
 import datetime
 import logging
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ...geld.buchungen.services import verfall_book
 from ...models import Aktionsfonds
 from ...refusals import Refused
 from ...roles import is_qm_staff
@@ -31,7 +33,8 @@ def aktionsfonds_close(fonds, *, akteur, today=None):
     """QM closes the fund of a past year, once.
 
     Side effects: sets ``abgeschlossen_am`` / ``abgeschlossen_von`` by a conditional update (a
-    double click or a second tab closes once; the second is refused) and logs it.
+    double click or a second tab closes once; the second is refused), books what is still
+    available as lapsed (``verfall_book``) in the same transaction, and logs it.
     """
     today = today or timezone.localdate()
     if not is_qm_staff(akteur, fonds.quartier_id):
@@ -45,14 +48,16 @@ def aktionsfonds_close(fonds, *, akteur, today=None):
             code="too_early",
         )
     jetzt = timezone.now()
-    updated = Aktionsfonds.objects.filter(pk=fonds.pk, abgeschlossen_am__isnull=True).update(
-        abgeschlossen_am=jetzt, abgeschlossen_von=akteur.user
-    )
-    if not updated:
-        raise JahresabschlussRefused(
-            _("Der Aktionsfonds %(jahr)s ist bereits abgeschlossen.") % {"jahr": fonds.jahr},
-            code="conflict",
+    with transaction.atomic():
+        updated = Aktionsfonds.objects.filter(pk=fonds.pk, abgeschlossen_am__isnull=True).update(
+            abgeschlossen_am=jetzt, abgeschlossen_von=akteur.user
         )
+        if not updated:
+            raise JahresabschlussRefused(
+                _("Der Aktionsfonds %(jahr)s ist bereits abgeschlossen.") % {"jahr": fonds.jahr},
+                code="conflict",
+            )
+        verfall_book(fonds, user=akteur.user)
     fonds.abgeschlossen_am, fonds.abgeschlossen_von = jetzt, akteur.user
     logger.info("aktionsfonds %s closed by %s", fonds.pk, akteur)
     return fonds

@@ -34,7 +34,7 @@ def _bericht_context(request, fonds, **extra):
         "felder": handlungsfelder_bericht(fonds),
         "bericht": bericht,
         # the projects on screen in pages of 50; the sums above count all of them
-        "projekte": seite_for(request, bericht.projekte),
+        "projekte": seite_for(request, bericht.projekte, gesamt=bericht.anzahl),
         "darf_abschliessen": is_qm_staff(akteur, fonds.quartier_id)
         and fonds.abgeschlossen_am is None
         and heute >= jahresabschluss_moeglich_ab(fonds),

@@ -35,7 +35,7 @@ class BelegForm(KernForm):
         super().__init__(*args, **kwargs)
         self.fields["kostenposition"].queryset = antrag.kostenpositionen.select_related("kategorie")
         self.fields["kostenposition"].label_from_instance = lambda p: (
-            f"{p.beschreibung} ({p.kategorie.name})"
+            f"{p.beschreibung} ({p.kategorie.anzeigename})"
         )
         if von_qm:  # entered from the paper settlement: the original is on paper
             self.fields["datei"].required = False
@@ -49,6 +49,11 @@ class SachberichtForm(KernForm):
     )
     teilnehmende = forms.IntegerField(
         label=gettext_lazy("Wie viele Menschen haben teilgenommen?"), min_value=0
+    )
+    ehrenamtsstunden = forms.IntegerField(
+        label=gettext_lazy("Wie viele Stunden haben Ehrenamtliche insgesamt mitgearbeitet?"),
+        min_value=0,
+        required=False,
     )
     logoleiste_verwendet = forms.TypedChoiceField(
         label=gettext_lazy(

@@ -48,6 +48,12 @@ class EntfaelltForm(KernForm):
 
 class RueckzahlungForm(KernForm):
     datum = forms.DateField(label=gettext_lazy("Rückzahlung eingegangen am"), widget=DateInput)
+    betrag = forms.CharField(
+        label=gettext_lazy("Eingegangener Betrag (€)"),
+        max_length=20,
+        required=False,
+        help_text=gettext_lazy("Leer lassen, wenn der ganze offene Betrag eingegangen ist"),
+    )
 
 
 class AusnahmeForm(KernForm):

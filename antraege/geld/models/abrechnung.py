@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ...antrag.models.anhang import file_suffix
+from ...antrag.models.anhang import download_name, file_suffix
 from ...antrag.models.antrag import Antrag, Kostenposition
 from ...fonds.models import Kostenkategorie
 from ...money import ZERO
@@ -83,6 +83,10 @@ class Beleg(models.Model):
     def __str__(self):
         return f"{self.datum} {self.aussteller} {self.betrag}"
 
+    @property
+    def download_name(self):
+        return download_name(self.originalname, self.content_type)
+
 
 class Sachbericht(models.Model):
     """The applicant's short report: what happened, how many took part."""
@@ -90,6 +94,9 @@ class Sachbericht(models.Model):
     antrag = models.OneToOneField(Antrag, on_delete=models.CASCADE, related_name="sachbericht")
     text = models.TextField(_("Was ist passiert?"))
     teilnehmende = models.PositiveIntegerField(_("Wie viele haben teilgenommen?"))
+    ehrenamtsstunden = models.PositiveIntegerField(
+        _("Ehrenamtliche Stunden"), null=True, blank=True
+    )
     logoleiste_verwendet = models.BooleanField(_("Logoleiste verwendet"), null=True, blank=True)
     geaendert_am = models.DateTimeField(auto_now=True)
 
@@ -122,6 +129,10 @@ class Projektfoto(models.Model):
 
     def __str__(self):
         return self.originalname
+
+    @property
+    def download_name(self):
+        return download_name(self.originalname, self.content_type)
 
 
 class Abschlag(models.Model):

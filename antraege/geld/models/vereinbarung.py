@@ -67,6 +67,10 @@ class Rueckforderung(models.Model):
     frist = models.DateField(_("Zahlungsfrist"))
     erstellt_am = models.DateTimeField(auto_now_add=True)
     zurueckgezahlt_am = models.DateField(_("Zurückgezahlt am"), null=True, blank=True)
+    # What came in so far (several payments possible); the claim is settled when it reaches betrag.
+    betrag_eingegangen = models.DecimalField(
+        _("Eingegangen (€)"), max_digits=10, decimal_places=2, default=0
+    )
     erfasst_von = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

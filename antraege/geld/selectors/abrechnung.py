@@ -3,14 +3,15 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from ...antrag.selectors import aktionsfonds_saldo
-from ...models import Abschlag, Antrag, Auszahlung, Beleg, Kostenposition, Sachbericht
+from ...models import Abschlag, Antrag, AntragStatus, Auszahlung, Beleg, Kostenposition, Sachbericht
 from ...money import ZERO, euro_round
 from ...states import GEFOERDERT_STATES
+from ..buchungen.selectors import fondszahlen
 
 
 def settlement_errors(antrag):
@@ -99,42 +100,99 @@ def auszahlung_released(antrag):
 
 @dataclass(frozen=True)
 class Fondsbericht:
+    """What the Bezirksamt asks per fund: the figures of the ledger (``zahlen``, as everywhere),
+    the listed projects (funded, or cancelled/expired after an advance was paid) with their sums,
+    participants and volunteer hours from the short reports, and the cost categories."""
+
     fonds: object
-    budget: Decimal
+    saldo: object
+    zahlen: list  # fondszahlen: [Zahl(key, label, betrag)]
+    anzahl: int
     bewilligt: Decimal
-    ausgezahlt: Decimal
-    reserviert: Decimal
-    zurueck: Decimal
-    verfuegbar: Decimal
+    teilnehmende: int
+    ehrenamtsstunden: int
+    sachberichte: int
     kategorien: list  # [(name, geplant, anerkannt)]
-    projekte: list  # [Antrag] with betrag_bewilligt, betrag_ausgezahlt
+    projekte: object  # queryset, in order of reference: page it, or iterate it for an export
+
+    @property
+    def budget(self):
+        return self.saldo.budget
+
+    @property
+    def reserviert(self):
+        return self.saldo.reserviert
+
+    @property
+    def ausgezahlt(self):
+        return self.saldo.ausgezahlt
+
+    @property
+    def zurueckgezahlt(self):
+        return self.saldo.zurueckgezahlt
+
+    @property
+    def verfuegbar(self):
+        return self.saldo.verfuegbar
+
+    @property
+    def kennzahlen(self):
+        """The counts of the report, labelled (page, PDF and CSV alike)."""
+        return [
+            (_("Aufgeführte Projekte"), self.anzahl),
+            (_("Bewilligt (aufgeführte Projekte)"), self.bewilligt),
+            (_("Sachberichte"), self.sachberichte),
+            (_("Teilnehmende (laut Sachberichten)"), self.teilnehmende),
+            (_("Ehrenamtliche Stunden (laut Sachberichten)"), self.ehrenamtsstunden),
+        ]
+
+
+def bericht_projekte(fonds):
+    """The Anträge a fund report lists: funded and not undone, and those cancelled or expired
+    after their advance was paid (the money went out; the claim shows whether it came back).
+    Each with ``ausgezahlt_brutto``, ``zurueckgefordert`` and ``zurueckgezahlt`` (joins of one
+    row each, no aggregate over the fund)."""
+    return (
+        Antrag.objects.filter(fonds=fonds)
+        .filter(
+            Q(status__in=GEFOERDERT_STATES)
+            | Q(status__in=(AntragStatus.CANCELLED, AntragStatus.EXPIRED), abschlag__isnull=False)
+        )
+        .select_related(None)
+        .annotate(
+            zurueckgefordert=Coalesce(F("rueckforderung__betrag"), ZERO),
+            zurueckgezahlt=Coalesce(F("rueckforderung__betrag_eingegangen"), ZERO),
+            ausgezahlt_brutto=F("betrag_ausgezahlt")
+            + Coalesce(F("rueckforderung__betrag_eingegangen"), ZERO),
+        )
+        .only("pk", "referenz", "titel", "status", "betrag_bewilligt", "betrag_ausgezahlt")
+        .order_by("referenz", "pk")
+    )
 
 
 def aktionsfonds_bericht(fonds):
-    """The figures of one fund for its year: budget, approved, paid, returned, available."""
+    """The report of one fund: figures from its running totals (no sum over Anträge), the
+    projects' count and sums in one SQL aggregate over the fund's own rows, the cost categories
+    in two more; the projects themselves as a queryset the caller pages or exports."""
     saldo = aktionsfonds_saldo(fonds)
-    # Funded = approved and not undone: expired and cancelled Anträge are not counted.
-    projekte = list(
-        Antrag.objects.filter(fonds=fonds, status__in=GEFOERDERT_STATES).order_by("referenz")
+    projekte = bericht_projekte(fonds)
+    summen = projekte.order_by().aggregate(
+        anzahl=Count("pk"),
+        bewilligt=Coalesce(Sum("betrag_bewilligt"), ZERO),
+        teilnehmende=Coalesce(Sum("sachbericht__teilnehmende"), 0),
+        ehrenamtsstunden=Coalesce(Sum("sachbericht__ehrenamtsstunden"), 0),
+        sachberichte=Count("sachbericht"),
     )
-    bewilligt = sum((a.betrag_bewilligt or ZERO for a in projekte), ZERO)
-    # Returned: approved money of funded Anträge no longer reserving it and not paid out.
-    zurueck = sum(
-        (
-            (a.betrag_bewilligt or ZERO) - a.betrag_reserviert - a.betrag_ausgezahlt
-            for a in projekte
-        ),
-        ZERO,
-    )
+    gefoerdert = Q(antrag__fonds=fonds, antrag__status__in=GEFOERDERT_STATES)
     geplant = {
         row["kategorie__name"]: row["s"]
-        for row in Kostenposition.objects.filter(antrag__in=projekte)
+        for row in Kostenposition.objects.filter(gefoerdert)
         .values("kategorie__name")
         .annotate(s=Sum(F("menge") * F("einzelpreis")))
     }
     anerkannt = {
         row["kategorie__name"]: row["s"]
-        for row in Beleg.objects.filter(antrag__in=projekte, status=Beleg.Status.ANERKANNT)
+        for row in Beleg.objects.filter(gefoerdert, status=Beleg.Status.ANERKANNT)
         .values("kategorie__name")
         .annotate(s=Sum("betrag_anerkannt"))
     }
@@ -148,12 +206,9 @@ def aktionsfonds_bericht(fonds):
     ]
     return Fondsbericht(
         fonds=fonds,
-        budget=saldo.budget,
-        bewilligt=bewilligt,
-        ausgezahlt=saldo.ausgezahlt,
-        reserviert=saldo.reserviert,
-        zurueck=zurueck,
-        verfuegbar=saldo.verfuegbar,
+        saldo=saldo,
+        zahlen=fondszahlen(saldo),
         kategorien=kategorien,
         projekte=projekte,
+        **summen,
     )

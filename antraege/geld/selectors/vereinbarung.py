@@ -4,9 +4,6 @@ expect, the bank details as a person may see them, open repayment claims. No sid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
-
-from ...fonds.selectors.fondsbild import zurueckgezahlt_je_fonds
 from ...models import ZERO, Bankverbindung, Rueckforderung, Vereinbarung
 from ...money import CENT
 from ...roles import is_qm_staff
@@ -89,23 +86,18 @@ def bankverbindung_for(akteur, antrag):
     return bank.kontoinhaber, iban_masked(bank.iban)
 
 
-def rueckforderungen_uebersicht(quartier_ids, fonds_ids):
-    """The QM dashboard's repayment claims in one query: ``(offen, zurueckgezahlt)``.
-
-    ``offen``: the open claims of the areas ``quartier_ids``, oldest deadline first.
-    ``zurueckgezahlt``: ``{fonds_id: repaid}`` of ``fonds_ids`` (``zurueckgezahlt_je_fonds``), for
-    the funds' pictures.
-    """
-    fonds_ids = list(fonds_ids)
-    zeilen = list(
+def rueckforderungen_uebersicht(quartier_ids):
+    """The QM dashboard's open repayment claims of the areas ``quartier_ids`` in one query,
+    oldest deadline first (what was repaid is a running total of the fund)."""
+    return list(
         Rueckforderung.objects.filter(
-            Q(zurueckgezahlt_am__isnull=True, antrag__fonds__quartier_id__in=quartier_ids)
-            | Q(zurueckgezahlt_am__isnull=False, antrag__fonds_id__in=fonds_ids)
+            zurueckgezahlt_am__isnull=True, antrag__fonds__quartier_id__in=quartier_ids
         )
         .select_related("antrag")
         # what the list shows: the dashboard asks on every view, the Antrag has many columns
         .only(
             "betrag",
+            "betrag_eingegangen",
             "frist",
             "zurueckgezahlt_am",
             "antrag__referenz",
@@ -114,5 +106,3 @@ def rueckforderungen_uebersicht(quartier_ids, fonds_ids):
         )
         .order_by("frist", "pk")
     )
-    offen = [r for r in zeilen if r.zurueckgezahlt_am is None]
-    return offen, zurueckgezahlt_je_fonds(zeilen, fonds_ids)

@@ -36,6 +36,8 @@ from ...refusals import Refused
 from ...roles import is_applicant, is_qm_staff
 from ...services import notifications
 from ...states import ADVANCE_STATES, SETTLEMENT_EDITABLE_STATES
+from ..buchungen.models import Buchung
+from ..buchungen.services import buchung_book, reservierung_set
 from ..selectors.abrechnung import auszahlung_berechnung, settlement_errors
 from ..selectors.vereinbarung import vereinbarung_bestaetigt
 
@@ -187,6 +189,14 @@ def abschlag_book(antrag, *, akteur, datum, betrag):
             _("Der Antrag wurde inzwischen geändert. Bitte laden Sie die Seite neu."),
             code="conflict",
         )
+    buchung_book(
+        antrag.fonds_id,
+        Buchung.Art.ABSCHLAG,
+        betrag,
+        antrag=antrag,
+        datum=datum,
+        user=akteur_user(akteur),
+    )
     statuswechsel_record(
         antrag,
         akteur=akteur,
@@ -210,22 +220,53 @@ def rueckforderung_create(antrag, *, anlass, betrag, akteur=None):
     rueckforderung = Rueckforderung.objects.create(
         antrag=antrag, anlass=anlass, betrag=betrag, frist=frist
     )
+    buchung_book(
+        antrag.fonds_id, Buchung.Art.RUECKFORDERUNG, betrag, antrag=antrag, user=akteur_user(akteur)
+    )
     documents.dokument_schedule(antrag, Dokument.Art.RUECKFORDERUNG)
     return rueckforderung
 
 
-def rueckforderung_settle(antrag, *, datum, akteur=None):
-    """The claim was repaid on ``datum``: the amount returns to the fund, once. Returns the claim,
-    or None when there is no open one."""
-    claimed = Rueckforderung.objects.filter(antrag=antrag, zurueckgezahlt_am__isnull=True).update(
-        zurueckgezahlt_am=datum, erfasst_von=akteur_user(akteur)
+def rueckforderung_settle(antrag, *, datum, akteur=None, betrag=None):
+    """Money for the open claim came in on ``datum``: ``betrag`` (default: all still open)
+    returns to the fund (booked); the claim is settled once everything has come in. Returns the
+    claim, or None when there is no open one. Refuses more than is open."""
+    rueckforderung = Rueckforderung.objects.filter(
+        antrag=antrag, zurueckgezahlt_am__isnull=True
+    ).first()
+    if rueckforderung is None:
+        return None
+    offen = rueckforderung.betrag - rueckforderung.betrag_eingegangen
+    betrag = offen if betrag is None else betrag
+    if betrag <= ZERO or betrag > offen:
+        raise AbrechnungRefused(
+            _("Offen sind noch %(offen)s €: bitte geben Sie höchstens diesen Betrag an.")
+            % {"offen": euro_format(offen)},
+            code="invalid",
+            field="betrag",
+        )
+    claimed = Rueckforderung.objects.filter(
+        pk=rueckforderung.pk,
+        zurueckgezahlt_am__isnull=True,
+        betrag_eingegangen=rueckforderung.betrag_eingegangen,
+    ).update(
+        betrag_eingegangen=F("betrag_eingegangen") + betrag,
+        zurueckgezahlt_am=datum if betrag == offen else None,
+        erfasst_von=akteur_user(akteur),
     )
     if not claimed:
         return None
-    rueckforderung = Rueckforderung.objects.get(antrag=antrag)
-    Antrag.objects.filter(pk=antrag.pk).update(
-        betrag_ausgezahlt=F("betrag_ausgezahlt") - rueckforderung.betrag
+    Antrag.objects.filter(pk=antrag.pk).update(betrag_ausgezahlt=F("betrag_ausgezahlt") - betrag)
+    buchung_book(
+        antrag.fonds_id,
+        Buchung.Art.RUECKZAHLUNG,
+        betrag,
+        antrag=antrag,
+        datum=datum,
+        user=akteur_user(akteur),
     )
+    rueckforderung.refresh_from_db()
+    rueckforderung.eingang = betrag
     return rueckforderung
 
 
@@ -325,9 +366,12 @@ def beleg_remove(beleg, *, akteur):
     beleg.delete()
 
 
-def sachbericht_save(antrag, *, akteur, text, teilnehmende, logoleiste_verwendet=None):
+def sachbericht_save(
+    antrag, *, akteur, text, teilnehmende, logoleiste_verwendet=None, ehrenamtsstunden=None
+):
     """The applicant (or QM from paper) writes the short report: what happened, how many took
-    part, whether the programme's logo strip was used on the publicity."""
+    part, how many hours volunteers gave (optional), whether the programme's logo strip was used
+    on the publicity."""
     _require_applicant_or_qm(akteur, antrag)
     abrechnung_state_require(antrag, SETTLEMENT_EDITABLE_STATES)
     text = (text or "").strip()
@@ -350,6 +394,7 @@ def sachbericht_save(antrag, *, akteur, text, teilnehmende, logoleiste_verwendet
         defaults={
             "text": text,
             "teilnehmende": teilnehmende,
+            "ehrenamtsstunden": ehrenamtsstunden,
             "logoleiste_verwendet": logoleiste_verwendet,
         },
     )
@@ -492,6 +537,7 @@ def auszahlung_release(antrag, *, akteur):
             raise AbrechnungRefused(_("Bitte prüfen Sie zuerst jeden Beleg."), code="not_ready")
         rechnung = auszahlung_berechnung(antrag)
         auszahlung = _auszahlung_create(antrag, rechnung, akteur=akteur)
+        reservierung_set(antrag, max(rechnung.auszahlung, ZERO), user=akteur_user(akteur))
         Antrag.objects.filter(pk=antrag.pk).update(betrag_reserviert=max(rechnung.auszahlung, ZERO))
         statuswechsel_record(antrag, akteur=akteur, kommentar=_auszahlung_kommentar(rechnung))
         documents.dokument_schedule(antrag, Dokument.Art.ABRECHNUNG)
@@ -555,8 +601,13 @@ def auszahlung_mark_paid(antrag, *, bezahlt_am, buchungszeichen):
     if betrag < 0:
         # the claim may already be recorded as repaid; then the money is back already
         rueckforderung_settle(antrag, datum=bezahlt_am)
+        reservierung_set(antrag, ZERO)
         Antrag.objects.filter(pk=antrag.pk).update(betrag_reserviert=ZERO)
     else:
+        reservierung_set(antrag, betrag)  # nothing, unless the row was changed by hand
+        buchung_book(
+            antrag.fonds_id, Buchung.Art.RESTZAHLUNG, betrag, antrag=antrag, datum=bezahlt_am
+        )
         Antrag.objects.filter(pk=antrag.pk).update(
             betrag_reserviert=ZERO, betrag_ausgezahlt=F("betrag_ausgezahlt") + betrag
         )

@@ -22,10 +22,11 @@ from ...models import (
     Rueckforderung,
     Vereinbarung,
 )
-from ...money import euro_format
+from ...money import euro_format, euro_parse
 from ...roles import is_applicant, is_qm_staff
 from ...services import notifications
 from ...states import AWAITING_SETTLEMENT_STATES, BANK_STATES
+from ..buchungen.services import reservierung_set
 from ..selectors.vereinbarung import iban_masked, zahlungsplan_for
 from .abrechnung import (
     AbrechnungRefused,
@@ -195,8 +196,13 @@ def bankverbindung_save(antrag, *, akteur, iban, kontoinhaber):
 # --- Repayment ---
 
 
-def rueckzahlung_record(antrag, *, akteur, datum):
-    """QM records that the repayment arrived; the money is back in the fund."""
+def rueckzahlung_record(antrag, *, akteur, datum, betrag=None):
+    """QM records money that came in for the repayment claim: ``betrag`` (empty: all still open;
+    instalments are recorded one by one). What came in is back in the fund (booked)."""
+    if betrag not in (None, ""):
+        betrag = euro_parse(betrag, field="betrag", refusal=AbrechnungRefused)
+    else:
+        betrag = None
     with transaction.atomic():
         antrag = antrag_lock(antrag)
         abrechnung_qm_require(akteur, antrag)
@@ -204,17 +210,29 @@ def rueckzahlung_record(antrag, *, akteur, datum):
             raise AbrechnungRefused(
                 _("Das Datum darf nicht in der Zukunft liegen."), code="invalid", field="datum"
             )
-        rueckforderung = rueckforderung_settle(antrag, datum=datum, akteur=akteur)
+        rueckforderung = rueckforderung_settle(antrag, datum=datum, akteur=akteur, betrag=betrag)
         if rueckforderung is None:
             raise AbrechnungRefused(_("Es gibt keine offene Rückforderung."), code="conflict")
+        kontext = {
+            "betrag": euro_format(rueckforderung.eingang),
+            "datum": datum.strftime("%d.%m.%Y"),
+            "offen": euro_format(rueckforderung.betrag - rueckforderung.betrag_eingegangen),
+        }
         statuswechsel_record(
             antrag,
             akteur=akteur,
-            kommentar=_(
-                "Rückzahlung von %(betrag)s € am %(datum)s eingegangen; der Betrag steht dem "
-                "Aktionsfonds wieder zur Verfügung."
+            kommentar=(
+                _(
+                    "Rückzahlung von %(betrag)s € am %(datum)s eingegangen; der Betrag steht dem "
+                    "Aktionsfonds wieder zur Verfügung."
+                )
+                if rueckforderung.zurueckgezahlt_am is not None
+                else _(
+                    "Teilzahlung von %(betrag)s € am %(datum)s eingegangen; noch offen: "
+                    "%(offen)s €."
+                )
             )
-            % {"betrag": euro_format(rueckforderung.betrag), "datum": datum.strftime("%d.%m.%Y")},
+            % kontext,
         )
     return rueckforderung
 
@@ -229,6 +247,7 @@ def _advance_unsettled(antrag):
 def antrag_not_carried_out(antrag, *, anlass):
     """Move body of "Aktion entfällt" and of expiry: what is reserved returns to the fund at once;
     a paid advance is claimed back (letter, e-mail) and returns only when repaid."""
+    reservierung_set(antrag, ZERO)
     Antrag.objects.filter(pk=antrag.pk).update(betrag_reserviert=ZERO)
     antrag.betrag_reserviert = ZERO
     abschlag = _advance_unsettled(antrag)

@@ -6,6 +6,7 @@ a refusal re-renders the page with the message tied to the field and changes not
 """
 
 import csv
+from decimal import Decimal
 from functools import partial
 
 from django.contrib import messages
@@ -20,7 +21,6 @@ from antraege.refusals import Refused
 from workflow.moves import antrag_move, available_moves
 
 from ... import zugriff
-from ...antrag.selectors import aktionsfonds_saldo
 from ...datenschutz.models import Zugriff
 from ...datenschutz.protokoll import zugriff_protokollieren
 from ...dokumente.services import APPLICANT_DOKUMENTE
@@ -86,6 +86,7 @@ def _mein_context(antrag, akteur, **forms_):
             initial={
                 "text": getattr(bericht, "text", ""),
                 "teilnehmende": getattr(bericht, "teilnehmende", ""),
+                "ehrenamtsstunden": getattr(bericht, "ehrenamtsstunden", None),
                 "logoleiste_verwendet": _logoleiste_initial(bericht),
             }
         ),
@@ -372,7 +373,7 @@ def qm_beleg_datei(request, pk, beleg_pk):
     zugriff_protokollieren(
         request.user, Zugriff.Aktion.DOWNLOAD, antrag=antrag, gegenstand=beleg.originalname
     )
-    return _file_response(beleg.datei, beleg.originalname, content_type=beleg.content_type)
+    return _file_response(beleg.datei, beleg.download_name, content_type=beleg.content_type)
 
 
 @login_required
@@ -460,6 +461,7 @@ def fonds_bericht_pdf(request, pk):
         "pdf/fondsbericht.html",
         {
             "bericht": bericht,
+            "projekte": bericht.projekte.iterator(chunk_size=500),
             "bild": fondsbild.fondsbild_for(fonds),
             "monate": fondsbild.bewilligungen_je_monat(fonds),
             "felder": fondsbild.handlungsfelder_bericht(fonds),
@@ -502,16 +504,10 @@ def _euro(value):
 
 
 def _csv_summen(fonds, bericht):
-    for label, value in (
-        (_("Budget"), bericht.budget),
-        (_("Bewilligt"), bericht.bewilligt),
-        (_("Ausgezahlt"), bericht.ausgezahlt),
-        (_("Noch gebunden"), bericht.reserviert),
-        (_("Zurückgeflossen"), bericht.zurueck),
-        (_("Verfügbar"), bericht.verfuegbar),
-        (_("Verfallen (Jahresabschluss)"), aktionsfonds_saldo(fonds).verfallen),
-    ):
-        yield [label, _euro(value)]
+    for zahl in bericht.zahlen:
+        yield [zahl.label, _euro(zahl.betrag)]
+    for label, value in bericht.kennzahlen:
+        yield [label, _euro(value) if isinstance(value, Decimal) else value]
 
 
 def _csv_kategorien(bericht):
@@ -532,13 +528,23 @@ def _csv_handlungsfelder(fonds):
 
 
 def _csv_projekte(bericht):
-    yield [_("Aktenzeichen"), _("Titel"), _("Bewilligt"), _("Ausgezahlt"), _("Status")]
-    for antrag in bericht.projekte:
+    yield [
+        _("Aktenzeichen"),
+        _("Titel"),
+        _("Bewilligt"),
+        _("Ausgezahlt"),
+        _("Zurückgefordert"),
+        _("Zurückgezahlt"),
+        _("Status"),
+    ]
+    for antrag in bericht.projekte.iterator(chunk_size=500):
         yield [
             antrag.referenz,
             _csv_cell(antrag.titel),
             _euro(antrag.betrag_bewilligt),
-            _euro(antrag.betrag_ausgezahlt),
+            _euro(antrag.ausgezahlt_brutto),
+            _euro(antrag.zurueckgefordert),
+            _euro(antrag.zurueckgezahlt),
             AntragStatus(antrag.status).label,
         ]
 

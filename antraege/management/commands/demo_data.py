@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aktionsfonds import zwei_faktor
@@ -58,17 +59,34 @@ QUARTIERE = [
     },
 ]
 
+# Names and explanations are in the catalogues: residents read them in their language.
 KATEGORIEN = [
-    ("Sachkosten", "eligible", "Material, Verbrauchsgüter"),
-    ("Honorare", "exception", "Für besondere Fähigkeiten, z. B. Künstlerinnen, Moderation"),
-    ("Miete", "eligible", "Raum- oder Gerätemiete"),
-    ("Druck und Werbung", "eligible", "Flyer, Plakate"),
-    ("Bewirtung", "eligible", "Kleine Bewirtung bei offenen Veranstaltungen, ohne Alkohol"),
-    ("Anschaffungen", "eligible", "Langlebiges, das danach ausgeliehen wird"),
-    ("Alkohol", "excluded", ""),
-    ("Gutscheine und Geschenkkarten", "excluded", ""),
-    ("Pfand", "excluded", ""),
-    ("Bezahlung der Antragstellenden", "excluded", "Lohn und Aufwandsentschädigungen"),
+    (gettext_noop("Sachkosten"), "eligible", gettext_noop("Material, Verbrauchsgüter")),
+    (
+        gettext_noop("Honorare"),
+        "exception",
+        gettext_noop("Für besondere Fähigkeiten, z. B. Künstlerinnen, Moderation"),
+    ),
+    (gettext_noop("Miete"), "eligible", gettext_noop("Raum- oder Gerätemiete")),
+    (gettext_noop("Druck und Werbung"), "eligible", gettext_noop("Flyer, Plakate")),
+    (
+        gettext_noop("Bewirtung"),
+        "eligible",
+        gettext_noop("Kleine Bewirtung bei offenen Veranstaltungen, ohne Alkohol"),
+    ),
+    (
+        gettext_noop("Anschaffungen"),
+        "eligible",
+        gettext_noop("Langlebiges, das danach ausgeliehen wird"),
+    ),
+    (gettext_noop("Alkohol"), "excluded", ""),
+    (gettext_noop("Gutscheine und Geschenkkarten"), "excluded", ""),
+    (gettext_noop("Pfand"), "excluded", ""),
+    (
+        gettext_noop("Bezahlung der Antragstellenden"),
+        "excluded",
+        gettext_noop("Lohn und Aufwandsentschädigungen"),
+    ),
 ]
 
 # (title, state, Sachkosten, Honorare, language) per area; each reaches its state through the moves.

@@ -1,0 +1,57 @@
+"""The fund ledger: one row per money event of a fund (slim; rules in ``.services``)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ...antrag.models.antrag import Antrag
+from ...fonds.models import Aktionsfonds
+
+
+class Buchung(models.Model):
+    """A booking of a fund: the amount is always positive, the kind says which running totals of
+    the fund it moves and in which direction (``selectors.WIRKUNG``). Never changed or deleted."""
+
+    class Art(models.TextChoices):
+        RESERVIERUNG = "reservierung", _("Reserviert (Bewilligung)")
+        FREIGABE = "freigabe", _("Freigegeben (nicht mehr gebunden)")
+        ABSCHLAG = "abschlag", _("Abschlag ausgezahlt")
+        RESTZAHLUNG = "restzahlung", _("Restbetrag ausgezahlt")
+        RUECKFORDERUNG = "rueckforderung", _("Zurückgefordert")
+        RUECKZAHLUNG = "rueckzahlung", _("Rückzahlung eingegangen")
+        VERFALL = "verfall", _("Verfallen (Jahresabschluss)")
+
+    fonds = models.ForeignKey(
+        Aktionsfonds, on_delete=models.PROTECT, related_name="buchungen", verbose_name=_("Fonds")
+    )
+    antrag = models.ForeignKey(
+        Antrag,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="buchungen",
+        verbose_name=_("Antrag"),
+    )
+    art = models.CharField(_("Art"), max_length=16, choices=Art.choices)
+    betrag = models.DecimalField(_("Betrag (€)"), max_digits=10, decimal_places=2)
+    datum = models.DateField(_("Datum"))
+    gebucht_am = models.DateTimeField(auto_now_add=True)
+    gebucht_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Buchung")
+        verbose_name_plural = _("Buchungen")
+        ordering = ["fonds", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(betrag__gt=0), name="buchung_positiv"),
+        ]
+        indexes = [
+            models.Index(fields=["fonds", "art"], name="buchung_fonds_art"),
+            models.Index(fields=["antrag", "art"], name="buchung_antrag_art"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_art_display()} {self.betrag} ({self.fonds_id})"

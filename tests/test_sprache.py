@@ -1,0 +1,181 @@
+"""The applicant's language rules their pages, whatever the browser says; the data residents read
+(cost categories, fields of action, exclusions) is translated; error pages speak the reader's
+language in the site's layout."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from antraege.fonds.selectors.kosten import IMMER_AUSGESCHLOSSEN
+from antraege.fonds.services.handlungsfelder import PROGRAMM_HANDLUNGSFELDER
+from antraege.fonds.services.kosten import DEFAULT_KATEGORIEN
+from antraege.management.commands.demo_data import KATEGORIEN as DEMO_KATEGORIEN
+from antraege.models import Kostenkategorie
+from antraege.zugang.links import antrag_link_token
+
+from .po import read_po
+from .resident_helpers import schritt_url
+
+pytestmark = pytest.mark.django_db
+
+RESIDENT_LANGUAGES = ("en", "tr", "ar")
+
+
+def lang_and_dir(response):
+    match = re.search(r'<html lang="([a-z]+)" dir="(rtl|ltr)"', response.content.decode())
+    assert match, "no <html lang dir>"
+    return match.groups()
+
+
+def h1(response):
+    match = re.search(r"<h1[^>]*>(.*?)</h1>", response.content.decode(), re.S)
+    return " ".join(match.group(1).split())
+
+
+@pytest.fixture
+def arabischer_antrag(fonds):
+    from antraege.factories import AntragFactory
+
+    return AntragFactory(fonds=fonds, sprache="ar", titel="Hoffest")
+
+
+# --- The applicant's language, stored with the Antrag ---
+
+
+def test_link_of_an_arabic_antrag_opened_in_a_german_browser_shows_arabic(
+    client, arabischer_antrag
+):
+    url = reverse("antraege:link", kwargs={"token": antrag_link_token(arabischer_antrag)})
+
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9", follow=True)
+
+    assert response.status_code == 200
+    assert lang_and_dir(response) == ("ar", "rtl")
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ar"
+    # the visible switch offers all four languages, Arabic marked as the current one
+    content = response.content.decode()
+    for code in ("de", "en", "tr", "ar"):
+        assert f'name="language" value="{code}"' in content
+    assert re.search(r'value="ar"[^>]*af-language__button--current', content)
+
+
+def test_language_switch_after_the_link_changes_the_applicants_pages(client, arabischer_antrag):
+    client.get(
+        reverse("antraege:link", kwargs={"token": antrag_link_token(arabischer_antrag)}),
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+
+    client.post(reverse("set_language"), {"language": "tr", "next": "/"})
+    response = client.get(
+        reverse("antraege:mein_antrag", kwargs={"pk": arabischer_antrag.pk}),
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+
+    assert lang_and_dir(response) == ("tr", "ltr")
+
+
+# --- Data residents read, translated (German is the fallback for an area's own names) ---
+
+DATA_TEXTS = sorted(
+    {name for name, _state, _text in DEFAULT_KATEGORIEN}
+    | {text for _name, _state, text in DEFAULT_KATEGORIEN if text}
+    | {name for name, _state, _text in DEMO_KATEGORIEN}
+    | {text for _name, _state, text in DEMO_KATEGORIEN if text}
+    | set(PROGRAMM_HANDLUNGSFELDER)
+    | set(IMMER_AUSGESCHLOSSEN)
+)
+
+
+@pytest.mark.parametrize("language", RESIDENT_LANGUAGES)
+def test_every_category_field_of_action_and_exclusion_is_translated(language):
+    path = Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.po"
+    translated = {
+        entry.msgid
+        for entry in read_po(path)
+        if entry.msgctxt is None and entry.translated and "fuzzy" not in entry.flags
+    }
+
+    missing = [text for text in DATA_TEXTS if text not in translated]
+
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("language", "sachkosten", "alkohol"),
+    [
+        ("en", "Material costs", "Alcohol"),
+        ("tr", "Malzeme giderleri", None),
+        ("ar", "تكاليف المواد", None),
+    ],
+)
+def test_cost_step_shows_categories_in_the_readers_language(
+    client, fonds, language, sachkosten, alkohol
+):
+    from antraege.factories import AntragFactory
+    from antraege.roles import SESSION_KEY
+
+    quartier = fonds.quartier
+    Kostenkategorie.objects.get_or_create(
+        quartier=quartier, name="Alkohol", defaults={"foerderung": "excluded"}
+    )
+    antrag = AntragFactory(fonds=fonds)
+    session = client.session
+    session[SESSION_KEY] = [antrag.pk]
+    session.save()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    content = client.get(schritt_url(antrag.pk, 3)).content.decode()
+
+    assert "Sachkosten" not in content
+    assert "Alkohol" not in content
+    assert sachkosten in content
+    if alkohol:
+        assert alkohol in content
+
+
+def test_an_areas_own_category_falls_back_to_its_german_name(client, fonds):
+    kategorie = Kostenkategorie.objects.create(quartier=fonds.quartier, name="Kiezkasse extra")
+    from django.utils import translation
+
+    with translation.override("ar"):
+        assert kategorie.anzeigename == "Kiezkasse extra"
+
+
+# --- Error pages in the layout and the reader's language, with a way back ---
+
+
+@pytest.mark.parametrize(
+    ("language", "titel"), [("de", "Die Datei ist zu groß"), ("ar", "الملف كبير جدًا")]
+)
+def test_a_request_over_the_size_cap_gets_the_413_page_in_the_readers_language(
+    client, settings, fonds, language, titel
+):
+    settings.REQUEST_MAX_BYTES = 1000
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    url = reverse("antraege:neuer_link")
+
+    response = client.post(url, data="x" * 2000, content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("text/html")
+    assert lang_and_dir(response) == (language, "rtl" if language == "ar" else "ltr")
+    assert h1(response) == titel
+    assert f'id="naechster-schritt" href="{url}"' in response.content.decode()
+
+
+@pytest.mark.urls("tests.urls_fehler")
+@pytest.mark.parametrize(
+    ("language", "titel"), [("de", "Die Anfrage war fehlerhaft"), ("ar", "تعذّرت قراءة الطلب")]
+)
+def test_a_bad_request_gets_the_400_page_in_the_readers_language(client, language, titel):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    response = client.get("/kaputte-anfrage/")
+
+    assert response.status_code == 400
+    assert lang_and_dir(response)[0] == language
+    assert h1(response) == titel
+    assert 'id="naechster-schritt" href="/"' in response.content.decode()
