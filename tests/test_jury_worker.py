@@ -16,11 +16,12 @@ from antraege.roles import Akteur
 from jury import services, tasks
 from jury.factories import antrag_zur_jury, jury_fuer
 from jury.models import Abstimmung, Ergebnis
+from tests.worker.processes import PATIENCE
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def wait_for(predicate, *, timeout=20.0):
+def wait_for(predicate, *, timeout=PATIENCE):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
