@@ -7,7 +7,8 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test install lint format check-migrations check-deploy messages compilemessages bench clean
+.PHONY: run serve test install lint format check-migrations check-deploy messages compilemessages bench clean \
+	backup restore drill-restore upgrade-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +70,27 @@ check-deploy: $(VENV)/.installed
 	env -u DEBUG PRODUCTION=1 ALLOWED_HOSTS=aktionsfonds.example.berlin \
 		SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
+	@# deploy/: systemd-analyze verify, nginx -t, nginx's body limit = REQUEST_MAX_BYTES
+	$(BIN)/python deploy/check.py
+
+## Operations (docs/betrieb.md). A backup: database dump + media files + manifest of SHA-256 hashes.
+BACKUP_DIR ?= var/backups
+backup: $(VENV)/.installed
+	$(BIN)/python -m aktionsfonds.backup create --into $(BACKUP_DIR)
+
+## make restore BACKUP=var/backups/aktionsfonds-…  (REPLACE=1: empty a database that is not empty)
+restore: $(VENV)/.installed
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=$(BACKUP_DIR)/aktionsfonds-<time> [REPLACE=1]"; exit 2; }
+	$(BIN)/python -m aktionsfonds.backup restore $(BACKUP) $(if $(REPLACE),--replace)
+	$(BIN)/python manage.py migrate --noinput
+
+## Seed, back up, drop everything, restore, compare (needs PostgreSQL: DATABASE_URL names the server).
+drill-restore: $(VENV)/.installed
+	$(BIN)/python bin/drill-restore
+
+## The previous release's database (deploy/previous-release) with data, migrated to this code.
+upgrade-check: $(VENV)/.installed
+	$(BIN)/python bin/upgrade-check
 
 ## Benchmarks (each prints its ratio to a floor). load.py and drill.py need PostgreSQL and
 ## redis-server: they create their own database (BENCH_DB) and start a private Redis.

@@ -10,11 +10,15 @@ from pathlib import Path
 
 from celery.schedules import crontab
 
+from antraege import task_names
+
 BASE_DIR = Path(__file__).resolve().parent
 _redis_url = os.environ.get("REDIS_URL", "")
 _explicit = os.environ.get("CELERY_BROKER_URL", "")
 
-broker_url = _explicit or _redis_url or "filesystem://"
+# "localhost": the folder transport needs no host, but kombu warns "No hostname was supplied"
+# each time it describes a connection without one
+broker_url = _explicit or _redis_url or "filesystem://localhost/"
 
 if broker_url.startswith("filesystem"):
     # web, worker and beat exchange messages as files in one folder (make run without Redis)
@@ -37,10 +41,6 @@ elif broker_url.startswith("redis"):
     }
 
 task_default_queue = os.environ.get("CELERY_QUEUE", "aktionsfonds")
-# Work nobody waits for (the demo data's e-mails and letters): a second queue, consumed in turn
-# with the first, so it never stands in front of a person's e-mail (antraege/hintergrund.py).
-aktionsfonds_background_queue = f"{task_default_queue}-hintergrund"
-task_queues = {task_default_queue: {}, aktionsfonds_background_queue: {}}
 # No result backend: tasks record their effect in the database.
 task_ignore_result = True
 result_backend = None
@@ -72,30 +72,30 @@ worker_hijack_root_logger = False
 
 beat_schedule = {
     "dispatch-pending-notifications": {
-        "task": "antraege.task_dispatch_pending_benachrichtigungen",
+        "task": task_names.DISPATCH_PENDING_BENACHRICHTIGUNGEN,
         # with the 60 s lease: a dead worker's e-mails are out within ~80 s
         "schedule": float(os.environ.get("BENACHRICHTIGUNG_SWEEP_SECONDS", "15")),
     },
     "close-due-votes": {
-        "task": "jury.task_close_due_abstimmungen",
+        "task": task_names.CLOSE_DUE_ABSTIMMUNGEN,
         "schedule": 30.0,
     },
     # papers of planned meetings whose lead time has come (JuryRegeln.unterlagen_tage_vorher)
     "send-due-meeting-papers": {
-        "task": "jury.task_send_due_unterlagen",
+        "task": task_names.SEND_DUE_UNTERLAGEN,
         "schedule": 600.0,
     },
     "send-vote-reminders": {
-        "task": "jury.task_send_vote_reminders",
+        "task": task_names.SEND_VOTE_REMINDERS,
         "schedule": 300.0,
     },
     "settlement-deadlines": {
-        "task": "antraege.task_check_settlement_deadlines",
+        "task": task_names.CHECK_SETTLEMENT_DEADLINES,
         "schedule": 900.0,
     },
     # Retention periods of personal data (antraege/datenschutz/aufbewahrung.py), once a night.
     "retention": {
-        "task": "antraege.task_aufbewahrung_durchsetzen",
+        "task": task_names.AUFBEWAHRUNG_DURCHSETZEN,
         "schedule": crontab(hour=3, minute=17),
     },
 }

@@ -6,6 +6,7 @@ signed-in user who has a second factor, or must have one (QM staff, admins), rea
 pages of this module until the code is confirmed.
 """
 
+import time
 from urllib.parse import urlencode
 
 import segno
@@ -14,7 +15,7 @@ from axes.utils import reset as axes_reset
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, Sum
@@ -68,6 +69,70 @@ class ZweiFaktorMiddleware:
                 return self.get_response(request)
             query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
             return redirect(reverse(target) + (f"?{query}" if query else ""))
+        return self.get_response(request)
+
+
+# When this session's sign-in happened and when it was last used (seconds since the epoch).
+STAFF_SEIT_KEY = "anmeldung_seit"
+STAFF_ZULETZT_KEY = "anmeldung_zuletzt"
+# The timestamp of the last request is written at most this often (not a session write per request).
+STAFF_TOUCH_SECONDS = 60
+
+
+def staff_session_check(request, *, now=None):
+    """End a signed-in account's session after ``STAFF_SESSION_IDLE_SECONDS`` (30 minutes) without
+    a request or ``STAFF_SESSION_MAX_SECONDS`` (10 hours) after sign-in; returns why it ended
+    (``"idle"``, ``"max"``) or None. Applicants (no account) keep their own 2-hour rule
+    (``antraege.zugang.session``).
+
+    Side effects: signs out (the session is flushed), refreshes the last-use timestamp.
+    """
+    if not request.user.is_authenticated:
+        return None
+    now = time.time() if now is None else now
+    session = request.session
+    seit = session.setdefault(STAFF_SEIT_KEY, now)
+    zuletzt = session.get(STAFF_ZULETZT_KEY, now)
+    grund = None
+    if now - seit > settings.STAFF_SESSION_MAX_SECONDS:
+        grund = "max"
+    elif now - zuletzt > settings.STAFF_SESSION_IDLE_SECONDS:
+        grund = "idle"
+    if grund:
+        logout(request)
+        return grund
+    if STAFF_ZULETZT_KEY not in session or now - zuletzt > STAFF_TOUCH_SECONDS:
+        session[STAFF_ZULETZT_KEY] = now
+    return None
+
+
+class StaffSessionMiddleware:
+    """Signed-in accounts (QM, admins, jury) are signed out after 30 minutes without a request and
+    10 hours after signing in; the sign-in page then says why."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        grund = staff_session_check(request)
+        if grund == "idle":
+            messages.info(
+                request,
+                _(
+                    "Sie wurden abgemeldet, weil Sie %(minuten)s Minuten nichts getan haben. "
+                    "Bitte melden Sie sich neu an."
+                )
+                % {"minuten": settings.STAFF_SESSION_IDLE_SECONDS // 60},
+            )
+        elif grund == "max":
+            messages.info(
+                request,
+                _(
+                    "Sie waren %(stunden)s Stunden angemeldet und wurden deshalb abgemeldet. "
+                    "Bitte melden Sie sich neu an."
+                )
+                % {"stunden": settings.STAFF_SESSION_MAX_SECONDS // 3600},
+            )
         return self.get_response(request)
 
 

@@ -65,6 +65,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id for every log line of the request (aktionsfonds/logs.py).
+    "aktionsfonds.logs.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "aktionsfonds.middleware.NoStoreMiddleware",
@@ -80,10 +83,12 @@ MIDDLEWARE = [
     "antraege.zugang.session.ApplicantAccessMiddleware",
     "antraege.middleware.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "aktionsfonds.anmeldung.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last: a failed sign-in is counted, a locked-out one answered with the lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "aktionsfonds.urls"
@@ -176,8 +181,11 @@ LANGUAGES = [
     ("tr", "Türkçe"),
     ("ar", "العربية"),
 ]
-# Jury and QM pages are offered in German and English only.
+# QM and admin pages are offered in German and English only; the jury's own pages (ballot,
+# meetings, account) in every language a member can choose for their e-mails (the papers PDF
+# stays German or English).
 STAFF_LANGUAGES = ("de", "en")
+JURY_LANGUAGES = tuple(code for code, _name in LANGUAGES)
 # Feedback contact of the accessibility statement (besides each area's QM office).
 ACCESSIBILITY_CONTACT_EMAIL = os.environ.get(
     "ACCESSIBILITY_CONTACT_EMAIL", "barrierefreiheit@example.org"
@@ -302,6 +310,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ANTRAG_LINK_MAX_AGE_DAYS = int(os.environ.get("ANTRAG_LINK_MAX_AGE_DAYS", "90"))
 # The applicant's access in a browser ends after this long without a request (2 hours).
 APPLICANT_SESSION_IDLE_SECONDS = int(os.environ.get("APPLICANT_SESSION_IDLE_SECONDS", "7200"))
+# Signed-in accounts (QM, admins, jury): signed out after 30 minutes idle, 10 hours at most.
+STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", str(30 * 60)))
+STAFF_SESSION_MAX_SECONDS = int(os.environ.get("STAFF_SESSION_MAX_SECONDS", str(10 * 3600)))
 
 # Retention of personal data (domain.md), stated on the privacy notice page and carried out daily by
 # the beat job ``antraege.task_aufbewahrung_durchsetzen``.
@@ -319,17 +330,51 @@ AUFBEWAHRUNG_TAGE_BENACHRICHTIGUNG = int(
 DATENSCHUTZ_KONTAKT_EMAIL = os.environ.get("DATENSCHUTZ_KONTAKT_EMAIL", "datenschutz@example.org")
 
 
+# Logs: JSON lines with the request id (LOG_FORMAT=json, the default with PRODUCTION=1) or plain text.
+# LOG_REQUESTS: one line per request from the app (path without link tokens), instead of the proxy's
+# or gunicorn's access log.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
+LOG_REQUESTS = env_bool("LOG_REQUESTS", default=PRODUCTION)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "aktionsfonds.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "aktionsfonds.logs.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own console handler (DEBUG only) printed every line of runserver's reloader a
+        # second time, after the root's: Django's messages go through the root only.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint logs every rendering step at INFO; keep the worker log readable.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Monitoring (aktionsfonds/health.py, docs/betrieb.md): /readyz fails when the last sign of the
+# worker or beat, or the oldest unsent e-mail, is older than these (seconds).
+READYZ_WORKER_MAX_AGE = int(os.environ.get("READYZ_WORKER_MAX_AGE", "60"))
+READYZ_BEAT_MAX_AGE = int(os.environ.get("READYZ_BEAT_MAX_AGE", "120"))
+READYZ_OUTBOX_MAX_AGE = int(os.environ.get("READYZ_OUTBOX_MAX_AGE", "900"))
+READYZ_BROKER_TIMEOUT = 2
+# The worker writes its heartbeat into the cache every 10 s (off only in the test suite, whose
+# embedded worker runs beside tests that check /readyz without one).
+WORKER_HEARTBEAT = env_bool("WORKER_HEARTBEAT", default=True)
+# /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; without a token it is off (404).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+PROMETHEUS_EXPORT_MIGRATIONS = False
+# Probes may ask gunicorn directly over HTTP on the machine itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 PROJECT_NAME = _("Aktionsfonds")

@@ -6,9 +6,12 @@ from antraege.datenschutz import views as datenschutz
 from antraege.fonds.views import start as public
 from antraege.fonds.views import veroeffentlichung as oeffentlich
 
-from . import anmeldung
+from . import anmeldung, health
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),
     path("", public.start, name="start"),
     path("barrierefreiheit/", public.barrierefreiheit, name="barrierefreiheit"),
     path("leichte-sprache/", public.leichte_sprache, name="leichte_sprache"),

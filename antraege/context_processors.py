@@ -4,10 +4,26 @@ from django.utils.functional import SimpleLazyObject
 from .roles import SESSION_KEY
 
 STAFF_PREFIXES = ("/qm/", "/jury/", "/admin/", "/anmelden/")
+# The jury's own pages (not QM's pages under /jury/qm/): in every language of the jury.
+JURY_PREFIX, JURY_QM_PREFIX = "/jury/", "/jury/qm/"
+
+
+def is_jury_member_request(request):
+    """A jury page (ballot, meeting, papers, account) seen by a jury member or a new member
+    setting their password: offered in every language a member can choose for e-mails."""
+    if not request.path.startswith(JURY_PREFIX) or request.path.startswith(JURY_QM_PREFIX):
+        return False
+    user = getattr(request, "user", None)
+    if not (user and user.is_authenticated):
+        return True
+    return nav_rollen(request)["jury"]
 
 
 def is_staff_request(request):
-    """Jury, QM and admin pages, and every page seen by a signed-in user: German and English only."""
+    """QM and admin pages, and every page seen by a signed-in user: German and English only
+    (the jury's own pages excepted, see ``is_jury_member_request``)."""
+    if is_jury_member_request(request):
+        return False
     user = getattr(request, "user", None)
     return request.path.startswith(STAFF_PREFIXES) or bool(user and user.is_authenticated)
 

@@ -1,16 +1,15 @@
 """Putting work on the queue: the one way domain code hands a task to the Celery worker.
 
-A task is named by its registered name (``"antraege.task_render_dokument"``), so domain code never
-imports the task modules that import it back. A broker that is down is logged, not raised: every
-task sent from here has a beat sweep that finds and redoes what a lost message left undone.
+A task is named by its constant in ``task_names`` (its registered name), so domain code never
+imports the task modules that import it back, and a misspelt name fails at import. A broker that
+is down is logged, not raised: every task sent from here has a beat sweep that finds and redoes
+what a lost message left undone.
 """
 
 import logging
 
 from celery import current_app
 from django.db import transaction
-
-from .hintergrund import im_hintergrund_wie_jetzt, task_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -23,12 +22,10 @@ def _registered(name):
 
 
 def task_send(name, **kwargs):
-    """Send the task ``name`` with keyword arguments now; False if the broker is unavailable.
-
-    Inside ``hintergrund.im_hintergrund()`` the task goes to the background queue.
-    """
+    """Send the task ``name`` (a ``task_names`` constant) with keyword arguments now; False if the
+    broker is unavailable."""
     try:
-        task_enqueue(_registered(name), **kwargs)
+        _registered(name).delay(**kwargs)
     except Exception:  # noqa: BLE001 - any broker failure; the sweep of this task retries
         logger.warning("broker unavailable, %s %s left for the sweep", name, kwargs)
         return False
@@ -36,6 +33,5 @@ def task_send(name, **kwargs):
 
 
 def task_enqueue_on_commit(name, **kwargs):
-    """Send the task ``name`` once the current transaction commits (at once outside of one); to
-    the background queue if this is called in the background."""
-    transaction.on_commit(im_hintergrund_wie_jetzt(lambda: task_send(name, **kwargs)))
+    """Send the task ``name`` once the current transaction commits (at once outside of one)."""
+    transaction.on_commit(lambda: task_send(name, **kwargs))

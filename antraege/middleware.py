@@ -1,4 +1,5 @@
-"""Staff pages exist in German and English only: any other chosen language falls back to German."""
+"""Staff pages exist in German and English only: any other chosen language falls back to German
+(the jury's own pages exist in all four, ``context_processors.is_jury_member_request``)."""
 
 from django.conf import settings
 from django.utils import translation

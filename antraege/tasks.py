@@ -1,100 +1,38 @@
 """Celery tasks of Anträge: thin wrappers that load by id and call one domain function."""
 
 import logging
-import time
 
 from celery import shared_task
-from celery.signals import worker_process_shutdown, worker_shutdown
-from django.utils import timezone
 
 from workflow.deadlines import abrechnung_deadlines_check
 
+from . import task_names
 from .dokumente import services as documents
 from .dokumente.selectors import dokumente_missing
 from .enqueue import task_send
-from .hintergrund import im_hintergrund
-from .services import outbox
+from .mail.tasks import (  # noqa: F401 - registers the tasks
+    task_dispatch_pending_benachrichtigungen,
+    task_send_benachrichtigung,
+)
 
 logger = logging.getLogger(__name__)
 
 
-# A task keeps taking batches for this long when more is pending (the backlog of a burst).
-SEND_BUDGET_SECONDS = 20
-
-
-@shared_task(name="antraege.task_send_benachrichtigung", bind=True, max_retries=8)
-def task_send_benachrichtigung(self, *, benachrichtigung_id=None):
-    """Send pending e-mails in batches; ``benachrichtigung_id`` is the row whose commit woke us.
-
-    Every run claims under a fresh execution id, never ``self.request.id``: a message redelivered
-    while its first run still sends must find the rows taken. Failed rows wait for their back-off;
-    the task retries then (the beat sweep covers what the retries do not).
-    """
-    execution = outbox.execution_new()
-    started = time.monotonic()
-    sent, failed, next_attempt = 0, 0, None
-    with outbox.Marker(execution) as marker:  # one connection for the marks of every batch
-        while True:
-            ergebnis = outbox.benachrichtigungen_send(execution=execution, marker=marker)
-            sent += len(ergebnis.gesendet)
-            failed += len(ergebnis.fehlgeschlagen)
-            next_attempt = next_attempt or ergebnis.naechster_versuch
-            if ergebnis.fehlgeschlagen or len(ergebnis.gesendet) < outbox.BATCH:
-                break
-            if time.monotonic() - started > SEND_BUDGET_SECONDS:
-                break
-    logger.info(
-        "notifications (trigger %s, execution %s): %s sent, %s failed",
-        benachrichtigung_id,
-        execution,
-        sent,
-        failed,
-    )
-    if failed and self.request.retries < self.max_retries:
-        countdown = max((next_attempt - timezone.now()).total_seconds(), 0.5)
-        raise self.retry(countdown=countdown)
-    return sent
-
-
-@worker_process_shutdown.connect
-@worker_shutdown.connect
-def _smtp_connections_close(**kwargs):
-    """The worker stops: say QUIT to the mail server instead of dropping the socket."""
-    closed = outbox.mail_connections_close()
-    if closed:
-        logger.info("closed %s SMTP connection(s)", closed)
-
-
-@shared_task(name="antraege.task_dispatch_pending_benachrichtigungen")
-def task_dispatch_pending_benachrichtigungen():
-    count = outbox.dispatch_pending()
-    if count:
-        logger.info("re-dispatched %s pending notifications", count)
-    return count
-
-
-@shared_task(name="antraege.task_render_dokument")
-def task_render_dokument(*, antrag_id, art, hintergrund=False):
-    """Render and store a letter or payout order; a decision letter then goes out by e-mail.
-
-    ``hintergrund``: the letter was queued in the background (demo data), so is its e-mail.
-    """
-    if hintergrund:
-        with im_hintergrund():
-            dokument = documents.dokument_deliver(antrag_id, art)
-    else:
-        dokument = documents.dokument_deliver(antrag_id, art)
+@shared_task(name=task_names.RENDER_DOKUMENT)
+def task_render_dokument(*, antrag_id, art):
+    """Render and store a letter or payout order; a decision letter then goes out by e-mail."""
+    dokument = documents.dokument_deliver(antrag_id, art)
     logger.info("dokument %s (%s) of antrag %s ready", dokument.pk, art, antrag_id)
     return dokument.pk
 
 
-@shared_task(name="antraege.task_check_settlement_deadlines")
+@shared_task(name=task_names.CHECK_SETTLEMENT_DEADLINES)
 def task_check_settlement_deadlines():
     """Beat: settlement reminders and expiry; also renders documents a lost task left missing."""
     reminded, expired = abrechnung_deadlines_check()
     missing = dokumente_missing()
     for antrag_id, art in missing:
-        task_send("antraege.task_render_dokument", antrag_id=antrag_id, art=str(art))
+        task_send(task_names.RENDER_DOKUMENT, antrag_id=antrag_id, art=str(art))
     logger.info(
         "settlement deadlines: %s reminded, %s expired, %s documents re-queued",
         reminded,

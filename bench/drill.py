@@ -44,6 +44,7 @@ class Submitter(threading.Thread):
         super().__init__(daemon=True)
         self.ids, self.interval = list(ids), 1 / rate
         self.done = 0
+        self.committed = []  # pks in the order their submission committed
         self.stop_event = threading.Event()
 
     def run(self):
@@ -58,6 +59,7 @@ class Submitter(threading.Thread):
                 if self.stop_event.is_set():
                     break
                 antrag_move(Antrag(pk=pk), "submit", akteur=Akteur(None, antrag_ids=[pk]))
+                self.committed.append(pk)
                 self.done += 1
                 time.sleep(self.interval)
         finally:
@@ -176,11 +178,11 @@ def main():
 
 
 def report(stack, kills, results, submitted):
+    from antraege.mail import messages as mail_messages
     from antraege.models import Benachrichtigung
-    from antraege.services import notifications
 
     rows = list(Benachrichtigung.objects.all())
-    expected = {notifications.message_id(row) for row in rows}
+    expected = {mail_messages.message_id(row) for row in rows}
     received = Counter(message["Message-ID"] for message in stack.smtp.messages())
     accepted_at = stack.smtp.accepted_at()
     lost = expected - set(received)

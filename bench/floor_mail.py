@@ -1,6 +1,9 @@
 """Floor of the notification benchmark: Django's own ``send_mail`` in a loop, as its own process.
 
-python bench/floor_mail.py N PORT   → prints the seconds the N e-mails took
+python bench/floor_mail.py N PORT [--kept]  → prints the seconds the N e-mails took
+
+``--kept``: all N over one SMTP connection opened before the clock starts (the fair floor of the
+outbox, which keeps one connection per worker thread); else one connection per e-mail.
 """
 
 import sys
@@ -17,9 +20,13 @@ settings.configure(
     DEFAULT_FROM_EMAIL="aktionsfonds@example.org",
 )
 django.setup()
-from django.core.mail import send_mail  # noqa: E402
+from django.core.mail import get_connection, send_mail  # noqa: E402
 
 count = int(sys.argv[1])
+connection = None
+if "--kept" in sys.argv[3:]:
+    connection = get_connection()
+    connection.open()
 started = time.perf_counter()
 for number in range(count):
     send_mail(
@@ -27,5 +34,8 @@ for number in range(count):
         "Guten Tag,\n\nwir haben Ihren Antrag erhalten.\n" * 8,
         None,
         [f"floor{number}@example.org"],
+        connection=connection,
     )
 print(time.perf_counter() - started)
+if connection is not None:
+    connection.close()

@@ -127,7 +127,7 @@ class Process:
 class Stack:
     """Database, Redis, SMTP and the processes of one run; ``close()`` stops all of them."""
 
-    def __init__(self, *, database, workdir, port_base=None, extra_env=None):
+    def __init__(self, *, database, workdir, port_base=None, extra_env=None, adopt_env=True):
         self.workdir = Path(workdir)
         self.ports = Ports(port_base)
         self.database = Database(database).create()
@@ -157,7 +157,24 @@ class Stack:
             **(extra_env or {}),
         )
         self.processes = []
-        os.environ.update(self.env)  # this process (Django below) uses the same database and broker
+        if adopt_env:  # this process (Django below) uses the same database and broker
+            os.environ.update(self.env)
+
+    def manage(self, *args, timeout=300):
+        """``manage.py <args>`` in a child process with the stack's environment; its output."""
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if result.returncode:
+            raise RuntimeError(
+                f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}"
+            )
+        return result.stdout
 
     def django(self):
         import django
@@ -171,18 +188,18 @@ class Stack:
         logging.getLogger("mail.log").setLevel(logging.WARNING)
         # the drill causes broker outages on purpose: their warnings are expected here
         logging.getLogger("workflow").setLevel(logging.WARNING)
-        logging.getLogger("antraege.services.notifications").setLevel(logging.ERROR)
+        logging.getLogger("antraege.mail").setLevel(logging.ERROR)
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0, interactive=False)
 
     def worker(self, name, *, concurrency=1):
-        from django.db import connection
+        import dj_database_url
 
         worker = WorkerProcess(
             broker_url=self.redis.url,
             queue=self.queue,
-            database=connection.settings_dict,
+            database=dj_database_url.parse(self.database.url),
             mail_dir=self.workdir / "unused-mail",
             log_path=self.workdir / f"{name}.log",
             env={k: v for k, v in self.env.items() if k not in {"DATABASE_URL"}},
@@ -212,8 +229,12 @@ class Stack:
         self.processes.append(beat)
         return beat
 
-    def gunicorn(self, *, workers=4, settings="bench.settings"):
+    def gunicorn(self, *, workers=4, settings="bench.settings", config=None):
+        """gunicorn on a port of its own; with ``config`` (deploy/gunicorn.conf.py) as deployed."""
         port = self.ports.next()
+        options = (
+            ["-c", str(config)] if config else ["--access-logfile", "-", "--log-level", "warning"]
+        )
         web = Process(
             "gunicorn",
             [
@@ -221,14 +242,11 @@ class Stack:
                 "-m",
                 "gunicorn",
                 "aktionsfonds.wsgi",
+                *options,
                 "-w",
                 str(workers),
                 "-b",
                 f"127.0.0.1:{port}",
-                "--access-logfile",
-                "-",
-                "--log-level",
-                "warning",
             ],
             env={**self.env, "DJANGO_SETTINGS_MODULE": settings},
             log_dir=self.workdir,

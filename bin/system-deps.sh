@@ -3,11 +3,22 @@
 # what to install. Usage: bin/system-deps.sh [run|test]
 #   run:  libharfbuzz-subset0 (WeasyPrint ~7x faster), fonts-noto-core (Arabic, letters' look),
 #         gettext (compilemessages)
-#   test: also chromium (browser tests) and redis-server (worker tests, the outbox drill)
+#   test: also chromium (browser tests), redis-server (worker tests, the outbox drill), and for the
+#         operations checks (deploy/check.py, backup drill): systemd (systemd-analyze), nginx,
+#         postgresql-client (pg_dump, pg_restore)
 set -u
 want=(libharfbuzz-subset0 fonts-noto-core gettext)
-if [ "${1:-run}" = "test" ]; then want+=(chromium redis-server); fi
+if [ "${1:-run}" = "test" ]; then
+  want+=(chromium redis-server)
+fi
 missing=()
+if [ "${1:-run}" = "test" ]; then
+  # the operations checks need the commands, from whichever package brought them
+  export PATH="$PATH:/usr/sbin:/sbin"
+  command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+  command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
+  command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
+fi
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done

@@ -4,16 +4,18 @@ import logging
 
 from celery import shared_task
 
+from antraege import task_names
+
 from .sitzungen.tasks import (  # noqa: F401 - registers the tasks
-    task_render_sitzungsprotokoll,
     task_render_unterlagen,
     task_send_due_unterlagen,
+    task_sitzung_nachbereiten,
 )
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="jury.task_close_due_abstimmungen")
+@shared_task(name=task_names.CLOSE_DUE_ABSTIMMUNGEN)
 def task_close_due_abstimmungen():
     """Close every vote past its deadline or finished early (beat, every 30 s)."""
     from .abstimmungen import services
@@ -26,7 +28,7 @@ def task_close_due_abstimmungen():
     return closed
 
 
-@shared_task(name="jury.task_send_vote_reminders")
+@shared_task(name=task_names.SEND_VOTE_REMINDERS)
 def task_send_vote_reminders():
     """Remind members who have not voted, once per vote (beat)."""
     from .abstimmungen import services
@@ -37,7 +39,7 @@ def task_send_vote_reminders():
     return queued
 
 
-@shared_task(name="jury.task_render_protokoll", bind=True, max_retries=3, retry_backoff=10)
+@shared_task(name=task_names.RENDER_PROTOKOLL, bind=True, max_retries=3, retry_backoff=10)
 def task_render_protokoll(self, *, abstimmung_id):
     """Render and store the minutes PDF of one closed vote."""
     from .abstimmungen import services

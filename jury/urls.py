@@ -42,6 +42,11 @@ urlpatterns = [
         "qm/sitzungen/<int:pk>/sitzungsmodus/", sitzungen.qm_sitzungsmodus, name="qm_sitzungsmodus"
     ),
     path(
+        "qm/sitzungen/<int:pk>/praesentation/",
+        sitzungen.qm_praesentation,
+        name="qm_praesentation",
+    ),
+    path(
         "qm/sitzungen/<int:pk>/protokoll.pdf",
         sitzungen.qm_sitzungsprotokoll,
         name="qm_sitzungsprotokoll",

@@ -40,8 +40,12 @@ def staff_login(db):
 
     The one way tests sign staff in; the sign-in itself (password, code, lockout) is tested in
     ``test_anmeldung.py``."""
+    import time
+
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from aktionsfonds.anmeldung import STAFF_SEIT_KEY, STAFF_ZULETZT_KEY
 
     def _login(client, user):
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
@@ -50,6 +54,9 @@ def staff_login(db):
         client.force_login(user)
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        # signed in now, as the sign-in pages' requests record it (the session's 30 minutes idle
+        # and 10 hours at most count from here: aktionsfonds.anmeldung.staff_session_check)
+        session[STAFF_SEIT_KEY] = session[STAFF_ZULETZT_KEY] = time.time()
         session.save()
         return client
 

@@ -228,7 +228,13 @@ ACTIONS = {
         {"kontoinhaber": "Ada Nachbarin", "iban": "DE89 3704 0044 0532 0130 00"},
         "applicant",
     ),
-    "mein_entfaellt": (approved, "post", {}, {"kommentar": "Regen"}, "applicant"),
+    "mein_entfaellt": (
+        approved,
+        "post",
+        {},
+        {"kommentar": "Regen", "bestaetigt": "on"},
+        "applicant",
+    ),
     "qm_vereinbarung_papier": (
         approved,
         "post",
@@ -243,7 +249,7 @@ ACTIONS = {
         {"kontoinhaber": "Ada Nachbarin", "iban": "DE89370400440532013000"},
         "qm",
     ),
-    "qm_entfaellt": (in_progress, "post", {}, {"kommentar": "Abgesagt"}, "qm"),
+    "qm_entfaellt": (in_progress, "post", {}, {"kommentar": "Abgesagt", "bestaetigt": "on"}, "qm"),
     "qm_rueckzahlung": (
         with_claim,
         "post",

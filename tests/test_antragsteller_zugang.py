@@ -11,9 +11,9 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from antraege.mail import messages as mail_messages
 from antraege.models import Antrag, AntragStatus, Benachrichtigung
 from antraege.roles import ZULETZT_KEY
-from antraege.services import notifications
 from antraege.zugang.links import antrag_link_token
 from workflow.wege import antrag_walk_to
 
@@ -40,7 +40,7 @@ def opened(url):
 
 def link_in_email(art):
     row = Benachrichtigung.objects.filter(art=art).latest("pk")
-    _subject, text, _html = notifications.render(row)
+    _subject, text, _html = mail_messages.render(row)
     return next(line for line in text.splitlines() if "/mein-antrag/zugang/" in line).replace(
         settings.SITE_URL, ""
     )

@@ -22,6 +22,7 @@ from antraege.datenschutz.models import AdressBestaetigung, Anonymisierung, Zugr
 from antraege.datenschutz.tasks import task_aufbewahrung_durchsetzen
 from antraege.dokumente.selectors import dokumente_missing
 from antraege.factories import AntragFactory
+from antraege.mail import services as mail
 from antraege.models import (
     Abschlag,
     Aktionsfonds,
@@ -36,7 +37,6 @@ from antraege.models import (
     Sachbericht,
     Statuswechsel,
 )
-from antraege.services import notifications
 from antraege.zugang.links import antrag_link_token
 
 from .abrechnung_helpers import pdf_bytes, png_bytes
@@ -280,10 +280,7 @@ def test_retention_removes_exactly_the_due_antraege_and_keeps_the_money(welt, du
     # The sweep for lost letters does not bring back the letters of an anonymised Antrag.
     missing = {pk for pk, _art in dokumente_missing(older_than=datetime.timedelta(0))}
     assert not missing & {welt[key].pk for key in DUE}
-    assert (
-        notifications.queue_for_applicant(Antrag.objects.get(pk=welt["abgelehnt_alt"].pk), "x")
-        is None
-    )
+    assert mail.queue_for_applicant(Antrag.objects.get(pk=welt["abgelehnt_alt"].pk), "x") is None
 
 
 def test_retention_twice_changes_nothing_more(welt, durchsetzen):

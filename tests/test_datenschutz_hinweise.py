@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from antraege.factories import AntragFactory
-from antraege.services import notifications
+from antraege.mail import messages as mail_messages
+from antraege.mail import services as mail
 
 from .resident_helpers import schritt_url
 
@@ -66,21 +67,21 @@ def test_first_and_last_step_of_the_form_link_to_the_notice(client, fonds):
 
 @pytest.mark.parametrize("art", ["antrag_eingegangen", "neuer_link", "nachforderung"])
 def test_applicant_emails_link_the_notice_in_their_footer(antrag, art):
-    row = notifications.queue_for_applicant(antrag, art, kontext={"nachricht": "Bitte ergänzen."})
+    row = mail.queue_for_applicant(antrag, art, kontext={"nachricht": "Bitte ergänzen."})
 
-    _subject, text, html = notifications.render(row)
+    _subject, text, html = mail_messages.render(row)
 
     assert f"Datenschutzhinweise: http://testserver{reverse('datenschutz')}" in text
     assert f"http://testserver{reverse('datenschutz')}" in html
 
 
 def test_staff_emails_link_the_notice_too(antrag):
-    row = notifications.queue(
+    row = mail.queue(
         "abstimmung_eroeffnet",
         empfaenger="jury@example.org",
         kontext={"name": "Jury", "referenz": "AF-1", "titel": "T", "quartier": "Q", "frist": "x"},
     )
 
-    _subject, text, _html = notifications.render(row)
+    _subject, text, _html = mail_messages.render(row)
 
     assert text.rstrip().endswith(f"Datenschutzhinweise: http://testserver{reverse('datenschutz')}")

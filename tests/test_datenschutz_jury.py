@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from antraege.datenschutz.models import AdressBestaetigung
+from antraege.mail import messages as mail_messages
 from antraege.models import Antrag, Benachrichtigung
-from antraege.services import notifications
 from jury.abstimmungen import services
 from jury.abstimmungen.models import Abstimmung, Stimmberechtigung
 from jury.factories import antrag_zur_jury, jury_fuer
@@ -27,7 +27,7 @@ def jury(quartier):
 def open_link_from_email(client, antrag, art="antrag_eingegangen"):
     """The applicant clicks the link in the e-mail the system sent to the Antrag's address."""
     row = Benachrichtigung.objects.filter(antrag=antrag, art=art).latest("pk")
-    _subject, text, _html = notifications.render(row)
+    _subject, text, _html = mail_messages.render(row)
     link = re.search(r"http://testserver(/mein-antrag/zugang/\S+/)", text).group(1)
     return client.get(link)
 

@@ -10,7 +10,9 @@ from django.conf import settings
 from django.core import mail
 
 from antraege.factories import AntragFactory
-from antraege.services import notifications, outbox
+from antraege.mail import messages as mail_messages
+from antraege.mail import outbox
+from antraege.mail import services as mail_services
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +25,7 @@ WITH_LINK = sorted(
 
 
 def row_for(antrag, art, sprache, **kontext):
-    return notifications.queue(
+    return mail_services.queue(
         art, empfaenger="aylin@example.org", sprache=sprache, antrag=antrag, kontext=kontext
     )
 
@@ -50,7 +52,7 @@ def test_an_email_about_an_antrag_comes_from_the_area_office_and_answers_go_ther
 def test_every_link_in_an_applicants_email_is_labelled(fonds, art, sprache):
     row = row_for(AntragFactory(fonds=fonds, sprache=sprache), art, sprache, betrag="100,00")
 
-    _subject, text, _html = notifications.render(row)
+    _subject, text, _html = mail_messages.render(row)
 
     lines = text.splitlines()
     link_lines = [i for i, line in enumerate(lines) if "/mein-antrag/zugang/" in line]
@@ -65,7 +67,7 @@ def test_every_link_in_an_applicants_email_is_labelled(fonds, art, sprache):
 def test_html_part_has_a_one_line_title_and_no_empty_paragraph(fonds, art, sprache):
     row = row_for(AntragFactory(fonds=fonds, sprache=sprache), art, sprache, betrag="100,00")
 
-    _subject, _text, html = notifications.render(row)
+    _subject, _text, html = mail_messages.render(row)
 
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
     assert "\n" not in title
@@ -78,7 +80,7 @@ def test_the_approval_email_names_the_advance_the_area_pays(fonds):
     fonds.save(update_fields=["abschlag_prozent"])
     row = row_for(AntragFactory(fonds=fonds), "bewilligt", "de")
 
-    _subject, text, _html = notifications.render(row)
+    _subject, text, _html = mail_messages.render(row)
 
     assert "Danach zahlen wir einen Abschlag von 50 % des bewilligten Betrags" in text
     assert "falls" not in text
@@ -89,7 +91,7 @@ def test_the_approval_email_without_an_advance_says_the_money_comes_after_the_se
     fonds.save(update_fields=["abschlag_prozent"])
     row = row_for(AntragFactory(fonds=fonds, sprache="ar"), "bewilligt", "ar")
 
-    _subject, text, _html = notifications.render(row)
+    _subject, text, _html = mail_messages.render(row)
 
     assert "تحصلون على المال بعد التسوية." in text
     assert "دفعة مقدمة" not in text

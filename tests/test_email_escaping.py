@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings
 
 from antraege.factories import AntragFactory, QuartierFactory
+from antraege.mail import messages as mail_messages
 from antraege.models import Benachrichtigung
-from antraege.services import notifications
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def test_email_escapes_hostile_input_in_html_and_keeps_text_plain(hostile_antrag
         kontext=hostile_kontext(),
     )
 
-    subject, text, html = notifications.render(row)
+    subject, text, html = mail_messages.render(row)
 
     lowered = html.lower()
     assert "<script" not in lowered and "<img" not in lowered

@@ -8,7 +8,8 @@ import pytest
 from django.conf import settings
 
 from antraege.factories import AntragFactory
-from antraege.services import notifications
+from antraege.mail import messages as mail_messages
+from antraege.mail import services as mail
 from workflow.wege import antrag_walk_to
 
 pytestmark = pytest.mark.django_db
@@ -27,12 +28,12 @@ def eingereicht(fonds):
 
 
 def render(antrag, art):
-    row = notifications.queue_for_applicant(
+    row = mail.queue_for_applicant(
         antrag,
         art,
         kontext={"nachricht": "Bitte Angebot", "grund": "Zu spät", "referenz": antrag.referenz},
     )
-    return notifications.render(row)
+    return mail_messages.render(row)
 
 
 def test_the_personal_link_is_clickable_in_the_html_part(eingereicht):

@@ -104,11 +104,15 @@ def test_close_through_the_page_once(client, staff_login, fonds, qm_user):
 
     with mock.patch("django.utils.timezone.localdate", return_value=nach_jahresende(fonds)):
         page_before = text(client.get(reverse("qm:fonds_bericht", args=[fonds.pk])))
-        client.post(url)
-        second = client.post(url, follow=True)
+        unconfirmed = client.post(url, follow=True)
+        unchanged = type(fonds).objects.get(pk=fonds.pk).abgeschlossen_am
+        client.post(url, {"bestaetigt": "1"})
+        second = client.post(url, {"bestaetigt": "1"}, follow=True)
 
     fonds.refresh_from_db()
     assert f"Aktionsfonds {fonds.jahr} abschließen" in page_before
+    assert "Bitte bestätigen Sie den Jahresabschluss" in text(unconfirmed)
+    assert unchanged is None  # without the confirmation nothing lapsed
     assert fonds.abgeschlossen_von == qm_user
     assert "ist bereits abgeschlossen" in text(second)
 

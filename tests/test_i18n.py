@@ -23,7 +23,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from antraege.factories import AktionsfondsFactory, AntragFactory, QuartierFactory
-from antraege.services import notifications, outbox
+from antraege.mail import messages as mail_messages
+from antraege.mail import outbox
+from antraege.mail import services as mail
 
 from .po import read_po
 
@@ -48,6 +50,21 @@ STAFF_ONLY = (
     "jury/",
     "aktionsfonds/anmeldung.py",
 )
+# The jury's own pages are offered in all four languages (``settings.JURY_LANGUAGES``): their
+# templates count as resident-facing although they sit under templates/jury/.
+JURY_MEMBER_FILES = (
+    "templates/jury/home.html",
+    "templates/jury/stimmzettel.html",
+    "templates/jury/befangenheit.html",
+    "templates/jury/_radios.html",
+    "templates/jury/sitzungen/sitzung.html",
+    "templates/jury/sitzungen/antrag.html",
+    "templates/jury/mitglieder/kontosprache.html",
+    "templates/jury/sitzungen/_kopf.html",
+    "templates/jury/sitzungen/_unterlagen_pdf.html",
+    "templates/jury/mitglieder/passwort_setzen.html",
+    "templates/jury/mitglieder/passwort_gesetzt.html",
+)
 # E-mails to QM offices (in the office's language, German or English) and jury members (in the
 # member's account language, all four: checked for tr/ar by the jury tests below).
 STAFF_EMAILS = (
@@ -68,7 +85,10 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
 
 
 def resident_facing(entry):
-    return any(not ref.startswith(STAFF_ONLY) for ref in entry.references)
+    return any(
+        not ref.startswith(STAFF_ONLY) or ref.startswith(JURY_MEMBER_FILES)
+        for ref in entry.references
+    )
 
 
 @pytest.fixture(scope="module")
@@ -155,10 +175,10 @@ def markierter_antrag(db):
 def rendered(antrag, art, language):
     antrag.sprache = language
     antrag.save(update_fields=["sprache"])
-    row = notifications.queue_for_applicant(
+    row = mail.queue_for_applicant(
         antrag, art, kontext={"nachricht": "X-Nachricht", "grund": "X-Grund"}
     )
-    return notifications.render(row)
+    return mail_messages.render(row)
 
 
 def untranslated_lines(german_text, text):
@@ -197,7 +217,7 @@ def test_email_is_rendered_in_the_applicants_language_without_german_left(
 @pytest.mark.parametrize("art", STAFF_EMAILS)
 def test_staff_email_is_rendered_in_english_without_german_left(markierter_antrag, art):
     def staff_render(language):
-        row = notifications.queue(
+        row = mail.queue(
             art,
             empfaenger="x-qm@example.org",
             sprache=language,
@@ -217,7 +237,7 @@ def test_staff_email_is_rendered_in_english_without_german_left(markierter_antra
                 "enthaltung": "X-1",
             },
         )
-        return notifications.render(row)
+        return mail_messages.render(row)
 
     german_subject, german_text, _ = staff_render("de")
 
@@ -233,7 +253,7 @@ def test_jury_papers_email_is_rendered_in_the_members_language(db, language):
     """Jury members choose their language (account setting), the resident languages included."""
 
     def papers(sprache):
-        row = notifications.queue(
+        row = mail.queue(
             "sitzung_unterlagen",
             empfaenger="x-jury@example.org",
             sprache=sprache,
@@ -248,7 +268,7 @@ def test_jury_papers_email_is_rendered_in_the_members_language(db, language):
                 "url": "http://testserver/jury/",
             },
         )
-        return notifications.render(row)
+        return mail_messages.render(row)
 
     german_subject, german_text, _ = papers("de")
 
@@ -264,7 +284,7 @@ def test_jury_vote_email_is_rendered_in_the_members_language(db, art, language):
     """E-mails to jury members (online vote, invitation): every resident language, no German left."""
 
     def vote_email(sprache):
-        row = notifications.queue(
+        row = mail.queue(
             art,
             empfaenger="x-jury@example.org",
             sprache=sprache,
@@ -280,7 +300,7 @@ def test_jury_vote_email_is_rendered_in_the_members_language(db, art, language):
                 "login_url": "http://testserver/anmelden/",
             },
         )
-        return notifications.render(row)
+        return mail_messages.render(row)
 
     german_subject, german_text, _ = vote_email("de")
 
@@ -304,7 +324,7 @@ def test_email_check_above_catches_an_untranslated_line(markierter_antrag):
 def test_sent_email_carries_the_language_and_translated_subject(markierter_antrag, mailoutbox):
     markierter_antrag.sprache = "tr"
     markierter_antrag.save(update_fields=["sprache"])
-    row = notifications.queue_for_applicant(markierter_antrag, "antrag_eingegangen")
+    row = mail.queue_for_applicant(markierter_antrag, "antrag_eingegangen")
 
     assert outbox.send(row.pk, execution="test") is True
 

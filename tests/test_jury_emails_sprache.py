@@ -10,9 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from antraege.mail import outbox
 from antraege.models import Benachrichtigung
 from antraege.roles import Akteur
-from antraege.services import outbox
 from jury.abstimmungen import services
 from jury.abstimmungen.models import Abstimmung
 from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer

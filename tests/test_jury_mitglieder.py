@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from antraege.factories import UserFactory
+from antraege.mail import outbox
 from antraege.models import Benachrichtigung
-from antraege.services import outbox
 from jury.factories import JurymitgliedFactory, jury_fuer
 from jury.mitglieder.models import Jurymitglied
 from jury.mitglieder.selectors import kontosprache

@@ -324,6 +324,9 @@ def test_qm_edits_the_rules_of_the_area(client, staff_login, quartier, qm_user, 
         "erinnerung_stunden": "24",
         "ruhezeit_stunden": "6",
         "unterlagen_tage_vorher": "3",
+        "praesentation_ab": "750,00",
+        "namentliche_abstimmung": "on",
+        "mindestgroesse": "9",
     }
     staff_login(client, qm_other_user)
     assert client.post(url_regeln, data).status_code == 403
@@ -340,3 +343,9 @@ def test_qm_edits_the_rules_of_the_area(client, staff_login, quartier, qm_user, 
         regeln.offene_abstimmung,
         regeln.unterlagen_tage_vorher,
     ) == (Decimal("0.60"), 10, False, 3)
+    # the meeting's rules too, on QM's page and not only in the admin (issue 20)
+    assert (regeln.praesentation_ab, regeln.namentliche_abstimmung, regeln.mindestgroesse) == (
+        Decimal("750.00"),
+        True,
+        9,
+    )

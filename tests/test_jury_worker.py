@@ -17,11 +17,12 @@ from jury import tasks
 from jury.abstimmungen import services
 from jury.abstimmungen.models import Abstimmung, Ergebnis
 from jury.factories import antrag_zur_jury, jury_fuer
+from tests.worker.processes import PATIENCE
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def wait_for(predicate, *, timeout=20.0):
+def wait_for(predicate, *, timeout=PATIENCE):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():

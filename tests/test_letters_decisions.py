@@ -11,8 +11,10 @@ from pypdf import PdfReader
 from antraege.dokumente import services as documents
 from antraege.dokumente.pdf import pdf_text
 from antraege.factories import AktionsfondsFactory, AntragFactory, KostenkategorieFactory
+from antraege.mail import messages as mail_messages
+from antraege.mail import outbox
+from antraege.mail import services as mail_services
 from antraege.models import Benachrichtigung, Dokument
-from antraege.services import notifications, outbox
 from workflow.wege import antrag_walk_to
 
 from .abrechnung_helpers import approved, png_bytes, reload
@@ -149,9 +151,9 @@ def test_attachments_only_from_the_notifications_own_antrag(fonds, qm_user):
     erster = approved(AntragFactory(fonds=fonds), qm_user)
     zweiter = AntragFactory(fonds=fonds)
     fremd = documents.dokument_produce(erster.pk, Dokument.Art.BEWILLIGUNG)
-    row = notifications.queue_for_applicant(zweiter, "bewilligt", kontext={"dokumente": [fremd.pk]})
+    row = mail_services.queue_for_applicant(zweiter, "bewilligt", kontext={"dokumente": [fremd.pk]})
 
-    assert notifications.attachments_for(row) == []
+    assert mail_messages.attachments_for(row) == []
 
 
 def test_approve_move_schedules_the_letter_task_on_commit(

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from antraege.mail import messages as mail_messages
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Kostenkategorie
-from antraege.services import notifications
 
 from .resident_helpers import ERKLAERUNGEN, kosten, projekt, schritt_url, token_from, ueber_sie
 
@@ -89,7 +89,7 @@ def test_every_anonymous_form_twenty_times_sends_at_most_three_mails(fonds, sach
     # the drafts and submissions really happened (the limit is on mail, not on the forms)
     assert Antrag.objects.filter(status=AntragStatus.WITHDRAWN).count() == 20
     for row in mails:
-        subject, text, html = notifications.render(row)
+        subject, text, html = mail_messages.render(row)
         assert "GUENSTIG" not in subject
         assert "spam.example" not in subject
         # in a body only the name the visitor typed, nothing else they typed
@@ -120,7 +120,7 @@ def test_withdrawal_mail_of_a_submitted_antrag_names_no_typed_title(fonds, sachk
     arten = sorted(row.art for row in mails_an_opfer())
     assert arten == ["antrag_eingegangen", "zurueckgezogen"]
     for row in mails_an_opfer():
-        with_lang = notifications.render(row)
+        with_lang = mail_messages.render(row)
         subject, text = with_lang[0], with_lang[1]
         assert antrag.referenz in subject
         assert SPAM not in subject

@@ -20,9 +20,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from antraege.factories import AntragFactory
+from antraege.mail import messages as mail_messages
+from antraege.mail import outbox, smtp
+from antraege.mail import services as mail_services
 from antraege.models import Benachrichtigung
-from antraege.services import notifications, outbox
-from tests.worker.processes import wait_until
+from tests.worker.processes import PATIENCE, wait_until
 from workflow.wege import antrag_walk_to
 
 pytestmark = pytest.mark.django_db
@@ -30,9 +32,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def dispatched(monkeypatch):
-    """The ids handed to ``notifications.dispatch``; nothing reaches a worker."""
+    """The ids handed to ``mail_services.dispatch``; nothing reaches a worker."""
     handed = []
-    monkeypatch.setattr(notifications, "dispatch", lambda pk: handed.append(pk) or True)
+    monkeypatch.setattr(mail_services, "dispatch", lambda pk: handed.append(pk) or True)
     return handed
 
 
@@ -59,7 +61,7 @@ def test_receipt_is_sent_once_even_when_the_task_runs_twice(antrag):
     assert message.to == [antrag.antragsteller_email]
     assert message.subject == f"Ihr Antrag {antrag.referenz} ist eingegangen"
     assert "http://testserver/mein-antrag/zugang/" in message.body
-    assert message.extra_headers["Message-ID"] == notifications.message_id(row)
+    assert message.extra_headers["Message-ID"] == mail_messages.message_id(row)
 
 
 def test_a_leased_row_is_not_taken_by_another_execution_until_the_lease_runs_out(antrag):
@@ -87,7 +89,7 @@ def smtp_server(settings):
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
     settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT = False, 5
     yield sink
-    outbox.mail_connections_close()
+    smtp.mail_connections_close()
     sink.stop()
 
 
@@ -104,7 +106,7 @@ def test_a_batch_is_sent_over_one_smtp_connection_with_one_query_per_email(
     messages = smtp_server.messages()
     assert sorted(m["To"] for m in messages) == sorted(r.empfaenger for r in rows)
     assert sorted(m["Message-ID"] for m in messages) == sorted(
-        notifications.message_id(r) for r in rows
+        mail_messages.message_id(r) for r in rows
     )
     assert not Benachrichtigung.objects.filter(gesendet_am__isnull=True).exists()
     assert (smtp_server.opened, smtp_server.open_now) == (1, 1)  # kept open for the next batch
@@ -112,8 +114,10 @@ def test_a_batch_is_sent_over_one_smtp_connection_with_one_query_per_email(
     more = receipts(fonds, 2)
     assert len(outbox.benachrichtigungen_send(execution=outbox.execution_new()).gesendet) == 2
     assert smtp_server.opened == 1
-    assert outbox.mail_connections_close() == 1  # the worker stops: QUIT
-    wait_until(lambda: smtp_server.open_now == 0, timeout=5, message="the connection to close")
+    assert smtp.mail_connections_close() == 1  # the worker stops: QUIT
+    wait_until(
+        lambda: smtp_server.open_now == 0, timeout=PATIENCE, message="the connection to close"
+    )
     assert smtp_server.count() == len(rows) + len(more)
 
 
@@ -149,7 +153,7 @@ def test_a_failure_in_the_middle_of_a_batch_sends_the_rest_and_retries_the_faile
     assert retry.gesendet == [failed.pk]
     (message,) = mail.outbox
     assert message.to == [refused]
-    assert message.extra_headers["Message-ID"] == notifications.message_id(failed)
+    assert message.extra_headers["Message-ID"] == mail_messages.message_id(failed)
     failed.refresh_from_db()
     assert failed.versuche == 2 and failed.gesendet_am is not None
 
@@ -223,14 +227,15 @@ def test_a_burst_in_one_transaction_puts_one_task_per_batch_on_the_queue(
 
     with django_capture_on_commit_callbacks(execute=True):
         rows = [
-            notifications.queue("antrag_eingegangen", empfaenger=f"j{n}@example.org", antrag=antrag)
+            mail_services.queue("antrag_eingegangen", empfaenger=f"j{n}@example.org", antrag=antrag)
             for n in range(outbox.BATCH * 2 + 1)
         ]
-    assert dispatched == [rows[0].pk] * 3  # 101 e-mails: three batches, three tasks
+    # 101 e-mails: three batches, three tasks (woken by the 1st, 51st and 101st row)
+    assert dispatched == [rows[0].pk, rows[50].pk, rows[100].pk]
 
     dispatched.clear()
     with django_capture_on_commit_callbacks(execute=True):  # the next transaction dispatches anew
-        row = notifications.queue("antrag_eingegangen", empfaenger="x@example.org", antrag=antrag)
+        row = mail_services.queue("antrag_eingegangen", empfaenger="x@example.org", antrag=antrag)
     assert dispatched == [row.pk]
 
 
@@ -244,11 +249,11 @@ def test_an_email_queued_after_a_rolled_back_savepoint_is_still_dispatched(
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError), transaction.atomic():
             for _ in range(outbox.BATCH * 2):
-                notifications.queue(
+                mail_services.queue(
                     "antrag_eingegangen", empfaenger="gone@example.org", antrag=antrag
                 )
             raise RuntimeError  # the savepoint rolls back: its rows and their dispatch are gone
-        kept = notifications.queue(
+        kept = mail_services.queue(
             "antrag_eingegangen", empfaenger="kept@example.org", antrag=antrag
         )
 
@@ -265,7 +270,7 @@ def test_recipients_of_one_rendering_each_get_their_own_link(fonds):
 
     antrag = antrag_walk_to(AntragFactory(fonds=fonds, titel="Hof & <Garten>"), "submitted")
     rows = [
-        notifications.queue("antrag_eingegangen", empfaenger=address, antrag=antrag, sprache="tr")
+        mail_services.queue("antrag_eingegangen", empfaenger=address, antrag=antrag, sprache="tr")
         for address in ("eins@example.org", "zwei@example.org", "o'neil&co@example.org")
     ]
     rows = list(
@@ -274,7 +279,7 @@ def test_recipients_of_one_rendering_each_get_their_own_link(fonds):
         .order_by("pk")
     )
 
-    built = notifications.messages_build(rows)
+    built = mail_messages.messages_build(rows)
 
     link = re.compile(r"http://testserver/mein-antrag/zugang/([^/\s\"<]+)/")
     for row, message in built:
@@ -286,7 +291,7 @@ def test_recipients_of_one_rendering_each_get_their_own_link(fonds):
         assert f'<a href="http://testserver/mein-antrag/zugang/{token}/">' in html
         assert "linkplatzhalter" not in message.body + html + message.subject
         # the same e-mail as rendered for this row alone (apart from the link's time stamp)
-        subject, text, alone_html = notifications.render(row)
+        subject, text, alone_html = mail_messages.render(row)
         assert message.subject == subject
         assert link.sub("LINK", message.body) == link.sub("LINK", text)
         assert link.sub("LINK", html) == link.sub("LINK", alone_html)
@@ -300,7 +305,7 @@ def test_outside_a_transaction_marks_are_written_beside_the_sending_and_waited_f
 ):
     # the rows are not handed to a worker: a session worker started by an earlier test would
     # send them before this test does (it failed so in CI's PostgreSQL pass)
-    monkeypatch.setattr(notifications, "dispatch", lambda pk: True)
+    monkeypatch.setattr(mail_services, "dispatch", lambda pk: True)
     rows = receipts(fonds, 3)
 
     # the sending connection: claim and load; the marks go through the marker's own connection
@@ -313,36 +318,57 @@ def test_outside_a_transaction_marks_are_written_beside_the_sending_and_waited_f
     assert {m.to[0] for m in mail.outbox} == {r.empfaenger for r in rows}
 
 
-def test_the_shared_wire_form_is_the_email_django_would_send(fonds, smtp_server):
-    antrag = antrag_walk_to(
+def test_the_wire_form_is_the_email_django_would_send(fonds, smtp_server):
+    hof = antrag_walk_to(
         AntragFactory(fonds=fonds, titel="Straßenfest „Hof“ & <Garten>"), "submitted"
+    )
+    lang = antrag_walk_to(
+        AntragFactory(fonds=fonds, titel="Ein Fest " + "mit sehr langem Namen " * 6), "submitted"
     )
     Benachrichtigung.objects.all().delete()
     addresses = ("eins@example.org", "zwei@example.org", "dräi@exämple.org")  # the last: encoded
     for sprache in ("de", "ar"):
-        for address in addresses:
-            notifications.queue(
-                "antrag_eingegangen", empfaenger=address, sprache=sprache, antrag=antrag
+        for address in addresses:  # one rendering shared by three recipients
+            mail_services.queue(
+                "antrag_eingegangen", empfaenger=address, sprache=sprache, antrag=hof
             )
+    for sprache in ("en", "tr"):  # another Antrag, rendered for each alone; a long subject
+        mail_services.queue(
+            "nachforderung",
+            empfaenger="lang@example.org",
+            sprache=sprache,
+            antrag=lang,
+            kontext={"nachricht": "Bitte senden Sie uns den Kostenplan."},
+        )
+    # a line too long for 8 bit: Django sends it quoted-printable
+    mail_services.queue(
+        "nachforderung",
+        empfaenger="qp@example.org",
+        antrag=lang,
+        kontext={"nachricht": "Sehr lange Zeile " * 80},
+    )
 
     rows = Benachrichtigung.objects.select_related("antrag__fonds__quartier").order_by("sprache")
-    wire = {(r.sprache, r.empfaenger): m.wire for r, m in notifications.messages_build(rows)}
-    assert [key for key, value in wire.items() if value is None] == [
+    wire = {
+        (r.sprache, r.empfaenger): smtp.wire_for(m) for r, m in mail_messages.messages_build(rows)
+    }
+    assert sorted(key for key, value in wire.items() if value is None) == [
         ("ar", "dräi@exämple.org"),
         ("de", "dräi@exämple.org"),
-    ]  # the others are sent as made from the shared rendering
+        ("de", "qp@example.org"),
+    ]  # the others go out as put into the encoded shape
 
     ergebnis = outbox.benachrichtigungen_send(execution=outbox.execution_new())
 
-    assert len(ergebnis.gesendet) == 6
+    assert len(ergebnis.gesendet) == 9
     link = re.compile(r"/mein-antrag/zugang/[^/\s\"<]+/")
-    received = {(m["Content-Language"], m["Message-ID"]): m for m in smtp_server.messages()}
+    received = {m["Message-ID"]: m for m in smtp_server.messages()}
     for row in Benachrichtigung.objects.select_related("antrag__fonds__quartier"):
         own = email.message_from_bytes(
-            notifications.message_build(row, notifications.render(row)).message().as_bytes(),
+            mail_messages.message_build(row, mail_messages.render(row)).message().as_bytes(),
             policy=email.policy.default,
         )
-        got = received[(row.sprache, notifications.message_id(row))]
+        got = received[mail_messages.message_id(row)]
         for header in (
             "From",
             "Reply-To",
@@ -353,8 +379,13 @@ def test_the_shared_wire_form_is_the_email_django_would_send(fonds, smtp_server)
             "Content-Type",
         ):
             assert str(got[header]).split(";")[0] == str(own[header]).split(";")[0], header
+        assert got["MIME-Version"] == "1.0" and got["Date"].datetime is not None
         got_text, got_html = (part.get_content() for part in got.iter_parts())
         own_text, own_html = (part.get_content() for part in own.iter_parts())
         for mine, djangos in ((got_text, own_text), (got_html, own_html)):
             assert link.sub("L", mine.replace("\r\n", "\n")) == link.sub("L", djangos)
+        assert [p["Content-Type"].params["charset"] for p in got.iter_parts()] == ["utf-8"] * 2
         assert "platzhalter" not in got.as_string()
+    assert all(
+        len(line) <= 998 for m in smtp_server.messages() for line in m.as_bytes().split(b"\n")
+    )

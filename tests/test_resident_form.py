@@ -325,14 +325,14 @@ def test_declarations_step_requires_all_three_and_keeps_ticks(client, draft):
 
 
 def test_draft_saved_email_carries_the_personal_link(client, fonds):
-    from antraege.services import notifications
+    from antraege.mail import messages as mail_messages
     from antraege.zugang.links import antrag_from_link_token
 
     token = token_from(client.get(start_url(fonds)))
     client.post(start_url(fonds), ueber_sie(token, sprache="de", aktion="spaeter"))
     row = Benachrichtigung.objects.get(art="entwurf_gespeichert")
 
-    subject, text, _html = notifications.render(row)
+    subject, text, _html = mail_messages.render(row)
 
     assert subject == "Ihr Antragsentwurf ist gespeichert"
     assert "Guten Tag Aylin Demir," in text

@@ -73,12 +73,13 @@ def test_one_term_to_make_runs_process_group_stops_web_worker_and_beat(tmp_path)
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ENV_DROPPED}
     env.update(AKTIONSFONDS_VAR_DIR=str(var), CELERY_SKIP_CHECKS="1", PYTHONUNBUFFERED="1")
+    terminal = tmp_path / "terminal.txt"
     make = subprocess.Popen(
         ["make", "--no-print-directory", "serve", f"PORT={port}"],
         cwd=PROJECT_DIR,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=terminal.open("wb"),
+        stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group, as a terminal or supervisor gives it
     )
     started = []
@@ -118,6 +119,12 @@ def test_one_term_to_make_runs_process_group_stops_web_worker_and_beat(tmp_path)
 
         assert [pid for pid in started if alive(pid)] == []
         assert sorted(p.name for p in (var / "run").glob("*.pid")) == []
+        # what the terminal showed: each line once, no warnings about the broker, a quiet stop
+        output = _read(terminal)
+        assert output.count("Watching for file changes") == 1, output
+        assert "No hostname was supplied" not in output
+        assert "make: ***" not in output, output
+        assert "Stopping web, worker and beat" in output
     finally:
         for pid in [make.pid, *started]:
             if alive(pid):

@@ -11,9 +11,9 @@ from antraege.antrag.selectors import aktionsfonds_saldo
 from antraege.datenschutz.models import AdressBestaetigung
 from antraege.dokumente.pdf import pdf_text
 from antraege.factories import AntragFactory, UserFactory
+from antraege.mail.messages import attachments_for, render
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Statuswechsel
 from antraege.roles import Akteur
-from antraege.services.notifications import attachments_for, render
 from jury.abstimmungen import services
 from jury.abstimmungen.models import Ergebnis, JuryRegeln
 from jury.abstimmungen.services import JuryRefused
@@ -335,18 +335,44 @@ def test_a_meeting_without_quorum_keeps_the_antrag_with_the_jury(fonds, qm_user)
     assert (antrag.status, antrag.betrag_reserviert) == (AntragStatus.JURY_VOTE, Decimal("0.00"))
 
 
-def test_the_minutes_wait_until_the_decision_emails_are_sent(fonds, qm_user):
+def test_after_the_close_the_decision_letters_and_emails_come_before_the_minutes(
+    fonds, qm_user, monkeypatch
+):
     jury = jury_fuer(fonds.quartier, 3)
-    antrag = zur_jury(fonds, qm_user, "Eins")
+    ja = zur_jury(fonds, qm_user, "Eins")
+    nein = zur_jury(fonds, qm_user, "Zwei")
     sitzung = anwesenheit(sitzung_fuer(fonds.quartier, qm_user), qm_user, jury)
-    beschliessen(sitzung.punkte.get(), qm_user, ja=3, nein=0, enthaltung=0)
+    p1, p2 = sitzung.punkte.order_by("position")
+    beschliessen(p1, qm_user, ja=3, nein=0, enthaltung=0)
+    beschliessen(p2, qm_user, ja=0, nein=3, enthaltung=0)
     sitzungen.sitzung_schliessen(sitzung, akteur=Akteur(qm_user))
+    queued_when_the_minutes_began = []
+    protokoll_store = sitzungen.protokoll_store
 
-    assert sitzungen.sitzung_entscheidungen_unterwegs(sitzung.pk) is True
-    Benachrichtigung.objects.create(
-        art="bewilligt", antrag=antrag, empfaenger="x@example.org", gesendet_am=timezone.now()
+    def store(*args, **kwargs):
+        queued_when_the_minutes_began.extend(
+            Benachrichtigung.objects.filter(
+                antrag__in=[ja, nein], art__in=["bewilligt", "abgelehnt"]
+            ).values_list("art", "antrag")
+        )
+        return protokoll_store(*args, **kwargs)
+
+    monkeypatch.setattr(sitzungen, "protokoll_store", store)
+
+    assert sitzungen.sitzung_nachbereiten(sitzung.pk) is True
+
+    assert sorted(queued_when_the_minutes_began) == [("abgelehnt", nein.pk), ("bewilligt", ja.pk)]
+    bewilligt = Benachrichtigung.objects.get(antrag=ja, art="bewilligt")
+    assert [name for name, _, _ in attachments_for(bewilligt)] == [ja.dokumente.get().dateiname]
+    assert Sitzung.objects.get(pk=sitzung.pk).protokoll
+    # a second run (the sweep, a redelivered message) adds nothing
+    assert sitzungen.sitzung_nachbereiten(sitzung.pk) is False
+    assert (
+        Benachrichtigung.objects.filter(
+            antrag__in=[ja, nein], art__in=["bewilligt", "abgelehnt"]
+        ).count()
+        == 2
     )
-    assert sitzungen.sitzung_entscheidungen_unterwegs(sitzung.pk) is False
 
 
 def test_closing_refuses_while_an_item_is_undecided_and_changes_nothing(fonds, qm_user):

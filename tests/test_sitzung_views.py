@@ -83,8 +83,11 @@ def test_qm_runs_a_meeting_from_the_new_form_to_closing(client, staff_login, fon
     page = client.get(url).content.decode()
     assert "Fonds danach" in page
     assert "9.800,00 €" in page  # 10,000 € − two approvals of 100 € each
-    client.post(url, {"aktion": "schliessen"})
-    client.post(url, {"aktion": "schliessen"})  # double click
+    unconfirmed = client.post(url, {"aktion": "schliessen"}, follow=True)
+    assert "Bitte bestätigen Sie" in unconfirmed.content.decode()
+    assert Sitzung.objects.get(pk=sitzung.pk).status == SitzungStatus.GEHALTEN
+    client.post(url, {"aktion": "schliessen", "bestaetigt": "1"})
+    client.post(url, {"aktion": "schliessen", "bestaetigt": "1"})  # double click
 
     assert Sitzung.objects.get(pk=sitzung.pk).status == SitzungStatus.GESCHLOSSEN
     status = [Antrag.objects.get(pk=a.pk).status for a in drei]
@@ -154,16 +157,43 @@ def test_staff_of_another_area_and_members_cannot_open_meeting_mode(
     client, staff_login, fonds, qm_user, qm_other_user, jury_user, drei
 ):
     sitzung = sitzung_fuer(fonds.quartier, qm_user)
-    for user in (qm_other_user, jury_user):
+    # another area's QM: the meeting is none of their business, no hint that it exists (404);
+    # a jury member: the page is for QM (403 with the reason)
+    for user, status in ((qm_other_user, 404), (jury_user, 403)):
         staff_login(client, user)
-        assert client.get(reverse("jury:qm_sitzungsmodus", args=[sitzung.pk])).status_code == 403
+        assert client.get(reverse("jury:qm_sitzungsmodus", args=[sitzung.pk])).status_code == status
         assert (
             client.post(
                 reverse("jury:qm_tagesordnung", args=[sitzung.pk]), {"aktion": "unterlagen"}
             ).status_code
-            == 403
+            == status
+        )
+        assert (
+            client.get(reverse("jury:qm_sitzungsprotokoll", args=[sitzung.pk])).status_code
+            == status
         )
     assert Sitzung.objects.get(pk=sitzung.pk).status == SitzungStatus.GEPLANT
+
+
+def test_another_areas_meeting_answers_404_like_one_that_does_not_exist(
+    client, staff_login, fonds, anderes_quartier, qm_user, qm_other_user, drei
+):
+    sitzung = sitzung_fuer(fonds.quartier, qm_user)
+    sitzungen.sitzung_einladungen_send(sitzung, akteur=Akteur(qm_user))
+    fremde_jury = jury_fuer(anderes_quartier, 1)[0].user
+    missing = Sitzung.objects.order_by("-pk").first().pk + 1
+    for user in (qm_other_user, fremde_jury):
+        staff_login(client, user)
+        for name, args in (
+            ("jury:sitzung", [sitzung.pk]),
+            ("jury:sitzung_antrag", [sitzung.pk, drei[0].pk]),
+            ("jury:unterlagen", [sitzung.pk]),
+        ):
+            seen = client.get(reverse(name, args=args))
+            unknown = client.get(reverse(name, args=[missing, *args[1:]]))
+
+            assert (seen.status_code, unknown.status_code) == (404, 404), (user, name)
+            assert drei[0].titel not in seen.content.decode()
 
 
 def test_named_voting_shows_one_choice_per_present_member(
@@ -180,7 +210,8 @@ def test_named_voting_shows_one_choice_per_present_member(
     page = client.get(reverse("jury:qm_sitzungsmodus", args=[sitzung.pk])).content.decode()
 
     punkt = sitzung.punkte.order_by("position").first()
-    assert page.count(f'name="p{punkt.pk}-stimme_') == 2 * 3  # two members × yes/no/abstain
+    assert page.count(f'<select name="p{punkt.pk}-stimme_') == 2  # one per present member
+    assert page.count(f'name="p{punkt.pk}-alle"') == 3  # yes / no / abstain, once for all
     assert jury[2].user.get_full_name() not in page.split('id="aktuell"')[1]
 
 

@@ -3,6 +3,7 @@
 language in the site's layout."""
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,49 @@ def test_a_bad_request_gets_the_400_page_in_the_readers_language(client, languag
     assert lang_and_dir(response)[0] == language
     assert h1(response) == titel
     assert 'id="naechster-schritt" href="/"' in response.content.decode()
+
+
+# --- The jury's own pages in every language a member can choose for e-mails ---
+
+
+@pytest.fixture
+def offene_abstimmung(fonds, qm_user, jury_user):
+    from antraege.factories import AntragFactory
+    from antraege.roles import Akteur
+    from jury.abstimmungen.services import abstimmung_eroeffnen
+    from jury.factories import antrag_zur_jury
+
+    antrag = antrag_zur_jury(AntragFactory(fonds=fonds, titel="Sommerkino"), qm_user)
+    return abstimmung_eroeffnen(antrag, akteur=Akteur(qm_user), betrag=Decimal("250.00"))
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("tr", "Sonraki toplantılar"), ("ar", "الاجتماعات القادمة")],
+)
+def test_a_jury_members_pages_are_in_the_language_they_chose(
+    client, staff_login, jury_user, offene_abstimmung, language, heading
+):
+    staff_login(client, jury_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    home = client.get(reverse("jury:home"), HTTP_ACCEPT_LANGUAGE="de")
+    ballot = client.get(reverse("jury:abstimmung", args=[offene_abstimmung.pk]))
+
+    assert lang_and_dir(home) == (language, "rtl" if language == "ar" else "ltr")
+    assert heading in home.content.decode()
+    assert lang_and_dir(ballot) == (language, "rtl" if language == "ar" else "ltr")
+    for german in ("Ihre Stimme", "Nächste Sitzungen", "Offene Online-Abstimmungen"):
+        assert german not in ballot.content.decode() + home.content.decode()
+    for code in ("de", "en", "tr", "ar"):
+        assert f'name="language" value="{code}"' in home.content.decode()
+
+
+def test_qms_pages_under_jury_stay_german_for_an_arabic_choice(client, staff_login, qm_user):
+    staff_login(client, qm_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+
+    response = client.get(reverse("jury:qm_uebersicht"))
+
+    assert lang_and_dir(response) == ("de", "ltr")
+    assert 'name="language" value="ar"' not in response.content.decode()

@@ -13,14 +13,14 @@ from django.db import transaction
 
 from antraege.factories import AntragFactory
 from antraege.models import AntragStatus, Benachrichtigung
-from tests.worker.processes import free_port, wait_until
+from tests.worker.processes import PATIENCE, free_port, wait_until
 from workflow.wege import antrag_walk_to
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-DELIVERY_TIMEOUT = 10
+DELIVERY_TIMEOUT = PATIENCE
 # SMTP retries back off 0–5 s, then 0–10 s (retry_backoff=5 with full jitter)
-RETRY_TIMEOUT = 20
+RETRY_TIMEOUT = 2 * PATIENCE
 
 
 @pytest.fixture(autouse=True)

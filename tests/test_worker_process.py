@@ -16,9 +16,9 @@ import pytest
 from celery import current_app
 from django.db import connection
 
+from antraege.mail import outbox
 from antraege.models import Benachrichtigung
-from antraege.services import outbox
-from tests.worker.processes import REDIS_SERVER, RedisServer, WorkerProcess, wait_until
+from tests.worker.processes import PATIENCE, REDIS_SERVER, RedisServer, WorkerProcess, wait_until
 from workflow.wege import antrag_walk_to
 
 pytestmark = [
@@ -30,7 +30,7 @@ pytestmark = [
     ),
 ]
 
-DELIVERY_TIMEOUT = 20
+DELIVERY_TIMEOUT = PATIENCE
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,10 @@ import logging
 from django.utils.translation import gettext as _
 
 from antraege.antrag.services.antrag import berlin_today
+from antraege.mail import services as mail
 from antraege.models import Antrag
 from antraege.money import euro_format
 from antraege.roles import Akteur
-from antraege.services import notifications
 from antraege.states import AWAITING_SETTLEMENT_STATES
 
 from .moves import MoveRefused, antrag_move
@@ -33,7 +33,7 @@ def abrechnung_deadlines_check(*, today=None):
         abrechnungsfrist__lte=today + ERINNERUNG_VOR_FRIST,
     ).select_related("fonds__quartier")
     for antrag in due:
-        row = notifications.queue_for_applicant(
+        row = mail.queue_for_applicant(
             antrag,
             "abrechnung_erinnerung",
             kontext={"frist": antrag.abrechnungsfrist.strftime("%d.%m.%Y")},

@@ -31,6 +31,7 @@ from ..models import (
     Anhang,
     Antrag,
     AntragStatus,
+    Bankverbindung,
     Beleg,
     Benachrichtigung,
     Dokument,
@@ -40,31 +41,17 @@ from ..models import (
     Statuswechsel,
 )
 from ..states import PAID_OUT_STATES, UNFUNDED_END_STATES
-from .models import AdressBestaetigung, Anonymisierung, Zugriff
+from .models import PERSONENBEZOGENE_FELDER, AdressBestaetigung, Anonymisierung, Zugriff
 
 logger = logging.getLogger(__name__)
 
 # Approved but not carried out: financial records when an advance was paid, else like a rejection.
 NICHT_DURCHGEFUEHRT_STATES = (AntragStatus.EXPIRED, AntragStatus.CANCELLED)
 
-# Contact data and every free text the applicant or staff wrote about the project.
-ANTRAG_BLANK_FIELDS = (
-    "antragsteller_name",
-    "antragsteller_strasse",
-    "antragsteller_plz",
-    "antragsteller_ort",
-    "antragsteller_email",
-    "antragsteller_telefon",
-    "organisation",
-    "kurzbeschreibung",
-    "ziele",
-    "zielgruppe",
-    "projektort",
-    "oeffentlichkeitsarbeit",
-    "eigenleistung_beschreibung",
-    "pruefvermerk",
-    "auflagen",
-    "entscheidungsgrund",
+# Contact data and every free text the applicant or staff wrote about the project (the title is
+# replaced by ``ANONYM_TITEL``): the one list of personal fields, ``models.PERSONENBEZOGENE_FELDER``.
+ANTRAG_BLANK_FIELDS = tuple(
+    name for name in PERSONENBEZOGENE_FELDER["antraege.Antrag"] if name != "titel"
 )
 ANONYM_TITEL = "[anonymisiert]"
 
@@ -252,7 +239,10 @@ def antrag_anonymisieren(antrag_id, *, regel):
                 link_version=F("link_version") + 1,
                 **dict.fromkeys(ANTRAG_BLANK_FIELDS, ""),
             )
-            Kostenposition.objects.filter(antrag_id=antrag_id).update(beschreibung="")
+            Kostenposition.objects.filter(antrag_id=antrag_id).update(
+                beschreibung="", ausnahme_grund=""
+            )
+            Bankverbindung.objects.filter(antrag_id=antrag_id).delete()
             Statuswechsel.objects.filter(antrag_id=antrag_id).update(kommentar="")
             Beleg.objects.filter(antrag_id=antrag_id).update(
                 aussteller="", ablehnungsgrund="", datei="", originalname=""

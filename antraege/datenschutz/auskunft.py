@@ -69,7 +69,15 @@ def auskunft_antraege(email, quartiere):
     return (
         antraege_mit_email(email)
         .filter(fonds__quartier__in=quartiere)
-        .select_related("fonds__quartier", "sachbericht", "abschlag", "auszahlung")
+        .select_related(
+            "fonds__quartier",
+            "sachbericht",
+            "abschlag",
+            "auszahlung",
+            "bankverbindung",
+            "vereinbarung",
+            "rueckforderung",
+        )
         .prefetch_related(
             "kostenpositionen__kategorie",
             "handlungsfelder",
@@ -79,6 +87,8 @@ def auskunft_antraege(email, quartiere):
             "dokumente",
             "benachrichtigungen",
             "adressbestaetigungen",
+            "buchungen",
+            Prefetch("tagesordnungspunkte", queryset=_tagesordnungspunkte()),
             Prefetch("statuswechsel", queryset=Statuswechsel.objects.order_by("zeitpunkt", "pk")),
             Prefetch(
                 "abstimmungen",
@@ -89,6 +99,12 @@ def auskunft_antraege(email, quartiere):
         )
         .order_by("erstellt_am", "pk")
     )
+
+
+def _tagesordnungspunkte():
+    from jury.sitzungen.models import Tagesordnungspunkt
+
+    return Tagesordnungspunkt.objects.select_related("sitzung").order_by("sitzung__datum", "pk")
 
 
 def _ordner(antrag):
@@ -120,9 +136,21 @@ def _antrag_daten(antrag, dateien):
         for s in antrag.statuswechsel.all()
     ]
     daten.update(_dateien_daten(antrag, datei))
-    for name in ("sachbericht", "abschlag", "auszahlung"):
+    # the money of an approved Antrag: report, advance, payout, agreement, bank details (in full:
+    # it is the person's own), the repayment claim and every booking of the fund on the Antrag
+    for name in (
+        "sachbericht",
+        "abschlag",
+        "auszahlung",
+        "vereinbarung",
+        "bankverbindung",
+        "rueckforderung",
+    ):
         obj = getattr(antrag, name, None)
         daten[name] = _zeile(obj, ohne={"antrag_id"}) if obj is not None else None
+    daten["buchungen"] = [
+        _zeile(b, ohne={"antrag_id", "fonds_id", "gebucht_von_id"}) for b in antrag.buchungen.all()
+    ]
     daten.update(_mitteilungen_daten(antrag))
     return daten
 
@@ -168,8 +196,21 @@ def _mitteilungen_daten(antrag):
             "ergebnis": abstimmung.ergebnis,
             "geschlossen_am": abstimmung.geschlossen_am,
             "sitzung_datum": abstimmung.sitzung_datum,
+            "notiz": abstimmung.notiz,
         }
         for abstimmung in antrag.abstimmungen.all()
+    ]
+    # the meetings that had the Antrag on their agenda: what was decided, never who voted how
+    daten["sitzungen"] = [
+        {
+            "datum": punkt.sitzung.datum,
+            "beschluss": punkt.beschluss,
+            "betrag": punkt.betrag,
+            "auflagen": punkt.auflagen,
+            "begruendung": punkt.begruendung,
+            "umsetzung_hinweis": punkt.umsetzung_hinweis,
+        }
+        for punkt in antrag.tagesordnungspunkte.all()
     ]
     daten["benachrichtigungen"] = [
         {
@@ -177,6 +218,7 @@ def _mitteilungen_daten(antrag):
             "empfaenger": b.empfaenger,
             "sprache": b.sprache,
             "betreff": b.betreff,
+            "kontext": b.kontext,
             "erstellt_am": b.erstellt_am,
             "gesendet_am": b.gesendet_am,
         }

@@ -7,6 +7,52 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The applicant's contact data, in the order of the form's first step (which reads it from here).
+ANTRAG_KONTAKTFELDER = (
+    "antragsteller_name",
+    "antragsteller_strasse",
+    "antragsteller_plz",
+    "antragsteller_ort",
+    "antragsteller_email",
+    "antragsteller_telefon",
+    "organisation",
+)
+# Every free text the applicant or staff wrote about the project.
+ANTRAG_FREITEXTE = (
+    "kurzbeschreibung",
+    "ziele",
+    "zielgruppe",
+    "projektort",
+    "oeffentlichkeitsarbeit",
+    "eigenleistung_beschreibung",
+    "pruefvermerk",
+    "auflagen",
+    "entscheidungsgrund",
+)
+# The personal data stored about an applicant, by model: the one list that the resident form
+# (contact step), anonymisation (``aufbewahrung``: blanked or deleted) and the Art. 15 export
+# (``auskunft``: every one of them in the ZIP) follow. ``tests/test_personenbezogene_felder.py``
+# fails when a model linked to an Antrag gets a text or file field that is neither here nor on its
+# list of fields that are no personal data.
+PERSONENBEZOGENE_FELDER = {
+    "antraege.Antrag": (*ANTRAG_KONTAKTFELDER, "titel", *ANTRAG_FREITEXTE),
+    "antraege.Kostenposition": ("beschreibung", "ausnahme_grund"),
+    "antraege.Statuswechsel": ("kommentar",),
+    "antraege.Anhang": ("datei", "originalname"),
+    "antraege.Dokument": ("datei",),
+    "antraege.Bankverbindung": ("iban", "kontoinhaber"),
+    "antraege.Benachrichtigung": ("empfaenger", "kontext", "betreff"),
+    "antraege.Beleg": ("aussteller", "datei", "originalname", "ablehnungsgrund"),
+    "antraege.Sachbericht": ("text",),
+    "antraege.Projektfoto": ("datei", "originalname"),
+    "antraege.AdressBestaetigung": ("email",),
+    "jury.Abstimmung": ("auflagen", "notiz", "protokoll"),
+    "jury.Tagesordnungspunkt": ("auflagen", "begruendung", "umsetzung_hinweis"),
+}
+# Personal fields the Art. 15 export leaves out because they hold other people's data too: the
+# minutes name the jury members and how the meeting went (the decision itself is exported).
+NICHT_IN_DER_AUSKUNFT = {"jury.Abstimmung": ("protokoll",)}
+
 
 class Zugriff(models.Model):
     """One staff action that touched personal data (audit log); kept for a set period, then pruned."""

@@ -4,10 +4,12 @@ import logging
 
 from celery import shared_task
 
+from .. import task_names
+
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="antraege.task_aufbewahrung_durchsetzen")
+@shared_task(name=task_names.AUFBEWAHRUNG_DURCHSETZEN)
 def task_aufbewahrung_durchsetzen():
     """Beat, daily: delete abandoned drafts, anonymise Anträge past their retention period."""
     from .aufbewahrung import aufbewahrung_durchsetzen

@@ -13,6 +13,8 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from aktionsfonds.metrics import PDF_RENDER_SECONDS
+
 
 class ForbiddenResource(ValueError):
     pass
@@ -64,8 +66,9 @@ def html_to_pdf(html, *, variant="pdf/ua-1"):
     """Turn already rendered HTML into PDF bytes (tagged, accessible by default)."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url="static:///", url_fetcher=safe_url_fetcher())
-    return document.write_pdf(pdf_variant=variant, font_config=_font_config())
+    with PDF_RENDER_SECONDS.time():
+        document = HTML(string=html, base_url="static:///", url_fetcher=safe_url_fetcher())
+        return document.write_pdf(pdf_variant=variant, font_config=_font_config())
 
 
 def render_pdf(template_name, context, *, language="de", variant="pdf/ua-1"):

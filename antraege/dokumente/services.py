@@ -13,10 +13,11 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from .. import task_names
 from ..enqueue import task_enqueue_on_commit
 from ..geld.selectors.abrechnung import auszahlung_berechnung
+from ..mail import services as mail
 from ..models import Antrag, Dokument
-from ..services import notifications
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ LOGO_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"<svg": "
 
 def dokument_schedule(antrag, art):
     """After commit, render and store the PDF ``art`` in a task (and send a decision letter)."""
-    task_enqueue_on_commit("antraege.task_render_dokument", antrag_id=antrag.pk, art=str(art))
+    task_enqueue_on_commit(task_names.RENDER_DOKUMENT, antrag_id=antrag.pk, art=str(art))
 
 
 def logo_data_url(quartier):
@@ -169,7 +170,7 @@ def dokument_deliver(antrag_id, art):
     email = DECISION_EMAILS.get(art)
     if email:
         antrag = dokument.antrag
-        notifications.queue_for_applicant(
+        mail.queue_for_applicant(
             antrag,
             email,
             kontext={"dokumente": [dokument.pk], "grund": antrag.entscheidungsgrund},

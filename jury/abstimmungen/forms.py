@@ -86,7 +86,7 @@ class AbstimmungEroeffnenForm(KernForm):
 class JuryRegelnForm(KernModelForm):
     class Meta:
         model = JuryRegeln
-        localized_fields = ("quorum_anteil",)
+        localized_fields = ("quorum_anteil", "praesentation_ab")
         fields = [
             "quorum_anteil",
             "bei_gleichstand",
@@ -95,4 +95,7 @@ class JuryRegelnForm(KernModelForm):
             "ruhezeit_stunden",
             "offene_abstimmung",
             "unterlagen_tage_vorher",
+            "praesentation_ab",
+            "namentliche_abstimmung",
+            "mindestgroesse",
         ]

@@ -26,14 +26,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from antraege import task_names
 from antraege.antrag.services.antrag import AktionsfondsRefused
 from antraege.datenschutz.adressen import antrag_bestaetigte_adresse, mitglied_hat_adresse
 from antraege.enqueue import task_enqueue_on_commit
+from antraege.mail import services as mail
 from antraege.models import Antrag, AntragStatus
 from antraege.money import euro_round
 from antraege.refusals import Refused
 from antraege.roles import Akteur, is_qm_staff
-from antraege.services import notifications
 from workflow.moves import MoveRefused, abstimmung_move, abstimmung_record_opened, antrag_move
 
 from ..mitglieder.models import jurymitglieder_in_term
@@ -139,7 +140,7 @@ def _mitglied_benachrichtigen(art, mitglied, abstimmung, *, dedupe_key):
         logger.warning("jury member %s has no e-mail address; %s not sent", mitglied.pk, art)
         return None
     antrag = abstimmung.antrag
-    return notifications.queue(
+    return mail.queue(
         art,
         empfaenger=mitglied.user.email,
         sprache=kontosprache(mitglied.user),
@@ -546,7 +547,7 @@ def _beschliessen(abstimmung, zaehlung):
     quartier = abstimmung.antrag.fonds.quartier
     with translation.override(quartier.qm_sprache):  # the label goes into the office's e-mail
         ergebnis_text = str(Ergebnis(ergebnis).label)
-    notifications.queue(
+    mail.queue(
         "abstimmung_geschlossen",
         empfaenger=quartier.qm_email,
         sprache=quartier.qm_sprache,
@@ -562,7 +563,7 @@ def _beschliessen(abstimmung, zaehlung):
         },
         dedupe_key=f"jury-{abstimmung.pk}-geschlossen",
     )
-    task_enqueue_on_commit("jury.task_render_protokoll", abstimmung_id=abstimmung.pk)
+    task_enqueue_on_commit(task_names.RENDER_PROTOKOLL, abstimmung_id=abstimmung.pk)
 
 
 # --- Reminders ---------------------------------------------------------------------------------

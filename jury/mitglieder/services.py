@@ -22,8 +22,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from antraege.mail import services as mail
 from antraege.roles import is_qm_staff
-from antraege.services import notifications
 
 from ..abstimmungen.services import JuryRefused
 from .models import Jurymitglied, Kontoeinstellung
@@ -160,7 +160,7 @@ def jurymitglied_invite(mitglied, *, akteur):
             "token": default_token_generator.make_token(user),
         },
     )
-    return notifications.queue(
+    return mail.queue(
         "jury_einladung",
         empfaenger=user.email,
         sprache=kontosprache(user),

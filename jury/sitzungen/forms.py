@@ -95,7 +95,12 @@ class AnwesenheitForm(KernForm):
 
 
 class PunktForm(KernForm):
-    """The jury's vote on one agenda item, as counts or by name (the area's setting)."""
+    """The jury's vote on one agenda item. Counted (yes/no/abstain as numbers) or by name, chosen
+    per item (the area's setting is the default). By name fits one screen: what most voted
+    ("alle") and, per member, only the exceptions."""
+
+    GEZAEHLT = "counted"
+    NAMENTLICH = "named"
 
     praesentiert = forms.TypedChoiceField(
         label=_("Hat die Antragstellerin oder der Antragsteller das Projekt vorgestellt?"),
@@ -112,39 +117,82 @@ class PunktForm(KernForm):
     auflagen = forms.CharField(
         label=_("Auflagen"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    art = forms.ChoiceField(
+        label=_("Wie wird abgestimmt?"),
+        choices=[(GEZAEHLT, _("Stimmen zählen")), (NAMENTLICH, _("Namentlich"))],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    alle = forms.ChoiceField(
+        label=_("Namentlich: so stimmen alle, die unten nichts anderes haben"),
+        choices=StimmWert.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     begruendung = forms.CharField(
         label=_("Begründung (bei Ablehnung für das Schreiben)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, waehler=(), namentlich=False, **kwargs):
+    def __init__(self, *args, waehler=(), ausgeschlossen=(), namentlich=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["befangene"].choices = [(str(m.pk), _name(m)) for m in waehler]
-        self.namentlich = namentlich
+        stimmberechtigt = list(waehler) + list(ausgeschlossen)
+        self.fields["befangene"].choices = [(str(m.pk), _name(m)) for m in stimmberechtigt]
+        self.fields["art"].initial = self.NAMENTLICH if namentlich else self.GEZAEHLT
+        self.fields["alle"].initial = StimmWert.JA
+        self.standard_namentlich = namentlich
+        self.ausgeschlossen = {m.pk for m in ausgeschlossen}
         self.stimm_felder = []
-        if namentlich:
-            for m in waehler:
-                name = f"stimme_{m.pk}"
-                self.fields[name] = forms.ChoiceField(
-                    label=_("Stimme von %(name)s") % {"name": _name(m)},
-                    choices=StimmWert.choices,
-                    widget=forms.RadioSelect(attrs={"class": "kern-form-check__radio"}),
-                    required=False,
-                )
-                self.stimm_felder.append(name)
-        else:
-            for name, label in (
-                ("ja", _("Ja-Stimmen")),
-                ("nein", _("Nein-Stimmen")),
-                ("enthaltung", _("Enthaltungen")),
-            ):
-                self.fields[name] = forms.IntegerField(label=label, min_value=0)
-                self.fields[name].widget.attrs["class"] = "kern-form-input__input"
+        for m in stimmberechtigt:
+            name = f"stimme_{m.pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=_("Stimme von %(name)s") % {"name": _name(m)},
+                choices=[("", _("wie alle"))] + list(StimmWert.choices),
+                required=False,
+            )
+            self.fields[name].widget.attrs["class"] = "kern-form-input__select"
+            self.stimm_felder.append(name)
+        for name, label in (
+            ("ja", _("Ja-Stimmen")),
+            ("nein", _("Nein-Stimmen")),
+            ("enthaltung", _("Enthaltungen")),
+        ):
+            self.fields[name] = forms.IntegerField(label=label, min_value=0, required=False)
+            self.fields[name].widget.attrs["class"] = "kern-form-input__input"
+
+    @property
+    def namentlich(self):
+        """By name for this item: as posted, else the area's default."""
+        if self.is_bound and self.data.get(self.add_prefix("art")):
+            return self.data.get(self.add_prefix("art")) == self.NAMENTLICH
+        return self.standard_namentlich
+
+    def stimm_zeilen(self):
+        return [self[name] for name in self.stimm_felder]
+
+    def clean(self):
+        data = super().clean()
+        if not self.namentlich:
+            for name in ("ja", "nein", "enthaltung"):
+                if name in data and data[name] is None:
+                    self.add_error(name, _("Bitte geben Sie die Zahl der Stimmen an."))
+        return data
 
     def stimmen(self):
-        return {
-            int(name.split("_", 1)[1]): self.cleaned_data[name]
-            for name in self.stimm_felder
-            if self.cleaned_data.get(name)
-        }
+        """Voter id → vote, where voted by name: each member's exception, else what all voted.
+        Members declared biased (or excluded as the applicant) get no vote unless one was typed
+        for them, which the rules then refuse."""
+        if not self.namentlich:
+            return None
+        befangen = {int(pk) for pk in self.cleaned_data.get("befangene", [])}
+        alle = self.cleaned_data.get("alle") or ""
+        stimmen = {}
+        for name in self.stimm_felder:
+            pk = int(name.split("_", 1)[1])
+            eigene = self.cleaned_data.get(name)
+            if eigene:
+                stimmen[pk] = eigene
+            elif alle and pk not in befangen and pk not in self.ausgeschlossen:
+                stimmen[pk] = alle
+        return stimmen

@@ -120,6 +120,11 @@ def sitzungen_for_antraege(antraege):
     return sitzungen
 
 
+def sitzung_geht_an(user, sitzung):
+    """Whether ``sitzung`` is this person's business at all: the jury of its area (any term)."""
+    return Jurymitglied.objects.filter(user=user, quartier_id=sitzung.quartier_id).exists()
+
+
 def mitglied_darf_lesen(user, sitzung):
     """A member or deputy of the meeting's area in term on its day reads its papers once sent."""
     if sitzung.status == SitzungStatus.GEPLANT:
@@ -184,6 +189,8 @@ def antrag_fuer_jury(antrag):
                 "menge": p.menge,
                 "einzelpreis": p.einzelpreis,
                 "betrag": p.betrag,
+                "ausnahme": p.kategorie.nur_ausnahme,
+                "ausnahme_grund": p.ausnahme_grund,
             }
             for p in positionen
         ],
@@ -408,3 +415,26 @@ def laufender_saldo(sitzung, fonds):
 def fonds_of(sitzung):
     """The fund of the meeting's area and year (or None)."""
     return Aktionsfonds.objects.filter(quartier=sitzung.quartier, jahr=sitzung.datum.year).first()
+
+
+def praesentation_kontext(sitzung, punkt_pk=None):
+    """The projector's page: one agenda item (the one asked for, else the current one, else the
+    first) as the room needs it — no contact data — with the fund's balance after this meeting's
+    decisions so far, and the items before and after it for switching."""
+    modus = sitzungsmodus(sitzung)
+    zeilen = modus["zeilen"]
+    if not zeilen:
+        return None
+    gewaehlt = next((z for z in zeilen if z.punkt.pk == punkt_pk), None)
+    zeile = gewaehlt or modus["aktuell"] or zeilen[0]
+    index = zeilen.index(zeile)
+    return {
+        "zeile": zeile,
+        "punkt": zeile.punkt,
+        "a": antrag_fuer_jury(zeile.punkt.antrag),
+        "nummer": index + 1,
+        "anzahl": len(zeilen),
+        "vorher": zeilen[index - 1].punkt if index > 0 else None,
+        "nachher": zeilen[index + 1].punkt if index + 1 < len(zeilen) else None,
+        "saldo_laufend": modus["saldo_laufend"],
+    }

@@ -27,11 +27,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from antraege import task_names
 from antraege.enqueue import task_enqueue_on_commit
+from antraege.mail import services as mail
 from antraege.models import ZERO
 from antraege.money import euro_format
 from antraege.roles import is_qm_staff
-from antraege.services import notifications
 from workflow.moves import MoveRefused, antrag_move, sitzung_move
 
 from ..abstimmungen.models import Ergebnis, StimmWert
@@ -315,7 +316,7 @@ def sitzung_einladungen_send(sitzung, *, akteur):
             if not mitglied.user.email:
                 logger.warning("jury member %s has no e-mail; papers not sent", mitglied.pk)
                 continue
-            notifications.queue(
+            mail.queue(
                 "sitzung_unterlagen",
                 empfaenger=mitglied.user.email,
                 sprache=kontosprache(mitglied.user),
@@ -501,10 +502,10 @@ def _zahlen_check(waehler, ja, nein, enthaltung):
     return ja, nein, enthaltung
 
 
-def _stimmen_record(sitzung, waehler, stimmen, zahlen):
-    """``(stimmen, (ja, nein, enthaltung))`` by the meeting's way of voting: by name (the counts
+def _stimmen_record(namentlich, waehler, stimmen, zahlen):
+    """``(stimmen, (ja, nein, enthaltung))`` by the item's way of voting: by name (the counts
     follow from each voter's vote) or as counts (``stimmen`` empty)."""
-    if sitzung.namentlich:
+    if namentlich:
         stimmen = _stimmen_check_named(waehler, stimmen)
         return stimmen, tuple(list(stimmen.values()).count(w) for w in StimmWert.values)
     return {}, _zahlen_check(waehler, *zahlen)
@@ -536,7 +537,7 @@ def _saldo_check(sitzung, antrag, betrag):
         )
 
 
-def _beschluss_save(punkt, sitzung, akteur, zaehlung, stimmen, **felder):
+def _beschluss_save(punkt, akteur, zaehlung, stimmen, **felder):
     """Store the item's decision with its tally (and each vote where voted by name)."""
     Einzelstimme.objects.bulk_create(
         Einzelstimme(punkt=punkt, mitglied_id=pk, wert=wert) for pk, wert in stimmen.items()
@@ -547,7 +548,6 @@ def _beschluss_save(punkt, sitzung, akteur, zaehlung, stimmen, **felder):
         stimmen_ja=zaehlung.ja,
         stimmen_nein=zaehlung.nein,
         stimmen_enthaltung=zaehlung.enthaltung,
-        namentlich=sitzung.namentlich,
         beschlossen_am=timezone.now(),
         beschlossen_von=akteur.user,
     )
@@ -566,9 +566,11 @@ def top_beschliessen(
     nein=None,
     enthaltung=None,
     stimmen=None,
+    namentlich=None,
 ):
     """QM enters the jury's vote on one item: presentation, conflicts, amount, conditions, and the
-    result as counts or (``stimmen``: voter id → yes/no/abstain) by name. The decision comes from
+    result as counts or (``stimmen``: voter id → yes/no/abstain) by name — per item, the
+    meeting's setting where ``namentlich`` is None. The decision comes from
     ``auszaehlung_bewerten``; an approval beyond the running balance is refused on the spot.
     Returns the item with its ``beschluss``; the Antrag moves when the meeting is closed."""
     _pruefen_qm(akteur, punkt.sitzung.quartier_id)
@@ -582,8 +584,10 @@ def top_beschliessen(
         _praesentation_check(sitzung, antrag, praesentiert)
         sitze = sitzung_sitze(sitzung)
         waehler, ausgeschlossen = _befangene_set(punkt, sitze, befangene)
+        if namentlich is None:
+            namentlich = sitzung.namentlich
         stimmen, (ja, nein, enthaltung) = _stimmen_record(
-            sitzung, waehler, stimmen, (ja, nein, enthaltung)
+            namentlich, waehler, stimmen, (ja, nein, enthaltung)
         )
         zaehlung = Auszaehlung(
             stimmberechtigte_count(sitze, ausgeschlossen, antrag), ja, nein, enthaltung
@@ -593,7 +597,6 @@ def top_beschliessen(
             _saldo_check(sitzung, antrag, betrag)
         _beschluss_save(
             punkt,
-            sitzung,
             akteur,
             zaehlung,
             stimmen,
@@ -602,6 +605,7 @@ def top_beschliessen(
             betrag=betrag,
             auflagen=(auflagen or "").strip(),
             begruendung=(begruendung or "").strip(),
+            namentlich=bool(namentlich),
         )
     return Tagesordnungspunkt.objects.select_related("antrag", "sitzung").get(pk=punkt.pk)
 
@@ -648,7 +652,8 @@ def sitzung_schliessen(sitzung, *, akteur):
     ``JuryRefused(code="conflict")``. Each approval or rejection goes through ``antrag_move``
     (money reserved under the fund's lock, letter and e-mail scheduled) in its own savepoint: a
     refusal is recorded on its item with the reason, the others stand. Deferred items and those
-    without quorum stay with the jury. The minutes PDF is rendered after commit.
+    without quorum stay with the jury. After commit one task delivers the decision letters and
+    e-mails and then renders the minutes (``sitzung_nachbereiten``).
     """
     _pruefen_qm(akteur, sitzung.quartier_id)
     now = timezone.now()
@@ -667,7 +672,7 @@ def sitzung_schliessen(sitzung, *, akteur):
             Tagesordnungspunkt.objects.filter(pk=punkt.pk).update(
                 umgesetzt=umgesetzt, umsetzung_hinweis=hinweis
             )
-        task_enqueue_on_commit("jury.task_render_sitzungsprotokoll", sitzung_id=sitzung.pk)
+        task_enqueue_on_commit(task_names.SITZUNG_NACHBEREITEN, sitzung_id=sitzung.pk)
     logger.info("sitzung %s closed with %s items", sitzung.pk, len(punkte))
     return list(Tagesordnungspunkt.objects.filter(sitzung=sitzung).order_by("position", "pk"))
 
@@ -700,23 +705,32 @@ def _punkt_umsetzen(punkt, *, akteur, datum):
 # --- Minutes and papers (PDF) --------------------------------------------------------------------
 
 
-def sitzung_entscheidungen_unterwegs(sitzung_id):
-    """Some approval or rejection of this meeting has no decision e-mail sent yet."""
-    from antraege.dokumente.services import DECISION_EMAILS
-    from antraege.models import Benachrichtigung
+def sitzung_nachbereiten(sitzung_id):
+    """After the close, in this order: every decision letter of the meeting rendered and its
+    e-mail handed to the outbox (``sitzung_entscheidungen_ausliefern``), then the minutes
+    rendered. Applicants' e-mails are queued before the minutes exist. Safe to run twice."""
+    sitzung_entscheidungen_ausliefern(sitzung_id)
+    return sitzung_protokoll_erstellen(sitzung_id)
 
-    gesendet = Benachrichtigung.objects.filter(
-        art__in=list(DECISION_EMAILS.values()), gesendet_am__isnull=False
-    ).values("antrag_id")
-    return (
-        Tagesordnungspunkt.objects.filter(
-            sitzung_id=sitzung_id,
-            umgesetzt=True,
-            beschluss__in=(Beschluss.BEWILLIGT, Beschluss.ABGELEHNT),
-        )
-        .exclude(antrag_id__in=gesendet)
-        .exists()
-    )
+
+def sitzung_entscheidungen_ausliefern(sitzung_id):
+    """Render the letter of every approval and rejection the meeting applied and queue its
+    decision e-mail, unless that happened already (the decision's own letter task usually came
+    first: both store the letter once and queue the e-mail once). Returns how many items."""
+    from antraege.dokumente.services import dokument_deliver
+    from antraege.models import Dokument
+
+    letters = {
+        Beschluss.BEWILLIGT: Dokument.Art.BEWILLIGUNG,
+        Beschluss.ABGELEHNT: Dokument.Art.ABLEHNUNG,
+    }
+    punkte = Tagesordnungspunkt.objects.filter(
+        sitzung_id=sitzung_id, umgesetzt=True, beschluss__in=list(letters)
+    ).values_list("antrag_id", "beschluss")
+    punkte = list(punkte)
+    for antrag_id, beschluss in punkte:
+        dokument_deliver(antrag_id, letters[beschluss])
+    return len(punkte)
 
 
 def sitzung_protokoll_erstellen(sitzung_id):
@@ -739,7 +753,7 @@ def sitzungsprotokolle_nachholen():
         )[:10]
     )
     for pk in fehlend:
-        sitzung_protokoll_erstellen(pk)
+        sitzung_nachbereiten(pk)
     return fehlend
 
 

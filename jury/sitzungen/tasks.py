@@ -2,25 +2,18 @@
 
 from celery import shared_task
 
-# The minutes wait (2 s at a time, at most about a minute) while decision e-mails of the meeting
-# are still on their way: applicants hear the result first, the minutes follow.
-MINUTES_WAIT_SECONDS = 2
-MINUTES_MAX_WAITS = 30
+from antraege import task_names
 
 
-@shared_task(
-    name="jury.task_render_sitzungsprotokoll", bind=True, max_retries=MINUTES_MAX_WAITS + 3
-)
-def task_render_sitzungsprotokoll(self, *, sitzung_id):
-    """Render and store the one minutes PDF of a closed meeting, after its decision e-mails."""
-    from .services import sitzung_entscheidungen_unterwegs, sitzung_protokoll_erstellen
+@shared_task(name=task_names.SITZUNG_NACHBEREITEN, bind=True, max_retries=3, retry_backoff=10)
+def task_sitzung_nachbereiten(self, *, sitzung_id):
+    """After a meeting closed: its decision letters and e-mails first, then the minutes PDF."""
+    from .services import sitzung_nachbereiten
 
-    if self.request.retries < MINUTES_MAX_WAITS and sitzung_entscheidungen_unterwegs(sitzung_id):
-        raise self.retry(countdown=MINUTES_WAIT_SECONDS)
-    return sitzung_protokoll_erstellen(sitzung_id)
+    return sitzung_nachbereiten(sitzung_id)
 
 
-@shared_task(name="jury.task_render_unterlagen", bind=True, max_retries=3, retry_backoff=10)
+@shared_task(name=task_names.RENDER_UNTERLAGEN, bind=True, max_retries=3, retry_backoff=10)
 def task_render_unterlagen(self, *, unterlagen_id):
     """Render and store one papers PDF (a meeting's agenda in one language)."""
     from .unterlagen import sitzungsunterlagen_render
@@ -28,7 +21,7 @@ def task_render_unterlagen(self, *, unterlagen_id):
     return sitzungsunterlagen_render(unterlagen_id)
 
 
-@shared_task(name="jury.task_send_due_unterlagen")
+@shared_task(name=task_names.SEND_DUE_UNTERLAGEN)
 def task_send_due_unterlagen():
     """Beat: send the papers of planned meetings whose lead time has come (once each), and queue
     again any papers PDF whose render was lost."""

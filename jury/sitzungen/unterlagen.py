@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from antraege import task_names
 from antraege.enqueue import task_enqueue_on_commit, task_send
 from antraege.roles import Akteur
 
@@ -138,7 +139,7 @@ def sitzungsunterlagen_request(sitzung, sprache):
             row = Sitzungsunterlagen.objects.create(sitzung=sitzung, sprache=sprache, stand=stand)
     except IntegrityError:  # asked for at the same moment elsewhere: that request queued it
         return Sitzungsunterlagen.objects.get(sitzung=sitzung, sprache=sprache, stand=stand)
-    task_enqueue_on_commit("jury.task_render_unterlagen", unterlagen_id=row.pk)
+    task_enqueue_on_commit(task_names.RENDER_UNTERLAGEN, unterlagen_id=row.pk)
     return row
 
 
@@ -184,6 +185,6 @@ def sitzungsunterlagen_sweep(*, now=None):
         if row.stand != unterlagen_stand(row.sitzung):
             Sitzungsunterlagen.objects.filter(pk=row.pk, datei="").delete()
             continue
-        if task_send("jury.task_render_unterlagen", unterlagen_id=row.pk):
+        if task_send(task_names.RENDER_UNTERLAGEN, unterlagen_id=row.pk):
             queued.append(row.pk)
     return queued

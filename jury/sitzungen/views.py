@@ -2,6 +2,7 @@
 render. QM: meetings, agenda, meeting mode, minutes, composition. Members: agenda, read-only
 Anträge, papers PDF. Everyone signed in: the language of their e-mails."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -27,19 +28,17 @@ from .models import Beschluss, Sitzung, SitzungStatus, Tagesordnungspunkt
 
 
 def _qm_sitzung(request, pk):
-    """``(akteur, sitzung)`` for QM staff of the meeting's area, else ``(akteur, None)``."""
-    sitzung = get_object_or_404(Sitzung.objects.select_related("quartier"), pk=pk)
+    """``(akteur, sitzung)`` for QM staff of the meeting's area (``docs/architecture.md``, Access):
+    a person who is QM staff nowhere gets the 403 "für das QM" before anything is looked up;
+    another area's meeting is a 404, no hint that it exists."""
     akteur = Akteur.from_request(request)
-    if not is_qm_staff(akteur, sitzung.quartier_id):
-        return akteur, None
-    return akteur, sitzung
-
-
-def _qm_sitzung_or_403(request, pk):
-    """``(akteur, sitzung)`` for QM staff of the meeting's area; anyone else gets a 403."""
-    akteur, sitzung = _qm_sitzung(request, pk)
-    if sitzung is None:
-        raise PermissionDenied(_("Diese Sitzung gehört nicht zu Ihrem Quartier."))
+    if not akteur.qm_quartier_ids:
+        raise PermissionDenied(_("Diese Seite ist für das QM."))
+    sitzung = get_object_or_404(
+        Sitzung.objects.select_related("quartier"),
+        pk=pk,
+        quartier_id__in=akteur.qm_quartier_ids,
+    )
     return akteur, sitzung
 
 
@@ -135,7 +134,7 @@ def _tagesordnung_post(request, sitzung, akteur):
 @login_required
 @require_http_methods(["GET", "POST"])
 def qm_tagesordnung(request, pk):
-    akteur, sitzung = _qm_sitzung_or_403(request, pk)
+    akteur, sitzung = _qm_sitzung(request, pk)
     if request.method == "POST":
         return _tagesordnung_post(request, sitzung, akteur)
     return render(
@@ -154,7 +153,7 @@ def qm_tagesordnung(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def qm_vertagen(request, pk, punkt_pk):
-    akteur, sitzung = _qm_sitzung_or_403(request, pk)
+    akteur, sitzung = _qm_sitzung(request, pk)
     punkt = get_object_or_404(
         Tagesordnungspunkt.objects.select_related("antrag"), pk=punkt_pk, sitzung=sitzung
     )
@@ -202,7 +201,8 @@ def _punkt_form(sitzung, zeile, data=None):
     return PunktForm(
         data,
         prefix=f"p{punkt.pk}",
-        waehler=zeile.waehler + zeile.ausgeschlossen,
+        waehler=zeile.waehler,
+        ausgeschlossen=zeile.ausgeschlossen,
         namentlich=sitzung.namentlich,
         initial={"betrag": punkt.antrag.betrag_beantragt},
     )
@@ -239,6 +239,7 @@ def _beschluss_post(request, sitzung, akteur, formen):
         nein=data.get("nein"),
         enthaltung=data.get("enthaltung"),
         stimmen=form.stimmen(),
+        namentlich=form.namentlich,
     )
     messages.success(
         request,
@@ -255,6 +256,15 @@ def _korrigieren_post(request, sitzung, akteur, formen):
 
 
 def _schliessen_post(request, sitzung, akteur, formen):
+    if request.POST.get("bestaetigt") != "1":
+        messages.error(
+            request,
+            _(
+                "Bitte bestätigen Sie, dass die Beschlüsse richtig erfasst sind. Nach dem "
+                "Schließen lassen sie sich nicht mehr korrigieren."
+            ),
+        )
+        return redirect(request.path + "#schliessen")
     punkte = services.sitzung_schliessen(sitzung, akteur=akteur)
     nicht = [p for p in punkte if p.umgesetzt is False]
     if nicht:
@@ -342,7 +352,7 @@ def _sitzungsmodus_render(request, sitzung, anwesenheit_form, punkt_form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def qm_sitzungsmodus(request, pk):
-    akteur, sitzung = _qm_sitzung_or_403(request, pk)
+    akteur, sitzung = _qm_sitzung(request, pk)
     aktion = request.POST.get("aktion", "") if request.method == "POST" else ""
     formen = {"anwesenheit": None, "beschluss": None}
     if aktion:
@@ -353,11 +363,26 @@ def qm_sitzungsmodus(request, pk):
 
 
 @login_required
+def qm_praesentation(request, pk):
+    """The current item for the projector: what the room needs to decide, no staff navigation.
+    The operator keeps meeting mode open in another window; ``?punkt=<id>`` shows another item."""
+    _akteur, sitzung = _qm_sitzung(request, pk)
+    try:
+        punkt_pk = int(request.GET.get("punkt", ""))
+    except ValueError:
+        punkt_pk = None
+    kontext = selectors.praesentation_kontext(sitzung, punkt_pk)
+    if kontext is None:
+        raise Http404
+    return render(request, "jury/sitzungen/praesentation.html", {"sitzung": sitzung, **kontext})
+
+
+@login_required
 def qm_sitzungsprotokoll(request, pk):
-    akteur, sitzung = _qm_sitzung(request, pk)
-    if sitzung is None and not akteur.is_admin:
-        raise PermissionDenied(_("Diese Sitzung gehört nicht zu Ihrem Quartier."))
-    sitzung = sitzung or get_object_or_404(Sitzung, pk=pk)
+    if Akteur.from_request(request).is_admin:  # admins read every area's minutes
+        sitzung = get_object_or_404(Sitzung.objects.select_related("quartier"), pk=pk)
+    else:
+        sitzung = _qm_sitzung(request, pk)[1]
     return protokoll_response(
         sitzung.protokoll,
         f"protokoll-jurysitzung-{sitzung.quartier.code}-{sitzung.datum:%Y-%m-%d}.pdf",
@@ -388,12 +413,16 @@ def qm_zusammensetzung(request, quartier_pk):
 
 
 def _lesbare_sitzung(request, pk):
+    """The meeting, for QM staff of its area and its jury members who may read it now; None for
+    a member of its jury who may not (yet); a 404 for anyone else (another area's meeting)."""
     sitzung = get_object_or_404(Sitzung.objects.select_related("quartier"), pk=pk)
     akteur = Akteur.from_request(request)
     if is_qm_staff(akteur, sitzung.quartier_id) or selectors.mitglied_darf_lesen(
         request.user, sitzung
     ):
         return sitzung
+    if not selectors.sitzung_geht_an(request.user, sitzung):
+        raise Http404
     return None
 
 
@@ -445,5 +474,9 @@ def sitzung_unterlagen(request, pk):
 
 
 def _unterlagen_pdf(sitzung):
-    """The papers PDF of the current agenda in the page's language; asked for if missing."""
-    return unterlagen.sitzungsunterlagen_request(sitzung, translation.get_language() or "de")
+    """The papers PDF of the current agenda in the page's language (German or English: a page in
+    Turkish or Arabic gets the German papers); asked for if missing."""
+    sprache = translation.get_language() or "de"
+    if sprache not in settings.STAFF_LANGUAGES:
+        sprache = settings.LANGUAGE_CODE
+    return unterlagen.sitzungsunterlagen_request(sitzung, sprache)

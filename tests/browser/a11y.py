@@ -19,7 +19,8 @@ class Page:
     """A page to check. ``path`` is a URL name (reversed), a path, or ``f(welt) -> path``.
 
     ``role``: "anonymous", "applicant" (holds the Mein-Antrag access of the resident's Anträge in
-    ``welt``), "qm", "jury". ``staff``: German/English only, so Arabic falls back to German there.
+    ``welt``), "qm", "jury". ``staff``: German/English only, so Arabic falls back to German there
+    (QM's pages; the jury's own pages are in all four languages).
     ``needs``: ``Welt`` data to create first, so that a list or overview page has rows to show.
     """
 
@@ -146,18 +147,17 @@ PAGES = [
     ),
     # jury members
     Page("fehler_403_jury_auf_qm", "qm:dashboard", role="jury", staff=True, status=403),
-    Page("jury_home", "jury:home", role="jury", staff=True, needs=("abstimmung", "sitzung")),
-    Page("jury_sitzung", _url("jury:sitzung", _pk("sitzung")), role="jury", staff=True),
+    Page("jury_home", "jury:home", role="jury", needs=("abstimmung", "sitzung")),
+    Page("jury_sitzung", _url("jury:sitzung", _pk("sitzung")), role="jury"),
     Page(
         "jury_sitzung_antrag",
         _url("jury:sitzung_antrag", _pk("sitzung"), _pk("sitzung_antrag")),
         role="jury",
-        staff=True,
     ),
-    Page("kontosprache", "jury:kontosprache", role="jury", staff=True),
-    Page("passwort_setzen", lambda welt: welt.einladung_pfad, staff=True),
-    Page("stimmzettel", _url("jury:abstimmung", _pk("abstimmung")), role="jury", staff=True),
-    Page("befangenheit", _url("jury:befangenheit", _pk("abstimmung")), role="jury", staff=True),
+    Page("kontosprache", "jury:kontosprache", role="jury"),
+    Page("passwort_setzen", lambda welt: welt.einladung_pfad),
+    Page("stimmzettel", _url("jury:abstimmung", _pk("abstimmung")), role="jury"),
+    Page("befangenheit", _url("jury:befangenheit", _pk("abstimmung")), role="jury"),
 ]
 
 AXE_RUN = """async (tags) => {

@@ -49,6 +49,7 @@ def test_qm_runs_a_meeting_of_three_items_by_keyboard(open_page, welt):
         press_and_wait(page)
         assert page.locator(".kern-alert--danger").count() == 0, page.locator("main").inner_text()
 
+    check(page, "#schliessen-bestaetigt")  # the confirmation of a move that cannot be undone
     tab_to(page, "button[value=schliessen]")
     press_and_wait(page)
 

@@ -20,6 +20,11 @@ REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
+# How long a test waits for something a busy machine can delay (a process to start or stop, a
+# message to travel, an e-mail to be sent): generous, since a wait that passes returns at once.
+PATIENCE = 60
+
+
 def wait_until(predicate, *, timeout, interval=0.02, message="condition"):
     """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
@@ -67,7 +72,7 @@ class RedisServer:
         )
         client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
         try:
-            wait_until(self._answers(client), timeout=5, message="redis-server to answer")
+            wait_until(self._answers(client), timeout=PATIENCE, message="redis-server to answer")
         finally:
             client.close()
 
@@ -85,7 +90,7 @@ class RedisServer:
         """Kill it hard, as a crash or an outage would: no goodbye to connected clients."""
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=5)
+            self.process.wait(timeout=PATIENCE)
         self.process = None
 
 
@@ -123,7 +128,7 @@ class WorkerProcess:
         self.env.update(env or {})
         self.process = None
 
-    def start(self, *, timeout=20):
+    def start(self, *, timeout=PATIENCE):
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [
@@ -158,14 +163,14 @@ class WorkerProcess:
     def kill(self):
         """``kill -9``: no shutdown, no goodbye to Redis, PostgreSQL or the mail server."""
         os.killpg(self.process.pid, signal.SIGKILL)  # the main process and its pool children
-        self.process.wait(timeout=5)
+        self.process.wait(timeout=PATIENCE)
 
     def stop(self):
         if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.process.send_signal(signal.SIGTERM)  # a warm shutdown: tasks end, QUIT is said
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=PATIENCE)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-                self.process.wait(timeout=5)
+                self.process.wait(timeout=PATIENCE)
         self._log.close()

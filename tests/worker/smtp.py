@@ -82,7 +82,7 @@ class SmtpSink:
             self,
             hostname="127.0.0.1",
             port=self.port,
-            ready_timeout=5,
+            ready_timeout=30,
             data_size_limit=30_000_000,
         )
 

@@ -14,13 +14,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ...datenschutz.models import ANTRAG_KONTAKTFELDER
 from ...fonds.selectors import fristen
 from ...geld.buchungen.selectors import saldo_from_row
 from ...geld.buchungen.services import reservierung_set
+from ...mail import services as mail
 from ...models import Aktionsfonds, Antrag, AntragStatus, Benachrichtigung, Kostenposition
 from ...money import CENT, ZERO, euro_format, euro_round
 from ...refusals import Refused
-from ...services import notifications
 from ...states import EDITABLE_STATES
 from ..selectors import antraege_mit_email
 
@@ -266,7 +267,7 @@ def _queue_within_budget(antrag, art, *, dedupe_key=None):
     """Queue ``art`` to the applicant if the address's budget allows; the row, or None."""
     if not antrag.antragsteller_email or antragsteller_mail_budget(antrag.antragsteller_email) < 1:
         return None
-    return notifications.queue_for_applicant(antrag, art, dedupe_key=dedupe_key)
+    return mail.queue_for_applicant(antrag, art, dedupe_key=dedupe_key)
 
 
 def antrag_draft_exists(*, submission_token):
@@ -369,22 +370,18 @@ def antrag_submitted(antrag):
             referenz=antrag.referenz, eingereicht_am=antrag.eingereicht_am
         )
     if erstmalig:
-        # nobody of the office has seen the Antrag yet: within the address's budget
-        _queue_within_budget(antrag, "antrag_eingegangen")
+        # nobody of the office has seen the Antrag yet: within the address's budget; the page
+        # after the move tells the applicant when no receipt goes out
+        antrag.eingang_ohne_mail = _queue_within_budget(antrag, "antrag_eingegangen") is None
     else:
-        notifications.queue_for_applicant(antrag, "antrag_ergaenzt")
-
-
-def antrag_eingang_bestaetigt(antrag):
-    """Whether the receipt of the first submission went to the applicant's address."""
-    return Benachrichtigung.objects.filter(antrag=antrag, art="antrag_eingegangen").exists()
+        mail.queue_for_applicant(antrag, "antrag_ergaenzt")
 
 
 def antrag_changes_requested(antrag, *, kommentar):
     """QM asks the applicant for changes; the message goes out by e-mail."""
     if not kommentar.strip():
         raise ValueError(_("Bitte schreiben Sie, was ergänzt werden soll."))
-    notifications.queue_for_applicant(antrag, "nachforderung", kontext={"nachricht": kommentar})
+    mail.queue_for_applicant(antrag, "nachforderung", kontext={"nachricht": kommentar})
 
 
 def antrag_declared_ineligible(antrag, *, kommentar):
@@ -504,13 +501,7 @@ def antrag_expired(antrag):
 # Step 4 holds the attachments, which are not fields of the Antrag.
 STEP_FIELDS = {
     1: (
-        "antragsteller_name",
-        "antragsteller_strasse",
-        "antragsteller_plz",
-        "antragsteller_ort",
-        "antragsteller_email",
-        "antragsteller_telefon",
-        "organisation",
+        *ANTRAG_KONTAKTFELDER,
         "vorname_veroeffentlichen",
         "wohnt_oder_arbeitet_im_gebiet",
         "sprache",
@@ -607,7 +598,7 @@ def antrag_draft_saved(antrag):
         return None
     if antragsteller_mail_budget(antrag.antragsteller_email) < 1:
         raise BenachrichtigungRefused()
-    return notifications.queue_for_applicant(antrag, "entwurf_gespeichert", dedupe_key=dedupe_key)
+    return mail.queue_for_applicant(antrag, "entwurf_gespeichert", dedupe_key=dedupe_key)
 
 
 def antrag_links_send(*, email):
@@ -629,7 +620,7 @@ def antrag_links_send(*, email):
         if count >= budget:
             break
         with transaction.atomic():
-            row = notifications.queue_for_applicant(
+            row = mail.queue_for_applicant(
                 antrag, "neuer_link", dedupe_key=f"neuer_link:{antrag.pk}:{stunde}"
             )
             if row is not None:

@@ -460,7 +460,7 @@ def antrag_pruefen(request, pk):
             raise Http404 from missing
         except MoveRefused as refused:
             return _pruefen_refused(request, pk, refused)
-        if not services.antrag_eingang_bestaetigt(antrag):
+        if getattr(antrag, "eingang_ohne_mail", False):  # set by the submit move
             messages.info(request, EINGANG_OHNE_MAIL_MESSAGE)
         return redirect("antraege:eingereicht", pk=pk)
     akteur = Akteur.from_request(request)

@@ -3,6 +3,7 @@ picture, the year-end close, and QM's check of an Antrag's fields of action."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -56,6 +57,12 @@ def fonds_bericht(request, pk):
 def fonds_abschliessen(request, pk):
     """QM closes the fund of a past year: what is not bound has lapsed."""
     fonds = zugriff.aktionsfonds_for_staff(request.akteur, pk)
+    if request.POST.get("bestaetigt") != "1":
+        messages.error(
+            request,
+            _("Bitte bestätigen Sie den Jahresabschluss. Er lässt sich nicht rückgängig machen."),
+        )
+        return redirect(reverse("qm:fonds_bericht", args=[fonds.pk]) + "#abschluss-titel")
     try:
         aktionsfonds_close(fonds, akteur=request.akteur)
     except JahresabschlussRefused as refused:

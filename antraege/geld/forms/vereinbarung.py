@@ -44,6 +44,16 @@ class EntfaelltForm(KernForm):
         max_length=2000,
         required=False,
     )
+    bestaetigt = forms.BooleanField(
+        label=gettext_lazy(
+            "Ich bestätige: Die Aktion findet nicht statt. Das lässt sich nicht rückgängig "
+            "machen; das bewilligte Geld geht an den Fonds zurück, ein gezahlter Abschlag wird "
+            "zurückgefordert."
+        ),
+        error_messages={
+            "required": gettext_lazy("Bitte bestätigen Sie, dass die Aktion nicht stattfindet.")
+        },
+    )
 
 
 class RueckzahlungForm(KernForm):

@@ -19,6 +19,7 @@ from ...antrag.services.anhang import UploadRefused, upload_content_type
 from ...antrag.services.antrag import antrag_lock, berlin_today
 from ...antrag.services.timeline import statuswechsel_record
 from ...dokumente import services as documents
+from ...mail import services as mail
 from ...models import (
     Abschlag,
     Antrag,
@@ -34,7 +35,6 @@ from ...models import (
 from ...money import ZERO, euro_format, euro_parse
 from ...refusals import Refused
 from ...roles import is_applicant, is_qm_staff
-from ...services import notifications
 from ...states import ADVANCE_STATES, SETTLEMENT_EDITABLE_STATES
 from ..buchungen.models import Buchung
 from ..buchungen.services import buchung_book, reservierung_set
@@ -204,7 +204,7 @@ def abschlag_book(antrag, *, akteur, datum, betrag):
         % {"betrag": euro_format(betrag), "datum": datum.strftime("%d.%m.%Y")},
     )
     documents.dokument_schedule(antrag, Dokument.Art.ABSCHLAG_ANORDNUNG)
-    notifications.queue_for_applicant(
+    mail.queue_for_applicant(
         antrag,
         "abschlag_angewiesen",
         kontext={"betrag": euro_format(betrag)},
@@ -421,7 +421,7 @@ def abrechnung_submitted(antrag):
     if errors:
         raise ValueError(" ".join(errors))
     quartier = antrag.fonds.quartier
-    notifications.queue(
+    mail.queue(
         "abrechnung_eingegangen",
         empfaenger=quartier.qm_email,
         sprache=quartier.qm_sprache,
@@ -518,9 +518,7 @@ def abrechnung_changes_requested(antrag, *, kommentar):
         raise ValueError(_("Bitte schreiben Sie, was an der Abrechnung fehlt."))
     if Auszahlung.objects.filter(antrag=antrag).exists():
         raise ValueError(_("Die Auszahlung ist bereits freigegeben."))
-    notifications.queue_for_applicant(
-        antrag, "abrechnung_nachforderung", kontext={"nachricht": kommentar}
-    )
+    mail.queue_for_applicant(antrag, "abrechnung_nachforderung", kontext={"nachricht": kommentar})
 
 
 def auszahlung_release(antrag, *, akteur):
@@ -611,7 +609,7 @@ def auszahlung_mark_paid(antrag, *, bezahlt_am, buchungszeichen):
         Antrag.objects.filter(pk=antrag.pk).update(
             betrag_reserviert=ZERO, betrag_ausgezahlt=F("betrag_ausgezahlt") + betrag
         )
-    notifications.queue_for_applicant(
+    mail.queue_for_applicant(
         antrag,
         "auszahlung_erfolgt",
         kontext={

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ...antrag.services.antrag import antrag_lock, berlin_today
 from ...antrag.services.timeline import statuswechsel_record
 from ...dokumente import services as documents
+from ...mail import services as mail
 from ...models import (
     ZERO,
     Abschlag,
@@ -24,7 +25,6 @@ from ...models import (
 )
 from ...money import euro_format, euro_parse
 from ...roles import is_applicant, is_qm_staff
-from ...services import notifications
 from ...states import AWAITING_SETTLEMENT_STATES, BANK_STATES
 from ..buchungen.services import reservierung_set
 from ..selectors.vereinbarung import iban_masked, zahlungsplan_for
@@ -254,5 +254,5 @@ def antrag_not_carried_out(antrag, *, anlass):
     if abschlag is not None:
         return rueckforderung_create(antrag, anlass=anlass, betrag=abschlag.betrag)
     if anlass == Rueckforderung.Anlass.ENTFAELLT:
-        notifications.queue_for_applicant(antrag, "aktion_entfaellt")
+        mail.queue_for_applicant(antrag, "aktion_entfaellt")
     return None

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_noop
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aktionsfonds import zwei_faktor
+from antraege.dokumente.selectors import dokumente_missing
+from antraege.dokumente.services import dokument_deliver
 from antraege.factories import (
     DEMO_PASSWORD,
     AktionsfondsFactory,
@@ -26,8 +28,8 @@ from antraege.factories import (
     UserFactory,
     project_start,
 )
-from antraege.hintergrund import im_hintergrund
-from antraege.models import Antrag, Handlungsfeld
+from antraege.mail.services import benachrichtigungen_mark_sent
+from antraege.models import Antrag, Benachrichtigung, Handlungsfeld
 from antraege.roles import Akteur
 from jury.abstimmungen.services import abstimmung_eroeffnen
 from jury.mitglieder.models import Jurymitglied
@@ -36,6 +38,7 @@ from jury.sitzungen.services import (
     anwesenheit_erfassen,
     sitzung_anlegen,
     sitzung_schliessen,
+    sitzungsprotokolle_nachholen,
     top_beschliessen,
     top_vertagen,
 )
@@ -154,19 +157,28 @@ class Command(BaseCommand):
                 "demo_data legt Konten mit bekanntem Passwort an und läuft nicht mit PRODUCTION=1."
             )
         logins = []
-        # Its e-mails and letters go to the background queue: they must not delay what a person
-        # does right after `make run` (antraege/hintergrund.py).
-        with im_hintergrund(), transaction.atomic():
+        begonnen = timezone.now()
+        with transaction.atomic():
             admin = self._user("admin", is_staff=True, is_superuser=True)
             logins.append(("Verwaltung", admin.username, "alle Quartiere"))
             for spec in QUARTIERE:
                 logins.extend(self._quartier(spec))
             logins = [(*login, self._zweiter_faktor(login[1])) for login in logins]
+            self._vergangenheit_abschliessen(begonnen)
         created = Antrag.objects.filter(titel__in=_all_titles()).count()
         self.stdout.write(self.style.SUCCESS(f"Demodaten bereit: {created} Demo-Anträge."))
         self._print_logins(logins)
 
     # --- building blocks ---
+
+    def _vergangenheit_abschliessen(self, begonnen):
+        """The demo's past is past (docs/decisions.md): its letters and minutes are rendered here,
+        its e-mails recorded as sent without sending. So the tasks its commit queues find nothing
+        left to do and never stand in front of the first real person's e-mail."""
+        for antrag_id, art in dokumente_missing(older_than=datetime.timedelta(0)):
+            dokument_deliver(antrag_id, art)
+        sitzungsprotokolle_nachholen()
+        benachrichtigungen_mark_sent(Benachrichtigung.objects.filter(erstellt_am__gte=begonnen))
 
     def _zweiter_faktor(self, username):
         """QM and admin accounts: the demo TOTP app and fresh recovery codes (jury: none, optional)."""
@@ -234,7 +246,14 @@ class Command(BaseCommand):
                 },
             )
             jury.append(eintrag)
-            logins.append(("Jury", member.username, quartier.name))
+            stellvertretung = rolle == Jurymitglied.Rolle.STELLVERTRETUNG
+            logins.append(
+                (
+                    "Jury (Stellvertretung)" if stellvertretung else "Jury",
+                    member.username,
+                    quartier.name,
+                )
+            )
         for index, row in enumerate(ANTRAEGE[spec["code"]], start=1):
             self._antrag(fonds, kategorien, qm, kuerzel, index, *row)
         if spec["code"] in SITZUNG_ANTRAEGE:

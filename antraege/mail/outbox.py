@@ -7,14 +7,15 @@ sends. A worker killed with ``kill -9`` simply stops renewing: after at most one
 free again and the next sweep hands them to another worker. A redelivered message gets a new
 execution id, finds the rows leased by a live execution and sends nothing.
 
-Each worker thread keeps one SMTP connection open across tasks (closed when the worker stops), so a
-burst costs one connection, one claim per batch and one ``UPDATE`` per e-mail. The e-mail is marked
-sent right after the SMTP server accepted it; a failure releases only that row with a back-off and
-the batch goes on. The one window no outbox can close — the server accepted, the worker died
-before the ``UPDATE`` — sends the e-mail again with the same ``Message-ID``, so mail clients fold it.
+Each worker thread keeps one SMTP connection open across tasks (``smtp``; closed when the worker
+stops), so a burst costs one connection and one claim per batch; the marks are written by a thread
+of its own (``Marker``), so the sending thread only renders and talks to the mail server. The
+e-mail is marked sent right after the SMTP server accepted it; a failure releases only that row
+with a back-off and the batch goes on. The one window no outbox can close — the server accepted,
+the worker died before the ``UPDATE`` — sends the e-mail again with the same ``Message-ID``, so
+mail clients fold it.
 """
 
-import functools
 import logging
 import queue
 import random
@@ -23,29 +24,24 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
-from smtplib import SMTPException, SMTPServerDisconnected
+from smtplib import SMTPServerDisconnected
 
 from django.conf import settings
-from django.core.mail import get_connection
-from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
-from django.core.mail.message import sanitize_address
 from django.db import DatabaseError
 from django.db import connection as db_connection
 from django.db.models import Q, Subquery
 from django.utils import timezone
 
-from ..models import Benachrichtigung
-from . import notifications
+from . import messages, services, smtp
+from .models import Benachrichtigung
 
 logger = logging.getLogger(__name__)
 
 # Rows one execution claims at a time (the on-commit dispatch sends one task per batch).
-BATCH = notifications.BATCH
+BATCH = services.BATCH
 # After a failed attempt the row waits 5 s, 10 s, 20 s … at most this long before the next one,
 # so everything is out within two minutes of the mail server coming back.
 BACKOFF_MAX = timedelta(seconds=60)
-# An idle SMTP connection older than this is checked with NOOP before it is used again.
-IDLE_CHECK_SECONDS = 20
 
 
 def lease():
@@ -89,87 +85,6 @@ def backoff(versuche):
     return timedelta(seconds=seconds * random.uniform(0.8, 1.2))
 
 
-# --- one SMTP connection per worker thread -----------------------------------------------------
-
-_local = threading.local()
-_open_connections = set()
-_open_lock = threading.Lock()
-
-
-def _backend_key():
-    return (
-        settings.EMAIL_BACKEND,
-        getattr(settings, "EMAIL_HOST", ""),
-        getattr(settings, "EMAIL_PORT", None),
-        getattr(settings, "EMAIL_HOST_USER", ""),
-        getattr(settings, "EMAIL_USE_TLS", False),
-        getattr(settings, "EMAIL_USE_SSL", False),
-    )
-
-
-def mail_connection():
-    """This thread's open SMTP connection, opened on first use and kept for the next tasks.
-
-    Other backends (files, memory, console) are handed out fresh and open per e-mail, as usual.
-    """
-    if not settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
-        return get_connection(fail_silently=False)
-    key = _backend_key()
-    cached = getattr(_local, "connection", None)
-    if cached is not None and cached[0] != key:
-        mail_connection_drop()
-        cached = None
-    if cached is not None:
-        connection, last_used = cached[1], cached[2]
-        if time.monotonic() - last_used > IDLE_CHECK_SECONDS and not _alive(connection):
-            mail_connection_drop()
-            cached = None
-    if cached is None:
-        connection = get_connection(fail_silently=False)
-        connection.open()
-        with _open_lock:
-            _open_connections.add(connection)
-    _local.connection = (key, connection, time.monotonic())
-    return connection
-
-
-def _alive(connection):
-    smtp = connection.connection
-    if smtp is None:
-        return False
-    try:
-        return smtp.noop()[0] == 250
-    except (SMTPException, OSError):
-        return False
-
-
-def mail_connection_drop():
-    """Close this thread's connection (after an SMTP error, or when the settings changed)."""
-    cached = getattr(_local, "connection", None)
-    _local.connection = None
-    if cached is not None:
-        _close(cached[1])
-
-
-def mail_connections_close():
-    """Close every connection this process opened: the worker stops (signal handler in tasks)."""
-    with _open_lock:
-        connections = list(_open_connections)
-    for connection in connections:
-        _close(connection)
-    _local.connection = None
-    return len(connections)
-
-
-def _close(connection):
-    with _open_lock:
-        _open_connections.discard(connection)
-    try:
-        connection.close()  # QUIT, then the socket
-    except Exception:  # noqa: BLE001 - a dead connection cannot be closed more
-        logger.debug("closing the SMTP connection failed", exc_info=True)
-
-
 # --- the batch -----------------------------------------------------------------------------------
 
 
@@ -206,8 +121,8 @@ def benachrichtigungen_send(*, execution, limit=BATCH, marker=None):
 
 def _batch_send(execution, rows, marker, ergebnis):
     with Lease(execution, [row.pk for row in rows]) as held:
-        messages = notifications.messages_build(rows)
-        for index, (row, message) in enumerate(messages):
+        built = messages.messages_iter(rows)
+        for row, message in built:
             if not held.holds(row.pk):
                 continue  # the lease ran out (a long pause): whoever took the row sends it
             if isinstance(message, Exception):  # rendering failed
@@ -215,16 +130,16 @@ def _batch_send(execution, rows, marker, ergebnis):
                 held.done(row.pk)
                 continue
             try:
-                connection = mail_connection()
+                connection = smtp.mail_connection()
             except Exception as error:  # noqa: BLE001 - unreachable: release the rest for later
-                for rest, _ in messages[index:]:
+                for rest in [row, *(rest for rest, _ in built)]:
                     _failure_record(rest, execution, error, ergebnis)
                 break
             try:
-                _message_send(connection, message)
+                smtp.message_send(connection, message)
             except Exception as error:  # noqa: BLE001 - this one failed; the batch goes on
                 if isinstance(error, SMTPServerDisconnected | OSError):
-                    mail_connection_drop()
+                    smtp.mail_connection_drop()
                 _failure_record(row, execution, error, ergebnis)
                 held.done(row.pk)
                 continue
@@ -303,22 +218,6 @@ class Marker:
         except DatabaseError:  # a connection the database dropped: once more on a new one
             db_connection.close()
             return _sent_record_many(items, self.execution)
-
-
-def _message_send(connection, message):
-    """Send one e-mail over ``connection``; over SMTP the bytes made from the batch's shared
-    rendering (``message.wire``) as they are, else as Django's backend sends it."""
-    wire = getattr(message, "wire", None)
-    if wire is None or not isinstance(connection, SmtpBackend) or connection.connection is None:
-        connection.send_messages([message])
-        return
-    # a wire form is made only for a plain ASCII address: it is its own envelope address
-    connection.connection.sendmail(_envelope_from(message.from_email), message.recipients(), wire)
-
-
-@functools.lru_cache(maxsize=8)
-def _envelope_from(from_email):
-    return sanitize_address(from_email, settings.DEFAULT_CHARSET)
 
 
 def _sent_record(row, execution, subject):
@@ -450,7 +349,7 @@ def dispatch_pending(*, older_than=timedelta(seconds=10)):
     """
     count = benachrichtigungen_pending_count(older_than=older_than)
     tasks = min(-(-count // BATCH), SWEEP_MAX_TASKS)
-    dispatched = sum(1 for _ in range(tasks) if notifications.dispatch(None))
+    dispatched = sum(1 for _ in range(tasks) if services.dispatch(None))
     return count if dispatched else 0
 
 

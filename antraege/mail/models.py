@@ -1,9 +1,7 @@
-"""The outbox of e-mails (see ``antraege.services.notifications``)."""
+"""The outbox of e-mails: one row per e-mail, written in the transaction that caused it."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-from ..antrag.models.antrag import Antrag
 
 
 class Benachrichtigung(models.Model):
@@ -18,7 +16,11 @@ class Benachrichtigung(models.Model):
 
     art = models.CharField(max_length=60)
     antrag = models.ForeignKey(
-        Antrag, on_delete=models.CASCADE, null=True, blank=True, related_name="benachrichtigungen"
+        "antraege.Antrag",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="benachrichtigungen",
     )
     empfaenger = models.EmailField()
     sprache = models.CharField(max_length=5, default="de")

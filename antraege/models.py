@@ -1,12 +1,12 @@
 """The models of Anträge, by subdomain. ``antraege.models.X`` keeps working for every model."""
 
-from ..antrag.models.anhang import Anhang, anhang_upload_to
-from ..antrag.models.antrag import Antrag, Kostenposition, Statuswechsel
-from ..datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriff
-from ..dokumente.models import Dokument, dokument_upload_to
-from ..fonds.models import Aktionsfonds, Foerderung, Handlungsfeld, Kostenkategorie, Quartier
-from ..geld.buchungen.models import Buchung  # noqa: E402 - after the models it points to
-from ..geld.models.abrechnung import (
+from .antrag.models.anhang import Anhang, anhang_upload_to
+from .antrag.models.antrag import Antrag, Kostenposition, Statuswechsel
+from .datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriff
+from .dokumente.models import Dokument, dokument_upload_to
+from .fonds.models import Aktionsfonds, Foerderung, Handlungsfeld, Kostenkategorie, Quartier
+from .geld.buchungen.models import Buchung  # noqa: E402 - after the models it points to
+from .geld.models.abrechnung import (
     Abschlag,
     Auszahlung,
     Beleg,
@@ -15,16 +15,16 @@ from ..geld.models.abrechnung import (
     beleg_upload_to,
     projektfoto_upload_to,
 )
-from ..geld.models.vereinbarung import Bankverbindung, Rueckforderung, Vereinbarung
-from ..money import ZERO
-from ..states import (
+from .geld.models.vereinbarung import Bankverbindung, Rueckforderung, Vereinbarung
+from .mail.models import Benachrichtigung
+from .money import ZERO
+from .states import (
     APPLICANT_STATUS_LABELS,
     END_STATES,
     GEFOERDERT_STATES,
     RESERVING_STATES,
     AntragStatus,
 )
-from .notifications import Benachrichtigung
 
 __all__ = [
     "AdressBestaetigung",

@@ -1,0 +1,215 @@
+"""The e-mails of outbox rows: rendered in the row's language from ``templates/emails/<art>/``.
+
+``messages_build`` renders a batch: templates are looked up once per kind, the language switched
+once per language, and rows of one kind, language, Antrag and context that go to several people
+(the papers to every jury member) are rendered once with a stand-in for the personal link, which
+is put in per recipient. How the e-mails reach the mail server is ``outbox``'s and ``smtp``'s.
+"""
+
+import functools
+import json
+import re
+import secrets
+from collections import Counter
+from email.utils import parseaddr
+from itertools import groupby
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import get_template
+from django.utils import translation
+
+from ..models import Dokument
+from ..zugang.links import antrag_link_token, antrag_link_url
+
+
+def message_id(row):
+    """The ``Message-ID`` of a row: the same for every attempt, so a duplicate folds in mail clients."""
+    domain = _domain(settings.DEFAULT_FROM_EMAIL)
+    stamp = int(row.erstellt_am.timestamp() * 1_000_000) if row.erstellt_am else 0
+    return f"<benachrichtigung.{row.pk}.{stamp}@{domain}>"
+
+
+@functools.lru_cache(maxsize=8)
+def _domain(from_email):
+    return parseaddr(from_email)[1].rpartition("@")[2] or "aktionsfonds.local"
+
+
+def render(row):
+    """Subject, text and HTML of one notification, rendered in its language."""
+    with translation.override(row.sprache):
+        return _render(row, _templates(row.art))
+
+
+def _templates(art):
+    return (
+        get_template(f"emails/{art}/betreff.txt"),
+        get_template(f"emails/{art}/text.txt"),
+        get_template("emails/layout.html"),
+    )
+
+
+def _render(row, templates, *, link_token=None):
+    """``(subject, text, html)`` of ``row``; ``link_token`` stands in for the row's own link token
+    (``messages_build`` renders once for many recipients and puts each one's token in after)."""
+    betreff, text_template, layout = templates
+    antrag = row.antrag if row.antrag_id else None
+    context = {"antrag": antrag, "kontext": row.kontext, "site_url": settings.SITE_URL}
+    if antrag is not None:
+        # The link names the address it goes to: opening it confirms that address.
+        context["link"] = antrag_link_url(antrag, email=row.empfaenger, token=link_token)
+        context["quartier"] = antrag.fonds.quartier
+    subject = " ".join(betreff.render(context).split())
+    text = text_template.render(context)
+    html = layout.render(
+        {**context, "text": _absaetze(text), "subject": subject, "sprache": row.sprache}
+    )
+    return betreff_mit_referenz(subject, antrag), text, html
+
+
+def _absaetze(text):
+    """The text part for the HTML part's paragraphs: no line of blanks only and no run of empty
+    lines (each made an empty ``<p></p>``)."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+
+
+def betreff_mit_referenz(subject, antrag):
+    """Every e-mail about an Antrag names its reference in the subject (applicants and QM file by it)."""
+    if antrag is not None and antrag.referenz and antrag.referenz not in subject:
+        return f"{subject} ({antrag.referenz})"
+    return subject
+
+
+def absender_for(row):
+    """``(From, [Reply-To])`` of ``row``: an e-mail about an Antrag comes in the name of its
+    area's QM office (our sending address, the office's name) and answers go to the office, whose
+    address the footer gives; other e-mails come from ``DEFAULT_FROM_EMAIL`` without Reply-To."""
+    if not row.antrag_id:
+        return settings.DEFAULT_FROM_EMAIL, []
+    quartier = row.antrag.fonds.quartier
+    adresse = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
+    from_email = (
+        f"{_quoted(quartier.qm_buero_name)} <{adresse}>" if quartier.qm_buero_name else adresse
+    )
+    if not quartier.qm_email:
+        return from_email, []
+    return from_email, [f"{_quoted(quartier.qm_buero_name)} <{quartier.qm_email}>"]
+
+
+def _quoted(name):
+    """A display name as an RFC 5322 quoted string (a comma or dot in an office's name)."""
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def message_build(row, rendered):
+    """The e-mail of ``row`` from its rendered ``(subject, text, html)``, attachments included."""
+    subject, text, html = rendered
+    from_email, reply_to = absender_for(row)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=from_email,
+        to=[row.empfaenger],
+        reply_to=reply_to,
+        headers={"Content-Language": row.sprache, "Message-ID": message_id(row)},
+    )
+    message.attach_alternative(html, "text/html")
+    for name, content, mimetype in attachments_for(row):
+        message.attach(name, content, mimetype)
+    return message
+
+
+def attachments_for(row):
+    """Files that go with a notification: ``kontext["dokumente"]`` names stored documents.
+
+    Only documents of the notification's own Antrag: ``[(filename, bytes, mimetype)]``. Small
+    text attachments made when the row was queued (a calendar invitation) travel in the row
+    itself: ``kontext["inline_anhaenge"] = [[filename, mimetype, text]]``.
+    """
+    result = [
+        (name, text.encode("utf-8"), mimetype)
+        for name, mimetype, text in row.kontext.get("inline_anhaenge") or []
+    ]
+    ids = row.kontext.get("dokumente") or []
+    if not ids or not row.antrag_id:
+        return result
+    for dokument in Dokument.objects.filter(pk__in=ids, antrag_id=row.antrag_id).select_related(
+        "antrag"
+    ):
+        with dokument.datei.open("rb") as handle:
+            result.append((dokument.dateiname, handle.read(), "application/pdf"))
+    return result
+
+
+# The stand-in for the personal link in a rendering shared by several recipients: random per
+# process, so no text typed by a user contains it; hex digits pass every filter (escaping,
+# eigene_links) unchanged, as do the link token's characters.
+_LINK_PLATZHALTER = f"linkplatzhalter{secrets.token_hex(16)}"
+
+
+class Rendering:
+    """One rendering of a kind, language, Antrag and context, shared by its recipients.
+
+    ``parts`` is ``(subject, text, html)`` with ``_LINK_PLATZHALTER`` for the link token;
+    ``parts_for(token)`` puts a recipient's token in.
+    """
+
+    def __init__(self, parts):
+        self.parts = parts
+
+    def parts_for(self, token):
+        if token is None:
+            return self.parts
+        return tuple(part.replace(_LINK_PLATZHALTER, token) for part in self.parts)
+
+
+def _key(row):
+    return (
+        row.sprache,
+        row.art,
+        row.antrag_id,
+        json.dumps(row.kontext, sort_keys=True, default=str),
+    )
+
+
+def _message_for(row, templates, shared, renderings):
+    """The e-mail of ``row``. A row whose kind, language, Antrag and context other rows of the
+    batch share (``shared``) gets the one rendering of them with its own link token, recipient and
+    Message-ID; any other row is rendered for itself alone."""
+    key = _key(row)
+    if not shared[key] > 1:
+        return message_build(row, _render(row, templates))
+    if key not in renderings:
+        parts = _render(row, templates, link_token=_LINK_PLATZHALTER)
+        renderings[key] = Rendering(parts)
+    rendering = renderings[key]
+    token = antrag_link_token(row.antrag, email=row.empfaenger) if row.antrag_id else None
+    return message_build(row, rendering.parts_for(token))
+
+
+def messages_build(rows):
+    """``[(row, message or the exception that stopped it)]`` in the order of ``rows`` (sorted by
+    language and kind); see the module's docstring."""
+    return list(messages_iter(rows))
+
+
+def messages_iter(rows):
+    """``messages_build`` one e-mail at a time (the sender may send one while the next is made)."""
+    rows = list(rows)
+    shared = Counter(_key(row) for row in rows)
+    for (sprache, art), group in groupby(rows, key=lambda row: (row.sprache, row.art)):
+        with translation.override(sprache):
+            try:
+                templates = _templates(art)
+            except Exception as error:  # noqa: BLE001 - a missing template fails these rows only
+                for row in group:
+                    yield row, error
+                continue
+            renderings = {}
+            for row in group:
+                try:
+                    message = _message_for(row, templates, shared, renderings)
+                except Exception as error:  # noqa: BLE001 - recorded on the row, retried
+                    message = error
+                yield row, message

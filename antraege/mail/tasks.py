@@ -1,0 +1,68 @@
+"""Celery tasks of the outbox (registered through ``antraege.tasks``): send, sweep, and close the
+SMTP connections when the worker stops."""
+
+import logging
+import time
+
+from celery import shared_task
+from celery.signals import worker_process_shutdown, worker_shutdown
+from django.utils import timezone
+
+from .. import task_names
+from . import outbox, smtp
+
+logger = logging.getLogger(__name__)
+
+# A task keeps taking batches for this long when more is pending (the backlog of a burst).
+SEND_BUDGET_SECONDS = 20
+
+
+@shared_task(name=task_names.SEND_BENACHRICHTIGUNGEN, bind=True, max_retries=8)
+def task_send_benachrichtigung(self, *, benachrichtigung_id=None):
+    """Send pending e-mails in batches; ``benachrichtigung_id`` is the row whose commit woke us.
+
+    Every run claims under a fresh execution id, never ``self.request.id``: a message redelivered
+    while its first run still sends must find the rows taken. Failed rows wait for their back-off;
+    the task retries then (the beat sweep covers what the retries do not).
+    """
+    execution = outbox.execution_new()
+    started = time.monotonic()
+    sent, failed, next_attempt = 0, 0, None
+    with outbox.Marker(execution) as marker:  # one connection for the marks of every batch
+        while True:
+            ergebnis = outbox.benachrichtigungen_send(execution=execution, marker=marker)
+            sent += len(ergebnis.gesendet)
+            failed += len(ergebnis.fehlgeschlagen)
+            next_attempt = next_attempt or ergebnis.naechster_versuch
+            if ergebnis.fehlgeschlagen or len(ergebnis.gesendet) < outbox.BATCH:
+                break
+            if time.monotonic() - started > SEND_BUDGET_SECONDS:
+                break
+    logger.info(
+        "notifications (trigger %s, execution %s): %s sent, %s failed",
+        benachrichtigung_id,
+        execution,
+        sent,
+        failed,
+    )
+    if failed and self.request.retries < self.max_retries:
+        countdown = max((next_attempt - timezone.now()).total_seconds(), 0.5)
+        raise self.retry(countdown=countdown)
+    return sent
+
+
+@worker_process_shutdown.connect
+@worker_shutdown.connect
+def _smtp_connections_close(**kwargs):
+    """The worker stops: say QUIT to the mail server instead of dropping the socket."""
+    closed = smtp.mail_connections_close()
+    if closed:
+        logger.info("closed %s SMTP connection(s)", closed)
+
+
+@shared_task(name=task_names.DISPATCH_PENDING_BENACHRICHTIGUNGEN)
+def task_dispatch_pending_benachrichtigungen():
+    count = outbox.dispatch_pending()
+    if count:
+        logger.info("re-dispatched %s pending notifications", count)
+    return count
