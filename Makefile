@@ -93,7 +93,8 @@ upgrade-check: $(VENV)/.installed
 	$(BIN)/python bin/upgrade-check
 
 ## Benchmarks (each prints its ratio to a floor). load.py and drill.py need PostgreSQL and
-## redis-server: they create their own database (BENCH_DB) and start a private Redis.
+## redis-server: they create their own database (BENCH_DB) and start a private Redis. scale.py
+## (PostgreSQL) prints rows read per page and job at N = 100, 1,000 and 10,000 Anträge.
 BENCH_DB ?= aktionsfonds_bench
 bench: install
 	$(BIN)/pip install --quiet -e '.[test,bench]'
@@ -102,6 +103,7 @@ bench: install
 	$(BIN)/python bench/letters.py && \
 	$(BIN)/python bench/meeting.py && \
 	$(BIN)/python bench/oeffentlich.py && \
+	$(BIN)/python bench/scale.py --db $(BENCH_DB)_scale && \
 	$(BIN)/python bench/load.py --db $(BENCH_DB) $(BENCH_ARGS) && \
 	$(BIN)/python bench/drill.py --db $(BENCH_DB)_drill $(BENCH_ARGS)
 

@@ -48,18 +48,24 @@ def site(request):
 
 
 def nav_rollen(request):
-    """Which role-specific items the main navigation shows: ``{"qm": bool, "jury": bool}``.
+    """Which role-specific items the main navigation shows: ``{"qm": bool, "qm_bereich": bool,
+    "jury": bool}`` (an admin is "qm" for the read-only overview, "qm_bereich" only as QM staff
+    of an area: the meetings page is for those who act there).
 
     Lazy in the context: only pages that render the signed-in navigation ask the database, and
     staff pages, whose ``request.akteur`` knows the areas already, ask it once less.
     """
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated):
-        return {"qm": False, "jury": False}
+        return {"qm": False, "qm_bereich": False, "jury": False}
     akteur = getattr(request, "akteur", None)
-    qm = user.is_superuser or (
-        bool(akteur.qm_quartier_ids) if akteur else user.qm_quartiere.exists()
-    )
+    qm_bereich = bool(akteur.qm_quartier_ids) if akteur else user.qm_quartiere.exists()
+    qm = user.is_superuser or qm_bereich
     # staff accounts are never jury members (``jury.mitglieder.services`` refuses them), so only
     # the others are asked
-    return {"qm": qm, "jury": not qm and user.jurymitgliedschaften.exists()}
+    return {
+        "qm": qm,
+        # QM staff of an area: the pages where QM acts (meetings), not an admin's read-only view
+        "qm_bereich": qm_bereich,
+        "jury": not qm and user.jurymitgliedschaften.exists(),
+    }

@@ -5,7 +5,7 @@ from .antrag.models.antrag import Antrag, Kostenposition, Statuswechsel
 from .datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriff
 from .dokumente.models import Dokument, dokument_upload_to
 from .fonds.models import Aktionsfonds, Foerderung, Handlungsfeld, Kostenkategorie, Quartier
-from .geld.buchungen.models import Buchung  # noqa: E402 - after the models it points to
+from .geld.buchungen.models import Buchung, FondsberichtPdf  # noqa: E402 - after its targets
 from .geld.models.abrechnung import (
     Abschlag,
     Auszahlung,
@@ -38,6 +38,7 @@ __all__ = [
     "Abschlag",
     "Bankverbindung",
     "Buchung",
+    "FondsberichtPdf",
     "Foerderung",
     "Rueckforderung",
     "Vereinbarung",

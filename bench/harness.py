@@ -177,21 +177,7 @@ class Stack:
         return result.stdout
 
     def django(self):
-        import django
-
-        os.environ["CELERY_SKIP_CHECKS"] = "1"
-        django.setup()
-        import logging
-
-        logging.getLogger("weasyprint").setLevel(logging.WARNING)
-        logging.getLogger("fontTools").setLevel(logging.WARNING)
-        logging.getLogger("mail.log").setLevel(logging.WARNING)
-        # the drill causes broker outages on purpose: their warnings are expected here
-        logging.getLogger("workflow").setLevel(logging.WARNING)
-        logging.getLogger("antraege.mail").setLevel(logging.ERROR)
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0, interactive=False)
+        django_setup()
 
     def worker(self, name, *, concurrency=1):
         import dj_database_url
@@ -267,6 +253,48 @@ class Stack:
 
         connections.close_all()
         self.database.drop()
+
+
+def django_setup():
+    """Django in this process on the configured database, migrated; quiet libraries."""
+    import django
+
+    os.environ["CELERY_SKIP_CHECKS"] = "1"
+    django.setup()
+    import logging
+
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    # the drill causes broker outages on purpose: their warnings are expected here
+    logging.getLogger("workflow").setLevel(logging.WARNING)
+    logging.getLogger("antraege.mail").setLevel(logging.ERROR)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def django_alone(database, workdir):
+    """Django on ``database`` (a ``Database``) in this process, without broker or worker: Celery
+    keeps its messages in memory (a job measured here sends nothing). Migrates."""
+    os.environ.pop("REDIS_URL", None)
+    os.environ.pop("SQLITE_PATH", None)
+    os.environ.update(
+        DATABASE_URL=database.url,
+        CELERY_BROKER_URL="memory://",
+        DJANGO_SETTINGS_MODULE="aktionsfonds.settings",
+        MEDIA_ROOT=str(Path(workdir) / "media"),
+        AKTIONSFONDS_VAR_DIR=str(Path(workdir) / "var"),
+        SITE_URL="http://127.0.0.1",
+        SECRET_KEY="bench-" + uuid.uuid4().hex,
+        DEBUG="0",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+    )
+    django_setup()
+    from django.conf import settings
+
+    # the users seeded here never sign in with a password: no slow hashing for them
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def drafts_bulk(count, *, code="BEN", name="Bench-Kiez", fonds=None):

@@ -98,3 +98,21 @@ def reload(antrag):
 
 def yesterday():
     return timezone.localdate() - datetime.timedelta(days=1)
+
+
+def fondsbericht_pdf(client, fonds):
+    """The fund report PDF as QM gets it: the first request says it is being made (202), the
+    worker renders it (its task's body, called here), the next request downloads it."""
+    from django.urls import reverse
+
+    from antraege.geld.bericht import fondsbericht_pdf_render
+    from antraege.models import FondsberichtPdf
+
+    url = reverse("abrechnung:fonds_bericht_pdf", args=[fonds.pk])
+    wartet = client.get(url)
+    assert wartet.status_code == 202
+    assert "Der Fondsbericht als PDF wird erstellt." in wartet.content.decode()
+    fondsbericht_pdf_render(FondsberichtPdf.objects.filter(fonds=fonds).latest("pk").pk)
+    fertig = client.get(url)
+    assert (fertig.status_code, fertig["Content-Type"]) == (200, "application/pdf")
+    return b"".join(fertig.streaming_content)

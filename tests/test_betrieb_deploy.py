@@ -118,7 +118,7 @@ def nginx(tmp_path):
         yield f"https://127.0.0.1:{https_port}", tmp_path / "aktionsfonds.access.log"
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=30)
         backend.shutdown()
         backend.server_close()
 

@@ -278,7 +278,12 @@ def test_retention_removes_exactly_the_due_antraege_and_keeps_the_money(welt, du
     assert Sachbericht.objects.get(antrag=welt["ausgezahlt_alt"]).text == ""
     assert money() == before
     # The sweep for lost letters does not bring back the letters of an anonymised Antrag.
-    missing = {pk for pk, _art in dokumente_missing(older_than=datetime.timedelta(0))}
+    missing = {
+        pk
+        for pk, _art in dokumente_missing(
+            older_than=datetime.timedelta(0), within=datetime.timedelta(days=366 * 20)
+        )
+    }
     assert not missing & {welt[key].pk for key in DUE}
     assert mail.queue_for_applicant(Antrag.objects.get(pk=welt["abgelehnt_alt"].pk), "x") is None
 
@@ -387,7 +392,7 @@ def test_the_retention_task_runs_in_a_real_worker(celery_session_worker, fonds):
 
     task_aufbewahrung_durchsetzen.delay()
 
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 60  # a condition: as long as a busy machine needs
     while time.monotonic() < deadline and not Anonymisierung.objects.filter(antrag=due).exists():
         time.sleep(0.1)
     assert Antrag.objects.get(pk=due.pk).antragsteller_name == ""

@@ -10,9 +10,16 @@ from antraege.datenschutz.adressen import antrag_adresse_bestaetigen
 from antraege.factories import AntragFactory, UserFactory
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Statuswechsel
 from antraege.roles import Akteur
-from antraege.zugang.links import antrag_link_token, link_fingerabdruck
+from antraege.zugang.links import antrag_link_token
 from jury.abstimmungen import services
-from jury.abstimmungen.models import Abstimmung, Ergebnis, JuryRegeln, Stimmberechtigung, Stimme
+from jury.abstimmungen.models import (
+    Abstimmung,
+    AbstimmungStatus,
+    Ergebnis,
+    JuryRegeln,
+    Stimmberechtigung,
+    Stimme,
+)
 from jury.abstimmungen.services import Auszaehlung, JuryRefused, auszaehlung_bewerten
 from jury.factories import JurymitgliedFactory, antrag_zur_jury, jury_fuer
 from workflow.wege import antrag_walk_to
@@ -143,7 +150,7 @@ def test_applicant_on_the_jury_is_excluded_automatically(bei_jury, qm_user, jury
     jury[0].user.save()
     # The applicant confirmed the address by opening the link e-mailed to it.
     token = antrag_link_token(bei_jury, email=bei_jury.antragsteller_email)
-    assert antrag_adresse_bestaetigen(bei_jury, fingerabdruck=link_fingerabdruck(token))
+    assert antrag_adresse_bestaetigen(bei_jury, token=token)
 
     abstimmung = eroeffnen(bei_jury, qm_user)
 
@@ -412,3 +419,37 @@ def test_reminder_only_to_those_who_have_not_voted_and_only_once(bei_jury, qm_us
     assert sorted(reminders.values_list("empfaenger", flat=True)) == sorted(
         [jury[2].user.email, jury[3].user.email]
     )
+
+
+def test_the_sweep_selects_only_due_votes_in_one_query(
+    fonds, qm_user, jury, django_assert_num_queries
+):
+    def offen(titel):
+        return eroeffnen(antrag_zur_jury(AntragFactory(fonds=fonds, titel=titel), qm_user), qm_user)
+
+    alle = offen("Alle haben abgestimmt")
+    for member in jury:
+        services.stimme_abgeben(alle, user=member.user, wert="yes")
+    alle.refresh_from_db()
+    fast = offen("Einer fehlt")
+    for member in jury[:3]:
+        services.stimme_abgeben(fast, user=member.user, wert="yes")
+    fast.refresh_from_db()
+    offen("Niemand hat abgestimmt")
+    ruhe_vorbei = alle.letzte_aenderung_am + datetime.timedelta(hours=alle.ruhezeit_stunden)
+
+    # nothing due: one query whatever the number of open votes (not three per vote)
+    with django_assert_num_queries(1):
+        assert (
+            services.abstimmungen_schliessen_faellige(
+                now=ruhe_vorbei - datetime.timedelta(minutes=1)
+            )
+            == 0
+        )
+    assert services.abstimmungen_faellig(now=ruhe_vorbei) == [alle.pk]
+    assert services.abstimmungen_schliessen_faellige(now=ruhe_vorbei) == 1
+    # after the last deadline every open vote is due
+    offene = Abstimmung.objects.filter(status=AbstimmungStatus.OFFEN)
+    spaeter = max(offene.values_list("frist", flat=True))
+    assert set(services.abstimmungen_faellig(now=spaeter)) == {a.pk for a in offene}
+    assert fast.pk in services.abstimmungen_faellig(now=fast.frist)

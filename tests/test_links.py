@@ -207,3 +207,17 @@ def test_navigation_of_visitors_has_no_staff_entries(client):
     for name in ("qm:dashboard", "jury:qm_uebersicht", "jury:home"):
         assert href(reverse(name)) not in html
     assert href(reverse("login")) in html
+
+
+@pytest.mark.parametrize("rolle", ["admin_user", "qm_user", "jury_user"])
+def test_no_navigation_link_leads_to_a_403(client, staff_login, quartier, rolle, request):
+    import re
+
+    staff_login(client, request.getfixturevalue(rolle))
+    start = client.get(reverse("home"), follow=True)
+    links = re.findall(r'<a class="af-nav__link" href="([^"]+)"', start.content.decode())
+
+    assert links
+    assert {link: client.get(link, follow=True).status_code for link in links} == {
+        link: 200 for link in links
+    }

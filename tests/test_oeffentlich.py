@@ -41,7 +41,12 @@ def welt(fonds, qm_user, qm_other_user, anderes_quartier):
 
     bewilligt = approved(neu("Hoffest", organisation="Hofgemeinschaft e. V."), qm_user)
     laeuft = in_progress(
-        neu("Lesecafé", antragsteller_name="Aylin Demir", vorname_veroeffentlichen=True),
+        neu(
+            "Lesecafé",
+            antragsteller_name="Demir, Aylin",
+            oeffentlicher_name="Aylin",
+            vorname_veroeffentlichen=True,
+        ),
         qm_user,
         betrag="250.00",
     )

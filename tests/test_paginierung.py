@@ -174,6 +174,55 @@ def test_closed_votes_are_paged_with_the_total(client, staff_login, qm_user, fon
     assert len(first_page.captured_queries) == len(second_page.captured_queries)
 
 
+def test_a_members_closed_votes_are_paged_last_closed_first(
+    client, staff_login, jury_user, fonds, django_assert_num_queries
+):
+    from jury.abstimmungen.models import Abstimmung, Stimmberechtigung, Stimme
+
+    mitglied = jury_user.jurymitgliedschaften.get()
+    many(fonds, PRO_SEITE + 2, status=AntragStatus.APPROVED)
+    jetzt = timezone.now()
+    # closed votes written by hand: bulk rows for paging (no vote needs to be walked here)
+    abstimmungen = Abstimmung.objects.bulk_create(
+        Abstimmung(
+            antrag=antrag,
+            betrag=Decimal("300.00"),
+            frist=jetzt,
+            status="closed",
+            geschlossen_am=jetzt - timedelta(minutes=index),
+            quorum_anteil=Decimal("0.50"),
+            bei_gleichstand="reject",
+            erinnerung_stunden=24,
+            ruhezeit_stunden=0,
+            ergebnis="approved",
+        )
+        for index, antrag in enumerate(Antrag.objects.order_by("-eingereicht_am"))
+    )
+    Stimmberechtigung.objects.bulk_create(
+        Stimmberechtigung(abstimmung=a, mitglied=mitglied) for a in abstimmungen
+    )
+    Stimme.objects.bulk_create(
+        Stimme(abstimmung=a, mitglied=mitglied, wert="no") for a in abstimmungen
+    )
+    staff_login(client, jury_user)
+    url = reverse("jury:home")
+    client.get(url)  # the first request after signing in also touches the session and device
+
+    with CaptureQueriesContext(connection) as first_page:
+        first = client.get(url)
+    with CaptureQueriesContext(connection) as second_page:
+        second = client.get(url, {"seite": 2})
+
+    assert len(first.context["geschlossen"]) == PRO_SEITE
+    assert [e.abstimmung.antrag.titel for e in second.context["geschlossen"]] == [
+        f"Fest {n}" for n in (51, 52)
+    ]
+    assert {e.stimme.wert for e in first.context["geschlossen"]} == {"no"}
+    assert 'aria-label="Seiten: Abgeschlossene Abstimmungen"' in first.content.decode()
+    assert "Einträge 51 bis 52 von 52" in text(second)
+    assert len(first_page.captured_queries) == len(second_page.captured_queries)
+
+
 def test_closed_meetings_are_paged_with_the_total(client, qm_user, quartier, staff_login):
     import datetime
 

@@ -24,7 +24,7 @@ from tests.worker.processes import PROJECT_DIR, free_port, wait_until
 pytestmark = pytest.mark.skipif(not shutil.which("make"), reason="make not installed")
 
 STARTUP_TIMEOUT = 60
-STOP_TIMEOUT = 15
+STOP_TIMEOUT = 45
 ENV_DROPPED = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_QUEUE", "EMAIL_HOST")
 
 
@@ -132,7 +132,7 @@ def test_one_term_to_make_runs_process_group_stops_web_worker_and_beat(tmp_path)
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
-        make.wait(timeout=5)
+        make.wait(timeout=30)
 
 
 def _read(path):

@@ -1,10 +1,16 @@
 """Cost bounded by what a page shows or a job has due (issue 22): look-ups through their index."""
 
+import datetime
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from antraege.antrag.selectors import antraege_mit_email
+from antraege.dokumente.selectors import dokumente_missing
 from antraege.factories import AntragFactory
+from antraege.models import Antrag, Dokument
+from workflow.wege import antrag_walk_to
 
 pytestmark = pytest.mark.django_db
 
@@ -29,3 +35,31 @@ def test_applicant_address_is_found_whatever_its_case_through_its_index(fonds):
 
     assert list(found) == [gross]
     assert "antrag_email_lower" in _plan(found)
+
+
+def test_lost_letters_are_looked_for_among_the_last_months_decisions_only(fonds, qm_user):
+    neu = antrag_walk_to(AntragFactory(fonds=fonds), "rejected", qm_user=qm_user)
+    alt = antrag_walk_to(AntragFactory(fonds=fonds), "rejected", qm_user=qm_user)
+    Dokument.objects.filter(antrag__in=[neu, alt]).delete()  # both letters lost
+    # a decision of two months ago, written by hand: a walk decides today
+    Antrag.objects.filter(pk=alt.pk).update(
+        entschieden_am=timezone.now() - datetime.timedelta(days=60)
+    )
+
+    missing = dokumente_missing(older_than=datetime.timedelta(0))
+
+    assert (neu.pk, Dokument.Art.ABLEHNUNG) in missing
+    assert alt.pk not in {pk for pk, _art in missing}
+    recent = Antrag.objects.filter(entschieden_am__gte=timezone.now()).order_by()
+    assert "antrag_entschieden" in _plan(recent)
+
+
+def test_the_minutes_sweep_reads_closed_votes_and_meetings_without_minutes_by_index():
+    from jury.abstimmungen.models import Abstimmung, AbstimmungStatus
+    from jury.sitzungen.models import Sitzung, SitzungStatus
+
+    abstimmungen = Abstimmung.objects.filter(status=AbstimmungStatus.GESCHLOSSEN, protokoll="")
+    sitzungen = Sitzung.objects.filter(status=SitzungStatus.GESCHLOSSEN, protokoll="")
+
+    assert "abstimmung_ohne_protokoll" in _plan(abstimmungen.order_by())
+    assert "sitzung_ohne_protokoll" in _plan(sitzungen.order_by())

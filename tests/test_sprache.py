@@ -226,3 +226,34 @@ def test_qms_pages_under_jury_stay_german_for_an_arabic_choice(client, staff_log
 
     assert lang_and_dir(response) == ("de", "ltr")
     assert 'name="language" value="ar"' not in response.content.decode()
+
+
+# --- One Arabic register: the polite plural ---
+
+ARABIC_LETTERS = "[\u0621-\u064a\u064b-\u0652\u0670]"
+# Words that end in kaf without being "your" (singular): there, that, bank, owns, ...
+NOT_SECOND_PERSON = {
+    "هناك", "ذلك", "كذلك", "لذلك", "بذلك", "وذلك", "ولذلك", "فذلك", "تلك", "البنك", "بنك",
+    "المشترك", "مشترك", "يملك", "التماسك", "شارك", "المالك", "مالك",
+}  # fmt: skip
+
+
+def test_arabic_addresses_the_reader_in_the_polite_plural():
+    """ "Your" singular (طلبك, يمكنك, بياناتك) where the catalogue says "your" plural (طلبكم)."""
+    path = Path(settings.BASE_DIR) / "locale" / "ar" / "LC_MESSAGES" / "django.po"
+    singular = re.compile(f"{ARABIC_LETTERS}+ك(?!{ARABIC_LETTERS})")
+
+    found = {
+        entry.msgid: words
+        for entry in read_po(path)
+        if (
+            words := [
+                word
+                for text in entry.msgstr.values()
+                for word in singular.findall(text)
+                if word not in NOT_SECOND_PERSON
+            ]
+        )
+    }
+
+    assert found == {}

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# The applicant's contact data, in the order of the form's first step (which reads it from here).
+# The applicant's contact data and the name for the public list, in the order of the form's first
+# step (which reads it from here).
 ANTRAG_KONTAKTFELDER = (
     "antragsteller_name",
     "antragsteller_strasse",
@@ -16,6 +17,7 @@ ANTRAG_KONTAKTFELDER = (
     "antragsteller_email",
     "antragsteller_telefon",
     "organisation",
+    "oeffentlicher_name",
 )
 # Every free text the applicant or staff wrote about the project.
 ANTRAG_FREITEXTE = (

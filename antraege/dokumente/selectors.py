@@ -18,14 +18,24 @@ from ..states import BEFORE_DECISION_STATES
 S = AntragStatus
 
 
-def dokumente_missing(*, older_than=datetime.timedelta(minutes=5)):
+# How far back the sweep looks: it runs every 15 minutes, so a letter whose task was lost is found
+# within minutes; a month covers any outage of broker or workers. Older decisions are not read
+# again (the sweep reads what is due, not every decision of all years).
+NACHHOLEN_ZEITRAUM = datetime.timedelta(days=30)
+
+
+def dokumente_missing(*, older_than=datetime.timedelta(minutes=5), within=NACHHOLEN_ZEITRAUM):
     """``[(antrag_id, art)]`` of letters and payout orders that should exist but do not.
 
-    For the sweep: a task lost while the broker was down. Recent decisions are left to their task.
+    For the sweep: a task lost while the broker was down. Recent decisions are left to their task,
+    decisions and payments older than ``within`` were swept before.
     """
     before = timezone.now() - older_than
+    since = before - within
     # An anonymised Antrag lost its letters on purpose (retention): never render them again.
-    decided = Antrag.objects.filter(entschieden_am__lt=before, anonymisierung__isnull=True)
+    decided = Antrag.objects.filter(
+        entschieden_am__lt=before, entschieden_am__gte=since, anonymisierung__isnull=True
+    )
     wanted = {
         Dokument.Art.BEWILLIGUNG: decided.filter(betrag_bewilligt__isnull=False).exclude(
             status__in=BEFORE_DECISION_STATES
@@ -33,25 +43,33 @@ def dokumente_missing(*, older_than=datetime.timedelta(minutes=5)):
         Dokument.Art.ABLEHNUNG: decided.filter(status=S.REJECTED),
         Dokument.Art.NICHT_FOERDERFAEHIG: decided.filter(status=S.INELIGIBLE),
         Dokument.Art.AUSZAHLUNGSANORDNUNG: Antrag.objects.filter(
-            pk__in=Auszahlung.objects.filter(freigegeben_am__lt=before, betrag__gte=0).values(
+            pk__in=Auszahlung.objects.filter(
+                freigegeben_am__lt=before, freigegeben_am__gte=since, betrag__gte=0
+            ).values("antrag_id"),
+            anonymisierung__isnull=True,
+        ),
+        Dokument.Art.ABRECHNUNG: Antrag.objects.filter(
+            pk__in=Auszahlung.objects.filter(
+                freigegeben_am__lt=before, freigegeben_am__gte=since
+            ).values("antrag_id"),
+            anonymisierung__isnull=True,
+        ),
+        Dokument.Art.VEREINBARUNG: Antrag.objects.filter(
+            pk__in=Vereinbarung.objects.filter(erfasst_am__lt=before, erfasst_am__gte=since).values(
                 "antrag_id"
             ),
             anonymisierung__isnull=True,
         ),
-        Dokument.Art.ABRECHNUNG: Antrag.objects.filter(
-            pk__in=Auszahlung.objects.filter(freigegeben_am__lt=before).values("antrag_id"),
-            anonymisierung__isnull=True,
-        ),
-        Dokument.Art.VEREINBARUNG: Antrag.objects.filter(
-            pk__in=Vereinbarung.objects.filter(erfasst_am__lt=before).values("antrag_id"),
-            anonymisierung__isnull=True,
-        ),
         Dokument.Art.ABSCHLAG_ANORDNUNG: Antrag.objects.filter(
-            pk__in=Abschlag.objects.filter(erfasst_am__lt=before).values("antrag_id"),
+            pk__in=Abschlag.objects.filter(erfasst_am__lt=before, erfasst_am__gte=since).values(
+                "antrag_id"
+            ),
             anonymisierung__isnull=True,
         ),
         Dokument.Art.RUECKFORDERUNG: Antrag.objects.filter(
-            pk__in=Rueckforderung.objects.filter(erstellt_am__lt=before).values("antrag_id"),
+            pk__in=Rueckforderung.objects.filter(
+                erstellt_am__lt=before, erstellt_am__gte=since
+            ).values("antrag_id"),
             anonymisierung__isnull=True,
         ),
     }

@@ -174,6 +174,14 @@ class Abstimmung(models.Model):
             ),
             models.CheckConstraint(condition=Q(betrag__gt=0), name="abstimmung_betrag_positiv"),
         ]
+        indexes = [
+            # the minutes sweep (every 30 s) finds closed votes without minutes, not every vote
+            models.Index(
+                fields=["id"],
+                condition=Q(status="closed", protokoll=""),
+                name="abstimmung_ohne_protokoll",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.antrag} ({self.get_modus_display()})"

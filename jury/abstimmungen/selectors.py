@@ -4,7 +4,7 @@ below loads how anyone voted, except a member's own ballot and the open-vote min
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, FilteredRelation, OuterRef, Q
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
 from ..mitglieder.models import jurymitglieder_in_term
@@ -24,28 +24,44 @@ class MitgliedEintrag:
     stimme: Stimme | None
 
 
-def abstimmungen_for_mitglied(user):
-    """``(open, closed)`` votes ``user`` is entitled to, in order of submission, with own ballots."""
-    eintraege = _nach_einreichung(
-        Stimmberechtigung.objects.filter(
-            mitglied__user=user, befangen=False, abstimmung__modus=Abstimmung.Modus.ONLINE
-        ).select_related("abstimmung__antrag__fonds__quartier"),
-        prefix="abstimmung__antrag__",
-    )
-    eintraege = list(eintraege)
+def _berechtigungen_for_mitglied(user):
+    return Stimmberechtigung.objects.filter(
+        mitglied__user=user, befangen=False, abstimmung__modus=Abstimmung.Modus.ONLINE
+    ).select_related("abstimmung__antrag__fonds__quartier")
+
+
+def mitglied_eintraege(user, berechtigungen):
+    """The entries ``berechtigungen`` (Stimmberechtigung rows of ``user``) with the member's own
+    ballots: one query for the ballots of these votes."""
+    berechtigungen = list(berechtigungen)
     eigene = {
         (s.abstimmung_id, s.mitglied_id): s
         for s in Stimme.objects.filter(
-            mitglied__user=user, abstimmung_id__in=[e.abstimmung_id for e in eintraege]
+            mitglied__user=user, abstimmung_id__in=[e.abstimmung_id for e in berechtigungen]
         )
     }
-    items = [
+    return [
         MitgliedEintrag(e.abstimmung, eigene.get((e.abstimmung_id, e.mitglied_id)))
-        for e in eintraege
+        for e in berechtigungen
     ]
-    offen = [i for i in items if i.abstimmung.ist_offen]
-    geschlossen = [i for i in items if not i.abstimmung.ist_offen]
-    geschlossen.sort(key=lambda i: i.abstimmung.geschlossen_am, reverse=True)
+
+
+def abstimmungen_for_mitglied(user):
+    """``(open, closed)`` votes ``user`` is entitled to: the open ones in order of submission with
+    the member's own ballots, the closed ones as a queryset, last closed first, for a page of 50
+    (they pile up over the years; ``mitglied_eintraege`` adds the ballots to a page)."""
+    offen = mitglied_eintraege(
+        user,
+        _nach_einreichung(
+            _berechtigungen_for_mitglied(user).filter(abstimmung__status=AbstimmungStatus.OFFEN),
+            prefix="abstimmung__antrag__",
+        ),
+    )
+    geschlossen = (
+        _berechtigungen_for_mitglied(user)
+        .exclude(abstimmung__status=AbstimmungStatus.OFFEN)
+        .order_by("-abstimmung__geschlossen_am", "-abstimmung_id")
+    )
     return offen, geschlossen
 
 
@@ -68,18 +84,16 @@ class Fortschritt:
 
 
 def _fortschritte(abstimmungen, now):
-    """The progress of each vote of the queryset ``abstimmungen`` in one query: the vote, and
-    every eligible member's name and whether they voted (never how), without loading members or
-    ballots. A vote without eligible members comes as one row without a member."""
-    zeilen = (
+    """The progress of each vote of the queryset ``abstimmungen`` in two queries: the vote and
+    every eligible member's name, then who of them voted in these votes (never how), without
+    loading members or ballots. A vote without eligible members comes as one row without a member.
+
+    The ballots are read per vote through their (vote, member) index: an ``Exists`` per member
+    row was planned as a hashed subplan over every ballot ever cast."""
+    zeilen = list(
         abstimmungen.annotate(
             berechtigt=FilteredRelation(
                 "stimmberechtigungen", condition=Q(stimmberechtigungen__befangen=False)
-            ),
-            hat_abgestimmt=Exists(
-                Stimme.objects.filter(
-                    abstimmung_id=OuterRef("pk"), mitglied_id=OuterRef("berechtigt__mitglied_id")
-                )
             ),
         )
         # by submission (as ``_nach_einreichung``, never by popularity), the members as appointed
@@ -90,16 +104,21 @@ def _fortschritte(abstimmungen, now):
             "antrag__titel",
             "frist",
             "berechtigt__mitglied_id",
-            "hat_abgestimmt",
             "berechtigt__mitglied__user__first_name",
             "berechtigt__mitglied__user__last_name",
             "berechtigt__mitglied__user__username",
         )
     )
+    abgegeben = set(
+        Stimme.objects.filter(abstimmung_id__in={zeile[0] for zeile in zeilen})
+        .order_by()  # a set: no sort
+        .values_list("abstimmung_id", "mitglied_id")
+    )
     je_abstimmung = {}
-    for pk, referenz, titel, frist, mitglied_id, abgestimmt, vorname, nachname, username in zeilen:
+    for pk, referenz, titel, frist, mitglied_id, vorname, nachname, username in zeilen:
         _kopf, eintraege = je_abstimmung.setdefault(pk, ((referenz, titel, frist), []))
         if mitglied_id is not None:
+            abgestimmt = (pk, mitglied_id) in abgegeben
             name = f"{vorname} {nachname}".strip() or username  # as User.get_full_name()
             eintraege.append((abgestimmt, name))
     return [

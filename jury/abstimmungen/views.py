@@ -38,12 +38,14 @@ def protokoll_response(protokoll, filename):
 @login_required
 def home(request):
     offen, geschlossen = selectors.abstimmungen_for_mitglied(request.user)
+    seite = seite_for(request, geschlossen)
     return render(
         request,
         "jury/home.html",
         {
             "offen": offen,
-            "geschlossen": geschlossen,
+            "geschlossen": selectors.mitglied_eintraege(request.user, seite.eintraege),
+            "seite": seite,
             "sitzungen": sitzungen_for_mitglied(request.user),
         },
     )

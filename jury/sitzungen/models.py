@@ -78,6 +78,14 @@ class Sitzung(models.Model):
                 name="einreichungsfrist_vor_sitzung",
             )
         ]
+        indexes = [
+            # the minutes sweep (every 30 s) finds closed meetings without minutes
+            models.Index(
+                fields=["id"],
+                condition=Q(status="closed", protokoll=""),
+                name="sitzung_ohne_protokoll",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.quartier} {self.datum:%d.%m.%Y}"

@@ -19,7 +19,7 @@ from antraege.datenschutz.adressen import (
 )
 from antraege.models import ZERO, Aktionsfonds, Antrag, AntragStatus
 
-from ..abstimmungen.models import Abstimmung, AbstimmungStatus
+from ..abstimmungen.models import Abstimmung, AbstimmungStatus, JuryRegeln
 from ..abstimmungen.services import Auszaehlung, auszaehlung_quorum_erreicht, juryregeln_for
 from ..mitglieder.models import Jurymitglied, jury_in_term
 from .models import (
@@ -118,6 +118,22 @@ def sitzungen_for_antraege(antraege):
     for punkt in punkte:
         sitzungen.setdefault(punkt.antrag_id, punkt.sitzung)
     return sitzungen
+
+
+def praesentation_schwelle(sitzung):
+    """The amount above which applicants present at this meeting: the meeting's own copy of the
+    area's rule once it started, before that the area's rule as it stands."""
+    if sitzung.praesentation_ab is not None:
+        return sitzung.praesentation_ab
+    # a read: the area's rules as stored, else the programme's defaults (nothing is created)
+    regeln = JuryRegeln.objects.filter(quartier_id=sitzung.quartier_id).first() or JuryRegeln()
+    return regeln.praesentation_ab
+
+
+def vorstellung_noetig(sitzung, antrag):
+    """Must the applicant present ``antrag`` at ``sitzung``?"""
+    schwelle = praesentation_schwelle(sitzung)
+    return schwelle is not None and antrag.betrag_beantragt > schwelle
 
 
 def sitzung_geht_an(user, sitzung):

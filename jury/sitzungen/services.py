@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from antraege import task_names
@@ -50,11 +50,13 @@ from .models import Beschluss, Einzelstimme, Sitzung, SitzungStatus, Tagesordnun
 from .selectors import (
     antraege_fuer_tagesordnung,
     laufender_saldo,
+    praesentation_schwelle,
     punkt_waehler,
     sitzung_sitze,
     sitzungsprotokoll_kontext,
     stimmberechtigte_count,
     unterlagen_kontext,
+    vorstellung_noetig,
 )
 
 logger = logging.getLogger(__name__)
@@ -122,6 +124,42 @@ def _sitzung_sperren(sitzung):
     return Sitzung.objects.select_for_update().select_related("quartier").get(pk=sitzung.pk)
 
 
+def _antragsteller_benachrichtigen(punkt, sitzung, art, **kontext):
+    """Tell the applicant of an agenda item about the meeting, in their language: the invitation
+    (with the ``.ics``), a deferral or the removal from the agenda. Once per item and kind."""
+    antrag = punkt.antrag
+    kontext = {
+        "quartier": sitzung.quartier.name,
+        "datum": sitzung.datum.strftime("%d.%m.%Y"),
+        "beginn": sitzung.beginn.strftime("%H:%M"),
+        "ort": sitzung.ort,
+        **kontext,
+    }
+    mail.queue_for_applicant(
+        antrag, art, kontext=kontext, dedupe_key=f"sitzung-{sitzung.pk}-{art}-{punkt.pk}"
+    )
+
+
+def _antragsteller_einladen(punkt, sitzung):
+    """The applicant is invited to the meeting: date, time, place, whether a presentation is
+    expected (above the area's threshold), the ``.ics`` for their calendar."""
+    schwelle = praesentation_schwelle(sitzung)
+    _antragsteller_benachrichtigen(
+        punkt,
+        sitzung,
+        "sitzung_einladung",
+        position=punkt.position,
+        vorstellung_noetig=vorstellung_noetig(sitzung, punkt.antrag),
+        schwelle=euro_format(schwelle) if schwelle is not None else "",
+        inline_anhaenge=[["sitzung.ics", "text/calendar", _ics_fuer_antrag(sitzung, punkt.antrag)]],
+    )
+
+
+def _ics_fuer_antrag(sitzung, antrag):
+    with translation.override(antrag.sprache or "de"):
+        return sitzung_ics(sitzung, fuer_antrag=True)
+
+
 def tagesordnung_vorschlagen(sitzung):
     """Put every eligible Antrag (``antraege_fuer_tagesordnung``) on the agenda, at its end, in
     submission order. Returns the items added."""
@@ -137,11 +175,11 @@ def tagesordnung_vorschlagen(sitzung):
                 .order_by("-pk")
                 .first()
             )
-            neu.append(
-                Tagesordnungspunkt.objects.create(
-                    sitzung=sitzung, antrag=antrag, position=position, vertagt_aus=vorher
-                )
+            punkt = Tagesordnungspunkt.objects.create(
+                sitzung=sitzung, antrag=antrag, position=position, vertagt_aus=vorher
             )
+            _antragsteller_einladen(punkt, sitzung)
+            neu.append(punkt)
             position += 1
     return neu
 
@@ -193,13 +231,15 @@ def top_hinzufuegen(sitzung, antrag, *, akteur):
             )
         try:
             with transaction.atomic():
-                return Tagesordnungspunkt.objects.create(
+                punkt = Tagesordnungspunkt.objects.create(
                     sitzung=sitzung, antrag=antrag, position=_naechste_position(sitzung)
                 )
         except IntegrityError as error:
             raise JuryRefused(
                 _("Der Antrag steht schon auf der Tagesordnung."), code="conflict"
             ) from error
+        _antragsteller_einladen(punkt, sitzung)
+        return punkt
 
 
 def top_verschieben(punkt, *, akteur, richtung):
@@ -228,7 +268,9 @@ def top_entfernen(punkt, *, akteur):
     with transaction.atomic():
         sitzung = _sitzung_sperren(punkt.sitzung)
         _vor_der_sitzung(sitzung)
-        Tagesordnungspunkt.objects.filter(pk=punkt.pk, beschluss="").delete()
+        entfernt, _arten = Tagesordnungspunkt.objects.filter(pk=punkt.pk, beschluss="").delete()
+        if entfernt:
+            _antragsteller_benachrichtigen(punkt, sitzung, "sitzung_abgesetzt")
 
 
 def top_vertagen(punkt, *, akteur, grund):
@@ -250,6 +292,7 @@ def top_vertagen(punkt, *, akteur, grund):
         )
         if not claimed:
             raise JuryRefused(_("Zu diesem Punkt ist schon ein Beschluss erfasst."), "conflict")
+        _antragsteller_benachrichtigen(punkt, sitzung, "sitzung_vertagt", grund=grund)
 
 
 # --- Papers --------------------------------------------------------------------------------------
@@ -259,8 +302,9 @@ def _sitzung_url(sitzung):
     return settings.SITE_URL + reverse("jury:sitzung", kwargs={"pk": sitzung.pk})
 
 
-def sitzung_ics(sitzung):
-    """The meeting as an iCalendar invitation (text), for the papers e-mail."""
+def sitzung_ics(sitzung, *, fuer_antrag=False):
+    """The meeting as an iCalendar invitation (text), for the papers e-mail and (``fuer_antrag``:
+    no link to the jury's pages) the applicant's invitation."""
     from icalendar import Calendar, Event
 
     start = timezone.make_aware(
@@ -271,7 +315,8 @@ def sitzung_ics(sitzung):
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     event = Event()
-    event.add("uid", f"sitzung-{sitzung.pk}@{settings.SITE_URL.split('//')[-1].split('/')[0]}")
+    host = settings.SITE_URL.split("//")[-1].split("/")[0]
+    event.add("uid", f"sitzung-{sitzung.pk}{'-antrag' if fuer_antrag else ''}@{host}")
     event.add("dtstamp", timezone.now())
     event.add("dtstart", start)
     event.add("dtend", start + datetime.timedelta(hours=2))
@@ -280,7 +325,8 @@ def sitzung_ics(sitzung):
         _("Sitzung der Aktionsfondsjury %(quartier)s") % {"quartier": sitzung.quartier.name},
     )
     event.add("location", sitzung.ort)
-    event.add("url", _sitzung_url(sitzung))
+    if not fuer_antrag:
+        event.add("url", _sitzung_url(sitzung))
     calendar.add_component(event)
     return calendar.to_ical().decode("utf-8")
 

@@ -156,11 +156,12 @@ class UeberSieForm(StepForm):
             "antragsteller_plz": _("Fünf Ziffern, z. B. 13359"),
             "sprache": _("In dieser Sprache schreiben wir Ihnen E-Mails."),
             "organisation": _("Nur wenn Sie für eine Gruppe oder einen Verein beantragen."),
-            "vorname_veroeffentlichen": _(
+            "oeffentlicher_name": _(
                 "Das QM veröffentlicht jedes Jahr eine Liste der geförderten Projekte mit Titel und "
                 "Betrag. Dort steht der Name Ihrer Initiative oder Ihres Vereins. Beantragen Sie "
-                "allein, steht dort Ihr Vorname nur, wenn Sie hier zustimmen. Adresse, E-Mail und "
-                "Telefon werden nie veröffentlicht."
+                "allein, steht dort nur der Name, den Sie hier eintragen (zum Beispiel Ihr "
+                "Vorname), und nur, wenn Sie unten zustimmen. Adresse, E-Mail und Telefon werden "
+                "nie veröffentlicht."
             ),
         }
         widgets = {
@@ -178,6 +179,21 @@ class UeberSieForm(StepForm):
         super().__init__(*args, **kwargs)
         self.fields["antragsteller_plz"].validators.append(plz_validator)
         self.fields["sprache"].choices = settings.LANGUAGES
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("vorname_veroeffentlichen")
+            and not (cleaned.get("oeffentlicher_name") or "").strip()
+        ):
+            self.add_error(
+                "oeffentlicher_name",
+                _(
+                    "Bitte tragen Sie den Namen ein, der in der öffentlichen Liste stehen soll, "
+                    "oder nehmen Sie den Haken bei der Zustimmung heraus."
+                ),
+            )
+        return cleaned
 
 
 class HandlungsfeldChoiceField(forms.ModelMultipleChoiceField):

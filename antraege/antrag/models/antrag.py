@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ...fonds.models import Aktionsfonds, Handlungsfeld, Kostenkategorie
 from ...money import ZERO
-from ...states import APPLICANT_STATUS_LABELS, AntragStatus
+from ...states import APPLICANT_STATUS_LABELS, AWAITING_SETTLEMENT_STATES, AntragStatus
 
 
 class Antrag(models.Model):
@@ -91,8 +91,13 @@ class Antrag(models.Model):
     erklaerung_nicht_kommerziell = models.BooleanField(default=False)
     erklaerung_nicht_begonnen = models.BooleanField(default=False)
     erklaerung_belege = models.BooleanField(default=False)
+    # The name the applicant typed for the public list, shown only with their consent (the field
+    # keeps its old name: it was the consent to show the first name, see docs/decisions.md).
+    oeffentlicher_name = models.CharField(
+        _("Name in der öffentlichen Liste (freiwillig)"), max_length=80, blank=True
+    )
     vorname_veroeffentlichen = models.BooleanField(
-        _("Mein Vorname darf in der öffentlichen Liste der geförderten Projekte stehen."),
+        _("Dieser Name darf in der öffentlichen Liste der geförderten Projekte stehen."),
         default=False,
     )
 
@@ -128,6 +133,15 @@ class Antrag(models.Model):
             ),
             # the applicant's address whatever its case (new link, Art. 15): ``antraege_mit_email``
             models.Index(Lower("antragsteller_email"), name="antrag_email_lower"),
+            # the letters sweep reads the last month's decisions (``dokumente_missing``)
+            models.Index(fields=["entschieden_am"], name="antrag_entschieden"),
+            # the settlement deadlines sweep reads the deadlines of the projects still running
+            # (the passed deadlines of settled projects of all years are not in it)
+            models.Index(
+                fields=["abrechnungsfrist"],
+                condition=Q(status__in=AWAITING_SETTLEMENT_STATES),
+                name="antrag_abrechnungsfrist_offen",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

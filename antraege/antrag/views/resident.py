@@ -18,6 +18,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jury.sitzungen.selectors import sitzungen_for_antraege, vorstellung_noetig
 from workflow.moves import MoveRefused, antrag_move, antrag_record_created, available_moves
 
 from ... import zugriff
@@ -529,6 +530,11 @@ def mein_antrag(request, pk):
     antrag = zugriff.antrag_for_applicant(akteur, pk)
     moves = dict(available_moves(antrag, akteur))
     geld, auflagen = antrag_geld_fuer_antragsteller(antrag)
+    sitzung = (
+        sitzungen_for_antraege([antrag]).get(antrag.pk)
+        if antrag.status == AntragStatus.JURY_VOTE
+        else None
+    )
     return render(
         request,
         "antraege/mein_antrag_detail.html",
@@ -546,6 +552,9 @@ def mein_antrag(request, pk):
             "schreiben": antrag.dokumente.filter(art__in=DECISION_LETTERS),
             "geld": geld,
             "auflagen": auflagen,
+            # the meeting that will decide it (the invitation e-mail says the same)
+            "sitzung": sitzung,
+            "vorstellung_noetig": sitzung is not None and vorstellung_noetig(sitzung, antrag),
         },
     )
 

@@ -10,8 +10,6 @@ places rectangles: no script and no inline style, the colours come from classes 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Sum
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -214,25 +212,30 @@ def handlungsfelder_bericht(fonds):
     """Funded Anträge and their money per field of action, as the programme reports.
 
     An Antrag that serves two fields counts in both, so the rows add up to more than the fund.
-    One aggregate over the fund's own Anträge and their links (not over every Antrag of all
-    areas), and the fields (a handful).
+    Three queries, each bounded by the fund: its funded Anträge' amounts (from the index of the
+    fund's Anträge), their links to fields (by Antrag), the fields (a handful). A join of the
+    links with the Anträge read every link of all areas.
     """
-    je_feld = {
-        row["handlungsfeld_id"]: row
-        for row in Antrag.handlungsfelder.through.objects.filter(
-            antrag__fonds=fonds, antrag__status__in=GEFOERDERT_STATES
-        )
-        .values("handlungsfeld_id")
-        .annotate(
-            anzahl=Count("antrag_id"),  # a link is unique per Antrag and field
-            bewilligt=Coalesce(Sum("antrag__betrag_bewilligt"), ZERO),
-            ausgezahlt=Coalesce(Sum("antrag__betrag_ausgezahlt"), ZERO),
-        )
-        .order_by()
+    betraege = {
+        pk: (bewilligt or ZERO, ausgezahlt or ZERO)
+        for pk, bewilligt, ausgezahlt in Antrag.objects.filter(
+            fonds=fonds, status__in=GEFOERDERT_STATES
+        ).values_list("pk", "betrag_bewilligt", "betrag_ausgezahlt")
     }
+    je_feld = {}
+    if betraege:
+        for antrag_id, feld_id in Antrag.handlungsfelder.through.objects.filter(
+            antrag_id__in=list(betraege)  # one fund's funded Anträge: a few hundred a year
+        ).values_list("antrag_id", "handlungsfeld_id"):
+            anzahl, bewilligt, ausgezahlt = je_feld.get(feld_id, (0, ZERO, ZERO))
+            je_feld[feld_id] = (
+                anzahl + 1,
+                bewilligt + betraege[antrag_id][0],
+                ausgezahlt + betraege[antrag_id][1],
+            )
     zeilen = []
     for feld in Handlungsfeld.objects.order_by("reihenfolge", "name"):
-        row = je_feld.get(feld.pk, {"anzahl": 0, "bewilligt": ZERO, "ausgezahlt": ZERO})
-        if feld.aktiv or row["anzahl"]:
-            zeilen.append(FeldZeile(feld, row["anzahl"], row["bewilligt"], row["ausgezahlt"]))
+        anzahl, bewilligt, ausgezahlt = je_feld.get(feld.pk, (0, ZERO, ZERO))
+        if feld.aktiv or anzahl:
+            zeilen.append(FeldZeile(feld, anzahl, bewilligt, ausgezahlt))
     return zeilen

@@ -38,7 +38,7 @@ OEFFENTLICHE_FELDER = (
     "referenz",
     "titel",
     "organisation",
-    "antragsteller_name",  # only for the first name, and only with consent (``traeger_for``)
+    "oeffentlicher_name",  # only with consent (``traeger_for``)
     "vorname_veroeffentlichen",
     "betrag_bewilligt",
     "status",
@@ -64,13 +64,13 @@ class GefoerderteAktion:
     jahr: int
 
 
-def traeger_for(organisation, antragsteller_name, vorname_veroeffentlichen):
-    """Who carries the action, as the public may see it: organisation, else first name (with
-    consent), else nothing."""
+def traeger_for(organisation, oeffentlicher_name, zustimmung):
+    """Who carries the action, as the public may see it: organisation, else the name the applicant
+    typed for the list (with their consent), else nothing. Never a part of the applicant's name."""
     if organisation.strip():
         return organisation.strip()
-    if vorname_veroeffentlichen:
-        return (antragsteller_name.split() or [""])[0]
+    if zustimmung:
+        return oeffentlicher_name.strip()
     return ""
 
 
@@ -131,7 +131,7 @@ def gefoerderte_aktionen_aus(rows, *, antrag_ids=None):
         GefoerderteAktion(
             referenz=referenz or "",
             titel=titel,
-            traeger=traeger_for(organisation, name, vorname),
+            traeger=traeger_for(organisation, oeffentlicher_name, zustimmung),
             betrag=betrag or Decimal("0.00"),
             status=status[antrag_status][0],
             status_label=status[antrag_status][1],
@@ -145,8 +145,8 @@ def gefoerderte_aktionen_aus(rows, *, antrag_ids=None):
             referenz,
             titel,
             organisation,
-            name,
-            vorname,
+            oeffentlicher_name,
+            zustimmung,
             betrag,
             antrag_status,
             fonds_jahr,

@@ -1,5 +1,7 @@
 """The fund ledger: one row per money event of a fund (slim; rules in ``.services``)."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -55,3 +57,29 @@ class Buchung(models.Model):
 
     def __str__(self):
         return f"{self.get_art_display()} {self.betrag} ({self.fonds_id})"
+
+
+def fondsbericht_upload_to(instance, filename):
+    return f"fonds/{instance.fonds_id}/bericht-{uuid.uuid4().hex}.pdf"
+
+
+class FondsberichtPdf(models.Model):
+    """The fund report as PDF for one state of the fund (``stand``, a fingerprint of what it
+    shows). Rendered by a Celery task, never in a request: the row is created when the PDF is
+    asked for and gets its file when the task is done."""
+
+    fonds = models.ForeignKey(Aktionsfonds, on_delete=models.CASCADE, related_name="bericht_pdfs")
+    stand = models.CharField(max_length=64)
+    datei = models.FileField(upload_to=fondsbericht_upload_to, blank=True)
+    angefordert_am = models.DateTimeField(auto_now_add=True)
+    erstellt_am = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Fondsbericht (PDF)")
+        verbose_name_plural = _("Fondsberichte (PDF)")
+        constraints = [
+            models.UniqueConstraint(fields=["fonds", "stand"], name="fondsbericht_einmal_je_stand")
+        ]
+
+    def __str__(self):
+        return f"Fondsbericht {self.fonds_id} ({self.stand[:8]})"

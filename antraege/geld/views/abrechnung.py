@@ -32,6 +32,7 @@ from ...roles import Akteur
 from ...states import ADVANCE_STATES, SETTLEMENT_EDITABLE_STATES
 from ...web import bestaetigungen as bestaetigung
 from ...web.refusals import form_submit, refusal_to_message
+from ..bericht import fondsbericht_pdf_request
 from ..forms.abrechnung import (
     AbschlagForm,
     BelegForm,
@@ -452,29 +453,17 @@ def qm_dokument(request, pk, dokument_pk):
 @login_required
 @require_GET
 def fonds_bericht_pdf(request, pk):
-    from ...dokumente.pdf import render_pdf
-    from ...dokumente.services import logo_data_url
-
+    """The report PDF of the fund as it stands: made by the worker; until the file is there the
+    page says it is being made and offers the download when reloaded."""
     fonds = zugriff.aktionsfonds_for_staff(Akteur.from_request(request), pk)
-    bericht = settlement_selectors.aktionsfonds_bericht(fonds)
-    pdf = render_pdf(
-        "pdf/fondsbericht.html",
-        {
-            "bericht": bericht,
-            "projekte": bericht.projekte.iterator(chunk_size=500),
-            "bild": fondsbild.fondsbild_for(fonds),
-            "monate": fondsbild.bewilligungen_je_monat(fonds),
-            "felder": fondsbild.handlungsfelder_bericht(fonds),
-            "quartier": fonds.quartier,
-            "logo": logo_data_url(fonds.quartier),
-            "datum": timezone.localdate(),
-        },
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="aktionsfonds-{fonds.quartier.code}-{fonds.jahr}.pdf"'
-    )
-    return response
+    row = fondsbericht_pdf_request(fonds)
+    if row.datei:
+        return _file_response(
+            row.datei,
+            f"aktionsfonds-{fonds.quartier.code}-{fonds.jahr}.pdf",
+            content_type="application/pdf",
+        )
+    return render(request, "qm/fonds_bericht_pdf.html", {"fonds": fonds}, status=202)
 
 
 @login_required

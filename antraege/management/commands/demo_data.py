@@ -346,6 +346,9 @@ class Command(BaseCommand):
             # a varied public list: every third one a group, every other person shows a first name
             organisation="Hofgemeinschaft" if index % 3 == 0 else "",
             vorname_veroeffentlichen=index % 2 == 0,
+            oeffentlicher_name=("Aylin", "Jonas", "Erika", "Mehmet")[index % 4]
+            if index % 2 == 0
+            else "",
             handlungsfelder=[felder[index % len(felder)], felder[(index * 2) % len(felder)]]
             if felder
             else None,

@@ -1,0 +1,590 @@
+"""Scale benchmark (issue 22): does a page or job read rows bounded by what it shows or has due?
+
+    .venv/bin/python bench/scale.py [--sizes 100,1000,10000] [--layouts one,spread] [--db NAME]
+    .venv/bin/python bench/scale.py --short        # CI: N = 100 and 2,000, exits 1 on growth
+
+Needs PostgreSQL (``DATABASE_URL``, default the machine's server): each layout gets a database of
+its own (``--db`` + ``_one`` / ``_spread``, dropped at the end) and runs in its own process.
+Layouts: ``one`` puts all N Anträge in one area's fund, ``spread`` spreads them over 30 areas.
+The data grows in place (100, then 900 more, …) and every path is measured at each N.
+
+Seeding writes rows in bulk (``bulk_create``/``update``): a status, a decision, a vote and its
+ballots are written by hand, because no path measured here needs them to have come by the real
+moves (docs/architecture.md: bulk rows for paging). Per 20 Anträge of a fund: 1 draft, 2
+submitted, 2 rejected, 1 ineligible, 1 withdrawn, 4 approved, 4 in progress, 4 paid, 1 closed;
+decided ones with their letter (``Dokument``), every third decided one with a closed online vote
+of the area's 5 members (5 ballots), every non-draft with a sent e-mail; per area 3 open votes
+(2 ballots each, nothing due) and, in the first area, a meeting with 15 agenda items. The first
+step is this month's work (decided 10 days ago); every later step adds history (decided, voted on
+and mailed 200 days ago), as the years pile up: what a sweep has due stays the same.
+
+What is counted, per path (one call of the view through Django's test client, or of the job):
+- ``queries``: every SQL statement it sent (``CaptureQueriesContext``);
+- ``rows``: rows read, summed over every SELECT it sent, each re-run with
+  ``EXPLAIN (ANALYZE, FORMAT JSON)``: for every plan node (Actual Rows + Rows Removed by Filter +
+  Rows Removed by Join Filter + Rows Removed by Index Recheck) × Actual Loops, i.e. every row a
+  node produced or looked at and threw away. Writes (UPDATE/INSERT/DELETE) are counted as queries
+  only. Each path runs in a transaction that is rolled back, so it finds the same data each time;
+- ``bytes``: the response body (pages and files), 0 for jobs;
+- ``k``: the growth exponent of rows between two N, ln(rows₂/rows₁) / ln(N₂/N₁): 0 is bounded,
+  1 grows with all the data.
+
+Kinds of path and what is checked (``--check``; ``--short`` checks always):
+- ``page``/``job``: bounded by what it shows or has due: rows at the largest N ≤ 1.5 × rows at
+  the smallest N, in both layouts, else FAIL (unless it reads ≤ 1,000 rows at the largest N:
+  on small tables the planner's choice of index or table scan moves a few hundred rows);
+- ``area``: shows counts or sums of its own area's fund (the dashboard's counts, a member's
+  closed votes to page through): it grows with its area's Anträge, never with other areas'. With
+  both layouts: rows in ``spread`` ≤ 0.5 × rows in ``one`` at the largest N (at 30 areas a path
+  bounded by its area reads about 1/30 of what it reads with all N in its area), else FAIL;
+- ``year``: the public list of all areas counts and sums the year's funded actions it pages
+  through (what its header says): grows with that year's selection, reported only;
+- ``export``: a file of everything selected, grows with what it contains, reported only.
+``OPEN`` marks a checked path another change of issue 22 still has to bound (reported, not
+failed), with the reason.
+"""
+
+import argparse
+import datetime
+import json
+import math
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import ROOT, Database, django_alone, drafts_bulk  # noqa: E402
+
+AREAS = {"one": 1, "spread": 30}
+MEMBERS = 5
+LIMIT = 1.5
+SPREAD_LIMIT = 0.5
+# below this many rows at the largest N a page or job passes whatever its ratio: on small tables
+# the planner's choice between an index and reading the table moves a few hundred rows either way
+FLOOR_ROWS = 1000
+# checked paths still to be bounded by another change of issue 22: reported, not failed
+OPEN = {
+    "fund report page": "loads the fund's Anträge as models (helper 'ledger': SQL aggregates)",
+    "retention (aufbewahrung_faellig)": "daily; selects what is due in SQL, but reads every "
+    "ended Antrag to find it (no index says 'ended before')",
+}
+
+# status of the i-th Antrag of every 20 in a fund
+CYCLE = (
+    ["draft"]
+    + ["submitted"] * 2
+    + ["rejected"] * 2
+    + ["ineligible", "withdrawn"]
+    + ["approved"] * 4
+    + ["in_progress"] * 4
+    + ["paid"] * 4
+    + ["closed"]
+)
+
+
+# --- seeding ---------------------------------------------------------------------------------
+
+
+class Welt:
+    """The areas, their funds, QM, jury and the Anträge seeded so far."""
+
+    def __init__(self, areas):
+        from antraege.factories import (
+            AktionsfondsFactory,
+            KostenkategorieFactory,
+            QuartierFactory,
+            UserFactory,
+        )
+        from jury.factories import jury_fuer
+
+        self.fonds = []
+        self.jury = {}
+        for a in range(areas):
+            quartier = QuartierFactory(code=f"S{a:02d}", name=f"Skalenkiez {a:02d}")
+            KostenkategorieFactory(quartier=quartier, name="Sachkosten")
+            self.fonds.append(AktionsfondsFactory(quartier=quartier))
+            self.jury[quartier.pk] = jury_fuer(quartier, MEMBERS)
+        self.quartier = self.fonds[0].quartier
+        self.qm = UserFactory(username="qm-scale")
+        self.quartier.qm_staff.add(self.qm)
+        self.n = 0
+        self.sitzung = None
+
+    def grow_to(self, n):
+        # the first rows are this month's work, every later step adds history (decided, voted on
+        # and mailed 200 days ago: past the sweeps' windows, not yet due for retention)
+        alter = datetime.timedelta(days=10 if self.n == 0 else 200)
+        per_fonds, rest = divmod(n - self.n, len(self.fonds))
+        for index, fonds in enumerate(self.fonds):
+            count = per_fonds + (index < rest)
+            if count:
+                self._antraege(fonds, count, alter)
+        self.n = n
+        if self.sitzung is None:
+            self._offene_abstimmungen()
+            self._sitzung()
+
+    def _antraege(self, fonds, count, alter):
+        from decimal import Decimal
+
+        from django.db.models import CharField, F, Value
+        from django.db.models.functions import Cast, Concat
+        from django.utils import timezone
+
+        from antraege.models import Antrag, Benachrichtigung, Dokument
+
+        _fonds, ids = drafts_bulk(count, fonds=fonds)
+        now = timezone.now()
+        gruppen = {}
+        for i, pk in enumerate(ids):
+            gruppen.setdefault(CYCLE[i % len(CYCLE)], []).append(pk)
+        betrag = Decimal("300.00")
+        entschieden = now - alter
+        for status, pks in gruppen.items():
+            if status == "draft":
+                continue
+            felder = {
+                "status": status,
+                "eingereicht_am": entschieden - datetime.timedelta(days=20),
+                "referenz": Concat(
+                    Value(f"AF-{fonds.jahr}-{fonds.quartier.code}-"), Cast("id", CharField())
+                ),
+            }
+            if status in ("rejected", "ineligible"):
+                felder["entschieden_am"] = entschieden
+            if status in ("approved", "in_progress", "paid", "closed"):
+                felder.update(entschieden_am=entschieden, betrag_bewilligt=betrag)
+                if status in ("paid", "closed"):
+                    felder.update(betrag_ausgezahlt=betrag, betrag_reserviert=0)
+                else:
+                    felder["betrag_reserviert"] = betrag
+            Antrag.objects.filter(pk__in=pks).update(**felder)
+        # the letter of every decision (so the sweep finds none missing)
+        art = {
+            "rejected": Dokument.Art.ABLEHNUNG,
+            "ineligible": Dokument.Art.NICHT_FOERDERFAEHIG,
+            **dict.fromkeys(
+                ("approved", "in_progress", "paid", "closed"), Dokument.Art.BEWILLIGUNG
+            ),
+        }
+        Dokument.objects.bulk_create(
+            [
+                Dokument(antrag_id=pk, art=art[status], datei=f"bench/{pk}-{art[status]}.pdf")
+                for status, pks in gruppen.items()
+                if status in art
+                for pk in pks
+            ],
+            batch_size=2000,
+        )
+        entschiedene = [pk for s, pks in gruppen.items() if s in art for pk in pks]
+        self._geschlossene_abstimmungen(fonds, sorted(entschiedene)[::3], entschieden)
+        Benachrichtigung.objects.bulk_create(
+            [
+                Benachrichtigung(
+                    art="antrag_eingegangen",
+                    antrag_id=pk,
+                    empfaenger=f"bench{pk}@example.org",
+                    betreff="Ihr Antrag ist eingegangen",
+                    gesendet_am=entschieden - datetime.timedelta(days=10),
+                )
+                for s, pks in gruppen.items()
+                if s != "draft"
+                for pk in pks
+            ],
+            batch_size=2000,
+        )
+        # ``erstellt_am`` is set on insert: the e-mails were made when they were sent
+        Benachrichtigung.objects.filter(antrag_id__in=ids).update(erstellt_am=F("gesendet_am"))
+
+    def _abstimmungen(self, fonds, pks, *, offen, zeitpunkt, stimmen):
+        from decimal import Decimal
+
+        from jury.abstimmungen.models import Abstimmung, Stimmberechtigung, Stimme
+
+        mitglieder = self.jury[fonds.quartier_id]
+        rows = Abstimmung.objects.bulk_create(
+            [
+                Abstimmung(
+                    antrag_id=pk,
+                    betrag=Decimal("300.00"),
+                    eroeffnet_am=zeitpunkt - datetime.timedelta(days=10),
+                    frist=zeitpunkt,
+                    letzte_aenderung_am=zeitpunkt - datetime.timedelta(days=9),
+                    status="open" if offen else "closed",
+                    geschlossen_am=None if offen else zeitpunkt,
+                    quorum_anteil=Decimal("0.50"),
+                    bei_gleichstand="reject",
+                    erinnerung_stunden=24,
+                    ruhezeit_stunden=2,
+                    ergebnis="" if offen else "approved",
+                    anzahl_berechtigt=None if offen else MEMBERS,
+                    stimmen_ja=None if offen else MEMBERS,
+                    protokoll="" if offen else f"bench/protokoll-{pk}.pdf",
+                    protokoll_erstellt_am=None if offen else zeitpunkt,
+                )
+                for pk in pks
+            ],
+            batch_size=2000,
+        )
+        Stimmberechtigung.objects.bulk_create(
+            [Stimmberechtigung(abstimmung=a, mitglied=m) for a in rows for m in mitglieder],
+            batch_size=5000,
+        )
+        Stimme.objects.bulk_create(
+            [
+                Stimme(abstimmung=a, mitglied=m, wert="yes", abgegeben_am=a.eroeffnet_am)
+                for a in rows
+                for m in mitglieder[:stimmen]
+            ],
+            batch_size=5000,
+        )
+
+    def _geschlossene_abstimmungen(self, fonds, pks, zeitpunkt):
+        self._abstimmungen(fonds, pks, offen=False, zeitpunkt=zeitpunkt, stimmen=MEMBERS)
+
+    def _offene_abstimmungen(self):
+
+        from django.utils import timezone
+
+        from antraege.models import Antrag
+
+        frist = timezone.now() + datetime.timedelta(days=5)
+        for fonds in self.fonds:
+            pks = list(
+                Antrag.objects.filter(fonds=fonds, status="submitted")
+                .order_by("pk")
+                .values_list("pk", flat=True)[:3]
+            )
+            Antrag.objects.filter(pk__in=pks).update(status="jury_vote")
+            self._abstimmungen(fonds, pks, offen=True, zeitpunkt=frist, stimmen=2)
+
+    def _sitzung(self):
+
+        from django.utils import timezone
+
+        from antraege.datenschutz.models import AdressBestaetigung
+        from antraege.models import Antrag
+        from jury.sitzungen.models import Sitzung, Tagesordnungspunkt
+
+        heute = timezone.localdate()
+        self.sitzung = Sitzung.objects.create(
+            quartier=self.quartier,
+            datum=heute + datetime.timedelta(days=7),
+            beginn=datetime.time(18, 30),
+            ort="Kiezraum",
+            einreichungsfrist=heute,
+            erstellt_von=self.qm,
+        )
+        antraege = list(
+            Antrag.objects.filter(fonds=self.fonds[0], status="submitted").order_by("pk")[:15]
+        )
+        Tagesordnungspunkt.objects.bulk_create(
+            [
+                Tagesordnungspunkt(sitzung=self.sitzung, antrag=a, position=i + 1)
+                for i, a in enumerate(antraege)
+            ]
+        )
+        AdressBestaetigung.objects.bulk_create(
+            [AdressBestaetigung(antrag=a, email=a.antragsteller_email) for a in antraege[::2]]
+        )
+
+
+# --- measuring -------------------------------------------------------------------------------
+
+
+def _rows_read(plan):
+    loops = plan.get("Actual Loops", 1) or 0
+    gelesen = plan.get("Actual Rows", 0)
+    for key in (
+        "Rows Removed by Filter",
+        "Rows Removed by Join Filter",
+        "Rows Removed by Index Recheck",
+    ):
+        gelesen += plan.get(key, 0)
+    return gelesen * loops + sum(_rows_read(child) for child in plan.get("Plans", ()))
+
+
+def _explain(sql):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+        (plan,) = cursor.fetchone()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return _rows_read(plan[0]["Plan"])
+
+
+def measure(call):
+    """``(queries, rows read, bytes)`` of one call, in a transaction rolled back afterwards."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as captured:
+            body = call()
+        statements = [q["sql"] for q in captured.captured_queries]
+        selects = [
+            sql
+            for sql in statements
+            if sql.lstrip().upper().startswith(("SELECT", "WITH"))
+            and "SAVEPOINT" not in sql.upper()
+        ]
+        detail = sorted(((_explain(sql), sql) for sql in selects), reverse=True)
+        transaction.set_rollback(True)
+    return len(statements), sum(rows for rows, _sql in detail), body, detail
+
+
+def _client(user):
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    if user is not None:
+        # staff sign in with a second factor: the session of a confirmed TOTP device
+        device, _created = TOTPDevice.objects.get_or_create(
+            user=user, name="Bench", defaults={"confirmed": True}
+        )
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def _get(client, url, data=None, *, status=200):
+    def call():
+        response = client.get(url, data or {})
+        assert response.status_code == status, (url, response.status_code)
+        if response.streaming:
+            return len(b"".join(response.streaming_content))
+        return len(response.content)
+
+    return call
+
+
+def _job(function):
+    def call():
+        function()
+        return 0
+
+    return call
+
+
+def paths(welt):
+    """``{name: (kind, call)}``: every page and job of issue 22 (kind: page, job or export)."""
+    from django.urls import reverse
+
+    from antraege.antrag.services.antrag import antrag_links_send
+    from antraege.datenschutz.aufbewahrung import aufbewahrung_faellig
+    from antraege.datenschutz.auskunft import auskunft_antraege
+    from antraege.dokumente.selectors import dokumente_missing
+    from antraege.fonds.selectors.fondsbild import handlungsfelder_bericht
+    from antraege.models import Antrag, Quartier
+    from antraege.roles import Akteur
+    from antraege.tasks import task_check_settlement_deadlines
+    from jury.abstimmungen.selectors import abstimmungen_progress_for_staff
+    from jury.tasks import task_close_due_abstimmungen, task_send_vote_reminders
+
+    fonds = welt.fonds[0]
+    qm = _client(welt.qm)
+    mitglied = _client(welt.jury[welt.quartier.pk][0].user)
+    publikum = _client(None)
+    jahr = {"jahr": fonds.jahr}
+    bereich = {**jahr, "quartier": welt.quartier.code}
+    # an applicant address of the first area (the oldest Antrag that has one)
+    email = (
+        Antrag.objects.filter(fonds=fonds).exclude(status="draft").order_by("pk").first()
+    ).antragsteller_email
+    quartiere = Quartier.objects.filter(pk=welt.quartier.pk)
+    return {
+        "QM dashboard": ("area", _get(qm, reverse("qm:dashboard"))),
+        "fund report page": ("area", _get(qm, reverse("qm:fonds_bericht", args=[fonds.pk]))),
+        "fields of action per fund": ("area", _job(lambda: handlungsfelder_bericht(fonds))),
+        "public list (all areas)": ("year", _get(publikum, reverse("gefoerderte"), jahr)),
+        "public list (one area)": ("area", _get(publikum, reverse("gefoerderte"), bereich)),
+        "public CSV (one area)": ("export", _get(publikum, reverse("gefoerderte_csv"), bereich)),
+        "public JSON (all areas)": ("export", _get(publikum, reverse("gefoerderte_json"), jahr)),
+        "member's jury home": ("area", _get(mitglied, reverse("jury:home"))),
+        "vote progress": ("page", _job(lambda: abstimmungen_progress_for_staff(Akteur(welt.qm)))),
+        "meeting mode (15 items)": (
+            "page",
+            _get(qm, reverse("jury:qm_sitzungsmodus", args=[welt.sitzung.pk])),
+        ),
+        "close-due-votes sweep": ("job", _job(task_close_due_abstimmungen)),
+        "vote reminders": ("job", _job(task_send_vote_reminders)),
+        "settlement deadlines sweep": ("job", _job(task_check_settlement_deadlines)),
+        "dokumente_missing": ("job", _job(dokumente_missing)),
+        "retention (aufbewahrung_faellig)": ("job", _job(aufbewahrung_faellig)),
+        "Art. 15 look-up": ("page", _job(lambda: list(auskunft_antraege(email, quartiere)))),
+        "new-link request": ("page", _job(lambda: antrag_links_send(email=email))),
+    }
+
+
+def run_layout(layout, sizes, db, detail=None):
+    """Seed and measure one layout (in this process); print one JSON line of results."""
+    import logging
+
+    from django.db import connections
+
+    with tempfile.TemporaryDirectory(prefix="aktionsfonds-scale-") as workdir:
+        database = Database(db)
+        database.create()
+        try:
+            django_alone(database, workdir)
+            logging.getLogger("antraege").setLevel(logging.ERROR)
+            logging.getLogger("jury").setLevel(logging.ERROR)
+            logging.getLogger("axes").setLevel(logging.WARNING)
+            welt = Welt(AREAS[layout])
+            results = {}
+            for n in sizes:
+                started = time.monotonic()
+                welt.grow_to(n)
+                seeded = time.monotonic()
+                with connections["default"].cursor() as cursor:
+                    cursor.execute("ANALYZE")
+                results[n] = {}
+                for name, (kind, call) in paths(welt).items():
+                    call()  # warm-up: what is read once per process or session
+                    queries, rows, size, queries_rows = measure(call)
+                    results[n][name] = {
+                        "kind": kind,
+                        "queries": queries,
+                        "rows": rows,
+                        "bytes": size,
+                    }
+                    if detail and any(part in name for part in detail.split(",")):
+                        for gelesen, sql in queries_rows[:5]:
+                            print(
+                                f"# {layout} N={n} {name}: {gelesen} rows: {sql[:600]}",
+                                file=sys.stderr,
+                            )
+                print(
+                    f"# {layout}: N = {n} seeded in {seeded - started:.0f} s, "
+                    f"measured in {time.monotonic() - seeded:.0f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            print(json.dumps({"layout": layout, "results": results}))
+        finally:
+            connections.close_all()
+            database.drop()
+
+
+def _k(a, b, n1, n2):
+    if a <= 0 or b <= 0:
+        return 0.0 if a == b else float("nan")
+    return math.log(b / a) / math.log(n2 / n1)
+
+
+def report(layout, results):
+    """Print the table of one layout; returns the names of checked paths that grew."""
+    sizes = sorted(int(n) for n in results)
+    first, last = str(sizes[0]), str(sizes[-1])
+    kopf = " | ".join(f"N={n}: queries     rows    bytes" for n in sizes)
+    print(f"\n== layout {layout} ({AREAS[layout]} area{'s' * (AREAS[layout] > 1)})")
+    print(f"{'path':34} {'kind':6} | {kopf} | k(rows) | rows ratio | verdict")
+    grown = []
+    for name in results[first]:
+        kind = results[first][name]["kind"]
+        cells = " | ".join(
+            "{queries:14d} {rows:8d} {bytes:8d}".format(**results[str(n)][name]) for n in sizes
+        )
+        a, b = results[first][name]["rows"], results[last][name]["rows"]
+        ratio = b / a if a else float("inf") if b else 1.0
+        ks = ", ".join(
+            f"{_k(results[str(n1)][name]['rows'], results[str(n2)][name]['rows'], n1, n2):.2f}"
+            for n1, n2 in zip(sizes, sizes[1:], strict=False)
+        )
+        if kind in ("export", "year", "area"):
+            verdict = kind if kind != "area" else "area (see below)"
+        elif ratio <= LIMIT:
+            verdict = "ok"
+        elif b <= FLOOR_ROWS:
+            verdict = f"ok (≤ {FLOOR_ROWS} rows)"
+        elif name in OPEN:
+            verdict = f"OPEN: {OPEN[name]}"
+        else:
+            verdict = "FAIL"
+            grown.append(f"{layout}: {name}")
+        print(f"{name:34} {kind:6} | {cells} | {ks} | {ratio:6.2f} | {verdict}")
+    return grown
+
+
+def report_areas(by_layout):
+    """``area`` paths: rows with N spread over 30 areas vs all N in one area, at the largest N."""
+    if not {"one", "spread"} <= set(by_layout):
+        return []
+    one, spread = by_layout["one"], by_layout["spread"]
+    n = str(max(int(k) for k in one))
+    if n not in spread:
+        return []
+    print(f"\n== area paths at N={n}: rows read spread over 30 areas / all in one area")
+    grown = []
+    for name, row in one[n].items():
+        if row["kind"] != "area":
+            continue
+        ratio = spread[n][name]["rows"] / row["rows"] if row["rows"] else 0.0
+        if ratio <= SPREAD_LIMIT:
+            verdict = "ok"
+        elif name in OPEN:
+            verdict = f"OPEN: {OPEN[name]}"
+        else:
+            verdict = "FAIL"
+            grown.append(f"area: {name}")
+        print(
+            f"{name:34} {spread[n][name]['rows']:8d} / {row['rows']:8d} = {ratio:5.2f} | {verdict}"
+        )
+    return grown
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--layouts", default="one,spread")
+    parser.add_argument("--db", default="aktionsfonds_scale")
+    parser.add_argument("--short", action="store_true", help="CI: N = 100 and 2,000, --check")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a checked path grows")
+    parser.add_argument(
+        "--detail", help="print the 5 costliest SELECTs of the paths so named (a,b: either)"
+    )
+    parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--layout", help=argparse.SUPPRESS)  # the child process of one layout
+    args = parser.parse_args()
+    if args.short:
+        args.sizes, args.check = "100,2000", True
+    sizes = [int(n) for n in args.sizes.split(",")]
+    if args.layout:
+        run_layout(args.layout, sizes, f"{args.db}_{args.layout}", args.detail)
+        return
+    grown, by_layout, children = [], {}, {}
+    for layout in args.layouts.split(","):
+        # a process per layout, both at once: Django is set up once per process, on that
+        # layout's database (creating and migrating it is most of the short form's time)
+        command = [sys.executable, __file__, "--layout", layout, "--sizes", args.sizes]
+        command += ["--db", args.db] + (["--detail", args.detail] if args.detail else [])
+        children[layout] = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    for layout, child in children.items():
+        output, _ = child.communicate()
+        if child.returncode:
+            raise SystemExit(f"layout {layout} failed ({child.returncode})")
+        by_layout[layout] = json.loads(output.strip().splitlines()[-1])["results"]
+        grown += report(layout, by_layout[layout])
+    grown += report_areas(by_layout)
+    if args.json:
+        Path(args.json).write_text(json.dumps(by_layout, indent=1))
+    print(
+        f"\nchecked paths (page/job ≤ {LIMIT}× from N={sizes[0]} to N={sizes[-1]}; area paths "
+        f"spread/one ≤ {SPREAD_LIMIT}): "
+        + ("all bounded" if not grown else "GREW: " + "; ".join(grown))
+    )
+    if args.check and grown:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

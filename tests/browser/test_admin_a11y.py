@@ -1,0 +1,120 @@
+"""The admin pages admins use (index, every list and add form, a change form per list, the TOTP
+device pages) and every error page in German and Arabic: zero axe-core violations."""
+
+import pytest
+from django.test import Client
+
+from .a11y import assert_no_violations, axe_violations, format_violations
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LINKS = """() => [...new Set([...document.querySelectorAll('#content-main a[href^="/admin/"]')]
+  .map(a => a.getAttribute('href')))]"""
+FIRST_ROW = """() => { const a = document.querySelector('#result_list tbody th a, #result_list tbody td a');
+  return a ? a.getAttribute('href') : null; }"""
+
+
+@pytest.fixture
+def admin_page(fresh_page, live_server, welt, admin_user, staff_login):
+    from django.conf import settings
+
+    client = Client()
+    staff_login(client, admin_user)
+    cookies = [
+        {
+            "name": settings.SESSION_COOKIE_NAME,
+            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+            "url": live_server.url,
+        }
+    ]
+    for data in ("projekt", "sitzung"):  # an Antrag with receipts, a meeting: lists with rows
+        getattr(welt, data)
+    return fresh_page(cookies, viewport="1280")
+
+
+def test_admin_pages_have_no_axe_violations(admin_page, live_server):
+    page = admin_page
+    page.goto(live_server.url + "/admin/")
+    paths = ["/admin/", *page.evaluate(LINKS)]
+    for path in list(paths):
+        if path.endswith("/") and path.count("/") == 4:  # a list: also its first object
+            page.goto(live_server.url + path)
+            first = page.evaluate(FIRST_ROW)
+            if first:
+                paths.append(first)
+    found = {}
+    for path in paths:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, f"{path}: HTTP {response.status}"
+        violations = axe_violations(page)
+        if violations:
+            found[path] = format_violations(violations)
+
+    assert found == {}, "\n\n".join(f"{path}\n{text}" for path, text in found.items())
+
+
+# --- Error pages not in a11y.PAGES (404, 410, 403 and 500 are there): 400, 413, CSRF ---
+
+
+def _send_form(page, *, field_value, drop_csrf=False):
+    """Submit the page's main form with ``field_value`` in its first text field (the way a
+    browser does: a navigation to the answer)."""
+    script = """([value, dropCsrf]) => {
+      const form = document.querySelector('main form[method=post]');
+      const field = form.querySelector('input[type=email], input[type=text], textarea');
+      field.value = value;
+      if (dropCsrf) form.querySelector('[name=csrfmiddlewaretoken]').value = 'x';
+      form.submit();
+    }"""
+    with page.expect_navigation():
+        page.evaluate(script, [field_value, drop_csrf])
+
+
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_413_page_has_no_axe_violations(fresh_page, live_server, settings, language):
+    from django.urls import reverse
+
+    settings.REQUEST_MAX_BYTES = 2000
+    page = fresh_page(_language(live_server, language))
+    page.goto(live_server.url + reverse("antraege:neuer_link"))
+
+    _send_form(page, field_value="x" * 5000 + "@example.org")
+
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("#naechster-schritt").get_attribute("href") == reverse(
+        "antraege:neuer_link"
+    )
+    assert_no_violations(axe_violations(page), f"on the 413 page ({language})")
+
+
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_csrf_page_has_no_axe_violations(fresh_page, live_server, language):
+    from django.urls import reverse
+
+    page = fresh_page(_language(live_server, language))
+    page.goto(live_server.url + reverse("antraege:neuer_link"))
+
+    _send_form(page, field_value="aylin@example.org", drop_csrf=True)
+
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("#naechster-schritt").count() == 1
+    assert_no_violations(axe_violations(page), f"on the CSRF page ({language})")
+
+
+@pytest.mark.urls("tests.urls_fehler")
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_400_page_has_no_axe_violations(fresh_page, live_server, language):
+    page = fresh_page(_language(live_server, language))
+
+    response = page.goto(live_server.url + "/kaputte-anfrage/")
+
+    assert response.status == 400
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("#naechster-schritt").count() == 1
+    assert_no_violations(axe_violations(page), f"on the 400 page ({language})")
+
+
+def _language(live_server, language):
+    from django.conf import settings
+
+    return [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
