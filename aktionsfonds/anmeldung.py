@@ -115,25 +115,22 @@ class StaffSessionMiddleware:
 
     def __call__(self, request):
         grund = staff_session_check(request)
-        if grund == "idle":
-            messages.info(
-                request,
-                _(
-                    "Sie wurden abgemeldet, weil Sie %(minuten)s Minuten nichts getan haben. "
-                    "Bitte melden Sie sich neu an."
-                )
-                % {"minuten": settings.STAFF_SESSION_IDLE_SECONDS // 60},
-            )
-        elif grund == "max":
-            messages.info(
-                request,
-                _(
-                    "Sie waren %(stunden)s Stunden angemeldet und wurden deshalb abgemeldet. "
-                    "Bitte melden Sie sich neu an."
-                )
-                % {"stunden": settings.STAFF_SESSION_MAX_SECONDS // 3600},
-            )
+        if grund:
+            messages.info(request, _abmelde_hinweis(grund))
         return self.get_response(request)
+
+
+def _abmelde_hinweis(grund):
+    """Why the session ended, for the sign-in page."""
+    if grund == "idle":
+        return _(
+            "Sie wurden abgemeldet, weil Sie %(minuten)s Minuten nichts getan haben. "
+            "Bitte melden Sie sich neu an."
+        ) % {"minuten": settings.STAFF_SESSION_IDLE_SECONDS // 60}
+    return _(
+        "Sie waren %(stunden)s Stunden angemeldet und wurden deshalb abgemeldet. "
+        "Bitte melden Sie sich neu an."
+    ) % {"stunden": settings.STAFF_SESSION_MAX_SECONDS // 3600}
 
 
 class CodeForm(KernForm):

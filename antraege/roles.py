@@ -6,6 +6,8 @@ remembered in the session as the set of Antrag ids they may act on.
 
 from functools import cached_property
 
+from .permissions import is_applicant, is_qm_staff
+
 SESSION_KEY = "mein_antrag_ids"
 # The link version each access was granted with (antraege/zugang/session.py checks it on every request),
 # the accesses that ended (revoked link / idle too long: their pages answer 410), the last request.
@@ -53,21 +55,6 @@ class Akteur:
     @cached_property
     def qm_quartier_ids(self):
         return frozenset(quartier.pk for quartier in self.qm_quartiere)
-
-
-def is_applicant(akteur, antrag):
-    """The akteur holds the applicant's link for this Antrag."""
-    return antrag.pk is not None and antrag.pk in akteur.antrag_ids
-
-
-def is_qm_staff(akteur, quartier_id):
-    """The akteur is QM staff of this area."""
-    return quartier_id in akteur.qm_quartier_ids
-
-
-def may_view_antrag_as_staff(akteur, antrag):
-    """QM staff of the area and admins see every detail of an Antrag."""
-    return akteur.is_admin or is_qm_staff(akteur, antrag.fonds.quartier_id)
 
 
 def grant_applicant_access(session, antrag):

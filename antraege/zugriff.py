@@ -1,5 +1,5 @@
-"""May this person see this Antrag? The one answer for every page (resident, QM, settlement, money,
-jury, fund report); pages call these functions and nothing else to fetch the object of their URL.
+"""Which object may this page open for this person? The one answer for every page (resident, QM,
+settlement, money, jury, fund report); pages call these functions and nothing else to fetch the object of their URL.
 
 The rule, in this order (docs/architecture.md, "Access"):
 
@@ -10,12 +10,15 @@ The rule, in this order (docs/architecture.md, "Access"):
 2. **404** when the Antrag (vote, fund) does not exist, is not this person's business — another
    area's for staff and jury, a draft for staff (it is the applicant's until it is submitted),
    not the own one for an applicant — so nobody learns that it exists.
-3. **403 with the reason** (``antraege.web.fehler.fehler_403`` shows the ``PermissionDenied`` message)
+3. **403 with the reason** (``views.fehler.fehler_403`` shows the ``PermissionDenied`` message)
    when the person belongs to the Antrag's area but their role may not do this: an admin on a
    page where QM acts (admins look, QM of the area acts), QM or a biased member on a ballot.
-   Refusals of the state (wrong step now) stay with the domain functions and ``antraege.web.refusals``.
+   Refusals of the state (wrong step now) stay with the domain functions and ``views.refusals``.
 4. **410** for an applicant's link or session that was revoked or ran out: answered by
    ``zugang.ApplicantAccessMiddleware`` before the page runs.
+
+Whether a role may do something is asked of ``antraege.permissions``; this module turns the
+answer into the page's 404 or 403.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -23,16 +26,15 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from jury.abstimmungen.models import Abstimmung
-from jury.mitglieder.models import Jurymitglied
 
+from . import permissions
 from .models import Aktionsfonds, Antrag
-from .roles import is_qm_staff, may_view_antrag_as_staff
 from .states import AntragStatus
 
 
 def staff_page_check(akteur):
     """Rule 1 for staff pages: 403 unless the akteur is QM staff of some area or an admin."""
-    if not (akteur.is_admin or akteur.qm_quartier_ids):
+    if not permissions.is_staff(akteur):
         raise PermissionDenied(_("Diese Seite ist für das QM."))
 
 
@@ -56,7 +58,7 @@ def antrag_for_staff(akteur, pk):
         .filter(pk=pk)
         .first()
     )
-    if antrag is None or not may_view_antrag_as_staff(akteur, antrag):
+    if antrag is None or not permissions.may_view_antrag_as_staff(akteur, antrag):
         raise Http404
     return antrag
 
@@ -65,7 +67,7 @@ def antrag_for_qm(akteur, pk):
     """The submitted Antrag ``pk`` for QM staff of its area to act on; an admin who may read it
     gets 403 with the reason, anybody else the answer of ``antrag_for_staff``."""
     antrag = antrag_for_staff(akteur, pk)
-    if not is_qm_staff(akteur, antrag.fonds.quartier_id):
+    if not permissions.may_act_on_antrag_as_qm(akteur, antrag):
         raise PermissionDenied(_("Sie dürfen diesen Schritt nicht ausführen."))
     return antrag
 
@@ -74,7 +76,7 @@ def aktionsfonds_for_staff(akteur, pk):
     """The fund ``pk`` for QM staff of its area or an admin, else 404 (403: no staff at all)."""
     staff_page_check(akteur)
     fonds = Aktionsfonds.objects.select_related("quartier").filter(pk=pk).first()
-    if fonds is None or not (akteur.is_admin or is_qm_staff(akteur, fonds.quartier_id)):
+    if fonds is None or not permissions.may_view_aktionsfonds(akteur, fonds):
         raise Http404
     return fonds
 
@@ -90,7 +92,7 @@ def abstimmung_for_staff(akteur, pk):
     """The vote ``pk`` for reading by QM staff of its Antrag's area or an admin, else 404."""
     staff_page_check(akteur)
     abstimmung = _abstimmung(pk)
-    if not may_view_antrag_as_staff(akteur, abstimmung.antrag):
+    if not permissions.may_view_abstimmung_as_staff(akteur, abstimmung):
         raise Http404
     return abstimmung
 
@@ -100,14 +102,6 @@ def abstimmung_for_jury(akteur, pk):
     — else 404. Whether they may vote (on the list, not biased, in term, still open) is
     ``jury.abstimmungen.services.stimmberechtigung_pruefen``, whose refusals are a 403 with the reason."""
     abstimmung = _abstimmung(pk)
-    quartier_id = abstimmung.antrag.fonds.quartier_id
-    if not (
-        akteur.is_admin
-        or is_qm_staff(akteur, quartier_id)
-        or (
-            akteur.is_authenticated
-            and Jurymitglied.objects.filter(user=akteur.user, quartier_id=quartier_id).exists()
-        )
-    ):
+    if not permissions.may_open_ballot_page(akteur, abstimmung):
         raise Http404
     return abstimmung

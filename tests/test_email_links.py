@@ -22,7 +22,10 @@ ARTEN = sorted(
 @pytest.fixture
 def eingereicht(fonds):
     return antrag_walk_to(
-        AntragFactory(fonds=fonds, titel="Kino <b>im</b> Hof, siehe https://fremd.example/x"),
+        # the name is the one typed text an applicant's e-mail carries (issue 21)
+        AntragFactory(
+            fonds=fonds, antragsteller_name="Kino <b>im</b> Hof, siehe https://fremd.example/x"
+        ),
         "submitted",
     )
 

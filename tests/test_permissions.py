@@ -217,3 +217,161 @@ def test_draft_is_not_visible_to_staff(client, staff_login, antrag, qm_user):
     staff_login(client, qm_user)
 
     assert client.get(reverse("qm:antrag_detail", args=[antrag.pk])).status_code == 404
+
+
+# --- The predicates of antraege.permissions: role × object × action ---
+
+# action (predicate) → the roles it allows; the object is the one named in ``OBJEKT``
+MAY = {
+    "may_view_antrag_as_staff": {"qm", "admin"},
+    "may_act_on_antrag_as_qm": {"qm"},
+    "may_act_on_antrag_as_applicant": {"applicant"},
+    "may_act_on_antrag_as_applicant_or_qm": {"applicant", "qm"},
+    "may_act_on_antrag_as_qm_or_system": {"qm", "system"},
+    "may_view_aktionsfonds": {"qm", "admin"},
+    "may_close_aktionsfonds": {"qm"},
+    "may_view_jury_of_area": {"qm", "admin"},
+    "may_manage_jury_of_area": {"qm"},
+    "may_run_sitzung": {"qm"},
+    "may_send_sitzung_papers": {"qm", "system"},
+    "may_read_sitzung_as_jury": {"member", "deputy", "biased_member"},
+    "may_read_sitzung": {"qm", "member", "deputy", "biased_member"},
+    "may_open_abstimmung": {"qm"},
+    "may_close_abstimmung": {"system"},
+    "may_view_abstimmung_as_staff": {"qm", "admin"},
+    "may_open_ballot_page": {"qm", "admin", "member", "deputy", "biased_member"},
+    "may_vote": {"member"},
+    "may_vote_as_person": {"member", "deputy", "biased_member", "qm_other_area", "admin"},
+}
+OBJEKT = {
+    "may_view_aktionsfonds": "fonds",
+    "may_close_aktionsfonds": "fonds",
+    "may_view_jury_of_area": "quartier_id",
+    "may_manage_jury_of_area": "quartier_id",
+    "may_run_sitzung": "sitzung",
+    "may_send_sitzung_papers": "sitzung",
+    "may_read_sitzung_as_jury": "sitzung",
+    "may_read_sitzung": "sitzung",
+    "may_close_abstimmung": "abstimmung",
+    "may_view_abstimmung_as_staff": "abstimmung",
+    "may_open_ballot_page": "abstimmung",
+    "may_vote": "abstimmung",
+    "may_vote_as_person": "abstimmung",
+}
+MATRIX_ROLES = (
+    "applicant",
+    "qm",
+    "qm_other_area",
+    "member",
+    "deputy",
+    "biased_member",
+    "admin",
+    "anonymous",
+    "system",
+)
+
+
+@pytest.fixture
+def welt(antrag, qm_user, qm_other_user, admin_user):
+    """An Antrag at the jury with an online vote (one member declared biased) and a meeting whose
+    papers were sent, and every role of the matrix."""
+    from antraege.roles import Akteur
+    from jury.abstimmungen import services as jury_services
+    from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer, stellvertretungen_fuer
+    from jury.sitzungen import services as sitzungen
+
+    member, biased = jury_fuer(antrag.fonds.quartier, 2)
+    (deputy,) = stellvertretungen_fuer(antrag.fonds.quartier, 1)
+    antrag = antrag_zur_jury(antrag, qm_user)
+    abstimmung = jury_services.abstimmung_eroeffnen(
+        antrag, akteur=Akteur(qm_user), betrag=antrag.betrag_beantragt
+    )
+    jury_services.befangenheit_erklaeren(abstimmung, user=biased.user, grund="Nachbarin")
+    sitzung = sitzung_fuer(antrag.fonds.quartier, qm_user)
+    sitzung.punkte.create(antrag=antrag, position=1)
+    sitzungen.sitzung_einladungen_send(sitzung, akteur=Akteur(qm_user))
+    sitzung.refresh_from_db()
+    return {
+        "objekte": {
+            "antrag": antrag,
+            "fonds": antrag.fonds,
+            "quartier_id": antrag.fonds.quartier_id,
+            "sitzung": sitzung,
+            "abstimmung": abstimmung,
+        },
+        "rollen": {
+            "applicant": Akteur(None, antrag_ids=[antrag.pk]),
+            "qm": Akteur(qm_user),
+            "qm_other_area": Akteur(qm_other_user),
+            "member": Akteur(member.user),
+            "deputy": Akteur(deputy.user),
+            "biased_member": Akteur(biased.user),
+            "admin": Akteur(admin_user),
+            "anonymous": Akteur(None),
+            "system": Akteur.system_akteur(),
+        },
+    }
+
+
+def test_every_predicate_answers_as_the_rules_say_for_every_role(welt):
+    from antraege.permissions import PREDICATES
+
+    answered = {
+        name: {
+            role
+            for role, akteur in welt["rollen"].items()
+            if PREDICATES[name](akteur, welt["objekte"][OBJEKT.get(name, "antrag")])
+        }
+        for name in MAY
+    }
+
+    assert set(MAY) == set(PREDICATES)  # a new predicate needs its row here
+    assert set(welt["rollen"]) == set(MATRIX_ROLES)
+    assert answered == MAY
+
+
+def test_a_meeting_before_its_papers_is_the_jurys_to_read_only_afterwards(welt, qm_user):
+    from antraege.permissions import may_read_sitzung
+    from jury.factories import sitzung_fuer
+
+    geplant = sitzung_fuer(welt["objekte"]["fonds"].quartier, qm_user)
+
+    readers = {role for role, a in welt["rollen"].items() if may_read_sitzung(a, geplant)}
+    assert readers == {"qm"}
+
+
+def test_the_ballot_page_of_another_areas_vote_is_404_before_any_ballot(
+    client, staff_login, welt, qm_other_user
+):
+    from jury.abstimmungen.models import Stimme
+
+    abstimmung = welt["objekte"]["abstimmung"]
+    staff_login(client, qm_other_user)
+
+    response = client.post(
+        reverse("jury:abstimmung", args=[abstimmung.pk]), {"wert": "yes", "kommentar": "x"}
+    )
+
+    assert response.status_code == 404
+    assert not Stimme.objects.filter(abstimmung=abstimmung).exists()
+
+
+def test_templates_ask_the_same_predicates(rf, welt):
+    from django.template import Context, Template, TemplateSyntaxError
+
+    template = Template(
+        '{% load darf %}{% darf "may_close_aktionsfonds" fonds as d %}{{ d|yesno:"ja,nein" }}'
+    )
+    answers = {}
+    for role, akteur in welt["rollen"].items():
+        request = rf.get("/")
+        request.akteur = akteur
+        answers[role] = template.render(
+            Context({"request": request, "fonds": welt["objekte"]["fonds"]})
+        )
+
+    assert {role for role, answer in answers.items() if answer == "ja"} == {"qm"}
+    with pytest.raises((KeyError, TemplateSyntaxError)):
+        Template('{% load darf %}{% darf "may_everything" fonds as d %}').render(
+            Context({"request": request, "fonds": welt["objekte"]["fonds"]})
+        )

@@ -51,7 +51,10 @@ def test_a_ballot_post_takes_few_statements_and_checks_the_entitlement_once(
     for captured in (first, changed):
         sql = statements(captured)
         print(len(sql), *sql, sep="\n")
-        assert len(sql) <= 8  # one of them: the signed-in second factor's device (django-otp)
+        # one of them: the signed-in second factor's device (django-otp); two: whether the person
+        # is QM or jury anywhere (the page's languages); three: the page's access check before the
+        # ballot (the vote with its area, the person's QM areas, jury membership of the area)
+        assert len(sql) <= 13
         assert sum("jury_stimmberechtigung" in s.split("WHERE")[0] for s in sql) == 1
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from antraege import permissions
 from antraege.antrag.selectors import aktionsfonds_saldo
 from antraege.datenschutz.models import AdressBestaetigung
 from antraege.dokumente.pdf import pdf_text
@@ -24,7 +25,6 @@ from jury.factories import (
     sitzung_fuer,
     stellvertretungen_fuer,
 )
-from jury.mitglieder import services as mitglieder_services
 from jury.mitglieder.models import Jurymitglied
 from jury.sitzungen import selectors as sitzung_selectors
 from jury.sitzungen import services as sitzungen
@@ -402,7 +402,7 @@ def test_staff_of_another_area_cannot_run_the_meeting(fonds, qm_user, qm_other_u
 def test_papers_email_goes_to_members_and_deputies_in_their_language_with_an_ics(fonds, qm_user):
     (mitglied,) = jury_fuer(fonds.quartier, 1)
     (stv,) = stellvertretungen_fuer(fonds.quartier, 1)
-    mitglieder_services.kontosprache_setzen(stv.user, "en")
+    sitzungen.kontosprache_setzen(stv.user, "en")
     zur_jury(fonds, qm_user, "Hoffest")
     sitzung = sitzung_fuer(
         fonds.quartier, qm_user, datum=timezone.localdate() + datetime.timedelta(days=5)
@@ -513,8 +513,8 @@ def test_composition_warns_below_the_minimum_size(quartier):
 def test_members_read_the_agenda_only_once_papers_are_sent(fonds, qm_user, jury_user):
     zur_jury(fonds, qm_user, "Hoffest")
     sitzung = sitzung_fuer(fonds.quartier, qm_user)
-    assert sitzung_selectors.mitglied_darf_lesen(jury_user, sitzung) is False
+    assert permissions.may_read_sitzung_as_jury(Akteur(jury_user), sitzung) is False
     sitzungen.sitzung_einladungen_send(sitzung, akteur=Akteur(qm_user))
     sitzung.refresh_from_db()
-    assert sitzung_selectors.mitglied_darf_lesen(jury_user, sitzung) is True
-    assert sitzung_selectors.mitglied_darf_lesen(qm_user, sitzung) is False
+    assert permissions.may_read_sitzung_as_jury(Akteur(jury_user), sitzung) is True
+    assert permissions.may_read_sitzung_as_jury(Akteur(qm_user), sitzung) is False

@@ -8,6 +8,7 @@ the move as a conditional update in a transaction and records the timeline.
 
 from django.utils.translation import gettext_lazy as _
 
+from antraege import permissions
 from antraege.antrag.services import antrag as application
 from antraege.dokumente import services as documents
 from antraege.fonds.selectors import kosten
@@ -16,31 +17,31 @@ from antraege.geld.services import abrechnung as settlement
 from antraege.geld.services import vereinbarung as geld
 from antraege.models import AntragStatus as S
 from antraege.models import Dokument, Rueckforderung
-from antraege.roles import is_applicant, is_qm_staff
 from antraege.states import BEFORE_DECISION_STATES
 
 from .machine import Bedingung, State, machine_moves
 
 
-# --- Who may make a move (viewflow calls these with the flow and the Akteur). ---
+# --- Who may make a move (viewflow calls these with the flow and the Akteur): the predicates of
+# antraege.permissions, for the flow's Antrag. ---
 def applicant(flow, akteur):
-    return is_applicant(akteur, flow.antrag)
+    return permissions.may_act_on_antrag_as_applicant(akteur, flow.antrag)
 
 
 def qm_staff(flow, akteur):
-    return is_qm_staff(akteur, flow.antrag.fonds.quartier_id)
+    return permissions.may_act_on_antrag_as_qm(akteur, flow.antrag)
 
 
 def applicant_or_qm_staff(flow, akteur):
-    return applicant(flow, akteur) or qm_staff(flow, akteur)
+    return permissions.may_act_on_antrag_as_applicant_or_qm(akteur, flow.antrag)
 
 
 def system(flow, akteur):
-    return akteur.is_system
+    return permissions.is_system(akteur)
 
 
 def qm_staff_or_system(flow, akteur):
-    return qm_staff(flow, akteur) or system(flow, akteur)
+    return permissions.may_act_on_antrag_as_qm_or_system(akteur, flow.antrag)
 
 
 # --- Conditions (viewflow calls these with the flow). ---

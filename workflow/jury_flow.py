@@ -13,7 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from antraege.roles import is_qm_staff
+from antraege import permissions
 from jury.abstimmungen.models import AbstimmungStatus
 from jury.sitzungen.models import Beschluss, SitzungStatus
 
@@ -23,17 +23,18 @@ SS = SitzungStatus
 AS = AbstimmungStatus
 
 
-# --- Who may make a move (viewflow calls these with the flow and the Akteur). ---
-def qm_staff_of_area(flow, akteur):
-    return is_qm_staff(akteur, flow.quartier_id)
+# --- Who may make a move (viewflow calls these with the flow and the Akteur): the predicates of
+# antraege.permissions. ---
+def meeting_runner(flow, akteur):
+    return permissions.may_run_sitzung(akteur, flow.sitzung)
 
 
-def system(flow, akteur):
-    return akteur.is_system
+def papers_sender(flow, akteur):
+    return permissions.may_send_sitzung_papers(akteur, flow.sitzung)
 
 
-def qm_staff_of_area_or_system(flow, akteur):
-    return system(flow, akteur) or qm_staff_of_area(flow, akteur)
+def vote_closer(flow, akteur):
+    return permissions.may_close_abstimmung(akteur, flow.abstimmung)
 
 
 # --- Conditions of a meeting (viewflow calls these with the flow). ---
@@ -92,10 +93,6 @@ class SitzungFlow:
     def __init__(self, sitzung):
         self.sitzung = sitzung
 
-    @property
-    def quartier_id(self):
-        return self.sitzung.quartier_id
-
     @status.getter()
     def _get_status(self):
         return self.sitzung.status
@@ -108,7 +105,7 @@ class SitzungFlow:
         source=SS.GEPLANT,
         target=SS.UNTERLAGEN_VERSANDT,
         label=_("Unterlagen versenden"),
-        permission=qm_staff_of_area_or_system,
+        permission=papers_sender,
         conditions=[agenda_not_empty],
     )
     def papers_send(self, **_kwargs):
@@ -118,7 +115,7 @@ class SitzungFlow:
         source=[SS.GEPLANT, SS.UNTERLAGEN_VERSANDT, SS.GEHALTEN],
         target=SS.GEHALTEN,
         label=_("Anwesenheit erfassen"),
-        permission=qm_staff_of_area,
+        permission=meeting_runner,
         conditions=[meeting_day_reached_for_attendance, no_decision_yet],
     )
     def attendance_record(self, **_kwargs):
@@ -128,7 +125,7 @@ class SitzungFlow:
         source=SS.GEHALTEN,
         target=SS.GESCHLOSSEN,
         label=_("Sitzung abschließen"),
-        permission=qm_staff_of_area,
+        permission=meeting_runner,
         conditions=[meeting_day_reached_for_closing, every_item_decided],
     )
     def close(self, **_kwargs):
@@ -165,10 +162,6 @@ class AbstimmungFlow:
     def __init__(self, abstimmung):
         self.abstimmung = abstimmung
 
-    @property
-    def quartier_id(self):
-        return self.abstimmung.antrag.fonds.quartier_id
-
     @status.getter()
     def _get_status(self):
         return self.abstimmung.status
@@ -178,7 +171,10 @@ class AbstimmungFlow:
         self.abstimmung.status = value
 
     @status.transition(
-        source=AS.OFFEN, target=AS.GESCHLOSSEN, label=_("Abstimmung schließen"), permission=system
+        source=AS.OFFEN,
+        target=AS.GESCHLOSSEN,
+        label=_("Abstimmung schließen"),
+        permission=vote_closer,
     )
     def close(self, **_kwargs):
         pass

@@ -21,12 +21,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from antraege import task_names
+from antraege import permissions, task_names
 from antraege.antrag.services.antrag import AktionsfondsRefused
 from antraege.datenschutz.adressen import antrag_bestaetigte_adresse, mitglied_hat_adresse
 from antraege.enqueue import task_enqueue_on_commit
@@ -34,7 +34,7 @@ from antraege.mail import services as mail
 from antraege.models import Antrag, AntragStatus
 from antraege.money import euro_round
 from antraege.refusals import Refused
-from antraege.roles import Akteur, is_qm_staff
+from antraege.roles import Akteur
 from workflow.moves import MoveRefused, abstimmung_move, abstimmung_record_opened, antrag_move
 
 from ..mitglieder.models import jurymitglieder_in_term
@@ -182,7 +182,7 @@ def _frist_check(frist, now):
 
 def _antrag_bei_der_jury(antrag, akteur):
     """Lock the Antrag and check it is in ``jury_vote`` and the akteur is QM staff of its area."""
-    if not is_qm_staff(akteur, antrag.fonds.quartier_id):
+    if not permissions.may_open_abstimmung(akteur, antrag):
         raise JuryRefused(_("Sie dürfen für diesen Antrag keine Abstimmung anlegen."), "forbidden")
     current = (
         Antrag.objects.select_for_update(of=("self",))
@@ -299,7 +299,7 @@ def stimmberechtigung_pruefen(abstimmung, user, *, now=None, schreiben=True):
     now = now or timezone.now()
     if user is None or not user.is_authenticated:
         raise JuryRefused(_("Bitte melden Sie sich an."), code="forbidden")
-    if is_qm_staff(Akteur(user), abstimmung.antrag.fonds.quartier_id):
+    if not permissions.may_vote_as_person(Akteur(user), abstimmung):
         raise JuryRefused(_("Mitarbeitende des QM stimmen nicht ab."), code="forbidden")
     eintrag = (
         Stimmberechtigung.objects.select_related("mitglied__user")
@@ -350,7 +350,11 @@ def stimme_abgeben(abstimmung, *, user, wert, kommentar=""):
             status=AbstimmungStatus.OFFEN,
             frist__gt=now,
         ).update(letzte_aenderung_am=now)
-        eintrag = _stimmberechtigung_schnell(abstimmung_id, user, now) if offen else None
+        eintrag = (
+            permissions.stimmberechtigung_for(Akteur(user), abstimmung_id, now=now)
+            if offen
+            else None
+        )
         if eintrag is None:
             # refused (the exception rolls the stamp back); the slow path only says why:
             # not entitled, biased, out of term, closed
@@ -376,27 +380,6 @@ def stimme_abgeben(abstimmung, *, user, wert, kommentar=""):
             unique_fields=["abstimmung", "mitglied"],
             update_fields=["wert", "kommentar", "geaendert_am"],
         )
-
-
-def _stimmberechtigung_schnell(abstimmung_id, user, now):
-    """The member's entry if ``user`` may vote now (one query), else None: entitled, not biased,
-    in term today, and not QM staff of the area."""
-    if user is None or not user.is_authenticated:
-        return None
-    heute = timezone.localdate(now)
-    entitled = (
-        Stimmberechtigung.objects.filter(
-            abstimmung_id=abstimmung_id,
-            mitglied__user=user,
-            befangen=False,
-            mitglied__beginn__lte=heute,
-        )
-        .filter(Q(mitglied__ende__isnull=True) | Q(mitglied__ende__gte=heute))
-        .exclude(abstimmung__antrag__fonds__quartier__qm_staff=user)
-        .order_by()
-        .only("pk", "mitglied_id")
-    )
-    return next(iter(entitled[:1]), None)
 
 
 def befangenheit_erklaeren(abstimmung, *, user, grund=""):

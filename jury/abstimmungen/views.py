@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from antraege import zugriff
+from antraege import permissions, zugriff
 from antraege.antrag.selectors import antraege_for_staff, quartiere_for_staff
 from antraege.models import AntragStatus, Quartier
 from antraege.paginierung import seite_for
-from antraege.roles import Akteur, is_qm_staff
+from antraege.roles import Akteur
 from antraege.web.refusals import refusal_forbid, refusal_to_form
 
 from ..sitzungen.selectors import sitzungen_for_antraege, sitzungen_for_mitglied
@@ -54,27 +54,24 @@ def home(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def stimmzettel(request, pk):
+    # who may open this vote's page at all is answered first (another area's vote: 404); whether
+    # the person may vote is checked by the service inside its transaction (refusal: 403)
+    abstimmung = zugriff.abstimmung_for_jury(Akteur.from_request(request), pk)
     form = None
     if request.method == "POST":
         form = StimmzettelForm(request.POST)
         if form.is_valid():
-            # the service checks the entitlement inside its transaction: once, not here too
             try:
                 services.stimme_abgeben(
-                    pk,
+                    abstimmung.pk,
                     user=request.user,
                     wert=form.cleaned_data["wert"],
                     kommentar=form.cleaned_data["kommentar"],
                 )
-            except Abstimmung.DoesNotExist as missing:
-                raise Http404 from missing
             except JuryRefused as fehler:
-                # another area's vote: 404 (checked only now, so a ballot costs no extra query)
-                zugriff.abstimmung_for_jury(Akteur.from_request(request), pk)
                 refusal_to_form(form, fehler)  # not entitled (any more): 403
             else:
                 return redirect(f"{request.path}?quittung=1#quittung")
-    abstimmung = zugriff.abstimmung_for_jury(Akteur.from_request(request), pk)
     try:
         eintrag = services.stimmberechtigung_pruefen(abstimmung, request.user, schreiben=False)
     except JuryRefused as fehler:
@@ -245,7 +242,7 @@ def qm_abstimmung(request, pk):
             "befangene": abstimmung.stimmberechtigungen.filter(befangen=True).select_related(
                 "mitglied__user"
             ),
-            "darf_eroeffnen": is_qm_staff(akteur, abstimmung.antrag.fonds.quartier_id)
+            "darf_eroeffnen": permissions.may_open_abstimmung(akteur, abstimmung.antrag)
             and abstimmung.antrag.status == AntragStatus.JURY_VOTE
             and not abstimmung.antrag.abstimmungen.filter(status=AbstimmungStatus.OFFEN).exists(),
             "sitzung": sitzungen_for_antraege([abstimmung.antrag]).get(abstimmung.antrag_id),
@@ -267,7 +264,7 @@ def qm_protokoll(request, pk):
 def qm_regeln(request, quartier_pk):
     quartier = get_object_or_404(Quartier, pk=quartier_pk)
     akteur = Akteur.from_request(request)
-    if not (akteur.is_admin or is_qm_staff(akteur, quartier.pk)):
+    if not permissions.may_view_jury_of_area(akteur, quartier.pk):
         raise PermissionDenied(_("Dieses Quartier gehört nicht zu Ihnen."))
     regeln = services.juryregeln_for(quartier)
     form = JuryRegelnForm(request.POST or None, instance=regeln)

@@ -22,8 +22,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from antraege import permissions
 from antraege.mail import services as mail
-from antraege.roles import is_qm_staff
 
 from ..abstimmungen.services import JuryRefused
 from .models import Jurymitglied, Kontoeinstellung
@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 
 def _pruefen_qm(akteur, quartier_id):
-    if not is_qm_staff(akteur, quartier_id):
+    if not permissions.may_manage_jury_of_area(akteur, quartier_id):
         raise JuryRefused(_("Diese Jury gehört nicht zu Ihrem Quartier."), code="forbidden")
 
 

@@ -12,8 +12,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from antraege import permissions
 from antraege.models import Quartier
-from antraege.roles import Akteur, is_qm_staff
+from antraege.roles import Akteur
 from antraege.web.refusals import refusal_to_form
 
 from ..abstimmungen.services import JuryRefused
@@ -27,7 +28,7 @@ from .selectors import kontosprache
 def _qm_quartier(request, quartier_pk):
     quartier = get_object_or_404(Quartier, pk=quartier_pk)
     akteur = Akteur.from_request(request)
-    if not is_qm_staff(akteur, quartier.pk):
+    if not permissions.may_manage_jury_of_area(akteur, quartier.pk):
         raise PermissionDenied(_("Diese Jury gehört nicht zu Ihrem Quartier."))
     return akteur, quartier
 

@@ -136,21 +136,6 @@ def vorstellung_noetig(sitzung, antrag):
     return schwelle is not None and antrag.betrag_beantragt > schwelle
 
 
-def sitzung_geht_an(user, sitzung):
-    """Whether ``sitzung`` is this person's business at all: the jury of its area (any term)."""
-    return Jurymitglied.objects.filter(user=user, quartier_id=sitzung.quartier_id).exists()
-
-
-def mitglied_darf_lesen(user, sitzung):
-    """A member or deputy of the meeting's area in term on its day reads its papers once sent."""
-    if sitzung.status == SitzungStatus.GEPLANT:
-        return False
-    return (
-        jury_in_term(sitzung.quartier, sitzung.datum).filter(user=user).exists()
-        or jury_in_term(sitzung.quartier, timezone.localdate()).filter(user=user).exists()
-    )
-
-
 @dataclass(frozen=True)
 class AntragFuerJury:
     """What a jury member may read about an Antrag: no address, e-mail or phone."""

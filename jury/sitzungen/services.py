@@ -27,12 +27,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from antraege import task_names
+from antraege import permissions, task_names
 from antraege.enqueue import task_enqueue_on_commit
 from antraege.mail import services as mail
 from antraege.models import ZERO
 from antraege.money import euro_format
-from antraege.roles import is_qm_staff
 from workflow.moves import MoveRefused, antrag_move, sitzung_move
 
 from ..abstimmungen.models import Ergebnis, StimmWert
@@ -66,10 +65,10 @@ def _name(mitglied):
     return mitglied.user.get_full_name() or mitglied.user.username
 
 
-def _pruefen_qm(akteur, quartier_id):
-    if akteur.is_system:  # beat: the papers go out on their own when the lead time has come
-        return
-    if not is_qm_staff(akteur, quartier_id):
+def _pruefen_qm(akteur, objekt, *, predicate=permissions.may_manage_jury_of_area):
+    """Refuse unless ``predicate(akteur, objekt)`` (``antraege.permissions``; by default: QM staff
+    of the area ``objekt``, an id)."""
+    if not predicate(akteur, objekt):
         raise JuryRefused(_("Diese Sitzung gehört nicht zu Ihrem Quartier."), code="forbidden")
 
 
@@ -342,7 +341,8 @@ def sitzung_einladungen_send(sitzung, *, akteur):
     their language with the agenda, a link and the ``.ics`` invitation. Once (planned → papers
     sent). Callers send the papers with ``unterlagen.sitzung_unterlagen_send``, which also has the
     papers PDF made."""
-    _pruefen_qm(akteur, sitzung.quartier_id)
+    # QM's button, or the beat when the lead time has come
+    _pruefen_qm(akteur, sitzung, predicate=permissions.may_send_sitzung_papers)
     now = timezone.now()
     with transaction.atomic():
         sitzung = _sitzung_move(sitzung, "papers_send", akteur=akteur, unterlagen_versandt_am=now)

@@ -13,10 +13,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from antraege import permissions
 from antraege.antrag.selectors import quartiere_for_staff
 from antraege.models import Antrag, Quartier
 from antraege.paginierung import seite_for
-from antraege.roles import Akteur, is_qm_staff
+from antraege.roles import Akteur
 from antraege.web.refusals import refusal_to_form, refusal_to_message
 
 from ..abstimmungen.services import JuryRefused
@@ -68,7 +69,7 @@ def qm_sitzungen(request):
 def qm_sitzung_neu(request, quartier_pk):
     quartier = get_object_or_404(Quartier, pk=quartier_pk)
     akteur = Akteur.from_request(request)
-    if not is_qm_staff(akteur, quartier.pk):
+    if not permissions.may_manage_jury_of_area(akteur, quartier.pk):
         raise PermissionDenied(_("Dieses Quartier gehört nicht zu Ihnen."))
     form = SitzungForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -393,7 +394,7 @@ def qm_sitzungsprotokoll(request, pk):
 def qm_zusammensetzung(request, quartier_pk):
     quartier = get_object_or_404(Quartier, pk=quartier_pk)
     akteur = Akteur.from_request(request)
-    if not (akteur.is_admin or is_qm_staff(akteur, quartier.pk)):
+    if not permissions.may_view_jury_of_area(akteur, quartier.pk):
         raise PermissionDenied(_("Dieses Quartier gehört nicht zu Ihnen."))
     return render(
         request,
@@ -403,7 +404,6 @@ def qm_zusammensetzung(request, quartier_pk):
             "jury": services.jury_zusammensetzung(quartier),
             # former terms pile up over the years: pages of 50 as every staff list
             "weitere": seite_for(request, jurymitglieder_ausser_term(quartier)),
-            "darf_verwalten": is_qm_staff(akteur, quartier.pk),
             "heute": timezone.localdate(),
         },
     )
@@ -417,11 +417,9 @@ def _lesbare_sitzung(request, pk):
     a member of its jury who may not (yet); a 404 for anyone else (another area's meeting)."""
     sitzung = get_object_or_404(Sitzung.objects.select_related("quartier"), pk=pk)
     akteur = Akteur.from_request(request)
-    if is_qm_staff(akteur, sitzung.quartier_id) or selectors.mitglied_darf_lesen(
-        request.user, sitzung
-    ):
+    if permissions.may_read_sitzung(akteur, sitzung):
         return sitzung
-    if not selectors.sitzung_geht_an(request.user, sitzung):
+    if not permissions.is_jury_of_area(akteur, sitzung.quartier_id):
         raise Http404
     return None
 

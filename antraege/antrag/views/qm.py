@@ -17,7 +17,7 @@ from jury.abstimmungen import selectors as jury_selectors
 from jury.sitzungen.selectors import sitzungen_for_antraege
 from workflow.moves import MoveRefused, antrag_move, available_moves
 
-from ... import zugriff
+from ... import permissions, zugriff
 from ...datenschutz.models import Zugriff
 from ...datenschutz.protokoll import zugriff_protokollieren
 from ...fonds.forms import HandlungsfelderForm
@@ -26,7 +26,7 @@ from ...fonds.selectors.fondsbild import fondsbild_for
 from ...geld.selectors.vereinbarung import pauschale_geplant, rueckforderungen_uebersicht
 from ...models import Anhang, AntragStatus
 from ...paginierung import seite_for
-from ...roles import Akteur, is_qm_staff
+from ...roles import Akteur
 from ...states import EVER_APPROVED_STATES
 from ...web.bestaetigungen import QM, bestaetigung_text
 from ...web.refusals import refusal_to_form
@@ -146,13 +146,12 @@ def dashboard(request):
 
 
 def antrag_detail_context(akteur, antrag, *, forms_by_move=None):
-    """The context of QM's Antrag detail page (also re-rendered by the fund pages' POSTs)."""
     antrag = antrag_for_detail(antrag.pk)
     positionen = list(antrag.kostenpositionen.all())
     gesamt, foerderfaehig = kosten_summen(antrag, positionen)
     moves = _detail_moves(akteur, antrag, forms_by_move or {})
     failed = next((form for form in (forms_by_move or {}).values() if form.errors), None)
-    bearbeitet = is_qm_staff(akteur, antrag.fonds.quartier_id)
+    bearbeitet = permissions.may_act_on_antrag_as_qm(akteur, antrag)
     abstimmungen = list(jury_selectors.abstimmungen_for_antrag(antrag))
     jury_entscheiden = (
         bearbeitet

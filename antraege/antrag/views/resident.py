@@ -27,8 +27,9 @@ from ...fonds.selectors import fristen
 from ...geld.selectors.mein_geld import antrag_geld_fuer_antragsteller
 from ...geld.views.abrechnung import DECISION_LETTERS
 from ...models import Anhang, Antrag, AntragStatus, Quartier
+from ...permissions import is_qm_staff
 from ...ratelimit import entwurf_rate_allows, mail_rate_allows
-from ...roles import Akteur, grant_applicant_access, is_qm_staff
+from ...roles import Akteur, grant_applicant_access
 from ...states import EVER_APPROVED_STATES
 from ...web.fehler import link_ungueltig_response
 from ...web.refusals import refusal_to_message

@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from ... import permissions
 from ...antrag.services.timeline import statuswechsel_record
 from ...models import Handlungsfeld
 from ...refusals import Refused
-from ...roles import is_qm_staff
 
 
 class HandlungsfelderRefused(Refused):
@@ -42,7 +42,7 @@ def handlungsfelder_check(antrag, *, akteur, handlungsfelder):
     Side effects: replaces the Antrag's fields and writes an internal timeline note naming the
     change. At least one field must remain; only QM staff of the area may do it.
     """
-    if not is_qm_staff(akteur, antrag.fonds.quartier_id):
+    if not permissions.may_act_on_antrag_as_qm(akteur, antrag):
         raise HandlungsfelderRefused(
             _("Sie dürfen diesen Schritt nicht ausführen."), code="forbidden"
         )

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ... import permissions
 from ...geld.buchungen.services import verfall_book
 from ...models import Aktionsfonds
 from ...refusals import Refused
-from ...roles import is_qm_staff
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def aktionsfonds_close(fonds, *, akteur, today=None):
     available as lapsed (``verfall_book``) in the same transaction, and logs it.
     """
     today = today or timezone.localdate()
-    if not is_qm_staff(akteur, fonds.quartier_id):
+    if not permissions.may_close_aktionsfonds(akteur, fonds):
         raise JahresabschlussRefused(
             _("Sie dürfen diesen Schritt nicht ausführen."), code="forbidden"
         )

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ...antrag.services.timeline import statuswechsel_record
-from ...geld.services.abrechnung import AbrechnungRefused, abrechnung_qm_require
+from ...geld.services.abrechnung import AbrechnungRefused
 from ...models import AntragStatus, Foerderung, Kostenkategorie, Kostenposition
+from ...permissions import may_act_on_antrag_as_qm, require
 
 F, A, X = Foerderung.FOERDERFAEHIG, Foerderung.AUSNAHME, Foerderung.AUSGESCHLOSSEN
 
@@ -73,7 +74,7 @@ def ausnahme_begruenden(position, *, akteur, grund):
             .get(pk=position.pk)
         )
         antrag = position.antrag
-        abrechnung_qm_require(akteur, antrag)
+        require(may_act_on_antrag_as_qm, akteur, antrag, refused=AbrechnungRefused)
         if antrag.status not in (AntragStatus.SUBMITTED, AntragStatus.IN_REVIEW):
             raise AbrechnungRefused(
                 _("Ausnahmen werden in der Formalprüfung begründet."), code="wrong_state"

@@ -12,7 +12,6 @@ from ... import zugriff
 from ...antrag.views.qm import antrag_detail_context, staff_required
 from ...geld.selectors.abrechnung import aktionsfonds_bericht
 from ...paginierung import seite_for
-from ...roles import is_qm_staff
 from ...web.refusals import refusal_to_form, refusal_to_message
 from ..forms import HandlungsfelderForm
 from ..selectors.fondsbild import bewilligungen_je_monat, fondsbild_for, handlungsfelder_bericht
@@ -25,7 +24,6 @@ from ..services.jahresabschluss import (
 
 
 def _bericht_context(request, fonds, **extra):
-    akteur = request.akteur
     heute = timezone.localdate()
     bericht = aktionsfonds_bericht(fonds)
     return {
@@ -36,8 +34,8 @@ def _bericht_context(request, fonds, **extra):
         "bericht": bericht,
         # the projects on screen in pages of 50; the sums above count all of them
         "projekte": seite_for(request, bericht.projekte, gesamt=bericht.anzahl),
-        "darf_abschliessen": is_qm_staff(akteur, fonds.quartier_id)
-        and fonds.abgeschlossen_am is None
+        # who may close is the template's question (antraege.permissions); when, the view's
+        "abschluss_moeglich": fonds.abgeschlossen_am is None
         and heute >= jahresabschluss_moeglich_ab(fonds),
         "abschluss_ab": jahresabschluss_moeglich_ab(fonds),
         **extra,

@@ -4,9 +4,9 @@ expect, the bank details as a person may see them, open repayment claims. No sid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from ... import permissions
 from ...models import ZERO, Bankverbindung, Rueckforderung, Vereinbarung
 from ...money import CENT
-from ...roles import is_qm_staff
 
 HUNDRED = Decimal("100")
 
@@ -81,7 +81,7 @@ def bankverbindung_for(akteur, antrag):
     bank = Bankverbindung.objects.filter(antrag=antrag).first()
     if bank is None:
         return None
-    if is_qm_staff(akteur, antrag.fonds.quartier_id):
+    if permissions.may_act_on_antrag_as_qm(akteur, antrag):
         return bank.kontoinhaber, iban_formatted(bank.iban)
     return bank.kontoinhaber, iban_masked(bank.iban)
 

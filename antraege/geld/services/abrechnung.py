@@ -33,8 +33,13 @@ from ...models import (
     Sachbericht,
 )
 from ...money import ZERO, euro_format, euro_parse
+from ...permissions import (
+    may_act_on_antrag_as_applicant,
+    may_act_on_antrag_as_applicant_or_qm,
+    may_act_on_antrag_as_qm,
+    require,
+)
 from ...refusals import Refused
-from ...roles import is_applicant, is_qm_staff
 from ...states import ADVANCE_STATES, SETTLEMENT_EDITABLE_STATES
 from ..buchungen.models import Buchung
 from ..buchungen.services import buchung_book, reservierung_set
@@ -51,24 +56,8 @@ class AbrechnungRefused(Refused):
 # --- Checks shared by the actions ---
 
 
-def _require_applicant(akteur, antrag):
-    if not is_applicant(akteur, antrag):
-        raise AbrechnungRefused(_("Sie dürfen diesen Schritt nicht ausführen."), code="forbidden")
-
-
-def _require_applicant_or_qm(akteur, antrag):
-    if not (is_applicant(akteur, antrag) or is_qm_staff(akteur, antrag.fonds.quartier_id)):
-        raise AbrechnungRefused(_("Sie dürfen diesen Schritt nicht ausführen."), code="forbidden")
-
-
-def abrechnung_qm_require(akteur, antrag):
-    """Refuse (``forbidden``) unless ``akteur`` is QM staff of the Antrag's area."""
-    if not is_qm_staff(akteur, antrag.fonds.quartier_id):
-        raise AbrechnungRefused(_("Sie dürfen diesen Schritt nicht ausführen."), code="forbidden")
-
-
-def abrechnung_state_require(antrag, states):
-    """Refuse (``wrong_state``) unless the Antrag is in one of ``states``."""
+def abrechnung_status_require(antrag, states):
+    """Refuse (``wrong_state``) unless ``antrag`` is in one of ``states``."""
     if antrag.status not in states:
         raise AbrechnungRefused(
             _("Dieser Schritt ist im Status „%(status)s“ nicht möglich.")
@@ -125,8 +114,8 @@ def abschlag_grant(antrag, *, akteur, datum, betrag):
     betrag = euro_parse(betrag, refusal=AbrechnungRefused)
     with transaction.atomic():
         antrag = antrag_lock(antrag)
-        abrechnung_qm_require(akteur, antrag)
-        abrechnung_state_require(antrag, ADVANCE_STATES)
+        require(may_act_on_antrag_as_qm, akteur, antrag, refused=AbrechnungRefused)
+        abrechnung_status_require(antrag, ADVANCE_STATES)
         if not antrag.fonds.abschlag_erlaubt:
             raise AbrechnungRefused(
                 _("In diesem Aktionsfonds sind keine Abschläge vorgesehen."), code="not_allowed"
@@ -158,7 +147,6 @@ def create_once(model, *, refused, **fields):
 
 
 def akteur_user(akteur):
-    """The signed-in user acting, for an ``erfasst_von`` field; None for the applicant or the system."""
     return akteur.user if akteur is not None and akteur.is_authenticated else None
 
 
@@ -280,10 +268,10 @@ def beleg_add(antrag, *, akteur, datum, aussteller, betrag, kostenposition_id, d
     settlement (the file is then optional: the original is on paper). One dated before the
     approval is flagged for QM.
     """
-    von_qm = is_qm_staff(akteur, antrag.fonds.quartier_id)
+    von_qm = may_act_on_antrag_as_qm(akteur, antrag)
     if not von_qm:
-        _require_applicant(akteur, antrag)
-    abrechnung_state_require(antrag, SETTLEMENT_EDITABLE_STATES)
+        require(may_act_on_antrag_as_applicant, akteur, antrag, refused=AbrechnungRefused)
+    abrechnung_status_require(antrag, SETTLEMENT_EDITABLE_STATES)
     betrag = euro_parse(betrag, refusal=AbrechnungRefused)
     _beleg_datum_check(datum)
     aussteller = _beleg_aussteller_check(aussteller)
@@ -355,8 +343,8 @@ def _vor_bewilligung(antrag, datum):
 def beleg_remove(beleg, *, akteur):
     """The applicant removes a receipt that QM has not accepted, while the settlement is open."""
     antrag = beleg.antrag
-    _require_applicant_or_qm(akteur, antrag)
-    abrechnung_state_require(antrag, SETTLEMENT_EDITABLE_STATES)
+    require(may_act_on_antrag_as_applicant_or_qm, akteur, antrag, refused=AbrechnungRefused)
+    abrechnung_status_require(antrag, SETTLEMENT_EDITABLE_STATES)
     if beleg.status == Beleg.Status.ANERKANNT:
         raise AbrechnungRefused(
             _("Ein anerkannter Beleg kann nicht mehr entfernt werden."), code="not_allowed"
@@ -372,8 +360,8 @@ def sachbericht_save(
     """The applicant (or QM from paper) writes the short report: what happened, how many took
     part, how many hours volunteers gave (optional), whether the programme's logo strip was used
     on the publicity."""
-    _require_applicant_or_qm(akteur, antrag)
-    abrechnung_state_require(antrag, SETTLEMENT_EDITABLE_STATES)
+    require(may_act_on_antrag_as_applicant_or_qm, akteur, antrag, refused=AbrechnungRefused)
+    abrechnung_status_require(antrag, SETTLEMENT_EDITABLE_STATES)
     text = (text or "").strip()
     if not text:
         raise AbrechnungRefused(
@@ -403,8 +391,8 @@ def sachbericht_save(
 
 def projektfoto_add(antrag, *, akteur, datei):
     """The applicant (or QM) adds a photo of the project (JPEG or PNG)."""
-    _require_applicant_or_qm(akteur, antrag)
-    abrechnung_state_require(antrag, SETTLEMENT_EDITABLE_STATES)
+    require(may_act_on_antrag_as_applicant_or_qm, akteur, antrag, refused=AbrechnungRefused)
+    abrechnung_status_require(antrag, SETTLEMENT_EDITABLE_STATES)
     content_type = upload_checked(datei, erlaubt=(JPEG, PNG))
     return Projektfoto.objects.create(
         antrag=antrag,
@@ -440,8 +428,8 @@ def beleg_check(beleg, *, akteur, anerkannt=None, grund=""):
     grund = (grund or "").strip()
     with transaction.atomic():
         antrag = antrag_lock(beleg.antrag)
-        abrechnung_qm_require(akteur, antrag)
-        abrechnung_state_require(antrag, (AntragStatus.SETTLEMENT_SUBMITTED,))
+        require(may_act_on_antrag_as_qm, akteur, antrag, refused=AbrechnungRefused)
+        abrechnung_status_require(antrag, (AntragStatus.SETTLEMENT_SUBMITTED,))
         if Auszahlung.objects.filter(antrag=antrag).exists():
             raise AbrechnungRefused(
                 _("Die Auszahlung ist bereits freigegeben."), code="wrong_state"
@@ -529,8 +517,8 @@ def auszahlung_release(antrag, *, akteur):
     """
     with transaction.atomic():
         antrag = antrag_lock(antrag)
-        abrechnung_qm_require(akteur, antrag)
-        abrechnung_state_require(antrag, (AntragStatus.SETTLEMENT_SUBMITTED,))
+        require(may_act_on_antrag_as_qm, akteur, antrag, refused=AbrechnungRefused)
+        abrechnung_status_require(antrag, (AntragStatus.SETTLEMENT_SUBMITTED,))
         if antrag.belege.filter(status=Beleg.Status.OFFEN).exists():
             raise AbrechnungRefused(_("Bitte prüfen Sie zuerst jeden Beleg."), code="not_ready")
         rechnung = auszahlung_berechnung(antrag)

@@ -24,14 +24,18 @@ from ...models import (
     Vereinbarung,
 )
 from ...money import euro_format, euro_parse
-from ...roles import is_applicant, is_qm_staff
+from ...permissions import (
+    may_act_on_antrag_as_applicant,
+    may_act_on_antrag_as_applicant_or_qm,
+    may_act_on_antrag_as_qm,
+    require,
+)
 from ...states import AWAITING_SETTLEMENT_STATES, BANK_STATES
 from ..buchungen.services import reservierung_set
 from ..selectors.vereinbarung import iban_masked, zahlungsplan_for
 from .abrechnung import (
     AbrechnungRefused,
-    abrechnung_qm_require,
-    abrechnung_state_require,
+    abrechnung_status_require,
     abschlag_book,
     akteur_user,
     create_once,
@@ -54,8 +58,7 @@ def vereinbarung_errors(antrag):
 
 def vereinbarung_confirm(antrag, *, akteur):
     """The applicant confirms the agreement online (once); see ``_vereinbarung_record``."""
-    if not is_applicant(akteur, antrag):
-        raise AbrechnungRefused(_("Sie dürfen diesen Schritt nicht ausführen."), code="forbidden")
+    require(may_act_on_antrag_as_applicant, akteur, antrag, refused=AbrechnungRefused)
     return _vereinbarung_record(
         antrag, akteur=akteur, art=Vereinbarung.Art.ONLINE, datum=berlin_today()
     )
@@ -63,8 +66,7 @@ def vereinbarung_confirm(antrag, *, akteur):
 
 def vereinbarung_record_paper(antrag, *, akteur, unterschrieben_am):
     """QM records that the applicant signed the agreement on paper (once)."""
-    if not is_qm_staff(akteur, antrag.fonds.quartier_id):
-        raise AbrechnungRefused(_("Sie dürfen diesen Schritt nicht ausführen."), code="forbidden")
+    require(may_act_on_antrag_as_qm, akteur, antrag, refused=AbrechnungRefused)
     if unterschrieben_am is None or unterschrieben_am > berlin_today():
         raise AbrechnungRefused(
             _("Das Datum der Unterschrift darf nicht in der Zukunft liegen."),
@@ -173,9 +175,8 @@ def iban_normalised(value):
 
 def bankverbindung_save(antrag, *, akteur, iban, kontoinhaber):
     """The applicant (or QM of the area, from paper) stores the account for the payout."""
-    if not (is_applicant(akteur, antrag) or is_qm_staff(akteur, antrag.fonds.quartier_id)):
-        raise AbrechnungRefused(_("Sie dürfen diesen Schritt nicht ausführen."), code="forbidden")
-    abrechnung_state_require(antrag, BANK_STATES)
+    require(may_act_on_antrag_as_applicant_or_qm, akteur, antrag, refused=AbrechnungRefused)
+    abrechnung_status_require(antrag, BANK_STATES)
     kontoinhaber = " ".join((kontoinhaber or "").split())
     if not kontoinhaber:
         raise AbrechnungRefused(
@@ -205,7 +206,7 @@ def rueckzahlung_record(antrag, *, akteur, datum, betrag=None):
         betrag = None
     with transaction.atomic():
         antrag = antrag_lock(antrag)
-        abrechnung_qm_require(akteur, antrag)
+        require(may_act_on_antrag_as_qm, akteur, antrag, refused=AbrechnungRefused)
         if datum is None or datum > berlin_today():
             raise AbrechnungRefused(
                 _("Das Datum darf nicht in der Zukunft liegen."), code="invalid", field="datum"

@@ -1,6 +1,6 @@
 """Pages after the decision: letters, project start, settlement, payout and the fund report.
 
-Applicant pages live under "Mein Antrag" (session access, ``roles.is_applicant``), QM pages under
+Applicant pages live under "Mein Antrag" (session access, ``permissions.is_applicant``), QM pages under
 ``/qm/``. Each POST parses a form, calls one domain function (or ``antrag_move``) and redirects;
 a refusal re-renders the page with the message tied to the field and changes nothing.
 """

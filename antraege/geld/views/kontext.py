@@ -1,9 +1,9 @@
 """What the applicant's and QM's settlement pages show of agreement, plan, bank details and
-repayment; shared by ``abrechnung`` (the pages) and ``vereinbarung`` (its POSTs)."""
+repayment; shared by ``views.abrechnung`` (the pages) and ``views.geld`` (its POSTs)."""
 
 from django.utils import timezone
 
-from ...roles import is_qm_staff
+from ... import permissions
 from ...states import AWAITING_SETTLEMENT_STATES, BANK_STATES, SETTLEMENT_EDITABLE_STATES
 from ..forms.abrechnung import BelegForm, SachberichtForm
 from ..forms.vereinbarung import (
@@ -45,6 +45,6 @@ def geld_context(antrag, akteur, forms_):
         or BelegForm(antrag=antrag, von_qm=True, prefix="papier"),
         "qm_sachbericht_form": forms_.get("qm_sachbericht_form")
         or SachberichtForm(prefix="papier"),
-        "papier_erfassbar": is_qm_staff(akteur, antrag.fonds.quartier_id)
+        "papier_erfassbar": permissions.may_act_on_antrag_as_qm(akteur, antrag)
         and antrag.status in SETTLEMENT_EDITABLE_STATES,
     }
