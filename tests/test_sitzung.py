@@ -27,6 +27,7 @@ from jury.factories import (
 )
 from jury.mitglieder.models import Jurymitglied
 from jury.sitzungen import selectors as sitzung_selectors
+from jury.mitglieder import services as mitglieder_services
 from jury.sitzungen import services as sitzungen
 from jury.sitzungen.models import Beschluss, Sitzung, SitzungStatus, Tagesordnungspunkt
 
@@ -402,7 +403,7 @@ def test_staff_of_another_area_cannot_run_the_meeting(fonds, qm_user, qm_other_u
 def test_papers_email_goes_to_members_and_deputies_in_their_language_with_an_ics(fonds, qm_user):
     (mitglied,) = jury_fuer(fonds.quartier, 1)
     (stv,) = stellvertretungen_fuer(fonds.quartier, 1)
-    sitzungen.kontosprache_setzen(stv.user, "en")
+    mitglieder_services.kontosprache_setzen(stv.user, "en")
     zur_jury(fonds, qm_user, "Hoffest")
     sitzung = sitzung_fuer(
         fonds.quartier, qm_user, datum=timezone.localdate() + datetime.timedelta(days=5)
