@@ -302,12 +302,13 @@ def _locked_usernames():
 @login_required
 def anmeldesperren(request):
     """QM staff lift the lockout of their area's people (QM colleagues, jury members) early."""
+    from antraege import permissions
     from antraege.datenschutz.models import Zugriff
     from antraege.datenschutz.protokoll import zugriff_protokollieren
     from antraege.roles import Akteur
 
     akteur = Akteur.from_request(request)
-    if not (akteur.is_admin or akteur.qm_quartier_ids):
+    if not permissions.is_staff(akteur):
         raise PermissionDenied
     users = get_user_model().objects.all()
     if not akteur.is_admin:

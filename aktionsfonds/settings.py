@@ -219,7 +219,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Outbox: a sender's claim on an e-mail lasts this long unless renewed (it renews while sending);
-# a worker that died frees its e-mails after at most this long (see antraege/services/outbox.py).
+# a worker that died frees its e-mails after at most this long (see antraege/mail/outbox.py).
 BENACHRICHTIGUNG_LEASE_SECONDS = int(os.environ.get("BENACHRICHTIGUNG_LEASE_SECONDS", "60"))
 
 # E-mail: SMTP where EMAIL_HOST is set, else files under var/mail/ (one .log file per message).

@@ -42,7 +42,7 @@ def task_check_settlement_deadlines():
     return reminded, expired
 
 
-@shared_task(name="antraege.task_render_fondsbericht", bind=True, max_retries=3, retry_backoff=10)
+@shared_task(name=task_names.RENDER_FONDSBERICHT, bind=True, max_retries=3, retry_backoff=10)
 def task_render_fondsbericht(self, *, fondsbericht_id):
     """Render and store one fund report PDF (the fund as it stood when it was asked for)."""
     from .geld.bericht import fondsbericht_pdf_render

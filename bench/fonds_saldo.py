@@ -101,6 +101,7 @@ def fonds_fuellen(quartier, jahr, anzahl):
                 fonds=fonds,
                 status=AntragStatus.APPROVED,
                 referenz=f"AF-{jahr}-BEN-{n:05d}",
+                titel=f"Projekt {n}",
                 betrag_bewilligt=Decimal("100.00"),
                 betrag_reserviert=Decimal("100.00"),
             )
@@ -176,8 +177,8 @@ def bericht(quartier, groessen, runden):
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = _otp_device(qm)
     session.save()
-    for n in groessen:
-        fonds = fonds_fuellen(quartier, 2040 + n % 50, n)
+    for i, n in enumerate(groessen):
+        fonds = fonds_fuellen(quartier, 2040 + i, n)
         url = reverse("qm:fonds_bericht", args=[fonds.pk])
         assert client.get(url).status_code == 200
         messungen = [messen(lambda u=url: client.get(u)) for _ in range(runden)]

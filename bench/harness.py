@@ -269,6 +269,7 @@ def django_setup():
     # the drill causes broker outages on purpose: their warnings are expected here
     logging.getLogger("workflow").setLevel(logging.WARNING)
     logging.getLogger("antraege.mail").setLevel(logging.ERROR)
+    logging.getLogger("antraege.enqueue").setLevel(logging.ERROR)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)

@@ -14,6 +14,7 @@ from .abstimmungen.models import (
 )
 from .mitglieder.models import Jurymitglied, Kontoeinstellung, jury_in_term, jurymitglieder_in_term
 from .sitzungen.models import (
+    Absage,
     Beschluss,
     Einzelstimme,
     Sitzung,
@@ -26,6 +27,7 @@ from .sitzungen.models import (
 )
 
 __all__ = [
+    "Absage",
     "Abstimmung",
     "AbstimmungStatus",
     "Beschluss",

@@ -25,6 +25,12 @@ urlpatterns = [
         name="sitzung_antrag",
     ),
     path("sitzungen/<int:pk>/unterlagen.pdf", sitzungen.sitzung_unterlagen, name="unterlagen"),
+    path("sitzungen/<int:pk>/absage/", sitzungen.sitzung_absagen, name="sitzung_absagen"),
+    path(
+        "sitzungen/<int:pk>/absagen/<int:absage_pk>/vertreten/",
+        sitzungen.sitzung_vertreten,
+        name="sitzung_vertreten",
+    ),
     path("konto/sprache/", mitglieder.kontosprache_edit, name="kontosprache"),
     path("qm/sitzungen/", sitzungen.qm_sitzungen, name="qm_sitzungen"),
     path(

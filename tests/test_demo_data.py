@@ -1,6 +1,7 @@
 """The demo-data command: every role can log in, Anträge reached their states through real moves."""
 
 from collections import Counter
+from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -189,3 +190,31 @@ def test_demo_data_has_a_held_meeting_and_a_planned_one_with_papers_sent():
         "Kinderflohmarkt",
     ]
     assert Benachrichtigung.objects.filter(art="sitzung_unterlagen").count() == 2 * 9
+
+
+def test_the_demo_past_leaves_no_email_to_send_and_no_letter_to_render(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from antraege.dokumente.selectors import dokumente_missing
+    from antraege.mail import outbox
+    from antraege.mail import services as mail_services
+    from jury.sitzungen.models import Sitzung
+
+    dispatched = []
+    monkeypatch.setattr(mail_services, "dispatch", lambda pk=None: dispatched.append(pk) or True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run()
+
+    # its e-mails are history: recorded as sent, with the subject they would have had
+    assert Benachrichtigung.objects.count() > 40
+    assert not Benachrichtigung.objects.filter(gesendet_am__isnull=True).exists()
+    assert not Benachrichtigung.objects.filter(betreff="").exists()
+    bewilligt = Benachrichtigung.objects.filter(art="bewilligt").select_related("antrag").first()
+    assert bewilligt.antrag.referenz in bewilligt.betreff
+    # its letters and minutes exist: the tasks its commit queued find nothing left to do
+    assert dokumente_missing(older_than=timedelta(0)) == []
+    assert not Sitzung.objects.filter(status="closed", protokoll="").exists()
+    # the send tasks its commit asked for find nothing to send
+    assert dispatched
+    assert outbox.benachrichtigungen_send(execution=outbox.execution_new()).gesendet == []

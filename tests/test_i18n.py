@@ -74,6 +74,7 @@ STAFF_EMAILS = (
     "abstimmung_geschlossen",
     "jury_einladung",
     "sitzung_unterlagen",
+    "sitzung_vertretung_gesucht",
 )
 # Every other e-mail goes to an applicant: a new template counts as resident-facing until listed above.
 EMAIL_ARTEN = sorted(

@@ -1,6 +1,6 @@
 """The outbox: rendered in the applicant's language, sent once, kept when sending fails.
 
-Sending claims rows in batches for one execution under a lease (``antraege.services.outbox``); the tests
+Sending claims rows in batches for one execution under a lease (``antraege.mail.outbox``); the tests
 with real worker processes, a real mail server and real Redis are in ``test_outbox_workers.py``.
 """
 

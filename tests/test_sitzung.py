@@ -25,9 +25,9 @@ from jury.factories import (
     sitzung_fuer,
     stellvertretungen_fuer,
 )
+from jury.mitglieder import services as mitglieder_services
 from jury.mitglieder.models import Jurymitglied
 from jury.sitzungen import selectors as sitzung_selectors
-from jury.mitglieder import services as mitglieder_services
 from jury.sitzungen import services as sitzungen
 from jury.sitzungen.models import Beschluss, Sitzung, SitzungStatus, Tagesordnungspunkt
 

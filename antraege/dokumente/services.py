@@ -152,11 +152,11 @@ def dokument_store(antrag, art, pdf):
 
 def dokument_produce(antrag_id, art):
     """The stored document ``art`` of an Antrag: rendered and stored now unless it exists."""
-    from .pdf import html_to_pdf
-
     existing = Dokument.objects.filter(antrag_id=antrag_id, art=art).first()
     if existing:
         return existing
+    from .pdf import html_to_pdf
+
     antrag = Antrag.objects.select_related("fonds__quartier").get(pk=antrag_id)
     return dokument_store(antrag, art, html_to_pdf(dokument_html(antrag, art)))
 

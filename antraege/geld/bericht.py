@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from .. import task_names
 from ..enqueue import task_enqueue_on_commit
 from ..models import Aktionsfonds, Antrag, Buchung, FondsberichtPdf, Statuswechsel
 
@@ -48,7 +49,7 @@ def fondsbericht_pdf_request(fonds):
             row = FondsberichtPdf.objects.create(fonds=fonds, stand=stand)
     except IntegrityError:  # asked for at the same moment elsewhere: that request queued it
         return FondsberichtPdf.objects.get(fonds=fonds, stand=stand)
-    task_enqueue_on_commit("antraege.task_render_fondsbericht", fondsbericht_id=row.pk)
+    task_enqueue_on_commit(task_names.RENDER_FONDSBERICHT, fondsbericht_id=row.pk)
     return row
 
 

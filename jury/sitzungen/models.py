@@ -135,6 +135,41 @@ class Teilnahme(models.Model):
         return f"{self.mitglied} @ {self.sitzung_id}"
 
 
+class Absage(models.Model):
+    """A member's apology for a meeting, and the deputy who confirmed standing in (first wins)."""
+
+    sitzung = models.ForeignKey(Sitzung, on_delete=models.CASCADE, related_name="absagen")
+    mitglied = models.ForeignKey(
+        "jury.Jurymitglied", on_delete=models.PROTECT, related_name="absagen"
+    )
+    abgesagt_am = models.DateTimeField(_("abgesagt am"), auto_now_add=True)
+    vertreten_durch = models.ForeignKey(
+        "jury.Jurymitglied",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="zusagen",
+        verbose_name=_("vertreten durch"),
+    )
+    zugesagt_am = models.DateTimeField(_("Vertretung zugesagt am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Absage")
+        verbose_name_plural = _("Absagen")
+        ordering = ["abgesagt_am", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["sitzung", "mitglied"], name="eine_absage_je_mitglied"),
+            models.UniqueConstraint(
+                fields=["sitzung", "vertreten_durch"],
+                condition=Q(vertreten_durch__isnull=False),
+                name="eine_zusage_je_stellvertretung",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mitglied} ✗ {self.sitzung_id}"
+
+
 class Beschluss(models.TextChoices):
     BEWILLIGT = "approved", _("Bewilligt")
     ABGELEHNT = "rejected", _("Abgelehnt")

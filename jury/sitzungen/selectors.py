@@ -137,6 +137,48 @@ def vorstellung_noetig(sitzung, antrag):
 
 
 @dataclass(frozen=True)
+class AbsagenFuerPerson:
+    """What the meeting page shows a member or deputy about apologies."""
+
+    rolle: str | None  # "member", "deputy" or None (QM, or not on this jury that day)
+    eigene_absage: object  # Absage of this member, or None
+    eigene_zusage: object  # Absage this deputy stands in for, or None
+    offen: list  # apologies no deputy has confirmed yet (shown to deputies)
+
+
+def absagen_fuer(sitzung, user):
+    """Apologies as ``user`` sees them on the meeting's page (one query for the apologies)."""
+    platz = jury_in_term(sitzung.quartier, sitzung.datum).filter(user=user).first()
+    absagen = list(
+        sitzung.absagen.select_related("mitglied__user", "vertreten_durch__user").order_by(
+            "abgesagt_am", "pk"
+        )
+    )
+    if platz is None:
+        return AbsagenFuerPerson(None, None, None, [])
+    return AbsagenFuerPerson(
+        rolle=platz.rolle,
+        eigene_absage=next((a for a in absagen if a.mitglied_id == platz.pk), None),
+        eigene_zusage=next((a for a in absagen if a.vertreten_durch_id == platz.pk), None),
+        offen=[a for a in absagen if a.vertreten_durch_id is None],
+    )
+
+
+def anwesenheit_vorschlag(sitzung, mitglieder, stellvertretungen):
+    """Meeting mode's proposal before attendance is taken: every member present but those who
+    sent apologies, and each deputy who confirmed, standing in for that member.
+    ``(mitglieder_ids, stellvertretungen_ids, {deputy_id: member_id})``."""
+    absagen = list(sitzung.absagen.all())
+    abgesagt = {a.mitglied_id for a in absagen}
+    vertretungen = {a.vertreten_durch_id: a.mitglied_id for a in absagen if a.vertreten_durch_id}
+    return (
+        [m.pk for m in mitglieder if m.pk not in abgesagt],
+        [d.pk for d in stellvertretungen if d.pk in vertretungen],
+        vertretungen,
+    )
+
+
+@dataclass(frozen=True)
 class AntragFuerJury:
     """What a jury member may read about an Antrag: no address, e-mail or phone."""
 

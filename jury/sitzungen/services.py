@@ -45,7 +45,15 @@ from ..abstimmungen.services import (
 )
 from ..mitglieder.models import Jurymitglied, jury_in_term
 from ..mitglieder.selectors import kontosprache
-from .models import Beschluss, Einzelstimme, Sitzung, SitzungStatus, Tagesordnungspunkt, Teilnahme
+from .models import (
+    Absage,
+    Beschluss,
+    Einzelstimme,
+    Sitzung,
+    SitzungStatus,
+    Tagesordnungspunkt,
+    Teilnahme,
+)
 from .selectors import (
     antraege_fuer_tagesordnung,
     laufender_saldo,
@@ -382,6 +390,95 @@ def sitzung_einladungen_send(sitzung, *, akteur):
             empfaenger += 1
     logger.info("papers of sitzung %s sent to %s members", sitzung.pk, empfaenger)
     return empfaenger
+
+
+# --- Apologies and deputies ---------------------------------------------------------------------
+
+
+def _vor_beginn(sitzung):
+    if sitzung.status not in (SitzungStatus.GEPLANT, SitzungStatus.UNTERLAGEN_VERSANDT):
+        raise JuryRefused(
+            _("Die Sitzung hat schon begonnen. Bitte sagen Sie dem QM direkt Bescheid."),
+            code="wrong_state",
+        )
+
+
+def _im_amt(sitzung, user, rolle):
+    """The user's seat (member) or deputy's place on the meeting's jury on its day, or None."""
+    return (
+        jury_in_term(sitzung.quartier, sitzung.datum)
+        .filter(user=user, rolle=rolle)
+        .select_related("user")
+        .first()
+    )
+
+
+def absage_senden(sitzung, *, user):
+    """A member cannot come: the apology is recorded and every deputy of the area in term is told
+    at once, in their language, so one of them can confirm standing in. Once per member."""
+    mitglied = _im_amt(sitzung, user, Jurymitglied.Rolle.MITGLIED)
+    if mitglied is None:
+        raise JuryRefused(_("Absagen können nur Mitglieder dieser Jury."), code="forbidden")
+    with transaction.atomic():
+        sitzung = _sitzung_sperren(sitzung)
+        _vor_beginn(sitzung)
+        try:
+            with transaction.atomic():
+                absage = Absage.objects.create(sitzung=sitzung, mitglied=mitglied)
+        except IntegrityError as error:
+            raise JuryRefused(
+                _("Sie haben für diese Sitzung schon abgesagt."), code="conflict"
+            ) from error
+        deputies = jury_in_term(sitzung.quartier, sitzung.datum).filter(
+            rolle=Jurymitglied.Rolle.STELLVERTRETUNG
+        )
+        for deputy in deputies.select_related("user"):
+            if deputy.user.email:
+                mail.queue(
+                    "sitzung_vertretung_gesucht",
+                    empfaenger=deputy.user.email,
+                    sprache=kontosprache(deputy.user),
+                    kontext={
+                        "name": _name(deputy),
+                        "mitglied": _name(mitglied),
+                        "quartier": sitzung.quartier.name,
+                        "datum": sitzung.datum.strftime("%d.%m.%Y"),
+                        "beginn": sitzung.beginn.strftime("%H:%M"),
+                        "ort": sitzung.ort,
+                        "url": _sitzung_url(sitzung),
+                    },
+                    dedupe_key=f"absage-{absage.pk}-{deputy.pk}",
+                )
+    logger.info("member %s sent apologies for sitzung %s", mitglied.pk, sitzung.pk)
+    return absage
+
+
+def vertretung_zusagen(absage, *, user):
+    """A deputy confirms standing in for the member who sent apologies. The first to confirm
+    stands in; a deputy stands in for one member per meeting."""
+    sitzung = absage.sitzung
+    deputy = _im_amt(sitzung, user, Jurymitglied.Rolle.STELLVERTRETUNG)
+    if deputy is None:
+        raise JuryRefused(_("Vertreten können nur Stellvertreter*innen."), code="forbidden")
+    with transaction.atomic():
+        sitzung = _sitzung_sperren(sitzung)
+        _vor_beginn(sitzung)
+        if Absage.objects.filter(sitzung=sitzung, vertreten_durch=deputy).exists():
+            raise JuryRefused(
+                _("Sie vertreten in dieser Sitzung schon ein anderes Mitglied."), code="conflict"
+            )
+        claimed = Absage.objects.filter(
+            pk=absage.pk, sitzung=sitzung, vertreten_durch__isnull=True
+        ).update(vertreten_durch=deputy, zugesagt_am=timezone.now())
+        if not claimed:
+            raise JuryRefused(
+                _("Für dieses Mitglied hat schon eine andere Stellvertretung zugesagt."),
+                code="conflict",
+            )
+    logger.info("deputy %s stands in at sitzung %s", deputy.pk, sitzung.pk)
+    return Absage.objects.select_related("mitglied__user", "vertreten_durch__user").get(
+        pk=absage.pk
+    )
 
 
 # --- Attendance and quorum ----------------------------------------------------------------------

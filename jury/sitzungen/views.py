@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from antraege import permissions
 from antraege.antrag.selectors import quartiere_for_staff
@@ -182,10 +182,18 @@ def qm_vertagen(request, pk, punkt_pk):
 def _anwesenheit_form(sitzung, data=None):
     zusammensetzung = services.jury_zusammensetzung(sitzung.quartier, day=sitzung.datum)
     teilnahmen = {t.mitglied_id: t for t in sitzung.teilnahmen.all()}
+    if teilnahmen:
+        anwesend = [pk for pk, t in teilnahmen.items() if t.anwesend]
+        mitglieder, stellvertretungen = anwesend, anwesend
+        vertretungen = {pk: t.vertritt_id for pk, t in teilnahmen.items() if t.vertritt_id}
+    else:  # before attendance is taken: proposed from the apologies and the deputies' promises
+        mitglieder, stellvertretungen, vertretungen = selectors.anwesenheit_vorschlag(
+            sitzung, zusammensetzung.mitglieder, zusammensetzung.stellvertretungen
+        )
     initial = {
-        "mitglieder": [str(pk) for pk, t in teilnahmen.items() if t.anwesend],
-        "stellvertretungen": [str(pk) for pk, t in teilnahmen.items() if t.anwesend],
-        **{f"vertritt_{pk}": str(t.vertritt_id) for pk, t in teilnahmen.items() if t.vertritt_id},
+        "mitglieder": [str(pk) for pk in mitglieder],
+        "stellvertretungen": [str(pk) for pk in stellvertretungen],
+        **{f"vertritt_{pk}": str(fuer) for pk, fuer in vertretungen.items()},
     }
     return AnwesenheitForm(
         data,
@@ -436,8 +444,51 @@ def sitzung(request, pk):
             "sitzung": sitzung,
             "punkte": list(sitzung.punkte.select_related("antrag").order_by("position", "pk")),
             "unterlagen_pdf": _unterlagen_pdf(sitzung),
+            "absagen": selectors.absagen_fuer(sitzung, request.user),
+            "vor_beginn": sitzung.status
+            in (SitzungStatus.GEPLANT, SitzungStatus.UNTERLAGEN_VERSANDT),
         },
     )
+
+
+@login_required
+@require_POST
+def sitzung_absagen(request, pk):
+    """A member sends apologies for the meeting; the deputies are told at once."""
+    sitzung = _lesbare_sitzung(request, pk)
+    if sitzung is None:
+        raise Http404
+    try:
+        services.absage_senden(sitzung, user=request.user)
+    except JuryRefused as refused:
+        refusal_to_message(request, refused)
+    else:
+        messages.success(
+            request,
+            _("Ihre Absage ist angekommen. Die Stellvertreter*innen wissen Bescheid."),
+        )
+    return redirect("jury:sitzung", pk=sitzung.pk)
+
+
+@login_required
+@require_POST
+def sitzung_vertreten(request, pk, absage_pk):
+    """A deputy confirms standing in for a member who sent apologies."""
+    sitzung = _lesbare_sitzung(request, pk)
+    if sitzung is None:
+        raise Http404
+    absage = get_object_or_404(sitzung.absagen.select_related("mitglied__user"), pk=absage_pk)
+    try:
+        absage = services.vertretung_zusagen(absage, user=request.user)
+    except JuryRefused as refused:
+        refusal_to_message(request, refused)
+    else:
+        messages.success(
+            request,
+            _("Danke! Sie vertreten %(name)s in dieser Sitzung.")
+            % {"name": absage.mitglied.user.get_full_name() or absage.mitglied.user.username},
+        )
+    return redirect("jury:sitzung", pk=sitzung.pk)
 
 
 @login_required

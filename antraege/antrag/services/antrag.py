@@ -441,7 +441,7 @@ def aktionsfonds_reserve(antrag, betrag):
             _("Im Aktionsfonds sind nur noch %(frei)s € verfügbar.")
             % {"frei": euro_format(saldo.verfuegbar)}
         )
-    reservierung_set(antrag, betrag)
+    reservierung_set(antrag, betrag, vorher=already)
     Antrag.objects.filter(pk=antrag.pk).update(betrag_reserviert=betrag)
     antrag.betrag_reserviert = betrag
 

@@ -5,7 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from ... import permissions
 from ...models import Quartier
+from ...roles import Akteur
 from ..selectors import fristen
 
 
@@ -57,7 +59,7 @@ def leichte_sprache(request):
 def home(request):
     """Send each role to its own start: QM staff and admins to the dashboard, jury to its votes."""
     user = request.user
-    if user.is_superuser or user.qm_quartiere.exists():
+    if permissions.is_staff(Akteur(user)):
         return redirect("qm:dashboard")
     if hasattr(user, "jurymitgliedschaften") and user.jurymitgliedschaften.exists():
         return redirect("jury:home")

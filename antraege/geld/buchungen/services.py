@@ -61,10 +61,14 @@ def _book(fonds_id, art, betrag, *, antrag, datum, user):
     return buchung
 
 
-def reservierung_set(antrag, betrag, *, user=None):
-    """Book the change of what ``antrag`` reserves, from what it reserves now to ``betrag``:
-    a reservation when it grows, a release when it shrinks. The caller writes the Antrag."""
-    vorher = antrag.__class__.objects.values_list("betrag_reserviert", flat=True).get(pk=antrag.pk)
+def reservierung_set(antrag, betrag, *, user=None, vorher=None):
+    """Book the change of what ``antrag`` reserves, from what it reserves now (``vorher``, read
+    when not given) to ``betrag``: a reservation when it grows, a release when it shrinks. The
+    caller writes the Antrag."""
+    if vorher is None:
+        vorher = antrag.__class__.objects.values_list("betrag_reserviert", flat=True).get(
+            pk=antrag.pk
+        )
     differenz = euro_round(betrag) - vorher
     art = A.RESERVIERUNG if differenz > 0 else A.FREIGABE
     return buchung_book(antrag.fonds_id, art, abs(differenz), antrag=antrag, user=user)
