@@ -88,14 +88,14 @@ class Welt:
         from antraege.roles import Akteur
         from jury.factories import antrag_zur_jury
         from jury.sitzungen import services
-        from jury.sitzungen.models import Sitzung
 
         for _ in range(items):
             antrag_zur_jury(
                 AntragFactory(fonds=self.fonds, betrag_beantragt=Decimal("250.00")), self.qm
             )
         akteur = Akteur(self.qm)
-        datum = timezone.localdate() + datetime.timedelta(days=Sitzung.objects.count())
+        # today: attendance is taken on the meeting's day, not before (SitzungFlow's condition)
+        datum = timezone.localdate()
         sitzung = services.sitzung_anlegen(
             self.quartier,
             akteur=akteur,

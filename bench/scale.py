@@ -319,13 +319,16 @@ def _explain(sql):
 
 
 def measure(call):
-    """``(queries, rows read, bytes)`` of one call, in a transaction rolled back afterwards."""
+    """``(queries, rows read, bytes, the SELECTs by rows read, ms)`` of one call, in a transaction
+    rolled back afterwards."""
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     with transaction.atomic():
         with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
             body = call()
+            ms = (time.perf_counter() - started) * 1000
         statements = [q["sql"] for q in captured.captured_queries]
         selects = [
             sql
@@ -335,7 +338,40 @@ def measure(call):
         ]
         detail = sorted(((_explain(sql), sql) for sql in selects), reverse=True)
         transaction.set_rollback(True)
-    return len(statements), sum(rows for rows, _sql in detail), body, detail
+    return len(statements), sum(rows for rows, _sql in detail), body, detail, ms
+
+
+def _timed(call):
+    """ms of one call (no capture, no EXPLAIN), in a transaction rolled back afterwards."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        started = time.perf_counter()
+        call()
+        ms = (time.perf_counter() - started) * 1000
+        transaction.set_rollback(True)
+    return ms
+
+
+BARE = """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Projekte</title></head>
+<body><table>{% for r in rows %}<tr><th scope="row">{{ r.2 }}</th><td>{{ r.3 }}</td><td>{{ r.9 }}</td>
+<td>{{ r.6|floatformat:"2g" }} €</td><td>{{ r.7 }}</td></tr>{% endfor %}</table></body></html>"""
+
+
+def _bare_page(kriterien):
+    """The floor of the public list: the same 50 rows, one query, a bare table (no layout, filter,
+    count, sum, fields of action or paging)."""
+    from django.template import Context, Engine
+
+    from antraege.fonds.selectors.veroeffentlichung import gefoerderte_zeilen
+
+    template = Engine.get_default().from_string(BARE)
+
+    def call():
+        rows = list(gefoerderte_zeilen(**kriterien)[:50])
+        return len(template.render(Context({"rows": rows})).encode())
+
+    return call
 
 
 def _client(user):
@@ -407,6 +443,10 @@ def paths(welt):
         "fields of action per fund": ("area", _job(lambda: handlungsfelder_bericht(fonds))),
         "public list (all areas)": ("year", _get(publikum, reverse("gefoerderte"), jahr)),
         "public list (one area)": ("area", _get(publikum, reverse("gefoerderte"), bereich)),
+        "floor: bare 50-row public page": (
+            "floor",
+            _bare_page({"quartier": None, "jahr": fonds.jahr, "handlungsfeld": None}),
+        ),
         "public CSV (one area)": ("export", _get(publikum, reverse("gefoerderte_csv"), bereich)),
         "public JSON (all areas)": ("export", _get(publikum, reverse("gefoerderte_json"), jahr)),
         "member's jury home": ("area", _get(mitglied, reverse("jury:home"))),
@@ -450,12 +490,13 @@ def run_layout(layout, sizes, db, detail=None):
                 results[n] = {}
                 for name, (kind, call) in paths(welt).items():
                     call()  # warm-up: what is read once per process or session
-                    queries, rows, size, queries_rows = measure(call)
+                    queries, rows, size, queries_rows, ms = measure(call)
                     results[n][name] = {
                         "kind": kind,
                         "queries": queries,
                         "rows": rows,
                         "bytes": size,
+                        "ms": round(min(ms, _timed(call), _timed(call)), 1),
                     }
                     if detail and any(part in name for part in detail.split(",")):
                         for gelesen, sql in queries_rows[:5]:
@@ -500,7 +541,7 @@ def report(layout, results):
             f"{_k(results[str(n1)][name]['rows'], results[str(n2)][name]['rows'], n1, n2):.2f}"
             for n1, n2 in zip(sizes, sizes[1:], strict=False)
         )
-        if kind in ("export", "year", "area"):
+        if kind in ("export", "year", "area", "floor"):
             verdict = kind if kind != "area" else "area (see below)"
         elif ratio <= LIMIT:
             verdict = "ok"
@@ -542,6 +583,22 @@ def report_areas(by_layout):
     return grown
 
 
+def report_floor(by_layout):
+    """The public list pages against a bare page of the same 50 rows (goal: ≤ 2× in bytes and
+    time), at the largest N; time is the fastest of three calls (the first without EXPLAIN)."""
+    print("\n== public list page vs a bare 50-row page (bytes, ms)")
+    for layout, results in by_layout.items():
+        n = str(max(int(k) for k in results))
+        floor = results[n]["floor: bare 50-row public page"]
+        for name in ("public list (all areas)", "public list (one area)"):
+            row = results[n][name]
+            print(
+                f"{layout:6} N={n:>5} {name:26} {row['bytes']:7d} B / {floor['bytes']:6d} B = "
+                f"{row['bytes'] / floor['bytes']:4.2f}; {row['ms']:7.1f} ms / {floor['ms']:6.1f} ms"
+                f" = {row['ms'] / floor['ms']:4.2f}"
+            )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000,10000")
@@ -575,6 +632,7 @@ def main():
         by_layout[layout] = json.loads(output.strip().splitlines()[-1])["results"]
         grown += report(layout, by_layout[layout])
     grown += report_areas(by_layout)
+    report_floor(by_layout)
     if args.json:
         Path(args.json).write_text(json.dumps(by_layout, indent=1))
     print(

@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("sitzungen/<int:pk>/unterlagen.pdf", sitzungen.sitzung_unterlagen, name="unterlagen"),
     path("sitzungen/<int:pk>/absage/", sitzungen.sitzung_absagen, name="sitzung_absagen"),
+    path("sitzungen/<int:pk>/protokoll.pdf", sitzungen.sitzung_protokoll, name="sitzung_protokoll"),
     path(
         "sitzungen/<int:pk>/absagen/<int:absage_pk>/vertreten/",
         sitzungen.sitzung_vertreten,

@@ -135,14 +135,14 @@ def test_a_page_costs_the_same_queries_with_fifty_and_with_many_pages(dashboard,
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
-def test_closed_votes_are_paged_with_the_total(client, staff_login, qm_user, fonds):
-    from decimal import Decimal
-
+def geschlossene_abstimmungen(fonds, count):
+    """``count`` approved Anträge with a closed vote each, "Fest 1" closed last. Written by hand:
+    bulk rows for paging (no vote needs to be walked here)."""
     from jury.abstimmungen.models import Abstimmung
 
-    many(fonds, PRO_SEITE + 2, status=AntragStatus.APPROVED)
+    many(fonds, count, status=AntragStatus.APPROVED)
     jetzt = timezone.now()
-    Abstimmung.objects.bulk_create(
+    return Abstimmung.objects.bulk_create(
         Abstimmung(
             antrag=antrag,
             betrag=Decimal("300.00"),
@@ -157,6 +157,10 @@ def test_closed_votes_are_paged_with_the_total(client, staff_login, qm_user, fon
         )
         for index, antrag in enumerate(Antrag.objects.order_by("-eingereicht_am"))
     )
+
+
+def test_closed_votes_are_paged_with_the_total(client, staff_login, qm_user, fonds):
+    geschlossene_abstimmungen(fonds, PRO_SEITE + 2)
     staff_login(client, qm_user)
     url = reverse("jury:qm_uebersicht")
 
@@ -174,30 +178,11 @@ def test_closed_votes_are_paged_with_the_total(client, staff_login, qm_user, fon
     assert len(first_page.captured_queries) == len(second_page.captured_queries)
 
 
-def test_a_members_closed_votes_are_paged_last_closed_first(
-    client, staff_login, jury_user, fonds, django_assert_num_queries
-):
-    from jury.abstimmungen.models import Abstimmung, Stimmberechtigung, Stimme
+def test_a_members_closed_votes_are_paged_last_closed_first(client, staff_login, jury_user, fonds):
+    from jury.abstimmungen.models import Stimmberechtigung, Stimme
 
     mitglied = jury_user.jurymitgliedschaften.get()
-    many(fonds, PRO_SEITE + 2, status=AntragStatus.APPROVED)
-    jetzt = timezone.now()
-    # closed votes written by hand: bulk rows for paging (no vote needs to be walked here)
-    abstimmungen = Abstimmung.objects.bulk_create(
-        Abstimmung(
-            antrag=antrag,
-            betrag=Decimal("300.00"),
-            frist=jetzt,
-            status="closed",
-            geschlossen_am=jetzt - timedelta(minutes=index),
-            quorum_anteil=Decimal("0.50"),
-            bei_gleichstand="reject",
-            erinnerung_stunden=24,
-            ruhezeit_stunden=0,
-            ergebnis="approved",
-        )
-        for index, antrag in enumerate(Antrag.objects.order_by("-eingereicht_am"))
-    )
+    abstimmungen = geschlossene_abstimmungen(fonds, PRO_SEITE + 2)
     Stimmberechtigung.objects.bulk_create(
         Stimmberechtigung(abstimmung=a, mitglied=mitglied) for a in abstimmungen
     )

@@ -16,7 +16,11 @@ from antraege.paginierung import seite_for
 from antraege.roles import Akteur
 from antraege.web.refusals import refusal_forbid, refusal_to_form
 
-from ..sitzungen.selectors import sitzungen_for_antraege, sitzungen_for_mitglied
+from ..sitzungen.selectors import (
+    protokolle_for_mitglied,
+    sitzungen_for_antraege,
+    sitzungen_for_mitglied,
+)
 from . import selectors, services
 from .forms import AbstimmungEroeffnenForm, BefangenheitForm, JuryRegelnForm, StimmzettelForm
 from .models import Abstimmung, AbstimmungStatus
@@ -47,6 +51,7 @@ def home(request):
             "geschlossen": selectors.mitglied_eintraege(request.user, seite.eintraege),
             "seite": seite,
             "sitzungen": sitzungen_for_mitglied(request.user),
+            "protokolle": protokolle_for_mitglied(request.user),
         },
     )
 

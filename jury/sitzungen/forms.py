@@ -3,10 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from antraege.web.forms import DateInput, KernForm
+from antraege.web.forms import DateInput, KernForm, KernModelForm
 
 from ..abstimmungen.forms import abstimmungsbetrag_field
 from ..abstimmungen.models import StimmWert
+from .models import Sitzung
 
 
 def _name(mitglied):
@@ -134,6 +135,12 @@ class PunktForm(KernForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    notiz = forms.CharField(
+        label=_("Notiz für das Protokoll"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, waehler=(), ausgeschlossen=(), namentlich=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -196,3 +203,38 @@ class PunktForm(KernForm):
             elif alle and pk not in befangen and pk not in self.ausgeschlossen:
                 stimmen[pk] = alle
         return stimmen
+
+
+class ProtokollForm(KernModelForm):
+    """What the minutes record besides the items: chair, recorder, end, the previous minutes,
+    "Verschiedenes"."""
+
+    vorprotokoll_genehmigt = forms.TypedChoiceField(
+        label=_("Protokoll der vorigen Sitzung"),
+        choices=[("", _("nicht behandelt")), ("1", _("genehmigt")), ("0", _("nicht genehmigt"))],
+        coerce=lambda v: v == "1",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Sitzung
+        fields = [
+            "vorsitz",
+            "protokollfuehrung",
+            "ende",
+            "vorprotokoll_genehmigt",
+            "vorprotokoll_bemerkung",
+            "verschiedenes",
+        ]
+        widgets = {
+            "ende": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "vorprotokoll_bemerkung": forms.Textarea(attrs={"rows": 2}),
+            "verschiedenes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "vorsitz": _("Wer die Sitzung geleitet hat (Name)."),
+            "protokollfuehrung": _("Wer das Protokoll geführt hat (Name)."),
+            "ende": _("Leer lassen: beim Schließen gilt die Uhrzeit des Schließens."),
+        }

@@ -67,6 +67,15 @@ class Sitzung(models.Model):
     praesentation_ab = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     protokoll = models.FileField(upload_to=sitzung_upload_to, blank=True)
     protokoll_erstellt_am = models.DateTimeField(null=True, blank=True)
+    # what the minutes record besides the items (entered in meeting mode before closing)
+    vorsitz = models.CharField(_("Sitzungsleitung"), max_length=200, blank=True)
+    protokollfuehrung = models.CharField(_("Protokoll"), max_length=200, blank=True)
+    ende = models.TimeField(_("Ende"), null=True, blank=True)
+    vorprotokoll_genehmigt = models.BooleanField(
+        _("Protokoll der vorigen Sitzung genehmigt"), null=True, blank=True
+    )
+    vorprotokoll_bemerkung = models.TextField(_("Änderungen am vorigen Protokoll"), blank=True)
+    verschiedenes = models.TextField(_("Verschiedenes"), blank=True)
 
     class Meta:
         verbose_name = _("Jurysitzung")
@@ -213,6 +222,7 @@ class Tagesordnungspunkt(models.Model):
     # applied when the meeting is closed
     umgesetzt = models.BooleanField(null=True, blank=True)
     umsetzung_hinweis = models.TextField(blank=True)
+    notiz = models.TextField(_("Notiz für das Protokoll"), blank=True)
 
     class Meta:
         verbose_name = _("Tagesordnungspunkt")

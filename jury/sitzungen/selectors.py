@@ -78,6 +78,23 @@ def tagesordnung_kontext(sitzung):
     }
 
 
+def protokolle_for_mitglied(user, *, today=None, anzahl=5):
+    """The newest closed meetings with minutes of the areas where ``user`` sits on the jury
+    today (bounded: the last ``anzahl``; the minutes of older ones stay on their pages)."""
+    today = today or timezone.localdate()
+    quartier_ids = set(
+        Jurymitglied.objects.filter(user=user, beginn__lte=today)
+        .exclude(ende__lt=today)
+        .values_list("quartier_id", flat=True)
+    )
+    return list(
+        Sitzung.objects.filter(quartier_id__in=quartier_ids, status=SitzungStatus.GESCHLOSSEN)
+        .exclude(protokoll="")
+        .select_related("quartier")
+        .order_by("-datum", "-pk")[:anzahl]
+    )
+
+
 def sitzungen_for_mitglied(user, *, today=None):
     """Upcoming meetings (papers sent or held) of the areas where ``user`` sits on the jury."""
     today = today or timezone.localdate()
@@ -267,6 +284,33 @@ class PunktZeile:
     ausgeschlossen: list
     stimmen: list
 
+    @property
+    def stimmberechtigt(self):
+        """Present voters on this item (members and standing-in deputies, without conflicts)."""
+        return len(self.waehler)
+
+    @property
+    def abgegeben(self):
+        p = self.punkt
+        if p.stimmen_ja is None:
+            return None
+        return p.stimmen_ja + p.stimmen_nein + p.stimmen_enthaltung
+
+    @property
+    def nicht_abgestimmt(self):
+        """How many entitled voters cast no vote (counts), by construction ≥ 0."""
+        if self.abgegeben is None:
+            return None
+        return max(self.stimmberechtigt - self.abgegeben, 0)
+
+    @property
+    def ohne_stimme(self):
+        """By name: the entitled voters without a recorded vote."""
+        if not self.punkt.namentlich:
+            return []
+        gestimmt = {s.mitglied_id for s in self.stimmen}
+        return [m for m in self.waehler if m.pk not in gestimmt]
+
 
 def sitzungsmodus(sitzung):
     """Everything the meeting mode page shows: seats, quorum, items with the balance after each."""
@@ -330,8 +374,23 @@ def sitzungsprotokoll_kontext(sitzung):
         "sitzung": sitzung,
         "quartier": sitzung.quartier,
         "teilnahmen": teilnahmen,
+        "vorige_sitzung": vorige_sitzung(sitzung),
         "erstellt_am": timezone.now(),
     }
+
+
+def vorige_sitzung(sitzung):
+    """The area's last closed meeting before ``sitzung``: its minutes are approved at this one."""
+    return (
+        Sitzung.objects.filter(
+            quartier_id=sitzung.quartier_id,
+            status=SitzungStatus.GESCHLOSSEN,
+            datum__lte=sitzung.datum,
+        )
+        .exclude(pk=sitzung.pk)
+        .order_by("-datum", "-beginn", "-pk")
+        .first()
+    )
 
 
 def antraege_auf_tagesordnung_ids(sitzung):

@@ -710,6 +710,7 @@ def top_beschliessen(
     enthaltung=None,
     stimmen=None,
     namentlich=None,
+    notiz="",
 ):
     """QM enters the jury's vote on one item: presentation, conflicts, amount, conditions, and the
     result as counts or (``stimmen``: voter id → yes/no/abstain) by name — per item, the
@@ -749,6 +750,7 @@ def top_beschliessen(
             auflagen=(auflagen or "").strip(),
             begruendung=(begruendung or "").strip(),
             namentlich=bool(namentlich),
+            notiz=(notiz or "").strip(),
         )
     return Tagesordnungspunkt.objects.select_related("antrag", "sitzung").get(pk=punkt.pk)
 
@@ -788,6 +790,31 @@ def _ablehnungsgrund(punkt):
     return _("Die Aktionsfondsjury hat den Antrag in ihrer Sitzung mehrheitlich abgelehnt.")
 
 
+PROTOKOLL_FELDER = (
+    "vorsitz",
+    "protokollfuehrung",
+    "ende",
+    "vorprotokoll_genehmigt",
+    "vorprotokoll_bemerkung",
+    "verschiedenes",
+)
+
+
+def protokollangaben_speichern(sitzung, *, akteur, **angaben):
+    """QM records what the minutes say besides the items — chair, recorder, end, the approval of
+    the previous minutes, "Verschiedenes" — while the meeting is held (not after closing)."""
+    _pruefen_qm(akteur, sitzung.quartier_id)
+    felder = {name: angaben[name] for name in PROTOKOLL_FELDER if name in angaben}
+    for name in ("vorsitz", "protokollfuehrung", "vorprotokoll_bemerkung", "verschiedenes"):
+        if name in felder:
+            felder[name] = (felder[name] or "").strip()
+    with transaction.atomic():
+        sitzung = _sitzung_sperren(sitzung)
+        _sitzung_check_held(sitzung)
+        Sitzung.objects.filter(pk=sitzung.pk).update(**felder)
+    return Sitzung.objects.get(pk=sitzung.pk)
+
+
 def sitzung_schliessen(sitzung, *, akteur):
     """Close the meeting and apply every decision in one step, once.
 
@@ -804,6 +831,9 @@ def sitzung_schliessen(sitzung, *, akteur):
         sitzung = _sitzung_move(
             sitzung, "close", akteur=akteur, geschlossen_am=now, geschlossen_von=akteur.user
         )
+        if sitzung.ende is None:  # the minutes record when the meeting ended: now, unless entered
+            ende = timezone.localtime(now).time().replace(second=0, microsecond=0)
+            Sitzung.objects.filter(pk=sitzung.pk, ende__isnull=True).update(ende=ende)
         datum = sitzung.datum.strftime("%d.%m.%Y")
         punkte = list(
             Tagesordnungspunkt.objects.filter(sitzung=sitzung)

@@ -24,7 +24,13 @@ from ..abstimmungen.services import JuryRefused
 from ..abstimmungen.views import protokoll_response
 from ..mitglieder.selectors import jurymitglieder_ausser_term
 from . import selectors, services, unterlagen
-from .forms import AnwesenheitForm, PunktForm, SitzungForm, VertagenForm
+from .forms import (
+    AnwesenheitForm,
+    ProtokollForm,
+    PunktForm,
+    SitzungForm,
+    VertagenForm,
+)
 from .models import Beschluss, Sitzung, SitzungStatus, Tagesordnungspunkt
 
 
@@ -249,6 +255,7 @@ def _beschluss_post(request, sitzung, akteur, formen):
         enthaltung=data.get("enthaltung"),
         stimmen=form.stimmen(),
         namentlich=form.namentlich,
+        notiz=data.get("notiz", ""),
     )
     messages.success(
         request,
@@ -256,6 +263,15 @@ def _beschluss_post(request, sitzung, akteur, formen):
         % {"n": punkt.position, "beschluss": punkt.get_beschluss_display()},
     )
     return redirect(request.path + "#aktuell")
+
+
+def _protokoll_post(request, sitzung, akteur, formen):
+    form = formen["protokoll"] = ProtokollForm(request.POST, instance=sitzung)
+    if not form.is_valid():
+        return None
+    services.protokollangaben_speichern(sitzung, akteur=akteur, **form.cleaned_data)
+    messages.success(request, _("Die Angaben für das Protokoll sind gespeichert."))
+    return redirect(request.path + "#protokollangaben")
 
 
 def _korrigieren_post(request, sitzung, akteur, formen):
@@ -296,6 +312,7 @@ SITZUNGSMODUS_AKTIONEN = {
     "anwesenheit": _anwesenheit_post,
     "beschluss": _beschluss_post,
     "korrigieren": _korrigieren_post,
+    "protokoll": _protokoll_post,
     "schliessen": _schliessen_post,
 }
 
@@ -308,7 +325,9 @@ def _sitzungsmodus_post(request, sitzung, akteur, aktion, formen):
     try:
         return handler(request, sitzung, akteur, formen)
     except JuryRefused as fehler:
-        form = formen["beschluss"] if aktion == "beschluss" else formen["anwesenheit"]
+        form = formen.get(
+            {"beschluss": "beschluss", "protokoll": "protokoll"}.get(aktion, "anwesenheit")
+        )
         if form is not None:
             refusal_to_form(form, fehler)
         else:
@@ -330,7 +349,7 @@ def _anwesenheit_shown(request, sitzung, anwesenheit_form, entschieden):
     )
 
 
-def _sitzungsmodus_render(request, sitzung, anwesenheit_form, punkt_form):
+def _sitzungsmodus_render(request, sitzung, anwesenheit_form, punkt_form, protokoll_form=None):
     sitzung.refresh_from_db()
     modus = selectors.sitzungsmodus(sitzung)
     entschieden = any(z.punkt.beschluss not in ("", Beschluss.VERTAGT) for z in modus["zeilen"])
@@ -339,6 +358,8 @@ def _sitzungsmodus_render(request, sitzung, anwesenheit_form, punkt_form):
         anwesenheit_form = _anwesenheit_form(sitzung)
     if sitzung.status == SitzungStatus.GEHALTEN and punkt_form is None:
         punkt_form = _punkt_form(sitzung, modus["aktuell"])
+    if sitzung.status == SitzungStatus.GEHALTEN and protokoll_form is None:
+        protokoll_form = ProtokollForm(instance=sitzung)
     return render(
         request,
         "jury/sitzungen/qm_sitzungsmodus.html",
@@ -349,9 +370,11 @@ def _sitzungsmodus_render(request, sitzung, anwesenheit_form, punkt_form):
             "darf_anwesenheit_aendern": sitzung.status == SitzungStatus.GEHALTEN
             and not entschieden,
             "punkt_form": punkt_form,
+            "protokoll_form": protokoll_form,
             "form_has_errors": bool(
                 (punkt_form is not None and punkt_form.errors)
                 or (anwesenheit_form is not None and anwesenheit_form.errors)
+                or (protokoll_form is not None and protokoll_form.errors)
             ),
             "alle_entschieden": all(not z.punkt.ist_offen for z in modus["zeilen"]),
         },
@@ -363,12 +386,14 @@ def _sitzungsmodus_render(request, sitzung, anwesenheit_form, punkt_form):
 def qm_sitzungsmodus(request, pk):
     akteur, sitzung = _qm_sitzung(request, pk)
     aktion = request.POST.get("aktion", "") if request.method == "POST" else ""
-    formen = {"anwesenheit": None, "beschluss": None}
+    formen = {"anwesenheit": None, "beschluss": None, "protokoll": None}
     if aktion:
         response = _sitzungsmodus_post(request, sitzung, akteur, aktion, formen)
         if response is not None:
             return response
-    return _sitzungsmodus_render(request, sitzung, formen["anwesenheit"], formen["beschluss"])
+    return _sitzungsmodus_render(
+        request, sitzung, formen["anwesenheit"], formen["beschluss"], formen["protokoll"]
+    )
 
 
 @login_required
@@ -448,6 +473,18 @@ def sitzung(request, pk):
             "vor_beginn": sitzung.status
             in (SitzungStatus.GEPLANT, SitzungStatus.UNTERLAGEN_VERSANDT),
         },
+    )
+
+
+@login_required
+def sitzung_protokoll(request, pk):
+    """The minutes of a closed meeting for its jury (and QM): never applicants' contact data."""
+    sitzung = _lesbare_sitzung(request, pk)
+    if sitzung is None or sitzung.status != SitzungStatus.GESCHLOSSEN or not sitzung.protokoll:
+        raise Http404
+    return protokoll_response(
+        sitzung.protokoll,
+        f"protokoll-jurysitzung-{sitzung.quartier.code}-{sitzung.datum:%Y-%m-%d}.pdf",
     )
 
 
