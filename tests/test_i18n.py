@@ -72,6 +72,7 @@ STAFF_EMAILS = (
     "abstimmung_eroeffnet",
     "abstimmung_erinnerung",
     "abstimmung_geschlossen",
+    "aktion_entfaellt_qm",
     "jury_einladung",
     "sitzung_unterlagen",
     "sitzung_vertretung_gesucht",

@@ -232,8 +232,10 @@ class AntragFlow:
         label=_("Aktion entfällt"),
         permission=applicant_or_qm_staff,
     )
-    def cancel(self, **_kwargs):
+    def cancel(self, *, akteur=None, kommentar="", **_kwargs):
         geld.antrag_not_carried_out(self.antrag, anlass=Rueckforderung.Anlass.ENTFAELLT)
+        if akteur is not None and not permissions.may_act_on_antrag_as_qm(akteur, self.antrag):
+            geld.aktion_entfaellt_qm_notify(self.antrag, begruendung=kommentar)
 
 
 MOVES = machine_moves(AntragFlow)

@@ -49,7 +49,7 @@ def antrag_move(antrag, move, *, akteur, kommentar="", intern=False, reload=True
             state_label=AntragStatus(current.status).label,
             queryset=Antrag.objects.filter(pk=current.pk),
             felder={"geaendert_am": timezone.now()},
-            data={"kommentar": kommentar, **data},
+            data={"kommentar": kommentar, "akteur": akteur, **data},
             conflict=_("Der Antrag wurde inzwischen geändert. Bitte laden Sie die Seite neu."),
         )
         statuswechsel_record(

@@ -245,6 +245,18 @@ def _advance_unsettled(antrag):
     return abschlag
 
 
+def aktion_entfaellt_qm_notify(antrag, *, begruendung=""):
+    """The applicant reported "Aktion entfällt": the QM office is told (its address, its language)."""
+    quartier = antrag.fonds.quartier
+    mail.queue(
+        "aktion_entfaellt_qm",
+        empfaenger=quartier.qm_email,
+        sprache=quartier.qm_sprache,
+        antrag=antrag,
+        kontext={"begruendung": begruendung},
+    )
+
+
 def antrag_not_carried_out(antrag, *, anlass):
     """Move body of "Aktion entfällt" and of expiry: what is reserved returns to the fund at once;
     a paid advance is claimed back (letter, e-mail) and returns only when repaid."""
