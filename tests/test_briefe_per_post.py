@@ -11,11 +11,12 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
+from antraege.dokumente.pdf import pdf_text
+from antraege.dokumente.selectors import postbriefe_offen
+from antraege.dokumente.services import postbriefe_pdf
 from antraege.factories import AntragFactory
 from antraege.mail import outbox
 from antraege.models import Antrag, Benachrichtigung, Statuswechsel
-from antraege.pdf import pdf_text
-from antraege.services.postbriefe import postbriefe_offen, postbriefe_pdf
 from workflow.wege import antrag_walk_to
 
 from .resident_helpers import token_from, ueber_sie
