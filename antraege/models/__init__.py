@@ -11,6 +11,7 @@ from ..states import (
     RESERVING_STATES,
     AntragStatus,
 )
+from .aenderung import Aenderungswunsch
 from .application import (
     Aktionsfonds,
     Antrag,
@@ -35,6 +36,7 @@ from .settlement import (
 )
 
 __all__ = [
+    "Aenderungswunsch",
     "AdressBestaetigung",
     "Anonymisierung",
     "Zugriff",
