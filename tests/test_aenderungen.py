@@ -8,9 +8,9 @@ import datetime
 import pytest
 from django.core.management import call_command
 
+from antraege.antrag.services import aenderung
 from antraege.models import Aenderungswunsch, Antrag, AntragStatus, Benachrichtigung
 from antraege.roles import Akteur
-from antraege.services import aenderung
 from workflow.deadlines import abrechnung_deadlines_check
 from workflow.moves import antrag_move
 

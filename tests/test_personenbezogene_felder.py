@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import models
 
+from antraege.antrag.forms.antrag import UeberSieForm
 from antraege.datenschutz.aufbewahrung import ANONYM_TITEL, antrag_anonymisieren
 from antraege.datenschutz.auskunft import auskunft_erstellen
 from antraege.datenschutz.models import (
@@ -21,7 +22,6 @@ from antraege.datenschutz.models import (
     AdressBestaetigung,
 )
 from antraege.factories import AntragFactory
-from antraege.forms.application import UeberSieForm
 from antraege.models import Aenderungswunsch, Anhang, Antrag, Bankverbindung, Projektfoto
 from antraege.roles import Akteur
 from workflow.wege import antrag_walk_to

@@ -10,9 +10,9 @@ import functools
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from antraege.geld.services import abrechnung as settlement
 from antraege.models import Antrag
 from antraege.roles import Akteur
-from antraege.services import settlement
 
 from .moves import antrag_move
 
@@ -111,7 +111,7 @@ def antrag_walk_to(antrag, ziel, *, qm_user=None, **daten):
         if move == "mark_paid":
             data.setdefault("bezahlt_am", timezone.localdate())
         if move == "vereinbarung":
-            from antraege.services.geld import vereinbarung_confirm
+            from antraege.geld.services.vereinbarung import vereinbarung_confirm
 
             vereinbarung_confirm(antrag, akteur=akteure[wer])
         elif move == "abrechnung":
@@ -126,7 +126,7 @@ def antrag_walk_to(antrag, ziel, *, qm_user=None, **daten):
 def abrechnung_hand_in(antrag, *, akteur, kategorie=None):
     """The applicant gives the bank details, hands in one numbered receipt per cost line and the
     short report (``kategorie`` is ignored: each receipt names its cost line)."""
-    from antraege.services import geld
+    from antraege.geld.services import vereinbarung as geld
 
     geld.bankverbindung_save(
         antrag,
@@ -162,7 +162,7 @@ def auszahlung_release_in_full(antrag, *, akteur):
 
 @functools.cache
 def _beleg_pdf():
-    from antraege.pdf import html_to_pdf
+    from antraege.dokumente.pdf import html_to_pdf
 
     return html_to_pdf(
         "<html lang='de'><head><title>Kassenbon</title></head>"

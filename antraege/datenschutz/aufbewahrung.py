@@ -195,7 +195,7 @@ def aufbewahrung_faellig(*, now=None):
 
 def _dateien(antrag_id):
     """Names in storage of every file that belongs to an Antrag."""
-    from jury.models import Abstimmung
+    from jury.abstimmungen.models import Abstimmung
 
     names = []
     for model in (Anhang, Beleg, Projektfoto, Dokument):
@@ -240,7 +240,7 @@ def antrag_anonymisieren(antrag_id, *, regel):
     the files after commit, revokes the applicant's links, records ``Anonymisierung``. Returns None
     when the Antrag was anonymised already (by an earlier or a parallel run).
     """
-    from jury.models import Abstimmung, Stimme
+    from jury.abstimmungen.models import Abstimmung, Stimme
     from jury.sitzungen.models import Sitzung, Sitzungsunterlagen, Tagesordnungspunkt
 
     try:

@@ -100,7 +100,7 @@ class Zugriff(models.Model):
 class AdressBestaetigung(models.Model):
     """The applicant opened a link sent to this address: they control it.
 
-    Only a confirmed address may exclude a jury member automatically (``jury.services``).
+    Only a confirmed address may exclude a jury member automatically (``jury.abstimmungen.services``).
     """
 
     antrag = models.ForeignKey(

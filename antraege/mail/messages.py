@@ -19,8 +19,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import get_template
 from django.utils import translation
 
-from ..links import antrag_link_token, antrag_link_url
 from ..models import Dokument
+from ..zugang.links import antrag_link_token, antrag_link_url
 
 
 def message_id(row):

@@ -1,0 +1,3 @@
+"""Models of the money: ``vereinbarung`` (Vereinbarung, Bankverbindung, Rueckforderung),
+``abrechnung`` (Beleg, Sachbericht, Projektfoto, Abschlag, Auszahlung).
+"""
