@@ -22,7 +22,7 @@ from antraege.datenschutz.models import (
     AdressBestaetigung,
 )
 from antraege.factories import AntragFactory
-from antraege.models import Anhang, Antrag, Bankverbindung, Projektfoto
+from antraege.models import Aenderungswunsch, Anhang, Antrag, Bankverbindung, Projektfoto
 from antraege.roles import Akteur
 from workflow.wege import antrag_walk_to
 
@@ -47,6 +47,7 @@ NICHT_PERSONENBEZOGEN = {
         "letzter_fehler",
     },
     "antraege.Beleg": {"content_type", "status"},
+    "antraege.Aenderungswunsch": {"art", "status"},
     "antraege.Projektfoto": {"content_type"},
     "antraege.Auszahlung": {"buchungszeichen"},  # the office's booking mark
     "antraege.Anonymisierung": {"regel"},
@@ -103,6 +104,7 @@ def volles_antrag(fonds, qm_user):
     foto = Projektfoto(antrag=antrag, originalname="f.png", content_type="image/png", groesse=9)
     foto.datei.save("f.png", ContentFile(b"png"), save=True)
     AdressBestaetigung.objects.create(antrag=antrag, email=antrag.antragsteller_email)
+    Aenderungswunsch.objects.create(antrag=antrag, art="frist", begruendung="x", antwort="y")
     if not Bankverbindung.objects.filter(antrag=antrag).exists():
         Bankverbindung.objects.create(antrag=antrag, iban="DE02", kontoinhaber="x")
     marken = {}
