@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('antraege', '0015_dashboard_index'),
+        ('antraege', '0016_aenderungswunsch'),
     ]
 
     operations = [
