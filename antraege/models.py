@@ -1,5 +1,6 @@
 """The models of Anträge, by subdomain. ``antraege.models.X`` keeps working for every model."""
 
+from .antrag.models.aenderung import Aenderungswunsch
 from .antrag.models.anhang import Anhang, anhang_upload_to
 from .antrag.models.antrag import Antrag, Kostenposition, Statuswechsel
 from .datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriff
@@ -27,6 +28,7 @@ from .states import (
 )
 
 __all__ = [
+    "Aenderungswunsch",
     "AdressBestaetigung",
     "Anonymisierung",
     "Zugriff",

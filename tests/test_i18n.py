@@ -69,6 +69,7 @@ JURY_MEMBER_FILES = (
 # member's account language, all four: checked for tr/ar by the jury tests below).
 STAFF_EMAILS = (
     "abrechnung_eingegangen",
+    "aenderung_beantragt",
     "abstimmung_eroeffnet",
     "abstimmung_erinnerung",
     "abstimmung_geschlossen",

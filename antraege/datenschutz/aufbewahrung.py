@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..models import (
+    Aenderungswunsch,
     Anhang,
     Antrag,
     AntragStatus,
@@ -278,6 +279,7 @@ def antrag_anonymisieren(antrag_id, *, regel):
                 aussteller="", ablehnungsgrund="", datei="", originalname=""
             )
             Sachbericht.objects.filter(antrag_id=antrag_id).update(text="")
+            Aenderungswunsch.objects.filter(antrag_id=antrag_id).update(begruendung="", antwort="")
             Abstimmung.objects.filter(antrag_id=antrag_id).update(
                 auflagen="", notiz="", protokoll=""
             )

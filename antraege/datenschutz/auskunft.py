@@ -148,6 +148,9 @@ def _antrag_daten(antrag, dateien):
     ):
         obj = getattr(antrag, name, None)
         daten[name] = _zeile(obj, ohne={"antrag_id"}) if obj is not None else None
+    daten["aenderungswuensche"] = [
+        _zeile(w, ohne={"antrag_id", "entschieden_von_id"}) for w in antrag.aenderungswuensche.all()
+    ]
     daten["buchungen"] = [
         _zeile(b, ohne={"antrag_id", "fonds_id", "gebucht_von_id"}) for b in antrag.buchungen.all()
     ]

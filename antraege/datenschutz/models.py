@@ -46,6 +46,7 @@ PERSONENBEZOGENE_FELDER = {
     "antraege.Benachrichtigung": ("empfaenger", "kontext", "betreff"),
     "antraege.Beleg": ("aussteller", "datei", "originalname", "ablehnungsgrund"),
     "antraege.Sachbericht": ("text",),
+    "antraege.Aenderungswunsch": ("begruendung", "antwort"),
     "antraege.Projektfoto": ("datei", "originalname"),
     "antraege.AdressBestaetigung": ("email",),
     "jury.Abstimmung": ("auflagen", "notiz", "protokoll"),
