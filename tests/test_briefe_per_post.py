@@ -4,11 +4,14 @@ for window envelopes and marks them posted, which the timeline records."""
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from antraege.dokumente.pdf import pdf_text
@@ -17,6 +20,8 @@ from antraege.dokumente.services import postbriefe_pdf
 from antraege.factories import AntragFactory
 from antraege.mail import outbox
 from antraege.models import Antrag, Benachrichtigung, Statuswechsel
+from antraege.ratelimit import ZUGANGSCODE_VERSUCHE
+from antraege.zugang.links import antrag_links_revoke, antrag_zugangscode
 from workflow.wege import antrag_walk_to
 
 from .resident_helpers import token_from, ueber_sie
@@ -160,3 +165,65 @@ def test_qm_prints_and_marks_posted_and_the_timeline_records_it(
     eintrag = Statuswechsel.objects.filter(antrag=antrag).order_by("-pk").first()
     assert re.search(r"Brief per Post versandt", eintrag.kommentar)
     assert eintrag.akteur == qm_user
+
+
+def test_the_letter_prints_the_access_code_instead_of_the_link(fonds):
+    antrag = antrag_walk_to(per_post(fonds), "submitted")
+    (row,) = postbriefe_offen([fonds.quartier_id])
+
+    text = pdf_text(postbriefe_pdf([row]))
+
+    assert "/mein-antrag/zugang/" not in text
+    assert "/mein-antrag/code/" in text
+    assert f"Aktenzeichen {antrag.referenz}, Zugangscode {antrag_zugangscode(antrag)}" in text
+
+
+def code_post(client, referenz, code):
+    return client.post(reverse("antraege:zugangscode"), {"referenz": referenz, "code": code})
+
+
+def test_the_access_code_opens_mein_antrag(fonds):
+    antrag = antrag_walk_to(per_post(fonds), "submitted")
+    client = Client()
+
+    # typed as from paper: small letters, no dashes
+    response = code_post(client, antrag.referenz.lower(), antrag_zugangscode(antrag).lower())
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("antraege:mein_antrag", kwargs={"pk": antrag.pk})
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_wrong_expired_or_revoked_code_opens_nothing(fonds):
+    antrag = antrag_walk_to(per_post(fonds), "submitted")
+    anderer = antrag_walk_to(per_post(fonds), "submitted")
+    mein_antrag = reverse("antraege:mein_antrag", kwargs={"pk": antrag.pk})
+    alt = timezone.localdate() - timedelta(days=settings.ANTRAG_LINK_MAX_AGE_DAYS + 1)
+    versuche = [
+        antrag_zugangscode(anderer),  # another Antrag's code
+        "AAAA-AAAA-AAA",
+        antrag_zugangscode(antrag, heute=alt),
+    ]
+    for code in versuche:
+        client = Client()
+        assert code_post(client, antrag.referenz, code).status_code == 400
+        assert client.get(mein_antrag).status_code != 200
+
+    code = antrag_zugangscode(antrag)
+    antrag_links_revoke(antrag)
+    client = Client()
+    assert code_post(client, antrag.referenz, code).status_code == 400
+    assert client.get(mein_antrag).status_code != 200
+
+
+def test_the_access_code_page_is_rate_limited(fonds):
+    antrag = antrag_walk_to(per_post(fonds), "submitted")
+    client = Client()
+    for _ in range(ZUGANGSCODE_VERSUCHE):
+        assert code_post(client, antrag.referenz, "AAAA-AAAA-AAA").status_code == 400
+
+    response = code_post(client, antrag.referenz, antrag_zugangscode(antrag))
+
+    assert response.status_code == 429
+    mein_antrag = reverse("antraege:mein_antrag", kwargs={"pk": antrag.pk})
+    assert client.get(mein_antrag).status_code != 200

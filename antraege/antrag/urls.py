@@ -20,6 +20,7 @@ urlpatterns = [
     path("antrag/<int:pk>/gespeichert/", resident.antrag_gespeichert, name="gespeichert"),
     path("mein-antrag/", resident.mein_antrag_liste, name="mein_antrag_liste"),
     path("mein-antrag/neuer-link/", resident.neuer_link, name="neuer_link"),
+    path("mein-antrag/code/", resident.zugangscode, name="zugangscode"),
     path("mein-antrag/abmelden/", resident.abmelden, name="abmelden"),
     path("mein-antrag/zugang/<str:token>/", resident.link, name="link"),
     path("mein-antrag/<int:pk>/", resident.mein_antrag, name="mein_antrag"),

@@ -197,9 +197,9 @@ def _postbrief_absaetze(text):
 
 def postbrief_html(row):
     """The letter of one postal row: the e-mail's subject and text in the letter layout."""
-    from ..mail.messages import render
+    from ..mail.messages import render_for_post
 
-    betreff, text, _html = render(row)
+    betreff, text = render_for_post(row)
     context = dokument_context(row.antrag, "postbrief")
     context.update({"betreff": betreff, "absaetze": _postbrief_absaetze(text)})
     with translation.override(row.sprache):

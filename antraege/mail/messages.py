@@ -41,6 +41,29 @@ def render(row):
         return _render(row, _templates(row.art))
 
 
+def render_for_post(row):
+    """Subject and text of a letter by post (``kanal="post"``): a letter cannot carry a link to
+    click, so the personal link is replaced by the access code page, the reference and the code
+    (``zugang.links.antrag_zugangscode``)."""
+    from django.urls import reverse
+
+    from ..zugang.links import antrag_zugangscode
+
+    with translation.override(row.sprache):
+        subject, text, _html = _render(row, _templates(row.art), link_token=_LINK_PLATZHALTER)
+        if row.antrag_id:
+            antrag = row.antrag
+            ersatz = translation.gettext(
+                "%(url)s – Aktenzeichen %(referenz)s, Zugangscode %(code)s"
+            ) % {
+                "url": settings.SITE_URL + reverse("antraege:zugangscode"),
+                "referenz": antrag.referenz,
+                "code": antrag_zugangscode(antrag),
+            }
+            text = text.replace(antrag_link_url(antrag, token=_LINK_PLATZHALTER), ersatz)
+    return subject, text
+
+
 def _templates(art):
     return (
         get_template(f"emails/{art}/betreff.txt"),

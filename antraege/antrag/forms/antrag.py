@@ -434,4 +434,18 @@ class NeuerLinkForm(KernForm):
     )
 
 
+class ZugangscodeForm(KernForm):
+    referenz = forms.CharField(
+        label=_("Aktenzeichen"),
+        max_length=40,
+        help_text=_("Steht oben rechts in unserem Brief, z. B. AF-2027-SOL-001."),
+    )
+    code = forms.CharField(
+        label=_("Zugangscode"),
+        max_length=20,
+        help_text=_("Steht in unserem Brief, z. B. ABCD-EFGH-JKL."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
 STEP_FORMS = {1: UeberSieForm, 2: ProjektForm, 3: KostenForm, 5: ErklaerungenForm}

@@ -28,12 +28,17 @@ from ...geld.selectors.mein_geld import antrag_geld_fuer_antragsteller
 from ...geld.views.abrechnung import DECISION_LETTERS
 from ...models import Anhang, Antrag, AntragStatus, Quartier
 from ...permissions import is_qm_staff
-from ...ratelimit import entwurf_rate_allows, mail_rate_allows
+from ...ratelimit import entwurf_rate_allows, mail_rate_allows, zugangscode_rate_allows
 from ...roles import Akteur, grant_applicant_access
 from ...states import EVER_APPROVED_STATES
 from ...web.fehler import link_ungueltig_response
 from ...web.refusals import refusal_to_message
-from ...zugang.links import LinkRefused, antrag_from_link_token, link_fingerabdruck
+from ...zugang.links import (
+    LinkRefused,
+    antrag_from_link_token,
+    antrag_from_zugangscode,
+    link_fingerabdruck,
+)
 from ..forms.antrag import (
     ANZAHL_SCHRITTE,
     DECLARATION_LABELS,
@@ -46,6 +51,7 @@ from ..forms.antrag import (
     KostenpositionFormSet,
     NeuerLinkForm,
     UeberSieForm,
+    ZugangscodeForm,
     field_anchor,
     field_label,
     kostenplan_formset,
@@ -649,6 +655,43 @@ def link(request, token):
         sprache_merken(response, antrag.sprache)
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def zugangscode(request):
+    """Residents without e-mail open their Antrag with the reference and the code of our letter
+    (``zugang.links.antrag_zugangscode``): the link's twin, rate-limited per client and reference."""
+    form = ZugangscodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        referenz = form.cleaned_data["referenz"]
+        if not zugangscode_rate_allows(request, referenz=referenz):
+            form.add_error(
+                None,
+                _(
+                    "Zu viele Versuche mit diesem Aktenzeichen oder von diesem Gerät. Bitte "
+                    "versuchen Sie es in einer Stunde wieder oder rufen Sie das "
+                    "Quartiersmanagement an."
+                ),
+            )
+            status = 429
+        else:
+            try:
+                antrag = antrag_from_zugangscode(referenz, form.cleaned_data["code"])
+            except LinkRefused as error:
+                form.add_error(None, str(error))
+                status = 400
+            else:
+                request.session.cycle_key()
+                grant_applicant_access(request.session, antrag)
+                response = redirect("antraege:mein_antrag", pk=antrag.pk)
+                sprache_merken(response, antrag.sprache)
+                return response
+    return render(
+        request,
+        "antraege/zugangscode.html",
+        {"form": form, "form_has_errors": bool(form.errors)},
+        status=status,
+    )
 
 
 @require_POST
