@@ -4,13 +4,16 @@ from django.urls import path
 
 from ..datenschutz import qm as datenschutz
 from ..fonds.views import qm as fonds
-from .views import qm
+from .views import postbriefe, qm
 
 app_name = "qm"
 
 urlpatterns = [
     path("", qm.dashboard, name="dashboard"),
     path("auskunft/", datenschutz.auskunft, name="auskunft"),
+    path("post/", postbriefe.postbriefe, name="postbriefe"),
+    path("post/drucken/", postbriefe.postbriefe_drucken, name="postbriefe_drucken"),
+    path("post/versandt/", postbriefe.postbriefe_versandt, name="postbriefe_versandt"),
     path("antraege/<int:pk>/", qm.antrag_detail, name="antrag_detail"),
     path("fonds/<int:pk>/", fonds.fonds_bericht, name="fonds_bericht"),
     path("fonds/<int:pk>/abschliessen/", fonds.fonds_abschliessen, name="fonds_abschliessen"),

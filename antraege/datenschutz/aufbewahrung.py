@@ -263,7 +263,7 @@ def antrag_anonymisieren(antrag_id, *, regel):
             names += [name for name in unterlagen.values_list("datei", flat=True) if name]
             unterlagen.delete()
             Tagesordnungspunkt.objects.filter(antrag_id=antrag_id).update(
-                auflagen="", begruendung="", umsetzung_hinweis=""
+                **dict.fromkeys(PERSONENBEZOGENE_FELDER["jury.Tagesordnungspunkt"], "")
             )
             Antrag.objects.filter(pk=antrag_id).update(
                 titel=ANONYM_TITEL,

@@ -50,7 +50,7 @@ PERSONENBEZOGENE_FELDER = {
     "antraege.Projektfoto": ("datei", "originalname"),
     "antraege.AdressBestaetigung": ("email",),
     "jury.Abstimmung": ("auflagen", "notiz", "protokoll"),
-    "jury.Tagesordnungspunkt": ("auflagen", "begruendung", "umsetzung_hinweis"),
+    "jury.Tagesordnungspunkt": ("auflagen", "begruendung", "umsetzung_hinweis", "notiz"),
 }
 # Personal fields the Art. 15 export leaves out because they hold other people's data too: the
 # minutes name the jury members and how the meeting went (the decision itself is exported).

@@ -9,6 +9,7 @@ from ..models import (
     Antrag,
     AntragStatus,
     Auszahlung,
+    Benachrichtigung,
     Dokument,
     Rueckforderung,
     Vereinbarung,
@@ -78,3 +79,17 @@ def dokumente_missing(*, older_than=datetime.timedelta(minutes=5), within=NACHHO
         ids = antraege.exclude(dokumente__art=art).values_list("pk", flat=True)
         missing.extend((pk, art) for pk in ids[:100])
     return missing
+
+
+# --- QM's postal queue: letters for applicants without e-mail (``Antrag.briefe_per_post``) ---
+
+
+def postbriefe_offen(quartier_ids):
+    """The letters waiting to be printed and posted in these areas, oldest first."""
+    return (
+        Benachrichtigung.objects.filter(
+            kanal="post", gesendet_am__isnull=True, antrag__fonds__quartier_id__in=quartier_ids
+        )
+        .select_related("antrag__fonds__quartier")
+        .order_by("erstellt_am", "pk")
+    )

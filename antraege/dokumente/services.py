@@ -6,7 +6,9 @@ the area's QM office, whatever the applicant's language; the e-mail is in the ap
 """
 
 import base64
+import io
 import logging
+import re
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -17,7 +19,7 @@ from .. import task_names
 from ..enqueue import task_enqueue_on_commit
 from ..geld.selectors.abrechnung import auszahlung_berechnung
 from ..mail import services as mail
-from ..models import Antrag, Dokument
+from ..models import Antrag, Benachrichtigung, Dokument
 
 logger = logging.getLogger(__name__)
 
@@ -177,3 +179,73 @@ def dokument_deliver(antrag_id, art):
             dedupe_key=f"entscheidung:{antrag.pk}:{art}",
         )
     return dokument
+
+
+# --- QM's postal queue (issue 20) ---
+# ``mail.queue_for_applicant`` records a notice for an applicant without e-mail
+# (``Antrag.briefe_per_post``) as a ``Benachrichtigung`` with ``kanal="post"``; the outbox never
+# hands it to SMTP. QM prints the waiting letters of its areas as one PDF for window envelopes
+# (DIN 5008 Form B, ``pdf/_brief.html``: the address sits in the window) and marks them posted;
+# each posting is an entry in the Antrag's timeline.
+
+
+def _postbrief_absaetze(text):
+    """The e-mail's paragraphs without its signature (the letterhead and footer name the office)."""
+    text = re.split(r"^-- ?$", text, maxsplit=1, flags=re.MULTILINE)[0]
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+
+
+def postbrief_html(row):
+    """The letter of one postal row: the e-mail's subject and text in the letter layout."""
+    from ..mail.messages import render
+
+    betreff, text, _html = render(row)
+    context = dokument_context(row.antrag, "postbrief")
+    context.update({"betreff": betreff, "absaetze": _postbrief_absaetze(text)})
+    with translation.override(row.sprache):
+        return render_to_string("pdf/postbrief.html", context)
+
+
+def postbriefe_pdf(rows):
+    """One PDF of all ``rows``: per row its letter, then the documents that go with it (the
+    decision letter, the agreement), so each envelope's content lies together."""
+    from pypdf import PdfReader, PdfWriter
+
+    from ..mail.messages import attachments_for
+    from .pdf import html_to_pdf
+
+    writer = PdfWriter()
+    for row in rows:
+        writer.append(PdfReader(io.BytesIO(html_to_pdf(postbrief_html(row)))))
+        for _name, content, mimetype in attachments_for(row):
+            if mimetype == "application/pdf":
+                writer.append(PdfReader(io.BytesIO(content)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@transaction.atomic
+def postbriefe_mark_posted(akteur, ids):
+    """Mark the waiting letters ``ids`` (those QM printed) of QM's areas as posted; each once.
+    Returns how many; the timeline of each Antrag records the postal dispatch."""
+    from ..antrag.services.timeline import statuswechsel_record
+    from ..mail.messages import render
+    from .selectors import postbriefe_offen
+
+    now = timezone.now()
+    rows = list(
+        postbriefe_offen(akteur.qm_quartier_ids).filter(pk__in=ids).select_for_update(of=("self",))
+    )
+    for row in rows:
+        row.gesendet_am, row.betreff = now, render(row)[0][:250]
+        Benachrichtigung.objects.filter(pk=row.pk).update(
+            gesendet_am=row.gesendet_am, betreff=row.betreff
+        )
+        antrag = Antrag.objects.get(pk=row.antrag_id)
+        with translation.override("de"):
+            kommentar = translation.gettext("Brief per Post versandt: %(betreff)s") % {
+                "betreff": row.betreff
+            }
+        statuswechsel_record(antrag, akteur=akteur, kommentar=kommentar)
+    return len(rows)

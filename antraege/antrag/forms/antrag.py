@@ -175,13 +175,24 @@ class UeberSieForm(StepForm):
             "antragsteller_telefon": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, papier=None, **kwargs):
+        """``papier``: QM enters a paper application (default: the Antrag is one). Then the
+        e-mail address may stay empty; the letters go by post."""
         super().__init__(*args, **kwargs)
         self.fields["antragsteller_plz"].validators.append(plz_validator)
         self.fields["sprache"].choices = settings.LANGUAGES
+        self.papier = self.instance.papierantrag if papier is None else papier
+        self.fields["antragsteller_email"].required = not self.papier
+        if self.papier:
+            self.always_required = ()
+            self.fields["antragsteller_email"].help_text = _(
+                "Freiwillig. Ohne E-Mail-Adresse gehen alle Briefe per Post an die Adresse."
+            )
 
     def clean(self):
         cleaned = super().clean()
+        if self.papier and not cleaned.get("antragsteller_email"):
+            cleaned["briefe_per_post"] = True  # nobody to write to but the address
         if (
             cleaned.get("vorname_veroeffentlichen")
             and not (cleaned.get("oeffentlicher_name") or "").strip()

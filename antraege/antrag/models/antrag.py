@@ -46,7 +46,15 @@ class Antrag(models.Model):
     antragsteller_strasse = models.CharField(_("Straße und Hausnummer"), max_length=160)
     antragsteller_plz = models.CharField(_("Postleitzahl"), max_length=5)
     antragsteller_ort = models.CharField(_("Ort"), max_length=80, default="Berlin")
-    antragsteller_email = models.EmailField(_("E-Mail-Adresse"))
+    # Empty only for a paper application QM entered for a resident without e-mail (``briefe_per_post``).
+    antragsteller_email = models.EmailField(_("E-Mail-Adresse"), blank=True)
+    briefe_per_post = models.BooleanField(
+        _("Briefe per Post"),
+        default=False,
+        help_text=_(
+            "Alle Briefe und Nachrichten kommen per Post an Ihre Adresse, nicht per E-Mail."
+        ),
+    )
     antragsteller_telefon = models.CharField(_("Telefon (freiwillig)"), max_length=40, blank=True)
     organisation = models.CharField(
         _("Initiative oder Verein (freiwillig)"), max_length=160, blank=True

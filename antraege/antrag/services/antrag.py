@@ -121,6 +121,8 @@ def antrag_step_errors(antrag, schritt, *, positionen=None, today=None):
 
 def _required_errors(antrag):
     for field in REQUIRED_FIELDS:
+        if field == "antragsteller_email" and antrag.briefe_per_post:
+            continue  # letters go by post to the address (required above)
         if getattr(antrag, field) in (None, ""):
             yield field, _("Bitte füllen Sie dieses Feld aus.")
 
@@ -265,6 +267,8 @@ def antragsteller_mail_budget(email):
 
 def _queue_within_budget(antrag, art, *, dedupe_key=None):
     """Queue ``art`` to the applicant if the address's budget allows; the row, or None."""
+    if antrag.briefe_per_post:
+        return mail.queue_for_applicant(antrag, art, dedupe_key=dedupe_key)  # a letter, no budget
     if not antrag.antragsteller_email or antragsteller_mail_budget(antrag.antragsteller_email) < 1:
         return None
     return mail.queue_for_applicant(antrag, art, dedupe_key=dedupe_key)
@@ -505,6 +509,7 @@ STEP_FIELDS = {
         "vorname_veroeffentlichen",
         "wohnt_oder_arbeitet_im_gebiet",
         "sprache",
+        "briefe_per_post",
     ),
     2: (
         "titel",

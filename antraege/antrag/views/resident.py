@@ -153,14 +153,21 @@ def antrag_start(request, code):
         token = uuid.uuid4()
         _start_token_remember(request, token)
         return _start_render(
-            request, fonds, UeberSieForm(initial={"sprache": get_language()}), token
+            request,
+            fonds,
+            UeberSieForm(
+                initial={"sprache": get_language()},
+                papier=is_qm_staff(Akteur(request.user), fonds.quartier_id),
+            ),
+            token,
         )
     try:
         token = uuid.UUID(request.POST.get("submission_token", ""))
     except ValueError:
         return HttpResponseBadRequest(_("Das Formular ist unvollständig. Bitte neu laden."))
     aktion = request.POST.get("aktion", "weiter")
-    form = UeberSieForm(request.POST, partial=aktion == "spaeter")
+    papier = is_qm_staff(Akteur(request.user), fonds.quartier_id)
+    form = UeberSieForm(request.POST, partial=aktion == "spaeter", papier=papier)
     if not form.is_valid():
         return _start_render(request, fonds, form, token)
     try:
