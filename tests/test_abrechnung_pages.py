@@ -74,6 +74,21 @@ def with_claim(antrag, qm):
     return antrag_move(antrag, "cancel", akteur=applicant(antrag))
 
 
+def with_change_request(antrag, qm_user):
+    """Approved, and the applicant asked for two more weeks to settle."""
+    from antraege.antrag.services.aenderung import aenderung_request
+
+    antrag = approved(antrag, qm_user)
+    aenderung_request(
+        antrag,
+        akteur=Akteur(None, antrag_ids=[antrag.pk]),
+        art="frist",
+        abrechnungsfrist=antrag.abrechnungsfrist + datetime.timedelta(days=14),
+        begruendung="Krank.",
+    )
+    return antrag
+
+
 def snapshot(antrag):
     a = Antrag.objects.get(pk=antrag.pk)
     return (
@@ -235,6 +250,24 @@ ACTIONS = {
         {},
         {"kommentar": "Regen", "bestaetigt": "on"},
         "applicant",
+    ),
+    "mein_aenderung": (
+        approved,
+        "post",
+        {},
+        lambda a: {
+            "art": "frist",
+            "abrechnungsfrist": (a.abrechnungsfrist + datetime.timedelta(days=14)).isoformat(),
+            "begruendung": "Die Rechnung fehlt noch.",
+        },
+        "applicant",
+    ),
+    "qm_aenderung_entscheiden": (
+        with_change_request,
+        "post",
+        {"wunsch_pk": lambda a: a.aenderungswuensche.get().pk},
+        {"entscheidung": "bewilligen", "antwort": "Gern."},
+        "qm",
     ),
     "qm_vereinbarung_papier": (
         approved,

@@ -7,10 +7,11 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from antraege.antrag.services import aenderung
 from antraege.models import Aenderungswunsch, Antrag, AntragStatus, Benachrichtigung
-from antraege.roles import Akteur
+from antraege.roles import SESSION_KEY, Akteur
 from workflow.deadlines import abrechnung_deadlines_check
 from workflow.moves import antrag_move
 
@@ -257,3 +258,58 @@ def test_a_request_is_refused_outside_the_project_phase(antrag):
             begruendung="Grund",
         )
     assert not Aenderungswunsch.objects.exists()
+
+
+# --- The pages: "Mein Antrag" (settlement page) asks, QM's page decides ---
+
+
+def test_the_applicant_asks_on_the_page_and_qm_refuses_with_a_message(
+    client, staff_login, antrag, qm_user
+):
+    antrag = approved(antrag, qm_user)
+    session = client.session
+    session[SESSION_KEY] = [antrag.pk]
+    session.save()
+    mein = reverse("abrechnung:mein_abrechnung", args=[antrag.pk])
+    assert "Änderung beantragen" in client.get(mein).content.decode()
+    neu_beginn = antrag.beginn + datetime.timedelta(days=30)
+    neu_ende = antrag.ende + datetime.timedelta(days=30)
+
+    response = client.post(
+        reverse("abrechnung:mein_aenderung", args=[antrag.pk]),
+        {
+            "art": "termin",
+            "beginn": neu_beginn.isoformat(),
+            "ende": neu_ende.isoformat(),
+            "begruendung": "Der Park ist gesperrt.",
+        },
+    )
+    assert response.status_code == 302
+    wunsch = Aenderungswunsch.objects.get(antrag=antrag)
+    assert (wunsch.art, wunsch.beginn, wunsch.ende) == ("termin", neu_beginn, neu_ende)
+    assert "Das Quartiersmanagement prüft Ihren Wunsch" in client.get(mein).content.decode()
+
+    client.logout()
+    staff_login(client, qm_user)
+    qm_seite = client.get(reverse("abrechnung:qm_abrechnung", args=[antrag.pk])).content.decode()
+    assert "Der Park ist gesperrt." in qm_seite
+    entscheiden = reverse("abrechnung:qm_aenderung_entscheiden", args=[antrag.pk, wunsch.pk])
+    # a refusal without a message is refused on the form, nothing changes
+    assert client.post(entscheiden, {"entscheidung": "ablehnen", "antwort": ""}).status_code == 400
+    wunsch.refresh_from_db()
+    assert wunsch.status == Aenderungswunsch.Status.OFFEN
+    response = client.post(
+        entscheiden, {"entscheidung": "ablehnen", "antwort": "Im Park ist Baustelle bis 2028."}
+    )
+    assert response.status_code == 302
+    wunsch.refresh_from_db()
+    assert wunsch.status == Aenderungswunsch.Status.ABGELEHNT
+    assert Antrag.objects.get(pk=antrag.pk).beginn == antrag.beginn
+
+    client.logout()
+    session = client.session
+    session[SESSION_KEY] = [antrag.pk]
+    session.save()
+    mein_seite = client.get(mein).content.decode()
+    assert "Im Park ist Baustelle bis 2028." in mein_seite
+    assert "Änderung beantragen" in mein_seite  # may ask again

@@ -26,9 +26,15 @@ urlpatterns = [
     path(f"{MEIN}vereinbarung/", geld.mein_vereinbarung, name="mein_vereinbarung"),
     path(f"{MEIN}bankverbindung/", geld.mein_bankverbindung, name="mein_bankverbindung"),
     path(f"{MEIN}entfaellt/", geld.mein_entfaellt, name="mein_entfaellt"),
+    path(f"{MEIN}aenderung/", geld.mein_aenderung, name="mein_aenderung"),
     path(f"{QM}vereinbarung/", geld.qm_vereinbarung_papier, name="qm_vereinbarung_papier"),
     path(f"{QM}bankverbindung/", geld.qm_bankverbindung, name="qm_bankverbindung"),
     path(f"{QM}entfaellt/", geld.qm_entfaellt, name="qm_entfaellt"),
+    path(
+        f"{QM}aenderungen/<int:wunsch_pk>/",
+        geld.qm_aenderung_entscheiden,
+        name="qm_aenderung_entscheiden",
+    ),
     path(f"{QM}rueckzahlung/", geld.qm_rueckzahlung, name="qm_rueckzahlung"),
     path(
         f"{QM}kostenpositionen/<int:position_pk>/ausnahme/",

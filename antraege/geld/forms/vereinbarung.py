@@ -72,3 +72,59 @@ class AusnahmeForm(KernForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
+
+
+class AenderungswunschForm(KernForm):
+    """The applicant asks to move the dates or for a later settlement deadline."""
+
+    art = forms.ChoiceField(
+        label=gettext_lazy("Was möchten Sie ändern?"),
+        choices=[
+            ("termin", gettext_lazy("Termin verschieben")),
+            ("frist", gettext_lazy("Abrechnungsfrist verlängern")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    beginn = forms.DateField(
+        label=gettext_lazy("Neuer Projektbeginn"),
+        required=False,
+        widget=DateInput,
+        help_text=gettext_lazy("Nur beim Verschieben des Termins"),
+    )
+    ende = forms.DateField(
+        label=gettext_lazy("Neues Projektende"),
+        required=False,
+        widget=DateInput,
+        help_text=gettext_lazy("Nur beim Verschieben des Termins"),
+    )
+    abrechnungsfrist = forms.DateField(
+        label=gettext_lazy("Neue Abrechnungsfrist"),
+        required=False,
+        widget=DateInput,
+        help_text=gettext_lazy("Nur beim Verlängern der Abrechnungsfrist"),
+    )
+    begruendung = forms.CharField(
+        label=gettext_lazy("Begründung"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class AenderungEntscheidungForm(KernForm):
+    """QM grants or refuses the open change request, with a message to the applicant."""
+
+    entscheidung = forms.ChoiceField(
+        label=gettext_lazy("Entscheidung"),
+        choices=[
+            ("bewilligen", gettext_lazy("Bewilligen")),
+            ("ablehnen", gettext_lazy("Ablehnen")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    antwort = forms.CharField(
+        label=gettext_lazy("Nachricht an die antragstellende Person"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        help_text=gettext_lazy("Bei einer Ablehnung nötig"),
+    )

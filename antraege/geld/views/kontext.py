@@ -4,9 +4,12 @@ repayment; shared by ``views.abrechnung`` (the pages) and ``views.geld`` (its PO
 from django.utils import timezone
 
 from ... import permissions
+from ...models import Aenderungswunsch
 from ...states import AWAITING_SETTLEMENT_STATES, BANK_STATES, SETTLEMENT_EDITABLE_STATES
 from ..forms.abrechnung import BelegForm, SachberichtForm
 from ..forms.vereinbarung import (
+    AenderungEntscheidungForm,
+    AenderungswunschForm,
     BankverbindungForm,
     EntfaelltForm,
     PapierVereinbarungForm,
@@ -23,7 +26,15 @@ def geld_context(antrag, akteur, forms_):
     bank_form = forms_.get("bank_form") or BankverbindungForm(
         initial={"kontoinhaber": bank[0] if bank else antrag.antragsteller_name}
     )
+    aenderungswuensche = list(antrag.aenderungswuensche.all())
+    offen = next((w for w in aenderungswuensche if w.status == Aenderungswunsch.Status.OFFEN), None)
     return {
+        "aenderungswuensche": aenderungswuensche,
+        "aenderung_offen": offen,
+        "aenderung_moeglich": antrag.status in AWAITING_SETTLEMENT_STATES and offen is None,
+        "aenderung_form": forms_.get("aenderung_form") or AenderungswunschForm(),
+        "aenderung_entscheidung_form": forms_.get("aenderung_entscheidung_form")
+        or AenderungEntscheidungForm(),
         "plan": plan,
         "pauschale_geplant": geld.pauschale_geplant(antrag) if plan else None,
         "positionen": antrag.kostenpositionen.select_related("kategorie"),

@@ -14,12 +14,15 @@ from django.views.decorators.http import require_POST
 from workflow.moves import MoveRefused, antrag_move
 
 from ... import zugriff
+from ...antrag.services import aenderung
 from ...fonds.services import kosten
-from ...models import Kostenposition
+from ...models import Aenderungswunsch, Kostenposition
 from ...roles import Akteur
 from ...web.refusals import refusal_to_message
 from ..forms.abrechnung import BelegForm, SachberichtForm
 from ..forms.vereinbarung import (
+    AenderungEntscheidungForm,
+    AenderungswunschForm,
     AusnahmeForm,
     BankverbindungForm,
     EntfaelltForm,
@@ -216,3 +219,47 @@ def qm_einreichen(request, pk):
     else:
         messages.success(request, _("Die Abrechnung ist eingereicht."))
     return redirect("abrechnung:qm_abrechnung", pk=antrag.pk)
+
+
+# --- Changes after approval: the applicant asks, QM decides ---
+
+
+@require_POST
+def mein_aenderung(request, pk):
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_applicant(akteur, pk)
+    return mein_submit(
+        request,
+        antrag,
+        akteur,
+        AenderungswunschForm(request.POST),
+        "aenderung_form",
+        lambda data: aenderung.aenderung_request(antrag, akteur=akteur, **data),
+        done=_("Ihr Änderungswunsch ist beim Quartiersmanagement. Sie bekommen eine Antwort."),
+    )
+
+
+@login_required
+@require_POST
+def qm_aenderung_entscheiden(request, pk, wunsch_pk):
+    akteur = Akteur.from_request(request)
+    antrag = zugriff.antrag_for_qm(akteur, pk)
+    wunsch = get_object_or_404(Aenderungswunsch, pk=wunsch_pk, antrag=antrag)
+    return qm_submit(
+        request,
+        antrag,
+        akteur,
+        AenderungEntscheidungForm(request.POST),
+        "aenderung_entscheidung_form",
+        lambda data: aenderung.aenderung_decide(
+            wunsch,
+            akteur=akteur,
+            bewilligt=data["entscheidung"] == "bewilligen",
+            antwort=data["antwort"],
+        ),
+        done=lambda w: (
+            _("Die Änderung ist bewilligt; die Fristen sind angepasst.")
+            if w.status == Aenderungswunsch.Status.BEWILLIGT
+            else _("Die Änderung ist abgelehnt.")
+        ),
+    )
