@@ -78,6 +78,18 @@ def queue_for_applicant(antrag, art, *, kontext=None, dedupe_key=None):
     )
 
 
+def queue_for_qm_office(antrag, art, *, kontext=None):
+    """An e-mail to the QM office of ``antrag``'s area: the office's address, in its language."""
+    quartier = antrag.fonds.quartier
+    return queue(
+        art,
+        empfaenger=quartier.qm_email,
+        sprache=quartier.qm_sprache,
+        antrag=antrag,
+        kontext=kontext,
+    )
+
+
 def dispatch(benachrichtigung_id=None):
     """Hand pending rows to the worker (``benachrichtigung_id`` only names the trigger). A broker
     that is down is logged, not raised: the sweep retries. False then."""

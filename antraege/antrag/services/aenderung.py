@@ -109,14 +109,7 @@ def aenderung_request(
             kommentar=_("Änderung beantragt (%(was)s). Begründung: %(grund)s")
             % {"was": _beschreibung(wunsch), "grund": begruendung},
         )
-        quartier = antrag.fonds.quartier
-        mail.queue(
-            "aenderung_beantragt",
-            empfaenger=quartier.qm_email,
-            sprache=quartier.qm_sprache,
-            antrag=antrag,
-            kontext={"wunsch": wunsch.pk},
-        )
+        mail.queue_for_qm_office(antrag, "aenderung_beantragt", kontext={"wunsch": wunsch.pk})
     return wunsch
 
 

@@ -408,13 +408,7 @@ def abrechnung_submitted(antrag):
     errors = settlement_errors(antrag)
     if errors:
         raise ValueError(" ".join(errors))
-    quartier = antrag.fonds.quartier
-    mail.queue(
-        "abrechnung_eingegangen",
-        empfaenger=quartier.qm_email,
-        sprache=quartier.qm_sprache,
-        antrag=antrag,
-    )
+    mail.queue_for_qm_office(antrag, "abrechnung_eingegangen")
 
 
 # --- Settlement (QM) ---

@@ -247,14 +247,7 @@ def _advance_unsettled(antrag):
 
 def aktion_entfaellt_qm_notify(antrag, *, begruendung=""):
     """The applicant reported "Aktion entfällt": the QM office is told (its address, its language)."""
-    quartier = antrag.fonds.quartier
-    mail.queue(
-        "aktion_entfaellt_qm",
-        empfaenger=quartier.qm_email,
-        sprache=quartier.qm_sprache,
-        antrag=antrag,
-        kontext={"begruendung": begruendung},
-    )
+    mail.queue_for_qm_office(antrag, "aktion_entfaellt_qm", kontext={"begruendung": begruendung})
 
 
 def antrag_not_carried_out(antrag, *, anlass):
