@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 
-from antraege.forms.base import KernForm
+from antraege.web.forms import KernForm
 
 from . import zwei_faktor
 
@@ -83,7 +83,7 @@ def staff_session_check(request, *, now=None):
     """End a signed-in account's session after ``STAFF_SESSION_IDLE_SECONDS`` (30 minutes) without
     a request or ``STAFF_SESSION_MAX_SECONDS`` (10 hours) after sign-in; returns why it ended
     (``"idle"``, ``"max"``) or None. Applicants (no account) keep their own 2-hour rule
-    (``antraege.zugang``).
+    (``antraege.zugang.session``).
 
     Side effects: signs out (the session is flushed), refreshes the last-use timestamp.
     """

@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "aktionsfonds.anmeldung.ZweiFaktorMiddleware",
-    "antraege.zugang.ApplicantAccessMiddleware",
+    "antraege.zugang.session.ApplicantAccessMiddleware",
     "antraege.middleware.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "aktionsfonds.anmeldung.StaffSessionMiddleware",
@@ -253,8 +253,8 @@ if PRODUCTION:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-CSRF_FAILURE_VIEW = "antraege.views.fehler.csrf_fehler"
-REQUEST_TOO_LARGE_VIEW = "antraege.views.fehler.fehler_413"
+CSRF_FAILURE_VIEW = "antraege.web.fehler.csrf_fehler"
+REQUEST_TOO_LARGE_VIEW = "antraege.web.fehler.fehler_413"
 
 # Strict Content-Security-Policy: no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {

@@ -3,7 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from antraege.datenschutz import views as datenschutz
-from antraege.views import oeffentlich, public
+from antraege.fonds.views import start as public
+from antraege.fonds.views import veroeffentlichung as oeffentlich
 
 from . import anmeldung, health
 
@@ -38,14 +39,14 @@ urlpatterns = [
     path("qm/anmeldesperren/", anmeldung.anmeldesperren, name="anmeldesperren"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("qm/", include("antraege.urls_qm")),
+    path("qm/", include("antraege.antrag.urls_qm")),
     path("jury/", include("jury.urls")),
     path("admin/", admin.site.urls),
-    path("", include("antraege.urls_abrechnung")),
-    path("", include("antraege.urls")),
+    path("", include("antraege.geld.urls")),
+    path("", include("antraege.antrag.urls")),
 ]
 
-handler400 = "antraege.views.fehler.fehler_400"
-handler403 = "antraege.views.fehler.fehler_403"
-handler404 = "antraege.views.fehler.fehler_404"
-handler500 = "antraege.views.fehler.fehler_500"
+handler400 = "antraege.web.fehler.fehler_400"
+handler403 = "antraege.web.fehler.fehler_403"
+handler404 = "antraege.web.fehler.fehler_404"
+handler500 = "antraege.web.fehler.fehler_500"

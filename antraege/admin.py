@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workflow.moves import MoveRefused, antrag_move
 
+from .antrag.selectors import aktionsfonds_saldo
 from .datenschutz.models import Zugriff
 from .datenschutz.protokoll import zugriff_protokollieren
 from .models import (
@@ -33,7 +34,6 @@ from .models import (
 )
 from .money import euro_format
 from .roles import Akteur
-from .selectors.application import aktionsfonds_saldo
 
 User = get_user_model()
 
@@ -69,7 +69,7 @@ class QuartierAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change:  # a new area starts with the programme's cost categories
-            from .services.kosten import kostenkategorien_defaults_create
+            from .fonds.services.kosten import kostenkategorien_defaults_create
 
             kostenkategorien_defaults_create(form.instance)
 

@@ -1,5 +1,5 @@
 """May this person do this? Every answer in one module: the state machines' permissions, the
-domain functions' checks, the pages' access rules (``antraege.selectors.zugriff``) and the buttons
+domain functions' checks, the pages' access rules (``antraege.zugriff``) and the buttons
 a template shows all ask here.
 
 A predicate takes the ``Akteur`` (``antraege.roles``: the signed-in user, the applicant's session
@@ -14,7 +14,7 @@ Who is who:
 - **QM staff**: of the area of the Antrag, fund, meeting or vote (``User.qm_quartiere``);
 - **admin**: a superuser; reads everything, decides nothing (docs/decisions.md);
 - **jury member / deputy**: a ``Jurymitglied`` of the area (any term, for reading); whether they
-  may vote in a vote is the vote's list (``jury.services.stimmberechtigung_pruefen``);
+  may vote in a vote is the vote's list (``jury.abstimmungen.services.stimmberechtigung_pruefen``);
 - **system**: the Celery beat and tasks.
 
 The matrix role × object × action is ``tests/test_permissions.py``.
@@ -24,7 +24,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jury.models import Abstimmung, AbstimmungStatus, Jurymitglied, Stimmberechtigung, jury_in_term
+from jury.abstimmungen.models import Abstimmung, AbstimmungStatus, Stimmberechtigung
+from jury.mitglieder.models import Jurymitglied, jury_in_term
 from jury.sitzungen.models import SitzungStatus
 
 # --- Roles ---------------------------------------------------------------------------------------
@@ -149,7 +150,7 @@ def may_view_abstimmung_as_staff(akteur, abstimmung):
 
 def may_open_ballot_page(akteur, abstimmung):
     """A person of the vote's area opens its ballot page: a jury member (any term), QM staff or
-    an admin; the page then says whether they may vote (``jury.services``)."""
+    an admin; the page then says whether they may vote (``jury.abstimmungen.services``)."""
     quartier_id = abstimmung.antrag.fonds.quartier_id
     return (
         akteur.is_admin or is_qm_staff(akteur, quartier_id) or is_jury_of_area(akteur, quartier_id)
@@ -159,7 +160,7 @@ def may_open_ballot_page(akteur, abstimmung):
 def stimmberechtigung_for(akteur, abstimmung_id, *, now=None):
     """The akteur's entry on the list of the vote ``abstimmung_id`` if they may vote now (one
     query), else None: on the list, not biased, in term today, not QM staff of the area, the vote
-    open and before its deadline. Why not is ``jury.services.stimmberechtigung_pruefen``."""
+    open and before its deadline. Why not is ``jury.abstimmungen.services.stimmberechtigung_pruefen``."""
     if not akteur.is_authenticated:
         return None
     now = now or timezone.now()
@@ -189,7 +190,7 @@ def may_vote(akteur, abstimmung):
 
 def may_vote_as_person(akteur, abstimmung):
     """QM staff of the area and anonymous visitors never vote; a jury member may, if on the list
-    (not biased, in term: ``jury.services.stimmberechtigung_pruefen``)."""
+    (not biased, in term: ``jury.abstimmungen.services.stimmberechtigung_pruefen``)."""
     return akteur.is_authenticated and not is_qm_staff(akteur, abstimmung.antrag.fonds.quartier_id)
 
 

@@ -57,3 +57,16 @@ def entwurf_rate_allows(request):
     Side effect: counts the attempt.
     """
     return _hit(f"entwurf_neu:client:{client_ip(request)}", settings.ENTWURF_RATE_PER_CLIENT)
+
+
+# Attempts at the access code page per hour: per client and per Antrag reference.
+ZUGANGSCODE_VERSUCHE = 10
+
+
+def zugangscode_rate_allows(request, *, referenz):
+    """Whether this client may try one more access code for ``referenz`` this hour. Side effect:
+    counts the attempt (also when refused)."""
+    ref = hashlib.sha256((referenz or "").strip().lower().encode()).hexdigest()[:32]
+    per_ref = _hit(f"zugangscode:ref:{ref}", ZUGANGSCODE_VERSUCHE)
+    per_client = _hit(f"zugangscode:client:{client_ip(request)}", ZUGANGSCODE_VERSUCHE)
+    return per_ref and per_client

@@ -3,7 +3,7 @@
 A refusal carries a ``message`` for the person acting (in their language), a ``code`` that says why
 (``forbidden``, ``wrong_state``, ``conflict``, ``invalid``, …) and, where the refusal is about one
 entry of a form, the ``field``. Views turn it into a response in one place
-(``antraege.views.refusals.refusal_respond``); subclasses are named ``<Noun>Refused``.
+(``antraege.web.refusals.refusal_respond``); subclasses are named ``<Noun>Refused``.
 """
 
 

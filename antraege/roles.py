@@ -9,7 +9,7 @@ from functools import cached_property
 from .permissions import is_applicant, is_qm_staff
 
 SESSION_KEY = "mein_antrag_ids"
-# The link version each access was granted with (antraege/zugang.py checks it on every request),
+# The link version each access was granted with (antraege/zugang/session.py checks it on every request),
 # the accesses that ended (revoked link / idle too long: their pages answer 410), the last request.
 VERSIONEN_KEY = "mein_antrag_versionen"
 WIDERRUFEN_KEY = "mein_antrag_widerrufen"

@@ -81,16 +81,16 @@ GEFOERDERT_STATES = (
 )
 # Nothing happens any more.
 END_STATES = (S.INELIGIBLE, S.REJECTED, S.CLOSED, S.WITHDRAWN, S.EXPIRED, S.CANCELLED)
-# Approved at some point: the project, its settlement and its figures in the fund report.
-# A cancelled Antrag keeps its settlement page for its letters and a repayment claim.
-FUNDED_STATES = (*RESERVING_STATES, S.PAID, S.CLOSED, S.EXPIRED, S.CANCELLED)
+# Approved at some point, whatever came after (unlike GEFOERDERT_STATES, which leaves out what was
+# undone): the project, its settlement and its figures in the fund report. A cancelled or expired
+# Antrag keeps its settlement page for its letters and a repayment claim.
+EVER_APPROVED_STATES = (*RESERVING_STATES, S.PAID, S.CLOSED, S.EXPIRED, S.CANCELLED)
 # The applicant may change receipts, report and photos.
 SETTLEMENT_EDITABLE_STATES = (S.IN_PROGRESS, S.SETTLEMENT_CHANGES_REQUESTED)
-# No settlement yet: reminded before the deadline, expired after it.
+# Approved, no settlement handed in (yet, or again): agreement, advance and bank details may be
+# recorded; reminded before the settlement deadline, expired after it.
 AWAITING_SETTLEMENT_STATES = (S.APPROVED, S.IN_PROGRESS, S.SETTLEMENT_CHANGES_REQUESTED)
-# After approval and before the settlement is handed in: agreement, advance, bank details.
-PROJEKT_STATES = (S.APPROVED, S.IN_PROGRESS, S.SETTLEMENT_CHANGES_REQUESTED)
-BANK_STATES = (*PROJEKT_STATES, S.SETTLEMENT_SUBMITTED)
+BANK_STATES = (*AWAITING_SETTLEMENT_STATES, S.SETTLEMENT_SUBMITTED)
 # QM may record an advance payment.
 ADVANCE_STATES = (S.APPROVED, S.IN_PROGRESS)
 # Retention (antraege/datenschutz/aufbewahrung.py): ended without money, personal data kept one

@@ -7,13 +7,13 @@ from celery import shared_task
 from workflow.deadlines import abrechnung_deadlines_check
 
 from . import task_names
+from .dokumente import services as documents
+from .dokumente.selectors import dokumente_missing
 from .enqueue import task_send
 from .mail.tasks import (  # noqa: F401 - registers the tasks
     task_dispatch_pending_benachrichtigungen,
     task_send_benachrichtigung,
 )
-from .selectors.documents import dokumente_missing
-from .services import documents
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,6 @@ def task_check_settlement_deadlines():
 @shared_task(name=task_names.RENDER_FONDSBERICHT, bind=True, max_retries=3, retry_backoff=10)
 def task_render_fondsbericht(self, *, fondsbericht_id):
     """Render and store one fund report PDF (the fund as it stood when it was asked for)."""
-    from .geld.buchungen.bericht import fondsbericht_pdf_render
+    from .geld.bericht import fondsbericht_pdf_render
 
     fondsbericht_pdf_render(fondsbericht_id)

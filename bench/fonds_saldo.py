@@ -134,9 +134,9 @@ def main():
 def ergebnis(args):
     from django.db import connection
 
+    from antraege.antrag.selectors import aktionsfonds_saldo, antraege_summen
     from antraege.factories import QuartierFactory
     from antraege.models import Aktionsfonds
-    from antraege.selectors.application import aktionsfonds_saldo, antraege_summen
 
     quartier = QuartierFactory(name="Bench-Kiez", code="BEN")
     funds = {

@@ -87,9 +87,9 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="aktionsfonds-bench-") as workdir:
         setup_django(workdir)
+        from antraege.dokumente import services as letters
+        from antraege.dokumente.pdf import html_to_pdf
         from antraege.models import Antrag, Dokument
-        from antraege.pdf import html_to_pdf
-        from antraege.services import documents as letters
 
         art = Dokument.Art.BEWILLIGUNG
         ids = demo_antraege(args.n + 3)

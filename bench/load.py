@@ -213,7 +213,7 @@ def bench_ballots(web, abstimmung, voters, rounds):
             burst(ballot_path, lambda i, r=round_: {"wert": werte[(i + r) % 3], "kommentar": ""})
         )
         floor += asyncio.run(burst("/bench/floor/post/", lambda i: {"wert": "x"}))
-    from jury.models import Stimme
+    from jury.abstimmungen.models import Stimme
 
     stimmen = Stimme.objects.filter(abstimmung=abstimmung).count()
     assert stimmen == len(voters), f"{stimmen} ballots for {len(voters)} voters"
@@ -271,8 +271,8 @@ def seed(anzahl_antraege):
     from antraege.models import Antrag, AntragStatus
     from antraege.roles import Akteur
     from bench.floors import floor_table_create
+    from jury.abstimmungen.services import abstimmung_eroeffnen
     from jury.factories import antrag_zur_jury, jury_fuer
-    from jury.services import abstimmung_eroeffnen
 
     floor_table_create()
     fonds, ids = drafts_bulk(anzahl_antraege + 60)

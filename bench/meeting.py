@@ -167,10 +167,10 @@ def main():
         from django.utils import timezone
 
         from aktionsfonds.celery import app
+        from antraege.dokumente import services as letters
+        from antraege.dokumente.pdf import html_to_pdf
         from antraege.models import Antrag, Dokument
-        from antraege.pdf import html_to_pdf
         from antraege.roles import Akteur
-        from antraege.services import documents as letters
         from jury.sitzungen.models import Sitzung
         from jury.sitzungen.services import sitzung_schliessen
 

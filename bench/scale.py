@@ -202,7 +202,7 @@ class Welt:
     def _abstimmungen(self, fonds, pks, *, offen, zeitpunkt, stimmen):
         from decimal import Decimal
 
-        from jury.models import Abstimmung, Stimmberechtigung, Stimme
+        from jury.abstimmungen.models import Abstimmung, Stimmberechtigung, Stimme
 
         mitglieder = self.jury[fonds.quartier_id]
         rows = Abstimmung.objects.bulk_create(
@@ -363,7 +363,7 @@ def _bare_page(kriterien):
     count, sum, fields of action or paging)."""
     from django.template import Context, Engine
 
-    from antraege.selectors.veroeffentlichung import gefoerderte_zeilen
+    from antraege.fonds.selectors.veroeffentlichung import gefoerderte_zeilen
 
     template = Engine.get_default().from_string(BARE)
 
@@ -415,15 +415,15 @@ def paths(welt):
     """``{name: (kind, call)}``: every page and job of issue 22 (kind: page, job or export)."""
     from django.urls import reverse
 
+    from antraege.antrag.services.antrag import antrag_links_send
     from antraege.datenschutz.aufbewahrung import aufbewahrung_faellig
     from antraege.datenschutz.auskunft import auskunft_antraege
+    from antraege.dokumente.selectors import dokumente_missing
+    from antraege.fonds.selectors.fondsbild import handlungsfelder_bericht
     from antraege.models import Antrag, Quartier
     from antraege.roles import Akteur
-    from antraege.selectors.documents import dokumente_missing
-    from antraege.selectors.fondsbild import handlungsfelder_bericht
-    from antraege.services.application import antrag_links_send
     from antraege.tasks import task_check_settlement_deadlines
-    from jury.selectors import abstimmungen_progress_for_staff
+    from jury.abstimmungen.selectors import abstimmungen_progress_for_staff
     from jury.tasks import task_close_due_abstimmungen, task_send_vote_reminders
 
     fonds = welt.fonds[0]

@@ -5,8 +5,9 @@ from django.contrib.auth import get_user_model
 
 from antraege.admin import AktionsfondsUserAdmin, NurLesen
 
-from .forms import JuryRegelnForm
-from .models import Abstimmung, Jurymitglied, JuryRegeln, Stimmberechtigung
+from .abstimmungen.forms import JuryRegelnForm
+from .abstimmungen.models import Abstimmung, JuryRegeln, Stimmberechtigung
+from .mitglieder.models import Jurymitglied
 
 User = get_user_model()
 
@@ -62,7 +63,7 @@ class StimmberechtigungInline(NurLesen, admin.TabularInline):
 
 @admin.register(Abstimmung)
 class AbstimmungAdmin(NurLesen, admin.ModelAdmin):
-    """Read-only: votes change only through ``jury.services`` (ballots are never shown here)."""
+    """Read-only: votes change only through ``jury.abstimmungen.services`` (ballots are never shown here)."""
 
     list_display = ("antrag", "modus", "frist", "geschlossen_am", "ergebnis")
     list_filter = ("modus", "ergebnis", "antrag__fonds__quartier")

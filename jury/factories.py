@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from antraege.factories import QuartierFactory, UserFactory
 
-from .models import Jurymitglied
+from .mitglieder.models import Jurymitglied
 
 
 class JurymitgliedFactory(factory.django.DjangoModelFactory):

@@ -1,328 +1,53 @@
-"""The Aktionsfondsjury of an area: members and terms, rules, votes, ballots."""
+"""The models of the jury, by subdomain (Django finds them here): the online vote, the meetings,
+the members and their accounts' settings. ``jury.models.X`` keeps working for every model."""
 
-import uuid
-from decimal import Decimal
-
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Q
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
-
-from antraege.models import Antrag, Quartier
-
-
-class Jurymitglied(models.Model):
-    """A resident on the jury of one area for a term (start to end, inclusive)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jurymitgliedschaften"
-    )
-    quartier = models.ForeignKey(
-        Quartier,
-        on_delete=models.CASCADE,
-        related_name="jurymitglieder",
-        verbose_name=_("Quartier"),
-    )
-
-    class Rolle(models.TextChoices):
-        MITGLIED = "member", _("Mitglied")
-        STELLVERTRETUNG = "deputy", _("Stellvertreter*in")
-
-    rolle = models.CharField(
-        _("Rolle"), max_length=10, choices=Rolle.choices, default=Rolle.MITGLIED
-    )
-    beginn = models.DateField(_("Beginn der Amtszeit"))
-    ende = models.DateField(_("Ende der Amtszeit"), null=True, blank=True)
-    gewaehlt_am = models.DateField(
-        _("Datum der Wahl"),
-        null=True,
-        blank=True,
-        help_text=_("Die Wahl (oder Berufung), mit der das Mitglied in die Jury kam."),
-    )
-    mindestalter_bestaetigt = models.BooleanField(
-        _("Mindestalter 16 Jahre bei der Berufung bestätigt"),
-        default=False,
-        help_text=_("Es wird kein Geburtsdatum gespeichert, nur diese Bestätigung."),
-    )
-
-    class Meta:
-        verbose_name = _("Jurymitglied")
-        verbose_name_plural = _("Jurymitglieder")
-        ordering = ["quartier", "user__last_name", "user__first_name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ende__isnull=True) | Q(ende__gte=models.F("beginn")),
-                name="amtszeit_ende_nach_beginn",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.user.get_full_name() or self.user.username} ({self.quartier})"
-
-    def clean(self):
-        super().clean()
-        if not self.mindestalter_bestaetigt:
-            raise ValidationError(
-                {
-                    "mindestalter_bestaetigt": _(
-                        "Bitte bestätigen Sie, dass das Mitglied mindestens 16 Jahre alt ist."
-                    )
-                }
-            )
-
-
-def jury_in_term(quartier, day):
-    """Members and deputies of ``quartier``'s jury whose term covers ``day``."""
-    return Jurymitglied.objects.filter(quartier=quartier, beginn__lte=day).filter(
-        Q(ende__isnull=True) | Q(ende__gte=day)
-    )
-
-
-def jurymitglieder_in_term(quartier, day):
-    """Members (the seats; deputies only stand in at meetings) whose term covers ``day``."""
-    return jury_in_term(quartier, day).filter(rolle=Jurymitglied.Rolle.MITGLIED)
-
-
-class Gleichstand(models.TextChoices):
-    REJECT = "reject", _("abgelehnt")
-    APPROVE = "approve", _("bewilligt")
-
-
-class JuryRegeln(models.Model):
-    """The voting rules of one area's jury; every figure is data with the programme's defaults."""
-
-    quartier = models.OneToOneField(
-        Quartier, on_delete=models.CASCADE, related_name="juryregeln", verbose_name=_("Quartier")
-    )
-    quorum_anteil = models.DecimalField(
-        _("Beschlussfähigkeit (Anteil der Stimmberechtigten)"),
-        max_digits=3,
-        decimal_places=2,
-        default=Decimal("0.50"),
-        help_text=_("0,50 heißt: mindestens die Hälfte der Stimmberechtigten gibt eine Stimme ab."),
-    )
-    bei_gleichstand = models.CharField(
-        _("Bei Stimmengleichheit"), max_length=10, choices=Gleichstand.choices, default="reject"
-    )
-    abstimmungsdauer_tage = models.PositiveSmallIntegerField(
-        _("Dauer einer Abstimmung (Tage)"), default=7
-    )
-    erinnerung_stunden = models.PositiveSmallIntegerField(
-        _("Erinnerung vor Fristende (Stunden)"), default=48
-    )
-    ruhezeit_stunden = models.PositiveSmallIntegerField(
-        _("Vorzeitiger Schluss: Stunden ohne Änderung, wenn alle abgestimmt haben"), default=12
-    )
-    offene_abstimmung = models.BooleanField(
-        _("Offene Abstimmung (Protokoll nennt, wer wie gestimmt hat)"), default=False
-    )
-    mindestgroesse = models.PositiveSmallIntegerField(
-        _("Mindestzahl der Mitglieder"),
-        default=7,
-        help_text=_("Hat die Jury weniger Mitglieder, zeigt das System dem QM eine Warnung."),
-    )
-    praesentation_ab = models.DecimalField(
-        _("Vorstellung in der Sitzung nötig ab (€)"),
-        max_digits=10,
-        decimal_places=2,
-        default=Decimal("500.00"),
-    )
-    namentliche_abstimmung = models.BooleanField(
-        _("In der Sitzung namentlich abstimmen (Stimme je Mitglied statt Zahlen)"),
-        default=False,
-    )
-    unterlagen_tage_vorher = models.PositiveSmallIntegerField(
-        _("Unterlagen versenden (Tage vor der Sitzung)"), default=5
-    )
-
-    class Meta:
-        verbose_name = _("Regeln der Jury")
-        verbose_name_plural = _("Regeln der Jury")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(quorum_anteil__gt=0) & Q(quorum_anteil__lte=1),
-                name="quorum_anteil_zwischen_0_und_1",
-            ),
-            models.CheckConstraint(
-                condition=Q(abstimmungsdauer_tage__gte=1), name="abstimmungsdauer_mindestens_1_tag"
-            ),
-        ]
-
-    def __str__(self):
-        return str(_("Regeln der Jury %(quartier)s") % {"quartier": self.quartier})
-
-
-class Ergebnis(models.TextChoices):
-    BEWILLIGT = "approved", _("Bewilligt")
-    FONDS_REICHT_NICHT = "approved_fund_short", _("Bewilligt, aber der Fonds reicht nicht")
-    ABGELEHNT = "rejected", _("Abgelehnt")
-    NICHT_BESCHLUSSFAEHIG = "no_quorum", _("Nicht beschlussfähig")
-    NICHT_ANGEWENDET = "not_applied", _("Beschluss nicht umsetzbar")
-
-
-class StimmWert(models.TextChoices):
-    JA = "yes", _("Ja")
-    NEIN = "no", _("Nein")
-    ENTHALTUNG = "abstain", _("Enthaltung")
-
-
-class AbstimmungStatus(models.TextChoices):
-    """The states of an online vote; its moves are in ``workflow.jury_flow.AbstimmungFlow``."""
-
-    OFFEN = "open", pgettext_lazy("vote", "Offen")
-    GESCHLOSSEN = "closed", pgettext_lazy("vote", "Geschlossen")
-
-
-def protokoll_upload_to(instance, filename):
-    return f"jury/protokolle/{instance.antrag_id}/{uuid.uuid4().hex}.pdf"
-
-
-class Abstimmung(models.Model):
-    """One decision of the jury on an Antrag: an online vote with a deadline, or a recorded meeting.
-
-    The rules in force are copied in when the vote opens, so editing the area's rules never changes
-    a running vote. Its ``status`` moves only through ``workflow.moves.abstimmung_move`` (open →
-    closed, claimed by a conditional update): the tally runs once.
-    """
-
-    class Modus(models.TextChoices):
-        ONLINE = "online", _("Online-Abstimmung")
-        SITZUNG = "meeting", _("Sitzung")
-
-    antrag = models.ForeignKey(
-        Antrag, on_delete=models.CASCADE, related_name="abstimmungen", verbose_name=_("Antrag")
-    )
-    modus = models.CharField(max_length=10, choices=Modus.choices, default=Modus.ONLINE)
-    betrag = models.DecimalField(_("Betrag zur Abstimmung (€)"), max_digits=10, decimal_places=2)
-    auflagen = models.TextField(_("Auflagen"), blank=True)
-    eroeffnet_am = models.DateTimeField(_("Eröffnet am"), default=timezone.now)
-    eroeffnet_von = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    frist = models.DateTimeField(_("Frist"), db_index=True)
-    letzte_aenderung_am = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(
-        _("Status"), max_length=8, choices=AbstimmungStatus.choices, default=AbstimmungStatus.OFFEN
-    )
-    geschlossen_am = models.DateTimeField(_("Geschlossen am"), null=True, blank=True)
-
-    # rules in force for this vote (copied from JuryRegeln at opening)
-    quorum_anteil = models.DecimalField(max_digits=3, decimal_places=2)
-    bei_gleichstand = models.CharField(max_length=10, choices=Gleichstand.choices)
-    erinnerung_stunden = models.PositiveSmallIntegerField()
-    ruhezeit_stunden = models.PositiveSmallIntegerField()
-    offene_abstimmung = models.BooleanField(default=False)
-
-    # the tally, written once at closing
-    ergebnis = models.CharField(_("Ergebnis"), max_length=24, choices=Ergebnis.choices, blank=True)
-    ergebnis_hinweis = models.TextField(blank=True)
-    anzahl_berechtigt = models.PositiveSmallIntegerField(null=True, blank=True)
-    stimmen_ja = models.PositiveSmallIntegerField(null=True, blank=True)
-    stimmen_nein = models.PositiveSmallIntegerField(null=True, blank=True)
-    stimmen_enthaltung = models.PositiveSmallIntegerField(null=True, blank=True)
-
-    erinnerung_versandt_am = models.DateTimeField(null=True, blank=True)
-    protokoll = models.FileField(upload_to=protokoll_upload_to, blank=True)
-    protokoll_erstellt_am = models.DateTimeField(null=True, blank=True)
-
-    # meeting mode
-    sitzung_datum = models.DateField(_("Datum der Sitzung"), null=True, blank=True)
-    notiz = models.TextField(_("Notiz"), blank=True)
-
-    class Meta:
-        verbose_name = _("Abstimmung")
-        verbose_name_plural = _("Abstimmungen")
-        ordering = ["-eroeffnet_am", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["antrag"],
-                condition=Q(status="open"),
-                name="eine_offene_abstimmung_je_antrag",
-            ),
-            models.CheckConstraint(condition=Q(betrag__gt=0), name="abstimmung_betrag_positiv"),
-        ]
-        indexes = [
-            # the minutes sweep (every 30 s) finds closed votes without minutes, not every vote
-            models.Index(
-                fields=["id"],
-                condition=Q(status="closed", protokoll=""),
-                name="abstimmung_ohne_protokoll",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.antrag} ({self.get_modus_display()})"
-
-    @property
-    def ist_offen(self):
-        return self.status == AbstimmungStatus.OFFEN
-
-    @property
-    def stimmen_gesamt(self):
-        return (self.stimmen_ja or 0) + (self.stimmen_nein or 0) + (self.stimmen_enthaltung or 0)
-
-
-class Stimmberechtigung(models.Model):
-    """A jury member on the list of a vote, fixed at opening; ``befangen`` takes them off it."""
-
-    abstimmung = models.ForeignKey(
-        Abstimmung, on_delete=models.CASCADE, related_name="stimmberechtigungen"
-    )
-    mitglied = models.ForeignKey(
-        Jurymitglied, on_delete=models.PROTECT, related_name="stimmberechtigungen"
-    )
-    befangen = models.BooleanField(_("befangen"), default=False)
-    befangenheit_grund = models.CharField(_("Grund der Befangenheit"), max_length=300, blank=True)
-    befangen_seit = models.DateTimeField(null=True, blank=True)
-    anwesend = models.BooleanField(_("in der Sitzung anwesend"), default=False)
-
-    class Meta:
-        verbose_name = _("Stimmberechtigung")
-        verbose_name_plural = _("Stimmberechtigungen")
-        ordering = ["mitglied__user__last_name", "mitglied__user__first_name", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["abstimmung", "mitglied"], name="ein_eintrag_je_mitglied_und_abstimmung"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.mitglied} – {self.abstimmung_id}"
-
-
-class Stimme(models.Model):
-    """The ballot of one member in one vote; changing it updates the same row."""
-
-    abstimmung = models.ForeignKey(Abstimmung, on_delete=models.CASCADE, related_name="stimmen")
-    mitglied = models.ForeignKey(Jurymitglied, on_delete=models.PROTECT, related_name="stimmen")
-    wert = models.CharField(_("Stimme"), max_length=8, choices=StimmWert.choices)
-    kommentar = models.TextField(_("Kommentar"), blank=True)
-    abgegeben_am = models.DateTimeField(default=timezone.now)
-    geaendert_am = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("Stimme")
-        verbose_name_plural = _("Stimmen")
-        ordering = ["abgegeben_am", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["abstimmung", "mitglied"], name="eine_stimme_je_mitglied_und_abstimmung"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.mitglied} – {self.abstimmung_id}"
-
-
-from .sitzungen.models import (  # noqa: E402,F401 - the meeting's models belong to this app
+from .abstimmungen.models import (
+    Abstimmung,
+    AbstimmungStatus,
+    Ergebnis,
+    Gleichstand,
+    JuryRegeln,
+    Stimmberechtigung,
+    Stimme,
+    StimmWert,
+    protokoll_upload_to,
+)
+from .mitglieder.models import Jurymitglied, Kontoeinstellung, jury_in_term, jurymitglieder_in_term
+from .sitzungen.models import (
     Absage,
+    Beschluss,
     Einzelstimme,
-    Kontoeinstellung,
     Sitzung,
+    SitzungStatus,
     Sitzungsunterlagen,
     Tagesordnungspunkt,
     Teilnahme,
+    sitzung_upload_to,
+    unterlagen_upload_to,
 )
+
+__all__ = [
+    "Absage",
+    "Abstimmung",
+    "AbstimmungStatus",
+    "Beschluss",
+    "Einzelstimme",
+    "Ergebnis",
+    "Gleichstand",
+    "JuryRegeln",
+    "Jurymitglied",
+    "Kontoeinstellung",
+    "Sitzung",
+    "SitzungStatus",
+    "Sitzungsunterlagen",
+    "StimmWert",
+    "Stimmberechtigung",
+    "Stimme",
+    "Tagesordnungspunkt",
+    "Teilnahme",
+    "jury_in_term",
+    "jurymitglieder_in_term",
+    "protokoll_upload_to",
+    "sitzung_upload_to",
+    "unterlagen_upload_to",
+]

@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 @shared_task(name=task_names.CLOSE_DUE_ABSTIMMUNGEN)
 def task_close_due_abstimmungen():
     """Close every vote past its deadline or finished early (beat, every 30 s)."""
-    from . import services
+    from .abstimmungen import services
     from .sitzungen.services import sitzungsprotokolle_nachholen
 
     closed = services.abstimmungen_schliessen_faellige()
@@ -31,7 +31,7 @@ def task_close_due_abstimmungen():
 @shared_task(name=task_names.SEND_VOTE_REMINDERS)
 def task_send_vote_reminders():
     """Remind members who have not voted, once per vote (beat)."""
-    from . import services
+    from .abstimmungen import services
 
     queued = services.abstimmungen_erinnern()
     if queued:
@@ -42,6 +42,6 @@ def task_send_vote_reminders():
 @shared_task(name=task_names.RENDER_PROTOKOLL, bind=True, max_retries=3, retry_backoff=10)
 def task_render_protokoll(self, *, abstimmung_id):
     """Render and store the minutes PDF of one closed vote."""
-    from . import services
+    from .abstimmungen import services
 
     return services.abstimmung_protokoll_erstellen(abstimmung_id)

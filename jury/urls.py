@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from .abstimmungen import views
 from .mitglieder import views as mitglieder
 from .sitzungen import views as sitzungen
 
@@ -32,7 +32,7 @@ urlpatterns = [
         sitzungen.sitzung_vertreten,
         name="sitzung_vertreten",
     ),
-    path("konto/sprache/", sitzungen.kontosprache, name="kontosprache"),
+    path("konto/sprache/", mitglieder.kontosprache_edit, name="kontosprache"),
     path("qm/sitzungen/", sitzungen.qm_sitzungen, name="qm_sitzungen"),
     path(
         "qm/quartiere/<int:quartier_pk>/sitzung/neu/",

@@ -58,7 +58,7 @@ def in_progress(antrag, qm_user, **kwargs):
 def agreed(antrag, *, auto=True):
     """The applicant gives the bank details and confirms the agreement online; ``auto`` = the
     fund releases the advance."""
-    from antraege.services.geld import vereinbarung_confirm
+    from antraege.geld.services.vereinbarung import vereinbarung_confirm
     from workflow.wege import bank_details_give
 
     bank_details_give(antrag, akteur=applicant(antrag))
@@ -71,7 +71,7 @@ def agreed(antrag, *, auto=True):
 
 
 def add_beleg(antrag, betrag, *, datum=None):
-    from antraege.services.settlement import beleg_add
+    from antraege.geld.services.abrechnung import beleg_add
 
     position = antrag.kostenpositionen.first()
     return beleg_add(
@@ -87,7 +87,7 @@ def add_beleg(antrag, betrag, *, datum=None):
 
 def settlement_submitted(antrag, qm_user, betraege, **kwargs):
     """In progress, receipts of ``betraege`` and a report handed in."""
-    from antraege.services.settlement import sachbericht_save
+    from antraege.geld.services.abrechnung import sachbericht_save
 
     antrag = in_progress(antrag, qm_user, **kwargs)
     belege = [add_beleg(antrag, betrag) for betrag in betraege]
@@ -109,7 +109,7 @@ def fondsbericht_pdf(client, fonds):
     worker renders it (its task's body, called here), the next request downloads it."""
     from django.urls import reverse
 
-    from antraege.geld.buchungen.bericht import fondsbericht_pdf_render
+    from antraege.geld.bericht import fondsbericht_pdf_render
     from antraege.models import FondsberichtPdf
 
     url = reverse("abrechnung:fonds_bericht_pdf", args=[fonds.pk])

@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from antraege.antrag.selectors import aktionsfonds_saldo
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Statuswechsel
-from antraege.selectors.application import aktionsfonds_saldo
 from antraege.tasks import task_check_settlement_deadlines
 
 from .abrechnung_helpers import approved, in_progress

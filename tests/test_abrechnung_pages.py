@@ -8,7 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from antraege.dokumente import services as documents
+from antraege.dokumente.pdf import pdf_text
 from antraege.factories import AntragFactory
+from antraege.geld.services.abrechnung import auszahlung_release, beleg_check
 from antraege.models import (
     Abschlag,
     Antrag,
@@ -20,10 +23,7 @@ from antraege.models import (
     Sachbericht,
     Statuswechsel,
 )
-from antraege.pdf import pdf_text
 from antraege.roles import SESSION_KEY, Akteur
-from antraege.services import documents
-from antraege.services.settlement import auszahlung_release, beleg_check
 from workflow.moves import antrag_move
 
 from .abrechnung_helpers import (
@@ -48,7 +48,7 @@ def with_beleg(antrag, qm):
 
 
 def ready_to_submit(antrag, qm):
-    from antraege.services.settlement import sachbericht_save
+    from antraege.geld.services.abrechnung import sachbericht_save
 
     antrag = with_beleg(antrag, qm)
     sachbericht_save(antrag, akteur=applicant(antrag), text="Schön.", teilnehmende=5)
@@ -72,6 +72,21 @@ def agreed_manual(antrag, qm):
 def with_claim(antrag, qm):
     antrag = agreed(approved(antrag, qm))
     return antrag_move(antrag, "cancel", akteur=applicant(antrag))
+
+
+def with_change_request(antrag, qm_user):
+    """Approved, and the applicant asked for two more weeks to settle."""
+    from antraege.antrag.services.aenderung import aenderung_request
+
+    antrag = approved(antrag, qm_user)
+    aenderung_request(
+        antrag,
+        akteur=Akteur(None, antrag_ids=[antrag.pk]),
+        art="frist",
+        abrechnungsfrist=antrag.abrechnungsfrist + datetime.timedelta(days=14),
+        begruendung="Krank.",
+    )
+    return antrag
 
 
 def snapshot(antrag):
@@ -236,6 +251,24 @@ ACTIONS = {
         {"kommentar": "Regen", "bestaetigt": "on"},
         "applicant",
     ),
+    "mein_aenderung": (
+        approved,
+        "post",
+        {},
+        lambda a: {
+            "art": "frist",
+            "abrechnungsfrist": (a.abrechnungsfrist + datetime.timedelta(days=14)).isoformat(),
+            "begruendung": "Die Rechnung fehlt noch.",
+        },
+        "applicant",
+    ),
+    "qm_aenderung_entscheiden": (
+        with_change_request,
+        "post",
+        {"wunsch_pk": lambda a: a.aenderungswuensche.get().pk},
+        {"entscheidung": "bewilligen", "antwort": "Gern."},
+        "qm",
+    ),
     "qm_vereinbarung_papier": (
         approved,
         "post",
@@ -329,7 +362,7 @@ def test_permission_matrix(
 
 
 def refused_status(allowed, role):
-    """The one access rule (``antraege.selectors.zugriff``): an applicant page is 404 for everyone
+    """The one access rule (``antraege.zugriff``): an applicant page is 404 for everyone
     but the applicant; a QM page sends the signed-out to the sign-in, is 404 for QM of another
     area (no hint that the Antrag exists) and 403 for a person without a QM role."""
     if allowed == "applicant":
@@ -435,7 +468,7 @@ def test_receipt_dated_before_approval_is_flagged_not_silently_accepted(
     )
     beleg = Beleg.objects.get(antrag=antrag)
     assert (beleg.vor_bewilligung, beleg.status) == (True, Beleg.Status.OFFEN)
-    from antraege.services.settlement import sachbericht_save
+    from antraege.geld.services.abrechnung import sachbericht_save
 
     sachbericht_save(antrag, akteur=applicant(antrag), text="x", teilnehmende=1)
     antrag_move(antrag, "submit_settlement", akteur=applicant(antrag))

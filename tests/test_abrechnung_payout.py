@@ -8,15 +8,15 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from antraege.models import AntragStatus, Auszahlung, Benachrichtigung, Statuswechsel
-from antraege.roles import Akteur
-from antraege.selectors.application import aktionsfonds_saldo
-from antraege.services.settlement import (
+from antraege.antrag.selectors import aktionsfonds_saldo
+from antraege.geld.services.abrechnung import (
     AbrechnungRefused,
     abschlag_grant,
     auszahlung_release,
     beleg_check,
 )
+from antraege.models import AntragStatus, Auszahlung, Benachrichtigung, Statuswechsel
+from antraege.roles import Akteur
 from workflow.moves import MoveRefused, antrag_move
 
 from .abrechnung_helpers import agreed, in_progress, reload, settlement_submitted
@@ -71,7 +71,7 @@ def test_advance_is_deducted_and_balance_never_moves_twice(antrag, qm_user):
     assert verfuegbar(fonds) == D("9700.00")
     assert "Abschlag von 100,00 €" in Statuswechsel.objects.filter(antrag=antrag).last().kommentar
 
-    from antraege.services.settlement import sachbericht_save
+    from antraege.geld.services.abrechnung import sachbericht_save
 
     from .abrechnung_helpers import add_beleg, applicant
 
@@ -98,7 +98,7 @@ def test_advance_is_deducted_and_balance_never_moves_twice(antrag, qm_user):
 def test_advance_above_accepted_receipts_becomes_a_repayment(antrag, qm_user):
     antrag = agreed(in_progress(antrag, qm_user), auto=False)
     abschlag_grant(antrag, akteur=Akteur(qm_user), datum=timezone.localdate(), betrag="300")
-    from antraege.services.settlement import sachbericht_save
+    from antraege.geld.services.abrechnung import sachbericht_save
 
     from .abrechnung_helpers import add_beleg, applicant
 

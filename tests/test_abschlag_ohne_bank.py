@@ -6,6 +6,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from antraege.dokumente.pdf import pdf_text
+from antraege.dokumente.services import dokument_produce
+from antraege.geld.services.abrechnung import abschlag_grant, auszahlung_release, beleg_check
+from antraege.geld.services.vereinbarung import bankverbindung_save, vereinbarung_record_paper
 from antraege.models import (
     Abschlag,
     AbschlagWartend,
@@ -14,11 +18,7 @@ from antraege.models import (
     Dokument,
     Rueckforderung,
 )
-from antraege.pdf import pdf_text
 from antraege.roles import Akteur
-from antraege.services.documents import dokument_produce
-from antraege.services.geld import bankverbindung_save, vereinbarung_record_paper
-from antraege.services.settlement import abschlag_grant, auszahlung_release, beleg_check
 from workflow.moves import antrag_move
 from workflow.wege import antrag_walk_to
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from antraege.models import Anhang, Antrag, Bankverbindung
 from antraege.roles import Akteur
-from jury import services as jury_services
+from jury.abstimmungen import services as jury_services
 from jury.factories import antrag_zur_jury, jury_fuer
 from workflow.wege import antrag_walk_to
 

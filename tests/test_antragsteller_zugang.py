@@ -11,10 +11,10 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from antraege.links import antrag_link_token
 from antraege.mail import messages as mail_messages
 from antraege.models import Antrag, AntragStatus, Benachrichtigung
 from antraege.roles import ZULETZT_KEY
+from antraege.zugang.links import antrag_link_token
 from workflow.wege import antrag_walk_to
 
 from .resident_helpers import token_from, ueber_sie

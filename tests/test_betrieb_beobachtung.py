@@ -127,7 +127,7 @@ def sample(text, name):
 
 
 def test_metrics_with_token_show_requests_outbox_tasks_and_pdf_times(client, settings):
-    from antraege.pdf import html_to_pdf
+    from antraege.dokumente.pdf import html_to_pdf
 
     settings.METRICS_TOKEN = "richtig-" + "x" * 30
     auth = {"HTTP_AUTHORIZATION": f"Bearer {settings.METRICS_TOKEN}"}

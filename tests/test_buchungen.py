@@ -11,14 +11,14 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from antraege.antrag.selectors import aktionsfonds_saldo
 from antraege.factories import AntragFactory
+from antraege.fonds.services.jahresabschluss import aktionsfonds_close
 from antraege.geld.buchungen.selectors import fonds_abweichungen
+from antraege.geld.services.abrechnung import AbrechnungRefused
+from antraege.geld.services.vereinbarung import rueckzahlung_record
 from antraege.models import Aktionsfonds, Buchung, Rueckforderung, Statuswechsel
 from antraege.roles import Akteur
-from antraege.selectors.application import aktionsfonds_saldo
-from antraege.services.geld import rueckzahlung_record
-from antraege.services.jahresabschluss import aktionsfonds_close
-from antraege.services.settlement import AbrechnungRefused
 from workflow.moves import antrag_move
 from workflow.wege import antrag_walk_to
 

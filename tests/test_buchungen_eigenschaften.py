@@ -14,16 +14,16 @@ from django.utils import timezone
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
+from antraege.antrag.selectors import aktionsfonds_saldo
 from antraege.factories import AntragFactory
+from antraege.fonds.services.jahresabschluss import aktionsfonds_close
 from antraege.geld.buchungen.selectors import fonds_abweichungen
+from antraege.geld.services import abrechnung as settlement
+from antraege.geld.services.vereinbarung import rueckzahlung_record, vereinbarung_confirm
 from antraege.models import Aktionsfonds, Rueckforderung, Vereinbarung
 from antraege.money import euro_format, euro_round
 from antraege.refusals import Refused
 from antraege.roles import Akteur
-from antraege.selectors.application import aktionsfonds_saldo
-from antraege.services import settlement
-from antraege.services.geld import rueckzahlung_record, vereinbarung_confirm
-from antraege.services.jahresabschluss import aktionsfonds_close
 from workflow.moves import antrag_move
 from workflow.wege import abrechnung_hand_in, antrag_walk_to, bank_details_give
 

@@ -13,14 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aktionsfonds.celery import app
+from antraege.antrag.selectors import aktionsfonds_saldo
 from antraege.datenschutz.aufbewahrung import (
     ANONYM_TITEL,
     aufbewahrung_durchsetzen,
 )
 from antraege.datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriff
 from antraege.datenschutz.tasks import task_aufbewahrung_durchsetzen
+from antraege.dokumente.selectors import dokumente_missing
 from antraege.factories import AntragFactory
-from antraege.links import antrag_link_token
 from antraege.mail import services as mail
 from antraege.models import (
     Abschlag,
@@ -36,8 +37,7 @@ from antraege.models import (
     Sachbericht,
     Statuswechsel,
 )
-from antraege.selectors.application import aktionsfonds_saldo
-from antraege.selectors.documents import dokumente_missing
+from antraege.zugang.links import antrag_link_token
 
 from .abrechnung_helpers import pdf_bytes, png_bytes
 
@@ -197,7 +197,7 @@ def stored_files(antrag_id):
 
 def fondsbericht(fonds):
     """The figures of the fund report (PDF/CSV) of one fund: totals and cost categories."""
-    from antraege.selectors.settlement import aktionsfonds_bericht
+    from antraege.geld.selectors.abrechnung import aktionsfonds_bericht
 
     b = aktionsfonds_bericht(fonds)
     return (
@@ -402,11 +402,11 @@ def test_the_retention_task_runs_in_a_real_worker(celery_session_worker, fonds):
 def test_minutes_of_an_anonymised_antrag_come_back_without_the_applicants_texts(
     antrag, qm_user, quartier, django_capture_on_commit_callbacks
 ):
-    from antraege.pdf import pdf_text
+    from antraege.dokumente.pdf import pdf_text
     from antraege.roles import Akteur
-    from jury import services
+    from jury.abstimmungen import services
+    from jury.abstimmungen.models import Abstimmung
     from jury.factories import antrag_zur_jury, jury_fuer
-    from jury.models import Abstimmung
 
     jury = jury_fuer(quartier, 3)
     antrag_zur_jury(antrag, qm_user)
@@ -436,7 +436,7 @@ def test_minutes_of_an_anonymised_antrag_come_back_without_the_applicants_texts(
 def test_meeting_minutes_are_rendered_again_without_the_anonymised_item(
     fonds, qm_user, django_capture_on_commit_callbacks
 ):
-    from antraege.pdf import pdf_text
+    from antraege.dokumente.pdf import pdf_text
     from antraege.roles import Akteur
     from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer
     from jury.sitzungen import services as sitzungen

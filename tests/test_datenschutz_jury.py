@@ -12,9 +12,9 @@ from django.utils import timezone
 from antraege.datenschutz.models import AdressBestaetigung
 from antraege.mail import messages as mail_messages
 from antraege.models import Antrag, Benachrichtigung
-from jury import services
+from jury.abstimmungen import services
+from jury.abstimmungen.models import Abstimmung, Stimmberechtigung
 from jury.factories import antrag_zur_jury, jury_fuer
-from jury.models import Abstimmung, Stimmberechtigung
 
 pytestmark = pytest.mark.django_db
 

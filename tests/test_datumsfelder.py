@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from antraege.factories import project_start
-from antraege.forms.settlement import AbschlagForm, BelegForm, BezahltForm
+from antraege.geld.forms.abrechnung import AbschlagForm, BelegForm, BezahltForm
+from antraege.geld.services.abrechnung import auszahlung_release, beleg_check
 from antraege.models import Abschlag, Antrag, Auszahlung, Beleg
 from antraege.roles import SESSION_KEY, Akteur
-from antraege.services.settlement import auszahlung_release, beleg_check
 from jury.sitzungen.forms import SitzungForm as JurysitzungForm
 
 from .abrechnung_helpers import agreed, approved, in_progress, pdf_upload, settlement_submitted

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from antraege.antrag.selectors import aktionsfonds_saldo
 from antraege.factories import DEMO_PASSWORD
 from antraege.models import (
     Aktionsfonds,
@@ -20,8 +21,7 @@ from antraege.models import (
     Rueckforderung,
     Statuswechsel,
 )
-from antraege.selectors.application import aktionsfonds_saldo
-from jury.models import Jurymitglied
+from jury.mitglieder.models import Jurymitglied
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +151,7 @@ def test_demo_fund_balance_matches_the_approvals():
 
 
 def test_demo_data_opens_online_votes_for_the_jury():
-    from jury.models import Abstimmung
+    from jury.abstimmungen.models import Abstimmung
 
     run()
 
@@ -195,9 +195,9 @@ def test_demo_data_has_a_held_meeting_and_a_planned_one_with_papers_sent():
 def test_the_demo_past_leaves_no_email_to_send_and_no_letter_to_render(
     django_capture_on_commit_callbacks, monkeypatch
 ):
+    from antraege.dokumente.selectors import dokumente_missing
     from antraege.mail import outbox
     from antraege.mail import services as mail_services
-    from antraege.selectors.documents import dokumente_missing
     from jury.sitzungen.models import Sitzung
 
     dispatched = []

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from antraege.roles import SESSION_KEY
-from antraege.views.fehler import link_ungueltig_response
+from antraege.web.fehler import link_ungueltig_response
 
 from .abrechnung_helpers import in_progress
 from .resident_helpers import title_of

@@ -5,7 +5,7 @@ import pytest
 from django import forms
 from django.test.html import parse_html
 
-from antraege.forms.base import FilterSelect, FilterTextInput
+from antraege.web.forms import FilterSelect, FilterTextInput
 
 CHOICES = [("", "Alle Status"), ("submitted", "Eingereicht"), ("x", '<b>"Böse" & Co</b>')]
 ATTRS = {"id": "id_status", "class": "kern-form-input__select", "aria-describedby": "a b"}

@@ -12,14 +12,14 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from antraege.antrag.selectors import aktionsfonds_saldo
+from antraege.antrag.services.antrag import AktionsfondsRefused
 from antraege.factories import AntragFactory, HandlungsfeldFactory
+from antraege.fonds.selectors.fondsbild import fondsbild_for, handlungsfelder_bericht
+from antraege.fonds.services.jahresabschluss import JahresabschlussRefused, aktionsfonds_close
+from antraege.geld.services.abrechnung import auszahlung_release, beleg_check
 from antraege.models import Aktionsfonds
 from antraege.roles import Akteur
-from antraege.selectors.application import aktionsfonds_saldo
-from antraege.selectors.fondsbild import fondsbild_for, handlungsfelder_bericht
-from antraege.services.application import AktionsfondsRefused
-from antraege.services.jahresabschluss import JahresabschlussRefused, aktionsfonds_close
-from antraege.services.settlement import auszahlung_release, beleg_check
 from workflow.moves import MoveRefused, antrag_move
 from workflow.wege import antrag_walk_to
 

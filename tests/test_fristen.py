@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from antraege.antrag.services.antrag import antrag_submission_errors
 from antraege.factories import AktionsfondsFactory, AntragFactory, QuartierFactory
-from antraege.selectors import fristen
-from antraege.services.application import antrag_submission_errors
+from antraege.fonds.selectors import fristen
 
 from .resident_helpers import projekt
 
@@ -156,7 +156,7 @@ def test_dashboard_opens_on_next_years_fund_in_december(client, staff_login, qm_
 
 
 def test_start_page_names_the_next_meeting_and_its_deadline(client):
-    from jury.models import Sitzung
+    from jury.sitzungen.models import Sitzung
 
     quartier = QuartierFactory(name="Soldiner Kiez", code="SOL")
     AktionsfondsFactory(quartier=quartier, jahr=2027)

@@ -7,20 +7,20 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from antraege.dokumente.pdf import pdf_text
+from antraege.dokumente.services import dokument_html, dokument_produce
 from antraege.factories import AntragFactory, KostenkategorieFactory, QuartierFactory
-from antraege.models import AntragStatus, Bankverbindung, Dokument, Kostenposition, Statuswechsel
-from antraege.pdf import pdf_text
-from antraege.roles import SESSION_KEY, Akteur
-from antraege.selectors.geld import iban_masked
-from antraege.services import kosten
-from antraege.services.documents import dokument_html, dokument_produce
-from antraege.services.geld import bankverbindung_save, iban_normalised
-from antraege.services.settlement import (
+from antraege.fonds.services import kosten
+from antraege.geld.selectors.vereinbarung import iban_masked
+from antraege.geld.services.abrechnung import (
     AbrechnungRefused,
     auszahlung_release,
     beleg_add,
     beleg_check,
 )
+from antraege.geld.services.vereinbarung import bankverbindung_save, iban_normalised
+from antraege.models import AntragStatus, Bankverbindung, Dokument, Kostenposition, Statuswechsel
+from antraege.roles import SESSION_KEY, Akteur
 from workflow.moves import MoveRefused, antrag_move
 from workflow.wege import antrag_walk_to
 
@@ -144,7 +144,7 @@ def test_every_payout_order_carries_the_bank_details(antrag, qm_user):
     assert "Auszuzahlen (Abschlag) 150,00 €" in advance
 
     beleg = add_beleg(antrag, "200.00")
-    from antraege.services.settlement import sachbericht_save
+    from antraege.geld.services.abrechnung import sachbericht_save
 
     sachbericht_save(antrag, akteur=applicant(antrag), text="Fest", teilnehmende=9)
     antrag = antrag_move(antrag, "submit_settlement", akteur=applicant(antrag))
@@ -329,7 +329,7 @@ def test_qm_enters_a_paper_application_marked_in_the_timeline(client, staff_logi
 
 @pytest.mark.django_db
 def test_qm_enters_the_whole_settlement_from_paper(antrag, qm_user):
-    from antraege.services.settlement import sachbericht_save
+    from antraege.geld.services.abrechnung import sachbericht_save
 
     antrag = in_progress(antrag, qm_user)
     qm = Akteur(qm_user)

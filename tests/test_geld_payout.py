@@ -7,6 +7,22 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from antraege.antrag.selectors import aktionsfonds_saldo
+from antraege.dokumente.pdf import pdf_text
+from antraege.dokumente.services import dokument_produce
+from antraege.geld.selectors.abrechnung import Berechnung
+from antraege.geld.services.abrechnung import (
+    AbrechnungRefused,
+    abschlag_grant,
+    auszahlung_release,
+    beleg_check,
+    sachbericht_save,
+)
+from antraege.geld.services.vereinbarung import (
+    rueckzahlung_record,
+    vereinbarung_confirm,
+    vereinbarung_record_paper,
+)
 from antraege.models import (
     Abschlag,
     AntragStatus,
@@ -16,23 +32,7 @@ from antraege.models import (
     Statuswechsel,
     Vereinbarung,
 )
-from antraege.pdf import pdf_text
 from antraege.roles import Akteur
-from antraege.selectors.application import aktionsfonds_saldo
-from antraege.selectors.settlement import Berechnung
-from antraege.services.documents import dokument_produce
-from antraege.services.geld import (
-    rueckzahlung_record,
-    vereinbarung_confirm,
-    vereinbarung_record_paper,
-)
-from antraege.services.settlement import (
-    AbrechnungRefused,
-    abschlag_grant,
-    auszahlung_release,
-    beleg_check,
-    sachbericht_save,
-)
 from workflow.moves import MoveRefused, antrag_move
 from workflow.wege import bank_details_give
 
@@ -168,7 +168,7 @@ def test_aktion_entfaellt_after_advance_claims_it_back_until_repaid(antrag, qm_u
 
     assert verfuegbar(fonds) == D("10000.00")
     assert reload(antrag).betrag_ausgezahlt == D("0.00")
-    from antraege.selectors.fondsbild import fondsbild_for
+    from antraege.fonds.selectors.fondsbild import fondsbild_for
 
     assert fondsbild_for(fonds).zurueckgezahlt == D("150.00")  # the fund picture shows it repaid
     with pytest.raises(AbrechnungRefused):  # recorded once
@@ -206,7 +206,7 @@ def test_expiry_after_advance_creates_a_repayment_claim(antrag, qm_user):
 
 @pytest.mark.django_db
 def test_repayment_letter_goes_out_by_email_with_the_letter(antrag, qm_user):
-    from antraege.services.documents import dokument_deliver
+    from antraege.dokumente.services import dokument_deliver
 
     antrag = agreed(approved(antrag, qm_user))
     antrag_move(antrag, "cancel", akteur=applicant(antrag))

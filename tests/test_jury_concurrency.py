@@ -10,14 +10,14 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from antraege.antrag.selectors import aktionsfonds_saldo
 from antraege.factories import AntragFactory
 from antraege.models import Antrag, Benachrichtigung, Statuswechsel
 from antraege.roles import Akteur
-from antraege.selectors.application import aktionsfonds_saldo
-from jury import services
+from jury.abstimmungen import services
+from jury.abstimmungen.models import Abstimmung, Ergebnis, Stimme
+from jury.abstimmungen.services import JuryRefused
 from jury.factories import antrag_zur_jury, jury_fuer
-from jury.models import Abstimmung, Ergebnis, Stimme
-from jury.services import JuryRefused
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -13,9 +13,10 @@ from django.utils import timezone
 from antraege.mail import outbox
 from antraege.models import Benachrichtigung
 from antraege.roles import Akteur
-from jury import services
+from jury.abstimmungen import services
+from jury.abstimmungen.models import Abstimmung
 from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer
-from jury.models import Abstimmung
+from jury.mitglieder import services as mitglieder_services
 from jury.sitzungen import services as sitzungen
 
 from .abrechnung_helpers import settlement_submitted
@@ -43,7 +44,7 @@ def jury_in_vier_sprachen(quartier):
     """Four members, one per language (the account setting)."""
     jury = jury_fuer(quartier, 4)
     for mitglied, sprache in zip(jury, SPRACHEN, strict=True):
-        sitzungen.kontosprache_setzen(mitglied.user, sprache)
+        mitglieder_services.kontosprache_setzen(mitglied.user, sprache)
     return dict(zip(SPRACHEN, jury, strict=True))
 
 
@@ -144,7 +145,7 @@ def test_meeting_papers_go_to_each_member_in_their_language(
     )
     datum = f"{sitzung.datum:%d.%m.%Y}"
 
-    assert sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=Akteur(qm_user)) == 4
+    assert sitzungen.sitzung_einladungen_send(sitzung, akteur=Akteur(qm_user)) == 4
     nachrichten = gesendet("sitzung_unterlagen", mailoutbox)
 
     kiez = fonds.quartier.name

@@ -14,10 +14,10 @@ from django.utils import timezone
 from antraege.factories import AntragFactory
 from antraege.models import AntragStatus, Benachrichtigung, Statuswechsel
 from antraege.roles import Akteur
-from jury import services
+from jury.abstimmungen import services
+from jury.abstimmungen.models import Abstimmung, AbstimmungStatus
+from jury.abstimmungen.services import JuryRefused
 from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer
-from jury.models import Abstimmung, AbstimmungStatus
-from jury.services import JuryRefused
 from jury.sitzungen import services as sitzungen
 from jury.sitzungen.models import Sitzung, SitzungStatus
 from workflow.jury_flow import AbstimmungFlow, SitzungFlow
@@ -122,7 +122,7 @@ def test_a_meeting_walks_its_real_moves_and_each_is_logged(
     akteur = Akteur(qm_user)
 
     with django_capture_on_commit_callbacks(execute=True):
-        sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=akteur)
+        sitzungen.sitzung_einladungen_send(sitzung, akteur=akteur)
         sitzungen.anwesenheit_erfassen(
             sitzung, akteur=akteur, anwesende=[m.pk for m in jury], vertretungen={}
         )

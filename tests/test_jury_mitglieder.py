@@ -12,9 +12,9 @@ from django.utils import timezone
 from antraege.factories import UserFactory
 from antraege.mail import outbox
 from antraege.models import Benachrichtigung
-from jury import selectors as jury_selectors
 from jury.factories import JurymitgliedFactory, jury_fuer
-from jury.models import Jurymitglied
+from jury.mitglieder.models import Jurymitglied
+from jury.mitglieder.selectors import kontosprache
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def test_qm_appoints_a_deputy_with_language_term_and_the_age_confirmation(qm, qu
         "ayse.demir@example.org",
     )
     assert not user.has_usable_password() and not user.is_staff
-    assert jury_selectors.kontosprache(user) == "tr"
+    assert kontosprache(user) == "tr"
 
 
 def test_without_the_age_confirmation_nothing_is_stored_and_every_entry_is_kept(qm, quartier):
@@ -153,7 +153,7 @@ def test_qm_corrects_an_entry_and_ends_a_term_the_warning_stays_in_view(qm, quar
         "mia.neu@example.org",
     )
     assert mitglied.user.username == "jury-sol-00"  # a name given by hand stays
-    assert jury_selectors.kontosprache(mitglied.user) == "ar"
+    assert kontosprache(mitglied.user) == "ar"
 
     heute = timezone.localdate()
     beendet = qm.post(

@@ -6,11 +6,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from antraege.pdf import pdf_text
+from antraege.dokumente.pdf import pdf_text
 from antraege.roles import Akteur
-from jury import services, tasks
+from jury import tasks
+from jury.abstimmungen import services
+from jury.abstimmungen.models import Abstimmung, JuryRegeln
 from jury.factories import antrag_zur_jury, jury_fuer
-from jury.models import Abstimmung, JuryRegeln
 
 pytestmark = pytest.mark.django_db
 

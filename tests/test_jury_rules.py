@@ -8,12 +8,11 @@ from django.utils import timezone
 
 from antraege.datenschutz.adressen import antrag_adresse_bestaetigen
 from antraege.factories import AntragFactory, UserFactory
-from antraege.links import antrag_link_token
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Statuswechsel
 from antraege.roles import Akteur
-from jury import services
-from jury.factories import JurymitgliedFactory, antrag_zur_jury, jury_fuer
-from jury.models import (
+from antraege.zugang.links import antrag_link_token, link_fingerabdruck
+from jury.abstimmungen import services
+from jury.abstimmungen.models import (
     Abstimmung,
     AbstimmungStatus,
     Ergebnis,
@@ -21,7 +20,8 @@ from jury.models import (
     Stimmberechtigung,
     Stimme,
 )
-from jury.services import Auszaehlung, JuryRefused, auszaehlung_bewerten
+from jury.abstimmungen.services import Auszaehlung, JuryRefused, auszaehlung_bewerten
+from jury.factories import JurymitgliedFactory, antrag_zur_jury, jury_fuer
 from workflow.wege import antrag_walk_to
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +150,7 @@ def test_applicant_on_the_jury_is_excluded_automatically(bei_jury, qm_user, jury
     jury[0].user.save()
     # The applicant confirmed the address by opening the link e-mailed to it.
     token = antrag_link_token(bei_jury, email=bei_jury.antragsteller_email)
-    assert antrag_adresse_bestaetigen(bei_jury, token=token)
+    assert antrag_adresse_bestaetigen(bei_jury, fingerabdruck=link_fingerabdruck(token))
 
     abstimmung = eroeffnen(bei_jury, qm_user)
 

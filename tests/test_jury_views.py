@@ -10,9 +10,9 @@ from django.utils import timezone
 from antraege.factories import AntragFactory
 from antraege.models import Antrag
 from antraege.roles import Akteur, grant_applicant_access
-from jury import selectors, services
+from jury.abstimmungen import selectors, services
+from jury.abstimmungen.models import Abstimmung, JuryRegeln, Stimmberechtigung, Stimme
 from jury.factories import JurymitgliedFactory, antrag_zur_jury, jury_fuer
-from jury.models import Abstimmung, JuryRegeln, Stimmberechtigung, Stimme
 
 pytestmark = pytest.mark.django_db
 

@@ -9,13 +9,14 @@ from django.core import mail
 from django.utils import timezone
 
 import antraege.tasks  # noqa: F401 - registers the e-mail task on the test app
+from antraege.dokumente.pdf import pdf_text
 from antraege.factories import AntragFactory
 from antraege.models import Antrag, Benachrichtigung
-from antraege.pdf import pdf_text
 from antraege.roles import Akteur
-from jury import services, tasks
+from jury import tasks
+from jury.abstimmungen import services
+from jury.abstimmungen.models import Abstimmung, Ergebnis
 from jury.factories import antrag_zur_jury, jury_fuer
-from jury.models import Abstimmung, Ergebnis
 from tests.worker.processes import PATIENCE
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

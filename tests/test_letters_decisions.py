@@ -8,13 +8,13 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from pypdf import PdfReader
 
+from antraege.dokumente import services as documents
+from antraege.dokumente.pdf import pdf_text
 from antraege.factories import AktionsfondsFactory, AntragFactory, KostenkategorieFactory
 from antraege.mail import messages as mail_messages
 from antraege.mail import outbox
 from antraege.mail import services as mail_services
 from antraege.models import Benachrichtigung, Dokument
-from antraege.pdf import pdf_text
-from antraege.services import documents
 from workflow.wege import antrag_walk_to
 
 from .abrechnung_helpers import approved, png_bytes, reload

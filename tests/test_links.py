@@ -7,10 +7,10 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from antraege.links import antrag_link_token
 from antraege.models import Dokument
 from antraege.roles import Akteur
-from jury import services
+from antraege.zugang.links import antrag_link_token
+from jury.abstimmungen import services
 from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer
 
 from .abrechnung_helpers import approved, pdf_bytes

@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from antraege.roles import SESSION_KEY, Akteur
-from antraege.services.settlement import (
+from antraege.geld.services.abrechnung import (
     abschlag_grant,
     auszahlung_release,
     beleg_check,
     sachbericht_save,
 )
+from antraege.roles import SESSION_KEY, Akteur
 from workflow.moves import antrag_move
 
 from .abrechnung_helpers import add_beleg, agreed, applicant, approved, in_progress

@@ -266,7 +266,7 @@ def test_recipients_of_one_rendering_each_get_their_own_link(fonds):
     from django.core import signing
 
     from antraege.datenschutz.adressen import adresse_fingerabdruck
-    from antraege.links import SALT, antrag_from_link_token
+    from antraege.zugang.links import SALT, antrag_from_link_token
 
     antrag = antrag_walk_to(AntragFactory(fonds=fonds, titel="Hof & <Garten>"), "submitted")
     rows = [

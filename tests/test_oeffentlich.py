@@ -11,10 +11,10 @@ import pytest
 from django.urls import reverse
 
 from antraege.factories import AntragFactory, HandlungsfeldFactory
+from antraege.geld.selectors.abrechnung import aktionsfonds_bericht
+from antraege.geld.services.abrechnung import auszahlung_release, beleg_check
 from antraege.models import AntragStatus
 from antraege.roles import Akteur
-from antraege.selectors.settlement import aktionsfonds_bericht
-from antraege.services.settlement import auszahlung_release, beleg_check
 from workflow.moves import antrag_move
 from workflow.wege import antrag_walk_to
 

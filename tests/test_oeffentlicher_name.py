@@ -6,8 +6,8 @@ import importlib
 import pytest
 from django.urls import reverse
 
+from antraege.fonds.selectors.veroeffentlichung import traeger_for
 from antraege.models import Antrag
-from antraege.selectors.veroeffentlichung import traeger_for
 
 from .resident_helpers import schritt_url, token_from, ueber_sie
 

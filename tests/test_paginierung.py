@@ -138,7 +138,7 @@ def test_a_page_costs_the_same_queries_with_fifty_and_with_many_pages(dashboard,
 def geschlossene_abstimmungen(fonds, count):
     """``count`` approved Anträge with a closed vote each, "Fest 1" closed last. Written by hand:
     bulk rows for paging (no vote needs to be walked here)."""
-    from jury.models import Abstimmung
+    from jury.abstimmungen.models import Abstimmung
 
     many(fonds, count, status=AntragStatus.APPROVED)
     jetzt = timezone.now()
@@ -179,7 +179,7 @@ def test_closed_votes_are_paged_with_the_total(client, staff_login, qm_user, fon
 
 
 def test_a_members_closed_votes_are_paged_last_closed_first(client, staff_login, jury_user, fonds):
-    from jury.models import Stimmberechtigung, Stimme
+    from jury.abstimmungen.models import Stimmberechtigung, Stimme
 
     mitglied = jury_user.jurymitgliedschaften.get()
     abstimmungen = geschlossene_abstimmungen(fonds, PRO_SEITE + 2)

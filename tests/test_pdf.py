@@ -2,7 +2,7 @@
 
 import pytest
 
-from antraege.pdf import ForbiddenResource, pdf_text, render_pdf, safe_url_fetcher
+from antraege.dokumente.pdf import ForbiddenResource, pdf_text, render_pdf, safe_url_fetcher
 
 
 def test_pdf_holds_the_text_with_umlauts_and_euro():

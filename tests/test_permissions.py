@@ -276,7 +276,7 @@ def welt(antrag, qm_user, qm_other_user, admin_user):
     """An Antrag at the jury with an online vote (one member declared biased) and a meeting whose
     papers were sent, and every role of the matrix."""
     from antraege.roles import Akteur
-    from jury import services as jury_services
+    from jury.abstimmungen import services as jury_services
     from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer, stellvertretungen_fuer
     from jury.sitzungen import services as sitzungen
 
@@ -289,7 +289,7 @@ def welt(antrag, qm_user, qm_other_user, admin_user):
     jury_services.befangenheit_erklaeren(abstimmung, user=biased.user, grund="Nachbarin")
     sitzung = sitzung_fuer(antrag.fonds.quartier, qm_user)
     sitzung.punkte.create(antrag=antrag, position=1)
-    sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=Akteur(qm_user))
+    sitzungen.sitzung_einladungen_send(sitzung, akteur=Akteur(qm_user))
     sitzung.refresh_from_db()
     return {
         "objekte": {
@@ -343,7 +343,7 @@ def test_a_meeting_before_its_papers_is_the_jurys_to_read_only_afterwards(welt, 
 def test_the_ballot_page_of_another_areas_vote_is_404_before_any_ballot(
     client, staff_login, welt, qm_other_user
 ):
-    from jury.models import Stimme
+    from jury.abstimmungen.models import Stimme
 
     abstimmung = welt["objekte"]["abstimmung"]
     staff_login(client, qm_other_user)

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import models
 
+from antraege.antrag.forms.antrag import UeberSieForm
 from antraege.datenschutz.aufbewahrung import ANONYM_TITEL, antrag_anonymisieren
 from antraege.datenschutz.auskunft import auskunft_erstellen
 from antraege.datenschutz.models import (
@@ -21,8 +22,7 @@ from antraege.datenschutz.models import (
     AdressBestaetigung,
 )
 from antraege.factories import AntragFactory
-from antraege.forms.application import UeberSieForm
-from antraege.models import Anhang, Antrag, Bankverbindung, Projektfoto
+from antraege.models import Aenderungswunsch, Anhang, Antrag, Bankverbindung, Projektfoto
 from antraege.roles import Akteur
 from workflow.wege import antrag_walk_to
 
@@ -38,8 +38,16 @@ NICHT_PERSONENBEZOGEN = {
     "antraege.Vereinbarung": {"art"},
     "antraege.Rueckforderung": {"anlass"},
     "antraege.Buchung": {"art"},
-    "antraege.Benachrichtigung": {"art", "sprache", "dedupe_key", "claimed_by", "letzter_fehler"},
+    "antraege.Benachrichtigung": {
+        "art",
+        "kanal",
+        "sprache",
+        "dedupe_key",
+        "claimed_by",
+        "letzter_fehler",
+    },
     "antraege.Beleg": {"content_type", "status"},
+    "antraege.Aenderungswunsch": {"art", "status"},
     "antraege.Projektfoto": {"content_type"},
     "antraege.Auszahlung": {"buchungszeichen"},  # the office's booking mark
     "antraege.Anonymisierung": {"regel"},
@@ -96,6 +104,7 @@ def volles_antrag(fonds, qm_user):
     foto = Projektfoto(antrag=antrag, originalname="f.png", content_type="image/png", groesse=9)
     foto.datei.save("f.png", ContentFile(b"png"), save=True)
     AdressBestaetigung.objects.create(antrag=antrag, email=antrag.antragsteller_email)
+    Aenderungswunsch.objects.create(antrag=antrag, art="frist", begruendung="x", antwort="y")
     if not Bankverbindung.objects.filter(antrag=antrag).exists():
         Bankverbindung.objects.create(antrag=antrag, iban="DE02", kontoinhaber="x")
     marken = {}

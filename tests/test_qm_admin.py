@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from antraege.models import Antrag, AntragStatus, Quartier, Statuswechsel
-from jury.models import Jurymitglied
+from jury.mitglieder.models import Jurymitglied
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,17 @@ import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from antraege.antrag.views.dashboard_zeilen import (
+    LISTENFELDER,
+    TEMPLATE,
+    dashboard_zeilen,
+    dashboard_zeilen_html,
+)
 from antraege.factories import AktionsfondsFactory, AntragFactory, KostenkategorieFactory
 from antraege.models import Anhang, Antrag, AntragStatus, Benachrichtigung, Statuswechsel
 from antraege.roles import Akteur
@@ -122,6 +129,27 @@ def test_dashboard_rows_escape_what_applicants_typed_and_write_money_per_languag
     )
     # the search field keeps what was typed, escaped
     assert 'value="&lt;script&gt;alert(&quot;x&quot;)"' in html
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_dashboard_rows_fast_path_writes_what_the_template_writes(fonds, qm_user, language):
+    """The page writes its rows without the template engine; the template is the reference."""
+    boese = "<b>\"Fest\" & 'Feier'</b>"
+    mit_organisation = AntragFactory(
+        fonds=fonds, titel=boese, antragsteller_name=boese, organisation=boese
+    )
+    antrag_walk_to(mit_organisation, "submitted")
+    AntragFactory(fonds=fonds, titel="Entwurf", organisation="", betrag_beantragt=Decimal("70"))
+    eintraege = list(Antrag.objects.order_by("pk").values(*LISTENFELDER))
+    assert [e["eingereicht_am"] is None for e in eintraege] == [False, True]
+
+    with translation.override(language):
+        zeilen = dashboard_zeilen(eintraege)
+        schnell = dashboard_zeilen_html(zeilen)
+        vorlage = render_to_string(TEMPLATE, {"zeilen": zeilen})
+
+    assert schnell == vorlage
+    assert "&lt;b&gt;&quot;Fest&quot; &amp; &#x27;Feier&#x27;&lt;/b&gt;" in schnell
 
 
 def test_dashboard_balance_shows_reserved_money(client, staff_login, antrag, qm_user):
@@ -349,7 +377,7 @@ def test_declare_ineligible_with_reason(client, staff_login, antrag, qm_user):
     assert antrag.status == AntragStatus.INELIGIBLE
     assert antrag.entscheidungsgrund == "Das Projekt findet außerhalb des Gebiets statt."
     # the ineligibility letter is rendered in a task, which then sends the e-mail with it
-    from antraege.services.documents import dokument_deliver
+    from antraege.dokumente.services import dokument_deliver
 
     dokument = dokument_deliver(antrag.pk, "nicht_foerderfaehig")
     row = Benachrichtigung.objects.filter(antrag=antrag).last()

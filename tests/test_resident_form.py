@@ -325,8 +325,8 @@ def test_declarations_step_requires_all_three_and_keeps_ticks(client, draft):
 
 
 def test_draft_saved_email_carries_the_personal_link(client, fonds):
-    from antraege.links import antrag_from_link_token
     from antraege.mail import messages as mail_messages
+    from antraege.zugang.links import antrag_from_link_token
 
     token = token_from(client.get(start_url(fonds)))
     client.post(start_url(fonds), ueber_sie(token, sprache="de", aktion="spaeter"))

@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from antraege.factories import AntragFactory
-from antraege.links import antrag_link_token, antrag_links_revoke
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Statuswechsel
 from antraege.roles import Akteur
+from antraege.zugang.links import antrag_link_token, antrag_links_revoke
 from workflow.moves import antrag_move
 
 from .resident_helpers import projekt, schritt_url, title_of

@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from antraege.models import AntragStatus, Benachrichtigung
 from antraege.roles import Akteur, grant_applicant_access
-from jury import services
+from jury.abstimmungen import services
+from jury.abstimmungen.models import Stimme
 from jury.factories import antrag_zur_jury, jury_fuer
-from jury.models import Stimme
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_the_final_submit_loads_the_antrag_and_its_cost_lines_once(client, antra
     assert Benachrichtigung.objects.filter(antrag=antrag, art="antrag_eingegangen").count() == 1
     sql = statements(captured)
     print(len(sql), *sql, sep="\n")
-    # besides: the applicant's access check reads the link versions only (antraege/zugang.py)
+    # besides: the applicant's access check reads the link versions only (antraege/zugang/session.py)
     selects = [
         s
         for s in sql
@@ -92,7 +92,7 @@ def test_the_final_submit_loads_the_antrag_and_its_cost_lines_once(client, antra
 def test_a_changed_ballot_keeps_its_first_time_and_a_refused_one_leaves_no_trace(
     client, abstimmung, qm_user
 ):
-    from jury.models import Abstimmung
+    from jury.abstimmungen.models import Abstimmung
 
     member = abstimmung.stimmberechtigungen.select_related("mitglied__user").first().mitglied
     services.stimme_abgeben(abstimmung, user=member.user, wert="yes")

@@ -8,14 +8,16 @@ import pytest
 from django.utils import timezone
 
 from antraege import permissions
+from antraege.antrag.selectors import aktionsfonds_saldo
 from antraege.datenschutz.models import AdressBestaetigung
+from antraege.dokumente.pdf import pdf_text
 from antraege.factories import AntragFactory, UserFactory
 from antraege.mail.messages import attachments_for, render
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Statuswechsel
-from antraege.pdf import pdf_text
 from antraege.roles import Akteur
-from antraege.selectors.application import aktionsfonds_saldo
-from jury import services
+from jury.abstimmungen import services
+from jury.abstimmungen.models import Ergebnis, JuryRegeln
+from jury.abstimmungen.services import JuryRefused
 from jury.factories import (
     JurymitgliedFactory,
     antrag_zur_jury,
@@ -23,8 +25,8 @@ from jury.factories import (
     sitzung_fuer,
     stellvertretungen_fuer,
 )
-from jury.models import Ergebnis, Jurymitglied, JuryRegeln
-from jury.services import JuryRefused
+from jury.mitglieder import services as mitglieder_services
+from jury.mitglieder.models import Jurymitglied
 from jury.sitzungen import selectors as sitzung_selectors
 from jury.sitzungen import services as sitzungen
 from jury.sitzungen.models import Beschluss, Sitzung, SitzungStatus, Tagesordnungspunkt
@@ -401,15 +403,15 @@ def test_staff_of_another_area_cannot_run_the_meeting(fonds, qm_user, qm_other_u
 def test_papers_email_goes_to_members_and_deputies_in_their_language_with_an_ics(fonds, qm_user):
     (mitglied,) = jury_fuer(fonds.quartier, 1)
     (stv,) = stellvertretungen_fuer(fonds.quartier, 1)
-    sitzungen.kontosprache_setzen(stv.user, "en")
+    mitglieder_services.kontosprache_setzen(stv.user, "en")
     zur_jury(fonds, qm_user, "Hoffest")
     sitzung = sitzung_fuer(
         fonds.quartier, qm_user, datum=timezone.localdate() + datetime.timedelta(days=5)
     )
 
-    assert sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=Akteur(qm_user)) == 2
+    assert sitzungen.sitzung_einladungen_send(sitzung, akteur=Akteur(qm_user)) == 2
     with pytest.raises(JuryRefused):  # once
-        sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=Akteur(qm_user))
+        sitzungen.sitzung_einladungen_send(sitzung, akteur=Akteur(qm_user))
 
     rows = {r.empfaenger: r for r in Benachrichtigung.objects.filter(art="sitzung_unterlagen")}
     assert {e: r.sprache for e, r in rows.items()} == {
@@ -513,7 +515,7 @@ def test_members_read_the_agenda_only_once_papers_are_sent(fonds, qm_user, jury_
     zur_jury(fonds, qm_user, "Hoffest")
     sitzung = sitzung_fuer(fonds.quartier, qm_user)
     assert permissions.may_read_sitzung_as_jury(Akteur(jury_user), sitzung) is False
-    sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=Akteur(qm_user))
+    sitzungen.sitzung_einladungen_send(sitzung, akteur=Akteur(qm_user))
     sitzung.refresh_from_db()
     assert permissions.may_read_sitzung_as_jury(Akteur(jury_user), sitzung) is True
     assert permissions.may_read_sitzung_as_jury(Akteur(qm_user), sitzung) is False

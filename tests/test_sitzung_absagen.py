@@ -12,6 +12,7 @@ from antraege.factories import AntragFactory
 from antraege.models import Benachrichtigung
 from antraege.roles import Akteur
 from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer, stellvertretungen_fuer
+from jury.mitglieder import services as mitglieder_services
 from jury.sitzungen import services as sitzungen
 from jury.sitzungen.models import Absage
 
@@ -25,10 +26,10 @@ def runde(fonds, qm_user):
     antrag_zur_jury(AntragFactory(fonds=fonds), qm_user)
     mitglieder = jury_fuer(fonds.quartier, 3)
     deputies = stellvertretungen_fuer(fonds.quartier, 2)
-    sitzungen.kontosprache_setzen(deputies[1].user, "tr")
+    mitglieder_services.kontosprache_setzen(deputies[1].user, "tr")
     sitzung = sitzung_fuer(fonds.quartier, qm_user, datum=MORGEN)
     # members read a meeting (and send apologies from its page) once its papers went out
-    sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=Akteur(qm_user))
+    sitzungen.sitzung_einladungen_send(sitzung, akteur=Akteur(qm_user))
     return sitzung, mitglieder, deputies
 
 

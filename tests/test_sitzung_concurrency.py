@@ -6,12 +6,12 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 
+from antraege.antrag.selectors import aktionsfonds_saldo
 from antraege.factories import AntragFactory, UserFactory
 from antraege.models import Antrag, AntragStatus, Statuswechsel
 from antraege.roles import Akteur
-from antraege.selectors.application import aktionsfonds_saldo
+from jury.abstimmungen.services import JuryRefused
 from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer
-from jury.services import JuryRefused
 from jury.sitzungen import services as sitzungen
 from jury.sitzungen.models import Sitzung, SitzungStatus, Tagesordnungspunkt
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from antraege.dokumente.pdf import pdf_text
 from antraege.factories import AntragFactory
-from antraege.pdf import pdf_text
 from antraege.roles import Akteur
 from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer, stellvertretungen_fuer
 from jury.sitzungen import services as sitzungen

@@ -7,13 +7,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from antraege.dokumente.pdf import pdf_text
 from antraege.factories import AntragFactory
 from antraege.models import Benachrichtigung
-from antraege.pdf import pdf_text
 from antraege.roles import Akteur
+from jury.abstimmungen.models import JuryRegeln
+from jury.abstimmungen.services import JuryRefused
 from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer, stellvertretungen_fuer
-from jury.models import JuryRegeln
-from jury.services import JuryRefused
 from jury.sitzungen import services as sitzungen
 from jury.sitzungen import unterlagen
 from jury.sitzungen.models import Sitzung, SitzungStatus, Sitzungsunterlagen

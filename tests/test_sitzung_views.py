@@ -7,13 +7,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from antraege.dokumente.pdf import pdf_text
 from antraege.factories import AntragFactory
 from antraege.models import Antrag, AntragStatus
-from antraege.pdf import pdf_text
 from antraege.roles import Akteur
-from jury import selectors as jury_selectors
+from jury.abstimmungen.models import JuryRegeln
 from jury.factories import antrag_zur_jury, jury_fuer, sitzung_fuer, stellvertretungen_fuer
-from jury.models import JuryRegeln
+from jury.mitglieder.selectors import kontosprache
 from jury.sitzungen import services as sitzungen
 from jury.sitzungen import unterlagen
 from jury.sitzungen.models import Sitzung, SitzungStatus
@@ -133,7 +133,7 @@ def test_members_read_agenda_pages_and_papers_without_contact_data(
     antrag = drei[0]
     url = reverse("jury:sitzung_antrag", args=[sitzung.pk, antrag.pk])
     assert client.get(url).status_code == 403  # papers not sent yet
-    sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=Akteur(qm_user))
+    sitzungen.sitzung_einladungen_send(sitzung, akteur=Akteur(qm_user))
 
     page = client.get(url).content.decode()
     home = client.get(reverse("jury:home")).content.decode()
@@ -179,7 +179,7 @@ def test_another_areas_meeting_answers_404_like_one_that_does_not_exist(
     client, staff_login, fonds, anderes_quartier, qm_user, qm_other_user, drei
 ):
     sitzung = sitzung_fuer(fonds.quartier, qm_user)
-    sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=Akteur(qm_user))
+    sitzungen.sitzung_einladungen_send(sitzung, akteur=Akteur(qm_user))
     fremde_jury = jury_fuer(anderes_quartier, 1)[0].user
     missing = Sitzung.objects.order_by("-pk").first().pk + 1
     for user in (qm_other_user, fremde_jury):
@@ -218,7 +218,7 @@ def test_named_voting_shows_one_choice_per_present_member(
 def test_language_setting_is_stored(client, staff_login, jury_user):
     staff_login(client, jury_user)
     client.post(reverse("jury:kontosprache"), {"sprache": "tr"})
-    assert jury_selectors.kontosprache(jury_user) == "tr"
+    assert kontosprache(jury_user) == "tr"
 
 
 def test_jury_home_reads_meetings_without_a_query_per_meeting(
@@ -229,7 +229,7 @@ def test_jury_home_reads_meetings_without_a_query_per_meeting(
         sitzung = sitzung_fuer(
             fonds.quartier, qm_user, datum=timezone.localdate() + datetime.timedelta(days=tage)
         )
-        sitzungen.sitzung_unterlagen_versenden(sitzung, akteur=Akteur(qm_user))
+        sitzungen.sitzung_einladungen_send(sitzung, akteur=Akteur(qm_user))
 
     staff_login(client, jury_user)
     sitzung_mit_unterlagen(1)

@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from antraege.antrag.selectors import antraege_mit_email
+from antraege.dokumente.selectors import dokumente_missing
 from antraege.factories import AntragFactory
 from antraege.models import Antrag, Dokument
-from antraege.selectors.application import antraege_mit_email
-from antraege.selectors.documents import dokumente_missing
 from workflow.wege import antrag_walk_to
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_lost_letters_are_looked_for_among_the_last_months_decisions_only(fonds,
 
 
 def test_the_minutes_sweep_reads_closed_votes_and_meetings_without_minutes_by_index():
-    from jury.models import Abstimmung, AbstimmungStatus
+    from jury.abstimmungen.models import Abstimmung, AbstimmungStatus
     from jury.sitzungen.models import Sitzung, SitzungStatus
 
     abstimmungen = Abstimmung.objects.filter(status=AbstimmungStatus.GESCHLOSSEN, protokoll="")

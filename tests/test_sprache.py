@@ -10,12 +10,12 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from antraege.links import antrag_link_token
+from antraege.fonds.selectors.kosten import IMMER_AUSGESCHLOSSEN
+from antraege.fonds.services.handlungsfelder import PROGRAMM_HANDLUNGSFELDER
+from antraege.fonds.services.kosten import DEFAULT_KATEGORIEN
 from antraege.management.commands.demo_data import KATEGORIEN as DEMO_KATEGORIEN
 from antraege.models import Kostenkategorie
-from antraege.selectors.kosten import IMMER_AUSGESCHLOSSEN
-from antraege.services.handlungsfelder import PROGRAMM_HANDLUNGSFELDER
-from antraege.services.kosten import DEFAULT_KATEGORIEN
+from antraege.zugang.links import antrag_link_token
 
 from .po import read_po
 from .resident_helpers import schritt_url
@@ -189,8 +189,8 @@ def test_a_bad_request_gets_the_400_page_in_the_readers_language(client, languag
 def offene_abstimmung(fonds, qm_user, jury_user):
     from antraege.factories import AntragFactory
     from antraege.roles import Akteur
+    from jury.abstimmungen.services import abstimmung_eroeffnen
     from jury.factories import antrag_zur_jury
-    from jury.services import abstimmung_eroeffnen
 
     antrag = antrag_zur_jury(AntragFactory(fonds=fonds, titel="Sommerkino"), qm_user)
     return abstimmung_eroeffnen(antrag, akteur=Akteur(qm_user), betrag=Decimal("250.00"))

@@ -256,7 +256,7 @@ def test_a_pdf_with_bookmarks_and_a_link_to_a_page_is_accepted(client, draft):
 
 def test_a_pdf_printed_by_the_product_is_accepted(client, draft):
     """A tagged PDF (structure tree with attributes) as WeasyPrint renders the letters."""
-    from antraege.pdf import html_to_pdf
+    from antraege.dokumente.pdf import html_to_pdf
 
     data = html_to_pdf("<h1>Angebot</h1><p><a href='https://example.org'>Laden</a></p>")
 
@@ -284,7 +284,7 @@ def test_stored_suffix_and_served_type_come_from_the_content_not_the_name(
 
 
 def test_receipt_is_stored_and_served_by_its_content_type(client, staff_login, antrag, qm_user):
-    from antraege.services import settlement as abrechnung
+    from antraege.geld.services import abrechnung
 
     from .abrechnung_helpers import in_progress
 
@@ -318,7 +318,7 @@ def test_receipt_is_stored_and_served_by_its_content_type(client, staff_login, a
     ],
 )
 def test_download_name_takes_its_extension_from_the_stored_type(name, content_type, expected):
-    from antraege.models.attachments import download_name
+    from antraege.antrag.models.anhang import download_name
 
     assert download_name(name, content_type) == expected
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from antraege.factories import AntragFactory
 from antraege.roles import SESSION_KEY, Akteur
+from jury.abstimmungen.services import abstimmung_eroeffnen
 from jury.factories import antrag_zur_jury, jury_fuer
-from jury.services import abstimmung_eroeffnen
 from workflow.wege import antrag_walk_to
 
 from .abrechnung_helpers import in_progress, settlement_submitted

@@ -85,8 +85,8 @@ def test_request_changes_without_message_is_refused(eingereicht, qm_user):
 
 
 def test_approval_reserves_money_and_never_overdraws(fonds, qm_user):
+    from antraege.antrag.selectors import aktionsfonds_saldo
     from antraege.factories import AntragFactory
-    from antraege.selectors.application import aktionsfonds_saldo
 
     fonds.budget = Decimal("500.00")
     fonds.save()

@@ -1,6 +1,6 @@
 """Who may open which page of an Antrag: every role × every kind of page → the status it answers.
 
-The rule (``antraege.selectors.zugriff``, docs/architecture.md "Access"): a page of a role the
+The rule (``antraege.zugriff``, docs/architecture.md "Access"): a page of a role the
 person does not have at all answers before any Antrag is looked up (login page, or 403 "für das
 QM"); an Antrag that does not exist, is a draft (for staff), is in another area, or is not the
 applicant's own answers 404, so nobody learns that it exists; a person of the area whose role or
@@ -17,7 +17,7 @@ from django.urls import reverse
 from antraege.factories import AntragFactory, UserFactory
 from antraege.models import Anhang, Antrag, Statuswechsel
 from antraege.roles import Akteur, grant_applicant_access
-from jury import services as jury_services
+from jury.abstimmungen import services as jury_services
 from jury.factories import JurymitgliedFactory, antrag_zur_jury
 from workflow.wege import antrag_walk_to
 

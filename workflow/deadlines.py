@@ -5,11 +5,11 @@ import logging
 
 from django.utils.translation import gettext as _
 
+from antraege.antrag.services.antrag import berlin_today
 from antraege.mail import services as mail
 from antraege.models import Antrag
 from antraege.money import euro_format
 from antraege.roles import Akteur
-from antraege.services.application import berlin_today
 from antraege.states import AWAITING_SETTLEMENT_STATES
 
 from .moves import MoveRefused, antrag_move

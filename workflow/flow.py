@@ -9,11 +9,14 @@ the move as a conditional update in a transaction and records the timeline.
 from django.utils.translation import gettext_lazy as _
 
 from antraege import permissions
+from antraege.antrag.services import antrag as application
+from antraege.dokumente import services as documents
+from antraege.fonds.selectors import kosten
+from antraege.geld.selectors.abrechnung import auszahlung_released, settlement_errors
+from antraege.geld.services import abrechnung as settlement
+from antraege.geld.services import vereinbarung as geld
 from antraege.models import AntragStatus as S
 from antraege.models import Dokument, Rueckforderung
-from antraege.selectors import kosten
-from antraege.selectors.settlement import auszahlung_released, settlement_errors
-from antraege.services import application, documents, geld, settlement
 from antraege.states import BEFORE_DECISION_STATES
 
 from .machine import Bedingung, State, machine_moves
@@ -229,8 +232,10 @@ class AntragFlow:
         label=_("Aktion entfällt"),
         permission=applicant_or_qm_staff,
     )
-    def cancel(self, **_kwargs):
+    def cancel(self, *, akteur=None, kommentar="", **_kwargs):
         geld.antrag_not_carried_out(self.antrag, anlass=Rueckforderung.Anlass.ENTFAELLT)
+        if akteur is not None and not permissions.may_act_on_antrag_as_qm(akteur, self.antrag):
+            geld.aktion_entfaellt_qm_notify(self.antrag, begruendung=kommentar)
 
 
 MOVES = machine_moves(AntragFlow)

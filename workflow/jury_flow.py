@@ -4,7 +4,7 @@
 The machines say which move is allowed from which state, to whom and when (permissions and
 conditions). The work of a move — e-mails, the rules copied in, the decisions applied to the
 Anträge — is done by the jury service that makes the move (``jury.sitzungen.services``,
-``jury.services``), in the same transaction, because the jury layer sits above the workflow.
+``jury.abstimmungen.services``), in the same transaction, because the jury layer sits above the workflow.
 Never change a status directly: go through ``workflow.moves.sitzung_move`` /
 ``abstimmung_move``.
 """
@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from antraege import permissions
-from jury.models import AbstimmungStatus
+from jury.abstimmungen.models import AbstimmungStatus
 from jury.sitzungen.models import Beschluss, SitzungStatus
 
 from .machine import Bedingung, State, machine_moves
@@ -153,7 +153,7 @@ class SitzungFlow:
 
 
 class AbstimmungFlow:
-    """An online vote is open from its opening (``jury.services.abstimmung_eroeffnen`` creates it
+    """An online vote is open from its opening (``jury.abstimmungen.services.abstimmung_eroeffnen`` creates it
     open) until the beat closes it: at the deadline, or early when everyone entitled voted and
     nothing changed for the grace period; closing takes the decision."""
 

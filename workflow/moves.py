@@ -5,10 +5,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from antraege.antrag.services.antrag import antrag_lock
+from antraege.antrag.services.timeline import statuswechsel_record
 from antraege.models import Antrag, AntragStatus
-from antraege.services.application import antrag_lock
-from antraege.services.timeline import statuswechsel_record
-from jury.models import Abstimmung, AbstimmungStatus
+from jury.abstimmungen.models import Abstimmung, AbstimmungStatus
 from jury.sitzungen.models import Sitzung, SitzungStatus
 
 from .flow import AntragFlow
@@ -49,7 +49,7 @@ def antrag_move(antrag, move, *, akteur, kommentar="", intern=False, reload=True
             state_label=AntragStatus(current.status).label,
             queryset=Antrag.objects.filter(pk=current.pk),
             felder={"geaendert_am": timezone.now()},
-            data={"kommentar": kommentar, **data},
+            data={"kommentar": kommentar, "akteur": akteur, **data},
             conflict=_("Der Antrag wurde inzwischen geändert. Bitte laden Sie die Seite neu."),
         )
         statuswechsel_record(
@@ -118,7 +118,7 @@ def abstimmung_move(abstimmung, move, *, akteur, claim=None, **felder):
 
 
 def abstimmung_record_opened(abstimmung, *, akteur):
-    """The log line of a vote's start: it is created open (``jury.services.abstimmung_eroeffnen``)."""
+    """The log line of a vote's start: it is created open (``jury.abstimmungen.services.abstimmung_eroeffnen``)."""
     move_log(
         "abstimmung", abstimmung.pk, Schritt(abstimmung, "open", "", abstimmung.status), akteur
     )

@@ -10,9 +10,9 @@ import functools
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from antraege.geld.services import abrechnung as settlement
 from antraege.models import Antrag
 from antraege.roles import Akteur
-from antraege.services import settlement
 
 from .moves import antrag_move
 
@@ -111,7 +111,7 @@ def antrag_walk_to(antrag, ziel, *, qm_user=None, **daten):
         if move == "mark_paid":
             data.setdefault("bezahlt_am", timezone.localdate())
         if move == "vereinbarung":
-            from antraege.services.geld import vereinbarung_confirm
+            from antraege.geld.services.vereinbarung import vereinbarung_confirm
 
             bank_details_give(antrag, akteur=akteure[wer])  # the advance needs them
             vereinbarung_confirm(antrag, akteur=akteure[wer])
@@ -126,8 +126,8 @@ def antrag_walk_to(antrag, ziel, *, qm_user=None, **daten):
 
 def bank_details_give(antrag, *, akteur):
     """The applicant gives the bank details (once: the advance and the payout need them)."""
+    from antraege.geld.services import vereinbarung as geld
     from antraege.models import Bankverbindung
-    from antraege.services import geld
 
     if not Bankverbindung.objects.filter(antrag=antrag).exists():
         geld.bankverbindung_save(
@@ -170,7 +170,7 @@ def auszahlung_release_in_full(antrag, *, akteur):
 
 @functools.cache
 def _beleg_pdf():
-    from antraege.pdf import html_to_pdf
+    from antraege.dokumente.pdf import html_to_pdf
 
     return html_to_pdf(
         "<html lang='de'><head><title>Kassenbon</title></head>"

@@ -4,10 +4,9 @@ Typing an address proves nothing: anybody can type a jury member's address into 
 "Mein Antrag" link proves that the person reads the mailbox the link was sent to. Each link carries
 a fingerprint of the address it was e-mailed to (``links.antrag_link_token(..., email=...)``); when
 it is opened and the fingerprint matches the Antrag's current address, that address is confirmed.
-Only a confirmed address excludes a jury member automatically (``jury.services``).
+Only a confirmed address excludes a jury member automatically (``jury.abstimmungen.services``).
 """
 
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -25,15 +24,13 @@ def adresse_fingerabdruck(email):
     return salted_hmac(FINGERPRINT_SALT, _normal(email)).hexdigest()[:20]
 
 
-def antrag_adresse_bestaetigen(antrag, *, token):
+def antrag_adresse_bestaetigen(antrag, *, fingerabdruck):
     """Record that the applicant opened a link e-mailed to the Antrag's current address.
 
-    ``token`` is a link token already checked by ``links.antrag_from_link_token``. Returns True
+    ``fingerabdruck`` is the address fingerprint of a link token already checked by
+    ``zugang.links.antrag_from_link_token`` (``zugang.links.link_fingerabdruck``). Returns True
     when the current address is (now) confirmed. A link sent to an earlier address confirms nothing.
     """
-    from ..links import SALT
-
-    fingerabdruck = signing.loads(token, salt=SALT).get("e")
     email = _normal(antrag.antragsteller_email)
     if not fingerabdruck or not email:
         return False

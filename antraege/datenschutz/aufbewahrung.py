@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..models import (
+    Aenderungswunsch,
     Anhang,
     Antrag,
     AntragStatus,
@@ -194,7 +195,7 @@ def aufbewahrung_faellig(*, now=None):
 
 def _dateien(antrag_id):
     """Names in storage of every file that belongs to an Antrag."""
-    from jury.models import Abstimmung
+    from jury.abstimmungen.models import Abstimmung
 
     names = []
     for model in (Anhang, Beleg, Projektfoto, Dokument):
@@ -239,7 +240,7 @@ def antrag_anonymisieren(antrag_id, *, regel):
     the files after commit, revokes the applicant's links, records ``Anonymisierung``. Returns None
     when the Antrag was anonymised already (by an earlier or a parallel run).
     """
-    from jury.models import Abstimmung, Stimme
+    from jury.abstimmungen.models import Abstimmung, Stimme
     from jury.sitzungen.models import Sitzung, Sitzungsunterlagen, Tagesordnungspunkt
 
     try:
@@ -262,7 +263,7 @@ def antrag_anonymisieren(antrag_id, *, regel):
             names += [name for name in unterlagen.values_list("datei", flat=True) if name]
             unterlagen.delete()
             Tagesordnungspunkt.objects.filter(antrag_id=antrag_id).update(
-                auflagen="", begruendung="", umsetzung_hinweis=""
+                **dict.fromkeys(PERSONENBEZOGENE_FELDER["jury.Tagesordnungspunkt"], "")
             )
             Antrag.objects.filter(pk=antrag_id).update(
                 titel=ANONYM_TITEL,
@@ -278,6 +279,7 @@ def antrag_anonymisieren(antrag_id, *, regel):
                 aussteller="", ablehnungsgrund="", datei="", originalname=""
             )
             Sachbericht.objects.filter(antrag_id=antrag_id).update(text="")
+            Aenderungswunsch.objects.filter(antrag_id=antrag_id).update(begruendung="", antwort="")
             Abstimmung.objects.filter(antrag_id=antrag_id).update(
                 auflagen="", notiz="", protokoll=""
             )

@@ -16,9 +16,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..antrag.selectors import antraege_mit_email
 from ..models import AntragStatus, Quartier, Statuswechsel
 from ..refusals import Refused
-from ..selectors.application import antraege_mit_email
 from .models import Zugriff
 from .protokoll import zugriff_protokollieren
 
@@ -64,7 +64,7 @@ def _zeile(obj, *, ohne=()):
 
 def auskunft_antraege(email, quartiere):
     """Every Antrag with this applicant address in the given areas (drafts too: Art. 15 is complete)."""
-    from jury.models import Abstimmung, AbstimmungStatus
+    from jury.abstimmungen.models import Abstimmung, AbstimmungStatus
 
     return (
         antraege_mit_email(email)
@@ -148,6 +148,9 @@ def _antrag_daten(antrag, dateien):
     ):
         obj = getattr(antrag, name, None)
         daten[name] = _zeile(obj, ohne={"antrag_id"}) if obj is not None else None
+    daten["aenderungswuensche"] = [
+        _zeile(w, ohne={"antrag_id", "entschieden_von_id"}) for w in antrag.aenderungswuensche.all()
+    ]
     daten["buchungen"] = [
         _zeile(b, ohne={"antrag_id", "fonds_id", "gebucht_von_id"}) for b in antrag.buchungen.all()
     ]

@@ -46,10 +46,11 @@ PERSONENBEZOGENE_FELDER = {
     "antraege.Benachrichtigung": ("empfaenger", "kontext", "betreff"),
     "antraege.Beleg": ("aussteller", "datei", "originalname", "ablehnungsgrund"),
     "antraege.Sachbericht": ("text",),
+    "antraege.Aenderungswunsch": ("begruendung", "antwort"),
     "antraege.Projektfoto": ("datei", "originalname"),
     "antraege.AdressBestaetigung": ("email",),
     "jury.Abstimmung": ("auflagen", "notiz", "protokoll"),
-    "jury.Tagesordnungspunkt": ("auflagen", "begruendung", "umsetzung_hinweis"),
+    "jury.Tagesordnungspunkt": ("auflagen", "begruendung", "umsetzung_hinweis", "notiz"),
 }
 # Personal fields the Art. 15 export leaves out because they hold other people's data too: the
 # minutes name the jury members and how the meeting went (the decision itself is exported).
@@ -99,7 +100,7 @@ class Zugriff(models.Model):
 class AdressBestaetigung(models.Model):
     """The applicant opened a link sent to this address: they control it.
 
-    Only a confirmed address may exclude a jury member automatically (``jury.services``).
+    Only a confirmed address may exclude a jury member automatically (``jury.abstimmungen.services``).
     """
 
     antrag = models.ForeignKey(

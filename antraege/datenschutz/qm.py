@@ -8,9 +8,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from ..forms.base import KernForm
 from ..roles import Akteur
-from ..views.refusals import refusal_to_form
+from ..web.forms import KernForm
+from ..web.refusals import refusal_to_form
 from .auskunft import AuskunftRefused, auskunft_erstellen
 
 

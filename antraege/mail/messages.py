@@ -19,8 +19,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import get_template
 from django.utils import translation
 
-from ..links import antrag_link_token, antrag_link_url
 from ..models import Dokument
+from ..zugang.links import antrag_link_token, antrag_link_url
 
 
 def message_id(row):
@@ -39,6 +39,29 @@ def render(row):
     """Subject, text and HTML of one notification, rendered in its language."""
     with translation.override(row.sprache):
         return _render(row, _templates(row.art))
+
+
+def render_for_post(row):
+    """Subject and text of a letter by post (``kanal="post"``): a letter cannot carry a link to
+    click, so the personal link is replaced by the access code page, the reference and the code
+    (``zugang.links.antrag_zugangscode``)."""
+    from django.urls import reverse
+
+    from ..zugang.links import antrag_zugangscode
+
+    with translation.override(row.sprache):
+        subject, text, _html = _render(row, _templates(row.art), link_token=_LINK_PLATZHALTER)
+        if row.antrag_id:
+            antrag = row.antrag
+            ersatz = translation.gettext(
+                "%(url)s – Aktenzeichen %(referenz)s, Zugangscode %(code)s"
+            ) % {
+                "url": settings.SITE_URL + reverse("antraege:zugangscode"),
+                "referenz": antrag.referenz,
+                "code": antrag_zugangscode(antrag),
+            }
+            text = text.replace(antrag_link_url(antrag, token=_LINK_PLATZHALTER), ersatz)
+    return subject, text
 
 
 def _templates(art):

@@ -22,7 +22,14 @@ class Benachrichtigung(models.Model):
         blank=True,
         related_name="benachrichtigungen",
     )
-    empfaenger = models.EmailField()
+    # "post": a letter for an applicant without e-mail (``Antrag.briefe_per_post``). Never handed
+    # to SMTP; it waits for QM to print and post it, ``gesendet_am`` is then when QM posted it.
+    kanal = models.CharField(
+        max_length=10,
+        choices=[("email", _("E-Mail")), ("post", _("per Post"))],
+        default="email",
+    )
+    empfaenger = models.EmailField(blank=True)
     sprache = models.CharField(max_length=5, default="de")
     kontext = models.JSONField(default=dict, blank=True)
     dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)

@@ -55,7 +55,11 @@ def execution_new():
 
 
 def _free(now):
-    return Q(gesendet_am__isnull=True) & (Q(claim_until__isnull=True) | Q(claim_until__lt=now))
+    return (
+        Q(gesendet_am__isnull=True)
+        & Q(kanal="email")  # a letter by post waits for QM, never for SMTP
+        & (Q(claim_until__isnull=True) | Q(claim_until__lt=now))
+    )
 
 
 def benachrichtigungen_claim(*, execution, limit=BATCH, now=None):

@@ -20,11 +20,15 @@ BATCH = 50
 DISPATCH_MAX_TASKS = 20
 
 
-def queue(art, *, empfaenger, sprache="de", antrag=None, kontext=None, dedupe_key=None):
+def queue(
+    art, *, empfaenger, sprache="de", antrag=None, kontext=None, dedupe_key=None, kanal="email"
+):
     """Record an e-mail to send after commit; with ``dedupe_key`` at most once ever. Returns the
-    row (None if ``dedupe_key`` was queued before)."""
+    row (None if ``dedupe_key`` was queued before). ``kanal="post"``: a letter for QM's postal
+    queue (``postbriefe``), never sent by the worker."""
     fields = dict(
         art=art,
+        kanal=kanal,
         empfaenger=empfaenger,
         sprache=sprache or "de",
         antrag=antrag,
@@ -39,15 +43,29 @@ def queue(art, *, empfaenger, sprache="de", antrag=None, kontext=None, dedupe_ke
             return None
     else:
         row = Benachrichtigung.objects.create(**fields)
-    _dispatch_on_commit(row.pk)
+    if kanal == "email":
+        _dispatch_on_commit(row.pk)
     return row
 
 
 def queue_for_applicant(antrag, art, *, kontext=None, dedupe_key=None):
     """An e-mail to the applicant of ``antrag``, in the applicant's language.
 
+    An applicant who chose "Briefe per Post" gets it as a letter in QM's postal queue instead.
     None when the Antrag has no address any more (anonymised after its retention period).
     """
+    if antrag.briefe_per_post:
+        if not (antrag.antragsteller_strasse and antrag.antragsteller_plz):
+            return None
+        return queue(
+            art,
+            empfaenger="",
+            sprache=antrag.sprache,
+            antrag=antrag,
+            kontext=kontext,
+            dedupe_key=dedupe_key,
+            kanal="post",
+        )
     if not antrag.antragsteller_email:
         return None
     return queue(
@@ -57,6 +75,18 @@ def queue_for_applicant(antrag, art, *, kontext=None, dedupe_key=None):
         antrag=antrag,
         kontext=kontext,
         dedupe_key=dedupe_key,
+    )
+
+
+def queue_for_qm_office(antrag, art, *, kontext=None):
+    """An e-mail to the QM office of ``antrag``'s area: the office's address, in its language."""
+    quartier = antrag.fonds.quartier
+    return queue(
+        art,
+        empfaenger=quartier.qm_email,
+        sprache=quartier.qm_sprache,
+        antrag=antrag,
+        kontext=kontext,
     )
 
 

@@ -7,7 +7,7 @@ register = template.Library()
 
 @register.simple_tag
 def pauschale_geplant(antrag):
-    """The lump sum the cost plan can expect (see ``antraege.selectors.geld.pauschale_geplant``)."""
-    from antraege.selectors.geld import pauschale_geplant as geplant
+    """The lump sum the cost plan can expect (see ``antraege.geld.selectors.vereinbarung.pauschale_geplant``)."""
+    from antraege.geld.selectors.vereinbarung import pauschale_geplant as geplant
 
     return geplant(antrag)

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import jury.models
+import jury.abstimmungen.models
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('stimmen_nein', models.PositiveSmallIntegerField(blank=True, null=True)),
                 ('stimmen_enthaltung', models.PositiveSmallIntegerField(blank=True, null=True)),
                 ('erinnerung_versandt_am', models.DateTimeField(blank=True, null=True)),
-                ('protokoll', models.FileField(blank=True, upload_to=jury.models.protokoll_upload_to)),
+                ('protokoll', models.FileField(blank=True, upload_to=jury.abstimmungen.models.protokoll_upload_to)),
                 ('protokoll_erstellt_am', models.DateTimeField(blank=True, null=True)),
                 ('sitzung_datum', models.DateField(blank=True, null=True, verbose_name='Datum der Sitzung')),
                 ('notiz', models.TextField(blank=True, verbose_name='Notiz')),

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from antraege.forms.base import DateInput, KernForm, KernFormMixin
+from antraege.web.forms import DateInput, KernForm, KernFormMixin
 
-from ..models import Jurymitglied
+from .models import Jurymitglied
 
 
 class JurymitgliedForm(KernForm):
@@ -76,3 +76,12 @@ class AmtszeitEndeForm(KernForm):
 
 class PasswortSetzenForm(KernFormMixin, SetPasswordForm):
     """The member sets the password of the account QM made (Django's checks of a new password)."""
+
+
+class KontospracheForm(KernForm):
+    sprache = forms.ChoiceField(
+        label=_("Sprache für Ihre E-Mails"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+        help_text=_("Einladungen, Unterlagen und Abstimmungen erhalten Sie in dieser Sprache."),
+    )

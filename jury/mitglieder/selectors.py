@@ -3,7 +3,7 @@
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import Jurymitglied
+from .models import Jurymitglied, Kontoeinstellung
 
 
 def jurymitglieder_ausser_term(quartier, *, day=None):
@@ -16,3 +16,9 @@ def jurymitglieder_ausser_term(quartier, *, day=None):
         .select_related("user")
         .order_by("-beginn", "user__last_name", "pk")
     )
+
+
+def kontosprache(user):
+    """The language ``user`` receives e-mails in (default German)."""
+    einstellung = Kontoeinstellung.objects.filter(user=user).first()
+    return einstellung.sprache if einstellung else "de"

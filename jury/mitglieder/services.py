@@ -25,10 +25,9 @@ from django.utils.translation import gettext as _
 from antraege import permissions
 from antraege.mail import services as mail
 
-from ..models import Jurymitglied
-from ..selectors import kontosprache
-from ..services import JuryRefused
-from ..sitzungen.models import Kontoeinstellung
+from ..abstimmungen.services import JuryRefused
+from .models import Jurymitglied, Kontoeinstellung
+from .selectors import kontosprache
 
 logger = logging.getLogger(__name__)
 
@@ -238,3 +237,10 @@ def jurymitglied_end(mitglied, *, akteur, ende):
         Jurymitglied.objects.filter(pk=mitglied.pk).update(ende=ende)
     logger.info("jury member %s: term ends %s (by %s)", mitglied.pk, ende, akteur)
     return Jurymitglied.objects.select_related("user").get(pk=mitglied.pk)
+
+
+def kontosprache_setzen(user, sprache):
+    """Store the language of ``user``'s account."""
+    if sprache not in dict(settings.LANGUAGES):
+        raise JuryRefused(_("Diese Sprache gibt es nicht."), code="invalid")
+    Kontoeinstellung.objects.update_or_create(user=user, defaults={"sprache": sprache})

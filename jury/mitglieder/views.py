@@ -8,21 +8,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from antraege import permissions
 from antraege.models import Quartier
 from antraege.roles import Akteur
-from antraege.views.refusals import refusal_to_form
+from antraege.web.refusals import refusal_to_form
 
-from ..models import Jurymitglied
-from ..selectors import kontosprache
-from ..services import JuryRefused
+from ..abstimmungen.services import JuryRefused
 from ..sitzungen.services import jury_zusammensetzung
 from . import services
-from .forms import AmtszeitEndeForm, JurymitgliedForm, PasswortSetzenForm
+from .forms import AmtszeitEndeForm, JurymitgliedForm, KontospracheForm, PasswortSetzenForm
+from .models import Jurymitglied
+from .selectors import kontosprache
 
 
 def _qm_quartier(request, quartier_pk):
@@ -159,3 +159,19 @@ passwort_setzen = auth_views.PasswordResetConfirmView.as_view(
 passwort_gesetzt = auth_views.PasswordResetCompleteView.as_view(
     template_name="jury/mitglieder/passwort_gesetzt.html"
 )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kontosprache_edit(request):
+    form = KontospracheForm(request.POST or None, initial={"sprache": kontosprache(request.user)})
+    if request.method == "POST" and form.is_valid():
+        services.kontosprache_setzen(request.user, form.cleaned_data["sprache"])
+        with translation.override(form.cleaned_data["sprache"]):
+            messages.success(request, _("Ihre Sprache für E-Mails ist gespeichert."))
+        return redirect("jury:kontosprache")
+    return render(
+        request,
+        "jury/mitglieder/kontosprache.html",
+        {"form": form, "form_has_errors": bool(form.errors)},
+    )

@@ -1,13 +1,12 @@
 """Forms of the meeting pages: parse input only; the rules are in ``jury.sitzungen.services``."""
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from antraege.forms.base import DateInput, KernForm, KernModelForm
+from antraege.web.forms import DateInput, KernForm, KernModelForm
 
-from ..forms import abstimmungsbetrag_field
-from ..models import StimmWert
+from ..abstimmungen.forms import abstimmungsbetrag_field
+from ..abstimmungen.models import StimmWert
 from .models import Sitzung
 
 
@@ -239,12 +238,3 @@ class ProtokollForm(KernModelForm):
             "protokollfuehrung": _("Wer das Protokoll geführt hat (Name)."),
             "ende": _("Leer lassen: beim Schließen gilt die Uhrzeit des Schließens."),
         }
-
-
-class KontospracheForm(KernForm):
-    sprache = forms.ChoiceField(
-        label=_("Sprache für Ihre E-Mails"),
-        choices=settings.LANGUAGES,
-        widget=forms.RadioSelect,
-        help_text=_("Einladungen, Unterlagen und Abstimmungen erhalten Sie in dieser Sprache."),
-    )

@@ -16,24 +16,6 @@ from django.utils.translation import pgettext_lazy
 from antraege.models import Antrag, Quartier
 
 
-class Kontoeinstellung(models.Model):
-    """Settings of a staff or jury account: the language of its e-mails (and pages)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kontoeinstellung"
-    )
-    sprache = models.CharField(
-        _("Sprache für Nachrichten"), max_length=5, choices=settings.LANGUAGES, default="de"
-    )
-
-    class Meta:
-        verbose_name = _("Kontoeinstellung")
-        verbose_name_plural = _("Kontoeinstellungen")
-
-    def __str__(self):
-        return f"{self.user} ({self.sprache})"
-
-
 class SitzungStatus(models.TextChoices):
     GEPLANT = "planned", pgettext_lazy("meeting", "Geplant")
     UNTERLAGEN_VERSANDT = "papers_sent", pgettext_lazy("meeting", "Unterlagen versandt")

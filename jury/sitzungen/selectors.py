@@ -11,16 +11,17 @@ from decimal import Decimal
 from django.db.models import Prefetch, Sum
 from django.utils import timezone
 
+from antraege.antrag.selectors import aktionsfonds_saldo, quartiere_for_staff
 from antraege.datenschutz.adressen import (
     antraege_bestaetigte_adressen,
     antrag_bestaetigte_adresse,
     mitglied_hat_adresse,
 )
 from antraege.models import ZERO, Aktionsfonds, Antrag, AntragStatus
-from antraege.selectors.application import aktionsfonds_saldo, quartiere_for_staff
 
-from ..models import Abstimmung, AbstimmungStatus, Jurymitglied, JuryRegeln, jury_in_term
-from ..services import Auszaehlung, auszaehlung_quorum_erreicht, juryregeln_for
+from ..abstimmungen.models import Abstimmung, AbstimmungStatus, JuryRegeln
+from ..abstimmungen.services import Auszaehlung, auszaehlung_quorum_erreicht, juryregeln_for
+from ..mitglieder.models import Jurymitglied, jury_in_term
 from .models import (
     OFFENE_SITZUNG,
     Beschluss,
@@ -484,7 +485,9 @@ def punkt_waehler(punkt, sitze=None, *, adresse=_UNBEKANNT):
     return waehler, ausgeschlossen
 
 
-def _berechtigt(sitze, ausgeschlossen, antrag):
+def stimmberechtigte_count(sitze, ausgeschlossen, antrag):
+    """How many of ``sitze`` may vote on ``antrag``: not excluded as biased, and (a seat without a
+    recorded voter) not the member whose address the applicant confirmed."""
     raus = {m.pk for m in ausgeschlossen}
     adresse = antrag_bestaetigte_adresse(antrag)
     n = 0

@@ -5,7 +5,7 @@ Every function that changes something runs in one transaction and either does al
 (``workflow.jury_flow.SitzungFlow``, by ``workflow.moves.sitzung_move``: a conditional update from
 the expected status to the next), so a double click, two tabs or two QM staff at once make a step
 once. Decisions are decided by the same pure rule as the online vote
-(``jury.services.auszaehlung_bewerten``) and applied to the Anträge only when QM closes the meeting,
+(``jury.abstimmungen.services.auszaehlung_bewerten``) and applied to the Anträge only when QM closes the meeting,
 each through ``workflow.moves.antrag_move`` in its own savepoint: a refusal of one item (the fund
 ran out) is recorded on that item and does not lose the others.
 
@@ -34,9 +34,8 @@ from antraege.models import ZERO
 from antraege.money import euro_format
 from workflow.moves import MoveRefused, antrag_move, sitzung_move
 
-from ..models import Ergebnis, Jurymitglied, StimmWert, jury_in_term
-from ..selectors import kontosprache
-from ..services import (
+from ..abstimmungen.models import Ergebnis, StimmWert
+from ..abstimmungen.services import (
     Auszaehlung,
     JuryRefused,
     auszaehlung_bewerten,
@@ -44,24 +43,25 @@ from ..services import (
     juryregeln_for,
     protokoll_store,
 )
+from ..mitglieder.models import Jurymitglied, jury_in_term
+from ..mitglieder.selectors import kontosprache
 from .models import (
     Absage,
     Beschluss,
     Einzelstimme,
-    Kontoeinstellung,
     Sitzung,
     SitzungStatus,
     Tagesordnungspunkt,
     Teilnahme,
 )
 from .selectors import (
-    _berechtigt,
     antraege_fuer_tagesordnung,
     laufender_saldo,
     praesentation_schwelle,
     punkt_waehler,
     sitzung_sitze,
     sitzungsprotokoll_kontext,
+    stimmberechtigte_count,
     unterlagen_kontext,
     vorstellung_noetig,
 )
@@ -78,13 +78,6 @@ def _pruefen_qm(akteur, objekt, *, predicate=permissions.may_manage_jury_of_area
     of the area ``objekt``, an id)."""
     if not predicate(akteur, objekt):
         raise JuryRefused(_("Diese Sitzung gehört nicht zu Ihrem Quartier."), code="forbidden")
-
-
-def kontosprache_setzen(user, sprache):
-    """Store the language of ``user``'s account."""
-    if sprache not in dict(settings.LANGUAGES):
-        raise JuryRefused(_("Diese Sprache gibt es nicht."), code="invalid")
-    Kontoeinstellung.objects.update_or_create(user=user, defaults={"sprache": sprache})
 
 
 # --- Composition -------------------------------------------------------------------------------
@@ -351,9 +344,11 @@ def unterlagen_versand_bis(sitzung):
     return sitzung.datum - datetime.timedelta(days=tage)
 
 
-def sitzung_unterlagen_versenden(sitzung, *, akteur):
-    """QM sends the papers: every member and deputy in term gets an e-mail in their language with
-    the agenda, a link and the ``.ics`` invitation. Once (planned → papers sent)."""
+def sitzung_einladungen_send(sitzung, *, akteur):
+    """The invitations of the papers' dispatch: every member and deputy in term gets an e-mail in
+    their language with the agenda, a link and the ``.ics`` invitation. Once (planned → papers
+    sent). Callers send the papers with ``unterlagen.sitzung_unterlagen_send``, which also has the
+    papers PDF made."""
     # QM's button, or the beat when the lead time has come
     _pruefen_qm(akteur, sitzung, predicate=permissions.may_send_sitzung_papers)
     now = timezone.now()
@@ -738,7 +733,9 @@ def top_beschliessen(
         stimmen, (ja, nein, enthaltung) = _stimmen_record(
             namentlich, waehler, stimmen, (ja, nein, enthaltung)
         )
-        zaehlung = Auszaehlung(_berechtigt(sitze, ausgeschlossen, antrag), ja, nein, enthaltung)
+        zaehlung = Auszaehlung(
+            stimmberechtigte_count(sitze, ausgeschlossen, antrag), ja, nein, enthaltung
+        )
         beschluss = _beschluss_decide(sitzung, zaehlung)
         if beschluss == Beschluss.BEWILLIGT:
             _saldo_check(sitzung, antrag, betrag)
@@ -893,8 +890,8 @@ def sitzung_entscheidungen_ausliefern(sitzung_id):
     """Render the letter of every approval and rejection the meeting applied and queue its
     decision e-mail, unless that happened already (the decision's own letter task usually came
     first: both store the letter once and queue the e-mail once). Returns how many items."""
+    from antraege.dokumente.services import dokument_deliver
     from antraege.models import Dokument
-    from antraege.services.documents import dokument_deliver
 
     letters = {
         Beschluss.BEWILLIGT: Dokument.Art.BEWILLIGUNG,
@@ -936,7 +933,7 @@ def sitzungsprotokolle_nachholen():
 def sitzung_unterlagen_pdf(sitzung, *, language="de"):
     """The papers of ``sitzung`` as one accessible PDF (bytes): every agenda item with project,
     cost plan and QM's review note; the applicant's name and organisation, never contact data."""
-    from antraege.pdf import render_pdf
+    from antraege.dokumente.pdf import render_pdf
 
     kontext = {**unterlagen_kontext(sitzung), "LANGUAGE_CODE": language}
     return render_pdf("jury/pdf/unterlagen.html", kontext, language=language)

@@ -4,7 +4,7 @@ PDF rendered by the worker, never in a request.
 Sending: beat calls ``unterlagen_due_send`` (``jury.task_send_due_unterlagen``). A planned meeting
 whose papers were not sent gets them once the day is ``JuryRegeln.unterlagen_tage_vorher`` (default
 5) days before it or later (Europe/Berlin), and not after the meeting day. The send itself is
-``services.sitzung_unterlagen_versenden``: a conditional update planned → papers sent, so two beat
+``services.sitzung_einladungen_send``: a conditional update planned → papers sent, so two beat
 runs at once, or beat and QM's button, send once; each member's e-mail also has a dedupe key.
 
 The PDF: ``sitzungsunterlagen_request`` records a ``Sitzungsunterlagen`` row for the meeting's
@@ -28,9 +28,9 @@ from antraege import task_names
 from antraege.enqueue import task_enqueue_on_commit, task_send
 from antraege.roles import Akteur
 
-from ..models import jury_in_term
-from ..selectors import kontosprache
-from ..services import JuryRefused, juryregeln_for
+from ..abstimmungen.services import JuryRefused, juryregeln_for
+from ..mitglieder.models import jury_in_term
+from ..mitglieder.selectors import kontosprache
 from . import services
 from .models import Sitzung, SitzungStatus, Sitzungsunterlagen
 
@@ -52,7 +52,7 @@ def sitzung_unterlagen_send(sitzung, *, akteur):
     """Send the papers now (QM's button, or beat) and have the PDF made for the languages the
     recipients read pages in. Returns how many members and deputies get the e-mail."""
     with transaction.atomic():
-        n = services.sitzung_unterlagen_versenden(sitzung, akteur=akteur)
+        n = services.sitzung_einladungen_send(sitzung, akteur=akteur)
         sprachen = {"de"} | {
             sprache
             for sprache in (

@@ -14,26 +14,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from antraege import permissions
+from antraege.antrag.selectors import quartiere_for_staff
 from antraege.models import Antrag, Quartier
 from antraege.paginierung import seite_for
 from antraege.roles import Akteur
-from antraege.selectors.application import quartiere_for_staff
-from antraege.views.refusals import refusal_to_form, refusal_to_message
+from antraege.web.refusals import refusal_to_form, refusal_to_message
 
-from .. import selectors as jury_selectors
+from ..abstimmungen.services import JuryRefused
+from ..abstimmungen.views import protokoll_response
 from ..mitglieder.selectors import jurymitglieder_ausser_term
-from ..services import JuryRefused
-from ..views import protokoll_response
 from . import selectors, services, unterlagen
 from .forms import (
     AnwesenheitForm,
-    KontospracheForm,
     ProtokollForm,
     PunktForm,
     SitzungForm,
     VertagenForm,
 )
-from .models import Sitzung, SitzungStatus, Tagesordnungspunkt
+from .models import Beschluss, Sitzung, SitzungStatus, Tagesordnungspunkt
 
 
 def _qm_sitzung(request, pk):
@@ -354,7 +352,7 @@ def _anwesenheit_shown(request, sitzung, anwesenheit_form, entschieden):
 def _sitzungsmodus_render(request, sitzung, anwesenheit_form, punkt_form, protokoll_form=None):
     sitzung.refresh_from_db()
     modus = selectors.sitzungsmodus(sitzung)
-    entschieden = any(z.punkt.beschluss not in ("", "deferred") for z in modus["zeilen"])
+    entschieden = any(z.punkt.beschluss not in ("", Beschluss.VERTAGT) for z in modus["zeilen"])
     zeige_anwesenheit = _anwesenheit_shown(request, sitzung, anwesenheit_form, entschieden)
     if zeige_anwesenheit and anwesenheit_form is None:
         anwesenheit_form = _anwesenheit_form(sitzung)
@@ -568,21 +566,3 @@ def _unterlagen_pdf(sitzung):
     if sprache not in settings.STAFF_LANGUAGES:
         sprache = settings.LANGUAGE_CODE
     return unterlagen.sitzungsunterlagen_request(sitzung, sprache)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def kontosprache(request):
-    form = KontospracheForm(
-        request.POST or None, initial={"sprache": jury_selectors.kontosprache(request.user)}
-    )
-    if request.method == "POST" and form.is_valid():
-        services.kontosprache_setzen(request.user, form.cleaned_data["sprache"])
-        with translation.override(form.cleaned_data["sprache"]):
-            messages.success(request, _("Ihre Sprache für E-Mails ist gespeichert."))
-        return redirect("jury:kontosprache")
-    return render(
-        request,
-        "jury/sitzungen/kontosprache.html",
-        {"form": form, "form_has_errors": bool(form.errors)},
-    )

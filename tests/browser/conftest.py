@@ -127,8 +127,8 @@ class Welt:
     def abstimmung(self):
         """An open online vote: ``jury_user`` and the two others are entitled."""
         from antraege.roles import Akteur
+        from jury.abstimmungen.services import abstimmung_eroeffnen
         from jury.factories import antrag_zur_jury
-        from jury.services import abstimmung_eroeffnen
 
         antrag = antrag_zur_jury(self._neu("Sommerkino", resident=False), self.qm_user)
         return abstimmung_eroeffnen(
@@ -157,7 +157,7 @@ class Welt:
 
     @cached_property
     def jurymitglied(self):
-        from jury.models import Jurymitglied
+        from jury.mitglieder.models import Jurymitglied
 
         return Jurymitglied.objects.get(user=self.jury_user)
 
@@ -166,7 +166,7 @@ class Welt:
         """A meeting with its papers sent: three Anträge on the agenda."""
         from antraege.roles import Akteur
         from jury.factories import antrag_zur_jury, sitzung_fuer
-        from jury.sitzungen.services import sitzung_unterlagen_versenden
+        from jury.sitzungen.services import sitzung_einladungen_send
 
         for titel, betrag in (
             ("Hoffest", "300.00"),
@@ -179,14 +179,14 @@ class Welt:
             antrag.save(update_fields=["betrag_beantragt"])
             antrag_zur_jury(antrag, self.qm_user)
         sitzung = sitzung_fuer(self.quartier, self.qm_user)
-        sitzung_unterlagen_versenden(sitzung, akteur=Akteur(self.qm_user))
+        sitzung_einladungen_send(sitzung, akteur=Akteur(self.qm_user))
         return sitzung
 
     @cached_property
     def sitzung_laufend(self):
         """The meeting under way: attendance taken (every member present), first item open."""
         from antraege.roles import Akteur
-        from jury.models import jury_in_term
+        from jury.mitglieder.models import jury_in_term
         from jury.sitzungen.services import anwesenheit_erfassen
 
         anwesende = jury_in_term(self.quartier, self.sitzung.datum).values_list("pk", flat=True)

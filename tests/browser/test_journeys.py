@@ -14,9 +14,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from antraege.factories import DEMO_PASSWORD, AntragFactory, project_start
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Statuswechsel
 from antraege.roles import Akteur
-from jury import services
+from jury.abstimmungen import services
+from jury.abstimmungen.models import Stimme
 from jury.factories import antrag_zur_jury, jury_fuer
-from jury.models import Stimme
 from workflow.wege import antrag_walk_to
 
 from .a11y import FOCUS_STATE

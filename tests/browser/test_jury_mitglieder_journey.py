@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from jury import selectors as jury_selectors
-from jury.models import Jurymitglied
+from jury.mitglieder.models import Jurymitglied
+from jury.mitglieder.selectors import kontosprache
 
 from .a11y import Page
 from .test_journeys import focused, press_and_wait, submit_with, tab_to, type_date, type_into
@@ -57,7 +57,7 @@ def test_qm_appoints_a_deputy_and_ends_a_term_by_keyboard(open_page, welt):
         datetime.date(2026, 2, 15),
         True,
     )
-    assert jury_selectors.kontosprache(neu.user) == "tr"
+    assert kontosprache(neu.user) == "tr"
     assert "Die Jury hat nur 3 Mitglieder (mindestens 7)." in page.locator("main").inner_text()
 
     beenden = reverse("jury:qm_mitglied_beenden", args=[welt.quartier.pk, welt.jurymitglied.pk])

@@ -7,12 +7,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ...models.application import Aktionsfonds, Antrag
+from ...antrag.models.antrag import Antrag
+from ...fonds.models import Aktionsfonds
 
 
 class Buchung(models.Model):
     """A booking of a fund: the amount is always positive, the kind says which running totals of
-    the fund it moves and in which direction (``services.WIRKUNG``). Never changed or deleted."""
+    the fund it moves and in which direction (``selectors.WIRKUNG``). Never changed or deleted."""
 
     class Art(models.TextChoices):
         RESERVIERUNG = "reservierung", _("Reserviert (Bewilligung)")

@@ -11,6 +11,19 @@ from ...models import Aktionsfonds, Antrag
 from ...money import ZERO
 from .models import Buchung
 
+A = Buchung.Art
+
+# Which running total of the fund each kind moves, and in which direction.
+WIRKUNG = {
+    A.RESERVIERUNG: {"summe_reserviert": 1},
+    A.FREIGABE: {"summe_reserviert": -1},
+    A.ABSCHLAG: {"summe_reserviert": -1, "summe_abschlag": 1},
+    A.RESTZAHLUNG: {"summe_reserviert": -1, "summe_restzahlung": 1},
+    A.RUECKFORDERUNG: {"summe_zurueckgefordert": 1},
+    A.RUECKZAHLUNG: {"summe_zurueckgezahlt": 1},
+    A.VERFALL: {"summe_verfallen": 1},
+}
+
 
 @dataclass(frozen=True)
 class Saldo:
@@ -119,8 +132,6 @@ SUMMEN = (
 
 def summen_aus_buchungen(fonds_ids=None):
     """``{fonds_id: {summe_*: Decimal}}`` recomputed from the bookings (one query)."""
-    from .services import WIRKUNG
-
     zeilen = Buchung.objects.order_by().values("fonds_id", "art").annotate(s=Sum("betrag"))
     if fonds_ids is not None:
         zeilen = zeilen.filter(fonds_id__in=fonds_ids)

@@ -12,19 +12,9 @@ from django.utils import timezone
 from ...models import Aktionsfonds
 from ...money import ZERO, euro_round
 from .models import Buchung
+from .selectors import WIRKUNG, saldo_from_row
 
 A = Buchung.Art
-
-# Which running total of the fund each kind moves, and in which direction.
-WIRKUNG = {
-    A.RESERVIERUNG: {"summe_reserviert": 1},
-    A.FREIGABE: {"summe_reserviert": -1},
-    A.ABSCHLAG: {"summe_reserviert": -1, "summe_abschlag": 1},
-    A.RESTZAHLUNG: {"summe_reserviert": -1, "summe_restzahlung": 1},
-    A.RUECKFORDERUNG: {"summe_zurueckgefordert": 1},
-    A.RUECKZAHLUNG: {"summe_zurueckgezahlt": 1},
-    A.VERFALL: {"summe_verfallen": 1},
-}
 
 # Kinds that make money free again: after the year-end close it lapses at once.
 FREI_MACHEND = (A.FREIGABE, A.RUECKZAHLUNG)
@@ -87,8 +77,6 @@ def reservierung_set(antrag, betrag, *, user=None, vorher=None):
 def verfall_book(fonds, *, user=None):
     """Year-end close: book what is still available as lapsed (the caller holds the fund row,
     just marked closed by its conditional update). Returns the lapsed amount."""
-    from .selectors import saldo_from_row
-
     zeile = Aktionsfonds.objects.select_for_update().get(pk=fonds.pk)
     frei = saldo_from_row(zeile, abgeschlossen=False).verfuegbar
     buchung_book(fonds.pk, A.VERFALL, max(frei, ZERO), user=user)

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_noop
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aktionsfonds import zwei_faktor
+from antraege.dokumente.selectors import dokumente_missing
+from antraege.dokumente.services import dokument_deliver
 from antraege.factories import (
     DEMO_PASSWORD,
     AktionsfondsFactory,
@@ -29,20 +31,18 @@ from antraege.factories import (
 from antraege.mail.services import benachrichtigungen_mark_sent
 from antraege.models import Antrag, Benachrichtigung, Handlungsfeld
 from antraege.roles import Akteur
-from antraege.selectors.documents import dokumente_missing
-from antraege.services.documents import dokument_deliver
-from jury.models import Jurymitglied
-from jury.services import abstimmung_eroeffnen
+from jury.abstimmungen.services import abstimmung_eroeffnen
+from jury.mitglieder.models import Jurymitglied
 from jury.sitzungen.models import Sitzung
 from jury.sitzungen.services import (
     anwesenheit_erfassen,
     sitzung_anlegen,
     sitzung_schliessen,
-    sitzung_unterlagen_versenden,
     sitzungsprotokolle_nachholen,
     top_beschliessen,
     top_vertagen,
 )
+from jury.sitzungen.unterlagen import sitzung_unterlagen_send
 from workflow.wege import antrag_walk_to
 
 QUARTIERE = [
@@ -283,17 +283,32 @@ class Command(BaseCommand):
             ort=ort,
             einreichungsfrist=today - datetime.timedelta(days=14),
         )
-        sitzung_unterlagen_versenden(gehalten, akteur=akteur)
+        sitzung_unterlagen_send(gehalten, akteur=akteur)
+        self._sitzung_abhalten(gehalten, akteur, jury, rows)
+        sitzung_schliessen(gehalten, akteur=akteur)
+        geplant = sitzung_anlegen(
+            quartier,
+            akteur=akteur,
+            datum=today + datetime.timedelta(days=7),
+            beginn=datetime.time(18, 30),
+            ort=ort,
+            einreichungsfrist=today,
+        )
+        sitzung_unterlagen_send(geplant, akteur=akteur)
+
+    def _sitzung_abhalten(self, sitzung, akteur, jury, rows):
+        """Attendance (one member stood in for by a deputy) and the decision on each item as
+        ``rows`` say (``SITZUNG_ANTRAEGE``: approved, rejected or deferred)."""
         mitglieder = [m for m in jury if m.rolle == Jurymitglied.Rolle.MITGLIED]
         deputies = [m for m in jury if m.rolle == Jurymitglied.Rolle.STELLVERTRETUNG]
         anwesenheit_erfassen(
-            gehalten,
+            sitzung,
             akteur=akteur,
             anwesende=[m.pk for m in mitglieder[:-1]] + [deputies[0].pk],
             vertretungen={deputies[0].pk: mitglieder[-1].pk},
         )
         stimmen = {"approved": (5, 1, 1), "rejected": (1, 5, 1)}
-        for punkt in gehalten.punkte.select_related("antrag").order_by("position"):
+        for punkt in sitzung.punkte.select_related("antrag").order_by("position"):
             beschluss = next(b for t, _s, b in rows if t == punkt.antrag.titel)
             if beschluss == "deferred":
                 top_vertagen(punkt, akteur=akteur, grund="Kostenvoranschlag fehlt noch.")
@@ -311,16 +326,6 @@ class Command(BaseCommand):
                 if beschluss == "rejected"
                 else "",
             )
-        sitzung_schliessen(gehalten, akteur=akteur)
-        geplant = sitzung_anlegen(
-            quartier,
-            akteur=akteur,
-            datum=today + datetime.timedelta(days=7),
-            beginn=datetime.time(18, 30),
-            ort=ort,
-            einreichungsfrist=today,
-        )
-        sitzung_unterlagen_versenden(geplant, akteur=akteur)
 
     def _antrag(self, fonds, kategorien, qm, kuerzel, index, titel, ziel, sach, honorar, sprache):
         if Antrag.objects.filter(fonds=fonds, titel=titel).exists():

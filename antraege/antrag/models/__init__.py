@@ -1,0 +1,1 @@
+"""Models of the Antrag: ``antrag`` (Antrag, Kostenposition, Statuswechsel), ``anhang``."""

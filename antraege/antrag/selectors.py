@@ -1,0 +1,148 @@
+"""Reads: the fund's balance and the lists the pages show."""
+
+from django.db.models import Count, Prefetch, Q, Sum, Value
+from django.db.models.functions import Coalesce, Lower
+
+from ..geld.buchungen.selectors import SUMMEN, saldo_from_row
+from ..models import Aktionsfonds, Antrag, AntragStatus, Kostenposition, Quartier, Statuswechsel
+from ..money import ZERO
+
+
+def aktionsfonds_saldo(fonds):
+    """The balance of a fund as stored now, read from its running totals on the fund row
+    (``antraege.geld.buchungen``): one primary-key read, whatever the number of Anträge."""
+    return saldo_from_row(
+        Aktionsfonds.objects.only("budget", "abgeschlossen_am", *SUMMEN).get(pk=fonds.pk)
+    )
+
+
+def aktionsfonds_saldi(fonds_list):
+    """``{fonds.pk: Saldo}`` of the loaded funds in ``fonds_list`` (no query)."""
+    return {fonds.pk: saldo_from_row(fonds) for fonds in fonds_list}
+
+
+def antraege_summen(fonds_ids):
+    """Per fund and status the number of Anträge and the money they bind (reserved, paid):
+    ``[{"fonds_id", "status", "anzahl", "reserviert", "ausgezahlt"}]``, drafts included.
+
+    One query, answered from an index (PostgreSQL) whatever the number of Anträge: the counts by
+    status and the balances of the dashboard come from it.
+    """
+    return list(
+        Antrag.objects.filter(fonds_id__in=fonds_ids)
+        .order_by()
+        .values("fonds_id", "status")
+        .annotate(
+            anzahl=Count("*"),
+            reserviert=Coalesce(Sum("betrag_reserviert"), ZERO),
+            ausgezahlt=Coalesce(Sum("betrag_ausgezahlt"), ZERO),
+        )
+    )
+
+
+def antraege_count_by_status_in(summen, fonds_ids):
+    """``{status: count}`` of the submitted Anträge of ``fonds_ids`` from ``antraege_summen``."""
+    fonds_ids = set(fonds_ids)
+    counts = {}
+    for zeile in summen:
+        if zeile["fonds_id"] in fonds_ids and zeile["status"] != AntragStatus.DRAFT:
+            counts[zeile["status"]] = counts.get(zeile["status"], 0) + zeile["anzahl"]
+    return counts
+
+
+def antraege_mit_email(email):
+    """The Anträge of an applicant address whatever its case, read through the index
+    ``antrag_email_lower`` (``email__iexact`` compares ``UPPER(…)`` on PostgreSQL and ``LIKE`` on
+    SQLite: neither uses an index). Both sides are lowered by the database, so they agree."""
+    return Antrag.objects.alias(email_klein=Lower("antragsteller_email")).filter(
+        email_klein=Lower(Value(email.strip()))
+    )
+
+
+def quartiere_for_staff(akteur):
+    """The areas an akteur may work on as staff (admins: all)."""
+    if akteur.is_admin:
+        return Quartier.objects.all()
+    return Quartier.objects.filter(pk__in=akteur.qm_quartier_ids)
+
+
+def quartiere_list_for_staff(akteur):
+    """``quartiere_for_staff`` as a list; QM staff's areas are known already (no query)."""
+    if akteur.is_admin:
+        return list(Quartier.objects.all())
+    return list(akteur.qm_quartiere)
+
+
+def aktionsfonds_for_staff(akteur):
+    """The funds of the areas an akteur may work on as staff (admins: all)."""
+    if akteur.is_admin:
+        return Aktionsfonds.objects.all()
+    return Aktionsfonds.objects.filter(quartier_id__in=akteur.qm_quartier_ids)
+
+
+def antraege_for_staff(akteur, *, jahr=None, status=None, suche=""):
+    """Anträge visible to QM staff / admin, with what a list needs in one query."""
+    fonds = aktionsfonds_for_staff(akteur)
+    if jahr:
+        fonds = fonds.filter(jahr=jahr)
+    return antraege_in_fonds(fonds.values("pk"), status=status, suche=suche)
+
+
+def antraege_in_fonds(fonds_ids, *, status=None, suche=""):
+    """The submitted Anträge of the funds ``fonds_ids`` (chosen by who may see them: a list of
+    ids, or a queryset of them), newest first, with what a list needs in one query.
+
+    With a list of ids the database reads a page of the newest straight from the index and counts
+    by status from the index alone, however many Anträge an area has.
+    """
+    qs = (
+        Antrag.objects.filter(fonds_id__in=fonds_ids)
+        .exclude(status=AntragStatus.DRAFT)
+        .select_related("fonds__quartier")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if suche:
+        qs = qs.filter(
+            Q(referenz__icontains=suche)
+            | Q(titel__icontains=suche)
+            | Q(antragsteller_name__icontains=suche)
+            | Q(organisation__icontains=suche)
+        )
+    return qs.order_by("-eingereicht_am", "-pk")
+
+
+def current_fonds(quartier, today):
+    """The fund of ``quartier`` for the year of ``today`` (Europe/Berlin), or None."""
+    return Aktionsfonds.objects.filter(quartier=quartier, jahr=today.year).first()
+
+
+def antrag_for_detail(pk):
+    """The Antrag with what QM's detail page shows: cost lines with their category, attachments,
+    the timeline with its actors (one query each)."""
+    return (
+        Antrag.objects.select_related("fonds__quartier")
+        .prefetch_related(
+            Prefetch(
+                "kostenpositionen", queryset=Kostenposition.objects.select_related("kategorie")
+            ),
+            "anhaenge",
+            Prefetch("statuswechsel", queryset=Statuswechsel.objects.select_related("akteur")),
+        )
+        .get(pk=pk)
+    )
+
+
+def kosten_summen(antrag, positionen):
+    """``(total, eligible)`` of the cost lines: eligible are those in a fundable category of the
+    Antrag's own area."""
+    gesamt = sum((p.betrag for p in positionen), ZERO)
+    foerderfaehig = sum(
+        (
+            p.betrag
+            for p in positionen
+            if p.kategorie.foerderfaehig and p.kategorie.quartier_id == antrag.fonds.quartier_id
+        ),
+        ZERO,
+    )
+    return gesamt, foerderfaehig

@@ -1,0 +1,3 @@
+"""Letters, payout orders and other PDFs: ``models`` (Dokument), ``services`` (writing them),
+``selectors`` (which are missing), ``pdf`` (rendering).
+"""

@@ -1,0 +1,1 @@
+"""Reads of the fund: ``fristen``, ``fondsbild``, ``kosten``, ``veroeffentlichung``."""

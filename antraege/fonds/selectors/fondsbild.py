@@ -1,0 +1,241 @@
+"""The picture of a fund for QM and the programme's reporting: budget, reserved, paid, repaid and
+available (or lapsed after the year-end close) as a bar chart; approvals per month; Anträge and
+money per field of action.
+
+Read-only computations (selectors). The chart's geometry is computed here so the template only
+places rectangles: no script and no inline style, the colours come from classes in
+``static/css/fondsbild.css`` (and the PDF's own style sheet).
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ...antrag.selectors import aktionsfonds_saldo
+from ...geld.buchungen.selectors import fondszahlen
+from ...models import GEFOERDERT_STATES, ZERO, Antrag, Handlungsfeld
+
+# Chart geometry (SVG user units): each row is a label line (name left, amount right) above its bar,
+# so the text stays legible when the chart shrinks to a phone's width.
+BREITE = 320
+ZEILE = 44
+BALKEN_HOEHE = 16
+
+
+@dataclass(frozen=True)
+class Balken:
+    """One bar: label, amount, CSS class and its geometry."""
+
+    key: str
+    label: str
+    betrag: Decimal
+    css: str
+    y: int
+    breite: float
+
+    @property
+    def text_y(self):
+        return self.y + 14
+
+    @property
+    def balken_y(self):
+        return self.y + 20
+
+
+@dataclass(frozen=True)
+class Fondsbild:
+    fonds: object
+    budget: Decimal
+    reserviert: Decimal
+    ausgezahlt: Decimal  # gross: every advance and remainder paid, before repayments
+    zurueckgezahlt: Decimal  # repaid to the fund by applicants
+    verfuegbar: Decimal
+    verfallen: Decimal
+    abgeschlossen: bool
+    balken: tuple
+    zahlen: list  # fondszahlen: the same figures and labels as every report
+
+    @property
+    def hoehe(self):
+        return ZEILE * len(self.balken)
+
+    @property
+    def breite(self):
+        return BREITE
+
+
+def fondsbild_for(fonds, *, saldo=None):
+    """The figures and the bars of one fund, from its running totals (no query): one bar per
+    figure of ``fondszahlen``, with the same labels as every other report of the fund."""
+    saldo = saldo or aktionsfonds_saldo(fonds)
+    zahlen = fondszahlen(saldo)
+    skala = max([saldo.budget, *(zahl.betrag for zahl in zahlen)]) or Decimal(1)
+    balken = tuple(
+        Balken(
+            key=zahl.key,
+            label=zahl.label,
+            betrag=zahl.betrag,
+            css=f"af-fondsbild__balken--{zahl.key}",
+            y=i * ZEILE,
+            breite=round(float(max(zahl.betrag, ZERO) / skala) * BREITE, 1),
+        )
+        for i, zahl in enumerate(zahlen)
+    )
+    return Fondsbild(
+        fonds=fonds,
+        budget=saldo.budget,
+        reserviert=saldo.reserviert,
+        ausgezahlt=saldo.ausgezahlt,
+        zurueckgezahlt=saldo.zurueckgezahlt,
+        verfuegbar=saldo.verfuegbar,
+        verfallen=saldo.verfallen,
+        abgeschlossen=saldo.abgeschlossen,
+        balken=balken,
+        zahlen=zahlen,
+    )
+
+
+MONAT_HOEHE = 120  # height of the tallest column
+MONAT_KOPF = 20  # room for the count above a column
+MONAT_FUSS = 22  # room for the month's initials below
+
+
+@dataclass(frozen=True)
+class Monat:
+    monat: int
+    name: str
+    kurz: str
+    anzahl: int
+    betrag: Decimal
+    x: float
+    spalte: float
+    hoehe: float
+
+    @property
+    def y(self):
+        return MONAT_KOPF + MONAT_HOEHE - self.hoehe
+
+    @property
+    def mitte(self):
+        return self.x + self.spalte / 2
+
+    @property
+    def zahl_y(self):
+        return self.y - 5
+
+    @property
+    def kurz_y(self):
+        return MONAT_KOPF + MONAT_HOEHE + 16
+
+
+@dataclass(frozen=True)
+class Monatsbild:
+    monate: list
+    breite: int = BREITE
+    hoehe: int = MONAT_KOPF + MONAT_HOEHE + MONAT_FUSS
+
+    @property
+    def grundlinie(self):
+        return MONAT_KOPF + MONAT_HOEHE
+
+    @property
+    def anzahl(self):
+        return sum(m.anzahl for m in self.monate)
+
+    @property
+    def betrag(self):
+        return sum((m.betrag for m in self.monate), ZERO)
+
+
+MONATSNAMEN = (
+    _("Januar"),
+    _("Februar"),
+    _("März"),
+    _("April"),
+    _("Mai"),
+    _("Juni"),
+    _("Juli"),
+    _("August"),
+    _("September"),
+    _("Oktober"),
+    _("November"),
+    _("Dezember"),
+)
+
+
+def bewilligungen_je_monat(fonds):
+    """Approvals of funded Anträge per month of the decision (Europe/Berlin): every month of the
+    fund's year, and the months before it in which approvals for it were made (December)."""
+    zeilen = {}
+    for entschieden_am, betrag in Antrag.objects.filter(
+        fonds=fonds, status__in=GEFOERDERT_STATES, entschieden_am__isnull=False
+    ).values_list("entschieden_am", "betrag_bewilligt"):
+        tag = timezone.localtime(entschieden_am)
+        key = (tag.year, tag.month)
+        anzahl, summe = zeilen.get(key, (0, ZERO))
+        zeilen[key] = (anzahl + 1, summe + (betrag or ZERO))
+    keys = sorted(set(zeilen) | {(fonds.jahr, m) for m in range(1, 13)})
+    meiste = max((anzahl for anzahl, _summe in zeilen.values()), default=0) or 1
+    spalte = BREITE / len(keys)
+    result = []
+    for i, (jahr, monat) in enumerate(keys):
+        anzahl, summe = zeilen.get((jahr, monat), (0, ZERO))
+        name = str(MONATSNAMEN[monat - 1])
+        if jahr != fonds.jahr:
+            name = f"{name} {jahr}"
+        result.append(
+            Monat(
+                monat=monat,
+                name=name,
+                kurz=name[:1],
+                anzahl=anzahl,
+                betrag=summe,
+                x=round(i * spalte + spalte * 0.15, 1),
+                spalte=round(spalte * 0.7, 1),
+                hoehe=round(MONAT_HOEHE * anzahl / meiste, 1),
+            )
+        )
+    return Monatsbild(result)
+
+
+@dataclass(frozen=True)
+class FeldZeile:
+    handlungsfeld: object
+    anzahl: int
+    bewilligt: Decimal
+    ausgezahlt: Decimal
+
+
+def handlungsfelder_bericht(fonds):
+    """Funded Anträge and their money per field of action, as the programme reports.
+
+    An Antrag that serves two fields counts in both, so the rows add up to more than the fund.
+    Three queries, each bounded by the fund: its funded Anträge' amounts (from the index of the
+    fund's Anträge), their links to fields (by Antrag), the fields (a handful). A join of the
+    links with the Anträge read every link of all areas.
+    """
+    betraege = {
+        pk: (bewilligt or ZERO, ausgezahlt or ZERO)
+        for pk, bewilligt, ausgezahlt in Antrag.objects.filter(
+            fonds=fonds, status__in=GEFOERDERT_STATES
+        ).values_list("pk", "betrag_bewilligt", "betrag_ausgezahlt")
+    }
+    je_feld = {}
+    if betraege:
+        for antrag_id, feld_id in Antrag.handlungsfelder.through.objects.filter(
+            antrag_id__in=list(betraege)  # one fund's funded Anträge: a few hundred a year
+        ).values_list("antrag_id", "handlungsfeld_id"):
+            anzahl, bewilligt, ausgezahlt = je_feld.get(feld_id, (0, ZERO, ZERO))
+            je_feld[feld_id] = (
+                anzahl + 1,
+                bewilligt + betraege[antrag_id][0],
+                ausgezahlt + betraege[antrag_id][1],
+            )
+    zeilen = []
+    for feld in Handlungsfeld.objects.order_by("reihenfolge", "name"):
+        anzahl, bewilligt, ausgezahlt = je_feld.get(feld.pk, (0, ZERO, ZERO))
+        if feld.aktiv or anzahl:
+            zeilen.append(FeldZeile(feld, anzahl, bewilligt, ausgezahlt))
+    return zeilen

@@ -1,0 +1,201 @@
+"""The public list of funded actions per area and year (as areas publish it), for the page and
+the open data files (CSV, JSON).
+
+Only what may be public leaves the database: title, the organisation (or the applicant's first
+name, if they agreed), the approved amount, a public status and the fields of action. Never an
+address, e-mail, phone or the full name.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+from django.utils.translation import pgettext_lazy
+
+from ...models import GEFOERDERT_STATES, Aktionsfonds, Antrag, AntragStatus, Handlungsfeld, Quartier
+
+OEFFENTLICHE_STATES = GEFOERDERT_STATES
+
+# (machine value, label) of the public status: fewer words than the lifecycle has states.
+OEFFENTLICHER_STATUS = {
+    AntragStatus.APPROVED: ("bewilligt", pgettext_lazy("public status", "Bewilligt")),
+    AntragStatus.IN_PROGRESS: ("laeuft", pgettext_lazy("public status", "Läuft")),
+    AntragStatus.SETTLEMENT_SUBMITTED: (
+        "abrechnung",
+        pgettext_lazy("public status", "Wird abgerechnet"),
+    ),
+    AntragStatus.SETTLEMENT_CHANGES_REQUESTED: (
+        "abrechnung",
+        pgettext_lazy("public status", "Wird abgerechnet"),
+    ),
+    AntragStatus.PAID: ("abgeschlossen", pgettext_lazy("public status", "Abgeschlossen")),
+    AntragStatus.CLOSED: ("abgeschlossen", pgettext_lazy("public status", "Abgeschlossen")),
+}
+
+# The only columns of an Antrag ever read for the public list (in this order).
+OEFFENTLICHE_FELDER = (
+    "pk",
+    "referenz",
+    "titel",
+    "organisation",
+    "oeffentlicher_name",  # only with consent (``traeger_for``)
+    "vorname_veroeffentlichen",
+    "betrag_bewilligt",
+    "status",
+    "fonds__jahr",
+    "fonds__quartier__name",
+    "fonds__quartier__code",
+)
+
+
+@dataclass(frozen=True)
+class GefoerderteAktion:
+    """One row of the public list."""
+
+    referenz: str
+    titel: str
+    traeger: str  # organisation, or first name with consent, or "" (a private person)
+    betrag: Decimal
+    status: str
+    status_label: str
+    handlungsfelder: tuple  # of Handlungsfeld
+    quartier: str
+    quartier_code: str
+    jahr: int
+
+
+def traeger_for(organisation, oeffentlicher_name, zustimmung):
+    """Who carries the action, as the public may see it: organisation, else the name the applicant
+    typed for the list (with their consent), else nothing. Never a part of the applicant's name."""
+    if organisation.strip():
+        return organisation.strip()
+    if zustimmung:
+        return oeffentlicher_name.strip()
+    return ""
+
+
+def gefoerderte_zeilen(*, quartier=None, jahr=None, handlungsfeld=None):
+    """The public fields (``OEFFENTLICHE_FELDER``) of the funded Anträge, filtered, as an ordered
+    queryset of tuples: the page slices it (pages of 50), the open data files read it whole."""
+    qs = Antrag.objects.filter(status__in=OEFFENTLICHE_STATES)
+    if quartier is not None:
+        qs = qs.filter(fonds__quartier=quartier)
+    if jahr is not None:
+        qs = qs.filter(fonds__jahr=jahr)
+    if handlungsfeld is not None:
+        # a filter through the link table, so no row can come twice
+        qs = qs.filter(pk__in=handlungsfeld.antraege.values("pk"))
+    # pk last: a stable order, so that no row shows on two pages
+    return qs.order_by("fonds__quartier__name", "fonds__jahr", "referenz", "pk").values_list(
+        *OEFFENTLICHE_FELDER
+    )
+
+
+def gefoerderte_summe(zeilen):
+    """``(number, approved sum)`` of the rows of ``gefoerderte_zeilen``: one aggregate in SQL."""
+    summe = zeilen.order_by().aggregate(anzahl=Count("pk"), summe=Sum("betrag_bewilligt"))
+    return summe["anzahl"], summe["summe"] or Decimal("0.00")
+
+
+def _handlungsfelder_je_antrag(antrag_ids):
+    """``{antrag id: (Handlungsfeld, …)}`` in the fields' order: two queries for any number.
+
+    ``antrag_ids``: the ids of one page, or a subquery (the open data files: never a list of
+    thousands of ids sent to the database)."""
+    felder = {h.pk: h for h in Handlungsfeld.objects.all()}  # a handful, in their order
+    rang = {pk: i for i, pk in enumerate(felder)}
+    links = {}
+    for antrag_id, feld_id in Antrag.handlungsfelder.through.objects.filter(
+        antrag_id__in=antrag_ids
+    ).values_list("antrag_id", "handlungsfeld_id"):
+        links.setdefault(antrag_id, []).append(feld_id)
+    return {
+        antrag_id: tuple(felder[f] for f in sorted(ids, key=rang.get))
+        for antrag_id, ids in links.items()
+    }
+
+
+def gefoerderte_aktionen_aus(rows, *, antrag_ids=None):
+    """The rows of ``gefoerderte_zeilen`` (a page of them, or all) as ``GefoerderteAktion``.
+
+    Two more queries whatever the number of rows (the links to their fields of action, the fields),
+    and no model instance per row: the list is read by the public. ``antrag_ids``: a subquery of the
+    rows' ids (else the ids of ``rows``).
+    """
+    rows = list(rows)
+    felder_je_antrag = _handlungsfelder_je_antrag(
+        [row[0] for row in rows] if antrag_ids is None else antrag_ids
+    )
+    status = {key: (value, str(label)) for key, (value, label) in OEFFENTLICHER_STATUS.items()}
+    return [
+        GefoerderteAktion(
+            referenz=referenz or "",
+            titel=titel,
+            traeger=traeger_for(organisation, oeffentlicher_name, zustimmung),
+            betrag=betrag or Decimal("0.00"),
+            status=status[antrag_status][0],
+            status_label=status[antrag_status][1],
+            handlungsfelder=felder_je_antrag.get(pk, ()),
+            quartier=quartier_name,
+            quartier_code=quartier_code,
+            jahr=fonds_jahr,
+        )
+        for (
+            pk,
+            referenz,
+            titel,
+            organisation,
+            oeffentlicher_name,
+            zustimmung,
+            betrag,
+            antrag_status,
+            fonds_jahr,
+            quartier_name,
+            quartier_code,
+        ) in rows
+    ]
+
+
+def gefoerderte_aktionen(*, quartier=None, jahr=None, handlungsfeld=None):
+    """All funded actions, filtered by area, year and field of action, in area and reference order
+    (the open data files): three queries whatever the number of rows."""
+    zeilen = gefoerderte_zeilen(quartier=quartier, jahr=jahr, handlungsfeld=handlungsfeld)
+    return gefoerderte_aktionen_aus(zeilen, antrag_ids=zeilen.order_by().values("pk"))
+
+
+def oeffentliche_jahre():
+    """The years for which a fund exists, newest first."""
+    return sorted(set(Aktionsfonds.objects.values_list("jahr", flat=True)), reverse=True)
+
+
+def oeffentliche_quartiere():
+    """The areas that have a fund."""
+    return Quartier.objects.filter(fonds__isnull=False).distinct().order_by("name")
+
+
+def aktion_as_dict(aktion):
+    """One row as open data: plain values, amounts as strings with two decimals."""
+    return {
+        "referenz": aktion.referenz,
+        "quartier": aktion.quartier,
+        "quartier_code": aktion.quartier_code,
+        "jahr": aktion.jahr,
+        "titel": aktion.titel,
+        "traeger": aktion.traeger,
+        "betrag_bewilligt_eur": f"{aktion.betrag:.2f}",
+        "status": aktion.status,
+        "handlungsfelder": [h.slug for h in aktion.handlungsfelder],
+    }
+
+
+OPEN_DATA_SPALTEN = (
+    "referenz",
+    "quartier",
+    "quartier_code",
+    "jahr",
+    "titel",
+    "traeger",
+    "betrag_bewilligt_eur",
+    "status",
+    "handlungsfelder",
+)

@@ -1,0 +1,97 @@
+"""QM pages about the fund as a whole and the programme's reporting: the fund report page with its
+picture, the year-end close, and QM's check of an Antrag's fields of action."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ... import zugriff
+from ...antrag.views.qm import antrag_detail_context, staff_required
+from ...geld.selectors.abrechnung import aktionsfonds_bericht
+from ...paginierung import seite_for
+from ...web.refusals import refusal_to_form, refusal_to_message
+from ..forms import HandlungsfelderForm
+from ..selectors.fondsbild import bewilligungen_je_monat, fondsbild_for, handlungsfelder_bericht
+from ..services.handlungsfelder import HandlungsfelderRefused, handlungsfelder_check
+from ..services.jahresabschluss import (
+    JahresabschlussRefused,
+    aktionsfonds_close,
+    jahresabschluss_moeglich_ab,
+)
+
+
+def _bericht_context(request, fonds, **extra):
+    heute = timezone.localdate()
+    bericht = aktionsfonds_bericht(fonds)
+    return {
+        "fonds": fonds,
+        "bild": fondsbild_for(fonds),
+        "monate": bewilligungen_je_monat(fonds),
+        "felder": handlungsfelder_bericht(fonds),
+        "bericht": bericht,
+        # the projects on screen in pages of 50; the sums above count all of them
+        "projekte": seite_for(request, bericht.projekte, gesamt=bericht.anzahl),
+        # who may close is the template's question (antraege.permissions); when, the view's
+        "abschluss_moeglich": fonds.abgeschlossen_am is None
+        and heute >= jahresabschluss_moeglich_ab(fonds),
+        "abschluss_ab": jahresabschluss_moeglich_ab(fonds),
+        **extra,
+    }
+
+
+@require_GET
+@staff_required
+def fonds_bericht(request, pk):
+    """The fund report as a page: the picture, approvals per month, fields of action, projects."""
+    fonds = zugriff.aktionsfonds_for_staff(request.akteur, pk)
+    return render(request, "qm/fonds_bericht.html", _bericht_context(request, fonds))
+
+
+@require_POST
+@staff_required
+def fonds_abschliessen(request, pk):
+    """QM closes the fund of a past year: what is not bound has lapsed."""
+    fonds = zugriff.aktionsfonds_for_staff(request.akteur, pk)
+    if request.POST.get("bestaetigt") != "1":
+        messages.error(
+            request,
+            _("Bitte bestätigen Sie den Jahresabschluss. Er lässt sich nicht rückgängig machen."),
+        )
+        return redirect(reverse("qm:fonds_bericht", args=[fonds.pk]) + "#abschluss-titel")
+    try:
+        aktionsfonds_close(fonds, akteur=request.akteur)
+    except JahresabschlussRefused as refused:
+        refusal_to_message(request, refused)
+        return redirect("qm:fonds_bericht", pk=fonds.pk)
+    messages.success(
+        request,
+        _("Der Aktionsfonds %(jahr)s ist abgeschlossen. Nicht gebundenes Geld ist verfallen.")
+        % {"jahr": fonds.jahr},
+    )
+    return redirect("qm:fonds_bericht", pk=fonds.pk)
+
+
+@require_POST
+@staff_required
+def antrag_handlungsfelder(request, pk):
+    """QM's check of the fields of action: store the corrected choice, back to the detail page."""
+    akteur = request.akteur
+    antrag = zugriff.antrag_for_qm(akteur, pk)
+    form = HandlungsfelderForm(request.POST, antrag=antrag)
+    status = 400
+    if form.is_valid():
+        try:
+            handlungsfelder_check(
+                antrag, akteur=akteur, handlungsfelder=form.cleaned_data["handlungsfelder"]
+            )
+        except HandlungsfelderRefused as refused:
+            status = refusal_to_form(form, refused)
+        else:
+            messages.success(request, _("Die Handlungsfelder sind gespeichert."))
+            return redirect("qm:antrag_detail", pk=antrag.pk)
+    context = antrag_detail_context(akteur, antrag)
+    context.update({"handlungsfelder_form": form, "form": form, "form_has_errors": True})
+    return render(request, "qm/antrag_detail.html", context, status=status)

@@ -1,1 +1,0 @@
-"""Forms of the Antrag pages, one module per subdomain; ``base`` holds the KERN form plumbing."""

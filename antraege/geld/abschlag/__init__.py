@@ -1,1 +1,0 @@
-"""The advance (Abschlag) that waits for the applicant's bank details."""

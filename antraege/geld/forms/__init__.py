@@ -1,0 +1,1 @@
+"""Forms of the money pages: ``vereinbarung``, ``abrechnung``."""

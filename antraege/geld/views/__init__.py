@@ -1,0 +1,1 @@
+"""Money pages: ``vereinbarung``, ``abrechnung``, ``kontext`` (their shared page context)."""

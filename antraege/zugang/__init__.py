@@ -1,0 +1,1 @@
+"""The applicant's access: the signed link (``links``) and the session it opens (``session``)."""
