@@ -57,23 +57,18 @@ def queue_for_applicant(antrag, art, *, kontext=None, dedupe_key=None):
     if antrag.briefe_per_post:
         if not (antrag.antragsteller_strasse and antrag.antragsteller_plz):
             return None
-        return queue(
-            art,
-            empfaenger="",
-            sprache=antrag.sprache,
-            antrag=antrag,
-            kontext=kontext,
-            dedupe_key=dedupe_key,
-            kanal="post",
-        )
-    if not antrag.antragsteller_email:
+        kanal, empfaenger = "post", ""
+    elif antrag.antragsteller_email:
+        kanal, empfaenger = "email", antrag.antragsteller_email
+    else:
         return None
     return queue(
         art,
-        empfaenger=antrag.antragsteller_email,
+        empfaenger=empfaenger,
         sprache=antrag.sprache,
         antrag=antrag,
         kontext=kontext,
+        kanal=kanal,
         dedupe_key=dedupe_key,
     )
 
