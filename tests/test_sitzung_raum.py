@@ -35,6 +35,14 @@ def zwei(fonds, qm_user):
     ]
 
 
+def _beschluss(client, sitzung, punkt, **felder):
+    """Post meeting mode's item form for ``punkt`` (field names without the item's prefix)."""
+    daten = {f"p{punkt.pk}-{name}": wert for name, wert in felder.items()}
+    return client.post(
+        reverse("jury:qm_sitzungsmodus", args=[sitzung.pk]), {"aktion": "beschluss", **daten}
+    )
+
+
 def _gehalten(fonds, qm_user, mitglieder):
     sitzung = sitzung_fuer(fonds.quartier, qm_user)
     sitzungen.anwesenheit_erfassen(
@@ -104,19 +112,16 @@ def test_named_vote_of_seven_is_all_yes_and_the_exceptions(
     sitzung = _gehalten(fonds, qm_user, jury)
     punkt = sitzung.punkte.order_by("position").first()
     staff_login(client, qm_user)
-    p = f"p{punkt.pk}-"
-
-    response = client.post(
-        reverse("jury:qm_sitzungsmodus", args=[sitzung.pk]),
-        {
-            "aktion": "beschluss",
-            p + "praesentiert": "1",
-            p + "betrag": "300,00",
-            p + "art": "named",
-            p + "alle": "yes",
-            p + f"stimme_{jury[5].pk}": "no",
-            p + f"stimme_{jury[6].pk}": "abstain",
-        },
+    response = _beschluss(
+        client,
+        sitzung,
+        punkt,
+        praesentiert="1",
+        betrag="300,00",
+        art="named",
+        alle="yes",
+        **{f"stimme_{jury[5].pk}": "no"},
+        **{f"stimme_{jury[6].pk}": "abstain"},
     )
 
     assert response.status_code == 302
@@ -137,18 +142,15 @@ def test_biased_members_get_no_vote_from_all_yes(client, staff_login, fonds, qm_
     sitzung = _gehalten(fonds, qm_user, jury)
     punkt = sitzung.punkte.order_by("position").first()
     staff_login(client, qm_user)
-    p = f"p{punkt.pk}-"
-
-    client.post(
-        reverse("jury:qm_sitzungsmodus", args=[sitzung.pk]),
-        {
-            "aktion": "beschluss",
-            p + "praesentiert": "1",
-            p + "betrag": "300,00",
-            p + "art": "named",
-            p + "alle": "yes",
-            p + "befangene": [jury[0].pk],
-        },
+    _beschluss(
+        client,
+        sitzung,
+        punkt,
+        praesentiert="1",
+        betrag="300,00",
+        art="named",
+        alle="yes",
+        befangene=[jury[0].pk],
     )
 
     punkt.refresh_from_db()
@@ -163,29 +165,18 @@ def test_one_item_by_name_and_the_next_counted_in_the_same_meeting(
     sitzung = _gehalten(fonds, qm_user, jury)
     erster, zweiter = sitzung.punkte.order_by("position")
     staff_login(client, qm_user)
-    url = reverse("jury:qm_sitzungsmodus", args=[sitzung.pk])
 
-    client.post(
-        url,
-        {
-            "aktion": "beschluss",
-            f"p{erster.pk}-praesentiert": "1",
-            f"p{erster.pk}-betrag": "300,00",
-            f"p{erster.pk}-art": "named",
-            f"p{erster.pk}-alle": "no",
-        },
-    )
-    client.post(
-        url,
-        {
-            "aktion": "beschluss",
-            f"p{zweiter.pk}-praesentiert": "0",
-            f"p{zweiter.pk}-betrag": "200,00",
-            f"p{zweiter.pk}-art": "counted",
-            f"p{zweiter.pk}-ja": "2",
-            f"p{zweiter.pk}-nein": "1",
-            f"p{zweiter.pk}-enthaltung": "0",
-        },
+    _beschluss(client, sitzung, erster, praesentiert="1", betrag="300,00", art="named", alle="no")
+    _beschluss(
+        client,
+        sitzung,
+        zweiter,
+        praesentiert="0",
+        betrag="200,00",
+        art="counted",
+        ja="2",
+        nein="1",
+        enthaltung="0",
     )
 
     erster.refresh_from_db()
@@ -202,17 +193,14 @@ def test_counted_vote_without_numbers_is_refused_and_keeps_the_entries(
     sitzung = _gehalten(fonds, qm_user, jury)
     punkt = sitzung.punkte.order_by("position").first()
     staff_login(client, qm_user)
-    p = f"p{punkt.pk}-"
-
-    response = client.post(
-        reverse("jury:qm_sitzungsmodus", args=[sitzung.pk]),
-        {
-            "aktion": "beschluss",
-            p + "praesentiert": "1",
-            p + "betrag": "300,00",
-            p + "art": "counted",
-            p + "auflagen": "Logoleiste auf dem Plakat",
-        },
+    response = _beschluss(
+        client,
+        sitzung,
+        punkt,
+        praesentiert="1",
+        betrag="300,00",
+        art="counted",
+        auflagen="Logoleiste auf dem Plakat",
     )
 
     page = response.content.decode()

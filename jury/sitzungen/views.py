@@ -411,16 +411,21 @@ def qm_praesentation(request, pk):
     return render(request, "jury/sitzungen/praesentation.html", {"sitzung": sitzung, **kontext})
 
 
+def _protokoll_download(sitzung):
+    """The meeting's minutes PDF, named by area and day (QM's and the jury's download)."""
+    return protokoll_response(
+        sitzung.protokoll,
+        f"protokoll-jurysitzung-{sitzung.quartier.code}-{sitzung.datum:%Y-%m-%d}.pdf",
+    )
+
+
 @login_required
 def qm_sitzungsprotokoll(request, pk):
     if Akteur.from_request(request).is_admin:  # admins read every area's minutes
         sitzung = get_object_or_404(Sitzung.objects.select_related("quartier"), pk=pk)
     else:
         sitzung = _qm_sitzung(request, pk)[1]
-    return protokoll_response(
-        sitzung.protokoll,
-        f"protokoll-jurysitzung-{sitzung.quartier.code}-{sitzung.datum:%Y-%m-%d}.pdf",
-    )
+    return _protokoll_download(sitzung)
 
 
 @login_required
@@ -482,10 +487,7 @@ def sitzung_protokoll(request, pk):
     sitzung = _lesbare_sitzung(request, pk)
     if sitzung is None or sitzung.status != SitzungStatus.GESCHLOSSEN or not sitzung.protokoll:
         raise Http404
-    return protokoll_response(
-        sitzung.protokoll,
-        f"protokoll-jurysitzung-{sitzung.quartier.code}-{sitzung.datum:%Y-%m-%d}.pdf",
-    )
+    return _protokoll_download(sitzung)
 
 
 @login_required
