@@ -14,7 +14,7 @@ Who is who:
 - **QM staff**: of the area of the Antrag, fund, meeting or vote (``User.qm_quartiere``);
 - **admin**: a superuser; reads everything, decides nothing (docs/decisions.md);
 - **jury member / deputy**: a ``Jurymitglied`` of the area (any term, for reading); whether they
-  may vote in a vote is the vote's list (``jury.abstimmungen.services.stimmberechtigung_pruefen``);
+  may vote in a vote is the vote's list (``jury.abstimmungen.services.stimmberechtigung_check``);
 - **system**: the Celery beat and tasks.
 
 The matrix role × object × action is ``tests/test_permissions.py``.
@@ -160,7 +160,7 @@ def may_open_ballot_page(akteur, abstimmung):
 def stimmberechtigung_for(akteur, abstimmung_id, *, now=None):
     """The akteur's entry on the list of the vote ``abstimmung_id`` if they may vote now (one
     query), else None: on the list, not biased, in term today, not QM staff of the area, the vote
-    open and before its deadline. Why not is ``jury.abstimmungen.services.stimmberechtigung_pruefen``."""
+    open and before its deadline. Why not is ``jury.abstimmungen.services.stimmberechtigung_check``."""
     if not akteur.is_authenticated:
         return None
     now = now or timezone.now()
@@ -190,7 +190,7 @@ def may_vote(akteur, abstimmung):
 
 def may_vote_as_person(akteur, abstimmung):
     """QM staff of the area and anonymous visitors never vote; a jury member may, if on the list
-    (not biased, in term: ``jury.abstimmungen.services.stimmberechtigung_pruefen``)."""
+    (not biased, in term: ``jury.abstimmungen.services.stimmberechtigung_check``)."""
     return akteur.is_authenticated and not is_qm_staff(akteur, abstimmung.antrag.fonds.quartier_id)
 
 

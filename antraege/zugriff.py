@@ -100,7 +100,7 @@ def abstimmung_for_staff(akteur, pk):
 def abstimmung_for_jury(akteur, pk):
     """The vote ``pk`` for a person of its area — a jury member (any term), QM staff or an admin
     — else 404. Whether they may vote (on the list, not biased, in term, still open) is
-    ``jury.abstimmungen.services.stimmberechtigung_pruefen``, whose refusals are a 403 with the reason."""
+    ``jury.abstimmungen.services.stimmberechtigung_check``, whose refusals are a 403 with the reason."""
     abstimmung = _abstimmung(pk)
     if not permissions.may_open_ballot_page(akteur, abstimmung):
         raise Http404

@@ -271,7 +271,7 @@ def seed(anzahl_antraege):
     from antraege.models import Antrag, AntragStatus
     from antraege.roles import Akteur
     from bench.floors import floor_table_create
-    from jury.abstimmungen.services import abstimmung_eroeffnen
+    from jury.abstimmungen.services import abstimmung_open
     from jury.factories import antrag_zur_jury, jury_fuer
 
     floor_table_create()
@@ -293,7 +293,7 @@ def seed(anzahl_antraege):
 
     Aktionsfonds.objects.filter(pk=fonds.pk).update(budget=Decimal("1000000.00"))
     antrag_zur_jury(zur_jury, qm_user)
-    abstimmung = abstimmung_eroeffnen(zur_jury, akteur=Akteur(qm_user), betrag=Decimal("300.00"))
+    abstimmung = abstimmung_open(zur_jury, akteur=Akteur(qm_user), betrag=Decimal("300.00"))
     return fonds, qm_user, abstimmung, [m.user for m in mitglieder[:50]], submit_ids[:-1]
 
 

@@ -7,7 +7,7 @@ the configured database), the in-memory broker and ONE in-process Celery worker 
 project's own app and tasks). Each round, alternately:
 1. floor: ``pdf.html_to_pdf`` alone on the rendered HTML of ``--items`` approval letters —
    ``items`` × the single-letter floor of ``bench/letters.py`` (median per letter × items);
-2. product: ``sitzung_schliessen`` on a held meeting whose ``--items`` items were all approved —
+2. product: ``sitzung_close`` on a held meeting whose ``--items`` items were all approved —
    from the call until the last decision e-mail, with its letter attached, is handed to the mail
    backend (every Antrag moved under the fund's lock, letters rendered and stored by the worker,
    outbox rows sent, the minutes PDF rendered on the same worker).
@@ -96,7 +96,7 @@ class Welt:
         akteur = Akteur(self.qm)
         # today: attendance is taken on the meeting's day, not before (SitzungFlow's condition)
         datum = timezone.localdate()
-        sitzung = services.sitzung_anlegen(
+        sitzung = services.sitzung_create(
             self.quartier,
             akteur=akteur,
             datum=datum,
@@ -104,11 +104,11 @@ class Welt:
             ort="Bench",
             einreichungsfrist=datum,
         )
-        sitzung = services.anwesenheit_erfassen(
+        sitzung = services.anwesenheit_record(
             sitzung, akteur=akteur, anwesende=[m.pk for m in self.jury], vertretungen={}
         )
         for punkt in sitzung.punkte.select_related("antrag").order_by("position"):
-            services.top_beschliessen(
+            services.top_decide(
                 punkt,
                 akteur=akteur,
                 praesentiert=True,
@@ -172,7 +172,7 @@ def main():
         from antraege.models import Antrag, Dokument
         from antraege.roles import Akteur
         from jury.sitzungen.models import Sitzung
-        from jury.sitzungen.services import sitzung_schliessen
+        from jury.sitzungen.services import sitzung_close
 
         # The in-memory broker polls an empty queue once a second; Redis (production) hands a
         # message over at once. Poll every 20 ms so the bench measures the product, not the poll.
@@ -191,7 +191,7 @@ def main():
         ):
             # warm-up: fonts, templates, WeasyPrint's caches for both measurements
             warm = welt.gehaltene_sitzung(2)
-            sitzung_schliessen(warm, akteur=Akteur(welt.qm))
+            sitzung_close(warm, akteur=Akteur(welt.qm))
             warten_bis(entscheidungen_gesendet(2))
             for round_ in range(args.rounds):
                 sitzung = welt.gehaltene_sitzung(args.items)
@@ -215,7 +215,7 @@ def main():
                 def time_product(sitzung=sitzung):
                     start = time.perf_counter()
                     wall = timezone.now()
-                    sitzung_schliessen(sitzung, akteur=Akteur(welt.qm))
+                    sitzung_close(sitzung, akteur=Akteur(welt.qm))
                     closed = time.perf_counter()
                     end = warten_bis(entscheidungen_gesendet(args.items))
                     product.append(end - start)

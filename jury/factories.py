@@ -62,10 +62,10 @@ def sitzung_fuer(quartier, qm_user, *, datum=None, frist=None, ort="Nachbarschaf
 
     from antraege.roles import Akteur
 
-    from .sitzungen.services import sitzung_anlegen
+    from .sitzungen.services import sitzung_create
 
     datum = datum or timezone.localdate()
-    return sitzung_anlegen(
+    return sitzung_create(
         quartier,
         akteur=Akteur(qm_user),
         datum=datum,

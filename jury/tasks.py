@@ -19,10 +19,10 @@ logger = logging.getLogger(__name__)
 def task_close_due_abstimmungen():
     """Close every vote past its deadline or finished early (beat, every 30 s)."""
     from .abstimmungen import services
-    from .sitzungen.services import sitzungsprotokolle_nachholen
+    from .sitzungen.services import sitzungsprotokolle_catch_up
 
-    closed = services.abstimmungen_schliessen_faellige()
-    fehlend = services.protokolle_nachholen() + sitzungsprotokolle_nachholen()
+    closed = services.abstimmungen_close_due()
+    fehlend = services.protokolle_catch_up() + sitzungsprotokolle_catch_up()
     if closed or fehlend:
         logger.info("closed %s votes, rendered %s missing minutes", closed, len(fehlend))
     return closed
@@ -33,7 +33,7 @@ def task_send_vote_reminders():
     """Remind members who have not voted, once per vote (beat)."""
     from .abstimmungen import services
 
-    queued = services.abstimmungen_erinnern()
+    queued = services.abstimmungen_remind()
     if queued:
         logger.info("queued %s vote reminders", queued)
     return queued
@@ -44,4 +44,4 @@ def task_render_protokoll(self, *, abstimmung_id):
     """Render and store the minutes PDF of one closed vote."""
     from .abstimmungen import services
 
-    return services.abstimmung_protokoll_erstellen(abstimmung_id)
+    return services.abstimmung_protokoll_create(abstimmung_id)

@@ -57,7 +57,7 @@ def daten(fonds, qm_user, quartier):
     jury_fuer(quartier, 3)
     zur_jury = AntragFactory(fonds=fonds)
     antrag_zur_jury(zur_jury, qm_user)
-    jury_services.abstimmung_eroeffnen(
+    jury_services.abstimmung_open(
         zur_jury, akteur=Akteur(qm_user), betrag=Decimal("250.00"), auflagen=""
     )
     return bezahlt

@@ -410,13 +410,13 @@ def test_minutes_of_an_anonymised_antrag_come_back_without_the_applicants_texts(
 
     jury = jury_fuer(quartier, 3)
     antrag_zur_jury(antrag, qm_user)
-    abstimmung = services.abstimmung_eroeffnen(
+    abstimmung = services.abstimmung_open(
         antrag, akteur=Akteur(qm_user), betrag=Decimal("250.00"), auflagen="Logo auf dem Flyer"
     )
     for member in jury:
-        services.stimme_abgeben(abstimmung, user=member.user, wert="no", kommentar="Zu teuer")
-    services.abstimmung_schliessen(abstimmung.pk, now=abstimmung.frist + datetime.timedelta(1))
-    services.protokolle_nachholen()
+        services.stimme_cast(abstimmung, user=member.user, wert="no", kommentar="Zu teuer")
+    services.abstimmung_close(abstimmung.pk, now=abstimmung.frist + datetime.timedelta(1))
+    services.protokolle_catch_up()
     old = Abstimmung.objects.get(pk=abstimmung.pk).protokoll.name
     assert antrag.titel in pdf_text(default_storage.open(old).read())
     Statuswechsel.objects.filter(antrag=antrag).update(zeitpunkt=days_ago(400))
@@ -424,7 +424,7 @@ def test_minutes_of_an_anonymised_antrag_come_back_without_the_applicants_texts(
     with django_capture_on_commit_callbacks(execute=True):
         aufbewahrung_durchsetzen(now=NOW)
     assert not default_storage.exists(old)
-    services.protokolle_nachholen()
+    services.protokolle_catch_up()
 
     text = pdf_text(
         default_storage.open(Abstimmung.objects.get(pk=abstimmung.pk).protokoll.name).read()
@@ -446,7 +446,7 @@ def test_meeting_minutes_are_rendered_again_without_the_anonymised_item(
     m = jury_fuer(fonds.quartier, 3)
     for titel in ("Hoffest", "Lesecafé"):
         antrag_zur_jury(AntragFactory(fonds=fonds, titel=titel), qm_user)
-    sitzung = sitzungen.anwesenheit_erfassen(
+    sitzung = sitzungen.anwesenheit_record(
         sitzung_fuer(fonds.quartier, qm_user),
         akteur=Akteur(qm_user),
         anwesende=[x.pk for x in m],
@@ -454,7 +454,7 @@ def test_meeting_minutes_are_rendered_again_without_the_anonymised_item(
     )
     hoffest, lesecafe = sitzung.punkte.order_by("position")
     for punkt, ja, nein in ((hoffest, 3, 0), (lesecafe, 0, 3)):
-        sitzungen.top_beschliessen(
+        sitzungen.top_decide(
             punkt,
             akteur=Akteur(qm_user),
             praesentiert=True,
@@ -468,8 +468,8 @@ def test_meeting_minutes_are_rendered_again_without_the_anonymised_item(
     unterlagen.sitzungsunterlagen_render(papiere.pk)
     papiere_datei = Sitzungsunterlagen.objects.get(pk=papiere.pk).datei.name
     assert "Lesecafé" in pdf_text(default_storage.open(papiere_datei).read())
-    sitzungen.sitzung_schliessen(sitzung, akteur=Akteur(qm_user))
-    sitzungen.sitzung_protokoll_erstellen(sitzung.pk)
+    sitzungen.sitzung_close(sitzung, akteur=Akteur(qm_user))
+    sitzungen.sitzung_protokoll_create(sitzung.pk)
     old = Sitzung.objects.get(pk=sitzung.pk).protokoll.name
     assert "Lesecafé" in pdf_text(default_storage.open(old).read())
     assert Antrag.objects.get(pk=lesecafe.antrag_id).status == AntragStatus.REJECTED
@@ -481,7 +481,7 @@ def test_meeting_minutes_are_rendered_again_without_the_anonymised_item(
     assert not default_storage.exists(papiere_datei)
     assert not Sitzungsunterlagen.objects.filter(sitzung=sitzung).exists()
     assert Tagesordnungspunkt.objects.get(pk=lesecafe.pk).begruendung == ""
-    sitzungen.sitzungsprotokolle_nachholen()
+    sitzungen.sitzungsprotokolle_catch_up()
 
     text = pdf_text(default_storage.open(Sitzung.objects.get(pk=sitzung.pk).protokoll.name).read())
     assert "Hoffest" in text and ANONYM_TITEL in text

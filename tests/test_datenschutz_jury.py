@@ -70,7 +70,7 @@ def test_a_typed_jury_address_does_not_exclude_the_member(
         art="abstimmung_eroeffnet", empfaenger=member.user.email
     ).exists()
     staff_login(client, member.user)
-    services.stimme_abgeben(abstimmung, user=member.user, wert="yes")
+    services.stimme_cast(abstimmung, user=member.user, wert="yes")
 
 
 def test_confirmed_address_is_shown_to_qm_and_excludes_the_member_once_confirmed(

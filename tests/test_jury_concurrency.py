@@ -55,9 +55,7 @@ def run_together(*targets):
 def test_twenty_ballots_race_the_deadline_and_the_early_close(antrag, qm_user, quartier):
     jury = jury_fuer(quartier, 20)
     antrag_zur_jury(antrag, qm_user)
-    abstimmung = services.abstimmung_eroeffnen(
-        antrag, akteur=Akteur(qm_user), betrag=Decimal("300.00")
-    )
+    abstimmung = services.abstimmung_open(antrag, akteur=Akteur(qm_user), betrag=Decimal("300.00"))
     # no grace period, deadline in half a second: both closing paths are live during the ballots
     Abstimmung.objects.filter(pk=abstimmung.pk).update(
         ruhezeit_stunden=0, frist=timezone.now() + datetime.timedelta(seconds=0.5)
@@ -68,7 +66,7 @@ def test_twenty_ballots_race_the_deadline_and_the_early_close(antrag, qm_user, q
     def voter(member):
         def vote():
             try:
-                services.stimme_abgeben(abstimmung, user=member.user, wert="yes")
+                services.stimme_cast(abstimmung, user=member.user, wert="yes")
             except JuryRefused as error:
                 assert error.code == "closed"
                 with lock:
@@ -91,9 +89,9 @@ def test_twenty_ballots_race_the_deadline_and_the_early_close(antrag, qm_user, q
 
     run_together(
         *[voter(m) for m in jury],
-        closer(services.abstimmungen_schliessen_faellige),  # the beat task
-        closer(services.abstimmungen_schliessen_faellige),  # a second beat run overlapping
-        closer(lambda: services.abstimmung_schliessen(abstimmung.pk)),  # "all voted" path
+        closer(services.abstimmungen_close_due),  # the beat task
+        closer(services.abstimmungen_close_due),  # a second beat run overlapping
+        closer(lambda: services.abstimmung_close(abstimmung.pk)),  # "all voted" path
     )
 
     abstimmung.refresh_from_db()
@@ -123,15 +121,15 @@ def test_two_approvals_race_for_the_last_euros_of_the_fund(fonds, qm_user, quart
         antrag = antrag_zur_jury(
             AntragFactory(fonds=fonds, titel=titel, betrag_beantragt=Decimal("300.00")), qm_user
         )
-        abstimmung = services.abstimmung_eroeffnen(
+        abstimmung = services.abstimmung_open(
             antrag, akteur=Akteur(qm_user), betrag=Decimal("300.00")
         )
         for member in jury:
-            services.stimme_abgeben(abstimmung, user=member.user, wert="yes")
+            services.stimme_cast(abstimmung, user=member.user, wert="yes")
         abstimmungen.append(abstimmung)
     Abstimmung.objects.update(frist=timezone.now() - datetime.timedelta(seconds=1))
 
-    run_together(*[lambda a=a: services.abstimmung_schliessen(a.pk) for a in abstimmungen])
+    run_together(*[lambda a=a: services.abstimmung_close(a.pk) for a in abstimmungen])
 
     ergebnisse = sorted(Abstimmung.objects.values_list("ergebnis", flat=True))
     assert ergebnisse == sorted([Ergebnis.BEWILLIGT, Ergebnis.FONDS_REICHT_NICHT])

@@ -44,16 +44,14 @@ def jury_in_vier_sprachen(quartier):
     """Four members, one per language (the account setting)."""
     jury = jury_fuer(quartier, 4)
     for mitglied, sprache in zip(jury, SPRACHEN, strict=True):
-        mitglieder_services.kontosprache_setzen(mitglied.user, sprache)
+        mitglieder_services.kontosprache_set(mitglied.user, sprache)
     return dict(zip(SPRACHEN, jury, strict=True))
 
 
 @pytest.fixture
 def eroeffnet(antrag, qm_user, jury_in_vier_sprachen):
     antrag_zur_jury(antrag, qm_user)
-    abstimmung = services.abstimmung_eroeffnen(
-        antrag, akteur=Akteur(qm_user), betrag=Decimal("300.00")
-    )
+    abstimmung = services.abstimmung_open(antrag, akteur=Akteur(qm_user), betrag=Decimal("300.00"))
     return abstimmung, jury_in_vier_sprachen
 
 
@@ -89,13 +87,13 @@ def test_vote_reminder_goes_to_each_member_who_has_not_voted_in_their_language(
     eroeffnet, mailoutbox
 ):
     abstimmung, jury = eroeffnet
-    services.stimme_abgeben(abstimmung, user=jury["de"].user, wert="yes")
+    services.stimme_cast(abstimmung, user=jury["de"].user, wert="yes")
     Abstimmung.objects.filter(pk=abstimmung.pk).update(
         frist=timezone.now() + datetime.timedelta(hours=10)
     )
     ref = abstimmung.antrag.referenz
 
-    assert services.abstimmungen_erinnern() == 3
+    assert services.abstimmungen_remind() == 3
     nachrichten = gesendet("abstimmung_erinnerung", mailoutbox)
 
     noch_offen = {s: m for s, m in jury.items() if s != "de"}
@@ -122,12 +120,12 @@ def test_vote_closed_notice_reaches_the_qm_office_in_the_offices_language(
     quartier.qm_sprache = qm_sprache
     quartier.save(update_fields=["qm_sprache"])
     for mitglied in jury.values():
-        services.stimme_abgeben(abstimmung, user=mitglied.user, wert="yes")
+        services.stimme_cast(abstimmung, user=mitglied.user, wert="yes")
     Abstimmung.objects.filter(pk=abstimmung.pk).update(
         frist=timezone.now() - datetime.timedelta(seconds=1)
     )
 
-    assert services.abstimmungen_schliessen_faellige() == 1
+    assert services.abstimmungen_close_due() == 1
     nachricht = gesendet("abstimmung_geschlossen", mailoutbox)[quartier.qm_email]
 
     assert nachricht.subject == betreff.format(ref=abstimmung.antrag.referenz)

@@ -123,11 +123,11 @@ def test_a_meeting_walks_its_real_moves_and_each_is_logged(
 
     with django_capture_on_commit_callbacks(execute=True):
         sitzungen.sitzung_einladungen_send(sitzung, akteur=akteur)
-        sitzungen.anwesenheit_erfassen(
+        sitzungen.anwesenheit_record(
             sitzung, akteur=akteur, anwesende=[m.pk for m in jury], vertretungen={}
         )
         punkt = sitzung.punkte.get()
-        sitzungen.top_beschliessen(
+        sitzungen.top_decide(
             punkt,
             akteur=akteur,
             praesentiert=True,
@@ -136,7 +136,7 @@ def test_a_meeting_walks_its_real_moves_and_each_is_logged(
             nein=0,
             enthaltung=0,
         )
-        sitzungen.sitzung_schliessen(sitzung, akteur=akteur)
+        sitzungen.sitzung_close(sitzung, akteur=akteur)
 
     row = Sitzung.objects.get(pk=sitzung.pk)
     assert row.status == SitzungStatus.GESCHLOSSEN
@@ -158,7 +158,7 @@ def test_closing_a_planned_meeting_is_refused_and_leaves_no_trace(
     before = stamps(sitzung)
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(JuryRefused) as refused:
-        sitzungen.sitzung_schliessen(sitzung, akteur=Akteur(qm_user))
+        sitzungen.sitzung_close(sitzung, akteur=Akteur(qm_user))
 
     assert (refused.value.code, refused.value.message) == (
         "invalid",
@@ -176,7 +176,7 @@ def test_attendance_refused_by_its_input_undoes_the_move(
     before = stamps(sitzung)
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(JuryRefused):
-        sitzungen.anwesenheit_erfassen(
+        sitzungen.anwesenheit_record(
             sitzung, akteur=Akteur(qm_user), anwesende=[999_999], vertretungen={}
         )
 
@@ -203,15 +203,15 @@ def test_two_tabs_closing_a_meeting_only_one_wins(fonds, qm_user):
     jury = jury_fuer(fonds.quartier, 3)
     sitzung = meeting_with_item(fonds, qm_user)
     akteur = Akteur(qm_user)
-    sitzung = sitzungen.anwesenheit_erfassen(
+    sitzung = sitzungen.anwesenheit_record(
         sitzung, akteur=akteur, anwesende=[m.pk for m in jury], vertretungen={}
     )
     punkt = sitzung.punkte.get()
-    sitzungen.top_vertagen(punkt, akteur=akteur, grund="Später")
+    sitzungen.top_defer(punkt, akteur=akteur, grund="Später")
     tab_one = Sitzung.objects.get(pk=sitzung.pk)
     tab_two = Sitzung.objects.get(pk=sitzung.pk)
 
-    sitzungen.sitzung_schliessen(tab_one, akteur=akteur)
+    sitzungen.sitzung_close(tab_one, akteur=akteur)
     closed = stamps(sitzung)
     # the second tab's page still shows "held": its conditional update finds no row
     with pytest.raises(MoveRefused) as stale:
@@ -225,7 +225,7 @@ def test_two_tabs_closing_a_meeting_only_one_wins(fonds, qm_user):
             conflict="someone was faster",
         )
     with pytest.raises(JuryRefused) as again:
-        sitzungen.sitzung_schliessen(tab_two, akteur=akteur)
+        sitzungen.sitzung_close(tab_two, akteur=akteur)
 
     assert (stale.value.code, stale.value.message) == ("conflict", "someone was faster")
     assert (again.value.code, again.value.message) == (
@@ -242,9 +242,7 @@ def test_two_tabs_closing_a_meeting_only_one_wins(fonds, qm_user):
 def abstimmung(antrag, qm_user):
     jury_fuer(antrag.fonds.quartier, 3)
     antrag = antrag_zur_jury(antrag, qm_user)
-    return services.abstimmung_eroeffnen(
-        antrag, akteur=Akteur(qm_user), betrag=antrag.betrag_beantragt
-    )
+    return services.abstimmung_open(antrag, akteur=Akteur(qm_user), betrag=antrag.betrag_beantragt)
 
 
 def vote_row(abstimmung):
@@ -264,8 +262,8 @@ def test_a_vote_opens_open_and_closes_once_through_its_machine(
     nach_frist = abstimmung.frist + datetime.timedelta(seconds=1)
 
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.abstimmung_schliessen(abstimmung.pk, now=nach_frist)
-        second = services.abstimmung_schliessen(abstimmung.pk, now=nach_frist)
+        first = services.abstimmung_close(abstimmung.pk, now=nach_frist)
+        second = services.abstimmung_close(abstimmung.pk, now=nach_frist)
 
     assert first is not None and second is None
     row = Abstimmung.objects.get(pk=abstimmung.pk)
@@ -335,7 +333,7 @@ def test_attendance_for_tomorrows_meeting_is_refused_and_leaves_no_trace(
     before = stamps(sitzung)
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(JuryRefused) as refused:
-        sitzungen.anwesenheit_erfassen(
+        sitzungen.anwesenheit_record(
             sitzung, akteur=Akteur(qm_user), anwesende=[m.pk for m in jury], vertretungen={}
         )
 
@@ -355,7 +353,7 @@ def test_attendance_from_midnight_of_the_meeting_day_in_berlin(fonds, qm_user, c
     assert moment.astimezone(datetime.UTC).date() < sitzung.datum
     clock(moment)
 
-    gehalten = sitzungen.anwesenheit_erfassen(
+    gehalten = sitzungen.anwesenheit_record(
         sitzung, akteur=Akteur(qm_user), anwesende=[m.pk for m in jury], vertretungen={}
     )
 
@@ -367,17 +365,17 @@ def test_closing_before_the_meeting_day_is_refused_and_changes_nothing(fonds, qm
     jury = jury_fuer(fonds.quartier, 3)
     sitzung = meeting_with_item(fonds, qm_user)
     akteur = Akteur(qm_user)
-    sitzung = sitzungen.anwesenheit_erfassen(
+    sitzung = sitzungen.anwesenheit_record(
         sitzung, akteur=akteur, anwesende=[m.pk for m in jury], vertretungen={}
     )
-    sitzungen.top_vertagen(sitzung.punkte.get(), akteur=akteur, grund="Später")
+    sitzungen.top_defer(sitzung.punkte.get(), akteur=akteur, grund="Später")
     # the meeting was moved to next week after attendance was taken by mistake
     Sitzung.objects.filter(pk=sitzung.pk).update(datum=sitzung.datum + datetime.timedelta(days=7))
     sitzung = Sitzung.objects.get(pk=sitzung.pk)
     before = stamps(sitzung)
 
     with pytest.raises(JuryRefused) as refused:
-        sitzungen.sitzung_schliessen(sitzung, akteur=akteur)
+        sitzungen.sitzung_close(sitzung, akteur=akteur)
 
     assert refused.value.code == "too_early"
     assert refused.value.message == (
@@ -386,7 +384,7 @@ def test_closing_before_the_meeting_day_is_refused_and_changes_nothing(fonds, qm
     assert stamps(sitzung) == before
 
     clock(berlin(sitzung.datum, 21))
-    sitzungen.sitzung_schliessen(sitzung, akteur=akteur)
+    sitzungen.sitzung_close(sitzung, akteur=akteur)
     assert Sitzung.objects.get(pk=sitzung.pk).status == SitzungStatus.GESCHLOSSEN
 
 
@@ -406,7 +404,7 @@ def test_the_too_early_refusal_speaks_the_users_language(fonds, qm_user, languag
     Sitzung.objects.filter(pk=sitzung.pk).update(datum=sitzung.datum + datetime.timedelta(days=2))
 
     with translation.override(language), pytest.raises(JuryRefused) as refused:
-        sitzungen.anwesenheit_erfassen(
+        sitzungen.anwesenheit_record(
             sitzung, akteur=Akteur(qm_user), anwesende=[jury[0].pk], vertretungen={}
         )
 

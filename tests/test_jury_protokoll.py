@@ -19,18 +19,16 @@ pytestmark = pytest.mark.django_db
 def closed_vote(antrag, qm_user, quartier):
     jury = jury_fuer(quartier, 4)
     antrag_zur_jury(antrag, qm_user)
-    abstimmung = services.abstimmung_eroeffnen(
+    abstimmung = services.abstimmung_open(
         antrag, akteur=Akteur(qm_user), betrag=Decimal("250.00"), auflagen="Logo auf dem Flyer"
     )
-    services.stimme_abgeben(abstimmung, user=jury[0].user, wert="yes")
-    services.stimme_abgeben(abstimmung, user=jury[1].user, wert="no")
-    services.stimme_abgeben(abstimmung, user=jury[2].user, wert="yes")
-    services.befangenheit_erklaeren(
+    services.stimme_cast(abstimmung, user=jury[0].user, wert="yes")
+    services.stimme_cast(abstimmung, user=jury[1].user, wert="no")
+    services.stimme_cast(abstimmung, user=jury[2].user, wert="yes")
+    services.befangenheit_declare(
         abstimmung, user=jury[3].user, grund="Nachbarin der Antragstellerin"
     )
-    services.abstimmung_schliessen(
-        abstimmung.pk, now=abstimmung.frist + datetime.timedelta(seconds=1)
-    )
+    services.abstimmung_close(abstimmung.pk, now=abstimmung.frist + datetime.timedelta(seconds=1))
     return abstimmung, jury
 
 
@@ -63,7 +61,7 @@ def test_open_voting_rule_puts_each_ballot_in_the_minutes(antrag, qm_user, quart
     JuryRegeln.objects.create(quartier=quartier, offene_abstimmung=True)
     abstimmung, jury = closed_vote(antrag, qm_user, quartier)
 
-    services.abstimmung_protokoll_erstellen(abstimmung.pk)
+    services.abstimmung_protokoll_create(abstimmung.pk)
 
     text = pdf_text(Abstimmung.objects.get(pk=abstimmung.pk).protokoll.read())
     assert f"{name(jury[1])} ja Nein" in text
@@ -74,10 +72,10 @@ def test_minutes_are_rendered_once_and_qm_downloads_them(
     client, staff_login, antrag, qm_user, quartier
 ):
     abstimmung, _jury = closed_vote(antrag, qm_user, quartier)
-    assert services.abstimmung_protokoll_erstellen(abstimmung.pk) is True
+    assert services.abstimmung_protokoll_create(abstimmung.pk) is True
     first = Abstimmung.objects.get(pk=abstimmung.pk).protokoll.name
 
-    assert services.abstimmung_protokoll_erstellen(abstimmung.pk) is False
+    assert services.abstimmung_protokoll_create(abstimmung.pk) is False
     assert Abstimmung.objects.get(pk=abstimmung.pk).protokoll.name == first
 
     staff_login(client, qm_user)
@@ -89,7 +87,7 @@ def test_minutes_are_rendered_once_and_qm_downloads_them(
 
 def test_members_cannot_download_the_minutes(client, staff_login, antrag, qm_user, quartier):
     abstimmung, jury = closed_vote(antrag, qm_user, quartier)
-    services.abstimmung_protokoll_erstellen(abstimmung.pk)
+    services.abstimmung_protokoll_create(abstimmung.pk)
     staff_login(client, jury[0].user)
 
     response = client.get(reverse("jury:qm_protokoll", kwargs={"pk": abstimmung.pk}))

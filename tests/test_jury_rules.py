@@ -20,7 +20,7 @@ from jury.abstimmungen.models import (
     Stimmberechtigung,
     Stimme,
 )
-from jury.abstimmungen.services import Auszaehlung, JuryRefused, auszaehlung_bewerten
+from jury.abstimmungen.services import Auszaehlung, JuryRefused, auszaehlung_ergebnis
 from jury.factories import JurymitgliedFactory, antrag_zur_jury, jury_fuer
 from workflow.wege import antrag_walk_to
 
@@ -59,7 +59,7 @@ HALF = Decimal("0.50")
 )
 def test_rules_give_the_result(zaehlung, gleichstand, erwartet):
     assert (
-        auszaehlung_bewerten(zaehlung, quorum_anteil=HALF, bei_gleichstand=gleichstand) == erwartet
+        auszaehlung_ergebnis(zaehlung, quorum_anteil=HALF, bei_gleichstand=gleichstand) == erwartet
     )
 
 
@@ -75,12 +75,12 @@ def bei_jury(antrag, qm_user):
 
 def eroeffnen(antrag, qm_user, **kwargs):
     kwargs.setdefault("betrag", antrag.betrag_beantragt)
-    return services.abstimmung_eroeffnen(antrag, akteur=Akteur(qm_user), **kwargs)
+    return services.abstimmung_open(antrag, akteur=Akteur(qm_user), **kwargs)
 
 
 def schliessen_nach_frist(abstimmung):
     abstimmung.refresh_from_db()
-    return services.abstimmung_schliessen(
+    return services.abstimmung_close(
         abstimmung.pk, now=abstimmung.frist + datetime.timedelta(seconds=1)
     )
 
@@ -162,7 +162,7 @@ def test_applicant_on_the_jury_is_excluded_automatically(bei_jury, qm_user, jury
     )
     assert Benachrichtigung.objects.filter(art="abstimmung_eroeffnet").count() == 3
     with pytest.raises(JuryRefused) as refused:
-        services.stimme_abgeben(abstimmung, user=jury[0].user, wert="yes")
+        services.stimme_cast(abstimmung, user=jury[0].user, wert="yes")
     assert refused.value.code == "biased"
     assert Stimme.objects.count() == 0
 
@@ -170,7 +170,7 @@ def test_applicant_on_the_jury_is_excluded_automatically(bei_jury, qm_user, jury
 def test_majority_yes_approves_and_reserves_the_amount(bei_jury, qm_user, jury):
     abstimmung = eroeffnen(bei_jury, qm_user, betrag=Decimal("250.00"), auflagen="Flyer mit Logo")
     for member, wert in zip(jury, ["yes", "yes", "no"], strict=False):
-        services.stimme_abgeben(abstimmung, user=member.user, wert=wert)
+        services.stimme_cast(abstimmung, user=member.user, wert=wert)
 
     closed = schliessen_nach_frist(abstimmung)
 
@@ -193,7 +193,7 @@ def test_majority_yes_approves_and_reserves_the_amount(bei_jury, qm_user, jury):
 def test_majority_no_rejects_with_a_reason_but_no_names(bei_jury, qm_user, jury):
     abstimmung = eroeffnen(bei_jury, qm_user)
     for member, wert in zip(jury, ["no", "no", "yes"], strict=False):
-        services.stimme_abgeben(abstimmung, user=member.user, wert=wert, kommentar="zu teuer")
+        services.stimme_cast(abstimmung, user=member.user, wert=wert, kommentar="zu teuer")
 
     closed = schliessen_nach_frist(abstimmung)
 
@@ -210,7 +210,7 @@ def test_majority_no_rejects_with_a_reason_but_no_names(bei_jury, qm_user, jury)
 def test_tie_is_rejected_by_default(bei_jury, qm_user, jury):
     abstimmung = eroeffnen(bei_jury, qm_user)
     for member, wert in zip(jury, ["yes", "no", "yes", "no"], strict=True):
-        services.stimme_abgeben(abstimmung, user=member.user, wert=wert)
+        services.stimme_cast(abstimmung, user=member.user, wert=wert)
 
     closed = schliessen_nach_frist(abstimmung)
 
@@ -224,7 +224,7 @@ def test_tie_rule_of_the_area_is_copied_at_opening(bei_jury, qm_user, jury, quar
     abstimmung = eroeffnen(bei_jury, qm_user)
     JuryRegeln.objects.filter(quartier=quartier).update(bei_gleichstand="reject")
     for member, wert in zip(jury, ["yes", "no"], strict=False):
-        services.stimme_abgeben(abstimmung, user=member.user, wert=wert)
+        services.stimme_cast(abstimmung, user=member.user, wert=wert)
 
     closed = schliessen_nach_frist(abstimmung)
 
@@ -233,7 +233,7 @@ def test_tie_rule_of_the_area_is_copied_at_opening(bei_jury, qm_user, jury, quar
 
 def test_no_quorum_leaves_the_antrag_with_the_jury_and_qm_may_reopen(bei_jury, qm_user, jury):
     abstimmung = eroeffnen(bei_jury, qm_user)
-    services.stimme_abgeben(abstimmung, user=jury[0].user, wert="yes")
+    services.stimme_cast(abstimmung, user=jury[0].user, wert="yes")
 
     closed = schliessen_nach_frist(abstimmung)
 
@@ -249,8 +249,8 @@ def test_no_quorum_leaves_the_antrag_with_the_jury_and_qm_may_reopen(bei_jury, q
 
 def test_abstentions_count_for_quorum_only(bei_jury, qm_user, jury):
     abstimmung = eroeffnen(bei_jury, qm_user)
-    services.stimme_abgeben(abstimmung, user=jury[0].user, wert="yes")
-    services.stimme_abgeben(abstimmung, user=jury[1].user, wert="abstain")
+    services.stimme_cast(abstimmung, user=jury[0].user, wert="yes")
+    services.stimme_cast(abstimmung, user=jury[1].user, wert="abstain")
 
     closed = schliessen_nach_frist(abstimmung)
 
@@ -260,10 +260,10 @@ def test_abstentions_count_for_quorum_only(bei_jury, qm_user, jury):
 
 def test_conflict_shrinks_the_entitled_list_and_withdraws_the_ballot(bei_jury, qm_user, jury):
     abstimmung = eroeffnen(bei_jury, qm_user)
-    services.stimme_abgeben(abstimmung, user=jury[0].user, wert="no")
-    services.befangenheit_erklaeren(abstimmung, user=jury[0].user, grund="Mitglied der Initiative")
-    services.stimme_abgeben(abstimmung, user=jury[1].user, wert="yes")
-    services.stimme_abgeben(abstimmung, user=jury[2].user, wert="yes")
+    services.stimme_cast(abstimmung, user=jury[0].user, wert="no")
+    services.befangenheit_declare(abstimmung, user=jury[0].user, grund="Mitglied der Initiative")
+    services.stimme_cast(abstimmung, user=jury[1].user, wert="yes")
+    services.stimme_cast(abstimmung, user=jury[2].user, wert="yes")
 
     closed = schliessen_nach_frist(abstimmung)
 
@@ -272,15 +272,15 @@ def test_conflict_shrinks_the_entitled_list_and_withdraws_the_ballot(bei_jury, q
     eintrag = Stimmberechtigung.objects.get(abstimmung=abstimmung, mitglied=jury[0])
     assert (eintrag.befangen, eintrag.befangenheit_grund) == (True, "Mitglied der Initiative")
     with pytest.raises(JuryRefused):
-        services.stimme_abgeben(abstimmung, user=jury[0].user, wert="no")
+        services.stimme_cast(abstimmung, user=jury[0].user, wert="no")
     assert not Stimme.objects.filter(mitglied=jury[0]).exists()
 
 
 def test_changed_ballot_counts_once(bei_jury, qm_user, jury):
     abstimmung = eroeffnen(bei_jury, qm_user)
-    services.stimme_abgeben(abstimmung, user=jury[0].user, wert="yes")
-    services.stimme_abgeben(abstimmung, user=jury[0].user, wert="no", kommentar="doch nicht")
-    services.stimme_abgeben(abstimmung, user=jury[1].user, wert="no")
+    services.stimme_cast(abstimmung, user=jury[0].user, wert="yes")
+    services.stimme_cast(abstimmung, user=jury[0].user, wert="no", kommentar="doch nicht")
+    services.stimme_cast(abstimmung, user=jury[1].user, wert="no")
 
     closed = schliessen_nach_frist(abstimmung)
 
@@ -307,7 +307,7 @@ def test_who_is_not_entitled_cannot_vote(bei_jury, qm_user, jury, anderes_quarti
         user = UserFactory()
 
     with pytest.raises(JuryRefused) as refused:
-        services.stimme_abgeben(abstimmung, user=user, wert="yes")
+        services.stimme_cast(abstimmung, user=user, wert="yes")
 
     assert refused.value.code == "forbidden"
     assert Stimme.objects.count() == 0
@@ -320,20 +320,20 @@ def test_term_ending_during_the_vote_stops_voting(bei_jury, qm_user, jury):
     jury[0].save()
 
     with pytest.raises(JuryRefused):
-        services.stimme_abgeben(abstimmung, user=jury[0].user, wert="yes")
+        services.stimme_cast(abstimmung, user=jury[0].user, wert="yes")
     assert Stimme.objects.count() == 0
 
 
 def test_ballot_after_closing_is_refused_and_changes_nothing(bei_jury, qm_user, jury):
     abstimmung = eroeffnen(bei_jury, qm_user)
-    services.stimme_abgeben(abstimmung, user=jury[0].user, wert="yes")
-    services.stimme_abgeben(abstimmung, user=jury[1].user, wert="yes")
+    services.stimme_cast(abstimmung, user=jury[0].user, wert="yes")
+    services.stimme_cast(abstimmung, user=jury[1].user, wert="yes")
     schliessen_nach_frist(abstimmung)
 
     with pytest.raises(JuryRefused) as refused:
-        services.stimme_abgeben(abstimmung, user=jury[0].user, wert="no")
+        services.stimme_cast(abstimmung, user=jury[0].user, wert="no")
     with pytest.raises(JuryRefused):
-        services.stimme_abgeben(abstimmung, user=jury[2].user, wert="no")
+        services.stimme_cast(abstimmung, user=jury[2].user, wert="no")
 
     assert refused.value.code == "closed"
     assert sorted(Stimme.objects.values_list("wert", flat=True)) == ["yes", "yes"]
@@ -342,7 +342,7 @@ def test_ballot_after_closing_is_refused_and_changes_nothing(bei_jury, qm_user, 
 def test_closing_twice_decides_once(bei_jury, qm_user, jury):
     abstimmung = eroeffnen(bei_jury, qm_user)
     for member in jury[:3]:
-        services.stimme_abgeben(abstimmung, user=member.user, wert="yes")
+        services.stimme_cast(abstimmung, user=member.user, wert="yes")
 
     first = schliessen_nach_frist(abstimmung)
     second = schliessen_nach_frist(abstimmung)
@@ -355,17 +355,17 @@ def test_closing_twice_decides_once(bei_jury, qm_user, jury):
 def test_all_voted_closes_only_after_the_grace_period(bei_jury, qm_user, jury):
     abstimmung = eroeffnen(bei_jury, qm_user)
     for member in jury:
-        services.stimme_abgeben(abstimmung, user=member.user, wert="yes")
+        services.stimme_cast(abstimmung, user=member.user, wert="yes")
     abstimmung.refresh_from_db()
     letzte = abstimmung.letzte_aenderung_am
 
-    too_early = services.abstimmung_schliessen(
+    too_early = services.abstimmung_close(
         abstimmung.pk, now=letzte + datetime.timedelta(hours=11, minutes=59)
     )
     assert too_early is None
     assert Antrag.objects.get(pk=bei_jury.pk).status == AntragStatus.JURY_VOTE
 
-    closed = services.abstimmungen_schliessen_faellige(now=letzte + datetime.timedelta(hours=12))
+    closed = services.abstimmungen_close_due(now=letzte + datetime.timedelta(hours=12))
     assert closed == 1
     assert Antrag.objects.get(pk=bei_jury.pk).status == AntragStatus.APPROVED
 
@@ -373,16 +373,13 @@ def test_all_voted_closes_only_after_the_grace_period(bei_jury, qm_user, jury):
 def test_not_all_voted_waits_for_the_deadline(bei_jury, qm_user, jury):
     abstimmung = eroeffnen(bei_jury, qm_user)
     for member in jury[:3]:
-        services.stimme_abgeben(abstimmung, user=member.user, wert="yes")
+        services.stimme_cast(abstimmung, user=member.user, wert="yes")
     abstimmung.refresh_from_db()
 
     assert (
-        services.abstimmungen_schliessen_faellige(
-            now=abstimmung.frist - datetime.timedelta(seconds=1)
-        )
-        == 0
+        services.abstimmungen_close_due(now=abstimmung.frist - datetime.timedelta(seconds=1)) == 0
     )
-    assert services.abstimmungen_schliessen_faellige(now=abstimmung.frist) == 1
+    assert services.abstimmungen_close_due(now=abstimmung.frist) == 1
 
 
 def test_approval_beyond_the_fund_is_not_an_overdraft(bei_jury, qm_user, jury, fonds):
@@ -392,7 +389,7 @@ def test_approval_beyond_the_fund_is_not_an_overdraft(bei_jury, qm_user, jury, f
     antrag_walk_to(andere, "approved", qm_user=qm_user)  # reserves 800 of the 1,000
     abstimmung = eroeffnen(bei_jury, qm_user, betrag=Decimal("300.00"))
     for member in jury[:3]:
-        services.stimme_abgeben(abstimmung, user=member.user, wert="yes")
+        services.stimme_cast(abstimmung, user=member.user, wert="yes")
 
     closed = schliessen_nach_frist(abstimmung)
 
@@ -406,13 +403,13 @@ def test_approval_beyond_the_fund_is_not_an_overdraft(bei_jury, qm_user, jury, f
 
 def test_reminder_only_to_those_who_have_not_voted_and_only_once(bei_jury, qm_user, jury):
     abstimmung = eroeffnen(bei_jury, qm_user)
-    services.stimme_abgeben(abstimmung, user=jury[0].user, wert="yes")
-    services.befangenheit_erklaeren(abstimmung, user=jury[1].user)
+    services.stimme_cast(abstimmung, user=jury[0].user, wert="yes")
+    services.befangenheit_declare(abstimmung, user=jury[1].user)
     abstimmung.refresh_from_db()
 
-    assert services.abstimmungen_erinnern(now=abstimmung.frist - datetime.timedelta(hours=49)) == 0
-    sent = services.abstimmungen_erinnern(now=abstimmung.frist - datetime.timedelta(hours=47))
-    again = services.abstimmungen_erinnern(now=abstimmung.frist - datetime.timedelta(hours=46))
+    assert services.abstimmungen_remind(now=abstimmung.frist - datetime.timedelta(hours=49)) == 0
+    sent = services.abstimmungen_remind(now=abstimmung.frist - datetime.timedelta(hours=47))
+    again = services.abstimmungen_remind(now=abstimmung.frist - datetime.timedelta(hours=46))
 
     assert (sent, again) == (2, 0)
     reminders = Benachrichtigung.objects.filter(art="abstimmung_erinnerung")
@@ -429,27 +426,22 @@ def test_the_sweep_selects_only_due_votes_in_one_query(
 
     alle = offen("Alle haben abgestimmt")
     for member in jury:
-        services.stimme_abgeben(alle, user=member.user, wert="yes")
+        services.stimme_cast(alle, user=member.user, wert="yes")
     alle.refresh_from_db()
     fast = offen("Einer fehlt")
     for member in jury[:3]:
-        services.stimme_abgeben(fast, user=member.user, wert="yes")
+        services.stimme_cast(fast, user=member.user, wert="yes")
     fast.refresh_from_db()
     offen("Niemand hat abgestimmt")
     ruhe_vorbei = alle.letzte_aenderung_am + datetime.timedelta(hours=alle.ruhezeit_stunden)
 
     # nothing due: one query whatever the number of open votes (not three per vote)
     with django_assert_num_queries(1):
-        assert (
-            services.abstimmungen_schliessen_faellige(
-                now=ruhe_vorbei - datetime.timedelta(minutes=1)
-            )
-            == 0
-        )
-    assert services.abstimmungen_faellig(now=ruhe_vorbei) == [alle.pk]
-    assert services.abstimmungen_schliessen_faellige(now=ruhe_vorbei) == 1
+        assert services.abstimmungen_close_due(now=ruhe_vorbei - datetime.timedelta(minutes=1)) == 0
+    assert services.abstimmungen_due(now=ruhe_vorbei) == [alle.pk]
+    assert services.abstimmungen_close_due(now=ruhe_vorbei) == 1
     # after the last deadline every open vote is due
     offene = Abstimmung.objects.filter(status=AbstimmungStatus.OFFEN)
     spaeter = max(offene.values_list("frist", flat=True))
-    assert set(services.abstimmungen_faellig(now=spaeter)) == {a.pk for a in offene}
-    assert fast.pk in services.abstimmungen_faellig(now=fast.frist)
+    assert set(services.abstimmungen_due(now=spaeter)) == {a.pk for a in offene}
+    assert fast.pk in services.abstimmungen_due(now=fast.frist)

@@ -28,7 +28,7 @@ def abstimmung(antrag, qm_user, jury):
         antragsteller_telefon="030 99887766", antragsteller_strasse="Geheimweg 7"
     )
     antrag_zur_jury(antrag, qm_user, pruefvermerk="Kostenplan plausibel, Ort im Gebiet.")
-    return services.abstimmung_eroeffnen(antrag, akteur=Akteur(qm_user), betrag=Decimal("280.00"))
+    return services.abstimmung_open(antrag, akteur=Akteur(qm_user), betrag=Decimal("280.00"))
 
 
 def url(abstimmung):
@@ -113,7 +113,7 @@ def test_who_may_not_vote_gets_403_and_nothing_changes(
         ).user
     elif who == "biased":
         user = jury[1].user
-        services.befangenheit_erklaeren(abstimmung, user=user)
+        services.befangenheit_declare(abstimmung, user=user)
     elif who == "qm":
         user = qm_user
     else:
@@ -147,10 +147,8 @@ def test_ballot_after_closing_is_refused_and_the_tally_is_shown(
     client, staff_login, abstimmung, jury
 ):
     for member in jury[:2]:
-        services.stimme_abgeben(abstimmung, user=member.user, wert="yes")
-    services.abstimmung_schliessen(
-        abstimmung.pk, now=abstimmung.frist + datetime.timedelta(seconds=1)
-    )
+        services.stimme_cast(abstimmung, user=member.user, wert="yes")
+    services.abstimmung_close(abstimmung.pk, now=abstimmung.frist + datetime.timedelta(seconds=1))
     staff_login(client, jury[0].user)
 
     post = client.post(url(abstimmung), {"wert": "no"})
@@ -162,7 +160,7 @@ def test_ballot_after_closing_is_refused_and_the_tally_is_shown(
 
 
 def test_members_see_no_tally_while_the_vote_is_open(client, staff_login, abstimmung, jury):
-    services.stimme_abgeben(abstimmung, user=jury[1].user, wert="no")
+    services.stimme_cast(abstimmung, user=jury[1].user, wert="no")
     staff_login(client, jury[0].user)
 
     page = client.get(url(abstimmung)).content.decode()
@@ -196,9 +194,9 @@ def test_home_lists_open_votes_by_submission_with_own_ballot(
     Antrag.objects.filter(pk=earlier.pk).update(
         eingereicht_am=later.eingereicht_am - datetime.timedelta(days=1)
     )
-    second = services.abstimmung_eroeffnen(later, akteur=Akteur(qm_user), betrag=Decimal("100"))
-    services.abstimmung_eroeffnen(earlier, akteur=Akteur(qm_user), betrag=Decimal("100"))
-    services.stimme_abgeben(second, user=jury[0].user, wert="abstain")
+    second = services.abstimmung_open(later, akteur=Akteur(qm_user), betrag=Decimal("100"))
+    services.abstimmung_open(earlier, akteur=Akteur(qm_user), betrag=Decimal("100"))
+    services.stimme_cast(second, user=jury[0].user, wert="abstain")
     staff_login(client, jury[0].user)
 
     page = client.get(reverse("jury:home")).content.decode()
@@ -258,7 +256,7 @@ def test_qm_of_another_area_cannot_open_or_watch(client, staff_login, abstimmung
 def test_qm_sees_progress_and_who_has_not_voted_but_never_how(
     client, staff_login, abstimmung, jury, qm_user
 ):
-    services.stimme_abgeben(abstimmung, user=jury[0].user, wert="no", kommentar="Vertraulich-XYZ")
+    services.stimme_cast(abstimmung, user=jury[0].user, wert="no", kommentar="Vertraulich-XYZ")
     staff_login(client, qm_user)
 
     page = client.get(reverse("jury:qm_abstimmung", kwargs={"pk": abstimmung.pk})).content.decode()
@@ -277,8 +275,8 @@ def test_progress_selector_has_no_n_plus_one(django_assert_num_queries, fonds, q
 
     def open_one(titel):
         antrag = antrag_zur_jury(AntragFactory(fonds=fonds, titel=titel), qm_user)
-        abstimmung = services.abstimmung_eroeffnen(antrag, akteur=akteur, betrag=Decimal("10"))
-        services.stimme_abgeben(abstimmung, user=jury[0].user, wert="yes")
+        abstimmung = services.abstimmung_open(antrag, akteur=akteur, betrag=Decimal("10"))
+        services.stimme_cast(abstimmung, user=jury[0].user, wert="yes")
 
     open_one("A")
     assert akteur.qm_quartier_ids  # known before, as on every staff page
@@ -296,10 +294,10 @@ def test_progress_selector_has_no_n_plus_one(django_assert_num_queries, fonds, q
 def test_progress_keeps_a_vote_whose_members_all_declared_a_conflict(fonds, qm_user, jury):
     akteur = Akteur(qm_user)
     antrag = antrag_zur_jury(AntragFactory(fonds=fonds, titel="Alle befangen"), qm_user)
-    abstimmung = services.abstimmung_eroeffnen(antrag, akteur=akteur, betrag=Decimal("10"))
-    services.stimme_abgeben(abstimmung, user=jury[0].user, wert="yes")
+    abstimmung = services.abstimmung_open(antrag, akteur=akteur, betrag=Decimal("10"))
+    services.stimme_cast(abstimmung, user=jury[0].user, wert="yes")
     for mitglied in jury[1:]:
-        services.befangenheit_erklaeren(abstimmung, user=mitglied.user)
+        services.befangenheit_declare(abstimmung, user=mitglied.user)
 
     [fortschritt] = selectors.abstimmungen_progress_for_staff(akteur)
     assert (fortschritt.abstimmung_id, fortschritt.titel) == (abstimmung.pk, "Alle befangen")

@@ -35,16 +35,14 @@ def wait_for(predicate, *, timeout=PATIENCE):
 def offene_abstimmung(antrag, qm_user, quartier):
     jury = jury_fuer(quartier, 4)
     antrag_zur_jury(antrag, qm_user)
-    abstimmung = services.abstimmung_eroeffnen(
-        antrag, akteur=Akteur(qm_user), betrag=Decimal("300.00")
-    )
+    abstimmung = services.abstimmung_open(antrag, akteur=Akteur(qm_user), betrag=Decimal("300.00"))
     return abstimmung, jury
 
 
 def test_deadline_closes_the_vote_through_the_worker(celery_session_worker, offene_abstimmung):
     abstimmung, jury = offene_abstimmung
     for member in jury[:3]:
-        services.stimme_abgeben(abstimmung, user=member.user, wert="yes")
+        services.stimme_cast(abstimmung, user=member.user, wert="yes")
     Abstimmung.objects.filter(pk=abstimmung.pk).update(
         frist=timezone.now() - datetime.timedelta(seconds=1)
     )
@@ -66,7 +64,7 @@ def test_deadline_closes_the_vote_through_the_worker(celery_session_worker, offe
 
 def test_reminder_task_mails_non_voters_once(celery_session_worker, offene_abstimmung):
     abstimmung, jury = offene_abstimmung
-    services.stimme_abgeben(abstimmung, user=jury[0].user, wert="no")
+    services.stimme_cast(abstimmung, user=jury[0].user, wert="no")
     Abstimmung.objects.filter(pk=abstimmung.pk).update(
         frist=timezone.now() + datetime.timedelta(hours=10)
     )

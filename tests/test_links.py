@@ -52,9 +52,7 @@ def test_dashboard_shows_progress_of_an_open_vote_with_its_link(
 ):
     jury_fuer(antrag.fonds.quartier, 3)
     antrag_zur_jury(antrag, qm_user)
-    abstimmung = services.abstimmung_eroeffnen(
-        antrag, akteur=Akteur(qm_user), betrag=Decimal("300.00")
-    )
+    abstimmung = services.abstimmung_open(antrag, akteur=Akteur(qm_user), betrag=Decimal("300.00"))
     staff_login(client, qm_user)
 
     html = page(client, reverse("qm:dashboard"))
@@ -81,9 +79,7 @@ def test_qm_detail_at_the_jury_offers_vote_and_meeting(client, staff_login, antr
     url = reverse("qm:antrag_detail", args=[antrag.pk])
 
     before = page(client, url)
-    abstimmung = services.abstimmung_eroeffnen(
-        antrag, akteur=Akteur(qm_user), betrag=Decimal("300.00")
-    )
+    abstimmung = services.abstimmung_open(antrag, akteur=Akteur(qm_user), betrag=Decimal("300.00"))
     running = page(client, url)
 
     assert href(reverse("jury:qm_eroeffnen", args=[antrag.pk])) in before

@@ -283,10 +283,10 @@ def welt(antrag, qm_user, qm_other_user, admin_user):
     member, biased = jury_fuer(antrag.fonds.quartier, 2)
     (deputy,) = stellvertretungen_fuer(antrag.fonds.quartier, 1)
     antrag = antrag_zur_jury(antrag, qm_user)
-    abstimmung = jury_services.abstimmung_eroeffnen(
+    abstimmung = jury_services.abstimmung_open(
         antrag, akteur=Akteur(qm_user), betrag=antrag.betrag_beantragt
     )
-    jury_services.befangenheit_erklaeren(abstimmung, user=biased.user, grund="Nachbarin")
+    jury_services.befangenheit_declare(abstimmung, user=biased.user, grund="Nachbarin")
     sitzung = sitzung_fuer(antrag.fonds.quartier, qm_user)
     sitzung.punkte.create(antrag=antrag, position=1)
     sitzungen.sitzung_einladungen_send(sitzung, akteur=Akteur(qm_user))

@@ -29,7 +29,7 @@ def statements(captured):
 def abstimmung(antrag, qm_user, quartier):
     jury_fuer(quartier, 3)
     antrag_zur_jury(antrag, qm_user)
-    return services.abstimmung_eroeffnen(antrag, akteur=Akteur(qm_user), betrag=Decimal("280.00"))
+    return services.abstimmung_open(antrag, akteur=Akteur(qm_user), betrag=Decimal("280.00"))
 
 
 def test_a_ballot_post_takes_few_statements_and_checks_the_entitlement_once(
@@ -95,17 +95,17 @@ def test_a_changed_ballot_keeps_its_first_time_and_a_refused_one_leaves_no_trace
     from jury.abstimmungen.models import Abstimmung
 
     member = abstimmung.stimmberechtigungen.select_related("mitglied__user").first().mitglied
-    services.stimme_abgeben(abstimmung, user=member.user, wert="yes")
+    services.stimme_cast(abstimmung, user=member.user, wert="yes")
     first = Stimme.objects.get()
-    services.stimme_abgeben(abstimmung.pk, user=member.user, wert="abstain", kommentar=" hm ")
+    services.stimme_cast(abstimmung.pk, user=member.user, wert="abstain", kommentar=" hm ")
     changed = Stimme.objects.get()
     stamp = Abstimmung.objects.get(pk=abstimmung.pk).letzte_aenderung_am
 
     with pytest.raises(services.JuryRefused, match="Mitarbeitende des QM stimmen nicht ab"):
-        services.stimme_abgeben(abstimmung, user=qm_user, wert="no")
+        services.stimme_cast(abstimmung, user=qm_user, wert="no")
     Abstimmung.objects.filter(pk=abstimmung.pk).update(frist=abstimmung.eroeffnet_am)
     with pytest.raises(services.JuryRefused, match="Die Abstimmung ist geschlossen"):
-        services.stimme_abgeben(abstimmung, user=member.user, wert="no")
+        services.stimme_cast(abstimmung, user=member.user, wert="no")
 
     assert (changed.pk, changed.abgegeben_am, changed.wert, changed.kommentar) == (
         first.pk,

@@ -46,7 +46,7 @@ def berlin(day, hour=12):
 
 
 def anwesenheit(sitzung, qm_user, anwesende, vertretungen=None):
-    return sitzungen.anwesenheit_erfassen(
+    return sitzungen.anwesenheit_record(
         sitzung,
         akteur=Akteur(qm_user),
         anwesende=[m.pk for m in anwesende],
@@ -56,7 +56,7 @@ def anwesenheit(sitzung, qm_user, anwesende, vertretungen=None):
 
 def beschliessen(punkt, qm_user, **kwargs):
     defaults = {"praesentiert": True, "betrag": punkt.antrag.betrag_beantragt}
-    return sitzungen.top_beschliessen(punkt, akteur=Akteur(qm_user), **{**defaults, **kwargs})
+    return sitzungen.top_decide(punkt, akteur=Akteur(qm_user), **{**defaults, **kwargs})
 
 
 # --- Agenda ---
@@ -80,8 +80,8 @@ def test_agenda_holds_what_was_submitted_by_the_deadline_in_submission_order(fon
     assert [(p.position, p.antrag_id) for p in punkte] == [(1, erster.pk), (2, zweiter.pk)]
     assert spaet.pk not in [p.antrag_id for p in punkte]
     # proposing again adds nothing twice, and the order stays
-    assert sitzungen.tagesordnung_vorschlagen(sitzung) == []
-    sitzungen.top_verschieben(punkte[1], akteur=Akteur(qm_user), richtung=-1)
+    assert sitzungen.tagesordnung_propose(sitzung) == []
+    sitzungen.top_move(punkte[1], akteur=Akteur(qm_user), richtung=-1)
     assert list(sitzung.punkte.order_by("position").values_list("antrag_id", flat=True)) == [
         zweiter.pk,
         erster.pk,
@@ -95,8 +95,8 @@ def test_deferral_carries_the_item_to_the_next_meeting(fonds, qm_user):
     anwesenheit(erste, qm_user, jury)
     punkt = erste.punkte.get()
 
-    sitzungen.top_vertagen(punkt, akteur=Akteur(qm_user), grund="Kostenvoranschlag fehlt")
-    sitzungen.sitzung_schliessen(erste, akteur=Akteur(qm_user))
+    sitzungen.top_defer(punkt, akteur=Akteur(qm_user), grund="Kostenvoranschlag fehlt")
+    sitzungen.sitzung_close(erste, akteur=Akteur(qm_user))
     naechste = sitzung_fuer(
         fonds.quartier, qm_user, datum=timezone.localdate() + datetime.timedelta(days=30)
     )
@@ -189,13 +189,11 @@ def _stimmwerte(ja, nein, enthaltung):
 
 def _online(fonds, qm_user, jury, ja, nein, enthaltung):
     antrag = zur_jury(fonds, qm_user, "Online")
-    abstimmung = services.abstimmung_eroeffnen(
-        antrag, akteur=Akteur(qm_user), betrag=Decimal("300.00")
-    )
+    abstimmung = services.abstimmung_open(antrag, akteur=Akteur(qm_user), betrag=Decimal("300.00"))
     for member, wert in zip(jury, _stimmwerte(ja, nein, enthaltung), strict=False):
-        services.stimme_abgeben(abstimmung, user=member.user, wert=wert)
+        services.stimme_cast(abstimmung, user=member.user, wert=wert)
     abstimmung.refresh_from_db()
-    closed = services.abstimmung_schliessen(abstimmung.pk, now=abstimmung.frist)
+    closed = services.abstimmung_close(abstimmung.pk, now=abstimmung.frist)
     return closed.ergebnis
 
 
@@ -300,7 +298,7 @@ def test_closing_applies_what_fits_and_refuses_the_rest_with_a_reason(fonds, qm_
     fonds.budget = Decimal("600.00")
     fonds.save()
 
-    sitzungen.sitzung_schliessen(sitzung, akteur=Akteur(qm_user))
+    sitzungen.sitzung_close(sitzung, akteur=Akteur(qm_user))
 
     status = dict(Antrag.objects.filter(fonds=fonds).values_list("pk", "status"))
     assert status == {
@@ -316,7 +314,7 @@ def test_closing_applies_what_fits_and_refuses_the_rest_with_a_reason(fonds, qm_
     assert Sitzung.objects.get(pk=sitzung.pk).status == SitzungStatus.GESCHLOSSEN
     # a second close (double click, second tab) changes nothing
     with pytest.raises(JuryRefused) as second:
-        sitzungen.sitzung_schliessen(sitzung, akteur=Akteur(qm_user))
+        sitzungen.sitzung_close(sitzung, akteur=Akteur(qm_user))
     assert second.value.code == "conflict"
     assert Statuswechsel.objects.filter(antrag=eins, nach_status=AntragStatus.APPROVED).count() == 1
 
@@ -327,7 +325,7 @@ def test_a_meeting_without_quorum_keeps_the_antrag_with_the_jury(fonds, qm_user)
     sitzung = anwesenheit(sitzung_fuer(fonds.quartier, qm_user), qm_user, jury[:1])
     punkt = beschliessen(sitzung.punkte.get(), qm_user, ja=1, nein=0, enthaltung=0)
 
-    sitzungen.sitzung_schliessen(sitzung, akteur=Akteur(qm_user))
+    sitzungen.sitzung_close(sitzung, akteur=Akteur(qm_user))
 
     punkt.refresh_from_db()
     antrag.refresh_from_db()
@@ -346,7 +344,7 @@ def test_after_the_close_the_decision_letters_and_emails_come_before_the_minutes
     p1, p2 = sitzung.punkte.order_by("position")
     beschliessen(p1, qm_user, ja=3, nein=0, enthaltung=0)
     beschliessen(p2, qm_user, ja=0, nein=3, enthaltung=0)
-    sitzungen.sitzung_schliessen(sitzung, akteur=Akteur(qm_user))
+    sitzungen.sitzung_close(sitzung, akteur=Akteur(qm_user))
     queued_when_the_minutes_began = []
     protokoll_store = sitzungen.protokoll_store
 
@@ -360,14 +358,14 @@ def test_after_the_close_the_decision_letters_and_emails_come_before_the_minutes
 
     monkeypatch.setattr(sitzungen, "protokoll_store", store)
 
-    assert sitzungen.sitzung_nachbereiten(sitzung.pk) is True
+    assert sitzungen.sitzung_follow_up(sitzung.pk) is True
 
     assert sorted(queued_when_the_minutes_began) == [("abgelehnt", nein.pk), ("bewilligt", ja.pk)]
     bewilligt = Benachrichtigung.objects.get(antrag=ja, art="bewilligt")
     assert [name for name, _, _ in attachments_for(bewilligt)] == [ja.dokumente.get().dateiname]
     assert Sitzung.objects.get(pk=sitzung.pk).protokoll
     # a second run (the sweep, a redelivered message) adds nothing
-    assert sitzungen.sitzung_nachbereiten(sitzung.pk) is False
+    assert sitzungen.sitzung_follow_up(sitzung.pk) is False
     assert (
         Benachrichtigung.objects.filter(
             antrag__in=[ja, nein], art__in=["bewilligt", "abgelehnt"]
@@ -382,7 +380,7 @@ def test_closing_refuses_while_an_item_is_undecided_and_changes_nothing(fonds, q
     sitzung = anwesenheit(sitzung_fuer(fonds.quartier, qm_user), qm_user, jury)
 
     with pytest.raises(JuryRefused, match="fehlt noch ein Beschluss"):
-        sitzungen.sitzung_schliessen(sitzung, akteur=Akteur(qm_user))
+        sitzungen.sitzung_close(sitzung, akteur=Akteur(qm_user))
     assert Sitzung.objects.get(pk=sitzung.pk).status == SitzungStatus.GEHALTEN
 
 
@@ -403,7 +401,7 @@ def test_staff_of_another_area_cannot_run_the_meeting(fonds, qm_user, qm_other_u
 def test_papers_email_goes_to_members_and_deputies_in_their_language_with_an_ics(fonds, qm_user):
     (mitglied,) = jury_fuer(fonds.quartier, 1)
     (stv,) = stellvertretungen_fuer(fonds.quartier, 1)
-    mitglieder_services.kontosprache_setzen(stv.user, "en")
+    mitglieder_services.kontosprache_set(stv.user, "en")
     zur_jury(fonds, qm_user, "Hoffest")
     sitzung = sitzung_fuer(
         fonds.quartier, qm_user, datum=timezone.localdate() + datetime.timedelta(days=5)
@@ -474,9 +472,9 @@ def test_minutes_pdf_holds_attendance_decisions_and_tallies(fonds, qm_user):
     beschliessen(
         p2, qm_user, befangene=[m[0].pk], stimmen={m[1].pk: "no", m[2].pk: "no", stv.pk: "yes"}
     )
-    sitzungen.sitzung_schliessen(sitzung, akteur=Akteur(qm_user))
+    sitzungen.sitzung_close(sitzung, akteur=Akteur(qm_user))
 
-    assert sitzungen.sitzung_protokoll_erstellen(sitzung.pk) is True
+    assert sitzungen.sitzung_protokoll_create(sitzung.pk) is True
     sitzung.refresh_from_db()
     with sitzung.protokoll.open("rb") as handle:
         text = pdf_text(handle.read())
@@ -490,7 +488,7 @@ def test_minutes_pdf_holds_attendance_decisions_and_tallies(fonds, qm_user):
     assert "Bewilligt" in text and "Abgelehnt" in text
     assert f"{m[0].user.get_full_name()}: Ja" in text  # named vote
     assert "Beschlussfähig: ja (4 von 4 Sitzen besetzt)" in text
-    assert sitzungen.sitzung_protokoll_erstellen(sitzung.pk) is False  # once
+    assert sitzungen.sitzung_protokoll_create(sitzung.pk) is False  # once
 
 
 def test_composition_warns_below_the_minimum_size(quartier):

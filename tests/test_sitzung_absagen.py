@@ -26,7 +26,7 @@ def runde(fonds, qm_user):
     antrag_zur_jury(AntragFactory(fonds=fonds), qm_user)
     mitglieder = jury_fuer(fonds.quartier, 3)
     deputies = stellvertretungen_fuer(fonds.quartier, 2)
-    mitglieder_services.kontosprache_setzen(deputies[1].user, "tr")
+    mitglieder_services.kontosprache_set(deputies[1].user, "tr")
     sitzung = sitzung_fuer(fonds.quartier, qm_user, datum=MORGEN)
     # members read a meeting (and send apologies from its page) once its papers went out
     sitzungen.sitzung_einladungen_send(sitzung, akteur=Akteur(qm_user))
@@ -66,14 +66,14 @@ def test_only_a_member_in_term_sends_apologies(runde, qm_user):
 
     for user in (deputies[0].user, qm_user):
         with pytest.raises(sitzungen.JuryRefused):
-            sitzungen.absage_senden(sitzung, user=user)
+            sitzungen.absage_send(sitzung, user=user)
 
     assert not Absage.objects.exists()
 
 
 def test_the_first_deputy_to_confirm_stands_in(client, staff_login, runde):
     sitzung, mitglieder, deputies = runde
-    absage = sitzungen.absage_senden(sitzung, user=mitglieder[0].user)
+    absage = sitzungen.absage_send(sitzung, user=mitglieder[0].user)
     url = reverse("jury:sitzung_vertreten", args=[sitzung.pk, absage.pk])
 
     staff_login(client, deputies[0].user)
@@ -89,12 +89,12 @@ def test_the_first_deputy_to_confirm_stands_in(client, staff_login, runde):
 
 def test_a_deputy_stands_in_for_one_member_only(runde):
     sitzung, mitglieder, deputies = runde
-    erste = sitzungen.absage_senden(sitzung, user=mitglieder[0].user)
-    zweite = sitzungen.absage_senden(sitzung, user=mitglieder[1].user)
-    sitzungen.vertretung_zusagen(erste, user=deputies[0].user)
+    erste = sitzungen.absage_send(sitzung, user=mitglieder[0].user)
+    zweite = sitzungen.absage_send(sitzung, user=mitglieder[1].user)
+    sitzungen.vertretung_confirm(erste, user=deputies[0].user)
 
     with pytest.raises(sitzungen.JuryRefused):
-        sitzungen.vertretung_zusagen(zweite, user=deputies[0].user)
+        sitzungen.vertretung_confirm(zweite, user=deputies[0].user)
 
     zweite.refresh_from_db()
     assert zweite.vertreten_durch is None
@@ -102,8 +102,8 @@ def test_a_deputy_stands_in_for_one_member_only(runde):
 
 def test_meeting_mode_proposes_the_attendance_from_apologies(client, staff_login, runde, qm_user):
     sitzung, mitglieder, deputies = runde
-    absage = sitzungen.absage_senden(sitzung, user=mitglieder[0].user)
-    sitzungen.vertretung_zusagen(absage, user=deputies[1].user)
+    absage = sitzungen.absage_send(sitzung, user=mitglieder[0].user)
+    sitzungen.vertretung_confirm(absage, user=deputies[1].user)
     staff_login(client, qm_user)
 
     response = client.get(reverse("jury:qm_sitzungsmodus", args=[sitzung.pk]))
@@ -118,12 +118,12 @@ def test_no_apologies_once_the_meeting_started(fonds, qm_user):
     antrag_zur_jury(AntragFactory(fonds=fonds), qm_user)
     mitglieder = jury_fuer(fonds.quartier, 3)
     sitzung = sitzung_fuer(fonds.quartier, qm_user)  # today: attendance may be taken
-    sitzungen.anwesenheit_erfassen(
+    sitzungen.anwesenheit_record(
         sitzung, akteur=Akteur(qm_user), anwesende=[m.pk for m in mitglieder], vertretungen={}
     )
 
     with pytest.raises(sitzungen.JuryRefused):
-        sitzungen.absage_senden(sitzung, user=mitglieder[0].user)
+        sitzungen.absage_send(sitzung, user=mitglieder[0].user)
 
     assert not Absage.objects.exists()
 
@@ -136,7 +136,7 @@ def test_the_members_page_offers_apologies_and_the_deputys_page_standing_in(
 
     staff_login(client, mitglieder[0].user)
     member_page = client.get(url).content.decode()
-    sitzungen.absage_senden(sitzung, user=mitglieder[0].user)
+    sitzungen.absage_send(sitzung, user=mitglieder[0].user)
     staff_login(client, deputies[0].user)
     deputy_page = client.get(url).content.decode()
 

@@ -80,7 +80,7 @@ def test_a_deferral_is_told_with_its_reason(fonds, qm_user):
     sitzung = sitzung_fuer(fonds.quartier, qm_user)
     punkt = sitzung.punkte.get()
 
-    sitzungen.top_vertagen(punkt, akteur=Akteur(qm_user), grund="Kostenvoranschlag fehlt")
+    sitzungen.top_defer(punkt, akteur=Akteur(qm_user), grund="Kostenvoranschlag fehlt")
 
     [mail] = _mails("sitzung_vertagt")
     assert (mail.antrag_id, mail.empfaenger) == (antrag.pk, antrag.antragsteller_email)
@@ -94,8 +94,8 @@ def test_a_removal_from_the_agenda_is_told_and_a_new_agenda_invites_again(fonds,
     sitzung = sitzung_fuer(fonds.quartier, qm_user, datum=IN_EINER_WOCHE)
     akteur = Akteur(qm_user)
 
-    sitzungen.top_entfernen(sitzung.punkte.get(), akteur=akteur)
-    sitzungen.top_hinzufuegen(sitzung, antrag, akteur=akteur)
+    sitzungen.top_remove(sitzung.punkte.get(), akteur=akteur)
+    sitzungen.top_add(sitzung, antrag, akteur=akteur)
 
     assert [m.antrag_id for m in _mails("sitzung_abgesetzt")] == [antrag.pk]
     assert [m.antrag_id for m in _mails("sitzung_einladung")] == [antrag.pk, antrag.pk]
@@ -106,7 +106,7 @@ def test_a_refused_addition_sends_nothing(fonds, qm_user):
     sitzung = sitzung_fuer(fonds.quartier, qm_user, datum=IN_EINER_WOCHE)
 
     with pytest.raises(sitzungen.JuryRefused):
-        sitzungen.top_hinzufuegen(sitzung, antrag, akteur=Akteur(qm_user))  # already on it
+        sitzungen.top_add(sitzung, antrag, akteur=Akteur(qm_user))  # already on it
 
     assert len(_mails("sitzung_einladung")) == 1
 

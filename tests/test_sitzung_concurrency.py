@@ -35,11 +35,11 @@ def test_closing_a_meeting_twice_at_the_same_moment_decides_once(fonds, qm_user)
         for _ in range(3)
     ]
     sitzung = sitzung_fuer(fonds.quartier, qm_user)
-    sitzungen.anwesenheit_erfassen(
+    sitzungen.anwesenheit_record(
         sitzung, akteur=Akteur(qm_user), anwesende=[m.pk for m in jury], vertretungen={}
     )
     for punkt in sitzung.punkte.all():
-        sitzungen.top_beschliessen(
+        sitzungen.top_decide(
             punkt,
             akteur=Akteur(qm_user),
             praesentiert=True,
@@ -53,9 +53,7 @@ def test_closing_a_meeting_twice_at_the_same_moment_decides_once(fonds, qm_user)
     def close(user):
         def run():
             try:
-                sitzungen.sitzung_schliessen(
-                    Sitzung.objects.get(pk=sitzung.pk), akteur=Akteur(user)
-                )
+                sitzungen.sitzung_close(Sitzung.objects.get(pk=sitzung.pk), akteur=Akteur(user))
             except JuryRefused as error:
                 outcomes.append(error.code)
             else:
@@ -83,7 +81,7 @@ def test_two_staff_entering_the_same_item_at_once_record_one_decision(fonds, qm_
     jury = jury_fuer(fonds.quartier, 3)
     antrag_zur_jury(AntragFactory(fonds=fonds, betrag_beantragt=Decimal("400.00")), qm_user)
     sitzung = sitzung_fuer(fonds.quartier, qm_user)
-    sitzungen.anwesenheit_erfassen(
+    sitzungen.anwesenheit_record(
         sitzung, akteur=Akteur(qm_user), anwesende=[m.pk for m in jury], vertretungen={}
     )
     punkt = sitzung.punkte.get()
@@ -92,7 +90,7 @@ def test_two_staff_entering_the_same_item_at_once_record_one_decision(fonds, qm_
     def enter(user, ja, nein):
         def run():
             try:
-                sitzungen.top_beschliessen(
+                sitzungen.top_decide(
                     Tagesordnungspunkt.objects.get(pk=punkt.pk),
                     akteur=Akteur(user),
                     praesentiert=True,

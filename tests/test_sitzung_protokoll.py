@@ -34,7 +34,7 @@ def gehalten(fonds, qm_user):
     mitglieder = jury_fuer(fonds.quartier, 7)
     (deputy,) = stellvertretungen_fuer(fonds.quartier, 1)
     sitzung = sitzung_fuer(fonds.quartier, qm_user)
-    sitzungen.anwesenheit_erfassen(
+    sitzungen.anwesenheit_record(
         sitzung,
         akteur=Akteur(qm_user),
         anwesende=[m.pk for m in mitglieder[:5]] + [deputy.pk],
@@ -47,7 +47,7 @@ def test_minutes_count_the_present_voters_minus_conflicts(gehalten, qm_user):
     sitzung, mitglieder, _deputy = gehalten
     akteur = Akteur(qm_user)
     erster, zweiter = sitzung.punkte.order_by("position")
-    sitzungen.top_beschliessen(
+    sitzungen.top_decide(
         erster,
         akteur=akteur,
         praesentiert=False,
@@ -58,7 +58,7 @@ def test_minutes_count_the_present_voters_minus_conflicts(gehalten, qm_user):
         enthaltung=0,
         notiz="Die Antragstellerin hat Fragen zum Ort beantwortet.",
     )
-    sitzungen.top_beschliessen(
+    sitzungen.top_decide(
         zweiter,
         akteur=akteur,
         praesentiert=False,
@@ -67,7 +67,7 @@ def test_minutes_count_the_present_voters_minus_conflicts(gehalten, qm_user):
         nein=1,
         enthaltung=1,
     )
-    sitzungen.protokollangaben_speichern(
+    sitzungen.protokollangaben_save(
         sitzung,
         akteur=akteur,
         vorsitz="Ayşe Demir-Wolkenstein",
@@ -75,9 +75,9 @@ def test_minutes_count_the_present_voters_minus_conflicts(gehalten, qm_user):
         ende=datetime.time(20, 15),
         verschiedenes="Nächste Sitzung im Nachbarschaftshaus.",
     )
-    sitzungen.sitzung_schliessen(sitzung, akteur=akteur)
+    sitzungen.sitzung_close(sitzung, akteur=akteur)
 
-    sitzungen.sitzung_protokoll_erstellen(sitzung.pk)
+    sitzungen.sitzung_protokoll_create(sitzung.pk)
 
     text = _text(sitzung)
     assert "Anwesend und stimmberechtigt: 5 · Ja: 4 · Nein: 1 · Enthaltungen: 0" in text
@@ -95,26 +95,26 @@ def test_minutes_record_the_approval_of_the_previous_minutes(fonds, qm_user):
     akteur = Akteur(qm_user)
     mitglieder = jury_fuer(fonds.quartier, 3)
     vorige = sitzung_fuer(fonds.quartier, qm_user)
-    sitzungen.anwesenheit_erfassen(
+    sitzungen.anwesenheit_record(
         vorige, akteur=akteur, anwesende=[m.pk for m in mitglieder], vertretungen={}
     )
-    sitzungen.sitzung_schliessen(vorige, akteur=akteur)
+    sitzungen.sitzung_close(vorige, akteur=akteur)
     frueher = vorige.datum - datetime.timedelta(days=30)
     Sitzung.objects.filter(pk=vorige.pk).update(datum=frueher, einreichungsfrist=frueher)
     vorige.refresh_from_db()
     antrag_zur_jury(AntragFactory(fonds=fonds), qm_user)
     sitzung = sitzung_fuer(fonds.quartier, qm_user)
-    sitzungen.anwesenheit_erfassen(
+    sitzungen.anwesenheit_record(
         sitzung, akteur=akteur, anwesende=[m.pk for m in mitglieder], vertretungen={}
     )
-    sitzungen.protokollangaben_speichern(
+    sitzungen.protokollangaben_save(
         sitzung, akteur=akteur, vorprotokoll_genehmigt=True, vorprotokoll_bemerkung=""
     )
     punkt = sitzung.punkte.get()
-    sitzungen.top_vertagen(punkt, akteur=akteur, grund="Kostenvoranschlag fehlt")
-    sitzungen.sitzung_schliessen(sitzung, akteur=akteur)
+    sitzungen.top_defer(punkt, akteur=akteur, grund="Kostenvoranschlag fehlt")
+    sitzungen.sitzung_close(sitzung, akteur=akteur)
 
-    sitzungen.sitzung_protokoll_erstellen(sitzung.pk)
+    sitzungen.sitzung_protokoll_create(sitzung.pk)
 
     datum = vorige.datum.strftime("%d.%m.%Y")
     assert f"Das Protokoll der Sitzung am {datum} ist genehmigt." in _text(sitzung)
@@ -124,11 +124,11 @@ def test_details_cannot_change_after_closing(gehalten, qm_user):
     sitzung, *_ = gehalten
     akteur = Akteur(qm_user)
     for punkt in sitzung.punkte.all():
-        sitzungen.top_vertagen(punkt, akteur=akteur, grund="später")
-    sitzungen.sitzung_schliessen(sitzung, akteur=akteur)
+        sitzungen.top_defer(punkt, akteur=akteur, grund="später")
+    sitzungen.sitzung_close(sitzung, akteur=akteur)
 
     with pytest.raises(sitzungen.JuryRefused):
-        sitzungen.protokollangaben_speichern(sitzung, akteur=akteur, vorsitz="Jemand anderes")
+        sitzungen.protokollangaben_save(sitzung, akteur=akteur, vorsitz="Jemand anderes")
 
     sitzung.refresh_from_db()
     assert sitzung.vorsitz == ""
@@ -139,9 +139,9 @@ def test_the_jury_reads_the_minutes_of_its_meeting(client, staff_login, gehalten
     sitzung, mitglieder, deputy = gehalten
     akteur = Akteur(qm_user)
     for punkt in sitzung.punkte.all():
-        sitzungen.top_vertagen(punkt, akteur=akteur, grund="später")
-    sitzungen.sitzung_schliessen(sitzung, akteur=akteur)
-    sitzungen.sitzung_protokoll_erstellen(sitzung.pk)
+        sitzungen.top_defer(punkt, akteur=akteur, grund="später")
+    sitzungen.sitzung_close(sitzung, akteur=akteur)
+    sitzungen.sitzung_protokoll_create(sitzung.pk)
     url = reverse("jury:sitzung_protokoll", args=[sitzung.pk])
 
     staff_login(client, mitglieder[6].user)  # absent that evening, still of this jury
@@ -159,9 +159,9 @@ def test_another_areas_member_gets_no_minutes(
     sitzung, *_ = gehalten
     akteur = Akteur(qm_user)
     for punkt in sitzung.punkte.all():
-        sitzungen.top_vertagen(punkt, akteur=akteur, grund="später")
-    sitzungen.sitzung_schliessen(sitzung, akteur=akteur)
-    sitzungen.sitzung_protokoll_erstellen(sitzung.pk)
+        sitzungen.top_defer(punkt, akteur=akteur, grund="später")
+    sitzungen.sitzung_close(sitzung, akteur=akteur)
+    sitzungen.sitzung_protokoll_create(sitzung.pk)
     (fremd,) = jury_fuer(anderes_quartier, 1)
     staff_login(client, fremd.user)
 

@@ -45,7 +45,7 @@ def _beschluss(client, sitzung, punkt, **felder):
 
 def _gehalten(fonds, qm_user, mitglieder):
     sitzung = sitzung_fuer(fonds.quartier, qm_user)
-    sitzungen.anwesenheit_erfassen(
+    sitzungen.anwesenheit_record(
         sitzung, akteur=Akteur(qm_user), anwesende=[m.pk for m in mitglieder], vertretungen={}
     )
     return sitzung

@@ -123,7 +123,7 @@ def test_papers_pdf_is_made_by_the_task_and_a_changed_agenda_gets_a_new_one(
     assert "Hoffest" in pdf_text(b"".join(pdf.streaming_content))
 
     spaet = antrag_zur_jury(AntragFactory(fonds=fonds, titel="Lesecafé"), qm_user)
-    sitzungen.top_hinzufuegen(geplant, spaet, akteur=Akteur(qm_user))
+    sitzungen.top_add(geplant, spaet, akteur=Akteur(qm_user))
     nach_aenderung = client.get(seite).content.decode()
     assert "wird gerade erstellt" in nach_aenderung
     assert client.get(reverse("jury:unterlagen", args=[geplant.pk])).status_code == 302
@@ -142,7 +142,7 @@ def test_a_lost_render_is_queued_again_and_a_stale_one_dropped(geplant, fonds, q
     assert unterlagen.sitzungsunterlagen_sweep(now=spaeter) == [row.pk]
 
     spaet = antrag_zur_jury(AntragFactory(fonds=fonds), qm_user)
-    sitzungen.top_hinzufuegen(geplant, spaet, akteur=Akteur(qm_user))
+    sitzungen.top_add(geplant, spaet, akteur=Akteur(qm_user))
     assert unterlagen.sitzungsunterlagen_sweep(now=spaeter) == []
     assert not Sitzungsunterlagen.objects.filter(pk=row.pk).exists()
     assert unterlagen.sitzungsunterlagen_render(row.pk) is False

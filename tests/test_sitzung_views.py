@@ -98,7 +98,7 @@ def test_qm_runs_a_meeting_from_the_new_form_to_closing(client, staff_login, fon
 def test_a_form_with_errors_keeps_every_entry(client, staff_login, fonds, qm_user, drei):
     jury = jury_fuer(fonds.quartier, 3)
     sitzung = sitzung_fuer(fonds.quartier, qm_user)
-    sitzungen.anwesenheit_erfassen(
+    sitzungen.anwesenheit_record(
         sitzung, akteur=Akteur(qm_user), anwesende=[m.pk for m in jury], vertretungen={}
     )
     staff_login(client, qm_user)
@@ -202,7 +202,7 @@ def test_named_voting_shows_one_choice_per_present_member(
     jury = jury_fuer(fonds.quartier, 3)
     JuryRegeln.objects.create(quartier=fonds.quartier, namentliche_abstimmung=True)
     sitzung = sitzung_fuer(fonds.quartier, qm_user)
-    sitzungen.anwesenheit_erfassen(
+    sitzungen.anwesenheit_record(
         sitzung, akteur=Akteur(qm_user), anwesende=[jury[0].pk, jury[1].pk], vertretungen={}
     )
     staff_login(client, qm_user)

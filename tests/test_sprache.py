@@ -189,11 +189,11 @@ def test_a_bad_request_gets_the_400_page_in_the_readers_language(client, languag
 def offene_abstimmung(fonds, qm_user, jury_user):
     from antraege.factories import AntragFactory
     from antraege.roles import Akteur
-    from jury.abstimmungen.services import abstimmung_eroeffnen
+    from jury.abstimmungen.services import abstimmung_open
     from jury.factories import antrag_zur_jury
 
     antrag = antrag_zur_jury(AntragFactory(fonds=fonds, titel="Sommerkino"), qm_user)
-    return abstimmung_eroeffnen(antrag, akteur=Akteur(qm_user), betrag=Decimal("250.00"))
+    return abstimmung_open(antrag, akteur=Akteur(qm_user), betrag=Decimal("250.00"))
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from antraege.factories import AntragFactory
 from antraege.roles import SESSION_KEY, Akteur
-from jury.abstimmungen.services import abstimmung_eroeffnen
+from jury.abstimmungen.services import abstimmung_open
 from jury.factories import antrag_zur_jury, jury_fuer
 from workflow.wege import antrag_walk_to
 
@@ -39,7 +39,7 @@ def test_qm_pages_link_back_to_the_antrag_or_overview(
     jury_fuer(fonds.quartier, 2)
     abrechnung = settlement_submitted(AntragFactory(fonds=fonds), qm_user, ["50.00"])[0]
     bei_jury = antrag_zur_jury(AntragFactory(fonds=fonds), qm_user)
-    abstimmung = abstimmung_eroeffnen(
+    abstimmung = abstimmung_open(
         antrag_zur_jury(AntragFactory(fonds=fonds), qm_user),
         akteur=Akteur(qm_user),
         betrag=Decimal("100.00"),
@@ -62,7 +62,7 @@ def test_qm_pages_link_back_to_the_antrag_or_overview(
 
 
 def test_jury_pages_link_back(client, staff_login, fonds, qm_user, jury_user):
-    abstimmung = abstimmung_eroeffnen(
+    abstimmung = abstimmung_open(
         antrag_zur_jury(AntragFactory(fonds=fonds), qm_user),
         akteur=Akteur(qm_user),
         betrag=Decimal("100.00"),

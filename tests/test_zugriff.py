@@ -100,7 +100,7 @@ def welt(antrag, qm_user, qm_other_user, admin_user, jury_user, anderes_quartier
     )
     anhang.datei.save("angebot.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
     bei_der_jury = antrag_zur_jury(AntragFactory(fonds=antrag.fonds), qm_user)
-    abstimmung = jury_services.abstimmung_eroeffnen(
+    abstimmung = jury_services.abstimmung_open(
         bei_der_jury, akteur=Akteur(qm_user), betrag=Decimal("200.00")
     )
     users = {

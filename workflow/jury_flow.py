@@ -153,7 +153,7 @@ class SitzungFlow:
 
 
 class AbstimmungFlow:
-    """An online vote is open from its opening (``jury.abstimmungen.services.abstimmung_eroeffnen`` creates it
+    """An online vote is open from its opening (``jury.abstimmungen.services.abstimmung_open`` creates it
     open) until the beat closes it: at the deadline, or early when everyone entitled voted and
     nothing changed for the grace period; closing takes the decision."""
 

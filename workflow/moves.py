@@ -118,7 +118,7 @@ def abstimmung_move(abstimmung, move, *, akteur, claim=None, **felder):
 
 
 def abstimmung_record_opened(abstimmung, *, akteur):
-    """The log line of a vote's start: it is created open (``jury.abstimmungen.services.abstimmung_eroeffnen``)."""
+    """The log line of a vote's start: it is created open (``jury.abstimmungen.services.abstimmung_open``)."""
     move_log(
         "abstimmung", abstimmung.pk, Schritt(abstimmung, "open", "", abstimmung.status), akteur
     )

@@ -11,7 +11,7 @@ the applicant address that the applicant *confirmed* by opening a link e-mailed 
 (``antraege.datenschutz.adressen``; case-insensitive). A typed address alone never excludes anybody,
 else an applicant could silence a member by typing the member's address. When a vote opens, QM sees
 the match and confirms it. A member who belongs to the applying organisation declares the conflict
-themselves (``befangenheit_erklaeren``).
+themselves (``befangenheit_declare``).
 """
 
 import datetime
@@ -81,20 +81,20 @@ class Auszaehlung:
         return self.ja + self.nein + self.enthaltung
 
 
-def auszaehlung_quorum_erreicht(zaehlung, *, quorum_anteil):
+def auszaehlung_quorum_reached(zaehlung, *, quorum_anteil):
     """Quorum: ballots cast (abstentions included) reach the share of the entitled members."""
     return zaehlung.berechtigt > 0 and Decimal(zaehlung.abgegeben) >= (
         Decimal(quorum_anteil) * zaehlung.berechtigt
     )
 
 
-def auszaehlung_bewerten(zaehlung, *, quorum_anteil, bei_gleichstand):
+def auszaehlung_ergebnis(zaehlung, *, quorum_anteil, bei_gleichstand):
     """The result the rules give for ``zaehlung``: no quorum, approved or rejected.
 
     Majority is yes against no; abstentions count for the quorum only. A tie follows the area's
     tie rule (default: rejected); a tie of 0:0 (everyone abstained) is never an approval.
     """
-    if not auszaehlung_quorum_erreicht(zaehlung, quorum_anteil=quorum_anteil):
+    if not auszaehlung_quorum_reached(zaehlung, quorum_anteil=quorum_anteil):
         return Ergebnis.NICHT_BESCHLUSSFAEHIG
     if zaehlung.ja > zaehlung.nein:
         return Ergebnis.BEWILLIGT
@@ -105,12 +105,12 @@ def auszaehlung_bewerten(zaehlung, *, quorum_anteil, bei_gleichstand):
     return Ergebnis.ABGELEHNT
 
 
-def mitglied_ist_antragsteller(mitglied, antrag):
+def mitglied_is_antragsteller(mitglied, antrag):
     """The member's account has the applicant's confirmed address (see the module docstring)."""
     return mitglied_hat_adresse(mitglied.user, antrag_bestaetigte_adresse(antrag))
 
 
-def antragsteller_in_der_jury(antrag, mitglieder):
+def antragsteller_in_jury(antrag, mitglieder):
     """The members whose account has the applicant's confirmed address (QM confirms the match)."""
     adresse = antrag_bestaetigte_adresse(antrag)
     return [m for m in mitglieder if mitglied_hat_adresse(m.user, adresse)]
@@ -211,7 +211,7 @@ def _jury_for_abstimmung(antrag, now, antragsteller_bestaetigt):
     applicant (the matches QM confirmed; None confirms every match). Refused if nobody may vote."""
     heute = timezone.localdate(now)
     mitglieder = list(jurymitglieder_in_term(antrag.fonds.quartier, heute).select_related("user"))
-    befangen = {m.pk for m in antragsteller_in_der_jury(antrag, mitglieder)}
+    befangen = {m.pk for m in antragsteller_in_jury(antrag, mitglieder)}
     if antragsteller_bestaetigt is not None:
         befangen &= {int(pk) for pk in antragsteller_bestaetigt}
     if len(mitglieder) == len(befangen):
@@ -249,7 +249,7 @@ def _eroeffnung_notify(abstimmung, mitglieder, befangen):
             )
 
 
-def abstimmung_eroeffnen(
+def abstimmung_open(
     antrag, *, akteur, betrag, auflagen="", frist=None, now=None, antragsteller_bestaetigt=None
 ):
     """QM puts ``antrag`` (state ``jury_vote``) to an online vote of its area's jury.
@@ -257,7 +257,7 @@ def abstimmung_eroeffnen(
     Fixes the entitled members (in term today, the applicant excluded as a recorded conflict),
     copies the area's rules into the vote and e-mails every entitled member a link.
     ``antragsteller_bestaetigt``: the member ids QM confirmed as the applicant among the matches of
-    ``antragsteller_in_der_jury`` (the page shows them); None takes every match.
+    ``antragsteller_in_jury`` (the page shows them); None takes every match.
     """
     now = now or timezone.now()
     regeln = juryregeln_for(antrag.fonds.quartier)
@@ -290,7 +290,7 @@ def abstimmung_eroeffnen(
 # --- Ballots and conflicts ---------------------------------------------------------------------
 
 
-def stimmberechtigung_pruefen(abstimmung, user, *, now=None, schreiben=True):
+def stimmberechtigung_check(abstimmung, user, *, now=None, schreiben=True):
     """The member's entry on the list of ``abstimmung`` if ``user`` may vote (or read) now.
 
     Raises ``JuryRefused``: not on the list (other area, out of term at opening, QM, applicant),
@@ -329,14 +329,14 @@ def _abstimmung_sperren(abstimmung):
     )
 
 
-def stimme_abgeben(abstimmung, *, user, wert, kommentar=""):
+def stimme_cast(abstimmung, *, user, wert, kommentar=""):
     """Record or change ``user``'s ballot; one row per member, changeable until the vote closes.
 
     ``abstimmung`` is the vote or its id. One conditional ``UPDATE`` locks the open vote and
     stamps its last change (for the grace period), so closing waits for the ballot (counted) or
     the ballot sees the vote closed (refused); one query checks the entitlement; one ``UPDATE``
     (or the first ``INSERT``) writes the ballot. A refusal rolls everything back and is explained
-    by ``stimmberechtigung_pruefen``.
+    by ``stimmberechtigung_check``.
     """
     if wert not in StimmWert.values:
         raise JuryRefused(_("Bitte wählen Sie Ja, Nein oder Enthaltung."), code="invalid")
@@ -358,7 +358,7 @@ def stimme_abgeben(abstimmung, *, user, wert, kommentar=""):
         if eintrag is None:
             # refused (the exception rolls the stamp back); the slow path only says why:
             # not entitled, biased, out of term, closed
-            stimmberechtigung_pruefen(
+            stimmberechtigung_check(
                 Abstimmung.objects.select_related("antrag__fonds__quartier").get(pk=abstimmung_id),
                 user,
                 now=now,
@@ -382,12 +382,12 @@ def stimme_abgeben(abstimmung, *, user, wert, kommentar=""):
         )
 
 
-def befangenheit_erklaeren(abstimmung, *, user, grund=""):
+def befangenheit_declare(abstimmung, *, user, grund=""):
     """The member declares a conflict: off the entitled list of this vote, any ballot withdrawn."""
     with transaction.atomic():
         current = _abstimmung_sperren(abstimmung)
         now = timezone.now()
-        eintrag = stimmberechtigung_pruefen(current, user, now=now)
+        eintrag = stimmberechtigung_check(current, user, now=now)
         Stimmberechtigung.objects.filter(pk=eintrag.pk).update(
             befangen=True,
             befangenheit_grund=grund.strip()[:300] or _("selbst erklärt"),
@@ -400,7 +400,7 @@ def befangenheit_erklaeren(abstimmung, *, user, grund=""):
 # --- Closing -----------------------------------------------------------------------------------
 
 
-def abstimmung_auszaehlen(abstimmung):
+def abstimmung_count(abstimmung):
     """Count the ballots of the members still entitled (conflicted members do not count)."""
     berechtigte = Stimmberechtigung.objects.filter(abstimmung=abstimmung, befangen=False)
     counts = dict(
@@ -419,7 +419,7 @@ def abstimmung_auszaehlen(abstimmung):
     )
 
 
-def abstimmung_ist_faellig(abstimmung, *, now):
+def abstimmung_is_due(abstimmung, *, now):
     """Due: the deadline passed, or everyone entitled voted and nothing changed for the grace period."""
     if abstimmung.frist <= now:
         return True
@@ -427,11 +427,11 @@ def abstimmung_ist_faellig(abstimmung, *, now):
         return False
     if abstimmung.letzte_aenderung_am > now - datetime.timedelta(hours=abstimmung.ruhezeit_stunden):
         return False
-    zaehlung = abstimmung_auszaehlen(abstimmung)
+    zaehlung = abstimmung_count(abstimmung)
     return zaehlung.berechtigt > 0 and zaehlung.abgegeben == zaehlung.berechtigt
 
 
-def abstimmung_schliessen(abstimmung_id, *, now=None):
+def abstimmung_close(abstimmung_id, *, now=None):
     """Close the vote if it is due and not closed yet, and take the decision. Idempotent.
 
     Returns the closed ``Abstimmung``, or None if it was not due or someone else closed it.
@@ -443,7 +443,7 @@ def abstimmung_schliessen(abstimmung_id, *, now=None):
         )
         if not abstimmung.ist_offen or abstimmung.modus != Abstimmung.Modus.ONLINE:
             return None
-        if not abstimmung_ist_faellig(abstimmung, now=now):
+        if not abstimmung_is_due(abstimmung, now=now):
             return None
         # early close: only if no ballot changed since we looked (a ballot moves this stamp)
         claim = (
@@ -457,25 +457,25 @@ def abstimmung_schliessen(abstimmung_id, *, now=None):
             )
         except MoveRefused:  # closed by another run, or a ballot came in meanwhile
             return None
-        _beschliessen(abstimmung, abstimmung_auszaehlen(abstimmung))
+        _beschliessen(abstimmung, abstimmung_count(abstimmung))
     logger.info("abstimmung %s closed: %s", abstimmung.pk, abstimmung.ergebnis)
     return abstimmung
 
 
-def abstimmungen_schliessen_faellige(*, now=None):
+def abstimmungen_close_due(*, now=None):
     """Close every due online vote (the beat task). Returns how many this call closed."""
     now = now or timezone.now()
-    return sum(1 for pk in abstimmungen_faellig(now=now) if abstimmung_schliessen(pk, now=now))
+    return sum(1 for pk in abstimmungen_due(now=now) if abstimmung_close(pk, now=now))
 
 
-def abstimmungen_faellig(*, now):
-    """Ids of the open online votes that are due (as ``abstimmung_ist_faellig``): the deadline
+def abstimmungen_due(*, now):
+    """Ids of the open online votes that are due (as ``abstimmung_is_due``): the deadline
     passed, or everyone entitled voted and the last ballot is older than the grace period.
 
     Every 30 s: one query for the open votes (their own rows, through the partial index of open
     votes), and only if one was quiet for its grace period a second for who of its entitled
     members voted. Never three queries per open vote, never a scan of all ballots (an ``Exists``
-    under an ``OR`` is planned as a hashed subplan over every row). ``abstimmung_schliessen``
+    under an ``OR`` is planned as a hashed subplan over every row). ``abstimmung_close``
     decides again under its lock."""
     offen = Abstimmung.objects.filter(
         status=AbstimmungStatus.OFFEN, modus=Abstimmung.Modus.ONLINE
@@ -487,7 +487,7 @@ def abstimmungen_faellig(*, now):
         elif letzte is not None and letzte <= now - datetime.timedelta(hours=ruhe):
             ruhig.append(pk)
     if ruhig:
-        # as ``abstimmung_auszaehlen``: someone entitled, and every one of them voted
+        # as ``abstimmung_count``: someone entitled, and every one of them voted
         berechtigt = {}
         for abstimmung_id, mitglied_id in Stimmberechtigung.objects.filter(
             abstimmung_id__in=ruhig, befangen=False
@@ -545,7 +545,7 @@ def _beschluss_umsetzen(abstimmung, ergebnis, zaehlung):
 
 def _beschliessen(abstimmung, zaehlung):
     """Inside the closing transaction: store the tally, decide, tell QM, order the minutes."""
-    ergebnis = auszaehlung_bewerten(
+    ergebnis = auszaehlung_ergebnis(
         zaehlung,
         quorum_anteil=abstimmung.quorum_anteil,
         bei_gleichstand=abstimmung.bei_gleichstand,
@@ -587,7 +587,7 @@ def _beschliessen(abstimmung, zaehlung):
 # --- Reminders ---------------------------------------------------------------------------------
 
 
-def abstimmungen_erinnern(*, now=None):
+def abstimmungen_remind(*, now=None):
     """Once per vote, at the reminder lead time before the deadline: one e-mail to each entitled
     member who has not voted. Returns how many e-mails were queued."""
     now = now or timezone.now()
@@ -650,7 +650,7 @@ def protokoll_store(objekt, *, template, kontext):
     return True
 
 
-def abstimmung_protokoll_erstellen(abstimmung_id):
+def abstimmung_protokoll_create(abstimmung_id):
     """Render the minutes PDF of a closed vote and store it, once. Returns True if rendered now."""
     abstimmung = Abstimmung.objects.select_related("antrag__fonds__quartier").get(pk=abstimmung_id)
     if abstimmung.ist_offen or abstimmung.protokoll:
@@ -660,7 +660,7 @@ def abstimmung_protokoll_erstellen(abstimmung_id):
     )
 
 
-def protokolle_nachholen():
+def protokolle_catch_up():
     """Render minutes that are missing (broker was down at closing). Returns the ids handled."""
     fehlend = list(
         Abstimmung.objects.filter(status=AbstimmungStatus.GESCHLOSSEN, protokoll="")
@@ -668,5 +668,5 @@ def protokolle_nachholen():
         .values_list("pk", flat=True)[:20]
     )
     for pk in fehlend:
-        abstimmung_protokoll_erstellen(pk)
+        abstimmung_protokoll_create(pk)
     return fehlend

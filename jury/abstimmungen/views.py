@@ -67,7 +67,7 @@ def stimmzettel(request, pk):
         form = StimmzettelForm(request.POST)
         if form.is_valid():
             try:
-                services.stimme_abgeben(
+                services.stimme_cast(
                     abstimmung.pk,
                     user=request.user,
                     wert=form.cleaned_data["wert"],
@@ -78,7 +78,7 @@ def stimmzettel(request, pk):
             else:
                 return redirect(f"{request.path}?quittung=1#quittung")
     try:
-        eintrag = services.stimmberechtigung_pruefen(abstimmung, request.user, schreiben=False)
+        eintrag = services.stimmberechtigung_check(abstimmung, request.user, schreiben=False)
     except JuryRefused as fehler:
         refusal_forbid(fehler)  # not entitled: every reason is a 403
         raise
@@ -108,14 +108,14 @@ def stimmzettel(request, pk):
 def befangenheit(request, pk):
     abstimmung = zugriff.abstimmung_for_jury(Akteur.from_request(request), pk)
     try:
-        services.stimmberechtigung_pruefen(abstimmung, request.user)
+        services.stimmberechtigung_check(abstimmung, request.user)
     except JuryRefused as fehler:
         refusal_forbid(fehler)  # not entitled: every reason is a 403
         raise
     form = BefangenheitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.befangenheit_erklaeren(
+            services.befangenheit_declare(
                 abstimmung, user=request.user, grund=form.cleaned_data["grund"]
             )
         except JuryRefused as fehler:
@@ -185,7 +185,7 @@ def _eroeffnen_form(request, antrag, regeln, treffer):
 def _abstimmung_open(request, antrag, akteur, form):
     """Open the vote from a valid form; the vote's page, or None with the refusal on the form."""
     try:
-        abstimmung = services.abstimmung_eroeffnen(
+        abstimmung = services.abstimmung_open(
             antrag,
             akteur=akteur,
             betrag=form.cleaned_data["betrag"],
@@ -214,7 +214,7 @@ def qm_eroeffnen(request, antrag_pk):
     regeln = services.juryregeln_for(antrag.fonds.quartier)
     mitglieder = selectors.jurymitglieder_by_name(antrag.fonds.quartier, timezone.localdate())
     # Members with the applicant's confirmed address: QM sees the match and confirms it.
-    treffer = services.antragsteller_in_der_jury(antrag, mitglieder)
+    treffer = services.antragsteller_in_jury(antrag, mitglieder)
     form = _eroeffnen_form(request, antrag, regeln, treffer)
     if request.method == "POST" and form.is_valid():
         response = _abstimmung_open(request, antrag, akteur, form)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from .models import Jurymitglied, Kontoeinstellung
 
 
-def jurymitglieder_ausser_term(quartier, *, day=None):
+def jurymitglieder_outside_term(quartier, *, day=None):
     """Entries of ``quartier``'s jury whose term does not cover ``day``: appointed for later, or
     ended. Later ones first, then the most recently ended."""
     day = day or timezone.localdate()

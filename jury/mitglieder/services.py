@@ -239,7 +239,7 @@ def jurymitglied_end(mitglied, *, akteur, ende):
     return Jurymitglied.objects.select_related("user").get(pk=mitglied.pk)
 
 
-def kontosprache_setzen(user, sprache):
+def kontosprache_set(user, sprache):
     """Store the language of ``user``'s account."""
     if sprache not in dict(settings.LANGUAGES):
         raise JuryRefused(_("Diese Sprache gibt es nicht."), code="invalid")

@@ -166,7 +166,7 @@ passwort_gesetzt = auth_views.PasswordResetCompleteView.as_view(
 def kontosprache_edit(request):
     form = KontospracheForm(request.POST or None, initial={"sprache": kontosprache(request.user)})
     if request.method == "POST" and form.is_valid():
-        services.kontosprache_setzen(request.user, form.cleaned_data["sprache"])
+        services.kontosprache_set(request.user, form.cleaned_data["sprache"])
         with translation.override(form.cleaned_data["sprache"]):
             messages.success(request, _("Ihre Sprache für E-Mails ist gespeichert."))
         return redirect("jury:kontosprache")

@@ -1,6 +1,6 @@
 """Reads of jury meetings: lists for QM and members, the meeting mode's state, papers and minutes.
 
-Data minimisation: what members read (agenda pages, papers) is built from ``antrag_fuer_jury``,
+Data minimisation: what members read (agenda pages, papers) is built from ``antrag_for_jury``,
 which carries the applicant's name and organisation and never address, e-mail or phone.
 """
 
@@ -20,7 +20,7 @@ from antraege.datenschutz.adressen import (
 from antraege.models import ZERO, Aktionsfonds, Antrag, AntragStatus
 
 from ..abstimmungen.models import Abstimmung, AbstimmungStatus, JuryRegeln
-from ..abstimmungen.services import Auszaehlung, auszaehlung_quorum_erreicht, juryregeln_for
+from ..abstimmungen.services import Auszaehlung, auszaehlung_quorum_reached, juryregeln_for
 from ..mitglieder.models import Jurymitglied, jury_in_term
 from .models import (
     OFFENE_SITZUNG,
@@ -47,7 +47,7 @@ def frist_ende(day):
     return timezone.make_aware(naechster, timezone.get_default_timezone())
 
 
-def antraege_fuer_tagesordnung(sitzung, *, nur_bis_frist=True):
+def antraege_for_tagesordnung(sitzung, *, nur_bis_frist=True):
     """Eligible Anträge for ``sitzung``: at the jury, submitted by its deadline (unless
     ``nur_bis_frist`` is False: QM may add a late one by hand), not on another open agenda
     (undecided or decided-but-not-applied) and not in a running online vote; in submission order."""
@@ -70,9 +70,9 @@ def tagesordnung_kontext(sitzung):
     """The agenda page's reads: the items, what the deadline proposes, what QM may add by hand."""
     return {
         "punkte": list(sitzung.punkte.select_related("antrag").order_by("position", "pk")),
-        "vorschlaege": list(antraege_fuer_tagesordnung(sitzung)),
+        "vorschlaege": list(antraege_for_tagesordnung(sitzung)),
         "weitere": list(
-            antraege_fuer_tagesordnung(sitzung, nur_bis_frist=False).select_related("fonds")
+            antraege_for_tagesordnung(sitzung, nur_bis_frist=False).select_related("fonds")
         ),
         "frist_ende": frist_ende(sitzung.einreichungsfrist),
     }
@@ -147,7 +147,7 @@ def praesentation_schwelle(sitzung):
     return regeln.praesentation_ab
 
 
-def vorstellung_noetig(sitzung, antrag):
+def vorstellung_needed(sitzung, antrag):
     """Must the applicant present ``antrag`` at ``sitzung``?"""
     schwelle = praesentation_schwelle(sitzung)
     return schwelle is not None and antrag.betrag_beantragt > schwelle
@@ -163,7 +163,7 @@ class AbsagenFuerPerson:
     offen: list  # apologies no deputy has confirmed yet (shown to deputies)
 
 
-def absagen_fuer(sitzung, user):
+def absagen_for(sitzung, user):
     """Apologies as ``user`` sees them on the meeting's page (one query for the apologies)."""
     platz = jury_in_term(sitzung.quartier, sitzung.datum).filter(user=user).first()
     absagen = list(
@@ -221,7 +221,7 @@ class AntragFuerJury:
     gesamtkosten: Decimal
 
 
-def antrag_fuer_jury(antrag):
+def antrag_for_jury(antrag):
     positionen = list(antrag.kostenpositionen.select_related("kategorie"))
     return AntragFuerJury(
         pk=antrag.pk,
@@ -271,7 +271,7 @@ def unterlagen_kontext(sitzung):
     return {
         "sitzung": sitzung,
         "quartier": sitzung.quartier,
-        "antraege": [(p, antrag_fuer_jury(p.antrag)) for p in _punkte(sitzung)],
+        "antraege": [(p, antrag_for_jury(p.antrag)) for p in _punkte(sitzung)],
         "erstellt_am": timezone.now(),
     }
 
@@ -374,12 +374,12 @@ def sitzungsprotokoll_kontext(sitzung):
         "sitzung": sitzung,
         "quartier": sitzung.quartier,
         "teilnahmen": teilnahmen,
-        "vorige_sitzung": vorige_sitzung(sitzung),
+        "vorige_sitzung": sitzung_previous(sitzung),
         "erstellt_am": timezone.now(),
     }
 
 
-def vorige_sitzung(sitzung):
+def sitzung_previous(sitzung):
     """The area's last closed meeting before ``sitzung``: its minutes are approved at this one."""
     return (
         Sitzung.objects.filter(
@@ -393,11 +393,11 @@ def vorige_sitzung(sitzung):
     )
 
 
-def antraege_auf_tagesordnung_ids(sitzung):
+def antraege_on_tagesordnung_ids(sitzung):
     return set(sitzung.punkte.values_list("antrag_id", flat=True))
 
 
-def antrag_auf_tagesordnung(sitzung, antrag_pk):
+def antrag_on_tagesordnung(sitzung, antrag_pk):
     """The Antrag of an item on ``sitzung``'s agenda, or None (members read only these)."""
     punkt = (
         Tagesordnungspunkt.objects.filter(sitzung=sitzung, antrag_id=antrag_pk)
@@ -447,7 +447,7 @@ class Quorum:
 
     @property
     def erreicht(self):
-        return auszaehlung_quorum_erreicht(
+        return auszaehlung_quorum_reached(
             Auszaehlung(berechtigt=self.sitze, ja=self.besetzt, nein=0, enthaltung=0),
             quorum_anteil=self.anteil,
         )
@@ -533,7 +533,7 @@ def praesentation_kontext(sitzung, punkt_pk=None):
     return {
         "zeile": zeile,
         "punkt": zeile.punkt,
-        "a": antrag_fuer_jury(zeile.punkt.antrag),
+        "a": antrag_for_jury(zeile.punkt.antrag),
         "nummer": index + 1,
         "anzahl": len(zeilen),
         "vorher": zeilen[index - 1].punkt if index > 0 else None,

@@ -5,7 +5,7 @@ Every function that changes something runs in one transaction and either does al
 (``workflow.jury_flow.SitzungFlow``, by ``workflow.moves.sitzung_move``: a conditional update from
 the expected status to the next), so a double click, two tabs or two QM staff at once make a step
 once. Decisions are decided by the same pure rule as the online vote
-(``jury.abstimmungen.services.auszaehlung_bewerten``) and applied to the Anträge only when QM closes the meeting,
+(``jury.abstimmungen.services.auszaehlung_ergebnis``) and applied to the Anträge only when QM closes the meeting,
 each through ``workflow.moves.antrag_move`` in its own savepoint: a refusal of one item (the fund
 ran out) is recorded on that item and does not lose the others.
 
@@ -38,7 +38,7 @@ from ..abstimmungen.models import Ergebnis, StimmWert
 from ..abstimmungen.services import (
     Auszaehlung,
     JuryRefused,
-    auszaehlung_bewerten,
+    auszaehlung_ergebnis,
     betrag_check,
     juryregeln_for,
     protokoll_store,
@@ -55,7 +55,7 @@ from .models import (
     Teilnahme,
 )
 from .selectors import (
-    antraege_fuer_tagesordnung,
+    antraege_for_tagesordnung,
     laufender_saldo,
     praesentation_schwelle,
     punkt_waehler,
@@ -63,7 +63,7 @@ from .selectors import (
     sitzungsprotokoll_kontext,
     stimmberechtigte_count,
     unterlagen_kontext,
-    vorstellung_noetig,
+    vorstellung_needed,
 )
 
 logger = logging.getLogger(__name__)
@@ -156,7 +156,7 @@ def _antragsteller_einladen(punkt, sitzung):
         sitzung,
         "sitzung_einladung",
         position=punkt.position,
-        vorstellung_noetig=vorstellung_noetig(sitzung, punkt.antrag),
+        vorstellung_noetig=vorstellung_needed(sitzung, punkt.antrag),
         schwelle=euro_format(schwelle) if schwelle is not None else "",
         inline_anhaenge=[["sitzung.ics", "text/calendar", _ics_fuer_antrag(sitzung, punkt.antrag)]],
     )
@@ -167,8 +167,8 @@ def _ics_fuer_antrag(sitzung, antrag):
         return sitzung_ics(sitzung, fuer_antrag=True)
 
 
-def tagesordnung_vorschlagen(sitzung):
-    """Put every eligible Antrag (``antraege_fuer_tagesordnung``) on the agenda, at its end, in
+def tagesordnung_propose(sitzung):
+    """Put every eligible Antrag (``antraege_for_tagesordnung``) on the agenda, at its end, in
     submission order. Returns the items added."""
     with transaction.atomic():
         sitzung = _sitzung_sperren(sitzung)
@@ -176,7 +176,7 @@ def tagesordnung_vorschlagen(sitzung):
             return []
         position = _naechste_position(sitzung)
         neu = []
-        for antrag in antraege_fuer_tagesordnung(sitzung):
+        for antrag in antraege_for_tagesordnung(sitzung):
             vorher = (
                 Tagesordnungspunkt.objects.filter(antrag=antrag, beschluss=Beschluss.VERTAGT)
                 .order_by("-pk")
@@ -191,7 +191,7 @@ def tagesordnung_vorschlagen(sitzung):
     return neu
 
 
-def sitzung_anlegen(quartier, *, akteur, datum, beginn, ort, einreichungsfrist, online=False):
+def sitzung_create(quartier, *, akteur, datum, beginn, ort, einreichungsfrist, online=False):
     """QM sets a meeting; everything eligible submitted by its deadline goes on its agenda."""
     _pruefen_qm(akteur, quartier.pk)
     if einreichungsfrist > datum:
@@ -208,7 +208,7 @@ def sitzung_anlegen(quartier, *, akteur, datum, beginn, ort, einreichungsfrist, 
             einreichungsfrist=einreichungsfrist,
             erstellt_von=akteur.user,
         )
-        tagesordnung_vorschlagen(sitzung)
+        tagesordnung_propose(sitzung)
     logger.info("sitzung %s set for %s", sitzung.pk, quartier.code)
     return sitzung
 
@@ -221,14 +221,14 @@ def _vor_der_sitzung(sitzung):
         )
 
 
-def top_hinzufuegen(sitzung, antrag, *, akteur):
+def top_add(sitzung, antrag, *, akteur):
     """Add one Antrag at the jury to the agenda's end (also one submitted after the deadline)."""
     _pruefen_qm(akteur, sitzung.quartier_id)
     with transaction.atomic():
         sitzung = _sitzung_sperren(sitzung)
         _vor_der_sitzung(sitzung)
         if (
-            not antraege_fuer_tagesordnung(sitzung, nur_bis_frist=False)
+            not antraege_for_tagesordnung(sitzung, nur_bis_frist=False)
             .filter(pk=antrag.pk)
             .exists()
         ):
@@ -249,7 +249,7 @@ def top_hinzufuegen(sitzung, antrag, *, akteur):
         return punkt
 
 
-def top_verschieben(punkt, *, akteur, richtung):
+def top_move(punkt, *, akteur, richtung):
     """Move an item one place up (``richtung`` = -1) or down (+1) on the agenda."""
     _pruefen_qm(akteur, punkt.sitzung.quartier_id)
     with transaction.atomic():
@@ -269,7 +269,7 @@ def top_verschieben(punkt, *, akteur, richtung):
         Tagesordnungspunkt.objects.filter(pk=a.pk).update(position=b.position)
 
 
-def top_entfernen(punkt, *, akteur):
+def top_remove(punkt, *, akteur):
     """Take an undecided item off the agenda before the meeting (it stays with the jury)."""
     _pruefen_qm(akteur, punkt.sitzung.quartier_id)
     with transaction.atomic():
@@ -280,7 +280,7 @@ def top_entfernen(punkt, *, akteur):
             _antragsteller_benachrichtigen(punkt, sitzung, "sitzung_abgesetzt")
 
 
-def top_vertagen(punkt, *, akteur, grund):
+def top_defer(punkt, *, akteur, grund):
     """Defer an item to the next meeting with a reason; the Antrag stays with the jury and is
     proposed for the next meeting's agenda."""
     _pruefen_qm(akteur, punkt.sitzung.quartier_id)
@@ -338,7 +338,7 @@ def sitzung_ics(sitzung, *, fuer_antrag=False):
     return calendar.to_ical().decode("utf-8")
 
 
-def unterlagen_versand_bis(sitzung):
+def unterlagen_frist(sitzung):
     """The day the papers should go out: the area's lead time (default 5 days) before the meeting."""
     tage = juryregeln_for(sitzung.quartier).unterlagen_tage_vorher
     return sitzung.datum - datetime.timedelta(days=tage)
@@ -413,7 +413,7 @@ def _im_amt(sitzung, user, rolle):
     )
 
 
-def absage_senden(sitzung, *, user):
+def absage_send(sitzung, *, user):
     """A member cannot come: the apology is recorded and every deputy of the area in term is told
     at once, in their language, so one of them can confirm standing in. Once per member."""
     mitglied = _im_amt(sitzung, user, Jurymitglied.Rolle.MITGLIED)
@@ -453,7 +453,7 @@ def absage_senden(sitzung, *, user):
     return absage
 
 
-def vertretung_zusagen(absage, *, user):
+def vertretung_confirm(absage, *, user):
     """A deputy confirms standing in for the member who sent apologies. The first to confirm
     stands in; a deputy stands in for one member per meeting."""
     sitzung = absage.sitzung
@@ -543,7 +543,7 @@ def _sitzung_start(sitzung, akteur):
     )
 
 
-def anwesenheit_erfassen(sitzung, *, akteur, anwesende, vertretungen):
+def anwesenheit_record(sitzung, *, akteur, anwesende, vertretungen):
     """QM takes attendance once the meeting begins: ``anwesende`` are ids of present members and
     deputies, ``vertretungen`` maps a present deputy's id to the absent member they stand in for.
 
@@ -655,8 +655,8 @@ def _stimmen_record(namentlich, waehler, stimmen, zahlen):
 
 
 def _beschluss_decide(sitzung, zaehlung):
-    """The item's decision by the online vote's rule (``auszaehlung_bewerten``)."""
-    ergebnis = auszaehlung_bewerten(
+    """The item's decision by the online vote's rule (``auszaehlung_ergebnis``)."""
+    ergebnis = auszaehlung_ergebnis(
         zaehlung, quorum_anteil=sitzung.quorum_anteil, bei_gleichstand=sitzung.bei_gleichstand
     )
     return {
@@ -696,7 +696,7 @@ def _beschluss_save(punkt, akteur, zaehlung, stimmen, **felder):
     )
 
 
-def top_beschliessen(
+def top_decide(
     punkt,
     *,
     akteur,
@@ -715,7 +715,7 @@ def top_beschliessen(
     """QM enters the jury's vote on one item: presentation, conflicts, amount, conditions, and the
     result as counts or (``stimmen``: voter id → yes/no/abstain) by name — per item, the
     meeting's setting where ``namentlich`` is None. The decision comes from
-    ``auszaehlung_bewerten``; an approval beyond the running balance is refused on the spot.
+    ``auszaehlung_ergebnis``; an approval beyond the running balance is refused on the spot.
     Returns the item with its ``beschluss``; the Antrag moves when the meeting is closed."""
     _pruefen_qm(akteur, punkt.sitzung.quartier_id)
     befangene = {int(pk) for pk in befangene}
@@ -755,7 +755,7 @@ def top_beschliessen(
     return Tagesordnungspunkt.objects.select_related("antrag", "sitzung").get(pk=punkt.pk)
 
 
-def top_korrigieren(punkt, *, akteur):
+def top_correct(punkt, *, akteur):
     """Undo an entered decision before closing (a typing error); the item is open again."""
     _pruefen_qm(akteur, punkt.sitzung.quartier_id)
     with transaction.atomic():
@@ -800,7 +800,7 @@ PROTOKOLL_FELDER = (
 )
 
 
-def protokollangaben_speichern(sitzung, *, akteur, **angaben):
+def protokollangaben_save(sitzung, *, akteur, **angaben):
     """QM records what the minutes say besides the items — chair, recorder, end, the approval of
     the previous minutes, "Verschiedenes" — while the meeting is held (not after closing)."""
     _pruefen_qm(akteur, sitzung.quartier_id)
@@ -815,7 +815,7 @@ def protokollangaben_speichern(sitzung, *, akteur, **angaben):
     return Sitzung.objects.get(pk=sitzung.pk)
 
 
-def sitzung_schliessen(sitzung, *, akteur):
+def sitzung_close(sitzung, *, akteur):
     """Close the meeting and apply every decision in one step, once.
 
     Claims the meeting (held → closed, the move ``close``); a second click, tab or person gets
@@ -823,7 +823,7 @@ def sitzung_schliessen(sitzung, *, akteur):
     (money reserved under the fund's lock, letter and e-mail scheduled) in its own savepoint: a
     refusal is recorded on its item with the reason, the others stand. Deferred items and those
     without quorum stay with the jury. After commit one task delivers the decision letters and
-    e-mails and then renders the minutes (``sitzung_nachbereiten``).
+    e-mails and then renders the minutes (``sitzung_follow_up``).
     """
     _pruefen_qm(akteur, sitzung.quartier_id)
     now = timezone.now()
@@ -878,15 +878,15 @@ def _punkt_umsetzen(punkt, *, akteur, datum):
 # --- Minutes and papers (PDF) --------------------------------------------------------------------
 
 
-def sitzung_nachbereiten(sitzung_id):
+def sitzung_follow_up(sitzung_id):
     """After the close, in this order: every decision letter of the meeting rendered and its
-    e-mail handed to the outbox (``sitzung_entscheidungen_ausliefern``), then the minutes
+    e-mail handed to the outbox (``sitzung_entscheidungen_deliver``), then the minutes
     rendered. Applicants' e-mails are queued before the minutes exist. Safe to run twice."""
-    sitzung_entscheidungen_ausliefern(sitzung_id)
-    return sitzung_protokoll_erstellen(sitzung_id)
+    sitzung_entscheidungen_deliver(sitzung_id)
+    return sitzung_protokoll_create(sitzung_id)
 
 
-def sitzung_entscheidungen_ausliefern(sitzung_id):
+def sitzung_entscheidungen_deliver(sitzung_id):
     """Render the letter of every approval and rejection the meeting applied and queue its
     decision e-mail, unless that happened already (the decision's own letter task usually came
     first: both store the letter once and queue the e-mail once). Returns how many items."""
@@ -906,7 +906,7 @@ def sitzung_entscheidungen_ausliefern(sitzung_id):
     return len(punkte)
 
 
-def sitzung_protokoll_erstellen(sitzung_id):
+def sitzung_protokoll_create(sitzung_id):
     """Render the one minutes PDF of a closed meeting and store it, once. True if rendered now."""
     sitzung = Sitzung.objects.select_related("quartier").get(pk=sitzung_id)
     if sitzung.status != SitzungStatus.GESCHLOSSEN or sitzung.protokoll:
@@ -918,7 +918,7 @@ def sitzung_protokoll_erstellen(sitzung_id):
     )
 
 
-def sitzungsprotokolle_nachholen():
+def sitzungsprotokolle_catch_up():
     """Minutes missing (broker down at closing): render them. Returns the ids handled."""
     fehlend = list(
         Sitzung.objects.filter(status=SitzungStatus.GESCHLOSSEN, protokoll="").values_list(
@@ -926,7 +926,7 @@ def sitzungsprotokolle_nachholen():
         )[:10]
     )
     for pk in fehlend:
-        sitzung_nachbereiten(pk)
+        sitzung_follow_up(pk)
     return fehlend
 
 

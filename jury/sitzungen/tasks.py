@@ -8,9 +8,9 @@ from antraege import task_names
 @shared_task(name=task_names.SITZUNG_NACHBEREITEN, bind=True, max_retries=3, retry_backoff=10)
 def task_sitzung_nachbereiten(self, *, sitzung_id):
     """After a meeting closed: its decision letters and e-mails first, then the minutes PDF."""
-    from .services import sitzung_nachbereiten
+    from .services import sitzung_follow_up
 
-    return sitzung_nachbereiten(sitzung_id)
+    return sitzung_follow_up(sitzung_id)
 
 
 @shared_task(name=task_names.RENDER_UNTERLAGEN, bind=True, max_retries=3, retry_backoff=10)

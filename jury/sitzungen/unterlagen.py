@@ -45,7 +45,7 @@ RENDER_SWEEP_AFTER = datetime.timedelta(minutes=2)
 
 def unterlagen_faellig_am(sitzung):
     """The day the papers go out on their own: the area's lead time before the meeting."""
-    return services.unterlagen_versand_bis(sitzung)
+    return services.unterlagen_frist(sitzung)
 
 
 def sitzung_unterlagen_send(sitzung, *, akteur):

@@ -22,7 +22,7 @@ from antraege.web.refusals import refusal_to_form, refusal_to_message
 
 from ..abstimmungen.services import JuryRefused
 from ..abstimmungen.views import protokoll_response
-from ..mitglieder.selectors import jurymitglieder_ausser_term
+from ..mitglieder.selectors import jurymitglieder_outside_term
 from . import selectors, services, unterlagen
 from .forms import (
     AnwesenheitForm,
@@ -80,7 +80,7 @@ def qm_sitzung_neu(request, quartier_pk):
     form = SitzungForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            sitzung = services.sitzung_anlegen(quartier, akteur=akteur, **form.cleaned_data)
+            sitzung = services.sitzung_create(quartier, akteur=akteur, **form.cleaned_data)
         except JuryRefused as fehler:
             refusal_to_form(form, fehler)
         else:
@@ -103,16 +103,16 @@ VOR_DER_SITZUNG = (SitzungStatus.GEPLANT, SitzungStatus.UNTERLAGEN_VERSANDT)
 def _tagesordnung_button(request, sitzung, akteur, aktion, punkt):
     """One button of the agenda page: move, remove, add, propose, send the papers."""
     if aktion in ("hoch", "runter") and punkt:
-        services.top_verschieben(punkt, akteur=akteur, richtung=-1 if aktion == "hoch" else 1)
+        services.top_move(punkt, akteur=akteur, richtung=-1 if aktion == "hoch" else 1)
     elif aktion == "entfernen" and punkt:
-        services.top_entfernen(punkt, akteur=akteur)
+        services.top_remove(punkt, akteur=akteur)
     elif aktion == "hinzufuegen":
         antrag = get_object_or_404(
             Antrag, pk=request.POST.get("antrag"), fonds__quartier_id=sitzung.quartier_id
         )
-        services.top_hinzufuegen(sitzung, antrag, akteur=akteur)
+        services.top_add(sitzung, antrag, akteur=akteur)
     elif aktion == "vorschlagen":
-        neu = services.tagesordnung_vorschlagen(sitzung)
+        neu = services.tagesordnung_propose(sitzung)
         messages.success(request, _("%(n)s Anträge hinzugefügt.") % {"n": len(neu)})
     elif aktion == "unterlagen":
         n = unterlagen.sitzung_unterlagen_send(sitzung, akteur=akteur)
@@ -150,7 +150,7 @@ def qm_tagesordnung(request, pk):
         {
             "sitzung": sitzung,
             **selectors.tagesordnung_kontext(sitzung),
-            "unterlagen_bis": services.unterlagen_versand_bis(sitzung),
+            "unterlagen_bis": services.unterlagen_frist(sitzung),
             "unterlagen_pdf": _unterlagen_pdf(sitzung) if sitzung.punkte.exists() else None,
             "vor_der_sitzung": sitzung.status in VOR_DER_SITZUNG,
         },
@@ -167,7 +167,7 @@ def qm_vertagen(request, pk, punkt_pk):
     form = VertagenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.top_vertagen(punkt, akteur=akteur, grund=form.cleaned_data["grund"])
+            services.top_defer(punkt, akteur=akteur, grund=form.cleaned_data["grund"])
         except JuryRefused as fehler:
             refusal_to_form(form, fehler)
         else:
@@ -227,7 +227,7 @@ def _anwesenheit_post(request, sitzung, akteur, formen):
     form = formen["anwesenheit"] = _anwesenheit_form(sitzung, request.POST)
     if not form.is_valid():
         return None
-    services.anwesenheit_erfassen(
+    services.anwesenheit_record(
         sitzung, akteur=akteur, anwesende=form.anwesende(), vertretungen=form.vertretungen()
     )
     messages.success(request, _("Die Anwesenheit ist erfasst."))
@@ -242,7 +242,7 @@ def _beschluss_post(request, sitzung, akteur, formen):
     if not form.is_valid():
         return None
     data = form.cleaned_data
-    punkt = services.top_beschliessen(
+    punkt = services.top_decide(
         aktuell.punkt,
         akteur=akteur,
         praesentiert=data["praesentiert"],
@@ -269,14 +269,14 @@ def _protokoll_post(request, sitzung, akteur, formen):
     form = formen["protokoll"] = ProtokollForm(request.POST, instance=sitzung)
     if not form.is_valid():
         return None
-    services.protokollangaben_speichern(sitzung, akteur=akteur, **form.cleaned_data)
+    services.protokollangaben_save(sitzung, akteur=akteur, **form.cleaned_data)
     messages.success(request, _("Die Angaben für das Protokoll sind gespeichert."))
     return redirect(request.path + "#protokollangaben")
 
 
 def _korrigieren_post(request, sitzung, akteur, formen):
     punkt = get_object_or_404(Tagesordnungspunkt, pk=request.POST.get("punkt"), sitzung=sitzung)
-    services.top_korrigieren(punkt, akteur=akteur)
+    services.top_correct(punkt, akteur=akteur)
     return redirect(request.path + "#aktuell")
 
 
@@ -290,7 +290,7 @@ def _schliessen_post(request, sitzung, akteur, formen):
             ),
         )
         return redirect(request.path + "#schliessen")
-    punkte = services.sitzung_schliessen(sitzung, akteur=akteur)
+    punkte = services.sitzung_close(sitzung, akteur=akteur)
     nicht = [p for p in punkte if p.umgesetzt is False]
     if nicht:
         messages.warning(
@@ -441,7 +441,7 @@ def qm_zusammensetzung(request, quartier_pk):
             "quartier": quartier,
             "jury": services.jury_zusammensetzung(quartier),
             # former terms pile up over the years: pages of 50 as every staff list
-            "weitere": seite_for(request, jurymitglieder_ausser_term(quartier)),
+            "weitere": seite_for(request, jurymitglieder_outside_term(quartier)),
             "heute": timezone.localdate(),
         },
     )
@@ -474,7 +474,7 @@ def sitzung(request, pk):
             "sitzung": sitzung,
             "punkte": list(sitzung.punkte.select_related("antrag").order_by("position", "pk")),
             "unterlagen_pdf": _unterlagen_pdf(sitzung),
-            "absagen": selectors.absagen_fuer(sitzung, request.user),
+            "absagen": selectors.absagen_for(sitzung, request.user),
             "vor_beginn": sitzung.status
             in (SitzungStatus.GEPLANT, SitzungStatus.UNTERLAGEN_VERSANDT),
         },
@@ -498,7 +498,7 @@ def sitzung_absagen(request, pk):
     if sitzung is None:
         raise Http404
     try:
-        services.absage_senden(sitzung, user=request.user)
+        services.absage_send(sitzung, user=request.user)
     except JuryRefused as refused:
         refusal_to_message(request, refused)
     else:
@@ -518,7 +518,7 @@ def sitzung_vertreten(request, pk, absage_pk):
         raise Http404
     absage = get_object_or_404(sitzung.absagen.select_related("mitglied__user"), pk=absage_pk)
     try:
-        absage = services.vertretung_zusagen(absage, user=request.user)
+        absage = services.vertretung_confirm(absage, user=request.user)
     except JuryRefused as refused:
         refusal_to_message(request, refused)
     else:
@@ -535,13 +535,13 @@ def sitzung_antrag(request, pk, antrag_pk):
     sitzung = _lesbare_sitzung(request, pk)
     if sitzung is None:
         raise PermissionDenied(_("Diese Unterlagen sind nur für die Jury dieses Quartiers."))
-    punkt = selectors.antrag_auf_tagesordnung(sitzung, antrag_pk)
+    punkt = selectors.antrag_on_tagesordnung(sitzung, antrag_pk)
     if punkt is None:
         raise Http404
     return render(
         request,
         "jury/sitzungen/antrag.html",
-        {"sitzung": sitzung, "punkt": punkt, "a": selectors.antrag_fuer_jury(punkt.antrag)},
+        {"sitzung": sitzung, "punkt": punkt, "a": selectors.antrag_for_jury(punkt.antrag)},
     )
 
 

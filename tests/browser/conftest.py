@@ -127,11 +127,11 @@ class Welt:
     def abstimmung(self):
         """An open online vote: ``jury_user`` and the two others are entitled."""
         from antraege.roles import Akteur
-        from jury.abstimmungen.services import abstimmung_eroeffnen
+        from jury.abstimmungen.services import abstimmung_open
         from jury.factories import antrag_zur_jury
 
         antrag = antrag_zur_jury(self._neu("Sommerkino", resident=False), self.qm_user)
-        return abstimmung_eroeffnen(
+        return abstimmung_open(
             antrag,
             akteur=Akteur(self.qm_user),
             betrag=Decimal("250.00"),
@@ -187,10 +187,10 @@ class Welt:
         """The meeting under way: attendance taken (every member present), first item open."""
         from antraege.roles import Akteur
         from jury.mitglieder.models import jury_in_term
-        from jury.sitzungen.services import anwesenheit_erfassen
+        from jury.sitzungen.services import anwesenheit_record
 
         anwesende = jury_in_term(self.quartier, self.sitzung.datum).values_list("pk", flat=True)
-        return anwesenheit_erfassen(
+        return anwesenheit_record(
             self.sitzung, akteur=Akteur(self.qm_user), anwesende=list(anwesende), vertretungen={}
         )
 

@@ -313,9 +313,7 @@ def test_qm_staff_log_in_and_request_changes_by_keyboard_only(
 def test_jury_member_logs_in_and_votes_by_keyboard_only(fresh_page, live_server, fonds, qm_user):
     jury = jury_fuer(fonds.quartier, 3)
     antrag = antrag_zur_jury(AntragFactory(fonds=fonds, titel="Sommerkino"), qm_user)
-    abstimmung = services.abstimmung_eroeffnen(
-        antrag, akteur=Akteur(qm_user), betrag=Decimal("300.00")
-    )
+    abstimmung = services.abstimmung_open(antrag, akteur=Akteur(qm_user), betrag=Decimal("300.00"))
     ballot = reverse("jury:abstimmung", args=[abstimmung.pk])
     page = fresh_page(language_cookie(live_server))
     page.goto(f"{live_server.url}{reverse('login')}?next={ballot}")

@@ -18,7 +18,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jury.sitzungen.selectors import sitzungen_for_antraege, vorstellung_noetig
+from jury.sitzungen.selectors import sitzungen_for_antraege, vorstellung_needed
 from workflow.moves import MoveRefused, antrag_move, antrag_record_created, available_moves
 
 from ... import zugriff
@@ -568,7 +568,7 @@ def mein_antrag(request, pk):
             "auflagen": auflagen,
             # the meeting that will decide it (the invitation e-mail says the same)
             "sitzung": sitzung,
-            "vorstellung_noetig": sitzung is not None and vorstellung_noetig(sitzung, antrag),
+            "vorstellung_noetig": sitzung is not None and vorstellung_needed(sitzung, antrag),
         },
     )
 

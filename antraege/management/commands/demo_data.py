@@ -31,16 +31,16 @@ from antraege.factories import (
 from antraege.mail.services import benachrichtigungen_mark_sent
 from antraege.models import Antrag, Benachrichtigung, Handlungsfeld
 from antraege.roles import Akteur
-from jury.abstimmungen.services import abstimmung_eroeffnen
+from jury.abstimmungen.services import abstimmung_open
 from jury.mitglieder.models import Jurymitglied
 from jury.sitzungen.models import Sitzung
 from jury.sitzungen.services import (
-    anwesenheit_erfassen,
-    sitzung_anlegen,
-    sitzung_schliessen,
-    sitzungsprotokolle_nachholen,
-    top_beschliessen,
-    top_vertagen,
+    anwesenheit_record,
+    sitzung_close,
+    sitzung_create,
+    sitzungsprotokolle_catch_up,
+    top_decide,
+    top_defer,
 )
 from jury.sitzungen.unterlagen import sitzung_unterlagen_send
 from workflow.wege import antrag_walk_to
@@ -177,7 +177,7 @@ class Command(BaseCommand):
         left to do and never stand in front of the first real person's e-mail."""
         for antrag_id, art in dokumente_missing(older_than=datetime.timedelta(0)):
             dokument_deliver(antrag_id, art)
-        sitzungsprotokolle_nachholen()
+        sitzungsprotokolle_catch_up()
         benachrichtigungen_mark_sent(Benachrichtigung.objects.filter(erstellt_am__gte=begonnen))
 
     def _zweiter_faktor(self, username):
@@ -275,7 +275,7 @@ class Command(BaseCommand):
         )
         akteur = Akteur(qm)
         ort = "Nachbarschaftsetage, Raum 2"
-        gehalten = sitzung_anlegen(
+        gehalten = sitzung_create(
             quartier,
             akteur=akteur,
             datum=today - datetime.timedelta(days=7),
@@ -285,8 +285,8 @@ class Command(BaseCommand):
         )
         sitzung_unterlagen_send(gehalten, akteur=akteur)
         self._sitzung_abhalten(gehalten, akteur, jury, rows)
-        sitzung_schliessen(gehalten, akteur=akteur)
-        geplant = sitzung_anlegen(
+        sitzung_close(gehalten, akteur=akteur)
+        geplant = sitzung_create(
             quartier,
             akteur=akteur,
             datum=today + datetime.timedelta(days=7),
@@ -301,7 +301,7 @@ class Command(BaseCommand):
         ``rows`` say (``SITZUNG_ANTRAEGE``: approved, rejected or deferred)."""
         mitglieder = [m for m in jury if m.rolle == Jurymitglied.Rolle.MITGLIED]
         deputies = [m for m in jury if m.rolle == Jurymitglied.Rolle.STELLVERTRETUNG]
-        anwesenheit_erfassen(
+        anwesenheit_record(
             sitzung,
             akteur=akteur,
             anwesende=[m.pk for m in mitglieder[:-1]] + [deputies[0].pk],
@@ -311,10 +311,10 @@ class Command(BaseCommand):
         for punkt in sitzung.punkte.select_related("antrag").order_by("position"):
             beschluss = next(b for t, _s, b in rows if t == punkt.antrag.titel)
             if beschluss == "deferred":
-                top_vertagen(punkt, akteur=akteur, grund="Kostenvoranschlag fehlt noch.")
+                top_defer(punkt, akteur=akteur, grund="Kostenvoranschlag fehlt noch.")
                 continue
             ja, nein, enthaltung = stimmen[beschluss]
-            top_beschliessen(
+            top_decide(
                 punkt,
                 akteur=akteur,
                 praesentiert=True,
@@ -361,7 +361,7 @@ class Command(BaseCommand):
             antrag, ziel, qm_user=qm, abrechnung={"kategorie": kategorien["Sachkosten"]}
         )
         if titel in OFFENE_ABSTIMMUNGEN:
-            abstimmung_eroeffnen(antrag, akteur=Akteur(qm), betrag=antrag.betrag_beantragt)
+            abstimmung_open(antrag, akteur=Akteur(qm), betrag=antrag.betrag_beantragt)
 
     def _print_logins(self, logins):
         self.stdout.write("")
