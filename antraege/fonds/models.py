@@ -44,9 +44,7 @@ class Quartier(models.Model):
     )
     # The office's own bank account: the debtor of the SEPA transfers and the account a repayment
     # is paid into. Entered by QM of the area (fund report page), read-only in the admin.
-    buero_kontoinhaber = models.CharField(
-        _("Kontoinhaber des QM-Büros"), max_length=70, blank=True
-    )
+    buero_kontoinhaber = models.CharField(_("Kontoinhaber des QM-Büros"), max_length=70, blank=True)
     buero_iban = models.CharField(_("IBAN des QM-Büros"), max_length=34, blank=True)
     buero_bic = models.CharField(_("BIC des QM-Büros"), max_length=11, blank=True)
     qm_staff = models.ManyToManyField(

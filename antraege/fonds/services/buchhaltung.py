@@ -26,7 +26,9 @@ def buero_iban_normalised(value):
         return IBAN(text).compact
     except InvalidChecksumDigits as error:
         raise BuchhaltungRefused(
-            _("Die Prüfziffer der IBAN stimmt nicht. Bitte vergleichen Sie sie Zeichen für Zeichen."),
+            _(
+                "Die Prüfziffer der IBAN stimmt nicht. Bitte vergleichen Sie sie Zeichen für Zeichen."
+            ),
             code="invalid",
             field="buero_iban",
         ) from error
