@@ -65,6 +65,8 @@ class QuartierAdmin(admin.ModelAdmin):
     search_fields = ("name", "code")
     filter_horizontal = ("qm_staff",)
     inlines = [KostenkategorieInline]
+    # QM of the area enters the office's account on the fund report page (IBAN checked there).
+    readonly_fields = ("buero_kontoinhaber", "buero_iban", "buero_bic")
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -110,7 +112,14 @@ class AktionsfondsAdmin(admin.ModelAdmin):
     )
     list_filter = ("jahr", "quartier")
     # The year-end close is QM's act on the fund report page (``aktionsfonds_close``).
-    readonly_fields = ("saldo", "abgeschlossen_am", "abgeschlossen_von")
+    # Budget line and cost centre: QM's entries on the fund report page.
+    readonly_fields = (
+        "saldo",
+        "abgeschlossen_am",
+        "abgeschlossen_von",
+        "haushaltsstelle",
+        "kostenstelle",
+    )
 
     @admin.display(description=_("Stand des Fonds"))
     def saldo(self, obj):

@@ -96,6 +96,12 @@ def may_close_aktionsfonds(akteur, fonds):
     return is_qm_staff(akteur, fonds.quartier_id)
 
 
+def may_edit_aktionsfonds_buchhaltung(akteur, fonds):
+    """Budget line, cost centre and the office's bank account: QM of the area (an admin sees
+    them read-only)."""
+    return is_qm_staff(akteur, fonds.quartier_id)
+
+
 # --- The jury: meetings, votes, members ----------------------------------------------------------
 
 

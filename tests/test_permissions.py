@@ -230,6 +230,7 @@ MAY = {
     "may_act_on_antrag_as_qm_or_system": {"qm", "system"},
     "may_view_aktionsfonds": {"qm", "admin"},
     "may_close_aktionsfonds": {"qm"},
+    "may_edit_aktionsfonds_buchhaltung": {"qm"},
     "may_view_jury_of_area": {"qm", "admin"},
     "may_manage_jury_of_area": {"qm"},
     "may_run_sitzung": {"qm"},
@@ -246,6 +247,7 @@ MAY = {
 OBJEKT = {
     "may_view_aktionsfonds": "fonds",
     "may_close_aktionsfonds": "fonds",
+    "may_edit_aktionsfonds_buchhaltung": "fonds",
     "may_view_jury_of_area": "quartier_id",
     "may_manage_jury_of_area": "quartier_id",
     "may_run_sitzung": "sitzung",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("antraege/<int:pk>/", qm.antrag_detail, name="antrag_detail"),
     path("fonds/<int:pk>/", fonds.fonds_bericht, name="fonds_bericht"),
     path("fonds/<int:pk>/abschliessen/", fonds.fonds_abschliessen, name="fonds_abschliessen"),
+    path("fonds/<int:pk>/buchhaltung/", fonds.fonds_buchhaltung, name="fonds_buchhaltung"),
     path("antraege/<int:pk>/schritt/<slug:move>/", qm.antrag_schritt, name="antrag_schritt"),
     path(
         "antraege/<int:pk>/handlungsfelder/",

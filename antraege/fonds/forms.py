@@ -59,3 +59,48 @@ class GefoerderteFilterForm(KernForm):
         self.fields["quartier"].queryset = quartiere
         self.fields["jahr"].choices = [(j, str(j)) for j in jahre]
         self.fields["handlungsfeld"].label_from_instance = lambda obj: obj.anzeigename
+
+
+class BuchhaltungForm(KernForm):
+    """QM enters the fund's budget line and the office's own bank account (checked by
+    ``fonds.services.buchhaltung.buchhaltung_save``)."""
+
+    haushaltsstelle = forms.CharField(
+        label=_("Haushaltsstelle"),
+        max_length=60,
+        required=False,
+        help_text=_("Titel im Haushalt, auf den die Auszahlungen gebucht werden"),
+    )
+    kostenstelle = forms.CharField(
+        label=_("Kostenstelle"),
+        max_length=60,
+        required=False,
+        help_text=_("Kostenstelle oder Projektnummer des Trägers"),
+    )
+    buero_kontoinhaber = forms.CharField(
+        label=_("Kontoinhaber des QM-Büros"), max_length=70, required=False
+    )
+    buero_iban = forms.CharField(
+        label=_("IBAN des QM-Büros"),
+        max_length=42,
+        required=False,
+        help_text=_("Von diesem Konto werden die Auszahlungen überwiesen (SEPA-Datei)."),
+    )
+    buero_bic = forms.CharField(label=_("BIC des QM-Büros"), max_length=14, required=False)
+
+    def __init__(self, *args, fonds, **kwargs):
+        quartier = fonds.quartier
+        kwargs.setdefault(
+            "initial",
+            {
+                "haushaltsstelle": fonds.haushaltsstelle,
+                "kostenstelle": fonds.kostenstelle,
+                "buero_kontoinhaber": quartier.buero_kontoinhaber,
+                "buero_iban": quartier.buero_iban,
+                "buero_bic": quartier.buero_bic,
+            },
+        )
+        super().__init__(*args, prefix="buchhaltung", **kwargs)
+        self.fields["buero_iban"].widget.attrs.update(
+            {"autocomplete": "off", "spellcheck": "false"}
+        )

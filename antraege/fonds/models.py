@@ -42,6 +42,11 @@ class Quartier(models.Model):
         default=6,
         help_text=_("So viele Wochen vor dem Projektbeginn muss ein Antrag eingehen."),
     )
+    # The office's own bank account: the debtor of the SEPA transfers and the account a repayment
+    # is paid into. Entered by QM of the area (fund report page), read-only in the admin.
+    buero_kontoinhaber = models.CharField(_("Kontoinhaber des QM-Büros"), max_length=70, blank=True)
+    buero_iban = models.CharField(_("IBAN des QM-Büros"), max_length=34, blank=True)
+    buero_bic = models.CharField(_("BIC des QM-Büros"), max_length=11, blank=True)
     qm_staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("QM-Mitarbeitende"),
@@ -108,6 +113,19 @@ class Aktionsfonds(models.Model):
             "Leer: sobald ein Projekt im laufenden Jahr wegen der Vorlaufzeit nicht mehr möglich "
             "ist, spätestens ab dem 1. Dezember des Vorjahres."
         ),
+    )
+    # Where the bookkeeping books the fund's payouts (named on every payout order).
+    haushaltsstelle = models.CharField(
+        _("Haushaltsstelle"),
+        max_length=60,
+        blank=True,
+        help_text=_("Titel im Haushalt des Bezirks oder des Landes, z. B. 3470/68406"),
+    )
+    kostenstelle = models.CharField(
+        _("Kostenstelle"),
+        max_length=60,
+        blank=True,
+        help_text=_("Kostenstelle oder Projektnummer des Trägers in seiner Buchhaltung"),
     )
     abgeschlossen_am = models.DateTimeField(_("Jahresabschluss am"), null=True, blank=True)
     abgeschlossen_von = models.ForeignKey(

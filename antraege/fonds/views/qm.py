@@ -13,8 +13,9 @@ from ...antrag.views.qm import antrag_detail_context, staff_required
 from ...geld.selectors.abrechnung import aktionsfonds_bericht
 from ...paginierung import seite_for
 from ...web.refusals import refusal_to_form, refusal_to_message
-from ..forms import HandlungsfelderForm
+from ..forms import BuchhaltungForm, HandlungsfelderForm
 from ..selectors.fondsbild import bewilligungen_je_monat, fondsbild_for, handlungsfelder_bericht
+from ..services.buchhaltung import BuchhaltungRefused, buchhaltung_save
 from ..services.handlungsfelder import HandlungsfelderRefused, handlungsfelder_check
 from ..services.jahresabschluss import (
     JahresabschlussRefused,
@@ -38,6 +39,7 @@ def _bericht_context(request, fonds, **extra):
         "abschluss_moeglich": fonds.abgeschlossen_am is None
         and heute >= jahresabschluss_moeglich_ab(fonds),
         "abschluss_ab": jahresabschluss_moeglich_ab(fonds),
+        "buchhaltung_form": BuchhaltungForm(fonds=fonds),
         **extra,
     }
 
@@ -72,6 +74,34 @@ def fonds_abschliessen(request, pk):
         % {"jahr": fonds.jahr},
     )
     return redirect("qm:fonds_bericht", pk=fonds.pk)
+
+
+@require_POST
+@staff_required
+def fonds_buchhaltung(request, pk):
+    """QM stores the fund's budget line and the office's bank account (IBAN checked); on a
+    refusal the report page again with the entries kept."""
+    fonds = zugriff.aktionsfonds_for_staff(request.akteur, pk)
+    form = BuchhaltungForm(request.POST, fonds=fonds)
+    status = 400
+    if form.is_valid():
+        try:
+            buchhaltung_save(
+                fonds,
+                akteur=request.akteur,
+                haushaltsstelle=form.cleaned_data["haushaltsstelle"],
+                kostenstelle=form.cleaned_data["kostenstelle"],
+                kontoinhaber=form.cleaned_data["buero_kontoinhaber"],
+                iban=form.cleaned_data["buero_iban"],
+                bic=form.cleaned_data["buero_bic"],
+            )
+        except BuchhaltungRefused as refused:
+            status = refusal_to_form(form, refused)
+        else:
+            messages.success(request, _("Die Angaben für die Buchhaltung sind gespeichert."))
+            return redirect(reverse("qm:fonds_bericht", args=[fonds.pk]) + "#buchhaltung")
+    context = _bericht_context(request, fonds, buchhaltung_form=form, form_has_errors=True)
+    return render(request, "qm/fonds_bericht.html", context, status=status)
 
 
 @require_POST
