@@ -113,9 +113,9 @@ class JuryRegelnForm(KernModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["projektbeginn_kulanz_tage"].initial = (
-            self.instance.quartier.projektbeginn_kulanz_tage
-        )
+        self.fields[
+            "projektbeginn_kulanz_tage"
+        ].initial = self.instance.quartier.projektbeginn_kulanz_tage
 
     def save(self, commit=True):
         regeln = super().save(commit=commit)
