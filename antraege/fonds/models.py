@@ -58,6 +58,14 @@ class Quartier(models.Model):
         default=6,
         help_text=_("So viele Wochen vor dem Projektbeginn muss ein Antrag eingehen."),
     )
+    projektbeginn_kulanz_tage = models.PositiveSmallIntegerField(
+        _("Projektbeginn bestätigen: frühestens so viele Tage vor dem Beginn"),
+        default=14,
+        help_text=_(
+            "Vorher nimmt das System die Bestätigung des Projektbeginns nicht an "
+            "(0 = erst am Tag des Beginns)."
+        ),
+    )
     # The office's own bank account: the debtor of the SEPA transfers and the account a repayment
     # is paid into. Entered by QM of the area (fund report page), read-only in the admin.
     buero_kontoinhaber = models.CharField(_("Kontoinhaber des QM-Büros"), max_length=70, blank=True)

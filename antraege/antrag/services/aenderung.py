@@ -122,20 +122,7 @@ def aenderung_decide(wunsch, *, akteur, bewilligt, antwort=""):
         antrag = antrag_lock(wunsch.antrag_id)
         require(may_act_on_antrag_as_qm, akteur, antrag, refused=AenderungRefused)
         wunsch = Aenderungswunsch.objects.select_for_update().get(pk=wunsch.pk)
-        if wunsch.status != Aenderungswunsch.Status.OFFEN:
-            raise AenderungRefused(
-                _("Über diesen Änderungswunsch wurde schon entschieden."), code="conflict"
-            )
-        if antrag.status not in AWAITING_SETTLEMENT_STATES:
-            raise AenderungRefused(
-                _("Der Antrag ist nicht mehr in Durchführung; die Änderung ist gegenstandslos."),
-                code="wrong_state",
-            )
-        if not bewilligt and not antwort:
-            raise AenderungRefused(
-                _("Bitte schreiben Sie der antragstellenden Person, warum Sie ablehnen."),
-                field="antwort",
-            )
+        _aenderung_decide_check(antrag, wunsch, bewilligt=bewilligt, antwort=antwort)
         if bewilligt:
             _apply(antrag, wunsch)
         wunsch.status = (
@@ -169,6 +156,25 @@ def aenderung_decide(wunsch, *, akteur, bewilligt, antwort=""):
             },
         )
     return wunsch
+
+
+def _aenderung_decide_check(antrag, wunsch, *, bewilligt, antwort):
+    """Refuse a decision on a request decided already, of an Antrag past its project, or a
+    refusal without a message."""
+    if wunsch.status != Aenderungswunsch.Status.OFFEN:
+        raise AenderungRefused(
+            _("Über diesen Änderungswunsch wurde schon entschieden."), code="conflict"
+        )
+    if antrag.status not in AWAITING_SETTLEMENT_STATES:
+        raise AenderungRefused(
+            _("Der Antrag ist nicht mehr in Durchführung; die Änderung ist gegenstandslos."),
+            code="wrong_state",
+        )
+    if not bewilligt and not antwort:
+        raise AenderungRefused(
+            _("Bitte schreiben Sie der antragstellenden Person, warum Sie ablehnen."),
+            field="antwort",
+        )
 
 
 def _apply(antrag, wunsch):

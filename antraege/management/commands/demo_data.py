@@ -227,6 +227,15 @@ class Command(BaseCommand):
         qm = self._user(f"qm-{kuerzel}", is_staff=False)
         quartier.qm_staff.add(qm)
         logins = [("QM", qm.username, quartier.name)]
+        jury = self._jury(quartier, kuerzel, logins)
+        for index, row in enumerate(ANTRAEGE[spec["code"]], start=1):
+            self._antrag(fonds, kategorien, qm, kuerzel, index, *row)
+        if spec["code"] in SITZUNG_ANTRAEGE:
+            self._sitzungen(quartier, fonds, kategorien, qm, kuerzel, jury)
+        return logins
+
+    def _jury(self, quartier, kuerzel, logins):
+        """The area's jury members and deputies, appointed this year; their logins go to ``logins``."""
         beginn = timezone.localdate().replace(month=1, day=1)
         gewaehlt = beginn - datetime.timedelta(days=45)
         jury = []
@@ -254,11 +263,7 @@ class Command(BaseCommand):
                     quartier.name,
                 )
             )
-        for index, row in enumerate(ANTRAEGE[spec["code"]], start=1):
-            self._antrag(fonds, kategorien, qm, kuerzel, index, *row)
-        if spec["code"] in SITZUNG_ANTRAEGE:
-            self._sitzungen(quartier, fonds, kategorien, qm, kuerzel, jury)
-        return logins
+        return jury
 
     def _sitzungen(self, quartier, fonds, kategorien, qm, kuerzel, jury):
         """A meeting held a week ago (decided and closed, one item deferred) and the next one,
