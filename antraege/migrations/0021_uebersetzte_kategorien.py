@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('antraege', '0019_buchhaltung'),
+        ('antraege', '0020_projektbeginn_kulanz'),
     ]
 
     operations = [
