@@ -194,7 +194,9 @@ def test_audit_log_is_readable_by_admins_and_read_only(client, staff_login, admi
     assert liste.status_code == 200
     assert "qm-sol" in liste.content.decode()
     assert client.get(reverse("admin:antraege_zugriffsnachweis_add")).status_code == 403
-    client.post(reverse("admin:antraege_zugriffsnachweis_delete", args=[zugriff.pk]), {"post": "yes"})
+    client.post(
+        reverse("admin:antraege_zugriffsnachweis_delete", args=[zugriff.pk]), {"post": "yes"}
+    )
     assert Zugriffsnachweis.objects.filter(pk=zugriff.pk).exists()
 
 
