@@ -42,7 +42,7 @@ from ..models import (
     Statuswechsel,
 )
 from ..states import PAID_OUT_STATES, UNFUNDED_END_STATES
-from .models import PERSONENBEZOGENE_FELDER, AdressBestaetigung, Anonymisierung, Zugriff
+from .models import PERSONENBEZOGENE_FELDER, AdressBestaetigung, Anonymisierung, Zugriffsnachweis
 
 logger = logging.getLogger(__name__)
 
@@ -74,13 +74,16 @@ class Faellig:
 
     entwuerfe: list = field(default_factory=list)
     anonymisieren: list = field(default_factory=list)
-    zugriffe: int = 0
+    zugriffsnachweise: int = 0
     benachrichtigungen: int = 0
 
     @property
     def leer(self):
         return not (
-            self.entwuerfe or self.anonymisieren or self.zugriffe or self.benachrichtigungen
+            self.entwuerfe
+            or self.anonymisieren
+            or self.zugriffsnachweise
+            or self.benachrichtigungen
         )
 
 
@@ -97,7 +100,8 @@ def _stichtage(now):
         "entwurf": now - datetime.timedelta(days=settings.AUFBEWAHRUNG_TAGE_ENTWURF),
         "erfolglos": _years_before(today, settings.AUFBEWAHRUNG_JAHRE_ABGELEHNT),
         "gefoerdert": _years_before(today, settings.AUFBEWAHRUNG_JAHRE_NACH_AUSZAHLUNG),
-        "zugriffe": now - datetime.timedelta(days=settings.AUFBEWAHRUNG_TAGE_ZUGRIFFSPROTOKOLL),
+        "zugriffsnachweise": now
+        - datetime.timedelta(days=settings.AUFBEWAHRUNG_TAGE_ZUGRIFFSPROTOKOLL),
         "benachrichtigungen": now
         - datetime.timedelta(days=settings.AUFBEWAHRUNG_TAGE_BENACHRICHTIGUNG),
     }
@@ -184,7 +188,9 @@ def aufbewahrung_faellig(*, now=None):
         for antrag in _anonymisieren_faellig(stichtag)
     ]
 
-    result.zugriffe = Zugriff.objects.filter(zeitpunkt__lt=stichtag["zugriffe"]).count()
+    result.zugriffsnachweise = Zugriffsnachweis.objects.filter(
+        zeitpunkt__lt=stichtag["zugriffsnachweise"]
+    ).count()
     result.benachrichtigungen = (
         Benachrichtigung.objects.filter(gesendet_am__lt=stichtag["benachrichtigungen"])
         .exclude(empfaenger="")
@@ -241,30 +247,11 @@ def antrag_anonymisieren(antrag_id, *, regel):
     when the Antrag was anonymised already (by an earlier or a parallel run).
     """
     from jury.abstimmungen.models import Abstimmung, Stimme
-    from jury.sitzungen.models import Sitzung, Sitzungsunterlagen, Tagesordnungspunkt
 
     try:
         with transaction.atomic():
             Anonymisierung.objects.create(antrag_id=antrag_id, regel=regel)
-            names = _dateien(antrag_id)
-            # The minutes of each meeting that had the Antrag on its agenda go too; the minutes
-            # sweep renders them again from the anonymised data (the other items stay as they were).
-            sitzungen = Sitzung.objects.filter(
-                pk__in=Tagesordnungspunkt.objects.filter(antrag_id=antrag_id).values("sitzung_id")
-            ).exclude(protokoll="")
-            names += list(sitzungen.values_list("protokoll", flat=True))
-            sitzungen.update(protokoll="", protokoll_erstellt_am=None)
-            # so do the stored papers PDFs of those meetings (made again from the anonymised data)
-            unterlagen = Sitzungsunterlagen.objects.filter(
-                sitzung_id__in=Tagesordnungspunkt.objects.filter(antrag_id=antrag_id).values(
-                    "sitzung_id"
-                )
-            )
-            names += [name for name in unterlagen.values_list("datei", flat=True) if name]
-            unterlagen.delete()
-            Tagesordnungspunkt.objects.filter(antrag_id=antrag_id).update(
-                **dict.fromkeys(PERSONENBEZOGENE_FELDER["jury.Tagesordnungspunkt"], "")
-            )
+            names = _dateien(antrag_id) + _sitzungen_leeren(antrag_id)
             Antrag.objects.filter(pk=antrag_id).update(
                 titel=ANONYM_TITEL,
                 link_version=F("link_version") + 1,
@@ -293,6 +280,25 @@ def antrag_anonymisieren(antrag_id, *, regel):
     return len(names)
 
 
+def _sitzungen_leeren(antrag_id):
+    """Blank the Antrag's agenda items; returns the stored files of their meetings to remove.
+
+    The minutes of each meeting that had the Antrag on its agenda go; the minutes sweep renders
+    them again from the anonymised data (the other items stay as they were). So do the stored
+    papers PDFs of those meetings (made again from the anonymised data)."""
+    from jury.sitzungen.models import Sitzung, Sitzungsunterlagen, Tagesordnungspunkt
+
+    punkte = Tagesordnungspunkt.objects.filter(antrag_id=antrag_id)
+    sitzungen = Sitzung.objects.filter(pk__in=punkte.values("sitzung_id")).exclude(protokoll="")
+    names = list(sitzungen.values_list("protokoll", flat=True))
+    sitzungen.update(protokoll="", protokoll_erstellt_am=None)
+    unterlagen = Sitzungsunterlagen.objects.filter(sitzung_id__in=punkte.values("sitzung_id"))
+    names += [name for name in unterlagen.values_list("datei", flat=True) if name]
+    unterlagen.delete()
+    punkte.update(**dict.fromkeys(PERSONENBEZOGENE_FELDER["jury.Tagesordnungspunkt"], ""))
+    return names
+
+
 def aufbewahrung_durchsetzen(*, now=None):
     """The daily job: delete due drafts, anonymise due Anträge, prune the audit log and outbox.
 
@@ -305,7 +311,7 @@ def aufbewahrung_durchsetzen(*, now=None):
         entwurf_loeschen(eintrag.antrag_id, stichtag=stichtag["entwurf"])
     for eintrag in faellig.anonymisieren:
         antrag_anonymisieren(eintrag.antrag_id, regel=eintrag.regel)
-    Zugriff.objects.filter(zeitpunkt__lt=stichtag["zugriffe"]).delete()
+    Zugriffsnachweis.objects.filter(zeitpunkt__lt=stichtag["zugriffsnachweise"]).delete()
     gesendet = Benachrichtigung.objects.filter(gesendet_am__lt=stichtag["benachrichtigungen"])
     gesendet.filter(dedupe_key__isnull=True).delete()
     # A row with a dedupe key keeps its key (so the e-mail is never sent twice), nothing else.
@@ -314,7 +320,7 @@ def aufbewahrung_durchsetzen(*, now=None):
         "retention: %s drafts deleted, %s Anträge anonymised, %s log rows, %s e-mails pruned",
         len(faellig.entwuerfe),
         len(faellig.anonymisieren),
-        faellig.zugriffe,
+        faellig.zugriffsnachweise,
         faellig.benachrichtigungen,
     )
     return faellig

@@ -1,5 +1,6 @@
 """Reads of the settlement: what is missing, the payout calculation and the fund report."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -7,11 +8,20 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from ...antrag.selectors import aktionsfonds_saldo
+from ...antrag.selectors import aktionsfonds_saldo, antraege_among
 from ...models import Abschlag, Antrag, AntragStatus, Auszahlung, Beleg, Kostenposition, Sachbericht
 from ...money import ZERO, euro_round
 from ...states import GEFOERDERT_STATES
 from ..buchungen.selectors import fondszahlen
+
+
+def projektbeginn_ab(antrag):
+    """The first day "Projektbeginn bestätigen" is taken: the project's start minus the area's
+    grace (``Quartier.projektbeginn_kulanz_tage``); None when the Antrag has no start date."""
+    if antrag.beginn is None:
+        return None
+    kulanz = antrag.fonds.quartier.projektbeginn_kulanz_tage
+    return antrag.beginn - datetime.timedelta(days=kulanz)
 
 
 def settlement_errors(antrag):
@@ -183,7 +193,8 @@ def aktionsfonds_bericht(fonds):
         ehrenamtsstunden=Coalesce(Sum("sachbericht__ehrenamtsstunden"), 0),
         sachberichte=Count("sachbericht"),
     )
-    gefoerdert = Q(antrag__fonds=fonds, antrag__status__in=GEFOERDERT_STATES)
+    # the fund's own rows, found by Antrag (a join read the cost lines of all areas)
+    gefoerdert = antraege_among(Antrag.objects.filter(fonds=fonds, status__in=GEFOERDERT_STATES))
     geplant = {
         row["kategorie__name"]: row["s"]
         for row in Kostenposition.objects.filter(gefoerdert)

@@ -21,8 +21,8 @@ from antraege.refusals import Refused
 from workflow.moves import antrag_move, available_moves
 
 from ... import zugriff
-from ...datenschutz.models import Zugriff
-from ...datenschutz.protokoll import zugriff_protokollieren
+from ...datenschutz.models import Zugriffsnachweis
+from ...datenschutz.nachweis import zugriffsnachweis_record
 from ...dokumente.services import APPLICANT_DOKUMENTE
 from ...fonds.selectors import fondsbild
 from ...models import AntragStatus, Beleg, Dokument
@@ -71,6 +71,14 @@ def _logoleiste_initial(bericht):
     return "ja" if bericht.logoleiste_verwendet else "nein"
 
 
+def _projektbeginn_ab(antrag):
+    """The day "Projektbeginn bestätigen" is taken from, while it is still ahead (else None)."""
+    ab = settlement_selectors.projektbeginn_ab(antrag)
+    if antrag.status != AntragStatus.APPROVED or ab is None or ab <= timezone.localdate():
+        return None
+    return ab
+
+
 def _mein_context(antrag, akteur, **forms_):
     bericht = getattr(antrag, "sachbericht", None)
     context = {
@@ -81,6 +89,7 @@ def _mein_context(antrag, akteur, **forms_):
         "fotos": antrag.projektfotos.all(),
         "editierbar": antrag.status in SETTLEMENT_EDITABLE_STATES,
         "fehlt": settlement_selectors.settlement_errors(antrag),
+        "projektbeginn_ab": _projektbeginn_ab(antrag),
         "beleg_form": forms_.get("beleg_form") or BelegForm(antrag=antrag),
         "sachbericht_form": forms_.get("sachbericht_form")
         or SachberichtForm(
@@ -260,6 +269,7 @@ def _qm_context(request, antrag, akteur, **forms_):
     return {
         "antrag": antrag,
         "moves": dict(available_moves(antrag, akteur)),
+        "projektbeginn_ab": _projektbeginn_ab(antrag),
         "dokumente": antrag.dokumente.all(),
         "belege": [(beleg, pruef_forms[beleg.pk]) for beleg in belege],
         "belege_seite": belege_seite,
@@ -371,8 +381,8 @@ def qm_beleg_pruefen(request, pk, beleg_pk):
 def qm_beleg_datei(request, pk, beleg_pk):
     antrag = zugriff.antrag_for_qm(Akteur.from_request(request), pk)
     beleg = get_object_or_404(Beleg.objects.exclude(datei=""), pk=beleg_pk, antrag=antrag)
-    zugriff_protokollieren(
-        request.user, Zugriff.Aktion.DOWNLOAD, antrag=antrag, gegenstand=beleg.originalname
+    zugriffsnachweis_record(
+        request.user, Zugriffsnachweis.Aktion.DOWNLOAD, antrag=antrag, gegenstand=beleg.originalname
     )
     return _file_response(beleg.datei, beleg.download_name, content_type=beleg.content_type)
 
@@ -441,8 +451,8 @@ def qm_abschliessen(request, pk):
 def qm_dokument(request, pk, dokument_pk):
     antrag = zugriff.antrag_for_qm(Akteur.from_request(request), pk)
     dokument = get_object_or_404(Dokument, pk=dokument_pk, antrag=antrag)
-    zugriff_protokollieren(
-        request.user, Zugriff.Aktion.DOWNLOAD, antrag=antrag, gegenstand=dokument.dateiname
+    zugriffsnachweis_record(
+        request.user, Zugriffsnachweis.Aktion.DOWNLOAD, antrag=antrag, gegenstand=dokument.dateiname
     )
     return _file_response(dokument.datei, dokument.dateiname, content_type="application/pdf")
 
