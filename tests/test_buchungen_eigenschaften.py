@@ -25,7 +25,12 @@ from antraege.money import euro_format, euro_round
 from antraege.refusals import Refused
 from antraege.roles import Akteur
 from workflow.moves import antrag_move
-from workflow.wege import abrechnung_hand_in, antrag_walk_to, bank_details_give
+from workflow.wege import (
+    abrechnung_hand_in,
+    antrag_walk_to,
+    bank_details_give,
+    projektbeginn_bring_forward,
+)
 
 from .abrechnung_helpers import fondsbericht_pdf
 
@@ -71,7 +76,7 @@ def zug(name, antrag, anteil, *, qm, fonds):
     elif name == "settle":
         if not Vereinbarung.objects.filter(antrag=antrag).exists():
             agree(antrag, applicant)
-        antrag = antrag_move(antrag, "start_project", akteur=applicant)
+        antrag = antrag_move(projektbeginn_bring_forward(antrag), "start_project", akteur=applicant)
         abrechnung_hand_in(antrag, akteur=applicant)
         antrag = antrag_move(antrag, "submit_settlement", akteur=applicant)
         for beleg in antrag.belege.all():

@@ -47,6 +47,18 @@ def _check_dates(antrag, art, *, beginn, ende, abrechnungsfrist, today):
             raise AenderungRefused(
                 _("Das neue Ende darf nicht in der Vergangenheit liegen."), field="ende"
             )
+        jahr = antrag.fonds.jahr
+        if beginn.year != jahr or ende.year != jahr:
+            # the fund pays actions of its own year only; its money lapses at the year's end
+            raise AenderungRefused(
+                _(
+                    "Die Aktion muss im Jahr %(jahr)s stattfinden: Der Aktionsfonds %(jahr)s "
+                    "fördert nur Aktionen in seinem Jahr. Kann sie erst später stattfinden, "
+                    "stellen Sie bitte einen neuen Antrag an den Aktionsfonds des nächsten Jahres."
+                )
+                % {"jahr": jahr},
+                field="ende" if beginn.year == jahr else "beginn",
+            )
         if beginn == antrag.beginn and ende == antrag.ende:
             raise AenderungRefused(_("Das sind die bisherigen Daten."), field="beginn")
         return
