@@ -29,13 +29,13 @@ from ...models import (
     Vereinbarung,
 )
 from ...money import euro_format, euro_parse
-from ...roles import Akteur
 from ...permissions import (
     may_act_on_antrag_as_applicant,
     may_act_on_antrag_as_applicant_or_qm,
     may_act_on_antrag_as_qm,
     require,
 )
+from ...roles import Akteur
 from ...states import ADVANCE_STATES, AWAITING_SETTLEMENT_STATES, RESERVING_STATES
 from ..buchungen.services import reservierung_set
 from ..selectors.vereinbarung import iban_masked, zahlungsplan_for

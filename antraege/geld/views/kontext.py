@@ -6,6 +6,7 @@ from django.utils import timezone
 from ... import permissions
 from ...models import Aenderungswunsch
 from ...states import AWAITING_SETTLEMENT_STATES, RESERVING_STATES, SETTLEMENT_EDITABLE_STATES
+from ..buchungen.selectors import rueckzahlungen_for_antrag
 from ..forms.abrechnung import BelegForm, SachberichtForm
 from ..forms.vereinbarung import (
     AenderungEntscheidungForm,
@@ -16,7 +17,6 @@ from ..forms.vereinbarung import (
     RueckzahlungForm,
     VereinbarungForm,
 )
-from ..buchungen.selectors import rueckzahlungen_for_antrag
 from ..selectors import vereinbarung as geld
 
 
