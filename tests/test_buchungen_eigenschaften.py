@@ -25,7 +25,12 @@ from antraege.money import euro_format, euro_round
 from antraege.refusals import Refused
 from antraege.roles import Akteur
 from workflow.moves import antrag_move
-from workflow.wege import abrechnung_hand_in, antrag_walk_to, bank_details_give
+from workflow.wege import (
+    abrechnung_hand_in,
+    anordnungen_confirm_by_two,
+    antrag_walk_to,
+    bank_details_give,
+)
 
 from .abrechnung_helpers import fondsbericht_pdf
 
@@ -79,6 +84,7 @@ def zug(name, antrag, anteil, *, qm, fonds):
                 beleg, akteur=qm, anerkannt=str(euro_round(beleg.betrag * anteil))
             )
         settlement.auszahlung_release(antrag, akteur=qm)
+        anordnungen_confirm_by_two(antrag, akteur=qm)
         antrag_move(
             antrag,
             "mark_paid",
