@@ -10,7 +10,7 @@ from django.utils import timezone
 from antraege.models import Antrag
 from antraege.roles import Akteur
 from workflow.moves import antrag_move
-from workflow.wege import antrag_walk_to
+from workflow.wege import antrag_walk_to, projektbeginn_bring_forward
 
 
 def pdf_bytes():
@@ -50,8 +50,14 @@ def approved(antrag, qm_user, *, betrag="300.00", auflagen=""):
     )
 
 
+def approved_and_due(antrag, qm_user, **kwargs):
+    """Approved, and the action close enough that "Projektbeginn bestätigen" is taken."""
+    return projektbeginn_bring_forward(approved(antrag, qm_user, **kwargs))
+
+
 def in_progress(antrag, qm_user, **kwargs):
     antrag = approved(antrag, qm_user, **kwargs)
+    antrag = projektbeginn_bring_forward(antrag)  # the action is due: "Projektbeginn" is taken
     return antrag_move(antrag, "start_project", akteur=applicant(antrag))
 
 

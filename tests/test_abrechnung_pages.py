@@ -32,6 +32,7 @@ from .abrechnung_helpers import (
     agreed,
     applicant,
     approved,
+    approved_and_due,
     fondsbericht_pdf,
     in_progress,
     pdf_bytes,
@@ -159,7 +160,7 @@ def first_dokument(antrag):
 # name: (setup, method, url name, url kwargs extra, data, allowed role)
 ACTIONS = {
     "mein_abrechnung": (in_progress, "get", {}, None, "applicant"),
-    "mein_projektbeginn": (approved, "post", {}, {}, "applicant"),
+    "mein_projektbeginn": (approved_and_due, "post", {}, {}, "applicant"),
     "mein_beleg_neu": (in_progress, "post", {}, beleg_data, "applicant"),
     "mein_beleg_entfernen": (
         with_beleg,
@@ -191,7 +192,7 @@ ACTIONS = {
     ),
     "mein_dokument": (with_letter, "get", {"dokument_pk": first_dokument}, None, "applicant"),
     "qm_abrechnung": (in_progress, "get", {}, None, "qm"),
-    "qm_projektbeginn": (approved, "post", {}, {}, "qm"),
+    "qm_projektbeginn": (approved_and_due, "post", {}, {}, "qm"),
     "qm_abschlag": (
         agreed_manual,
         "post",

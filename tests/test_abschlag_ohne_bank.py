@@ -20,7 +20,7 @@ from antraege.models import (
 )
 from antraege.roles import Akteur
 from workflow.moves import antrag_move
-from workflow.wege import antrag_walk_to
+from workflow.wege import antrag_walk_to, projektbeginn_bring_forward
 
 from .abrechnung_helpers import applicant, approved, reload
 
@@ -116,7 +116,9 @@ def test_a_waiting_advance_of_a_cancelled_antrag_is_never_booked(antrag, qm_user
     vereinbarung_record_paper(
         antrag, akteur=Akteur(qm_user), unterschrieben_am=timezone.localdate()
     )
-    antrag = antrag_move(reload(antrag), "start_project", akteur=applicant(antrag))
+    antrag = antrag_move(
+        projektbeginn_bring_forward(antrag), "start_project", akteur=applicant(antrag)
+    )
     antrag = antrag_move(antrag, "cancel", akteur=applicant(antrag), kommentar="Regen.")
 
     antrag = reload(antrag)

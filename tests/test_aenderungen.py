@@ -313,3 +313,43 @@ def test_the_applicant_asks_on_the_page_and_qm_refuses_with_a_message(
     mein_seite = client.get(mein).content.decode()
     assert "Im Park ist Baustelle bis 2028." in mein_seite
     assert "Änderung beantragen" in mein_seite  # may ask again
+
+
+def test_a_date_change_out_of_the_funds_year_is_refused_and_leaves_no_trace(antrag, qm_user):
+    antrag = approved(antrag, qm_user)
+    jahr = antrag.fonds.jahr
+    eintraege = antrag.statuswechsel.count()
+
+    with pytest.raises(aenderung.AenderungRefused) as refused:
+        aenderung.aenderung_request(
+            antrag,
+            akteur=applicant(antrag),
+            art=Aenderungswunsch.Art.TERMIN,
+            beginn=datetime.date(jahr, 12, 20),
+            ende=datetime.date(jahr + 1, 1, 10),
+            begruendung="Wir feiern lieber ins neue Jahr hinein.",
+        )
+
+    assert refused.value.field == "ende"
+    assert refused.value.message.startswith(
+        f"Die Aktion muss im Jahr {jahr} stattfinden: Der Aktionsfonds {jahr} fördert nur "
+        "Aktionen in seinem Jahr."
+    )
+    assert not Aenderungswunsch.objects.exists()
+    assert antrag.statuswechsel.count() == eintraege
+    assert not Benachrichtigung.objects.filter(art="aenderung_beantragt").exists()
+
+
+def test_the_settlement_deadline_may_move_into_the_next_year(antrag, qm_user):
+    antrag = approved(antrag, qm_user)
+    neue_frist = datetime.date(antrag.fonds.jahr + 1, 1, 31)
+    wunsch = aenderung.aenderung_request(
+        antrag,
+        akteur=applicant(antrag),
+        art=Aenderungswunsch.Art.FRIST,
+        abrechnungsfrist=neue_frist,
+        begruendung="Die letzte Rechnung kommt erst im Januar.",
+    )
+    aenderung.aenderung_decide(wunsch, akteur=Akteur(qm_user), bewilligt=True)
+
+    assert Antrag.objects.get(pk=antrag.pk).abrechnungsfrist == neue_frist

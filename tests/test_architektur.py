@@ -77,3 +77,37 @@ def test_no_private_name_imported_from_another_module():
                         if alias.name.startswith("_") and alias.name != "_"
                     ]
     assert imported == []
+
+
+# The longest a function of app code may be, from its ``def`` line to its last line (docstring
+# included; migrations are generated and left out): a longer one is split into named steps.
+LAENGSTE_FUNKTION = 50
+
+
+def _funktionen(path):
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            yield node.name, node.lineno, node.end_lineno - node.lineno + 1
+
+
+def test_no_function_longer_than_fifty_lines():
+    zu_lang = [
+        f"{path.relative_to(ROOT)}:{zeile} {name} ({laenge} lines)"
+        for package in PACKAGES
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "migrations" not in path.parts
+        for name, zeile, laenge in _funktionen(path)
+        if laenge > LAENGSTE_FUNKTION
+    ]
+    assert zu_lang == []
+
+
+def test_each_group_of_states_has_one_name():
+    """Two names for one set of states read as two meanings (docs/glossary.md, States)."""
+    from antraege import states
+
+    namen = {}
+    for name, wert in vars(states).items():
+        if name.endswith("_STATES"):
+            namen.setdefault(frozenset(wert), []).append(name)
+    assert [gruppe for gruppe in namen.values() if len(gruppe) > 1] == []

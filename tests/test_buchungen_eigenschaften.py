@@ -30,6 +30,7 @@ from workflow.wege import (
     anordnungen_confirm_by_two,
     antrag_walk_to,
     bank_details_give,
+    projektbeginn_bring_forward,
 )
 
 from .abrechnung_helpers import fondsbericht_pdf
@@ -76,7 +77,7 @@ def zug(name, antrag, anteil, *, qm, fonds):
     elif name == "settle":
         if not Vereinbarung.objects.filter(antrag=antrag).exists():
             agree(antrag, applicant)
-        antrag = antrag_move(antrag, "start_project", akteur=applicant)
+        antrag = antrag_move(projektbeginn_bring_forward(antrag), "start_project", akteur=applicant)
         abrechnung_hand_in(antrag, akteur=applicant)
         antrag = antrag_move(antrag, "submit_settlement", akteur=applicant)
         for beleg in antrag.belege.all():

@@ -16,7 +16,7 @@ from antraege.geld.services.abrechnung import (
 )
 from antraege.roles import SESSION_KEY, Akteur
 from workflow.moves import antrag_move
-from workflow.wege import anordnungen_confirm_by_two
+from workflow.wege import anordnungen_confirm_by_two, projektbeginn_bring_forward
 
 from .abrechnung_helpers import add_beleg, agreed, applicant, approved, in_progress
 
@@ -48,7 +48,9 @@ def mit_abschlag(antrag, qm_user):
 
 def bis_zur_abrechnung(antrag, qm_user):
     antrag = mit_abschlag(antrag, qm_user)
-    antrag = antrag_move(antrag, "start_project", akteur=applicant(antrag))
+    antrag = antrag_move(
+        projektbeginn_bring_forward(antrag), "start_project", akteur=applicant(antrag)
+    )
     beleg = add_beleg(antrag, "250.00")
     sachbericht_save(antrag, akteur=applicant(antrag), text="Gut.", teilnehmende=9)
     antrag_move(antrag, "submit_settlement", akteur=applicant(antrag))
@@ -88,7 +90,9 @@ def test_approved_shows_amount_date_and_conditions(client, antrag, qm_user):
 
 def test_in_progress_with_advance_shows_the_advance_and_what_was_paid(client, antrag, qm_user):
     antrag = mit_abschlag(antrag, qm_user)
-    antrag = antrag_move(antrag, "start_project", akteur=applicant(antrag))
+    antrag = antrag_move(
+        projektbeginn_bring_forward(antrag), "start_project", akteur=applicant(antrag)
+    )
 
     assert geld_of(client, antrag) == (
         f"Ihr Geld Bewilligter Betrag 300,00 € – am {heute()} "

@@ -100,9 +100,9 @@ def messages_of(response):
 
 
 def test_project_start_confirmation_says_what_comes_next(client, fonds, qm_user):
-    from .abrechnung_helpers import approved
+    from .abrechnung_helpers import approved_and_due
 
-    antrag = approved(AntragFactory(fonds=fonds), qm_user)
+    antrag = approved_and_due(AntragFactory(fonds=fonds), qm_user)
     as_applicant(client, antrag)
 
     response = client.post(reverse("abrechnung:mein_projektbeginn", args=[antrag.pk]), follow=True)

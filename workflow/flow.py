@@ -6,13 +6,19 @@ go through ``workflow.moves.antrag_move``, which checks the permission (viewflow
 the move as a conditional update in a transaction and records the timeline.
 """
 
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from antraege import permissions
 from antraege.antrag.services import antrag as application
 from antraege.dokumente import services as documents
 from antraege.fonds.selectors import kosten
-from antraege.geld.selectors.abrechnung import auszahlung_released, settlement_errors
+from antraege.geld.selectors.abrechnung import (
+    auszahlung_released,
+    projektbeginn_ab,
+    settlement_errors,
+)
 from antraege.geld.services import abrechnung as settlement
 from antraege.geld.services import vereinbarung as geld
 from antraege.models import AntragStatus as S
@@ -64,6 +70,17 @@ def exceptions_justified(flow):
 def settlement_complete(flow):
     errors = settlement_errors(flow.antrag)
     return Bedingung(not errors, " ".join(str(e) for e in errors))
+
+
+def project_start_near(flow):
+    """No "Projektbeginn" months before the action: from its start minus the area's grace."""
+    ab = projektbeginn_ab(flow.antrag)
+    return Bedingung(
+        ab is None or application.berlin_today() >= ab,
+        gettext("Den Projektbeginn können Sie ab dem %(datum)s bestätigen.")
+        % {"datum": formats.date_format(ab, "SHORT_DATE_FORMAT") if ab else ""},
+        "too_early",
+    )
 
 
 def payout_released(flow):
@@ -175,6 +192,7 @@ class AntragFlow:
         target=S.IN_PROGRESS,
         label=_("Projektbeginn bestätigen"),
         permission=applicant_or_qm_staff,
+        conditions=[project_start_near],
     )
     def start_project(self, **_kwargs):
         pass

@@ -120,8 +120,23 @@ def antrag_walk_to(antrag, ziel, *, qm_user=None, **daten):
         elif move == "auszahlung":
             auszahlung_release_in_full(antrag, akteur=akteure[wer])
         else:
+            if move == "start_project":
+                antrag = projektbeginn_bring_forward(antrag)
             antrag = antrag_move(antrag, move, akteur=akteure[wer], **data)
     return Antrag.objects.select_related("fonds__quartier").get(pk=antrag.pk)
+
+
+def projektbeginn_bring_forward(antrag):
+    """A walk cannot wait for the action's day: an action that starts later than the area's grace
+    allows "Projektbeginn bestätigen" is moved to start today (its end stays). Returns the Antrag."""
+    from antraege.geld.selectors.abrechnung import projektbeginn_ab
+
+    heute = timezone.localdate()
+    ab = projektbeginn_ab(antrag)
+    if ab is not None and heute < ab:
+        Antrag.objects.filter(pk=antrag.pk).update(beginn=heute)
+        antrag = Antrag.objects.select_related("fonds__quartier").get(pk=antrag.pk)
+    return antrag
 
 
 def bank_details_give(antrag, *, akteur):

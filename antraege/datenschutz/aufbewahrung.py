@@ -241,30 +241,11 @@ def antrag_anonymisieren(antrag_id, *, regel):
     when the Antrag was anonymised already (by an earlier or a parallel run).
     """
     from jury.abstimmungen.models import Abstimmung, Stimme
-    from jury.sitzungen.models import Sitzung, Sitzungsunterlagen, Tagesordnungspunkt
 
     try:
         with transaction.atomic():
             Anonymisierung.objects.create(antrag_id=antrag_id, regel=regel)
-            names = _dateien(antrag_id)
-            # The minutes of each meeting that had the Antrag on its agenda go too; the minutes
-            # sweep renders them again from the anonymised data (the other items stay as they were).
-            sitzungen = Sitzung.objects.filter(
-                pk__in=Tagesordnungspunkt.objects.filter(antrag_id=antrag_id).values("sitzung_id")
-            ).exclude(protokoll="")
-            names += list(sitzungen.values_list("protokoll", flat=True))
-            sitzungen.update(protokoll="", protokoll_erstellt_am=None)
-            # so do the stored papers PDFs of those meetings (made again from the anonymised data)
-            unterlagen = Sitzungsunterlagen.objects.filter(
-                sitzung_id__in=Tagesordnungspunkt.objects.filter(antrag_id=antrag_id).values(
-                    "sitzung_id"
-                )
-            )
-            names += [name for name in unterlagen.values_list("datei", flat=True) if name]
-            unterlagen.delete()
-            Tagesordnungspunkt.objects.filter(antrag_id=antrag_id).update(
-                **dict.fromkeys(PERSONENBEZOGENE_FELDER["jury.Tagesordnungspunkt"], "")
-            )
+            names = _dateien(antrag_id) + _sitzungen_leeren(antrag_id)
             Antrag.objects.filter(pk=antrag_id).update(
                 titel=ANONYM_TITEL,
                 link_version=F("link_version") + 1,
@@ -291,6 +272,25 @@ def antrag_anonymisieren(antrag_id, *, regel):
     except IntegrityError:
         return None
     return len(names)
+
+
+def _sitzungen_leeren(antrag_id):
+    """Blank the Antrag's agenda items; returns the stored files of their meetings to remove.
+
+    The minutes of each meeting that had the Antrag on its agenda go; the minutes sweep renders
+    them again from the anonymised data (the other items stay as they were). So do the stored
+    papers PDFs of those meetings (made again from the anonymised data)."""
+    from jury.sitzungen.models import Sitzung, Sitzungsunterlagen, Tagesordnungspunkt
+
+    punkte = Tagesordnungspunkt.objects.filter(antrag_id=antrag_id)
+    sitzungen = Sitzung.objects.filter(pk__in=punkte.values("sitzung_id")).exclude(protokoll="")
+    names = list(sitzungen.values_list("protokoll", flat=True))
+    sitzungen.update(protokoll="", protokoll_erstellt_am=None)
+    unterlagen = Sitzungsunterlagen.objects.filter(sitzung_id__in=punkte.values("sitzung_id"))
+    names += [name for name in unterlagen.values_list("datei", flat=True) if name]
+    unterlagen.delete()
+    punkte.update(**dict.fromkeys(PERSONENBEZOGENE_FELDER["jury.Tagesordnungspunkt"], ""))
+    return names
 
 
 def aufbewahrung_durchsetzen(*, now=None):

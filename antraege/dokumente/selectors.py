@@ -32,12 +32,21 @@ def dokumente_missing(*, older_than=datetime.timedelta(minutes=5), within=NACHHO
     decisions and payments older than ``within`` were swept before.
     """
     before = timezone.now() - older_than
-    since = before - within
+    missing = []
+    for art, antraege in _dokumente_wanted(before, before - within).items():
+        ids = antraege.exclude(dokumente__art=art).values_list("pk", flat=True)
+        missing.extend((pk, art) for pk in ids[:100])
+    return missing
+
+
+def _dokumente_wanted(before, since):
+    """``{art: Anträge that should have a document of it}``, for events between ``since`` and
+    ``before``."""
     # An anonymised Antrag lost its letters on purpose (retention): never render them again.
     decided = Antrag.objects.filter(
         entschieden_am__lt=before, entschieden_am__gte=since, anonymisierung__isnull=True
     )
-    wanted = {
+    return {
         Dokument.Art.BEWILLIGUNG: decided.filter(betrag_bewilligt__isnull=False).exclude(
             status__in=BEFORE_DECISION_STATES
         ),
@@ -74,11 +83,6 @@ def dokumente_missing(*, older_than=datetime.timedelta(minutes=5), within=NACHHO
             anonymisierung__isnull=True,
         ),
     }
-    missing = []
-    for art, antraege in wanted.items():
-        ids = antraege.exclude(dokumente__art=art).values_list("pk", flat=True)
-        missing.extend((pk, art) for pk in ids[:100])
-    return missing
 
 
 # --- QM's postal queue: letters for applicants without e-mail (``Antrag.briefe_per_post``) ---

@@ -73,9 +73,37 @@ def logo_data_url(quartier):
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+# The return address above the recipient (DIN 5008) is one line in the 85 mm window. Its size is
+# chosen from its length: Noto Sans averages ~0.55 em a character, 0.58 leaves room for wide ones.
+RUECKSENDUNG_BREITE_MM = 80
+ZEICHENBREITE_EM = 0.58
+MM_PRO_PT = 25.4 / 72
+
+
+def ruecksendung_for(quartier):
+    """``(text, size in tenths of a pt, in steps of 5)`` of the return address line: the office with
+    its whole address at 7 pt down to 5 pt; when too long, the office with its town, else the office
+    alone (down to 4 pt). The letter's CSS has a class ``rs-<size>`` for each step."""
+    zeilen = [z.strip() for z in quartier.qm_anschrift.splitlines() if z.strip()]
+    name = quartier.qm_buero_name
+    kandidaten = [" · ".join([name, ", ".join(zeilen)])] if zeilen else []
+    kandidaten += [" · ".join([name, zeilen[-1]])] if len(zeilen) > 1 else []
+    kandidaten.append(name)
+    for text in kandidaten:
+        groesse = RUECKSENDUNG_BREITE_MM / (len(text) * ZEICHENBREITE_EM * MM_PRO_PT)
+        if groesse >= 5:
+            return text, _halbe_punkte(min(groesse, 7))
+    return name, _halbe_punkte(max(groesse, 4))
+
+
+def _halbe_punkte(groesse):
+    return int(groesse * 2) * 5
+
+
 def dokument_context(antrag, art):
     """Everything a letter template needs, loaded with few queries."""
     quartier = antrag.fonds.quartier
+    ruecksendung, ruecksendung_pt = ruecksendung_for(quartier)
     context = {
         "antrag": antrag,
         "art": art,
@@ -85,6 +113,8 @@ def dokument_context(antrag, art):
         "absender_anschrift": ", ".join(
             line.strip() for line in quartier.qm_anschrift.splitlines() if line.strip()
         ),
+        "ruecksendung": ruecksendung,
+        "ruecksendung_groesse": ruecksendung_pt,
         "datum": timezone.localdate(),
     }
     context.update(_money_context(antrag, art))

@@ -12,7 +12,15 @@ QM = "qm"
 
 def bestaetigung_text(move, *, rolle, referenz=""):
     """The confirmation after ``move`` for ``rolle`` (``APPLICANT`` or ``QM``)."""
-    texte = {
+    text = _texte().get((rolle, move))
+    if text is None:
+        return _("Erledigt.")
+    return text % {"referenz": referenz} if "%(referenz)s" in text else text
+
+
+def _texte():
+    """Every confirmation by ``(rolle, move)``, in the active language."""
+    return {
         (APPLICANT, "start_project"): _(
             "Projektbeginn bestätigt. Als Nächstes: Laden Sie Ihre Belege hoch und schreiben Sie "
             "einen kurzen Bericht. Dann reichen Sie die Abrechnung ein."
@@ -57,10 +65,6 @@ def bestaetigung_text(move, *, rolle, referenz=""):
             "%(referenz)s ist zurück in der Prüfung. Die Jury stimmt darüber nicht mehr ab."
         ),
     }
-    text = texte.get((rolle, move))
-    if text is None:
-        return _("Erledigt.")
-    return text % {"referenz": referenz} if "%(referenz)s" in text else text
 
 
 def bestaetigung_abschlag():

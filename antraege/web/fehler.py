@@ -6,6 +6,10 @@ way to their votes, QM staff their dashboard).
 ``REQUEST_TOO_LARGE_VIEW`` (the request-size middleware) too. Views that need to answer "this link
 is no longer valid" (expired, revoked) return ``link_ungueltig_response(request, grund=...)``: the
 410 page that offers a new link.
+
+429 (too many e-mails to one address, drafts, access codes or sign-ins from one client) has no page
+of its own: the form that was refused answers again, in the layout and the reader's language, with
+the reason, the entries kept and its way back (``tests/browser/test_admin_a11y.py``).
 """
 
 import logging

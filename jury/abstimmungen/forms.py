@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from antraege.models import Quartier
 from antraege.web.forms import KernForm, KernModelForm
 
 from .models import JuryRegeln, StimmWert
@@ -99,3 +100,27 @@ class JuryRegelnForm(KernModelForm):
             "namentliche_abstimmung",
             "mindestgroesse",
         ]
+
+    # an area rule outside the jury's, edited on the same page: how early "Projektbeginn bestätigen"
+    # is taken (``antraege.geld.selectors.abrechnung.projektbeginn_ab``)
+    projektbeginn_kulanz_tage = forms.IntegerField(
+        label=Quartier._meta.get_field("projektbeginn_kulanz_tage").verbose_name,
+        help_text=Quartier._meta.get_field("projektbeginn_kulanz_tage").help_text,
+        min_value=0,
+        max_value=365,
+        required=False,  # left empty: the area keeps its grace
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "projektbeginn_kulanz_tage"
+        ].initial = self.instance.quartier.projektbeginn_kulanz_tage
+
+    def save(self, commit=True):
+        regeln = super().save(commit=commit)
+        if commit and self.cleaned_data.get("projektbeginn_kulanz_tage") is not None:
+            Quartier.objects.filter(pk=regeln.quartier_id).update(
+                projektbeginn_kulanz_tage=self.cleaned_data["projektbeginn_kulanz_tage"]
+            )
+        return regeln

@@ -90,25 +90,7 @@ def _fortschritte(abstimmungen, now):
 
     The ballots are read per vote through their (vote, member) index: an ``Exists`` per member
     row was planned as a hashed subplan over every ballot ever cast."""
-    zeilen = list(
-        abstimmungen.annotate(
-            berechtigt=FilteredRelation(
-                "stimmberechtigungen", condition=Q(stimmberechtigungen__befangen=False)
-            ),
-        )
-        # by submission (as ``_nach_einreichung``, never by popularity), the members as appointed
-        .order_by("antrag__eingereicht_am", "antrag_id", "pk", "berechtigt__pk")
-        .values_list(
-            "pk",
-            "antrag__referenz",
-            "antrag__titel",
-            "frist",
-            "berechtigt__mitglied_id",
-            "berechtigt__mitglied__user__first_name",
-            "berechtigt__mitglied__user__last_name",
-            "berechtigt__mitglied__user__username",
-        )
-    )
+    zeilen = _fortschritt_zeilen(abstimmungen)
     abgegeben = set(
         Stimme.objects.filter(abstimmung_id__in={zeile[0] for zeile in zeilen})
         .order_by()  # a set: no sort
@@ -134,6 +116,29 @@ def _fortschritte(abstimmungen, now):
         )
         for pk, ((referenz, titel, frist), eintraege) in je_abstimmung.items()
     ]
+
+
+def _fortschritt_zeilen(abstimmungen):
+    """One row per vote and eligible member: the vote's head and the member's id and name."""
+    return list(
+        abstimmungen.annotate(
+            berechtigt=FilteredRelation(
+                "stimmberechtigungen", condition=Q(stimmberechtigungen__befangen=False)
+            ),
+        )
+        # by submission (as ``_nach_einreichung``, never by popularity), the members as appointed
+        .order_by("antrag__eingereicht_am", "antrag_id", "pk", "berechtigt__pk")
+        .values_list(
+            "pk",
+            "antrag__referenz",
+            "antrag__titel",
+            "frist",
+            "berechtigt__mitglied_id",
+            "berechtigt__mitglied__user__first_name",
+            "berechtigt__mitglied__user__last_name",
+            "berechtigt__mitglied__user__username",
+        )
+    )
 
 
 def abstimmungen_progress_for_staff(akteur, *, now=None):

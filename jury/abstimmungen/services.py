@@ -364,22 +364,26 @@ def stimme_cast(abstimmung, *, user, wert, kommentar=""):
                 now=now,
             )
             raise JuryRefused(_("Die Abstimmung ist geschlossen."), code="closed")
-        # one statement: the first ballot is inserted, a changed one updated (keeps abgegeben_am)
-        Stimme.objects.bulk_create(
-            [
-                Stimme(
-                    abstimmung_id=abstimmung_id,
-                    mitglied_id=eintrag.mitglied_id,
-                    wert=wert,
-                    kommentar=kommentar,
-                    abgegeben_am=now,
-                    geaendert_am=now,
-                )
-            ],
-            update_conflicts=True,
-            unique_fields=["abstimmung", "mitglied"],
-            update_fields=["wert", "kommentar", "geaendert_am"],
-        )
+        _stimme_write(abstimmung_id, eintrag.mitglied_id, wert, kommentar, now)
+
+
+def _stimme_write(abstimmung_id, mitglied_id, wert, kommentar, now):
+    """One statement: the first ballot is inserted, a changed one updated (keeps abgegeben_am)."""
+    Stimme.objects.bulk_create(
+        [
+            Stimme(
+                abstimmung_id=abstimmung_id,
+                mitglied_id=mitglied_id,
+                wert=wert,
+                kommentar=kommentar,
+                abgegeben_am=now,
+                geaendert_am=now,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["abstimmung", "mitglied"],
+        update_fields=["wert", "kommentar", "geaendert_am"],
+    )
 
 
 def befangenheit_declare(abstimmung, *, user, grund=""):

@@ -726,19 +726,11 @@ def top_decide(
         antrag = punkt.antrag
         betrag = betrag_check(antrag, betrag)
         _praesentation_check(sitzung, antrag, praesentiert)
-        sitze = sitzung_sitze(sitzung)
-        waehler, ausgeschlossen = _befangene_set(punkt, sitze, befangene)
-        if namentlich is None:
-            namentlich = sitzung.namentlich
-        stimmen, (ja, nein, enthaltung) = _stimmen_record(
-            namentlich, waehler, stimmen, (ja, nein, enthaltung)
+        namentlich = sitzung.namentlich if namentlich is None else namentlich
+        stimmen, zaehlung = _top_count(
+            sitzung, punkt, befangene, namentlich, stimmen, (ja, nein, enthaltung)
         )
-        zaehlung = Auszaehlung(
-            stimmberechtigte_count(sitze, ausgeschlossen, antrag), ja, nein, enthaltung
-        )
-        beschluss = _beschluss_decide(sitzung, zaehlung)
-        if beschluss == Beschluss.BEWILLIGT:
-            _saldo_check(sitzung, antrag, betrag)
+        beschluss = _beschluss_for(sitzung, antrag, zaehlung, betrag)
         _beschluss_save(
             punkt,
             akteur,
@@ -753,6 +745,24 @@ def top_decide(
             notiz=(notiz or "").strip(),
         )
     return Tagesordnungspunkt.objects.select_related("antrag", "sitzung").get(pk=punkt.pk)
+
+
+def _top_count(sitzung, punkt, befangene, namentlich, stimmen, zahlen):
+    """``(stimmen, Auszaehlung)`` of an item: the ballots by name (or None) and the count of the
+    members present and not biased."""
+    sitze = sitzung_sitze(sitzung)
+    waehler, ausgeschlossen = _befangene_set(punkt, sitze, befangene)
+    stimmen, (ja, nein, enthaltung) = _stimmen_record(namentlich, waehler, stimmen, zahlen)
+    berechtigt = stimmberechtigte_count(sitze, ausgeschlossen, punkt.antrag)
+    return stimmen, Auszaehlung(berechtigt, ja, nein, enthaltung)
+
+
+def _beschluss_for(sitzung, antrag, zaehlung, betrag):
+    """The decision of the count; an approval beyond the running balance is refused."""
+    beschluss = _beschluss_decide(sitzung, zaehlung)
+    if beschluss == Beschluss.BEWILLIGT:
+        _saldo_check(sitzung, antrag, betrag)
+    return beschluss
 
 
 def top_correct(punkt, *, akteur):

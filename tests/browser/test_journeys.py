@@ -17,7 +17,7 @@ from antraege.roles import Akteur
 from jury.abstimmungen import services
 from jury.abstimmungen.models import Stimme
 from jury.factories import antrag_zur_jury, jury_fuer
-from workflow.wege import antrag_walk_to
+from workflow.wege import antrag_walk_to, projektbeginn_bring_forward
 
 from .a11y import FOCUS_STATE
 
@@ -360,6 +360,7 @@ def test_resident_confirms_the_start_and_sees_the_money_by_keyboard_only(
     from tests.abrechnung_helpers import approved
 
     antrag = approved(AntragFactory(fonds=fonds, titel="Kiezchor"), qm_user, betrag="280.00")
+    antrag = projektbeginn_bring_forward(antrag)  # the action is due
     client = Client()
     session = client.session
     session[SESSION_KEY] = [antrag.pk]

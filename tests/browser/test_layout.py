@@ -1,6 +1,7 @@
 """Layout defects axe does not see: text squeezed into a sliver, check boxes drawn as radio
 buttons, a mirrored row that is not mirrored. The resident form in German, Turkish and Arabic at
-360 px, and QM's page that appoints a jury member (the 16+ confirmation with its hint)."""
+360, 768 and 1280 px, and QM's page that appoints a jury member (the 16+ confirmation with its
+hint). Each page is loaded once and looked at in each width (the layout reflows)."""
 
 import pytest
 
@@ -57,6 +58,16 @@ RESIDENT_PAGES = [
 ]
 
 
+# Phone, tablet, desktop: the widths the issue found the squeezed hint at.
+WIDTHS = (360, 768, 1280)
+
+
+def assert_layout_sound_at_every_width(page, where):
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_layout_sound(page, f"{where} at {width} px")
+
+
 def assert_layout_sound(page, where):
     squeezed = page.evaluate(SQUEEZED)
     assert squeezed == [], f"text squeezed into a sliver on {where}:\n" + "\n".join(squeezed)
@@ -72,19 +83,21 @@ def assert_layout_sound(page, where):
 
 
 @pytest.mark.parametrize("language", ["de", "tr", "ar"])
-def test_resident_form_at_360_px_has_no_squeezed_text_and_real_check_boxes(open_page, language):
+def test_resident_form_at_every_width_has_no_squeezed_text_and_real_check_boxes(
+    open_page, language
+):
     checkboxes_seen = 0
     for spec in RESIDENT_PAGES:
         page = open_page(spec, language=language, viewport="360")
         assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
-        assert_layout_sound(page, f"{spec.name} ({language})")
+        assert_layout_sound_at_every_width(page, f"{spec.name} ({language})")
         checkboxes_seen += page.locator("input[type=checkbox]").count()
         if spec.name == "schritt_1_neu":
             # The same step with its errors: each error and hint below its check box.
             with page.expect_navigation():
                 page.locator(".af-actions button[value=weiter]").click()
             assert page.locator("#fehler-zusammenfassung").count() == 1
-            assert_layout_sound(page, f"{spec.name} with errors ({language})")
+            assert_layout_sound_at_every_width(page, f"{spec.name} with errors ({language})")
         page.close()
     # Step 1's confirmations, step 2's fields of action (several may be chosen), step 5's declarations.
     assert checkboxes_seen >= 5
@@ -100,13 +113,12 @@ def test_multi_choice_fields_of_action_are_check_boxes(open_page):
     assert_layout_sound(page, "schritt_2")
 
 
-@pytest.mark.parametrize("viewport", ["360", "1280"])
-def test_appointing_a_jury_member_shows_the_16_plus_hint_below_its_label(open_page, viewport):
+def test_appointing_a_jury_member_shows_the_16_plus_hint_below_its_label(open_page):
     spec = next(spec for spec in PAGES if spec.name == "qm_mitglied_neu")
-    page = open_page(spec, language="de", viewport=viewport)
+    page = open_page(spec, language="de", viewport="1280")
 
-    assert_layout_sound(page, f"qm_mitglied_neu ({viewport} px)")
+    assert_layout_sound_at_every_width(page, "qm_mitglied_neu")
     with page.expect_navigation():
         page.locator("main form button[type=submit]").last.click()
     assert page.locator("#fehler-zusammenfassung").count() == 1
-    assert_layout_sound(page, f"qm_mitglied_neu with errors ({viewport} px)")
+    assert_layout_sound_at_every_width(page, "qm_mitglied_neu with errors")

@@ -47,6 +47,18 @@ def _check_dates(antrag, art, *, beginn, ende, abrechnungsfrist, today):
             raise AenderungRefused(
                 _("Das neue Ende darf nicht in der Vergangenheit liegen."), field="ende"
             )
+        jahr = antrag.fonds.jahr
+        if beginn.year != jahr or ende.year != jahr:
+            # the fund pays actions of its own year only; its money lapses at the year's end
+            raise AenderungRefused(
+                _(
+                    "Die Aktion muss im Jahr %(jahr)s stattfinden: Der Aktionsfonds %(jahr)s "
+                    "fördert nur Aktionen in seinem Jahr. Kann sie erst später stattfinden, "
+                    "stellen Sie bitte einen neuen Antrag an den Aktionsfonds des nächsten Jahres."
+                )
+                % {"jahr": jahr},
+                field="ende" if beginn.year == jahr else "beginn",
+            )
         if beginn == antrag.beginn and ende == antrag.ende:
             raise AenderungRefused(_("Das sind die bisherigen Daten."), field="beginn")
         return
@@ -122,20 +134,7 @@ def aenderung_decide(wunsch, *, akteur, bewilligt, antwort=""):
         antrag = antrag_lock(wunsch.antrag_id)
         require(may_act_on_antrag_as_qm, akteur, antrag, refused=AenderungRefused)
         wunsch = Aenderungswunsch.objects.select_for_update().get(pk=wunsch.pk)
-        if wunsch.status != Aenderungswunsch.Status.OFFEN:
-            raise AenderungRefused(
-                _("Über diesen Änderungswunsch wurde schon entschieden."), code="conflict"
-            )
-        if antrag.status not in AWAITING_SETTLEMENT_STATES:
-            raise AenderungRefused(
-                _("Der Antrag ist nicht mehr in Durchführung; die Änderung ist gegenstandslos."),
-                code="wrong_state",
-            )
-        if not bewilligt and not antwort:
-            raise AenderungRefused(
-                _("Bitte schreiben Sie der antragstellenden Person, warum Sie ablehnen."),
-                field="antwort",
-            )
+        _aenderung_decide_check(antrag, wunsch, bewilligt=bewilligt, antwort=antwort)
         if bewilligt:
             _apply(antrag, wunsch)
         wunsch.status = (
@@ -169,6 +168,25 @@ def aenderung_decide(wunsch, *, akteur, bewilligt, antwort=""):
             },
         )
     return wunsch
+
+
+def _aenderung_decide_check(antrag, wunsch, *, bewilligt, antwort):
+    """Refuse a decision on a request decided already, of an Antrag past its project, or a
+    refusal without a message."""
+    if wunsch.status != Aenderungswunsch.Status.OFFEN:
+        raise AenderungRefused(
+            _("Über diesen Änderungswunsch wurde schon entschieden."), code="conflict"
+        )
+    if antrag.status not in AWAITING_SETTLEMENT_STATES:
+        raise AenderungRefused(
+            _("Der Antrag ist nicht mehr in Durchführung; die Änderung ist gegenstandslos."),
+            code="wrong_state",
+        )
+    if not bewilligt and not antwort:
+        raise AenderungRefused(
+            _("Bitte schreiben Sie der antragstellenden Person, warum Sie ablehnen."),
+            field="antwort",
+        )
 
 
 def _apply(antrag, wunsch):

@@ -1,5 +1,6 @@
 """Reads of the settlement: what is missing, the payout calculation and the fund report."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,6 +13,15 @@ from ...models import Abschlag, Antrag, AntragStatus, Auszahlung, Beleg, Kostenp
 from ...money import ZERO, euro_round
 from ...states import GEFOERDERT_STATES
 from ..buchungen.selectors import fondszahlen
+
+
+def projektbeginn_ab(antrag):
+    """The first day "Projektbeginn bestätigen" is taken: the project's start minus the area's
+    grace (``Quartier.projektbeginn_kulanz_tage``); None when the Antrag has no start date."""
+    if antrag.beginn is None:
+        return None
+    kulanz = antrag.fonds.quartier.projektbeginn_kulanz_tage
+    return antrag.beginn - datetime.timedelta(days=kulanz)
 
 
 def settlement_errors(antrag):

@@ -175,6 +175,26 @@ def abschlag_book(antrag, *, akteur, datum, betrag):
         betrag=betrag,
         erfasst_von=akteur_user(akteur),
     )
+    _abschlag_pay(antrag, akteur=akteur, datum=datum, betrag=betrag)
+    statuswechsel_record(
+        antrag,
+        akteur=akteur,
+        kommentar=_("Abschlag von %(betrag)s € am %(datum)s angewiesen.")
+        % {"betrag": euro_format(betrag), "datum": datum.strftime("%d.%m.%Y")},
+    )
+    anordnung_create(antrag, Auszahlungsanordnung.Art.ABSCHLAG, betrag)
+    mail.queue_for_applicant(
+        antrag,
+        "abschlag_angewiesen",
+        kontext={"betrag": euro_format(betrag)},
+        dedupe_key=f"abschlag:{antrag.pk}",
+    )
+    return abschlag
+
+
+def _abschlag_pay(antrag, *, akteur, datum, betrag):
+    """Move the advance from reserved to paid on the Antrag (refused if it changed meanwhile) and
+    book it in the fund's ledger."""
     moved = Antrag.objects.filter(
         pk=antrag.pk, status=antrag.status, betrag_reserviert__gte=betrag
     ).update(
@@ -194,20 +214,6 @@ def abschlag_book(antrag, *, akteur, datum, betrag):
         datum=datum,
         user=akteur_user(akteur),
     )
-    statuswechsel_record(
-        antrag,
-        akteur=akteur,
-        kommentar=_("Abschlag von %(betrag)s € am %(datum)s angewiesen.")
-        % {"betrag": euro_format(betrag), "datum": datum.strftime("%d.%m.%Y")},
-    )
-    anordnung_create(antrag, Auszahlungsanordnung.Art.ABSCHLAG, betrag)
-    mail.queue_for_applicant(
-        antrag,
-        "abschlag_angewiesen",
-        kontext={"betrag": euro_format(betrag)},
-        dedupe_key=f"abschlag:{antrag.pk}",
-    )
-    return abschlag
 
 
 def abschlag_wait(antrag, *, akteur, betrag):

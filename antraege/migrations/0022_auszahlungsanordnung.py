@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('antraege', '0019_buchhaltung'),
+        ('antraege', '0021_uebersetzte_kategorien'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
