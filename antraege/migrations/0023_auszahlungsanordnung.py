@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('antraege', '0021_uebersetzte_kategorien'),
+        ('antraege', '0022_zugriffsnachweis'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
