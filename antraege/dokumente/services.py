@@ -156,6 +156,8 @@ def _money_context(antrag, art):
         context["iban"] = geld.iban_formatted(bank.iban) if bank else ""
     if art in (Dokument.Art.RUECKFORDERUNG, Dokument.Art.MAHNUNG):
         context.update(_zahlungsziel(antrag))
+    if art in (Dokument.Art.ABSCHLAG_ANORDNUNG, Dokument.Art.AUSZAHLUNGSANORDNUNG):
+        context.update(_anordnung_context(antrag, art))
     if art in (
         Dokument.Art.AUSZAHLUNGSANORDNUNG,
         Dokument.Art.ABRECHNUNG,
@@ -176,6 +178,21 @@ def _zahlungsziel(antrag):
 
     konto = buero_konto_for_aktionsfonds(antrag.fonds)
     return {"konto": konto, "konto_iban": iban_formatted(konto.iban) if konto else ""}
+
+
+def _anordnung_context(antrag, art):
+    """A payout order's own data: payee as ordered, budget line, reference, confirmations."""
+    from ..fonds.selectors.buchhaltung import haushalt_for_aktionsfonds
+    from ..geld.selectors import anordnung as anordnungen
+    from ..geld.selectors.vereinbarung import iban_formatted
+
+    anordnung = anordnungen.anordnung_for_dokument(antrag, art)
+    context = {"anordnung": anordnung, "haushalt": haushalt_for_aktionsfonds(antrag.fonds)}
+    if anordnung is not None:
+        context["bank"] = anordnung
+        context["iban"] = iban_formatted(anordnung.iban)
+        context["verwendungszweck"] = anordnungen.verwendungszweck(anordnung)
+    return context
 
 
 def dokument_html(antrag, art):
