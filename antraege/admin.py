@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from workflow.moves import MoveRefused, antrag_move
 
 from .antrag.selectors import aktionsfonds_saldo
-from .datenschutz.models import Zugriff
-from .datenschutz.protokoll import zugriff_protokollieren
+from .datenschutz.models import Zugriffsnachweis
+from .datenschutz.nachweis import zugriffsnachweis_record
 from .models import (
     Aktionsfonds,
     Anhang,
@@ -54,9 +54,25 @@ class NurLesen:
         return False
 
 
-class KostenkategorieInline(admin.TabularInline):
+# What residents read of a category or field of action, in German and each language it is kept
+# in (an empty translation shows the German text, or the catalogue's for the programme's own).
+KATEGORIE_FIELDSETS = [
+    (None, {"fields": ("name", "foerderung", "reihenfolge")}),
+    (
+        _("Bezeichnung in den anderen Sprachen"),
+        {"fields": ("name_en", "name_tr", "name_ar")},
+    ),
+    (
+        _("Erläuterung"),
+        {"fields": ("beschreibung", "beschreibung_en", "beschreibung_tr", "beschreibung_ar")},
+    ),
+]
+
+
+class KostenkategorieInline(admin.StackedInline):
     model = Kostenkategorie
     extra = 0
+    fieldsets = KATEGORIE_FIELDSETS
 
 
 @admin.register(Quartier)
@@ -81,6 +97,7 @@ class KostenkategorieAdmin(admin.ModelAdmin):
     list_display = ("name", "quartier", "foerderung", "reihenfolge")
     list_filter = ("quartier", "foerderung")
     search_fields = ("name",)
+    fieldsets = [(None, {"fields": ("quartier",)}), *KATEGORIE_FIELDSETS]
 
 
 @admin.register(Handlungsfeld)
@@ -91,6 +108,22 @@ class HandlungsfeldAdmin(admin.ModelAdmin):
     list_display = ("name", "erklaerung", "reihenfolge", "aktiv")
     list_editable = ("reihenfolge", "aktiv")
     prepopulated_fields = {"slug": ("name",)}
+    fieldsets = [
+        (None, {"fields": ("name", "slug", "erklaerung", "reihenfolge", "aktiv")}),
+        (
+            _("In den anderen Sprachen"),
+            {
+                "fields": (
+                    "name_en",
+                    "name_tr",
+                    "name_ar",
+                    "erklaerung_en",
+                    "erklaerung_tr",
+                    "erklaerung_ar",
+                )
+            },
+        ),
+    ]
 
     def has_delete_permission(self, request, obj=None):
         return obj is None or not obj.antraege.exists()
@@ -220,7 +253,7 @@ class AntragAdmin(NurLesen, admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         antrag = self.get_object(request, object_id)
         if antrag is not None:
-            zugriff_protokollieren(request.user, Zugriff.Aktion.ANSICHT, antrag=antrag)
+            zugriffsnachweis_record(request.user, Zugriffsnachweis.Aktion.ANSICHT, antrag=antrag)
         return super().change_view(request, object_id, form_url, extra_context)
 
 

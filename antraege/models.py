@@ -3,7 +3,7 @@
 from .antrag.models.aenderung import Aenderungswunsch
 from .antrag.models.anhang import Anhang, anhang_upload_to
 from .antrag.models.antrag import Antrag, Kostenposition, Statuswechsel
-from .datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriff
+from .datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriffsnachweis
 from .dokumente.models import Dokument, dokument_upload_to
 from .fonds.models import Aktionsfonds, Foerderung, Handlungsfeld, Kostenkategorie, Quartier
 from .geld.buchungen.models import Buchung, FondsberichtPdf  # noqa: E402 - after its targets
@@ -32,7 +32,7 @@ __all__ = [
     "Aenderungswunsch",
     "AdressBestaetigung",
     "Anonymisierung",
-    "Zugriff",
+    "Zugriffsnachweis",
     "APPLICANT_STATUS_LABELS",
     "END_STATES",
     "GEFOERDERT_STATES",

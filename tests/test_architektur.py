@@ -100,3 +100,14 @@ def test_no_function_longer_than_fifty_lines():
         if laenge > LAENGSTE_FUNKTION
     ]
     assert zu_lang == []
+
+
+def test_each_group_of_states_has_one_name():
+    """Two names for one set of states read as two meanings (docs/glossary.md, States)."""
+    from antraege import states
+
+    namen = {}
+    for name, wert in vars(states).items():
+        if name.endswith("_STATES"):
+            namen.setdefault(frozenset(wert), []).append(name)
+    assert [gruppe for gruppe in namen.values() if len(gruppe) > 1] == []

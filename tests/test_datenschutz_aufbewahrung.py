@@ -18,7 +18,7 @@ from antraege.datenschutz.aufbewahrung import (
     ANONYM_TITEL,
     aufbewahrung_durchsetzen,
 )
-from antraege.datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriff
+from antraege.datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriffsnachweis
 from antraege.datenschutz.tasks import task_aufbewahrung_durchsetzen
 from antraege.dokumente.selectors import dokumente_missing
 from antraege.factories import AntragFactory
@@ -338,9 +338,9 @@ def test_dry_run_lists_what_would_go_and_changes_nothing(welt):
 
 def test_audit_log_and_sent_mails_are_pruned_after_their_periods(settings, fonds, durchsetzen):
     settings.AUFBEWAHRUNG_TAGE_ZUGRIFFSPROTOKOLL = 30
-    alt = Zugriff.objects.create(akteur_name="qm", aktion=Zugriff.Aktion.ANSICHT)
-    neu = Zugriff.objects.create(akteur_name="qm", aktion=Zugriff.Aktion.ANSICHT)
-    Zugriff.objects.filter(pk=alt.pk).update(zeitpunkt=days_ago(31))
+    alt = Zugriffsnachweis.objects.create(akteur_name="qm", aktion=Zugriffsnachweis.Aktion.ANSICHT)
+    neu = Zugriffsnachweis.objects.create(akteur_name="qm", aktion=Zugriffsnachweis.Aktion.ANSICHT)
+    Zugriffsnachweis.objects.filter(pk=alt.pk).update(zeitpunkt=days_ago(31))
     gesendet_alt = Benachrichtigung.objects.create(art="x", empfaenger="a@example.org")
     einmalig_alt = Benachrichtigung.objects.create(
         art="x", empfaenger="d@example.org", kontext={"name": "D"}, dedupe_key="einmal:1"
@@ -355,7 +355,7 @@ def test_audit_log_and_sent_mails_are_pruned_after_their_periods(settings, fonds
 
     durchsetzen()
 
-    assert list(Zugriff.objects.values_list("pk", flat=True)) == [neu.pk]
+    assert list(Zugriffsnachweis.objects.values_list("pk", flat=True)) == [neu.pk]
     assert sorted(Benachrichtigung.objects.values_list("pk", flat=True)) == sorted(
         [gesendet_neu.pk, offen_alt.pk, einmalig_alt.pk]
     )
@@ -375,7 +375,7 @@ def test_the_daily_beat_job_runs_the_retention_task(welt):
     assert result == {
         "entwuerfe": 1,
         "anonymisiert": len(DUE),
-        "zugriffe": 0,
+        "zugriffsnachweise": 0,
         "benachrichtigungen": 0,
     }
     assert Anonymisierung.objects.count() == len(DUE)

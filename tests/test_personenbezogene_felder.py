@@ -52,7 +52,7 @@ NICHT_PERSONENBEZOGEN = {
     "antraege.Auszahlung": {"buchungszeichen"},  # the office's booking mark
     "antraege.Anonymisierung": {"regel"},
     # the audit log is about staff acting; pruned after its own period
-    "antraege.Zugriff": {"akteur_name", "aktion", "gegenstand"},
+    "antraege.Zugriffsnachweis": {"akteur_name", "aktion", "gegenstand"},
     "jury.Abstimmung": {"modus", "status", "bei_gleichstand", "ergebnis", "ergebnis_hinweis"},
     "jury.Tagesordnungspunkt": {"beschluss"},
 }

@@ -137,12 +137,148 @@ def test_cost_step_shows_categories_in_the_readers_language(
         assert alkohol in content
 
 
-def test_an_areas_own_category_falls_back_to_its_german_name(client, fonds):
-    kategorie = Kostenkategorie.objects.create(quartier=fonds.quartier, name="Kiezkasse extra")
+def test_an_areas_own_category_without_a_translation_falls_back_to_its_german_name(fonds):
+    kategorie = Kostenkategorie.objects.create(
+        quartier=fonds.quartier, name="Kiezkasse extra", name_en="Neighbourhood kitty"
+    )
     from django.utils import translation
 
     with translation.override("ar"):
         assert kategorie.anzeigename == "Kiezkasse extra"
+    with translation.override("en"):
+        assert kategorie.anzeigename == "Neighbourhood kitty"
+
+
+@pytest.fixture
+def eigene_daten(fonds):
+    """What an area writes itself: a category, an excluded category with its reason, and a field of
+    action, each with its German text and translations."""
+    from antraege.factories import HandlungsfeldFactory
+
+    quartier = fonds.quartier
+    leihe = Kostenkategorie.objects.create(
+        quartier=quartier,
+        name="Ausleihe Kiezkiste",
+        name_en="Borrowing the neighbourhood box",
+        name_tr="Mahalle kutusunu ödünç alma",
+        name_ar="استعارة صندوق الحي",
+        beschreibung="Bierbänke und Zelt aus dem Kiezladen",
+        beschreibung_en="Beer benches and tent from the neighbourhood shop",
+        beschreibung_tr="Mahalle dükkanından bira bankları ve çadır",
+        beschreibung_ar="مقاعد وخيمة من متجر الحي",
+        reihenfolge=1,
+    )
+    Kostenkategorie.objects.create(
+        quartier=quartier,
+        name="Feuerwerk",
+        name_en="Fireworks",
+        name_tr="Havai fişek",
+        name_ar="الألعاب النارية",
+        foerderung="excluded",
+    )
+    feld = HandlungsfeldFactory(
+        slug="kiezgaerten",
+        name="Kiezgärten",
+        name_en="Community gardens",
+        name_tr="Mahalle bahçeleri",
+        name_ar="حدائق الحي",
+        erklaerung="Beete, Bäume, Kompost",
+        erklaerung_en="Beds, trees, compost",
+        erklaerung_tr="Tarhlar, ağaçlar, kompost",
+        erklaerung_ar="أحواض وأشجار وسماد",
+        reihenfolge=0,
+    )
+    return leihe, feld
+
+
+WORTE = {
+    "en": ("Borrowing the neighbourhood box", "Beer benches", "Fireworks", "Community gardens"),
+    "tr": ("Mahalle kutusunu ödünç alma", "bira bankları", "Havai fişek", "Mahalle bahçeleri"),
+    "ar": ("استعارة صندوق الحي", "مقاعد وخيمة", "الألعاب النارية", "حدائق الحي"),
+}
+DEUTSCH = ("Ausleihe Kiezkiste", "Bierbänke", "Feuerwerk", "Kiezgärten")
+
+
+@pytest.mark.parametrize("language", RESIDENT_LANGUAGES)
+def test_an_areas_own_categories_and_fields_show_in_the_readers_language_in_the_form(
+    client, fonds, eigene_daten, language
+):
+    from antraege.factories import AntragFactory
+    from antraege.roles import SESSION_KEY
+
+    antrag = AntragFactory(fonds=fonds)
+    session = client.session
+    session[SESSION_KEY] = [antrag.pk]
+    session.save()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    felder = client.get(schritt_url(antrag.pk, 2)).content.decode()
+    kosten = client.get(schritt_url(antrag.pk, 3)).content.decode()
+    start = client.get(reverse("start")).content.decode()
+
+    name, beschreibung, ausschluss, feld = WORTE[language]
+    assert feld in felder and "Kiezgärten" not in felder
+    assert name in kosten and beschreibung in kosten and ausschluss in kosten
+    for deutsch in DEUTSCH[:3]:
+        assert deutsch not in kosten
+    assert ausschluss in start and "Feuerwerk" not in start
+
+
+@pytest.mark.parametrize("language", RESIDENT_LANGUAGES)
+def test_an_areas_own_categories_and_fields_show_in_mein_antrag_and_the_public_list(
+    client, fonds, qm_user, eigene_daten, language
+):
+    from antraege.factories import AntragFactory
+    from antraege.models import Kostenposition
+    from antraege.roles import SESSION_KEY
+
+    from .abrechnung_helpers import approved
+
+    leihe, feld = eigene_daten
+    antrag = AntragFactory(fonds=fonds, titel="Gartenfest", handlungsfelder=[feld])
+    Kostenposition.objects.filter(antrag=antrag).update(kategorie=leihe)
+    approved(antrag, qm_user)
+    session = client.session
+    session[SESSION_KEY] = [antrag.pk]
+    session.save()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    mein_antrag = client.get(reverse("antraege:mein_antrag", args=[antrag.pk])).content.decode()
+    liste = client.get(reverse("gefoerderte"), {"jahr": fonds.jahr}).content.decode()
+
+    name, _beschreibung, _ausschluss, feldname = WORTE[language]
+    assert name in mein_antrag and "Ausleihe Kiezkiste" not in mein_antrag
+    assert feldname in liste and "Kiezgärten" not in liste
+
+
+def test_admin_keeps_the_translations_of_an_areas_category(client, staff_login, admin_user, fonds):
+    staff_login(client, admin_user)
+    url = reverse("admin:antraege_kostenkategorie_add")
+
+    response = client.post(
+        url,
+        {
+            "quartier": fonds.quartier.pk,
+            "name": "Kiezkiste",
+            "name_en": "Neighbourhood box",
+            "name_tr": "Mahalle kutusu",
+            "name_ar": "صندوق الحي",
+            "beschreibung": "",
+            "beschreibung_en": "",
+            "beschreibung_tr": "",
+            "beschreibung_ar": "",
+            "foerderung": "eligible",
+            "reihenfolge": "5",
+        },
+    )
+
+    assert response.status_code == 302
+    kategorie = Kostenkategorie.objects.get(quartier=fonds.quartier, name="Kiezkiste")
+    assert (kategorie.name_en, kategorie.name_tr, kategorie.name_ar) == (
+        "Neighbourhood box",
+        "Mahalle kutusu",
+        "صندوق الحي",
+    )
 
 
 # --- Error pages in the layout and the reader's language, with a way back ---

@@ -42,7 +42,7 @@ from ..models import (
     Statuswechsel,
 )
 from ..states import PAID_OUT_STATES, UNFUNDED_END_STATES
-from .models import PERSONENBEZOGENE_FELDER, AdressBestaetigung, Anonymisierung, Zugriff
+from .models import PERSONENBEZOGENE_FELDER, AdressBestaetigung, Anonymisierung, Zugriffsnachweis
 
 logger = logging.getLogger(__name__)
 
@@ -74,13 +74,16 @@ class Faellig:
 
     entwuerfe: list = field(default_factory=list)
     anonymisieren: list = field(default_factory=list)
-    zugriffe: int = 0
+    zugriffsnachweise: int = 0
     benachrichtigungen: int = 0
 
     @property
     def leer(self):
         return not (
-            self.entwuerfe or self.anonymisieren or self.zugriffe or self.benachrichtigungen
+            self.entwuerfe
+            or self.anonymisieren
+            or self.zugriffsnachweise
+            or self.benachrichtigungen
         )
 
 
@@ -97,7 +100,8 @@ def _stichtage(now):
         "entwurf": now - datetime.timedelta(days=settings.AUFBEWAHRUNG_TAGE_ENTWURF),
         "erfolglos": _years_before(today, settings.AUFBEWAHRUNG_JAHRE_ABGELEHNT),
         "gefoerdert": _years_before(today, settings.AUFBEWAHRUNG_JAHRE_NACH_AUSZAHLUNG),
-        "zugriffe": now - datetime.timedelta(days=settings.AUFBEWAHRUNG_TAGE_ZUGRIFFSPROTOKOLL),
+        "zugriffsnachweise": now
+        - datetime.timedelta(days=settings.AUFBEWAHRUNG_TAGE_ZUGRIFFSPROTOKOLL),
         "benachrichtigungen": now
         - datetime.timedelta(days=settings.AUFBEWAHRUNG_TAGE_BENACHRICHTIGUNG),
     }
@@ -184,7 +188,9 @@ def aufbewahrung_faellig(*, now=None):
         for antrag in _anonymisieren_faellig(stichtag)
     ]
 
-    result.zugriffe = Zugriff.objects.filter(zeitpunkt__lt=stichtag["zugriffe"]).count()
+    result.zugriffsnachweise = Zugriffsnachweis.objects.filter(
+        zeitpunkt__lt=stichtag["zugriffsnachweise"]
+    ).count()
     result.benachrichtigungen = (
         Benachrichtigung.objects.filter(gesendet_am__lt=stichtag["benachrichtigungen"])
         .exclude(empfaenger="")
@@ -305,7 +311,7 @@ def aufbewahrung_durchsetzen(*, now=None):
         entwurf_loeschen(eintrag.antrag_id, stichtag=stichtag["entwurf"])
     for eintrag in faellig.anonymisieren:
         antrag_anonymisieren(eintrag.antrag_id, regel=eintrag.regel)
-    Zugriff.objects.filter(zeitpunkt__lt=stichtag["zugriffe"]).delete()
+    Zugriffsnachweis.objects.filter(zeitpunkt__lt=stichtag["zugriffsnachweise"]).delete()
     gesendet = Benachrichtigung.objects.filter(gesendet_am__lt=stichtag["benachrichtigungen"])
     gesendet.filter(dedupe_key__isnull=True).delete()
     # A row with a dedupe key keeps its key (so the e-mail is never sent twice), nothing else.
@@ -314,7 +320,7 @@ def aufbewahrung_durchsetzen(*, now=None):
         "retention: %s drafts deleted, %s Anträge anonymised, %s log rows, %s e-mails pruned",
         len(faellig.entwuerfe),
         len(faellig.anonymisieren),
-        faellig.zugriffe,
+        faellig.zugriffsnachweise,
         faellig.benachrichtigungen,
     )
     return faellig

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from ..antrag.selectors import antraege_mit_email
 from ..models import AntragStatus, Quartier, Statuswechsel
 from ..refusals import Refused
-from .models import Zugriff
-from .protokoll import zugriff_protokollieren
+from .models import Zugriffsnachweis
+from .nachweis import zugriffsnachweis_record
 
 # Columns that are machinery, not information about the person.
 INTERNE_FELDER = {
@@ -238,7 +238,7 @@ def auskunft_erstellen(*, email, akteur, identitaet_geprueft, nachweis):
     """The ZIP of everything stored about ``email`` in the akteur's QM areas; logged.
 
     Raises ``AuskunftRefused`` unless the akteur is QM staff and confirmed the identity check.
-    Side effect: one ``Zugriff`` row (who, when, which address, how the identity was checked).
+    Side effect: one ``Zugriffsnachweis`` row (who, when, which address, how the identity was checked).
     """
     if not akteur.qm_quartier_ids:
         raise AuskunftRefused(_("Nur das Quartiersmanagement gibt Auskunft."))
@@ -271,9 +271,9 @@ def auskunft_erstellen(*, email, akteur, identitaet_geprueft, nachweis):
                     archive.writestr(pfad, handle.read())
             except FileNotFoundError:
                 archive.writestr(pfad + ".fehlt.txt", "Datei nicht mehr gespeichert.\n")
-    zugriff_protokollieren(
+    zugriffsnachweis_record(
         akteur.user,
-        Zugriff.Aktion.AUSKUNFT,
+        Zugriffsnachweis.Aktion.AUSKUNFT,
         gegenstand=f"{email}: {len(antraege)} Anträge; Identität: {nachweis.strip()}",
     )
     stamp = timezone.localtime(jetzt).strftime("%Y%m%d-%H%M")

@@ -18,6 +18,6 @@ def task_aufbewahrung_durchsetzen():
     return {
         "entwuerfe": len(faellig.entwuerfe),
         "anonymisiert": len(faellig.anonymisieren),
-        "zugriffe": faellig.zugriffe,
+        "zugriffsnachweise": faellig.zugriffsnachweise,
         "benachrichtigungen": faellig.benachrichtigungen,
     }

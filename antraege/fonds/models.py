@@ -9,10 +9,26 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..money import ZERO
+
+# The languages a text the office writes (a cost category, a field of action) is kept in besides
+# German: one field per language, ``<field>_<code>``; an empty one falls back to German.
+UEBERSETZT = ("en", "tr", "ar")
+
+
+def text_in_reader_language(obj, feld):
+    """``obj.<feld>`` in the reader's language: the translation kept with it (``<feld>_<code>``),
+    else the catalogue's (the programme's seeded texts), else the German text as it was written."""
+    deutsch = getattr(obj, feld)
+    if not deutsch:
+        return ""
+    sprache = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if sprache in UEBERSETZT and getattr(obj, f"{feld}_{sprache}", ""):
+        return getattr(obj, f"{feld}_{sprache}")
+    return gettext(deutsch)
 
 
 class Quartier(models.Model):
@@ -207,7 +223,13 @@ class Kostenkategorie(models.Model):
         Quartier, on_delete=models.CASCADE, related_name="kostenkategorien"
     )
     name = models.CharField(_("Bezeichnung"), max_length=120)
+    name_en = models.CharField(_("Bezeichnung (Englisch)"), max_length=120, blank=True)
+    name_tr = models.CharField(_("Bezeichnung (Türkisch)"), max_length=120, blank=True)
+    name_ar = models.CharField(_("Bezeichnung (Arabisch)"), max_length=120, blank=True)
     beschreibung = models.CharField(_("Erläuterung"), max_length=300, blank=True)
+    beschreibung_en = models.CharField(_("Erläuterung (Englisch)"), max_length=300, blank=True)
+    beschreibung_tr = models.CharField(_("Erläuterung (Türkisch)"), max_length=300, blank=True)
+    beschreibung_ar = models.CharField(_("Erläuterung (Arabisch)"), max_length=300, blank=True)
     foerderung = models.CharField(
         _("Förderung"), max_length=10, choices=Foerderung.choices, default=Foerderung.FOERDERFAEHIG
     )
@@ -237,24 +259,36 @@ class Kostenkategorie(models.Model):
 
     @property
     def anzeigename(self):
-        """The name in the reader's language: the programme's default categories (and the demo
-        data's) are in the catalogues; an area's own name stays as QM wrote it (German)."""
-        return gettext(self.name) if self.name else ""
+        """The name in the reader's language: the area's own translation, else the catalogue's
+        (the programme's default categories and the demo data's), else German."""
+        return text_in_reader_language(self, "name")
 
     @property
     def anzeige_beschreibung(self):
-        return gettext(self.beschreibung) if self.beschreibung else ""
+        return text_in_reader_language(self, "beschreibung")
 
 
 class Handlungsfeld(models.Model):
     """A field of action of the programme (Bildung, Nachbarschaft, …); the list is data."""
 
     name = models.CharField(_("Bezeichnung"), max_length=80, unique=True)
+    name_en = models.CharField(_("Bezeichnung (Englisch)"), max_length=80, blank=True)
+    name_tr = models.CharField(_("Bezeichnung (Türkisch)"), max_length=80, blank=True)
+    name_ar = models.CharField(_("Bezeichnung (Arabisch)"), max_length=80, blank=True)
     slug = models.SlugField(_("Kurzname (für Adressen)"), max_length=40, unique=True)
     erklaerung = models.CharField(
         _("In einfachen Worten"),
         max_length=200,
         help_text=_("So sehen es die Antragstellenden, z. B. „Lernen, Kurse, Workshops“."),
+    )
+    erklaerung_en = models.CharField(
+        _("In einfachen Worten (Englisch)"), max_length=200, blank=True
+    )
+    erklaerung_tr = models.CharField(
+        _("In einfachen Worten (Türkisch)"), max_length=200, blank=True
+    )
+    erklaerung_ar = models.CharField(
+        _("In einfachen Worten (Arabisch)"), max_length=200, blank=True
     )
     reihenfolge = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
     aktiv = models.BooleanField(_("Für neue Anträge wählbar"), default=True)
@@ -269,9 +303,10 @@ class Handlungsfeld(models.Model):
 
     @property
     def anzeigename(self):
-        """The name in the reader's language (the programme's six are in the catalogues)."""
-        return gettext(self.name)
+        """The name in the reader's language: its own translation, else the catalogue's (the
+        programme's six), else German."""
+        return text_in_reader_language(self, "name")
 
     @property
     def anzeige_erklaerung(self):
-        return gettext(self.erklaerung)
+        return text_in_reader_language(self, "erklaerung")

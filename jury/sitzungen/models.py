@@ -242,6 +242,14 @@ class Tagesordnungspunkt(models.Model):
     def ist_offen(self):
         return self.beschluss == ""
 
+    @property
+    def ist_bewilligt(self):
+        return self.beschluss == Beschluss.BEWILLIGT
+
+    @property
+    def ist_vertagt(self):
+        return self.beschluss == Beschluss.VERTAGT
+
 
 class Einzelstimme(models.Model):
     """A member's vote on an item, where the area votes by name (the paper list's way)."""

@@ -18,8 +18,8 @@ from jury.sitzungen.selectors import sitzungen_for_antraege
 from workflow.moves import MoveRefused, antrag_move, available_moves
 
 from ... import permissions, zugriff
-from ...datenschutz.models import Zugriff
-from ...datenschutz.protokoll import zugriff_protokollieren
+from ...datenschutz.models import Zugriffsnachweis
+from ...datenschutz.nachweis import zugriffsnachweis_record
 from ...fonds.forms import HandlungsfelderForm
 from ...fonds.selectors import fristen
 from ...fonds.selectors.fondsbild import fondsbild_for
@@ -206,7 +206,7 @@ def _detail_moves(akteur, antrag, forms_by_move):
 def antrag_detail(request, pk):
     antrag = zugriff.antrag_for_staff(request.akteur, pk)
     # The page shows the applicant's contact data: the audit log records who looked.
-    zugriff_protokollieren(request.user, Zugriff.Aktion.ANSICHT, antrag=antrag)
+    zugriffsnachweis_record(request.user, Zugriffsnachweis.Aktion.ANSICHT, antrag=antrag)
     return render(request, "qm/antrag_detail.html", antrag_detail_context(request.akteur, antrag))
 
 
@@ -246,8 +246,11 @@ def anhang_herunterladen(request, pk, anhang_pk):
     """A stored attachment, for QM staff of the Antrag's area only."""
     antrag = zugriff.antrag_for_qm(request.akteur, pk)
     anhang = get_object_or_404(Anhang, pk=anhang_pk, antrag=antrag)
-    zugriff_protokollieren(
-        request.user, Zugriff.Aktion.DOWNLOAD, antrag=antrag, gegenstand=anhang.originalname
+    zugriffsnachweis_record(
+        request.user,
+        Zugriffsnachweis.Aktion.DOWNLOAD,
+        antrag=antrag,
+        gegenstand=anhang.originalname,
     )
     response = FileResponse(
         anhang.datei.open("rb"),

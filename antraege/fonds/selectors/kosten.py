@@ -43,13 +43,14 @@ def ausschluesse_fuer_gebiete(quartier_ids):
     for kategorie in Kostenkategorie.objects.filter(
         quartier_id__in=quartier_ids, foerderung=X
     ).order_by("quartier_id", "reihenfolge", "name"):
-        per_area.setdefault(kategorie.quartier_id, []).append(kategorie.name)
+        per_area.setdefault(kategorie.quartier_id, []).append(kategorie)
     if len(per_area) < len(set(quartier_ids)) or not per_area:
         gemeinsam = []
     else:
         first, *others = per_area.values()
-        gemeinsam = [name for name in first if all(name in other for other in others)]
-    return [_(name) for name in gemeinsam] + [_(text) for text in IMMER_AUSGESCHLOSSEN]
+        others = [{kategorie.name for kategorie in other} for other in others]
+        gemeinsam = [k.anzeigename for k in first if all(k.name in other for other in others)]
+    return gemeinsam + [_(text) for text in IMMER_AUSGESCHLOSSEN]
 
 
 def ausnahmen_ohne_begruendung(antrag):

@@ -32,7 +32,7 @@ from ...permissions import (
     may_act_on_antrag_as_qm,
     require,
 )
-from ...states import ADVANCE_STATES, AWAITING_SETTLEMENT_STATES, BANK_STATES
+from ...states import ADVANCE_STATES, AWAITING_SETTLEMENT_STATES, RESERVING_STATES
 from ..buchungen.services import reservierung_set
 from ..selectors.vereinbarung import iban_masked, zahlungsplan_for
 from .abrechnung import (
@@ -178,7 +178,7 @@ def iban_normalised(value):
 def bankverbindung_save(antrag, *, akteur, iban, kontoinhaber):
     """The applicant (or QM of the area, from paper) stores the account for the payout."""
     require(may_act_on_antrag_as_applicant_or_qm, akteur, antrag, refused=AbrechnungRefused)
-    abrechnung_status_require(antrag, BANK_STATES)
+    abrechnung_status_require(antrag, RESERVING_STATES)
     kontoinhaber = " ".join((kontoinhaber or "").split())
     if not kontoinhaber:
         raise AbrechnungRefused(

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from ... import permissions
 from ...models import Aenderungswunsch
-from ...states import AWAITING_SETTLEMENT_STATES, BANK_STATES, SETTLEMENT_EDITABLE_STATES
+from ...states import AWAITING_SETTLEMENT_STATES, RESERVING_STATES, SETTLEMENT_EDITABLE_STATES
 from ..forms.abrechnung import BelegForm, SachberichtForm
 from ..forms.vereinbarung import (
     AenderungEntscheidungForm,
@@ -45,7 +45,7 @@ def geld_context(antrag, akteur, forms_):
         "papier_form": forms_.get("papier_form")
         or PapierVereinbarungForm(initial={"unterschrieben_am": timezone.localdate()}),
         "bank": bank,
-        "bank_editierbar": antrag.status in BANK_STATES,
+        "bank_editierbar": antrag.status in RESERVING_STATES,
         "bank_form": bank_form,
         "entfaellt_moeglich": antrag.status in AWAITING_SETTLEMENT_STATES,
         "entfaellt_form": forms_.get("entfaellt_form") or EntfaelltForm(),

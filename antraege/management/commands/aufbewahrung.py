@@ -28,7 +28,7 @@ class Command(BaseCommand):
                 f"{eintrag.seit:%d.%m.%Y}, Regel {eintrag.regel}) {verb} anonymisiert"
             )
         self.stdout.write(
-            f"Zugriffsprotokoll: {faellig.zugriffe} Einträge, gesendete E-Mails: "
+            f"Zugriffsprotokoll: {faellig.zugriffsnachweise} Einträge, gesendete E-Mails: "
             f"{faellig.benachrichtigungen} {verb} gelöscht"
         )
         if faellig.leer:
