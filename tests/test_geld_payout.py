@@ -34,7 +34,7 @@ from antraege.models import (
 )
 from antraege.roles import Akteur
 from workflow.moves import MoveRefused, antrag_move
-from workflow.wege import bank_details_give
+from workflow.wege import anordnungen_confirm_by_two, bank_details_give
 
 from .abrechnung_helpers import add_beleg, agreed, applicant, approved, in_progress, reload
 
@@ -90,6 +90,7 @@ def settle(antrag, qm_user, betraege):
 
 
 def pay(antrag, qm_user):
+    anordnungen_confirm_by_two(antrag, akteur=Akteur(qm_user))
     return antrag_move(
         antrag,
         "mark_paid",

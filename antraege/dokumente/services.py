@@ -151,6 +151,8 @@ def _money_context(antrag, art):
         bank = getattr(antrag, "bankverbindung", None)
         context["bank"] = bank
         context["iban"] = geld.iban_formatted(bank.iban) if bank else ""
+    if art in (Dokument.Art.ABSCHLAG_ANORDNUNG, Dokument.Art.AUSZAHLUNGSANORDNUNG):
+        context.update(_anordnung_context(antrag, art))
     if art in (
         Dokument.Art.AUSZAHLUNGSANORDNUNG,
         Dokument.Art.ABRECHNUNG,
@@ -160,6 +162,21 @@ def _money_context(antrag, art):
         context["rechnung"] = auszahlung_berechnung(antrag)
         context["belege"] = list(antrag.belege.select_related("kategorie", "kostenposition"))
         context["je_position"] = anerkannt_je_position(antrag)
+    return context
+
+
+def _anordnung_context(antrag, art):
+    """A payout order's own data: payee as ordered, budget line, reference, confirmations."""
+    from ..fonds.selectors.buchhaltung import haushalt_for_aktionsfonds
+    from ..geld.selectors import anordnung as anordnungen
+    from ..geld.selectors.vereinbarung import iban_formatted
+
+    anordnung = anordnungen.anordnung_for_dokument(antrag, art)
+    context = {"anordnung": anordnung, "haushalt": haushalt_for_aktionsfonds(antrag.fonds)}
+    if anordnung is not None:
+        context["bank"] = anordnung
+        context["iban"] = iban_formatted(anordnung.iban)
+        context["verwendungszweck"] = anordnungen.verwendungszweck(anordnung)
     return context
 
 

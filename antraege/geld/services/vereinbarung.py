@@ -19,7 +19,6 @@ from ...models import (
     AbschlagWartend,
     Antrag,
     AntragStatus,
-    Auszahlung,
     Bankverbindung,
     Dokument,
     Rueckforderung,
@@ -44,6 +43,7 @@ from .abrechnung import (
     rueckforderung_create,
     rueckforderung_settle,
 )
+from .anordnung import anordnungen_bank_changed
 
 # --- Agreement ---
 
@@ -187,7 +187,6 @@ def bankverbindung_save(antrag, *, akteur, iban, kontoinhaber):
     iban = iban_normalised(iban)
     with transaction.atomic():
         antrag = antrag_lock(antrag)
-        vorher = Bankverbindung.objects.filter(antrag=antrag).first()
         bank, _created = Bankverbindung.objects.update_or_create(
             antrag=antrag, defaults={"iban": iban, "kontoinhaber": kontoinhaber[:140]}
         )
@@ -197,11 +196,7 @@ def bankverbindung_save(antrag, *, akteur, iban, kontoinhaber):
             kommentar=_("Bankverbindung gespeichert (%(iban)s).") % {"iban": iban_masked(iban)},
         )
         abschlag_wartend_proceed(antrag, akteur=akteur)
-        if vorher is not None and (vorher.iban, vorher.kontoinhaber) != (
-            bank.iban,
-            bank.kontoinhaber,
-        ):
-            auszahlungsanordnung_remake(antrag)
+        anordnungen_bank_changed(antrag, bank)
     return bank
 
 
@@ -219,13 +214,6 @@ def abschlag_wartend_proceed(antrag, *, akteur):
     if betrag <= ZERO:
         return None
     return abschlag_book(antrag, akteur=akteur, datum=berlin_today(), betrag=betrag)
-
-
-def auszahlungsanordnung_remake(antrag):
-    """The bank details changed: a payout order of the remainder released but not yet paid is
-    made again with the new IBAN (an advance order exists only once the advance is paid)."""
-    if Auszahlung.objects.filter(antrag=antrag, bezahlt_am__isnull=True, betrag__gt=ZERO).exists():
-        documents.dokument_remake(antrag, Dokument.Art.AUSZAHLUNGSANORDNUNG)
 
 
 # --- Repayment ---
