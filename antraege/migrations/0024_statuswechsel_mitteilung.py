@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('antraege', '0022_zugriffsnachweis'),
+        ('antraege', '0023_auszahlungsanordnung'),
     ]
 
     operations = [
