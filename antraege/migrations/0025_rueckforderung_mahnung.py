@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('antraege', '0023_auszahlungsanordnung'),
+        ('antraege', '0024_statuswechsel_mitteilung'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
