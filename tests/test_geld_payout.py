@@ -313,7 +313,7 @@ def test_open_claims_are_tracked_on_the_dashboard_of_the_area(
     staff_login(client, qm_user)
     html = client.get(reverse("qm:dashboard")).content.decode()
     assert "Offene Rückforderungen" in html
-    assert f"{antrag.referenz} – {antrag.titel}</a>: 150,00 €" in html
+    assert f"{antrag.referenz} – {antrag.titel}</a>: offen 150,00 € von 150,00 €, fällig am" in html
     staff_login(client, qm_other_user)
     assert antrag.referenz not in client.get(reverse("qm:dashboard")).content.decode()
 

@@ -6,7 +6,10 @@ money from reserved to paid; a repayment claim changes nothing until QM records 
 which takes the amount off "paid" — only then is the money back in the fund.
 """
 
+import datetime
+
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ...antrag.services.antrag import antrag_lock, berlin_today
@@ -31,6 +34,7 @@ from ...permissions import (
     may_act_on_antrag_as_qm,
     require,
 )
+from ...roles import Akteur
 from ...states import ADVANCE_STATES, AWAITING_SETTLEMENT_STATES, RESERVING_STATES
 from ..buchungen.services import reservierung_set
 from ..selectors.vereinbarung import iban_masked, zahlungsplan_for
@@ -258,6 +262,49 @@ def rueckzahlung_record(antrag, *, akteur, datum, betrag=None):
             % kontext,
         )
     return rueckforderung
+
+
+# One reminder per claim, this many days after the deadline passed, with a new deadline; a run of
+# the beat job reminds at most MAHNUNGEN_JE_LAUF claims (the next run takes the rest).
+MAHNFRIST = datetime.timedelta(weeks=2)
+MAHNUNGEN_JE_LAUF = 200
+
+
+def rueckforderungen_mahnen(*, today=None, limit=MAHNUNGEN_JE_LAUF):
+    """Beat job: every open claim past its deadline and not yet reminded gets one reminder —
+    letter (with the account and reference to pay to) and e-mail, a new deadline, a timeline entry.
+    Reads only what is due (partial index), at most ``limit``; safe to run twice. Returns how many."""
+    today = today or berlin_today()
+    due = list(
+        Rueckforderung.objects.filter(
+            zurueckgezahlt_am__isnull=True, gemahnt_am__isnull=True, frist__lt=today
+        )
+        .order_by("frist", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(_rueckforderung_mahnen(pk, today) for pk in due)
+
+
+@transaction.atomic
+def _rueckforderung_mahnen(pk, today):
+    mahnfrist = today + MAHNFRIST
+    claimed = Rueckforderung.objects.filter(
+        pk=pk, zurueckgezahlt_am__isnull=True, gemahnt_am__isnull=True
+    ).update(gemahnt_am=timezone.now(), mahnfrist=mahnfrist)
+    if not claimed:
+        return 0
+    rueckforderung = Rueckforderung.objects.select_related("antrag").get(pk=pk)
+    statuswechsel_record(
+        rueckforderung.antrag,
+        akteur=Akteur.system_akteur(),
+        kommentar=_(
+            "Zahlungserinnerung zur Rückforderung versandt: noch offen %(offen)s €, neue Frist "
+            "%(frist)s."
+        )
+        % {"offen": euro_format(rueckforderung.betrag_offen), "frist": f"{mahnfrist:%d.%m.%Y}"},
+    )
+    documents.dokument_schedule(rueckforderung.antrag, Dokument.Art.MAHNUNG)
+    return 1
 
 
 def _advance_unsettled(antrag):
