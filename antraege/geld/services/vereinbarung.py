@@ -7,6 +7,7 @@ which takes the amount off "paid" — only then is the money back in the fund.
 """
 
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from ...antrag.services.antrag import antrag_lock, berlin_today
@@ -109,7 +110,7 @@ def _vereinbarung_record(antrag, *, akteur, art, datum):
                 _("Vereinbarung online bestätigt.")
                 if art == Vereinbarung.Art.ONLINE
                 else _("Vereinbarung auf Papier unterschrieben am %(datum)s.")
-                % {"datum": datum.strftime("%d.%m.%Y")}
+                % {"datum": formats.date_format(datum, "SHORT_DATE_FORMAT")}
             ),
         )
         documents.dokument_schedule(antrag, Dokument.Art.VEREINBARUNG)
@@ -250,7 +251,7 @@ def rueckzahlung_record(antrag, *, akteur, datum, betrag=None):
             raise AbrechnungRefused(_("Es gibt keine offene Rückforderung."), code="conflict")
         kontext = {
             "betrag": euro_format(rueckforderung.eingang),
-            "datum": datum.strftime("%d.%m.%Y"),
+            "datum": formats.date_format(datum, "SHORT_DATE_FORMAT"),
             "offen": euro_format(rueckforderung.betrag - rueckforderung.betrag_eingegangen),
         }
         statuswechsel_record(
