@@ -102,6 +102,22 @@ def may_edit_aktionsfonds_buchhaltung(akteur, fonds):
     return is_qm_staff(akteur, fonds.quartier_id)
 
 
+def may_confirm_auszahlungsanordnung(akteur, antrag):
+    """ "Sachlich richtig" or "rechnerisch richtig" on a payout order of the Antrag: QM of the area
+    (that the two confirmations come from two accounts is the domain function's rule)."""
+    return is_qm_staff(akteur, antrag.fonds.quartier_id)
+
+
+def may_release_auszahlungsanordnung(akteur, antrag):
+    """Release ("anordnen") a payout order confirmed twice: QM of the area."""
+    return is_qm_staff(akteur, antrag.fonds.quartier_id)
+
+
+def may_handle_sepa_datei(akteur, quartier_id):
+    """The area's payout orders and SEPA files (list, make, download, mark paid): QM of the area."""
+    return is_qm_staff(akteur, quartier_id)
+
+
 # --- The jury: meetings, votes, members ----------------------------------------------------------
 
 

@@ -92,10 +92,12 @@ def add_beleg(antrag, betrag, *, datum=None):
 
 
 def settlement_submitted(antrag, qm_user, betraege, **kwargs):
-    """In progress, receipts of ``betraege`` and a report handed in."""
+    """In progress, bank details given, receipts of ``betraege`` and a report handed in."""
     from antraege.geld.services.abrechnung import sachbericht_save
+    from workflow.wege import bank_details_give
 
     antrag = in_progress(antrag, qm_user, **kwargs)
+    bank_details_give(antrag, akteur=applicant(antrag))
     belege = [add_beleg(antrag, betrag) for betrag in betraege]
     sachbericht_save(antrag, akteur=applicant(antrag), text="Schönes Fest.", teilnehmende=70)
     antrag = antrag_move(antrag, "submit_settlement", akteur=applicant(antrag))

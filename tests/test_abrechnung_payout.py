@@ -18,6 +18,7 @@ from antraege.geld.services.abrechnung import (
 from antraege.models import AntragStatus, Auszahlung, Benachrichtigung, Statuswechsel
 from antraege.roles import Akteur
 from workflow.moves import MoveRefused, antrag_move
+from workflow.wege import anordnungen_confirm_by_two
 
 from .abrechnung_helpers import agreed, in_progress, reload, settlement_submitted
 
@@ -30,6 +31,7 @@ def verfuegbar(fonds):
 
 
 def pay(antrag, qm_user):
+    anordnungen_confirm_by_two(antrag, akteur=Akteur(qm_user))
     return antrag_move(
         antrag,
         "mark_paid",

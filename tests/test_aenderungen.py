@@ -362,3 +362,25 @@ def test_the_settlement_deadline_may_move_into_the_next_year(antrag, qm_user):
     aenderung.aenderung_decide(wunsch, akteur=Akteur(qm_user), bewilligt=True)
 
     assert Antrag.objects.get(pk=antrag.pk).abrechnungsfrist == neue_frist
+
+
+def test_mein_antrag_shows_the_request_and_qms_answer(client, antrag, qm_user):
+    antrag = approved(antrag, qm_user)
+    wunsch = aenderung.aenderung_request(
+        antrag,
+        akteur=applicant(antrag),
+        art=Aenderungswunsch.Art.FRIST,
+        abrechnungsfrist=antrag.abrechnungsfrist + datetime.timedelta(weeks=2),
+        begruendung="Die Rechnung fehlt noch.",
+    )
+    aenderung.aenderung_decide(
+        wunsch, akteur=Akteur(qm_user), bewilligt=False, antwort="Bitte rechnen Sie so ab."
+    )
+    session = client.session
+    session[SESSION_KEY] = [antrag.pk]
+    session.save()
+
+    seite = client.get(reverse("antraege:mein_antrag", args=[antrag.pk])).content.decode()
+
+    assert "Begründung: Die Rechnung fehlt noch." in seite
+    assert "Bitte rechnen Sie so ab." in seite

@@ -4,13 +4,18 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from antraege.antrag.selectors import antraege_mit_email
 from antraege.dokumente.selectors import dokumente_missing
-from antraege.factories import AntragFactory
+from antraege.factories import AntragFactory, HandlungsfeldFactory
+from antraege.fonds.selectors.fondsbild import bewilligungen_je_monat, handlungsfelder_bericht
+from antraege.geld.selectors.abrechnung import aktionsfonds_bericht
 from antraege.models import Antrag, Dokument
 from workflow.wege import antrag_walk_to
+
+from .abrechnung_helpers import approved
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +68,27 @@ def test_the_minutes_sweep_reads_closed_votes_and_meetings_without_minutes_by_in
 
     assert "abstimmung_ohne_protokoll" in _plan(abstimmungen.order_by())
     assert "sitzung_ohne_protokoll" in _plan(sitzungen.order_by())
+
+
+def test_the_fund_report_sums_in_sql_and_sends_no_list_of_ids(fonds, qm_user):
+    """The report's figures per field of action, month and cost category are SQL aggregates over
+    the fund's rows (found by a sub-select, not by a list of ids from Python): the same statements
+    for one funded Antrag as for three."""
+    feld = HandlungsfeldFactory()
+
+    def statements():
+        with CaptureQueriesContext(connection) as captured:
+            handlungsfelder_bericht(fonds)
+            bewilligungen_je_monat(fonds)
+            bericht = aktionsfonds_bericht(fonds)
+        return [q["sql"] for q in captured.captured_queries], bericht
+
+    approved(AntragFactory(fonds=fonds, handlungsfelder=[feld]), qm_user)
+    eins, _bericht = statements()
+    for _i in range(2):
+        approved(AntragFactory(fonds=fonds, handlungsfelder=[feld]), qm_user)
+    drei, bericht = statements()
+
+    assert drei == eins and len(drei) == 7  # fields 2, months 1, report 4
+    assert bericht.anzahl == 3
+    assert bericht.kategorien  # the cost lines of the three, per category

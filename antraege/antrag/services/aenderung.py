@@ -121,6 +121,7 @@ def aenderung_request(
             akteur=akteur,
             kommentar=_("Änderung beantragt (%(was)s). Begründung: %(grund)s")
             % {"was": _beschreibung(wunsch), "grund": begruendung},
+            mitteilung=True,
         )
         mail.queue_for_qm_office(antrag, "aenderung_beantragt", kontext={"wunsch": wunsch.pk})
     return wunsch
@@ -156,6 +157,7 @@ def aenderung_decide(wunsch, *, akteur, bewilligt, antwort=""):
             )
             % kontext
             + (" " + antwort if antwort else ""),
+            mitteilung=True,
         )
         mail.queue_for_applicant(
             antrag,

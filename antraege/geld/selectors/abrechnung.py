@@ -8,7 +8,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from ...antrag.selectors import aktionsfonds_saldo
+from ...antrag.selectors import aktionsfonds_saldo, antraege_among
 from ...models import Abschlag, Antrag, AntragStatus, Auszahlung, Beleg, Kostenposition, Sachbericht
 from ...money import ZERO, euro_round
 from ...states import GEFOERDERT_STATES
@@ -193,7 +193,8 @@ def aktionsfonds_bericht(fonds):
         ehrenamtsstunden=Coalesce(Sum("sachbericht__ehrenamtsstunden"), 0),
         sachberichte=Count("sachbericht"),
     )
-    gefoerdert = Q(antrag__fonds=fonds, antrag__status__in=GEFOERDERT_STATES)
+    # the fund's own rows, found by Antrag (a join read the cost lines of all areas)
+    gefoerdert = antraege_among(Antrag.objects.filter(fonds=fonds, status__in=GEFOERDERT_STATES))
     geplant = {
         row["kategorie__name"]: row["s"]
         for row in Kostenposition.objects.filter(gefoerdert)
