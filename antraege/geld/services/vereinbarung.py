@@ -301,7 +301,10 @@ def _rueckforderung_mahnen(pk, today):
             "Zahlungserinnerung zur Rückforderung versandt: noch offen %(offen)s €, neue Frist "
             "%(frist)s."
         )
-        % {"offen": euro_format(rueckforderung.betrag_offen), "frist": f"{mahnfrist:%d.%m.%Y}"},
+        % {
+            "offen": euro_format(rueckforderung.betrag_offen),
+            "frist": formats.date_format(mahnfrist, "SHORT_DATE_FORMAT"),
+        },
     )
     documents.dokument_schedule(rueckforderung.antrag, Dokument.Art.MAHNUNG)
     return 1
