@@ -120,11 +120,6 @@ def _in_term(mitglied, day):
     return mitglied.beginn <= day and (mitglied.ende is None or mitglied.ende >= day)
 
 
-def _frist_text(moment):
-    local = timezone.localtime(moment)
-    return local.strftime("%d.%m.%Y, %H:%M")
-
-
 def _abstimmung_url(abstimmung):
     return settings.SITE_URL + reverse("jury:abstimmung", kwargs={"pk": abstimmung.pk})
 
@@ -149,7 +144,7 @@ def _mitglied_benachrichtigen(art, mitglied, abstimmung, *, dedupe_key, **mehr):
             "referenz": antrag.referenz or "",
             "titel": antrag.titel,
             "quartier": antrag.fonds.quartier.name,
-            "frist": _frist_text(abstimmung.frist),
+            "frist": abstimmung.frist,
             "url": _abstimmung_url(abstimmung),
             **mehr,
         },
