@@ -148,6 +148,17 @@ def message_build(row, rendered):
     return message
 
 
+# Attachments another app makes: ``{kontext key: function(row) -> [(filename, bytes, mimetype)]}``,
+# registered at start-up (the jury's papers PDF, ``jury.apps``); called only where the e-mail is
+# built (the worker), so a function may render what is not made yet.
+ANHANG_QUELLEN = {}
+
+
+def anhang_quelle_register(key, quelle):
+    """Attach what ``quelle(row)`` returns to every e-mail whose context has ``key``."""
+    ANHANG_QUELLEN[key] = quelle
+
+
 def attachments_for(row):
     """Files that go with a notification: ``kontext["dokumente"]`` names stored documents.
 
@@ -159,6 +170,9 @@ def attachments_for(row):
         (name, text.encode("utf-8"), mimetype)
         for name, mimetype, text in row.kontext.get("inline_anhaenge") or []
     ]
+    for key, quelle in ANHANG_QUELLEN.items():
+        if key in row.kontext:
+            result.extend(quelle(row))
     ids = row.kontext.get("dokumente") or []
     if not ids or not row.antrag_id:
         return result
