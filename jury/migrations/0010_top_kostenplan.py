@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jury', '0008_protokoll_angaben'),
+        ('jury', '0009_online_vertretung'),
     ]
 
     operations = [
