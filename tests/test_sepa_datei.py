@@ -208,3 +208,41 @@ def test_payments_page_reads_in_constant_queries(
     with django_assert_max_num_queries(20):
         assert client.get(url).status_code == 200
     assert Antrag.objects.count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_files_made_at_once_never_share_an_order(qm_user, quartier, orders):
+    from django.db import connection
+
+    from antraege.geld.services.anordnung import AnordnungRefused
+    from antraege.geld.services.sepa import sepa_datei_create
+
+    from .test_abrechnung_payout import _concurrently
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, threads cannot race there")
+
+    def make():
+        try:
+            return sepa_datei_create(quartier.pk, akteur=Akteur(qm_user))
+        except AnordnungRefused as refused:
+            return refused
+
+    results = _concurrently(make)
+
+    assert sorted(type(r).__name__ for r in results) == ["AnordnungRefused", "SepaDatei"]
+    datei = SepaDatei.objects.get()
+    assert datei.anzahl == 2
+    assert set(AO.objects.values_list("sepa_datei", flat=True)) == {datei.pk}
+
+
+def test_settlement_page_shows_the_orders_step_and_links_the_payments_page(
+    client, staff_login, qm_user, quartier, antrag
+):
+    antrag, _anordnung = restzahlung_released(antrag, qm_user)
+    staff_login(client, qm_user)
+
+    html = client.get(reverse("abrechnung:qm_abrechnung", args=[antrag.pk])).content.decode()
+
+    assert "Restzahlung, 110,00 €: Zu bestätigen" in html
+    assert reverse("abrechnung:qm_zahlungen", args=[quartier.pk]) in html
