@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jury', '0009_online_vertretung'),
+        ('jury', '0010_top_kostenplan'),
     ]
 
     operations = [
