@@ -17,6 +17,7 @@ from .geld.models.abrechnung import (
     projektfoto_upload_to,
 )
 from .geld.models.abschlag_wartend import AbschlagWartend
+from .geld.models.anordnung import Auszahlungsanordnung, SepaDatei
 from .geld.models.vereinbarung import Bankverbindung, Rueckforderung, Vereinbarung
 from .mail.models import Benachrichtigung
 from .money import ZERO
@@ -40,6 +41,8 @@ __all__ = [
     "ZERO",
     "Abschlag",
     "AbschlagWartend",
+    "Auszahlungsanordnung",
+    "SepaDatei",
     "Bankverbindung",
     "Buchung",
     "FondsberichtPdf",

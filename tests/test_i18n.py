@@ -74,6 +74,7 @@ STAFF_EMAILS = (
     "abstimmung_eroeffnet",
     "abstimmung_erinnerung",
     "abstimmung_geschlossen",
+    "abstimmung_vertretung_gesucht",
     "aktion_entfaellt_qm",
     "jury_einladung",
     "sitzung_unterlagen",

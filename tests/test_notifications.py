@@ -87,7 +87,8 @@ def smtp_server(settings):
     sink = SmtpSink().start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
-    settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT = False, 5
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_TIMEOUT = 30
     yield sink
     smtp.mail_connections_close()
     sink.stop()

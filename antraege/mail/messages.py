@@ -21,6 +21,7 @@ from django.utils import translation
 
 from ..models import Dokument
 from ..zugang.links import antrag_link_token, antrag_link_url
+from .kontext import kontext_load
 
 
 def message_id(row):
@@ -77,7 +78,11 @@ def _render(row, templates, *, link_token=None):
     (``messages_build`` renders once for many recipients and puts each one's token in after)."""
     betreff, text_template, layout = templates
     antrag = row.antrag if row.antrag_id else None
-    context = {"antrag": antrag, "kontext": row.kontext, "site_url": settings.SITE_URL}
+    context = {
+        "antrag": antrag,
+        "kontext": kontext_load(row.kontext),
+        "site_url": settings.SITE_URL,
+    }
     if antrag is not None:
         # The link names the address it goes to: opening it confirms that address.
         context["link"] = antrag_link_url(antrag, email=row.empfaenger, token=link_token)

@@ -93,8 +93,9 @@ def backoff(versuche):
 
 
 @dataclass
-class Ergebnis:
-    """What one execution did: ids sent, ids failed (released with back-off), the next attempt."""
+class Versandergebnis:
+    """What one send run of the outbox did: ids sent, ids failed (released with a back-off), and
+    when the earliest failed one may be tried again. (Not the jury's ``Ergebnis`` of a vote.)"""
 
     gesendet: list = field(default_factory=list)
     fehlgeschlagen: list = field(default_factory=list)
@@ -109,7 +110,7 @@ def benachrichtigungen_send(*, execution, limit=BATCH, marker=None):
     batch is sent (by a keeper thread, also during a long SMTP conversation); an e-mail whose lease
     could not be renewed in time is left to whoever takes it next.
     """
-    ergebnis = Ergebnis()
+    ergebnis = Versandergebnis()
     if not benachrichtigungen_claim(execution=execution, limit=limit):
         return ergebnis
     rows = list(

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from antraege import permissions, task_names
@@ -137,7 +137,7 @@ def _antragsteller_benachrichtigen(punkt, sitzung, art, **kontext):
     antrag = punkt.antrag
     kontext = {
         "quartier": sitzung.quartier.name,
-        "datum": sitzung.datum.strftime("%d.%m.%Y"),
+        "datum": sitzung.datum,
         "beginn": sitzung.beginn.strftime("%H:%M"),
         "ort": sitzung.ort,
         **kontext,
@@ -377,7 +377,7 @@ def sitzung_einladungen_send(sitzung, *, akteur):
                 kontext={
                     "name": _name(mitglied),
                     "quartier": sitzung.quartier.name,
-                    "datum": sitzung.datum.strftime("%d.%m.%Y"),
+                    "datum": sitzung.datum,
                     "beginn": sitzung.beginn.strftime("%H:%M"),
                     "ort": sitzung.ort,
                     "stellvertretung": mitglied.rolle == Jurymitglied.Rolle.STELLVERTRETUNG,
@@ -442,7 +442,7 @@ def absage_send(sitzung, *, user):
                         "name": _name(deputy),
                         "mitglied": _name(mitglied),
                         "quartier": sitzung.quartier.name,
-                        "datum": sitzung.datum.strftime("%d.%m.%Y"),
+                        "datum": sitzung.datum,
                         "beginn": sitzung.beginn.strftime("%H:%M"),
                         "ort": sitzung.ort,
                         "url": _sitzung_url(sitzung),
@@ -844,7 +844,7 @@ def sitzung_close(sitzung, *, akteur):
         if sitzung.ende is None:  # the minutes record when the meeting ended: now, unless entered
             ende = timezone.localtime(now).time().replace(second=0, microsecond=0)
             Sitzung.objects.filter(pk=sitzung.pk, ende__isnull=True).update(ende=ende)
-        datum = sitzung.datum.strftime("%d.%m.%Y")
+        datum = formats.date_format(sitzung.datum, "SHORT_DATE_FORMAT")  # timeline notes
         punkte = list(
             Tagesordnungspunkt.objects.filter(sitzung=sitzung)
             .select_related("antrag__fonds__quartier")

@@ -256,6 +256,13 @@ class Statuswechsel(models.Model):
     intern = models.BooleanField(
         default=False, help_text=_("Nur für QM sichtbar, nicht für die Antragstellenden")
     )
+    mitteilung = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Ein Ereignis, das die Antragstellenden mit seinem Text im Verlauf sehen "
+            "(Korrektur, Änderungswunsch)"
+        ),
+    )
 
     class Meta:
         verbose_name = _("Statuswechsel")

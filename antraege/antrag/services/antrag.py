@@ -637,9 +637,13 @@ def antrag_links_send(*, email):
 
 def antrag_timeline_for_applicant(antrag):
     """The timeline as the applicant sees it: no internal steps, consecutive steps with the
-    same plain label folded into one (``[(label, zeitpunkt, kommentar)]``)."""
+    same plain label folded into one, events meant for them (``mitteilung``: a correction, a
+    change request and its answer) with their text (``[(label, zeitpunkt, kommentar)]``)."""
     result = []
     for step in antrag.statuswechsel.filter(intern=False).order_by("zeitpunkt", "pk"):
+        if step.mitteilung:
+            result.append((_("Änderung"), step.zeitpunkt, step.kommentar))
+            continue
         label = step.applicant_label
         kommentar = step.kommentar if step.nach_status == AntragStatus.CHANGES_REQUESTED else ""
         if result and str(result[-1][0]) == str(label):

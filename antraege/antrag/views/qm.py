@@ -42,6 +42,7 @@ from ..selectors import (
     kosten_summen,
     quartiere_list_for_staff,
 )
+from ..services.korrektur import NACH_DER_JURY_STATES
 from .dashboard_zeilen import LISTENFELDER, dashboard_zeilen, dashboard_zeilen_html
 
 # The moves of the formal check that this page offers. Decisions, settlement and payout have
@@ -172,6 +173,7 @@ def antrag_detail_context(akteur, antrag, *, forms_by_move=None):
         "form": failed,
         "form_has_errors": failed is not None,
         "nur_lesen": not bearbeitet,
+        "korrigierbar": bearbeitet and antrag.status in NACH_DER_JURY_STATES,
         # Cross-links to the jury and settlement pages (their views check permissions again).
         "abstimmungen": abstimmungen,
         "jury_entscheiden": jury_entscheiden,

@@ -4,6 +4,8 @@ expect, the bank details as a person may see them, open repayment claims. No sid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import timezone
+
 from ... import permissions
 from ...models import ZERO, Bankverbindung, Rueckforderung, Vereinbarung
 from ...money import CENT
@@ -86,10 +88,12 @@ def bankverbindung_for(akteur, antrag):
     return bank.kontoinhaber, iban_masked(bank.iban)
 
 
-def rueckforderungen_uebersicht(quartier_ids):
+def rueckforderungen_uebersicht(quartier_ids, *, today=None):
     """The QM dashboard's open repayment claims of the areas ``quartier_ids`` in one query,
-    oldest deadline first (what was repaid is a running total of the fund)."""
-    return list(
+    oldest deadline first, so the overdue ones (``ueberfaellig``: deadline passed, money still
+    open) lead the list (what was repaid is a running total of the fund)."""
+    today = today or timezone.localdate()
+    rows = list(
         Rueckforderung.objects.filter(
             zurueckgezahlt_am__isnull=True, antrag__fonds__quartier_id__in=quartier_ids
         )
@@ -99,6 +103,8 @@ def rueckforderungen_uebersicht(quartier_ids):
             "betrag",
             "betrag_eingegangen",
             "frist",
+            "gemahnt_am",
+            "mahnfrist",
             "zurueckgezahlt_am",
             "antrag__referenz",
             "antrag__titel",
@@ -106,3 +112,6 @@ def rueckforderungen_uebersicht(quartier_ids):
         )
         .order_by("frist", "pk")
     )
+    for row in rows:
+        row.ueberfaellig = row.frist < today
+    return rows

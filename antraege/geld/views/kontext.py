@@ -6,6 +6,7 @@ from django.utils import timezone
 from ... import permissions
 from ...models import Aenderungswunsch
 from ...states import AWAITING_SETTLEMENT_STATES, RESERVING_STATES, SETTLEMENT_EDITABLE_STATES
+from ..buchungen.selectors import rueckzahlungen_for_antrag
 from ..forms.abrechnung import BelegForm, SachberichtForm
 from ..forms.vereinbarung import (
     AenderungEntscheidungForm,
@@ -27,6 +28,7 @@ def geld_context(antrag, akteur, forms_):
         initial={"kontoinhaber": bank[0] if bank else antrag.antragsteller_name}
     )
     aenderungswuensche = list(antrag.aenderungswuensche.all())
+    rueckforderung = getattr(antrag, "rueckforderung", None)
     offen = next((w for w in aenderungswuensche if w.status == Aenderungswunsch.Status.OFFEN), None)
     return {
         "aenderungswuensche": aenderungswuensche,
@@ -49,7 +51,8 @@ def geld_context(antrag, akteur, forms_):
         "bank_form": bank_form,
         "entfaellt_moeglich": antrag.status in AWAITING_SETTLEMENT_STATES,
         "entfaellt_form": forms_.get("entfaellt_form") or EntfaelltForm(),
-        "rueckforderung": getattr(antrag, "rueckforderung", None),
+        "rueckforderung": rueckforderung,
+        "rueckzahlungen": rueckzahlungen_for_antrag(antrag) if rueckforderung else [],
         "rueckzahlung_form": forms_.get("rueckzahlung_form")
         or RueckzahlungForm(initial={"datum": timezone.localdate()}),
         "qm_beleg_form": forms_.get("qm_beleg_form")
