@@ -532,6 +532,7 @@ def test_the_payment_of_a_funded_antrag_starts_its_ten_years(antrag, qm_user):
     from antraege.geld.services.abrechnung import auszahlung_release, beleg_check
     from antraege.roles import Akteur
     from workflow.moves import antrag_move
+    from workflow.wege import anordnungen_confirm_by_two
 
     from .abrechnung_helpers import settlement_submitted
 
@@ -542,6 +543,7 @@ def test_the_payment_of_a_funded_antrag_starts_its_ten_years(antrag, qm_user):
     assert Antrag.objects.get(pk=antrag.pk).aufbewahrung_seit is None  # not ended yet
     bezahlt_am = TODAY - datetime.timedelta(days=3)
 
+    anordnungen_confirm_by_two(antrag, akteur=Akteur(qm_user))
     antrag_move(
         antrag, "mark_paid", akteur=Akteur(qm_user), bezahlt_am=bezahlt_am, buchungszeichen="BZ-9"
     )

@@ -124,4 +124,3 @@ def test_retention_reads_what_is_due_through_its_indexes(fonds, qm_user):
     assert "antrag_aufbewahrung" in _plan_sql(statements["anonymisieren"])
     if connection.vendor == "postgresql":  # SQLite picks the index on status for a few rows
         assert "antrag_entwurf_geaendert" in _plan_sql(statements["entwuerfe"])
-
