@@ -208,6 +208,9 @@ class Tagesordnungspunkt(models.Model):
         _("Betrag zur Abstimmung (€)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     auflagen = models.TextField(_("Auflagen"), blank=True)
+    # The jury's cut on the cost lines when the amount is lower than requested:
+    # {"<Kostenposition pk>": "<approved amount>"}; applied with the approval at the close.
+    kostenplan = models.JSONField(_("Bewilligte Kostenpositionen"), default=dict, blank=True)
     begruendung = models.TextField(_("Begründung"), blank=True)
     anzahl_berechtigt = models.PositiveSmallIntegerField(null=True, blank=True)
     stimmen_ja = models.PositiveSmallIntegerField(null=True, blank=True)

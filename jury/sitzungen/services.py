@@ -28,6 +28,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from antraege import permissions, task_names
+from antraege.antrag.services.kostenplan import kostenplan_check
 from antraege.enqueue import task_enqueue_on_commit
 from antraege.mail import services as mail
 from antraege.models import ZERO
@@ -711,12 +712,12 @@ def top_decide(
     stimmen=None,
     namentlich=None,
     notiz="",
+    kostenplan=None,
 ):
-    """QM enters the jury's vote on one item: presentation, conflicts, amount, conditions, and the
-    result as counts or (``stimmen``: voter id → yes/no/abstain) by name — per item, the
-    meeting's setting where ``namentlich`` is None. The decision comes from
-    ``auszaehlung_ergebnis``; an approval beyond the running balance is refused on the spot.
-    Returns the item with its ``beschluss``; the Antrag moves when the meeting is closed."""
+    """QM enters the jury's vote on one item (presentation, conflicts, amount, cut cost lines,
+    conditions; counts or ``stimmen`` by name, ``namentlich`` None: the meeting's setting).
+    Refused on the spot: beyond the running balance, or cut lines that do not add up. Returns
+    the item; the Antrag moves when the meeting is closed."""
     _pruefen_qm(akteur, punkt.sitzung.quartier_id)
     befangene = {int(pk) for pk in befangene}
     with transaction.atomic():
@@ -736,6 +737,7 @@ def top_decide(
             akteur,
             zaehlung,
             stimmen,
+            kostenplan=_kostenplan_for(antrag, beschluss, betrag, kostenplan),
             beschluss=beschluss,
             praesentiert=bool(praesentiert),
             betrag=betrag,
@@ -745,6 +747,15 @@ def top_decide(
             notiz=(notiz or "").strip(),
         )
     return Tagesordnungspunkt.objects.select_related("antrag", "sitzung").get(pk=punkt.pk)
+
+
+def _kostenplan_for(antrag, beschluss, betrag, kostenplan):
+    """The cut cost lines to store with an approval of less than requested ({} otherwise):
+    every line's approved amount, checked to add up (``JuryRefused`` on the line or the plan)."""
+    if beschluss != Beschluss.BEWILLIGT or betrag >= antrag.betrag_beantragt:
+        return {}
+    plan = kostenplan_check(antrag, betrag, kostenplan or {}, refused=JuryRefused)
+    return {str(pk): str(wert) for pk, wert in plan.items()}
 
 
 def _top_count(sitzung, punkt, befangene, namentlich, stimmen, zahlen):
@@ -870,6 +881,7 @@ def _punkt_umsetzen(punkt, *, akteur, datum):
                 akteur=akteur,
                 betrag=punkt.betrag,
                 auflagen=punkt.auflagen,
+                kostenplan=punkt.kostenplan,
                 kommentar=_("Von der Aktionsfondsjury in der Sitzung am %(datum)s bewilligt.")
                 % {"datum": datum},
             )

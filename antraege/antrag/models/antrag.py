@@ -215,6 +215,11 @@ class Kostenposition(models.Model):
         blank=True,
         help_text=_("Pflicht, wenn die Kostenart nur ausnahmsweise förderfähig ist"),
     )
+    # What the jury approved for this line (set at the approval; the requested amount stays
+    # ``menge × einzelpreis``). 0 = the line is cut; None = not approved (yet).
+    betrag_bewilligt = models.DecimalField(
+        _("Bewilligt (€)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("Kostenposition")
@@ -223,7 +228,11 @@ class Kostenposition(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(menge__gt=0) & Q(einzelpreis__gte=0), name="position_positiv"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(betrag_bewilligt__isnull=True) | Q(betrag_bewilligt__gte=0),
+                name="position_bewilligt_nicht_negativ",
+            ),
         ]
 
     def __str__(self):
@@ -232,6 +241,15 @@ class Kostenposition(models.Model):
     @property
     def betrag(self):
         return (self.menge * self.einzelpreis).quantize(Decimal("0.01"))
+
+    @property
+    def bewilligt(self):
+        """The approved amount of the line: as decided, else as requested."""
+        return self.betrag if self.betrag_bewilligt is None else self.betrag_bewilligt
+
+    @property
+    def gekuerzt(self):
+        return self.betrag_bewilligt is not None and self.betrag_bewilligt < self.betrag
 
 
 class Statuswechsel(models.Model):
