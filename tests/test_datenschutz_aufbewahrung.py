@@ -91,7 +91,7 @@ def antrag_in(fonds, status, *, seit, name):
 
 
 def stored(antrag):
-    """The start of the retention period as the moves store it (and migration 0026 stored it for
+    """The start of the retention period as the moves store it (and migration 0027 stored it for
     the rows before it): for rows built by hand, computed from them the same way."""
     aufbewahrung_update([antrag.pk])
     antrag.refresh_from_db()

@@ -61,7 +61,7 @@ def store_retention_start(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('antraege', '0025_rueckforderung_mahnung'),
+        ('antraege', '0026_kostenposition_bewilligt'),
     ]
 
     operations = [
