@@ -310,7 +310,8 @@ class VereinbarungAdmin(NurLesen, admin.ModelAdmin):
     readonly_fields = [f.name for f in Vereinbarung._meta.fields]
 
 
-# Bank details are not in the admin on purpose: only QM staff of the area see an IBAN in full.
+# Bank details are not in the admin on purpose: only QM staff of the area see an IBAN in full;
+# payout orders and SEPA files (they carry IBANs) neither: QM's payments page shows them.
 
 
 # The audit log (read-only for admins) is registered by the data protection module.

@@ -128,3 +128,19 @@ def fondsbericht_pdf(client, fonds):
     fertig = client.get(url)
     assert (fertig.status_code, fertig["Content-Type"]) == (200, "application/pdf")
     return b"".join(fertig.streaming_content)
+
+
+def buero_konto_save(fonds, qm_user):
+    """QM enters the budget line and the office's account (debtor of the SEPA file)."""
+    from antraege.fonds.services.buchhaltung import buchhaltung_save
+    from antraege.roles import Akteur
+
+    return buchhaltung_save(
+        fonds,
+        akteur=Akteur(qm_user),
+        haushaltsstelle="3470/68406",
+        kostenstelle="QM-SOL-AF",
+        kontoinhaber="Träger e. V. – QM Soldiner Kiez",
+        iban="DE89 3704 0044 0532 0130 00",
+        bic="",
+    )

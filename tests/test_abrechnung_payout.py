@@ -223,6 +223,7 @@ def test_concurrent_release_and_payment_never_double_pay(antrag, qm_user):
     beleg_check(beleg, akteur=Akteur(qm_user), anerkannt="100.00")
 
     releases = _concurrently(lambda: auszahlung_release(reload(antrag), akteur=Akteur(qm_user)))
+    anordnungen_confirm_by_two(reload(antrag), akteur=Akteur(qm_user))  # four eyes, once
     payments = _concurrently(lambda: pay(reload(antrag), qm_user))
 
     assert sum(isinstance(r, Auszahlung) for r in releases) == 1

@@ -92,3 +92,35 @@ def test_the_fund_report_sums_in_sql_and_sends_no_list_of_ids(fonds, qm_user):
     assert drei == eins and len(drei) == 7  # fields 2, months 1, report 4
     assert bericht.anzahl == 3
     assert bericht.kategorien  # the cost lines of the three, per category
+
+
+def _plan_sql(sql):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}")
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        return " ".join(str(row) for row in cursor.fetchall())
+
+
+def test_retention_reads_what_is_due_through_its_indexes(fonds, qm_user):
+    """The daily job finds the Anträge to anonymise by the stored start of their period and the
+    abandoned drafts by their last change, each through a partial index: not every ended Antrag
+    of ten years (nor every draft) is read to find the few that are due."""
+    from antraege.datenschutz.aufbewahrung import aufbewahrung_faellig
+
+    antrag_walk_to(AntragFactory(fonds=fonds), "rejected", qm_user=qm_user)
+    AntragFactory(fonds=fonds)  # a draft
+
+    with CaptureQueriesContext(connection) as captured:
+        aufbewahrung_faellig()
+    statements = {
+        name: next(q["sql"] for q in captured.captured_queries if marker in q["sql"])
+        for name, marker in (("anonymisieren", "aufbewahrung_regel"), ("entwuerfe", "'draft'"))
+    }
+
+    assert len(captured.captured_queries) == 4
+    assert "antrag_aufbewahrung" in _plan_sql(statements["anonymisieren"])
+    if connection.vendor == "postgresql":  # SQLite picks the index on status for a few rows
+        assert "antrag_entwurf_geaendert" in _plan_sql(statements["entwuerfe"])

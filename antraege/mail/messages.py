@@ -24,6 +24,7 @@ from django.utils import translation
 
 from ..models import Dokument
 from ..zugang.links import antrag_link_token, antrag_link_url
+from .kontext import kontext_load
 
 
 def message_id(row):
@@ -107,7 +108,11 @@ def _render(row, templates, *, link_token=None, stapel=None):
     stapel = stapel or Stapel()
     betreff, text_template, layout = templates
     antrag = row.antrag if row.antrag_id else None
-    context = {"antrag": antrag, "kontext": row.kontext, "site_url": settings.SITE_URL}
+    context = {
+        "antrag": antrag,
+        "kontext": kontext_load(row.kontext),
+        "site_url": settings.SITE_URL,
+    }
     if antrag is not None:
         # The link names the address it goes to: opening it confirms that address.
         context["link"] = stapel.link(antrag, email=row.empfaenger, token=link_token)
@@ -174,6 +179,17 @@ def message_build(row, rendered):
     return message
 
 
+# Attachments another app makes: ``{kontext key: function(row) -> [(filename, bytes, mimetype)]}``,
+# registered at start-up (the jury's papers PDF, ``jury.apps``); called only where the e-mail is
+# built (the worker), so a function may render what is not made yet.
+ANHANG_QUELLEN = {}
+
+
+def anhang_quelle_register(key, quelle):
+    """Attach what ``quelle(row)`` returns to every e-mail whose context has ``key``."""
+    ANHANG_QUELLEN[key] = quelle
+
+
 def attachments_for(row):
     """Files that go with a notification: ``kontext["dokumente"]`` names stored documents.
 
@@ -185,6 +201,9 @@ def attachments_for(row):
         (name, text.encode("utf-8"), mimetype)
         for name, mimetype, text in row.kontext.get("inline_anhaenge") or []
     ]
+    for key, quelle in ANHANG_QUELLEN.items():
+        if key in row.kontext:
+            result.extend(quelle(row))
     ids = row.kontext.get("dokumente") or []
     if not ids or not row.antrag_id:
         return result

@@ -98,6 +98,7 @@ class JuryRegelnForm(KernModelForm):
             "unterlagen_tage_vorher",
             "praesentation_ab",
             "namentliche_abstimmung",
+            "vertretung_online",
             "mindestgroesse",
         ]
 

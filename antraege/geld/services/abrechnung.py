@@ -12,7 +12,7 @@ import warnings
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from ...antrag.services.anhang import UploadRefused, upload_content_type
@@ -180,7 +180,7 @@ def abschlag_book(antrag, *, akteur, datum, betrag):
         antrag,
         akteur=akteur,
         kommentar=_("Abschlag von %(betrag)s € am %(datum)s angewiesen.")
-        % {"betrag": euro_format(betrag), "datum": datum.strftime("%d.%m.%Y")},
+        % {"betrag": euro_format(betrag), "datum": formats.date_format(datum, "SHORT_DATE_FORMAT")},
     )
     anordnung_create(antrag, Auszahlungsanordnung.Art.ABSCHLAG, betrag)
     mail.queue_for_applicant(
@@ -653,6 +653,6 @@ def auszahlung_mark_paid(antrag, *, bezahlt_am, buchungszeichen):
         kontext={
             "betrag": euro_format(abs(betrag)),
             "rueckforderung": betrag < 0,
-            "bezahlt_am": bezahlt_am.strftime("%d.%m.%Y"),
+            "bezahlt_am": bezahlt_am,
         },
     )

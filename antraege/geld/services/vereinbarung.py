@@ -9,7 +9,7 @@ which takes the amount off "paid" — only then is the money back in the fund.
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from ...antrag.services.antrag import antrag_lock, berlin_today
@@ -113,7 +113,7 @@ def _vereinbarung_record(antrag, *, akteur, art, datum):
                 _("Vereinbarung online bestätigt.")
                 if art == Vereinbarung.Art.ONLINE
                 else _("Vereinbarung auf Papier unterschrieben am %(datum)s.")
-                % {"datum": datum.strftime("%d.%m.%Y")}
+                % {"datum": formats.date_format(datum, "SHORT_DATE_FORMAT")}
             ),
         )
         documents.dokument_schedule(antrag, Dokument.Art.VEREINBARUNG)
@@ -242,7 +242,7 @@ def rueckzahlung_record(antrag, *, akteur, datum, betrag=None):
             raise AbrechnungRefused(_("Es gibt keine offene Rückforderung."), code="conflict")
         kontext = {
             "betrag": euro_format(rueckforderung.eingang),
-            "datum": datum.strftime("%d.%m.%Y"),
+            "datum": formats.date_format(datum, "SHORT_DATE_FORMAT"),
             "offen": euro_format(rueckforderung.betrag - rueckforderung.betrag_eingegangen),
         }
         statuswechsel_record(
@@ -301,7 +301,10 @@ def _rueckforderung_mahnen(pk, today):
             "Zahlungserinnerung zur Rückforderung versandt: noch offen %(offen)s €, neue Frist "
             "%(frist)s."
         )
-        % {"offen": euro_format(rueckforderung.betrag_offen), "frist": f"{mahnfrist:%d.%m.%Y}"},
+        % {
+            "offen": euro_format(rueckforderung.betrag_offen),
+            "frist": formats.date_format(mahnfrist, "SHORT_DATE_FORMAT"),
+        },
     )
     documents.dokument_schedule(rueckforderung.antrag, Dokument.Art.MAHNUNG)
     return 1

@@ -277,6 +277,7 @@ def _qm_context(request, antrag, akteur, **forms_):
         "sachbericht": getattr(antrag, "sachbericht", None),
         "abschlag": getattr(antrag, "abschlag", None),
         "auszahlung": auszahlung,
+        "anordnungen": antrag.anordnungen.all(),
         "rechnung": settlement_selectors.auszahlung_berechnung(antrag),
         "pruefbar": antrag.status == AntragStatus.SETTLEMENT_SUBMITTED and auszahlung is None,
         "abschlag_moeglich": antrag.fonds.abschlag_erlaubt
