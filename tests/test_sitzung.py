@@ -432,8 +432,12 @@ def test_papers_email_goes_to_members_and_deputies_in_their_language_with_an_ics
     assert betreff_de.startswith("Unterlagen für die Sitzung der Aktionsfondsjury")
     assert betreff_en.startswith("Papers for the meeting of the Aktionsfonds jury")
     assert "Hoffest" in text_de and "Hoffest" in text_en
-    ((name, ics, mimetype),) = attachments_for(rows[stv.user.email])
-    assert (name, mimetype) == ("sitzung.ics", "text/calendar")
+    anhaenge = {
+        name: (inhalt, mimetype) for name, inhalt, mimetype in attachments_for(rows[stv.user.email])
+    }
+    assert set(anhaenge) == {"sitzung.ics", f"unterlagen-{sitzung.datum:%Y-%m-%d}.pdf"}
+    ics, mimetype = anhaenge["sitzung.ics"]
+    assert mimetype == "text/calendar"
     assert b"BEGIN:VEVENT" in ics and b"Nachbarschaftsetage" in ics
     assert f"DTSTART;TZID=Europe/Berlin:{sitzung.datum:%Y%m%d}T183000".encode() in ics
 
