@@ -124,3 +124,20 @@ def test_retention_reads_what_is_due_through_its_indexes(fonds, qm_user):
     assert "antrag_aufbewahrung" in _plan_sql(statements["anonymisieren"])
     if connection.vendor == "postgresql":  # SQLite picks the index on status for a few rows
         assert "antrag_entwurf_geaendert" in _plan_sql(statements["entwuerfe"])
+
+
+def test_the_drafts_of_an_address_are_counted_whatever_its_case_through_its_index(fonds, settings):
+    from antraege.antrag.services.antrag import AntragRefused, entwuerfe_check
+
+    settings.ENTWURF_MAX_PRO_ADRESSE = 1
+    AntragFactory(fonds=fonds, antragsteller_email="Aylin.Demir@Example.org")  # a draft
+
+    with CaptureQueriesContext(connection) as captured, pytest.raises(AntragRefused) as refused:
+        entwuerfe_check(" aylin.DEMIR@example.ORG")
+
+    assert refused.value.code == "too_many_drafts"
+    (count,) = [q["sql"] for q in captured.captured_queries]
+    # the expression of the index antrag_email_lower (``iexact`` is UPPER(…) or LIKE: no index)
+    assert 'LOWER("antraege_antrag"."antragsteller_email")' in count
+    if connection.vendor == "sqlite":  # PostgreSQL may read the few drafts by their own index
+        assert "antrag_email_lower" in _plan_sql(count)
