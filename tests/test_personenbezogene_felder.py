@@ -51,6 +51,7 @@ NICHT_PERSONENBEZOGEN = {
     "antraege.Aenderungswunsch": {"art", "status"},
     "antraege.Projektfoto": {"content_type"},
     "antraege.Auszahlung": {"buchungszeichen"},  # the office's booking mark
+    "antraege.Auszahlungsanordnung": {"art", "status"},
     "antraege.Anonymisierung": {"regel"},
     # the audit log is about staff acting; pruned after its own period
     "antraege.Zugriffsnachweis": {"akteur_name", "aktion", "gegenstand"},
@@ -158,6 +159,7 @@ def test_the_art_15_export_holds_every_personal_field(volles_antrag, qm_user):
         "antraege.Statuswechsel",
         "antraege.Anhang",
         "antraege.Bankverbindung",
+        "antraege.Auszahlungsanordnung",
         "antraege.Benachrichtigung",
         "antraege.Beleg",
         "antraege.Sachbericht",

@@ -37,6 +37,7 @@ from ..models import (
     Anhang,
     Antrag,
     AntragStatus,
+    Auszahlungsanordnung,
     Bankverbindung,
     Beleg,
     Benachrichtigung,
@@ -287,6 +288,10 @@ def antrag_anonymisieren(antrag_id, *, regel):
                 beschreibung="", ausnahme_grund=""
             )
             Bankverbindung.objects.filter(antrag_id=antrag_id).delete()
+            # the payout orders stay as bookkeeping records, without whom they paid
+            Auszahlungsanordnung.objects.filter(antrag_id=antrag_id).update(
+                iban="", kontoinhaber=""
+            )
             Statuswechsel.objects.filter(antrag_id=antrag_id).update(kommentar="")
             Beleg.objects.filter(antrag_id=antrag_id).update(
                 aussteller="", ablehnungsgrund="", datei="", originalname=""

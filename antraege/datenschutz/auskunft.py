@@ -33,6 +33,14 @@ INTERNE_FELDER = {
 }
 # References to staff accounts: other people's data.
 PERSONAL_FELDER = {"akteur_id", "geprueft_von_id", "freigegeben_von_id", "erfasst_von_id"}
+# a payout order's staff confirmations and the bank file it went out in (other people, the office)
+ANORDNUNG_STAFF = {
+    "antrag_id",
+    "sachlich_von_id",
+    "rechnerisch_von_id",
+    "angeordnet_von_id",
+    "sepa_datei_id",
+}
 
 
 class AuskunftRefused(Refused):
@@ -88,6 +96,7 @@ def auskunft_antraege(email, quartiere):
             "benachrichtigungen",
             "adressbestaetigungen",
             "buchungen",
+            "anordnungen",
             Prefetch("tagesordnungspunkte", queryset=_tagesordnungspunkte()),
             Prefetch("statuswechsel", queryset=Statuswechsel.objects.order_by("zeitpunkt", "pk")),
             Prefetch(
@@ -150,6 +159,9 @@ def _antrag_daten(antrag, dateien):
         daten[name] = _zeile(obj, ohne={"antrag_id"}) if obj is not None else None
     daten["aenderungswuensche"] = [
         _zeile(w, ohne={"antrag_id", "entschieden_von_id"}) for w in antrag.aenderungswuensche.all()
+    ]
+    daten["auszahlungsanordnungen"] = [
+        _zeile(a, ohne=ANORDNUNG_STAFF) for a in antrag.anordnungen.all()
     ]
     daten["buchungen"] = [
         _zeile(b, ohne={"antrag_id", "fonds_id", "gebucht_von_id"}) for b in antrag.buchungen.all()
