@@ -55,6 +55,10 @@ class Sitzung(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     unterlagen_versandt_am = models.DateTimeField(null=True, blank=True)
+    # the agenda as the members last got it (Antrag ids, papers or supplement): a change after the
+    # papers went out is sent as a supplement with only what changed
+    versandte_tagesordnung = models.JSONField(default=list, blank=True)
+    nachtraege = models.PositiveSmallIntegerField(default=0)
     anwesenheit_erfasst_am = models.DateTimeField(null=True, blank=True)
     geschlossen_am = models.DateTimeField(null=True, blank=True)
     geschlossen_von = models.ForeignKey(

@@ -127,6 +127,13 @@ class Antrag(models.Model):
     geaendert_am = models.DateTimeField(auto_now=True)
     eingereicht_am = models.DateTimeField(null=True, blank=True)
 
+    # Retention of an ended Antrag (``antraege.datenschutz.aufbewahrung``): the day its period
+    # started (end state reached, or last payment) and the rule (``Anonymisierung.Regel``), stored
+    # by ``aufbewahrung_update`` after every move; empty before the end and once anonymised. The
+    # daily job finds what is due through their index instead of reading every ended Antrag.
+    aufbewahrung_seit = models.DateField(null=True, blank=True, editable=False)
+    aufbewahrung_regel = models.CharField(max_length=20, blank=True, editable=False)
+
     class Meta:
         verbose_name = _("Antrag")
         verbose_name_plural = _("Anträge")
@@ -146,6 +153,18 @@ class Antrag(models.Model):
             models.Index(Lower("antragsteller_email"), name="antrag_email_lower"),
             # the letters sweep reads the last month's decisions (``dokumente_missing``)
             models.Index(fields=["entschieden_am"], name="antrag_entschieden"),
+            # retention: the ended Anträge whose period is over, by rule and start (the daily job
+            # reads what is due, not ten years of ended Anträge), and the abandoned drafts
+            models.Index(
+                fields=["aufbewahrung_regel", "aufbewahrung_seit"],
+                condition=Q(aufbewahrung_seit__isnull=False),
+                name="antrag_aufbewahrung",
+            ),
+            models.Index(
+                fields=["geaendert_am"],
+                condition=Q(status=AntragStatus.DRAFT),
+                name="antrag_entwurf_geaendert",
+            ),
             # the settlement deadlines sweep reads the deadlines of the projects still running
             # (the passed deadlines of settled projects of all years are not in it)
             models.Index(

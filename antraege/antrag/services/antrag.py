@@ -302,9 +302,7 @@ def entwuerfe_check(email):
     ``ENTWURF_MAX_PRO_ADRESSE``: drafts (and their uploads) cannot be piled up under one address."""
     if not email:
         return
-    offen = Antrag.objects.filter(
-        antragsteller_email__iexact=email.strip(), status=AntragStatus.DRAFT
-    ).count()
+    offen = antraege_mit_email(email).filter(status=AntragStatus.DRAFT).count()
     if offen >= settings.ENTWURF_MAX_PRO_ADRESSE:
         raise AntragRefused(
             _(
