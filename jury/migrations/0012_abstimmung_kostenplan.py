@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jury', '0010_top_kostenplan'),
+        ('jury', '0011_nachtrag'),
     ]
 
     operations = [
