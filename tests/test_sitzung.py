@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from antraege import permissions
+from antraege import permissions, task_names
 from antraege.antrag.selectors import aktionsfonds_saldo
 from antraege.datenschutz.models import AdressBestaetigung
 from antraege.dokumente.pdf import pdf_text
@@ -368,15 +368,24 @@ def test_after_the_close_the_decision_letters_and_emails_come_before_the_minutes
         return protokoll_store(*args, **kwargs)
 
     monkeypatch.setattr(sitzungen, "protokoll_store", store)
+    queued_tasks = []
+    monkeypatch.setattr(
+        sitzungen, "task_enqueue_on_commit", lambda name, **kw: queued_tasks.append((name, kw))
+    )
 
-    assert sitzungen.sitzung_follow_up(sitzung.pk) is True
+    assert sitzungen.sitzung_follow_up(sitzung.pk) == 2
+    # the minutes are a task of their own, queued behind the decision e-mails' send tasks
+    assert queued_tasks == [(task_names.SITZUNG_PROTOKOLL, {"sitzung_id": sitzung.pk})]
+    assert not Sitzung.objects.get(pk=sitzung.pk).protokoll
+    assert sitzungen.sitzung_protokoll_create(sitzung.pk) is True  # the queued task's body
 
     assert sorted(queued_when_the_minutes_began) == [("abgelehnt", nein.pk), ("bewilligt", ja.pk)]
     bewilligt = Benachrichtigung.objects.get(antrag=ja, art="bewilligt")
     assert [name for name, _, _ in attachments_for(bewilligt)] == [ja.dokumente.get().dateiname]
     assert Sitzung.objects.get(pk=sitzung.pk).protokoll
     # a second run (the sweep, a redelivered message) adds nothing
-    assert sitzungen.sitzung_follow_up(sitzung.pk) is False
+    assert sitzungen.sitzung_follow_up(sitzung.pk) == 2
+    assert sitzungen.sitzung_protokoll_create(sitzung.pk) is False
     assert (
         Benachrichtigung.objects.filter(
             antrag__in=[ja, nein], art__in=["bewilligt", "abgelehnt"]

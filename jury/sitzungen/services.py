@@ -898,7 +898,7 @@ def sitzung_close(sitzung, *, akteur):
     (money reserved under the fund's lock, letter and e-mail scheduled) in its own savepoint: a
     refusal is recorded on its item with the reason, the others stand. Deferred items and those
     without quorum stay with the jury. After commit one task delivers the decision letters and
-    e-mails and then renders the minutes (``sitzung_follow_up``).
+    e-mails and then queues the minutes (``sitzung_follow_up``).
     """
     _pruefen_qm(akteur, sitzung.quartier_id)
     now = timezone.now()
@@ -956,10 +956,15 @@ def _punkt_umsetzen(punkt, *, akteur, datum):
 
 def sitzung_follow_up(sitzung_id):
     """After the close, in this order: every decision letter of the meeting rendered and its
-    e-mail handed to the outbox (``sitzung_entscheidungen_deliver``), then the minutes
-    rendered. Applicants' e-mails are queued before the minutes exist. Safe to run twice."""
-    sitzung_entscheidungen_deliver(sitzung_id)
-    return sitzung_protokoll_create(sitzung_id)
+    e-mail handed to the outbox (``sitzung_entscheidungen_deliver``), then the minutes queued as
+    a task of their own (``sitzung_protokoll_create``). The e-mails' send tasks are on the queue
+    by then, so a worker sends the applicants' e-mails before it renders the minutes (a PDF of
+    several hundred milliseconds). A lost minutes task is redone by the sweep
+    (``sitzungsprotokolle_catch_up``). Safe to run twice. Returns how many items were delivered.
+    """
+    geliefert = sitzung_entscheidungen_deliver(sitzung_id)
+    task_enqueue_on_commit(task_names.SITZUNG_PROTOKOLL, sitzung_id=sitzung_id)
+    return geliefert
 
 
 def sitzung_entscheidungen_deliver(sitzung_id):
