@@ -16,7 +16,7 @@ from aktionsfonds.celery import app
 from antraege.antrag.selectors import aktionsfonds_saldo
 from antraege.datenschutz.aufbewahrung import (
     ANONYM_TITEL,
-    aufbewahrung_durchsetzen,
+    aufbewahrung_enforce,
 )
 from antraege.datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriffsnachweis
 from antraege.datenschutz.tasks import task_aufbewahrung_durchsetzen
@@ -179,7 +179,7 @@ def durchsetzen(django_capture_on_commit_callbacks):
 
     def run():
         with django_capture_on_commit_callbacks(execute=True):
-            return aufbewahrung_durchsetzen(now=NOW)
+            return aufbewahrung_enforce(now=NOW)
 
     return run
 
@@ -422,7 +422,7 @@ def test_minutes_of_an_anonymised_antrag_come_back_without_the_applicants_texts(
     Statuswechsel.objects.filter(antrag=antrag).update(zeitpunkt=days_ago(400))
 
     with django_capture_on_commit_callbacks(execute=True):
-        aufbewahrung_durchsetzen(now=NOW)
+        aufbewahrung_enforce(now=NOW)
     assert not default_storage.exists(old)
     services.protokolle_catch_up()
 
@@ -476,7 +476,7 @@ def test_meeting_minutes_are_rendered_again_without_the_anonymised_item(
     Statuswechsel.objects.filter(antrag_id=lesecafe.antrag_id).update(zeitpunkt=days_ago(400))
 
     with django_capture_on_commit_callbacks(execute=True):
-        aufbewahrung_durchsetzen(now=NOW)
+        aufbewahrung_enforce(now=NOW)
     assert not default_storage.exists(old)
     assert not default_storage.exists(papiere_datei)
     assert not Sitzungsunterlagen.objects.filter(sitzung=sitzung).exists()
