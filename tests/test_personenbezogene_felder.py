@@ -30,7 +30,8 @@ pytestmark = pytest.mark.django_db
 
 # Text and file fields of the models linked to an Antrag that are no personal data, and why.
 NICHT_PERSONENBEZOGEN = {
-    "antraege.Antrag": {"referenz", "status", "sprache"},  # system reference, state, language
+    # system reference, state, language, the retention rule that applies
+    "antraege.Antrag": {"referenz", "status", "sprache", "aufbewahrung_regel"},
     "antraege.Kostenposition": set(),
     "antraege.Statuswechsel": {"von_status", "nach_status", "rolle"},
     "antraege.Anhang": {"art", "content_type"},

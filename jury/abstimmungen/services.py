@@ -710,8 +710,9 @@ def _beschliessen(abstimmung, zaehlung):
 
 
 def abstimmungen_remind(*, now=None):
-    """Once per vote, at the reminder lead time before the deadline: one e-mail to each entitled
-    member who has not voted. Returns how many e-mails were queued."""
+    """Once per vote, at the reminder lead time before the deadline: one e-mail for each entitled
+    seat without a ballot, to its member or the deputy standing in. Returns how many e-mails were
+    queued."""
     now = now or timezone.now()
     offene = Abstimmung.objects.filter(
         status=AbstimmungStatus.OFFEN,
@@ -732,12 +733,13 @@ def abstimmungen_remind(*, now=None):
             offen = (
                 Stimmberechtigung.objects.filter(abstimmung=abstimmung, befangen=False)
                 .exclude(mitglied__stimmen__abstimmung=abstimmung)
-                .select_related("mitglied__user")
+                .select_related("mitglied__user", "vertreten_durch__user")
             )
             for eintrag in offen:
+                # a seat a deputy holds: the deputy is reminded, not the absent member
                 row = _mitglied_benachrichtigen(
                     "abstimmung_erinnerung",
-                    eintrag.mitglied,
+                    eintrag.vertreten_durch or eintrag.mitglied,
                     abstimmung,
                     dedupe_key=f"jury-{abstimmung.pk}-erinnerung-{eintrag.mitglied_id}",
                 )
