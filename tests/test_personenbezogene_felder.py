@@ -55,8 +55,15 @@ NICHT_PERSONENBEZOGEN = {
     "antraege.Anonymisierung": {"regel"},
     # the audit log is about staff acting; pruned after its own period
     "antraege.Zugriffsnachweis": {"akteur_name", "aktion", "gegenstand"},
-    "jury.Abstimmung": {"modus", "status", "bei_gleichstand", "ergebnis", "ergebnis_hinweis"},
-    "jury.Tagesordnungspunkt": {"beschluss"},
+    "jury.Abstimmung": {
+        "modus",
+        "status",
+        "bei_gleichstand",
+        "ergebnis",
+        "ergebnis_hinweis",
+        "kostenplan",  # amounts per cost line id
+    },
+    "jury.Tagesordnungspunkt": {"beschluss", "kostenplan"},  # amounts per cost line id
 }
 TEXT_FIELDS = (models.CharField, models.TextField, models.FileField, models.JSONField)
 
