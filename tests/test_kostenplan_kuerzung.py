@@ -278,3 +278,17 @@ def test_the_applicants_settlement_page_shows_the_approved_lines(client, fonds, 
     assert "Position Kostenart Beantragt Bewilligt" in text
     assert "Saatgut Sachkosten 40,00 € 20,00 €" in text
     assert "Bewilligt insgesamt 280,00 €" in text
+
+
+def test_qm_sees_requested_and_approved_amount_per_line(client, staff_login, fonds, qm_user):
+    antrag = antrag_walk_to(
+        _antrag(fonds), "approved", qm_user=qm_user, approve={"betrag": D("250.00")}
+    )
+    staff_login(client, qm_user)
+
+    response = client.get(reverse("qm:antrag_detail", args=[antrag.pk]))
+
+    text = " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    assert "Menge Einzelpreis Betrag Bewilligt Förderfähig" in text
+    assert "Plakate 1 60,00 € 60,00 € 50,00 €" in text
+    assert "Saatgut 1 40,00 € 40,00 € gestrichen" in text

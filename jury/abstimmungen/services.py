@@ -255,6 +255,7 @@ def _eroeffnung_notify(abstimmung, mitglieder, befangen):
                 m,
                 abstimmung,
                 dedupe_key=f"jury-{abstimmung.pk}-eroeffnet-{m.pk}",
+                vertretung=abstimmung.vertretung_online,
             )
 
 
