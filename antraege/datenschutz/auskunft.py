@@ -33,14 +33,6 @@ INTERNE_FELDER = {
 }
 # References to staff accounts: other people's data.
 PERSONAL_FELDER = {"akteur_id", "geprueft_von_id", "freigegeben_von_id", "erfasst_von_id"}
-# a payout order's staff confirmations and the bank file it went out in (other people, the office)
-ANORDNUNG_STAFF = {
-    "antrag_id",
-    "sachlich_von_id",
-    "rechnerisch_von_id",
-    "angeordnet_von_id",
-    "sepa_datei_id",
-}
 
 
 class AuskunftRefused(Refused):
@@ -96,7 +88,6 @@ def auskunft_antraege(email, quartiere):
             "benachrichtigungen",
             "adressbestaetigungen",
             "buchungen",
-            "anordnungen",
             Prefetch("tagesordnungspunkte", queryset=_tagesordnungspunkte()),
             Prefetch("statuswechsel", queryset=Statuswechsel.objects.order_by("zeitpunkt", "pk")),
             Prefetch(
@@ -114,6 +105,14 @@ def _tagesordnungspunkte():
     from jury.sitzungen.models import Tagesordnungspunkt
 
     return Tagesordnungspunkt.objects.select_related("sitzung").order_by("sitzung__datum", "pk")
+
+
+ANORDNUNG_OHNE = {
+    "antrag_id",
+    "sachlich_von_id",
+    "rechnerisch_von_id",
+    "angeordnet_von_id",
+}
 
 
 def _ordner(antrag):
@@ -157,11 +156,10 @@ def _antrag_daten(antrag, dateien):
     ):
         obj = getattr(antrag, name, None)
         daten[name] = _zeile(obj, ohne={"antrag_id"}) if obj is not None else None
+    # the payout orders with the payee as ordered (the staff who confirmed them left out)
+    daten["anordnungen"] = [_zeile(a, ohne=ANORDNUNG_OHNE) for a in antrag.anordnungen.all()]
     daten["aenderungswuensche"] = [
         _zeile(w, ohne={"antrag_id", "entschieden_von_id"}) for w in antrag.aenderungswuensche.all()
-    ]
-    daten["auszahlungsanordnungen"] = [
-        _zeile(a, ohne=ANORDNUNG_STAFF) for a in antrag.anordnungen.all()
     ]
     daten["buchungen"] = [
         _zeile(b, ohne={"antrag_id", "fonds_id", "gebucht_von_id"}) for b in antrag.buchungen.all()
@@ -246,7 +244,7 @@ def _mitteilungen_daten(antrag):
     return daten
 
 
-def auskunft_erstellen(*, email, akteur, identitaet_geprueft, nachweis):
+def auskunft_create(*, email, akteur, identitaet_geprueft, nachweis):
     """The ZIP of everything stored about ``email`` in the akteur's QM areas; logged.
 
     Raises ``AuskunftRefused`` unless the akteur is QM staff and confirmed the identity check.
