@@ -18,9 +18,7 @@ history grows.
 """
 
 import argparse
-import logging
 import os
-import secrets
 import statistics
 import sys
 import tempfile
@@ -31,32 +29,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import django_local  # noqa: E402
+
 
 def setup_django(workdir):
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aktionsfonds.settings")
-    if os.environ.get("BENCH_USE_CONFIGURED_DB") != "1":
-        os.environ.pop("DATABASE_URL", None)
-        os.environ["SQLITE_PATH"] = str(Path(workdir) / "bench.sqlite3")
-    os.environ["MEDIA_ROOT"] = str(Path(workdir) / "media")
-    os.environ["CELERY_BROKER_URL"] = "memory://"
-    os.environ["CELERY_QUEUE"] = f"bench-meeting-{uuid.uuid4().hex[:8]}"
-    os.environ["CELERY_SKIP_CHECKS"] = "1"
-    # settings fail closed without a key: a throwaway one for this run
-    os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_hex(32))
-    import django
-
-    django.setup()
+    """Django with the e-mails in ``mail.outbox`` and a queue of this run's own."""
+    django_local(
+        workdir,
+        leise=("celery", "kombu", "jury", "antraege", "workflow"),
+        CELERY_BROKER_URL="memory://",
+        CELERY_QUEUE=f"bench-meeting-{uuid.uuid4().hex[:8]}",
+        CELERY_SKIP_CHECKS="1",
+    )
     from django.conf import settings
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     from django.core import mail
 
     mail.outbox = []
-    for name in ("weasyprint", "fontTools", "celery", "kombu", "jury", "antraege", "workflow"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 class Welt:

@@ -49,6 +49,9 @@ def test_the_standing_in_deputys_ballot_counts_once_and_the_absent_members_canno
 ):
     Kontoeinstellung.objects.create(user=deputies[1].user, sprache="en")
     abwesend, vertretung = jury[0], deputies[0]
+    eroeffnet = gesendet("abstimmung_eroeffnet", mailoutbox)[abwesend.user.email]
+    assert "bitten Sie auf dem Stimmzettel um Vertretung" in eroeffnet.body
+    mailoutbox.clear()
     services.stimme_cast(abstimmung, user=abwesend.user, wert="no")
 
     eintrag = services.vertretung_request(abstimmung, user=abwesend.user)

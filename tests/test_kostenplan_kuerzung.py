@@ -2,6 +2,7 @@
 are cut or reduced; letter, agreement and settlement show the approved lines, which add up to the
 approved amount with the lump sum inside it; a plan that does not add up is refused, entries kept."""
 
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -103,6 +104,7 @@ def test_the_meeting_records_the_cut_and_letter_and_agreement_show_the_approved_
     antrag = _antrag(fonds)
     z = _zeilen(antrag)
     sitzung, punkt = _sitzung_mit(fonds, qm_user, antrag)
+    wie_beantragt = {p.pk: p.betrag for p in z.values()}  # what the page sends untouched
     with pytest.raises(JuryRefused) as refused:  # the lines as requested do not fit 280 €
         sitzungen.top_decide(
             punkt,
@@ -112,6 +114,7 @@ def test_the_meeting_records_the_cut_and_letter_and_agreement_show_the_approved_
             ja=3,
             nein=0,
             enthaltung=0,
+            kostenplan=wie_beantragt,
         )
     assert "Sie ergeben 300,00 €" in refused.value.message
     punkt.refresh_from_db()
@@ -223,3 +226,69 @@ def test_the_meeting_page_refuses_a_plan_that_does_not_add_up_and_keeps_the_entr
     assert client.post(url, daten).status_code == 302
     punkt.refresh_from_db()
     assert punkt.kostenplan[str(z["Saatgut"].pk)] == "0.00"
+
+
+def test_the_online_vote_puts_the_cut_lines_to_the_vote_and_applies_them(fonds, qm_user):
+    from jury.abstimmungen import services as abstimmungen
+
+    jury = jury_fuer(fonds.quartier, 3)
+    antrag = antrag_zur_jury(_antrag(fonds), qm_user)
+    z = _zeilen(antrag)
+    with pytest.raises(JuryRefused) as refused:  # the lines as the page sends them untouched
+        abstimmungen.abstimmung_open(
+            antrag,
+            akteur=Akteur(qm_user),
+            betrag=D("200"),
+            kostenplan={p.pk: p.betrag for p in z.values()},
+        )
+    assert "Sie ergeben 300,00 €" in refused.value.message
+    assert not antrag.abstimmungen.exists()
+
+    abstimmung = abstimmungen.abstimmung_open(
+        antrag,
+        akteur=Akteur(qm_user),
+        betrag=D("200"),
+        kostenplan={z["Zeltmiete"].pk: D("60"), z["Saatgut"].pk: D("0")},
+    )
+    for mitglied in jury:
+        abstimmungen.stimme_cast(abstimmung, user=mitglied.user, wert="yes")
+    abstimmung.refresh_from_db()
+    abstimmungen.abstimmung_close(abstimmung.pk, now=abstimmung.frist)
+
+    antrag = Antrag.objects.get(pk=antrag.pk)
+    assert (antrag.status, antrag.betrag_bewilligt) == (AntragStatus.APPROVED, D("200.00"))
+    plan = kostenplan_bewilligt(antrag)
+    assert [p.bewilligt for p in plan.positionen] == [D("60"), D("80"), D("60"), D("0")]
+    assert (plan.summe_bewilligt, plan.pauschale) == (D("200.00"), D("0.00"))
+
+
+def test_the_applicants_settlement_page_shows_the_approved_lines(client, fonds, qm_user):
+    from antraege.roles import SESSION_KEY
+
+    antrag = antrag_walk_to(
+        _antrag(fonds), "approved", qm_user=qm_user, approve={"betrag": D("280.00")}
+    )
+    session = client.session
+    session[SESSION_KEY] = [antrag.pk]
+    session.save()
+
+    response = client.get(reverse("abrechnung:mein_abrechnung", args=[antrag.pk]))
+
+    text = " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    assert "Position Kostenart Beantragt Bewilligt" in text
+    assert "Saatgut Sachkosten 40,00 € 20,00 €" in text
+    assert "Bewilligt insgesamt 280,00 €" in text
+
+
+def test_qm_sees_requested_and_approved_amount_per_line(client, staff_login, fonds, qm_user):
+    antrag = antrag_walk_to(
+        _antrag(fonds), "approved", qm_user=qm_user, approve={"betrag": D("250.00")}
+    )
+    staff_login(client, qm_user)
+
+    response = client.get(reverse("qm:antrag_detail", args=[antrag.pk]))
+
+    text = " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    assert "Menge Einzelpreis Betrag Bewilligt Förderfähig" in text
+    assert "Plakate 1 60,00 € 60,00 € 50,00 €" in text
+    assert "Saatgut 1 40,00 € 40,00 € gestrichen" in text

@@ -13,8 +13,8 @@ from django.core.files.base import ContentFile
 from django.db import models
 
 from antraege.antrag.forms.antrag import UeberSieForm
-from antraege.datenschutz.aufbewahrung import ANONYM_TITEL, antrag_anonymisieren
-from antraege.datenschutz.auskunft import auskunft_erstellen
+from antraege.datenschutz.aufbewahrung import ANONYM_TITEL, antrag_anonymise
+from antraege.datenschutz.auskunft import auskunft_create
 from antraege.datenschutz.models import (
     ANTRAG_KONTAKTFELDER,
     NICHT_IN_DER_AUSKUNFT,
@@ -51,11 +51,19 @@ NICHT_PERSONENBEZOGEN = {
     "antraege.Aenderungswunsch": {"art", "status"},
     "antraege.Projektfoto": {"content_type"},
     "antraege.Auszahlung": {"buchungszeichen"},  # the office's booking mark
+    "antraege.Auszahlungsanordnung": {"art", "status"},
     "antraege.Anonymisierung": {"regel"},
     # the audit log is about staff acting; pruned after its own period
     "antraege.Zugriffsnachweis": {"akteur_name", "aktion", "gegenstand"},
-    "jury.Abstimmung": {"modus", "status", "bei_gleichstand", "ergebnis", "ergebnis_hinweis"},
-    "jury.Tagesordnungspunkt": {"beschluss"},
+    "jury.Abstimmung": {
+        "modus",
+        "status",
+        "bei_gleichstand",
+        "ergebnis",
+        "ergebnis_hinweis",
+        "kostenplan",  # amounts per cost line id
+    },
+    "jury.Tagesordnungspunkt": {"beschluss", "kostenplan"},  # amounts per cost line id
 }
 TEXT_FIELDS = (models.CharField, models.TextField, models.FileField, models.JSONField)
 
@@ -139,7 +147,7 @@ def volles_antrag(fonds, qm_user):
 def test_the_art_15_export_holds_every_personal_field(volles_antrag, qm_user):
     antrag, marken = volles_antrag
 
-    auskunft = auskunft_erstellen(
+    auskunft = auskunft_create(
         email="person@example.org",
         akteur=Akteur(qm_user),
         identitaet_geprueft=True,
@@ -158,6 +166,7 @@ def test_the_art_15_export_holds_every_personal_field(volles_antrag, qm_user):
         "antraege.Statuswechsel",
         "antraege.Anhang",
         "antraege.Bankverbindung",
+        "antraege.Auszahlungsanordnung",
         "antraege.Benachrichtigung",
         "antraege.Beleg",
         "antraege.Sachbericht",
@@ -188,7 +197,7 @@ def test_the_art_15_export_holds_every_personal_field(volles_antrag, qm_user):
 def test_anonymisation_leaves_no_personal_field(volles_antrag):
     antrag, marken = volles_antrag
 
-    antrag_anonymisieren(antrag.pk, regel="erfolglos")
+    antrag_anonymise(antrag.pk, regel="erfolglos")
 
     uebrig = []
     for label, pk, name in marken:

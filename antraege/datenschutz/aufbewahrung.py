@@ -37,6 +37,7 @@ from ..models import (
     Anhang,
     Antrag,
     AntragStatus,
+    Auszahlungsanordnung,
     Bankverbindung,
     Beleg,
     Benachrichtigung,
@@ -245,7 +246,7 @@ def _dateien_entfernen_nach_commit(names):
     transaction.on_commit(remove)
 
 
-def entwurf_loeschen(antrag_id, *, stichtag):
+def entwurf_delete(antrag_id, *, stichtag):
     """Delete an abandoned draft and its files. False if it changed or was submitted meanwhile."""
     try:
         with transaction.atomic():
@@ -262,7 +263,7 @@ def entwurf_loeschen(antrag_id, *, stichtag):
     return True
 
 
-def antrag_anonymisieren(antrag_id, *, regel):
+def antrag_anonymise(antrag_id, *, regel):
     """Erase the personal data of one Antrag, keep its amounts; returns the files removed.
 
     Side effects: blanks contact data and free texts (also in the timeline, receipts, report and the
@@ -287,6 +288,10 @@ def antrag_anonymisieren(antrag_id, *, regel):
                 beschreibung="", ausnahme_grund=""
             )
             Bankverbindung.objects.filter(antrag_id=antrag_id).delete()
+            # the orders stay (money records), without the payee's account
+            Auszahlungsanordnung.objects.filter(antrag_id=antrag_id).update(
+                **dict.fromkeys(PERSONENBEZOGENE_FELDER["antraege.Auszahlungsanordnung"], "")
+            )
             Statuswechsel.objects.filter(antrag_id=antrag_id).update(kommentar="")
             Beleg.objects.filter(antrag_id=antrag_id).update(
                 aussteller="", ablehnungsgrund="", datei="", originalname=""
@@ -325,7 +330,7 @@ def _sitzungen_leeren(antrag_id):
     return names
 
 
-def aufbewahrung_durchsetzen(*, now=None):
+def aufbewahrung_enforce(*, now=None):
     """The daily job: delete due drafts, anonymise due Anträge, prune the audit log and outbox.
 
     Returns the ``Faellig`` that was found (what was removed). Idempotent.
@@ -334,9 +339,9 @@ def aufbewahrung_durchsetzen(*, now=None):
     stichtag = _stichtage(now)
     faellig = aufbewahrung_faellig(now=now)
     for eintrag in faellig.entwuerfe:
-        entwurf_loeschen(eintrag.antrag_id, stichtag=stichtag["entwurf"])
+        entwurf_delete(eintrag.antrag_id, stichtag=stichtag["entwurf"])
     for eintrag in faellig.anonymisieren:
-        antrag_anonymisieren(eintrag.antrag_id, regel=eintrag.regel)
+        antrag_anonymise(eintrag.antrag_id, regel=eintrag.regel)
     Zugriffsnachweis.objects.filter(zeitpunkt__lt=stichtag["zugriffsnachweise"]).delete()
     gesendet = Benachrichtigung.objects.filter(gesendet_am__lt=stichtag["benachrichtigungen"])
     gesendet.filter(dedupe_key__isnull=True).delete()

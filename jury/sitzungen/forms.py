@@ -3,10 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from antraege.money import euro_format
 from antraege.web.forms import DateInput, KernForm, KernModelForm
 
-from ..abstimmungen.forms import abstimmungsbetrag_field
+from ..abstimmungen.forms import KostenplanFelder, abstimmungsbetrag_field
 from ..abstimmungen.models import StimmWert
 from .models import Sitzung
 
@@ -96,7 +95,7 @@ class AnwesenheitForm(KernForm):
         ]
 
 
-class PunktForm(KernForm):
+class PunktForm(KostenplanFelder, KernForm):
     """The jury's vote on one agenda item. Counted (yes/no/abstain as numbers) or by name, chosen
     per item (the area's setting is the default). By name fits one screen: what most voted
     ("alle") and, per member, only the exceptions."""
@@ -171,35 +170,6 @@ class PunktForm(KernForm):
         ):
             self.fields[name] = forms.IntegerField(label=label, min_value=0, required=False)
             self.fields[name].widget.attrs["class"] = "kern-form-input__input"
-
-    def _positionen_felder(self, positionen):
-        """One field per cost line: its approved amount when the jury cuts (requested: initial)."""
-        self.positionen_felder = []
-        for position in positionen:
-            name = f"position_{position.pk}"
-            self.fields[name] = forms.DecimalField(
-                label=_("%(position)s (beantragt %(betrag)s €)")
-                % {"position": position.beschreibung, "betrag": euro_format(position.betrag)},
-                max_digits=10,
-                decimal_places=2,
-                min_value=0,
-                localize=True,
-                required=False,
-                initial=position.betrag,
-            )
-            self.fields[name].widget.attrs["class"] = "kern-form-input__input"
-            self.positionen_felder.append(name)
-
-    def positionen_zeilen(self):
-        return [self[name] for name in self.positionen_felder]
-
-    def kostenplan(self):
-        """Cost line pk → approved amount, as entered (empty fields: as requested)."""
-        return {
-            int(name.split("_", 1)[1]): self.cleaned_data[name]
-            for name in self.positionen_felder
-            if self.cleaned_data.get(name) is not None
-        }
 
     @property
     def namentlich(self):

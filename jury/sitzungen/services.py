@@ -28,7 +28,6 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from antraege import permissions, task_names
-from antraege.antrag.services.kostenplan import kostenplan_check
 from antraege.enqueue import task_enqueue_on_commit
 from antraege.mail import services as mail
 from antraege.models import ZERO, Antrag
@@ -42,6 +41,7 @@ from ..abstimmungen.services import (
     auszaehlung_ergebnis,
     betrag_check,
     juryregeln_for,
+    kostenplan_for_betrag,
     protokoll_store,
 )
 from ..mitglieder.models import Jurymitglied, jury_in_term
@@ -804,12 +804,9 @@ def top_decide(
 
 
 def _kostenplan_for(antrag, beschluss, betrag, kostenplan):
-    """The cut cost lines to store with an approval of less than requested ({} otherwise):
-    every line's approved amount, checked to add up (``JuryRefused`` on the line or the plan)."""
-    if beschluss != Beschluss.BEWILLIGT or betrag >= antrag.betrag_beantragt:
+    if beschluss != Beschluss.BEWILLIGT:
         return {}
-    plan = kostenplan_check(antrag, betrag, kostenplan or {}, refused=JuryRefused)
-    return {str(pk): str(wert) for pk, wert in plan.items()}
+    return kostenplan_for_betrag(antrag, betrag, kostenplan)
 
 
 def _top_count(sitzung, punkt, befangene, namentlich, stimmen, zahlen):
