@@ -93,6 +93,11 @@ beat_schedule = {
         "task": task_names.CHECK_SETTLEMENT_DEADLINES,
         "schedule": 900.0,
     },
+    # One reminder for each repayment claim past its deadline (the claims a day overdue), daily.
+    "repayment-reminders": {
+        "task": task_names.REMIND_OVERDUE_RUECKFORDERUNGEN,
+        "schedule": crontab(hour=7, minute=5),
+    },
     # Retention periods of personal data (antraege/datenschutz/aufbewahrung.py), once a night.
     "retention": {
         "task": task_names.AUFBEWAHRUNG_DURCHSETZEN,

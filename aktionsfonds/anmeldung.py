@@ -303,8 +303,8 @@ def _locked_usernames():
 def anmeldesperren(request):
     """QM staff lift the lockout of their area's people (QM colleagues, jury members) early."""
     from antraege import permissions
-    from antraege.datenschutz.models import Zugriff
-    from antraege.datenschutz.protokoll import zugriff_protokollieren
+    from antraege.datenschutz.models import Zugriffsnachweis
+    from antraege.datenschutz.nachweis import zugriffsnachweis_record
     from antraege.roles import Akteur
 
     akteur = Akteur.from_request(request)
@@ -322,7 +322,9 @@ def anmeldesperren(request):
         username = request.POST.get("username", "")
         if username in {s["username"] for s in sperren}:
             axes_reset(username=username)
-            zugriff_protokollieren(request.user, Zugriff.Aktion.ENTSPERRUNG, gegenstand=username)
+            zugriffsnachweis_record(
+                request.user, Zugriffsnachweis.Aktion.ENTSPERRUNG, gegenstand=username
+            )
             messages.success(
                 request, _("Die Sperre für „%(name)s“ ist aufgehoben.") % {"name": username}
             )

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from workflow.moves import MoveRefused, antrag_move
 
 from .antrag.selectors import aktionsfonds_saldo
-from .datenschutz.models import Zugriff
-from .datenschutz.protokoll import zugriff_protokollieren
+from .datenschutz.models import Zugriffsnachweis
+from .datenschutz.nachweis import zugriffsnachweis_record
 from .models import (
     Aktionsfonds,
     Anhang,
@@ -276,7 +276,7 @@ class AntragAdmin(NurLesen, admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         antrag = self.get_object(request, object_id)
         if antrag is not None:
-            zugriff_protokollieren(request.user, Zugriff.Aktion.ANSICHT, antrag=antrag)
+            zugriffsnachweis_record(request.user, Zugriffsnachweis.Aktion.ANSICHT, antrag=antrag)
         return super().change_view(request, object_id, form_url, extra_context)
 
 
@@ -333,7 +333,8 @@ class VereinbarungAdmin(NurLesen, admin.ModelAdmin):
     readonly_fields = [f.name for f in Vereinbarung._meta.fields]
 
 
-# Bank details are not in the admin on purpose: only QM staff of the area see an IBAN in full.
+# Bank details are not in the admin on purpose: only QM staff of the area see an IBAN in full;
+# payout orders and SEPA files (they carry IBANs) neither: QM's payments page shows them.
 
 
 # The audit log (read-only for admins) is registered by the data protection module.

@@ -3,7 +3,7 @@
 from .antrag.models.aenderung import Aenderungswunsch
 from .antrag.models.anhang import Anhang, anhang_upload_to
 from .antrag.models.antrag import Antrag, Kostenposition, Statuswechsel
-from .datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriff
+from .datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriffsnachweis
 from .dokumente.models import Dokument, dokument_upload_to
 from .fonds.models import Aktionsfonds, Foerderung, Handlungsfeld, Kostenkategorie, Quartier
 from .geld.buchungen.models import Buchung, FondsberichtPdf  # noqa: E402 - after its targets
@@ -17,6 +17,7 @@ from .geld.models.abrechnung import (
     projektfoto_upload_to,
 )
 from .geld.models.abschlag_wartend import AbschlagWartend
+from .geld.models.anordnung import Auszahlungsanordnung, SepaDatei
 from .geld.models.vereinbarung import Bankverbindung, Rueckforderung, Vereinbarung
 from .mail.models import Benachrichtigung
 from .money import ZERO
@@ -32,7 +33,7 @@ __all__ = [
     "Aenderungswunsch",
     "AdressBestaetigung",
     "Anonymisierung",
-    "Zugriff",
+    "Zugriffsnachweis",
     "APPLICANT_STATUS_LABELS",
     "END_STATES",
     "GEFOERDERT_STATES",
@@ -40,6 +41,8 @@ __all__ = [
     "ZERO",
     "Abschlag",
     "AbschlagWartend",
+    "Auszahlungsanordnung",
+    "SepaDatei",
     "Bankverbindung",
     "Buchung",
     "FondsberichtPdf",

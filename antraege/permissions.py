@@ -102,6 +102,22 @@ def may_edit_aktionsfonds_buchhaltung(akteur, fonds):
     return is_qm_staff(akteur, fonds.quartier_id)
 
 
+def may_confirm_auszahlungsanordnung(akteur, antrag):
+    """ "Sachlich richtig" or "rechnerisch richtig" on a payout order of the Antrag: QM of the area
+    (that the two confirmations come from two accounts is the domain function's rule)."""
+    return is_qm_staff(akteur, antrag.fonds.quartier_id)
+
+
+def may_release_auszahlungsanordnung(akteur, antrag):
+    """Release ("anordnen") a payout order confirmed twice: QM of the area."""
+    return is_qm_staff(akteur, antrag.fonds.quartier_id)
+
+
+def may_handle_sepa_datei(akteur, quartier_id):
+    """The area's payout orders and SEPA files (list, make, download, mark paid): QM of the area."""
+    return is_qm_staff(akteur, quartier_id)
+
+
 # --- The jury: meetings, votes, members ----------------------------------------------------------
 
 
@@ -164,27 +180,33 @@ def may_open_ballot_page(akteur, abstimmung):
 
 
 def stimmberechtigung_for(akteur, abstimmung_id, *, now=None):
-    """The akteur's entry on the list of the vote ``abstimmung_id`` if they may vote now (one
-    query), else None: on the list, not biased, in term today, not QM staff of the area, the vote
-    open and before its deadline. Why not is ``jury.abstimmungen.services.stimmberechtigung_check``."""
+    """The entry (seat) on the list of the vote ``abstimmung_id`` the akteur may vote for now (one
+    query), else None: their own seat, not biased, in term today, not handed to a deputy; or the
+    seat of an absent member they stand in for as a deputy in term today (``vertreten_durch``).
+    Never QM staff of the area; the vote open and before its deadline. Why not is
+    ``jury.abstimmungen.services.stimmberechtigung_check``."""
     if not akteur.is_authenticated:
         return None
     now = now or timezone.now()
     heute = timezone.localdate(now)
+    selbst = Q(
+        mitglied__user=akteur.user, vertreten_durch__isnull=True, mitglied__beginn__lte=heute
+    ) & (Q(mitglied__ende__isnull=True) | Q(mitglied__ende__gte=heute))
+    vertretung = Q(vertreten_durch__user=akteur.user, vertreten_durch__beginn__lte=heute) & (
+        Q(vertreten_durch__ende__isnull=True) | Q(vertreten_durch__ende__gte=heute)
+    )
     entitled = (
         Stimmberechtigung.objects.filter(
             abstimmung_id=abstimmung_id,
             abstimmung__status=AbstimmungStatus.OFFEN,
             abstimmung__modus=Abstimmung.Modus.ONLINE,
             abstimmung__frist__gt=now,
-            mitglied__user=akteur.user,
             befangen=False,
-            mitglied__beginn__lte=heute,
         )
-        .filter(Q(mitglied__ende__isnull=True) | Q(mitglied__ende__gte=heute))
+        .filter(selbst | vertretung)
         .exclude(abstimmung__antrag__fonds__quartier__qm_staff=akteur.user)
         .order_by()
-        .only("pk", "mitglied_id")
+        .only("pk", "mitglied_id", "vertreten_durch_id")
     )
     return next(iter(entitled[:1]), None)
 

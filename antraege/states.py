@@ -61,7 +61,8 @@ S = AntragStatus
 EDITABLE_STATES = (S.DRAFT, S.CHANGES_REQUESTED)
 # Not decided yet: the applicant may withdraw; no letter exists.
 BEFORE_DECISION_STATES = (S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED, S.JURY_VOTE)
-# Money of the fund is reserved for the Antrag.
+# Money of the fund is reserved for the Antrag; so, until the payout, the bank details may be
+# recorded and changed.
 RESERVING_STATES = (
     S.APPROVED,
     S.IN_PROGRESS,
@@ -90,7 +91,6 @@ SETTLEMENT_EDITABLE_STATES = (S.IN_PROGRESS, S.SETTLEMENT_CHANGES_REQUESTED)
 # Approved, no settlement handed in (yet, or again): agreement, advance and bank details may be
 # recorded; reminded before the settlement deadline, expired after it.
 AWAITING_SETTLEMENT_STATES = (S.APPROVED, S.IN_PROGRESS, S.SETTLEMENT_CHANGES_REQUESTED)
-BANK_STATES = (*AWAITING_SETTLEMENT_STATES, S.SETTLEMENT_SUBMITTED)
 # QM may record an advance payment.
 ADVANCE_STATES = (S.APPROVED, S.IN_PROGRESS)
 # Retention (antraege/datenschutz/aufbewahrung.py): ended without money, personal data kept one

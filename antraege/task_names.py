@@ -14,6 +14,7 @@ DISPATCH_PENDING_BENACHRICHTIGUNGEN = "antraege.task_dispatch_pending_benachrich
 RENDER_DOKUMENT = "antraege.task_render_dokument"
 CHECK_SETTLEMENT_DEADLINES = "antraege.task_check_settlement_deadlines"
 RENDER_FONDSBERICHT = "antraege.task_render_fondsbericht"
+REMIND_OVERDUE_RUECKFORDERUNGEN = "antraege.task_remind_overdue_rueckforderungen"
 
 # data protection (antraege.datenschutz.tasks)
 AUFBEWAHRUNG_DURCHSETZEN = "antraege.task_aufbewahrung_durchsetzen"
@@ -25,6 +26,7 @@ RENDER_PROTOKOLL = "jury.task_render_protokoll"
 
 # meetings (jury.sitzungen.tasks)
 SITZUNG_NACHBEREITEN = "jury.task_sitzung_nachbereiten"
+SITZUNG_PROTOKOLL = "jury.task_sitzung_protokoll"
 RENDER_UNTERLAGEN = "jury.task_render_unterlagen"
 SEND_DUE_UNTERLAGEN = "jury.task_send_due_unterlagen"
 

@@ -10,6 +10,7 @@ from . import task_names
 from .dokumente import services as documents
 from .dokumente.selectors import dokumente_missing
 from .enqueue import task_send
+from .geld.services.vereinbarung import rueckforderungen_mahnen
 from .mail.tasks import (  # noqa: F401 - registers the tasks
     task_dispatch_pending_benachrichtigungen,
     task_send_benachrichtigung,
@@ -40,6 +41,14 @@ def task_check_settlement_deadlines():
         len(missing),
     )
     return reminded, expired
+
+
+@shared_task(name=task_names.REMIND_OVERDUE_RUECKFORDERUNGEN)
+def task_remind_overdue_rueckforderungen():
+    """Beat: one reminder (letter and e-mail) for each repayment claim past its deadline."""
+    gemahnt = rueckforderungen_mahnen()
+    logger.info("repayment claims: %s reminded", gemahnt)
+    return gemahnt
 
 
 @shared_task(name=task_names.RENDER_FONDSBERICHT, bind=True, max_retries=3, retry_backoff=10)

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from jury.abstimmungen.models import Abstimmung
 
 from . import permissions
-from .models import Aktionsfonds, Antrag
+from .models import Aktionsfonds, Antrag, Auszahlungsanordnung, Quartier, SepaDatei
 from .states import AntragStatus
 
 
@@ -79,6 +79,35 @@ def aktionsfonds_for_staff(akteur, pk):
     if fonds is None or not permissions.may_view_aktionsfonds(akteur, fonds):
         raise Http404
     return fonds
+
+
+def quartier_for_qm(akteur, pk):
+    """The area ``pk`` for its QM staff (payout orders, SEPA files), else 404 (403: no staff)."""
+    staff_page_check(akteur)
+    quartier = Quartier.objects.filter(pk=pk).first()
+    if quartier is None or not permissions.may_handle_sepa_datei(akteur, quartier.pk):
+        raise Http404
+    return quartier
+
+
+def anordnung_for_qm(akteur, quartier, pk):
+    """A payout order of the area ``quartier`` (already checked), else 404."""
+    anordnung = (
+        Auszahlungsanordnung.objects.select_related("antrag__fonds__quartier")
+        .filter(pk=pk, antrag__fonds__quartier=quartier)
+        .first()
+    )
+    if anordnung is None:
+        raise Http404
+    return anordnung
+
+
+def sepa_datei_for_qm(akteur, quartier, pk):
+    """A SEPA file of the area ``quartier`` (already checked), else 404."""
+    datei = SepaDatei.objects.filter(pk=pk, quartier=quartier).first()
+    if datei is None:
+        raise Http404
+    return datei
 
 
 def _abstimmung(pk):

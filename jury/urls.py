@@ -12,6 +12,14 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("abstimmungen/<int:pk>/", views.stimmzettel, name="abstimmung"),
     path("abstimmungen/<int:pk>/befangen/", views.befangenheit, name="befangenheit"),
+    path(
+        "abstimmungen/<int:pk>/vertretung-bitten/",
+        views.vertretung_bitten,
+        name="abstimmung_vertretung_bitten",
+    ),
+    path(
+        "abstimmungen/<int:pk>/vertreten/", views.abstimmung_vertreten, name="abstimmung_vertreten"
+    ),
     path("qm/", views.qm_uebersicht, name="qm_uebersicht"),
     path("qm/antraege/<int:antrag_pk>/abstimmung/", views.qm_eroeffnen, name="qm_eroeffnen"),
     path("qm/abstimmungen/<int:pk>/", views.qm_abstimmung, name="qm_abstimmung"),

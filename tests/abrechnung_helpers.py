@@ -92,10 +92,12 @@ def add_beleg(antrag, betrag, *, datum=None):
 
 
 def settlement_submitted(antrag, qm_user, betraege, **kwargs):
-    """In progress, receipts of ``betraege`` and a report handed in."""
+    """In progress, bank details given, receipts of ``betraege`` and a report handed in."""
     from antraege.geld.services.abrechnung import sachbericht_save
+    from workflow.wege import bank_details_give
 
     antrag = in_progress(antrag, qm_user, **kwargs)
+    bank_details_give(antrag, akteur=applicant(antrag))
     belege = [add_beleg(antrag, betrag) for betrag in betraege]
     sachbericht_save(antrag, akteur=applicant(antrag), text="Schönes Fest.", teilnehmende=70)
     antrag = antrag_move(antrag, "submit_settlement", akteur=applicant(antrag))
@@ -126,3 +128,19 @@ def fondsbericht_pdf(client, fonds):
     fertig = client.get(url)
     assert (fertig.status_code, fertig["Content-Type"]) == (200, "application/pdf")
     return b"".join(fertig.streaming_content)
+
+
+def buero_konto_save(fonds, qm_user):
+    """QM enters the budget line and the office's account (debtor of the SEPA file)."""
+    from antraege.fonds.services.buchhaltung import buchhaltung_save
+    from antraege.roles import Akteur
+
+    return buchhaltung_save(
+        fonds,
+        akteur=Akteur(qm_user),
+        haushaltsstelle="3470/68406",
+        kostenstelle="QM-SOL-AF",
+        kontoinhaber="Träger e. V. – QM Soldiner Kiez",
+        iban="DE89 3704 0044 0532 0130 00",
+        bic="",
+    )

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from antraege.antrag.selectors import aktionsfonds_saldo
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Statuswechsel
@@ -15,6 +16,12 @@ from antraege.tasks import task_check_settlement_deadlines
 from .abrechnung_helpers import approved, in_progress
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def _datum_de(value):
+    """A date as a German e-mail writes it ("29. März 2027")."""
+    with translation.override("de"):
+        return date_format(value, "DATE_FORMAT")
 
 
 def wait_for(predicate, timeout=60):
@@ -51,7 +58,8 @@ def test_reminder_before_the_deadline_is_sent_once(celery_session_worker, antrag
     assert len(reminders) == 1
     assert reminders[0].to == [antrag.antragsteller_email]
     assert (
-        reminders[0].subject == f"Erinnerung: Abrechnung für {antrag.referenz} bis {frist:%d.%m.%Y}"
+        reminders[0].subject
+        == f"Erinnerung: Abrechnung für {antrag.referenz} bis {_datum_de(frist)}"
     )
     assert Antrag.objects.get(pk=antrag.pk).status == AntragStatus.IN_PROGRESS
 

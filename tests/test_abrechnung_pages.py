@@ -25,6 +25,7 @@ from antraege.models import (
 )
 from antraege.roles import SESSION_KEY, Akteur
 from workflow.moves import antrag_move
+from workflow.wege import anordnungen_confirm_by_two
 
 from .abrechnung_helpers import (
     add_beleg,
@@ -127,6 +128,7 @@ def released(antrag, qm):
     antrag, (beleg,) = settlement_submitted(antrag, qm, ["100.00"])
     beleg_check(beleg, akteur=Akteur(qm), anerkannt="100.00")
     auszahlung_release(antrag, akteur=Akteur(qm))
+    anordnungen_confirm_by_two(antrag, akteur=Akteur(qm))
     return antrag
 
 

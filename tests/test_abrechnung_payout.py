@@ -18,6 +18,7 @@ from antraege.geld.services.abrechnung import (
 from antraege.models import AntragStatus, Auszahlung, Benachrichtigung, Statuswechsel
 from antraege.roles import Akteur
 from workflow.moves import MoveRefused, antrag_move
+from workflow.wege import anordnungen_confirm_by_two
 
 from .abrechnung_helpers import agreed, in_progress, reload, settlement_submitted
 
@@ -30,6 +31,7 @@ def verfuegbar(fonds):
 
 
 def pay(antrag, qm_user):
+    anordnungen_confirm_by_two(antrag, akteur=Akteur(qm_user))
     return antrag_move(
         antrag,
         "mark_paid",
@@ -221,6 +223,7 @@ def test_concurrent_release_and_payment_never_double_pay(antrag, qm_user):
     beleg_check(beleg, akteur=Akteur(qm_user), anerkannt="100.00")
 
     releases = _concurrently(lambda: auszahlung_release(reload(antrag), akteur=Akteur(qm_user)))
+    anordnungen_confirm_by_two(reload(antrag), akteur=Akteur(qm_user))  # four eyes, once
     payments = _concurrently(lambda: pay(reload(antrag), qm_user))
 
     assert sum(isinstance(r, Auszahlung) for r in releases) == 1

@@ -8,6 +8,8 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 
 from antraege.antrag.services import aenderung
 from antraege.models import Aenderungswunsch, Antrag, AntragStatus, Benachrichtigung
@@ -19,6 +21,12 @@ from .abrechnung_helpers import applicant, approved
 from .test_jury_emails_sprache import gesendet
 
 pytestmark = pytest.mark.django_db
+
+
+def _datum_de(value):
+    """A date as a German e-mail writes it ("29. März 2027")."""
+    with translation.override("de"):
+        return date_format(value, "DATE_FORMAT")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -106,8 +114,9 @@ def test_a_granted_date_change_moves_the_project_dates_and_the_settlement_deadli
     assert any(k.startswith("Änderung bewilligt") and "Gern." in k for k in kommentare)
     nachricht = gesendet("aenderung_bewilligt", mailoutbox)[antrag.antragsteller_email]
     assert nachricht.subject == f"Ihre Änderung ist bewilligt: Antrag {antrag.referenz}"
-    assert ende.strftime("%d.%m.%Y") in nachricht.body
-    assert antrag.abrechnungsfrist.strftime("%d.%m.%Y") in nachricht.body
+    # dates in the reader's language: "29. März 2027"
+    assert _datum_de(ende) in nachricht.body
+    assert _datum_de(antrag.abrechnungsfrist) in nachricht.body
 
 
 def test_a_granted_extension_moves_the_deadline_and_expiry_does_not_hit_it(antrag, qm_user):
@@ -353,3 +362,25 @@ def test_the_settlement_deadline_may_move_into_the_next_year(antrag, qm_user):
     aenderung.aenderung_decide(wunsch, akteur=Akteur(qm_user), bewilligt=True)
 
     assert Antrag.objects.get(pk=antrag.pk).abrechnungsfrist == neue_frist
+
+
+def test_mein_antrag_shows_the_request_and_qms_answer(client, antrag, qm_user):
+    antrag = approved(antrag, qm_user)
+    wunsch = aenderung.aenderung_request(
+        antrag,
+        akteur=applicant(antrag),
+        art=Aenderungswunsch.Art.FRIST,
+        abrechnungsfrist=antrag.abrechnungsfrist + datetime.timedelta(weeks=2),
+        begruendung="Die Rechnung fehlt noch.",
+    )
+    aenderung.aenderung_decide(
+        wunsch, akteur=Akteur(qm_user), bewilligt=False, antwort="Bitte rechnen Sie so ab."
+    )
+    session = client.session
+    session[SESSION_KEY] = [antrag.pk]
+    session.save()
+
+    seite = client.get(reverse("antraege:mein_antrag", args=[antrag.pk])).content.decode()
+
+    assert "Begründung: Die Rechnung fehlt noch." in seite
+    assert "Bitte rechnen Sie so ab." in seite

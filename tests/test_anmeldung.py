@@ -198,9 +198,9 @@ def test_qm_lifts_the_lockout_of_a_jury_member_of_their_area_only(
 
     assert sign_in(client, jury_user.username, ip="192.0.2.1").status_code == 302
     assert sign_in(Client_(), "qm-shk", ip="192.0.2.2").status_code == 429
-    from antraege.datenschutz.models import Zugriff
+    from antraege.datenschutz.models import Zugriffsnachweis
 
-    assert list(Zugriff.objects.values_list("akteur", "aktion", "gegenstand")) == [
+    assert list(Zugriffsnachweis.objects.values_list("akteur", "aktion", "gegenstand")) == [
         (qm_user.pk, "entsperrung", jury_user.username)
     ]
 

@@ -100,3 +100,51 @@ def test_no_function_longer_than_fifty_lines():
         if laenge > LAENGSTE_FUNKTION
     ]
     assert zu_lang == []
+
+
+def test_each_group_of_states_has_one_name():
+    """Two names for one set of states read as two meanings (docs/glossary.md, States)."""
+    from antraege import states
+
+    namen = {}
+    for name, wert in vars(states).items():
+        if name.endswith("_STATES"):
+            namen.setdefault(frozenset(wert), []).append(name)
+    assert [gruppe for gruppe in namen.values() if len(gruppe) > 1] == []
+
+
+# Where a fixed German date pattern is right: the form's accepted input, the operator's German
+# console output, a model's ``__str__`` for the admin, and the dashboard rows' twin of their
+# template (``d.m.Y`` on the staff page).
+FESTES_DATUM_ERLAUBT = {
+    "antraege/antrag/forms/antrag.py",
+    "antraege/management/commands/aufbewahrung.py",
+    "jury/sitzungen/models.py",
+    "antraege/antrag/views/dashboard_zeilen.py",
+    "antraege/web/dashboard_zeilen.py",
+}
+
+
+def test_dates_for_readers_are_formatted_in_their_language_not_with_a_fixed_pattern():
+    """E-mails get date objects (``antraege/mail/kontext.py``), notes and messages
+    ``formats.date_format``: no ``%d.%m.%Y`` anywhere else (docs/decisions.md, Dates)."""
+    fest = [
+        str(path.relative_to(ROOT))
+        for package in PACKAGES
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "migrations" not in path.parts and "%d.%m.%Y" in path.read_text()
+    ]
+    assert sorted(set(fest) - FESTES_DATUM_ERLAUBT) == []
+
+
+def test_no_view_marks_a_string_safe():
+    """HTML written from data lives in one named module (``antraege.web.dashboard_zeilen``, equal
+    to its template by test) or in a template tag, never in a view."""
+    views = [
+        path
+        for package in PACKAGES
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "views" in path.parts or path.stem == "views"
+    ]
+    assert views
+    assert [str(p.relative_to(ROOT)) for p in views if "mark_safe" in p.read_text()] == []

@@ -2,6 +2,7 @@
 payout; every letter waits in QM's postal queue (never handed to SMTP); QM prints them as one PDF
 for window envelopes and marks them posted, which the timeline records."""
 
+import html
 import io
 import re
 from datetime import timedelta
@@ -152,7 +153,11 @@ def test_qm_prints_and_marks_posted_and_the_timeline_records_it(
     assert row.gesendet_am is None
 
     staff_login(client, qm_user)
-    assert antrag.referenz in client.get(reverse("qm:postbriefe")).content.decode()
+    seite = client.get(reverse("qm:postbriefe")).content.decode()
+    assert antrag.referenz in seite
+    # each letter says what it is: its subject as printed, not the internal kind
+    assert f"Ihr Antrag {antrag.referenz} ist eingegangen" in html.unescape(seite)
+    assert ">antrag_eingegangen<" not in seite
     response = client.post(reverse("qm:postbriefe_drucken"), {"brief": [row.pk]})
     assert response["Content-Type"] == "application/pdf"
     assert antrag.antragsteller_name in pdf_text(response.content)

@@ -27,6 +27,7 @@ from antraege.roles import Akteur
 from workflow.moves import antrag_move
 from workflow.wege import (
     abrechnung_hand_in,
+    anordnungen_confirm_by_two,
     antrag_walk_to,
     bank_details_give,
     projektbeginn_bring_forward,
@@ -84,6 +85,7 @@ def zug(name, antrag, anteil, *, qm, fonds):
                 beleg, akteur=qm, anerkannt=str(euro_round(beleg.betrag * anteil))
             )
         settlement.auszahlung_release(antrag, akteur=qm)
+        anordnungen_confirm_by_two(antrag, akteur=qm)
         antrag_move(
             antrag,
             "mark_paid",

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from antraege.datenschutz.models import Zugriff
+from antraege.datenschutz.models import Zugriffsnachweis
 from antraege.factories import AktionsfondsFactory, AntragFactory, KostenkategorieFactory
 from antraege.models import Anhang, Antrag, Dokument
 from antraege.roles import Akteur
@@ -119,7 +119,7 @@ def test_export_is_logged_with_the_identity_check(client, staff_login, qm_user, 
 
     export(client)
 
-    [zugriff] = Zugriff.objects.filter(aktion=Zugriff.Aktion.AUSKUNFT)
+    [zugriff] = Zugriffsnachweis.objects.filter(aktion=Zugriffsnachweis.Aktion.AUSKUNFT)
     assert (zugriff.akteur, zugriff.akteur_name) == (qm_user, qm_user.username)
     assert zugriff.gegenstand == f"{EMAIL}: 3 Anträge; Identität: Personalausweis im Büro"
 
@@ -134,7 +134,7 @@ def test_export_without_confirmed_identity_check_gives_no_file_and_no_log(
     assert response.status_code == 400
     assert "Bitte bestätigen Sie die Prüfung der Identität." in response.content.decode()
     assert response["Content-Type"].startswith("text/html")
-    assert not Zugriff.objects.exists()
+    assert not Zugriffsnachweis.objects.exists()
 
 
 def test_only_qm_staff_may_export(client, staff_login, jury_user, admin_user, person):
@@ -143,7 +143,7 @@ def test_only_qm_staff_may_export(client, staff_login, jury_user, admin_user, pe
         assert export(client).status_code == 403
     client.logout()
     assert export(client).status_code == 302
-    assert not Zugriff.objects.exists()
+    assert not Zugriffsnachweis.objects.exists()
 
 
 def test_qm_of_another_area_exports_only_what_is_stored_there(
@@ -166,7 +166,9 @@ def test_viewing_contact_data_and_downloading_files_is_logged(client, staff_logi
     client.get(reverse("qm:anhang", args=[antrag.pk, anhang.pk]))
 
     assert list(
-        Zugriff.objects.order_by("pk").values_list("akteur_name", "aktion", "antrag", "gegenstand")
+        Zugriffsnachweis.objects.order_by("pk").values_list(
+            "akteur_name", "aktion", "antrag", "gegenstand"
+        )
     ) == [
         (qm_user.username, "ansicht", antrag.pk, ""),
         (qm_user.username, "download", antrag.pk, "angebot.png"),
@@ -179,19 +181,23 @@ def test_a_refused_view_leaves_no_log_row(client, staff_login, qm_other_user, pe
     response = client.get(reverse("qm:antrag_detail", args=[person["nachbar"].pk]))
 
     assert response.status_code == 404
-    assert not Zugriff.objects.exists()
+    assert not Zugriffsnachweis.objects.exists()
 
 
 def test_audit_log_is_readable_by_admins_and_read_only(client, staff_login, admin_user, qm_user):
-    zugriff = Zugriff.objects.create(akteur=qm_user, akteur_name="qm-sol", aktion="ansicht")
+    zugriff = Zugriffsnachweis.objects.create(
+        akteur=qm_user, akteur_name="qm-sol", aktion="ansicht"
+    )
     staff_login(client, admin_user)
 
-    liste = client.get(reverse("admin:antraege_zugriff_changelist"))
+    liste = client.get(reverse("admin:antraege_zugriffsnachweis_changelist"))
     assert liste.status_code == 200
     assert "qm-sol" in liste.content.decode()
-    assert client.get(reverse("admin:antraege_zugriff_add")).status_code == 403
-    client.post(reverse("admin:antraege_zugriff_delete", args=[zugriff.pk]), {"post": "yes"})
-    assert Zugriff.objects.filter(pk=zugriff.pk).exists()
+    assert client.get(reverse("admin:antraege_zugriffsnachweis_add")).status_code == 403
+    client.post(
+        reverse("admin:antraege_zugriffsnachweis_delete", args=[zugriff.pk]), {"post": "yes"}
+    )
+    assert Zugriffsnachweis.objects.filter(pk=zugriff.pk).exists()
 
 
 def test_drafts_are_invisible_to_qm(client, staff_login, qm_user, admin_user, person):
@@ -211,16 +217,16 @@ def test_drafts_are_invisible_to_qm(client, staff_login, qm_user, admin_user, pe
 
 
 def test_the_domain_function_refuses_without_identity_check_or_role(qm_user, jury_user, person):
-    from antraege.datenschutz.auskunft import AuskunftRefused, auskunft_erstellen
+    from antraege.datenschutz.auskunft import AuskunftRefused, auskunft_create
 
     with pytest.raises(AuskunftRefused) as ohne_pruefung:
-        auskunft_erstellen(
+        auskunft_create(
             email=EMAIL, akteur=Akteur(qm_user), identitaet_geprueft=True, nachweis="  "
         )
     with pytest.raises(AuskunftRefused) as jury:
-        auskunft_erstellen(
+        auskunft_create(
             email=EMAIL, akteur=Akteur(jury_user), identitaet_geprueft=True, nachweis="Ausweis"
         )
 
     assert (ohne_pruefung.value.code, jury.value.code) == ("invalid", "forbidden")
-    assert not Zugriff.objects.exists()
+    assert not Zugriffsnachweis.objects.exists()

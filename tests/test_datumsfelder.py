@@ -15,6 +15,7 @@ from antraege.geld.services.abrechnung import auszahlung_release, beleg_check
 from antraege.models import Abschlag, Antrag, Auszahlung, Beleg
 from antraege.roles import SESSION_KEY, Akteur
 from jury.sitzungen.forms import SitzungForm as JurysitzungForm
+from workflow.wege import anordnungen_confirm_by_two
 
 from .abrechnung_helpers import agreed, approved, in_progress, pdf_upload, settlement_submitted
 from .resident_helpers import projekt, schritt_url
@@ -108,6 +109,7 @@ def test_paid_date_shown_by_the_qm_page_is_saved_as_shown(
     antrag, (beleg,) = settlement_submitted(antrag, qm_user, ["100.00"])
     beleg_check(beleg, akteur=Akteur(qm_user), anerkannt="100.00")
     auszahlung_release(antrag, akteur=Akteur(qm_user))
+    anordnungen_confirm_by_two(antrag, akteur=Akteur(qm_user))
     staff_login(client, qm_user)
     language_cookie(client, language)  # staff pages: tr/ar fall back to German
 

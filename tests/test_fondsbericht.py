@@ -15,10 +15,14 @@ from pypdf import PdfReader
 from antraege.antrag.selectors import aktionsfonds_saldo
 from antraege.antrag.services.antrag import AktionsfondsRefused
 from antraege.factories import AntragFactory, HandlungsfeldFactory
-from antraege.fonds.selectors.fondsbild import fondsbild_for, handlungsfelder_bericht
+from antraege.fonds.selectors.fondsbild import (
+    bewilligungen_je_monat,
+    fondsbild_for,
+    handlungsfelder_bericht,
+)
 from antraege.fonds.services.jahresabschluss import JahresabschlussRefused, aktionsfonds_close
 from antraege.geld.services.abrechnung import auszahlung_release, beleg_check
-from antraege.models import Aktionsfonds
+from antraege.models import Aktionsfonds, Antrag
 from antraege.roles import Akteur
 from workflow.moves import MoveRefused, antrag_move
 from workflow.wege import antrag_walk_to
@@ -131,8 +135,9 @@ def test_fund_report_counts_antraege_and_money_per_field_of_action(
     fremd = AntragFactory(fonds__quartier=anderes_quartier, handlungsfelder=[bildung])
     approved(fremd, qm_other_user)  # another area's fund
 
-    # the fund's funded Anträge, their links, the fields: three queries for any number
-    with django_assert_num_queries(3):
+    # the fund's funded Anträge joined with their links, summed per field in SQL; the fields:
+    # two queries for any number
+    with django_assert_num_queries(2):
         bericht = handlungsfelder_bericht(fonds)
     rows = {
         zeile.handlungsfeld.slug: (zeile.anzahl, zeile.bewilligt)
@@ -145,6 +150,34 @@ def test_fund_report_counts_antraege_and_money_per_field_of_action(
         "nachbarschaft": (0, D("0.00")),
         "klima": (1, D("300.00")),
     }
+
+
+def test_approvals_per_month_are_counted_by_the_berlin_month_in_one_query(
+    fonds, qm_user, qm_other_user, anderes_quartier, django_assert_num_queries
+):
+    utc = datetime.UTC
+    entscheidungen = {
+        # 31 January 23:30 UTC is 1 February in Berlin
+        "200.00": datetime.datetime(fonds.jahr, 1, 31, 23, 30, tzinfo=utc),
+        "300.00": datetime.datetime(fonds.jahr, 2, 10, 12, 0, tzinfo=utc),
+        "100.00": datetime.datetime(fonds.jahr - 1, 12, 15, 12, 0, tzinfo=utc),
+    }
+    for betrag, am in entscheidungen.items():
+        antrag = approved(AntragFactory(fonds=fonds), qm_user, betrag=betrag)
+        Antrag.objects.filter(pk=antrag.pk).update(entschieden_am=am)
+    abgelehnt = antrag_walk_to(AntragFactory(fonds=fonds), "rejected", qm_user=qm_user)
+    Antrag.objects.filter(pk=abgelehnt.pk).update(entschieden_am=entscheidungen["300.00"])
+    approved(AntragFactory(fonds__quartier=anderes_quartier), qm_other_user)  # another fund
+
+    with django_assert_num_queries(1):
+        bild = bewilligungen_je_monat(fonds)
+
+    zeilen = [(m.name, m.anzahl, m.betrag) for m in bild.monate if m.anzahl]
+    assert zeilen == [
+        (f"Dezember {fonds.jahr - 1}", 1, D("100.00")),
+        ("Februar", 2, D("500.00")),
+    ]
+    assert len(bild.monate) == 13 and (bild.anzahl, bild.betrag) == (3, D("600.00"))
 
 
 def test_fund_report_page_pdf_and_csv_show_the_picture_and_the_fields(

@@ -34,7 +34,7 @@ from antraege.models import (
 )
 from antraege.roles import Akteur
 from workflow.moves import MoveRefused, antrag_move
-from workflow.wege import bank_details_give
+from workflow.wege import anordnungen_confirm_by_two, bank_details_give
 
 from .abrechnung_helpers import add_beleg, agreed, applicant, approved, in_progress, reload
 
@@ -90,6 +90,7 @@ def settle(antrag, qm_user, betraege):
 
 
 def pay(antrag, qm_user):
+    anordnungen_confirm_by_two(antrag, akteur=Akteur(qm_user))
     return antrag_move(
         antrag,
         "mark_paid",
@@ -312,7 +313,7 @@ def test_open_claims_are_tracked_on_the_dashboard_of_the_area(
     staff_login(client, qm_user)
     html = client.get(reverse("qm:dashboard")).content.decode()
     assert "Offene Rückforderungen" in html
-    assert f"{antrag.referenz} – {antrag.titel}</a>: 150,00 €" in html
+    assert f"{antrag.referenz} – {antrag.titel}</a>: offen 150,00 € von 150,00 €, fällig am" in html
     staff_login(client, qm_other_user)
     assert antrag.referenz not in client.get(reverse("qm:dashboard")).content.decode()
 

@@ -74,8 +74,10 @@ STAFF_EMAILS = (
     "abstimmung_eroeffnet",
     "abstimmung_erinnerung",
     "abstimmung_geschlossen",
+    "abstimmung_vertretung_gesucht",
     "aktion_entfaellt_qm",
     "jury_einladung",
+    "sitzung_nachtrag",
     "sitzung_unterlagen",
     "sitzung_vertretung_gesucht",
 )

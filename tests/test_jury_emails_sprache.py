@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from antraege.mail import outbox
 from antraege.models import Benachrichtigung
@@ -141,7 +142,10 @@ def test_meeting_papers_go_to_each_member_in_their_language(
     sitzung = sitzung_fuer(
         fonds.quartier, qm_user, datum=timezone.localdate() + datetime.timedelta(days=5)
     )
-    datum = f"{sitzung.datum:%d.%m.%Y}"
+    datum = {}
+    for sprache in ("de", "en", "tr", "ar"):
+        with translation.override(sprache):
+            datum[sprache] = date_format(sitzung.datum, "DATE_FORMAT")
 
     assert sitzungen.sitzung_einladungen_send(sitzung, akteur=Akteur(qm_user)) == 4
     nachrichten = gesendet("sitzung_unterlagen", mailoutbox)
@@ -149,13 +153,17 @@ def test_meeting_papers_go_to_each_member_in_their_language(
     kiez = fonds.quartier.name
     betreffe = betreff_je_sprache(nachrichten, jury_in_vier_sprachen)
     assert betreffe["de"] == (
-        f"Unterlagen für die Sitzung der Aktionsfondsjury {kiez} am {datum}",
+        f"Unterlagen für die Sitzung der Aktionsfondsjury {kiez} am {datum['de']}",
         "de",
     )
     assert betreffe["en"][1] == "en" and betreffe["en"][0].startswith("Papers for the meeting")
-    assert betreffe["tr"][1] == "tr" and datum in betreffe["tr"][0]
-    assert "Unterlagen" not in betreffe["tr"][0]
+    assert betreffe["tr"][1] == "tr" and "Unterlagen" not in betreffe["tr"][0]
     assert betreffe["ar"][1] == "ar" and re.search("[\u0600-\u06ff]", betreffe["ar"][0])
+    # the date in each reader's own way of writing it: "12. Dezember 2026", "December 12, 2026",
+    # "12 Aralık 2026", Arabic month names
+    for sprache, (betreff, _sprache) in betreffe.items():
+        assert datum[sprache] in betreff, sprache
+    assert len(set(datum.values())) == 4
 
 
 @pytest.mark.parametrize(

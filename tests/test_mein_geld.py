@@ -16,7 +16,7 @@ from antraege.geld.services.abrechnung import (
 )
 from antraege.roles import SESSION_KEY, Akteur
 from workflow.moves import antrag_move
-from workflow.wege import projektbeginn_bring_forward
+from workflow.wege import anordnungen_confirm_by_two, projektbeginn_bring_forward
 
 from .abrechnung_helpers import add_beleg, agreed, applicant, approved, in_progress
 
@@ -66,6 +66,7 @@ def freigegeben(antrag, qm_user):
 
 def bezahlt(antrag, qm_user):
     antrag = freigegeben(antrag, qm_user)
+    anordnungen_confirm_by_two(antrag, akteur=Akteur(qm_user))
     return antrag_move(
         antrag,
         "mark_paid",

@@ -16,7 +16,7 @@ from antraege.geld.services.abrechnung import auszahlung_release, beleg_check
 from antraege.models import AntragStatus
 from antraege.roles import Akteur
 from workflow.moves import antrag_move
-from workflow.wege import antrag_walk_to
+from workflow.wege import anordnungen_confirm_by_two, antrag_walk_to
 
 from .abrechnung_helpers import approved, in_progress, settlement_submitted
 
@@ -54,6 +54,7 @@ def welt(fonds, qm_user, qm_other_user, anderes_quartier):
     bezahlt, belege = settlement_submitted(neu("Kiezkino"), qm_user, ["200.00"])
     beleg_check(belege[0], akteur=qm, anerkannt="200.00")
     auszahlung_release(bezahlt, akteur=qm)
+    anordnungen_confirm_by_two(bezahlt, akteur=qm)
     bezahlt = antrag_move(
         bezahlt, "mark_paid", akteur=qm, bezahlt_am=belege[0].datum, buchungszeichen="BZ-1"
     )

@@ -58,7 +58,7 @@ def alive(pid):
 def web_answers(url):
     def answered():
         try:
-            with urllib.request.urlopen(url, timeout=1) as response:
+            with urllib.request.urlopen(url, timeout=30) as response:
                 return response.status
         except urllib.error.HTTPError as error:
             return error.code

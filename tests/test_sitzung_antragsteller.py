@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from antraege.factories import AntragFactory
 from antraege.mail import messages as notifications
@@ -19,6 +20,12 @@ from jury.sitzungen import services as sitzungen
 pytestmark = pytest.mark.django_db
 
 IN_EINER_WOCHE = timezone.localdate() + datetime.timedelta(days=7)
+
+
+def _datum_de(value):
+    """A date as a German e-mail writes it ("29. März 2027")."""
+    with translation.override("de"):
+        return date_format(value, "DATE_FORMAT")
 
 
 def _bei_jury(fonds, qm_user, titel, betrag, sprache="de"):
@@ -43,7 +50,7 @@ def test_applicants_on_the_agenda_are_invited_with_date_place_and_ics(fonds, qm_
     mail = einladungen[gross.pk]
     assert mail.empfaenger == gross.antragsteller_email
     subject, text, _html = notifications.render(mail)
-    datum = IN_EINER_WOCHE.strftime("%d.%m.%Y")
+    datum = _datum_de(IN_EINER_WOCHE)
     assert (
         subject
         == f"Einladung: Ihr Antrag in der Sitzung der Aktionsfondsjury am {datum} ({gross.referenz})"

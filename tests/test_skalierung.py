@@ -4,13 +4,18 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from antraege.antrag.selectors import antraege_mit_email
 from antraege.dokumente.selectors import dokumente_missing
-from antraege.factories import AntragFactory
+from antraege.factories import AntragFactory, HandlungsfeldFactory
+from antraege.fonds.selectors.fondsbild import bewilligungen_je_monat, handlungsfelder_bericht
+from antraege.geld.selectors.abrechnung import aktionsfonds_bericht
 from antraege.models import Antrag, Dokument
 from workflow.wege import antrag_walk_to
+
+from .abrechnung_helpers import approved
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +68,93 @@ def test_the_minutes_sweep_reads_closed_votes_and_meetings_without_minutes_by_in
 
     assert "abstimmung_ohne_protokoll" in _plan(abstimmungen.order_by())
     assert "sitzung_ohne_protokoll" in _plan(sitzungen.order_by())
+
+
+def test_the_fund_report_sums_in_sql_and_sends_no_list_of_ids(fonds, qm_user):
+    """The report's figures per field of action, month and cost category are SQL aggregates over
+    the fund's rows (found by a sub-select, not by a list of ids from Python): the same statements
+    for one funded Antrag as for three."""
+    feld = HandlungsfeldFactory()
+
+    def statements():
+        with CaptureQueriesContext(connection) as captured:
+            handlungsfelder_bericht(fonds)
+            bewilligungen_je_monat(fonds)
+            bericht = aktionsfonds_bericht(fonds)
+        return [q["sql"] for q in captured.captured_queries], bericht
+
+    approved(AntragFactory(fonds=fonds, handlungsfelder=[feld]), qm_user)
+    eins, _bericht = statements()
+    for _i in range(2):
+        approved(AntragFactory(fonds=fonds, handlungsfelder=[feld]), qm_user)
+    drei, bericht = statements()
+
+    assert drei == eins and len(drei) == 7  # fields 2, months 1, report 4
+    assert bericht.anzahl == 3
+    assert bericht.kategorien  # the cost lines of the three, per category
+
+
+def _plan_sql(sql):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}")
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        return " ".join(str(row) for row in cursor.fetchall())
+
+
+def test_retention_reads_what_is_due_through_its_indexes(fonds, qm_user):
+    """The daily job finds the Anträge to anonymise by the stored start of their period and the
+    abandoned drafts by their last change, each through a partial index: not every ended Antrag
+    of ten years (nor every draft) is read to find the few that are due."""
+    from antraege.datenschutz.aufbewahrung import aufbewahrung_faellig
+
+    antrag_walk_to(AntragFactory(fonds=fonds), "rejected", qm_user=qm_user)
+    AntragFactory(fonds=fonds)  # a draft
+
+    with CaptureQueriesContext(connection) as captured:
+        aufbewahrung_faellig()
+    statements = {
+        name: next(q["sql"] for q in captured.captured_queries if marker in q["sql"])
+        for name, marker in (("anonymisieren", "aufbewahrung_regel"), ("entwuerfe", "'draft'"))
+    }
+
+    assert len(captured.captured_queries) == 4
+    assert "antrag_aufbewahrung" in _plan_sql(statements["anonymisieren"])
+    if connection.vendor == "postgresql":  # SQLite picks the index on status for a few rows
+        assert "antrag_entwurf_geaendert" in _plan_sql(statements["entwuerfe"])
+
+
+def test_the_drafts_of_an_address_are_counted_whatever_its_case_through_its_index(fonds, settings):
+    from antraege.antrag.services.antrag import AntragRefused, entwuerfe_check
+
+    settings.ENTWURF_MAX_PRO_ADRESSE = 1
+    AntragFactory(fonds=fonds, antragsteller_email="Aylin.Demir@Example.org")  # a draft
+
+    with CaptureQueriesContext(connection) as captured, pytest.raises(AntragRefused) as refused:
+        entwuerfe_check(" aylin.DEMIR@example.ORG")
+
+    assert refused.value.code == "too_many_drafts"
+    (count,) = [q["sql"] for q in captured.captured_queries]
+    # the expression of the index antrag_email_lower (``iexact`` is UPPER(…) or LIKE: no index)
+    assert 'LOWER("antraege_antrag"."antragsteller_email")' in count
+    if connection.vendor == "sqlite":  # PostgreSQL may read the few drafts by their own index
+        assert "antrag_email_lower" in _plan_sql(count)
+
+
+def test_a_members_votes_are_found_by_their_seats_not_among_every_members(quartier, qm_user):
+    """A member's jury home reads their own seats (and those they hold as a deputy) through the
+    indexes on member and deputy: an OR over two joins to the members read every seat of every
+    member of every area."""
+    from jury.abstimmungen.selectors import abstimmungen_for_mitglied
+    from jury.factories import jury_fuer
+
+    mitglied, *_andere = jury_fuer(quartier, 3)
+
+    _offen, geschlossen = abstimmungen_for_mitglied(mitglied.user)
+
+    assert '"jury_jurymitglied"' not in str(geschlossen.query)  # no join to the members
+    if connection.vendor == "sqlite":  # PostgreSQL plans empty tables from the votes' side
+        plan = _plan(geschlossen.order_by())
+        assert "stimmberechtigung_mitglied_id" in plan

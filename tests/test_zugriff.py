@@ -80,6 +80,7 @@ def pages(antrag, anhang, abstimmung):
             reverse("qm:antrag_handlungsfelder", args=[a]),
             STAFF_ACT,
         ),
+        "qm_korrigieren": ("get", reverse("qm:antrag_korrigieren", args=[a]), STAFF_ACT),
         "qm_abrechnung": ("get", reverse("abrechnung:qm_abrechnung", args=[a]), STAFF_ACT),
         "qm_abschlag": ("post", reverse("abrechnung:qm_abschlag", args=[a]), STAFF_ACT),
         "qm_bankverbindung": ("post", reverse("abrechnung:qm_bankverbindung", args=[a]), STAFF_ACT),

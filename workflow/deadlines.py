@@ -3,6 +3,7 @@
 import datetime
 import logging
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from antraege.antrag.services.antrag import berlin_today
@@ -36,7 +37,7 @@ def abrechnung_deadlines_check(*, today=None):
         row = mail.queue_for_applicant(
             antrag,
             "abrechnung_erinnerung",
-            kontext={"frist": antrag.abrechnungsfrist.strftime("%d.%m.%Y")},
+            kontext={"frist": antrag.abrechnungsfrist},
             dedupe_key=f"abrechnung-erinnerung:{antrag.pk}:{antrag.abrechnungsfrist.isoformat()}",
         )
         reminded += row is not None
@@ -54,7 +55,7 @@ def abrechnung_deadlines_check(*, today=None):
                     "in den Aktionsfonds zurück."
                 )
                 % {
-                    "frist": antrag.abrechnungsfrist.strftime("%d.%m.%Y"),
+                    "frist": formats.date_format(antrag.abrechnungsfrist, "SHORT_DATE_FORMAT"),
                     "betrag": euro_format(antrag.betrag_reserviert),
                 },
             )

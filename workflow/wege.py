@@ -177,10 +177,40 @@ def abrechnung_hand_in(antrag, *, akteur, kategorie=None):
 
 
 def auszahlung_release_in_full(antrag, *, akteur):
-    """QM accepts every receipt in full and releases the payout."""
+    """QM accepts every receipt in full, releases the payout and has its payout order confirmed
+    by two people and released (``anordnungen_confirm_by_two``)."""
     for beleg in antrag.belege.all():
         settlement.beleg_check(beleg, akteur=akteur, anerkannt=str(beleg.betrag))
     settlement.auszahlung_release(antrag, akteur=akteur)
+    anordnungen_confirm_by_two(antrag, akteur=akteur)
+
+
+def qm_second_person(quartier):
+    """A second QM staff account of the area (four eyes), made on first use."""
+    from django.contrib.auth import get_user_model
+
+    user, _created = get_user_model().objects.get_or_create(
+        username=f"qm-zweite-person-{quartier.pk}",
+        defaults={"first_name": "Zweite", "last_name": "Person"},
+    )
+    quartier.qm_staff.add(user)
+    return user
+
+
+def anordnungen_confirm_by_two(antrag, *, akteur):
+    """Every open payout order of ``antrag``: "sachlich richtig" by ``akteur``, "rechnerisch
+    richtig" by a second QM account of the area, released by ``akteur``."""
+    from antraege.geld.services import anordnung as anordnungen
+    from antraege.models import Auszahlungsanordnung
+
+    zweite = Akteur(qm_second_person(antrag.fonds.quartier))
+    offen = Auszahlungsanordnung.objects.filter(
+        antrag=antrag, status=Auszahlungsanordnung.Status.OFFEN
+    )
+    for anordnung in offen:
+        anordnungen.anordnung_confirm(anordnung, akteur=akteur, als="sachlich")
+        anordnungen.anordnung_confirm(anordnung, akteur=zweite, als="rechnerisch")
+        anordnungen.anordnung_release(anordnung, akteur=akteur)
 
 
 @functools.cache

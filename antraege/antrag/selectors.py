@@ -1,11 +1,41 @@
 """Reads: the fund's balance and the lists the pages show."""
 
-from django.db.models import Count, Prefetch, Q, Sum, Value
+from django.db.models import BooleanField, Count, F, Func, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
 
 from ..geld.buchungen.selectors import SUMMEN, saldo_from_row
 from ..models import Aktionsfonds, Antrag, AntragStatus, Kostenposition, Quartier, Statuswechsel
 from ..money import ZERO
+
+
+class _UnterAntraegen(Func):
+    """``column = ANY(ARRAY(subquery))`` on PostgreSQL, ``column IN (subquery)`` elsewhere."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        spalte, spalte_params = compiler.compile(self.source_expressions[0])
+        ids, ids_params = compiler.compile(self.source_expressions[1])
+        return f"{spalte} IN {ids}", (*spalte_params, *ids_params)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        spalte, spalte_params = compiler.compile(self.source_expressions[0])
+        ids, ids_params = compiler.compile(self.source_expressions[1])
+        return f"{spalte} = ANY(ARRAY{ids})", (*spalte_params, *ids_params)
+
+
+def ids_among(zeilen, column):
+    """A filter for a table that points to the rows of ``zeilen`` (a queryset): its ``column`` is
+    the id of one of them. On PostgreSQL the ids are read once (``= ANY(ARRAY(subquery))``) and
+    the table through its index on ``column``: a join or an ``IN (subquery)`` is planned as a hash
+    join that reads the table's rows of every area. No list of ids goes from Python to the
+    database."""
+    return _UnterAntraegen(F(column), Subquery(zeilen.order_by().values("pk")))
+
+
+def antraege_among(antraege, column="antrag_id"):
+    """``ids_among`` for a table that points to Anträge (a fund's funded Anträge, say)."""
+    return ids_among(antraege, column)
 
 
 def aktionsfonds_saldo(fonds):

@@ -4,7 +4,7 @@ from django.urls import path
 
 from ..datenschutz import qm as datenschutz
 from ..fonds.views import qm as fonds
-from .views import postbriefe, qm
+from .views import korrektur, postbriefe, qm
 
 app_name = "qm"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("fonds/<int:pk>/", fonds.fonds_bericht, name="fonds_bericht"),
     path("fonds/<int:pk>/abschliessen/", fonds.fonds_abschliessen, name="fonds_abschliessen"),
     path("fonds/<int:pk>/buchhaltung/", fonds.fonds_buchhaltung, name="fonds_buchhaltung"),
+    path("antraege/<int:pk>/korrigieren/", korrektur.antrag_korrigieren, name="antrag_korrigieren"),
     path("antraege/<int:pk>/schritt/<slug:move>/", qm.antrag_schritt, name="antrag_schritt"),
     path(
         "antraege/<int:pk>/handlungsfelder/",

@@ -2,17 +2,17 @@
 
 from django.contrib import admin
 
-from .models import Zugriff
+from .models import Zugriffsnachweis
 
 
-@admin.register(Zugriff)
-class ZugriffAdmin(admin.ModelAdmin):
+@admin.register(Zugriffsnachweis)
+class ZugriffsnachweisAdmin(admin.ModelAdmin):
     list_display = ("zeitpunkt", "akteur_name", "aktion", "antrag", "gegenstand")
     list_filter = ("aktion",)
     search_fields = ("akteur_name", "gegenstand", "antrag__referenz")
     date_hierarchy = "zeitpunkt"
     list_select_related = ("antrag",)
-    readonly_fields = [f.name for f in Zugriff._meta.fields]
+    readonly_fields = [f.name for f in Zugriffsnachweis._meta.fields]
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from ..antrag.selectors import antraege_mit_email
 from ..models import AntragStatus, Quartier, Statuswechsel
 from ..refusals import Refused
-from .models import Zugriff
-from .protokoll import zugriff_protokollieren
+from .models import Zugriffsnachweis
+from .nachweis import zugriffsnachweis_record
 
 # Columns that are machinery, not information about the person.
 INTERNE_FELDER = {
@@ -107,6 +107,14 @@ def _tagesordnungspunkte():
     return Tagesordnungspunkt.objects.select_related("sitzung").order_by("sitzung__datum", "pk")
 
 
+ANORDNUNG_OHNE = {
+    "antrag_id",
+    "sachlich_von_id",
+    "rechnerisch_von_id",
+    "angeordnet_von_id",
+}
+
+
 def _ordner(antrag):
     return f"antraege/{(antrag.referenz or f'entwurf-{antrag.pk}').replace('/', '-')}"
 
@@ -148,6 +156,8 @@ def _antrag_daten(antrag, dateien):
     ):
         obj = getattr(antrag, name, None)
         daten[name] = _zeile(obj, ohne={"antrag_id"}) if obj is not None else None
+    # the payout orders with the payee as ordered (the staff who confirmed them left out)
+    daten["anordnungen"] = [_zeile(a, ohne=ANORDNUNG_OHNE) for a in antrag.anordnungen.all()]
     daten["aenderungswuensche"] = [
         _zeile(w, ohne={"antrag_id", "entschieden_von_id"}) for w in antrag.aenderungswuensche.all()
     ]
@@ -234,11 +244,11 @@ def _mitteilungen_daten(antrag):
     return daten
 
 
-def auskunft_erstellen(*, email, akteur, identitaet_geprueft, nachweis):
+def auskunft_create(*, email, akteur, identitaet_geprueft, nachweis):
     """The ZIP of everything stored about ``email`` in the akteur's QM areas; logged.
 
     Raises ``AuskunftRefused`` unless the akteur is QM staff and confirmed the identity check.
-    Side effect: one ``Zugriff`` row (who, when, which address, how the identity was checked).
+    Side effect: one ``Zugriffsnachweis`` row (who, when, which address, how the identity was checked).
     """
     if not akteur.qm_quartier_ids:
         raise AuskunftRefused(_("Nur das Quartiersmanagement gibt Auskunft."))
@@ -271,9 +281,9 @@ def auskunft_erstellen(*, email, akteur, identitaet_geprueft, nachweis):
                     archive.writestr(pfad, handle.read())
             except FileNotFoundError:
                 archive.writestr(pfad + ".fehlt.txt", "Datei nicht mehr gespeichert.\n")
-    zugriff_protokollieren(
+    zugriffsnachweis_record(
         akteur.user,
-        Zugriff.Aktion.AUSKUNFT,
+        Zugriffsnachweis.Aktion.AUSKUNFT,
         gegenstand=f"{email}: {len(antraege)} Anträge; Identität: {nachweis.strip()}",
     )
     stamp = timezone.localtime(jetzt).strftime("%Y%m%d-%H%M")

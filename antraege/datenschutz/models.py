@@ -43,6 +43,7 @@ PERSONENBEZOGENE_FELDER = {
     "antraege.Anhang": ("datei", "originalname"),
     "antraege.Dokument": ("datei",),
     "antraege.Bankverbindung": ("iban", "kontoinhaber"),
+    "antraege.Auszahlungsanordnung": ("iban", "kontoinhaber"),
     "antraege.Benachrichtigung": ("empfaenger", "kontext", "betreff"),
     "antraege.Beleg": ("aussteller", "datei", "originalname", "ablehnungsgrund"),
     "antraege.Sachbericht": ("text",),
@@ -57,8 +58,9 @@ PERSONENBEZOGENE_FELDER = {
 NICHT_IN_DER_AUSKUNFT = {"jury.Abstimmung": ("protokoll",)}
 
 
-class Zugriff(models.Model):
-    """One staff action that touched personal data (audit log); kept for a set period, then pruned."""
+class Zugriffsnachweis(models.Model):
+    """One staff action that touched personal data: an entry of the access log (the admin's
+    "Zugriffsprotokoll"); kept for a set period, then pruned. Written by ``nachweis``."""
 
     class Aktion(models.TextChoices):
         ANSICHT = "ansicht", _("Kontaktdaten eines Antrags angesehen")

@@ -24,6 +24,7 @@ class Dokument(models.Model):
         ABSCHLAG_ANORDNUNG = "abschlag_anordnung", _("Auszahlungsanordnung Abschlag")
         ABRECHNUNG = "abrechnung", _("Abrechnungsbescheid")
         RUECKFORDERUNG = "rueckforderung", _("Rückforderungsschreiben")
+        MAHNUNG = "mahnung", _("Zahlungserinnerung zur Rückforderung")
 
     antrag = models.ForeignKey(Antrag, on_delete=models.CASCADE, related_name="dokumente")
     art = models.CharField(_("Art"), max_length=32, choices=Art.choices)

@@ -82,6 +82,12 @@ def _dokumente_wanted(before, since):
             ).values("antrag_id"),
             anonymisierung__isnull=True,
         ),
+        Dokument.Art.MAHNUNG: Antrag.objects.filter(
+            pk__in=Rueckforderung.objects.filter(
+                gemahnt_am__lt=before, gemahnt_am__gte=since
+            ).values("antrag_id"),
+            anonymisierung__isnull=True,
+        ),
     }
 
 

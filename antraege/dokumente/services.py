@@ -32,6 +32,7 @@ TEMPLATES = {
     Dokument.Art.ABSCHLAG_ANORDNUNG: "pdf/abschlag_anordnung.html",
     Dokument.Art.ABRECHNUNG: "pdf/abrechnung.html",
     Dokument.Art.RUECKFORDERUNG: "pdf/rueckforderung.html",
+    Dokument.Art.MAHNUNG: "pdf/mahnung.html",
 }
 # The decision e-mail (templates/emails/<art>/) that carries each letter.
 DECISION_EMAILS = {
@@ -39,6 +40,7 @@ DECISION_EMAILS = {
     Dokument.Art.ABLEHNUNG: "abgelehnt",
     Dokument.Art.NICHT_FOERDERFAEHIG: "nicht_foerderfaehig",
     Dokument.Art.RUECKFORDERUNG: "rueckforderung",
+    Dokument.Art.MAHNUNG: "rueckforderung_mahnung",
 }
 # Documents the applicant may download under "Mein Antrag" (payout orders are for the bookkeeping).
 APPLICANT_DOKUMENTE = (
@@ -48,6 +50,7 @@ APPLICANT_DOKUMENTE = (
     Dokument.Art.VEREINBARUNG,
     Dokument.Art.ABRECHNUNG,
     Dokument.Art.RUECKFORDERUNG,
+    Dokument.Art.MAHNUNG,
 )
 LOGO_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"<svg": "image/svg+xml"}
 
@@ -133,11 +136,12 @@ def _money_context(antrag, art):
     context = {
         "plan": geld.zahlungsplan_for(antrag),
         "pauschale_geplant": geld.pauschale_geplant(antrag),
-        "positionen": list(antrag.kostenpositionen.select_related("kategorie")),
+        "positionen": list(antrag.kostenpositionen.select_related("kategorie").order_by("pk")),
         "vereinbarung": getattr(antrag, "vereinbarung", None),
         "abschlag": getattr(antrag, "abschlag", None),
         "rueckforderung": getattr(antrag, "rueckforderung", None),
     }
+    context["kostenplan"] = geld.kostenplan_bewilligt(antrag, context["positionen"])
     if art in (Dokument.Art.BEWILLIGUNG, Dokument.Art.VEREINBARUNG):
         by_state = kosten.kategorien_by_state(antrag.fonds.quartier_id)
         context["kategorien"] = by_state[Foerderung.FOERDERFAEHIG]
@@ -151,15 +155,44 @@ def _money_context(antrag, art):
         bank = getattr(antrag, "bankverbindung", None)
         context["bank"] = bank
         context["iban"] = geld.iban_formatted(bank.iban) if bank else ""
+    if art in (Dokument.Art.RUECKFORDERUNG, Dokument.Art.MAHNUNG):
+        context.update(_zahlungsziel(antrag))
+    if art in (Dokument.Art.ABSCHLAG_ANORDNUNG, Dokument.Art.AUSZAHLUNGSANORDNUNG):
+        context.update(_anordnung_context(antrag, art))
     if art in (
         Dokument.Art.AUSZAHLUNGSANORDNUNG,
         Dokument.Art.ABRECHNUNG,
         Dokument.Art.RUECKFORDERUNG,
+        Dokument.Art.MAHNUNG,
     ):
         context["auszahlung"] = getattr(antrag, "auszahlung", None)
         context["rechnung"] = auszahlung_berechnung(antrag)
         context["belege"] = list(antrag.belege.select_related("kategorie", "kostenposition"))
         context["je_position"] = anerkannt_je_position(antrag)
+    return context
+
+
+def _zahlungsziel(antrag):
+    """Where a repayment goes: the office's account (None while QM has not entered it)."""
+    from ..fonds.selectors.buchhaltung import buero_konto_for_aktionsfonds
+    from ..geld.selectors.vereinbarung import iban_formatted
+
+    konto = buero_konto_for_aktionsfonds(antrag.fonds)
+    return {"konto": konto, "konto_iban": iban_formatted(konto.iban) if konto else ""}
+
+
+def _anordnung_context(antrag, art):
+    """A payout order's own data: payee as ordered, budget line, reference, confirmations."""
+    from ..fonds.selectors.buchhaltung import haushalt_for_aktionsfonds
+    from ..geld.selectors import anordnung as anordnungen
+    from ..geld.selectors.vereinbarung import iban_formatted
+
+    anordnung = anordnungen.anordnung_for_dokument(antrag, art)
+    context = {"anordnung": anordnung, "haushalt": haushalt_for_aktionsfonds(antrag.fonds)}
+    if anordnung is not None:
+        context["bank"] = anordnung
+        context["iban"] = iban_formatted(anordnung.iban)
+        context["verwendungszweck"] = anordnungen.verwendungszweck(anordnung)
     return context
 
 

@@ -4,11 +4,13 @@ from django.urls import path
 
 from .views import abrechnung as views
 from .views import vereinbarung as geld
+from .views import zahlungen
 
 app_name = "abrechnung"
 
 MEIN = "mein-antrag/<int:pk>/"
 QM = "qm/antraege/<int:pk>/"
+ZAHLUNGEN = "qm/quartiere/<int:pk>/zahlungen/"
 
 urlpatterns = [
     path(f"{MEIN}abrechnung/", views.mein_abrechnung, name="mein_abrechnung"),
@@ -62,6 +64,24 @@ urlpatterns = [
     path(f"{QM}abrechnung/ausgezahlt/", views.qm_bezahlt, name="qm_bezahlt"),
     path(f"{QM}abrechnung/abschliessen/", views.qm_abschliessen, name="qm_abschliessen"),
     path(f"{QM}dokumente/<int:dokument_pk>/", views.qm_dokument, name="qm_dokument"),
+    path(ZAHLUNGEN, zahlungen.qm_zahlungen, name="qm_zahlungen"),
+    path(
+        f"{ZAHLUNGEN}anordnungen/<int:anordnung_pk>/anordnen/",
+        zahlungen.qm_anordnung_anordnen,
+        name="qm_anordnung_anordnen",
+    ),
+    path(
+        f"{ZAHLUNGEN}anordnungen/<int:anordnung_pk>/<slug:als>/",
+        zahlungen.qm_anordnung_bestaetigen,
+        name="qm_anordnung_bestaetigen",
+    ),
+    path(f"{ZAHLUNGEN}sepa/", zahlungen.qm_sepa_datei_erstellen, name="qm_sepa_datei_erstellen"),
+    path(f"{ZAHLUNGEN}sepa/<int:datei_pk>.xml", zahlungen.qm_sepa_datei, name="qm_sepa_datei"),
+    path(
+        f"{ZAHLUNGEN}sepa/<int:datei_pk>/bezahlt/",
+        zahlungen.qm_sepa_datei_bezahlt,
+        name="qm_sepa_datei_bezahlt",
+    ),
     path("qm/fonds/<int:pk>/bericht.pdf", views.fonds_bericht_pdf, name="fonds_bericht_pdf"),
     path("qm/fonds/<int:pk>/bericht.csv", views.fonds_bericht_csv, name="fonds_bericht_csv"),
 ]

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from .. import task_names
 from ..enqueue import task_send
+from .kontext import kontext_dump
 from .models import Benachrichtigung
 
 # Rows one sender execution claims at a time (``outbox.BATCH``).
@@ -25,14 +26,15 @@ def queue(
 ):
     """Record an e-mail to send after commit; with ``dedupe_key`` at most once ever. Returns the
     row (None if ``dedupe_key`` was queued before). ``kanal="post"``: a letter for QM's postal
-    queue (``postbriefe``), never sent by the worker."""
+    queue (``postbriefe``), never sent by the worker. Dates and datetimes in ``kontext`` stay
+    objects for the template (``kontext.kontext_dump``), formatted in the reader's language."""
     fields = dict(
         art=art,
         kanal=kanal,
         empfaenger=empfaenger,
         sprache=sprache or "de",
         antrag=antrag,
-        kontext=kontext or {},
+        kontext=kontext_dump(kontext or {}),
         dedupe_key=dedupe_key,
     )
     if dedupe_key:

@@ -67,6 +67,14 @@ class JuryRegeln(models.Model):
     unterlagen_tage_vorher = models.PositiveSmallIntegerField(
         _("Unterlagen versenden (Tage vor der Sitzung)"), default=5
     )
+    vertretung_online = models.BooleanField(
+        _("Stellvertretung in Online-Abstimmungen"),
+        default=True,
+        help_text=_(
+            "Ein Mitglied, das nicht abstimmen kann, bittet um Vertretung; die erste "
+            "Stellvertreterin oder der erste Stellvertreter, die zusagen, stimmt an seiner Stelle ab."
+        ),
+    )
 
     class Meta:
         verbose_name = _("Regeln der Jury")
@@ -128,6 +136,9 @@ class Abstimmung(models.Model):
     modus = models.CharField(max_length=10, choices=Modus.choices, default=Modus.ONLINE)
     betrag = models.DecimalField(_("Betrag zur Abstimmung (€)"), max_digits=10, decimal_places=2)
     auflagen = models.TextField(_("Auflagen"), blank=True)
+    # The jury's cut on the cost lines when the amount is lower than requested:
+    # {"<Kostenposition pk>": "<approved amount>"}; applied with the approval.
+    kostenplan = models.JSONField(_("Bewilligte Kostenpositionen"), default=dict, blank=True)
     eroeffnet_am = models.DateTimeField(_("Eröffnet am"), default=timezone.now)
     eroeffnet_von = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -145,6 +156,7 @@ class Abstimmung(models.Model):
     erinnerung_stunden = models.PositiveSmallIntegerField()
     ruhezeit_stunden = models.PositiveSmallIntegerField()
     offene_abstimmung = models.BooleanField(default=False)
+    vertretung_online = models.BooleanField(default=False)
 
     # the tally, written once at closing
     ergebnis = models.CharField(_("Ergebnis"), max_length=24, choices=Ergebnis.choices, blank=True)
@@ -208,6 +220,16 @@ class Stimmberechtigung(models.Model):
     befangenheit_grund = models.CharField(_("Grund der Befangenheit"), max_length=300, blank=True)
     befangen_seit = models.DateTimeField(null=True, blank=True)
     anwesend = models.BooleanField(_("in der Sitzung anwesend"), default=False)
+    # online vote: the member asked for a deputy; the first deputy to accept votes for the seat
+    vertretung_gesucht_am = models.DateTimeField(null=True, blank=True)
+    vertreten_durch = models.ForeignKey(
+        Jurymitglied,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="online_vertretungen",
+        verbose_name=_("vertreten durch"),
+    )
 
     class Meta:
         verbose_name = _("Stimmberechtigung")
@@ -216,7 +238,12 @@ class Stimmberechtigung(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["abstimmung", "mitglied"], name="ein_eintrag_je_mitglied_und_abstimmung"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["abstimmung", "vertreten_durch"],
+                condition=Q(vertreten_durch__isnull=False),
+                name="eine_online_vertretung_je_stellvertretung",
+            ),
         ]
 
     def __str__(self):
@@ -228,6 +255,10 @@ class Stimme(models.Model):
 
     abstimmung = models.ForeignKey(Abstimmung, on_delete=models.CASCADE, related_name="stimmen")
     mitglied = models.ForeignKey(Jurymitglied, on_delete=models.PROTECT, related_name="stimmen")
+    # the deputy who cast the seat's ballot in the member's place (online vote), else empty
+    abgegeben_von = models.ForeignKey(
+        Jurymitglied, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     wert = models.CharField(_("Stimme"), max_length=8, choices=StimmWert.choices)
     kommentar = models.TextField(_("Kommentar"), blank=True)
     abgegeben_am = models.DateTimeField(default=timezone.now)

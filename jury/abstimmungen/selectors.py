@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
-from ..mitglieder.models import jurymitglieder_in_term
+from ..mitglieder.models import Jurymitglied, jurymitglieder_in_term
 from .models import Abstimmung, AbstimmungStatus, Stimmberechtigung, Stimme
 
 
@@ -24,10 +24,19 @@ class MitgliedEintrag:
     stimme: Stimme | None
 
 
-def _berechtigungen_for_mitglied(user):
-    return Stimmberechtigung.objects.filter(
-        mitglied__user=user, befangen=False, abstimmung__modus=Abstimmung.Modus.ONLINE
-    ).select_related("abstimmung__antrag__fonds__quartier")
+def _berechtigungen_for_mitglied(mitglieder):
+    """The seats in online votes of a person's member rows ``mitglieder`` (their ids, one per area
+    they sit on): their own (unless a deputy holds it) and the seats they hold as a deputy standing
+    in. Read through the indexes on member and deputy: an OR over two joins to the members read the
+    seats of every member of every area."""
+    return (
+        Stimmberechtigung.objects.filter(befangen=False, abstimmung__modus=Abstimmung.Modus.ONLINE)
+        .filter(
+            Q(mitglied_id__in=mitglieder, vertreten_durch__isnull=True)
+            | Q(vertreten_durch_id__in=mitglieder)
+        )
+        .select_related("abstimmung__antrag__fonds__quartier")
+    )
 
 
 def mitglied_eintraege(user, berechtigungen):
@@ -37,7 +46,8 @@ def mitglied_eintraege(user, berechtigungen):
     eigene = {
         (s.abstimmung_id, s.mitglied_id): s
         for s in Stimme.objects.filter(
-            mitglied__user=user, abstimmung_id__in=[e.abstimmung_id for e in berechtigungen]
+            Q(mitglied__user=user) | Q(abgegeben_von__user=user),
+            abstimmung_id__in=[e.abstimmung_id for e in berechtigungen],
         )
     }
     return [
@@ -50,15 +60,18 @@ def abstimmungen_for_mitglied(user):
     """``(open, closed)`` votes ``user`` is entitled to: the open ones in order of submission with
     the member's own ballots, the closed ones as a queryset, last closed first, for a page of 50
     (they pile up over the years; ``mitglied_eintraege`` adds the ballots to a page)."""
+    mitglieder = list(Jurymitglied.objects.filter(user=user).values_list("pk", flat=True))
     offen = mitglied_eintraege(
         user,
         _nach_einreichung(
-            _berechtigungen_for_mitglied(user).filter(abstimmung__status=AbstimmungStatus.OFFEN),
+            _berechtigungen_for_mitglied(mitglieder).filter(
+                abstimmung__status=AbstimmungStatus.OFFEN
+            ),
             prefix="abstimmung__antrag__",
         ),
     )
     geschlossen = (
-        _berechtigungen_for_mitglied(user)
+        _berechtigungen_for_mitglied(mitglieder)
         .exclude(abstimmung__status=AbstimmungStatus.OFFEN)
         .order_by("-abstimmung__geschlossen_am", "-abstimmung_id")
     )

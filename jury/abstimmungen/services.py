@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from antraege import permissions, task_names
 from antraege.antrag.services.antrag import AktionsfondsRefused
+from antraege.antrag.services.kostenplan import kostenplan_check
 from antraege.datenschutz.adressen import antrag_bestaetigte_adresse, mitglied_hat_adresse
 from antraege.enqueue import task_enqueue_on_commit
 from antraege.mail import services as mail
@@ -37,7 +38,7 @@ from antraege.refusals import Refused
 from antraege.roles import Akteur
 from workflow.moves import MoveRefused, abstimmung_move, abstimmung_record_opened, antrag_move
 
-from ..mitglieder.models import jurymitglieder_in_term
+from ..mitglieder.models import Jurymitglied, jury_in_term, jurymitglieder_in_term
 from ..mitglieder.selectors import kontosprache
 from .models import (
     Abstimmung,
@@ -120,11 +121,6 @@ def _in_term(mitglied, day):
     return mitglied.beginn <= day and (mitglied.ende is None or mitglied.ende >= day)
 
 
-def _frist_text(moment):
-    local = timezone.localtime(moment)
-    return local.strftime("%d.%m.%Y, %H:%M")
-
-
 def _abstimmung_url(abstimmung):
     return settings.SITE_URL + reverse("jury:abstimmung", kwargs={"pk": abstimmung.pk})
 
@@ -133,7 +129,7 @@ def _qm_url(abstimmung):
     return settings.SITE_URL + reverse("jury:qm_abstimmung", kwargs={"pk": abstimmung.pk})
 
 
-def _mitglied_benachrichtigen(art, mitglied, abstimmung, *, dedupe_key):
+def _mitglied_benachrichtigen(art, mitglied, abstimmung, *, dedupe_key, **mehr):
     """One e-mail to a jury member. Deliberately not tied to the Antrag: the e-mail renderer
     would otherwise put the applicant's personal link into the template context."""
     if not mitglied.user.email:
@@ -149,8 +145,9 @@ def _mitglied_benachrichtigen(art, mitglied, abstimmung, *, dedupe_key):
             "referenz": antrag.referenz or "",
             "titel": antrag.titel,
             "quartier": antrag.fonds.quartier.name,
-            "frist": _frist_text(abstimmung.frist),
+            "frist": abstimmung.frist,
             "url": _abstimmung_url(abstimmung),
+            **mehr,
         },
         dedupe_key=dedupe_key,
     )
@@ -172,6 +169,17 @@ def betrag_check(antrag, betrag):
             code="invalid",
         )
     return betrag
+
+
+def kostenplan_for_betrag(antrag, betrag, kostenplan):
+    """The cut cost lines to store with an amount lower than requested: every line's approved
+    amount, checked to add up (``JuryRefused`` on the line or the plan). {} for the full amount,
+    and when no line was given (the approval then takes ``kostenplan_vorschlag``); the pages
+    always send every line. The same check for the online vote and the meeting."""
+    if betrag >= antrag.betrag_beantragt or not kostenplan:
+        return {}
+    plan = kostenplan_check(antrag, betrag, kostenplan or {}, refused=JuryRefused)
+    return {str(pk): str(wert) for pk, wert in plan.items()}
 
 
 def _frist_check(frist, now):
@@ -203,6 +211,7 @@ def _regeln_kopie(regeln):
         "erinnerung_stunden": regeln.erinnerung_stunden,
         "ruhezeit_stunden": regeln.ruhezeit_stunden,
         "offene_abstimmung": regeln.offene_abstimmung,
+        "vertretung_online": regeln.vertretung_online,
     }
 
 
@@ -246,22 +255,33 @@ def _eroeffnung_notify(abstimmung, mitglieder, befangen):
                 m,
                 abstimmung,
                 dedupe_key=f"jury-{abstimmung.pk}-eroeffnet-{m.pk}",
+                vertretung=abstimmung.vertretung_online,
             )
 
 
 def abstimmung_open(
-    antrag, *, akteur, betrag, auflagen="", frist=None, now=None, antragsteller_bestaetigt=None
+    antrag,
+    *,
+    akteur,
+    betrag,
+    auflagen="",
+    frist=None,
+    now=None,
+    antragsteller_bestaetigt=None,
+    kostenplan=None,
 ):
     """QM puts ``antrag`` (state ``jury_vote``) to an online vote of its area's jury.
 
     Fixes the entitled members (in term today, the applicant excluded as a recorded conflict),
     copies the area's rules into the vote and e-mails every entitled member a link.
     ``antragsteller_bestaetigt``: the member ids QM confirmed as the applicant among the matches of
-    ``antragsteller_in_jury`` (the page shows them); None takes every match.
+    ``antragsteller_in_jury`` (the page shows them); None takes every match. ``kostenplan``: the
+    cut cost lines put to the vote with a lower amount (``kostenplan_for_betrag``).
     """
     now = now or timezone.now()
     regeln = juryregeln_for(antrag.fonds.quartier)
     betrag = betrag_check(antrag, betrag)
+    kostenplan = kostenplan_for_betrag(antrag, betrag, kostenplan)
     frist = _frist_check(frist or now + datetime.timedelta(days=regeln.abstimmungsdauer_tage), now)
     try:
         with transaction.atomic():
@@ -271,6 +291,7 @@ def abstimmung_open(
                 antrag=current,
                 modus=Abstimmung.Modus.ONLINE,
                 betrag=betrag,
+                kostenplan=kostenplan,
                 auflagen=auflagen.strip(),
                 eroeffnet_am=now,
                 eroeffnet_von=akteur.user,
@@ -290,6 +311,18 @@ def abstimmung_open(
 # --- Ballots and conflicts ---------------------------------------------------------------------
 
 
+def _eintrag_for(abstimmung, user, now):
+    """``(eintrag, vertretung)``: the user's own seat on the list, or the seat of the member a
+    deputy stands in for (then ``vertretung`` is that entry too; the deputy's term is checked)."""
+    eintraege = Stimmberechtigung.objects.select_related("mitglied__user", "vertreten_durch__user")
+    vertretung = eintraege.filter(abstimmung=abstimmung, vertreten_durch__user=user).first()
+    if vertretung is None:
+        return eintraege.filter(abstimmung=abstimmung, mitglied__user=user).first(), None
+    if not _in_term(vertretung.vertreten_durch, timezone.localdate(now)):
+        raise JuryRefused(_("Ihre Amtszeit in der Jury ist beendet."), code="forbidden")
+    return vertretung, vertretung
+
+
 def stimmberechtigung_check(abstimmung, user, *, now=None, schreiben=True):
     """The member's entry on the list of ``abstimmung`` if ``user`` may vote (or read) now.
 
@@ -301,20 +334,25 @@ def stimmberechtigung_check(abstimmung, user, *, now=None, schreiben=True):
         raise JuryRefused(_("Bitte melden Sie sich an."), code="forbidden")
     if not permissions.may_vote_as_person(Akteur(user), abstimmung):
         raise JuryRefused(_("Mitarbeitende des QM stimmen nicht ab."), code="forbidden")
-    eintrag = (
-        Stimmberechtigung.objects.select_related("mitglied__user")
-        .filter(abstimmung=abstimmung, mitglied__user=user)
-        .first()
-    )
+    eintrag, vertretung = _eintrag_for(abstimmung, user, now)
     if eintrag is None or abstimmung.modus != Abstimmung.Modus.ONLINE:
         raise JuryRefused(_("Sie sind für diese Abstimmung nicht stimmberechtigt."), "forbidden")
+    if vertretung is None and eintrag.vertreten_durch_id is not None:
+        raise JuryRefused(
+            _(
+                "%(name)s stimmt in dieser Abstimmung in Vertretung für Sie ab; Ihre eigene "
+                "Stimme zählt nicht."
+            )
+            % {"name": mitglied_name(eintrag.vertreten_durch)},
+            code="forbidden",
+        )
     # The list was fixed when the vote opened, with QM's confirmation of the applicant match.
     if eintrag.befangen:
         raise JuryRefused(
             _("Sie haben sich für diesen Antrag als befangen erklärt und stimmen nicht ab."),
             code="biased",
         )
-    if not _in_term(eintrag.mitglied, timezone.localdate(now)):
+    if vertretung is None and not _in_term(eintrag.mitglied, timezone.localdate(now)):
         raise JuryRefused(_("Ihre Amtszeit in der Jury ist beendet."), code="forbidden")
     if schreiben and (not abstimmung.ist_offen or now >= abstimmung.frist):
         raise JuryRefused(_("Die Abstimmung ist geschlossen."), code="closed")
@@ -364,16 +402,20 @@ def stimme_cast(abstimmung, *, user, wert, kommentar=""):
                 now=now,
             )
             raise JuryRefused(_("Die Abstimmung ist geschlossen."), code="closed")
-        _stimme_write(abstimmung_id, eintrag.mitglied_id, wert, kommentar, now)
+        # a deputy standing in votes for the absent member's seat (``abgegeben_von``: the deputy)
+        _stimme_write(
+            abstimmung_id, eintrag.mitglied_id, wert, kommentar, now, eintrag.vertreten_durch_id
+        )
 
 
-def _stimme_write(abstimmung_id, mitglied_id, wert, kommentar, now):
+def _stimme_write(abstimmung_id, mitglied_id, wert, kommentar, now, abgegeben_von_id=None):
     """One statement: the first ballot is inserted, a changed one updated (keeps abgegeben_am)."""
     Stimme.objects.bulk_create(
         [
             Stimme(
                 abstimmung_id=abstimmung_id,
                 mitglied_id=mitglied_id,
+                abgegeben_von_id=abgegeben_von_id,
                 wert=wert,
                 kommentar=kommentar,
                 abgegeben_am=now,
@@ -382,7 +424,7 @@ def _stimme_write(abstimmung_id, mitglied_id, wert, kommentar, now):
         ],
         update_conflicts=True,
         unique_fields=["abstimmung", "mitglied"],
-        update_fields=["wert", "kommentar", "geaendert_am"],
+        update_fields=["wert", "kommentar", "geaendert_am", "abgegeben_von"],
     )
 
 
@@ -399,6 +441,106 @@ def befangenheit_declare(abstimmung, *, user, grund=""):
         )
         Stimme.objects.filter(abstimmung=current, mitglied=eintrag.mitglied).delete()
         Abstimmung.objects.filter(pk=current.pk).update(letzte_aenderung_am=now)
+
+
+# --- A deputy standing in (online vote) -------------------------------------------------------
+
+
+def mitglied_name(mitglied):
+    return mitglied.user.get_full_name() or mitglied.user.username
+
+
+def _vertretung_erlaubt(abstimmung):
+    if not abstimmung.vertretung_online:
+        raise JuryRefused(
+            _("In den Online-Abstimmungen dieses Quartiers gibt es keine Stellvertretung."),
+            code="forbidden",
+        )
+
+
+def _deputies_in_term(abstimmung, day):
+    return jury_in_term(abstimmung.antrag.fonds.quartier, day).filter(
+        rolle=Jurymitglied.Rolle.STELLVERTRETUNG
+    )
+
+
+def vertretung_request(abstimmung, *, user):
+    """A member on the list cannot vote: their ballot is withdrawn and every deputy of the area in
+    term is told at once, in their language, so the first to accept votes in the member's place
+    (where the area's rules allow it, ``JuryRegeln.vertretung_online``). Once per member."""
+    with transaction.atomic():
+        current = _abstimmung_sperren(abstimmung)
+        now = timezone.now()
+        eintrag = stimmberechtigung_check(current, user, now=now)
+        _vertretung_erlaubt(current)
+        if eintrag.vertreten_durch_id is not None or eintrag.vertretung_gesucht_am is not None:
+            raise JuryRefused(_("Sie haben schon um Vertretung gebeten."), code="conflict")
+        Stimmberechtigung.objects.filter(pk=eintrag.pk).update(vertretung_gesucht_am=now)
+        Stimme.objects.filter(abstimmung=current, mitglied=eintrag.mitglied).delete()
+        Abstimmung.objects.filter(pk=current.pk).update(letzte_aenderung_am=now)
+        url = settings.SITE_URL + reverse("jury:abstimmung_vertreten", kwargs={"pk": current.pk})
+        for deputy in _deputies_in_term(current, timezone.localdate(now)).select_related("user"):
+            _mitglied_benachrichtigen(
+                "abstimmung_vertretung_gesucht",
+                deputy,
+                current,
+                dedupe_key=f"jury-{current.pk}-vertretung-{eintrag.pk}-{deputy.pk}",
+                vertreten_fuer=mitglied_name(eintrag.mitglied),
+                vertreten_url=url,
+            )
+    logger.info("entry %s of vote %s asks for a deputy", eintrag.pk, current.pk)
+    return eintrag
+
+
+def vertretungen_offen(abstimmung, *, user):
+    """``[Stimmberechtigung]`` of the members who asked for a deputy and have none yet, if
+    ``user`` is a deputy of the area in term today and the vote is open; else empty."""
+    if not (abstimmung.ist_offen and abstimmung.vertretung_online):
+        return []
+    if not _deputies_in_term(abstimmung, timezone.localdate()).filter(user=user).exists():
+        return []
+    return list(
+        abstimmung.stimmberechtigungen.filter(
+            vertretung_gesucht_am__isnull=False, vertreten_durch__isnull=True, befangen=False
+        ).select_related("mitglied__user")
+    )
+
+
+def vertretung_accept(abstimmung, *, user, eintrag_id):
+    """A deputy of the area in term accepts standing in for the member of entry ``eintrag_id``:
+    from now on only the deputy's ballot counts for that seat (a ballot the member cast after
+    asking is withdrawn). The first to accept wins; a deputy stands in for one member per vote."""
+    with transaction.atomic():
+        current = _abstimmung_sperren(abstimmung)
+        now = timezone.now()
+        if not current.ist_offen or now >= current.frist:
+            raise JuryRefused(_("Die Abstimmung ist geschlossen."), code="closed")
+        _vertretung_erlaubt(current)
+        deputy = _deputies_in_term(current, timezone.localdate(now)).filter(user=user).first()
+        if deputy is None:
+            raise JuryRefused(_("Vertreten können nur Stellvertreter*innen."), code="forbidden")
+        if current.stimmberechtigungen.filter(vertreten_durch=deputy).exists():
+            raise JuryRefused(
+                _("Sie vertreten in dieser Abstimmung schon ein anderes Mitglied."),
+                code="conflict",
+            )
+        claimed = Stimmberechtigung.objects.filter(
+            pk=eintrag_id,
+            abstimmung=current,
+            befangen=False,
+            vertretung_gesucht_am__isnull=False,
+            vertreten_durch__isnull=True,
+        ).update(vertreten_durch=deputy)
+        if not claimed:
+            raise JuryRefused(
+                _("Für dieses Mitglied hat schon eine andere Stellvertretung zugesagt."),
+                code="conflict",
+            )
+        eintrag = Stimmberechtigung.objects.get(pk=eintrag_id)
+        Stimme.objects.filter(abstimmung=current, mitglied_id=eintrag.mitglied_id).delete()
+        Abstimmung.objects.filter(pk=current.pk).update(letzte_aenderung_am=now)
+    logger.info("deputy %s stands in for entry %s of vote %s", deputy.pk, eintrag_id, current.pk)
+    return eintrag
 
 
 # --- Closing -----------------------------------------------------------------------------------
@@ -531,6 +673,7 @@ def _beschluss_umsetzen(abstimmung, ergebnis, zaehlung):
                 akteur=system,
                 betrag=abstimmung.betrag,
                 auflagen=abstimmung.auflagen,
+                kostenplan=abstimmung.kostenplan,
                 kommentar=_("Von der Aktionsfondsjury bewilligt."),
             )
         elif ergebnis == Ergebnis.ABGELEHNT:
@@ -592,8 +735,9 @@ def _beschliessen(abstimmung, zaehlung):
 
 
 def abstimmungen_remind(*, now=None):
-    """Once per vote, at the reminder lead time before the deadline: one e-mail to each entitled
-    member who has not voted. Returns how many e-mails were queued."""
+    """Once per vote, at the reminder lead time before the deadline: one e-mail for each entitled
+    seat without a ballot, to its member or the deputy standing in. Returns how many e-mails were
+    queued."""
     now = now or timezone.now()
     offene = Abstimmung.objects.filter(
         status=AbstimmungStatus.OFFEN,
@@ -614,12 +758,13 @@ def abstimmungen_remind(*, now=None):
             offen = (
                 Stimmberechtigung.objects.filter(abstimmung=abstimmung, befangen=False)
                 .exclude(mitglied__stimmen__abstimmung=abstimmung)
-                .select_related("mitglied__user")
+                .select_related("mitglied__user", "vertreten_durch__user")
             )
             for eintrag in offen:
+                # a seat a deputy holds: the deputy is reminded, not the absent member
                 row = _mitglied_benachrichtigen(
                     "abstimmung_erinnerung",
-                    eintrag.mitglied,
+                    eintrag.vertreten_durch or eintrag.mitglied,
                     abstimmung,
                     dedupe_key=f"jury-{abstimmung.pk}-erinnerung-{eintrag.mitglied_id}",
                 )

@@ -14,7 +14,7 @@ from antraege.antrag.selectors import antraege_for_staff, quartiere_for_staff
 from antraege.models import AntragStatus, Quartier
 from antraege.paginierung import seite_for
 from antraege.roles import Akteur
-from antraege.web.refusals import refusal_forbid, refusal_to_form
+from antraege.web.refusals import refusal_forbid, refusal_to_form, refusal_to_message
 
 from ..sitzungen.selectors import (
     protokolle_for_mitglied,
@@ -99,6 +99,10 @@ def stimmzettel(request, pk):
             "form_has_errors": bool(form.errors),
             "quittung": stimme is not None and request.GET.get("quittung") == "1",
             "offen": abstimmung.ist_offen and timezone.now() < abstimmung.frist,
+            "vertretung": eintrag if eintrag.vertreten_durch_id else None,
+            "vertretung_bitten": abstimmung.vertretung_online
+            and eintrag.mitglied.user_id == request.user.pk
+            and eintrag.vertretung_gesucht_am is None,
         },
     )
 
@@ -130,6 +134,55 @@ def befangenheit(request, pk):
         request,
         "jury/befangenheit.html",
         {"abstimmung": abstimmung, "form": form, "form_has_errors": bool(form.errors)},
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def vertretung_bitten(request, pk):
+    """A member who cannot vote asks for a deputy (the area's deputies are e-mailed)."""
+    abstimmung = zugriff.abstimmung_for_jury(Akteur.from_request(request), pk)
+    try:
+        services.vertretung_request(abstimmung, user=request.user)
+    except JuryRefused as fehler:
+        refusal_to_message(request, fehler)
+        return redirect("jury:abstimmung", pk=abstimmung.pk)
+    messages.success(
+        request,
+        _(
+            "Die Stellvertreter*innen sind informiert. Wer zuerst zusagt, stimmt an Ihrer Stelle "
+            "ab; bis dahin können Sie noch selbst abstimmen."
+        ),
+    )
+    return redirect("jury:home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def abstimmung_vertreten(request, pk):
+    """A deputy sees who asked for a deputy in this vote and accepts standing in for one."""
+    abstimmung = zugriff.abstimmung_for_jury(Akteur.from_request(request), pk)
+    if request.method == "POST":
+        eintrag_id = request.POST.get("eintrag", "")
+        try:
+            services.vertretung_accept(
+                abstimmung,
+                user=request.user,
+                eintrag_id=int(eintrag_id) if eintrag_id.isdigit() else 0,
+            )
+        except JuryRefused as fehler:
+            refusal_to_message(request, fehler)
+            return redirect("jury:abstimmung_vertreten", pk=abstimmung.pk)
+        messages.success(request, _("Sie vertreten das Mitglied. Bitte stimmen Sie jetzt ab."))
+        return redirect("jury:abstimmung", pk=abstimmung.pk)
+    return render(
+        request,
+        "jury/vertreten.html",
+        {
+            "abstimmung": abstimmung,
+            "antrag": abstimmung.antrag,
+            "offen": services.vertretungen_offen(abstimmung, user=request.user),
+        },
     )
 
 
@@ -170,8 +223,9 @@ def qm_uebersicht(request):
 
 def _eroeffnen_form(request, antrag, regeln, treffer):
     """The opening form: what QM entered, or the requested amount and the area's usual period."""
+    positionen = antrag.kostenpositionen.order_by("pk")
     if request.method == "POST":
-        return AbstimmungEroeffnenForm(request.POST, treffer=treffer)
+        return AbstimmungEroeffnenForm(request.POST, treffer=treffer, positionen=positionen)
     frist = timezone.localtime() + timezone.timedelta(days=regeln.abstimmungsdauer_tage)
     return AbstimmungEroeffnenForm(
         initial={
@@ -179,6 +233,7 @@ def _eroeffnen_form(request, antrag, regeln, treffer):
             "frist": frist.replace(second=0, microsecond=0),
         },
         treffer=treffer,
+        positionen=positionen,
     )
 
 
@@ -192,6 +247,7 @@ def _abstimmung_open(request, antrag, akteur, form):
             auflagen=form.cleaned_data["auflagen"],
             frist=form.cleaned_data["frist"],
             antragsteller_bestaetigt=form.cleaned_data.get("antragsteller", []),
+            kostenplan=form.kostenplan(),
         )
     except JuryRefused as fehler:
         refusal_to_form(form, fehler)

@@ -167,7 +167,7 @@ def jurymitglied_invite(mitglied, *, akteur):
         kontext={
             "name": user.get_full_name() or user.username,
             "quartier": mitglied.quartier.name,
-            "beginn": f"{mitglied.beginn:%d.%m.%Y}",
+            "beginn": mitglied.beginn,
             "stellvertretung": mitglied.rolle == Jurymitglied.Rolle.STELLVERTRETUNG,
             "benutzername": user.get_username(),
             "url": url,

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -81,7 +82,10 @@ def qm_mitglied_neu(request, quartier_pk):
         aktion=lambda daten: services.jurymitglied_appoint(quartier, akteur=akteur, **daten),
         erfolg=lambda mitglied, _daten: (
             _("%(name)s gehört ab %(datum)s zur Jury.")
-            % {"name": mitglied.user.get_full_name(), "datum": f"{mitglied.beginn:%d.%m.%Y}"}
+            % {
+                "name": mitglied.user.get_full_name(),
+                "datum": date_format(mitglied.beginn, "DATE_FORMAT"),
+            }
         ),
         template="jury/mitglieder/formular.html",
         context={"mitglied": None},
@@ -126,7 +130,10 @@ def qm_mitglied_beenden(request, quartier_pk, pk):
         aktion=lambda daten: services.jurymitglied_end(mitglied, akteur=akteur, ende=daten["ende"]),
         erfolg=lambda _ergebnis, daten: (
             _("Die Amtszeit von %(name)s endet am %(datum)s.")
-            % {"name": mitglied.user.get_full_name(), "datum": f"{daten['ende']:%d.%m.%Y}"}
+            % {
+                "name": mitglied.user.get_full_name(),
+                "datum": date_format(daten["ende"], "DATE_FORMAT"),
+            }
         ),
         template="jury/mitglieder/beenden.html",
         context={"mitglied": mitglied},

@@ -70,7 +70,7 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
+        client = redis.Redis(port=self.port, socket_connect_timeout=PATIENCE)
         try:
             wait_until(self._answers(client), timeout=PATIENCE, message="redis-server to answer")
         finally:

@@ -16,7 +16,7 @@ from email import policy
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
 
-from .processes import free_port
+from .processes import PATIENCE, free_port
 
 logging.getLogger("mail.log").setLevel(logging.WARNING)
 _MESSAGE_ID = re.compile(rb"^Message-ID:\s*(<[^>]+>)", re.MULTILINE | re.IGNORECASE)
@@ -88,8 +88,9 @@ class SmtpSink:
 
     def start(self):
         self.controller.start()
-        # aiosmtpd checks it is up with a connection of its own: not one of ours
-        deadline = time.monotonic() + 5
+        # aiosmtpd checks it is up with a connection of its own: not one of ours (polled: as long
+        # as a busy machine needs to close it)
+        deadline = time.monotonic() + PATIENCE
         while self.open_now and time.monotonic() < deadline:
             time.sleep(0.01)
         self.opened = 0

@@ -4,7 +4,7 @@ deadlines (project dates and the settlement deadline, which expiry reads); every
 timeline; the QM office is e-mailed of a request, the applicant of the answer (their language)."""
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from ...mail import services as mail
@@ -25,7 +25,8 @@ class AenderungRefused(Refused):
 
 
 def _datum(value):
-    return value.strftime("%d.%m.%Y") if value else "–"
+    """A date in a timeline note or a refusal, in the language they are written in."""
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else "–"
 
 
 def _beschreibung(wunsch):
@@ -120,6 +121,7 @@ def aenderung_request(
             akteur=akteur,
             kommentar=_("Änderung beantragt (%(was)s). Begründung: %(grund)s")
             % {"was": _beschreibung(wunsch), "grund": begruendung},
+            mitteilung=True,
         )
         mail.queue_for_qm_office(antrag, "aenderung_beantragt", kontext={"wunsch": wunsch.pk})
     return wunsch
@@ -155,15 +157,16 @@ def aenderung_decide(wunsch, *, akteur, bewilligt, antwort=""):
             )
             % kontext
             + (" " + antwort if antwort else ""),
+            mitteilung=True,
         )
         mail.queue_for_applicant(
             antrag,
             "aenderung_bewilligt" if bewilligt else "aenderung_abgelehnt",
             kontext={
                 "art": wunsch.art,
-                "beginn": _datum(antrag.beginn),
-                "ende": _datum(antrag.ende),
-                "frist": _datum(antrag.abrechnungsfrist),
+                "beginn": antrag.beginn,
+                "ende": antrag.ende,
+                "frist": antrag.abrechnungsfrist,
                 "antwort": antwort,
             },
         )

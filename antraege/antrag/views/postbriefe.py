@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from ...dokumente.selectors import postbriefe_offen
 from ...dokumente.services import postbriefe_mark_posted, postbriefe_pdf
+from ...mail.messages import render as mail_render
 from .qm import staff_required
 
 
@@ -19,6 +20,9 @@ def _ids(request):
 @staff_required
 def postbriefe(request):
     briefe = list(postbriefe_offen(request.akteur.qm_quartier_ids))
+    for brief in briefe:
+        # what the letter is about: its subject as printed (the applicant's language)
+        brief.betreff_anzeige = mail_render(brief)[0]
     return render(request, "qm/postbriefe.html", {"briefe": briefe})
 
 

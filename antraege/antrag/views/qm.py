@@ -18,8 +18,8 @@ from jury.sitzungen.selectors import sitzungen_for_antraege
 from workflow.moves import MoveRefused, antrag_move, available_moves
 
 from ... import permissions, zugriff
-from ...datenschutz.models import Zugriff
-from ...datenschutz.protokoll import zugriff_protokollieren
+from ...datenschutz.models import Zugriffsnachweis
+from ...datenschutz.nachweis import zugriffsnachweis_record
 from ...fonds.forms import HandlungsfelderForm
 from ...fonds.selectors import fristen
 from ...fonds.selectors.fondsbild import fondsbild_for
@@ -29,6 +29,7 @@ from ...paginierung import seite_for
 from ...roles import Akteur
 from ...states import EVER_APPROVED_STATES
 from ...web.bestaetigungen import QM, bestaetigung_text
+from ...web.dashboard_zeilen import LISTENFELDER, dashboard_zeilen, dashboard_zeilen_html
 from ...web.refusals import refusal_to_form
 from ..forms.pruefung import DashboardFilterForm, MoveForm
 from ..selectors import (
@@ -42,7 +43,7 @@ from ..selectors import (
     kosten_summen,
     quartiere_list_for_staff,
 )
-from .dashboard_zeilen import LISTENFELDER, dashboard_zeilen, dashboard_zeilen_html
+from ..services.korrektur import NACH_DER_JURY_STATES
 
 # The moves of the formal check that this page offers. Decisions, settlement and payout have
 # their own pages and forms.
@@ -172,6 +173,7 @@ def antrag_detail_context(akteur, antrag, *, forms_by_move=None):
         "form": failed,
         "form_has_errors": failed is not None,
         "nur_lesen": not bearbeitet,
+        "korrigierbar": bearbeitet and antrag.status in NACH_DER_JURY_STATES,
         # Cross-links to the jury and settlement pages (their views check permissions again).
         "abstimmungen": abstimmungen,
         "jury_entscheiden": jury_entscheiden,
@@ -204,7 +206,7 @@ def _detail_moves(akteur, antrag, forms_by_move):
 def antrag_detail(request, pk):
     antrag = zugriff.antrag_for_staff(request.akteur, pk)
     # The page shows the applicant's contact data: the audit log records who looked.
-    zugriff_protokollieren(request.user, Zugriff.Aktion.ANSICHT, antrag=antrag)
+    zugriffsnachweis_record(request.user, Zugriffsnachweis.Aktion.ANSICHT, antrag=antrag)
     return render(request, "qm/antrag_detail.html", antrag_detail_context(request.akteur, antrag))
 
 
@@ -244,8 +246,11 @@ def anhang_herunterladen(request, pk, anhang_pk):
     """A stored attachment, for QM staff of the Antrag's area only."""
     antrag = zugriff.antrag_for_qm(request.akteur, pk)
     anhang = get_object_or_404(Anhang, pk=anhang_pk, antrag=antrag)
-    zugriff_protokollieren(
-        request.user, Zugriff.Aktion.DOWNLOAD, antrag=antrag, gegenstand=anhang.originalname
+    zugriffsnachweis_record(
+        request.user,
+        Zugriffsnachweis.Aktion.DOWNLOAD,
+        antrag=antrag,
+        gegenstand=anhang.originalname,
     )
     response = FileResponse(
         anhang.datei.open("rb"),

@@ -10,10 +10,12 @@ places rectangles: no script and no inline style, the colours come from classes 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ...antrag.selectors import aktionsfonds_saldo
+from ...antrag.selectors import aktionsfonds_saldo, antraege_among
 from ...geld.buchungen.selectors import fondszahlen
 from ...models import GEFOERDERT_STATES, ZERO, Antrag, Handlungsfeld
 
@@ -167,15 +169,19 @@ MONATSNAMEN = (
 
 def bewilligungen_je_monat(fonds):
     """Approvals of funded Anträge per month of the decision (Europe/Berlin): every month of the
-    fund's year, and the months before it in which approvals for it were made (December)."""
-    zeilen = {}
-    for entschieden_am, betrag in Antrag.objects.filter(
-        fonds=fonds, status__in=GEFOERDERT_STATES, entschieden_am__isnull=False
-    ).values_list("entschieden_am", "betrag_bewilligt"):
-        tag = timezone.localtime(entschieden_am)
-        key = (tag.year, tag.month)
-        anzahl, summe = zeilen.get(key, (0, ZERO))
-        zeilen[key] = (anzahl + 1, summe + (betrag or ZERO))
+    fund's year, and the months before it in which approvals for it were made (December).
+    Counted and summed in SQL over the fund's own rows: a dozen rows leave the database."""
+    zeilen = {
+        (monat.year, monat.month): (anzahl, summe or ZERO)
+        for monat, anzahl, summe in Antrag.objects.filter(
+            fonds=fonds, status__in=GEFOERDERT_STATES, entschieden_am__isnull=False
+        )
+        .annotate(monat=TruncMonth("entschieden_am", tzinfo=timezone.get_current_timezone()))
+        .values("monat")
+        .annotate(anzahl=Count("pk"), summe=Sum("betrag_bewilligt"))
+        .order_by()
+        .values_list("monat", "anzahl", "summe")
+    }
     keys = sorted(set(zeilen) | {(fonds.jahr, m) for m in range(1, 13)})
     meiste = max((anzahl for anzahl, _summe in zeilen.values()), default=0) or 1
     spalte = BREITE / len(keys)
@@ -212,27 +218,24 @@ def handlungsfelder_bericht(fonds):
     """Funded Anträge and their money per field of action, as the programme reports.
 
     An Antrag that serves two fields counts in both, so the rows add up to more than the fund.
-    Three queries, each bounded by the fund: its funded Anträge' amounts (from the index of the
-    fund's Anträge), their links to fields (by Antrag), the fields (a handful). A join of the
-    links with the Anträge read every link of all areas.
+    Two queries: the links of the fund's funded Anträge (found by Antrag, ``antraege_among``: a
+    join read the links of all areas) with their amounts, counted and summed per field in SQL (a
+    row per field leaves the database, no list of ids goes in), and the fields (a handful).
     """
-    betraege = {
-        pk: (bewilligt or ZERO, ausgezahlt or ZERO)
-        for pk, bewilligt, ausgezahlt in Antrag.objects.filter(
-            fonds=fonds, status__in=GEFOERDERT_STATES
-        ).values_list("pk", "betrag_bewilligt", "betrag_ausgezahlt")
+    je_feld = {
+        feld_id: (anzahl, bewilligt or ZERO, ausgezahlt or ZERO)
+        for feld_id, anzahl, bewilligt, ausgezahlt in Antrag.handlungsfelder.through.objects.filter(
+            antraege_among(Antrag.objects.filter(fonds=fonds, status__in=GEFOERDERT_STATES))
+        )
+        .values("handlungsfeld_id")
+        .annotate(
+            anzahl=Count("antrag_id"),
+            bewilligt=Sum("antrag__betrag_bewilligt"),
+            ausgezahlt=Sum("antrag__betrag_ausgezahlt"),
+        )
+        .order_by()
+        .values_list("handlungsfeld_id", "anzahl", "bewilligt", "ausgezahlt")
     }
-    je_feld = {}
-    if betraege:
-        for antrag_id, feld_id in Antrag.handlungsfelder.through.objects.filter(
-            antrag_id__in=list(betraege)  # one fund's funded Anträge: a few hundred a year
-        ).values_list("antrag_id", "handlungsfeld_id"):
-            anzahl, bewilligt, ausgezahlt = je_feld.get(feld_id, (0, ZERO, ZERO))
-            je_feld[feld_id] = (
-                anzahl + 1,
-                bewilligt + betraege[antrag_id][0],
-                ausgezahlt + betraege[antrag_id][1],
-            )
     zeilen = []
     for feld in Handlungsfeld.objects.order_by("reihenfolge", "name"):
         anzahl, bewilligt, ausgezahlt = je_feld.get(feld.pk, (0, ZERO, ZERO))

@@ -14,8 +14,6 @@ from django.utils.translation import pgettext_lazy
 
 from ...models import GEFOERDERT_STATES, Aktionsfonds, Antrag, AntragStatus, Handlungsfeld, Quartier
 
-OEFFENTLICHE_STATES = GEFOERDERT_STATES
-
 # (machine value, label) of the public status: fewer words than the lifecycle has states.
 OEFFENTLICHER_STATUS = {
     AntragStatus.APPROVED: ("bewilligt", pgettext_lazy("public status", "Bewilligt")),
@@ -77,7 +75,7 @@ def traeger_for(organisation, oeffentlicher_name, zustimmung):
 def gefoerderte_zeilen(*, quartier=None, jahr=None, handlungsfeld=None):
     """The public fields (``OEFFENTLICHE_FELDER``) of the funded Anträge, filtered, as an ordered
     queryset of tuples: the page slices it (pages of 50), the open data files read it whole."""
-    qs = Antrag.objects.filter(status__in=OEFFENTLICHE_STATES)
+    qs = Antrag.objects.filter(status__in=GEFOERDERT_STATES)
     if quartier is not None:
         qs = qs.filter(fonds__quartier=quartier)
     if jahr is not None:

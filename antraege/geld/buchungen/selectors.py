@@ -173,3 +173,13 @@ def fonds_abweichungen(fonds_ids=None):
         if saldo.verfuegbar < ZERO or (saldo.abgeschlossen and saldo.verfuegbar != ZERO):
             abweichungen.append((fonds, "verfuegbar", saldo.verfuegbar, ZERO))
     return abweichungen
+
+
+def rueckzahlungen_for_antrag(antrag):
+    """The money that came in for the Antrag's repayment claim, one booking per receipt
+    (instalments), oldest first: ``[(datum, betrag)]``."""
+    return list(
+        Buchung.objects.filter(antrag=antrag, art=Buchung.Art.RUECKZAHLUNG)
+        .order_by("datum", "pk")
+        .values_list("datum", "betrag")
+    )

@@ -119,3 +119,11 @@ class KommentarForm(KernForm):
 class BezahltForm(KernForm):
     bezahlt_am = forms.DateField(label=gettext_lazy("Bezahlt am"), widget=DateInput)
     buchungszeichen = forms.CharField(label=gettext_lazy("Buchungszeichen"), max_length=80)
+
+
+class SepaBezahltForm(KernForm):
+    bezahlt_am = forms.DateField(
+        label=gettext_lazy("Gebucht am"),
+        help_text=gettext_lazy("Das Datum, an dem die Bank die Überweisungen gebucht hat."),
+        widget=DateInput,
+    )

@@ -74,12 +74,23 @@ class Rueckforderung(models.Model):
     erfasst_von = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The one reminder after the deadline (e-mail and letter, by the beat job), with a new deadline.
+    gemahnt_am = models.DateTimeField(_("Zahlungserinnerung versandt am"), null=True, blank=True)
+    mahnfrist = models.DateField(_("Neue Zahlungsfrist"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Rückforderung")
         verbose_name_plural = _("Rückforderungen")
         constraints = [
             models.CheckConstraint(condition=Q(betrag__gt=0), name="rueckforderung_positiv")
+        ]
+        indexes = [
+            # the reminder job reads only the open claims not yet reminded, by deadline
+            models.Index(
+                fields=["frist"],
+                condition=Q(zurueckgezahlt_am__isnull=True, gemahnt_am__isnull=True),
+                name="rueckforderung_mahnbar",
+            )
         ]
 
     def __str__(self):
@@ -88,3 +99,7 @@ class Rueckforderung(models.Model):
     @property
     def offen(self):
         return self.zurueckgezahlt_am is None
+
+    @property
+    def betrag_offen(self):
+        return self.betrag - self.betrag_eingegangen

@@ -8,7 +8,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from ...antrag.selectors import aktionsfonds_saldo
+from ...antrag.selectors import aktionsfonds_saldo, antraege_among
 from ...models import Abschlag, Antrag, AntragStatus, Auszahlung, Beleg, Kostenposition, Sachbericht
 from ...money import ZERO, euro_round
 from ...states import GEFOERDERT_STATES
@@ -90,14 +90,15 @@ def auszahlung_berechnung(antrag):
 
 
 def anerkannt_je_position(antrag):
-    """``[(Kostenposition or None, planned, accepted)]``: the clearing statement per cost line."""
-    positionen = list(antrag.kostenpositionen.select_related("kategorie"))
+    """``[(Kostenposition or None, approved, accepted)]``: the clearing statement per cost line
+    (approved: as the jury cut it, else as requested)."""
+    positionen = list(antrag.kostenpositionen.select_related("kategorie").order_by("pk"))
     anerkannt = {}
     for beleg in antrag.belege.filter(status=Beleg.Status.ANERKANNT):
         anerkannt[beleg.kostenposition_id] = (
             anerkannt.get(beleg.kostenposition_id, ZERO) + beleg.betrag_anerkannt
         )
-    rows = [(p, p.betrag, anerkannt.get(p.pk, ZERO)) for p in positionen]
+    rows = [(p, p.bewilligt, anerkannt.get(p.pk, ZERO)) for p in positionen]
     if None in anerkannt:
         rows.append((None, ZERO, anerkannt[None]))
     return rows
@@ -193,7 +194,8 @@ def aktionsfonds_bericht(fonds):
         ehrenamtsstunden=Coalesce(Sum("sachbericht__ehrenamtsstunden"), 0),
         sachberichte=Count("sachbericht"),
     )
-    gefoerdert = Q(antrag__fonds=fonds, antrag__status__in=GEFOERDERT_STATES)
+    # the fund's own rows, found by Antrag (a join read the cost lines of all areas)
+    gefoerdert = antraege_among(Antrag.objects.filter(fonds=fonds, status__in=GEFOERDERT_STATES))
     geplant = {
         row["kategorie__name"]: row["s"]
         for row in Kostenposition.objects.filter(gefoerdert)

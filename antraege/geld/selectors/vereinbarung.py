@@ -4,6 +4,8 @@ expect, the bank details as a person may see them, open repayment claims. No sid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import timezone
+
 from ... import permissions
 from ...models import ZERO, Bankverbindung, Rueckforderung, Vereinbarung
 from ...money import CENT
@@ -60,6 +62,40 @@ def pauschale_geplant(antrag):
     return prozent_von(kosten, antrag.fonds.pauschale_prozent)
 
 
+@dataclass(frozen=True)
+class BewilligterKostenplan:
+    """The approved cost lines of an Antrag as letter, agreement and settlement show them: each
+    line requested and approved, other funding, and the lump sum inside the approved amount —
+    ``summe_bewilligt − weitere_mittel + pauschale == betrag``."""
+
+    positionen: list
+    summe_beantragt: Decimal
+    summe_bewilligt: Decimal
+    weitere_mittel: Decimal
+    pauschale: Decimal
+    betrag: Decimal
+
+    @property
+    def gekuerzt(self):
+        return any(p.gekuerzt for p in self.positionen)
+
+
+def kostenplan_bewilligt(antrag, positionen=None):
+    """The ``BewilligterKostenplan`` of an approved Antrag (lines with ``select_related``)."""
+    if positionen is None:
+        positionen = list(antrag.kostenpositionen.select_related("kategorie").order_by("pk"))
+    summe = sum((p.bewilligt for p in positionen), ZERO)
+    betrag = antrag.betrag_bewilligt or ZERO
+    return BewilligterKostenplan(
+        positionen=positionen,
+        summe_beantragt=sum((p.betrag for p in positionen), ZERO),
+        summe_bewilligt=summe,
+        weitere_mittel=antrag.weitere_mittel,
+        pauschale=max(betrag - (summe - antrag.weitere_mittel), ZERO),
+        betrag=betrag,
+    )
+
+
 def vereinbarung_bestaetigt(antrag):
     return Vereinbarung.objects.filter(antrag=antrag).exists()
 
@@ -86,10 +122,12 @@ def bankverbindung_for(akteur, antrag):
     return bank.kontoinhaber, iban_masked(bank.iban)
 
 
-def rueckforderungen_uebersicht(quartier_ids):
+def rueckforderungen_uebersicht(quartier_ids, *, today=None):
     """The QM dashboard's open repayment claims of the areas ``quartier_ids`` in one query,
-    oldest deadline first (what was repaid is a running total of the fund)."""
-    return list(
+    oldest deadline first, so the overdue ones (``ueberfaellig``: deadline passed, money still
+    open) lead the list (what was repaid is a running total of the fund)."""
+    today = today or timezone.localdate()
+    rows = list(
         Rueckforderung.objects.filter(
             zurueckgezahlt_am__isnull=True, antrag__fonds__quartier_id__in=quartier_ids
         )
@@ -99,6 +137,8 @@ def rueckforderungen_uebersicht(quartier_ids):
             "betrag",
             "betrag_eingegangen",
             "frist",
+            "gemahnt_am",
+            "mahnfrist",
             "zurueckgezahlt_am",
             "antrag__referenz",
             "antrag__titel",
@@ -106,3 +146,6 @@ def rueckforderungen_uebersicht(quartier_ids):
         )
         .order_by("frist", "pk")
     )
+    for row in rows:
+        row.ueberfaellig = row.frist < today
+    return rows

@@ -12,7 +12,7 @@ import warnings
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from ...antrag.services.anhang import UploadRefused, upload_content_type
@@ -26,6 +26,7 @@ from ...models import (
     Antrag,
     AntragStatus,
     Auszahlung,
+    Auszahlungsanordnung,
     Bankverbindung,
     Beleg,
     Dokument,
@@ -47,6 +48,7 @@ from ..buchungen.models import Buchung
 from ..buchungen.services import buchung_book, reservierung_set
 from ..selectors.abrechnung import auszahlung_berechnung, settlement_errors
 from ..selectors.vereinbarung import vereinbarung_bestaetigt
+from .anordnung import anordnung_create, anordnung_mark_paid, restzahlung_anordnung_released
 
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
 
@@ -178,9 +180,9 @@ def abschlag_book(antrag, *, akteur, datum, betrag):
         antrag,
         akteur=akteur,
         kommentar=_("Abschlag von %(betrag)s € am %(datum)s angewiesen.")
-        % {"betrag": euro_format(betrag), "datum": datum.strftime("%d.%m.%Y")},
+        % {"betrag": euro_format(betrag), "datum": formats.date_format(datum, "SHORT_DATE_FORMAT")},
     )
-    documents.dokument_schedule(antrag, Dokument.Art.ABSCHLAG_ANORDNUNG)
+    anordnung_create(antrag, Auszahlungsanordnung.Art.ABSCHLAG, betrag)
     mail.queue_for_applicant(
         antrag,
         "abschlag_angewiesen",
@@ -573,7 +575,7 @@ def auszahlung_release(antrag, *, akteur):
                 akteur=akteur,
             )
         else:
-            documents.dokument_schedule(antrag, Dokument.Art.AUSZAHLUNGSANORDNUNG)
+            anordnung_create(antrag, Auszahlungsanordnung.Art.RESTZAHLUNG, rechnung.auszahlung)
     return auszahlung
 
 
@@ -609,7 +611,8 @@ def _auszahlung_kommentar(rechnung):
 def auszahlung_mark_paid(antrag, *, bezahlt_am, buchungszeichen):
     """Move body of ``mark_paid``: the payout was booked; reserved → paid, once.
 
-    The claim is a conditional update, so two clicks (or two tabs) never pay twice.
+    The claim is a conditional update, so two clicks (or two tabs) never pay twice. A payout
+    needs its payout order released (two confirmations, four eyes); the order is paid with it.
     """
     buchungszeichen = (buchungszeichen or "").strip()
     if not buchungszeichen:
@@ -622,6 +625,15 @@ def auszahlung_mark_paid(antrag, *, bezahlt_am, buchungszeichen):
     if not claimed:
         raise ValueError(_("Es gibt keine freigegebene, noch offene Auszahlung."))
     betrag = Auszahlung.objects.values_list("betrag", flat=True).get(antrag=antrag)
+    if betrag > 0 and not restzahlung_anordnung_released(antrag):
+        raise ValueError(
+            _(
+                "Die Auszahlungsanordnung ist noch nicht angeordnet: zwei Personen bestätigen "
+                "sie „sachlich richtig“ und „rechnerisch richtig“, dann wird sie angeordnet "
+                "(Seite „Zahlungen“)."
+            )
+        )
+    anordnung_mark_paid(antrag, Auszahlungsanordnung.Art.RESTZAHLUNG, bezahlt_am=bezahlt_am)
     if betrag < 0:
         # the claim may already be recorded as repaid; then the money is back already
         rueckforderung_settle(antrag, datum=bezahlt_am)
@@ -641,6 +653,6 @@ def auszahlung_mark_paid(antrag, *, bezahlt_am, buchungszeichen):
         kontext={
             "betrag": euro_format(abs(betrag)),
             "rueckforderung": betrag < 0,
-            "bezahlt_am": bezahlt_am.strftime("%d.%m.%Y"),
+            "bezahlt_am": bezahlt_am,
         },
     )

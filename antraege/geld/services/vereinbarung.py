@@ -6,7 +6,10 @@ money from reserved to paid; a repayment claim changes nothing until QM records 
 which takes the amount off "paid" — only then is the money back in the fund.
 """
 
+import datetime
+
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from ...antrag.services.antrag import antrag_lock, berlin_today
@@ -19,7 +22,6 @@ from ...models import (
     AbschlagWartend,
     Antrag,
     AntragStatus,
-    Auszahlung,
     Bankverbindung,
     Dokument,
     Rueckforderung,
@@ -32,7 +34,8 @@ from ...permissions import (
     may_act_on_antrag_as_qm,
     require,
 )
-from ...states import ADVANCE_STATES, AWAITING_SETTLEMENT_STATES, BANK_STATES
+from ...roles import Akteur
+from ...states import ADVANCE_STATES, AWAITING_SETTLEMENT_STATES, RESERVING_STATES
 from ..buchungen.services import reservierung_set
 from ..selectors.vereinbarung import iban_masked, zahlungsplan_for
 from .abrechnung import (
@@ -44,6 +47,7 @@ from .abrechnung import (
     rueckforderung_create,
     rueckforderung_settle,
 )
+from .anordnung import anordnungen_bank_changed
 
 # --- Agreement ---
 
@@ -109,7 +113,7 @@ def _vereinbarung_record(antrag, *, akteur, art, datum):
                 _("Vereinbarung online bestätigt.")
                 if art == Vereinbarung.Art.ONLINE
                 else _("Vereinbarung auf Papier unterschrieben am %(datum)s.")
-                % {"datum": datum.strftime("%d.%m.%Y")}
+                % {"datum": formats.date_format(datum, "SHORT_DATE_FORMAT")}
             ),
         )
         documents.dokument_schedule(antrag, Dokument.Art.VEREINBARUNG)
@@ -178,7 +182,7 @@ def iban_normalised(value):
 def bankverbindung_save(antrag, *, akteur, iban, kontoinhaber):
     """The applicant (or QM of the area, from paper) stores the account for the payout."""
     require(may_act_on_antrag_as_applicant_or_qm, akteur, antrag, refused=AbrechnungRefused)
-    abrechnung_status_require(antrag, BANK_STATES)
+    abrechnung_status_require(antrag, RESERVING_STATES)
     kontoinhaber = " ".join((kontoinhaber or "").split())
     if not kontoinhaber:
         raise AbrechnungRefused(
@@ -187,7 +191,6 @@ def bankverbindung_save(antrag, *, akteur, iban, kontoinhaber):
     iban = iban_normalised(iban)
     with transaction.atomic():
         antrag = antrag_lock(antrag)
-        vorher = Bankverbindung.objects.filter(antrag=antrag).first()
         bank, _created = Bankverbindung.objects.update_or_create(
             antrag=antrag, defaults={"iban": iban, "kontoinhaber": kontoinhaber[:140]}
         )
@@ -197,11 +200,7 @@ def bankverbindung_save(antrag, *, akteur, iban, kontoinhaber):
             kommentar=_("Bankverbindung gespeichert (%(iban)s).") % {"iban": iban_masked(iban)},
         )
         abschlag_wartend_proceed(antrag, akteur=akteur)
-        if vorher is not None and (vorher.iban, vorher.kontoinhaber) != (
-            bank.iban,
-            bank.kontoinhaber,
-        ):
-            auszahlungsanordnung_remake(antrag)
+        anordnungen_bank_changed(antrag, bank)
     return bank
 
 
@@ -219,13 +218,6 @@ def abschlag_wartend_proceed(antrag, *, akteur):
     if betrag <= ZERO:
         return None
     return abschlag_book(antrag, akteur=akteur, datum=berlin_today(), betrag=betrag)
-
-
-def auszahlungsanordnung_remake(antrag):
-    """The bank details changed: a payout order of the remainder released but not yet paid is
-    made again with the new IBAN (an advance order exists only once the advance is paid)."""
-    if Auszahlung.objects.filter(antrag=antrag, bezahlt_am__isnull=True, betrag__gt=ZERO).exists():
-        documents.dokument_remake(antrag, Dokument.Art.AUSZAHLUNGSANORDNUNG)
 
 
 # --- Repayment ---
@@ -250,7 +242,7 @@ def rueckzahlung_record(antrag, *, akteur, datum, betrag=None):
             raise AbrechnungRefused(_("Es gibt keine offene Rückforderung."), code="conflict")
         kontext = {
             "betrag": euro_format(rueckforderung.eingang),
-            "datum": datum.strftime("%d.%m.%Y"),
+            "datum": formats.date_format(datum, "SHORT_DATE_FORMAT"),
             "offen": euro_format(rueckforderung.betrag - rueckforderung.betrag_eingegangen),
         }
         statuswechsel_record(
@@ -270,6 +262,52 @@ def rueckzahlung_record(antrag, *, akteur, datum, betrag=None):
             % kontext,
         )
     return rueckforderung
+
+
+# One reminder per claim, this many days after the deadline passed, with a new deadline; a run of
+# the beat job reminds at most MAHNUNGEN_JE_LAUF claims (the next run takes the rest).
+MAHNFRIST = datetime.timedelta(weeks=2)
+MAHNUNGEN_JE_LAUF = 200
+
+
+def rueckforderungen_mahnen(*, today=None, limit=MAHNUNGEN_JE_LAUF):
+    """Beat job: every open claim past its deadline and not yet reminded gets one reminder —
+    letter (with the account and reference to pay to) and e-mail, a new deadline, a timeline entry.
+    Reads only what is due (partial index), at most ``limit``; safe to run twice. Returns how many."""
+    today = today or berlin_today()
+    due = list(
+        Rueckforderung.objects.filter(
+            zurueckgezahlt_am__isnull=True, gemahnt_am__isnull=True, frist__lt=today
+        )
+        .order_by("frist", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(_rueckforderung_mahnen(pk, today) for pk in due)
+
+
+@transaction.atomic
+def _rueckforderung_mahnen(pk, today):
+    mahnfrist = today + MAHNFRIST
+    claimed = Rueckforderung.objects.filter(
+        pk=pk, zurueckgezahlt_am__isnull=True, gemahnt_am__isnull=True
+    ).update(gemahnt_am=timezone.now(), mahnfrist=mahnfrist)
+    if not claimed:
+        return 0
+    rueckforderung = Rueckforderung.objects.select_related("antrag").get(pk=pk)
+    statuswechsel_record(
+        rueckforderung.antrag,
+        akteur=Akteur.system_akteur(),
+        kommentar=_(
+            "Zahlungserinnerung zur Rückforderung versandt: noch offen %(offen)s €, neue Frist "
+            "%(frist)s."
+        )
+        % {
+            "offen": euro_format(rueckforderung.betrag_offen),
+            "frist": formats.date_format(mahnfrist, "SHORT_DATE_FORMAT"),
+        },
+    )
+    documents.dokument_schedule(rueckforderung.antrag, Dokument.Art.MAHNUNG)
+    return 1
 
 
 def _advance_unsettled(antrag):

@@ -21,8 +21,8 @@ from antraege.refusals import Refused
 from workflow.moves import antrag_move, available_moves
 
 from ... import zugriff
-from ...datenschutz.models import Zugriff
-from ...datenschutz.protokoll import zugriff_protokollieren
+from ...datenschutz.models import Zugriffsnachweis
+from ...datenschutz.nachweis import zugriffsnachweis_record
 from ...dokumente.services import APPLICANT_DOKUMENTE
 from ...fonds.selectors import fondsbild
 from ...models import AntragStatus, Beleg, Dokument
@@ -277,6 +277,7 @@ def _qm_context(request, antrag, akteur, **forms_):
         "sachbericht": getattr(antrag, "sachbericht", None),
         "abschlag": getattr(antrag, "abschlag", None),
         "auszahlung": auszahlung,
+        "anordnungen": antrag.anordnungen.all(),
         "rechnung": settlement_selectors.auszahlung_berechnung(antrag),
         "pruefbar": antrag.status == AntragStatus.SETTLEMENT_SUBMITTED and auszahlung is None,
         "abschlag_moeglich": antrag.fonds.abschlag_erlaubt
@@ -381,8 +382,8 @@ def qm_beleg_pruefen(request, pk, beleg_pk):
 def qm_beleg_datei(request, pk, beleg_pk):
     antrag = zugriff.antrag_for_qm(Akteur.from_request(request), pk)
     beleg = get_object_or_404(Beleg.objects.exclude(datei=""), pk=beleg_pk, antrag=antrag)
-    zugriff_protokollieren(
-        request.user, Zugriff.Aktion.DOWNLOAD, antrag=antrag, gegenstand=beleg.originalname
+    zugriffsnachweis_record(
+        request.user, Zugriffsnachweis.Aktion.DOWNLOAD, antrag=antrag, gegenstand=beleg.originalname
     )
     return _file_response(beleg.datei, beleg.download_name, content_type=beleg.content_type)
 
@@ -451,8 +452,8 @@ def qm_abschliessen(request, pk):
 def qm_dokument(request, pk, dokument_pk):
     antrag = zugriff.antrag_for_qm(Akteur.from_request(request), pk)
     dokument = get_object_or_404(Dokument, pk=dokument_pk, antrag=antrag)
-    zugriff_protokollieren(
-        request.user, Zugriff.Aktion.DOWNLOAD, antrag=antrag, gegenstand=dokument.dateiname
+    zugriffsnachweis_record(
+        request.user, Zugriffsnachweis.Aktion.DOWNLOAD, antrag=antrag, gegenstand=dokument.dateiname
     )
     return _file_response(dokument.datei, dokument.dateiname, content_type="application/pdf")
 

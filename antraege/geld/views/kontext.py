@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from ... import permissions
 from ...models import Aenderungswunsch
-from ...states import AWAITING_SETTLEMENT_STATES, BANK_STATES, SETTLEMENT_EDITABLE_STATES
+from ...states import AWAITING_SETTLEMENT_STATES, RESERVING_STATES, SETTLEMENT_EDITABLE_STATES
+from ..buchungen.selectors import rueckzahlungen_for_antrag
 from ..forms.abrechnung import BelegForm, SachberichtForm
 from ..forms.vereinbarung import (
     AenderungEntscheidungForm,
@@ -27,6 +28,7 @@ def geld_context(antrag, akteur, forms_):
         initial={"kontoinhaber": bank[0] if bank else antrag.antragsteller_name}
     )
     aenderungswuensche = list(antrag.aenderungswuensche.all())
+    rueckforderung = getattr(antrag, "rueckforderung", None)
     offen = next((w for w in aenderungswuensche if w.status == Aenderungswunsch.Status.OFFEN), None)
     return {
         "aenderungswuensche": aenderungswuensche,
@@ -38,6 +40,7 @@ def geld_context(antrag, akteur, forms_):
         "plan": plan,
         "pauschale_geplant": geld.pauschale_geplant(antrag) if plan else None,
         "positionen": antrag.kostenpositionen.select_related("kategorie"),
+        "kostenplan": geld.kostenplan_bewilligt(antrag) if plan else None,
         "vereinbarung": getattr(antrag, "vereinbarung", None),
         "vereinbarung_offen": antrag.status in AWAITING_SETTLEMENT_STATES
         and not hasattr(antrag, "vereinbarung"),
@@ -45,11 +48,12 @@ def geld_context(antrag, akteur, forms_):
         "papier_form": forms_.get("papier_form")
         or PapierVereinbarungForm(initial={"unterschrieben_am": timezone.localdate()}),
         "bank": bank,
-        "bank_editierbar": antrag.status in BANK_STATES,
+        "bank_editierbar": antrag.status in RESERVING_STATES,
         "bank_form": bank_form,
         "entfaellt_moeglich": antrag.status in AWAITING_SETTLEMENT_STATES,
         "entfaellt_form": forms_.get("entfaellt_form") or EntfaelltForm(),
-        "rueckforderung": getattr(antrag, "rueckforderung", None),
+        "rueckforderung": rueckforderung,
+        "rueckzahlungen": rueckzahlungen_for_antrag(antrag) if rueckforderung else [],
         "rueckzahlung_form": forms_.get("rueckzahlung_form")
         or RueckzahlungForm(initial={"datum": timezone.localdate()}),
         "qm_beleg_form": forms_.get("qm_beleg_form")

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from antraege.datenschutz.aufbewahrung import aufbewahrung_durchsetzen, aufbewahrung_faellig
+from antraege.datenschutz.aufbewahrung import aufbewahrung_enforce, aufbewahrung_faellig
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Nur auflisten, nichts ändern.")
 
     def handle(self, *args, dry_run=False, **options):
-        faellig = aufbewahrung_faellig() if dry_run else aufbewahrung_durchsetzen()
+        faellig = aufbewahrung_faellig() if dry_run else aufbewahrung_enforce()
         verb = "würde" if dry_run else "wurde"
         for eintrag in faellig.entwuerfe:
             self.stdout.write(
@@ -28,7 +28,7 @@ class Command(BaseCommand):
                 f"{eintrag.seit:%d.%m.%Y}, Regel {eintrag.regel}) {verb} anonymisiert"
             )
         self.stdout.write(
-            f"Zugriffsprotokoll: {faellig.zugriffe} Einträge, gesendete E-Mails: "
+            f"Zugriffsprotokoll: {faellig.zugriffsnachweise} Einträge, gesendete E-Mails: "
             f"{faellig.benachrichtigungen} {verb} gelöscht"
         )
         if faellig.leer:

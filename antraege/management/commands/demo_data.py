@@ -33,7 +33,7 @@ from antraege.models import Antrag, Benachrichtigung, Handlungsfeld
 from antraege.roles import Akteur
 from jury.abstimmungen.services import abstimmung_open
 from jury.mitglieder.models import Jurymitglied
-from jury.sitzungen.models import Sitzung
+from jury.sitzungen.models import Beschluss, Sitzung
 from jury.sitzungen.services import (
     anwesenheit_record,
     sitzung_close,
@@ -129,9 +129,9 @@ JURY_ROLLEN = [Jurymitglied.Rolle.MITGLIED] * 7 + [Jurymitglied.Rolle.STELLVERTR
 # submitted after its deadline, so on the next meeting's agenda).
 SITZUNG_ANTRAEGE = {
     "SOL": [
-        ("Nachbarschaftsfrühstück", "260.00", "approved"),
-        ("Bücherschrank am Platz", "180.00", "rejected"),
-        ("Graffiti-Workshop", "450.00", "deferred"),
+        ("Nachbarschaftsfrühstück", "260.00", Beschluss.BEWILLIGT),
+        ("Bücherschrank am Platz", "180.00", Beschluss.ABGELEHNT),
+        ("Graffiti-Workshop", "450.00", Beschluss.VERTAGT),
         ("Kinderflohmarkt", "120.00", None),
     ]
 }
@@ -312,10 +312,10 @@ class Command(BaseCommand):
             anwesende=[m.pk for m in mitglieder[:-1]] + [deputies[0].pk],
             vertretungen={deputies[0].pk: mitglieder[-1].pk},
         )
-        stimmen = {"approved": (5, 1, 1), "rejected": (1, 5, 1)}
+        stimmen = {Beschluss.BEWILLIGT: (5, 1, 1), Beschluss.ABGELEHNT: (1, 5, 1)}
         for punkt in sitzung.punkte.select_related("antrag").order_by("position"):
             beschluss = next(b for t, _s, b in rows if t == punkt.antrag.titel)
-            if beschluss == "deferred":
+            if beschluss == Beschluss.VERTAGT:
                 top_defer(punkt, akteur=akteur, grund="Kostenvoranschlag fehlt noch.")
                 continue
             ja, nein, enthaltung = stimmen[beschluss]
@@ -328,7 +328,7 @@ class Command(BaseCommand):
                 nein=nein,
                 enthaltung=enthaltung,
                 begruendung="Die Jury sieht zu wenig Nutzen für die Nachbarschaft."
-                if beschluss == "rejected"
+                if beschluss == Beschluss.ABGELEHNT
                 else "",
             )
 
