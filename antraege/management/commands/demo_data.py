@@ -225,8 +225,10 @@ class Command(BaseCommand):
         }
         kuerzel = spec["code"].lower()
         qm = self._user(f"qm-{kuerzel}", is_staff=False)
-        quartier.qm_staff.add(qm)
-        logins = [("QM", qm.username, quartier.name)]
+        # a second person of the office: payout orders need two (four eyes)
+        qm2 = self._user(f"qm-{kuerzel}-2", is_staff=False)
+        quartier.qm_staff.add(qm, qm2)
+        logins = [("QM", qm.username, quartier.name), ("QM", qm2.username, quartier.name)]
         jury = self._jury(quartier, kuerzel, logins)
         for index, row in enumerate(ANTRAEGE[spec["code"]], start=1):
             self._antrag(fonds, kategorien, qm, kuerzel, index, *row)
