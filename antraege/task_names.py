@@ -26,6 +26,7 @@ RENDER_PROTOKOLL = "jury.task_render_protokoll"
 
 # meetings (jury.sitzungen.tasks)
 SITZUNG_NACHBEREITEN = "jury.task_sitzung_nachbereiten"
+SITZUNG_PROTOKOLL = "jury.task_sitzung_protokoll"
 RENDER_UNTERLAGEN = "jury.task_render_unterlagen"
 SEND_DUE_UNTERLAGEN = "jury.task_send_due_unterlagen"
 

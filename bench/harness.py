@@ -6,7 +6,9 @@ Redis and other people's workers are never touched. Ports come from ``--port-bas
 ones picked by the OS).
 """
 
+import logging
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -261,8 +263,6 @@ def django_setup():
 
     os.environ["CELERY_SKIP_CHECKS"] = "1"
     django.setup()
-    import logging
-
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
     logging.getLogger("fontTools").setLevel(logging.WARNING)
     logging.getLogger("mail.log").setLevel(logging.WARNING)
@@ -270,6 +270,30 @@ def django_setup():
     logging.getLogger("workflow").setLevel(logging.WARNING)
     logging.getLogger("antraege.mail").setLevel(logging.ERROR)
     logging.getLogger("antraege.enqueue").setLevel(logging.ERROR)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def django_local(workdir, *, leise=(), **env):
+    """Django in this process for a bench that needs no servers: SQLite under ``workdir`` (the
+    configured database with ``BENCH_USE_CONFIGURED_DB=1``), media under it, Celery's messages in
+    memory, a throwaway key; ``env`` sets more variables, ``leise`` names more loggers to quiet.
+    Migrates. (bench/letters.py, oeffentlich.py and meeting.py start this way.)"""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aktionsfonds.settings")
+    if os.environ.get("BENCH_USE_CONFIGURED_DB") != "1":
+        os.environ.pop("DATABASE_URL", None)
+        os.environ["SQLITE_PATH"] = str(Path(workdir) / "bench.sqlite3")
+    os.environ["MEDIA_ROOT"] = str(Path(workdir) / "media")
+    os.environ.setdefault("CELERY_BROKER_URL", "memory://")
+    os.environ.update(env)
+    # settings fail closed without a key: a throwaway one for this run
+    os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_hex(32))
+    import django
+
+    django.setup()
+    for name in ("weasyprint", "fontTools", *leise):
+        logging.getLogger(name).setLevel(logging.WARNING)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)

@@ -11,9 +11,6 @@ and prints both and ``ratio: X`` (product / floor). Goal: ratio ≤ 1.3.
 """
 
 import argparse
-import logging
-import os
-import secrets
 import statistics
 import sys
 import tempfile
@@ -23,24 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def setup_django(workdir):
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aktionsfonds.settings")
-    if os.environ.get("BENCH_USE_CONFIGURED_DB") != "1":
-        os.environ.pop("DATABASE_URL", None)
-        os.environ["SQLITE_PATH"] = str(Path(workdir) / "bench.sqlite3")
-    os.environ["MEDIA_ROOT"] = str(Path(workdir) / "media")
-    os.environ.setdefault("CELERY_BROKER_URL", "memory://")
-    # settings fail closed without a key: a throwaway one for this run
-    os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_hex(32))
-    import django
-
-    django.setup()
-    logging.getLogger("weasyprint").setLevel(logging.WARNING)
-    logging.getLogger("fontTools").setLevel(logging.WARNING)
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
+from bench.harness import django_local  # noqa: E402
 
 
 def demo_antraege(n):
@@ -86,7 +66,7 @@ def main():
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="aktionsfonds-bench-") as workdir:
-        setup_django(workdir)
+        django_local(workdir)
         from antraege.dokumente import services as letters
         from antraege.dokumente.pdf import html_to_pdf
         from antraege.models import Antrag, Dokument

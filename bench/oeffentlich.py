@@ -17,8 +17,6 @@ values and one query for the links, about 57–71 ms / 11–14 ms = 5–5.6.
 
 import argparse
 import json
-import os
-import secrets
 import statistics
 import sys
 import tempfile
@@ -28,22 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def setup_django(workdir):
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aktionsfonds.settings")
-    if os.environ.get("BENCH_USE_CONFIGURED_DB") != "1":
-        os.environ.pop("DATABASE_URL", None)
-        os.environ["SQLITE_PATH"] = str(Path(workdir) / "bench.sqlite3")
-    os.environ["MEDIA_ROOT"] = str(Path(workdir) / "media")
-    os.environ.setdefault("CELERY_BROKER_URL", "memory://")
-    # settings fail closed without a key: a throwaway one for this run
-    os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_hex(32))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
+from bench.harness import django_local  # noqa: E402
 
 
 def demo_antraege(areas, per_area):
@@ -80,7 +63,7 @@ def main():
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="aktionsfonds-bench-") as workdir:
-        setup_django(workdir)
+        django_local(workdir)
         from django.test import Client
 
         from antraege.models import GEFOERDERT_STATES, Antrag

@@ -10,6 +10,7 @@ from .sitzungen.tasks import (  # noqa: F401 - registers the tasks
     task_render_unterlagen,
     task_send_due_unterlagen,
     task_sitzung_nachbereiten,
+    task_sitzung_protokoll,
 )
 
 logger = logging.getLogger(__name__)

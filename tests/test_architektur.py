@@ -135,3 +135,16 @@ def test_dates_for_readers_are_formatted_in_their_language_not_with_a_fixed_patt
         if "migrations" not in path.parts and "%d.%m.%Y" in path.read_text()
     ]
     assert sorted(set(fest) - FESTES_DATUM_ERLAUBT) == []
+
+
+def test_no_view_marks_a_string_safe():
+    """HTML written from data lives in one named module (``antraege.web.dashboard_zeilen``, equal
+    to its template by test) or in a template tag, never in a view."""
+    views = [
+        path
+        for package in PACKAGES
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "views" in path.parts or path.stem == "views"
+    ]
+    assert views
+    assert [str(p.relative_to(ROOT)) for p in views if "mark_safe" in p.read_text()] == []

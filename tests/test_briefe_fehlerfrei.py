@@ -2,6 +2,7 @@
 no page holds only the footer, references and e-mail addresses are never split across lines, the
 sender line fits the address window in one line, one signature, no doubled full stop."""
 
+import datetime
 import io
 import re
 from decimal import Decimal
@@ -143,8 +144,11 @@ def _briefe(langes_quartier):
     add("nicht_foerderfaehig", nicht, Dokument.Art.NICHT_FOERDERFAEHIG)
     entfaellt = antrag_walk_to(_lang(mit_abschlag), "cancelled", qm_user=qm)
     add("rueckforderung", entfaellt, Dokument.Art.RUECKFORDERUNG)
-    if hasattr(Dokument.Art, "MAHNUNG"):
-        add("mahnung", entfaellt, Dokument.Art.MAHNUNG)
+    from antraege.geld.services.vereinbarung import rueckforderungen_mahnen
+
+    frist = entfaellt.rueckforderung.frist
+    rueckforderungen_mahnen(today=frist + datetime.timedelta(days=1))  # the reminder after it
+    add("mahnung", entfaellt, Dokument.Art.MAHNUNG)
     post = antrag_walk_to(
         _lang(mit_abschlag, antragsteller_email="", briefe_per_post=True, papierantrag=True),
         "submitted",

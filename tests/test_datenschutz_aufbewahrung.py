@@ -16,7 +16,9 @@ from aktionsfonds.celery import app
 from antraege.antrag.selectors import aktionsfonds_saldo
 from antraege.datenschutz.aufbewahrung import (
     ANONYM_TITEL,
-    aufbewahrung_durchsetzen,
+    aufbewahrung_enforce,
+    aufbewahrung_faellig,
+    aufbewahrung_update,
 )
 from antraege.datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriffsnachweis
 from antraege.datenschutz.tasks import task_aufbewahrung_durchsetzen
@@ -84,8 +86,15 @@ def antrag_in(fonds, status, *, seit, name):
     )
     AdressBestaetigung.objects.create(antrag=antrag, email=antrag.antragsteller_email)
     Antrag.objects.filter(pk=antrag.pk).update(geaendert_am=seit)
-    antrag.refresh_from_db()
+    stored(antrag)
     return antrag
+
+
+def stored(antrag):
+    """The start of the retention period as the moves store it (and migration 0027 stored it for
+    the rows before it): for rows built by hand, computed from them the same way."""
+    aufbewahrung_update([antrag.pk])
+    antrag.refresh_from_db()
 
 
 def gefoerdert(fonds, status, *, bezahlt_am, name):
@@ -127,6 +136,7 @@ def gefoerdert(fonds, status, *, bezahlt_am, name):
     Sachbericht.objects.create(antrag=antrag, text=f"{name} hat gekocht.", teilnehmende=40)
     dokument = Dokument(antrag=antrag, art=Dokument.Art.BEWILLIGUNG)
     dokument.datei.save("brief.pdf", ContentFile(pdf_bytes()), save=True)
+    stored(antrag)
     return antrag
 
 
@@ -159,6 +169,7 @@ def welt(fonds):
     verfallen = antrag_in(fonds, "expired", seit=alt, name="Verfallen Abschlag")
     Abschlag.objects.create(antrag=verfallen, datum=years_ago(2), betrag=Decimal("50.00"))
     Antrag.objects.filter(pk=verfallen.pk).update(betrag_ausgezahlt=Decimal("50.00"))
+    stored(verfallen)
     w["verfallen_mit_abschlag"] = verfallen
     return w
 
@@ -179,7 +190,7 @@ def durchsetzen(django_capture_on_commit_callbacks):
 
     def run():
         with django_capture_on_commit_callbacks(execute=True):
-            return aufbewahrung_durchsetzen(now=NOW)
+            return aufbewahrung_enforce(now=NOW)
 
     return run
 
@@ -420,9 +431,10 @@ def test_minutes_of_an_anonymised_antrag_come_back_without_the_applicants_texts(
     old = Abstimmung.objects.get(pk=abstimmung.pk).protokoll.name
     assert antrag.titel in pdf_text(default_storage.open(old).read())
     Statuswechsel.objects.filter(antrag=antrag).update(zeitpunkt=days_ago(400))
+    stored(antrag)  # the rejection, moved back by hand 400 days
 
     with django_capture_on_commit_callbacks(execute=True):
-        aufbewahrung_durchsetzen(now=NOW)
+        aufbewahrung_enforce(now=NOW)
     assert not default_storage.exists(old)
     services.protokolle_catch_up()
 
@@ -474,9 +486,10 @@ def test_meeting_minutes_are_rendered_again_without_the_anonymised_item(
     assert "Lesecafé" in pdf_text(default_storage.open(old).read())
     assert Antrag.objects.get(pk=lesecafe.antrag_id).status == AntragStatus.REJECTED
     Statuswechsel.objects.filter(antrag_id=lesecafe.antrag_id).update(zeitpunkt=days_ago(400))
+    stored(Antrag(pk=lesecafe.antrag_id))  # the rejection, moved back by hand 400 days
 
     with django_capture_on_commit_callbacks(execute=True):
-        aufbewahrung_durchsetzen(now=NOW)
+        aufbewahrung_enforce(now=NOW)
     assert not default_storage.exists(old)
     assert not default_storage.exists(papiere_datei)
     assert not Sitzungsunterlagen.objects.filter(sitzung=sitzung).exists()
@@ -486,3 +499,59 @@ def test_meeting_minutes_are_rendered_again_without_the_anonymised_item(
     text = pdf_text(default_storage.open(Sitzung.objects.get(pk=sitzung.pk).protokoll.name).read())
     assert "Hoffest" in text and ANONYM_TITEL in text
     assert "Lesecafé" not in text
+
+
+def test_a_rejection_stores_when_its_period_starts_and_anonymisation_ends_it(
+    fonds, qm_user, durchsetzen
+):
+    from workflow.wege import antrag_walk_to
+
+    laufend = antrag_walk_to(AntragFactory(fonds=fonds), "in_review", qm_user=qm_user)
+    abgelehnt = antrag_walk_to(AntragFactory(fonds=fonds), "rejected", qm_user=qm_user)
+    row = Antrag.objects.get(pk=abgelehnt.pk)
+
+    assert (row.aufbewahrung_seit, row.aufbewahrung_regel) == (timezone.localdate(), "erfolglos")
+    assert Antrag.objects.get(pk=laufend.pk).aufbewahrung_seit is None
+    # due one year after the decision, not before
+    nach_einem_jahr = timezone.now() + datetime.timedelta(days=367)
+    faellig = aufbewahrung_faellig(now=nach_einem_jahr).anonymisieren
+    assert [(f.antrag_id, f.seit, f.regel) for f in faellig] == [
+        (row.pk, timezone.localdate(), "erfolglos")
+    ]
+    assert not aufbewahrung_faellig(now=timezone.now() + datetime.timedelta(days=300)).anonymisieren
+
+    aufbewahrung_enforce(now=nach_einem_jahr)
+
+    row.refresh_from_db()
+    assert row.titel == ANONYM_TITEL
+    assert (row.aufbewahrung_seit, row.aufbewahrung_regel) == (None, "")
+    assert not aufbewahrung_faellig(now=nach_einem_jahr).anonymisieren
+
+
+def test_the_payment_of_a_funded_antrag_starts_its_ten_years(antrag, qm_user):
+    from antraege.geld.services.abrechnung import auszahlung_release, beleg_check
+    from antraege.roles import Akteur
+    from workflow.moves import antrag_move
+    from workflow.wege import anordnungen_confirm_by_two
+
+    from .abrechnung_helpers import settlement_submitted
+
+    antrag, belege = settlement_submitted(antrag, qm_user, ["200.00"])
+    for beleg in belege:
+        beleg_check(beleg, akteur=Akteur(qm_user), anerkannt=beleg.betrag)
+    auszahlung_release(antrag, akteur=Akteur(qm_user))
+    assert Antrag.objects.get(pk=antrag.pk).aufbewahrung_seit is None  # not ended yet
+    bezahlt_am = TODAY - datetime.timedelta(days=3)
+
+    anordnungen_confirm_by_two(antrag, akteur=Akteur(qm_user))
+    antrag_move(
+        antrag, "mark_paid", akteur=Akteur(qm_user), bezahlt_am=bezahlt_am, buchungszeichen="BZ-9"
+    )
+
+    row = Antrag.objects.get(pk=antrag.pk)
+    assert (row.aufbewahrung_seit, row.aufbewahrung_regel) == (bezahlt_am, "gefoerdert")
+    zehn_jahre = datetime.datetime.combine(
+        bezahlt_am.replace(year=bezahlt_am.year + 10), datetime.time(12), datetime.UTC
+    )
+    assert not aufbewahrung_faellig(now=zehn_jahre - datetime.timedelta(days=1)).anonymisieren
+    assert [f.antrag_id for f in aufbewahrung_faellig(now=zehn_jahre).anonymisieren] == [row.pk]

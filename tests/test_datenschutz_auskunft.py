@@ -217,14 +217,14 @@ def test_drafts_are_invisible_to_qm(client, staff_login, qm_user, admin_user, pe
 
 
 def test_the_domain_function_refuses_without_identity_check_or_role(qm_user, jury_user, person):
-    from antraege.datenschutz.auskunft import AuskunftRefused, auskunft_erstellen
+    from antraege.datenschutz.auskunft import AuskunftRefused, auskunft_create
 
     with pytest.raises(AuskunftRefused) as ohne_pruefung:
-        auskunft_erstellen(
+        auskunft_create(
             email=EMAIL, akteur=Akteur(qm_user), identitaet_geprueft=True, nachweis="  "
         )
     with pytest.raises(AuskunftRefused) as jury:
-        auskunft_erstellen(
+        auskunft_create(
             email=EMAIL, akteur=Akteur(jury_user), identitaet_geprueft=True, nachweis="Ausweis"
         )
 

@@ -77,6 +77,7 @@ STAFF_EMAILS = (
     "abstimmung_vertretung_gesucht",
     "aktion_entfaellt_qm",
     "jury_einladung",
+    "sitzung_nachtrag",
     "sitzung_unterlagen",
     "sitzung_vertretung_gesucht",
 )

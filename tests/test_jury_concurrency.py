@@ -137,3 +137,31 @@ def test_two_approvals_race_for_the_last_euros_of_the_fund(fonds, qm_user, quart
     assert saldo.reserviert == Decimal("300.00")
     assert saldo.verfuegbar == Decimal("200.00")
     assert sorted(Antrag.objects.values_list("status", flat=True)) == ["approved", "jury_vote"]
+
+
+def test_two_deputies_accept_the_same_seat_at_once_one_stands_in(antrag, qm_user, quartier):
+    from jury.factories import stellvertretungen_fuer
+
+    jury = jury_fuer(quartier, 3)
+    deputies = stellvertretungen_fuer(quartier, 2)
+    antrag_zur_jury(antrag, qm_user)
+    abstimmung = services.abstimmung_open(antrag, akteur=Akteur(qm_user), betrag=Decimal("300.00"))
+    eintrag = services.vertretung_request(abstimmung, user=jury[0].user)
+    ergebnisse = []
+
+    def annehmen(deputy):
+        def run():
+            try:
+                services.vertretung_accept(abstimmung, user=deputy.user, eintrag_id=eintrag.pk)
+            except JuryRefused as refused:
+                ergebnisse.append(refused.code)
+            else:
+                ergebnisse.append("ok")
+
+        return run
+
+    run_together(*(annehmen(d) for d in deputies))
+
+    assert sorted(ergebnisse) == ["conflict", "ok"]
+    eintrag.refresh_from_db()
+    assert eintrag.vertreten_durch in deputies

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from antraege.datenschutz.adressen import antrag_adresse_bestaetigen
+from antraege.datenschutz.adressen import adresse_confirm
 from antraege.factories import AntragFactory, UserFactory
 from antraege.models import Antrag, AntragStatus, Benachrichtigung, Statuswechsel
 from antraege.roles import Akteur
@@ -150,7 +150,7 @@ def test_applicant_on_the_jury_is_excluded_automatically(bei_jury, qm_user, jury
     jury[0].user.save()
     # The applicant confirmed the address by opening the link e-mailed to it.
     token = antrag_link_token(bei_jury, email=bei_jury.antragsteller_email)
-    assert antrag_adresse_bestaetigen(bei_jury, fingerabdruck=link_fingerabdruck(token))
+    assert adresse_confirm(bei_jury, fingerabdruck=link_fingerabdruck(token))
 
     abstimmung = eroeffnen(bei_jury, qm_user)
 

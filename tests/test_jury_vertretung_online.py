@@ -3,10 +3,13 @@ allow it: the member asks, the area's deputies are told in their language, the f
 votes for the member's seat. The standing-in deputy's ballot counts once; the absent member's
 cannot be cast any more."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from antraege.models import Benachrichtigung
 from antraege.roles import Akteur
 from jury.abstimmungen import services
 from jury.abstimmungen.models import Ergebnis, JuryRegeln, Stimme
@@ -46,6 +49,9 @@ def test_the_standing_in_deputys_ballot_counts_once_and_the_absent_members_canno
 ):
     Kontoeinstellung.objects.create(user=deputies[1].user, sprache="en")
     abwesend, vertretung = jury[0], deputies[0]
+    eroeffnet = gesendet("abstimmung_eroeffnet", mailoutbox)[abwesend.user.email]
+    assert "bitten Sie auf dem Stimmzettel um Vertretung" in eroeffnet.body
+    mailoutbox.clear()
     services.stimme_cast(abstimmung, user=abwesend.user, wert="no")
 
     eintrag = services.vertretung_request(abstimmung, user=abwesend.user)
@@ -132,3 +138,25 @@ def test_the_pages_ask_accept_and_vote(client, abstimmung, jury, deputies):
 
     client.force_login(jury[0].user)
     assert client.get(reverse("jury:abstimmung", args=[abstimmung.pk])).status_code == 403
+
+
+def test_the_deputy_sees_the_vote_on_their_page_and_gets_the_reminder(
+    client, abstimmung, jury, deputies
+):
+    eintrag = services.vertretung_request(abstimmung, user=jury[0].user)
+    services.vertretung_accept(abstimmung, user=deputies[0].user, eintrag_id=eintrag.pk)
+
+    client.force_login(deputies[0].user)
+    seite = client.get(reverse("jury:home")).content.decode()
+    assert reverse("jury:abstimmung", args=[abstimmung.pk]) in seite
+
+    abstimmung.refresh_from_db()
+    services.abstimmungen_remind(now=abstimmung.frist - datetime.timedelta(hours=1))
+    erinnert = set(
+        Benachrichtigung.objects.filter(art="abstimmung_erinnerung").values_list(
+            "empfaenger", flat=True
+        )
+    )
+    assert deputies[0].user.email in erinnert
+    assert jury[0].user.email not in erinnert
+    assert jury[1].user.email in erinnert

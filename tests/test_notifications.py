@@ -390,3 +390,45 @@ def test_the_wire_form_is_the_email_django_would_send(fonds, smtp_server):
     assert all(
         len(line) <= 998 for m in smtp_server.messages() for line in m.as_bytes().split(b"\n")
     )
+
+
+def test_the_footer_made_once_per_batch_is_the_footer_each_email_had(fonds, quartier):
+    """Each text ends in the footer made once per area and language of a batch
+    (``messages.Stapel``): the same text as the template including ``emails/_footer.txt``."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.template import Context, Engine
+    from django.utils import translation
+
+    quartier.qm_buero_name, quartier.qm_telefon = 'QM "Soldiner" & Co <Büro>', "030 123"
+    quartier.save()
+    rows = receipts(fonds, 2)
+    arten = sorted(p.name for p in Path(settings.BASE_DIR, "templates", "emails").iterdir())
+    engine = Engine.get_default()
+    for art in (art for art in arten if "." not in art and not art.startswith("_")):
+        for sprache in ("de", "ar"):
+            row = Benachrichtigung(
+                art=art, antrag=rows[0].antrag, empfaenger="x@example.org", sprache=sprache
+            )
+            source = Path(settings.BASE_DIR, "templates", "emails", art, "text.txt").read_text()
+            assert "{{ fusszeile }}" in source, f"{art}: the footer made once, not included"
+            with translation.override(sprache):
+                text = mail_messages.render(row)[1]
+                included = engine.from_string(
+                    source.replace("{{ fusszeile }}", '{% include "emails/_footer.txt" %}')
+                ).render(
+                    Context(
+                        {
+                            "antrag": row.antrag,
+                            "kontext": {},
+                            "site_url": settings.SITE_URL,
+                            "link": re.search(r"http\S+/mein-antrag/zugang/\S+/", text)[0]
+                            if "/mein-antrag/zugang/" in text
+                            else "",
+                            "quartier": quartier,
+                        }
+                    )
+                )
+            assert text == included, art
+            assert 'QM "Soldiner" & Co <Büro>' in text  # a text part: nothing escaped

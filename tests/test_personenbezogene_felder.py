@@ -13,8 +13,8 @@ from django.core.files.base import ContentFile
 from django.db import models
 
 from antraege.antrag.forms.antrag import UeberSieForm
-from antraege.datenschutz.aufbewahrung import ANONYM_TITEL, antrag_anonymisieren
-from antraege.datenschutz.auskunft import auskunft_erstellen
+from antraege.datenschutz.aufbewahrung import ANONYM_TITEL, antrag_anonymise
+from antraege.datenschutz.auskunft import auskunft_create
 from antraege.datenschutz.models import (
     ANTRAG_KONTAKTFELDER,
     NICHT_IN_DER_AUSKUNFT,
@@ -30,7 +30,8 @@ pytestmark = pytest.mark.django_db
 
 # Text and file fields of the models linked to an Antrag that are no personal data, and why.
 NICHT_PERSONENBEZOGEN = {
-    "antraege.Antrag": {"referenz", "status", "sprache"},  # system reference, state, language
+    # system reference, state, language, the retention rule that applies
+    "antraege.Antrag": {"referenz", "status", "sprache", "aufbewahrung_regel"},
     "antraege.Kostenposition": set(),
     "antraege.Statuswechsel": {"von_status", "nach_status", "rolle"},
     "antraege.Anhang": {"art", "content_type"},
@@ -50,11 +51,19 @@ NICHT_PERSONENBEZOGEN = {
     "antraege.Aenderungswunsch": {"art", "status"},
     "antraege.Projektfoto": {"content_type"},
     "antraege.Auszahlung": {"buchungszeichen"},  # the office's booking mark
+    "antraege.Auszahlungsanordnung": {"art", "status"},
     "antraege.Anonymisierung": {"regel"},
     # the audit log is about staff acting; pruned after its own period
     "antraege.Zugriffsnachweis": {"akteur_name", "aktion", "gegenstand"},
-    "jury.Abstimmung": {"modus", "status", "bei_gleichstand", "ergebnis", "ergebnis_hinweis"},
-    "jury.Tagesordnungspunkt": {"beschluss"},
+    "jury.Abstimmung": {
+        "modus",
+        "status",
+        "bei_gleichstand",
+        "ergebnis",
+        "ergebnis_hinweis",
+        "kostenplan",  # amounts per cost line id
+    },
+    "jury.Tagesordnungspunkt": {"beschluss", "kostenplan"},  # amounts per cost line id
 }
 TEXT_FIELDS = (models.CharField, models.TextField, models.FileField, models.JSONField)
 
@@ -138,7 +147,7 @@ def volles_antrag(fonds, qm_user):
 def test_the_art_15_export_holds_every_personal_field(volles_antrag, qm_user):
     antrag, marken = volles_antrag
 
-    auskunft = auskunft_erstellen(
+    auskunft = auskunft_create(
         email="person@example.org",
         akteur=Akteur(qm_user),
         identitaet_geprueft=True,
@@ -187,7 +196,7 @@ def test_the_art_15_export_holds_every_personal_field(volles_antrag, qm_user):
 def test_anonymisation_leaves_no_personal_field(volles_antrag):
     antrag, marken = volles_antrag
 
-    antrag_anonymisieren(antrag.pk, regel="erfolglos")
+    antrag_anonymise(antrag.pk, regel="erfolglos")
 
     uebrig = []
     for label, pk, name in marken:

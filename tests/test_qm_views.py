@@ -13,15 +13,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from antraege.antrag.views.dashboard_zeilen import (
+from antraege.factories import AktionsfondsFactory, AntragFactory, KostenkategorieFactory
+from antraege.models import Anhang, Antrag, AntragStatus, Benachrichtigung, Statuswechsel
+from antraege.roles import Akteur
+from antraege.web.dashboard_zeilen import (
     LISTENFELDER,
     TEMPLATE,
     dashboard_zeilen,
     dashboard_zeilen_html,
 )
-from antraege.factories import AktionsfondsFactory, AntragFactory, KostenkategorieFactory
-from antraege.models import Anhang, Antrag, AntragStatus, Benachrichtigung, Statuswechsel
-from antraege.roles import Akteur
 from workflow.moves import antrag_move
 from workflow.wege import antrag_walk_to
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from antraege import permissions
+from antraege import permissions, task_names
 from antraege.antrag.selectors import aktionsfonds_saldo
 from antraege.datenschutz.models import AdressBestaetigung
 from antraege.dokumente.pdf import pdf_text
@@ -251,7 +251,16 @@ def test_approvals_beyond_the_running_balance_are_refused_on_the_spot(fonds, qm_
     beschliessen(eins, qm_user, ja=3, nein=0, enthaltung=0)
     with pytest.raises(JuryRefused, match="nur noch 300,00 €"):
         beschliessen(zwei, qm_user, ja=3, nein=0, enthaltung=0)
-    zwei = beschliessen(zwei, qm_user, ja=3, nein=0, enthaltung=0, betrag=Decimal("300.00"))
+    linie = zwei.antrag.kostenpositionen.get()  # the jury cuts the one cost line
+    zwei = beschliessen(
+        zwei,
+        qm_user,
+        ja=3,
+        nein=0,
+        enthaltung=0,
+        betrag=Decimal("300.00"),
+        kostenplan={linie.pk: "300"},
+    )
 
     assert zwei.beschluss == Beschluss.BEWILLIGT
     assert sitzung_selectors.laufender_saldo(sitzung, fonds) == Decimal("0.00")
@@ -357,15 +366,24 @@ def test_after_the_close_the_decision_letters_and_emails_come_before_the_minutes
         return protokoll_store(*args, **kwargs)
 
     monkeypatch.setattr(sitzungen, "protokoll_store", store)
+    queued_tasks = []
+    monkeypatch.setattr(
+        sitzungen, "task_enqueue_on_commit", lambda name, **kw: queued_tasks.append((name, kw))
+    )
 
-    assert sitzungen.sitzung_follow_up(sitzung.pk) is True
+    assert sitzungen.sitzung_follow_up(sitzung.pk) == 2
+    # the minutes are a task of their own, queued behind the decision e-mails' send tasks
+    assert queued_tasks == [(task_names.SITZUNG_PROTOKOLL, {"sitzung_id": sitzung.pk})]
+    assert not Sitzung.objects.get(pk=sitzung.pk).protokoll
+    assert sitzungen.sitzung_protokoll_create(sitzung.pk) is True  # the queued task's body
 
     assert sorted(queued_when_the_minutes_began) == [("abgelehnt", nein.pk), ("bewilligt", ja.pk)]
     bewilligt = Benachrichtigung.objects.get(antrag=ja, art="bewilligt")
     assert [name for name, _, _ in attachments_for(bewilligt)] == [ja.dokumente.get().dateiname]
     assert Sitzung.objects.get(pk=sitzung.pk).protokoll
     # a second run (the sweep, a redelivered message) adds nothing
-    assert sitzungen.sitzung_follow_up(sitzung.pk) is False
+    assert sitzungen.sitzung_follow_up(sitzung.pk) == 2
+    assert sitzungen.sitzung_protokoll_create(sitzung.pk) is False
     assert (
         Benachrichtigung.objects.filter(
             antrag__in=[ja, nein], art__in=["bewilligt", "abgelehnt"]
@@ -421,8 +439,12 @@ def test_papers_email_goes_to_members_and_deputies_in_their_language_with_an_ics
     assert betreff_de.startswith("Unterlagen für die Sitzung der Aktionsfondsjury")
     assert betreff_en.startswith("Papers for the meeting of the Aktionsfonds jury")
     assert "Hoffest" in text_de and "Hoffest" in text_en
-    ((name, ics, mimetype),) = attachments_for(rows[stv.user.email])
-    assert (name, mimetype) == ("sitzung.ics", "text/calendar")
+    anhaenge = {
+        name: (inhalt, mimetype) for name, inhalt, mimetype in attachments_for(rows[stv.user.email])
+    }
+    assert set(anhaenge) == {"sitzung.ics", f"unterlagen-{sitzung.datum:%Y-%m-%d}.pdf"}
+    ics, mimetype = anhaenge["sitzung.ics"]
+    assert mimetype == "text/calendar"
     assert b"BEGIN:VEVENT" in ics and b"Nachbarschaftsetage" in ics
     assert f"DTSTART;TZID=Europe/Berlin:{sitzung.datum:%Y%m%d}T183000".encode() in ics
 

@@ -74,6 +74,8 @@ def test_qm_runs_a_meeting_from_the_new_form_to_closing(client, staff_login, fon
                 "aktion": "beschluss",
                 p + "praesentiert": "1",
                 p + "betrag": "100,00",
+                # the jury cuts the one cost line to what it approves (the lump sum stays 0)
+                p + f"position_{punkt.antrag.kostenpositionen.get().pk}": "100,00",
                 p + "ja": ja,
                 p + "nein": nein,
                 p + "enthaltung": 0,

@@ -92,3 +92,52 @@ def test_the_fund_report_sums_in_sql_and_sends_no_list_of_ids(fonds, qm_user):
     assert drei == eins and len(drei) == 7  # fields 2, months 1, report 4
     assert bericht.anzahl == 3
     assert bericht.kategorien  # the cost lines of the three, per category
+
+
+def _plan_sql(sql):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}")
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        return " ".join(str(row) for row in cursor.fetchall())
+
+
+def test_retention_reads_what_is_due_through_its_indexes(fonds, qm_user):
+    """The daily job finds the Anträge to anonymise by the stored start of their period and the
+    abandoned drafts by their last change, each through a partial index: not every ended Antrag
+    of ten years (nor every draft) is read to find the few that are due."""
+    from antraege.datenschutz.aufbewahrung import aufbewahrung_faellig
+
+    antrag_walk_to(AntragFactory(fonds=fonds), "rejected", qm_user=qm_user)
+    AntragFactory(fonds=fonds)  # a draft
+
+    with CaptureQueriesContext(connection) as captured:
+        aufbewahrung_faellig()
+    statements = {
+        name: next(q["sql"] for q in captured.captured_queries if marker in q["sql"])
+        for name, marker in (("anonymisieren", "aufbewahrung_regel"), ("entwuerfe", "'draft'"))
+    }
+
+    assert len(captured.captured_queries) == 4
+    assert "antrag_aufbewahrung" in _plan_sql(statements["anonymisieren"])
+    if connection.vendor == "postgresql":  # SQLite picks the index on status for a few rows
+        assert "antrag_entwurf_geaendert" in _plan_sql(statements["entwuerfe"])
+
+
+def test_the_drafts_of_an_address_are_counted_whatever_its_case_through_its_index(fonds, settings):
+    from antraege.antrag.services.antrag import AntragRefused, entwuerfe_check
+
+    settings.ENTWURF_MAX_PRO_ADRESSE = 1
+    AntragFactory(fonds=fonds, antragsteller_email="Aylin.Demir@Example.org")  # a draft
+
+    with CaptureQueriesContext(connection) as captured, pytest.raises(AntragRefused) as refused:
+        entwuerfe_check(" aylin.DEMIR@example.ORG")
+
+    assert refused.value.code == "too_many_drafts"
+    (count,) = [q["sql"] for q in captured.captured_queries]
+    # the expression of the index antrag_email_lower (``iexact`` is UPPER(…) or LIKE: no index)
+    assert 'LOWER("antraege_antrag"."antragsteller_email")' in count
+    if connection.vendor == "sqlite":  # PostgreSQL may read the few drafts by their own index
+        assert "antrag_email_lower" in _plan_sql(count)

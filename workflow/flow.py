@@ -173,9 +173,13 @@ class AntragFlow:
     @status.transition(
         source=S.JURY_VOTE, target=S.APPROVED, label=_("Bewilligen"), permission=qm_staff_or_system
     )
-    def approve(self, *, betrag, auflagen="", kommentar="", **_kwargs):
+    def approve(self, *, betrag, auflagen="", kommentar="", kostenplan=None, **_kwargs):
         application.antrag_approved(
-            self.antrag, betrag=betrag, auflagen=auflagen, kommentar=kommentar
+            self.antrag,
+            betrag=betrag,
+            auflagen=auflagen,
+            kommentar=kommentar,
+            kostenplan=kostenplan,
         )
         documents.dokument_schedule(self.antrag, Dokument.Art.BEWILLIGUNG)
 

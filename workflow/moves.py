@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from antraege.antrag.services.antrag import antrag_lock
 from antraege.antrag.services.timeline import statuswechsel_record
+from antraege.datenschutz.aufbewahrung import ENDED_STATES, aufbewahrung_update
 from antraege.models import Antrag, AntragStatus
 from jury.abstimmungen.models import Abstimmung, AbstimmungStatus
 from jury.sitzungen.models import Sitzung, SitzungStatus
@@ -60,6 +61,9 @@ def antrag_move(antrag, move, *, akteur, kommentar="", intern=False, reload=True
             kommentar=kommentar,
             intern=intern,
         )
+        if schritt.von in ENDED_STATES or schritt.nach in ENDED_STATES:
+            # when its retention period starts (or that it runs no longer), for the daily job
+            aufbewahrung_update([current.pk])
     move_log("antrag", current.pk, schritt, akteur)
     if not reload:
         return current

@@ -24,7 +24,7 @@ def adresse_fingerabdruck(email):
     return salted_hmac(FINGERPRINT_SALT, _normal(email)).hexdigest()[:20]
 
 
-def antrag_adresse_bestaetigen(antrag, *, fingerabdruck):
+def adresse_confirm(antrag, *, fingerabdruck):
     """Record that the applicant opened a link e-mailed to the Antrag's current address.
 
     ``fingerabdruck`` is the address fingerprint of a link token already checked by

@@ -9,6 +9,11 @@
   fund's books and balance do not change.
 - The audit log and sent e-mails (outbox rows) are pruned after their own periods.
 
+When an Antrag's period started and by which rule is stored on it (``aufbewahrung_seit``,
+``aufbewahrung_regel``) by every move into or out of an end state (``aufbewahrung_update``, called
+by ``antrag_move``), so the daily job reads only what is due through a partial index, not every
+ended Antrag of ten years; anonymising empties both.
+
 Anonymising blanks the applicant's contact data and every free text, deletes attachments, photos,
 letters, minutes and outbox rows and removes their files from storage (after the commit), keeps
 reference, amounts, cost categories and dates, revokes the applicant's links and records an
@@ -23,7 +28,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, ProtectedError, Q, Subquery
+from django.db.models import Exists, F, OuterRef, ProtectedError, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -32,6 +37,7 @@ from ..models import (
     Anhang,
     Antrag,
     AntragStatus,
+    Auszahlungsanordnung,
     Bankverbindung,
     Beleg,
     Benachrichtigung,
@@ -48,6 +54,8 @@ logger = logging.getLogger(__name__)
 
 # Approved but not carried out: financial records when an advance was paid, else like a rejection.
 NICHT_DURCHGEFUEHRT_STATES = (AntragStatus.EXPIRED, AntragStatus.CANCELLED)
+# the states in which a retention period runs
+ENDED_STATES = (*PAID_OUT_STATES, *UNFUNDED_END_STATES, *NICHT_DURCHGEFUEHRT_STATES)
 
 # Contact data and every free text the applicant or staff wrote about the project (the title is
 # replaced by ``ANONYM_TITEL``): the one list of personal fields, ``models.PERSONENBEZOGENE_FELDER``.
@@ -124,48 +132,57 @@ def _aufbewahrung_seit(antrag):
     return _day(antrag.im_status_seit), Anonymisierung.Regel.ERFOLGLOS
 
 
-def _tag_danach(day):
-    """The local midnight that ends ``day``: ``_day(moment) <= day`` ⟺ ``moment < _tag_danach(day)``."""
-    return timezone.make_aware(
-        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+def _mit_aufbewahrungsdaten(antraege):
+    """``antraege`` annotated with ``im_status_seit`` (when the current state was reached: the
+    timeline, else the last change) and ``letzte_zahlung`` (payout paid, else advance)."""
+    return antraege.annotate(
+        im_status_seit=Coalesce(
+            Subquery(
+                Statuswechsel.objects.filter(
+                    antrag_id=OuterRef("pk"), nach_status=OuterRef("status")
+                )
+                .order_by("-zeitpunkt")
+                .values("zeitpunkt")[:1]
+            ),
+            F("geaendert_am"),
+        ),
+        letzte_zahlung=Coalesce("auszahlung__bezahlt_am", "abschlag__datum"),
+    )
+
+
+def aufbewahrung_update(antrag_ids):
+    """Store on each of these Anträge when its retention period started and by which rule
+    (``_aufbewahrung_seit``), or nothing while it is not ended and once it is anonymised: what
+    ``aufbewahrung_faellig`` reads through the index ``antrag_aufbewahrung``. ``antrag_move``
+    calls it after every move into or out of an end state (the payment that starts a funded
+    Antrag's period is booked by the move to ``paid``)."""
+    antraege = list(
+        _mit_aufbewahrungsdaten(Antrag.objects.filter(pk__in=antrag_ids))
+        .annotate(anonymisiert=Exists(Anonymisierung.objects.filter(antrag_id=OuterRef("pk"))))
+        .only("pk", "status", "aufbewahrung_seit", "aufbewahrung_regel")
+        .order_by("pk")
+    )
+    for antrag in antraege:
+        seit, regel = None, ""
+        if antrag.status in ENDED_STATES and not antrag.anonymisiert:
+            seit, regel = _aufbewahrung_seit(antrag)
+        antrag.aufbewahrung_seit, antrag.aufbewahrung_regel = seit, regel
+    Antrag.objects.bulk_update(
+        antraege, ["aufbewahrung_seit", "aufbewahrung_regel"], batch_size=1000
     )
 
 
 def _anonymisieren_faellig(stichtag):
-    """The ended Anträge whose period is over (``_aufbewahrung_seit`` ≤ the rule's day), selected
-    in SQL: only what is due leaves the database, not ten years of ended Anträge."""
-    im_status_seit = Coalesce(
-        Subquery(
-            # when the Antrag reached its current state (the timeline), else its last change
-            Statuswechsel.objects.filter(antrag_id=OuterRef("pk"), nach_status=OuterRef("status"))
-            .order_by("-zeitpunkt")
-            .values("zeitpunkt")[:1]
-        ),
-        F("geaendert_am"),
-    )
-    gefoerdert = Q(status__in=PAID_OUT_STATES) | Q(
-        status__in=NICHT_DURCHGEFUEHRT_STATES, letzte_zahlung__isnull=False
-    )
-    erfolglos = Q(status__in=UNFUNDED_END_STATES) | Q(
-        status__in=NICHT_DURCHGEFUEHRT_STATES, letzte_zahlung__isnull=True
-    )
-    faellig = (
-        gefoerdert
-        & (
-            Q(letzte_zahlung__lte=stichtag["gefoerdert"])
-            | Q(
-                letzte_zahlung__isnull=True,
-                im_status_seit__lt=_tag_danach(stichtag["gefoerdert"]),
-            )
-        )
-    ) | (erfolglos & Q(im_status_seit__lt=_tag_danach(stichtag["erfolglos"])))
+    """The ended Anträge whose period is over, read through the index ``antrag_aufbewahrung``:
+    only what is due is read, not ten years of ended Anträge."""
+    regel = Anonymisierung.Regel
     return (
-        Antrag.objects.filter(anonymisierung__isnull=True)
-        .annotate(
-            im_status_seit=im_status_seit,
-            letzte_zahlung=Coalesce("auszahlung__bezahlt_am", "abschlag__datum"),
+        Antrag.objects.filter(
+            Q(aufbewahrung_regel=regel.GEFOERDERT, aufbewahrung_seit__lte=stichtag["gefoerdert"])
+            | Q(aufbewahrung_regel=regel.ERFOLGLOS, aufbewahrung_seit__lte=stichtag["erfolglos"]),
+            anonymisierung__isnull=True,
         )
-        .filter(faellig)
+        .only("pk", "referenz", "status", "aufbewahrung_seit", "aufbewahrung_regel")
         .order_by("pk")
     )
 
@@ -176,15 +193,23 @@ def aufbewahrung_faellig(*, now=None):
     stichtag = _stichtage(now)
     result = Faellig()
 
-    entwuerfe = Antrag.objects.filter(
-        status=AntragStatus.DRAFT, geaendert_am__lt=stichtag["entwurf"]
-    ).order_by("geaendert_am", "pk")
+    entwuerfe = (
+        Antrag.objects.filter(status=AntragStatus.DRAFT, geaendert_am__lt=stichtag["entwurf"])
+        .only("pk", "status", "geaendert_am")
+        .order_by("geaendert_am", "pk")
+    )
     result.entwuerfe = [
         Faelliger(a.pk, "", a.status, _day(a.geaendert_am), "entwurf") for a in entwuerfe
     ]
 
     result.anonymisieren = [
-        Faelliger(antrag.pk, antrag.referenz or "", antrag.status, *_aufbewahrung_seit(antrag))
+        Faelliger(
+            antrag.pk,
+            antrag.referenz or "",
+            antrag.status,
+            antrag.aufbewahrung_seit,
+            antrag.aufbewahrung_regel,
+        )
         for antrag in _anonymisieren_faellig(stichtag)
     ]
 
@@ -221,7 +246,7 @@ def _dateien_entfernen_nach_commit(names):
     transaction.on_commit(remove)
 
 
-def entwurf_loeschen(antrag_id, *, stichtag):
+def entwurf_delete(antrag_id, *, stichtag):
     """Delete an abandoned draft and its files. False if it changed or was submitted meanwhile."""
     try:
         with transaction.atomic():
@@ -238,7 +263,7 @@ def entwurf_loeschen(antrag_id, *, stichtag):
     return True
 
 
-def antrag_anonymisieren(antrag_id, *, regel):
+def antrag_anonymise(antrag_id, *, regel):
     """Erase the personal data of one Antrag, keep its amounts; returns the files removed.
 
     Side effects: blanks contact data and free texts (also in the timeline, receipts, report and the
@@ -254,6 +279,8 @@ def antrag_anonymisieren(antrag_id, *, regel):
             names = _dateien(antrag_id) + _sitzungen_leeren(antrag_id)
             Antrag.objects.filter(pk=antrag_id).update(
                 titel=ANONYM_TITEL,
+                aufbewahrung_seit=None,
+                aufbewahrung_regel="",
                 link_version=F("link_version") + 1,
                 **dict.fromkeys(ANTRAG_BLANK_FIELDS, ""),
             )
@@ -261,6 +288,10 @@ def antrag_anonymisieren(antrag_id, *, regel):
                 beschreibung="", ausnahme_grund=""
             )
             Bankverbindung.objects.filter(antrag_id=antrag_id).delete()
+            # the orders stay (money records), without the payee's account
+            Auszahlungsanordnung.objects.filter(antrag_id=antrag_id).update(
+                **dict.fromkeys(PERSONENBEZOGENE_FELDER["antraege.Auszahlungsanordnung"], "")
+            )
             Statuswechsel.objects.filter(antrag_id=antrag_id).update(kommentar="")
             Beleg.objects.filter(antrag_id=antrag_id).update(
                 aussteller="", ablehnungsgrund="", datei="", originalname=""
@@ -299,7 +330,7 @@ def _sitzungen_leeren(antrag_id):
     return names
 
 
-def aufbewahrung_durchsetzen(*, now=None):
+def aufbewahrung_enforce(*, now=None):
     """The daily job: delete due drafts, anonymise due Anträge, prune the audit log and outbox.
 
     Returns the ``Faellig`` that was found (what was removed). Idempotent.
@@ -308,9 +339,9 @@ def aufbewahrung_durchsetzen(*, now=None):
     stichtag = _stichtage(now)
     faellig = aufbewahrung_faellig(now=now)
     for eintrag in faellig.entwuerfe:
-        entwurf_loeschen(eintrag.antrag_id, stichtag=stichtag["entwurf"])
+        entwurf_delete(eintrag.antrag_id, stichtag=stichtag["entwurf"])
     for eintrag in faellig.anonymisieren:
-        antrag_anonymisieren(eintrag.antrag_id, regel=eintrag.regel)
+        antrag_anonymise(eintrag.antrag_id, regel=eintrag.regel)
     Zugriffsnachweis.objects.filter(zeitpunkt__lt=stichtag["zugriffsnachweise"]).delete()
     gesendet = Benachrichtigung.objects.filter(gesendet_am__lt=stichtag["benachrichtigungen"])
     gesendet.filter(dedupe_key__isnull=True).delete()

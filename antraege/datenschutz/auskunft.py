@@ -107,6 +107,14 @@ def _tagesordnungspunkte():
     return Tagesordnungspunkt.objects.select_related("sitzung").order_by("sitzung__datum", "pk")
 
 
+ANORDNUNG_OHNE = {
+    "antrag_id",
+    "sachlich_von_id",
+    "rechnerisch_von_id",
+    "angeordnet_von_id",
+}
+
+
 def _ordner(antrag):
     return f"antraege/{(antrag.referenz or f'entwurf-{antrag.pk}').replace('/', '-')}"
 
@@ -148,6 +156,8 @@ def _antrag_daten(antrag, dateien):
     ):
         obj = getattr(antrag, name, None)
         daten[name] = _zeile(obj, ohne={"antrag_id"}) if obj is not None else None
+    # the payout orders with the payee as ordered (the staff who confirmed them left out)
+    daten["anordnungen"] = [_zeile(a, ohne=ANORDNUNG_OHNE) for a in antrag.anordnungen.all()]
     daten["aenderungswuensche"] = [
         _zeile(w, ohne={"antrag_id", "entschieden_von_id"}) for w in antrag.aenderungswuensche.all()
     ]
@@ -234,7 +244,7 @@ def _mitteilungen_daten(antrag):
     return daten
 
 
-def auskunft_erstellen(*, email, akteur, identitaet_geprueft, nachweis):
+def auskunft_create(*, email, akteur, identitaet_geprueft, nachweis):
     """The ZIP of everything stored about ``email`` in the akteur's QM areas; logged.
 
     Raises ``AuskunftRefused`` unless the akteur is QM staff and confirmed the identity check.

@@ -43,6 +43,7 @@ PERSONENBEZOGENE_FELDER = {
     "antraege.Anhang": ("datei", "originalname"),
     "antraege.Dokument": ("datei",),
     "antraege.Bankverbindung": ("iban", "kontoinhaber"),
+    "antraege.Auszahlungsanordnung": ("iban", "kontoinhaber"),
     "antraege.Benachrichtigung": ("empfaenger", "kontext", "betreff"),
     "antraege.Beleg": ("aussteller", "datei", "originalname", "ablehnungsgrund"),
     "antraege.Sachbericht": ("text",),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from ..roles import Akteur
 from ..web.forms import KernForm
 from ..web.refusals import refusal_to_form
-from .auskunft import AuskunftRefused, auskunft_erstellen
+from .auskunft import AuskunftRefused, auskunft_create
 
 
 class AuskunftForm(KernForm):
@@ -46,7 +46,7 @@ def auskunft(request):
         status = 400
         if form.is_valid():
             try:
-                result = auskunft_erstellen(
+                result = auskunft_create(
                     email=form.cleaned_data["email"],
                     akteur=akteur,
                     identitaet_geprueft=form.cleaned_data["identitaet_geprueft"],

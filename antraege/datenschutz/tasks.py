@@ -12,9 +12,9 @@ logger = logging.getLogger(__name__)
 @shared_task(name=task_names.AUFBEWAHRUNG_DURCHSETZEN)
 def task_aufbewahrung_durchsetzen():
     """Beat, daily: delete abandoned drafts, anonymise Anträge past their retention period."""
-    from .aufbewahrung import aufbewahrung_durchsetzen
+    from .aufbewahrung import aufbewahrung_enforce
 
-    faellig = aufbewahrung_durchsetzen()
+    faellig = aufbewahrung_enforce()
     return {
         "entwuerfe": len(faellig.entwuerfe),
         "anonymisiert": len(faellig.anonymisieren),

@@ -136,11 +136,12 @@ def _money_context(antrag, art):
     context = {
         "plan": geld.zahlungsplan_for(antrag),
         "pauschale_geplant": geld.pauschale_geplant(antrag),
-        "positionen": list(antrag.kostenpositionen.select_related("kategorie")),
+        "positionen": list(antrag.kostenpositionen.select_related("kategorie").order_by("pk")),
         "vereinbarung": getattr(antrag, "vereinbarung", None),
         "abschlag": getattr(antrag, "abschlag", None),
         "rueckforderung": getattr(antrag, "rueckforderung", None),
     }
+    context["kostenplan"] = geld.kostenplan_bewilligt(antrag, context["positionen"])
     if art in (Dokument.Art.BEWILLIGUNG, Dokument.Art.VEREINBARUNG):
         by_state = kosten.kategorien_by_state(antrag.fonds.quartier_id)
         context["kategorien"] = by_state[Foerderung.FOERDERFAEHIG]

@@ -3,7 +3,10 @@
 ``messages_build`` renders a batch: templates are looked up once per kind, the language switched
 once per language, and rows of one kind, language, Antrag and context that go to several people
 (the papers to every jury member) are rendered once with a stand-in for the personal link, which
-is put in per recipient. How the e-mails reach the mail server is ``outbox``'s and ``smtp``'s.
+is put in per recipient. What is the same for many e-mails of a batch is made once (``Stapel``):
+the footer (``emails/_footer.txt``: the office, its address, the privacy notice) per area and
+language, and the link's address around its token. How the e-mails reach the mail server is
+``outbox``'s and ``smtp``'s.
 """
 
 import functools
@@ -73,9 +76,36 @@ def _templates(art):
     )
 
 
-def _render(row, templates, *, link_token=None):
+class Stapel:
+    """What the e-mails of one batch share, made once: the footer per area and language, and the
+    personal link's address around its token."""
+
+    def __init__(self):
+        self.fusszeilen = {}
+        self.link_vorlage = None
+
+    def fusszeile(self, quartier):
+        """``emails/_footer.txt`` for ``quartier`` (None: no area) in the active language."""
+        key = (getattr(quartier, "pk", None), translation.get_language())
+        if key not in self.fusszeilen:
+            self.fusszeilen[key] = get_template("emails/_footer.txt").render(
+                {"quartier": quartier, "site_url": settings.SITE_URL}
+            )
+        return self.fusszeilen[key]
+
+    def link(self, antrag, *, email, token=None):
+        """``antrag_link_url``: the address is made once, each e-mail's token put in."""
+        if self.link_vorlage is None:
+            self.link_vorlage = antrag_link_url(antrag, token=_LINK_PLATZHALTER)
+        token = token or antrag_link_token(antrag, email=email)
+        return self.link_vorlage.replace(_LINK_PLATZHALTER, token)
+
+
+def _render(row, templates, *, link_token=None, stapel=None):
     """``(subject, text, html)`` of ``row``; ``link_token`` stands in for the row's own link token
-    (``messages_build`` renders once for many recipients and puts each one's token in after)."""
+    (``messages_build`` renders once for many recipients and puts each one's token in after);
+    ``stapel``: what the batch made once already."""
+    stapel = stapel or Stapel()
     betreff, text_template, layout = templates
     antrag = row.antrag if row.antrag_id else None
     context = {
@@ -85,8 +115,9 @@ def _render(row, templates, *, link_token=None):
     }
     if antrag is not None:
         # The link names the address it goes to: opening it confirms that address.
-        context["link"] = antrag_link_url(antrag, email=row.empfaenger, token=link_token)
+        context["link"] = stapel.link(antrag, email=row.empfaenger, token=link_token)
         context["quartier"] = antrag.fonds.quartier
+    context["fusszeile"] = stapel.fusszeile(context.get("quartier"))
     subject = " ".join(betreff.render(context).split())
     text = text_template.render(context)
     html = layout.render(
@@ -148,6 +179,17 @@ def message_build(row, rendered):
     return message
 
 
+# Attachments another app makes: ``{kontext key: function(row) -> [(filename, bytes, mimetype)]}``,
+# registered at start-up (the jury's papers PDF, ``jury.apps``); called only where the e-mail is
+# built (the worker), so a function may render what is not made yet.
+ANHANG_QUELLEN = {}
+
+
+def anhang_quelle_register(key, quelle):
+    """Attach what ``quelle(row)`` returns to every e-mail whose context has ``key``."""
+    ANHANG_QUELLEN[key] = quelle
+
+
 def attachments_for(row):
     """Files that go with a notification: ``kontext["dokumente"]`` names stored documents.
 
@@ -159,6 +201,9 @@ def attachments_for(row):
         (name, text.encode("utf-8"), mimetype)
         for name, mimetype, text in row.kontext.get("inline_anhaenge") or []
     ]
+    for key, quelle in ANHANG_QUELLEN.items():
+        if key in row.kontext:
+            result.extend(quelle(row))
     ids = row.kontext.get("dokumente") or []
     if not ids or not row.antrag_id:
         return result
@@ -201,15 +246,15 @@ def _key(row):
     )
 
 
-def _message_for(row, templates, shared, renderings):
+def _message_for(row, templates, shared, renderings, stapel):
     """The e-mail of ``row``. A row whose kind, language, Antrag and context other rows of the
     batch share (``shared``) gets the one rendering of them with its own link token, recipient and
     Message-ID; any other row is rendered for itself alone."""
     key = _key(row)
     if not shared[key] > 1:
-        return message_build(row, _render(row, templates))
+        return message_build(row, _render(row, templates, stapel=stapel))
     if key not in renderings:
-        parts = _render(row, templates, link_token=_LINK_PLATZHALTER)
+        parts = _render(row, templates, link_token=_LINK_PLATZHALTER, stapel=stapel)
         renderings[key] = Rendering(parts)
     rendering = renderings[key]
     token = antrag_link_token(row.antrag, email=row.empfaenger) if row.antrag_id else None
@@ -226,6 +271,7 @@ def messages_iter(rows):
     """``messages_build`` one e-mail at a time (the sender may send one while the next is made)."""
     rows = list(rows)
     shared = Counter(_key(row) for row in rows)
+    stapel = Stapel()
     for (sprache, art), group in groupby(rows, key=lambda row: (row.sprache, row.art)):
         with translation.override(sprache):
             try:
@@ -237,7 +283,7 @@ def messages_iter(rows):
             renderings = {}
             for row in group:
                 try:
-                    message = _message_for(row, templates, shared, renderings)
+                    message = _message_for(row, templates, shared, renderings, stapel)
                 except Exception as error:  # noqa: BLE001 - recorded on the row, retried
                     message = error
                 yield row, message

@@ -94,9 +94,11 @@ def backoff(versuche):
 
 @dataclass
 class Versandergebnis:
-    """What one send run of the outbox did: ids sent, ids failed (released with a back-off), and
-    when the earliest failed one may be tried again. (Not the jury's ``Ergebnis`` of a vote.)"""
+    """What one send run of the outbox did: how many rows it claimed, ids sent, ids failed
+    (released with a back-off), and when the earliest failed one may be tried again. (Not the
+    jury's ``Ergebnis`` of a vote.)"""
 
+    geclaimt: int = 0
     gesendet: list = field(default_factory=list)
     fehlgeschlagen: list = field(default_factory=list)
     naechster_versuch: object = None
@@ -108,10 +110,13 @@ def benachrichtigungen_send(*, execution, limit=BATCH, marker=None):
     Side effects: each accepted e-mail marks its row sent at once; a row that fails is released
     with its error and a back-off, and the others still go out. The lease is renewed while the
     batch is sent (by a keeper thread, also during a long SMTP conversation); an e-mail whose lease
-    could not be renewed in time is left to whoever takes it next.
+    could not be renewed in time is left to whoever takes it next. With the caller's ``marker``
+    (one for the batches of a task) the marks may still be under way on return: the ids sent are
+    what the caller's ``marker.flush()`` returns, not ``gesendet``.
     """
     ergebnis = Versandergebnis()
-    if not benachrichtigungen_claim(execution=execution, limit=limit):
+    ergebnis.geclaimt = benachrichtigungen_claim(execution=execution, limit=limit)
+    if not ergebnis.geclaimt:
         return ergebnis
     rows = list(
         Benachrichtigung.objects.filter(claimed_by=execution, gesendet_am__isnull=True)
@@ -120,7 +125,9 @@ def benachrichtigungen_send(*, execution, limit=BATCH, marker=None):
     )
     if marker is None:
         with Marker(execution) as marker:
-            return _batch_send(execution, rows, marker, ergebnis)
+            _batch_send(execution, rows, marker, ergebnis)
+            ergebnis.gesendet.extend(marker.flush())
+        return ergebnis
     return _batch_send(execution, rows, marker, ergebnis)
 
 
@@ -150,18 +157,23 @@ def _batch_send(execution, rows, marker, ergebnis):
                 continue
             held.done(row.pk)
             marker.mark(row, message.subject)
-        ergebnis.gesendet.extend(marker.flush())
     return ergebnis
+
+
+# After writing marks the marker thread waits this long, so the next statement carries what was
+# accepted meanwhile (and the one-duplicate window stays within milliseconds).
+MARK_PAUSE = 0.005
 
 
 class Marker:
     """Marks accepted e-mails sent, each as soon as the SMTP server accepted it.
 
     On PostgreSQL outside a transaction a thread with a connection of its own writes the marks
-    while the next e-mail is already in the SMTP conversation, so the database's round trip (slow
-    when the database is busy) is off the sending path; what was accepted while it wrote goes in
-    its next statement. An e-mail is marked within milliseconds of being accepted; ``flush()``
-    waits for every mark. A worker killed in those milliseconds leaves the e-mail unmarked: it
+    while the next e-mails are already in the SMTP conversation, so the database's round trip
+    (slow when the database is busy) is off the sending path; what was accepted while it wrote,
+    and in the ``MARK_PAUSE`` after, goes in its next statement (a burst costs the database a
+    statement per few e-mails, not one each). An e-mail is marked within milliseconds of being
+    accepted; ``flush()`` waits for every mark. A worker killed in those milliseconds leaves the e-mail unmarked: it
     goes out again after the lease with the same ``Message-ID`` (the one documented duplicate).
     Elsewhere (SQLite, inside a transaction) each mark is written before the next e-mail is sent.
     """
@@ -214,6 +226,7 @@ class Marker:
                         self._queue.task_done()
                 if len(done) < len(items):
                     return
+                time.sleep(MARK_PAUSE)  # let the next few accepted e-mails gather
         finally:
             db_connection.close()  # this thread's own connection
 

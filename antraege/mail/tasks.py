@@ -27,17 +27,19 @@ def task_send_benachrichtigung(self, *, benachrichtigung_id=None):
     """
     execution = outbox.execution_new()
     started = time.monotonic()
-    sent, failed, next_attempt = 0, 0, None
-    with outbox.Marker(execution) as marker:  # one connection for the marks of every batch
+    failed, next_attempt = 0, None
+    # one marker (its own connection) for the marks of every batch; a batch does not wait for the
+    # marks of the one before: they are waited for once, at the end
+    with outbox.Marker(execution) as marker:
         while True:
             ergebnis = outbox.benachrichtigungen_send(execution=execution, marker=marker)
-            sent += len(ergebnis.gesendet)
             failed += len(ergebnis.fehlgeschlagen)
             next_attempt = next_attempt or ergebnis.naechster_versuch
-            if ergebnis.fehlgeschlagen or len(ergebnis.gesendet) < outbox.BATCH:
+            if ergebnis.fehlgeschlagen or ergebnis.geclaimt < outbox.BATCH:
                 break
             if time.monotonic() - started > SEND_BUDGET_SECONDS:
                 break
+        sent = len(marker.flush())
     logger.info(
         "notifications (trigger %s, execution %s): %s sent, %s failed",
         benachrichtigung_id,

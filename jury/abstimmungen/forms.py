@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from antraege.models import Quartier
+from antraege.money import euro_format
 from antraege.web.forms import KernForm, KernModelForm
 
 from .models import JuryRegeln, StimmWert
@@ -46,7 +47,41 @@ def abstimmungsbetrag_field():
     )
 
 
-class AbstimmungEroeffnenForm(KernForm):
+class KostenplanFelder:
+    """The cost lines of a form that puts an amount to the jury: one field per line for its
+    approved amount when the jury cuts (the request as initial value). Online and meeting."""
+
+    def _positionen_felder(self, positionen):
+        """One field per cost line: its approved amount when the jury cuts (requested: initial)."""
+        self.positionen_felder = []
+        for position in positionen:
+            name = f"position_{position.pk}"
+            self.fields[name] = forms.DecimalField(
+                label=_("%(position)s (beantragt %(betrag)s €)")
+                % {"position": position.beschreibung, "betrag": euro_format(position.betrag)},
+                max_digits=10,
+                decimal_places=2,
+                min_value=0,
+                localize=True,
+                required=False,
+                initial=position.betrag,
+            )
+            self.fields[name].widget.attrs["class"] = "kern-form-input__input"
+            self.positionen_felder.append(name)
+
+    def positionen_zeilen(self):
+        return [self[name] for name in self.positionen_felder]
+
+    def kostenplan(self):
+        """Cost line pk → approved amount, as entered (empty fields: as requested)."""
+        return {
+            int(name.split("_", 1)[1]): self.cleaned_data[name]
+            for name in self.positionen_felder
+            if self.cleaned_data.get(name) is not None
+        }
+
+
+class AbstimmungEroeffnenForm(KostenplanFelder, KernForm):
     betrag = abstimmungsbetrag_field()
     auflagen = forms.CharField(
         label=_("Auflagen"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -68,8 +103,9 @@ class AbstimmungEroeffnenForm(KernForm):
         required=False,
     )
 
-    def __init__(self, *args, treffer=(), **kwargs):
+    def __init__(self, *args, treffer=(), positionen=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self._positionen_felder(positionen)
         choices = [(str(m.pk), m.user.get_full_name() or m.user.username) for m in treffer]
         if choices:
             self.fields["antragsteller"].choices = choices

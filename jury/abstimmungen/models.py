@@ -136,6 +136,9 @@ class Abstimmung(models.Model):
     modus = models.CharField(max_length=10, choices=Modus.choices, default=Modus.ONLINE)
     betrag = models.DecimalField(_("Betrag zur Abstimmung (€)"), max_digits=10, decimal_places=2)
     auflagen = models.TextField(_("Auflagen"), blank=True)
+    # The jury's cut on the cost lines when the amount is lower than requested:
+    # {"<Kostenposition pk>": "<approved amount>"}; applied with the approval.
+    kostenplan = models.JSONField(_("Bewilligte Kostenpositionen"), default=dict, blank=True)
     eroeffnet_am = models.DateTimeField(_("Eröffnet am"), default=timezone.now)
     eroeffnet_von = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -25,9 +25,15 @@ class MitgliedEintrag:
 
 
 def _berechtigungen_for_mitglied(user):
-    return Stimmberechtigung.objects.filter(
-        mitglied__user=user, befangen=False, abstimmung__modus=Abstimmung.Modus.ONLINE
-    ).select_related("abstimmung__antrag__fonds__quartier")
+    """The user's seats in online votes: their own (unless a deputy holds it) and the seats they
+    hold as a deputy standing in."""
+    return (
+        Stimmberechtigung.objects.filter(befangen=False, abstimmung__modus=Abstimmung.Modus.ONLINE)
+        .filter(
+            Q(mitglied__user=user, vertreten_durch__isnull=True) | Q(vertreten_durch__user=user)
+        )
+        .select_related("abstimmung__antrag__fonds__quartier")
+    )
 
 
 def mitglied_eintraege(user, berechtigungen):
@@ -37,7 +43,8 @@ def mitglied_eintraege(user, berechtigungen):
     eigene = {
         (s.abstimmung_id, s.mitglied_id): s
         for s in Stimme.objects.filter(
-            mitglied__user=user, abstimmung_id__in=[e.abstimmung_id for e in berechtigungen]
+            Q(mitglied__user=user) | Q(abgegeben_von__user=user),
+            abstimmung_id__in=[e.abstimmung_id for e in berechtigungen],
         )
     }
     return [

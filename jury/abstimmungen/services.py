@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from antraege import permissions, task_names
 from antraege.antrag.services.antrag import AktionsfondsRefused
+from antraege.antrag.services.kostenplan import kostenplan_check
 from antraege.datenschutz.adressen import antrag_bestaetigte_adresse, mitglied_hat_adresse
 from antraege.enqueue import task_enqueue_on_commit
 from antraege.mail import services as mail
@@ -170,6 +171,17 @@ def betrag_check(antrag, betrag):
     return betrag
 
 
+def kostenplan_for_betrag(antrag, betrag, kostenplan):
+    """The cut cost lines to store with an amount lower than requested: every line's approved
+    amount, checked to add up (``JuryRefused`` on the line or the plan). {} for the full amount,
+    and when no line was given (the approval then takes ``kostenplan_vorschlag``); the pages
+    always send every line. The same check for the online vote and the meeting."""
+    if betrag >= antrag.betrag_beantragt or not kostenplan:
+        return {}
+    plan = kostenplan_check(antrag, betrag, kostenplan or {}, refused=JuryRefused)
+    return {str(pk): str(wert) for pk, wert in plan.items()}
+
+
 def _frist_check(frist, now):
     if frist <= now:
         raise JuryRefused(_("Die Frist muss in der Zukunft liegen."), code="invalid")
@@ -243,22 +255,33 @@ def _eroeffnung_notify(abstimmung, mitglieder, befangen):
                 m,
                 abstimmung,
                 dedupe_key=f"jury-{abstimmung.pk}-eroeffnet-{m.pk}",
+                vertretung=abstimmung.vertretung_online,
             )
 
 
 def abstimmung_open(
-    antrag, *, akteur, betrag, auflagen="", frist=None, now=None, antragsteller_bestaetigt=None
+    antrag,
+    *,
+    akteur,
+    betrag,
+    auflagen="",
+    frist=None,
+    now=None,
+    antragsteller_bestaetigt=None,
+    kostenplan=None,
 ):
     """QM puts ``antrag`` (state ``jury_vote``) to an online vote of its area's jury.
 
     Fixes the entitled members (in term today, the applicant excluded as a recorded conflict),
     copies the area's rules into the vote and e-mails every entitled member a link.
     ``antragsteller_bestaetigt``: the member ids QM confirmed as the applicant among the matches of
-    ``antragsteller_in_jury`` (the page shows them); None takes every match.
+    ``antragsteller_in_jury`` (the page shows them); None takes every match. ``kostenplan``: the
+    cut cost lines put to the vote with a lower amount (``kostenplan_for_betrag``).
     """
     now = now or timezone.now()
     regeln = juryregeln_for(antrag.fonds.quartier)
     betrag = betrag_check(antrag, betrag)
+    kostenplan = kostenplan_for_betrag(antrag, betrag, kostenplan)
     frist = _frist_check(frist or now + datetime.timedelta(days=regeln.abstimmungsdauer_tage), now)
     try:
         with transaction.atomic():
@@ -268,6 +291,7 @@ def abstimmung_open(
                 antrag=current,
                 modus=Abstimmung.Modus.ONLINE,
                 betrag=betrag,
+                kostenplan=kostenplan,
                 auflagen=auflagen.strip(),
                 eroeffnet_am=now,
                 eroeffnet_von=akteur.user,
@@ -649,6 +673,7 @@ def _beschluss_umsetzen(abstimmung, ergebnis, zaehlung):
                 akteur=system,
                 betrag=abstimmung.betrag,
                 auflagen=abstimmung.auflagen,
+                kostenplan=abstimmung.kostenplan,
                 kommentar=_("Von der Aktionsfondsjury bewilligt."),
             )
         elif ergebnis == Ergebnis.ABGELEHNT:
@@ -710,8 +735,9 @@ def _beschliessen(abstimmung, zaehlung):
 
 
 def abstimmungen_remind(*, now=None):
-    """Once per vote, at the reminder lead time before the deadline: one e-mail to each entitled
-    member who has not voted. Returns how many e-mails were queued."""
+    """Once per vote, at the reminder lead time before the deadline: one e-mail for each entitled
+    seat without a ballot, to its member or the deputy standing in. Returns how many e-mails were
+    queued."""
     now = now or timezone.now()
     offene = Abstimmung.objects.filter(
         status=AbstimmungStatus.OFFEN,
@@ -732,12 +758,13 @@ def abstimmungen_remind(*, now=None):
             offen = (
                 Stimmberechtigung.objects.filter(abstimmung=abstimmung, befangen=False)
                 .exclude(mitglied__stimmen__abstimmung=abstimmung)
-                .select_related("mitglied__user")
+                .select_related("mitglied__user", "vertreten_durch__user")
             )
             for eintrag in offen:
+                # a seat a deputy holds: the deputy is reminded, not the absent member
                 row = _mitglied_benachrichtigen(
                     "abstimmung_erinnerung",
-                    eintrag.mitglied,
+                    eintrag.vertreten_durch or eintrag.mitglied,
                     abstimmung,
                     dedupe_key=f"jury-{abstimmung.pk}-erinnerung-{eintrag.mitglied_id}",
                 )

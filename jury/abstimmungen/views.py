@@ -223,8 +223,9 @@ def qm_uebersicht(request):
 
 def _eroeffnen_form(request, antrag, regeln, treffer):
     """The opening form: what QM entered, or the requested amount and the area's usual period."""
+    positionen = antrag.kostenpositionen.order_by("pk")
     if request.method == "POST":
-        return AbstimmungEroeffnenForm(request.POST, treffer=treffer)
+        return AbstimmungEroeffnenForm(request.POST, treffer=treffer, positionen=positionen)
     frist = timezone.localtime() + timezone.timedelta(days=regeln.abstimmungsdauer_tage)
     return AbstimmungEroeffnenForm(
         initial={
@@ -232,6 +233,7 @@ def _eroeffnen_form(request, antrag, regeln, treffer):
             "frist": frist.replace(second=0, microsecond=0),
         },
         treffer=treffer,
+        positionen=positionen,
     )
 
 
@@ -245,6 +247,7 @@ def _abstimmung_open(request, antrag, akteur, form):
             auflagen=form.cleaned_data["auflagen"],
             frist=form.cleaned_data["frist"],
             antragsteller_bestaetigt=form.cleaned_data.get("antragsteller", []),
+            kostenplan=form.kostenplan(),
         )
     except JuryRefused as fehler:
         refusal_to_form(form, fehler)

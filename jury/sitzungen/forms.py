@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from antraege.web.forms import DateInput, KernForm, KernModelForm
 
-from ..abstimmungen.forms import abstimmungsbetrag_field
+from ..abstimmungen.forms import KostenplanFelder, abstimmungsbetrag_field
 from ..abstimmungen.models import StimmWert
 from .models import Sitzung
 
@@ -95,7 +95,7 @@ class AnwesenheitForm(KernForm):
         ]
 
 
-class PunktForm(KernForm):
+class PunktForm(KostenplanFelder, KernForm):
     """The jury's vote on one agenda item. Counted (yes/no/abstain as numbers) or by name, chosen
     per item (the area's setting is the default). By name fits one screen: what most voted
     ("alle") and, per member, only the exceptions."""
@@ -142,8 +142,11 @@ class PunktForm(KernForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, waehler=(), ausgeschlossen=(), namentlich=False, **kwargs):
+    def __init__(
+        self, *args, waehler=(), ausgeschlossen=(), namentlich=False, positionen=(), **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        self._positionen_felder(positionen)
         stimmberechtigt = list(waehler) + list(ausgeschlossen)
         self.fields["befangene"].choices = [(str(m.pk), _name(m)) for m in stimmberechtigt]
         self.fields["art"].initial = self.NAMENTLICH if namentlich else self.GEZAEHLT

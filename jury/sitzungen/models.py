@@ -55,6 +55,10 @@ class Sitzung(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     unterlagen_versandt_am = models.DateTimeField(null=True, blank=True)
+    # the agenda as the members last got it (Antrag ids, papers or supplement): a change after the
+    # papers went out is sent as a supplement with only what changed
+    versandte_tagesordnung = models.JSONField(default=list, blank=True)
+    nachtraege = models.PositiveSmallIntegerField(default=0)
     anwesenheit_erfasst_am = models.DateTimeField(null=True, blank=True)
     geschlossen_am = models.DateTimeField(null=True, blank=True)
     geschlossen_von = models.ForeignKey(
@@ -208,6 +212,9 @@ class Tagesordnungspunkt(models.Model):
         _("Betrag zur Abstimmung (€)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     auflagen = models.TextField(_("Auflagen"), blank=True)
+    # The jury's cut on the cost lines when the amount is lower than requested:
+    # {"<Kostenposition pk>": "<approved amount>"}; applied with the approval at the close.
+    kostenplan = models.JSONField(_("Bewilligte Kostenpositionen"), default=dict, blank=True)
     begruendung = models.TextField(_("Begründung"), blank=True)
     anzahl_berechtigt = models.PositiveSmallIntegerField(null=True, blank=True)
     stimmen_ja = models.PositiveSmallIntegerField(null=True, blank=True)

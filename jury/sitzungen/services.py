@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from antraege import permissions, task_names
 from antraege.enqueue import task_enqueue_on_commit
 from antraege.mail import services as mail
-from antraege.models import ZERO
+from antraege.models import ZERO, Antrag
 from antraege.money import euro_format
 from workflow.moves import MoveRefused, antrag_move, sitzung_move
 
@@ -41,6 +41,7 @@ from ..abstimmungen.services import (
     auszaehlung_ergebnis,
     betrag_check,
     juryregeln_for,
+    kostenplan_for_betrag,
     protokoll_store,
 )
 from ..mitglieder.models import Jurymitglied, jury_in_term
@@ -67,6 +68,10 @@ from .selectors import (
 )
 
 logger = logging.getLogger(__name__)
+
+# The context key of an e-mail that carries the meeting's papers PDF (the meeting's id): the papers
+# and every supplement (``unterlagen.unterlagen_anhang`` attaches it in the worker).
+UNTERLAGEN_ANHANG = "sitzungsunterlagen"
 
 
 def _name(mitglied):
@@ -246,6 +251,7 @@ def top_add(sitzung, antrag, *, akteur):
                 _("Der Antrag steht schon auf der Tagesordnung."), code="conflict"
             ) from error
         _antragsteller_einladen(punkt, sitzung)
+        nachtrag_send(sitzung)
         return punkt
 
 
@@ -278,6 +284,7 @@ def top_remove(punkt, *, akteur):
         entfernt, _arten = Tagesordnungspunkt.objects.filter(pk=punkt.pk, beschluss="").delete()
         if entfernt:
             _antragsteller_benachrichtigen(punkt, sitzung, "sitzung_abgesetzt")
+            nachtrag_send(sitzung)
 
 
 def top_defer(punkt, *, akteur, grund):
@@ -338,6 +345,58 @@ def sitzung_ics(sitzung, *, fuer_antrag=False):
     return calendar.to_ical().decode("utf-8")
 
 
+def _tagesordnung_zeile(punkt):
+    return {
+        "position": punkt.position,
+        "referenz": punkt.antrag.referenz or "",
+        "titel": punkt.antrag.titel,
+        "betrag": euro_format(punkt.antrag.betrag_beantragt),
+    }
+
+
+def nachtrag_send(sitzung):
+    """After the papers went out, a changed agenda goes to every member and deputy in term as a
+    supplement with only what changed (items added, items taken off) and the current papers PDF,
+    in their language. Call inside the change's transaction with the meeting locked; nothing is
+    sent before the papers or when nothing changed. Returns how many got it."""
+    if sitzung.status != SitzungStatus.UNTERLAGEN_VERSANDT:
+        return 0
+    punkte = {p.antrag_id: p for p in sitzung.punkte.select_related("antrag")}
+    vorher = list(sitzung.versandte_tagesordnung or [])
+    neu = [punkte[a] for a in punkte if a not in vorher]
+    abgesetzt = list(Antrag.objects.filter(pk__in=[a for a in vorher if a not in punkte]))
+    if not neu and not abgesetzt:
+        return 0
+    nummer = sitzung.nachtraege + 1
+    Sitzung.objects.filter(pk=sitzung.pk).update(
+        versandte_tagesordnung=sorted(punkte), nachtraege=nummer
+    )
+    sitzung.versandte_tagesordnung, sitzung.nachtraege = sorted(punkte), nummer
+    kontext = {
+        "quartier": sitzung.quartier.name,
+        "datum": sitzung.datum,
+        "beginn": sitzung.beginn.strftime("%H:%M"),
+        "ort": sitzung.ort,
+        "neu": [_tagesordnung_zeile(p) for p in sorted(neu, key=lambda p: p.position)],
+        "abgesetzt": [{"referenz": a.referenz or "", "titel": a.titel} for a in abgesetzt],
+        "url": _sitzung_url(sitzung),
+        UNTERLAGEN_ANHANG: sitzung.pk,
+    }
+    empfaenger = 0
+    for mitglied in jury_in_term(sitzung.quartier, sitzung.datum).select_related("user"):
+        if mitglied.user.email:
+            mail.queue(
+                "sitzung_nachtrag",
+                empfaenger=mitglied.user.email,
+                sprache=kontosprache(mitglied.user),
+                kontext={"name": _name(mitglied), **kontext},
+                dedupe_key=f"sitzung-{sitzung.pk}-nachtrag-{nummer}-{mitglied.pk}",
+            )
+            empfaenger += 1
+    logger.info("supplement %s of sitzung %s sent to %s", nummer, sitzung.pk, empfaenger)
+    return empfaenger
+
+
 def unterlagen_frist(sitzung):
     """The day the papers should go out: the area's lead time (default 5 days) before the meeting."""
     tage = juryregeln_for(sitzung.quartier).unterlagen_tage_vorher
@@ -356,15 +415,10 @@ def sitzung_einladungen_send(sitzung, *, akteur):
         sitzung = _sitzung_move(sitzung, "papers_send", akteur=akteur, unterlagen_versandt_am=now)
         punkte = list(sitzung.punkte.select_related("antrag").order_by("position", "pk"))
         ics = sitzung_ics(sitzung)
-        tagesordnung = [
-            {
-                "position": p.position,
-                "referenz": p.antrag.referenz or "",
-                "titel": p.antrag.titel,
-                "betrag": euro_format(p.antrag.betrag_beantragt),
-            }
-            for p in punkte
-        ]
+        tagesordnung = [_tagesordnung_zeile(p) for p in punkte]
+        Sitzung.objects.filter(pk=sitzung.pk).update(
+            versandte_tagesordnung=[p.antrag_id for p in punkte]
+        )
         empfaenger = 0
         for mitglied in jury_in_term(sitzung.quartier, sitzung.datum).select_related("user"):
             if not mitglied.user.email:
@@ -384,6 +438,7 @@ def sitzung_einladungen_send(sitzung, *, akteur):
                     "tagesordnung": tagesordnung,
                     "url": _sitzung_url(sitzung),
                     "inline_anhaenge": [["sitzung.ics", "text/calendar", ics]],
+                    UNTERLAGEN_ANHANG: sitzung.pk,
                 },
                 dedupe_key=f"sitzung-{sitzung.pk}-unterlagen-{mitglied.pk}",
             )
@@ -711,12 +766,12 @@ def top_decide(
     stimmen=None,
     namentlich=None,
     notiz="",
+    kostenplan=None,
 ):
-    """QM enters the jury's vote on one item: presentation, conflicts, amount, conditions, and the
-    result as counts or (``stimmen``: voter id → yes/no/abstain) by name — per item, the
-    meeting's setting where ``namentlich`` is None. The decision comes from
-    ``auszaehlung_ergebnis``; an approval beyond the running balance is refused on the spot.
-    Returns the item with its ``beschluss``; the Antrag moves when the meeting is closed."""
+    """QM enters the jury's vote on one item (presentation, conflicts, amount, cut cost lines,
+    conditions; counts or ``stimmen`` by name, ``namentlich`` None: the meeting's setting).
+    Refused on the spot: beyond the running balance, or cut lines that do not add up. Returns
+    the item; the Antrag moves when the meeting is closed."""
     _pruefen_qm(akteur, punkt.sitzung.quartier_id)
     befangene = {int(pk) for pk in befangene}
     with transaction.atomic():
@@ -736,6 +791,7 @@ def top_decide(
             akteur,
             zaehlung,
             stimmen,
+            kostenplan=_kostenplan_for(antrag, beschluss, betrag, kostenplan),
             beschluss=beschluss,
             praesentiert=bool(praesentiert),
             betrag=betrag,
@@ -745,6 +801,12 @@ def top_decide(
             notiz=(notiz or "").strip(),
         )
     return Tagesordnungspunkt.objects.select_related("antrag", "sitzung").get(pk=punkt.pk)
+
+
+def _kostenplan_for(antrag, beschluss, betrag, kostenplan):
+    if beschluss != Beschluss.BEWILLIGT:
+        return {}
+    return kostenplan_for_betrag(antrag, betrag, kostenplan)
 
 
 def _top_count(sitzung, punkt, befangene, namentlich, stimmen, zahlen):
@@ -833,7 +895,7 @@ def sitzung_close(sitzung, *, akteur):
     (money reserved under the fund's lock, letter and e-mail scheduled) in its own savepoint: a
     refusal is recorded on its item with the reason, the others stand. Deferred items and those
     without quorum stay with the jury. After commit one task delivers the decision letters and
-    e-mails and then renders the minutes (``sitzung_follow_up``).
+    e-mails and then queues the minutes (``sitzung_follow_up``).
     """
     _pruefen_qm(akteur, sitzung.quartier_id)
     now = timezone.now()
@@ -870,6 +932,7 @@ def _punkt_umsetzen(punkt, *, akteur, datum):
                 akteur=akteur,
                 betrag=punkt.betrag,
                 auflagen=punkt.auflagen,
+                kostenplan=punkt.kostenplan,
                 kommentar=_("Von der Aktionsfondsjury in der Sitzung am %(datum)s bewilligt.")
                 % {"datum": datum},
             )
@@ -890,10 +953,15 @@ def _punkt_umsetzen(punkt, *, akteur, datum):
 
 def sitzung_follow_up(sitzung_id):
     """After the close, in this order: every decision letter of the meeting rendered and its
-    e-mail handed to the outbox (``sitzung_entscheidungen_deliver``), then the minutes
-    rendered. Applicants' e-mails are queued before the minutes exist. Safe to run twice."""
-    sitzung_entscheidungen_deliver(sitzung_id)
-    return sitzung_protokoll_create(sitzung_id)
+    e-mail handed to the outbox (``sitzung_entscheidungen_deliver``), then the minutes queued as
+    a task of their own (``sitzung_protokoll_create``). The e-mails' send tasks are on the queue
+    by then, so a worker sends the applicants' e-mails before it renders the minutes (a PDF of
+    several hundred milliseconds). A lost minutes task is redone by the sweep
+    (``sitzungsprotokolle_catch_up``). Safe to run twice. Returns how many items were delivered.
+    """
+    geliefert = sitzung_entscheidungen_deliver(sitzung_id)
+    task_enqueue_on_commit(task_names.SITZUNG_PROTOKOLL, sitzung_id=sitzung_id)
+    return geliefert
 
 
 def sitzung_entscheidungen_deliver(sitzung_id):

@@ -7,10 +7,18 @@ from antraege import task_names
 
 @shared_task(name=task_names.SITZUNG_NACHBEREITEN, bind=True, max_retries=3, retry_backoff=10)
 def task_sitzung_nachbereiten(self, *, sitzung_id):
-    """After a meeting closed: its decision letters and e-mails first, then the minutes PDF."""
+    """After a meeting closed: its decision letters and e-mails; the minutes PDF is queued next."""
     from .services import sitzung_follow_up
 
     return sitzung_follow_up(sitzung_id)
+
+
+@shared_task(name=task_names.SITZUNG_PROTOKOLL, bind=True, max_retries=3, retry_backoff=10)
+def task_sitzung_protokoll(self, *, sitzung_id):
+    """A closed meeting's minutes PDF, queued by the follow-up behind the decision e-mails."""
+    from .services import sitzung_protokoll_create
+
+    return sitzung_protokoll_create(sitzung_id)
 
 
 @shared_task(name=task_names.RENDER_UNTERLAGEN, bind=True, max_retries=3, retry_backoff=10)

@@ -33,6 +33,7 @@ from ..mitglieder.models import jury_in_term
 from ..mitglieder.selectors import kontosprache
 from . import services
 from .models import Sitzung, SitzungStatus, Sitzungsunterlagen
+from .services import UNTERLAGEN_ANHANG
 
 logger = logging.getLogger(__name__)
 
@@ -188,3 +189,25 @@ def sitzungsunterlagen_sweep(*, now=None):
         if task_send(task_names.RENDER_UNTERLAGEN, unterlagen_id=row.pk):
             queued.append(row.pk)
     return queued
+
+
+def unterlagen_anhang(row):
+    """The papers PDF of the meeting ``row.kontext["sitzungsunterlagen"]`` in the e-mail's
+    language, for the e-mail (``antraege.mail.messages.attachments_for``, in the worker): the
+    current agenda's PDF, made now if it is not made yet. No contact data (see the PDF)."""
+    sitzung = (
+        Sitzung.objects.filter(pk=row.kontext.get(UNTERLAGEN_ANHANG))
+        .select_related("quartier")
+        .first()
+    )
+    if sitzung is None:
+        return []
+    unterlagen = sitzungsunterlagen_request(sitzung, row.sprache)
+    if not unterlagen.datei:
+        sitzungsunterlagen_render(unterlagen.pk)
+        unterlagen.refresh_from_db()
+    if not unterlagen.datei:
+        return []
+    with unterlagen.datei.open("rb") as handle:
+        inhalt = handle.read()
+    return [(f"unterlagen-{sitzung.datum:%Y-%m-%d}.pdf", inhalt, "application/pdf")]

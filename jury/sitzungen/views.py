@@ -219,6 +219,7 @@ def _punkt_form(sitzung, zeile, data=None):
         waehler=zeile.waehler,
         ausgeschlossen=zeile.ausgeschlossen,
         namentlich=sitzung.namentlich,
+        positionen=punkt.antrag.kostenpositionen.order_by("pk"),
         initial={"betrag": punkt.antrag.betrag_beantragt},
     )
 
@@ -256,6 +257,7 @@ def _beschluss_post(request, sitzung, akteur, formen):
         stimmen=form.stimmen(),
         namentlich=form.namentlich,
         notiz=data.get("notiz", ""),
+        kostenplan=form.kostenplan(),
     )
     messages.success(
         request,

@@ -109,6 +109,7 @@ PAGES = [
         needs=("projekt",),
     ),
     Page("qm_auskunft", "qm:auskunft", role="qm", staff=True),
+    Page("qm_korrigieren", _url("qm:antrag_korrigieren", _pk("projekt")), role="qm", staff=True),
     Page("qm_antrag_jury", _url("qm:antrag_detail", _pk("bei_jury")), role="qm", staff=True),
     Page("qm_jury", "jury:qm_uebersicht", role="qm", staff=True, needs=("bei_jury", "abstimmung")),
     Page("qm_eroeffnen", _url("jury:qm_eroeffnen", _pk("bei_jury")), role="qm", staff=True),
@@ -158,6 +159,7 @@ PAGES = [
     Page("passwort_setzen", lambda welt: welt.einladung_pfad),
     Page("stimmzettel", _url("jury:abstimmung", _pk("abstimmung")), role="jury"),
     Page("befangenheit", _url("jury:befangenheit", _pk("abstimmung")), role="jury"),
+    Page("vertreten", _url("jury:abstimmung_vertreten", _pk("abstimmung")), role="jury"),
 ]
 
 AXE_RUN = """async (tags) => {

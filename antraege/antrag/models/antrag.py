@@ -127,6 +127,13 @@ class Antrag(models.Model):
     geaendert_am = models.DateTimeField(auto_now=True)
     eingereicht_am = models.DateTimeField(null=True, blank=True)
 
+    # Retention of an ended Antrag (``antraege.datenschutz.aufbewahrung``): the day its period
+    # started (end state reached, or last payment) and the rule (``Anonymisierung.Regel``), stored
+    # by ``aufbewahrung_update`` after every move; empty before the end and once anonymised. The
+    # daily job finds what is due through their index instead of reading every ended Antrag.
+    aufbewahrung_seit = models.DateField(null=True, blank=True, editable=False)
+    aufbewahrung_regel = models.CharField(max_length=20, blank=True, editable=False)
+
     class Meta:
         verbose_name = _("Antrag")
         verbose_name_plural = _("Anträge")
@@ -146,6 +153,18 @@ class Antrag(models.Model):
             models.Index(Lower("antragsteller_email"), name="antrag_email_lower"),
             # the letters sweep reads the last month's decisions (``dokumente_missing``)
             models.Index(fields=["entschieden_am"], name="antrag_entschieden"),
+            # retention: the ended Anträge whose period is over, by rule and start (the daily job
+            # reads what is due, not ten years of ended Anträge), and the abandoned drafts
+            models.Index(
+                fields=["aufbewahrung_regel", "aufbewahrung_seit"],
+                condition=Q(aufbewahrung_seit__isnull=False),
+                name="antrag_aufbewahrung",
+            ),
+            models.Index(
+                fields=["geaendert_am"],
+                condition=Q(status=AntragStatus.DRAFT),
+                name="antrag_entwurf_geaendert",
+            ),
             # the settlement deadlines sweep reads the deadlines of the projects still running
             # (the passed deadlines of settled projects of all years are not in it)
             models.Index(
@@ -196,6 +215,11 @@ class Kostenposition(models.Model):
         blank=True,
         help_text=_("Pflicht, wenn die Kostenart nur ausnahmsweise förderfähig ist"),
     )
+    # What the jury approved for this line (set at the approval; the requested amount stays
+    # ``menge × einzelpreis``). 0 = the line is cut; None = not approved (yet).
+    betrag_bewilligt = models.DecimalField(
+        _("Bewilligt (€)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("Kostenposition")
@@ -204,7 +228,11 @@ class Kostenposition(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(menge__gt=0) & Q(einzelpreis__gte=0), name="position_positiv"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(betrag_bewilligt__isnull=True) | Q(betrag_bewilligt__gte=0),
+                name="position_bewilligt_nicht_negativ",
+            ),
         ]
 
     def __str__(self):
@@ -213,6 +241,15 @@ class Kostenposition(models.Model):
     @property
     def betrag(self):
         return (self.menge * self.einzelpreis).quantize(Decimal("0.01"))
+
+    @property
+    def bewilligt(self):
+        """The approved amount of the line: as decided, else as requested."""
+        return self.betrag if self.betrag_bewilligt is None else self.betrag_bewilligt
+
+    @property
+    def gekuerzt(self):
+        return self.betrag_bewilligt is not None and self.betrag_bewilligt < self.betrag
 
 
 class Statuswechsel(models.Model):

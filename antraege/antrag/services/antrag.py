@@ -24,6 +24,7 @@ from ...money import CENT, ZERO, euro_format, euro_round
 from ...refusals import Refused
 from ...states import EDITABLE_STATES
 from ..selectors import antraege_mit_email
+from .kostenplan import kostenplan_bewilligen
 
 # Fields the applicant fills in, by step of the form; the submission check reads them from here.
 REQUIRED_FIELDS = (
@@ -301,9 +302,7 @@ def entwuerfe_check(email):
     ``ENTWURF_MAX_PRO_ADRESSE``: drafts (and their uploads) cannot be piled up under one address."""
     if not email:
         return
-    offen = Antrag.objects.filter(
-        antragsteller_email__iexact=email.strip(), status=AntragStatus.DRAFT
-    ).count()
+    offen = antraege_mit_email(email).filter(status=AntragStatus.DRAFT).count()
     if offen >= settings.ENTWURF_MAX_PRO_ADRESSE:
         raise AntragRefused(
             _(
@@ -457,13 +456,16 @@ def aktionsfonds_release(antrag):
     antrag.betrag_reserviert = ZERO
 
 
-def antrag_approved(antrag, *, betrag, auflagen="", kommentar=""):
-    """The jury approved ``betrag`` (full or reduced): reserve it and set the settlement deadline."""
+def antrag_approved(antrag, *, betrag, auflagen="", kommentar="", kostenplan=None):
+    """The jury approved ``betrag`` (full or reduced): reserve it, store the approved cost lines
+    (``kostenplan``: the jury's cut, see ``kostenplan_bewilligen``) and set the settlement
+    deadline."""
     betrag = euro_round(betrag)
     if betrag <= 0 or betrag > antrag.betrag_beantragt:
         raise ValueError(
             _("Der bewilligte Betrag muss größer als 0 und höchstens der beantragte sein.")
         )
+    kostenplan_bewilligen(antrag, betrag, kostenplan)
     aktionsfonds_reserve(antrag, betrag)
     antrag.betrag_bewilligt = betrag
     antrag.auflagen = auflagen

@@ -29,6 +29,7 @@ from ...paginierung import seite_for
 from ...roles import Akteur
 from ...states import EVER_APPROVED_STATES
 from ...web.bestaetigungen import QM, bestaetigung_text
+from ...web.dashboard_zeilen import LISTENFELDER, dashboard_zeilen, dashboard_zeilen_html
 from ...web.refusals import refusal_to_form
 from ..forms.pruefung import DashboardFilterForm, MoveForm
 from ..selectors import (
@@ -43,7 +44,6 @@ from ..selectors import (
     quartiere_list_for_staff,
 )
 from ..services.korrektur import NACH_DER_JURY_STATES
-from .dashboard_zeilen import LISTENFELDER, dashboard_zeilen, dashboard_zeilen_html
 
 # The moves of the formal check that this page offers. Decisions, settlement and payout have
 # their own pages and forms.

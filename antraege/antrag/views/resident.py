@@ -22,7 +22,7 @@ from jury.sitzungen.selectors import sitzungen_for_antraege, vorstellung_needed
 from workflow.moves import MoveRefused, antrag_move, antrag_record_created, available_moves
 
 from ... import zugriff
-from ...datenschutz.adressen import antrag_adresse_bestaetigen
+from ...datenschutz.adressen import adresse_confirm
 from ...fonds.selectors import fristen
 from ...geld.selectors.mein_geld import antrag_geld_fuer_antragsteller
 from ...geld.views.abrechnung import DECISION_LETTERS
@@ -650,7 +650,7 @@ def link(request, token):
         # A new session key: a key planted in this browser before cannot ride on the link.
         request.session.cycle_key()
         grant_applicant_access(request.session, antrag)
-        antrag_adresse_bestaetigen(antrag, fingerabdruck=link_fingerabdruck(token))
+        adresse_confirm(antrag, fingerabdruck=link_fingerabdruck(token))
         response = redirect("antraege:mein_antrag", pk=antrag.pk)
         sprache_merken(response, antrag.sprache)
     response["Referrer-Policy"] = "no-referrer"

@@ -89,13 +89,17 @@ class AenderungswunschForm(KernForm):
         label=gettext_lazy("Neuer Projektbeginn"),
         required=False,
         widget=DateInput,
-        help_text=gettext_lazy("Nur beim Verschieben des Termins"),
+        help_text=gettext_lazy(
+            "Nur beim Verschieben des Termins. Die Aktion muss im Jahr des Aktionsfonds bleiben."
+        ),
     )
     ende = forms.DateField(
         label=gettext_lazy("Neues Projektende"),
         required=False,
         widget=DateInput,
-        help_text=gettext_lazy("Nur beim Verschieben des Termins"),
+        help_text=gettext_lazy(
+            "Nur beim Verschieben des Termins. Die Aktion muss im Jahr des Aktionsfonds bleiben."
+        ),
     )
     abrechnungsfrist = forms.DateField(
         label=gettext_lazy("Neue Abrechnungsfrist"),

@@ -90,14 +90,15 @@ def auszahlung_berechnung(antrag):
 
 
 def anerkannt_je_position(antrag):
-    """``[(Kostenposition or None, planned, accepted)]``: the clearing statement per cost line."""
-    positionen = list(antrag.kostenpositionen.select_related("kategorie"))
+    """``[(Kostenposition or None, approved, accepted)]``: the clearing statement per cost line
+    (approved: as the jury cut it, else as requested)."""
+    positionen = list(antrag.kostenpositionen.select_related("kategorie").order_by("pk"))
     anerkannt = {}
     for beleg in antrag.belege.filter(status=Beleg.Status.ANERKANNT):
         anerkannt[beleg.kostenposition_id] = (
             anerkannt.get(beleg.kostenposition_id, ZERO) + beleg.betrag_anerkannt
         )
-    rows = [(p, p.betrag, anerkannt.get(p.pk, ZERO)) for p in positionen]
+    rows = [(p, p.bewilligt, anerkannt.get(p.pk, ZERO)) for p in positionen]
     if None in anerkannt:
         rows.append((None, ZERO, anerkannt[None]))
     return rows

@@ -62,6 +62,40 @@ def pauschale_geplant(antrag):
     return prozent_von(kosten, antrag.fonds.pauschale_prozent)
 
 
+@dataclass(frozen=True)
+class BewilligterKostenplan:
+    """The approved cost lines of an Antrag as letter, agreement and settlement show them: each
+    line requested and approved, other funding, and the lump sum inside the approved amount —
+    ``summe_bewilligt − weitere_mittel + pauschale == betrag``."""
+
+    positionen: list
+    summe_beantragt: Decimal
+    summe_bewilligt: Decimal
+    weitere_mittel: Decimal
+    pauschale: Decimal
+    betrag: Decimal
+
+    @property
+    def gekuerzt(self):
+        return any(p.gekuerzt for p in self.positionen)
+
+
+def kostenplan_bewilligt(antrag, positionen=None):
+    """The ``BewilligterKostenplan`` of an approved Antrag (lines with ``select_related``)."""
+    if positionen is None:
+        positionen = list(antrag.kostenpositionen.select_related("kategorie").order_by("pk"))
+    summe = sum((p.bewilligt for p in positionen), ZERO)
+    betrag = antrag.betrag_bewilligt or ZERO
+    return BewilligterKostenplan(
+        positionen=positionen,
+        summe_beantragt=sum((p.betrag for p in positionen), ZERO),
+        summe_bewilligt=summe,
+        weitere_mittel=antrag.weitere_mittel,
+        pauschale=max(betrag - (summe - antrag.weitere_mittel), ZERO),
+        betrag=betrag,
+    )
+
+
 def vereinbarung_bestaetigt(antrag):
     return Vereinbarung.objects.filter(antrag=antrag).exists()
 

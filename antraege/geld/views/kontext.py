@@ -40,6 +40,7 @@ def geld_context(antrag, akteur, forms_):
         "plan": plan,
         "pauschale_geplant": geld.pauschale_geplant(antrag) if plan else None,
         "positionen": antrag.kostenpositionen.select_related("kategorie"),
+        "kostenplan": geld.kostenplan_bewilligt(antrag) if plan else None,
         "vereinbarung": getattr(antrag, "vereinbarung", None),
         "vereinbarung_offen": antrag.status in AWAITING_SETTLEMENT_STATES
         and not hasattr(antrag, "vereinbarung"),

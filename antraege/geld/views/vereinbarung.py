@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from workflow.moves import MoveRefused, antrag_move
@@ -35,37 +36,59 @@ from ..services import vereinbarung as geld
 from ..services.abrechnung import AbrechnungRefused
 from .abrechnung import beleg_add_from_form, mein_submit, qm_submit
 
+
+def _form_view(form_class, name, action, *, done, qm):
+    """A POST of a settlement page in one line: the Antrag this person may act on (``zugriff``),
+    ``form_class`` on the POST, then ``action(antrag, akteur=…, **cleaned_data)`` and the ``done``
+    message, or the page again with the form (``web.refusals.form_submit``)."""
+    submit = qm_submit if qm else mein_submit
+    antrag_for = zugriff.antrag_for_qm if qm else zugriff.antrag_for_applicant
+
+    @require_POST
+    def view(request, pk):
+        akteur = Akteur.from_request(request)
+        antrag = antrag_for(akteur, pk)
+        form = form_class(request.POST)
+        return submit(
+            request,
+            antrag,
+            akteur,
+            form,
+            name,
+            lambda data: action(antrag, akteur=akteur, **data),
+            done=done,
+        )
+
+    return login_required(view) if qm else view
+
+
+def mein_form_view(form_class, name, action, *, done):
+    """``_form_view`` of the applicant's settlement page."""
+    return _form_view(form_class, name, action, done=done, qm=False)
+
+
+def qm_form_view(form_class, name, action, *, done):
+    """``_form_view`` of QM's settlement page (signed in, QM of the area)."""
+    return _form_view(form_class, name, action, done=done, qm=True)
+
+
 # --- Applicant ---
 
 
-@require_POST
-def mein_vereinbarung(request, pk):
-    akteur = Akteur.from_request(request)
-    antrag = zugriff.antrag_for_applicant(akteur, pk)
-    return mein_submit(
-        request,
-        antrag,
-        akteur,
-        VereinbarungForm(request.POST),
-        "vereinbarung_form",
-        lambda data: geld.vereinbarung_confirm(antrag, akteur=akteur),
-        done=_("Vielen Dank, die Vereinbarung ist bestätigt. Sie finden sie unten als PDF."),
-    )
+mein_vereinbarung = mein_form_view(
+    VereinbarungForm,
+    "vereinbarung_form",
+    lambda antrag, akteur, **_daten: geld.vereinbarung_confirm(antrag, akteur=akteur),
+    done=gettext_lazy("Vielen Dank, die Vereinbarung ist bestätigt. Sie finden sie unten als PDF."),
+)
 
 
-@require_POST
-def mein_bankverbindung(request, pk):
-    akteur = Akteur.from_request(request)
-    antrag = zugriff.antrag_for_applicant(akteur, pk)
-    return mein_submit(
-        request,
-        antrag,
-        akteur,
-        BankverbindungForm(request.POST),
-        "bank_form",
-        lambda data: geld.bankverbindung_save(antrag, akteur=akteur, **data),
-        done=_("Ihre Bankverbindung wurde gespeichert."),
-    )
+mein_bankverbindung = mein_form_view(
+    BankverbindungForm,
+    "bank_form",
+    geld.bankverbindung_save,
+    done=gettext_lazy("Ihre Bankverbindung wurde gespeichert."),
+)
 
 
 @require_POST
@@ -92,36 +115,20 @@ def _entfaellt(request, antrag, akteur, submit):
 # --- QM ---
 
 
-@login_required
-@require_POST
-def qm_vereinbarung_papier(request, pk):
-    akteur = Akteur.from_request(request)
-    antrag = zugriff.antrag_for_qm(akteur, pk)
-    return qm_submit(
-        request,
-        antrag,
-        akteur,
-        PapierVereinbarungForm(request.POST),
-        "papier_form",
-        lambda data: geld.vereinbarung_record_paper(antrag, akteur=akteur, **data),
-        done=_("Die unterschriebene Vereinbarung ist erfasst."),
-    )
+qm_vereinbarung_papier = qm_form_view(
+    PapierVereinbarungForm,
+    "papier_form",
+    geld.vereinbarung_record_paper,
+    done=gettext_lazy("Die unterschriebene Vereinbarung ist erfasst."),
+)
 
 
-@login_required
-@require_POST
-def qm_bankverbindung(request, pk):
-    akteur = Akteur.from_request(request)
-    antrag = zugriff.antrag_for_qm(akteur, pk)
-    return qm_submit(
-        request,
-        antrag,
-        akteur,
-        BankverbindungForm(request.POST),
-        "bank_form",
-        lambda data: geld.bankverbindung_save(antrag, akteur=akteur, **data),
-        done=_("Die Bankverbindung wurde gespeichert."),
-    )
+qm_bankverbindung = qm_form_view(
+    BankverbindungForm,
+    "bank_form",
+    geld.bankverbindung_save,
+    done=gettext_lazy("Die Bankverbindung wurde gespeichert."),
+)
 
 
 @login_required
@@ -132,20 +139,12 @@ def qm_entfaellt(request, pk):
     return _entfaellt(request, antrag, akteur, qm_submit)
 
 
-@login_required
-@require_POST
-def qm_rueckzahlung(request, pk):
-    akteur = Akteur.from_request(request)
-    antrag = zugriff.antrag_for_qm(akteur, pk)
-    return qm_submit(
-        request,
-        antrag,
-        akteur,
-        RueckzahlungForm(request.POST),
-        "rueckzahlung_form",
-        lambda data: geld.rueckzahlung_record(antrag, akteur=akteur, **data),
-        done=_("Die Rückzahlung ist erfasst."),
-    )
+qm_rueckzahlung = qm_form_view(
+    RueckzahlungForm,
+    "rueckzahlung_form",
+    geld.rueckzahlung_record,
+    done=gettext_lazy("Die Rückzahlung ist erfasst."),
+)
 
 
 @login_required
@@ -224,19 +223,14 @@ def qm_einreichen(request, pk):
 # --- Changes after approval: the applicant asks, QM decides ---
 
 
-@require_POST
-def mein_aenderung(request, pk):
-    akteur = Akteur.from_request(request)
-    antrag = zugriff.antrag_for_applicant(akteur, pk)
-    return mein_submit(
-        request,
-        antrag,
-        akteur,
-        AenderungswunschForm(request.POST),
-        "aenderung_form",
-        lambda data: aenderung.aenderung_request(antrag, akteur=akteur, **data),
-        done=_("Ihr Änderungswunsch ist beim Quartiersmanagement. Sie bekommen eine Antwort."),
-    )
+mein_aenderung = mein_form_view(
+    AenderungswunschForm,
+    "aenderung_form",
+    aenderung.aenderung_request,
+    done=gettext_lazy(
+        "Ihr Änderungswunsch ist beim Quartiersmanagement. Sie bekommen eine Antwort."
+    ),
+)
 
 
 @login_required

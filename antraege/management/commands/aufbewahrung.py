@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from antraege.datenschutz.aufbewahrung import aufbewahrung_durchsetzen, aufbewahrung_faellig
+from antraege.datenschutz.aufbewahrung import aufbewahrung_enforce, aufbewahrung_faellig
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Nur auflisten, nichts ändern.")
 
     def handle(self, *args, dry_run=False, **options):
-        faellig = aufbewahrung_faellig() if dry_run else aufbewahrung_durchsetzen()
+        faellig = aufbewahrung_faellig() if dry_run else aufbewahrung_enforce()
         verb = "würde" if dry_run else "wurde"
         for eintrag in faellig.entwuerfe:
             self.stdout.write(
