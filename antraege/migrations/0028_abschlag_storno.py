@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('antraege', '0025_rueckforderung_mahnung'),
+        ('antraege', '0027_aufbewahrung_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
