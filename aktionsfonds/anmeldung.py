@@ -311,7 +311,7 @@ def anmeldesperren(request):
     if not permissions.is_staff(akteur):
         raise PermissionDenied
     users = get_user_model().objects.all()
-    if not akteur.is_admin:
+    if not permissions.is_admin(akteur):
         users = users.filter(
             Q(qm_quartiere__in=akteur.qm_quartier_ids)
             | Q(jurymitgliedschaften__quartier__in=akteur.qm_quartier_ids)

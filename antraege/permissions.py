@@ -41,6 +41,17 @@ def is_qm_staff(akteur, quartier_id):
     return quartier_id in akteur.qm_quartier_ids
 
 
+def is_qm_staff_anywhere(akteur):
+    """The akteur is QM staff of some area (an admin alone is not): QM's own pages, and acting
+    rather than reading on the shared staff pages."""
+    return bool(akteur.qm_quartier_ids)
+
+
+def is_admin(akteur):
+    """The akteur is an admin: reads every area's staff pages, acts in none."""
+    return akteur.is_admin
+
+
 def is_staff(akteur):
     """The akteur is QM staff of some area or an admin: may open the staff pages at all."""
     return akteur.is_admin or bool(akteur.qm_quartier_ids)

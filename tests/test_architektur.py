@@ -148,3 +148,30 @@ def test_no_view_marks_a_string_safe():
     ]
     assert views
     assert [str(p.relative_to(ROOT)) for p in views if "mark_safe" in p.read_text()] == []
+
+
+def test_pages_ask_roles_through_the_permissions_module():
+    """A view's condition never reads an account's roles itself (``qm_quartier_ids``,
+    ``is_admin``, ``is_superuser``): it asks ``antraege.permissions`` (``is_qm_staff_anywhere``,
+    ``is_admin``, ``is_staff``, a ``may_…`` predicate)."""
+    rollen = {"qm_quartier_ids", "is_admin", "is_superuser"}
+    gefunden = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if not ("views" in path.parts or path.stem in {"views", "qm", "anmeldung"}):
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.If | ast.IfExp | ast.While):
+                    bedingung = node.test
+                elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+                    bedingung = node.operand
+                else:
+                    continue
+                gefunden += [
+                    f"{path.relative_to(ROOT)}:{node.lineno} {teil.attr}"
+                    for teil in ast.walk(bedingung)
+                    if isinstance(teil, ast.Attribute)
+                    and teil.attr in rollen
+                    and not (isinstance(teil.value, ast.Name) and teil.value.id == "permissions")
+                ]
+    assert gefunden == []

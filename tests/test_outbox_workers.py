@@ -13,34 +13,27 @@ from datetime import timedelta
 
 import pytest
 import redis
-from celery import current_app
 from django.db import connection
 
 from antraege.factories import AntragFactory
 from antraege.mail import messages as mail_messages
 from antraege.mail import outbox
 from antraege.models import Benachrichtigung
-from tests.worker.processes import PATIENCE, REDIS_SERVER, RedisServer, WorkerProcess, wait_until
+from tests.worker import fixtures
+from tests.worker.processes import PATIENCE, WorkerProcess, wait_until
 from workflow.wege import antrag_walk_to
 
 pytestmark = [
     pytest.mark.worker,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not os.access(REDIS_SERVER, os.X_OK),
-        reason=f"redis-server not found at {REDIS_SERVER} (Debian: apt-get install redis-server)",
-    ),
+    fixtures.NEEDS_REDIS_SERVER,
 ]
 
+# the private Redis of this module and the web side publishing to it (tests/worker/fixtures.py)
+private_redis = fixtures.private_redis
+publish_via = fixtures.publish_via
+
 LEASE = 4  # seconds, for the worker processes of this module
-
-
-@pytest.fixture(scope="module")
-def private_redis(tmp_path_factory):
-    server = RedisServer(tmp_path_factory.mktemp("redis"))
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -50,23 +43,6 @@ def sink():
     server = SmtpSink().start()
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def publish_via(private_redis):
-    """The test publishes to the private Redis too, as the web process would."""
-    app = current_app._get_current_object()
-    before = app.conf.broker_write_url
-
-    def use(url):
-        app.conf.broker_write_url = url
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    use(private_redis.url)
-    yield
-    app.pool.force_close_all()
-    use(before)
 
 
 @pytest.fixture

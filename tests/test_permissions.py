@@ -381,3 +381,23 @@ def test_templates_ask_the_same_predicates(rf, welt):
         Template('{% load darf %}{% darf "may_everything" fonds as d %}').render(
             Context({"request": request, "fonds": welt["objekte"]["fonds"]})
         )
+
+
+# The role predicates the pages ask before anything is looked up (no object).
+IST = {
+    "is_staff": {"qm", "qm_other_area", "admin"},
+    "is_qm_staff_anywhere": {"qm", "qm_other_area"},
+    "is_admin": {"admin"},
+}
+
+
+def test_every_role_predicate_answers_for_every_role(welt):
+    from antraege import permissions
+
+    answered = {
+        name: {
+            role for role, akteur in welt["rollen"].items() if getattr(permissions, name)(akteur)
+        }
+        for name in IST
+    }
+    assert answered == IST

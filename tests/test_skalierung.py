@@ -141,3 +141,20 @@ def test_the_drafts_of_an_address_are_counted_whatever_its_case_through_its_inde
     assert 'LOWER("antraege_antrag"."antragsteller_email")' in count
     if connection.vendor == "sqlite":  # PostgreSQL may read the few drafts by their own index
         assert "antrag_email_lower" in _plan_sql(count)
+
+
+def test_a_members_votes_are_found_by_their_seats_not_among_every_members(quartier, qm_user):
+    """A member's jury home reads their own seats (and those they hold as a deputy) through the
+    indexes on member and deputy: an OR over two joins to the members read every seat of every
+    member of every area."""
+    from jury.abstimmungen.selectors import abstimmungen_for_mitglied
+    from jury.factories import jury_fuer
+
+    mitglied, *_andere = jury_fuer(quartier, 3)
+
+    _offen, geschlossen = abstimmungen_for_mitglied(mitglied.user)
+
+    assert '"jury_jurymitglied"' not in str(geschlossen.query)  # no join to the members
+    if connection.vendor == "sqlite":  # PostgreSQL plans empty tables from the votes' side
+        plan = _plan(geschlossen.order_by())
+        assert "stimmberechtigung_mitglied_id" in plan

@@ -24,13 +24,18 @@ class _UnterAntraegen(Func):
         return f"{spalte} = ANY(ARRAY{ids})", (*spalte_params, *ids_params)
 
 
+def ids_among(zeilen, column):
+    """A filter for a table that points to the rows of ``zeilen`` (a queryset): its ``column`` is
+    the id of one of them. On PostgreSQL the ids are read once (``= ANY(ARRAY(subquery))``) and
+    the table through its index on ``column``: a join or an ``IN (subquery)`` is planned as a hash
+    join that reads the table's rows of every area. No list of ids goes from Python to the
+    database."""
+    return _UnterAntraegen(F(column), Subquery(zeilen.order_by().values("pk")))
+
+
 def antraege_among(antraege, column="antrag_id"):
-    """A filter for a table that points to Anträge: its ``column`` is the id of one of
-    ``antraege`` (a queryset, e.g. a fund's funded Anträge). On PostgreSQL the ids are read once
-    (``= ANY(ARRAY(subquery))``) and the table through its index on ``column``: a join or an
-    ``IN (subquery)`` is planned as a hash join that reads the table's rows of every area.
-    No list of ids goes from Python to the database."""
-    return _UnterAntraegen(F(column), Subquery(antraege.order_by().values("pk")))
+    """``ids_among`` for a table that points to Anträge (a fund's funded Anträge, say)."""
+    return ids_among(antraege, column)
 
 
 def aktionsfonds_saldo(fonds):

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from .. import permissions
 from ..roles import Akteur
 from ..web.forms import KernForm
 from ..web.refusals import refusal_to_form
@@ -38,7 +39,7 @@ class AuskunftForm(KernForm):
 def auskunft(request):
     """QM staff export everything stored about an applicant of their area(s) as one ZIP."""
     akteur = Akteur.from_request(request)
-    if not akteur.qm_quartier_ids:
+    if not permissions.is_qm_staff_anywhere(akteur):
         raise PermissionDenied
     form = AuskunftForm(request.POST or None)
     status = 200

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
-from ..mitglieder.models import jurymitglieder_in_term
+from ..mitglieder.models import Jurymitglied, jurymitglieder_in_term
 from .models import Abstimmung, AbstimmungStatus, Stimmberechtigung, Stimme
 
 
@@ -24,13 +24,16 @@ class MitgliedEintrag:
     stimme: Stimme | None
 
 
-def _berechtigungen_for_mitglied(user):
-    """The user's seats in online votes: their own (unless a deputy holds it) and the seats they
-    hold as a deputy standing in."""
+def _berechtigungen_for_mitglied(mitglieder):
+    """The seats in online votes of a person's member rows ``mitglieder`` (their ids, one per area
+    they sit on): their own (unless a deputy holds it) and the seats they hold as a deputy standing
+    in. Read through the indexes on member and deputy: an OR over two joins to the members read the
+    seats of every member of every area."""
     return (
         Stimmberechtigung.objects.filter(befangen=False, abstimmung__modus=Abstimmung.Modus.ONLINE)
         .filter(
-            Q(mitglied__user=user, vertreten_durch__isnull=True) | Q(vertreten_durch__user=user)
+            Q(mitglied_id__in=mitglieder, vertreten_durch__isnull=True)
+            | Q(vertreten_durch_id__in=mitglieder)
         )
         .select_related("abstimmung__antrag__fonds__quartier")
     )
@@ -57,15 +60,18 @@ def abstimmungen_for_mitglied(user):
     """``(open, closed)`` votes ``user`` is entitled to: the open ones in order of submission with
     the member's own ballots, the closed ones as a queryset, last closed first, for a page of 50
     (they pile up over the years; ``mitglied_eintraege`` adds the ballots to a page)."""
+    mitglieder = list(Jurymitglied.objects.filter(user=user).values_list("pk", flat=True))
     offen = mitglied_eintraege(
         user,
         _nach_einreichung(
-            _berechtigungen_for_mitglied(user).filter(abstimmung__status=AbstimmungStatus.OFFEN),
+            _berechtigungen_for_mitglied(mitglieder).filter(
+                abstimmung__status=AbstimmungStatus.OFFEN
+            ),
             prefix="abstimmung__antrag__",
         ),
     )
     geschlossen = (
-        _berechtigungen_for_mitglied(user)
+        _berechtigungen_for_mitglied(mitglieder)
         .exclude(abstimmung__status=AbstimmungStatus.OFFEN)
         .order_by("-abstimmung__geschlossen_am", "-abstimmung_id")
     )

@@ -39,7 +39,7 @@ def _qm_sitzung(request, pk):
     a person who is QM staff nowhere gets the 403 "für das QM" before anything is looked up;
     another area's meeting is a 404, no hint that it exists."""
     akteur = Akteur.from_request(request)
-    if not akteur.qm_quartier_ids:
+    if not permissions.is_qm_staff_anywhere(akteur):
         raise PermissionDenied(_("Diese Seite ist für das QM."))
     sitzung = get_object_or_404(
         Sitzung.objects.select_related("quartier"),
@@ -423,7 +423,7 @@ def _protokoll_download(sitzung):
 
 @login_required
 def qm_sitzungsprotokoll(request, pk):
-    if Akteur.from_request(request).is_admin:  # admins read every area's minutes
+    if permissions.is_admin(Akteur.from_request(request)):  # admins read every area's minutes
         sitzung = get_object_or_404(Sitzung.objects.select_related("quartier"), pk=pk)
     else:
         sitzung = _qm_sitzung(request, pk)[1]

@@ -135,7 +135,7 @@ def dashboard(request):
             "fonds_saldi": _fonds_saldi(saldo_fonds),
             "saldo_jahr": saldo_jahr,
             "quartiere": quartiere_list_for_staff(akteur),
-            "nur_lesen": not akteur.qm_quartier_ids,
+            "nur_lesen": not permissions.is_qm_staff_anywhere(akteur),
             "gefiltert": bool(status or suche),
             "fortschritte": jury_selectors.abstimmungen_progress_for_staff(akteur),
             "rueckforderungen": rueckforderungen_offen,
