@@ -185,10 +185,14 @@ def auszahlung_release_in_full(antrag, *, akteur):
     anordnungen_confirm_by_two(antrag, akteur=akteur)
 
 
-def qm_second_person(quartier):
-    """A second QM staff account of the area (four eyes), made on first use."""
+def qm_second_person(quartier, *, neben=None):
+    """A second QM staff account of the area (four eyes): given ``neben``, the area's own account
+    other than that one where it has one (the demo's ``qm-sol-2``); else one made on first use."""
     from django.contrib.auth import get_user_model
 
+    andere = quartier.qm_staff.exclude(pk=neben.pk).order_by("pk").first() if neben else None
+    if andere is not None:
+        return andere
     user, _created = get_user_model().objects.get_or_create(
         username=f"qm-zweite-person-{quartier.pk}",
         defaults={"first_name": "Zweite", "last_name": "Person"},
@@ -203,7 +207,7 @@ def anordnungen_confirm_by_two(antrag, *, akteur):
     from antraege.geld.services import anordnung as anordnungen
     from antraege.models import Auszahlungsanordnung
 
-    zweite = Akteur(qm_second_person(antrag.fonds.quartier))
+    zweite = Akteur(qm_second_person(antrag.fonds.quartier, neben=akteur.user))
     offen = Auszahlungsanordnung.objects.filter(
         antrag=antrag, status=Auszahlungsanordnung.Status.OFFEN
     )
