@@ -303,6 +303,33 @@ def test_a_request_over_the_size_cap_gets_the_413_page_in_the_readers_language(
     assert f'id="naechster-schritt" href="{url}"' in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("language", "titel"), [("de", "Die Datei ist zu groß"), ("ar", "الملف كبير جدًا")]
+)
+def test_the_413_page_nginx_asks_for_leads_back_to_the_form(client, language, titel):
+    """nginx refuses a body over its limit before the app and shows this page instead."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    formular = "/antrag/12/schritt/4/"
+
+    response = client.get(reverse("fehler_413"), HTTP_X_ORIGINAL_URI=formular)
+
+    assert response.status_code == 413
+    assert lang_and_dir(response) == (language, "rtl" if language == "ar" else "ltr")
+    assert h1(response) == titel
+    content = response.content.decode()
+    assert f'id="naechster-schritt" href="{formular}"' in content
+    assert f'href="{reverse("antraege:neuer_link")}"' in content  # a resident page: a new link
+
+
+@pytest.mark.parametrize("hostile", ["//evil.example/", "https://evil.example/", "/\\evil.example"])
+def test_the_413_page_links_back_only_to_this_site(client, hostile):
+    response = client.get(reverse("fehler_413"), HTTP_X_ORIGINAL_URI=hostile)
+
+    assert response.status_code == 413
+    assert 'id="naechster-schritt" href="/"' in response.content.decode()
+    assert "evil.example" not in response.content.decode()
+
+
 @pytest.mark.urls("tests.urls_fehler")
 @pytest.mark.parametrize(
     ("language", "titel"), [("de", "Die Anfrage war fehlerhaft"), ("ar", "تعذّرت قراءة الطلب")]
