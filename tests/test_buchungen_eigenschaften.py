@@ -27,6 +27,7 @@ from antraege.roles import Akteur
 from workflow.moves import antrag_move
 from workflow.wege import (
     abrechnung_hand_in,
+    abschlag_pay_in_full,
     anordnungen_confirm_by_two,
     antrag_walk_to,
     bank_details_give,
@@ -51,10 +52,12 @@ ZUGE = st.lists(
 )
 
 
-def agree(antrag, applicant):
-    """The applicant gives the bank details (the advance waits for them) and agrees."""
+def agree(antrag, applicant, qm):
+    """The applicant gives the bank details (the advance waits for them) and agrees; the
+    advance's order is confirmed by two QM accounts and paid."""
     bank_details_give(antrag, akteur=applicant)
     vereinbarung_confirm(antrag, akteur=applicant)
+    abschlag_pay_in_full(antrag, akteur=qm)
 
 
 def zug(name, antrag, anteil, *, qm, fonds):
@@ -70,13 +73,13 @@ def zug(name, antrag, anteil, *, qm, fonds):
         betrag = antrag.betrag_beantragt if name == "approve" else antrag.betrag_beantragt * anteil
         antrag_move(antrag, "approve", akteur=Akteur.system_akteur(), betrag=euro_round(betrag))
     elif name == "advance":  # the agreement: the fund pays its advance on its own
-        agree(antrag, applicant)
+        agree(antrag, applicant, qm)
     elif name in ("cancel", "expire"):
         akteur = qm if name == "cancel" else Akteur.system_akteur()
         antrag_move(antrag, name, akteur=akteur)
     elif name == "settle":
         if not Vereinbarung.objects.filter(antrag=antrag).exists():
-            agree(antrag, applicant)
+            agree(antrag, applicant, qm)
         antrag = antrag_move(projektbeginn_bring_forward(antrag), "start_project", akteur=applicant)
         abrechnung_hand_in(antrag, akteur=applicant)
         antrag = antrag_move(antrag, "submit_settlement", akteur=applicant)
@@ -97,7 +100,7 @@ def zug(name, antrag, anteil, *, qm, fonds):
         claim = Rueckforderung.objects.filter(antrag=antrag, zurueckgezahlt_am__isnull=True).first()
         if claim is None and antrag.status in ("approved", "in_progress"):
             if not Vereinbarung.objects.filter(antrag=antrag).exists():
-                agree(antrag, applicant)
+                agree(antrag, applicant, qm)
             antrag_move(antrag, "cancel", akteur=qm)
             claim = Rueckforderung.objects.get(antrag=antrag)
         offen = claim.betrag - claim.betrag_eingegangen if claim else D("1.00")
