@@ -221,3 +221,24 @@ def test_cancelled_before_the_advance_left_the_account_cancels_it_instead_of_a_c
     out = io.StringIO()
     call_command("buchungen_pruefen", stdout=out)
     assert out.getvalue().strip() == "Alle Aktionsfonds stimmen mit ihren Buchungen überein."
+
+
+def test_advance_order_pdf_shows_the_confirmations_and_a_cancellation(antrag, qm_user):
+    from .abrechnung_helpers import agreed, approved
+
+    antrag = agreed(approved(antrag, qm_user), advance_paid=False)
+    anordnung = AO.objects.get(antrag=antrag, art=AO.Art.ABSCHLAG)
+    zweite = qm_second_person(antrag.fonds.quartier)
+    anordnung_confirm(anordnung, akteur=Akteur(zweite), als="sachlich")
+    heute = timezone.localdate().strftime("%d.%m.%Y")
+
+    text = order_pdf_text(antrag, Dokument.Art.ABSCHLAG_ANORDNUNG)
+
+    assert f"Sachlich richtig Zweite Person {heute}" in text
+    assert "Rechnerisch richtig ausstehend" in text
+    assert f"Verwendungszweck {antrag.referenz} Aktionsfonds Abschlag" in text
+    assert "noch nicht zur Zahlung freigegeben" in text
+    antrag_move(antrag, "cancel", akteur=Akteur(qm_user), kommentar="Regen.")
+    assert "Storniert: die Aktion findet nicht statt" in order_pdf_text(
+        antrag, Dokument.Art.ABSCHLAG_ANORDNUNG
+    )
