@@ -166,6 +166,7 @@ def test_the_art_15_export_holds_every_personal_field(volles_antrag, qm_user):
         "antraege.Statuswechsel",
         "antraege.Anhang",
         "antraege.Bankverbindung",
+        "antraege.Auszahlungsanordnung",
         "antraege.Benachrichtigung",
         "antraege.Beleg",
         "antraege.Sachbericht",

@@ -115,6 +115,7 @@ def antrag_walk_to(antrag, ziel, *, qm_user=None, **daten):
 
             bank_details_give(antrag, akteur=akteure[wer])  # the advance needs them
             vereinbarung_confirm(antrag, akteur=akteure[wer])
+            abschlag_pay_in_full(antrag, akteur=akteure["qm"])
         elif move == "abrechnung":
             abrechnung_hand_in(antrag, akteur=akteure[wer], **data)
         elif move == "auszahlung":
@@ -185,10 +186,14 @@ def auszahlung_release_in_full(antrag, *, akteur):
     anordnungen_confirm_by_two(antrag, akteur=akteur)
 
 
-def qm_second_person(quartier):
-    """A second QM staff account of the area (four eyes), made on first use."""
+def qm_second_person(quartier, *, neben=None):
+    """A second QM staff account of the area (four eyes): given ``neben``, the area's own account
+    other than that one where it has one (the demo's ``qm-sol-2``); else one made on first use."""
     from django.contrib.auth import get_user_model
 
+    andere = quartier.qm_staff.exclude(pk=neben.pk).order_by("pk").first() if neben else None
+    if andere is not None:
+        return andere
     user, _created = get_user_model().objects.get_or_create(
         username=f"qm-zweite-person-{quartier.pk}",
         defaults={"first_name": "Zweite", "last_name": "Person"},
@@ -197,13 +202,29 @@ def qm_second_person(quartier):
     return user
 
 
+def abschlag_pay_in_full(antrag, *, akteur):
+    """The advance's order (if any) is confirmed by two, released and paid today: the walks'
+    "the advance was paid" (a cancellation then claims it back)."""
+    from django.db import transaction
+
+    from antraege.antrag.services.antrag import antrag_lock
+    from antraege.geld.services import anordnung as anordnungen
+    from antraege.models import Auszahlungsanordnung
+
+    anordnungen_confirm_by_two(antrag, akteur=akteur)
+    with transaction.atomic():
+        anordnungen.anordnung_mark_paid(
+            antrag_lock(antrag), Auszahlungsanordnung.Art.ABSCHLAG, bezahlt_am=timezone.localdate()
+        )
+
+
 def anordnungen_confirm_by_two(antrag, *, akteur):
     """Every open payout order of ``antrag``: "sachlich richtig" by ``akteur``, "rechnerisch
     richtig" by a second QM account of the area, released by ``akteur``."""
     from antraege.geld.services import anordnung as anordnungen
     from antraege.models import Auszahlungsanordnung
 
-    zweite = Akteur(qm_second_person(antrag.fonds.quartier))
+    zweite = Akteur(qm_second_person(antrag.fonds.quartier, neben=akteur.user))
     offen = Auszahlungsanordnung.objects.filter(
         antrag=antrag, status=Auszahlungsanordnung.Status.OFFEN
     )

@@ -192,9 +192,17 @@ def _body(text, boundary):
     return data
 
 
+# An ASCII subject this short goes into the header as it is (Django leaves it, the generator
+# does not fold it): "Subject: " and the value within the generator's 78 characters.
+_BETREFF_KURZ = 78 - len("Subject: ")
+
+
 def _subject(subject):
     """The Subject header's value as Django's message and the ``email`` generator write it (the
     value encoded by Django, folded by the generator at its 78 characters)."""
+    if len(subject) <= _BETREFF_KURZ and subject.isascii() and subject.isprintable():
+        if "=?" not in subject:  # else the generator would read it as an encoded word
+            return subject
     encoded = forbid_multi_line_headers("Subject", subject, "utf-8")[1]
     return Header(encoded, header_name="Subject").encode(linesep="\r\n", maxlinelen=78)
 

@@ -33,12 +33,13 @@ from antraege.models import Antrag, Benachrichtigung, Handlungsfeld
 from antraege.roles import Akteur
 from jury.abstimmungen.services import abstimmung_open
 from jury.mitglieder.models import Jurymitglied
-from jury.sitzungen.models import Beschluss, Sitzung
+from jury.sitzungen.models import Beschluss, Sitzung, SitzungStatus
 from jury.sitzungen.services import (
     anwesenheit_record,
     sitzung_close,
     sitzung_create,
-    sitzungsprotokolle_catch_up,
+    sitzung_entscheidungen_deliver,
+    sitzung_protokoll_create,
     top_decide,
     top_defer,
 )
@@ -177,7 +178,12 @@ class Command(BaseCommand):
         left to do and never stand in front of the first real person's e-mail."""
         for antrag_id, art in dokumente_missing(older_than=datetime.timedelta(0)):
             dokument_deliver(antrag_id, art)
-        sitzungsprotokolle_catch_up()
+        # the close queued the minutes as a task of their own; the demo renders them here
+        for sitzung_id in Sitzung.objects.filter(
+            status=SitzungStatus.GESCHLOSSEN, protokoll=""
+        ).values_list("pk", flat=True):
+            sitzung_entscheidungen_deliver(sitzung_id)
+            sitzung_protokoll_create(sitzung_id)
         benachrichtigungen_mark_sent(Benachrichtigung.objects.filter(erstellt_am__gte=begonnen))
 
     def _zweiter_faktor(self, username):
@@ -225,8 +231,11 @@ class Command(BaseCommand):
         }
         kuerzel = spec["code"].lower()
         qm = self._user(f"qm-{kuerzel}", is_staff=False)
-        quartier.qm_staff.add(qm)
-        logins = [("QM", qm.username, quartier.name)]
+        # a second account of the office: payout orders need "sachlich" and "rechnerisch
+        # richtig" from two different people
+        qm_2 = self._user(f"qm-{kuerzel}-2", is_staff=False)
+        quartier.qm_staff.add(qm, qm_2)
+        logins = [("QM", qm.username, quartier.name), ("QM", qm_2.username, quartier.name)]
         jury = self._jury(quartier, kuerzel, logins)
         for index, row in enumerate(ANTRAEGE[spec["code"]], start=1):
             self._antrag(fonds, kategorien, qm, kuerzel, index, *row)
