@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the widgets' own templates, for FORM_RENDERER below
     "csp",
     "axes",
     "django_otp",
@@ -110,6 +111,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets are rendered through TEMPLATES, so templates/ can override one of them (the admin's split
+# date-time puts each input inside its label: templates/admin/widgets/split_datetime.html).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: PostgreSQL in production via DATABASE_URL, SQLite (WAL, immediate transactions) otherwise.
 if os.environ.get("DATABASE_URL"):

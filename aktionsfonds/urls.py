@@ -5,6 +5,7 @@ from django.urls import include, path
 from antraege.datenschutz import views as datenschutz
 from antraege.fonds.views import start as public
 from antraege.fonds.views import veroeffentlichung as oeffentlich
+from antraege.web import fehler
 
 from . import anmeldung, health
 
@@ -16,6 +17,8 @@ urlpatterns = [
     path("barrierefreiheit/", public.barrierefreiheit, name="barrierefreiheit"),
     path("leichte-sprache/", public.leichte_sprache, name="leichte_sprache"),
     path("datenschutz/", datenschutz.datenschutzhinweise, name="datenschutz"),
+    # nginx's error_page for a body over its limit (deploy/nginx/aktionsfonds.conf)
+    path("fehler/zu-gross/", fehler.fehler_413_vom_proxy, name="fehler_413"),
     path("uebersicht/", public.home, name="home"),
     path("gefoerderte-projekte/", oeffentlich.gefoerderte_liste, name="gefoerderte"),
     path("gefoerderte-projekte.csv", oeffentlich.gefoerderte_csv, name="gefoerderte_csv"),

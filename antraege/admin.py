@@ -9,6 +9,7 @@ staff of the area sees the refusal as a message and nothing changes.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import label_for_field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -100,8 +101,30 @@ class KostenkategorieAdmin(admin.ModelAdmin):
     fieldsets = [(None, {"fields": ("quartier",)}), *KATEGORIE_FIELDSETS]
 
 
+class ListeBeschriftet:
+    """A list with fields to edit in its rows (``list_editable``): each input named by its column
+    and its row ("Reihenfolge – Bildung") in the HTML, so it has a name without a script too."""
+
+    def get_changelist_formset(self, request, **kwargs):
+        formset = super().get_changelist_formset(request, **kwargs)
+        spalten = {name: label_for_field(name, self.model, self) for name in self.list_editable}
+
+        class Beschriftet(formset):
+            def _construct_form(self, i, **form_kwargs):
+                form = super()._construct_form(i, **form_kwargs)
+                for name, spalte in spalten.items():
+                    if name in form.fields:
+                        zeile = str(form.instance) if form.instance.pk else ""
+                        form.fields[name].widget.attrs["aria-label"] = (
+                            f"{spalte} – {zeile}" if zeile else str(spalte)
+                        )
+                return form
+
+        return Beschriftet
+
+
 @admin.register(Handlungsfeld)
-class HandlungsfeldAdmin(admin.ModelAdmin):
+class HandlungsfeldAdmin(ListeBeschriftet, admin.ModelAdmin):
     """The programme's fields of action: kept as data; retire a field (``aktiv``) instead of
     deleting it, so past Anträge keep theirs."""
 

@@ -61,11 +61,13 @@ def in_progress(antrag, qm_user, **kwargs):
     return antrag_move(antrag, "start_project", akteur=applicant(antrag))
 
 
-def agreed(antrag, *, auto=True):
+def agreed(antrag, *, auto=True, advance_paid=True):
     """The applicant gives the bank details and confirms the agreement online; ``auto`` = the
-    fund releases the advance."""
+    fund releases the advance; ``advance_paid``: its order is confirmed by two QM accounts and
+    paid (a cancellation then claims it back; unpaid, it would be cancelled)."""
     from antraege.geld.services.vereinbarung import vereinbarung_confirm
-    from workflow.wege import bank_details_give
+    from antraege.roles import Akteur
+    from workflow.wege import abschlag_pay_in_full, bank_details_give
 
     bank_details_give(antrag, akteur=applicant(antrag))
 
@@ -73,6 +75,9 @@ def agreed(antrag, *, auto=True):
         antrag.fonds.abschlag_automatisch = auto
         antrag.fonds.save(update_fields=["abschlag_automatisch"])
     vereinbarung_confirm(antrag, akteur=applicant(antrag))
+    if advance_paid:
+        qm = antrag.fonds.quartier.qm_staff.order_by("pk").first()
+        abschlag_pay_in_full(antrag, akteur=Akteur(qm))
     return reload(antrag)
 
 

@@ -180,3 +180,65 @@ def test_iban_change_before_the_file_withdraws_the_confirmations(antrag, qm_user
         None,
     )
     assert "IBAN DE02 1203 0000 0000 2020 51" in order_pdf_text(antrag)
+
+
+def test_cancelled_before_the_advance_left_the_account_cancels_it_instead_of_a_claim(
+    antrag, qm_user, fonds
+):
+    import io
+
+    from django.core.management import call_command
+
+    from antraege.antrag.selectors import aktionsfonds_saldo
+    from antraege.models import Abschlag, Buchung, Rueckforderung
+
+    from .abrechnung_helpers import agreed, approved
+
+    antrag = agreed(approved(antrag, qm_user), advance_paid=False)  # 300 €, advance 150 € ordered
+    anordnung = AO.objects.get(antrag=antrag, art=AO.Art.ABSCHLAG)
+    assert anordnung.status == AO.Status.OFFEN
+
+    antrag = antrag_move(antrag, "cancel", akteur=Akteur(qm_user), kommentar="Regen.")
+
+    assert AO.objects.get(pk=anordnung.pk).status == AO.Status.STORNIERT
+    assert not Rueckforderung.objects.filter(antrag=antrag).exists()
+    assert not Abschlag.objects.filter(antrag=antrag).exists()
+    assert (antrag.betrag_reserviert, antrag.betrag_ausgezahlt) == (D("0.00"), D("0.00"))
+    assert list(
+        Buchung.objects.filter(antrag=antrag).order_by("pk").values_list("art", "betrag")
+    ) == [
+        ("reservierung", D("300.00")),
+        ("abschlag", D("150.00")),
+        ("freigabe", D("150.00")),
+        ("abschlag_storno", D("150.00")),
+    ]
+    saldo = aktionsfonds_saldo(fonds)
+    assert (saldo.verfuegbar, saldo.abschlag, saldo.zurueckgefordert) == (
+        fonds.budget,
+        D("0.00"),
+        D("0.00"),
+    )
+    out = io.StringIO()
+    call_command("buchungen_pruefen", stdout=out)
+    assert out.getvalue().strip() == "Alle Aktionsfonds stimmen mit ihren Buchungen überein."
+
+
+def test_advance_order_pdf_shows_the_confirmations_and_a_cancellation(antrag, qm_user):
+    from .abrechnung_helpers import agreed, approved
+
+    antrag = agreed(approved(antrag, qm_user), advance_paid=False)
+    anordnung = AO.objects.get(antrag=antrag, art=AO.Art.ABSCHLAG)
+    zweite = qm_second_person(antrag.fonds.quartier)
+    anordnung_confirm(anordnung, akteur=Akteur(zweite), als="sachlich")
+    heute = timezone.localdate().strftime("%d.%m.%Y")
+
+    text = order_pdf_text(antrag, Dokument.Art.ABSCHLAG_ANORDNUNG)
+
+    assert f"Sachlich richtig Zweite Person {heute}" in text
+    assert "Rechnerisch richtig ausstehend" in text
+    assert f"Verwendungszweck {antrag.referenz} Aktionsfonds Abschlag" in text
+    assert "noch nicht zur Zahlung freigegeben" in text
+    antrag_move(antrag, "cancel", akteur=Akteur(qm_user), kommentar="Regen.")
+    assert "Storniert: die Aktion findet nicht statt" in order_pdf_text(
+        antrag, Dokument.Art.ABSCHLAG_ANORDNUNG
+    )

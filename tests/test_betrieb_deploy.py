@@ -77,9 +77,18 @@ def test_nginx_configuration_is_valid():
 
 class Backend(BaseHTTPRequestHandler):
     seen = []
+    requests = []  # (method, path, X-Original-URI, Content-Length)
 
     def do_GET(self):
         Backend.seen.append((self.path, self.headers.get("X-Request-ID")))
+        Backend.requests.append(
+            (
+                self.command,
+                self.path,
+                self.headers.get("X-Original-URI"),
+                self.headers.get("Content-Length"),
+            )
+        )
         body = b"ok"
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
@@ -172,13 +181,17 @@ def test_nginx_access_log_holds_no_link_token(nginx):
 @needs_nginx
 def test_nginx_refuses_a_body_over_the_limit_before_the_app(nginx):
     base, _log = nginx
-    Backend.seen.clear()
+    Backend.requests.clear()
 
     too_big = fetch(f"{base}/antrag/", data=b"x" * (settings.REQUEST_MAX_BYTES + 1))
     fits = fetch(f"{base}/antrag/", data=b"x" * 1024)
 
     assert (too_big, fits) == (413, 200)
-    assert [path for path, _id in Backend.seen] == ["/antrag/"]
+    # The body never reaches the app; the app's 413 page is asked for with a GET, told the form.
+    assert Backend.requests == [
+        ("GET", "/fehler/zu-gross/", "/antrag/", None),
+        ("POST", "/antrag/", None, "1024"),
+    ]
 
 
 def test_environment_example_loads_in_a_shell_and_every_variable_is_read():

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from antraege.factories import AntragFactory
 from antraege.models import Antrag
@@ -72,7 +73,9 @@ def test_ballot_is_recorded_with_a_receipt_and_a_double_post_keeps_one(
     page = receipt.content.decode()
     assert "Ihre Stimme ist gespeichert" in page
     assert "Gespeichert: „Ja“" in page
-    assert timezone.localtime(abstimmung.frist).strftime("%d.%m.%Y, %H:%M") in page
+    # the deadline in the reader's language and Berlin time: "14. Dezember 2026 13:06"
+    with translation.override("de"):
+        assert date_format(timezone.localtime(abstimmung.frist), "DATETIME_FORMAT") in page
 
 
 def test_ballot_can_be_changed_until_closing(client, staff_login, abstimmung, jury):

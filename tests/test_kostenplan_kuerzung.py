@@ -292,3 +292,98 @@ def test_qm_sees_requested_and_approved_amount_per_line(client, staff_login, fon
     assert "Menge Einzelpreis Betrag Bewilligt Förderfähig" in text
     assert "Plakate 1 60,00 € 60,00 € 50,00 €" in text
     assert "Saatgut 1 40,00 € 40,00 € gestrichen" in text
+
+
+def _gekuerzt_geoeffnet(fonds, qm_user, jury):
+    """An online vote on 200 € of the 330 € requested: the tent reduced, the seeds cut."""
+    from jury.abstimmungen import services as abstimmungen
+
+    antrag = antrag_zur_jury(_antrag(fonds), qm_user)
+    z = _zeilen(antrag)
+    return abstimmungen.abstimmung_open(
+        antrag,
+        akteur=Akteur(qm_user),
+        betrag=D("200"),
+        kostenplan={z["Zeltmiete"].pk: D("60"), z["Saatgut"].pk: D("0")},
+    )
+
+
+def test_the_ballot_lists_the_cut_lines_put_to_the_vote(client, staff_login, fonds, qm_user):
+    jury = jury_fuer(fonds.quartier, 3)
+    abstimmung = _gekuerzt_geoeffnet(fonds, qm_user, jury)
+    staff_login(client, jury[0].user)
+
+    response = client.get(reverse("jury:abstimmung", args=[abstimmung.pk]))
+
+    text = " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    assert "Kostenposition Beantragt Bewilligt" in text
+    assert "Zeltmiete (Sachkosten) 120,00 € 60,00 €" in text
+    assert "Bastelmaterial (Sachkosten) 80,00 € 80,00 €" in text
+    assert "Saatgut (Sachkosten) 40,00 € gestrichen" in text
+    assert "Aufwandspauschale 30,00 € 0,00 €" in text
+    assert "Insgesamt 330,00 € 200,00 €" in text
+
+
+def test_the_online_vote_minutes_list_the_cut_lines(fonds, qm_user):
+    from jury.abstimmungen import services as abstimmungen
+    from jury.abstimmungen.models import Abstimmung
+
+    jury = jury_fuer(fonds.quartier, 3)
+    abstimmung = _gekuerzt_geoeffnet(fonds, qm_user, jury)
+    for mitglied in jury:
+        abstimmungen.stimme_cast(abstimmung, user=mitglied.user, wert="yes")
+    abstimmungen.abstimmung_close(abstimmung.pk, now=abstimmung.frist)
+    abstimmungen.abstimmung_protokoll_create(abstimmung.pk)
+
+    with Abstimmung.objects.get(pk=abstimmung.pk).protokoll.open("rb") as handle:
+        text = pdf_text(handle.read())
+    assert "Bewilligte Kostenpositionen (Kürzung der Jury)" in text
+    assert "Zeltmiete (Sachkosten) 120,00 € 60,00 €" in text
+    assert "Plakate (Sachkosten) 60,00 € 60,00 €" in text
+    assert "Saatgut (Sachkosten) 40,00 € gestrichen" in text
+    assert "Insgesamt 330,00 € 200,00 €" in text
+
+
+def test_the_meeting_minutes_list_the_cut_lines_of_a_reduced_approval(fonds, qm_user):
+    antrag = _antrag(fonds)
+    z = _zeilen(antrag)
+    sitzung, punkt = _sitzung_mit(fonds, qm_user, antrag)
+    akteur = Akteur(qm_user)
+    sitzungen.top_decide(
+        punkt,
+        akteur=akteur,
+        praesentiert=True,
+        betrag=D("280.00"),
+        ja=3,
+        nein=0,
+        enthaltung=0,
+        kostenplan={z["Saatgut"].pk: D("0")},
+    )
+    sitzungen.sitzung_close(sitzung, akteur=akteur)
+    sitzungen.sitzung_protokoll_create(sitzung.pk)
+
+    sitzung.refresh_from_db()
+    with sitzung.protokoll.open("rb") as handle:
+        text = pdf_text(handle.read())
+    assert "Bewilligte Kostenpositionen (Kürzung der Jury)" in text
+    assert "Zeltmiete (Sachkosten) 120,00 € 120,00 €" in text
+    assert "Saatgut (Sachkosten) 40,00 € gestrichen" in text
+    assert "Aufwandspauschale 30,00 € 20,00 €" in text
+    assert "Insgesamt 330,00 € 280,00 €" in text
+
+
+def test_minutes_of_a_full_approval_list_no_cut(fonds, qm_user):
+    antrag = _antrag(fonds)
+    sitzung, punkt = _sitzung_mit(fonds, qm_user, antrag)
+    akteur = Akteur(qm_user)
+    sitzungen.top_decide(
+        punkt, akteur=akteur, praesentiert=True, betrag=D("330.00"), ja=3, nein=0, enthaltung=0
+    )
+    sitzungen.sitzung_close(sitzung, akteur=akteur)
+    sitzungen.sitzung_protokoll_create(sitzung.pk)
+
+    sitzung.refresh_from_db()
+    with sitzung.protokoll.open("rb") as handle:
+        text = pdf_text(handle.read())
+    assert "Beschluss Bewilligt" in text
+    assert "Kürzung der Jury" not in text

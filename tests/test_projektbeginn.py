@@ -7,7 +7,8 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from antraege.models import Antrag, AntragStatus, Quartier, Statuswechsel
 from antraege.roles import SESSION_KEY
@@ -81,7 +82,8 @@ def test_the_pages_name_the_day_instead_of_offering_the_button(
     client, staff_login, antrag, qm_user
 ):
     antrag = _beginnt_in(approved(antrag, qm_user), 30)
-    ab = (antrag.beginn - datetime.timedelta(days=14)).strftime("%d.%m.%Y")
+    with translation.override("de"):  # as the page writes it: "1. März 2027"
+        ab = date_format(antrag.beginn - datetime.timedelta(days=14), "DATE_FORMAT")
     hinweis = f"Den Projektbeginn können Sie ab dem {ab} bestätigen."
 
     session = client.session

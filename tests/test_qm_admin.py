@@ -1,6 +1,7 @@
 """The Django admin: areas, funds, categories, users and jury are manageable; states move only
 through ``antrag_move``."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -139,3 +140,20 @@ def test_admin_action_in_wrong_state_changes_nothing(client, staff_login, admin_
     assert (antrag.status, antrag.betrag_reserviert) == (AntragStatus.SUBMITTED, Decimal("0.00"))
     assert Statuswechsel.objects.filter(antrag=eingereicht).count() == steps
     assert "im Status „Eingereicht“ nicht möglich" in response.content.decode()
+
+
+def test_admin_fields_are_named_in_the_html_without_a_script(client, staff_login, admin_user):
+    """List-editable inputs carry their column and row, a split date-time each part inside its
+    label: names a browser without JavaScript reads too."""
+    from antraege.factories import HandlungsfeldFactory
+
+    feld = HandlungsfeldFactory(slug="bildung", name="Bildung")
+    staff_login(client, admin_user)
+
+    liste = client.get("/admin/antraege/handlungsfeld/").content.decode()
+    benutzer = client.get(f"/admin/auth/user/{admin_user.pk}/change/").content.decode()
+
+    assert f'aria-label="Reihenfolge – {feld.name}"' in liste
+    assert f'aria-label="Für neue Anträge wählbar – {feld.name}"' in liste
+    assert re.search(r'<label>Datum: <input[^>]*name="last_login_0"', benutzer)
+    assert re.search(r'<label>Zeit: <input[^>]*name="last_login_1"', benutzer)

@@ -42,7 +42,8 @@ def orders(fonds, qm_user):
     buero_konto_save(fonds, qm_user)
     rest, _order = restzahlung_released(AntragFactory(fonds=fonds, titel="Hoffest"), qm_user)
     vorschuss = approved(AntragFactory(fonds=fonds, titel="Lesecafé"), qm_user)
-    vorschuss = agreed(vorschuss, auto=True)  # the fund's plan releases the advance at once
+    # the fund's plan releases the advance at once; its order waits for the four eyes
+    vorschuss = agreed(vorschuss, auto=True, advance_paid=False)
     for antrag in (rest, vorschuss):
         anordnungen_confirm_by_two(antrag, akteur=Akteur(qm_user))
     return list(AO.objects.select_related("antrag").order_by("pk"))

@@ -115,6 +115,7 @@ def antrag_walk_to(antrag, ziel, *, qm_user=None, **daten):
 
             bank_details_give(antrag, akteur=akteure[wer])  # the advance needs them
             vereinbarung_confirm(antrag, akteur=akteure[wer])
+            abschlag_pay_in_full(antrag, akteur=akteure["qm"])
         elif move == "abrechnung":
             abrechnung_hand_in(antrag, akteur=akteure[wer], **data)
         elif move == "auszahlung":
@@ -199,6 +200,22 @@ def qm_second_person(quartier, *, neben=None):
     )
     quartier.qm_staff.add(user)
     return user
+
+
+def abschlag_pay_in_full(antrag, *, akteur):
+    """The advance's order (if any) is confirmed by two, released and paid today: the walks'
+    "the advance was paid" (a cancellation then claims it back)."""
+    from django.db import transaction
+
+    from antraege.antrag.services.antrag import antrag_lock
+    from antraege.geld.services import anordnung as anordnungen
+    from antraege.models import Auszahlungsanordnung
+
+    anordnungen_confirm_by_two(antrag, akteur=akteur)
+    with transaction.atomic():
+        anordnungen.anordnung_mark_paid(
+            antrag_lock(antrag), Auszahlungsanordnung.Art.ABSCHLAG, bezahlt_am=timezone.localdate()
+        )
 
 
 def anordnungen_confirm_by_two(antrag, *, akteur):

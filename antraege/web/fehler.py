@@ -3,7 +3,8 @@ each with the next step that fits who is looking (a resident gets a new link, a 
 way to their votes, QM staff their dashboard).
 
 ``handler400/403/404/500`` in ``aktionsfonds.urls`` point here, ``CSRF_FAILURE_VIEW`` and
-``REQUEST_TOO_LARGE_VIEW`` (the request-size middleware) too. Views that need to answer "this link
+``REQUEST_TOO_LARGE_VIEW`` (the request-size middleware) too, and nginx's ``error_page 413``
+(``fehler_413_vom_proxy``). Views that need to answer "this link
 is no longer valid" (expired, revoked) return ``link_ungueltig_response(request, grund=...)``: the
 410 page that offers a new link.
 
@@ -19,6 +20,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from ..context_processors import nav_rollen
@@ -30,12 +32,13 @@ RESIDENT_PREFIXES = ("/mein-antrag/", "/antrag/")
 STAFF_PREFIXES = ("/qm/", "/jury/")
 
 
-def naechste_schritte(request):
-    """What the visitor may do instead: ``[(url, label, explanation)]``, the best first."""
+def naechste_schritte(request, *, path=None):
+    """What the visitor may do instead: ``[(url, label, explanation)]``, the best first
+    (``path``: the page the visitor came from, when this answer stands in for it)."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return _schritte_mit_konto(request)
-    return _schritte_ohne_konto(request.path)
+    return _schritte_ohne_konto(path or request.path)
 
 
 def _schritte_mit_konto(request):
@@ -159,9 +162,11 @@ def fehler_400(request, exception=None):
     )
 
 
-def fehler_413(request):
+def fehler_413(request, *, formular=None):
     """The request is larger than ``REQUEST_MAX_BYTES`` (an upload too big): nothing was read
-    or stored; the first way back is the page the form was on (its GET shows the form again)."""
+    or stored; the first way back is the page the form was on (its GET shows the form again);
+    ``formular``: that page's path where this answer is not at its address."""
+    formular = formular or request.path
     return _fehlerseite(
         request,
         413,
@@ -171,13 +176,25 @@ def fehler_413(request):
         % {"groesse": filesizeformat(settings.UPLOAD_MAX_BYTES)},
         schritte=[
             (
-                request.path,
+                formular,
                 _("Zurück zum Formular"),
                 _("Es wurde nichts gespeichert. Wählen Sie dort eine kleinere Datei."),
             ),
-            *naechste_schritte(request),
+            *naechste_schritte(request, path=formular),
         ],
     )
+
+
+def fehler_413_vom_proxy(request):
+    """The 413 page for nginx, which refuses a body over its ``client_max_body_size`` before the
+    app sees it and asks for this page instead (``error_page 413``, a GET without the body); the
+    form's address comes in ``X-Original-URI``, a link only to a page of this site."""
+    formular = request.headers.get("X-Original-URI", "")
+    if not formular.startswith("/") or not url_has_allowed_host_and_scheme(
+        formular, allowed_hosts=set()
+    ):
+        formular = reverse("start")
+    return fehler_413(request, formular=formular)
 
 
 def fehler_404(request, exception=None):

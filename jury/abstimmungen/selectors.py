@@ -3,9 +3,13 @@ below loads how anyone voted, except a member's own ballot and the open-vote min
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.db.models import FilteredRelation, Q
 from django.utils import timezone
+
+from antraege.antrag.services.kostenplan import kostenplan_vorschlag
+from antraege.money import ZERO
 
 from ..mitglieder.models import Jurymitglied, jurymitglieder_in_term
 from .models import Abstimmung, AbstimmungStatus, Stimmberechtigung, Stimme
@@ -183,6 +187,70 @@ def abstimmungen_for_antrag(antrag):
     return antrag.abstimmungen.order_by("-eroeffnet_am", "-pk")
 
 
+@dataclass(frozen=True)
+class KostenZeile:
+    """One cost line as the jury decides it: requested and approved."""
+
+    beschreibung: str
+    kategorie: str
+    beantragt: Decimal
+    bewilligt: Decimal
+
+    @property
+    def gekuerzt(self):
+        return self.bewilligt < self.beantragt
+
+
+@dataclass(frozen=True)
+class Kuerzung:
+    """The cut of an amount lower than requested, line by line (ballot and minutes): the lines,
+    the lump sum requested and approved, other funding; the lines approved − other funding + the
+    lump sum = the amount."""
+
+    zeilen: list
+    weitere_mittel: Decimal
+    pauschale_beantragt: Decimal
+    pauschale_bewilligt: Decimal
+    beantragt: Decimal
+    bewilligt: Decimal
+
+
+def kostenplan_kuerzung(antrag, betrag, kostenplan):
+    """The ``Kuerzung`` of ``betrag`` put to the vote or decided for ``antrag``: the lines as the
+    jury cut them (``kostenplan``, pk → amount), else as the approval will take them
+    (``kostenplan_vorschlag``); None for the full amount. Reads the lines from
+    ``antrag.kostenpositionen.all()`` (prefetch them for a list)."""
+    if betrag is None or betrag >= antrag.betrag_beantragt:
+        return None
+    positionen = sorted(antrag.kostenpositionen.all(), key=lambda p: p.pk)
+    plan = kostenplan or kostenplan_vorschlag(antrag, betrag, positionen=positionen)
+    plan = {str(pk): Decimal(str(wert)) for pk, wert in plan.items()}
+    zeilen = [
+        KostenZeile(
+            beschreibung=p.beschreibung,
+            kategorie=p.kategorie.anzeigename,
+            beantragt=p.betrag,
+            bewilligt=plan.get(str(p.pk), p.betrag),
+        )
+        for p in positionen
+    ]
+    weitere = antrag.weitere_mittel
+
+    def pauschale(summe, gesamt):
+        return max(gesamt - (summe - weitere), ZERO)
+
+    return Kuerzung(
+        zeilen=zeilen,
+        weitere_mittel=weitere,
+        pauschale_beantragt=pauschale(
+            sum((z.beantragt for z in zeilen), ZERO), antrag.betrag_beantragt
+        ),
+        pauschale_bewilligt=pauschale(sum((z.bewilligt for z in zeilen), ZERO), betrag),
+        beantragt=antrag.betrag_beantragt,
+        bewilligt=betrag,
+    )
+
+
 def protokoll_kontext(abstimmung):
     """Everything the minutes show. How each member voted only if the vote was open by rule."""
     eintraege = list(
@@ -212,5 +280,8 @@ def protokoll_kontext(abstimmung):
         "quartier": abstimmung.antrag.fonds.quartier,
         "berechtigte": [z for z in zeilen if not z["befangen"]],
         "befangene": [z for z in zeilen if z["befangen"]],
+        "kuerzung": kostenplan_kuerzung(
+            abstimmung.antrag, abstimmung.betrag, abstimmung.kostenplan
+        ),
         "erstellt_am": timezone.now(),
     }

@@ -94,6 +94,9 @@ def stimmzettel(request, pk):
             "abstimmung": abstimmung,
             "antrag": antrag,
             "positionen": antrag.kostenpositionen.select_related("kategorie"),
+            "kuerzung": selectors.kostenplan_kuerzung(
+                antrag, abstimmung.betrag, abstimmung.kostenplan
+            ),
             "stimme": stimme,
             "form": form,
             "form_has_errors": bool(form.errors),

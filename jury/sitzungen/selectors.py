@@ -20,6 +20,7 @@ from antraege.datenschutz.adressen import (
 from antraege.models import ZERO, Aktionsfonds, Antrag, AntragStatus
 
 from ..abstimmungen.models import Abstimmung, AbstimmungStatus, JuryRegeln
+from ..abstimmungen.selectors import kostenplan_kuerzung
 from ..abstimmungen.services import Auszaehlung, auszaehlung_quorum_reached, juryregeln_for
 from ..mitglieder.models import Jurymitglied, jury_in_term
 from .models import (
@@ -310,6 +311,14 @@ class PunktZeile:
             return []
         gestimmt = {s.mitglied_id for s in self.stimmen}
         return [m for m in self.waehler if m.pk not in gestimmt]
+
+    @property
+    def kuerzung(self):
+        """The cut lines of an approval of less than requested (the minutes), else None."""
+        p = self.punkt
+        if p.beschluss != Beschluss.BEWILLIGT:
+            return None
+        return kostenplan_kuerzung(p.antrag, p.betrag, p.kostenplan)
 
 
 def sitzungsmodus(sitzung):

@@ -19,6 +19,7 @@ class Buchung(models.Model):
         RESERVIERUNG = "reservierung", _("Reserviert (Bewilligung)")
         FREIGABE = "freigabe", _("Freigegeben (nicht mehr gebunden)")
         ABSCHLAG = "abschlag", _("Abschlag ausgezahlt")
+        ABSCHLAG_STORNO = "abschlag_storno", _("Abschlag storniert (nie überwiesen)")
         RESTZAHLUNG = "restzahlung", _("Restbetrag ausgezahlt")
         RUECKFORDERUNG = "rueckforderung", _("Zurückgefordert")
         RUECKZAHLUNG = "rueckzahlung", _("Rückzahlung eingegangen")

@@ -18,6 +18,8 @@ WIRKUNG = {
     A.RESERVIERUNG: {"summe_reserviert": 1},
     A.FREIGABE: {"summe_reserviert": -1},
     A.ABSCHLAG: {"summe_reserviert": -1, "summe_abschlag": 1},
+    # an advance booked when it was ordered, cancelled before it left the office's account
+    A.ABSCHLAG_STORNO: {"summe_abschlag": -1},
     A.RESTZAHLUNG: {"summe_reserviert": -1, "summe_restzahlung": 1},
     A.RUECKFORDERUNG: {"summe_zurueckgefordert": 1},
     A.RUECKZAHLUNG: {"summe_zurueckgezahlt": 1},

@@ -17,7 +17,7 @@ from .selectors import WIRKUNG, saldo_from_row
 A = Buchung.Art
 
 # Kinds that make money free again: after the year-end close it lapses at once.
-FREI_MACHEND = (A.FREIGABE, A.RUECKZAHLUNG)
+FREI_MACHEND = (A.FREIGABE, A.RUECKZAHLUNG, A.ABSCHLAG_STORNO)
 
 
 def buchung_book(fonds_id, art, betrag, *, antrag=None, datum=None, user=None):

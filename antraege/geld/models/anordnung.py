@@ -3,7 +3,8 @@
 Slim; the rules are in ``antraege.geld.services.anordnung``. An order's path is linear:
 ``offen`` (waiting for "sachlich richtig" and "rechnerisch richtig", by two different QM staff
 accounts) → ``angeordnet`` (released for payment) → ``in_datei`` (in one SEPA file) →
-``bezahlt`` (QM marked the file paid with the bank's booking date).
+``bezahlt`` (QM marked the file paid with the bank's booking date). An advance order not yet in
+a file is ``storniert`` when the action is cancelled or expires (the money never left).
 """
 
 from django.conf import settings
@@ -57,6 +58,7 @@ class Auszahlungsanordnung(models.Model):
         ANGEORDNET = "angeordnet", pgettext_lazy("payout order", "Angeordnet")
         IN_DATEI = "in_datei", pgettext_lazy("payout order", "In SEPA-Datei")
         BEZAHLT = "bezahlt", pgettext_lazy("payout order", "Bezahlt")
+        STORNIERT = "storniert", pgettext_lazy("payout order", "Storniert")
 
     antrag = models.ForeignKey(Antrag, on_delete=models.CASCADE, related_name="anordnungen")
     art = models.CharField(_("Art"), max_length=12, choices=Art.choices)
@@ -102,7 +104,7 @@ class Auszahlungsanordnung(models.Model):
                 name="anordnung_vier_augen",
             ),
             models.CheckConstraint(
-                condition=Q(status="offen")
+                condition=Q(status__in=["offen", "storniert"])
                 | (Q(sachlich_von__isnull=False) & Q(rechnerisch_von__isnull=False)),
                 name="anordnung_erst_nach_bestaetigung",
             ),

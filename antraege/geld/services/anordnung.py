@@ -10,14 +10,14 @@ Every step is a conditional update on the order's status, in the Antrag's lock.
 """
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ...antrag.services.antrag import antrag_lock
 from ...antrag.services.timeline import statuswechsel_record
 from ...dokumente import services as documents
-from ...models import Auszahlung, Auszahlungsanordnung, Bankverbindung
+from ...models import Abschlag, Antrag, Auszahlung, Auszahlungsanordnung, Bankverbindung
 from ...money import ZERO, euro_format
 from ...permissions import (
     may_confirm_auszahlungsanordnung,
@@ -25,6 +25,9 @@ from ...permissions import (
     require,
 )
 from ...refusals import Refused
+from ...roles import Akteur
+from ..buchungen.models import Buchung
+from ..buchungen.services import buchung_book
 
 AO = Auszahlungsanordnung
 S = Auszahlungsanordnung.Status
@@ -202,3 +205,37 @@ def restzahlung_anordnung_released(antrag):
     return AO.objects.filter(
         antrag=antrag, art=AO.Art.RESTZAHLUNG, status__in=(S.ANGEORDNET, S.IN_DATEI, S.BEZAHLT)
     ).exists()
+
+
+def abschlag_anordnung_cancel(antrag, *, akteur=None):
+    """Inside a locked transaction, when the action is cancelled or expires: an advance whose
+    order is not yet in a SEPA file never left the office's account. The order is cancelled,
+    the advance booked back (``ABSCHLAG_STORNO``: paid → free) and its row goes, so nothing is
+    claimed back. Returns the cancelled amount, or None (no such order: a claim follows)."""
+    anordnung = AO.objects.filter(
+        antrag=antrag, art=AO.Art.ABSCHLAG, status__in=(S.OFFEN, S.ANGEORDNET)
+    ).first()
+    if anordnung is None or not AO.objects.filter(
+        pk=anordnung.pk, status__in=(S.OFFEN, S.ANGEORDNET)
+    ).update(status=S.STORNIERT):
+        return None
+    akteur = akteur or Akteur.system_akteur()
+    user = akteur.user if akteur.is_authenticated else None
+    buchung_book(
+        antrag.fonds_id, Buchung.Art.ABSCHLAG_STORNO, anordnung.betrag, antrag=antrag, user=user
+    )
+    Antrag.objects.filter(pk=antrag.pk).update(
+        betrag_ausgezahlt=F("betrag_ausgezahlt") - anordnung.betrag
+    )
+    Abschlag.objects.filter(antrag=antrag).delete()
+    statuswechsel_record(
+        antrag,
+        akteur=akteur,
+        kommentar=_(
+            "Abschlag von %(betrag)s € storniert: er war noch nicht überwiesen und wird nicht "
+            "zurückgefordert."
+        )
+        % {"betrag": euro_format(anordnung.betrag)},
+    )
+    documents.dokument_remake(antrag, anordnung.dokument_art)
+    return anordnung.betrag

@@ -47,7 +47,7 @@ from .abrechnung import (
     rueckforderung_create,
     rueckforderung_settle,
 )
-from .anordnung import anordnungen_bank_changed
+from .anordnung import abschlag_anordnung_cancel, anordnungen_bank_changed
 
 # --- Agreement ---
 
@@ -324,11 +324,13 @@ def aktion_entfaellt_qm_notify(antrag, *, begruendung=""):
 
 def antrag_not_carried_out(antrag, *, anlass):
     """Move body of "Aktion entfällt" and of expiry: what is reserved returns to the fund at once;
-    a paid advance is claimed back (letter, e-mail) and returns only when repaid."""
+    an advance whose order is not yet in a SEPA file is cancelled (it never left the account); a
+    paid advance is claimed back (letter, e-mail) and returns only when repaid."""
     reservierung_set(antrag, ZERO)
     AbschlagWartend.objects.filter(antrag=antrag).delete()  # never booked: nothing to claim
     Antrag.objects.filter(pk=antrag.pk).update(betrag_reserviert=ZERO)
     antrag.betrag_reserviert = ZERO
+    abschlag_anordnung_cancel(antrag)
     abschlag = _advance_unsettled(antrag)
     if abschlag is not None:
         return rueckforderung_create(antrag, anlass=anlass, betrag=abschlag.betrag)
