@@ -1,6 +1,7 @@
 """Property: whatever sequence of real money moves happens to a fund's Anträge, its running
 totals equal the sums of its bookings, the budget is accounted for, and the report page, CSV and
-PDF show the same figures (Hypothesis draws the sequences)."""
+PDF show the same figures and list the same projects, which add up to the fund's figures
+(Hypothesis draws the sequences)."""
 
 import datetime
 import io
@@ -20,10 +21,18 @@ from antraege.fonds.services.jahresabschluss import aktionsfonds_close
 from antraege.geld.buchungen.selectors import fonds_abweichungen
 from antraege.geld.services import abrechnung as settlement
 from antraege.geld.services.vereinbarung import rueckzahlung_record, vereinbarung_confirm
-from antraege.models import Aktionsfonds, Rueckforderung, Vereinbarung
+from antraege.models import (
+    Aktionsfonds,
+    Antrag,
+    Buchung,
+    Rueckforderung,
+    Sachbericht,
+    Vereinbarung,
+)
 from antraege.money import euro_format, euro_round
 from antraege.refusals import Refused
 from antraege.roles import Akteur
+from antraege.states import GEFOERDERT_STATES
 from workflow.moves import antrag_move
 from workflow.wege import (
     abrechnung_hand_in,
@@ -37,6 +46,7 @@ from workflow.wege import (
 from .abrechnung_helpers import fondsbericht_pdf
 
 D = Decimal
+A = Buchung.Art
 ANTRAEGE = 3
 ZUGE = st.lists(
     st.tuples(
@@ -149,6 +159,49 @@ def figures_check(fonds, client, *, pdf=True):
         assert f"{zahl.label} {euro} €" in seite
         assert [zahl.label, euro_format(zahl.betrag, grouping=False)] in csv_rows
         assert not pdf or f"{zahl.label} {euro} €" in pdf_text
+    projekte_check(fonds, saldo, seite, csv_rows, pdf_text if pdf else None)
+
+
+def projekte_check(fonds, saldo, seite, csv_rows, pdf_text):
+    """The report lists exactly the funded Anträge and those whose advance went out (from the
+    bookings, not from the report's own query), each with its money as booked; the listed
+    projects add up to the fund's figures; the counts and the short reports' participants show
+    alike on page, CSV and PDF."""
+    gebucht = {}
+    for antrag_id, art, betrag in Buchung.objects.filter(fonds=fonds).values_list(
+        "antrag_id", "art", "betrag"
+    ):
+        gebucht.setdefault(antrag_id, {}).setdefault(art, D("0"))
+        gebucht[antrag_id][art] += betrag
+    erwartet = {}
+    for antrag in Antrag.objects.filter(fonds=fonds):
+        b = gebucht.get(antrag.pk, {})
+        ausgezahlt = b.get(A.ABSCHLAG, 0) - b.get(A.ABSCHLAG_STORNO, 0) + b.get(A.RESTZAHLUNG, 0)
+        if antrag.status in GEFOERDERT_STATES or ausgezahlt > 0:
+            zeile = [ausgezahlt, b.get(A.RUECKFORDERUNG, 0), b.get(A.RUECKZAHLUNG, 0)]
+            erwartet[antrag.referenz] = (antrag, [euro_format(x, grouping=False) for x in zeile])
+    kopf = next(i for i, r in enumerate(csv_rows) if r[:2] == ["Aktenzeichen", "Titel"])
+    gelistet = {r[0]: r for r in csv_rows[kopf + 1 :] if r and r[0]}
+    assert set(gelistet) == set(erwartet)
+    for referenz, (antrag, geld) in erwartet.items():
+        assert gelistet[referenz][3:6] == geld
+        assert gelistet[referenz][2] == euro_format(antrag.betrag_bewilligt, grouping=False)
+        assert referenz in seite and (pdf_text is None or referenz in pdf_text)
+    summe = [sum((D(r[i].replace(",", ".")) for r in gelistet.values()), D("0")) for i in (3, 4, 5)]
+    assert summe == [saldo.ausgezahlt, saldo.zurueckgefordert, saldo.zurueckgezahlt]
+    gelistet_ids = [a.pk for a, _geld in erwartet.values()]
+    teilnehmende = sum(
+        Sachbericht.objects.filter(antrag_id__in=gelistet_ids).values_list(
+            "teilnehmende", flat=True
+        )
+    )
+    kennzahlen = {
+        "Aufgeführte Projekte": str(len(erwartet)),
+        "Teilnehmende (laut Sachberichten)": str(teilnehmende),
+    }
+    for label, wert in kennzahlen.items():
+        assert f"{label} {wert}" in seite and [label, wert] in csv_rows
+        assert pdf_text is None or f"{label} {wert}" in pdf_text
 
 
 @pytest.mark.django_db
