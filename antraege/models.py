@@ -6,7 +6,7 @@ from .antrag.models.antrag import Antrag, Kostenposition, Statuswechsel
 from .datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriffsnachweis
 from .dokumente.models import Dokument, dokument_upload_to
 from .fonds.models import Aktionsfonds, Foerderung, Handlungsfeld, Kostenkategorie, Quartier
-from .geld.buchungen.models import Buchung, FondsberichtPdf  # noqa: E402 - after its targets
+from .geld.buchungen.models import Buchung, Fondsauswertung, FondsberichtPdf  # noqa: E402 - after its targets
 from .geld.models.abrechnung import (
     Abschlag,
     Auszahlung,
@@ -45,6 +45,7 @@ __all__ = [
     "SepaDatei",
     "Bankverbindung",
     "Buchung",
+    "Fondsauswertung",
     "FondsberichtPdf",
     "Foerderung",
     "Rueckforderung",

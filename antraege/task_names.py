@@ -14,6 +14,7 @@ DISPATCH_PENDING_BENACHRICHTIGUNGEN = "antraege.task_dispatch_pending_benachrich
 RENDER_DOKUMENT = "antraege.task_render_dokument"
 CHECK_SETTLEMENT_DEADLINES = "antraege.task_check_settlement_deadlines"
 RENDER_FONDSBERICHT = "antraege.task_render_fondsbericht"
+REFRESH_FONDSAUSWERTUNG = "antraege.task_refresh_fondsauswertung"
 REMIND_OVERDUE_RUECKFORDERUNGEN = "antraege.task_remind_overdue_rueckforderungen"
 
 # data protection (antraege.datenschutz.tasks)

@@ -57,3 +57,11 @@ def task_render_fondsbericht(self, *, fondsbericht_id):
     from .geld.bericht import fondsbericht_pdf_render
 
     fondsbericht_pdf_render(fondsbericht_id)
+
+
+@shared_task(name=task_names.REFRESH_FONDSAUSWERTUNG)
+def task_refresh_fondsauswertung(*, fonds_id):
+    """Recompute the stored report figures of one fund after a change of it."""
+    from .geld.auswertung import fondsauswertung_refresh
+
+    fondsauswertung_refresh(fonds_id)

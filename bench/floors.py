@@ -2,6 +2,9 @@
 
 - ``liste``: the same 50 Anträge as the dashboard's first page (same query, same table markup),
   signed in, without filters, counts, balance or pagination.
+- ``oeffentlich``: the public list's 50 rows of a year (same query as the bare floor of
+  ``bench/scale.py``) in the site's layout (``base.html``: head, navigation, footer), without
+  filter form, count, sum, fields of action or paging: what the layout itself costs.
 - ``post``: a CSRF-protected POST that writes one row (``bench_floor``) and redirects.
 """
 
@@ -9,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
-from django.template import Context, Engine
+from django.template import Context, Engine, RequestContext
 
 from antraege.models import Antrag, AntragStatus
 
@@ -31,6 +34,22 @@ def liste(request):
         .order_by("-eingereicht_am", "-pk")[:50]
     )
     return HttpResponse(TABELLE.render(Context({"antraege": antraege})))
+
+
+IM_LAYOUT = Engine.get_default().from_string(
+    """{% extends "base.html" %}{% block title %}Projekte{% endblock %}{% block content %}
+<table class="kern-table">{% for r in rows %}<tr class="kern-table__row"><th scope="row">{{ r.2 }}</th>
+<td>{{ r.3 }}</td><td>{{ r.9 }}</td><td>{{ r.6|floatformat:"2g" }} €</td><td>{{ r.7 }}</td></tr>
+{% endfor %}</table>{% endblock %}"""
+)
+
+
+def oeffentlich(request):
+    from antraege.fonds.selectors.veroeffentlichung import gefoerderte_zeilen
+
+    jahr = int(request.GET["jahr"])
+    rows = list(gefoerderte_zeilen(quartier=None, jahr=jahr, handlungsfeld=None)[:50])
+    return HttpResponse(IM_LAYOUT.render(RequestContext(request, {"rows": rows})))
 
 
 def post(request):

@@ -9,5 +9,6 @@ from bench import floors
 urlpatterns = [
     path("bench/floor/liste/", floors.liste),
     path("bench/floor/post/", floors.post),
+    path("bench/floor/oeffentlich/", floors.oeffentlich),
     *product,
 ]

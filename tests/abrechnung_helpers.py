@@ -1,8 +1,10 @@
 """Helpers for the settlement and letter tests: an Antrag taken to a state, valid upload files."""
 
+import contextlib
 import datetime
 import io
 from decimal import Decimal
+from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -149,3 +151,25 @@ def buero_konto_save(fonds, qm_user):
         iban="DE89 3704 0044 0532 0130 00",
         bic="",
     )
+
+
+@contextlib.contextmanager
+def worker_refreshes_figures():
+    """The worker, for the fund's stored report figures, while the block runs: a queued
+    recomputation runs its task's body when the on-commit callbacks run (other tasks are sent as
+    always). Yields the ids of the funds recomputed, in order."""
+    from antraege import enqueue, task_names
+    from antraege.geld.auswertung import fondsauswertung_refresh
+
+    neu_berechnet = []
+    task_send = enqueue.task_send
+
+    def worker(name, **kwargs):
+        if name != task_names.REFRESH_FONDSAUSWERTUNG:
+            return task_send(name, **kwargs)
+        neu_berechnet.append(kwargs["fonds_id"])
+        fondsauswertung_refresh(kwargs["fonds_id"])
+        return True
+
+    with mock.patch.object(enqueue, "task_send", worker):
+        yield neu_berechnet

@@ -43,7 +43,7 @@ from workflow.wege import (
     projektbeginn_bring_forward,
 )
 
-from .abrechnung_helpers import fondsbericht_pdf
+from .abrechnung_helpers import fondsbericht_pdf, worker_refreshes_figures
 
 D = Decimal
 A = Buchung.Art
@@ -241,17 +241,19 @@ def projekte_check(fonds, saldo, seite, csv_rows, pdf_text):
     ]
 )
 def test_any_sequence_of_money_moves_keeps_the_fund_ledger_and_its_reports_straight(
-    zuege, client, staff_login, fonds, qm_user
+    zuege, client, staff_login, fonds, qm_user, django_capture_on_commit_callbacks
 ):
     staff_login(client, qm_user)
     qm = Akteur(qm_user)
-    with transaction.atomic():  # every example starts from the same empty fund
+    # every example starts from the same empty fund; after each move the worker recomputes the
+    # report's stored figures (the move's on-commit callbacks run), so they follow every move
+    with worker_refreshes_figures(), transaction.atomic():
         Aktionsfonds.objects.filter(pk=fonds.pk).update(budget=D("700.00"))
         fonds.refresh_from_db()
         antraege = [AntragFactory(fonds=fonds) for _ in range(ANTRAEGE)]
         for name, nummer, anteil in zuege:
             try:
-                with transaction.atomic():
+                with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
                     zug(name, antraege[nummer], anteil, qm=qm, fonds=fonds)
                 event(f"{name} made")
             except (Refused, ValueError):

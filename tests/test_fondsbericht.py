@@ -5,11 +5,13 @@ import csv
 import datetime
 import io
 import re
+import zoneinfo
 from decimal import Decimal
 from unittest import mock
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from antraege.antrag.selectors import aktionsfonds_saldo
@@ -27,7 +29,12 @@ from antraege.roles import Akteur
 from workflow.moves import MoveRefused, antrag_move
 from workflow.wege import antrag_walk_to
 
-from .abrechnung_helpers import approved, fondsbericht_pdf, settlement_submitted
+from .abrechnung_helpers import (
+    approved,
+    fondsbericht_pdf,
+    settlement_submitted,
+    worker_refreshes_figures,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -219,6 +226,35 @@ def test_fund_report_page_pdf_and_csv_show_the_picture_and_the_fields(
     assert "Bildung 1 250,00 € 0,00 €" in pdf_text
     assert "Verfügbar 9.750,00 €" in pdf_text
     assert ["Bildung", "1", "250,00", "0,00"] in rows
+
+
+def test_the_report_shows_the_stored_figures_and_the_worker_refreshes_them_after_a_booking(
+    client, staff_login, fonds, qm_user, django_capture_on_commit_callbacks
+):
+    bildung = HandlungsfeldFactory(slug="bildung", name="Bildung", reihenfolge=1)
+    approved(AntragFactory(fonds=fonds, handlungsfelder=[bildung]), qm_user, betrag="250.00")
+    staff_login(client, qm_user)
+    url = reverse("qm:fonds_bericht", args=[fonds.pk])
+    csv_url = reverse("abrechnung:fonds_bericht_csv", args=[fonds.pk])
+    assert "Aufgeführte Projekte 1" in text(client.get(url))  # first view: computed, stored
+    stand = Aktionsfonds.objects.get(pk=fonds.pk).auswertung.berechnet_am
+
+    # a booking whose worker has not run yet: the page shows the stored figures and their time
+    approved(AntragFactory(fonds=fonds, handlungsfelder=[bildung]), qm_user, betrag="100.00")
+    seite = text(client.get(url))
+    assert "Aufgeführte Projekte 1" in seite and "Bildung 1 250,00 €" in seite
+    berlin = timezone.localtime(stand, zoneinfo.ZoneInfo("Europe/Berlin"))
+    assert f"Stand {berlin:%d.%m.%Y %H:%M} Uhr" in seite
+    # the next approval books, and after its commit the worker recomputes the fund's figures
+    with worker_refreshes_figures() as neu_berechnet:
+        with django_capture_on_commit_callbacks(execute=True):
+            approved(AntragFactory(fonds=fonds, handlungsfelder=[bildung]), qm_user)
+    assert neu_berechnet and set(neu_berechnet) == {fonds.pk}
+    seite = text(client.get(url))
+    assert "Aufgeführte Projekte 3" in seite and "Bildung 3 650,00 €" in seite
+    assert Aktionsfonds.objects.get(pk=fonds.pk).auswertung.berechnet_am > stand
+    rows = list(csv.reader(io.StringIO(client.get(csv_url).content.decode()), delimiter=";"))
+    assert ["Aufgeführte Projekte", "3"] in rows and ["Bildung", "3", "650,00", "0,00"] in rows
 
 
 def test_dashboard_shows_the_fund_picture(client, staff_login, fonds, qm_user):

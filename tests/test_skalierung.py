@@ -1,10 +1,12 @@
 """Cost bounded by what a page shows or a job has due (issue 22): look-ups through their index."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from antraege.antrag.selectors import antraege_mit_email
@@ -158,3 +160,31 @@ def test_a_members_votes_are_found_by_their_seats_not_among_every_members(quarti
     if connection.vendor == "sqlite":  # PostgreSQL plans empty tables from the votes' side
         plan = _plan(geschlossen.order_by())
         assert "stimmberechtigung_mitglied_id" in plan
+
+
+def test_the_fund_report_page_reads_its_stored_figures_not_the_funds_antraege(
+    client, staff_login, fonds, qm_user
+):
+    """The page's counts, months, fields and cost categories come from the fund's stored figures
+    (one row, recomputed by the worker), its money from the fund row: the same statements for one
+    funded Antrag as for three, no aggregate, and the fund's Anträge read only a page at a time."""
+    feld = HandlungsfeldFactory()
+    approved(AntragFactory(fonds=fonds, handlungsfelder=[feld]), qm_user)
+    staff_login(client, qm_user)
+    url = reverse("qm:fonds_bericht", args=[fonds.pk])
+    client.get(url)  # the first view computes and stores the figures
+
+    def statements():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return [q["sql"] for q in captured.captured_queries]
+
+    eins = statements()
+    for _i in range(2):
+        approved(AntragFactory(fonds=fonds, handlungsfelder=[feld]), qm_user)
+    drei = statements()
+
+    assert len(drei) == len(eins)
+    assert [sql for sql in drei if re.search(r"\b(SUM|COUNT|MAX|AVG)\(", sql, re.I)] == []
+    antraege = [sql for sql in drei if re.search(r'FROM "antraege_antrag"', sql)]
+    assert antraege and all(re.search(r"\bLIMIT \d+", sql) for sql in antraege)

@@ -57,15 +57,17 @@ def fondsbericht_pdf_context(fonds):
     """Everything the report PDF shows: the same reads as the report page."""
     from ..dokumente.services import logo_data_url
     from ..fonds.selectors import fondsbild
-    from .selectors.abrechnung import aktionsfonds_bericht
+    from .auswertung import fondsbericht_figures
 
-    bericht = aktionsfonds_bericht(fonds)
+    zahlen = fondsbericht_figures(fonds)
+    bericht = zahlen.bericht
     return {
         "bericht": bericht,
         "projekte": bericht.projekte.iterator(chunk_size=500),
-        "bild": fondsbild.fondsbild_for(fonds),
-        "monate": fondsbild.bewilligungen_je_monat(fonds),
-        "felder": fondsbild.handlungsfelder_bericht(fonds),
+        "bild": fondsbild.fondsbild_for(fonds, saldo=bericht.saldo),
+        "monate": zahlen.monate,
+        "felder": zahlen.felder,
+        "stand": zahlen.stand,
         "quartier": fonds.quartier,
         "logo": logo_data_url(fonds.quartier),
         "datum": timezone.localdate(),
@@ -76,11 +78,13 @@ def fondsbericht_pdf_render(fondsbericht_id):
     """Render and store the report PDF of one row (the task's body); a row that has its file
     already is left alone. Returns the row, or None when it is gone."""
     from ..dokumente.pdf import render_pdf
+    from .auswertung import fondsauswertung_refresh
 
     row = FondsberichtPdf.objects.filter(pk=fondsbericht_id).first()
     if row is None or row.datei:
         return row
     fonds = Aktionsfonds.objects.select_related("quartier").get(pk=row.fonds_id)
+    fondsauswertung_refresh(fonds.pk)  # the figures as the fund stands now, page and PDF alike
     pdf = render_pdf("pdf/fondsbericht.html", fondsbericht_pdf_context(fonds))
     row.datei.save(
         f"aktionsfonds-{fonds.quartier.code}-{fonds.jahr}.pdf", ContentFile(pdf), save=False

@@ -144,6 +144,9 @@ class Antrag(models.Model):
             # the QM dashboard's page of one fund, newest first: read from the fund's own rows
             # (walking ``antrag_eingereicht`` read every area's Anträge to find one fund's 50)
             models.Index(fields=["fonds", "eingereicht_am", "id"], name="antrag_fonds_eingereicht"),
+            # the fund report's projects in order of reference, a page at a time from the fund's
+            # own rows (``bericht_projekte``)
+            models.Index(fields=["fonds", "referenz", "id"], name="antrag_fonds_referenz"),
             # counts by status and a fund's balance from the index alone (PostgreSQL)
             models.Index(
                 fields=["fonds", "status", "betrag_reserviert", "betrag_ausgezahlt"],

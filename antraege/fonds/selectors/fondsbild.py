@@ -167,12 +167,12 @@ MONATSNAMEN = (
 )
 
 
-def bewilligungen_je_monat(fonds):
-    """Approvals of funded Anträge per month of the decision (Europe/Berlin): every month of the
-    fund's year, and the months before it in which approvals for it were made (December).
-    Counted and summed in SQL over the fund's own rows: a dozen rows leave the database."""
-    zeilen = {
-        (monat.year, monat.month): (anzahl, summe or ZERO)
+def monatszeilen(fonds):
+    """``[(jahr, monat, anzahl, summe)]``: approvals of funded Anträge per month of the decision
+    (Europe/Berlin), counted and summed in SQL over the fund's own rows (a dozen rows leave the
+    database)."""
+    return [
+        (monat.year, monat.month, anzahl, summe or ZERO)
         for monat, anzahl, summe in Antrag.objects.filter(
             fonds=fonds, status__in=GEFOERDERT_STATES, entschieden_am__isnull=False
         )
@@ -181,7 +181,16 @@ def bewilligungen_je_monat(fonds):
         .annotate(anzahl=Count("pk"), summe=Sum("betrag_bewilligt"))
         .order_by()
         .values_list("monat", "anzahl", "summe")
-    }
+    ]
+
+
+def bewilligungen_je_monat(fonds, zeilen=None):
+    """Approvals of funded Anträge per month of the decision: every month of the fund's year, and
+    the months before it in which approvals for it were made (December). ``zeilen``: those of
+    ``monatszeilen`` (from the fund's stored figures), else they are read now."""
+    if zeilen is None:
+        zeilen = monatszeilen(fonds)
+    zeilen = {(jahr, monat): (anzahl, summe) for jahr, monat, anzahl, summe in zeilen}
     keys = sorted(set(zeilen) | {(fonds.jahr, m) for m in range(1, 13)})
     meiste = max((anzahl for anzahl, _summe in zeilen.values()), default=0) or 1
     spalte = BREITE / len(keys)
@@ -214,16 +223,13 @@ class FeldZeile:
     ausgezahlt: Decimal
 
 
-def handlungsfelder_bericht(fonds):
-    """Funded Anträge and their money per field of action, as the programme reports.
-
-    An Antrag that serves two fields counts in both, so the rows add up to more than the fund.
-    Two queries: the links of the fund's funded Anträge (found by Antrag, ``antraege_among``: a
-    join read the links of all areas) with their amounts, counted and summed per field in SQL (a
-    row per field leaves the database, no list of ids goes in), and the fields (a handful).
-    """
-    je_feld = {
-        feld_id: (anzahl, bewilligt or ZERO, ausgezahlt or ZERO)
+def handlungsfelder_zahlen(fonds):
+    """``[(feld_id, anzahl, bewilligt, ausgezahlt)]``: the links of the fund's funded Anträge
+    (found by Antrag, ``antraege_among``: a join read the links of all areas) with their amounts,
+    counted and summed per field in SQL (a row per field leaves the database, no list of ids goes
+    in)."""
+    return [
+        (feld_id, anzahl, bewilligt or ZERO, ausgezahlt or ZERO)
         for feld_id, anzahl, bewilligt, ausgezahlt in Antrag.handlungsfelder.through.objects.filter(
             antraege_among(Antrag.objects.filter(fonds=fonds, status__in=GEFOERDERT_STATES))
         )
@@ -235,7 +241,19 @@ def handlungsfelder_bericht(fonds):
         )
         .order_by()
         .values_list("handlungsfeld_id", "anzahl", "bewilligt", "ausgezahlt")
-    }
+    ]
+
+
+def handlungsfelder_bericht(fonds, je_feld=None):
+    """Funded Anträge and their money per field of action, as the programme reports.
+
+    An Antrag that serves two fields counts in both, so the rows add up to more than the fund.
+    ``je_feld``: the rows of ``handlungsfelder_zahlen`` (from the fund's stored figures), else
+    they are read now; then the fields (a handful).
+    """
+    if je_feld is None:
+        je_feld = handlungsfelder_zahlen(fonds)
+    je_feld = {feld_id: rest for feld_id, *rest in je_feld}
     zeilen = []
     for feld in Handlungsfeld.objects.order_by("reihenfolge", "name"):
         anzahl, bewilligt, ausgezahlt = je_feld.get(feld.pk, (0, ZERO, ZERO))

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from ... import permissions
+from ... import permissions, task_names
 from ...antrag.services.timeline import statuswechsel_record
+from ...enqueue import task_enqueue_on_commit
 from ...models import Handlungsfeld
 from ...refusals import Refused
 
@@ -63,6 +64,8 @@ def handlungsfelder_check(antrag, *, akteur, handlungsfelder):
                 % {"felder": ", ".join(nachher), "vorher": ", ".join(vorher) or "–"},
                 intern=True,
             )
+            # the fund's report counts its Anträge per field (antraege.geld.auswertung)
+            task_enqueue_on_commit(task_names.REFRESH_FONDSAUSWERTUNG, fonds_id=antrag.fonds_id)
 
 
 def handlungsfelder_active():

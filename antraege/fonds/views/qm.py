@@ -10,11 +10,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ... import zugriff
 from ...antrag.views.qm import antrag_detail_context, staff_required
-from ...geld.selectors.abrechnung import aktionsfonds_bericht
+from ...geld.auswertung import fondsbericht_figures
 from ...paginierung import seite_for
 from ...web.refusals import refusal_to_form, refusal_to_message
 from ..forms import BuchhaltungForm, HandlungsfelderForm, KostenkategorienUebersetzungForm
-from ..selectors.fondsbild import bewilligungen_je_monat, fondsbild_for, handlungsfelder_bericht
+from ..selectors.fondsbild import fondsbild_for
 from ..services.buchhaltung import BuchhaltungRefused, buchhaltung_save
 from ..services.handlungsfelder import HandlungsfelderRefused, handlungsfelder_check
 from ..services.jahresabschluss import (
@@ -27,12 +27,15 @@ from ..services.kosten import KostenkategorieRefused, kostenkategorien_translate
 
 def _bericht_context(request, fonds, **extra):
     heute = timezone.localdate()
-    bericht = aktionsfonds_bericht(fonds)
+    # counts, months, fields and cost categories as the worker last computed them (one row)
+    zahlen = fondsbericht_figures(fonds)
+    bericht = zahlen.bericht
     return {
         "fonds": fonds,
-        "bild": fondsbild_for(fonds),
-        "monate": bewilligungen_je_monat(fonds),
-        "felder": handlungsfelder_bericht(fonds),
+        "bild": fondsbild_for(fonds, saldo=bericht.saldo),
+        "monate": zahlen.monate,
+        "felder": zahlen.felder,
+        "stand": zahlen.stand,
         "bericht": bericht,
         # the projects on screen in pages of 50; the sums above count all of them
         "projekte": seite_for(request, bericht.projekte, gesamt=bericht.anzahl),

@@ -84,3 +84,21 @@ class FondsberichtPdf(models.Model):
 
     def __str__(self):
         return f"Fondsbericht {self.fonds_id} ({self.stand[:8]})"
+
+
+class Fondsauswertung(models.Model):
+    """The report's figures of one fund that are not ledger totals (listed projects, participants,
+    volunteer hours, cost categories, approvals per month, fields of action), as SQL over the
+    fund's own rows computed them at ``berechnet_am``. Recomputed by the worker after a change of
+    the fund (``antraege.geld.auswertung``), so the report page reads one row, not the fund's."""
+
+    fonds = models.OneToOneField(Aktionsfonds, on_delete=models.CASCADE, related_name="auswertung")
+    daten = models.JSONField()
+    berechnet_am = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("Fondsauswertung")
+        verbose_name_plural = _("Fondsauswertungen")
+
+    def __str__(self):
+        return f"Fondsauswertung {self.fonds_id} ({self.berechnet_am:%Y-%m-%d %H:%M})"

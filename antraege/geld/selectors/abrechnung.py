@@ -181,18 +181,20 @@ def bericht_projekte(fonds):
     )
 
 
-def aktionsfonds_bericht(fonds):
-    """The report of one fund: figures from its running totals (no sum over Anträge), the
-    projects' count and sums in one SQL aggregate over the fund's own rows, the cost categories
-    in two more; the projects themselves as a queryset the caller pages or exports."""
-    saldo = aktionsfonds_saldo(fonds)
-    projekte = bericht_projekte(fonds)
-    summen = projekte.order_by().aggregate(
-        anzahl=Count("pk"),
-        bewilligt=Coalesce(Sum("betrag_bewilligt"), ZERO),
-        teilnehmende=Coalesce(Sum("sachbericht__teilnehmende"), 0),
-        ehrenamtsstunden=Coalesce(Sum("sachbericht__ehrenamtsstunden"), 0),
-        sachberichte=Count("sachbericht"),
+def bericht_summen(fonds):
+    """``(summen, kategorien)`` of the fund report: the listed projects' count and sums in one SQL
+    aggregate over the fund's own rows, the cost categories ``[(name, geplant, anerkannt)]`` in
+    two more."""
+    summen = (
+        bericht_projekte(fonds)
+        .order_by()
+        .aggregate(
+            anzahl=Count("pk"),
+            bewilligt=Coalesce(Sum("betrag_bewilligt"), ZERO),
+            teilnehmende=Coalesce(Sum("sachbericht__teilnehmende"), 0),
+            ehrenamtsstunden=Coalesce(Sum("sachbericht__ehrenamtsstunden"), 0),
+            sachberichte=Count("sachbericht"),
+        )
     )
     # the fund's own rows, found by Antrag (a join read the cost lines of all areas)
     gefoerdert = antraege_among(Antrag.objects.filter(fonds=fonds, status__in=GEFOERDERT_STATES))
@@ -216,11 +218,22 @@ def aktionsfonds_bericht(fonds):
         )
         for name in sorted(set(geplant) | set(anerkannt))
     ]
+    return summen, kategorien
+
+
+def aktionsfonds_bericht(fonds, *, summen=None, kategorien=None):
+    """The report of one fund: figures from its running totals (no sum over Anträge), the
+    projects' count, sums and cost categories from ``bericht_summen`` (``summen`` and
+    ``kategorien`` given: from the fund's stored figures, else read now); the projects themselves
+    as a queryset the caller pages or exports."""
+    if summen is None or kategorien is None:
+        summen, kategorien = bericht_summen(fonds)
+    saldo = aktionsfonds_saldo(fonds)
     return Fondsbericht(
         fonds=fonds,
         saldo=saldo,
         zahlen=fondszahlen(saldo),
         kategorien=kategorien,
-        projekte=projekte,
+        projekte=bericht_projekte(fonds),
         **summen,
     )

@@ -15,10 +15,12 @@ from django.db.models import F, Max
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from ... import task_names
 from ...antrag.services.anhang import UploadRefused, upload_content_type
 from ...antrag.services.antrag import antrag_lock, berlin_today
 from ...antrag.services.timeline import statuswechsel_record
 from ...dokumente import services as documents
+from ...enqueue import task_enqueue_on_commit
 from ...mail import services as mail
 from ...models import (
     Abschlag,
@@ -432,6 +434,8 @@ def sachbericht_save(
             "logoleiste_verwendet": logoleiste_verwendet,
         },
     )
+    # participants and hours count in the fund's report (antraege.geld.auswertung)
+    task_enqueue_on_commit(task_names.REFRESH_FONDSAUSWERTUNG, fonds_id=antrag.fonds_id)
     return bericht
 
 
@@ -493,6 +497,8 @@ def beleg_check(beleg, *, akteur, anerkannt=None, grund=""):
                 "grund": grund,
             },
         )
+        # accepted receipts count per cost category in the fund's report
+        task_enqueue_on_commit(task_names.REFRESH_FONDSAUSWERTUNG, fonds_id=antrag.fonds_id)
     return beleg
 
 

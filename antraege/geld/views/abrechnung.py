@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -25,7 +25,6 @@ from ... import zugriff
 from ...datenschutz.models import Zugriffsnachweis
 from ...datenschutz.nachweis import zugriffsnachweis_record
 from ...dokumente.services import APPLICANT_DOKUMENTE
-from ...fonds.selectors import fondsbild
 from ...models import AntragStatus, Beleg, Dokument
 from ...money import euro_format
 from ...paginierung import seite_for
@@ -33,6 +32,7 @@ from ...roles import Akteur
 from ...states import ADVANCE_STATES, SETTLEMENT_EDITABLE_STATES
 from ...web import bestaetigungen as bestaetigung
 from ...web.refusals import form_submit, refusal_to_message
+from ..auswertung import fondsbericht_figures
 from ..bericht import fondsbericht_pdf_request
 from ..forms.abrechnung import (
     AbschlagForm,
@@ -495,7 +495,8 @@ def fonds_bericht_pdf(request, pk):
 @require_GET
 def fonds_bericht_csv(request, pk):
     fonds = zugriff.aktionsfonds_for_staff(Akteur.from_request(request), pk)
-    bericht = settlement_selectors.aktionsfonds_bericht(fonds)
+    zahlen = fondsbericht_figures(fonds)  # the page's figures (the fund's stored ones)
+    bericht = zahlen.bericht
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="aktionsfonds-{fonds.quartier.code}-{fonds.jahr}.csv"'
@@ -503,11 +504,13 @@ def fonds_bericht_csv(request, pk):
     response.write("\ufeff")  # spreadsheet programs read the umlauts as UTF-8
     writer = csv.writer(response, delimiter=";")
     writer.writerow([_("Aktionsfonds"), fonds.quartier.name, fonds.jahr])
+    stand = formats.date_format(timezone.localtime(zahlen.stand), "SHORT_DATETIME_FORMAT")
+    writer.writerow([_("Stand der Zahlen"), stand])
     writer.writerows(_csv_summen(fonds, bericht))
     writer.writerow([])
     writer.writerows(_csv_kategorien(bericht))
     writer.writerow([])
-    writer.writerows(_csv_handlungsfelder(fonds))
+    writer.writerows(_csv_handlungsfelder(zahlen.felder))
     writer.writerow([])
     writer.writerows(_csv_projekte(bericht))
     return response
@@ -530,9 +533,9 @@ def _csv_kategorien(bericht):
         yield [_csv_cell(name), _euro(geplant), _euro(anerkannt)]
 
 
-def _csv_handlungsfelder(fonds):
+def _csv_handlungsfelder(felder):
     yield [_("Handlungsfeld"), _("Anträge"), _("Bewilligt"), _("Ausgezahlt")]
-    for zeile in fondsbild.handlungsfelder_bericht(fonds):
+    for zeile in felder:
         yield [
             _csv_cell(zeile.handlungsfeld.name),
             zeile.anzahl,
