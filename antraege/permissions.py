@@ -113,6 +113,12 @@ def may_edit_aktionsfonds_buchhaltung(akteur, fonds):
     return is_qm_staff(akteur, fonds.quartier_id)
 
 
+def may_translate_kostenkategorien(akteur, quartier_id):
+    """The translations of an area's cost categories (what residents read in their language): QM
+    of the area; the categories themselves and their rules are the admin's."""
+    return is_qm_staff(akteur, quartier_id)
+
+
 def may_confirm_auszahlungsanordnung(akteur, antrag):
     """ "Sachlich richtig" or "rechnerisch richtig" on a payout order of the Antrag: QM of the area
     (that the two confirmations come from two accounts is the domain function's rule)."""

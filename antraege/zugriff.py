@@ -90,6 +90,20 @@ def quartier_for_qm(akteur, pk):
     return quartier
 
 
+def quartier_for_kostenarten(akteur, pk):
+    """The area ``pk`` whose cost categories QM translates: its QM staff; an admin gets 403 with
+    the reason (the admin keeps them in the admin), anybody else 404 (403: no staff at all)."""
+    staff_page_check(akteur)
+    quartier = Quartier.objects.filter(pk=pk).first()
+    if quartier is None or not (akteur.is_admin or permissions.is_qm_staff(akteur, quartier.pk)):
+        raise Http404
+    if not permissions.may_translate_kostenkategorien(akteur, quartier.pk):
+        raise PermissionDenied(
+            _("Die Kostenarten pflegt die Verwaltung im Admin-Bereich, die Übersetzungen das QM.")
+        )
+    return quartier
+
+
 def anordnung_for_qm(akteur, quartier, pk):
     """A payout order of the area ``quartier`` (already checked), else 404."""
     anordnung = (

@@ -420,3 +420,63 @@ def test_arabic_addresses_the_reader_in_the_polite_plural():
     }
 
     assert found == {}
+
+
+# --- QM translates the area's cost categories ---
+
+
+def test_qm_translates_the_areas_categories_and_residents_read_them(
+    client, staff_login, qm_user, fonds
+):
+    from antraege.factories import AntragFactory
+    from antraege.roles import SESSION_KEY
+
+    kiste = Kostenkategorie.objects.create(
+        quartier=fonds.quartier, name="Kiezkiste", beschreibung="Bänke aus dem Kiezladen"
+    )
+    staff_login(client, qm_user)
+    url = reverse("qm:kostenarten", args=[fonds.quartier_id])
+    seite = client.get(url)
+    daten = {
+        name: seite.context["form"][name].value() or "" for name in seite.context["form"].fields
+    }
+    daten |= {
+        f"k{kiste.pk}_name_ar": "  صندوق   الحي ",
+        f"k{kiste.pk}_beschreibung_ar": "مقاعد من متجر الحي",
+        f"k{kiste.pk}_name_tr": "Mahalle kutusu",
+    }
+
+    response = client.post(url, daten)
+
+    assert response.status_code == 302
+    kiste.refresh_from_db()
+    assert (kiste.name, kiste.name_ar, kiste.name_tr, kiste.name_en) == (
+        "Kiezkiste",
+        "صندوق الحي",
+        "Mahalle kutusu",
+        "",
+    )
+    antrag = AntragFactory(fonds=fonds)
+    resident = type(client)()
+    session = resident.session
+    session[SESSION_KEY] = [antrag.pk]
+    session.save()
+    resident.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    kosten = resident.get(schritt_url(antrag.pk, 3)).content.decode()
+    assert "صندوق الحي" in kosten and "مقاعد من متجر الحي" in kosten
+    assert "Kiezkiste" not in kosten
+
+
+def test_qm_of_another_area_cannot_translate_and_nothing_changes(
+    client, staff_login, qm_other_user, fonds
+):
+    kiste = Kostenkategorie.objects.create(quartier=fonds.quartier, name="Kiezkiste")
+    staff_login(client, qm_other_user)
+
+    response = client.post(
+        reverse("qm:kostenarten", args=[fonds.quartier_id]), {f"k{kiste.pk}_name_ar": "x"}
+    )
+
+    assert response.status_code == 404
+    kiste.refresh_from_db()
+    assert kiste.name_ar == ""

@@ -81,6 +81,11 @@ def pages(antrag, anhang, abstimmung):
             STAFF_ACT,
         ),
         "qm_korrigieren": ("get", reverse("qm:antrag_korrigieren", args=[a]), STAFF_ACT),
+        "qm_kostenarten": (
+            "get",
+            reverse("qm:kostenarten", args=[antrag.fonds.quartier_id]),
+            STAFF_ACT,
+        ),
         "qm_abrechnung": ("get", reverse("abrechnung:qm_abrechnung", args=[a]), STAFF_ACT),
         "qm_abschlag": ("post", reverse("abrechnung:qm_abschlag", args=[a]), STAFF_ACT),
         "qm_bankverbindung": ("post", reverse("abrechnung:qm_bankverbindung", args=[a]), STAFF_ACT),

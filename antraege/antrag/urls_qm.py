@@ -18,6 +18,7 @@ urlpatterns = [
     path("fonds/<int:pk>/", fonds.fonds_bericht, name="fonds_bericht"),
     path("fonds/<int:pk>/abschliessen/", fonds.fonds_abschliessen, name="fonds_abschliessen"),
     path("fonds/<int:pk>/buchhaltung/", fonds.fonds_buchhaltung, name="fonds_buchhaltung"),
+    path("quartiere/<int:pk>/kostenarten/", fonds.kostenarten_uebersetzen, name="kostenarten"),
     path("antraege/<int:pk>/korrigieren/", korrektur.antrag_korrigieren, name="antrag_korrigieren"),
     path("antraege/<int:pk>/schritt/<slug:move>/", qm.antrag_schritt, name="antrag_schritt"),
     path(

@@ -5,8 +5,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Handlungsfeld
+from ..models import Handlungsfeld, Kostenkategorie
 from ..web.forms import KernForm
+from .services.kosten import UEBERSETZUNG_FELDER
 
 
 class HandlungsfeldMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -104,3 +105,41 @@ class BuchhaltungForm(KernForm):
         self.fields["buero_iban"].widget.attrs.update(
             {"autocomplete": "off", "spellcheck": "false"}
         )
+
+
+class KostenkategorienUebersetzungForm(KernForm):
+    """QM's translations of the area's cost categories: per category its name (and explanation,
+    where it has one) in English, Turkish and Arabic; empty shows the German text."""
+
+    def __init__(self, *args, kategorien, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kategorien = list(kategorien)
+        for kategorie in self.kategorien:
+            for feld in self._felder(kategorie):
+                model_field = Kostenkategorie._meta.get_field(feld)
+                self.fields[f"k{kategorie.pk}_{feld}"] = forms.CharField(
+                    label=model_field.verbose_name,
+                    max_length=model_field.max_length,
+                    required=False,
+                    initial=getattr(kategorie, feld),
+                )
+
+    @staticmethod
+    def _felder(kategorie):
+        return [f for f in UEBERSETZUNG_FELDER if kategorie.beschreibung or f.startswith("name")]
+
+    def gruppen(self):
+        """``[(kategorie, [bound fields])]``, one fieldset per category."""
+        return [
+            (kategorie, [self[f"k{kategorie.pk}_{feld}"] for feld in self._felder(kategorie)])
+            for kategorie in self.kategorien
+        ]
+
+    def uebersetzungen(self):
+        return {
+            kategorie.pk: {
+                feld: self.cleaned_data[f"k{kategorie.pk}_{feld}"]
+                for feld in self._felder(kategorie)
+            }
+            for kategorie in self.kategorien
+        }

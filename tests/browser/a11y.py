@@ -115,6 +115,7 @@ PAGES = [
     Page("qm_eroeffnen", _url("jury:qm_eroeffnen", _pk("bei_jury")), role="qm", staff=True),
     Page("qm_abstimmung", _url("jury:qm_abstimmung", _pk("abstimmung")), role="qm", staff=True),
     Page("qm_regeln", _url("jury:qm_regeln", _pk("quartier")), role="qm", staff=True),
+    Page("qm_kostenarten", _url("qm:kostenarten", _pk("quartier")), role="qm", staff=True),
     Page("qm_sitzungen", "jury:qm_sitzungen", role="qm", staff=True, needs=("sitzung",)),
     Page("qm_tagesordnung", _url("jury:qm_tagesordnung", _pk("sitzung")), role="qm", staff=True),
     Page("qm_sitzungsmodus", _url("jury:qm_sitzungsmodus", _pk("sitzung")), role="qm", staff=True),

@@ -12,7 +12,9 @@ from django.utils.translation import gettext_noop
 from ...antrag.services.timeline import statuswechsel_record
 from ...geld.services.abrechnung import AbrechnungRefused
 from ...models import AntragStatus, Foerderung, Kostenkategorie, Kostenposition
-from ...permissions import may_act_on_antrag_as_qm, require
+from ...permissions import may_act_on_antrag_as_qm, may_translate_kostenkategorien, require
+from ...refusals import Refused
+from ..models import UEBERSETZT
 
 F, A, X = Foerderung.FOERDERFAEHIG, Foerderung.AUSNAHME, Foerderung.AUSGESCHLOSSEN
 
@@ -99,3 +101,33 @@ def ausnahme_begruenden(position, *, akteur, grund):
             % {"position": position.beschreibung, "grund": grund},
         )
     return position
+
+
+class KostenkategorieRefused(Refused):
+    """A change of an area's cost categories was refused; nothing changed."""
+
+
+# The fields of a category that QM translates (the German texts and the rules stay the admin's).
+UEBERSETZUNG_FELDER = tuple(
+    f"{feld}_{code}" for feld in ("name", "beschreibung") for code in UEBERSETZT
+)
+
+
+def kostenkategorien_translate(quartier, uebersetzungen, *, akteur):
+    """Keep the translations QM typed for the area's categories, ``{pk: {"name_en": …, …}}``.
+
+    Side effects: writes only the given translation fields of this area's categories (another
+    area's pk is ignored); an empty one means "show the German text"."""
+    require(may_translate_kostenkategorien, akteur, quartier.pk, refused=KostenkategorieRefused)
+    with transaction.atomic():
+        for kategorie in Kostenkategorie.objects.filter(
+            quartier=quartier, pk__in=list(uebersetzungen)
+        ):
+            werte = {
+                feld: " ".join((wert or "").split())
+                for feld, wert in uebersetzungen[kategorie.pk].items()
+                if feld in UEBERSETZUNG_FELDER
+            }
+            for feld, wert in werte.items():
+                setattr(kategorie, feld, wert)
+            kategorie.save(update_fields=list(werte))

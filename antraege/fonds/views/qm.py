@@ -6,14 +6,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ... import zugriff
 from ...antrag.views.qm import antrag_detail_context, staff_required
 from ...geld.selectors.abrechnung import aktionsfonds_bericht
 from ...paginierung import seite_for
 from ...web.refusals import refusal_to_form, refusal_to_message
-from ..forms import BuchhaltungForm, HandlungsfelderForm
+from ..forms import BuchhaltungForm, HandlungsfelderForm, KostenkategorienUebersetzungForm
 from ..selectors.fondsbild import bewilligungen_je_monat, fondsbild_for, handlungsfelder_bericht
 from ..services.buchhaltung import BuchhaltungRefused, buchhaltung_save
 from ..services.handlungsfelder import HandlungsfelderRefused, handlungsfelder_check
@@ -22,6 +22,7 @@ from ..services.jahresabschluss import (
     aktionsfonds_close,
     jahresabschluss_moeglich_ab,
 )
+from ..services.kosten import KostenkategorieRefused, kostenkategorien_translate
 
 
 def _bericht_context(request, fonds, **extra):
@@ -125,3 +126,24 @@ def antrag_handlungsfelder(request, pk):
     context = antrag_detail_context(akteur, antrag)
     context.update({"handlungsfelder_form": form, "form": form, "form_has_errors": True})
     return render(request, "qm/antrag_detail.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def kostenarten_uebersetzen(request, pk):
+    """QM gives the area's cost categories their names in English, Turkish and Arabic (what
+    residents read in the form, on "Mein Antrag" and the start page)."""
+    quartier = zugriff.quartier_for_kostenarten(request.akteur, pk)
+    kategorien = quartier.kostenkategorien.all()
+    form = KostenkategorienUebersetzungForm(request.POST or None, kategorien=kategorien)
+    status = 200 if request.method == "GET" else 400
+    if request.method == "POST" and form.is_valid():
+        try:
+            kostenkategorien_translate(quartier, form.uebersetzungen(), akteur=request.akteur)
+        except KostenkategorieRefused as refused:
+            status = refusal_to_form(form, refused)
+        else:
+            messages.success(request, _("Die Übersetzungen der Kostenarten sind gespeichert."))
+            return redirect("qm:kostenarten", pk=quartier.pk)
+    context = {"quartier": quartier, "form": form, "form_has_errors": bool(form.errors)}
+    return render(request, "qm/kostenarten.html", context, status=status)
