@@ -19,7 +19,14 @@ from antraege.geld.services.abrechnung import (
     beleg_check,
 )
 from antraege.geld.services.vereinbarung import bankverbindung_save, iban_normalised
-from antraege.models import Antrag, AntragStatus, Bankverbindung, Dokument, Kostenposition, Statuswechsel
+from antraege.models import (
+    Antrag,
+    AntragStatus,
+    Bankverbindung,
+    Dokument,
+    Kostenposition,
+    Statuswechsel,
+)
 from antraege.roles import SESSION_KEY, Akteur
 from workflow.moves import MoveRefused, antrag_move
 from workflow.wege import antrag_walk_to
