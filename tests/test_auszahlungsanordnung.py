@@ -3,6 +3,7 @@ the Antrag's reference as payment reference (never split), "sachlich richtig" an
 richtig" by two different QM accounts in the product, then released; no order without an IBAN;
 an IBAN change before the file withdraws the confirmations and remakes the order."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from antraege.dokumente.pdf import html_to_pdf, pdf_text
+from antraege.dokumente.selectors import dokumente_missing
 from antraege.dokumente.services import dokument_html
 from antraege.fonds.services.buchhaltung import buchhaltung_save
 from antraege.geld.services.abrechnung import auszahlung_release, beleg_check, sachbericht_save
@@ -153,6 +155,9 @@ def test_no_order_without_iban_until_it_is_entered(antrag, qm_user):
     auszahlung_release(antrag, akteur=Akteur(qm_user))
 
     assert not AO.objects.filter(antrag=antrag).exists()
+    # nor does the sweep of lost tasks make an order PDF without an IBAN
+    fehlend = dokumente_missing(older_than=datetime.timedelta(0))
+    assert (antrag.pk, Dokument.Art.AUSZAHLUNGSANORDNUNG) not in fehlend
     bankverbindung_save(antrag, akteur=applicant(antrag), iban=NEUE_IBAN, kontoinhaber="Ada N.")
     anordnung = AO.objects.get(antrag=antrag)
     assert (anordnung.art, anordnung.betrag, anordnung.iban, anordnung.kontoinhaber) == (

@@ -319,6 +319,36 @@ def test_outside_a_transaction_marks_are_written_beside_the_sending_and_waited_f
     assert {m.to[0] for m in mail.outbox} == {r.empfaenger for r in rows}
 
 
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_emails_are_made_ahead_by_a_thread_and_each_sent_once(
+    fonds, monkeypatch
+):
+    import threading
+
+    monkeypatch.setattr(mail_services, "dispatch", lambda pk: True)  # no worker sends them
+    rows = receipts(fonds, 5)
+    made_by, sent_by = [], []
+    build, send = mail_messages.message_build, smtp.message_send
+
+    def build_recorded(row, rendered):
+        made_by.append(threading.current_thread().name)
+        return build(row, rendered)
+
+    def send_recorded(connection, message, **kwargs):
+        sent_by.append(threading.current_thread().name)
+        return send(connection, message, **kwargs)
+
+    monkeypatch.setattr(mail_messages, "message_build", build_recorded)
+    monkeypatch.setattr(smtp, "message_send", send_recorded)
+    ergebnis = outbox.benachrichtigungen_send(execution=outbox.execution_new())
+
+    assert sorted(ergebnis.gesendet) == sorted(r.pk for r in rows)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.empfaenger for r in rows)
+    assert set(made_by) == {"outbox-render"} and len(made_by) == 5
+    assert set(sent_by) == {threading.current_thread().name} and len(sent_by) == 5
+    assert not [t for t in threading.enumerate() if t.name == "outbox-render"]  # it ended
+
+
 def test_the_wire_form_is_the_email_django_would_send(fonds, smtp_server):
     hof = antrag_walk_to(
         AntragFactory(fonds=fonds, titel="Straßenfest „Hof“ & <Garten>"), "submitted"

@@ -5,10 +5,10 @@ import datetime
 from django.utils import timezone
 
 from ..models import (
-    Abschlag,
     Antrag,
     AntragStatus,
     Auszahlung,
+    Auszahlungsanordnung,
     Benachrichtigung,
     Dokument,
     Rueckforderung,
@@ -39,6 +39,16 @@ def dokumente_missing(*, older_than=datetime.timedelta(minutes=5), within=NACHHO
     return missing
 
 
+def _mit_anordnung(art, before, since):
+    """Anträge with a payout order of ``art`` made between ``since`` and ``before``."""
+    return Antrag.objects.filter(
+        pk__in=Auszahlungsanordnung.objects.filter(
+            art=art, erstellt_am__lt=before, erstellt_am__gte=since
+        ).values("antrag_id"),
+        anonymisierung__isnull=True,
+    )
+
+
 def _dokumente_wanted(before, since):
     """``{art: Anträge that should have a document of it}``, for events between ``since`` and
     ``before``."""
@@ -52,11 +62,9 @@ def _dokumente_wanted(before, since):
         ),
         Dokument.Art.ABLEHNUNG: decided.filter(status=S.REJECTED),
         Dokument.Art.NICHT_FOERDERFAEHIG: decided.filter(status=S.INELIGIBLE),
-        Dokument.Art.AUSZAHLUNGSANORDNUNG: Antrag.objects.filter(
-            pk__in=Auszahlung.objects.filter(
-                freigegeben_am__lt=before, freigegeben_am__gte=since, betrag__gte=0
-            ).values("antrag_id"),
-            anonymisierung__isnull=True,
+        # payout orders: one per order row (never without an IBAN, never for nothing to pay)
+        Dokument.Art.AUSZAHLUNGSANORDNUNG: _mit_anordnung(
+            Auszahlungsanordnung.Art.RESTZAHLUNG, before, since
         ),
         Dokument.Art.ABRECHNUNG: Antrag.objects.filter(
             pk__in=Auszahlung.objects.filter(
@@ -70,11 +78,8 @@ def _dokumente_wanted(before, since):
             ),
             anonymisierung__isnull=True,
         ),
-        Dokument.Art.ABSCHLAG_ANORDNUNG: Antrag.objects.filter(
-            pk__in=Abschlag.objects.filter(erfasst_am__lt=before, erfasst_am__gte=since).values(
-                "antrag_id"
-            ),
-            anonymisierung__isnull=True,
+        Dokument.Art.ABSCHLAG_ANORDNUNG: _mit_anordnung(
+            Auszahlungsanordnung.Art.ABSCHLAG, before, since
         ),
         Dokument.Art.RUECKFORDERUNG: Antrag.objects.filter(
             pk__in=Rueckforderung.objects.filter(

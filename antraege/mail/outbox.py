@@ -9,13 +9,15 @@ execution id, finds the rows leased by a live execution and sends nothing.
 
 Each worker thread keeps one SMTP connection open across tasks (``smtp``; closed when the worker
 stops), so a burst costs one connection and one claim per batch; the marks are written by a thread
-of its own (``Marker``), so the sending thread only renders and talks to the mail server. The
+of its own (``Marker``) and the e-mails are rendered ahead by another (``Vorlauf``), so the
+sending thread only talks to the mail server and renders while it waits for its replies. The
 e-mail is marked sent right after the SMTP server accepted it; a failure releases only that row
 with a back-off and the batch goes on. The one window no outbox can close — the server accepted,
 the worker died before the ``UPDATE`` — sends the e-mail again with the same ``Message-ID``, so
 mail clients fold it.
 """
 
+import contextlib
 import logging
 import queue
 import random
@@ -132,9 +134,8 @@ def benachrichtigungen_send(*, execution, limit=BATCH, marker=None):
 
 
 def _batch_send(execution, rows, marker, ergebnis):
-    with Lease(execution, [row.pk for row in rows]) as held:
-        built = messages.messages_iter(rows)
-        for row, message in built:
+    with Lease(execution, [row.pk for row in rows]) as held, Vorlauf(rows) as built:
+        for row, message, wire in built:
             if not held.holds(row.pk):
                 continue  # the lease ran out (a long pause): whoever took the row sends it
             if isinstance(message, Exception):  # rendering failed
@@ -144,11 +145,11 @@ def _batch_send(execution, rows, marker, ergebnis):
             try:
                 connection = smtp.mail_connection()
             except Exception as error:  # noqa: BLE001 - unreachable: release the rest for later
-                for rest in [row, *(rest for rest, _ in built)]:
+                for rest in [row, *(rest for rest, _, _ in built)]:
                     _failure_record(rest, execution, error, ergebnis)
                 break
             try:
-                smtp.message_send(connection, message)
+                smtp.message_send(connection, message, wire=wire)
             except Exception as error:  # noqa: BLE001 - this one failed; the batch goes on
                 if isinstance(error, SMTPServerDisconnected | OSError):
                     smtp.mail_connection_drop()
@@ -158,6 +159,75 @@ def _batch_send(execution, rows, marker, ergebnis):
             held.done(row.pk)
             marker.mark(row, message.subject)
     return ergebnis
+
+
+class Vorlauf:
+    """``(row, message, wire form)`` of a batch, made ahead of the sending.
+
+    Outside a transaction a thread renders the next few e-mails and their wire form while the
+    sending thread waits for the mail server's replies, so rendering costs no time of its own on
+    the sending path. Inside a transaction (a thread's connection would not see what it wrote)
+    each e-mail is made when it is its turn. A rendering that failed comes as the exception in
+    place of the message (``messages.messages_iter``).
+    """
+
+    AHEAD = 8
+    _ENDE = object()
+
+    def __init__(self, rows):
+        self._items = messages.messages_iter(rows)
+        self._queue = queue.Queue(maxsize=self.AHEAD)
+        self._stop = threading.Event()
+        self._thread = None
+
+    def __enter__(self):
+        if not db_connection.in_atomic_block:
+            self._thread = threading.Thread(target=self._make, name="outbox-render", daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        if self._thread is not None:
+            self._stop.set()
+            while self._thread.is_alive():
+                with contextlib.suppress(queue.Empty):
+                    self._queue.get_nowait()  # a thread waiting to hand over is let go
+                self._thread.join(timeout=0.05)
+
+    def __iter__(self):
+        if self._thread is None:
+            for row, message in self._items:
+                yield row, message, _wire(message)
+            return
+        while (item := self._queue.get()) is not self._ENDE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def _make(self):
+        try:
+            for row, message in self._items:
+                if not self._hand_over((row, message, _wire(message))):
+                    return
+        except Exception as error:  # noqa: BLE001 - raised in the sending thread
+            self._hand_over(error)
+        finally:
+            self._hand_over(self._ENDE)
+            db_connection.close()  # this thread's own connection (a document attached)
+
+    def _hand_over(self, item):
+        while not self._stop.is_set():
+            with contextlib.suppress(queue.Full):
+                self._queue.put(item, timeout=0.1)
+                return True
+        return False
+
+
+def _wire(message):
+    """The wire form of ``message`` for a kept SMTP connection, or None (``smtp.wire_for``)."""
+    if isinstance(message, Exception) or not smtp.wire_wanted():
+        return None
+    return smtp.wire_for(message)
 
 
 # After writing marks the marker thread waits this long, so the next statement carries what was

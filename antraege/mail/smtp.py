@@ -59,7 +59,7 @@ def mail_connection():
 
     Other backends (files, memory, console) are handed out fresh and open per e-mail, as usual.
     """
-    if not settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+    if not wire_wanted():
         return get_connection(fail_silently=False)
     key = _backend_key()
     cached = getattr(_local, "connection", None)
@@ -120,11 +120,17 @@ def _close(connection):
 # --- sending one e-mail --------------------------------------------------------------------------
 
 
-def message_send(connection, message):
+def wire_wanted():
+    """Whether e-mails go over a kept SMTP connection (and so in their wire form)."""
+    return settings.EMAIL_BACKEND.endswith("smtp.EmailBackend")
+
+
+def message_send(connection, message, *, wire=None):
     """Send one e-mail over ``connection``: over a kept SMTP connection its wire form where it has
-    one, else as Django's backend sends it."""
-    wire = None
-    if isinstance(connection, SmtpBackend) and connection.connection is not None:
+    one (``wire``, made ahead, or made now), else as Django's backend sends it."""
+    if not (isinstance(connection, SmtpBackend) and connection.connection is not None):
+        wire = None
+    elif wire is None:
         wire = wire_for(message)
     if wire is None:
         connection.send_messages([message])

@@ -1004,7 +1004,10 @@ def sitzungsprotokolle_catch_up():
         )[:10]
     )
     for pk in fehlend:
-        sitzung_follow_up(pk)
+        # the sweep runs in the worker: it delivers and renders here (queueing the minutes again
+        # would leave them to the broker that lost them, and a shell or demo run would get none)
+        sitzung_entscheidungen_deliver(pk)
+        sitzung_protokoll_create(pk)
     return fehlend
 
 

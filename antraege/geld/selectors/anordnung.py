@@ -1,6 +1,6 @@
 """Reads of payout orders and SEPA files: an area's orders by step, the payment reference."""
 
-from ...models import Auszahlungsanordnung, SepaDatei
+from ...models import Auszahlungsanordnung, Dokument, SepaDatei
 
 AO = Auszahlungsanordnung
 S = Auszahlungsanordnung.Status
@@ -20,7 +20,7 @@ def ende_zu_ende_id(anordnung):
 
 def anordnung_for_dokument(antrag, dokument_art):
     """The order a payout order PDF shows, with the people who confirmed it, or None."""
-    art = AO.Art.ABSCHLAG if dokument_art == "abschlag_anordnung" else AO.Art.RESTZAHLUNG
+    art = AO.Art.ABSCHLAG if dokument_art == Dokument.Art.ABSCHLAG_ANORDNUNG else AO.Art.RESTZAHLUNG
     return (
         AO.objects.filter(antrag=antrag, art=art)
         .select_related("sachlich_von", "rechnerisch_von", "angeordnet_von")

@@ -15,6 +15,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from antraege.refusals import Refused
@@ -47,6 +48,41 @@ from ..services import abrechnung as settlement
 from .kontext import geld_context
 
 DECISION_LETTERS = APPLICANT_DOKUMENTE
+
+
+def _form_view(form_class, name, action, *, done, qm):
+    """A POST of a settlement page in one line: the Antrag this person may act on (``zugriff``),
+    ``form_class`` on the POST, then ``action(antrag, akteur=…, **cleaned_data)`` and the ``done``
+    message (a text, or a function of the action's result), or the page again with the form
+    (``web.refusals.form_submit``)."""
+    antrag_for = zugriff.antrag_for_qm if qm else zugriff.antrag_for_applicant
+
+    @require_POST
+    def view(request, pk):
+        akteur = Akteur.from_request(request)
+        antrag = antrag_for(akteur, pk)
+        form = form_class(request.POST, request.FILES)
+        return (qm_submit if qm else mein_submit)(
+            request,
+            antrag,
+            akteur,
+            form,
+            name,
+            lambda data: action(antrag, akteur=akteur, **data),
+            done=done,
+        )
+
+    return login_required(view) if qm else view
+
+
+def mein_form_view(form_class, name, action, *, done):
+    """``_form_view`` of the applicant's settlement page."""
+    return _form_view(form_class, name, action, done=done, qm=False)
+
+
+def qm_form_view(form_class, name, action, *, done):
+    """``_form_view`` of QM's settlement page (signed in, QM of the area)."""
+    return _form_view(form_class, name, action, done=done, qm=True)
 
 
 def _file_response(field_file, filename, *, inline=False, content_type=None):
@@ -188,34 +224,20 @@ def mein_beleg_entfernen(request, pk, beleg_pk):
     return redirect("abrechnung:mein_abrechnung", pk=antrag.pk)
 
 
-@require_POST
-def mein_sachbericht(request, pk):
-    akteur = Akteur.from_request(request)
-    antrag = zugriff.antrag_for_applicant(akteur, pk)
-    return mein_submit(
-        request,
-        antrag,
-        akteur,
-        SachberichtForm(request.POST),
-        "sachbericht_form",
-        lambda data: settlement.sachbericht_save(antrag, akteur=akteur, **data),
-        done=bestaetigung.bestaetigung_bericht_gespeichert(),
-    )
+mein_sachbericht = mein_form_view(
+    SachberichtForm,
+    "sachbericht_form",
+    settlement.sachbericht_save,
+    done=lambda _bericht: bestaetigung.bestaetigung_bericht_gespeichert(),
+)
 
 
-@require_POST
-def mein_foto(request, pk):
-    akteur = Akteur.from_request(request)
-    antrag = zugriff.antrag_for_applicant(akteur, pk)
-    return mein_submit(
-        request,
-        antrag,
-        akteur,
-        FotoForm(request.POST, request.FILES),
-        "foto_form",
-        lambda data: settlement.projektfoto_add(antrag, akteur=akteur, datei=data["datei"]),
-        done=_("Das Foto wurde hinzugefügt."),
-    )
+mein_foto = mein_form_view(
+    FotoForm,
+    "foto_form",
+    settlement.projektfoto_add,
+    done=gettext_lazy("Das Foto wurde hinzugefügt."),
+)
 
 
 @require_POST
@@ -339,20 +361,12 @@ def qm_projektbeginn(request, pk):
     )
 
 
-@login_required
-@require_POST
-def qm_abschlag(request, pk):
-    akteur = Akteur.from_request(request)
-    antrag = zugriff.antrag_for_qm(akteur, pk)
-    return qm_submit(
-        request,
-        antrag,
-        akteur,
-        AbschlagForm(request.POST),
-        "abschlag_form",
-        lambda data: settlement.abschlag_grant(antrag, akteur=akteur, **data),
-        done=bestaetigung.bestaetigung_abschlag(),
-    )
+qm_abschlag = qm_form_view(
+    AbschlagForm,
+    "abschlag_form",
+    settlement.abschlag_grant,
+    done=lambda _abschlag: bestaetigung.bestaetigung_abschlag(),
+)
 
 
 @login_required

@@ -34,43 +34,7 @@ from ..forms.vereinbarung import (
 from ..services import abrechnung
 from ..services import vereinbarung as geld
 from ..services.abrechnung import AbrechnungRefused
-from .abrechnung import beleg_add_from_form, mein_submit, qm_submit
-
-
-def _form_view(form_class, name, action, *, done, qm):
-    """A POST of a settlement page in one line: the Antrag this person may act on (``zugriff``),
-    ``form_class`` on the POST, then ``action(antrag, akteur=…, **cleaned_data)`` and the ``done``
-    message, or the page again with the form (``web.refusals.form_submit``)."""
-    submit = qm_submit if qm else mein_submit
-    antrag_for = zugriff.antrag_for_qm if qm else zugriff.antrag_for_applicant
-
-    @require_POST
-    def view(request, pk):
-        akteur = Akteur.from_request(request)
-        antrag = antrag_for(akteur, pk)
-        form = form_class(request.POST)
-        return submit(
-            request,
-            antrag,
-            akteur,
-            form,
-            name,
-            lambda data: action(antrag, akteur=akteur, **data),
-            done=done,
-        )
-
-    return login_required(view) if qm else view
-
-
-def mein_form_view(form_class, name, action, *, done):
-    """``_form_view`` of the applicant's settlement page."""
-    return _form_view(form_class, name, action, done=done, qm=False)
-
-
-def qm_form_view(form_class, name, action, *, done):
-    """``_form_view`` of QM's settlement page (signed in, QM of the area)."""
-    return _form_view(form_class, name, action, done=done, qm=True)
-
+from .abrechnung import beleg_add_from_form, mein_form_view, mein_submit, qm_form_view, qm_submit
 
 # --- Applicant ---
 
