@@ -13,6 +13,11 @@ urlpatterns = [
     path("abstimmungen/<int:pk>/", views.stimmzettel, name="abstimmung"),
     path("abstimmungen/<int:pk>/befangen/", views.befangenheit, name="befangenheit"),
     path(
+        "abstimmungen/<int:pk>/protokoll.pdf",
+        views.abstimmung_protokoll,
+        name="abstimmung_protokoll",
+    ),
+    path(
         "abstimmungen/<int:pk>/vertretung-bitten/",
         views.vertretung_bitten,
         name="abstimmung_vertretung_bitten",

@@ -535,3 +535,33 @@ def test_fund_report_pdf_lists_the_projects(client, staff_login, antrag, qm_user
     assert f"Aktionsfonds Soldiner Kiez {antrag.fonds.jahr}" in text
     assert f"{antrag.referenz} {antrag.titel} 300,00 € 110,00 €" in text
     assert "Verfügbar 9.890,00 €" in text
+
+
+def test_the_short_reports_volunteer_hours_reach_the_fund_report(
+    client, staff_login, antrag, qm_user
+):
+    from antraege.models import Sachbericht
+
+    antrag = in_progress(antrag, qm_user)
+    applicant_client(client, antrag)
+    response = client.post(
+        reverse("abrechnung:mein_sachbericht", kwargs={"pk": antrag.pk}),
+        {
+            "text": "Es war schön.",
+            "teilnehmende": "40",
+            "ehrenamtsstunden": "26",
+            "logoleiste_verwendet": "ja",
+        },
+    )
+    assert response.status_code == 302
+    bericht = Sachbericht.objects.get(antrag=antrag)
+    assert (bericht.teilnehmende, bericht.ehrenamtsstunden) == (40, 26)
+
+    client.logout()
+    staff_login(client, qm_user)
+    csv_text = client.get(
+        reverse("abrechnung:fonds_bericht_csv", args=[antrag.fonds_id])
+    ).content.decode()
+    rows = [zeile.split(";") for zeile in csv_text.lstrip("\ufeff").splitlines()]
+    assert ["Teilnehmende (laut Sachberichten)", "40"] in rows
+    assert ["Ehrenamtliche Stunden (laut Sachberichten)", "26"] in rows

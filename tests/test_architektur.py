@@ -175,3 +175,16 @@ def test_pages_ask_roles_through_the_permissions_module():
                     and not (isinstance(teil.value, ast.Name) and teil.value.id == "permissions")
                 ]
     assert gefunden == []
+
+
+def test_every_model_of_the_domain_is_in_the_glossary():
+    """docs/glossary.md names each German domain noun the code has a model for."""
+    from django.apps import apps
+
+    glossar = (ROOT / "docs" / "glossary.md").read_text()
+    fehlend = sorted(
+        model.__name__
+        for model in apps.get_models()
+        if model._meta.app_label in {"antraege", "jury"} and f"`{model.__name__}`" not in glossar
+    )
+    assert fehlend == []

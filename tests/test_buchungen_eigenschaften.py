@@ -72,6 +72,10 @@ def agree(antrag, applicant, qm, *, paid=True):
         abschlag_pay_in_full(antrag, akteur=qm)
 
 
+def nummer_of(antrag):
+    return antrag.pk % 7
+
+
 def zug(name, antrag, anteil, *, qm, fonds):
     """One move as people make it; a move the state does not allow is refused and changes nothing
     (the caller checks the figures either way)."""
@@ -94,6 +98,14 @@ def zug(name, antrag, anteil, *, qm, fonds):
             agree(antrag, applicant, qm)
         antrag = antrag_move(projektbeginn_bring_forward(antrag), "start_project", akteur=applicant)
         abrechnung_hand_in(antrag, akteur=applicant)
+        settlement.sachbericht_save(  # the volunteers' hours too, differing per Antrag
+            antrag,
+            akteur=applicant,
+            text="Das Fest hat stattgefunden.",
+            teilnehmende=30 + nummer_of(antrag),
+            ehrenamtsstunden=10 + nummer_of(antrag),
+            logoleiste_verwendet=True,
+        )
         antrag = antrag_move(antrag, "submit_settlement", akteur=applicant)
         for beleg in antrag.belege.all():
             settlement.beleg_check(
@@ -190,14 +202,14 @@ def projekte_check(fonds, saldo, seite, csv_rows, pdf_text):
     summe = [sum((D(r[i].replace(",", ".")) for r in gelistet.values()), D("0")) for i in (3, 4, 5)]
     assert summe == [saldo.ausgezahlt, saldo.zurueckgefordert, saldo.zurueckgezahlt]
     gelistet_ids = [a.pk for a, _geld in erwartet.values()]
-    teilnehmende = sum(
-        Sachbericht.objects.filter(antrag_id__in=gelistet_ids).values_list(
-            "teilnehmende", flat=True
-        )
-    )
+    berichte = Sachbericht.objects.filter(antrag_id__in=gelistet_ids)
     kennzahlen = {
         "Aufgeführte Projekte": str(len(erwartet)),
-        "Teilnehmende (laut Sachberichten)": str(teilnehmende),
+        "Sachberichte": str(berichte.count()),
+        "Teilnehmende (laut Sachberichten)": str(sum(b.teilnehmende for b in berichte)),
+        "Ehrenamtliche Stunden (laut Sachberichten)": str(
+            sum(b.ehrenamtsstunden or 0 for b in berichte)
+        ),
     }
     for label, wert in kennzahlen.items():
         assert f"{label} {wert}" in seite and [label, wert] in csv_rows

@@ -388,6 +388,7 @@ def test_the_daily_beat_job_runs_the_retention_task(welt):
         "anonymisiert": len(DUE),
         "zugriffsnachweise": 0,
         "benachrichtigungen": 0,
+        "sepa_dateien": 0,
     }
     assert Anonymisierung.objects.count() == len(DUE)
 
@@ -557,3 +558,37 @@ def test_the_payment_of_a_funded_antrag_starts_its_ten_years(antrag, qm_user):
     )
     assert not aufbewahrung_faellig(now=zehn_jahre - datetime.timedelta(days=1)).anonymisieren
     assert [f.antrag_id for f in aufbewahrung_faellig(now=zehn_jahre).anonymisieren] == [row.pk]
+
+
+def test_a_stored_sepa_file_loses_its_payees_after_the_financial_records_period(
+    settings, fonds, durchsetzen
+):
+    from antraege.models import SepaDatei
+
+    settings.AUFBEWAHRUNG_JAHRE_NACH_AUSZAHLUNG = 10
+
+    def datei(nummer, **felder):
+        return SepaDatei.objects.create(
+            quartier=fonds.quartier,
+            nachricht_id=f"AF-TEST-{nummer}",
+            schema="pain.001.001.09",
+            inhalt="<Cdtr><Nm>Erika Muster</Nm></Cdtr><IBAN>DE89370400440532013000</IBAN>",
+            anzahl=1,
+            summe=Decimal("150.00"),
+            **felder,
+        )
+
+    heute = timezone.localdate()
+    alt = datei(1, bezahlt_am=heute - datetime.timedelta(days=365 * 10 + 5))
+    jung = datei(2, bezahlt_am=heute - datetime.timedelta(days=365 * 9))
+    nie_gebucht = datei(3)
+    SepaDatei.objects.filter(pk=nie_gebucht.pk).update(erstellt_am=days_ago(365 * 10 + 5))
+
+    assert durchsetzen().sepa_dateien == 2
+
+    inhalt = dict(SepaDatei.objects.values_list("pk", "inhalt"))
+    assert inhalt[alt.pk] == inhalt[nie_gebucht.pk] == ""
+    assert "DE89370400440532013000" in inhalt[jung.pk]
+    # the file's record stays: message id, count and sum (the orders point to it)
+    assert SepaDatei.objects.get(pk=alt.pk).summe == Decimal("150.00")
+    assert durchsetzen().sepa_dateien == 0

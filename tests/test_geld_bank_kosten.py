@@ -19,7 +19,14 @@ from antraege.geld.services.abrechnung import (
     beleg_check,
 )
 from antraege.geld.services.vereinbarung import bankverbindung_save, iban_normalised
-from antraege.models import AntragStatus, Bankverbindung, Dokument, Kostenposition, Statuswechsel
+from antraege.models import (
+    Antrag,
+    AntragStatus,
+    Bankverbindung,
+    Dokument,
+    Kostenposition,
+    Statuswechsel,
+)
 from antraege.roles import SESSION_KEY, Akteur
 from workflow.moves import MoveRefused, antrag_move
 from workflow.wege import antrag_walk_to
@@ -170,13 +177,15 @@ def test_every_payout_order_carries_the_bank_details(antrag, qm_user):
 def test_approval_letter_states_plan_lump_sum_and_exclusions_from_data(antrag, qm_user):
     KostenkategorieFactory(quartier=antrag.fonds.quartier, name="Honorare", foerderung="exception")
     KostenkategorieFactory(quartier=antrag.fonds.quartier, name="Pfand", foerderung="excluded")
-    antrag = approved(antrag, qm_user)
+    # 300 € of lines and the fund's 10 % lump sum on top: 330 € requested and approved
+    Antrag.objects.filter(pk=antrag.pk).update(betrag_beantragt=Decimal("330.00"))
+    antrag = approved(Antrag.objects.get(pk=antrag.pk), qm_user, betrag="330.00")
 
     text = pdf_text(dokument_produce(antrag.pk, Dokument.Art.BEWILLIGUNG).datei.read())
 
-    assert "Zuschuss von 300,00 €" in text
-    assert "Abschlag vor dem Projekt: 50 % des bewilligten Betrags, also 150,00 €" in text
-    assert "höchstens 150,00 €" in text
+    assert "Zuschuss von 330,00 €" in text
+    assert "Abschlag vor dem Projekt: 50 % des bewilligten Betrags, also 165,00 €" in text
+    assert "höchstens 165,00 €" in text
     assert "Aufwandspauschale für eigene kleine Ausgaben (10 %" in text
     assert "bis 30,00 €" in text
     assert "Nur ausnahmsweise und mit Begründung des Quartiersmanagements: Honorare." in text

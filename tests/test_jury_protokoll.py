@@ -94,3 +94,55 @@ def test_members_cannot_download_the_minutes(client, staff_login, antrag, qm_use
 
     assert response.status_code == 403
     assert response["Content-Type"].startswith("text/html")  # the reason, not the minutes
+
+
+def test_members_of_the_area_download_the_minutes_without_contact_data(
+    client, staff_login, antrag, qm_user, quartier
+):
+    antrag.antragsteller_telefon = "0176 98765432"
+    antrag.save(update_fields=["antragsteller_telefon"])
+    abstimmung, jury = closed_vote(antrag, qm_user, quartier)
+    services.abstimmung_protokoll_create(abstimmung.pk)
+    antrag.refresh_from_db()
+    url = reverse("jury:abstimmung_protokoll", kwargs={"pk": abstimmung.pk})
+    staff_login(client, jury[0].user)
+
+    home = client.get(reverse("jury:home")).content.decode()
+    ballot = client.get(reverse("jury:abstimmung", kwargs={"pk": abstimmung.pk})).content.decode()
+    client.logout()
+    staff_login(client, jury[3].user)  # the member who declared a conflict reads them too
+    response = client.get(url)
+
+    assert url in home and url in ballot
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf_text(b"".join(response.streaming_content))
+    assert "Entscheidung: Bewilligt" in text and antrag.referenz in text
+    for kontakt in (
+        antrag.antragsteller_email,
+        antrag.antragsteller_strasse,
+        antrag.antragsteller_telefon,
+    ):
+        assert kontakt not in text
+
+
+def test_no_minutes_before_the_close_and_none_for_another_area(
+    client, staff_login, antrag, qm_user, quartier, anderes_quartier
+):
+    from antraege.factories import AntragFactory
+    from jury.factories import JurymitgliedFactory
+
+    abstimmung, jury = closed_vote(antrag, qm_user, quartier)
+    services.abstimmung_protokoll_create(abstimmung.pk)
+    offen = services.abstimmung_open(
+        antrag_zur_jury(AntragFactory(fonds=antrag.fonds), qm_user),
+        akteur=Akteur(qm_user),
+        betrag=Decimal("100.00"),
+    )
+
+    staff_login(client, jury[0].user)
+    vorher = client.get(reverse("jury:abstimmung_protokoll", kwargs={"pk": offen.pk}))
+    client.logout()
+    staff_login(client, JurymitgliedFactory(quartier=anderes_quartier).user)
+    fremd = client.get(reverse("jury:abstimmung_protokoll", kwargs={"pk": abstimmung.pk}))
+
+    assert (vorher.status_code, fremd.status_code) == (404, 404)

@@ -151,6 +151,11 @@ def test_the_jury_reads_the_minutes_of_its_meeting(client, staff_login, gehalten
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert url in home
+    text = pdf_text(b"".join(response.streaming_content))
+    for punkt in sitzung.punkte.select_related("antrag"):  # never applicants' contact data
+        assert punkt.antrag.titel in text
+        assert punkt.antrag.antragsteller_email not in text
+        assert punkt.antrag.antragsteller_strasse not in text
 
 
 def test_another_areas_member_gets_no_minutes(

@@ -45,6 +45,7 @@ from ..models import (
     Kostenposition,
     Projektfoto,
     Sachbericht,
+    SepaDatei,
     Statuswechsel,
 )
 from ..states import PAID_OUT_STATES, UNFUNDED_END_STATES
@@ -84,6 +85,7 @@ class Faellig:
     anonymisieren: list = field(default_factory=list)
     zugriffsnachweise: int = 0
     benachrichtigungen: int = 0
+    sepa_dateien: int = 0
 
     @property
     def leer(self):
@@ -92,6 +94,7 @@ class Faellig:
             or self.anonymisieren
             or self.zugriffsnachweise
             or self.benachrichtigungen
+            or self.sepa_dateien
         )
 
 
@@ -216,6 +219,7 @@ def aufbewahrung_faellig(*, now=None):
     result.zugriffsnachweise = Zugriffsnachweis.objects.filter(
         zeitpunkt__lt=stichtag["zugriffsnachweise"]
     ).count()
+    result.sepa_dateien = _sepa_dateien_faellig(stichtag).count()
     result.benachrichtigungen = (
         Benachrichtigung.objects.filter(gesendet_am__lt=stichtag["benachrichtigungen"])
         .exclude(empfaenger="")
@@ -330,6 +334,16 @@ def _sitzungen_leeren(antrag_id):
     return names
 
 
+def _sepa_dateien_faellig(stichtag):
+    """Stored SEPA files past the financial records' period (counted from their booking day, or
+    from the day they were made while unbooked) that still hold their XML: it names every payee
+    and IBAN of the file. The row stays (count, sum, message id: the orders point to it)."""
+    return SepaDatei.objects.exclude(inhalt="").filter(
+        Q(bezahlt_am__lt=stichtag["gefoerdert"])
+        | Q(bezahlt_am__isnull=True, erstellt_am__date__lt=stichtag["gefoerdert"])
+    )
+
+
 def aufbewahrung_enforce(*, now=None):
     """The daily job: delete due drafts, anonymise due Anträge, prune the audit log and outbox.
 
@@ -343,15 +357,18 @@ def aufbewahrung_enforce(*, now=None):
     for eintrag in faellig.anonymisieren:
         antrag_anonymise(eintrag.antrag_id, regel=eintrag.regel)
     Zugriffsnachweis.objects.filter(zeitpunkt__lt=stichtag["zugriffsnachweise"]).delete()
+    _sepa_dateien_faellig(stichtag).update(inhalt="")
     gesendet = Benachrichtigung.objects.filter(gesendet_am__lt=stichtag["benachrichtigungen"])
     gesendet.filter(dedupe_key__isnull=True).delete()
     # A row with a dedupe key keeps its key (so the e-mail is never sent twice), nothing else.
     gesendet.exclude(empfaenger="").update(empfaenger="", kontext={}, betreff="", letzter_fehler="")
     logger.info(
-        "retention: %s drafts deleted, %s Anträge anonymised, %s log rows, %s e-mails pruned",
+        "retention: %s drafts deleted, %s Anträge anonymised, %s log rows, %s e-mails, "
+        "%s SEPA files pruned",
         len(faellig.entwuerfe),
         len(faellig.anonymisieren),
         faellig.zugriffsnachweise,
         faellig.benachrichtigungen,
+        faellig.sepa_dateien,
     )
     return faellig

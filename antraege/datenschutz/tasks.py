@@ -20,4 +20,5 @@ def task_aufbewahrung_durchsetzen():
         "anonymisiert": len(faellig.anonymisieren),
         "zugriffsnachweise": faellig.zugriffsnachweise,
         "benachrichtigungen": faellig.benachrichtigungen,
+        "sepa_dateien": faellig.sepa_dateien,
     }

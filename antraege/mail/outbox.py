@@ -227,7 +227,10 @@ def _wire(message):
     """The wire form of ``message`` for a kept SMTP connection, or None (``smtp.wire_for``)."""
     if isinstance(message, Exception) or not smtp.wire_wanted():
         return None
-    return smtp.wire_for(message)
+    try:
+        return smtp.wire_for(message)
+    except Exception:  # noqa: BLE001 - made again when sent, where it fails this e-mail only
+        return None
 
 
 # After writing marks the marker thread waits this long, so the next statement carries what was

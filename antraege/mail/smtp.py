@@ -24,13 +24,12 @@ import secrets
 import threading
 import time
 from email.header import Header
-from email.utils import formatdate
+from email.utils import formatdate, parseaddr
 from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
-from django.core.mail.message import forbid_multi_line_headers, sanitize_address
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +140,8 @@ def message_send(connection, message, *, wire=None):
 
 @functools.lru_cache(maxsize=8)
 def _envelope_from(from_email):
-    return sanitize_address(from_email, settings.DEFAULT_CHARSET)
+    """The envelope sender: the address of ``From`` (what smtplib would take from it)."""
+    return parseaddr(from_email)[1] or from_email
 
 
 # Stand-ins in the encoded shape: random per process, so no text contains them. The bodies' carry
@@ -209,7 +209,11 @@ def _subject(subject):
     if len(subject) <= _BETREFF_KURZ and subject.isascii() and subject.isprintable():
         if "=?" not in subject:  # else the generator would read it as an encoded word
             return subject
-    encoded = forbid_multi_line_headers("Subject", subject, "utf-8")[1]
+    # as Django's message encodes it (ASCII as it is, else an encoded word in UTF-8); the
+    # standard library's ``Header`` directly, not Django's undocumented header helpers
+    if "\n" in subject or "\r" in subject:
+        raise ValueError("a subject has no line breaks")  # rendered subjects are one line
+    encoded = Header(subject, None if subject.isascii() else "utf-8").encode()
     return Header(encoded, header_name="Subject").encode(linesep="\r\n", maxlinelen=78)
 
 

@@ -324,6 +324,19 @@ def qm_protokoll(request, pk):
 
 
 @login_required
+def abstimmung_protokoll(request, pk):
+    """The minutes of a closed online vote for its area's jury (and QM): as the meeting minutes,
+    never applicants' contact data; 404 before they exist."""
+    abstimmung = zugriff.abstimmung_for_jury(Akteur.from_request(request), pk)
+    if abstimmung.ist_offen or not abstimmung.protokoll:
+        raise Http404
+    return protokoll_response(
+        abstimmung.protokoll,
+        f"protokoll-{abstimmung.antrag.referenz or abstimmung.antrag_id}-{abstimmung.pk}.pdf",
+    )
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def qm_regeln(request, quartier_pk):
     quartier = get_object_or_404(Quartier, pk=quartier_pk)

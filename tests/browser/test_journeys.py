@@ -340,7 +340,7 @@ def test_jury_member_logs_in_and_votes_by_keyboard_only(fresh_page, live_server,
     tab_to(page, "#id_wert_0")
     page.keyboard.press("ArrowDown")
     assert page.evaluate("document.querySelector('#id_wert_1').checked") is True
-    submit_with(page, "main form button[type=submit]")
+    submit_with(page, "#stimmzettel button[type=submit]")
     stimme.refresh_from_db()
     assert (Stimme.objects.filter(abstimmung=abstimmung).count(), stimme.wert) == (1, "no")
 

@@ -1,7 +1,8 @@
 """Layout defects axe does not see: text squeezed into a sliver, check boxes drawn as radio
 buttons, a mirrored row that is not mirrored. The resident form in German, Turkish and Arabic at
-360, 768 and 1280 px, and QM's page that appoints a jury member (the 16+ confirmation with its
-hint). Each page is loaded once and looked at in each width (the layout reflows)."""
+360, 768 and 1280 px, QM's page that appoints a jury member (the 16+ confirmation with its hint),
+and every page of every role (a11y.PAGES) in German and Arabic. Each page is loaded once and
+looked at in each width (the layout reflows)."""
 
 import pytest
 
@@ -122,3 +123,22 @@ def test_appointing_a_jury_member_shows_the_16_plus_hint_below_its_label(open_pa
         page.locator("main form button[type=submit]").last.click()
     assert page.locator("#fehler-zusammenfassung").count() == 1
     assert_layout_sound_at_every_width(page, "qm_mitglied_neu with errors")
+
+
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_every_page_at_every_width_has_no_squeezed_text_and_real_check_boxes(open_page, language):
+    """Every page of every role (a11y.PAGES), as it first appears; Arabic for RTL (staff pages
+    fall back to German)."""
+    found = []
+    for spec in PAGES:
+        page = open_page(spec, language=language, viewport="1280")
+        try:
+            assert_layout_sound_at_every_width(page, f"{spec.name} ({language})")
+        except AssertionError as error:
+            found.append(
+                str(error).splitlines()[0] + "\n" + "\n".join(str(error).splitlines()[1:4])
+            )
+        finally:
+            page.close()
+
+    assert found == [], "\n".join(found)

@@ -135,6 +135,16 @@ def qm_sepa_datei(request, pk, datei_pk):
     """The stored SEPA file, the same bytes at every download (logged: it names payees)."""
     quartier = zugriff.quartier_for_qm(request.akteur, pk)
     datei = zugriff.sepa_datei_for_qm(request.akteur, quartier, datei_pk)
+    if not datei.inhalt:  # emptied after the financial records' period (retention)
+        messages.info(
+            request,
+            _(
+                "Die Datei %(name)s ist älter als die Aufbewahrungsfrist; ihr Inhalt mit "
+                "Empfängern und IBAN wurde gelöscht."
+            )
+            % {"name": datei.dateiname},
+        )
+        return _zurueck(quartier)
     for anordnung in datei.anordnungen.select_related("antrag"):
         zugriffsnachweis_record(
             request.user,

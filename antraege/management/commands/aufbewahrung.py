@@ -29,7 +29,8 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"Zugriffsprotokoll: {faellig.zugriffsnachweise} Einträge, gesendete E-Mails: "
-            f"{faellig.benachrichtigungen} {verb} gelöscht"
+            f"{faellig.benachrichtigungen} {verb} gelöscht; SEPA-Dateien: {faellig.sepa_dateien} "
+            f"{verb} ohne Empfänger und IBAN aufbewahrt"
         )
         if faellig.leer:
             self.stdout.write("Nichts fällig.")
