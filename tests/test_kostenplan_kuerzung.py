@@ -323,6 +323,13 @@ def test_the_ballot_lists_the_cut_lines_put_to_the_vote(client, staff_login, fon
     assert "Aufwandspauschale 30,00 € 0,00 €" in text
     assert "Insgesamt 330,00 € 200,00 €" in text
 
+    client.logout()
+    staff_login(client, qm_user)  # QM's progress page shows what was put to the vote
+    response = client.get(reverse("jury:qm_abstimmung", args=[abstimmung.pk]))
+    text = " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    assert "Zeltmiete (Sachkosten) 120,00 € 60,00 €" in text
+    assert "Insgesamt 330,00 € 200,00 €" in text
+
 
 def test_the_online_vote_minutes_list_the_cut_lines(fonds, qm_user):
     from jury.abstimmungen import services as abstimmungen

@@ -302,6 +302,9 @@ def qm_abstimmung(request, pk):
         {
             "abstimmung": abstimmung,
             "antrag": abstimmung.antrag,
+            "kuerzung": selectors.kostenplan_kuerzung(
+                abstimmung.antrag, abstimmung.betrag, abstimmung.kostenplan
+            ),
             "fortschritt": selectors.abstimmung_progress(abstimmung),
             "befangene": abstimmung.stimmberechtigungen.filter(befangen=True).select_related(
                 "mitglied__user"
