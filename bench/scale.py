@@ -43,7 +43,8 @@ Kinds of path and what is checked (``--check``; ``--short`` checks always):
   through (what its header says): grows with that year's selection, reported only;
 - ``export``: a file of everything selected, grows with what it contains, reported only;
 - ``floor``: a bare page of the same 50 rows (one query, a bare table): the pages of 50 (public
-  list, fund report) are compared with it at the largest N in rows read, bytes and ms, reported.
+  list, fund report) are compared with it at the largest N in rows read, bytes and ms, reported;
+  the public list also with the same 50 rows in the site's layout (``bench/floors.py``).
   The fund report page shows the fund's stored figures (cost categories, fields of action, months,
   counts: ``Fondsauswertung``, recomputed by the worker after each change, here after seeding), so
   it is a page of 50; the sums themselves are the job "fields of action per fund" and the like.
