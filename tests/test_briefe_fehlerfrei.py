@@ -214,7 +214,7 @@ def test_every_letter_kind_is_fit_to_file(langes_quartier):
                 assert not re.search(r"AF-[\w-]*-$", zeile.strip()), (label, zeile)
         assert referenz in text, label
         # no markup leaks into the text (a filter's HTML inside an attribute once printed 'AF-…">')
-        assert not re.search(r'[<>]|">', roh), (label, re.findall(r'.{0,20}[<>].{0,5}', roh))
+        assert not re.search(r'[<>]|">', roh), (label, re.findall(r".{0,20}[<>].{0,5}", roh))
         # the sender line of the address window is one line
         absender = documents.ruecksendung_for(langes_quartier)[0]
         assert any(absender in zeile for zeile in seiten[0].splitlines()), (label, seiten[0][:400])

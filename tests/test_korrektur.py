@@ -120,8 +120,9 @@ def test_qm_of_another_area_cannot_correct(antrag, qm_user, qm_other_user):
     antrag = approved(antrag, qm_user)
     vorher = _spur(antrag)
 
-    with pytest.raises(korrektur.KorrekturRefused):
+    with pytest.raises(korrektur.KorrekturRefused) as refused:
         _korrigieren(antrag, qm_other_user, titel="Hoffest")
+    assert refused.value.code == "forbidden"
 
     assert _spur(antrag) == vorher
 

@@ -12,16 +12,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from .. import task_names
-from ..enqueue import task_enqueue_on_commit
 from ..fonds.selectors import fondsbild
 from ..models import Aktionsfonds, Fondsauswertung
 from .selectors.abrechnung import aktionsfonds_bericht, bericht_summen
-
-
-def fondsauswertung_queue(fonds_id):
-    """Have the worker recompute the fund's figures once the current transaction commits."""
-    task_enqueue_on_commit(task_names.REFRESH_FONDSAUSWERTUNG, fonds_id=fonds_id)
 
 
 def fondsauswertung_compute(fonds):

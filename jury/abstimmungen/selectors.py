@@ -196,10 +196,6 @@ class KostenZeile:
     beantragt: Decimal
     bewilligt: Decimal
 
-    @property
-    def gekuerzt(self):
-        return self.bewilligt < self.beantragt
-
 
 @dataclass(frozen=True)
 class Kuerzung:

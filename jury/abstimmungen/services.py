@@ -178,7 +178,7 @@ def kostenplan_for_betrag(antrag, betrag, kostenplan):
     always send every line. The same check for the online vote and the meeting."""
     if betrag >= antrag.betrag_beantragt or not kostenplan:
         return {}
-    plan = kostenplan_check(antrag, betrag, kostenplan or {}, refused=JuryRefused)
+    plan = kostenplan_check(antrag, betrag, kostenplan, refused=JuryRefused)
     return {str(pk): str(wert) for pk, wert in plan.items()}
 
 

@@ -316,7 +316,7 @@ class PunktZeile:
     def kuerzung(self):
         """The cut lines of an approval of less than requested (the minutes), else None."""
         p = self.punkt
-        if p.beschluss != Beschluss.BEWILLIGT:
+        if not p.ist_bewilligt:
             return None
         return kostenplan_kuerzung(p.antrag, p.betrag, p.kostenplan)
 

@@ -272,7 +272,7 @@ def rueckforderung_settle(antrag, *, datum, akteur=None, betrag=None):
     ).first()
     if rueckforderung is None:
         return None
-    offen = rueckforderung.betrag - rueckforderung.betrag_eingegangen
+    offen = rueckforderung.betrag_offen
     betrag = offen if betrag is None else betrag
     if betrag <= ZERO or betrag > offen:
         raise AbrechnungRefused(

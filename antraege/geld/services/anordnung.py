@@ -10,7 +10,7 @@ Every step is a conditional update on the order's status, in the Antrag's lock.
 """
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,11 +32,8 @@ from ..buchungen.services import buchung_book
 AO = Auszahlungsanordnung
 S = Auszahlungsanordnung.Status
 
-# confirmation → (its field, the other confirmation's field, its label on the order)
-BESTAETIGUNGEN = {
-    "sachlich": ("sachlich", "rechnerisch"),
-    "rechnerisch": ("rechnerisch", "sachlich"),
-}
+# confirmation → the other one, which must come from a second person
+BESTAETIGUNGEN = {"sachlich": "rechnerisch", "rechnerisch": "sachlich"}
 
 
 class AnordnungRefused(Refused):
@@ -103,7 +100,7 @@ def anordnung_confirm(anordnung, *, akteur, als):
 
     Refused when the order is released already, when this confirmation is given, and when the
     same account gave the other one (four eyes). The PDF is made again with the confirmation."""
-    feld, ander = BESTAETIGUNGEN[als]
+    feld, ander = als, BESTAETIGUNGEN[als]
     with transaction.atomic():
         antrag, anordnung = _anordnung_locked(anordnung)
         require(may_confirm_auszahlungsanordnung, akteur, antrag, refused=AnordnungRefused)
@@ -195,7 +192,7 @@ def anordnung_mark_paid(antrag, art, *, bezahlt_am):
     order or one in a SEPA file). Returns whether an order was marked."""
     return bool(
         AO.objects.filter(antrag=antrag, art=art)
-        .filter(Q(status=S.ANGEORDNET) | Q(status=S.IN_DATEI))
+        .filter(status__in=(S.ANGEORDNET, S.IN_DATEI))
         .update(status=S.BEZAHLT, bezahlt_am=bezahlt_am)
     )
 

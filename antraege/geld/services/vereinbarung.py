@@ -243,7 +243,7 @@ def rueckzahlung_record(antrag, *, akteur, datum, betrag=None):
         kontext = {
             "betrag": euro_format(rueckforderung.eingang),
             "datum": formats.date_format(datum, "SHORT_DATE_FORMAT"),
-            "offen": euro_format(rueckforderung.betrag - rueckforderung.betrag_eingegangen),
+            "offen": euro_format(rueckforderung.betrag_offen),
         }
         statuswechsel_record(
             antrag,
