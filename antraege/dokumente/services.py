@@ -175,10 +175,8 @@ def _money_context(antrag, art):
 def _zahlungsziel(antrag):
     """Where a repayment goes: the office's account (None while QM has not entered it)."""
     from ..fonds.selectors.buchhaltung import buero_konto_for_aktionsfonds
-    from ..geld.selectors.vereinbarung import iban_formatted
 
-    konto = buero_konto_for_aktionsfonds(antrag.fonds)
-    return {"konto": konto, "konto_iban": iban_formatted(konto.iban) if konto else ""}
+    return {"konto": buero_konto_for_aktionsfonds(antrag.fonds)}
 
 
 def _anordnung_context(antrag, art):
