@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ...antrag.selectors import aktionsfonds_saldo, antraege_among
@@ -22,6 +23,15 @@ def projektbeginn_ab(antrag):
         return None
     kulanz = antrag.fonds.quartier.projektbeginn_kulanz_tage
     return antrag.beginn - datetime.timedelta(days=kulanz)
+
+
+def projektbeginn_noch_nicht_ab(antrag):
+    """The day "Projektbeginn bestätigen" is taken from while that day is still ahead for an
+    approved Antrag (the settlement pages name it instead of the button), else None."""
+    ab = projektbeginn_ab(antrag)
+    if antrag.status != AntragStatus.APPROVED or ab is None or ab <= timezone.localdate():
+        return None
+    return ab
 
 
 def settlement_errors(antrag):

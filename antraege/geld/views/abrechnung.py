@@ -107,14 +107,6 @@ def _logoleiste_initial(bericht):
     return "ja" if bericht.logoleiste_verwendet else "nein"
 
 
-def _projektbeginn_ab(antrag):
-    """The day "Projektbeginn bestätigen" is taken from, while it is still ahead (else None)."""
-    ab = settlement_selectors.projektbeginn_ab(antrag)
-    if antrag.status != AntragStatus.APPROVED or ab is None or ab <= timezone.localdate():
-        return None
-    return ab
-
-
 def _mein_context(antrag, akteur, **forms_):
     bericht = getattr(antrag, "sachbericht", None)
     context = {
@@ -125,7 +117,7 @@ def _mein_context(antrag, akteur, **forms_):
         "fotos": antrag.projektfotos.all(),
         "editierbar": antrag.status in SETTLEMENT_EDITABLE_STATES,
         "fehlt": settlement_selectors.settlement_errors(antrag),
-        "projektbeginn_ab": _projektbeginn_ab(antrag),
+        "projektbeginn_ab": settlement_selectors.projektbeginn_noch_nicht_ab(antrag),
         "beleg_form": forms_.get("beleg_form") or BelegForm(antrag=antrag),
         "sachbericht_form": forms_.get("sachbericht_form")
         or SachberichtForm(
@@ -291,7 +283,7 @@ def _qm_context(request, antrag, akteur, **forms_):
     return {
         "antrag": antrag,
         "moves": dict(available_moves(antrag, akteur)),
-        "projektbeginn_ab": _projektbeginn_ab(antrag),
+        "projektbeginn_ab": settlement_selectors.projektbeginn_noch_nicht_ab(antrag),
         "dokumente": antrag.dokumente.all(),
         "belege": [(beleg, pruef_forms[beleg.pk]) for beleg in belege],
         "belege_seite": belege_seite,
