@@ -35,6 +35,11 @@ _FREIWILLIG = ("organisation", "antragsteller_telefon")
 NACH_DER_JURY_STATES = (*EVER_APPROVED_STATES, AntragStatus.REJECTED)
 
 
+def antrag_korrigierbar(antrag):
+    """QM corrects an Antrag here only after the jury's decision (before, in the review)."""
+    return antrag.status in NACH_DER_JURY_STATES
+
+
 class KorrekturRefused(Refused):
     """A correction that cannot be made (wrong state, no reason, nothing changed, invalid value)."""
 
@@ -78,7 +83,7 @@ def antrag_correct(antrag, *, akteur, grund, werte):
     with transaction.atomic():
         antrag = antrag_lock(antrag)
         require(may_act_on_antrag_as_qm, akteur, antrag, refused=KorrekturRefused)
-        if antrag.status not in NACH_DER_JURY_STATES:
+        if not antrag_korrigierbar(antrag):
             raise KorrekturRefused(
                 _(
                     "Nach der Entscheidung der Jury korrigiert das QM hier. Vorher ändern Sie die "

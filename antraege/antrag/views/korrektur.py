@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 from ... import zugriff
 from ...web.refusals import form_submit
 from ..forms.korrektur import KorrekturForm
-from ..services.korrektur import NACH_DER_JURY_STATES, antrag_correct
+from ..services.korrektur import antrag_correct, antrag_korrigierbar
 from .qm import staff_required
 
 
@@ -19,7 +19,7 @@ def _seite(request, antrag, akteur, name, form, status=200):
             "antrag": antrag,
             "form": form,
             "form_has_errors": bool(form.errors),
-            "moeglich": antrag.status in NACH_DER_JURY_STATES,
+            "moeglich": antrag_korrigierbar(antrag),
         },
         status=status,
     )

@@ -43,7 +43,7 @@ from ..selectors import (
     kosten_summen,
     quartiere_list_for_staff,
 )
-from ..services.korrektur import NACH_DER_JURY_STATES
+from ..services.korrektur import antrag_korrigierbar
 
 # The moves of the formal check that this page offers. Decisions, settlement and payout have
 # their own pages and forms.
@@ -173,7 +173,7 @@ def antrag_detail_context(akteur, antrag, *, forms_by_move=None):
         "form": failed,
         "form_has_errors": failed is not None,
         "nur_lesen": not bearbeitet,
-        "korrigierbar": bearbeitet and antrag.status in NACH_DER_JURY_STATES,
+        "korrigierbar": bearbeitet and antrag_korrigierbar(antrag),
         # Cross-links to the jury and settlement pages (their views check permissions again).
         "abstimmungen": abstimmungen,
         "jury_entscheiden": jury_entscheiden,
