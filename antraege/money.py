@@ -30,15 +30,21 @@ def euro_round(amount):
     return Decimal(amount).quantize(CENT)
 
 
+def euro_text_clean(value):
+    """Typed euro text as a plain number: ``"1.234,50 €"`` → ``"1234.50"`` (non-text unchanged)."""
+    if isinstance(value, str):
+        value = value.strip().replace(" ", "").replace("€", "")
+        if "," in value:
+            value = value.replace(".", "").replace(",", ".")
+    return value
+
+
 def euro_parse(value, *, field="betrag", refusal=BetragRefused):
     """A positive amount from user input (``"12,50"``, ``"1.234,50 €"``, ``Decimal``), to the cent.
 
     Raises ``refusal`` (a ``Refused`` subclass, code ``invalid``, with ``field``) for anything else.
     """
-    if isinstance(value, str):
-        value = value.strip().replace(" ", "").replace("€", "")
-        if "," in value:
-            value = value.replace(".", "").replace(",", ".")
+    value = euro_text_clean(value)
     try:
         betrag = euro_round(value)
     except (InvalidOperation, TypeError, ValueError) as error:

@@ -394,3 +394,18 @@ def test_minutes_of_a_full_approval_list_no_cut(fonds, qm_user):
         text = pdf_text(handle.read())
     assert "Beschluss Bewilligt" in text
     assert "Kürzung der Jury" not in text
+
+
+def test_line_amounts_are_read_as_typed_in_german(fonds):
+    """A line amount is typed as people write euro: comma decimals, a thousands point, a € sign."""
+    from antraege.money import euro_text_clean
+
+    antrag = _antrag(fonds)
+    z = _zeilen(antrag)
+
+    plan = kostenplan_check(
+        antrag, D("280.00"), {z["Saatgut"].pk: "0,00 €", z["Zeltmiete"].pk: "120,00"}
+    )
+
+    assert (plan[z["Saatgut"].pk], plan[z["Zeltmiete"].pk]) == (D("0.00"), D("120.00"))
+    assert euro_text_clean(" 1.234,50 € ") == "1234.50"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from ...geld.selectors.vereinbarung import prozent_von
 from ...models import Kostenposition
-from ...money import CENT, ZERO, euro_format
+from ...money import CENT, ZERO, euro_format, euro_text_clean
 from ...refusals import BetragRefused
 
 
@@ -42,7 +42,7 @@ def kostenplan_vorschlag(antrag, betrag, *, positionen=None):
 
 def _betrag_of(wert, position, refused):
     try:
-        betrag = Decimal(str(wert).replace(" ", "").replace("€", "").replace(",", "."))
+        betrag = Decimal(str(euro_text_clean(str(wert))))
     except InvalidOperation:
         betrag = None
     if betrag is None or not betrag.is_finite() or betrag < 0 or betrag > position.betrag:
