@@ -163,7 +163,9 @@ def test_an_online_cut_without_a_plan_still_adds_up(fonds, qm_user):
     text = _text(antrag, Dokument.Art.BEWILLIGUNG)
 
     assert "Saatgut Sachkosten 40,00 € 20,00 €" in text
-    assert "innerhalb des bewilligten Betrags) bis 0,00 €" in text
+    # no room for a lump sum: the letter says so, not "bis 0,00 €"
+    assert "ganz für die Kostenpositionen bestimmt) entfällt" in text
+    assert "bis 0,00 €" not in text
     assert "Bewilligt insgesamt 280,00 €" in text
     assert "330,00" not in text.split("Bewilligte Kostenpositionen")[1].split("Auszahlung")[0]
 
