@@ -256,7 +256,7 @@ def protokoll_kontext(abstimmung):
     stimmen = {s.mitglied_id: s for s in abstimmung.stimmen.all()}
     zeilen = [
         {
-            "name": e.mitglied.user.get_full_name() or e.mitglied.user.username,
+            "name": e.mitglied.anzeigename,
             "befangen": e.befangen,
             "grund": e.befangenheit_grund,
             "anwesend": e.anwesend,
