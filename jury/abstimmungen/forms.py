@@ -106,7 +106,7 @@ class AbstimmungEroeffnenForm(KostenplanFelder, KernForm):
     def __init__(self, *args, treffer=(), positionen=(), **kwargs):
         super().__init__(*args, **kwargs)
         self._positionen_felder(positionen)
-        choices = [(str(m.pk), m.user.get_full_name() or m.user.username) for m in treffer]
+        choices = [(str(m.pk), m.anzeigename) for m in treffer]
         if choices:
             self.fields["antragsteller"].choices = choices
             self.fields["antragsteller"].initial = [pk for pk, _label in choices]

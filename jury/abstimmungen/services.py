@@ -141,7 +141,7 @@ def _mitglied_benachrichtigen(art, mitglied, abstimmung, *, dedupe_key, **mehr):
         empfaenger=mitglied.user.email,
         sprache=kontosprache(mitglied.user),
         kontext={
-            "name": mitglied.user.get_full_name() or mitglied.user.username,
+            "name": mitglied.anzeigename,
             "referenz": antrag.referenz or "",
             "titel": antrag.titel,
             "quartier": antrag.fonds.quartier.name,
@@ -343,7 +343,7 @@ def stimmberechtigung_check(abstimmung, user, *, now=None, schreiben=True):
                 "%(name)s stimmt in dieser Abstimmung in Vertretung für Sie ab; Ihre eigene "
                 "Stimme zählt nicht."
             )
-            % {"name": mitglied_name(eintrag.vertreten_durch)},
+            % {"name": eintrag.vertreten_durch.anzeigename},
             code="forbidden",
         )
     # The list was fixed when the vote opened, with QM's confirmation of the applicant match.
@@ -446,10 +446,6 @@ def befangenheit_declare(abstimmung, *, user, grund=""):
 # --- A deputy standing in (online vote) -------------------------------------------------------
 
 
-def mitglied_name(mitglied):
-    return mitglied.user.get_full_name() or mitglied.user.username
-
-
 def _vertretung_erlaubt(abstimmung):
     if not abstimmung.vertretung_online:
         raise JuryRefused(
@@ -485,7 +481,7 @@ def vertretung_request(abstimmung, *, user):
                 deputy,
                 current,
                 dedupe_key=f"jury-{current.pk}-vertretung-{eintrag.pk}-{deputy.pk}",
-                vertreten_fuer=mitglied_name(eintrag.mitglied),
+                vertreten_fuer=eintrag.mitglied.anzeigename,
                 vertreten_url=url,
             )
     logger.info("entry %s of vote %s asks for a deputy", eintrag.pk, current.pk)
