@@ -153,11 +153,3 @@ class JuryRegelnForm(KernModelForm):
         self.fields[
             "projektbeginn_kulanz_tage"
         ].initial = self.instance.quartier.projektbeginn_kulanz_tage
-
-    def save(self, commit=True):
-        regeln = super().save(commit=commit)
-        if commit and self.cleaned_data.get("projektbeginn_kulanz_tage") is not None:
-            Quartier.objects.filter(pk=regeln.quartier_id).update(
-                projektbeginn_kulanz_tage=self.cleaned_data["projektbeginn_kulanz_tage"]
-            )
-        return regeln

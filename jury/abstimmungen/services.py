@@ -32,7 +32,7 @@ from antraege.antrag.services.kostenplan import kostenplan_check
 from antraege.datenschutz.adressen import antrag_bestaetigte_adresse, mitglied_hat_adresse
 from antraege.enqueue import task_enqueue_on_commit
 from antraege.mail import services as mail
-from antraege.models import Antrag, AntragStatus
+from antraege.models import Antrag, AntragStatus, Quartier
 from antraege.money import euro_round
 from antraege.refusals import Refused
 from antraege.roles import Akteur
@@ -65,6 +65,22 @@ class JuryRefused(Refused):
 def juryregeln_for(quartier):
     """The rules of ``quartier``'s jury, created with the programme's defaults on first use."""
     regeln, _created = JuryRegeln.objects.get_or_create(quartier=quartier)
+    return regeln
+
+
+@transaction.atomic
+def juryregeln_save(regeln, *, akteur, projektbeginn_kulanz_tage=None):
+    """QM of the area stores its jury's rules (``regeln``, changed, not yet saved) and, where
+    given, the area's grace for "Projektbeginn bestätigen", edited on the same page; both or
+    neither."""
+    permissions.require(
+        permissions.may_manage_jury_of_area, akteur, regeln.quartier_id, refused=JuryRefused
+    )
+    regeln.save()
+    if projektbeginn_kulanz_tage is not None:  # left empty: the area keeps its grace
+        Quartier.objects.filter(pk=regeln.quartier_id).update(
+            projektbeginn_kulanz_tage=projektbeginn_kulanz_tage
+        )
     return regeln
 
 
