@@ -13,13 +13,15 @@ Seeding writes rows in bulk (``bulk_create``/``update``): a status, a decision, 
 ballots are written by hand, because no path measured here needs them to have come by the real
 moves (docs/architecture.md: bulk rows for paging). Per 20 Anträge of a fund: 1 draft, 2
 submitted, 2 rejected, 1 ineligible, 1 withdrawn, 4 approved, 4 in progress, 4 paid, 1 closed;
-decided ones with their letter (``Dokument``), every third decided one with a closed online vote
-of the area's 5 members (5 ballots), every non-draft with a sent e-mail; per area 3 open votes
-(2 ballots each, nothing due) and, in the first area, a meeting with 15 agenda items. The first
-step is this month's work (decided 10 days ago); every later step adds history (decided and voted
-on 200 days ago, mailed within the outbox's 180 days: the daily retention job deleted older e-mails),
-as the years pile up: what a sweep has due stays the same. Bulk rows came by no move, so the start
-of their retention period is written with their status, as the move stores it (the decision's day).
+decided ones with their letter (``Dokument``) and its e-mail, every third decided one with a
+closed online vote of the area's 5 members (5 ballots), every non-draft with a sent e-mail; per
+area 3 open votes (2 ballots each, nothing due) and, in the first area, a meeting with 15 agenda
+items. The first step is this month's work (decided 10 days ago); every later step adds history
+(decided and voted on 200 days ago, mailed within the outbox's 180 days: the daily retention job
+deleted older e-mails, and emptied the decisions' e-mails of 200 days ago, kept for their dedupe
+key), as the years pile up: what a sweep has due stays the same. Bulk rows came by no move, so
+the start of their retention period is written with their status, as the move stores it (the
+decision's day).
 
 What is counted, per path (one call of the view through Django's test client, or of the job):
 - ``queries``: every SQL statement it sent (``CaptureQueriesContext``);
@@ -220,8 +222,32 @@ class Welt:
             ],
             batch_size=2000,
         )
+        self._entscheidungsmails(gruppen, art, entschieden, now)
         # ``erstellt_am`` is set on insert: the e-mails were made when they were sent
         Benachrichtigung.objects.filter(antrag_id__in=ids).update(erstellt_am=F("gesendet_am"))
+
+    def _entscheidungsmails(self, gruppen, art, entschieden, now):
+        """The e-mail of every decision (sent with the letter, a dedupe key of its own): past the
+        outbox's 180 days the retention job emptied it and kept the row for its key."""
+        from antraege.models import Benachrichtigung
+
+        geleert = entschieden < now - datetime.timedelta(days=180)
+        Benachrichtigung.objects.bulk_create(
+            [
+                Benachrichtigung(
+                    art="entscheidung",
+                    antrag_id=pk,
+                    empfaenger="" if geleert else f"bench{pk}@example.org",
+                    betreff="" if geleert else "Entscheidung über Ihren Antrag",
+                    dedupe_key=f"entscheidung:{pk}:{art[status]}",
+                    gesendet_am=entschieden,
+                )
+                for status, pks in gruppen.items()
+                if status in art
+                for pk in pks
+            ],
+            batch_size=2000,
+        )
 
     def _abstimmungen(self, fonds, pks, *, offen, zeitpunkt, stimmen):
         from decimal import Decimal
