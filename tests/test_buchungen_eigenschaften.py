@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from antraege.antrag.selectors import aktionsfonds_saldo
 from antraege.factories import AntragFactory
-from antraege.fonds.services.jahresabschluss import aktionsfonds_close
 from antraege.fonds.selectors.veroeffentlichung import gefoerderte_summe, gefoerderte_zeilen
+from antraege.fonds.services.jahresabschluss import aktionsfonds_close
 from antraege.geld.auswertung import gefoerderte_summe_gespeichert
 from antraege.geld.buchungen.selectors import fonds_abweichungen
 from antraege.geld.services import abrechnung as settlement

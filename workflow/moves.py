@@ -5,9 +5,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from antraege import task_names
 from antraege.antrag.services.antrag import antrag_lock
 from antraege.antrag.services.timeline import statuswechsel_record
-from antraege import task_names
 from antraege.datenschutz.aufbewahrung import ENDED_STATES, aufbewahrung_update
 from antraege.enqueue import task_enqueue_on_commit
 from antraege.models import GEFOERDERT_STATES, Antrag, AntragStatus
