@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/scale.py [--sizes 100,1000,10000] [--layouts one,spread] [--db NAME]
     .venv/bin/python bench/scale.py --short        # CI: N = 100 and 2,000, exits 1 on growth
+    .venv/bin/python bench/scale.py --paths "fund report,public list,public page"  # those only
 
 Needs PostgreSQL (``DATABASE_URL``, default the machine's server): each layout gets a database of
 its own (``--db`` + ``_one`` / ``_spread``, dropped at the end) and runs in its own process.
@@ -12,13 +13,15 @@ Seeding writes rows in bulk (``bulk_create``/``update``): a status, a decision, 
 ballots are written by hand, because no path measured here needs them to have come by the real
 moves (docs/architecture.md: bulk rows for paging). Per 20 Anträge of a fund: 1 draft, 2
 submitted, 2 rejected, 1 ineligible, 1 withdrawn, 4 approved, 4 in progress, 4 paid, 1 closed;
-decided ones with their letter (``Dokument``), every third decided one with a closed online vote
-of the area's 5 members (5 ballots), every non-draft with a sent e-mail; per area 3 open votes
-(2 ballots each, nothing due) and, in the first area, a meeting with 15 agenda items. The first
-step is this month's work (decided 10 days ago); every later step adds history (decided and voted
-on 200 days ago, mailed within the outbox's 180 days: the daily retention job deleted older e-mails),
-as the years pile up: what a sweep has due stays the same. Bulk rows came by no move, so the start
-of their retention period is written with their status, as the move stores it (the decision's day).
+decided ones with their letter (``Dokument``) and its e-mail, every third decided one with a
+closed online vote of the area's 5 members (5 ballots), every non-draft with a sent e-mail; per
+area 3 open votes (2 ballots each, nothing due) and, in the first area, a meeting with 15 agenda
+items. The first step is this month's work (decided 10 days ago); every later step adds history
+(decided and voted on 200 days ago, mailed within the outbox's 180 days: the daily retention job
+deleted older e-mails, and emptied the decisions' e-mails of 200 days ago, kept for their dedupe
+key), as the years pile up: what a sweep has due stays the same. Bulk rows came by no move, so
+the start of their retention period is written with their status, as the move stores it (the
+decision's day).
 
 What is counted, per path (one call of the view through Django's test client, or of the job):
 - ``queries``: every SQL statement it sent (``CaptureQueriesContext``);
@@ -44,7 +47,8 @@ Kinds of path and what is checked (``--check``; ``--short`` checks always):
 - ``export``: a file of everything selected, grows with what it contains, reported only;
 - ``floor``: a bare page of the same 50 rows (one query, a bare table): the pages of 50 (public
   list, fund report) are compared with it at the largest N in rows read, bytes and ms, reported;
-  the public list also with the same 50 rows in the site's layout (``bench/floors.py``).
+  both also with the same 50 rows in the site's layout (``bench/floors.py``): what the page
+  costs beyond the layout every page has (header, navigation, footer, skip links).
   The fund report page shows the fund's stored figures (cost categories, fields of action, months,
   counts: ``Fondsauswertung``, recomputed by the worker after each change, here after seeding), so
   it is a page of 50; the sums themselves are the job "fields of action per fund" and the like.
@@ -218,8 +222,32 @@ class Welt:
             ],
             batch_size=2000,
         )
+        self._entscheidungsmails(gruppen, art, entschieden, now)
         # ``erstellt_am`` is set on insert: the e-mails were made when they were sent
         Benachrichtigung.objects.filter(antrag_id__in=ids).update(erstellt_am=F("gesendet_am"))
+
+    def _entscheidungsmails(self, gruppen, art, entschieden, now):
+        """The e-mail of every decision (sent with the letter, a dedupe key of its own): past the
+        outbox's 180 days the retention job emptied it and kept the row for its key."""
+        from antraege.models import Benachrichtigung
+
+        geleert = entschieden < now - datetime.timedelta(days=180)
+        Benachrichtigung.objects.bulk_create(
+            [
+                Benachrichtigung(
+                    art="entscheidung",
+                    antrag_id=pk,
+                    empfaenger="" if geleert else f"bench{pk}@example.org",
+                    betreff="" if geleert else "Entscheidung über Ihren Antrag",
+                    dedupe_key=f"entscheidung:{pk}:{art[status]}",
+                    gesendet_am=entschieden,
+                )
+                for status, pks in gruppen.items()
+                if status in art
+                for pk in pks
+            ],
+            batch_size=2000,
+        )
 
     def _abstimmungen(self, fonds, pks, *, offen, zeitpunkt, stimmen):
         from decimal import Decimal
@@ -486,6 +514,11 @@ def paths(welt):
         "QM dashboard": ("area", _get(qm, reverse("qm:dashboard"))),
         "fund report page": ("page", _get(qm, reverse("qm:fonds_bericht", args=[fonds.pk]))),
         "floor: bare 50-row fund report": ("floor", _bare_bericht(fonds)),
+        # the same 50 projects in the site's layout, signed in (bench/floors.py)
+        "floor: 50-row fund report in the layout": (
+            "floor",
+            _get(qm, f"/bench/floor/bericht/{fonds.pk}/"),
+        ),
         "fields of action per fund": ("area", _job(lambda: handlungsfelder_bericht(fonds))),
         "public list (all areas)": ("year", _get(publikum, reverse("gefoerderte"), jahr)),
         "public list (one area)": ("area", _get(publikum, reverse("gefoerderte"), bereich)),
@@ -516,7 +549,7 @@ def paths(welt):
     }
 
 
-def run_layout(layout, sizes, db, detail=None):
+def run_layout(layout, sizes, db, detail=None, only=None):
     """Seed and measure one layout (in this process); print one JSON line of results."""
     import logging
 
@@ -547,6 +580,8 @@ def run_layout(layout, sizes, db, detail=None):
                     cursor.execute("ANALYZE")
                 results[n] = {}
                 for name, (kind, call) in paths(welt).items():
+                    if only and not any(part in name for part in only.split(",")):
+                        continue
                     call()  # warm-up: what is read once per process or session
                     queries, rows, size, queries_rows, ms = measure(call)
                     results[n][name] = {
@@ -647,6 +682,7 @@ FLOORS = [
     ("public list (all areas)", "floor: 50-row public page in the layout"),
     ("public list (one area)", "floor: 50-row public page in the layout"),
     ("fund report page", "floor: bare 50-row fund report"),
+    ("fund report page", "floor: 50-row fund report in the layout"),
 ]
 
 
@@ -657,6 +693,8 @@ def report_floor(by_layout):
     for layout, results in by_layout.items():
         n = str(max(int(k) for k in results))
         for name, floor_name in FLOORS:
+            if name not in results[n] or floor_name not in results[n]:
+                continue  # not selected (``--paths``)
             row, floor = results[n][name], results[n][floor_name]
             print(
                 f"{layout:6} N={n:>5} {name:24} {floor_name[7:]:32} {row['rows']:7d} / {floor['rows']:6d} rows = "
@@ -676,6 +714,9 @@ def main():
     parser.add_argument(
         "--detail", help="print the 5 costliest SELECTs of the paths so named (a,b: either)"
     )
+    parser.add_argument(
+        "--paths", help="measure only the paths whose names contain one of these (a,b: either)"
+    )
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--layout", help=argparse.SUPPRESS)  # the child process of one layout
     args = parser.parse_args()
@@ -683,7 +724,7 @@ def main():
         args.sizes, args.check = "100,2000", True
     sizes = [int(n) for n in args.sizes.split(",")]
     if args.layout:
-        run_layout(args.layout, sizes, f"{args.db}_{args.layout}", args.detail)
+        run_layout(args.layout, sizes, f"{args.db}_{args.layout}", args.detail, args.paths)
         return
     grown, by_layout, children = [], {}, {}
     for layout in args.layouts.split(","):
@@ -691,6 +732,7 @@ def main():
         # layout's database (creating and migrating it is most of the short form's time)
         command = [sys.executable, __file__, "--layout", layout, "--sizes", args.sizes]
         command += ["--db", args.db] + (["--detail", args.detail] if args.detail else [])
+        command += ["--paths", args.paths] if args.paths else []
         children[layout] = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     for layout, child in children.items():
         output, _ = child.communicate()

@@ -16,7 +16,7 @@ from antraege.antrag.services.kostenplan import (
 from antraege.dokumente import services as documents
 from antraege.dokumente.pdf import html_to_pdf, pdf_text
 from antraege.factories import AntragFactory, KostenkategorieFactory
-from antraege.geld.selectors.vereinbarung import kostenplan_bewilligt
+from antraege.geld.selectors.vereinbarung import kostenplan_bewilligt, pauschale_im_betrag
 from antraege.models import Antrag, AntragStatus, Dokument, Kostenposition
 from antraege.roles import Akteur
 from jury.abstimmungen.services import JuryRefused
@@ -163,7 +163,9 @@ def test_an_online_cut_without_a_plan_still_adds_up(fonds, qm_user):
     text = _text(antrag, Dokument.Art.BEWILLIGUNG)
 
     assert "Saatgut Sachkosten 40,00 € 20,00 €" in text
-    assert "innerhalb des bewilligten Betrags) bis 0,00 €" in text
+    # no room for a lump sum: the letter says so, not "bis 0,00 €"
+    assert "ganz für die Kostenpositionen bestimmt) entfällt" in text
+    assert "bis 0,00 €" not in text
     assert "Bewilligt insgesamt 280,00 €" in text
     assert "330,00" not in text.split("Bewilligte Kostenpositionen")[1].split("Auszahlung")[0]
 
@@ -409,3 +411,17 @@ def test_line_amounts_are_read_as_typed_in_german(fonds):
 
     assert (plan[z["Saatgut"].pk], plan[z["Zeltmiete"].pk]) == (D("0.00"), D("120.00"))
     assert euro_text_clean(" 1.234,50 € ") == "1234.50"
+
+
+@pytest.mark.parametrize(
+    "betrag, summe, weitere, pauschale",
+    [
+        (D("330.00"), D("300.00"), D("0.00"), D("30.00")),  # lines and the whole lump sum
+        (D("300.00"), D("300.00"), D("0.00"), D("0.00")),  # the lines only
+        (D("280.00"), D("280.00"), D("0.00"), D("0.00")),  # cut lines, no room left
+        (D("250.00"), D("300.00"), D("60.00"), D("10.00")),  # other funding pays part of a line
+        (D("200.00"), D("300.00"), D("0.00"), D("0.00")),  # lines beyond the amount: never < 0
+    ],
+)
+def test_the_lump_sum_is_what_the_amount_holds_beyond_its_lines(betrag, summe, weitere, pauschale):
+    assert pauschale_im_betrag(betrag, summe, weitere) == pauschale

@@ -78,6 +78,25 @@ def test_the_area_sets_its_grace_on_qms_rules_page(client, staff_login, antrag, 
     assert antrag.status == AntragStatus.IN_PROGRESS
 
 
+def test_an_admin_reads_the_rules_but_changes_neither_them_nor_the_grace(
+    client, staff_login, antrag, admin_user
+):
+    from jury.abstimmungen.models import JuryRegeln
+
+    quartier_id = antrag.fonds.quartier_id
+    kulanz = Quartier.objects.get(pk=quartier_id).projektbeginn_kulanz_tage
+    staff_login(client, admin_user)
+    url = reverse("jury:qm_regeln", kwargs={"quartier_pk": quartier_id})
+    assert client.get(url).status_code == 200
+    regeln = list(JuryRegeln.objects.filter(quartier_id=quartier_id).values())
+
+    antwort = client.post(url, {"mindestgroesse": "3", "projektbeginn_kulanz_tage": "200"})
+
+    assert antwort.status_code == 403
+    assert Quartier.objects.get(pk=quartier_id).projektbeginn_kulanz_tage == kulanz
+    assert list(JuryRegeln.objects.filter(quartier_id=quartier_id).values()) == regeln
+
+
 def test_the_pages_name_the_day_instead_of_offering_the_button(
     client, staff_login, antrag, qm_user
 ):

@@ -129,6 +129,32 @@ def test_retention_reads_what_is_due_through_its_indexes(fonds, qm_user):
         assert "antrag_entwurf_geaendert" in _plan_sql(statements["entwuerfe"])
 
 
+def test_retention_reads_the_sent_mails_still_to_empty_not_those_kept_for_their_key(settings):
+    """An e-mail with a dedupe key stays after its period, emptied, for ever: the job counts
+    and empties the sent rows not yet emptied through the partial index on them, not every
+    emptied row of all years."""
+    from antraege.datenschutz.aufbewahrung import aufbewahrung_enforce, aufbewahrung_faellig
+    from antraege.models import Benachrichtigung
+
+    alt = timezone.now() - datetime.timedelta(days=settings.AUFBEWAHRUNG_TAGE_BENACHRICHTIGUNG + 1)
+    geleert = Benachrichtigung.objects.create(art="x", dedupe_key="einmal:1")
+    brief = Benachrichtigung.objects.create(art="x", kanal="post", dedupe_key="einmal:2")
+    mail = Benachrichtigung.objects.create(art="x", empfaenger="a@example.org", dedupe_key="e:3")
+    Benachrichtigung.objects.filter(pk=brief.pk).update(gesendet_am=alt, betreff="Ihr Brief")
+    Benachrichtigung.objects.filter(pk__in=[geleert.pk, mail.pk]).update(gesendet_am=alt)
+
+    with CaptureQueriesContext(connection) as captured:
+        faellig = aufbewahrung_faellig()
+    (count,) = [q["sql"] for q in captured.captured_queries if "benachrichtigung" in q["sql"]]
+
+    assert faellig.benachrichtigungen == 2  # the letter by post and the e-mail, not the emptied
+    assert "benachrichtigung_ungeleert" in _plan_sql(count)
+    aufbewahrung_enforce()
+    assert not Benachrichtigung.objects.filter(Benachrichtigung.NICHT_GELEERT).exists()
+    assert Benachrichtigung.objects.count() == 3  # each kept for its key
+    assert aufbewahrung_faellig().benachrichtigungen == 0
+
+
 def test_the_drafts_of_an_address_are_counted_whatever_its_case_through_its_index(fonds, settings):
     from antraege.antrag.services.antrag import AntragRefused, entwuerfe_check
 

@@ -220,12 +220,17 @@ def aufbewahrung_faellig(*, now=None):
         zeitpunkt__lt=stichtag["zugriffsnachweise"]
     ).count()
     result.sepa_dateien = _sepa_dateien_faellig(stichtag).count()
-    result.benachrichtigungen = (
-        Benachrichtigung.objects.filter(gesendet_am__lt=stichtag["benachrichtigungen"])
-        .exclude(empfaenger="")
-        .count()
-    )
+    result.benachrichtigungen = _benachrichtigungen_faellig(stichtag).count()
     return result
+
+
+def _benachrichtigungen_faellig(stichtag):
+    """Sent e-mails past their period not yet emptied, read through the partial index
+    ``benachrichtigung_ungeleert``: an emptied row kept for its dedupe key (forever) is not in it,
+    so the years of those are not read again every night."""
+    return Benachrichtigung.objects.filter(
+        Benachrichtigung.NICHT_GELEERT, gesendet_am__lt=stichtag["benachrichtigungen"]
+    )
 
 
 def _dateien(antrag_id):
@@ -358,10 +363,10 @@ def aufbewahrung_enforce(*, now=None):
         antrag_anonymise(eintrag.antrag_id, regel=eintrag.regel)
     Zugriffsnachweis.objects.filter(zeitpunkt__lt=stichtag["zugriffsnachweise"]).delete()
     _sepa_dateien_faellig(stichtag).update(inhalt="")
-    gesendet = Benachrichtigung.objects.filter(gesendet_am__lt=stichtag["benachrichtigungen"])
+    gesendet = _benachrichtigungen_faellig(stichtag)
     gesendet.filter(dedupe_key__isnull=True).delete()
     # A row with a dedupe key keeps its key (so the e-mail is never sent twice), nothing else.
-    gesendet.exclude(empfaenger="").update(empfaenger="", kontext={}, betreff="", letzter_fehler="")
+    gesendet.update(empfaenger="", kontext={}, betreff="", letzter_fehler="")
     logger.info(
         "retention: %s drafts deleted, %s Anträge anonymised, %s log rows, %s e-mails, "
         "%s SEPA files pruned",

@@ -3,6 +3,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# A sent row not yet emptied by the retention job (``datenschutz.aufbewahrung``): it empties
+# address and subject of every sent row past its period (a letter by post has no address).
+NICHT_GELEERT = ~models.Q(empfaenger="") | ~models.Q(betreff="")
+
 
 class Benachrichtigung(models.Model):
     """Outbox: an e-mail recorded in the transaction that caused it, sent by a Celery task.
@@ -42,6 +46,8 @@ class Benachrichtigung(models.Model):
     versuche = models.PositiveSmallIntegerField(default=0)
     letzter_fehler = models.TextField(blank=True)
 
+    NICHT_GELEERT = NICHT_GELEERT
+
     class Meta:
         verbose_name = _("Benachrichtigung")
         verbose_name_plural = _("Benachrichtigungen")
@@ -52,7 +58,14 @@ class Benachrichtigung(models.Model):
                 fields=["erstellt_am", "id"],
                 condition=models.Q(gesendet_am__isnull=True),
                 name="benachrichtigung_offen",
-            )
+            ),
+            # the retention job reads the sent rows past their period it has still to empty, not
+            # the emptied ones kept for their dedupe key
+            models.Index(
+                fields=["gesendet_am"],
+                condition=models.Q(gesendet_am__isnull=False) & NICHT_GELEERT,
+                name="benachrichtigung_ungeleert",
+            ),
         ]
 
     def __str__(self):

@@ -106,7 +106,7 @@ class AbstimmungEroeffnenForm(KostenplanFelder, KernForm):
     def __init__(self, *args, treffer=(), positionen=(), **kwargs):
         super().__init__(*args, **kwargs)
         self._positionen_felder(positionen)
-        choices = [(str(m.pk), m.user.get_full_name() or m.user.username) for m in treffer]
+        choices = [(str(m.pk), m.anzeigename) for m in treffer]
         if choices:
             self.fields["antragsteller"].choices = choices
             self.fields["antragsteller"].initial = [pk for pk, _label in choices]
@@ -153,11 +153,3 @@ class JuryRegelnForm(KernModelForm):
         self.fields[
             "projektbeginn_kulanz_tage"
         ].initial = self.instance.quartier.projektbeginn_kulanz_tage
-
-    def save(self, commit=True):
-        regeln = super().save(commit=commit)
-        if commit and self.cleaned_data.get("projektbeginn_kulanz_tage") is not None:
-            Quartier.objects.filter(pk=regeln.quartier_id).update(
-                projektbeginn_kulanz_tage=self.cleaned_data["projektbeginn_kulanz_tage"]
-            )
-        return regeln

@@ -9,6 +9,7 @@ from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
 from antraege.antrag.services.kostenplan import kostenplan_vorschlag
+from antraege.geld.selectors.vereinbarung import pauschale_im_betrag
 from antraege.money import ZERO
 
 from ..mitglieder.models import Jurymitglied, jurymitglieder_in_term
@@ -231,17 +232,15 @@ def kostenplan_kuerzung(antrag, betrag, kostenplan):
         for p in positionen
     ]
     weitere = antrag.weitere_mittel
-
-    def pauschale(summe, gesamt):
-        return max(gesamt - (summe - weitere), ZERO)
-
     return Kuerzung(
         zeilen=zeilen,
         weitere_mittel=weitere,
-        pauschale_beantragt=pauschale(
-            sum((z.beantragt for z in zeilen), ZERO), antrag.betrag_beantragt
+        pauschale_beantragt=pauschale_im_betrag(
+            antrag.betrag_beantragt, sum((z.beantragt for z in zeilen), ZERO), weitere
         ),
-        pauschale_bewilligt=pauschale(sum((z.bewilligt for z in zeilen), ZERO), betrag),
+        pauschale_bewilligt=pauschale_im_betrag(
+            betrag, sum((z.bewilligt for z in zeilen), ZERO), weitere
+        ),
         beantragt=antrag.betrag_beantragt,
         bewilligt=betrag,
     )
@@ -257,7 +256,7 @@ def protokoll_kontext(abstimmung):
     stimmen = {s.mitglied_id: s for s in abstimmung.stimmen.all()}
     zeilen = [
         {
-            "name": e.mitglied.user.get_full_name() or e.mitglied.user.username,
+            "name": e.mitglied.anzeigename,
             "befangen": e.befangen,
             "grund": e.befangenheit_grund,
             "anwesend": e.anwesend,

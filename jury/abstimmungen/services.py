@@ -32,7 +32,7 @@ from antraege.antrag.services.kostenplan import kostenplan_check
 from antraege.datenschutz.adressen import antrag_bestaetigte_adresse, mitglied_hat_adresse
 from antraege.enqueue import task_enqueue_on_commit
 from antraege.mail import services as mail
-from antraege.models import Antrag, AntragStatus
+from antraege.models import Antrag, AntragStatus, Quartier
 from antraege.money import euro_round
 from antraege.refusals import Refused
 from antraege.roles import Akteur
@@ -65,6 +65,22 @@ class JuryRefused(Refused):
 def juryregeln_for(quartier):
     """The rules of ``quartier``'s jury, created with the programme's defaults on first use."""
     regeln, _created = JuryRegeln.objects.get_or_create(quartier=quartier)
+    return regeln
+
+
+@transaction.atomic
+def juryregeln_save(regeln, *, akteur, projektbeginn_kulanz_tage=None):
+    """QM of the area stores its jury's rules (``regeln``, changed, not yet saved) and, where
+    given, the area's grace for "Projektbeginn bestätigen", edited on the same page; both or
+    neither."""
+    permissions.require(
+        permissions.may_manage_jury_of_area, akteur, regeln.quartier_id, refused=JuryRefused
+    )
+    regeln.save()
+    if projektbeginn_kulanz_tage is not None:  # left empty: the area keeps its grace
+        Quartier.objects.filter(pk=regeln.quartier_id).update(
+            projektbeginn_kulanz_tage=projektbeginn_kulanz_tage
+        )
     return regeln
 
 
@@ -141,7 +157,7 @@ def _mitglied_benachrichtigen(art, mitglied, abstimmung, *, dedupe_key, **mehr):
         empfaenger=mitglied.user.email,
         sprache=kontosprache(mitglied.user),
         kontext={
-            "name": mitglied.user.get_full_name() or mitglied.user.username,
+            "name": mitglied.anzeigename,
             "referenz": antrag.referenz or "",
             "titel": antrag.titel,
             "quartier": antrag.fonds.quartier.name,
@@ -343,7 +359,7 @@ def stimmberechtigung_check(abstimmung, user, *, now=None, schreiben=True):
                 "%(name)s stimmt in dieser Abstimmung in Vertretung für Sie ab; Ihre eigene "
                 "Stimme zählt nicht."
             )
-            % {"name": mitglied_name(eintrag.vertreten_durch)},
+            % {"name": eintrag.vertreten_durch.anzeigename},
             code="forbidden",
         )
     # The list was fixed when the vote opened, with QM's confirmation of the applicant match.
@@ -446,10 +462,6 @@ def befangenheit_declare(abstimmung, *, user, grund=""):
 # --- A deputy standing in (online vote) -------------------------------------------------------
 
 
-def mitglied_name(mitglied):
-    return mitglied.user.get_full_name() or mitglied.user.username
-
-
 def _vertretung_erlaubt(abstimmung):
     if not abstimmung.vertretung_online:
         raise JuryRefused(
@@ -485,7 +497,7 @@ def vertretung_request(abstimmung, *, user):
                 deputy,
                 current,
                 dedupe_key=f"jury-{current.pk}-vertretung-{eintrag.pk}-{deputy.pk}",
-                vertreten_fuer=mitglied_name(eintrag.mitglied),
+                vertreten_fuer=eintrag.mitglied.anzeigename,
                 vertreten_url=url,
             )
     logger.info("entry %s of vote %s asks for a deputy", eintrag.pk, current.pk)

@@ -346,10 +346,16 @@ def qm_regeln(request, quartier_pk):
     akteur = Akteur.from_request(request)
     if not permissions.may_view_jury_of_area(akteur, quartier.pk):
         raise PermissionDenied(_("Dieses Quartier gehört nicht zu Ihnen."))
+    if request.method == "POST" and not permissions.may_manage_jury_of_area(akteur, quartier.pk):
+        raise PermissionDenied(_("Dieses Quartier gehört nicht zu Ihnen."))
     regeln = services.juryregeln_for(quartier)
     form = JuryRegelnForm(request.POST or None, instance=regeln)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.juryregeln_save(
+            form.save(commit=False),
+            akteur=akteur,
+            projektbeginn_kulanz_tage=form.cleaned_data["projektbeginn_kulanz_tage"],
+        )
         messages.success(
             request,
             _("Die Regeln der Jury sind gespeichert. Sie gelten für jede neue Abstimmung."),

@@ -56,7 +56,13 @@ class Jurymitglied(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user.get_full_name() or self.user.username} ({self.quartier})"
+        return f"{self.anzeigename} ({self.quartier})"
+
+    @property
+    def anzeigename(self):
+        """How the member is named on ballots, minutes, agendas and e-mails: the full name, else
+        the user name (an account made without a name)."""
+        return self.user.get_full_name() or self.user.username
 
     def clean(self):
         super().clean()

@@ -165,7 +165,7 @@ def jurymitglied_invite(mitglied, *, akteur):
         empfaenger=user.email,
         sprache=kontosprache(user),
         kontext={
-            "name": user.get_full_name() or user.username,
+            "name": mitglied.anzeigename,
             "quartier": mitglied.quartier.name,
             "beginn": mitglied.beginn,
             "stellvertretung": mitglied.rolle == Jurymitglied.Rolle.STELLVERTRETUNG,

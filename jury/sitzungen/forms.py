@@ -10,10 +10,6 @@ from ..abstimmungen.models import StimmWert
 from .models import Sitzung
 
 
-def _name(mitglied):
-    return mitglied.user.get_full_name() or mitglied.user.username
-
-
 class SitzungForm(KernForm):
     datum = forms.DateField(label=_("Datum"), widget=DateInput)
     beginn = forms.TimeField(
@@ -67,16 +63,16 @@ class AnwesenheitForm(KernForm):
 
     def __init__(self, *args, mitglieder=(), stellvertretungen=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mitglieder"].choices = [(str(m.pk), _name(m)) for m in mitglieder]
+        self.fields["mitglieder"].choices = [(str(m.pk), m.anzeigename) for m in mitglieder]
         self.fields["stellvertretungen"].choices = [
-            (str(m.pk), _name(m)) for m in stellvertretungen
+            (str(m.pk), m.anzeigename) for m in stellvertretungen
         ]
         self.vertretung_felder = []
         for deputy in stellvertretungen:
             name = f"vertritt_{deputy.pk}"
             self.fields[name] = forms.ChoiceField(
-                label=_("%(name)s vertritt") % {"name": _name(deputy)},
-                choices=[("", _("niemanden"))] + [(str(m.pk), _name(m)) for m in mitglieder],
+                label=_("%(name)s vertritt") % {"name": deputy.anzeigename},
+                choices=[("", _("niemanden"))] + [(str(m.pk), m.anzeigename) for m in mitglieder],
                 required=False,
             )
             self.fields[name].widget.attrs["class"] = "kern-form-input__select"
@@ -148,7 +144,7 @@ class PunktForm(KostenplanFelder, KernForm):
         super().__init__(*args, **kwargs)
         self._positionen_felder(positionen)
         stimmberechtigt = list(waehler) + list(ausgeschlossen)
-        self.fields["befangene"].choices = [(str(m.pk), _name(m)) for m in stimmberechtigt]
+        self.fields["befangene"].choices = [(str(m.pk), m.anzeigename) for m in stimmberechtigt]
         self.fields["art"].initial = self.NAMENTLICH if namentlich else self.GEZAEHLT
         self.fields["alle"].initial = StimmWert.JA
         self.standard_namentlich = namentlich
@@ -157,7 +153,7 @@ class PunktForm(KostenplanFelder, KernForm):
         for m in stimmberechtigt:
             name = f"stimme_{m.pk}"
             self.fields[name] = forms.ChoiceField(
-                label=_("Stimme von %(name)s") % {"name": _name(m)},
+                label=_("Stimme von %(name)s") % {"name": m.anzeigename},
                 choices=[("", _("wie alle"))] + list(StimmWert.choices),
                 required=False,
             )

@@ -74,10 +74,6 @@ logger = logging.getLogger(__name__)
 UNTERLAGEN_ANHANG = "sitzungsunterlagen"
 
 
-def _name(mitglied):
-    return mitglied.user.get_full_name() or mitglied.user.username
-
-
 def _pruefen_qm(akteur, objekt, *, predicate=permissions.may_manage_jury_of_area):
     """Refuse unless ``predicate(akteur, objekt)`` (``antraege.permissions``; by default: QM staff
     of the area ``objekt``, an id)."""
@@ -389,7 +385,7 @@ def nachtrag_send(sitzung):
                 "sitzung_nachtrag",
                 empfaenger=mitglied.user.email,
                 sprache=kontosprache(mitglied.user),
-                kontext={"name": _name(mitglied), **kontext},
+                kontext={"name": mitglied.anzeigename, **kontext},
                 dedupe_key=f"sitzung-{sitzung.pk}-nachtrag-{nummer}-{mitglied.pk}",
             )
             empfaenger += 1
@@ -429,7 +425,7 @@ def sitzung_einladungen_send(sitzung, *, akteur):
                 empfaenger=mitglied.user.email,
                 sprache=kontosprache(mitglied.user),
                 kontext={
-                    "name": _name(mitglied),
+                    "name": mitglied.anzeigename,
                     "quartier": sitzung.quartier.name,
                     "datum": sitzung.datum,
                     "beginn": sitzung.beginn.strftime("%H:%M"),
@@ -494,8 +490,8 @@ def absage_send(sitzung, *, user):
                     empfaenger=deputy.user.email,
                     sprache=kontosprache(deputy.user),
                     kontext={
-                        "name": _name(deputy),
-                        "mitglied": _name(mitglied),
+                        "name": deputy.anzeigename,
+                        "mitglied": mitglied.anzeigename,
                         "quartier": sitzung.quartier.name,
                         "datum": sitzung.datum,
                         "beginn": sitzung.beginn.strftime("%H:%M"),
@@ -547,14 +543,14 @@ def _vertretung_check(alle, anwesende, deputy_id, mitglied_id):
     if deputy_id not in anwesende:
         raise JuryRefused(
             _("%(name)s ist nicht anwesend und kann niemanden vertreten.")
-            % {"name": _name(deputy)},
+            % {"name": deputy.anzeigename},
             code="invalid",
         )
     if mitglied is None or mitglied.rolle != Jurymitglied.Rolle.MITGLIED:
         raise JuryRefused(_("Vertreten werden können nur Mitglieder."), code="invalid")
     if mitglied_id in anwesende:
         raise JuryRefused(
-            _("%(name)s ist anwesend und wird nicht vertreten.") % {"name": _name(mitglied)},
+            _("%(name)s ist anwesend und wird nicht vertreten.") % {"name": mitglied.anzeigename},
             code="invalid",
         )
 
@@ -678,7 +674,7 @@ def _stimmen_check_named(waehler, stimmen):
     if fehlend:
         raise JuryRefused(
             _("Bitte erfassen Sie die Stimme von %(namen)s.")
-            % {"namen": ", ".join(_name(m) for m in fehlend)},
+            % {"namen": ", ".join(m.anzeigename for m in fehlend)},
             code="invalid",
         )
     return stimmen

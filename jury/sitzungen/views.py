@@ -527,7 +527,7 @@ def sitzung_vertreten(request, pk, absage_pk):
         messages.success(
             request,
             _("Danke! Sie vertreten %(name)s in dieser Sitzung.")
-            % {"name": absage.mitglied.user.get_full_name() or absage.mitglied.user.username},
+            % {"name": absage.mitglied.anzeigename},
         )
     return redirect("jury:sitzung", pk=sitzung.pk)
 

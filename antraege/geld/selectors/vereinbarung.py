@@ -18,6 +18,13 @@ def prozent_von(betrag, prozent):
     return (Decimal(betrag) * Decimal(prozent) / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def pauschale_im_betrag(betrag, summe_positionen, weitere_mittel):
+    """The lump sum an amount holds besides its cost lines: what is left of ``betrag`` once the
+    lines (less the other funding) are paid, never below 0. The one rule for the requested and
+    the approved lump sum, on the jury's cut table, the letter and the agreement."""
+    return max(betrag - (summe_positionen - weitere_mittel), ZERO)
+
+
 @dataclass(frozen=True)
 class Zahlungsplan:
     """The payout plan of one Antrag, from its fund: advance now, the rest after the settlement."""
@@ -91,7 +98,7 @@ def kostenplan_bewilligt(antrag, positionen=None):
         summe_beantragt=sum((p.betrag for p in positionen), ZERO),
         summe_bewilligt=summe,
         weitere_mittel=antrag.weitere_mittel,
-        pauschale=max(betrag - (summe - antrag.weitere_mittel), ZERO),
+        pauschale=pauschale_im_betrag(betrag, summe, antrag.weitere_mittel),
         betrag=betrag,
     )
 
