@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop
 
 from ... import permissions, task_names
 from ...antrag.services.timeline import statuswechsel_record
-from ...enqueue import task_enqueue_on_commit
+from ...enqueue import task_enqueue_once_on_commit
 from ...models import Handlungsfeld
 from ...refusals import Refused
 
@@ -65,7 +65,9 @@ def handlungsfelder_check(antrag, *, akteur, handlungsfelder):
                 intern=True,
             )
             # the fund's report counts its Anträge per field (antraege.geld.auswertung)
-            task_enqueue_on_commit(task_names.REFRESH_FONDSAUSWERTUNG, fonds_id=antrag.fonds_id)
+            task_enqueue_once_on_commit(
+                task_names.REFRESH_FONDSAUSWERTUNG, fonds_id=antrag.fonds_id
+            )
 
 
 def handlungsfelder_active():

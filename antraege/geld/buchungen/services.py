@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ... import task_names
-from ...enqueue import task_enqueue_on_commit
+from ...enqueue import task_enqueue_once_on_commit
 from ...models import Aktionsfonds
 from ...money import ZERO, euro_round
 from .models import Buchung
@@ -39,7 +39,7 @@ def buchung_book(fonds_id, art, betrag, *, antrag=None, datum=None, user=None):
         buchung = _book(fonds_id, art, betrag, antrag=antrag, datum=datum, user=user)
         # the report's other figures (counts, months, fields) follow the money: the worker's
         # recomputation after commit (antraege.geld.auswertung)
-        task_enqueue_on_commit(task_names.REFRESH_FONDSAUSWERTUNG, fonds_id=fonds_id)
+        task_enqueue_once_on_commit(task_names.REFRESH_FONDSAUSWERTUNG, fonds_id=fonds_id)
         if art in FREI_MACHEND and (
             Aktionsfonds.objects.filter(pk=fonds_id, abgeschlossen_am__isnull=False).update(
                 summe_verfallen=F("summe_verfallen") + betrag

@@ -20,7 +20,7 @@ from ...antrag.services.anhang import UploadRefused, upload_content_type
 from ...antrag.services.antrag import antrag_lock, berlin_today
 from ...antrag.services.timeline import statuswechsel_record
 from ...dokumente import services as documents
-from ...enqueue import task_enqueue_on_commit
+from ...enqueue import task_enqueue_once_on_commit
 from ...mail import services as mail
 from ...models import (
     Abschlag,
@@ -435,7 +435,7 @@ def sachbericht_save(
         },
     )
     # participants and hours count in the fund's report (antraege.geld.auswertung)
-    task_enqueue_on_commit(task_names.REFRESH_FONDSAUSWERTUNG, fonds_id=antrag.fonds_id)
+    task_enqueue_once_on_commit(task_names.REFRESH_FONDSAUSWERTUNG, fonds_id=antrag.fonds_id)
     return bericht
 
 
@@ -498,7 +498,7 @@ def beleg_check(beleg, *, akteur, anerkannt=None, grund=""):
             },
         )
         # accepted receipts count per cost category in the fund's report
-        task_enqueue_on_commit(task_names.REFRESH_FONDSAUSWERTUNG, fonds_id=antrag.fonds_id)
+        task_enqueue_once_on_commit(task_names.REFRESH_FONDSAUSWERTUNG, fonds_id=antrag.fonds_id)
     return beleg
 
 
