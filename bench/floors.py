@@ -5,6 +5,9 @@
 - ``oeffentlich``: the public list's 50 rows of a year (same query as the bare floor of
   ``bench/scale.py``) in the site's layout (``base.html``: head, navigation, footer), without
   filter form, count, sum, fields of action or paging: what the layout itself costs.
+- ``bericht``: the fund report's first 50 projects (same query as the bare floor of
+  ``bench/scale.py``), the same seven columns and the link of each to its Antrag, in the site's
+  layout, signed in as QM: without the fund's figures, chart, fields of action or paging.
 - ``post``: a CSRF-protected POST that writes one row (``bench_floor``) and redirects.
 """
 
@@ -50,6 +53,27 @@ def oeffentlich(request):
     jahr = int(request.GET["jahr"])
     rows = list(gefoerderte_zeilen(quartier=None, jahr=jahr, handlungsfeld=None)[:50])
     return HttpResponse(IM_LAYOUT.render(RequestContext(request, {"rows": rows})))
+
+
+IM_LAYOUT_BERICHT = Engine.get_default().from_string(
+    """{% extends "base.html" %}{% block title %}Bericht{% endblock %}{% block content %}
+<table class="kern-table">{% for a in rows %}<tr class="kern-table__row"><th scope="row">
+<a href="/qm/antraege/{{ a.pk }}/">{{ a.referenz }}</a></th><td>{{ a.titel }}</td>
+<td>{{ a.betrag_bewilligt|floatformat:"2g" }} €</td><td>{{ a.ausgezahlt_brutto|floatformat:"2g" }} €</td>
+<td>{{ a.zurueckgefordert|floatformat:"2g" }} €</td><td>{{ a.zurueckgezahlt|floatformat:"2g" }} €</td>
+<td>{{ a.get_status_display }}</td></tr>
+{% endfor %}</table>{% endblock %}"""
+)
+
+
+@login_required
+def bericht(request, pk):
+    from antraege.geld.selectors.abrechnung import bericht_projekte
+    from antraege.models import Aktionsfonds
+
+    fonds = Aktionsfonds.objects.get(pk=pk)
+    rows = list(bericht_projekte(fonds)[:50])
+    return HttpResponse(IM_LAYOUT_BERICHT.render(RequestContext(request, {"rows": rows})))
 
 
 def post(request):

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/scale.py [--sizes 100,1000,10000] [--layouts one,spread] [--db NAME]
     .venv/bin/python bench/scale.py --short        # CI: N = 100 and 2,000, exits 1 on growth
+    .venv/bin/python bench/scale.py --paths "fund report,public list,public page"  # those only
 
 Needs PostgreSQL (``DATABASE_URL``, default the machine's server): each layout gets a database of
 its own (``--db`` + ``_one`` / ``_spread``, dropped at the end) and runs in its own process.
@@ -46,7 +47,8 @@ Kinds of path and what is checked (``--check``; ``--short`` checks always):
 - ``export``: a file of everything selected, grows with what it contains, reported only;
 - ``floor``: a bare page of the same 50 rows (one query, a bare table): the pages of 50 (public
   list, fund report) are compared with it at the largest N in rows read, bytes and ms, reported;
-  the public list also with the same 50 rows in the site's layout (``bench/floors.py``).
+  both also with the same 50 rows in the site's layout (``bench/floors.py``): what the page
+  costs beyond the layout every page has (header, navigation, footer, skip links).
   The fund report page shows the fund's stored figures (cost categories, fields of action, months,
   counts: ``Fondsauswertung``, recomputed by the worker after each change, here after seeding), so
   it is a page of 50; the sums themselves are the job "fields of action per fund" and the like.
@@ -532,6 +534,11 @@ def paths(welt):
         "QM dashboard": ("area", _get(qm, reverse("qm:dashboard"))),
         "fund report page": ("page", _get(qm, reverse("qm:fonds_bericht", args=[fonds.pk]))),
         "floor: bare 50-row fund report": ("floor", _bare_bericht(fonds)),
+        # the same 50 projects in the site's layout, signed in (bench/floors.py)
+        "floor: 50-row fund report in the layout": (
+            "floor",
+            _get(qm, f"/bench/floor/bericht/{fonds.pk}/"),
+        ),
         "fields of action per fund": ("area", _job(lambda: handlungsfelder_bericht(fonds))),
         "public list (all areas)": ("year", _get(publikum, reverse("gefoerderte"), jahr)),
         "public list (one area)": ("area", _get(publikum, reverse("gefoerderte"), bereich)),
@@ -567,7 +574,7 @@ def paths(welt):
     }
 
 
-def run_layout(layout, sizes, db, detail=None):
+def run_layout(layout, sizes, db, detail=None, only=None):
     """Seed and measure one layout (in this process); print one JSON line of results."""
     import logging
 
@@ -598,6 +605,8 @@ def run_layout(layout, sizes, db, detail=None):
                     cursor.execute("ANALYZE")
                 results[n] = {}
                 for name, (kind, call) in paths(welt).items():
+                    if only and not any(part in name for part in only.split(",")):
+                        continue
                     call()  # warm-up: what is read once per process or session
                     queries, rows, size, queries_rows, ms = measure(call)
                     results[n][name] = {
@@ -698,6 +707,7 @@ FLOORS = [
     ("public list (all areas)", "floor: 50-row public page in the layout"),
     ("public list (one area)", "floor: 50-row public page in the layout"),
     ("fund report page", "floor: bare 50-row fund report"),
+    ("fund report page", "floor: 50-row fund report in the layout"),
 ]
 
 
@@ -708,6 +718,8 @@ def report_floor(by_layout):
     for layout, results in by_layout.items():
         n = str(max(int(k) for k in results))
         for name, floor_name in FLOORS:
+            if name not in results[n] or floor_name not in results[n]:
+                continue  # not selected (``--paths``)
             row, floor = results[n][name], results[n][floor_name]
             print(
                 f"{layout:6} N={n:>5} {name:24} {floor_name[7:]:32} {row['rows']:7d} / {floor['rows']:6d} rows = "
@@ -727,6 +739,9 @@ def main():
     parser.add_argument(
         "--detail", help="print the 5 costliest SELECTs of the paths so named (a,b: either)"
     )
+    parser.add_argument(
+        "--paths", help="measure only the paths whose names contain one of these (a,b: either)"
+    )
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--layout", help=argparse.SUPPRESS)  # the child process of one layout
     args = parser.parse_args()
@@ -734,7 +749,7 @@ def main():
         args.sizes, args.check = "100,2000", True
     sizes = [int(n) for n in args.sizes.split(",")]
     if args.layout:
-        run_layout(args.layout, sizes, f"{args.db}_{args.layout}", args.detail)
+        run_layout(args.layout, sizes, f"{args.db}_{args.layout}", args.detail, args.paths)
         return
     grown, by_layout, children = [], {}, {}
     for layout in args.layouts.split(","):
@@ -742,6 +757,7 @@ def main():
         # layout's database (creating and migrating it is most of the short form's time)
         command = [sys.executable, __file__, "--layout", layout, "--sizes", args.sizes]
         command += ["--db", args.db] + (["--detail", args.detail] if args.detail else [])
+        command += ["--paths", args.paths] if args.paths else []
         children[layout] = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     for layout, child in children.items():
         output, _ = child.communicate()

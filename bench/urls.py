@@ -10,5 +10,6 @@ urlpatterns = [
     path("bench/floor/liste/", floors.liste),
     path("bench/floor/post/", floors.post),
     path("bench/floor/oeffentlich/", floors.oeffentlich),
+    path("bench/floor/bericht/<int:pk>/", floors.bericht),
     *product,
 ]

@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 
 from antraege.antrag.selectors import aktionsfonds_saldo
 from antraege.factories import AntragFactory
+from antraege.fonds.selectors.veroeffentlichung import gefoerderte_summe, gefoerderte_zeilen
 from antraege.fonds.services.jahresabschluss import aktionsfonds_close
+from antraege.geld.auswertung import gefoerderte_summe_gespeichert
 from antraege.geld.buchungen.selectors import fonds_abweichungen
 from antraege.geld.services import abrechnung as settlement
 from antraege.geld.services.vereinbarung import rueckzahlung_record, vereinbarung_confirm
@@ -172,6 +174,19 @@ def figures_check(fonds, client, *, pdf=True):
         assert [zahl.label, euro_format(zahl.betrag, grouping=False)] in csv_rows
         assert not pdf or f"{zahl.label} {euro} €" in pdf_text
     projekte_check(fonds, saldo, seite, csv_rows, pdf_text if pdf else None)
+    oeffentlich_check(fonds, client)
+
+
+def oeffentlich_check(fonds, client):
+    """The public list's header (from the fund's stored figures) counts and sums what the list
+    pages through (the live selection), for the area and for all areas of the year."""
+    live = gefoerderte_summe(gefoerderte_zeilen(jahr=fonds.jahr))
+    assert gefoerderte_summe_gespeichert(jahr=fonds.jahr) == live
+    anzahl, summe = gefoerderte_summe(gefoerderte_zeilen(quartier=fonds.quartier, jahr=fonds.jahr))
+    page = client.get(reverse("gefoerderte"), {"quartier": fonds.quartier.code, "jahr": fonds.jahr})
+    seite = " ".join(re.sub(r"<[^>]+>", " ", page.content.decode()).split())
+    projekte = "Projekt" if anzahl == 1 else "Projekte"
+    assert f"{anzahl} {projekte}, zusammen {euro_format(summe)} €" in seite
 
 
 def projekte_check(fonds, saldo, seite, csv_rows, pdf_text):

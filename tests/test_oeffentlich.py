@@ -11,6 +11,8 @@ import pytest
 from django.urls import reverse
 
 from antraege.factories import AntragFactory, HandlungsfeldFactory
+from antraege.fonds.selectors.veroeffentlichung import gefoerderte_summe, gefoerderte_zeilen
+from antraege.geld.auswertung import fondsauswertung_refresh, gefoerderte_summe_gespeichert
 from antraege.geld.selectors.abrechnung import aktionsfonds_bericht
 from antraege.geld.services.abrechnung import auszahlung_release, beleg_check
 from antraege.models import AntragStatus
@@ -18,7 +20,12 @@ from antraege.roles import Akteur
 from workflow.moves import antrag_move
 from workflow.wege import anordnungen_confirm_by_two, antrag_walk_to
 
-from .abrechnung_helpers import approved, in_progress, settlement_submitted
+from .abrechnung_helpers import (
+    approved,
+    in_progress,
+    settlement_submitted,
+    worker_refreshes_figures,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +175,35 @@ def test_public_list_filters_by_field_of_action(client, fonds, qm_user):
     ]
 
 
+def test_public_list_header_counts_what_it_lists_after_each_move_in_every_area(
+    client, fonds, qm_user, qm_other_user, anderes_quartier, django_capture_on_commit_callbacks
+):
+    """Number and sum come from the funds' stored figures, which the worker recomputes after a
+    move into or out of the funded states: they equal the rows the list pages through."""
+    bildung = HandlungsfeldFactory(slug="bildung", name="Bildung")
+    qm = Akteur(qm_user)
+    with (
+        worker_refreshes_figures() as neu_berechnet,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        hoffest = approved(AntragFactory(fonds=fonds, handlungsfelder=[bildung]), qm_user)
+        approved(AntragFactory(fonds=fonds, betrag_beantragt=D("250.00")), qm_user, betrag="250.00")
+        fremd = AntragFactory(fonds__quartier=anderes_quartier, fonds__jahr=fonds.jahr)
+        approved(fremd, qm_other_user)
+        antrag_move(hoffest, "cancel", akteur=qm)
+    assert fonds.pk in neu_berechnet and fremd.fonds_id in neu_berechnet
+
+    for filter_ in ({}, {"quartier": fonds.quartier}, {"handlungsfeld": bildung}):
+        zeilen = gefoerderte_zeilen(jahr=fonds.jahr, **filter_)
+        assert gefoerderte_summe_gespeichert(jahr=fonds.jahr, **filter_) == gefoerderte_summe(
+            zeilen
+        )
+    alle = text(client.get(reverse("gefoerderte"), {"jahr": fonds.jahr}))
+    assert "2 Projekte, zusammen 550,00 €" in alle  # 250 here, 300 in the other area
+    bereich = {"jahr": fonds.jahr, "quartier": fonds.quartier.code}
+    assert "1 Projekt, zusammen 250,00 €" in text(client.get(reverse("gefoerderte"), bereich))
+
+
 def test_public_list_query_count_does_not_grow_with_rows(
     client, fonds, qm_user, django_assert_num_queries
 ):
@@ -247,13 +283,15 @@ def test_refused_check_of_the_fields_changes_nothing(
 
 
 def _gefoerderte_bulk(fonds, anzahl, *, ab=0):
-    """``anzahl`` funded Anträge, status written by hand: bulk rows for paging (no walk needed)."""
+    """``anzahl`` funded Anträge, status written by hand: bulk rows for paging (no walk needed),
+    then the worker's recomputation of the fund's stored figures (which a real move queues)."""
     for n in range(ab, ab + anzahl):
         antrag = AntragFactory(fonds=fonds, titel=f"Projekt {n:03d}")
         antrag.status = AntragStatus.APPROVED
         antrag.referenz = f"AF-{fonds.jahr}-X-{n:03d}"
         antrag.betrag_bewilligt = antrag.betrag_reserviert = D("100.00")
         antrag.save()
+    fondsauswertung_refresh(fonds.pk)
 
 
 def test_public_list_comes_in_pages_of_50_with_number_and_sum_of_all(client, fonds):

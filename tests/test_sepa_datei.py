@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from antraege.factories import AntragFactory
+from antraege.geld.selectors.vereinbarung import iban_masked
 from antraege.models import Antrag, Auszahlungsanordnung, Buchung, SepaDatei
 from antraege.roles import Akteur
 from workflow.wege import anordnungen_confirm_by_two
@@ -185,6 +186,10 @@ def test_payments_page_refuses_the_same_account_twice_and_shows_the_orders(
     assert AO.objects.filter(pk=anordnung.pk, rechnerisch_von__isnull=True).exists()
     assert antrag.referenz in html
     assert "eine andere Person bestätigt (Vier-Augen-Prinzip)" in html
+    # the page masks the payee's IBAN: country code and the last four characters only
+    assert iban_masked(anordnung.iban) in html
+    assert anordnung.iban not in html.replace(" ", "")
+    assert anordnung.iban[4:-4] not in html.replace(" ", "")
 
 
 def test_payments_page_is_not_for_other_areas(client, staff_login, qm_other_user, quartier):

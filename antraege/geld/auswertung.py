@@ -1,7 +1,9 @@
 """The fund's stored report figures (``Fondsauswertung``): what the report shows besides the ledger
 totals (listed projects, participants, volunteer hours, cost categories, approvals per month,
-fields of action), computed in SQL over the fund's own rows by the worker after each change of the
-fund, so the report page reads one row however many Anträge the fund has.
+fields of action) and the number and sum of its funded Anträge that the public list shows,
+computed in SQL over the fund's own rows by the worker after each change of the fund (a booking,
+a move into or out of the funded states, a change of fields of action), so the report page reads
+one row however many Anträge the fund has, and the public list of all areas one row per fund.
 
 Page, PDF and CSV show the same stored figures (``fondsbericht_figures``), with their time
 ("Stand"). A fund without stored figures gets them computed once, in the request that first asks.
@@ -15,7 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..fonds.selectors import fondsbild
-from ..models import Aktionsfonds, Fondsauswertung
+from ..fonds.selectors.veroeffentlichung import gefoerderte_summe, gefoerderte_zeilen
+from ..models import ZERO, Aktionsfonds, Fondsauswertung
 from .selectors.abrechnung import aktionsfonds_bericht, bericht_summen
 
 # The sweep leaves a change this long to its own task (queued on commit, done in seconds), and
@@ -27,7 +30,10 @@ NACHHOLEN_JE_LAUF = 20
 def fondsauswertung_compute(fonds):
     """The figures of the report that are not ledger totals, as JSON (amounts as strings)."""
     summen, kategorien = bericht_summen(fonds)
+    anzahl, summe = gefoerderte_summe(gefoerderte_zeilen().filter(fonds=fonds))
     return {
+        # the public list's selection of this fund: what its header counts and sums
+        "oeffentlich": [anzahl, str(summe)],
         "summen": {**summen, "bewilligt": str(summen["bewilligt"])},
         "kategorien": [[name, str(geplant), str(an)] for name, geplant, an in kategorien],
         "monate": [[j, m, n, str(s)] for j, m, n, s in fondsbild.monatszeilen(fonds)],
@@ -91,10 +97,45 @@ def fondsauswertungen_nachholen(*, older_than=NACHHOLEN_NACH, limit=NACHHOLEN_JE
     return ids
 
 
+def _oeffentlich(daten, handlungsfeld_id):
+    """``(number, approved sum)`` of a fund's funded Anträge (of one field of action) as stored."""
+    if handlungsfeld_id is None:
+        anzahl, summe = daten["oeffentlich"]
+        return anzahl, Decimal(summe)
+    for feld_id, anzahl, bewilligt, _ausgezahlt in daten["felder"]:
+        if feld_id == handlungsfeld_id:
+            return anzahl, Decimal(bewilligt)
+    return 0, ZERO
+
+
+def gefoerderte_summe_gespeichert(*, quartier=None, jahr=None, handlungsfeld=None):
+    """``(number, approved sum)`` of the public list's selection (``gefoerderte_zeilen`` with the
+    same filter) from the funds' stored figures: one query reading a row per fund, none over
+    Anträge. Equal to ``gefoerderte_summe`` of the selection as the worker last computed each fund
+    (a fund without figures, or with figures from before they held these, gets them now)."""
+    fonds_qs = Aktionsfonds.objects.select_related("auswertung").only(
+        "pk", "auswertung__daten", "auswertung__fonds_id"
+    )
+    if quartier is not None:
+        fonds_qs = fonds_qs.filter(quartier=quartier)
+    if jahr is not None:
+        fonds_qs = fonds_qs.filter(jahr=jahr)
+    anzahl, summe = 0, ZERO
+    for fonds in fonds_qs.order_by():
+        row = getattr(fonds, "auswertung", None)
+        if row is None or "oeffentlich" not in row.daten:
+            row = fondsauswertung_refresh(fonds.pk)
+        n, s = _oeffentlich(row.daten, handlungsfeld.pk if handlungsfeld is not None else None)
+        anzahl, summe = anzahl + n, summe + s
+    return anzahl, summe
+
+
 def fondsauswertung_for(fonds):
     """The fund's stored figures; computed now when it has none yet (its first report)."""
     row = Fondsauswertung.objects.filter(fonds=fonds).first()
-    return row or fondsauswertung_refresh(fonds.pk)
+    if row is None or "oeffentlich" not in row.daten:
+        return fondsauswertung_refresh(fonds.pk)
+    return row
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from ...geld.auswertung import gefoerderte_summe_gespeichert
 from ...paginierung import PARAMETER, seite_for
 from ..forms import GefoerderteFilterForm
 from ..selectors.veroeffentlichung import (
@@ -14,7 +15,6 @@ from ..selectors.veroeffentlichung import (
     aktion_as_dict,
     gefoerderte_aktionen,
     gefoerderte_aktionen_aus,
-    gefoerderte_summe,
     gefoerderte_zeilen,
     oeffentliche_jahre,
     oeffentliche_quartiere,
@@ -53,10 +53,10 @@ def _dateiname(kriterien, endung):
 @require_GET
 def gefoerderte_liste(request):
     """The list in pages of 50 (all areas of a year run into the thousands); number and sum of the
-    whole selection from one aggregate."""
+    whole selection from the funds' stored figures (a row per fund, not per Antrag)."""
     form, kriterien = _filter(request)
     zeilen = gefoerderte_zeilen(**kriterien)
-    anzahl, summe = gefoerderte_summe(zeilen)
+    anzahl, summe = gefoerderte_summe_gespeichert(**kriterien)
     seite = seite_for(request, zeilen, gesamt=anzahl)
     aktionen = gefoerderte_aktionen_aus(seite.eintraege)
     # the open data files hold the whole selection: the filter without the page

@@ -1,6 +1,7 @@
 """Reads of payout orders and SEPA files: an area's orders by step, the payment reference."""
 
 from ...models import Auszahlungsanordnung, Dokument, SepaDatei
+from ...money import ZERO
 
 AO = Auszahlungsanordnung
 S = Auszahlungsanordnung.Status
@@ -42,6 +43,12 @@ def anordnungen_for_quartier(quartier_id):
     for row in rows:
         gruppen[row.status].append(row)
     return gruppen
+
+
+def anordnungen_summe(anordnungen):
+    """What ``anordnungen`` pay together: the SEPA file's control sum and the sum on the button
+    that makes the file."""
+    return sum((a.betrag for a in anordnungen), ZERO)
 
 
 def sepa_dateien_for_quartier(quartier_id, *, limit=20):

@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from ...antrag.services.timeline import statuswechsel_record
 from ...fonds.selectors.buchhaltung import buero_konto_for_aktionsfonds
 from ...models import Auszahlungsanordnung, SepaDatei
-from ...money import ZERO
 from ...permissions import may_handle_sepa_datei, require
-from ..selectors.anordnung import ende_zu_ende_id, verwendungszweck
+from ..selectors.anordnung import anordnungen_summe, ende_zu_ende_id, verwendungszweck
 from .anordnung import AnordnungRefused
 
 AO = Auszahlungsanordnung
@@ -80,7 +79,7 @@ def sepa_datei_create(quartier_id, *, akteur):
             schema=SCHEMA,
             inhalt=xml.decode("utf-8"),
             anzahl=len(anordnungen),
-            summe=sum((a.betrag for a in anordnungen), ZERO),
+            summe=anordnungen_summe(anordnungen),
             erstellt_von=akteur.user,
         )
         _anordnungen_claim(anordnungen, datei, akteur=akteur)

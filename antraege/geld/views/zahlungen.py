@@ -15,12 +15,15 @@ from ... import zugriff
 from ...antrag.views.qm import staff_required
 from ...datenschutz.models import Zugriffsnachweis
 from ...datenschutz.nachweis import zugriffsnachweis_record
-from ...money import ZERO, euro_format
+from ...money import euro_format
 from ...refusals import Refused
 from ...web.refusals import refusal_to_message
 from ..forms.abrechnung import SepaBezahltForm
-from ..selectors.anordnung import anordnungen_for_quartier, sepa_dateien_for_quartier
-from ..selectors.vereinbarung import iban_masked
+from ..selectors.anordnung import (
+    anordnungen_for_quartier,
+    anordnungen_summe,
+    sepa_dateien_for_quartier,
+)
 from ..services import anordnung as anordnungen
 from ..services.sepa import sepa_datei_create
 
@@ -35,15 +38,12 @@ def qm_zahlungen(request, pk):
     """The area's payout orders by step and its SEPA files."""
     quartier = zugriff.quartier_for_qm(request.akteur, pk)
     gruppen = anordnungen_for_quartier(quartier.pk)
-    for gruppe in gruppen.values():
-        for anordnung in gruppe:
-            anordnung.iban_maskiert = iban_masked(anordnung.iban)
     angeordnet = gruppen["angeordnet"]
     context = {
         "quartier": quartier,
         "offen": gruppen["offen"],
         "angeordnet": angeordnet,
-        "angeordnet_summe": sum((a.betrag for a in angeordnet), ZERO),
+        "angeordnet_summe": anordnungen_summe(angeordnet),
         "in_datei": gruppen["in_datei"],
         "dateien": _dateien_with_forms(quartier),
         "user_pk": request.user.pk,
