@@ -98,8 +98,10 @@ def test_the_worker_sweeps_what_the_lost_tasks_of_the_fund_report_left(
     task_sweep_fondsberichte.delay()
 
     wait_until(
-        lambda: Fondsauswertung.objects.filter(fonds=fonds, daten__summen__anzahl=1).exists()
-        and FondsberichtPdf.objects.filter(fonds=fonds).exclude(datei="").exists(),
+        lambda: (
+            Fondsauswertung.objects.filter(fonds=fonds, daten__summen__anzahl=1).exists()
+            and FondsberichtPdf.objects.filter(fonds=fonds).exclude(datei="").exists()
+        ),
         timeout=PATIENCE,
         message="the figures recomputed and the PDF made after the sweep",
     )
