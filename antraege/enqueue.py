@@ -7,6 +7,7 @@ what a lost message left undone.
 """
 
 import logging
+import threading
 
 from celery import current_app
 from django.db import transaction
@@ -35,3 +36,38 @@ def task_send(name, **kwargs):
 def task_enqueue_on_commit(name, **kwargs):
     """Send the task ``name`` once the current transaction commits (at once outside of one)."""
     transaction.on_commit(lambda: task_send(name, **kwargs))
+
+
+class _Einmal:
+    """The one send of a task shared by the on-commit callbacks of one commit."""
+
+    def __init__(self):
+        self.sent = False
+
+    def fire(self, name, kwargs):
+        if not self.sent:
+            self.sent = True
+            task_send(name, **kwargs)
+
+
+_einmal = threading.local()
+
+
+def task_enqueue_once_on_commit(name, **kwargs):
+    """Like ``task_enqueue_on_commit``, but one commit sends the task ``name`` with these arguments
+    once, however often its transaction asked (a meeting's close books 15 reservations on one
+    fund: the fund's report figures are recomputed once, not 15 times).
+
+    Every call registers its own callback (a savepoint that rolls back takes only its own with
+    it); the calls of one transaction share one ``_Einmal``, and the first of their callbacks that
+    runs sends the task. Once it has, the next call starts a new one (the next commit's).
+    """
+    alias = transaction.get_connection().alias
+    key = (alias, name, tuple(sorted(kwargs.items())))
+    offen = getattr(_einmal, "offen", None)
+    if offen is None:
+        offen = _einmal.offen = {}
+    current = offen.get(key)
+    if current is None or current.sent:
+        current = offen[key] = _Einmal()
+    transaction.on_commit(lambda: current.fire(name, kwargs), using=alias)

@@ -257,6 +257,32 @@ def test_the_report_shows_the_stored_figures_and_the_worker_refreshes_them_after
     assert ["Aufgeführte Projekte", "3"] in rows and ["Bildung", "3", "650,00", "0,00"] in rows
 
 
+def test_the_bookings_of_one_commit_recompute_each_fund_once(
+    fonds, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from antraege.factories import AktionsfondsFactory
+    from antraege.geld.buchungen.models import Buchung
+    from antraege.geld.buchungen.services import buchung_book
+
+    andere = AktionsfondsFactory(budget=Decimal("1000.00"))  # another area's
+    reserviert = Buchung.Art.RESERVIERUNG
+    with worker_refreshes_figures() as neu_berechnet:
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            with pytest.raises(RuntimeError), transaction.atomic():
+                buchung_book(fonds.pk, reserviert, Decimal("5.00"))
+                raise RuntimeError  # the savepoint rolls back: its booking and callback go
+            for _ in range(3):  # a meeting's close: several approvals on one fund
+                buchung_book(fonds.pk, reserviert, Decimal("10.00"))
+            buchung_book(andere.pk, reserviert, Decimal("10.00"))
+        assert neu_berechnet == [fonds.pk, andere.pk]
+        with django_capture_on_commit_callbacks(execute=True):  # the next commit: once again
+            buchung_book(fonds.pk, reserviert, Decimal("1.00"))
+        assert neu_berechnet == [fonds.pk, andere.pk, fonds.pk]
+    assert Aktionsfonds.objects.get(pk=fonds.pk).auswertung.daten
+
+
 def test_dashboard_shows_the_fund_picture(client, staff_login, fonds, qm_user):
     staff_login(client, qm_user)
 

@@ -319,6 +319,30 @@ def test_outside_a_transaction_marks_are_written_beside_the_sending_and_waited_f
     assert {m.to[0] for m in mail.outbox} == {r.empfaenger for r in rows}
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's asynchronous commit")
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_never_takes_up_the_rows_of_the_batch_before_whose_marks_are_under_way(
+    fonds, monkeypatch
+):
+    monkeypatch.setattr(mail_services, "dispatch", lambda pk: True)  # no worker sends them
+    rows = receipts(fonds, 4)
+    write = outbox._sent_record_many
+
+    def slow_database(items, execution):
+        time.sleep(0.5)  # the marks of the first batch are still being written …
+        return write(items, execution)
+
+    monkeypatch.setattr(outbox, "_sent_record_many", slow_database)
+    execution = outbox.execution_new()
+    with outbox.Marker(execution) as marker:
+        for _ in range(2):  # … when the task claims its second batch
+            outbox.benachrichtigungen_send(execution=execution, limit=2, marker=marker)
+        marked = marker.flush()
+
+    assert sorted(marked) == sorted(r.pk for r in rows)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.empfaenger for r in rows)  # once each
+
+
 @pytest.mark.django_db(transaction=True)
 def test_outside_a_transaction_the_emails_are_made_ahead_by_a_thread_and_each_sent_once(
     fonds, monkeypatch

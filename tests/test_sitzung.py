@@ -392,6 +392,44 @@ def test_after_the_close_the_decision_letters_and_emails_come_before_the_minutes
     )
 
 
+def test_a_close_hands_the_worker_one_task_for_all_letters_and_one_for_all_emails(
+    fonds, qm_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    from antraege import enqueue
+    from antraege.mail import services as mail_services
+
+    jury = jury_fuer(fonds.quartier, 3)
+    antraege = [zur_jury(fonds, qm_user, f"Projekt {n}") for n in range(3)]
+    sitzung = anwesenheit(sitzung_fuer(fonds.quartier, qm_user), qm_user, jury)
+    for punkt, ja in zip(sitzung.punkte.order_by("position"), (3, 3, 0), strict=True):
+        beschliessen(punkt, qm_user, ja=ja, nein=3 - ja, enthaltung=0)
+    gesendet = []
+
+    def send(name, **kwargs):
+        gesendet.append(name)
+        return True
+
+    monkeypatch.setattr(enqueue, "task_send", send)
+    monkeypatch.setattr(mail_services, "task_send", send)
+    with django_capture_on_commit_callbacks(execute=True):
+        sitzungen.sitzung_close(sitzung, akteur=Akteur(qm_user))
+    # no letter task per Antrag; the fund's figures once for its two reservations
+    assert gesendet == [task_names.REFRESH_FONDSAUSWERTUNG, task_names.SITZUNG_NACHBEREITEN]
+
+    gesendet.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sitzungen.sitzung_follow_up(sitzung.pk) == 3  # the follow-up task's body
+    # three letters stored, their three e-mails woke one send task, then the minutes
+    assert gesendet == [task_names.SEND_BENACHRICHTIGUNGEN, task_names.SITZUNG_PROTOKOLL]
+    assert sorted(
+        Benachrichtigung.objects.filter(
+            antrag__in=antraege, art__in=["bewilligt", "abgelehnt"]
+        ).values_list("art", flat=True)
+    ) == ["abgelehnt", "bewilligt", "bewilligt"]
+    for antrag in antraege:
+        assert antrag.dokumente.count() == 1
+
+
 def test_closing_refuses_while_an_item_is_undecided_and_changes_nothing(fonds, qm_user):
     jury = jury_fuer(fonds.quartier, 3)
     zur_jury(fonds, qm_user, "Eins")

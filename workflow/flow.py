@@ -173,7 +173,9 @@ class AntragFlow:
     @status.transition(
         source=S.JURY_VOTE, target=S.APPROVED, label=_("Bewilligen"), permission=qm_staff_or_system
     )
-    def approve(self, *, betrag, auflagen="", kommentar="", kostenplan=None, **_kwargs):
+    def approve(
+        self, *, betrag, auflagen="", kommentar="", kostenplan=None, brief_einzeln=True, **_kwargs
+    ):
         application.antrag_approved(
             self.antrag,
             betrag=betrag,
@@ -181,14 +183,16 @@ class AntragFlow:
             kommentar=kommentar,
             kostenplan=kostenplan,
         )
-        documents.dokument_schedule(self.antrag, Dokument.Art.BEWILLIGUNG)
+        if brief_einzeln:  # else the caller's task delivers it with others (a meeting's letters)
+            documents.dokument_schedule(self.antrag, Dokument.Art.BEWILLIGUNG)
 
     @status.transition(
         source=S.JURY_VOTE, target=S.REJECTED, label=_("Ablehnen"), permission=qm_staff_or_system
     )
-    def reject(self, *, kommentar="", **_kwargs):
+    def reject(self, *, kommentar="", brief_einzeln=True, **_kwargs):
         application.antrag_rejected(self.antrag, kommentar=kommentar)
-        documents.dokument_schedule(self.antrag, Dokument.Art.ABLEHNUNG)
+        if brief_einzeln:  # else the caller's task delivers it with others (a meeting's letters)
+            documents.dokument_schedule(self.antrag, Dokument.Art.ABLEHNUNG)
 
     # Project and settlement
     @status.transition(

@@ -241,6 +241,27 @@ def dokument_deliver(antrag_id, art):
     Safe to run twice: the document is stored once, the e-mail has a dedupe key.
     """
     dokument = dokument_produce(antrag_id, art)
+    _entscheidung_queue(dokument, art)
+    return dokument
+
+
+def dokumente_deliver(auftraege):
+    """Task body for several ``(antrag_id, art)`` at once (a meeting's decision letters): every
+    document produced as by ``dokument_deliver``, then the decision e-mails queued in one
+    transaction, so its commit puts one send task on the queue instead of one per letter.
+
+    Safe to run twice (a redelivered task, the sweep): a worker lost before the e-mails were
+    queued leaves the letters stored and the e-mails for the next run. Returns the documents.
+    """
+    dokumente = [dokument_produce(antrag_id, art) for antrag_id, art in auftraege]
+    with transaction.atomic():
+        for dokument, (_antrag_id, art) in zip(dokumente, auftraege, strict=True):
+            _entscheidung_queue(dokument, art)
+    return dokumente
+
+
+def _entscheidung_queue(dokument, art):
+    """A decision letter goes to the applicant by e-mail (once: the e-mail has a dedupe key)."""
     email = DECISION_EMAILS.get(art)
     if email:
         antrag = dokument.antrag
@@ -250,7 +271,6 @@ def dokument_deliver(antrag_id, art):
             kontext={"dokumente": [dokument.pk], "grund": antrag.entscheidungsgrund},
             dedupe_key=f"entscheidung:{antrag.pk}:{art}",
         )
-    return dokument
 
 
 # --- QM's postal queue (issue 20) ---

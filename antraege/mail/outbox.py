@@ -117,11 +117,16 @@ def benachrichtigungen_send(*, execution, limit=BATCH, marker=None):
     what the caller's ``marker.flush()`` returns, not ``gesendet``.
     """
     ergebnis = Versandergebnis()
-    ergebnis.geclaimt = benachrichtigungen_claim(execution=execution, limit=limit)
+    now = timezone.now()
+    ergebnis.geclaimt = benachrichtigungen_claim(execution=execution, limit=limit, now=now)
     if not ergebnis.geclaimt:
         return ergebnis
+    # this claim's rows only: an e-mail of the execution's batch before may be accepted and not
+    # marked yet (the marker writes beside the sending), and must not go out again
     rows = list(
-        Benachrichtigung.objects.filter(claimed_by=execution, gesendet_am__isnull=True)
+        Benachrichtigung.objects.filter(
+            claimed_by=execution, claimed_at=now, gesendet_am__isnull=True
+        )
         .select_related("antrag__fonds__quartier")
         .order_by("sprache", "art", "erstellt_am", "pk")
     )

@@ -890,8 +890,9 @@ def sitzung_close(sitzung, *, akteur):
     ``JuryRefused(code="conflict")``. Each approval or rejection goes through ``antrag_move``
     (money reserved under the fund's lock, letter and e-mail scheduled) in its own savepoint: a
     refusal is recorded on its item with the reason, the others stand. Deferred items and those
-    without quorum stay with the jury. After commit one task delivers the decision letters and
-    e-mails and then queues the minutes (``sitzung_follow_up``).
+    without quorum stay with the jury. After commit one task renders every decision letter and
+    queues their e-mails and then the minutes (``sitzung_follow_up``); the moves schedule no
+    letter task of their own.
     """
     _pruefen_qm(akteur, sitzung.quartier_id)
     now = timezone.now()
@@ -918,6 +919,11 @@ def sitzung_close(sitzung, *, akteur):
     return list(Tagesordnungspunkt.objects.filter(sitzung=sitzung).order_by("position", "pk"))
 
 
+# The close's moves leave their letters to the meeting's one follow-up task (all letters in one
+# loop, their e-mails in one batch), and the caller needs no reloaded Antrag.
+EINE_FOLGEAUFGABE = {"brief_einzeln": False, "reload": False}
+
+
 def _punkt_umsetzen(punkt, *, akteur, datum):
     """Apply one item's decision; returns ``(applied, note)``."""
     try:
@@ -931,10 +937,17 @@ def _punkt_umsetzen(punkt, *, akteur, datum):
                 kostenplan=punkt.kostenplan,
                 kommentar=_("Von der Aktionsfondsjury in der Sitzung am %(datum)s bewilligt.")
                 % {"datum": datum},
+                **EINE_FOLGEAUFGABE,
             )
             return True, ""
         if punkt.beschluss == Beschluss.ABGELEHNT:
-            antrag_move(punkt.antrag, "reject", akteur=akteur, kommentar=_ablehnungsgrund(punkt))
+            antrag_move(
+                punkt.antrag,
+                "reject",
+                akteur=akteur,
+                kommentar=_ablehnungsgrund(punkt),
+                **EINE_FOLGEAUFGABE,
+            )
             return True, ""
     except MoveRefused as refused:
         logger.warning("sitzung item %s not applied: %s", punkt.pk, refused.message)
@@ -962,9 +975,10 @@ def sitzung_follow_up(sitzung_id):
 
 def sitzung_entscheidungen_deliver(sitzung_id):
     """Render the letter of every approval and rejection the meeting applied and queue its
-    decision e-mail, unless that happened already (the decision's own letter task usually came
-    first: both store the letter once and queue the e-mail once). Returns how many items."""
-    from antraege.dokumente.services import dokument_deliver
+    decision e-mail, unless that happened already (a second run, the sweep: the letter is stored
+    once, the e-mail queued once). The e-mails are queued together, after the last letter, so
+    their commit puts one send task on the queue. Returns how many items."""
+    from antraege.dokumente.services import dokumente_deliver
     from antraege.models import Dokument
 
     letters = {
@@ -975,8 +989,7 @@ def sitzung_entscheidungen_deliver(sitzung_id):
         sitzung_id=sitzung_id, umgesetzt=True, beschluss__in=list(letters)
     ).values_list("antrag_id", "beschluss")
     punkte = list(punkte)
-    for antrag_id, beschluss in punkte:
-        dokument_deliver(antrag_id, letters[beschluss])
+    dokumente_deliver([(antrag_id, letters[beschluss]) for antrag_id, beschluss in punkte])
     return len(punkte)
 
 

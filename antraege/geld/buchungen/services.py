@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ... import task_names
-from ...enqueue import task_enqueue_on_commit
+from ...enqueue import task_enqueue_once_on_commit
 from ...models import Aktionsfonds
 from ...money import ZERO, euro_round
 from .models import Buchung
@@ -40,7 +40,7 @@ def buchung_book(fonds_id, art, betrag, *, antrag=None, datum=None, user=None):
         buchung = _book(fonds_id, art, betrag, antrag=antrag, datum=datum, user=user)
         # the report's other figures (counts, months, fields) follow the money: marked out of
         # date by ``_book``'s UPDATE, recomputed by the worker after commit
-        task_enqueue_on_commit(task_names.REFRESH_FONDSAUSWERTUNG, fonds_id=fonds_id)
+        task_enqueue_once_on_commit(task_names.REFRESH_FONDSAUSWERTUNG, fonds_id=fonds_id)
         if art in FREI_MACHEND and (
             Aktionsfonds.objects.filter(pk=fonds_id, abgeschlossen_am__isnull=False).update(
                 summe_verfallen=F("summe_verfallen") + betrag
@@ -85,7 +85,7 @@ def fondsauswertung_veraltet(fonds_id):
     after commit; when that task is lost, the sweep finds the mark
     (``antraege.geld.auswertung.fondsauswertungen_nachholen``)."""
     Aktionsfonds.objects.filter(pk=fonds_id).update(**_auswertung_veraltet())
-    task_enqueue_on_commit(task_names.REFRESH_FONDSAUSWERTUNG, fonds_id=fonds_id)
+    task_enqueue_once_on_commit(task_names.REFRESH_FONDSAUSWERTUNG, fonds_id=fonds_id)
 
 
 def reservierung_set(antrag, betrag, *, user=None, vorher=None):
