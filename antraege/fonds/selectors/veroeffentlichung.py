@@ -9,9 +9,10 @@ address, e-mail, phone or the full name.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import pgettext_lazy
 
+from ...antrag.selectors import antraege_among
 from ...models import GEFOERDERT_STATES, Aktionsfonds, Antrag, AntragStatus, Handlungsfeld, Quartier
 
 # (machine value, label) of the public status: fewer words than the lifecycle has states.
@@ -98,14 +99,19 @@ def gefoerderte_summe(zeilen):
 def _handlungsfelder_je_antrag(antrag_ids):
     """``{antrag id: (Handlungsfeld, …)}`` in the fields' order: two queries for any number.
 
-    ``antrag_ids``: the ids of one page, or a subquery (the open data files: never a list of
-    thousands of ids sent to the database)."""
+    ``antrag_ids``: the ids of one page (its links read through the index on ``antrag_id``,
+    ``antraege_among``: a list of ids is planned as a scan of every area's links), or a subquery
+    (the open data files: never a list of thousands of ids sent to the database)."""
     felder = {h.pk: h for h in Handlungsfeld.objects.all()}  # a handful, in their order
     rang = {pk: i for i, pk in enumerate(felder)}
+    if isinstance(antrag_ids, list):
+        auswahl = antraege_among(Antrag.objects.filter(pk__in=antrag_ids))
+    else:
+        auswahl = Q(antrag_id__in=antrag_ids)
     links = {}
-    for antrag_id, feld_id in Antrag.handlungsfelder.through.objects.filter(
-        antrag_id__in=antrag_ids
-    ).values_list("antrag_id", "handlungsfeld_id"):
+    for antrag_id, feld_id in Antrag.handlungsfelder.through.objects.filter(auswahl).values_list(
+        "antrag_id", "handlungsfeld_id"
+    ):
         links.setdefault(antrag_id, []).append(feld_id)
     return {
         antrag_id: tuple(felder[f] for f in sorted(ids, key=rang.get))
@@ -163,7 +169,8 @@ def gefoerderte_aktionen(*, quartier=None, jahr=None, handlungsfeld=None):
 
 def oeffentliche_jahre():
     """The years for which a fund exists, newest first."""
-    return sorted(set(Aktionsfonds.objects.values_list("jahr", flat=True)), reverse=True)
+    # without the funds' default order (by area name: a join of the areas for every fund)
+    return list(Aktionsfonds.objects.order_by("-jahr").values_list("jahr", flat=True).distinct())
 
 
 def oeffentliche_quartiere():
