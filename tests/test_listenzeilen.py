@@ -71,3 +71,21 @@ def test_public_rows_fast_path_writes_what_the_template_writes(fonds, language, 
     assert schnell.count("<tr>") == 2
     assert schnell.count(ESCAPED) == 3  # title, organisation, field of action
     assert (fonds.quartier.name in schnell) == mit_quartier
+
+
+@pytest.mark.parametrize("wert", ["", "b", "<x>"])
+def test_select_with_inline_options_writes_what_djangos_own_select_writes(wert):
+    """The project's ``django/forms/widgets/select.html`` writes its options inline (no include
+    per option); Django's own templates (``DjangoTemplates`` renderer) are the reference."""
+    from django import forms
+    from django.forms.renderers import DjangoTemplates, TemplatesSetting
+
+    choices = [("", "Alle"), ("b", BOESE), ("Gruppe", [("<x>", "X & Y"), ("z", "Z")])]
+    widget = forms.Select(choices=choices, attrs={"class": "kern-form-input__select"})
+
+    eigene = widget.render("feld", wert, renderer=TemplatesSetting())
+    django = widget.render("feld", wert, renderer=DjangoTemplates())
+
+    assert eigene == django
+    assert eigene.count("<option") == 4 and ESCAPED in eigene
+    assert eigene.count(" selected") == 1
