@@ -93,6 +93,11 @@ beat_schedule = {
         "task": task_names.CHECK_SETTLEMENT_DEADLINES,
         "schedule": 900.0,
     },
+    # Fund reports whose task was lost: stored figures out of date, PDFs asked for without a file.
+    "fund-reports": {
+        "task": task_names.SWEEP_FONDSBERICHTE,
+        "schedule": 300.0,
+    },
     # One reminder for each repayment claim past its deadline (the claims a day overdue), daily.
     "repayment-reminders": {
         "task": task_names.REMIND_OVERDUE_RUECKFORDERUNGEN,

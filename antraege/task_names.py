@@ -15,6 +15,7 @@ RENDER_DOKUMENT = "antraege.task_render_dokument"
 CHECK_SETTLEMENT_DEADLINES = "antraege.task_check_settlement_deadlines"
 RENDER_FONDSBERICHT = "antraege.task_render_fondsbericht"
 REFRESH_FONDSAUSWERTUNG = "antraege.task_refresh_fondsauswertung"
+SWEEP_FONDSBERICHTE = "antraege.task_sweep_fondsberichte"
 REMIND_OVERDUE_RUECKFORDERUNGEN = "antraege.task_remind_overdue_rueckforderungen"
 
 # data protection (antraege.datenschutz.tasks)

@@ -65,3 +65,19 @@ def task_refresh_fondsauswertung(*, fonds_id):
     from .geld.auswertung import fondsauswertung_refresh
 
     fondsauswertung_refresh(fonds_id)
+
+
+@shared_task(name=task_names.SWEEP_FONDSBERICHTE)
+def task_sweep_fondsberichte():
+    """Beat: recompute the stored report figures and queue again the report PDFs whose task was
+    lost (worker crash, broker down)."""
+    from .geld.auswertung import fondsauswertungen_nachholen
+    from .geld.bericht import fondsberichte_nachholen
+
+    fonds = fondsauswertungen_nachholen()
+    pdfs = fondsberichte_nachholen()
+    if fonds or pdfs:
+        logger.info(
+            "fund reports: figures of %s funds recomputed, %s PDFs re-queued", len(fonds), len(pdfs)
+        )
+    return len(fonds), len(pdfs)

@@ -39,7 +39,7 @@ Kinds of path and what is checked (``--check``; ``--short`` checks always):
   the smallest N, in both layouts, else FAIL (unless it reads ≤ 1,000 rows at the largest N:
   on small tables the planner's choice of index or table scan moves a few hundred rows);
 - ``area``: shows counts or sums of its own area's fund (the dashboard's counts, a member's
-  closed votes to page through): it grows with its area's Anträge, never with other areas'. With
+  closed votes to page through, the sweep recomputing one fund's report figures): it grows with its area's Anträge, never with other areas'. With
   both layouts: rows in ``spread`` ≤ 0.5 × rows in ``one`` at the largest N (at 30 areas a path
   bounded by its area reads about 1/30 of what it reads with all N in its area), else FAIL;
 - ``year``: the public list of all areas counts and sums the year's funded actions it pages
@@ -484,6 +484,18 @@ def _job(function):
     return call
 
 
+def _fonds_faellig(fonds):
+    """The beat sweep after the recomputation of ``fonds``'s figures was lost 10 minutes ago."""
+    from django.utils import timezone
+
+    from antraege.models import Aktionsfonds
+    from antraege.tasks import task_sweep_fondsberichte
+
+    vor = timezone.now() - datetime.timedelta(minutes=10)
+    Aktionsfonds.objects.filter(pk=fonds.pk).update(auswertung_faellig_seit=vor)
+    assert task_sweep_fondsberichte() == (1, 0)
+
+
 def paths(welt):
     """``{name: (kind, call)}``: every page and job of issue 22 (kind: page, job or export)."""
     from django.urls import reverse
@@ -495,9 +507,17 @@ def paths(welt):
     from antraege.fonds.selectors.fondsbild import handlungsfelder_bericht
     from antraege.models import Antrag, Quartier
     from antraege.roles import Akteur
-    from antraege.tasks import task_check_settlement_deadlines
+    from antraege.tasks import (
+        task_check_settlement_deadlines,
+        task_remind_overdue_rueckforderungen,
+        task_sweep_fondsberichte,
+    )
     from jury.abstimmungen.selectors import abstimmungen_progress_for_staff
-    from jury.tasks import task_close_due_abstimmungen, task_send_vote_reminders
+    from jury.tasks import (
+        task_close_due_abstimmungen,
+        task_send_due_unterlagen,
+        task_send_vote_reminders,
+    )
 
     fonds = welt.fonds[0]
     qm = _client(welt.qm)
@@ -542,6 +562,11 @@ def paths(welt):
         "close-due-votes sweep": ("job", _job(task_close_due_abstimmungen)),
         "vote reminders": ("job", _job(task_send_vote_reminders)),
         "settlement deadlines sweep": ("job", _job(task_check_settlement_deadlines)),
+        "fund report sweep": ("job", _job(task_sweep_fondsberichte)),
+        # a lost recomputation of the first fund's figures: the sweep reads that fund's rows
+        "fund report sweep (1 fund due)": ("area", _job(lambda: _fonds_faellig(fonds))),
+        "meeting papers sweep": ("job", _job(task_send_due_unterlagen)),
+        "repayment reminders": ("job", _job(task_remind_overdue_rueckforderungen)),
         "dokumente_missing": ("job", _job(dokumente_missing)),
         "retention (aufbewahrung_faellig)": ("job", _job(aufbewahrung_faellig)),
         "Art. 15 look-up": ("page", _job(lambda: list(auskunft_antraege(email, quartiere)))),

@@ -91,3 +91,45 @@ def test_email_escapes_hostile_input_in_html_and_keeps_text_plain(hostile_antrag
     assert not any(entity in text for entity in ENTITIES)
     assert "\n" not in subject and not any(entity in subject for entity in ENTITIES)
     assert "<script" not in html.split("<body>")[0].lower()  # the <title> too
+
+
+SITE = "http://testserver"
+LAYOUT_TEXTE = [
+    HOSTILE,
+    "Guten Tag & \"Grüße\" 'Co' <b>fett</b> {{ subject }} {% if %} textplatzhalter",
+    "مرحبا، طلبك AF-2026-HOS-001 وصل.\n\nالرابط: "
+    + SITE
+    + "/mein-antrag/zugang/abc.def/.\n-- \nمكتب",
+    "Zeile eins\nZeile zwei\r\nZeile drei\r\rnach zwei leeren\n\n\n\nvier leere\n   \n  eingerückt",
+    "Sehr lange Zeile " * 200 + SITE + "/x?a=1&b=<2>»",
+    "Link " + SITE + '/datenschutz/"onmouseover=alert(1)" und fremd http://example.org/' + SITE,
+    "",
+]
+
+
+@pytest.mark.parametrize("sprache", ["de", "en", "tr", "ar"])
+def test_the_layout_made_once_per_language_is_the_layout_rendered_for_each_email(sprache, settings):
+    from django.template.loader import get_template
+
+    settings.SITE_URL = SITE
+    layout = get_template("emails/layout.html")
+    stapel = mail_messages.Stapel()
+    for subject in (HOSTILE, "Ihr Antrag AF-2026-HOS-001 ist eingegangen", "طلبك & <وصل>"):
+        for text in LAYOUT_TEXTE:
+            text = mail_messages._absaetze(text)
+            whole = layout.render({"text": text, "subject": subject, "sprache": sprache})
+            assert stapel.html(layout, subject=subject, text=text, sprache=sprache) == whole
+    assert stapel.layouts[(id(layout), sprache)].pieces is not None  # made once, not per e-mail
+
+
+def test_a_layout_that_shows_the_subject_twice_is_rendered_for_each_email():
+    from django.template import engines
+
+    layout = engines["django"].from_string(
+        "{% load mail_links %}<title>{{ subject|force_escape }}</title><h1>{{ subject|upper }}</h1>"
+        "{{ text|eigene_links|linebreaks }}"
+    )
+    stapel = mail_messages.Stapel()
+    html = stapel.html(layout, subject="Ihr <Antrag>", text="a & b", sprache="de")
+    assert html == "<title>Ihr &lt;Antrag&gt;</title><h1>IHR &lt;ANTRAG&gt;</h1><p>a &amp; b</p>"
+    assert stapel.layouts[(id(layout), "de")].pieces is None

@@ -64,3 +64,48 @@ def test_after_a_booking_the_worker_recomputes_the_figures_the_page_shows(
 
     seite = " ".join(re.sub(r"<[^>]+>", " ", client.get(url).content.decode()).split())
     assert "Aufgeführte Projekte 2" in seite
+
+
+def test_the_worker_sweeps_what_the_lost_tasks_of_the_fund_report_left(
+    client, staff_login, fonds, qm_user
+):
+    """The broker lost the recomputation after a booking and the rendering of the PDF QM asked
+    for: beat's sweep, run by the worker, recomputes the figures and has the PDF made."""
+    import datetime
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from antraege import enqueue, task_names
+    from antraege.models import Aktionsfonds
+    from antraege.tasks import task_sweep_fondsberichte
+
+    staff_login(client, qm_user)
+    url = reverse("abrechnung:fonds_bericht_pdf", args=[fonds.pk])
+    verloren = (task_names.REFRESH_FONDSAUSWERTUNG, task_names.RENDER_FONDSBERICHT)
+    task_send = enqueue.task_send
+    broker = mock.patch.object(
+        enqueue, "task_send", lambda name, **kw: name in verloren or task_send(name, **kw)
+    )
+    with broker:
+        antrag = antrag_walk_to(AntragFactory(fonds=fonds), "approved", qm_user=qm_user)
+        assert client.get(url).status_code == 202
+    vor_sechs_minuten = timezone.now() - datetime.timedelta(minutes=6)
+    Aktionsfonds.objects.filter(pk=fonds.pk).update(auswertung_faellig_seit=vor_sechs_minuten)
+    FondsberichtPdf.objects.update(angefordert_am=vor_sechs_minuten)
+    assert not Fondsauswertung.objects.filter(fonds=fonds, daten__summen__anzahl=1).exists()
+
+    task_sweep_fondsberichte.delay()
+
+    wait_until(
+        lambda: (
+            Fondsauswertung.objects.filter(fonds=fonds, daten__summen__anzahl=1).exists()
+            and FondsberichtPdf.objects.filter(fonds=fonds).exclude(datei="").exists()
+        ),
+        timeout=PATIENCE,
+        message="the figures recomputed and the PDF made after the sweep",
+    )
+    assert Aktionsfonds.objects.get(pk=fonds.pk).auswertung_faellig_seit is None
+    response = client.get(url)
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+    assert antrag.referenz in pdf_text(b"".join(response.streaming_content))

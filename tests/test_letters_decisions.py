@@ -69,6 +69,24 @@ def test_letter_in_another_area_shows_that_office(anderes_quartier, qm_other_use
     assert antrag.referenz.startswith("AF-") and "-SHK-" in antrag.referenz
 
 
+def test_the_workers_letter_with_the_shared_stylesheet_draws_what_its_own_style_draws(
+    antrag, qm_user
+):
+    from antraege.dokumente.pdf import html_to_pdf
+
+    antrag = reload(approved(antrag, qm_user, betrag="250.00"))
+    for art in (Dokument.Art.BEWILLIGUNG, Dokument.Art.ABLEHNUNG):
+        eigen = PdfReader(io.BytesIO(html_to_pdf(documents.dokument_html(antrag, art))))
+        geteilt = PdfReader(io.BytesIO(documents.dokument_pdf(antrag, art)))
+
+        # page for page the same drawing: DIN layout, footer, "Seite 1 von 2" all from the sheet
+        assert len(geteilt.pages) == len(eigen.pages)
+        for seite, vorlage in zip(geteilt.pages, eigen.pages, strict=True):
+            assert seite.get_contents().get_data() == vorlage.get_contents().get_data()
+            assert seite.mediabox == vorlage.mediabox
+    assert "Seite 1 von 2" in pdf_text(documents.dokument_pdf(antrag, Dokument.Art.BEWILLIGUNG))
+
+
 def test_letter_carries_the_office_logo_without_fetching_anything(antrag, qm_user):
     quartier = antrag.fonds.quartier
     quartier.logo.save("logo.png", ContentFile(png_bytes()))

@@ -5,11 +5,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from antraege import task_names
 from antraege.antrag.services.antrag import antrag_lock
 from antraege.antrag.services.timeline import statuswechsel_record
 from antraege.datenschutz.aufbewahrung import ENDED_STATES, aufbewahrung_update
-from antraege.enqueue import task_enqueue_once_on_commit
+from antraege.geld.buchungen.services import fondsauswertung_veraltet
 from antraege.models import GEFOERDERT_STATES, Antrag, AntragStatus
 from jury.abstimmungen.models import Abstimmung, AbstimmungStatus
 from jury.sitzungen.models import Sitzung, SitzungStatus
@@ -68,9 +67,7 @@ def antrag_move(antrag, move, *, akteur, kommentar="", intern=False, reload=True
             aufbewahrung_update([current.pk])
         if (schritt.von in GEFOERDERT_STATES) != (schritt.nach in GEFOERDERT_STATES):
             # the fund's stored figures count its funded Anträge (the public list's header)
-            task_enqueue_once_on_commit(
-                task_names.REFRESH_FONDSAUSWERTUNG, fonds_id=current.fonds_id
-            )
+            fondsauswertung_veraltet(current.fonds_id)
     move_log("antrag", current.pk, schritt, akteur)
     if not reload:
         return current

@@ -62,13 +62,30 @@ def _font_config():
     return FontConfiguration()
 
 
-def html_to_pdf(html, *, variant="pdf/ua-1"):
-    """Turn already rendered HTML into PDF bytes (tagged, accessible by default)."""
+@functools.lru_cache(maxsize=8)
+def stylesheet(css):
+    """The stylesheet ``css`` parsed once per process, for every PDF that shares it (each letter
+    would otherwise parse the same ``<style>`` again)."""
+    from weasyprint import CSS
+
+    return CSS(
+        string=css,
+        base_url="static:///",
+        url_fetcher=safe_url_fetcher(),
+        font_config=_font_config(),
+    )
+
+
+def html_to_pdf(html, *, variant="pdf/ua-1", stylesheets=None):
+    """Turn already rendered HTML into PDF bytes (tagged, accessible by default), with the
+    parsed ``stylesheets`` (from ``stylesheet``) besides the HTML's own."""
     from weasyprint import HTML
 
     with PDF_RENDER_SECONDS.time():
         document = HTML(string=html, base_url="static:///", url_fetcher=safe_url_fetcher())
-        return document.write_pdf(pdf_variant=variant, font_config=_font_config())
+        return document.write_pdf(
+            pdf_variant=variant, font_config=_font_config(), stylesheets=stylesheets
+        )
 
 
 def render_pdf(template_name, context, *, language="de", variant="pdf/ua-1"):

@@ -200,6 +200,21 @@ def dokument_html(antrag, art):
         return render_to_string(TEMPLATES[art], dokument_context(antrag, art))
 
 
+# The stylesheet of every letter (``pdf/_brief.html`` includes it unless ``stil_geteilt``).
+BRIEF_STIL = "pdf/_brief.css"
+
+
+def dokument_pdf(antrag, art):
+    """The PDF of a letter, as ``html_to_pdf(dokument_html(...))`` gives it, but with the letters'
+    stylesheet parsed once per worker instead of once per letter."""
+    from .pdf import html_to_pdf, stylesheet
+
+    with translation.override("de"):
+        context = {**dokument_context(antrag, art), "stil_geteilt": True}
+        html = render_to_string(TEMPLATES[art], context)
+    return html_to_pdf(html, stylesheets=[stylesheet(render_to_string(BRIEF_STIL))])
+
+
 def dokument_store(antrag, art, pdf):
     """Store ``pdf`` as the document ``art`` of ``antrag``; the first stored one wins."""
     dokument = Dokument(antrag=antrag, art=art)
@@ -229,10 +244,8 @@ def dokument_produce(antrag_id, art):
     existing = Dokument.objects.filter(antrag_id=antrag_id, art=art).first()
     if existing:
         return existing
-    from .pdf import html_to_pdf
-
     antrag = Antrag.objects.select_related("fonds__quartier").get(pk=antrag_id)
-    return dokument_store(antrag, art, html_to_pdf(dokument_html(antrag, art)))
+    return dokument_store(antrag, art, dokument_pdf(antrag, art))
 
 
 def dokument_deliver(antrag_id, art):

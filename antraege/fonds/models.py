@@ -181,6 +181,12 @@ class Aktionsfonds(models.Model):
     summe_verfallen = models.DecimalField(
         max_digits=12, decimal_places=2, default=ZERO, editable=False
     )
+    # The stored report figures (``Fondsauswertung``) against the fund's changes: every change of
+    # what they count adds one, in its transaction (``fondsauswertung_veraltet``);
+    # ``auswertung_faellig_seit`` is the first change not yet in them, emptied by the recomputation
+    # only while no change came since it began. The sweep finds lost recomputations by it.
+    auswertung_aenderungen = models.PositiveBigIntegerField(default=0, editable=False)
+    auswertung_faellig_seit = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Aktionsfonds")
@@ -198,6 +204,14 @@ class Aktionsfonds(models.Model):
                 & Q(pauschale_prozent__lte=100),
                 name="fonds_prozente_im_rahmen",
             ),
+        ]
+        indexes = [
+            # the sweep of lost recomputations reads the funds that have one due, not all funds
+            models.Index(
+                fields=["auswertung_faellig_seit"],
+                condition=Q(auswertung_faellig_seit__isnull=False),
+                name="fonds_auswertung_faellig",
+            )
         ]
 
     def __str__(self):

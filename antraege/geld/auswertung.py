@@ -9,15 +9,22 @@ Page, PDF and CSV show the same stored figures (``fondsbericht_figures``), with 
 ("Stand"). A fund without stored figures gets them computed once, in the request that first asks.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..fonds.selectors import fondsbild
 from ..fonds.selectors.veroeffentlichung import gefoerderte_summe, gefoerderte_zeilen
 from ..models import ZERO, Aktionsfonds, Fondsauswertung
 from .selectors.abrechnung import aktionsfonds_bericht, bericht_summen
+
+# The sweep leaves a change this long to its own task (queued on commit, done in seconds), and
+# recomputes at most this many funds per run (each reads its fund's rows; the next run goes on).
+NACHHOLEN_NACH = datetime.timedelta(minutes=5)
+NACHHOLEN_JE_LAUF = 20
 
 
 def fondsauswertung_compute(fonds):
@@ -37,15 +44,57 @@ def fondsauswertung_compute(fonds):
 
 
 def fondsauswertung_refresh(fonds_id):
-    """Recompute and store the figures of one fund (the worker's task); None when it is gone."""
+    """Recompute and store the figures of one fund (the worker's task); None when it is gone.
+
+    No lock, yet no change is lost: the fund's count of changes is read before the figures are
+    computed (they hold at least those changes), stored only over figures of no more changes
+    (two recomputations at once: the later count wins), and the fund's mark "due" is emptied only
+    while its count is still the one read (a booking during the recomputation leaves it due)."""
     fonds = Aktionsfonds.objects.filter(pk=fonds_id).first()
     if fonds is None:
         return None
-    row, _created = Fondsauswertung.objects.update_or_create(
-        fonds=fonds,
-        defaults={"daten": fondsauswertung_compute(fonds), "berechnet_am": timezone.now()},
+    aenderungen = fonds.auswertung_aenderungen
+    felder = {
+        "daten": fondsauswertung_compute(fonds),
+        "berechnet_am": timezone.now(),
+        "aenderungen": aenderungen,
+    }
+    if _fondsauswertung_store(fonds, felder):
+        Aktionsfonds.objects.filter(pk=fonds_id, auswertung_aenderungen=aenderungen).update(
+            auswertung_faellig_seit=None
+        )
+    return Fondsauswertung.objects.get(fonds=fonds)
+
+
+def _fondsauswertung_store(fonds, felder):
+    """Store the figures unless figures of more changes are stored already; True if stored."""
+    aelter = Fondsauswertung.objects.filter(fonds=fonds, aenderungen__lte=felder["aenderungen"])
+    if aelter.update(**felder):
+        return True
+    if Fondsauswertung.objects.filter(fonds=fonds).exists():
+        return False  # figures of more changes
+    try:
+        with transaction.atomic():
+            Fondsauswertung.objects.create(fonds=fonds, **felder)
+    except IntegrityError:  # the first figures, stored at the same moment elsewhere
+        return bool(aelter.update(**felder))
+    return True
+
+
+def fondsauswertungen_nachholen(*, older_than=NACHHOLEN_NACH, limit=NACHHOLEN_JE_LAUF):
+    """The sweep: recompute the figures of funds changed more than ``older_than`` ago and not
+    recomputed since (their task was lost: worker crash, broker down). Reads the funds that have
+    one due through the partial index ``fonds_auswertung_faellig``, oldest first. Returns their
+    ids."""
+    faellig = (
+        Aktionsfonds.objects.filter(auswertung_faellig_seit__lt=timezone.now() - older_than)
+        .order_by("auswertung_faellig_seit")
+        .values_list("pk", flat=True)
     )
-    return row
+    ids = list(faellig[:limit])
+    for fonds_id in ids:
+        fondsauswertung_refresh(fonds_id)
+    return ids
 
 
 def _oeffentlich(gespeichert, handlungsfeld_id):

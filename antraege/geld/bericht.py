@@ -2,6 +2,7 @@
 the file is there ("wird erstellt" until then). One row per state of the fund (``stand``), so a
 report never shows figures older than the fund, and the same state is rendered once."""
 
+import datetime
 import hashlib
 import json
 import logging
@@ -12,10 +13,13 @@ from django.db.models import Max
 from django.utils import timezone
 
 from .. import task_names
-from ..enqueue import task_enqueue_on_commit
+from ..enqueue import task_enqueue_on_commit, task_send
 from ..models import Aktionsfonds, Antrag, Buchung, FondsberichtPdf, Statuswechsel
 
 logger = logging.getLogger(__name__)
+
+# The sweep leaves a request this long to its own task (queued on commit, rendered in seconds).
+NACHHOLEN_NACH = datetime.timedelta(minutes=5)
 
 
 def fondsbericht_stand(fonds):
@@ -51,6 +55,24 @@ def fondsbericht_pdf_request(fonds):
         return FondsberichtPdf.objects.get(fonds=fonds, stand=stand)
     task_enqueue_on_commit(task_names.RENDER_FONDSBERICHT, fondsbericht_id=row.pk)
     return row
+
+
+def fondsberichte_nachholen(*, older_than=NACHHOLEN_NACH, limit=20):
+    """The sweep: queue again the rendering of report PDFs asked for more than ``older_than`` ago
+    that still have no file (their task was lost). Only the requests of that day: a report is
+    dated, one asked for on an earlier day is of another state (``fondsbericht_stand``) and nobody
+    fetches it. Reads the rows without a file through the partial index
+    ``fondsbericht_ohne_datei``. Returns their ids."""
+    bis = timezone.localtime() - older_than
+    tag = bis.replace(hour=0, minute=0, second=0, microsecond=0)
+    ids = list(
+        FondsberichtPdf.objects.filter(datei="", angefordert_am__lt=bis, angefordert_am__gte=tag)
+        .order_by("angefordert_am")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in ids:
+        task_send(task_names.RENDER_FONDSBERICHT, fondsbericht_id=pk)
+    return ids
 
 
 def fondsbericht_pdf_context(fonds):

@@ -19,8 +19,10 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.template import engines
 from django.template.loader import get_template
 from django.utils import translation
+from django.utils.html import escape, linebreaks
 
 from ..models import Dokument
 from ..zugang.links import antrag_link_token, antrag_link_url
@@ -77,12 +79,24 @@ def _templates(art):
 
 
 class Stapel:
-    """What the e-mails of one batch share, made once: the footer per area and language, and the
-    personal link's address around its token."""
+    """What the e-mails of one batch share, made once: the footer per area and language, the
+    personal link's address around its token, and the HTML layout per language."""
 
     def __init__(self):
         self.fusszeilen = {}
         self.link_vorlage = None
+        self.layouts = {}
+
+    def html(self, layout, *, subject, text, sprache):
+        """``emails/layout.html`` of an e-mail: the layout rendered once per language (``_Layout``)
+        with this e-mail's subject and paragraphs put in; rendered whole where it does not fit."""
+        key = (id(layout), sprache)
+        if key not in self.layouts:
+            self.layouts[key] = _Layout(layout, sprache)
+        form = self.layouts[key]
+        if form.pieces is None:
+            return layout.render({"text": text, "subject": subject, "sprache": sprache})
+        return form.html(subject, text)
 
     def fusszeile(self, quartier):
         """``emails/_footer.txt`` for ``quartier`` (None: no area) in the active language."""
@@ -120,9 +134,7 @@ def _render(row, templates, *, link_token=None, stapel=None):
     context["fusszeile"] = stapel.fusszeile(context.get("quartier"))
     subject = " ".join(betreff.render(context).split())
     text = text_template.render(context)
-    html = layout.render(
-        {**context, "text": _absaetze(text), "subject": subject, "sprache": row.sprache}
-    )
+    html = stapel.html(layout, subject=subject, text=_absaetze(text), sprache=row.sprache)
     return betreff_mit_referenz(subject, antrag), text, html
 
 
@@ -131,6 +143,51 @@ def _absaetze(text):
     lines (each made an empty ``<p></p>``)."""
     lines = [line.rstrip() for line in text.strip().splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+
+
+# Stand-ins for the subject and the text in the layout rendered once (random per process, so no
+# text contains them; letters and digits pass escaping and ``eigene_links`` unchanged).
+_LAYOUT_BETREFF = f"betreffplatzhalter{secrets.token_hex(16)}"
+_LAYOUT_TEXT = f"textplatzhalter{secrets.token_hex(16)}"
+
+
+def _absaetze_html(text):
+    """The text's paragraphs as the layout makes them: ``{{ text|eigene_links|linebreaks }}``
+    (the template library's own filter: the layer of templates is above this one)."""
+    eigene_links = engines["django"].engine.template_libraries["mail_links"].filters
+    return linebreaks(eigene_links["eigene_links"](text))
+
+
+class _Layout:
+    """``emails/layout.html`` in one language, rendered with stand-ins for subject and text and
+    cut there. ``pieces`` is None unless the layout shows the subject only escaped and the text
+    only as ``_absaetze_html`` makes it, each once, and nothing else of them: a second rendering
+    with a subject and text of markup, quotes, case, line breaks and a link must be the pieces
+    with those put in (else each e-mail renders the layout whole). The layout sees ``sprache``,
+    ``subject`` and ``text``, nothing else of the e-mail."""
+
+    def __init__(self, layout, sprache):
+        def render(subject, text):
+            return layout.render({"text": text, "subject": subject, "sprache": sprache})
+
+        rendered, text = render(_LAYOUT_BETREFF, _LAYOUT_TEXT), _absaetze_html(_LAYOUT_TEXT)
+        self.pieces = None
+        if rendered.count(_LAYOUT_BETREFF) != 1 or rendered.count(text) != 1:
+            return
+        pattern = "(" + re.escape(_LAYOUT_BETREFF) + "|" + re.escape(text) + ")"
+        pieces = [_LAYOUT_TEXT if p == text else p for p in re.split(pattern, rendered)]
+        subject = f"Probe <b>&amp; \"Ä\" 'x' {_LAYOUT_BETREFF}"
+        text = f'Zeile <a>\n{settings.SITE_URL}/pfad/.\n\nZweite & "ü" {_LAYOUT_TEXT}'
+        if self._fill(pieces, subject, text) == render(subject, text):
+            self.pieces = pieces
+
+    def html(self, subject, text):
+        return self._fill(self.pieces, subject, text)
+
+    @staticmethod
+    def _fill(pieces, subject, text):
+        values = {_LAYOUT_BETREFF: escape(subject), _LAYOUT_TEXT: _absaetze_html(text)}
+        return "".join(values.get(piece, piece) for piece in pieces)
 
 
 def betreff_mit_referenz(subject, antrag):

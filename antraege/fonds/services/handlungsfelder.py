@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from ... import permissions, task_names
+from ... import permissions
 from ...antrag.services.timeline import statuswechsel_record
-from ...enqueue import task_enqueue_once_on_commit
+from ...geld.buchungen.services import fondsauswertung_veraltet
 from ...models import Handlungsfeld
 from ...refusals import Refused
 
@@ -65,9 +65,7 @@ def handlungsfelder_check(antrag, *, akteur, handlungsfelder):
                 intern=True,
             )
             # the fund's report counts its Anträge per field (antraege.geld.auswertung)
-            task_enqueue_once_on_commit(
-                task_names.REFRESH_FONDSAUSWERTUNG, fonds_id=antrag.fonds_id
-            )
+            fondsauswertung_veraltet(antrag.fonds_id)
 
 
 def handlungsfelder_active():

@@ -81,6 +81,12 @@ class FondsberichtPdf(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["fonds", "stand"], name="fondsbericht_einmal_je_stand")
         ]
+        indexes = [
+            # the sweep of lost renderings reads the rows still without their file
+            models.Index(
+                fields=["angefordert_am"], condition=Q(datei=""), name="fondsbericht_ohne_datei"
+            )
+        ]
 
     def __str__(self):
         return f"Fondsbericht {self.fonds_id} ({self.stand[:8]})"
@@ -95,6 +101,9 @@ class Fondsauswertung(models.Model):
     fonds = models.OneToOneField(Aktionsfonds, on_delete=models.CASCADE, related_name="auswertung")
     daten = models.JSONField()
     berechnet_am = models.DateTimeField()
+    # the fund's count of changes (``Aktionsfonds.auswertung_aenderungen``) read before computing:
+    # the figures hold at least these; figures of fewer changes never overwrite them
+    aenderungen = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("Fondsauswertung")

@@ -6,7 +6,8 @@ sums of the bookings and a balance is read from the row, never summed over the A
 """
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import DateTimeField, F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ... import task_names
@@ -37,8 +38,8 @@ def buchung_book(fonds_id, art, betrag, *, antrag=None, datum=None, user=None):
     datum = datum or timezone.localdate()
     with transaction.atomic(savepoint=False):
         buchung = _book(fonds_id, art, betrag, antrag=antrag, datum=datum, user=user)
-        # the report's other figures (counts, months, fields) follow the money: the worker's
-        # recomputation after commit (antraege.geld.auswertung)
+        # the report's other figures (counts, months, fields) follow the money: marked out of
+        # date by ``_book``'s UPDATE, recomputed by the worker after commit
         task_enqueue_once_on_commit(task_names.REFRESH_FONDSAUSWERTUNG, fonds_id=fonds_id)
         if art in FREI_MACHEND and (
             Aktionsfonds.objects.filter(pk=fonds_id, abgeschlossen_am__isnull=False).update(
@@ -61,9 +62,30 @@ def _book(fonds_id, art, betrag, *, antrag, datum, user):
         fonds_id=fonds_id, antrag=antrag, art=art, betrag=betrag, datum=datum, gebucht_von=user
     )
     Aktionsfonds.objects.filter(pk=fonds_id).update(
-        **{feld: F(feld) + richtung * betrag for feld, richtung in WIRKUNG[art].items()}
+        **{feld: F(feld) + richtung * betrag for feld, richtung in WIRKUNG[art].items()},
+        **_auswertung_veraltet(),
     )
     return buchung
+
+
+def _auswertung_veraltet():
+    """The fund row's fields that say its stored report figures miss a change (one more change,
+    due since the first change not in them)."""
+    return {
+        "auswertung_aenderungen": F("auswertung_aenderungen") + 1,
+        "auswertung_faellig_seit": Coalesce(
+            F("auswertung_faellig_seit"), Value(timezone.now(), output_field=DateTimeField())
+        ),
+    }
+
+
+def fondsauswertung_veraltet(fonds_id):
+    """A change of what the fund's report counts (short report, receipt, fields of action), in
+    its transaction: the stored figures are marked out of date and their recomputation queued
+    after commit; when that task is lost, the sweep finds the mark
+    (``antraege.geld.auswertung.fondsauswertungen_nachholen``)."""
+    Aktionsfonds.objects.filter(pk=fonds_id).update(**_auswertung_veraltet())
+    task_enqueue_once_on_commit(task_names.REFRESH_FONDSAUSWERTUNG, fonds_id=fonds_id)
 
 
 def reservierung_set(antrag, betrag, *, user=None, vorher=None):

@@ -15,12 +15,10 @@ from django.db.models import F, Max
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from ... import task_names
 from ...antrag.services.anhang import UploadRefused, upload_content_type
 from ...antrag.services.antrag import antrag_lock, berlin_today
 from ...antrag.services.timeline import statuswechsel_record
 from ...dokumente import services as documents
-from ...enqueue import task_enqueue_once_on_commit
 from ...mail import services as mail
 from ...models import (
     Abschlag,
@@ -47,7 +45,7 @@ from ...permissions import (
 from ...refusals import Refused
 from ...states import ADVANCE_STATES, SETTLEMENT_EDITABLE_STATES
 from ..buchungen.models import Buchung
-from ..buchungen.services import buchung_book, reservierung_set
+from ..buchungen.services import buchung_book, fondsauswertung_veraltet, reservierung_set
 from ..selectors.abrechnung import auszahlung_berechnung, settlement_errors
 from ..selectors.vereinbarung import vereinbarung_bestaetigt
 from .anordnung import anordnung_create, anordnung_mark_paid, restzahlung_anordnung_released
@@ -425,17 +423,18 @@ def sachbericht_save(
         raise AbrechnungRefused(
             _("Die Zahl darf nicht negativ sein."), code="invalid", field="teilnehmende"
         )
-    bericht, _created = Sachbericht.objects.update_or_create(
-        antrag=antrag,
-        defaults={
-            "text": text,
-            "teilnehmende": teilnehmende,
-            "ehrenamtsstunden": ehrenamtsstunden,
-            "logoleiste_verwendet": logoleiste_verwendet,
-        },
-    )
-    # participants and hours count in the fund's report (antraege.geld.auswertung)
-    task_enqueue_once_on_commit(task_names.REFRESH_FONDSAUSWERTUNG, fonds_id=antrag.fonds_id)
+    with transaction.atomic():
+        bericht, _created = Sachbericht.objects.update_or_create(
+            antrag=antrag,
+            defaults={
+                "text": text,
+                "teilnehmende": teilnehmende,
+                "ehrenamtsstunden": ehrenamtsstunden,
+                "logoleiste_verwendet": logoleiste_verwendet,
+            },
+        )
+        # participants and hours count in the fund's report (antraege.geld.auswertung)
+        fondsauswertung_veraltet(antrag.fonds_id)
     return bericht
 
 
@@ -498,7 +497,7 @@ def beleg_check(beleg, *, akteur, anerkannt=None, grund=""):
             },
         )
         # accepted receipts count per cost category in the fund's report
-        task_enqueue_once_on_commit(task_names.REFRESH_FONDSAUSWERTUNG, fonds_id=antrag.fonds_id)
+        fondsauswertung_veraltet(antrag.fonds_id)
     return beleg
 
 
