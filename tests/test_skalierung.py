@@ -61,6 +61,25 @@ def test_lost_letters_are_looked_for_among_the_last_months_decisions_only(fonds,
     assert "antrag_entschieden" in _plan(recent)
 
 
+def test_the_letters_sweep_reads_each_kind_of_event_of_the_month_through_its_index():
+    """Agreements, payout orders, releases, claims and reminders are found by their time, each
+    through an index of its own, and rejections by status and day: not every event of all years
+    (the tables had no index on their time)."""
+    with CaptureQueriesContext(connection) as captured:
+        dokumente_missing()
+    plans = [_plan_sql(q["sql"]) for q in captured.captured_queries]
+
+    for index in (
+        "antrag_status_entschieden",
+        "anordnung_art_erstellt",
+        "auszahlung_freigegeben",
+        "vereinbarung_erfasst",
+        "rueckforderung_erstellt",
+        "rueckforderung_gemahnt",
+    ):
+        assert any(index in plan for plan in plans), index
+
+
 def test_the_minutes_sweep_reads_closed_votes_and_meetings_without_minutes_by_index():
     from jury.abstimmungen.models import Abstimmung, AbstimmungStatus
     from jury.sitzungen.models import Sitzung, SitzungStatus

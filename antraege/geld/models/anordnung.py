@@ -109,7 +109,11 @@ class Auszahlungsanordnung(models.Model):
                 name="anordnung_erst_nach_bestaetigung",
             ),
         ]
-        indexes = [models.Index(fields=["status"], name="anordnung_status")]
+        indexes = [
+            models.Index(fields=["status"], name="anordnung_status"),
+            # the letters sweep reads the last month's orders of a kind (``dokumente_missing``)
+            models.Index(fields=["art", "erstellt_am"], name="anordnung_art_erstellt"),
+        ]
 
     def __str__(self):
         return f"{self.get_art_display()} {self.antrag_id}: {self.betrag}"
