@@ -40,7 +40,9 @@ class SepaDatei(models.Model):
         indexes = [
             # retention reads the files still holding their XML by booking day (the unbooked by
             # ``bezahlt_am IS NULL``), not the emptied ones of all years
-            models.Index(fields=["bezahlt_am"], condition=~Q(inhalt=""), name="sepadatei_mit_inhalt")
+            models.Index(
+                fields=["bezahlt_am"], condition=~Q(inhalt=""), name="sepadatei_mit_inhalt"
+            )
         ]
 
     def __str__(self):
