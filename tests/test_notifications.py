@@ -99,8 +99,9 @@ def test_a_batch_is_sent_over_one_smtp_connection_with_one_query_per_email(
 ):
     rows = receipts(fonds, 12)
 
-    # claim, load the batch with Antrag, fund and area, then one UPDATE per accepted e-mail
-    with django_assert_num_queries(2 + len(rows)):
+    # claim, load the batch with its Anträge, their fund and area (once), then one UPDATE per
+    # accepted e-mail
+    with django_assert_num_queries(3 + len(rows)):
         ergebnis = outbox.benachrichtigungen_send(execution=outbox.execution_new())
 
     assert sorted(ergebnis.gesendet) == sorted(row.pk for row in rows)
@@ -157,6 +158,56 @@ def test_a_failure_in_the_middle_of_a_batch_sends_the_rest_and_retries_the_faile
     assert message.extra_headers["Message-ID"] == mail_messages.message_id(failed)
     failed.refresh_from_db()
     assert failed.versuche == 2 and failed.gesendet_am is not None
+
+
+def _claims_and_sends(monkeypatch):
+    """``["claim 2", "send", …]``: what the outbox does, in order."""
+    events = []
+    claim, send = outbox._batch_claim, smtp.message_send
+
+    def claim_recorded(execution, limit):
+        rows = claim(execution, limit)
+        events.append(f"claim {len(rows)}")
+        return rows
+
+    def send_recorded(connection, message, **kwargs):
+        events.append("send" if message.to != ["refused@example.org"] else "refused")
+        if message.to == ["refused@example.org"]:
+            raise SMTPRecipientsRefused({message.to[0]: (451, b"4.3.0 try again later")})
+        return send(connection, message, **kwargs)
+
+    monkeypatch.setattr(outbox, "_batch_claim", claim_recorded)
+    monkeypatch.setattr(smtp, "message_send", send_recorded)
+    return events
+
+
+def test_a_run_claims_the_next_batch_while_it_still_sends_the_one_before(fonds, monkeypatch):
+    rows = receipts(fonds, 5)
+    events = _claims_and_sends(monkeypatch)
+
+    ergebnis = outbox.benachrichtigungen_send(
+        execution=outbox.execution_new(), limit=2, bis=time.monotonic() + 600
+    )
+
+    assert ergebnis.geclaimt == 5 and sorted(ergebnis.gesendet) == sorted(r.pk for r in rows)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.empfaenger for r in rows)  # once each
+    # a batch that came full: the next is claimed after the first e-mail of this one went out
+    assert events == ["claim 2", "send", "claim 2", "send", "send", "claim 1", "send", "send"]
+
+
+def test_a_run_claims_no_further_batch_once_an_email_failed(fonds, monkeypatch):
+    rows = receipts(fonds, 6)
+    Benachrichtigung.objects.filter(pk=rows[1].pk).update(empfaenger="refused@example.org")
+    events = _claims_and_sends(monkeypatch)
+
+    ergebnis = outbox.benachrichtigungen_send(
+        execution=outbox.execution_new(), limit=2, bis=time.monotonic() + 600
+    )
+
+    # the second batch was claimed before the second e-mail failed; no third one after that
+    assert events == ["claim 2", "send", "claim 2", "refused", "send", "send"]
+    assert ergebnis.fehlgeschlagen == [rows[1].pk] and len(ergebnis.gesendet) == 3
+    assert Benachrichtigung.objects.filter(gesendet_am__isnull=True, claimed_by="").count() == 3
 
 
 def test_a_dropped_connection_is_reopened_for_the_rest_of_the_batch(
@@ -309,8 +360,9 @@ def test_outside_a_transaction_marks_are_written_beside_the_sending_and_waited_f
     monkeypatch.setattr(mail_services, "dispatch", lambda pk: True)
     rows = receipts(fonds, 3)
 
-    # the sending connection: claim and load; the marks go through the marker's own connection
-    with django_assert_num_queries(2):
+    # the sending connection: claim and load (rows, funds); the marks go through the marker's own
+    # connection
+    with django_assert_num_queries(3):
         ergebnis = outbox.benachrichtigungen_send(execution=outbox.execution_new())
 
     assert sorted(ergebnis.gesendet) == sorted(r.pk for r in rows)

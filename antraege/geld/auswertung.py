@@ -97,12 +97,13 @@ def fondsauswertungen_nachholen(*, older_than=NACHHOLEN_NACH, limit=NACHHOLEN_JE
     return ids
 
 
-def _oeffentlich(daten, handlungsfeld_id):
-    """``(number, approved sum)`` of a fund's funded Anträge (of one field of action) as stored."""
+def _oeffentlich(gespeichert, handlungsfeld_id):
+    """``(number, approved sum)`` of a fund's funded Anträge (of one field of action) as stored:
+    ``gespeichert`` is its figures' "oeffentlich" (no field) or "felder" (a field)."""
     if handlungsfeld_id is None:
-        anzahl, summe = daten["oeffentlich"]
+        anzahl, summe = gespeichert
         return anzahl, Decimal(summe)
-    for feld_id, anzahl, bewilligt, _ausgezahlt in daten["felder"]:
+    for feld_id, anzahl, bewilligt, _ausgezahlt in gespeichert:
         if feld_id == handlungsfeld_id:
             return anzahl, Decimal(bewilligt)
     return 0, ZERO
@@ -110,22 +111,24 @@ def _oeffentlich(daten, handlungsfeld_id):
 
 def gefoerderte_summe_gespeichert(*, quartier=None, jahr=None, handlungsfeld=None):
     """``(number, approved sum)`` of the public list's selection (``gefoerderte_zeilen`` with the
-    same filter) from the funds' stored figures: one query reading a row per fund, none over
-    Anträge. Equal to ``gefoerderte_summe`` of the selection as the worker last computed each fund
-    (a fund without figures, or with figures from before they held these, gets them now)."""
-    fonds_qs = Aktionsfonds.objects.select_related("auswertung").only(
-        "pk", "auswertung__daten", "auswertung__fonds_id"
-    )
+    same filter) from the funds' stored figures: one query reading a row per fund (and of its
+    figures only the part needed), none over Anträge. Equal to ``gefoerderte_summe`` of the
+    selection as the worker last computed each fund (a fund without figures, or with figures from
+    before they held these, gets them now)."""
+    feld_id = handlungsfeld.pk if handlungsfeld is not None else None
+    teil = "oeffentlich" if feld_id is None else "felder"
+    fonds_qs = Aktionsfonds.objects.order_by()
     if quartier is not None:
         fonds_qs = fonds_qs.filter(quartier=quartier)
     if jahr is not None:
         fonds_qs = fonds_qs.filter(jahr=jahr)
     anzahl, summe = 0, ZERO
-    for fonds in fonds_qs.order_by():
-        row = getattr(fonds, "auswertung", None)
-        if row is None or "oeffentlich" not in row.daten:
-            row = fondsauswertung_refresh(fonds.pk)
-        n, s = _oeffentlich(row.daten, handlungsfeld.pk if handlungsfeld is not None else None)
+    for fonds_id, gespeichert, neu in fonds_qs.values_list(
+        "pk", f"auswertung__daten__{teil}", "auswertung__daten__oeffentlich"
+    ):
+        if neu is None:  # no figures yet, or from before they held the public list's
+            gespeichert = fondsauswertung_refresh(fonds_id).daten[teil]
+        n, s = _oeffentlich(gespeichert, feld_id)
         anzahl, summe = anzahl + n, summe + s
     return anzahl, summe
 

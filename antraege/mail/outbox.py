@@ -34,6 +34,7 @@ from django.db import connection as db_connection
 from django.db.models import Q, Subquery
 from django.utils import timezone
 
+from ..models import Aktionsfonds
 from . import messages, services, smtp
 from .models import Benachrichtigung
 
@@ -106,7 +107,7 @@ class Versandergebnis:
     naechster_versuch: object = None
 
 
-def benachrichtigungen_send(*, execution, limit=BATCH, marker=None):
+def benachrichtigungen_send(*, execution, limit=BATCH, marker=None, bis=None):
     """Claim a batch for ``execution`` and send it over this worker's connection.
 
     Side effects: each accepted e-mail marks its row sent at once; a row that fails is released
@@ -114,48 +115,106 @@ def benachrichtigungen_send(*, execution, limit=BATCH, marker=None):
     batch is sent (by a keeper thread, also during a long SMTP conversation); an e-mail whose lease
     could not be renewed in time is left to whoever takes it next. With the caller's ``marker``
     (one for the batches of a task) the marks may still be under way on return: the ids sent are
-    what the caller's ``marker.flush()`` returns, not ``gesendet``.
+    what the caller's ``marker.flush()`` returns, not ``gesendet``. With ``bis`` (a
+    ``time.monotonic()`` deadline) the next batch is claimed and made while this one is sent, as
+    long as each came full, none failed and the deadline has not passed (``Nachschub``).
     """
     ergebnis = Versandergebnis()
-    now = timezone.now()
-    ergebnis.geclaimt = benachrichtigungen_claim(execution=execution, limit=limit, now=now)
-    if not ergebnis.geclaimt:
+    rows = _batch_claim(execution, limit)
+    ergebnis.geclaimt = len(rows)
+    if not rows:
         return ergebnis
+    if marker is None:
+        with Marker(execution) as marker:
+            _batch_send(execution, rows, marker, ergebnis, Nachschub(execution, limit, bis))
+            ergebnis.gesendet.extend(marker.flush())
+        return ergebnis
+    return _batch_send(execution, rows, marker, ergebnis, Nachschub(execution, limit, bis))
+
+
+def _batch_claim(execution, limit):
+    """Claim up to ``limit`` rows for ``execution`` and load them with their Antrag; the funds and
+    areas of a batch (mostly one) are loaded once each, not once per row."""
+    now = timezone.now()
+    if not benachrichtigungen_claim(execution=execution, limit=limit, now=now):
+        return []
     # this claim's rows only: an e-mail of the execution's batch before may be accepted and not
     # marked yet (the marker writes beside the sending), and must not go out again
     rows = list(
         Benachrichtigung.objects.filter(
             claimed_by=execution, claimed_at=now, gesendet_am__isnull=True
         )
-        .select_related("antrag__fonds__quartier")
+        .select_related("antrag")
         .order_by("sprache", "art", "erstellt_am", "pk")
     )
-    if marker is None:
-        with Marker(execution) as marker:
-            _batch_send(execution, rows, marker, ergebnis)
-            ergebnis.gesendet.extend(marker.flush())
-        return ergebnis
-    return _batch_send(execution, rows, marker, ergebnis)
+    antraege = [row.antrag for row in rows if row.antrag_id]
+    if antraege:
+        ids = {antrag.fonds_id for antrag in antraege}
+        fonds = Aktionsfonds.objects.select_related("quartier").in_bulk(ids)
+        for antrag in antraege:
+            if antrag.fonds_id in fonds:  # else read when needed (gone meanwhile: that row fails)
+                antrag.fonds = fonds[antrag.fonds_id]
+    return rows
 
 
-def _batch_send(execution, rows, marker, ergebnis):
-    with Lease(execution, [row.pk for row in rows]) as held, Vorlauf(rows) as built:
+class Nachschub:
+    """The batches after the first of one run: the next is claimed (by whoever makes the e-mails,
+    ahead of the sending) only while each came full (more is pending), before the deadline
+    ``bis`` and until ``stop()`` (an e-mail failed: the server may be in trouble)."""
+
+    def __init__(self, execution, limit, bis):
+        self.execution, self.limit, self.bis = execution, limit, bis
+        self.lease = None  # the run's lease, which takes the rows of each batch claimed
+        self.geclaimt = 0
+        self._stopped = threading.Event()
+
+    def stop(self):
+        self._stopped.set()
+
+    def messages(self, rows):
+        """``(row, message)`` of ``rows`` and then of each batch claimed after them: the next batch
+        is claimed once the first e-mail of a batch is made (the sender has the rest to send)."""
+        while rows:
+            following = []
+            for number, item in enumerate(messages.messages_iter(rows)):
+                yield item
+                if number == 0:
+                    following = self._claim(after=rows)
+            rows = following
+
+    def _claim(self, *, after):
+        if len(after) < self.limit or self.bis is None or self._stopped.is_set():
+            return []
+        if time.monotonic() > self.bis:
+            return []
+        rows = _batch_claim(self.execution, self.limit)
+        self.geclaimt += len(rows)
+        self.lease.take([row.pk for row in rows])
+        return rows
+
+
+def _batch_send(execution, rows, marker, ergebnis, nachschub):
+    held = nachschub.lease = Lease(execution, [row.pk for row in rows])
+    with held, Vorlauf(nachschub.messages(rows)) as built:
         for row, message, wire in built:
             if not held.holds(row.pk):
                 continue  # the lease ran out (a long pause): whoever took the row sends it
             if isinstance(message, Exception):  # rendering failed
+                nachschub.stop()
                 _failure_record(row, execution, message, ergebnis)
                 held.done(row.pk)
                 continue
             try:
                 connection = smtp.mail_connection()
             except Exception as error:  # noqa: BLE001 - unreachable: release the rest for later
+                nachschub.stop()
                 for rest in [row, *(rest for rest, _, _ in built)]:
                     _failure_record(rest, execution, error, ergebnis)
                 break
             try:
                 smtp.message_send(connection, message, wire=wire)
             except Exception as error:  # noqa: BLE001 - this one failed; the batch goes on
+                nachschub.stop()
                 if isinstance(error, SMTPServerDisconnected | OSError):
                     smtp.mail_connection_drop()
                 _failure_record(row, execution, error, ergebnis)
@@ -163,11 +222,12 @@ def _batch_send(execution, rows, marker, ergebnis):
                 continue
             held.done(row.pk)
             marker.mark(row, message.subject)
+    ergebnis.geclaimt += nachschub.geclaimt
     return ergebnis
 
 
 class Vorlauf:
-    """``(row, message, wire form)`` of a batch, made ahead of the sending.
+    """``(row, message, wire form)`` of ``items`` (``(row, message)``), made ahead of the sending.
 
     Outside a transaction a thread renders the next few e-mails and their wire form while the
     sending thread waits for the mail server's replies, so rendering costs no time of its own on
@@ -179,8 +239,8 @@ class Vorlauf:
     AHEAD = 8
     _ENDE = object()
 
-    def __init__(self, rows):
-        self._items = messages.messages_iter(rows)
+    def __init__(self, items):
+        self._items = items
         self._queue = queue.Queue(maxsize=self.AHEAD)
         self._stop = threading.Event()
         self._thread = None
@@ -397,6 +457,10 @@ class Lease:
             owned = _lease_renew(self.execution, ids)
             self.lost.update(set(ids) - owned)  # taken over (or sent/failed meanwhile)
         self.renewed = time.monotonic()
+
+    def take(self, ids):
+        """Keep the lease on ``ids`` too (a batch claimed while the one before is sent)."""
+        self.pending.update(ids)
 
     def done(self, pk):
         self.pending.discard(pk)

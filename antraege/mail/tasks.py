@@ -26,20 +26,14 @@ def task_send_benachrichtigung(self, *, benachrichtigung_id=None):
     the task retries then (the beat sweep covers what the retries do not).
     """
     execution = outbox.execution_new()
-    started = time.monotonic()
-    failed, next_attempt = 0, None
-    # one marker (its own connection) for the marks of every batch; a batch does not wait for the
-    # marks of the one before: they are waited for once, at the end
+    # one marker (its own connection) for the marks of every batch, waited for once at the end;
+    # each next batch is claimed and made while the one before is sent
     with outbox.Marker(execution) as marker:
-        while True:
-            ergebnis = outbox.benachrichtigungen_send(execution=execution, marker=marker)
-            failed += len(ergebnis.fehlgeschlagen)
-            next_attempt = next_attempt or ergebnis.naechster_versuch
-            if ergebnis.fehlgeschlagen or ergebnis.geclaimt < outbox.BATCH:
-                break
-            if time.monotonic() - started > SEND_BUDGET_SECONDS:
-                break
+        ergebnis = outbox.benachrichtigungen_send(
+            execution=execution, marker=marker, bis=time.monotonic() + SEND_BUDGET_SECONDS
+        )
         sent = len(marker.flush())
+    failed, next_attempt = len(ergebnis.fehlgeschlagen), ergebnis.naechster_versuch
     logger.info(
         "notifications (trigger %s, execution %s): %s sent, %s failed",
         benachrichtigung_id,

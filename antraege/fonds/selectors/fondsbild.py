@@ -121,7 +121,7 @@ class Monat:
 
     @property
     def mitte(self):
-        return self.x + self.spalte / 2
+        return round(self.x + self.spalte / 2, 1)
 
     @property
     def zahl_y(self):

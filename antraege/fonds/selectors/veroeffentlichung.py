@@ -175,7 +175,13 @@ def oeffentliche_jahre():
 
 def oeffentliche_quartiere():
     """The areas that have a fund."""
-    return Quartier.objects.filter(fonds__isnull=False).distinct().order_by("name")
+    # the filter shows the name and sends the code
+    return (
+        Quartier.objects.filter(fonds__isnull=False)
+        .only("pk", "name", "code")
+        .distinct()
+        .order_by("name")
+    )
 
 
 def aktion_as_dict(aktion):

@@ -12,6 +12,7 @@ from ... import zugriff
 from ...antrag.views.qm import antrag_detail_context, staff_required
 from ...geld.auswertung import fondsbericht_figures
 from ...paginierung import seite_for
+from ...web.listenzeilen import bericht_zeilen, bericht_zeilen_html
 from ...web.refusals import refusal_to_form, refusal_to_message
 from ..forms import BuchhaltungForm, HandlungsfelderForm, KostenkategorienUebersetzungForm
 from ..selectors.fondsbild import fondsbild_for
@@ -30,6 +31,8 @@ def _bericht_context(request, fonds, **extra):
     # counts, months, fields and cost categories as the worker last computed them (one row)
     zahlen = fondsbericht_figures(fonds)
     bericht = zahlen.bericht
+    # the projects on screen in pages of 50; the sums above count all of them
+    projekte = seite_for(request, bericht.projekte, gesamt=bericht.anzahl)
     return {
         "fonds": fonds,
         "bild": fondsbild_for(fonds, saldo=bericht.saldo),
@@ -37,8 +40,8 @@ def _bericht_context(request, fonds, **extra):
         "felder": zahlen.felder,
         "stand": zahlen.stand,
         "bericht": bericht,
-        # the projects on screen in pages of 50; the sums above count all of them
-        "projekte": seite_for(request, bericht.projekte, gesamt=bericht.anzahl),
+        "projekte": projekte,
+        "tabellenzeilen": bericht_zeilen_html(bericht_zeilen(projekte.eintraege)),
         # who may close is the template's question (antraege.permissions); when, the view's
         "abschluss_moeglich": fonds.abgeschlossen_am is None
         and heute >= jahresabschluss_moeglich_ab(fonds),

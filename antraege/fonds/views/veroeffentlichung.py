@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from ...geld.auswertung import gefoerderte_summe_gespeichert
 from ...paginierung import PARAMETER, seite_for
+from ...web.listenzeilen import oeffentliche_zeilen, oeffentliche_zeilen_html
 from ..forms import GefoerderteFilterForm
 from ..selectors.veroeffentlichung import (
     OPEN_DATA_SPALTEN,
@@ -70,6 +71,9 @@ def gefoerderte_liste(request):
             "form": form,
             "form_has_errors": bool(form.errors),
             "aktionen": aktionen,
+            "tabellenzeilen": oeffentliche_zeilen_html(
+                oeffentliche_zeilen(aktionen), mit_quartier=kriterien["quartier"] is None
+            ),
             "seite": seite,
             "anzahl": anzahl,
             "kriterien": kriterien,
