@@ -13,15 +13,16 @@ Seeding writes rows in bulk (``bulk_create``/``update``): a status, a decision, 
 ballots are written by hand, because no path measured here needs them to have come by the real
 moves (docs/architecture.md: bulk rows for paging). Per 20 Anträge of a fund: 1 draft, 2
 submitted, 2 rejected, 1 ineligible, 1 withdrawn, 4 approved, 4 in progress, 4 paid, 1 closed;
-decided ones with their letter (``Dokument``) and its e-mail, every third decided one with a
-closed online vote of the area's 5 members (5 ballots), every non-draft with a sent e-mail; per
-area 3 open votes (2 ballots each, nothing due) and, in the first area, a meeting with 15 agenda
-items. The first step is this month's work (decided 10 days ago); every later step adds history
-(decided and voted on 200 days ago, mailed within the outbox's 180 days: the daily retention job
-deleted older e-mails, and emptied the decisions' e-mails of 200 days ago, kept for their dedupe
-key), as the years pile up: what a sweep has due stays the same. Bulk rows came by no move, so
-the start of their retention period is written with their status, as the move stores it (the
-decision's day).
+decided ones with their letter (``Dokument``) and its e-mail, those in progress or paid with
+their agreement and payout orders (the paid ones with their release), each with its letter,
+every third decided one with a closed online vote of the area's 5 members (5 ballots), every
+non-draft with a sent e-mail; per area 3 open votes (2 ballots each, nothing due) and, in the
+first area, a meeting with 15 agenda items. The first step is this month's work (decided 10 days
+ago); every later step adds history (decided and voted on 200 days ago, mailed within the
+outbox's 180 days: the daily retention job deleted older e-mails, and emptied the decisions'
+e-mails of 200 days ago, kept for their dedupe key), as the years pile up: what a sweep has due
+stays the same. Bulk rows came by no move, so the start of their retention period is written
+with their status, as the move stores it (the decision's day).
 
 What is counted, per path (one call of the view through Django's test client, or of the job):
 - ``queries``: every SQL statement it sent (``CaptureQueriesContext``);
@@ -127,7 +128,8 @@ class Welt:
             self.jury[quartier.pk] = jury_fuer(quartier, MEMBERS)
         self.quartier = self.fonds[0].quartier
         self.qm = UserFactory(username="qm-scale")
-        self.quartier.qm_staff.add(self.qm)
+        self.qm2 = UserFactory(username="qm-scale-2")  # the second pair of eyes of a payout
+        self.quartier.qm_staff.add(self.qm, self.qm2)
         self.n = 0
         self.sitzung = None
 
@@ -201,6 +203,7 @@ class Welt:
             ],
             batch_size=2000,
         )
+        self._geld(gruppen, entschieden + datetime.timedelta(days=2))
         entschiedene = [pk for s, pks in gruppen.items() if s in art for pk in pks]
         self._geschlossene_abstimmungen(fonds, sorted(entschiedene)[::3], entschieden)
         Benachrichtigung.objects.bulk_create(
@@ -225,6 +228,57 @@ class Welt:
         self._entscheidungsmails(gruppen, art, entschieden, now)
         # ``erstellt_am`` is set on insert: the e-mails were made when they were sent
         Benachrichtigung.objects.filter(antrag_id__in=ids).update(erstellt_am=F("gesendet_am"))
+
+    def _geld(self, gruppen, zeitpunkt):
+        """The money events after the decision (at ``zeitpunkt``), each with its letter: the
+        agreement and the advance's payout order of every Antrag in progress or paid, the
+        remainder's order and the release of every paid one (the letters sweep reads them)."""
+        from decimal import Decimal
+
+        from antraege.models import Auszahlung, Auszahlungsanordnung, Dokument, Vereinbarung
+
+        laufend = [pk for s in ("in_progress", "paid", "closed") for pk in gruppen.get(s, ())]
+        bezahlt = [pk for s in ("paid", "closed") for pk in gruppen.get(s, ())]
+        anordnung = dict(
+            status="bezahlt", betrag=Decimal("150.00"), iban="DE89370400440532013000",
+            kontoinhaber="Bench", sachlich_von=self.qm, rechnerisch_von=self.qm2,
+            angeordnet_von=self.qm, bezahlt_am=zeitpunkt.date(),
+        )  # fmt: skip
+        Vereinbarung.objects.bulk_create(
+            [Vereinbarung(antrag_id=pk, art="online", bestaetigt_am=zeitpunkt) for pk in laufend]
+        )
+        Auszahlungsanordnung.objects.bulk_create(
+            [Auszahlungsanordnung(antrag_id=pk, art="abschlag", **anordnung) for pk in laufend]
+            + [Auszahlungsanordnung(antrag_id=pk, art="restzahlung", **anordnung) for pk in bezahlt]
+        )
+        Auszahlung.objects.bulk_create(
+            [
+                Auszahlung(
+                    antrag_id=pk,
+                    betrag_anerkannt=Decimal("300.00"),
+                    betrag=Decimal("150"),
+                    betrag_abschlag=Decimal("150.00"),
+                    freigegeben_am=zeitpunkt,
+                )
+                for pk in bezahlt
+            ]  # fmt: skip
+        )
+        # ``erstellt_am``/``erfasst_am`` are set on insert: the events came after the decision
+        Vereinbarung.objects.filter(antrag_id__in=laufend).update(erfasst_am=zeitpunkt)
+        Auszahlungsanordnung.objects.filter(antrag_id__in=laufend).update(erstellt_am=zeitpunkt)
+        D = Dokument.Art
+        Dokument.objects.bulk_create(
+            [
+                Dokument(antrag_id=pk, art=art, datei=f"bench/{pk}-{art}.pdf")
+                for pks, arten in (
+                    (laufend, (D.VEREINBARUNG, D.ABSCHLAG_ANORDNUNG)),
+                    (bezahlt, (D.AUSZAHLUNGSANORDNUNG, D.ABRECHNUNG)),
+                )
+                for pk in pks
+                for art in arten
+            ],
+            batch_size=2000,
+        )
 
     def _entscheidungsmails(self, gruppen, art, entschieden, now):
         """The e-mail of every decision (sent with the letter, a dedupe key of its own): past the

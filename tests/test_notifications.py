@@ -99,8 +99,9 @@ def test_a_batch_is_sent_over_one_smtp_connection_with_one_query_per_email(
 ):
     rows = receipts(fonds, 12)
 
-    # claim, load the batch with Antrag, fund and area, then one UPDATE per accepted e-mail
-    with django_assert_num_queries(2 + len(rows)):
+    # claim, load the batch with its Anträge, their fund and area (once), then one UPDATE per
+    # accepted e-mail
+    with django_assert_num_queries(3 + len(rows)):
         ergebnis = outbox.benachrichtigungen_send(execution=outbox.execution_new())
 
     assert sorted(ergebnis.gesendet) == sorted(row.pk for row in rows)
@@ -359,8 +360,9 @@ def test_outside_a_transaction_marks_are_written_beside_the_sending_and_waited_f
     monkeypatch.setattr(mail_services, "dispatch", lambda pk: True)
     rows = receipts(fonds, 3)
 
-    # the sending connection: claim and load; the marks go through the marker's own connection
-    with django_assert_num_queries(2):
+    # the sending connection: claim and load (rows, funds); the marks go through the marker's own
+    # connection
+    with django_assert_num_queries(3):
         ergebnis = outbox.benachrichtigungen_send(execution=outbox.execution_new())
 
     assert sorted(ergebnis.gesendet) == sorted(r.pk for r in rows)

@@ -61,6 +61,25 @@ def test_lost_letters_are_looked_for_among_the_last_months_decisions_only(fonds,
     assert "antrag_entschieden" in _plan(recent)
 
 
+def test_the_letters_sweep_reads_each_kind_of_event_of_the_month_through_its_index():
+    """Agreements, payout orders, releases, claims and reminders are found by their time, each
+    through an index of its own, and rejections by status and day: not every event of all years
+    (the tables had no index on their time)."""
+    with CaptureQueriesContext(connection) as captured:
+        dokumente_missing()
+    plans = [_plan_sql(q["sql"]) for q in captured.captured_queries]
+
+    for index in (
+        "antrag_status_entschieden",
+        "anordnung_art_erstellt",
+        "auszahlung_freigegeben",
+        "vereinbarung_erfasst",
+        "rueckforderung_erstellt",
+        "rueckforderung_gemahnt",
+    ):
+        assert any(index in plan for plan in plans), index
+
+
 def test_the_minutes_sweep_reads_closed_votes_and_meetings_without_minutes_by_index():
     from jury.abstimmungen.models import Abstimmung, AbstimmungStatus
     from jury.sitzungen.models import Sitzung, SitzungStatus
@@ -153,6 +172,18 @@ def test_retention_reads_the_sent_mails_still_to_empty_not_those_kept_for_their_
     assert not Benachrichtigung.objects.filter(Benachrichtigung.NICHT_GELEERT).exists()
     assert Benachrichtigung.objects.count() == 3  # each kept for its key
     assert aufbewahrung_faellig().benachrichtigungen == 0
+
+
+def test_retention_reads_the_sepa_files_still_holding_their_xml_by_their_index():
+    """An emptied SEPA file stays for ever (the orders point to it): the job reads the files that
+    still hold their XML by booking day through a partial index, not every emptied one."""
+    from antraege.datenschutz.aufbewahrung import aufbewahrung_faellig
+
+    with CaptureQueriesContext(connection) as captured:
+        aufbewahrung_faellig()
+    (sepa,) = [q["sql"] for q in captured.captured_queries if "sepadatei" in q["sql"]]
+
+    assert "sepadatei_mit_inhalt" in _plan_sql(sepa)
 
 
 def test_the_drafts_of_an_address_are_counted_whatever_its_case_through_its_index(fonds, settings):

@@ -34,6 +34,7 @@ from django.db import connection as db_connection
 from django.db.models import Q, Subquery
 from django.utils import timezone
 
+from ..models import Aktionsfonds
 from . import messages, services, smtp
 from .models import Benachrichtigung
 
@@ -132,19 +133,28 @@ def benachrichtigungen_send(*, execution, limit=BATCH, marker=None, bis=None):
 
 
 def _batch_claim(execution, limit):
-    """Claim up to ``limit`` rows for ``execution`` and load them (Antrag, fund and area)."""
+    """Claim up to ``limit`` rows for ``execution`` and load them with their Antrag; the funds and
+    areas of a batch (mostly one) are loaded once each, not once per row."""
     now = timezone.now()
     if not benachrichtigungen_claim(execution=execution, limit=limit, now=now):
         return []
     # this claim's rows only: an e-mail of the execution's batch before may be accepted and not
     # marked yet (the marker writes beside the sending), and must not go out again
-    return list(
+    rows = list(
         Benachrichtigung.objects.filter(
             claimed_by=execution, claimed_at=now, gesendet_am__isnull=True
         )
-        .select_related("antrag__fonds__quartier")
+        .select_related("antrag")
         .order_by("sprache", "art", "erstellt_am", "pk")
     )
+    antraege = [row.antrag for row in rows if row.antrag_id]
+    if antraege:
+        ids = {antrag.fonds_id for antrag in antraege}
+        fonds = Aktionsfonds.objects.select_related("quartier").in_bulk(ids)
+        for antrag in antraege:
+            if antrag.fonds_id in fonds:  # else read when needed (gone meanwhile: that row fails)
+                antrag.fonds = fonds[antrag.fonds_id]
+    return rows
 
 
 class Nachschub:

@@ -191,9 +191,10 @@ def _form(from_email, reply_to, sprache):
 
 def _body(text, boundary):
     """A text as an 8-bit part's bytes, or None where Django would encode it otherwise."""
-    lines = _ZEILENENDE.split(text)
-    data = "\r\n".join(lines).encode("utf-8")
-    if boundary in data or any(len(line.encode("utf-8")) > _ZEILE_MAX for line in lines):
+    data = _ZEILENENDE.sub("\r\n", text).encode("utf-8")
+    if boundary in data:
+        return None
+    if len(data) > _ZEILE_MAX and max(map(len, data.split(b"\r\n"))) > _ZEILE_MAX:
         return None
     return data
 

@@ -156,6 +156,9 @@ class Antrag(models.Model):
             models.Index(Lower("antragsteller_email"), name="antrag_email_lower"),
             # the letters sweep reads the last month's decisions (``dokumente_missing``)
             models.Index(fields=["entschieden_am"], name="antrag_entschieden"),
+            # … and those of one outcome (rejected, ineligible) by status and day: with the index
+            # on status alone PostgreSQL read every year's rejections to intersect them
+            models.Index(fields=["status", "entschieden_am"], name="antrag_status_entschieden"),
             # retention: the ended Anträge whose period is over, by rule and start (the daily job
             # reads what is due, not ten years of ended Anträge), and the abandoned drafts
             models.Index(

@@ -176,6 +176,8 @@ class Auszahlung(models.Model):
     class Meta:
         verbose_name = _("Auszahlung")
         verbose_name_plural = _("Auszahlungen")
+        # the letters sweep reads the last month's releases (``dokumente_missing``)
+        indexes = [models.Index(fields=["freigegeben_am"], name="auszahlung_freigegeben")]
 
     def __str__(self):
         return f"Auszahlung {self.antrag_id}: {self.betrag}"

@@ -37,6 +37,13 @@ class SepaDatei(models.Model):
         verbose_name = _("SEPA-Überweisungsdatei")
         verbose_name_plural = _("SEPA-Überweisungsdateien")
         ordering = ["-erstellt_am", "-pk"]
+        indexes = [
+            # retention reads the files still holding their XML by booking day (the unbooked by
+            # ``bezahlt_am IS NULL``), not the emptied ones of all years
+            models.Index(
+                fields=["bezahlt_am"], condition=~Q(inhalt=""), name="sepadatei_mit_inhalt"
+            )
+        ]
 
     def __str__(self):
         return self.nachricht_id
@@ -109,7 +116,11 @@ class Auszahlungsanordnung(models.Model):
                 name="anordnung_erst_nach_bestaetigung",
             ),
         ]
-        indexes = [models.Index(fields=["status"], name="anordnung_status")]
+        indexes = [
+            models.Index(fields=["status"], name="anordnung_status"),
+            # the letters sweep reads the last month's orders of a kind (``dokumente_missing``)
+            models.Index(fields=["art", "erstellt_am"], name="anordnung_art_erstellt"),
+        ]
 
     def __str__(self):
         return f"{self.get_art_display()} {self.antrag_id}: {self.betrag}"

@@ -29,6 +29,8 @@ class Vereinbarung(models.Model):
     class Meta:
         verbose_name = _("Vereinbarung")
         verbose_name_plural = _("Vereinbarungen")
+        # the letters sweep reads the last month's agreements (``dokumente_missing``)
+        indexes = [models.Index(fields=["erfasst_am"], name="vereinbarung_erfasst")]
 
     def __str__(self):
         return f"Vereinbarung {self.antrag_id} ({self.art}, {self.bestaetigt_am})"
@@ -90,7 +92,14 @@ class Rueckforderung(models.Model):
                 fields=["frist"],
                 condition=Q(zurueckgezahlt_am__isnull=True, gemahnt_am__isnull=True),
                 name="rueckforderung_mahnbar",
-            )
+            ),
+            # the letters sweep reads the last month's claims and reminders (``dokumente_missing``)
+            models.Index(fields=["erstellt_am"], name="rueckforderung_erstellt"),
+            models.Index(
+                fields=["gemahnt_am"],
+                condition=Q(gemahnt_am__isnull=False),
+                name="rueckforderung_gemahnt",
+            ),
         ]
 
     def __str__(self):
