@@ -174,6 +174,18 @@ def test_retention_reads_the_sent_mails_still_to_empty_not_those_kept_for_their_
     assert aufbewahrung_faellig().benachrichtigungen == 0
 
 
+def test_retention_reads_the_sepa_files_still_holding_their_xml_by_their_index():
+    """An emptied SEPA file stays for ever (the orders point to it): the job reads the files that
+    still hold their XML by booking day through a partial index, not every emptied one."""
+    from antraege.datenschutz.aufbewahrung import aufbewahrung_faellig
+
+    with CaptureQueriesContext(connection) as captured:
+        aufbewahrung_faellig()
+    (sepa,) = [q["sql"] for q in captured.captured_queries if "sepadatei" in q["sql"]]
+
+    assert "sepadatei_mit_inhalt" in _plan_sql(sepa)
+
+
 def test_the_drafts_of_an_address_are_counted_whatever_its_case_through_its_index(fonds, settings):
     from antraege.antrag.services.antrag import AntragRefused, entwuerfe_check
 

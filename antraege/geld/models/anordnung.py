@@ -37,6 +37,13 @@ class SepaDatei(models.Model):
         verbose_name = _("SEPA-Überweisungsdatei")
         verbose_name_plural = _("SEPA-Überweisungsdateien")
         ordering = ["-erstellt_am", "-pk"]
+        indexes = [
+            # retention reads the files still holding their XML by booking day (the unbooked by
+            # ``bezahlt_am IS NULL``), not the emptied ones of all years
+            models.Index(
+                fields=["bezahlt_am"], condition=~Q(inhalt=""), name="sepadatei_mit_inhalt"
+            )
+        ]
 
     def __str__(self):
         return self.nachricht_id
