@@ -2,7 +2,13 @@
 
 import pytest
 
-from antraege.dokumente.pdf import ForbiddenResource, pdf_text, render_pdf, safe_url_fetcher
+from antraege.dokumente.pdf import (
+    ForbiddenResource,
+    html_to_pdf,
+    pdf_text,
+    render_pdf,
+    safe_url_fetcher,
+)
 
 
 def test_pdf_holds_the_text_with_umlauts_and_euro():
@@ -30,3 +36,24 @@ def test_applicant_text_cannot_pull_in_a_file():
 
     assert "root:" not in pdf_text(data)
     assert '<img src="file:///etc/passwd">' in pdf_text(data)
+
+
+def test_the_collector_paused_for_a_render_runs_again_after_it_even_after_a_failure():
+    import gc
+
+    from antraege.dokumente.pdf import sammler_pausiert
+
+    with sammler_pausiert():
+        assert not gc.isenabled()
+        html_to_pdf("<p>Hallo</p>")
+    assert gc.isenabled()
+    with pytest.raises(ValueError), sammler_pausiert():
+        raise ValueError
+    assert gc.isenabled()
+    gc.disable()  # a caller that paused it itself gets it back paused
+    try:
+        with sammler_pausiert():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

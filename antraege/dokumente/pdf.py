@@ -5,7 +5,9 @@ web process does not pay for it. Its URL fetcher reads only our static files and
 letter never fetches a remote resource or an arbitrary local file, whatever the applicant typed.
 """
 
+import contextlib
 import functools
+import gc
 import mimetypes
 from pathlib import Path
 
@@ -86,6 +88,22 @@ def html_to_pdf(html, *, variant="pdf/ua-1", stylesheets=None):
         return document.write_pdf(
             pdf_variant=variant, font_config=_font_config(), stylesheets=stylesheets
         )
+
+
+@contextlib.contextmanager
+def sammler_pausiert():
+    """Python's cyclic garbage collector paused for one render. WeasyPrint's boxes live for the
+    whole render, and every collection during it walks all of them again: in a worker's heap a
+    fifth of a letter's time. Reference counting frees memory as always; what is left in cycles
+    is collected after the render (for a batch: between two letters, not at the end)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def render_pdf(template_name, context, *, language="de", variant="pdf/ua-1"):

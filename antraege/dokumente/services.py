@@ -206,13 +206,16 @@ BRIEF_STIL = "pdf/_brief.css"
 
 def dokument_pdf(antrag, art):
     """The PDF of a letter, as ``html_to_pdf(dokument_html(...))`` gives it, but with the letters'
-    stylesheet parsed once per worker instead of once per letter."""
-    from .pdf import html_to_pdf, stylesheet
+    stylesheet parsed once per worker instead of once per letter, and without the cyclic garbage
+    collector walking the layout while it is made (``sammler_pausiert``)."""
+    from .pdf import html_to_pdf, sammler_pausiert, stylesheet
 
     with translation.override("de"):
         context = {**dokument_context(antrag, art), "stil_geteilt": True}
         html = render_to_string(TEMPLATES[art], context)
-    return html_to_pdf(html, stylesheets=[stylesheet(render_to_string(BRIEF_STIL))])
+    stil = stylesheet(render_to_string(BRIEF_STIL))
+    with sammler_pausiert():
+        return html_to_pdf(html, stylesheets=[stil])
 
 
 def dokument_store(antrag, art, pdf):
