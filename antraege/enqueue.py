@@ -6,6 +6,7 @@ is down is logged, not raised: every task sent from here has a beat sweep that f
 what a lost message left undone.
 """
 
+import contextlib
 import logging
 import threading
 
@@ -35,7 +36,30 @@ def task_send(name, **kwargs):
 
 def task_enqueue_on_commit(name, **kwargs):
     """Send the task ``name`` once the current transaction commits (at once outside of one)."""
+    if name in _zurueckgestellt_namen():
+        return
     transaction.on_commit(lambda: task_send(name, **kwargs))
+
+
+_zurueckgestellt = threading.local()
+
+
+def _zurueckgestellt_namen():
+    return getattr(_zurueckgestellt, "namen", frozenset())
+
+
+@contextlib.contextmanager
+def zurueckgestellt(*names):
+    """Inside, the tasks ``names`` are not queued by ``task_enqueue_on_commit`` and
+    ``task_enqueue_once_on_commit``: the caller queues them itself, later (a meeting's close:
+    its follow-up task recomputes the fund's figures after the decision e-mails, not before the
+    letters). Only for tasks whose loss a sweep repairs."""
+    vorher = _zurueckgestellt_namen()
+    _zurueckgestellt.namen = vorher | frozenset(names)
+    try:
+        yield
+    finally:
+        _zurueckgestellt.namen = vorher
 
 
 class _Einmal:
@@ -62,6 +86,8 @@ def task_enqueue_once_on_commit(name, **kwargs):
     it); the calls of one transaction share one ``_Einmal``, and the first of their callbacks that
     runs sends the task. Once it has, the next call starts a new one (the next commit's).
     """
+    if name in _zurueckgestellt_namen():
+        return
     alias = transaction.get_connection().alias
     key = (alias, name, tuple(sorted(kwargs.items())))
     offen = getattr(_einmal, "offen", None)

@@ -372,8 +372,12 @@ def test_after_the_close_the_decision_letters_and_emails_come_before_the_minutes
     )
 
     assert sitzungen.sitzung_follow_up(sitzung.pk) == 2
-    # the minutes are a task of their own, queued behind the decision e-mails' send tasks
-    assert queued_tasks == [(task_names.SITZUNG_PROTOKOLL, {"sitzung_id": sitzung.pk})]
+    # the fund's figures and the minutes are tasks of their own, queued behind the decision
+    # e-mails' send tasks
+    assert queued_tasks == [
+        (task_names.REFRESH_FONDSAUSWERTUNG, {"fonds_id": fonds.pk}),
+        (task_names.SITZUNG_PROTOKOLL, {"sitzung_id": sitzung.pk}),
+    ]
     assert not Sitzung.objects.get(pk=sitzung.pk).protokoll
     assert sitzungen.sitzung_protokoll_create(sitzung.pk) is True  # the queued task's body
 
@@ -413,14 +417,19 @@ def test_a_close_hands_the_worker_one_task_for_all_letters_and_one_for_all_email
     monkeypatch.setattr(mail_services, "task_send", send)
     with django_capture_on_commit_callbacks(execute=True):
         sitzungen.sitzung_close(sitzung, akteur=Akteur(qm_user))
-    # no letter task per Antrag; the fund's figures once for its two reservations
-    assert gesendet == [task_names.REFRESH_FONDSAUSWERTUNG, task_names.SITZUNG_NACHBEREITEN]
+    # no letter task per Antrag, no recomputation of the fund's figures ahead of the letters
+    assert gesendet == [task_names.SITZUNG_NACHBEREITEN]
 
     gesendet.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert sitzungen.sitzung_follow_up(sitzung.pk) == 3  # the follow-up task's body
-    # three letters stored, their three e-mails woke one send task, then the minutes
-    assert gesendet == [task_names.SEND_BENACHRICHTIGUNGEN, task_names.SITZUNG_PROTOKOLL]
+    # three letters stored, their three e-mails woke one send task; then the fund's figures
+    # (once for its two reservations) and the minutes
+    assert gesendet == [
+        task_names.SEND_BENACHRICHTIGUNGEN,
+        task_names.REFRESH_FONDSAUSWERTUNG,
+        task_names.SITZUNG_PROTOKOLL,
+    ]
     assert sorted(
         Benachrichtigung.objects.filter(
             antrag__in=antraege, art__in=["bewilligt", "abgelehnt"]

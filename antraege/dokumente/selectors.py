@@ -2,9 +2,11 @@
 
 import datetime
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ..models import (
+    Anonymisierung,
     Antrag,
     AntragStatus,
     Auszahlung,
@@ -29,70 +31,50 @@ def dokumente_missing(*, older_than=datetime.timedelta(minutes=5), within=NACHHO
     """``[(antrag_id, art)]`` of letters and payout orders that should exist but do not.
 
     For the sweep: a task lost while the broker was down. Recent decisions are left to their task,
-    decisions and payments older than ``within`` were swept before.
+    decisions and payments older than ``within`` were swept before. Each kind is read from the
+    rows of its event (decision, agreement, order, release, claim, reminder) by their time, and
+    only then the letter looked for: the month's events, not every Antrag.
     """
     before = timezone.now() - older_than
     missing = []
-    for art, antraege in _dokumente_wanted(before, before - within).items():
-        ids = antraege.exclude(dokumente__art=art).values_list("pk", flat=True)
+    for art, (ereignisse, antrag_id) in _dokumente_wanted(before, before - within).items():
+        ids = ereignisse.filter(
+            # an anonymised Antrag lost its letters on purpose (retention): never again
+            ~Exists(Anonymisierung.objects.filter(antrag_id=OuterRef(antrag_id))),
+            ~Exists(Dokument.objects.filter(antrag_id=OuterRef(antrag_id), art=art)),
+        ).values_list(antrag_id, flat=True)
         missing.extend((pk, art) for pk in ids[:100])
     return missing
 
 
-def _mit_anordnung(art, before, since):
-    """Anträge with a payout order of ``art`` made between ``since`` and ``before``."""
-    return Antrag.objects.filter(
-        pk__in=Auszahlungsanordnung.objects.filter(
-            art=art, erstellt_am__lt=before, erstellt_am__gte=since
-        ).values("antrag_id"),
-        anonymisierung__isnull=True,
-    )
+def _zwischen(model, feld, before, since, **filter):
+    """``(rows of model whose feld lies between since and before, oldest first; the name of
+    their Antrag's id)``."""
+    rows = model.objects.filter(**{f"{feld}__lt": before, f"{feld}__gte": since}, **filter)
+    return rows.order_by(feld, "pk"), "pk" if model is Antrag else "antrag_id"
 
 
 def _dokumente_wanted(before, since):
-    """``{art: Anträge that should have a document of it}``, for events between ``since`` and
-    ``before``."""
-    # An anonymised Antrag lost its letters on purpose (retention): never render them again.
-    decided = Antrag.objects.filter(
-        entschieden_am__lt=before, entschieden_am__gte=since, anonymisierung__isnull=True
-    )
+    """``{art: (events between since and before whose Antrag should have a document of it, the
+    name of their Antrag's id)}``."""
+    D, A = Dokument.Art, Auszahlungsanordnung.Art
+    entschieden = ("entschieden_am", before, since)
+    bewilligt, bewilligt_feld = _zwischen(Antrag, *entschieden, betrag_bewilligt__isnull=False)
     return {
-        Dokument.Art.BEWILLIGUNG: decided.filter(betrag_bewilligt__isnull=False).exclude(
-            status__in=BEFORE_DECISION_STATES
-        ),
-        Dokument.Art.ABLEHNUNG: decided.filter(status=S.REJECTED),
-        Dokument.Art.NICHT_FOERDERFAEHIG: decided.filter(status=S.INELIGIBLE),
+        D.BEWILLIGUNG: (bewilligt.exclude(status__in=BEFORE_DECISION_STATES), bewilligt_feld),
+        D.ABLEHNUNG: _zwischen(Antrag, *entschieden, status=S.REJECTED),
+        D.NICHT_FOERDERFAEHIG: _zwischen(Antrag, *entschieden, status=S.INELIGIBLE),
         # payout orders: one per order row (never without an IBAN, never for nothing to pay)
-        Dokument.Art.AUSZAHLUNGSANORDNUNG: _mit_anordnung(
-            Auszahlungsanordnung.Art.RESTZAHLUNG, before, since
+        D.AUSZAHLUNGSANORDNUNG: _zwischen(
+            Auszahlungsanordnung, "erstellt_am", before, since, art=A.RESTZAHLUNG
         ),
-        Dokument.Art.ABRECHNUNG: Antrag.objects.filter(
-            pk__in=Auszahlung.objects.filter(
-                freigegeben_am__lt=before, freigegeben_am__gte=since
-            ).values("antrag_id"),
-            anonymisierung__isnull=True,
+        D.ABSCHLAG_ANORDNUNG: _zwischen(
+            Auszahlungsanordnung, "erstellt_am", before, since, art=A.ABSCHLAG
         ),
-        Dokument.Art.VEREINBARUNG: Antrag.objects.filter(
-            pk__in=Vereinbarung.objects.filter(erfasst_am__lt=before, erfasst_am__gte=since).values(
-                "antrag_id"
-            ),
-            anonymisierung__isnull=True,
-        ),
-        Dokument.Art.ABSCHLAG_ANORDNUNG: _mit_anordnung(
-            Auszahlungsanordnung.Art.ABSCHLAG, before, since
-        ),
-        Dokument.Art.RUECKFORDERUNG: Antrag.objects.filter(
-            pk__in=Rueckforderung.objects.filter(
-                erstellt_am__lt=before, erstellt_am__gte=since
-            ).values("antrag_id"),
-            anonymisierung__isnull=True,
-        ),
-        Dokument.Art.MAHNUNG: Antrag.objects.filter(
-            pk__in=Rueckforderung.objects.filter(
-                gemahnt_am__lt=before, gemahnt_am__gte=since
-            ).values("antrag_id"),
-            anonymisierung__isnull=True,
-        ),
+        D.ABRECHNUNG: _zwischen(Auszahlung, "freigegeben_am", before, since),
+        D.VEREINBARUNG: _zwischen(Vereinbarung, "erfasst_am", before, since),
+        D.RUECKFORDERUNG: _zwischen(Rueckforderung, "erstellt_am", before, since),
+        D.MAHNUNG: _zwischen(Rueckforderung, "gemahnt_am", before, since),
     }
 
 

@@ -28,7 +28,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from antraege import permissions, task_names
-from antraege.enqueue import task_enqueue_on_commit
+from antraege.enqueue import task_enqueue_on_commit, zurueckgestellt
 from antraege.mail import services as mail
 from antraege.models import ZERO, Antrag
 from antraege.money import euro_format
@@ -891,8 +891,8 @@ def sitzung_close(sitzung, *, akteur):
     (money reserved under the fund's lock, letter and e-mail scheduled) in its own savepoint: a
     refusal is recorded on its item with the reason, the others stand. Deferred items and those
     without quorum stay with the jury. After commit one task renders every decision letter and
-    queues their e-mails and then the minutes (``sitzung_follow_up``); the moves schedule no
-    letter task of their own.
+    queues their e-mails, then the fund's figures and the minutes (``sitzung_follow_up``); the
+    moves schedule no letter task and no recomputation of their own.
     """
     _pruefen_qm(akteur, sitzung.quartier_id)
     now = timezone.now()
@@ -909,11 +909,12 @@ def sitzung_close(sitzung, *, akteur):
             .select_related("antrag__fonds__quartier")
             .order_by("position", "pk")
         )
-        for punkt in punkte:
-            umgesetzt, hinweis = _punkt_umsetzen(punkt, akteur=akteur, datum=datum)
-            Tagesordnungspunkt.objects.filter(pk=punkt.pk).update(
-                umgesetzt=umgesetzt, umsetzung_hinweis=hinweis
-            )
+        with zurueckgestellt(task_names.REFRESH_FONDSAUSWERTUNG):  # the follow-up's, later
+            for punkt in punkte:
+                umgesetzt, hinweis = _punkt_umsetzen(punkt, akteur=akteur, datum=datum)
+                Tagesordnungspunkt.objects.filter(pk=punkt.pk).update(
+                    umgesetzt=umgesetzt, umsetzung_hinweis=hinweis
+                )
         task_enqueue_on_commit(task_names.SITZUNG_NACHBEREITEN, sitzung_id=sitzung.pk)
     logger.info("sitzung %s closed with %s items", sitzung.pk, len(punkte))
     return list(Tagesordnungspunkt.objects.filter(sitzung=sitzung).order_by("position", "pk"))
@@ -962,13 +963,19 @@ def _punkt_umsetzen(punkt, *, akteur, datum):
 
 def sitzung_follow_up(sitzung_id):
     """After the close, in this order: every decision letter of the meeting rendered and its
-    e-mail handed to the outbox (``sitzung_entscheidungen_deliver``), then the minutes queued as
-    a task of their own (``sitzung_protokoll_create``). The e-mails' send tasks are on the queue
-    by then, so a worker sends the applicants' e-mails before it renders the minutes (a PDF of
-    several hundred milliseconds). A lost minutes task is redone by the sweep
-    (``sitzungsprotokolle_catch_up``). Safe to run twice. Returns how many items were delivered.
+    e-mail handed to the outbox (``sitzung_entscheidungen_deliver``), then the recomputation of
+    the figures of the funds the close booked on and the minutes queued as tasks of their own
+    (``sitzung_protokoll_create``). The e-mails' send task is on the queue by then, so a worker
+    sends the applicants' e-mails before it recomputes and renders the minutes (a PDF of several
+    hundred milliseconds). A lost task is redone by its sweep (``sitzungsprotokolle_catch_up``,
+    the fund's out-of-date mark). Safe to run twice. Returns how many items were delivered.
     """
     geliefert = sitzung_entscheidungen_deliver(sitzung_id)
+    fonds_ids = Tagesordnungspunkt.objects.filter(
+        sitzung_id=sitzung_id, umgesetzt=True
+    ).values_list("antrag__fonds_id", flat=True)
+    for fonds_id in sorted(set(fonds_ids)):
+        task_enqueue_on_commit(task_names.REFRESH_FONDSAUSWERTUNG, fonds_id=fonds_id)
     task_enqueue_on_commit(task_names.SITZUNG_PROTOKOLL, sitzung_id=sitzung_id)
     return geliefert
 
