@@ -167,21 +167,18 @@ def gefoerderte_aktionen(*, quartier=None, jahr=None, handlungsfeld=None):
     return gefoerderte_aktionen_aus(zeilen, antrag_ids=zeilen.order_by().values("pk"))
 
 
-def oeffentliche_jahre():
-    """The years for which a fund exists, newest first."""
-    # without the funds' default order (by area name: a join of the areas for every fund)
-    return list(Aktionsfonds.objects.order_by("-jahr").values_list("jahr", flat=True).distinct())
-
-
-def oeffentliche_quartiere():
-    """The areas that have a fund."""
-    # the filter shows the name and sends the code
-    return (
-        Quartier.objects.filter(fonds__isnull=False)
-        .only("pk", "name", "code")
-        .distinct()
+def oeffentliche_jahre_und_quartiere():
+    """``(years, areas)`` of the filter: the years for which a fund exists, newest first, and the
+    areas that have a fund (name and code, by name), from one read of the funds (a row each) and
+    the areas by their ids (a join of areas and funds read both twice over, and sorted them)."""
+    fonds = list(Aktionsfonds.objects.order_by().values_list("jahr", "quartier_id"))
+    jahre = sorted({jahr for jahr, _quartier in fonds}, reverse=True)
+    quartiere = (
+        Quartier.objects.filter(pk__in={quartier for _jahr, quartier in fonds})
+        .only("pk", "name", "code")  # the filter shows the name and sends the code
         .order_by("name")
     )
+    return jahre, quartiere
 
 
 def aktion_as_dict(aktion):

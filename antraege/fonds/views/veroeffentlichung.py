@@ -17,19 +17,19 @@ from ..selectors.veroeffentlichung import (
     gefoerderte_aktionen,
     gefoerderte_aktionen_aus,
     gefoerderte_zeilen,
-    oeffentliche_jahre,
-    oeffentliche_quartiere,
+    oeffentliche_jahre_und_quartiere,
 )
 
 
 def _filter(request):
     """The filter as given (defaults: all areas, the current year) and the rows it selects."""
     heute = timezone.localdate()
-    jahre = oeffentliche_jahre() or [heute.year]
+    jahre, quartiere = oeffentliche_jahre_und_quartiere()
+    jahre = jahre or [heute.year]
     data = request.GET.copy()
     if not data.get("jahr"):
         data["jahr"] = str(heute.year if heute.year in jahre else jahre[0])
-    form = GefoerderteFilterForm(data, quartiere=oeffentliche_quartiere(), jahre=jahre)
+    form = GefoerderteFilterForm(data, quartiere=quartiere, jahre=jahre)
     if form.is_valid():
         kriterien = {
             "quartier": form.cleaned_data["quartier"],
