@@ -11,8 +11,16 @@ import pytest
 from django.urls import reverse
 
 from antraege.factories import AntragFactory, HandlungsfeldFactory
-from antraege.fonds.selectors.veroeffentlichung import gefoerderte_summe, gefoerderte_zeilen
-from antraege.geld.auswertung import fondsauswertung_refresh, gefoerderte_summe_gespeichert
+from antraege.fonds.selectors.veroeffentlichung import (
+    FondsweiseZeilen,
+    gefoerderte_summe,
+    gefoerderte_zeilen,
+)
+from antraege.geld.auswertung import (
+    fondsauswertung_refresh,
+    gefoerderte_je_fonds_gespeichert,
+    gefoerderte_summe_gespeichert,
+)
 from antraege.geld.selectors.abrechnung import aktionsfonds_bericht
 from antraege.geld.services.abrechnung import auszahlung_release, beleg_check
 from antraege.models import AntragStatus
@@ -316,6 +324,30 @@ def test_public_list_comes_in_pages_of_50_with_number_and_sum_of_all(client, fon
         )
         == 52
     )
+
+
+def test_public_list_pages_read_fund_by_fund_are_the_slices_of_the_whole_list(
+    client, fonds, anderes_quartier
+):
+    """The page is read fund by fund (where it starts from the funds' stored numbers): every
+    slice, across the funds' borders too, is the slice of the list sorted as a whole."""
+    from antraege.factories import AktionsfondsFactory
+
+    andere = AktionsfondsFactory(quartier=anderes_quartier, jahr=fonds.jahr)
+    _gefoerderte_bulk(fonds, 3)
+    _gefoerderte_bulk(andere, 4, ab=3)
+    dritte = AktionsfondsFactory(
+        quartier__name="Zwischenkiez", quartier__code="ZW", jahr=fonds.jahr
+    )
+    fondsauswertung_refresh(dritte.pk)  # a fund with nothing funded between them
+    kriterien = {"quartier": None, "jahr": fonds.jahr, "handlungsfeld": None}
+    je_fonds = [(f, n) for f, n, _s in gefoerderte_je_fonds_gespeichert(**kriterien)]
+    ganze = list(gefoerderte_zeilen(**kriterien))
+    seitenweise = FondsweiseZeilen(gefoerderte_zeilen(**kriterien), je_fonds)
+
+    assert sorted(n for _f, n in je_fonds) == [0, 3, 4] and len(ganze) == 7
+    for start, stop in [(0, 7), (0, 2), (2, 5), (3, 4), (5, 7), (6, 50), (7, 9)]:
+        assert seitenweise[start:stop] == ganze[start:stop], (start, stop)
 
 
 def test_public_list_page_queries_do_not_grow_with_rows(client, fonds, django_assert_num_queries):

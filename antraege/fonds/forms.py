@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Handlungsfeld, Kostenkategorie
-from ..web.forms import KernForm
+from ..web.forms import FilterModelChoiceField, FilterSelect, KernForm
 from .services.kosten import UEBERSETZUNG_FELDER
 
 
@@ -38,15 +38,15 @@ class HandlungsfelderForm(KernForm):
 class GefoerderteFilterForm(KernForm):
     """The public list's filter: area, year, field of action (GET, all optional)."""
 
-    quartier = forms.ModelChoiceField(
+    quartier = FilterModelChoiceField(
         label=_("Quartier"),
         queryset=None,
         to_field_name="code",
         required=False,
         empty_label=_("Alle Quartiere"),
     )
-    jahr = forms.TypedChoiceField(label=_("Jahr"), coerce=int, required=False)
-    handlungsfeld = forms.ModelChoiceField(
+    jahr = forms.TypedChoiceField(label=_("Jahr"), coerce=int, required=False, widget=FilterSelect)
+    handlungsfeld = FilterModelChoiceField(
         label=_("Handlungsfeld"),
         queryset=Handlungsfeld.objects.all(),
         to_field_name="slug",

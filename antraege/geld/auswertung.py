@@ -109,28 +109,36 @@ def _oeffentlich(gespeichert, handlungsfeld_id):
     return 0, ZERO
 
 
-def gefoerderte_summe_gespeichert(*, quartier=None, jahr=None, handlungsfeld=None):
-    """``(number, approved sum)`` of the public list's selection (``gefoerderte_zeilen`` with the
-    same filter) from the funds' stored figures: one query reading a row per fund (and of its
-    figures only the part needed), none over Anträge. Equal to ``gefoerderte_summe`` of the
-    selection as the worker last computed each fund (a fund without figures, or with figures from
-    before they held these, gets them now)."""
+def gefoerderte_je_fonds_gespeichert(*, quartier=None, jahr=None, handlungsfeld=None):
+    """``[(fonds id, number, approved sum)]`` of the public list's selection (``gefoerderte_zeilen``
+    with the same filter) per fund, in the list's order (area, year), from the funds' stored
+    figures: one query reading a row per fund (and of its figures only the part needed), none over
+    Anträge. Equal to the live selection as the worker last computed each fund (a fund without
+    figures, or with figures from before they held these, gets them now)."""
     feld_id = handlungsfeld.pk if handlungsfeld is not None else None
     teil = "oeffentlich" if feld_id is None else "felder"
-    fonds_qs = Aktionsfonds.objects.order_by()
+    fonds_qs = Aktionsfonds.objects.order_by("quartier__name", "jahr", "pk")
     if quartier is not None:
         fonds_qs = fonds_qs.filter(quartier=quartier)
     if jahr is not None:
         fonds_qs = fonds_qs.filter(jahr=jahr)
-    anzahl, summe = 0, ZERO
+    je_fonds = []
     for fonds_id, gespeichert, neu in fonds_qs.values_list(
         "pk", f"auswertung__daten__{teil}", "auswertung__daten__oeffentlich"
     ):
         if neu is None:  # no figures yet, or from before they held the public list's
             gespeichert = fondsauswertung_refresh(fonds_id).daten[teil]
-        n, s = _oeffentlich(gespeichert, feld_id)
-        anzahl, summe = anzahl + n, summe + s
-    return anzahl, summe
+        je_fonds.append((fonds_id, *_oeffentlich(gespeichert, feld_id)))
+    return je_fonds
+
+
+def gefoerderte_summe_gespeichert(*, quartier=None, jahr=None, handlungsfeld=None):
+    """``(number, approved sum)`` of the public list's selection from the funds' stored figures
+    (``gefoerderte_je_fonds_gespeichert``)."""
+    je_fonds = gefoerderte_je_fonds_gespeichert(
+        quartier=quartier, jahr=jahr, handlungsfeld=handlungsfeld
+    )
+    return sum(n for _f, n, _s in je_fonds), sum((s for _f, _n, s in je_fonds), ZERO)
 
 
 def fondsauswertung_for(fonds):

@@ -97,6 +97,24 @@ class FilterSelect(forms.Select):
         )
 
 
+class FilterChoiceIterator(forms.models.ModelChoiceIterator):
+    """A filter's choices from one plain read of its queryset (a handful of rows): Django's own
+    iterates a server-side cursor (DECLARE, FETCH, CLOSE on PostgreSQL), on every view of the list."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class FilterModelChoiceField(forms.ModelChoiceField):
+    """A list page's filter by a model (area, field of action): ``FilterSelect``, one plain read."""
+
+    iterator = FilterChoiceIterator
+    widget = FilterSelect
+
+
 class KernForm(KernFormMixin, forms.Form):
     pass
 

@@ -90,6 +90,33 @@ def gefoerderte_zeilen(*, quartier=None, jahr=None, handlungsfeld=None):
     )
 
 
+class FondsweiseZeilen:
+    """The rows of ``gefoerderte_zeilen`` (``zeilen``: its queryset for the same filter) sliced
+    fund by fund: ``je_fonds`` are the funds' ``(id, number of rows)`` in the list's order (area,
+    year; the stored figures). A slice reads, through the index on fund and reference, its own rows
+    and the ones before it in its first fund only, not the whole year's Anträge of every area
+    sorted. The page of 50 slices it (``seite_for``)."""
+
+    def __init__(self, zeilen, je_fonds):
+        self.zeilen = zeilen
+        self.je_fonds = je_fonds
+
+    def count(self):
+        return sum(anzahl for _fonds, anzahl in self.je_fonds)
+
+    def __getitem__(self, teil):
+        start, stop = teil.start or 0, teil.stop if teil.stop is not None else self.count()
+        rows, vorher = [], 0
+        for fonds_id, anzahl in self.je_fonds:
+            if stop <= vorher:
+                break
+            if start < vorher + anzahl:
+                eigene = self.zeilen.filter(fonds_id=fonds_id).order_by("referenz", "pk")
+                rows += eigene[max(start - vorher, 0) : stop - vorher]
+            vorher += anzahl
+        return rows
+
+
 def gefoerderte_summe(zeilen):
     """``(number, approved sum)`` of the rows of ``gefoerderte_zeilen``: one aggregate in SQL."""
     summe = zeilen.order_by().aggregate(anzahl=Count("pk"), summe=Sum("betrag_bewilligt"))
@@ -167,21 +194,18 @@ def gefoerderte_aktionen(*, quartier=None, jahr=None, handlungsfeld=None):
     return gefoerderte_aktionen_aus(zeilen, antrag_ids=zeilen.order_by().values("pk"))
 
 
-def oeffentliche_jahre():
-    """The years for which a fund exists, newest first."""
-    # without the funds' default order (by area name: a join of the areas for every fund)
-    return list(Aktionsfonds.objects.order_by("-jahr").values_list("jahr", flat=True).distinct())
-
-
-def oeffentliche_quartiere():
-    """The areas that have a fund."""
-    # the filter shows the name and sends the code
-    return (
-        Quartier.objects.filter(fonds__isnull=False)
-        .only("pk", "name", "code")
-        .distinct()
+def oeffentliche_jahre_und_quartiere():
+    """``(years, areas)`` of the filter: the years for which a fund exists, newest first, and the
+    areas that have a fund (name and code, by name), from one read of the funds (a row each) and
+    the areas by their ids (a join of areas and funds read both twice over, and sorted them)."""
+    fonds = list(Aktionsfonds.objects.order_by().values_list("jahr", "quartier_id"))
+    jahre = sorted({jahr for jahr, _quartier in fonds}, reverse=True)
+    quartiere = (
+        Quartier.objects.filter(pk__in={quartier for _jahr, quartier in fonds})
+        .only("pk", "name", "code")  # the filter shows the name and sends the code
         .order_by("name")
     )
+    return jahre, quartiere
 
 
 def aktion_as_dict(aktion):

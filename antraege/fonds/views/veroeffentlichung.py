@@ -7,29 +7,31 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from ...geld.auswertung import gefoerderte_summe_gespeichert
+from ...geld.auswertung import gefoerderte_je_fonds_gespeichert
+from ...money import ZERO
 from ...paginierung import PARAMETER, seite_for
 from ...web.listenzeilen import oeffentliche_zeilen, oeffentliche_zeilen_html
 from ..forms import GefoerderteFilterForm
 from ..selectors.veroeffentlichung import (
     OPEN_DATA_SPALTEN,
+    FondsweiseZeilen,
     aktion_as_dict,
     gefoerderte_aktionen,
     gefoerderte_aktionen_aus,
     gefoerderte_zeilen,
-    oeffentliche_jahre,
-    oeffentliche_quartiere,
+    oeffentliche_jahre_und_quartiere,
 )
 
 
 def _filter(request):
     """The filter as given (defaults: all areas, the current year) and the rows it selects."""
     heute = timezone.localdate()
-    jahre = oeffentliche_jahre() or [heute.year]
+    jahre, quartiere = oeffentliche_jahre_und_quartiere()
+    jahre = jahre or [heute.year]
     data = request.GET.copy()
     if not data.get("jahr"):
         data["jahr"] = str(heute.year if heute.year in jahre else jahre[0])
-    form = GefoerderteFilterForm(data, quartiere=oeffentliche_quartiere(), jahre=jahre)
+    form = GefoerderteFilterForm(data, quartiere=quartiere, jahre=jahre)
     if form.is_valid():
         kriterien = {
             "quartier": form.cleaned_data["quartier"],
@@ -54,10 +56,16 @@ def _dateiname(kriterien, endung):
 @require_GET
 def gefoerderte_liste(request):
     """The list in pages of 50 (all areas of a year run into the thousands); number and sum of the
-    whole selection from the funds' stored figures (a row per fund, not per Antrag)."""
+    whole selection from the funds' stored figures (a row per fund, not per Antrag), which also
+    say in which fund the page starts."""
     form, kriterien = _filter(request)
-    zeilen = gefoerderte_zeilen(**kriterien)
-    anzahl, summe = gefoerderte_summe_gespeichert(**kriterien)
+    je_fonds = gefoerderte_je_fonds_gespeichert(**kriterien)
+    anzahl = sum(n for _fonds, n, _summe in je_fonds)
+    summe = sum((betrag for _fonds, _n, betrag in je_fonds), ZERO)
+    # the page read fund by fund (their stored numbers say where it starts), not sorted from all
+    zeilen = FondsweiseZeilen(
+        gefoerderte_zeilen(**kriterien), [(fonds, n) for fonds, n, _summe in je_fonds]
+    )
     seite = seite_for(request, zeilen, gesamt=anzahl)
     aktionen = gefoerderte_aktionen_aus(seite.eintraege)
     # the open data files hold the whole selection: the filter without the page
