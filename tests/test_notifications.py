@@ -214,16 +214,16 @@ def test_a_dropped_connection_is_reopened_for_the_rest_of_the_batch(
     fonds, smtp_server, monkeypatch
 ):
     rows = receipts(fonds, 3)
-    original = smtplib.SMTP.sendmail
+    original = smtplib.SMTP.rcpt
     calls = []
 
-    def drops_once(self, from_addr, to_addrs, msg, *args, **kwargs):
-        calls.append(to_addrs[0])
+    def drops_once(self, address, *args, **kwargs):
+        calls.append(address)
         if len(calls) == 1:
             self.sock.shutdown(socket.SHUT_RDWR)  # the line went dead
-        return original(self, from_addr, to_addrs, msg, *args, **kwargs)
+        return original(self, address, *args, **kwargs)
 
-    monkeypatch.setattr(smtplib.SMTP, "sendmail", drops_once)
+    monkeypatch.setattr(smtplib.SMTP, "rcpt", drops_once)
     ergebnis = outbox.benachrichtigungen_send(execution=outbox.execution_new())
 
     assert len(ergebnis.gesendet) == 2 and len(ergebnis.fehlgeschlagen) == 1
@@ -398,34 +398,41 @@ def test_a_batch_never_takes_up_the_rows_of_the_batch_before_whose_marks_are_und
     assert sorted(m.to[0] for m in mail.outbox) == sorted(r.empfaenger for r in rows)  # once each
 
 
-@pytest.mark.django_db(transaction=True)
-def test_outside_a_transaction_the_emails_are_made_ahead_by_a_thread_and_each_sent_once(
-    fonds, monkeypatch
+def test_each_next_email_is_made_while_the_mail_server_reads_the_one_before(
+    fonds, smtp_server, monkeypatch
 ):
-    import threading
-
-    monkeypatch.setattr(mail_services, "dispatch", lambda pk: True)  # no worker sends them
-    rows = receipts(fonds, 5)
-    made_by, sent_by = [], []
-    build, send = mail_messages.message_build, smtp.message_send
+    rows = receipts(fonds, 4)
+    events = []
+    build = mail_messages.message_build
+    send, getreply = smtplib.SMTP.send, smtplib.SMTP.getreply
 
     def build_recorded(row, rendered):
-        made_by.append(threading.current_thread().name)
+        events.append(f"made {row.empfaenger}")
         return build(row, rendered)
 
-    def send_recorded(connection, message, **kwargs):
-        sent_by.append(threading.current_thread().name)
-        return send(connection, message, **kwargs)
+    def send_recorded(self, data):
+        if isinstance(data, bytes) and data.endswith(b"\r\n.\r\n"):
+            events.append("data")
+        return send(self, data)
+
+    def getreply_recorded(self):
+        answer = getreply(self)
+        events.append(f"answer {answer[0]}")
+        return answer
 
     monkeypatch.setattr(mail_messages, "message_build", build_recorded)
-    monkeypatch.setattr(smtp, "message_send", send_recorded)
+    monkeypatch.setattr(smtplib.SMTP, "send", send_recorded)
+    monkeypatch.setattr(smtplib.SMTP, "getreply", getreply_recorded)
     ergebnis = outbox.benachrichtigungen_send(execution=outbox.execution_new())
 
     assert sorted(ergebnis.gesendet) == sorted(r.pk for r in rows)
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.empfaenger for r in rows)
-    assert set(made_by) == {"outbox-render"} and len(made_by) == 5
-    assert set(sent_by) == {threading.current_thread().name} and len(sent_by) == 5
-    assert not [t for t in threading.enumerate() if t.name == "outbox-render"]  # it ended
+    assert sorted(m["To"] for m in smtp_server.messages()) == sorted(r.empfaenger for r in rows)
+    made = [event for event in events if event.startswith("made")]
+    assert made == [f"made {r.empfaenger}" for r in rows]  # each once, in the batch's order
+    # after an e-mail's data, the next one is made before the server's answer to it is read
+    for number, row in enumerate(rows[1:]):
+        data = [i for i, event in enumerate(events) if event == "data"][number]
+        assert events[data + 1 : data + 3] == [f"made {row.empfaenger}", "answer 250"]
 
 
 def test_the_wire_form_is_the_email_django_would_send(fonds, smtp_server):

@@ -9,15 +9,14 @@ execution id, finds the rows leased by a live execution and sends nothing.
 
 Each worker thread keeps one SMTP connection open across tasks (``smtp``; closed when the worker
 stops), so a burst costs one connection and one claim per batch; the marks are written by a thread
-of its own (``Marker``) and the e-mails are rendered ahead by another (``Vorlauf``), so the
-sending thread only talks to the mail server and renders while it waits for its replies. The
+of its own (``Marker``), and the sending thread makes each next e-mail while the mail server reads
+the one before (``Vorlauf``), the next batch's claim included (``Nachschub``). The
 e-mail is marked sent right after the SMTP server accepted it; a failure releases only that row
 with a back-off and the batch goes on. The one window no outbox can close — the server accepted,
 the worker died before the ``UPDATE`` — sends the e-mail again with the same ``Message-ID``, so
 mail clients fold it.
 """
 
-import contextlib
 import logging
 import queue
 import random
@@ -204,7 +203,8 @@ class Nachschub:
 
 def _batch_send(execution, rows, marker, ergebnis, nachschub):
     held = nachschub.lease = Lease(execution, [row.pk for row in rows])
-    with held, Vorlauf(nachschub.messages(rows)) as built:
+    built = Vorlauf(nachschub.messages(rows))
+    with held:
         for row, message, wire in built:
             if not held.holds(row.pk):
                 continue  # the lease ran out (a long pause): whoever took the row sends it
@@ -221,7 +221,7 @@ def _batch_send(execution, rows, marker, ergebnis, nachschub):
                     _failure_record(rest, execution, error, ergebnis)
                 break
             try:
-                smtp.message_send(connection, message, wire=wire)
+                smtp.message_send(connection, message, wire=wire, zwischendurch=built.ahead)
             except Exception as error:  # noqa: BLE001 - this one failed; the batch goes on
                 nachschub.stop()
                 if isinstance(error, SMTPServerDisconnected | OSError):
@@ -236,65 +236,44 @@ def _batch_send(execution, rows, marker, ergebnis, nachschub):
 
 
 class Vorlauf:
-    """``(row, message, wire form)`` of ``items`` (``(row, message)``), made ahead of the sending.
+    """``(row, message, wire form)`` of ``items`` (``(row, message)``), one made ahead.
 
-    Outside a transaction a thread renders the next few e-mails and their wire form while the
-    sending thread waits for the mail server's replies, so rendering costs no time of its own on
-    the sending path. Inside a transaction (a thread's connection would not see what it wrote)
-    each e-mail is made when it is its turn. A rendering that failed comes as the exception in
-    place of the message (``messages.messages_iter``).
+    The sending thread makes each next e-mail and its wire form while the mail server reads the
+    one before (``ahead``, called by ``smtp.message_send`` between the data and the server's
+    answer), so making an e-mail costs little time of its own on the sending path; no second
+    thread competes for the interpreter. A rendering that failed comes as the exception in place
+    of the message (``messages.messages_iter``); anything else that fails while made ahead (a
+    claim of the next batch) is raised when its turn comes, never inside the SMTP conversation.
     """
 
-    AHEAD = 8
     _ENDE = object()
 
     def __init__(self, items):
         self._items = items
-        self._queue = queue.Queue(maxsize=self.AHEAD)
-        self._stop = threading.Event()
-        self._thread = None
-
-    def __enter__(self):
-        if not db_connection.in_atomic_block:
-            self._thread = threading.Thread(target=self._make, name="outbox-render", daemon=True)
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        if self._thread is not None:
-            self._stop.set()
-            while self._thread.is_alive():
-                with contextlib.suppress(queue.Empty):
-                    self._queue.get_nowait()  # a thread waiting to hand over is let go
-                self._thread.join(timeout=0.05)
+        self._next = None
 
     def __iter__(self):
-        if self._thread is None:
-            for row, message in self._items:
-                yield row, message, _wire(message)
-            return
-        while (item := self._queue.get()) is not self._ENDE:
+        while True:
+            item, self._next = self._next or self._make(), None
+            if item is self._ENDE:
+                return
             if isinstance(item, BaseException):
                 raise item
             yield item
 
+    def ahead(self):
+        """Make the next e-mail now (the mail server is reading this one); never raises."""
+        if self._next is None:
+            self._next = self._make()
+
     def _make(self):
         try:
-            for row, message in self._items:
-                if not self._hand_over((row, message, _wire(message))):
-                    return
-        except Exception as error:  # noqa: BLE001 - raised in the sending thread
-            self._hand_over(error)
-        finally:
-            self._hand_over(self._ENDE)
-            db_connection.close()  # this thread's own connection (a document attached)
-
-    def _hand_over(self, item):
-        while not self._stop.is_set():
-            with contextlib.suppress(queue.Full):
-                self._queue.put(item, timeout=0.1)
-                return True
-        return False
+            row, message = next(self._items)
+        except StopIteration:
+            return self._ENDE
+        except Exception as error:  # noqa: BLE001 - raised in its turn by __iter__
+            return error
+        return row, message, _wire(message)
 
 
 def _wire(message):

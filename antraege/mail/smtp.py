@@ -25,7 +25,13 @@ import threading
 import time
 from email.header import Header
 from email.utils import formatdate, parseaddr
-from smtplib import SMTPException
+from smtplib import (
+    SMTPDataError,
+    SMTPException,
+    SMTPRecipientsRefused,
+    SMTPSenderRefused,
+    SMTPServerDisconnected,
+)
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -124,9 +130,11 @@ def wire_wanted():
     return settings.EMAIL_BACKEND.endswith("smtp.EmailBackend")
 
 
-def message_send(connection, message, *, wire=None):
+def message_send(connection, message, *, wire=None, zwischendurch=None):
     """Send one e-mail over ``connection``: over a kept SMTP connection its wire form where it has
-    one (``wire``, made ahead, or made now), else as Django's backend sends it."""
+    one (``wire``, made ahead, or made now), else as Django's backend sends it. ``zwischendurch``
+    (which must not raise) is called while the mail server reads the e-mail: after its data went
+    out, before the server's answer is read (the sender makes the next e-mail meanwhile)."""
     if not (isinstance(connection, SmtpBackend) and connection.connection is not None):
         wire = None
     elif wire is None:
@@ -135,7 +143,64 @@ def message_send(connection, message, *, wire=None):
         connection.send_messages([message])
         return
     # a wire form is made only for a plain ASCII address: it is its own envelope address
-    connection.connection.sendmail(_envelope_from(message.from_email), message.to, wire)
+    _sendmail(
+        connection.connection, _envelope_from(message.from_email), message.to, wire, zwischendurch
+    )
+
+
+def _sendmail(server, from_addr, to_addrs, data, zwischendurch):
+    """``smtplib.SMTP.sendmail`` for a message in bytes, the same commands and errors, with
+    ``zwischendurch`` called between the message's data and the server's answer to it."""
+    server.ehlo_or_helo_if_needed()
+    options = [f"size={len(data)}"] if server.does_esmtp and server.has_extn("size") else []
+    code, answer = server.mail(from_addr, options)
+    if code != 250:
+        _abort(server, code)
+        raise SMTPSenderRefused(code, answer, from_addr)
+    refused = {}
+    for address in to_addrs:
+        code, answer = server.rcpt(address)
+        if code not in (250, 251):
+            refused[address] = (code, answer)
+        if code == 421:
+            server.close()
+            raise SMTPRecipientsRefused(refused)
+    if len(refused) == len(to_addrs):
+        _abort(server, 0)
+        raise SMTPRecipientsRefused(refused)
+    code, answer = _data(server, data, zwischendurch)
+    if code != 250:
+        _abort(server, code)
+        raise SMTPDataError(code, answer)
+    return refused
+
+
+_PUNKT_AM_ZEILENANFANG = re.compile(rb"(?m)^\.")
+
+
+def _data(server, data, zwischendurch):
+    server.putcmd("data")
+    code, answer = server.getreply()
+    if code != 354:
+        raise SMTPDataError(code, answer)
+    quoted = _PUNKT_AM_ZEILENANFANG.sub(b"..", data)
+    if quoted[-2:] != b"\r\n":
+        quoted += b"\r\n"
+    server.send(quoted + b".\r\n")
+    if zwischendurch is not None:
+        zwischendurch()
+    return server.getreply()
+
+
+def _abort(server, code):
+    """After a refusal: 421 closes the connection, anything else resets the transaction."""
+    if code == 421:
+        server.close()
+        return
+    try:
+        server.rset()
+    except SMTPServerDisconnected:
+        pass
 
 
 @functools.lru_cache(maxsize=8)
