@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ..models import (
@@ -33,18 +32,45 @@ def dokumente_missing(*, older_than=datetime.timedelta(minutes=5), within=NACHHO
     For the sweep: a task lost while the broker was down. Recent decisions are left to their task,
     decisions and payments older than ``within`` were swept before. Each kind is read from the
     rows of its event (decision, agreement, order, release, claim, reminder) by their time, and
-    only then the letter looked for: the month's events, not every Antrag.
+    only then are the letters of those Anträge looked up, a few Anträge per query through the
+    index by Antrag: the month's events and their letters, never the whole letters table (an
+    anti-join let the planner scan every letter once an area had a few thousand).
     """
     before = timezone.now() - older_than
+    wanted = {
+        art: list(dict.fromkeys(ereignisse.values_list(antrag_id, flat=True)))
+        for art, (ereignisse, antrag_id) in _dokumente_wanted(before, before - within).items()
+    }
+    vorhanden, anonymisiert = _dokumente_und_anonymisierte(
+        list(dict.fromkeys(pk for ids in wanted.values() for pk in ids))
+    )
     missing = []
-    for art, (ereignisse, antrag_id) in _dokumente_wanted(before, before - within).items():
-        ids = ereignisse.filter(
-            # an anonymised Antrag lost its letters on purpose (retention): never again
-            ~Exists(Anonymisierung.objects.filter(antrag_id=OuterRef(antrag_id))),
-            ~Exists(Dokument.objects.filter(antrag_id=OuterRef(antrag_id), art=art)),
-        ).values_list(antrag_id, flat=True)
-        missing.extend((pk, art) for pk in ids[:100])
+    for art, ids in wanted.items():
+        # an anonymised Antrag lost its letters on purpose (retention): never made again
+        fehlend = [pk for pk in ids if (pk, art) not in vorhanden and pk not in anonymisiert]
+        missing.extend((pk, art) for pk in fehlend[:100])
     return missing
+
+
+# Anträge per look-up of their letters: few enough that an index probe per Antrag is always the
+# planner's cheapest way, even while the letters table is small.
+_IN_LISTE = 25
+
+
+def _dokumente_und_anonymisierte(antrag_ids):
+    """``({(antrag_id, art)} of the documents of antrag_ids, {those anonymised})``."""
+    vorhanden, anonymisiert = set(), set()
+    for start in range(0, len(antrag_ids), _IN_LISTE):
+        teil = antrag_ids[start : start + _IN_LISTE]
+        vorhanden.update(
+            Dokument.objects.filter(antrag_id__in=teil).order_by().values_list("antrag_id", "art")
+        )
+        anonymisiert.update(
+            Anonymisierung.objects.filter(antrag_id__in=teil)
+            .order_by()
+            .values_list("antrag_id", flat=True)
+        )
+    return vorhanden, anonymisiert
 
 
 def _zwischen(model, feld, before, since, **filter):
