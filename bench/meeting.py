@@ -13,7 +13,10 @@ project's own app and tasks). Each round, alternately:
    outbox rows sent, the minutes PDF rendered on the same worker).
 Prints both medians over the rounds, the ratio of each round (product / floor of the same round)
 and ``ratio: X`` (median product / median floor). The floor is timed only while the worker is idle
-(after the minutes of the round's meeting are stored). Goal (issue 22): ratio
+(after the minutes of the round's meeting are stored). A second floor, reported beside it: the
+same letters through ``html_to_pdf`` with the product's own render settings (the letters'
+stylesheet parsed once, the cyclic garbage collector paused per letter: ``dokument_pdf``), so
+the ratio can be read without what the product gains from those two. Goal (issue 22): ratio
 ≤ 1.3 with ``--antraege`` 100 and 10,000 Anträge of the area behind the meeting (a third each
 submitted, approved with their money bound, paid), so the close is measured as the area's
 history grows.
@@ -180,11 +183,12 @@ def main():
         setup_django(workdir)
         from celery.contrib.testing.worker import start_worker
         from django.core import mail
-        from django.utils import timezone
+        from django.template.loader import render_to_string
+        from django.utils import timezone, translation
 
         from aktionsfonds.celery import app
         from antraege.dokumente import services as letters
-        from antraege.dokumente.pdf import html_to_pdf
+        from antraege.dokumente.pdf import html_to_pdf, sammler_pausiert, stylesheet
         from antraege.models import Antrag, Dokument
         from antraege.roles import Akteur
         from jury.sitzungen.models import Sitzung
@@ -196,7 +200,7 @@ def main():
         welt = Welt()
         welt.geschichte(args.antraege)
         art = Dokument.Art.BEWILLIGUNG
-        product, floor, phasen = [], [], []
+        product, floor, floor_wie_produkt, phasen = [], [], [], []
         with start_worker(
             app,
             pool="solo",
@@ -216,18 +220,37 @@ def main():
                 mail.outbox.clear()
 
                 def time_floor():
-                    pages = [
-                        letters.dokument_html(a, art)
-                        for a in Antrag.objects.filter(dokumente__art=art)
+                    antraege = list(
+                        Antrag.objects.filter(dokumente__art=art)
                         .select_related("fonds__quartier")
                         .order_by("-pk")[: args.items]
-                    ]
+                    )
+                    pages = [letters.dokument_html(a, art) for a in antraege]
                     samples = []
                     for page in pages:
                         start = time.perf_counter()
                         html_to_pdf(page)
                         samples.append(time.perf_counter() - start)
                     floor.append(statistics.median(samples) * args.items)
+                    time_floor_wie_produkt(antraege)
+
+                def time_floor_wie_produkt(antraege):
+                    with translation.override("de"):
+                        pages = [
+                            render_to_string(
+                                letters.TEMPLATES[art],
+                                {**letters.dokument_context(a, art), "stil_geteilt": True},
+                            )
+                            for a in antraege
+                        ]
+                        stil = stylesheet(render_to_string(letters.BRIEF_STIL))
+                    samples = []
+                    for page in pages:
+                        start = time.perf_counter()
+                        with sammler_pausiert():
+                            html_to_pdf(page, stylesheets=[stil])
+                        samples.append(time.perf_counter() - start)
+                    floor_wie_produkt.append(statistics.median(samples) * args.items)
 
                 def time_product(sitzung=sitzung):
                     start = time.perf_counter()
@@ -301,6 +324,12 @@ def main():
     print(
         f"ratio per round: {', '.join(f'{r:.2f}' for r in ratios)} "
         f"(median {statistics.median(ratios):.2f})"
+    )
+    wie_produkt_s = statistics.median(floor_wie_produkt)
+    print(
+        f"second floor (the same letters with the product's render settings: stylesheet parsed "
+        f"once, collector paused): median {wie_produkt_s * 1000:.0f} ms; ratio against it: "
+        f"{product_s / wie_produkt_s:.2f}"
     )
     print(f"ratio: {product_s / floor_s:.2f}")
 
