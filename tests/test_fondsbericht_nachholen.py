@@ -181,3 +181,23 @@ def test_beat_sweeps_the_fund_reports_every_five_minutes():
     assert schedule["task"] == task_names.SWEEP_FONDSBERICHTE == task_sweep_fondsberichte.name
     assert schedule["task"] in app.tasks
     assert schedule["schedule"] == 300.0
+
+
+def test_the_public_list_counts_a_fund_changed_since_its_figures_from_its_rows(
+    client, fonds, qm_user, django_capture_on_commit_callbacks
+):
+    """While a fund's figures are out of date (the worker has not recomputed them yet, or their
+    task was lost), the public list counts that fund from its own rows: the new project is in
+    the header's number and sum and on the page, not left out until the sweep."""
+    fondsauswertung_refresh(fonds.pk)  # nothing funded yet
+    with verloren(task_names.REFRESH_FONDSAUSWERTUNG) as lost:
+        with django_capture_on_commit_callbacks(execute=True):
+            antrag = approved(AntragFactory(fonds=fonds, titel="Nachbarschaftsfest"), qm_user)
+    assert lost and anzahl(fonds) == 0 and faellig_seit(fonds) is not None
+
+    page = client.get(reverse("gefoerderte"), {"jahr": fonds.jahr})
+
+    html = page.content.decode()
+    assert page.context["anzahl"] == 1
+    assert page.context["summe"] == antrag.betrag_bewilligt
+    assert "Nachbarschaftsfest" in html

@@ -113,8 +113,9 @@ def gefoerderte_je_fonds_gespeichert(*, quartier=None, jahr=None, handlungsfeld=
     """``[(fonds id, number, approved sum)]`` of the public list's selection (``gefoerderte_zeilen``
     with the same filter) per fund, in the list's order (area, year), from the funds' stored
     figures: one query reading a row per fund (and of its figures only the part needed), none over
-    Anträge. Equal to the live selection as the worker last computed each fund (a fund without
-    figures, or with figures from before they held these, gets them now)."""
+    Anträge. Equal to the live selection: a fund changed since the worker last computed its
+    figures (``auswertung_faellig_seit``, set in the change's transaction) is counted from its own
+    rows; a fund without figures, or with figures from before they held these, gets them now."""
     feld_id = handlungsfeld.pk if handlungsfeld is not None else None
     teil = "oeffentlich" if feld_id is None else "felder"
     fonds_qs = Aktionsfonds.objects.order_by("quartier__name", "jahr", "pk")
@@ -123,9 +124,18 @@ def gefoerderte_je_fonds_gespeichert(*, quartier=None, jahr=None, handlungsfeld=
     if jahr is not None:
         fonds_qs = fonds_qs.filter(jahr=jahr)
     je_fonds = []
-    for fonds_id, gespeichert, neu in fonds_qs.values_list(
-        "pk", f"auswertung__daten__{teil}", "auswertung__daten__oeffentlich"
+    for fonds_id, gespeichert, neu, veraltet in fonds_qs.values_list(
+        "pk",
+        f"auswertung__daten__{teil}",
+        "auswertung__daten__oeffentlich",
+        "auswertung_faellig_seit",
     ):
+        if veraltet is not None:
+            # changed since its figures were computed (the worker is on it, or the sweep): this
+            # fund's rows counted now, so the page never skips or repeats a row meanwhile
+            auswahl = gefoerderte_zeilen(handlungsfeld=handlungsfeld).filter(fonds_id=fonds_id)
+            je_fonds.append((fonds_id, *gefoerderte_summe(auswahl)))
+            continue
         if neu is None:  # no figures yet, or from before they held the public list's
             gespeichert = fondsauswertung_refresh(fonds_id).daten[teil]
         je_fonds.append((fonds_id, *_oeffentlich(gespeichert, feld_id)))
