@@ -296,6 +296,15 @@ def test_qm_sees_requested_and_approved_amount_per_line(client, staff_login, fon
     assert "Saatgut 1 40,00 € 40,00 € gestrichen" in text
 
 
+def _protokoll_nach_schluss(sitzung, akteur):
+    """The text of the minutes of ``sitzung``, closed by ``akteur`` and its minutes made."""
+    sitzungen.sitzung_close(sitzung, akteur=akteur)
+    sitzungen.sitzung_protokoll_create(sitzung.pk)
+    sitzung.refresh_from_db()
+    with sitzung.protokoll.open("rb") as handle:
+        return pdf_text(handle.read())
+
+
 def _gekuerzt_geoeffnet(fonds, qm_user, jury):
     """An online vote on 200 € of the 330 € requested: the tent reduced, the seeds cut."""
     from jury.abstimmungen import services as abstimmungen
@@ -368,12 +377,7 @@ def test_the_meeting_minutes_list_the_cut_lines_of_a_reduced_approval(fonds, qm_
         enthaltung=0,
         kostenplan={z["Saatgut"].pk: D("0")},
     )
-    sitzungen.sitzung_close(sitzung, akteur=akteur)
-    sitzungen.sitzung_protokoll_create(sitzung.pk)
-
-    sitzung.refresh_from_db()
-    with sitzung.protokoll.open("rb") as handle:
-        text = pdf_text(handle.read())
+    text = _protokoll_nach_schluss(sitzung, akteur)
     assert "Bewilligte Kostenpositionen (Kürzung der Jury)" in text
     assert "Zeltmiete (Sachkosten) 120,00 € 120,00 €" in text
     assert "Saatgut (Sachkosten) 40,00 € gestrichen" in text
@@ -388,12 +392,7 @@ def test_minutes_of_a_full_approval_list_no_cut(fonds, qm_user):
     sitzungen.top_decide(
         punkt, akteur=akteur, praesentiert=True, betrag=D("330.00"), ja=3, nein=0, enthaltung=0
     )
-    sitzungen.sitzung_close(sitzung, akteur=akteur)
-    sitzungen.sitzung_protokoll_create(sitzung.pk)
-
-    sitzung.refresh_from_db()
-    with sitzung.protokoll.open("rb") as handle:
-        text = pdf_text(handle.read())
+    text = _protokoll_nach_schluss(sitzung, akteur)
     assert "Beschluss Bewilligt" in text
     assert "Kürzung der Jury" not in text
 
