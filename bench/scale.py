@@ -73,7 +73,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import ROOT, Database, django_alone, drafts_bulk  # noqa: E402
 
-AREAS = {"one": 1, "spread": 30}
+AREAS = {"one": 1, "spread": 30, "years": 30}
+# the layouts with a fund per area and year, and how many Anträge such a fund holds (a QM office's
+# year: 10–25, /work/shared/domain.md); the others put all of an area's Anträge in one fund
+JE_JAHR = {"years": 20}
 MEMBERS = 5
 LIMIT = 1.5
 SPREAD_LIMIT = 0.5
@@ -112,7 +115,7 @@ ENDE = {
 class Welt:
     """The areas, their funds, QM, jury and the Anträge seeded so far."""
 
-    def __init__(self, areas):
+    def __init__(self, areas, je_jahr=None):
         from antraege.factories import (
             AktionsfondsFactory,
             KostenkategorieFactory,
@@ -121,12 +124,16 @@ class Welt:
         )
         from jury.factories import jury_fuer
 
-        self.fonds = []
+        self.fonds = []  # this year's fund of each area (the pages measured show the first)
         self.jury = {}
+        self.je_jahr = je_jahr
+        # per area its funds, this year's first, with the number of Anträge each holds
+        self.jahrgaenge = {}
         for a in range(areas):
             quartier = QuartierFactory(code=f"S{a:02d}", name=f"Skalenkiez {a:02d}")
             KostenkategorieFactory(quartier=quartier, name="Sachkosten")
             self.fonds.append(AktionsfondsFactory(quartier=quartier))
+            self.jahrgaenge[quartier.pk] = [[self.fonds[-1], 0]]
             self.jury[quartier.pk] = jury_fuer(quartier, MEMBERS)
         self.quartier = self.fonds[0].quartier
         self.qm = UserFactory(username="qm-scale")
@@ -142,12 +149,38 @@ class Welt:
         per_fonds, rest = divmod(n - self.n, len(self.fonds))
         for index, fonds in enumerate(self.fonds):
             count = per_fonds + (index < rest)
-            if count:
-                self._antraege(fonds, count, alter)
+            for jahrgang, anzahl in self._verteilt(fonds.quartier, count):
+                self._antraege(jahrgang, anzahl, alter)
         self.n = n
         if self.sitzung is None:
             self._offene_abstimmungen()
             self._sitzung()
+
+    def _verteilt(self, quartier, count):
+        """``[(fonds, number)]``: where ``count`` new Anträge of ``quartier`` go. With a fund per
+        year, this year's fund is filled first (up to ``je_jahr``), then the year before, and so
+        on (funds made as needed): the history piles up in past years' funds."""
+        from antraege.factories import AktionsfondsFactory
+
+        jahrgaenge = self.jahrgaenge[quartier.pk]
+        if self.je_jahr is None:
+            jahrgaenge[0][1] += count
+            return [(jahrgaenge[0][0], count)] if count else []
+        teile = []
+        while count:
+            fonds, voll = jahrgaenge[-1]
+            if voll >= self.je_jahr:
+                jahrgaenge.append([AktionsfondsFactory(quartier=quartier, jahr=fonds.jahr - 1), 0])
+                continue
+            hier = min(count, self.je_jahr - voll)
+            jahrgaenge[-1][1] += hier
+            teile.append((fonds, hier))
+            count -= hier
+        return teile
+
+    @property
+    def alle_fonds(self):
+        return [fonds for jahrgaenge in self.jahrgaenge.values() for fonds, _n in jahrgaenge]
 
     def _antraege(self, fonds, count, alter):
         from decimal import Decimal
@@ -632,7 +665,34 @@ def paths(welt):
     }
 
 
-def run_layout(layout, sizes, db, detail=None, only=None):
+def _floor_rounds(results, gemessen, rounds):
+    """The pages of 50 and their floors timed in turn, ``rounds`` times (the order swapped each
+    round): per pair the median of the rounds' ratios, and each one's median ms. On a shared
+    machine a page and its floor timed a few seconds apart see different loads."""
+    import statistics
+
+    for name, floor_name in FLOORS:
+        if name not in results or floor_name not in results:
+            continue  # not selected (``--paths``)
+        seite, boden, verhaeltnisse = [], [], []
+        for runde in range(rounds):
+            if runde % 2:
+                b = _timed(gemessen[floor_name][1])
+                a = _timed(gemessen[name][1])
+            else:
+                a = _timed(gemessen[name][1])
+                b = _timed(gemessen[floor_name][1])
+            seite.append(a)
+            boden.append(b)
+            verhaeltnisse.append(a / b)
+        results[name].setdefault("gegen", {})[floor_name] = {
+            "ms": round(statistics.median(seite), 2),
+            "floor_ms": round(statistics.median(boden), 2),
+            "ratio": round(statistics.median(verhaeltnisse), 3),
+        }
+
+
+def run_layout(layout, sizes, db, detail=None, only=None, rounds=7):
     """Seed and measure one layout (in this process); print one JSON line of results."""
     import logging
 
@@ -651,12 +711,12 @@ def run_layout(layout, sizes, db, detail=None, only=None):
             logging.getLogger("antraege").setLevel(logging.ERROR)
             logging.getLogger("jury").setLevel(logging.ERROR)
             logging.getLogger("axes").setLevel(logging.WARNING)
-            welt = Welt(AREAS[layout])
+            welt = Welt(AREAS[layout], JE_JAHR.get(layout))
             results = {}
             for n in sizes:
                 started = time.monotonic()
                 welt.grow_to(n)
-                for fonds in welt.fonds:  # the worker's recomputation after the (bulk) changes
+                for fonds in welt.alle_fonds:  # the worker's recomputation after bulk changes
                     fondsauswertung_refresh(fonds.pk)
                 seeded = time.monotonic()
                 with connections["default"].cursor() as cursor:
@@ -664,7 +724,8 @@ def run_layout(layout, sizes, db, detail=None, only=None):
                     # (without it PostgreSQL costs an index-only walk as reading the table)
                     cursor.execute("VACUUM ANALYZE")
                 results[n] = {}
-                for name, (kind, call) in paths(welt).items():
+                gemessen = paths(welt)
+                for name, (kind, call) in gemessen.items():
                     if only and not any(part in name for part in only.split(",")):
                         continue
                     call()  # warm-up: what is read once per process or session
@@ -682,6 +743,8 @@ def run_layout(layout, sizes, db, detail=None, only=None):
                                 f"# {layout} N={n} {name}: {gelesen} rows: {sql[:600]}",
                                 file=sys.stderr,
                             )
+                if n == max(sizes):
+                    _floor_rounds(results[n], gemessen, rounds)
                 print(
                     f"# {layout}: N = {n} seeded in {seeded - started:.0f} s, "
                     f"measured in {time.monotonic() - seeded:.0f} s",
@@ -705,7 +768,8 @@ def report(layout, results):
     sizes = sorted(int(n) for n in results)
     first, last = str(sizes[0]), str(sizes[-1])
     kopf = " | ".join(f"N={n}: queries     rows    bytes" for n in sizes)
-    print(f"\n== layout {layout} ({AREAS[layout]} area{'s' * (AREAS[layout] > 1)})")
+    jahre = f", a fund per year of {JE_JAHR[layout]} Anträge" if layout in JE_JAHR else ""
+    print(f"\n== layout {layout} ({AREAS[layout]} area{'s' * (AREAS[layout] > 1)}{jahre})")
     print(f"{'path':34} {'kind':6} | {kopf} | k(rows) | rows ratio | verdict")
     grown = []
     for name in results[first]:
@@ -773,7 +837,8 @@ FLOORS = [
 
 def report_floor(by_layout):
     """The pages of 50 rows against a bare page of the same 50 rows (goal: ≤ 2×), at the largest
-    N: rows read, bytes and time (the fastest of three calls, the first without EXPLAIN)."""
+    N: rows read, bytes and time (median ms of each and median of the ratios over ``--rounds``
+    rounds taking turns)."""
     print("\n== pages of 50 vs a bare page of the same 50 rows (rows read, bytes, ms)")
     for layout, results in by_layout.items():
         n = str(max(int(k) for k in results))
@@ -781,18 +846,24 @@ def report_floor(by_layout):
             if name not in results[n] or floor_name not in results[n]:
                 continue  # not selected (``--paths``)
             row, floor = results[n][name], results[n][floor_name]
+            # the time: medians of rounds taking turns (``_floor_rounds``), else one call each
+            zeit = row.get("gegen", {}).get(floor_name) or {
+                "ms": row["ms"],
+                "floor_ms": floor["ms"],
+                "ratio": row["ms"] / floor["ms"],
+            }
             print(
                 f"{layout:6} N={n:>5} {name:24} {floor_name[7:]:32} {row['rows']:7d} / {floor['rows']:6d} rows = "
                 f"{row['rows'] / max(floor['rows'], 1):5.2f}; {row['bytes']:6d} B / "
                 f"{floor['bytes']:5d} B = {row['bytes'] / floor['bytes']:4.2f}; "
-                f"{row['ms']:6.1f} ms / {floor['ms']:5.1f} ms = {row['ms'] / floor['ms']:4.2f}"
+                f"{zeit['ms']:6.1f} ms / {zeit['floor_ms']:5.1f} ms = {zeit['ratio']:4.2f}"
             )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000,10000")
-    parser.add_argument("--layouts", default="one,spread")
+    parser.add_argument("--layouts", default="one,spread,years")
     parser.add_argument("--db", default="aktionsfonds_scale")
     parser.add_argument("--short", action="store_true", help="CI: N = 100 and 2,000, --check")
     parser.add_argument("--check", action="store_true", help="exit 1 when a checked path grows")
@@ -803,20 +874,29 @@ def main():
         "--paths", help="measure only the paths whose names contain one of these (a,b: either)"
     )
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=7,
+        help="rounds timing each page of 50 and its floor in turn, at the largest N (median)",
+    )
     parser.add_argument("--layout", help=argparse.SUPPRESS)  # the child process of one layout
     args = parser.parse_args()
     if args.short:
         args.sizes, args.check = "100,2000", True
     sizes = [int(n) for n in args.sizes.split(",")]
     if args.layout:
-        run_layout(args.layout, sizes, f"{args.db}_{args.layout}", args.detail, args.paths)
+        run_layout(
+            args.layout, sizes, f"{args.db}_{args.layout}", args.detail, args.paths, args.rounds
+        )
         return
     grown, by_layout, children = [], {}, {}
     for layout in args.layouts.split(","):
         # a process per layout, both at once: Django is set up once per process, on that
         # layout's database (creating and migrating it is most of the short form's time)
         command = [sys.executable, __file__, "--layout", layout, "--sizes", args.sizes]
-        command += ["--db", args.db] + (["--detail", args.detail] if args.detail else [])
+        command += ["--db", args.db, "--rounds", str(args.rounds)]
+        command += ["--detail", args.detail] if args.detail else []
         command += ["--paths", args.paths] if args.paths else []
         children[layout] = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     for layout, child in children.items():
