@@ -131,17 +131,17 @@ def gefoerderte_je_fonds_gespeichert(*, quartier=None, jahr=None, handlungsfeld=
         fonds_qs = fonds_qs.filter(quartier=quartier)
     if jahr is not None:
         fonds_qs = fonds_qs.filter(jahr=jahr)
+    # "neu": the public list's part, present in figures computed since they hold it; with a
+    # field of action its row of "felder" too (each looked up in the fund's own figures)
     zahlen = Fondsauswertung.objects.filter(fonds=OuterRef("pk"))
-    fonds_qs = fonds_qs.annotate(
-        gespeichert=Subquery(zahlen.values(f"daten__{teil}")[:1]),
-        neu=Subquery(zahlen.values("daten__oeffentlich")[:1]),
-    )
-    # "neu": the public list's part, present in figures computed since they hold it
-    spalten = ("pk", "gespeichert", "gespeichert" if teil == "oeffentlich" else "neu")
+    teile = {"neu": Subquery(zahlen.values("daten__oeffentlich")[:1])}
+    if teil != "oeffentlich":
+        teile["gespeichert"] = Subquery(zahlen.values(f"daten__{teil}")[:1])
     je_fonds = []
-    for fonds_id, gespeichert, neu, veraltet, *werte in fonds_qs.values_list(
-        *spalten, "auswertung_faellig_seit", *FONDS_FELDER
+    for fonds_id, neu, veraltet, *werte in fonds_qs.annotate(**teile).values_list(
+        "pk", "neu", "auswertung_faellig_seit", *FONDS_FELDER, *teile.keys() - {"neu"}
     ):
+        gespeichert = werte.pop() if teil != "oeffentlich" else neu
         if veraltet is not None:
             # changed since its figures were computed (the worker is on it, or the sweep): this
             # fund's rows counted now, so the page never skips or repeats a row meanwhile
