@@ -125,20 +125,23 @@ class FondsweiseZeilen:
 
     def __getitem__(self, teil):
         start, stop = teil.start or 0, teil.stop if teil.stop is not None else self.count()
-        teile, werte, vorher = [], {}, 0
+        # the funds are of the filter's area and year: only the field of action is left
+        basis = gefoerderte_auswahl(handlungsfeld=self.handlungsfeld).order_by("referenz", "pk")
+        teile, ganze, werte, vorher = [], [], {}, 0
         for fonds_id, anzahl, *_summe, fonds_werte in self.je_fonds:
             if stop <= vorher:
                 break
             if start < vorher + anzahl:
-                # the fund is of the filter's area and year: only the field of action is left
-                eigene = (
-                    gefoerderte_auswahl(handlungsfeld=self.handlungsfeld)
-                    .filter(fonds_id=fonds_id)
-                    .order_by("referenz", "pk")
-                )
-                teile.append((eigene, slice(max(start - vorher, 0), min(stop - vorher, anzahl))))
+                von, bis = max(start - vorher, 0), min(stop - vorher, anzahl)
+                if von == 0 and bis == anzahl:
+                    ganze.append(fonds_id)  # all of its rows: no walk needed
+                else:
+                    teile.append((basis.filter(fonds_id=fonds_id), slice(von, bis)))
                 werte[fonds_id] = tuple(fonds_werte)
             vorher += anzahl
+        if ganze:
+            # the funds wholly on the page (small ones between its first and last): one part
+            teile.append((basis.filter(fonds_id__in=ganze).order_by(), slice(None)))
         if not teile:
             return []
         # one statement for the page, however many funds it spans; in the database's order of
