@@ -1,12 +1,22 @@
 """Scale benchmark (issue 22): does a page or job read rows bounded by what it shows or has due?
 
-    .venv/bin/python bench/scale.py [--sizes 100,1000,10000] [--layouts one,spread] [--db NAME]
+    .venv/bin/python bench/scale.py [--sizes 100,1000,10000] [--layouts one,spread,years]
+                                    [--db NAME] [--rounds 7]
     .venv/bin/python bench/scale.py --short        # CI: N = 100 and 2,000, exits 1 on growth
     .venv/bin/python bench/scale.py --paths "fund report,public list,public page"  # those only
 
 Needs PostgreSQL (``DATABASE_URL``, default the machine's server): each layout gets a database of
-its own (``--db`` + ``_one`` / ``_spread``, dropped at the end) and runs in its own process.
-Layouts: ``one`` puts all N Anträge in one area's fund, ``spread`` spreads them over 30 areas.
+its own (``--db`` + ``_one`` / ``_spread`` / ``_years``, dropped at the end) and runs in its own
+process. Layouts:
+- ``years``: 30 areas with a fund per year, as a QM office has them (/work/shared/domain.md: one
+  Aktionsfonds per area and calendar year, 10–25 Anträge a year): each fund holds at most 20
+  Anträge, this year's are filled first, the history goes into past years' funds (at N = 10,000
+  about 17 years: 30 areas × 17 funds). What the office sees: a fund of a year on its report page,
+  a year's 30 funds on the public list, and the years of history that must not weigh on either;
+- ``one`` and ``spread`` put all of an area's Anträge into one fund (one area, or 30 areas: 333
+  each at N = 10,000): no office has that, they hold the pages to their 50 rows even when a fund
+  has hundreds or thousands of rows (the planner's choice between walking an index and sorting a
+  fund depends on the fund's size).
 The data grows in place (100, then 900 more, …) and every path is measured at each N.
 
 Seeding writes rows in bulk (``bulk_create``/``update``): a status, a decision, a vote and its
@@ -45,11 +55,14 @@ Kinds of path and what is checked (``--check``; ``--short`` checks always):
   closed votes to page through, the sweep recomputing one fund's report figures): it grows with its area's Anträge, never with other areas'. With
   both layouts: rows in ``spread`` ≤ 0.5 × rows in ``one`` at the largest N (at 30 areas a path
   bounded by its area reads about 1/30 of what it reads with all N in its area), else FAIL;
-- ``year``: the public list of all areas counts and sums the year's funded actions it pages
-  through (what its header says): grows with that year's selection, reported only;
+- ``year``: the public list of all areas: its header's number and sum from a row of stored
+  figures per fund of the year, its 50 rows walked fund by fund (the public list of one area, one
+  fund a year, is a ``page``): grows with the year's funds, reported only;
 - ``export``: a file of everything selected, grows with what it contains, reported only;
 - ``floor``: a bare page of the same 50 rows (one query, a bare table): the pages of 50 (public
-  list, fund report) are compared with it at the largest N in rows read, bytes and ms, reported;
+  list, fund report) are compared with it at the largest N in rows read, bytes and ms (each page
+  and its floor timed in turn, ``--rounds`` rounds: the median ms of each and the median of the
+  rounds' ratios), reported;
   both also with the same 50 rows in the site's layout (``bench/floors.py``): what the page
   costs beyond the layout every page has (header, navigation, footer, skip links).
   The fund report page shows the fund's stored figures (cost categories, fields of action, months,
@@ -57,6 +70,15 @@ Kinds of path and what is checked (``--check``; ``--short`` checks always):
   it is a page of 50; the sums themselves are the job "fields of action per fund" and the like.
 ``OPEN`` marks a checked path another change of issue 22 still has to bound (reported, not
 failed), with the reason.
+
+Measured 2026-12-07, ``--sizes 100,10000 --check`` (passes: every checked path bounded in the
+three layouts), rows read at 100 → 10,000 in ``one`` / ``spread`` / ``years``: fund report page
+339 → 291 / 304 → 556 / 304 → 264 (``spread`` read 304 → 1,162 while the planner sorted the fund's
+333 rows; 556 is a full page against a fund of 3 Anträge at 100, ≤ 1,000 rows), public list of one
+area 480 → 330 / 234 → 553 / 234 → 320, of all areas 480 → 330 / 800 → 1,100 / 800 → 785. Against
+the same 50 rows in the site's layout at 10,000 (rows, bytes, median ms of 7 rounds): fund report
+1.08–1.26× / 1.87× (3.12× in ``years``: 12 projects under the page's figures) / 1.02–1.67×, public
+list 0.02–1.73× / 0.92–1.57× / 0.92–1.87× (all areas among 30 areas: 1.54×, 1.54×, 1.85×).
 """
 
 import argparse
