@@ -80,6 +80,10 @@ GEFOERDERT_STATES = (
     S.PAID,
     S.CLOSED,
 )
+# What a fund report may list: the funded ones, and those cancelled or expired after their advance
+# was paid (``bericht_projekte``); the index on fund and reference holds exactly these
+# (``antrag_foerderung_referenz``: the fund report's and the public list's pages walk it).
+BERICHT_STATES = (*GEFOERDERT_STATES, S.CANCELLED, S.EXPIRED)
 # Nothing happens any more.
 END_STATES = (S.INELIGIBLE, S.REJECTED, S.CLOSED, S.WITHDRAWN, S.EXPIRED, S.CANCELLED)
 # Approved at some point, whatever came after (unlike GEFOERDERT_STATES, which leaves out what was

@@ -68,11 +68,11 @@ IM_LAYOUT_BERICHT = Engine.get_default().from_string(
 
 @login_required
 def bericht(request, pk):
-    from antraege.geld.selectors.abrechnung import bericht_projekte
+    from antraege.geld.selectors.abrechnung import bericht_seiten
     from antraege.models import Aktionsfonds
 
     fonds = Aktionsfonds.objects.get(pk=pk)
-    rows = list(bericht_projekte(fonds)[:50])
+    rows = list(bericht_seiten(fonds)[:50])
     return HttpResponse(IM_LAYOUT_BERICHT.render(RequestContext(request, {"rows": rows})))
 
 

@@ -311,3 +311,50 @@ def test_admin_keeps_the_fields_of_action_as_data_and_cannot_fake_a_close(
     assert liste.status_code == 200 and "Bildung" in liste.content.decode()
     assert "abgeschlossen_am" not in form.context["adminform"].form.fields
     assert "antraege_ab" in form.context["adminform"].form.fields
+
+
+def _projekt(fonds, nummer, status, *, abschlag=False):
+    """An Antrag of the report's list or next to it, status written by hand (bulk rows for paging:
+    the order and the page boundaries are tested, not the moves)."""
+    from antraege.models import Abschlag
+
+    antrag = AntragFactory(fonds=fonds, titel=f"Projekt {nummer:03d}")
+    Antrag.objects.filter(pk=antrag.pk).update(
+        status=status, referenz=f"AF-{fonds.jahr}-X-{nummer:03d}", betrag_bewilligt=D("100.00")
+    )
+    if abschlag:
+        Abschlag.objects.create(antrag=antrag, datum=timezone.localdate(), betrag=D("50.00"))
+    return antrag
+
+
+def test_fund_report_pages_are_the_slices_of_its_projects_in_reference_order(
+    client, staff_login, fonds, qm_user
+):
+    """Each page reads its ids from the index, then their rows: the two pages are the report's
+    projects (as the exports list them) cut at 50, in order of reference, with a cancelled and
+    an expired project whose advance was paid among them, and none cancelled before an advance."""
+    from antraege.geld.auswertung import fondsauswertung_refresh
+    from antraege.geld.selectors.abrechnung import bericht_projekte
+    from antraege.models import AntragStatus as S
+
+    for nummer in range(53):
+        if nummer == 20:
+            _projekt(fonds, nummer, S.CANCELLED, abschlag=True)
+        elif nummer == 51:
+            _projekt(fonds, nummer, S.EXPIRED, abschlag=True)
+        elif nummer in (10, 52):
+            _projekt(fonds, nummer, S.CANCELLED)  # no money went out: not listed
+        else:
+            _projekt(fonds, nummer, S.PAID if nummer % 2 else S.IN_PROGRESS)
+    _projekt(AntragFactory().fonds, 900, S.PAID)  # another area's
+    fondsauswertung_refresh(fonds.pk)
+    staff_login(client, qm_user)
+    url = reverse("qm:fonds_bericht", args=[fonds.pk])
+
+    erste, zweite = client.get(url), client.get(url, {"seite": 2})
+
+    titel = [a.titel for seite in (erste, zweite) for a in seite.context["projekte"].eintraege]
+    assert titel == [a.titel for a in bericht_projekte(fonds)]
+    assert len(titel) == 51 and len(erste.context["projekte"].eintraege) == 50
+    assert titel == [f"Projekt {n:03d}" for n in range(52) if n != 10]
+    assert "Einträge 51 bis 51 von 51" in text(zweite)

@@ -343,7 +343,7 @@ def test_public_list_pages_read_fund_by_fund_are_the_slices_of_the_whole_list(
     kriterien = {"quartier": None, "jahr": fonds.jahr, "handlungsfeld": None}
     je_fonds = [(f, n) for f, n, _s in gefoerderte_je_fonds_gespeichert(**kriterien)]
     ganze = list(gefoerderte_zeilen(**kriterien))
-    seitenweise = FondsweiseZeilen(gefoerderte_zeilen(**kriterien), je_fonds)
+    seitenweise = FondsweiseZeilen(je_fonds)
 
     assert sorted(n for _f, n in je_fonds) == [0, 3, 4] and len(ganze) == 7
     for start, stop in [(0, 7), (0, 2), (2, 5), (3, 4), (5, 7), (6, 50), (7, 9)]:

@@ -246,3 +246,26 @@ def test_the_fund_report_page_reads_its_stored_figures_not_the_funds_antraege(
     assert [sql for sql in drei if re.search(r"\b(SUM|COUNT|MAX|AVG)\(", sql, re.I)] == []
     antraege = [sql for sql in drei if re.search(r'FROM "antraege_antrag"', sql)]
     assert antraege and all(re.search(r"\bLIMIT \d+", sql) for sql in antraege)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL plan")
+def test_a_page_of_the_fund_report_or_public_list_walks_the_index_in_its_order(fonds, qm_user):
+    """The ids of a page (``seite_ueber_ids``) come from the index on fund and reference of the
+    Anträge these lists may show, in the list's order: the walk stops after the page, never a
+    sort of the fund's rows (the filter must stay one the index's condition covers)."""
+    from antraege.fonds.selectors.veroeffentlichung import gefoerderte_auswahl
+    from antraege.geld.selectors.abrechnung import bericht_auswahl
+
+    approved(AntragFactory(fonds=fonds), qm_user)
+    ids = {
+        "fund report": bericht_auswahl(fonds).values("pk")[50:100],
+        "public list": gefoerderte_auswahl()
+        .filter(fonds_id=fonds.pk)
+        .order_by("referenz", "pk")
+        .values("pk")[50:100],
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")  # a sort shows even so when it is needed
+    for name, queryset in ids.items():
+        plan = _plan(queryset)
+        assert "antrag_foerderung_referenz" in plan and "Sort" not in plan, (name, plan)

@@ -14,7 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from ...fonds.models import Aktionsfonds, Handlungsfeld, Kostenkategorie
 from ...money import ZERO
-from ...states import APPLICANT_STATUS_LABELS, AWAITING_SETTLEMENT_STATES, AntragStatus
+from ...states import (
+    APPLICANT_STATUS_LABELS,
+    AWAITING_SETTLEMENT_STATES,
+    BERICHT_STATES,
+    AntragStatus,
+)
 
 
 class Antrag(models.Model):
@@ -144,9 +149,17 @@ class Antrag(models.Model):
             # the QM dashboard's page of one fund, newest first: read from the fund's own rows
             # (walking ``antrag_eingereicht`` read every area's Anträge to find one fund's 50)
             models.Index(fields=["fonds", "eingereicht_am", "id"], name="antrag_fonds_eingereicht"),
-            # the fund report's projects in order of reference, a page at a time from the fund's
-            # own rows (``bericht_projekte``)
-            models.Index(fields=["fonds", "referenz", "id"], name="antrag_fonds_referenz"),
+            # the fund report's projects and the public list of a fund in order of reference, a
+            # page at a time (``bericht_projekte``, ``gefoerderte_zeilen``): of the Anträge they
+            # may list only, with their status, so that a page's ids are read from the index
+            # alone and the walk stops after the page (``seite_ueber_ids``); on all of a fund's
+            # rows PostgreSQL sorted the fund's few hundred instead
+            models.Index(
+                fields=["fonds", "referenz", "id"],
+                include=["status"],
+                condition=Q(status__in=BERICHT_STATES),
+                name="antrag_foerderung_referenz",
+            ),
             # counts by status and a fund's balance from the index alone (PostgreSQL)
             models.Index(
                 fields=["fonds", "status", "betrag_reserviert", "betrag_ausgezahlt"],

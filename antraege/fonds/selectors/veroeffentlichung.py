@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils.translation import pgettext_lazy
 
-from ...antrag.selectors import antraege_among
+from ...antrag.selectors import antraege_among, seite_ueber_ids
 from ...models import GEFOERDERT_STATES, Aktionsfonds, Antrag, AntragStatus, Handlungsfeld, Quartier
 
 # (machine value, label) of the public status: fewer words than the lifecycle has states.
@@ -73,9 +73,8 @@ def traeger_for(organisation, oeffentlicher_name, zustimmung):
     return ""
 
 
-def gefoerderte_zeilen(*, quartier=None, jahr=None, handlungsfeld=None):
-    """The public fields (``OEFFENTLICHE_FELDER``) of the funded Anträge, filtered, as an ordered
-    queryset of tuples: the page slices it (pages of 50), the open data files read it whole."""
+def gefoerderte_auswahl(*, quartier=None, jahr=None, handlungsfeld=None):
+    """The funded Anträge of the public list, filtered (a queryset of Anträge, in no order)."""
     qs = Antrag.objects.filter(status__in=GEFOERDERT_STATES)
     if quartier is not None:
         qs = qs.filter(fonds__quartier=quartier)
@@ -84,22 +83,38 @@ def gefoerderte_zeilen(*, quartier=None, jahr=None, handlungsfeld=None):
     if handlungsfeld is not None:
         # a filter through the link table, so no row can come twice
         qs = qs.filter(pk__in=handlungsfeld.antraege.values("pk"))
+    return qs
+
+
+def oeffentliche_spalten(antraege):
+    """The public fields (``OEFFENTLICHE_FELDER``) of ``antraege`` as tuples in the list's order
+    (area, year, reference), nothing else."""
     # pk last: a stable order, so that no row shows on two pages
-    return qs.order_by("fonds__quartier__name", "fonds__jahr", "referenz", "pk").values_list(
+    return antraege.order_by("fonds__quartier__name", "fonds__jahr", "referenz", "pk").values_list(
         *OEFFENTLICHE_FELDER
     )
 
 
-class FondsweiseZeilen:
-    """The rows of ``gefoerderte_zeilen`` (``zeilen``: its queryset for the same filter) sliced
-    fund by fund: ``je_fonds`` are the funds' ``(id, number of rows)`` in the list's order (area,
-    year; the stored figures). A slice reads, through the index on fund and reference, its own rows
-    and the ones before it in its first fund only, not the whole year's Anträge of every area
-    sorted. The page of 50 slices it (``seite_for``)."""
+def gefoerderte_zeilen(*, quartier=None, jahr=None, handlungsfeld=None):
+    """The public fields (``OEFFENTLICHE_FELDER``) of the funded Anträge, filtered, as an ordered
+    queryset of tuples: the open data files read it whole; the page reads it fund by fund
+    (``FondsweiseZeilen``)."""
+    return oeffentliche_spalten(
+        gefoerderte_auswahl(quartier=quartier, jahr=jahr, handlungsfeld=handlungsfeld)
+    )
 
-    def __init__(self, zeilen, je_fonds):
-        self.zeilen = zeilen
+
+class FondsweiseZeilen:
+    """The rows of ``gefoerderte_zeilen`` sliced fund by fund: ``je_fonds`` are the funds' ``(id,
+    number of rows)`` in the list's order (area, year; the stored figures) for the same filter,
+    ``handlungsfeld`` the filter's field of action. A slice reads in each fund it touches the ids
+    of its rows (and of the ones before it in its first fund) from the index on fund and reference
+    of the funded Anträge, then those rows (``seite_ueber_ids``): not the whole year's Anträge of
+    every area sorted, nor a fund's. The page of 50 slices it (``seite_for``)."""
+
+    def __init__(self, je_fonds, *, handlungsfeld=None):
         self.je_fonds = je_fonds
+        self.handlungsfeld = handlungsfeld
 
     def count(self):
         return sum(anzahl for _fonds, anzahl in self.je_fonds)
@@ -111,8 +126,14 @@ class FondsweiseZeilen:
             if stop <= vorher:
                 break
             if start < vorher + anzahl:
-                eigene = self.zeilen.filter(fonds_id=fonds_id).order_by("referenz", "pk")
-                rows += eigene[max(start - vorher, 0) : stop - vorher]
+                # the fund is of the filter's area and year: only the field of action is left
+                eigene = (
+                    gefoerderte_auswahl(handlungsfeld=self.handlungsfeld)
+                    .filter(fonds_id=fonds_id)
+                    .order_by("referenz", "pk")
+                )
+                teil_hier = slice(max(start - vorher, 0), stop - vorher)
+                rows += seite_ueber_ids(eigene, teil_hier, oeffentliche_spalten)
             vorher += anzahl
         return rows
 

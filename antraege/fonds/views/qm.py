@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ... import zugriff
 from ...antrag.views.qm import antrag_detail_context, staff_required
 from ...geld.auswertung import fondsbericht_figures
+from ...geld.selectors.abrechnung import bericht_seiten
 from ...paginierung import seite_for
 from ...web.listenzeilen import bericht_zeilen, bericht_zeilen_html
 from ...web.refusals import refusal_to_form, refusal_to_message
@@ -31,8 +32,9 @@ def _bericht_context(request, fonds, **extra):
     # counts, months, fields and cost categories as the worker last computed them (one row)
     zahlen = fondsbericht_figures(fonds)
     bericht = zahlen.bericht
-    # the projects on screen in pages of 50; the sums above count all of them
-    projekte = seite_for(request, bericht.projekte, gesamt=bericht.anzahl)
+    # the projects on screen in pages of 50 (their ids from the index, then their rows); the sums
+    # above count all of them
+    projekte = seite_for(request, bericht_seiten(fonds), gesamt=bericht.anzahl)
     return {
         "fonds": fonds,
         "bild": fondsbild_for(fonds, saldo=bericht.saldo),

@@ -18,7 +18,6 @@ from ..selectors.veroeffentlichung import (
     aktion_as_dict,
     gefoerderte_aktionen,
     gefoerderte_aktionen_aus,
-    gefoerderte_zeilen,
     oeffentliche_jahre_und_quartiere,
 )
 
@@ -64,7 +63,7 @@ def gefoerderte_liste(request):
     summe = sum((betrag for _fonds, _n, betrag in je_fonds), ZERO)
     # the page read fund by fund (their stored numbers say where it starts), not sorted from all
     zeilen = FondsweiseZeilen(
-        gefoerderte_zeilen(**kriterien), [(fonds, n) for fonds, n, _summe in je_fonds]
+        [(fonds, n) for fonds, n, _summe in je_fonds], handlungsfeld=kriterien["handlungsfeld"]
     )
     seite = seite_for(request, zeilen, gesamt=anzahl)
     aktionen = gefoerderte_aktionen_aus(seite.eintraege)

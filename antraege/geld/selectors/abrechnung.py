@@ -4,15 +4,15 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ...antrag.selectors import aktionsfonds_saldo, antraege_among
+from ...antrag.selectors import SeitenUeberIds, aktionsfonds_saldo, antraege_among
 from ...models import Abschlag, Antrag, AntragStatus, Auszahlung, Beleg, Kostenposition, Sachbericht
 from ...money import ZERO, euro_round
-from ...states import GEFOERDERT_STATES
+from ...states import BERICHT_STATES, GEFOERDERT_STATES
 from ..buchungen.selectors import fondszahlen
 
 
@@ -168,18 +168,26 @@ class Fondsbericht:
         ]
 
 
-def bericht_projekte(fonds):
-    """The Anträge a fund report lists: funded and not undone, and those cancelled or expired
-    after their advance was paid (the money went out; the claim shows whether it came back).
-    Each with ``ausgezahlt_brutto``, ``zurueckgefordert`` and ``zurueckgezahlt`` (joins of one
-    row each, no aggregate over the fund)."""
+def bericht_auswahl(fonds):
+    """The Anträge a fund report lists, in its order (reference): funded and not undone, and those
+    cancelled or expired after their advance was paid (the money went out; the claim shows
+    whether it came back). The statuses a filter of their own and the advance a sub-select, so
+    that the index on fund and reference (``antrag_foerderung_referenz``, of ``BERICHT_STATES``)
+    alone answers which rows, in order."""
     return (
-        Antrag.objects.filter(fonds=fonds)
+        Antrag.objects.filter(fonds=fonds, status__in=BERICHT_STATES)
         .filter(
-            Q(status__in=GEFOERDERT_STATES)
-            | Q(status__in=(AntragStatus.CANCELLED, AntragStatus.EXPIRED), abschlag__isnull=False)
+            Q(status__in=GEFOERDERT_STATES) | Exists(Abschlag.objects.filter(antrag=OuterRef("pk")))
         )
-        .select_related(None)
+        .order_by("referenz", "pk")
+    )
+
+
+def bericht_spalten(antraege):
+    """What the report shows of each Antrag of ``antraege``, in its order: ``ausgezahlt_brutto``,
+    ``zurueckgefordert`` and ``zurueckgezahlt`` from joins of one row each (no aggregate)."""
+    return (
+        antraege.select_related(None)
         .annotate(
             zurueckgefordert=Coalesce(F("rueckforderung__betrag"), ZERO),
             zurueckgezahlt=Coalesce(F("rueckforderung__betrag_eingegangen"), ZERO),
@@ -189,6 +197,18 @@ def bericht_projekte(fonds):
         .only("pk", "referenz", "titel", "status", "betrag_bewilligt", "betrag_ausgezahlt")
         .order_by("referenz", "pk")
     )
+
+
+def bericht_projekte(fonds):
+    """The projects of a fund report (``bericht_auswahl``) with their columns (``bericht_spalten``):
+    the exports read them whole; the page reads them a page at a time (``bericht_seiten``)."""
+    return bericht_spalten(bericht_auswahl(fonds))
+
+
+def bericht_seiten(fonds):
+    """``bericht_projekte`` for ``seite_for``: each page's ids from the index, then their rows
+    (``seite_ueber_ids``)."""
+    return SeitenUeberIds(bericht_auswahl(fonds), bericht_spalten)
 
 
 def bericht_summen(fonds):
