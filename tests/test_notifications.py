@@ -582,6 +582,25 @@ def test_the_wire_form_is_the_email_django_would_send(fonds, smtp_server):
     )
 
 
+def test_the_wire_form_names_its_mime_version_once_and_its_parts_on_one_line_each(fonds):
+    (row,) = receipts(fonds, 1)
+    row = Benachrichtigung.objects.select_related("antrag__fonds__quartier").get(pk=row.pk)
+    ((_row, message),) = mail_messages.messages_build([row])
+
+    wire = smtp.wire_for(message)
+
+    head, body = wire.split(b"\r\n\r\n", 1)
+    assert wire.count(b"MIME-Version: 1.0\r\n") == 1 and b"MIME-Version" in head  # RFC 2045, 4
+    (content_type,) = [line for line in head.split(b"\r\n") if line.startswith(b"Content-Type")]
+    assert content_type.startswith(b'Content-Type: multipart/alternative; boundary="')
+    assert len(content_type) <= 78 and b"\r\n " not in head.split(b"Subject")[0]  # not folded
+    parsed = email.message_from_bytes(wire, policy=email.policy.default)
+    assert [part.get_content_type() for part in parsed.iter_parts()] == ["text/plain", "text/html"]
+    text, html = (part.get_content() for part in parsed.iter_parts())
+    assert text.replace("\r\n", "\n") == message.body
+    assert html.replace("\r\n", "\n") == message.alternatives[0][0]
+
+
 @pytest.mark.parametrize(
     "subject",
     [

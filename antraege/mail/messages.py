@@ -22,7 +22,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template import engines
 from django.template.loader import get_template
 from django.utils import translation
-from django.utils.html import escape, linebreaks
+from django.utils.html import escape
 
 from ..models import Dokument
 from ..zugang.links import antrag_link_token, antrag_link_url
@@ -171,10 +171,10 @@ _LAYOUT_TEXT = f"textplatzhalter{secrets.token_hex(16)}"
 
 
 def _absaetze_html(text):
-    """The text's paragraphs as the layout makes them: ``{{ text|eigene_links|linebreaks }}``
-    (the template library's own filter: the layer of templates is above this one)."""
-    eigene_links = engines["django"].engine.template_libraries["mail_links"].filters
-    return linebreaks(eigene_links["eigene_links"](text))
+    """The text's paragraphs as the layout makes them: ``{{ text|eigene_links|absaetze }}``
+    (the template library's own filters: the layer of templates is above this one)."""
+    filters = engines["django"].engine.template_libraries["mail_links"].filters
+    return filters["absaetze"](filters["eigene_links"](text))
 
 
 class _Layout:

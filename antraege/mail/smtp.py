@@ -261,13 +261,37 @@ class _Form:
             headers={"Content-Language": sprache, "Message-ID": _ID, "Date": _DATUM},
         )
         probe.attach_alternative(_HTML, "text/html")
-        wire = probe.message().as_bytes(linesep="\r\n")
+        wire = _kuerzer(probe.message().as_bytes(linesep="\r\n"))
         stand_ins = [s.encode() for s in (_BETREFF, _TEXT, _HTML, _AN, _DATUM, _ID)]
         self.pieces = None
         self.boundary = b""
-        if all(wire.count(stand_in) == 1 for stand_in in stand_ins):
+        if wire is not None and all(wire.count(stand_in) == 1 for stand_in in stand_ins):
             self.pieces = re.split(b"(" + b"|".join(map(re.escape, stand_ins)) + b")", wire)
             self.boundary = re.search(rb'boundary="([^"]+)"', wire).group(1)
+
+
+# Django's boundary ("===============" and 19 digits "==") folds the Content-Type header onto a
+# second line; this one is shorter, random per process, and "=_" never occurs in an encoded part.
+_GRENZE = f"=_{secrets.token_hex(8)}".encode()
+_KOPF_GRENZE = re.compile(rb'\AContent-Type: multipart/alternative;\r\n boundary="([^"\r\n]+)"\r\n')
+
+
+def _kuerzer(wire):
+    """Django's encoding of the shape in fewer lines: the multipart's Content-Type on one line
+    with a shorter boundary, no ``MIME-Version`` in the parts (RFC 2045, 4: only the message
+    needs it). None where Django's encoding is not the shape expected (then it is not used)."""
+    match = _KOPF_GRENZE.match(wire)
+    if match is None or wire.count(b"MIME-Version: 1.0\r\n") != 3:
+        return None
+    boundary = match.group(1)
+    head, body = wire[match.end() :].split(b"\r\n\r\n", 1)
+    body = body.replace(b"MIME-Version: 1.0\r\n", b"").replace(boundary, _GRENZE)
+    return (
+        b'Content-Type: multipart/alternative; boundary="%s"\r\n' % _GRENZE
+        + head
+        + b"\r\n\r\n"
+        + body
+    )
 
 
 @functools.lru_cache(maxsize=512)
