@@ -93,6 +93,31 @@ def test_email_escapes_hostile_input_in_html_and_keeps_text_plain(hostile_antrag
     assert "<script" not in html.split("<body>")[0].lower()  # the <title> too
 
 
+@pytest.mark.parametrize("art", EMAIL_ARTEN)
+def test_every_template_reads_only_what_the_outbox_loads_of_a_row_and_its_antrag(
+    hostile_antrag, art
+):
+    """The sender loads a batch's rows with only the fields sending reads (``outbox.GELESEN``):
+    a template that asks for another field of the Antrag would cost a query per e-mail."""
+    from antraege.mail import outbox
+
+    created = Benachrichtigung.objects.create(
+        art=art,
+        empfaenger="person@example.org",
+        sprache="de",
+        antrag=hostile_antrag,
+        kontext=hostile_kontext(),
+    )
+    row = Benachrichtigung.objects.select_related("antrag").only(*outbox.GELESEN).get(pk=created.pk)
+    deferred = (row.get_deferred_fields(), row.antrag.get_deferred_fields())
+    assert len(deferred[1]) > 20  # the Antrag's other columns are not loaded
+
+    ((_row, message),) = mail_messages.messages_build([row])
+
+    assert not isinstance(message, Exception)
+    assert (row.get_deferred_fields(), row.antrag.get_deferred_fields()) == deferred
+
+
 SITE = "http://testserver"
 LAYOUT_TEXTE = [
     HOSTILE,
@@ -119,7 +144,23 @@ def test_the_layout_made_once_per_language_is_the_layout_rendered_for_each_email
             text = mail_messages._absaetze(text)
             whole = layout.render({"text": text, "subject": subject, "sprache": sprache})
             assert stapel.html(layout, subject=subject, text=text, sprache=sprache) == whole
-    assert stapel.layouts[(id(layout), sprache)].pieces is not None  # made once, not per e-mail
+    (form,) = stapel.layouts.values()
+    assert form.pieces is not None  # made once, not per e-mail
+
+
+def test_the_html_part_has_a_paragraph_a_line_and_no_empty_lines():
+    """A mail server reads an e-mail line by line: the HTML part is the text's paragraphs, one a
+    line, in a page of few lines (``absaetze``: Django's ``linebreaks`` put ``\\n\\n`` between)."""
+    from django.template.loader import get_template
+
+    text = "Erster Absatz & <b>\nzweite Zeile\n\nZweiter\n\n\nDritter " + SITE + "/x/"
+    html = get_template("emails/layout.html").render(
+        {"text": text, "subject": "Betreff", "sprache": "de"}
+    )
+
+    assert "<div><p>Erster Absatz &amp; &lt;b&gt;<br>zweite Zeile</p>\n<p>Zweiter</p>\n<p>" in html
+    assert f'<p>Dritter <a href="{SITE}/x/">{SITE}/x/</a></p></div>' in html
+    assert "\n\n" not in html and len(html.splitlines()) == 6
 
 
 def test_a_layout_that_shows_the_subject_twice_is_rendered_for_each_email():
@@ -132,4 +173,5 @@ def test_a_layout_that_shows_the_subject_twice_is_rendered_for_each_email():
     stapel = mail_messages.Stapel()
     html = stapel.html(layout, subject="Ihr <Antrag>", text="a & b", sprache="de")
     assert html == "<title>Ihr &lt;Antrag&gt;</title><h1>IHR &lt;ANTRAG&gt;</h1><p>a &amp; b</p>"
-    assert stapel.layouts[(id(layout), "de")].pieces is None
+    (form,) = stapel.layouts.values()
+    assert form.pieces is None

@@ -4,11 +4,13 @@ Sending claims rows in batches for one execution under a lease (``antraege.mail.
 with real worker processes, a real mail server and real Redis are in ``test_outbox_workers.py``.
 """
 
+import base64
 import email
 import email.policy
 import re
 import smtplib
 import socket
+import threading
 import time
 from datetime import timedelta
 from smtplib import SMTPRecipientsRefused
@@ -195,6 +197,24 @@ def test_a_run_claims_the_next_batch_while_it_still_sends_the_one_before(fonds, 
     assert events == ["claim 2", "send", "claim 2", "send", "send", "claim 1", "send", "send"]
 
 
+def test_the_batches_of_a_run_share_the_layout_made_once(fonds, monkeypatch):
+    rows = receipts(fonds, 4)  # one language, two batches
+    made = []
+    layout = mail_messages._Layout
+
+    def layout_recorded(*args):
+        made.append(args[1])
+        return layout(*args)
+
+    monkeypatch.setattr(mail_messages, "_Layout", layout_recorded)
+    ergebnis = outbox.benachrichtigungen_send(
+        execution=outbox.execution_new(), limit=2, bis=time.monotonic() + 600
+    )
+
+    assert sorted(ergebnis.gesendet) == sorted(r.pk for r in rows)
+    assert made == ["de"]
+
+
 def test_a_run_claims_no_further_batch_once_an_email_failed(fonds, monkeypatch):
     rows = receipts(fonds, 6)
     Benachrichtigung.objects.filter(pk=rows[1].pk).update(empfaenger="refused@example.org")
@@ -214,16 +234,17 @@ def test_a_dropped_connection_is_reopened_for_the_rest_of_the_batch(
     fonds, smtp_server, monkeypatch
 ):
     rows = receipts(fonds, 3)
-    original = smtplib.SMTP.rcpt
+    original = smtplib.SMTP.putcmd
     calls = []
 
-    def drops_once(self, address, *args, **kwargs):
-        calls.append(address)
-        if len(calls) == 1:
-            self.sock.shutdown(socket.SHUT_RDWR)  # the line went dead
-        return original(self, address, *args, **kwargs)
+    def drops_once(self, command, argument="", *args, **kwargs):
+        if command == "rcpt":  # the first recipient's command: the line went dead
+            calls.append(argument.removeprefix("TO:<").removesuffix(">"))
+            if len(calls) == 1:
+                self.sock.shutdown(socket.SHUT_RDWR)
+        return original(self, command, argument, *args, **kwargs)
 
-    monkeypatch.setattr(smtplib.SMTP, "rcpt", drops_once)
+    monkeypatch.setattr(smtplib.SMTP, "putcmd", drops_once)
     ergebnis = outbox.benachrichtigungen_send(execution=outbox.execution_new())
 
     assert len(ergebnis.gesendet) == 2 and len(ergebnis.fehlgeschlagen) == 1
@@ -360,18 +381,43 @@ def test_outside_a_transaction_marks_are_written_beside_the_sending_and_waited_f
     monkeypatch.setattr(mail_services, "dispatch", lambda pk: True)
     rows = receipts(fonds, 3)
 
-    # the sending connection: claim (a transaction whose commit does not wait for the disk) and
+    # the sending connection: claim (one statement whose commit does not wait for the disk) and
     # load (rows, funds); the marks go through the marker's own connection
-    with django_assert_num_queries(6) as captured:
+    with django_assert_num_queries(3) as captured:
         ergebnis = outbox.benachrichtigungen_send(execution=outbox.execution_new())
-    claim = [query["sql"].split()[0] for query in captured.captured_queries[:4]]
-    assert claim == ["BEGIN", "SET", "UPDATE", "COMMIT"]
-    assert captured.captured_queries[1]["sql"] == "SET LOCAL synchronous_commit TO OFF"
+    claim = captured.captured_queries[0]["sql"]
+    assert claim.startswith("UPDATE ")
+    assert "(SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL" in claim
 
     assert sorted(ergebnis.gesendet) == sorted(r.pk for r in rows)
     sent = Benachrichtigung.objects.filter(pk__in=ergebnis.gesendet, gesendet_am__isnull=False)
     assert sent.filter(claim_until__isnull=True, versuche=1).count() == 3  # all written on return
     assert {m.to[0] for m in mail.outbox} == {r.empfaenger for r in rows}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the marker's own connection")
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_next_batch_is_claimed_by_the_markers_thread(fonds, monkeypatch):
+    monkeypatch.setattr(mail_services, "dispatch", lambda pk: True)  # no worker sends them
+    rows = receipts(fonds, 5)
+    claims = []
+    claim = outbox._batch_claim
+
+    def claim_recorded(execution, limit):
+        found = claim(execution, limit)
+        claims.append((threading.current_thread().name, len(found)))
+        return found
+
+    monkeypatch.setattr(outbox, "_batch_claim", claim_recorded)
+    ergebnis = outbox.benachrichtigungen_send(
+        execution=outbox.execution_new(), limit=2, bis=time.monotonic() + 600
+    )
+
+    # the first batch by the sending thread, each next one beside the sending
+    here = threading.current_thread().name
+    assert claims == [(here, 2), ("outbox-mark", 2), ("outbox-mark", 1)]
+    assert sorted(ergebnis.gesendet) == sorted(r.pk for r in rows)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.empfaenger for r in rows)  # once each
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's asynchronous commit")
@@ -398,17 +444,31 @@ def test_a_batch_never_takes_up_the_rows_of_the_batch_before_whose_marks_are_und
     assert sorted(m.to[0] for m in mail.outbox) == sorted(r.empfaenger for r in rows)  # once each
 
 
-def test_each_next_email_is_made_while_the_mail_server_reads_the_one_before(
+def test_each_next_email_is_made_in_steps_while_the_mail_server_answers_the_one_before(
     fonds, smtp_server, monkeypatch
 ):
+    from django.template.backends.django import Template
+
     rows = receipts(fonds, 4)
     events = []
-    build = mail_messages.message_build
-    send, getreply = smtplib.SMTP.send, smtplib.SMTP.getreply
+    build, wire_for, render = mail_messages.message_build, smtp.wire_for, Template.render
+    putcmd, send, getreply = smtplib.SMTP.putcmd, smtplib.SMTP.send, smtplib.SMTP.getreply
 
     def build_recorded(row, rendered):
         events.append(f"made {row.empfaenger}")
         return build(row, rendered)
+
+    def wire_recorded(message):
+        events.append(f"wire {message.to[0]}")
+        return wire_for(message)
+
+    def render_recorded(self, *args, **kwargs):
+        events.append("render")
+        return render(self, *args, **kwargs)
+
+    def putcmd_recorded(self, command, *args):
+        events.append(f"command {command}")
+        return putcmd(self, command, *args)
 
     def send_recorded(self, data):
         if isinstance(data, bytes) and data.endswith(b"\r\n.\r\n"):
@@ -421,6 +481,9 @@ def test_each_next_email_is_made_while_the_mail_server_reads_the_one_before(
         return answer
 
     monkeypatch.setattr(mail_messages, "message_build", build_recorded)
+    monkeypatch.setattr(smtp, "wire_for", wire_recorded)
+    monkeypatch.setattr(Template, "render", render_recorded)
+    monkeypatch.setattr(smtplib.SMTP, "putcmd", putcmd_recorded)
     monkeypatch.setattr(smtplib.SMTP, "send", send_recorded)
     monkeypatch.setattr(smtplib.SMTP, "getreply", getreply_recorded)
     ergebnis = outbox.benachrichtigungen_send(execution=outbox.execution_new())
@@ -429,10 +492,24 @@ def test_each_next_email_is_made_while_the_mail_server_reads_the_one_before(
     assert sorted(m["To"] for m in smtp_server.messages()) == sorted(r.empfaenger for r in rows)
     made = [event for event in events if event.startswith("made")]
     assert made == [f"made {r.empfaenger}" for r in rows]  # each once, in the batch's order
-    # after an e-mail's data, the next one is made before the server's answer to it is read
+    # while the server answers each of the four commands of an e-mail (MAIL, RCPT, DATA, the
+    # data), one step of the next is made: subject, text, HTML and message, wire form
+    starts = [i for i, event in enumerate(events) if event == "command mail"]
     for number, row in enumerate(rows[1:]):
-        data = [i for i, event in enumerate(events) if event == "data"][number]
-        assert events[data + 1 : data + 3] == [f"made {row.empfaenger}", "answer 250"]
+        assert events[starts[number] : starts[number + 1]] == [
+            "command mail",
+            "render",
+            "answer 250",
+            "command rcpt",
+            "render",
+            "answer 250",
+            "command data",
+            f"made {row.empfaenger}",
+            "answer 354",
+            "data",
+            f"wire {row.empfaenger}",
+            "answer 250",
+        ]
 
 
 def test_the_wire_form_is_the_email_django_would_send(fonds, smtp_server):
@@ -481,21 +558,18 @@ def test_the_wire_form_is_the_email_django_would_send(fonds, smtp_server):
     link = re.compile(r"/mein-antrag/zugang/[^/\s\"<]+/")
     received = {m["Message-ID"]: m for m in smtp_server.messages()}
     for row in Benachrichtigung.objects.select_related("antrag__fonds__quartier"):
-        own = email.message_from_bytes(
-            mail_messages.message_build(row, mail_messages.render(row)).message().as_bytes(),
-            policy=email.policy.default,
-        )
+        built = mail_messages.message_build(row, mail_messages.render(row))
+        own = email.message_from_bytes(built.message().as_bytes(), policy=email.policy.default)
         got = received[mail_messages.message_id(row)]
-        for header in (
-            "From",
-            "Reply-To",
-            "To",
-            "Subject",
-            "Message-ID",
-            "Content-Language",
-            "Content-Type",
-        ):
+        for header in ("From", "Reply-To", "To", "Message-ID", "Content-Language", "Content-Type"):
             assert str(got[header]).split(";")[0] == str(own[header]).split(";")[0], header
+        # the subject as rendered: where Django folds an encoded subject before its first word a
+        # reader sees a leading space, the wire form has none
+        assert str(own["Subject"]).lstrip() == built.subject
+        if wire[(row.sprache, row.empfaenger)] is None:  # sent by Django
+            assert str(got["Subject"]) == str(own["Subject"])
+        else:
+            assert str(got["Subject"]) == built.subject
         assert got["MIME-Version"] == "1.0" and got["Date"].datetime is not None
         got_text, got_html = (part.get_content() for part in got.iter_parts())
         own_text, own_html = (part.get_content() for part in own.iter_parts())
@@ -506,6 +580,53 @@ def test_the_wire_form_is_the_email_django_would_send(fonds, smtp_server):
     assert all(
         len(line) <= 998 for m in smtp_server.messages() for line in m.as_bytes().split(b"\n")
     )
+
+
+def test_the_wire_form_names_its_mime_version_once_and_its_parts_on_one_line_each(fonds):
+    (row,) = receipts(fonds, 1)
+    row = Benachrichtigung.objects.select_related("antrag__fonds__quartier").get(pk=row.pk)
+    ((_row, message),) = mail_messages.messages_build([row])
+
+    wire = smtp.wire_for(message)
+
+    head, body = wire.split(b"\r\n\r\n", 1)
+    assert wire.count(b"MIME-Version: 1.0\r\n") == 1 and b"MIME-Version" in head  # RFC 2045, 4
+    (content_type,) = [line for line in head.split(b"\r\n") if line.startswith(b"Content-Type")]
+    assert content_type.startswith(b'Content-Type: multipart/alternative; boundary="')
+    assert len(content_type) <= 78 and b"\r\n " not in head.split(b"Subject")[0]  # not folded
+    parsed = email.message_from_bytes(wire, policy=email.policy.default)
+    assert [part.get_content_type() for part in parsed.iter_parts()] == ["text/plain", "text/html"]
+    text, html = (part.get_content() for part in parsed.iter_parts())
+    assert text.replace("\r\n", "\n") == message.body
+    assert html.replace("\r\n", "\n") == message.alternatives[0][0]
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Ihr Antrag AF-2026-HOS-001 ist eingegangen",
+        "Grüße zu Ihrem Antrag AF-2026-HOS-001",
+        "Başvurunuz AF-2026-HOS-001 alındı: İnceleme başladı, ğüşıöç ĞÜŞİÖÇ",
+        "تم استلام طلبكم AF-2027-SOL-001",
+        "طلبكم " * 40 + "AF-2027-SOL-001",
+        "Straßenfest „Hof“ & <Garten> =?utf-8?b?eA==?= " * 4,
+        "🎉 " * 50,
+        "a" * 90 + "ä",
+    ],
+)
+def test_a_subject_goes_into_the_wire_form_as_it_reads(subject):
+    value = smtp._subject(subject)
+
+    lines = f"Subject: {value}".split("\r\n")
+    assert all(len(line) <= 78 for line in lines)
+    header = email.message_from_bytes(
+        f"Subject: {value}\r\n\r\n".encode("ascii"), policy=email.policy.default
+    )["Subject"]
+    assert str(header) == subject  # no leading space, no character cut in two
+    if not subject.isascii():
+        words = re.findall(r"=\?utf-8\?b\?([^?]*)\?=", value)
+        assert "".join(base64.b64decode(w).decode("utf-8") for w in words) == subject
+        assert all(len(w) + len("=?utf-8?b??=") <= 75 for w in words)
 
 
 def test_the_footer_made_once_per_batch_is_the_footer_each_email_had(fonds, quartier):

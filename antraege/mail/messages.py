@@ -22,7 +22,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template import engines
 from django.template.loader import get_template
 from django.utils import translation
-from django.utils.html import escape, linebreaks
+from django.utils.html import escape
 
 from ..models import Dokument
 from ..zugang.links import antrag_link_token, antrag_link_url
@@ -90,7 +90,8 @@ class Stapel:
     def html(self, layout, *, subject, text, sprache):
         """``emails/layout.html`` of an e-mail: the layout rendered once per language (``_Layout``)
         with this e-mail's subject and paragraphs put in; rendered whole where it does not fit."""
-        key = (id(layout), sprache)
+        # the engine's template, which its cached loader keeps (each ``get_template`` wraps it anew)
+        key = (id(getattr(layout, "template", layout)), sprache)
         if key not in self.layouts:
             self.layouts[key] = _Layout(layout, sprache)
         form = self.layouts[key]
@@ -119,6 +120,22 @@ def _render(row, templates, *, link_token=None, stapel=None):
     """``(subject, text, html)`` of ``row``; ``link_token`` stands in for the row's own link token
     (``messages_build`` renders once for many recipients and puts each one's token in after);
     ``stapel``: what the batch made once already."""
+    return _zu_ende(_render_schritte(row, templates, link_token=link_token, stapel=stapel))
+
+
+def _zu_ende(schritte):
+    """The result of a generator of steps (``_render_schritte``), its steps done at once."""
+    while True:
+        try:
+            next(schritte)
+        except StopIteration as ende:
+            return ende.value
+
+
+def _render_schritte(row, templates, *, link_token=None, stapel=None):
+    """``_render`` in three steps, a ``None`` yielded after each of the first two (the sender
+    makes one step of the next e-mail while the mail server answers a command); returns
+    ``(subject, text, html)``."""
     stapel = stapel or Stapel()
     betreff, text_template, layout = templates
     antrag = row.antrag if row.antrag_id else None
@@ -133,7 +150,9 @@ def _render(row, templates, *, link_token=None, stapel=None):
         context["quartier"] = antrag.fonds.quartier
     context["fusszeile"] = stapel.fusszeile(context.get("quartier"))
     subject = " ".join(betreff.render(context).split())
+    yield
     text = text_template.render(context)
+    yield
     html = stapel.html(layout, subject=subject, text=_absaetze(text), sprache=row.sprache)
     return betreff_mit_referenz(subject, antrag), text, html
 
@@ -152,10 +171,10 @@ _LAYOUT_TEXT = f"textplatzhalter{secrets.token_hex(16)}"
 
 
 def _absaetze_html(text):
-    """The text's paragraphs as the layout makes them: ``{{ text|eigene_links|linebreaks }}``
-    (the template library's own filter: the layer of templates is above this one)."""
-    eigene_links = engines["django"].engine.template_libraries["mail_links"].filters
-    return linebreaks(eigene_links["eigene_links"](text))
+    """The text's paragraphs as the layout makes them: ``{{ text|eigene_links|absaetze }}``
+    (the template library's own filters: the layer of templates is above this one)."""
+    filters = engines["django"].engine.template_libraries["mail_links"].filters
+    return filters["absaetze"](filters["eigene_links"](text))
 
 
 class _Layout:
@@ -171,6 +190,7 @@ class _Layout:
             return layout.render({"text": text, "subject": subject, "sprache": sprache})
 
         rendered, text = render(_LAYOUT_BETREFF, _LAYOUT_TEXT), _absaetze_html(_LAYOUT_TEXT)
+        self.layout = layout  # kept: its id is the key in ``Stapel.layouts``
         self.pieces = None
         if rendered.count(_LAYOUT_BETREFF) != 1 or rendered.count(text) != 1:
             return
@@ -311,14 +331,17 @@ def _key(row):
 
 
 def _message_for(row, templates, shared, renderings, stapel):
-    """The e-mail of ``row``. A row whose kind, language, Antrag and context other rows of the
-    batch share (``shared``) gets the one rendering of them with its own link token, recipient and
-    Message-ID; any other row is rendered for itself alone."""
+    """The e-mail of ``row`` (a generator of steps, ``_render_schritte``). A row whose kind,
+    language, Antrag and context other rows of the batch share (``shared``) gets the one
+    rendering of them with its own link token, recipient and Message-ID; any other row is
+    rendered for itself alone."""
     key = _key(row)
     if not shared[key] > 1:
-        return message_build(row, _render(row, templates, stapel=stapel))
+        return message_build(row, (yield from _render_schritte(row, templates, stapel=stapel)))
     if key not in renderings:
-        parts = _render(row, templates, link_token=_LINK_PLATZHALTER, stapel=stapel)
+        parts = yield from _render_schritte(
+            row, templates, link_token=_LINK_PLATZHALTER, stapel=stapel
+        )
         renderings[key] = Rendering(parts)
     rendering = renderings[key]
     token = antrag_link_token(row.antrag, email=row.empfaenger) if row.antrag_id else None
@@ -331,11 +354,21 @@ def messages_build(rows):
     return list(messages_iter(rows))
 
 
-def messages_iter(rows):
-    """``messages_build`` one e-mail at a time (the sender may send one while the next is made)."""
+def messages_iter(rows, *, stapel=None):
+    """``messages_build`` one e-mail at a time (the sender may send one while the next is made);
+    ``stapel``: what the batches before made once already (a new one if None)."""
+    for item in messages_schritte(rows, stapel=stapel):
+        if item is not None:
+            yield item
+
+
+def messages_schritte(rows, *, stapel=None):
+    """``messages_iter`` in steps: a ``None`` after each step of making an e-mail that did not
+    finish it (``_render_schritte``), so the sender makes one step of the next e-mail while the
+    mail server answers each command of the one before."""
     rows = list(rows)
     shared = Counter(_key(row) for row in rows)
-    stapel = Stapel()
+    stapel = stapel or Stapel()
     for (sprache, art), group in groupby(rows, key=lambda row: (row.sprache, row.art)):
         with translation.override(sprache):
             try:
@@ -347,7 +380,7 @@ def messages_iter(rows):
             renderings = {}
             for row in group:
                 try:
-                    message = _message_for(row, templates, shared, renderings, stapel)
+                    message = yield from _message_for(row, templates, shared, renderings, stapel)
                 except Exception as error:  # noqa: BLE001 - recorded on the row, retried
                     message = error
                 yield row, message

@@ -9,9 +9,9 @@ execution id, finds the rows leased by a live execution and sends nothing.
 
 Each worker thread keeps one SMTP connection open across tasks (``smtp``; closed when the worker
 stops), so a burst costs one connection and one claim per batch; the marks are written by a thread
-of its own (``Marker``), and the sending thread makes each next e-mail while the mail server reads
-the one before (``Vorlauf``), the next batch's claim included (``Nachschub``). The
-e-mail is marked sent right after the SMTP server accepted it; a failure releases only that row
+of its own (``Marker``), which also claims and loads each next batch while the one before is sent
+(``Nachschub``), and the sending thread makes each next e-mail, a step at a time, while the mail
+server answers the commands of the one before (``Vorlauf``). The e-mail is marked sent right after the SMTP server accepted it; a failure releases only that row
 with a back-off and the batch goes on. The one window no outbox can close — the server accepted,
 the worker died before the ``UPDATE`` — sends the e-mail again with the same ``Message-ID``, so
 mail clients fold it.
@@ -23,14 +23,16 @@ import random
 import threading
 import time
 import uuid
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import timedelta
 from smtplib import SMTPServerDisconnected
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.db import connection as db_connection
-from django.db.models import Q, Subquery
+from django.db.models import BooleanField, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from ..models import Aktionsfonds
@@ -69,23 +71,26 @@ def benachrichtigungen_claim(*, execution, limit=BATCH, now=None):
 
     One conditional ``UPDATE``: rows another execution leases (or that wait for their next attempt)
     are left alone, and of two executions racing for a row exactly one gets it. On PostgreSQL
-    outside a transaction it is a transaction of its own whose commit does not wait for the disk
-    (as the marks', ``_sent_record_many``): the locks decide the race all the same; should
-    PostgreSQL crash before the flush, the claim is forgotten and its e-mails are sent again with
-    the same ``Message-ID``, like the marks.
+    outside a transaction it is one statement whose commit does not wait for the disk
+    (``synchronous_commit`` off for it alone, set inside the statement, as the marks',
+    ``_sent_record_many``; one round trip instead of four): the locks decide the race all the
+    same; should PostgreSQL crash before the flush, the claim is forgotten and its e-mails are
+    sent again with the same ``Message-ID``, like the marks.
     """
     now = now or timezone.now()
     oldest = (
         Benachrichtigung.objects.filter(_free(now)).order_by("erstellt_am", "pk").values("pk")
     )[:limit]
     claim = Benachrichtigung.objects.filter(_free(now), pk__in=Subquery(oldest))
-    values = {"claimed_by": execution, "claimed_at": now, "claim_until": now + lease()}
-    if db_connection.vendor != "postgresql" or db_connection.in_atomic_block:
-        return claim.update(**values)
-    with transaction.atomic():
-        with db_connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        return claim.update(**values)
+    if db_connection.vendor == "postgresql" and not db_connection.in_atomic_block:
+        claim = claim.filter(
+            RawSQL(
+                "(SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL",
+                [],
+                output_field=BooleanField(),
+            )
+        )
+    return claim.update(claimed_by=execution, claimed_at=now, claim_until=now + lease())
 
 
 def benachrichtigungen_pending_count(*, now=None, older_than=timedelta(0)):
@@ -134,10 +139,36 @@ def benachrichtigungen_send(*, execution, limit=BATCH, marker=None, bis=None):
         return ergebnis
     if marker is None:
         with Marker(execution) as marker:
-            _batch_send(execution, rows, marker, ergebnis, Nachschub(execution, limit, bis))
+            nachschub = Nachschub(execution, limit, bis, marker)
+            _batch_send(execution, rows, marker, ergebnis, nachschub)
             ergebnis.gesendet.extend(marker.flush())
         return ergebnis
-    return _batch_send(execution, rows, marker, ergebnis, Nachschub(execution, limit, bis))
+    return _batch_send(execution, rows, marker, ergebnis, Nachschub(execution, limit, bis, marker))
+
+
+# What sending reads of a row and of its Antrag (the e-mail templates included; a field not named
+# here is read by a query of its own when a template asks for it, so
+# ``tests/test_email_escaping.py`` renders every template from rows loaded so and counts such
+# queries): not the Antrag's other forty-odd columns.
+GELESEN = (
+    "art",
+    "antrag",
+    "empfaenger",
+    "sprache",
+    "kontext",
+    "erstellt_am",
+    "versuche",
+    "antrag__fonds",
+    "antrag__sprache",
+    "antrag__referenz",
+    "antrag__titel",
+    "antrag__antragsteller_name",
+    "antrag__erstellt_am",
+    "antrag__betrag_bewilligt",
+    "antrag__abrechnungsfrist",
+    "antrag__auflagen",
+    "antrag__link_version",
+)
 
 
 def _batch_claim(execution, limit):
@@ -153,6 +184,7 @@ def _batch_claim(execution, limit):
             claimed_by=execution, claimed_at=now, gesendet_am__isnull=True
         )
         .select_related("antrag")
+        .only(*GELESEN)
         .order_by("sprache", "art", "erstellt_am", "pk")
     )
     antraege = [row.antrag for row in rows if row.antrag_id]
@@ -166,36 +198,48 @@ def _batch_claim(execution, limit):
 
 
 class Nachschub:
-    """The batches after the first of one run: the next is claimed (by whoever makes the e-mails,
-    ahead of the sending) only while each came full (more is pending), before the deadline
-    ``bis`` and until ``stop()`` (an e-mail failed: the server may be in trouble)."""
+    """The batches after the first of one run: the next is claimed only while each came full (more
+    is pending), before the deadline ``bis`` and until ``stop()`` (an e-mail failed: the server
+    may be in trouble). With a ``marker`` that has a database thread of its own (PostgreSQL outside
+    a transaction) that thread claims and loads the next batch while this one is sent; else whoever
+    makes the e-mails claims it. The batches of a run share what is made once (``Stapel``)."""
 
-    def __init__(self, execution, limit, bis):
+    def __init__(self, execution, limit, bis, marker=None):
         self.execution, self.limit, self.bis = execution, limit, bis
+        self.marker = marker
         self.lease = None  # the run's lease, which takes the rows of each batch claimed
         self.geclaimt = 0
+        self.stapel = messages.Stapel()
         self._stopped = threading.Event()
 
     def stop(self):
         self._stopped.set()
 
     def messages(self, rows):
-        """``(row, message)`` of ``rows`` and then of each batch claimed after them: the next batch
-        is claimed once the first e-mail of a batch is made (the sender has the rest to send)."""
+        """``(row, message)`` of ``rows`` and then of each batch claimed after them, with a
+        ``None`` after each step of making an e-mail (``messages.messages_schritte``): the next
+        batch is claimed once the first e-mail of a batch is made (the sender has the rest to
+        send)."""
         while rows:
-            following = []
-            for number, item in enumerate(messages.messages_iter(rows)):
+            following = None
+            for item in messages.messages_schritte(rows, stapel=self.stapel):
                 yield item
-                if number == 0:
+                if item is not None and following is None:
                     following = self._claim(after=rows)
-            rows = following
+            rows = self._take(following)
 
     def _claim(self, *, after):
+        """The next batch: its rows, or a ``Future`` of them (claimed by the marker's thread)."""
         if len(after) < self.limit or self.bis is None or self._stopped.is_set():
             return []
         if time.monotonic() > self.bis:
             return []
-        rows = _batch_claim(self.execution, self.limit)
+        if self.marker is not None and self.marker.threaded:
+            return self.marker.submit(_batch_claim, self.execution, self.limit)
+        return _batch_claim(self.execution, self.limit)
+
+    def _take(self, following):
+        rows = following.result() if isinstance(following, Future) else following or []
         self.geclaimt += len(rows)
         self.lease.take([row.pk for row in rows])
         return rows
@@ -236,25 +280,30 @@ def _batch_send(execution, rows, marker, ergebnis, nachschub):
 
 
 class Vorlauf:
-    """``(row, message, wire form)`` of ``items`` (``(row, message)``), one made ahead.
+    """``(row, message, wire form)`` of ``items`` (``(row, message)``, a ``None`` after each step
+    that did not finish one), one made ahead.
 
-    The sending thread makes each next e-mail and its wire form while the mail server reads the
-    one before (``ahead``, called by ``smtp.message_send`` between the data and the server's
-    answer), so making an e-mail costs little time of its own on the sending path; no second
-    thread competes for the interpreter. A rendering that failed comes as the exception in place
-    of the message (``messages.messages_iter``); anything else that fails while made ahead (a
-    claim of the next batch) is raised when its turn comes, never inside the SMTP conversation.
+    The sending thread makes the next e-mail and its wire form while the mail server answers the
+    commands of the one before: one step at each wait (``ahead``, called by ``smtp.message_send``
+    between a command and the server's answer), so making an e-mail costs little time of its own
+    on the sending path; no second thread competes for the interpreter. A rendering that failed
+    comes as the exception in place of the message (``messages.messages_schritte``); anything else
+    that fails while made ahead (a claim of the next batch) is raised when its turn comes, never
+    inside the SMTP conversation.
     """
 
     _ENDE = object()
 
     def __init__(self, items):
         self._items = items
-        self._next = None
+        self._next = None  # the item made, the end, or what failed
+        self._gemacht = None  # (row, message) whose wire form is still to make
 
     def __iter__(self):
         while True:
-            item, self._next = self._next or self._make(), None
+            while self._next is None:
+                self._step()
+            item, self._next = self._next, None
             if item is self._ENDE:
                 return
             if isinstance(item, BaseException):
@@ -262,18 +311,25 @@ class Vorlauf:
             yield item
 
     def ahead(self):
-        """Make the next e-mail now (the mail server is reading this one); never raises."""
+        """Make one step of the next e-mail now (the mail server is busy); never raises."""
         if self._next is None:
-            self._next = self._make()
+            self._step()
 
-    def _make(self):
+    def _step(self):
+        if self._gemacht is not None:
+            (row, message), self._gemacht = self._gemacht, None
+            self._next = row, message, _wire(message)
+            return
         try:
-            row, message = next(self._items)
+            item = next(self._items)
         except StopIteration:
-            return self._ENDE
+            self._next = self._ENDE
+            return
         except Exception as error:  # noqa: BLE001 - raised in its turn by __iter__
-            return error
-        return row, message, _wire(message)
+            self._next = error
+            return
+        if item is not None:
+            self._gemacht = item
 
 
 def _wire(message):
@@ -321,6 +377,18 @@ class Marker:
             self._queue.put(None)
             self._thread.join()
 
+    @property
+    def threaded(self):
+        """Whether a thread of its own writes the marks (and takes ``submit``'s work)."""
+        return self._thread is not None
+
+    def submit(self, function, *args):
+        """Run ``function(*args)`` on the marker's thread and connection, in turn with the marks;
+        returns its ``Future`` (threaded only: the next batch's claim, ``Nachschub``)."""
+        future = Future()
+        self._queue.put(_Auftrag(function, args, future))
+        return future
+
     def mark(self, row, subject):
         if self._thread is None:
             _sent_record(row, self.execution, subject)
@@ -341,16 +409,18 @@ class Marker:
                 items = [self._queue.get()]
                 while not self._queue.empty():
                     items.append(self._queue.get())
-                done = [item for item in items if item is not None]
+                done = [item for item in items if isinstance(item, tuple)]
                 try:
                     if done:
                         self._marked.extend(self._record(done))
                 except Exception:  # noqa: BLE001 - unmarked: sent again after the lease
                     logger.warning("marking %s notifications sent failed", len(done), exc_info=True)
                 finally:
-                    for _ in items:
+                    for item in items:
+                        if isinstance(item, _Auftrag):
+                            item.run()
                         self._queue.task_done()
-                if len(done) < len(items):
+                if None in items:
                     return
                 time.sleep(MARK_PAUSE)  # let the next few accepted e-mails gather
         finally:
@@ -362,6 +432,21 @@ class Marker:
         except DatabaseError:  # a connection the database dropped: once more on a new one
             db_connection.close()
             return _sent_record_many(items, self.execution)
+
+
+class _Auftrag:
+    """Work handed to the marker's thread (``Marker.submit``)."""
+
+    def __init__(self, function, args, future):
+        self.function, self.args, self.future = function, args, future
+
+    def run(self):
+        if not self.future.set_running_or_notify_cancel():
+            return
+        try:
+            self.future.set_result(self.function(*self.args))
+        except BaseException as error:  # noqa: BLE001 - the caller gets it from result()
+            self.future.set_exception(error)
 
 
 def _sent_record(row, execution, subject):

@@ -9,9 +9,9 @@ out fresh per e-mail, as Django does.
 e-mail itself. The outbox's e-mails all have one shape (text and HTML as alternatives, one
 recipient, Content-Language, a fixed Message-ID, no attachments), so Django encodes that shape
 once per sender, Reply-To and language with stand-ins for subject, text, HTML, recipient, date
-and Message-ID, and each e-mail is those bytes with its own values put in: the subject as Django
-encodes the header, the bodies as 8-bit UTF-8 with CRLF line ends (what Django does with a text
-without overlong lines). An e-mail that does not fit (an attachment, an address that needs
+and Message-ID, and each e-mail is those bytes with its own values put in: the subject as encoded
+words where it has non-ASCII letters (``_subject``), the bodies as 8-bit UTF-8 with CRLF line
+ends (what Django does with a text without overlong lines). An e-mail that does not fit (an attachment, an address that needs
 encoding, a line over RFC 5322's limit, the boundary in a text) is encoded by Django as usual.
 ``tests/test_notifications.py::test_the_wire_form_is_the_email_django_would_send`` holds the two
 to the same e-mail.
@@ -23,6 +23,7 @@ import re
 import secrets
 import threading
 import time
+from base64 import b64encode
 from email.header import Header
 from email.utils import formatdate, parseaddr
 from smtplib import (
@@ -31,6 +32,7 @@ from smtplib import (
     SMTPRecipientsRefused,
     SMTPSenderRefused,
     SMTPServerDisconnected,
+    quoteaddr,
 )
 
 from django.conf import settings
@@ -133,8 +135,9 @@ def wire_wanted():
 def message_send(connection, message, *, wire=None, zwischendurch=None):
     """Send one e-mail over ``connection``: over a kept SMTP connection its wire form where it has
     one (``wire``, made ahead, or made now), else as Django's backend sends it. ``zwischendurch``
-    (which must not raise) is called while the mail server reads the e-mail: after its data went
-    out, before the server's answer is read (the sender makes the next e-mail meanwhile)."""
+    (which must not raise) is called while the mail server answers each command of the
+    conversation: after the command went out, before the server's answer is read (the sender
+    makes a step of the next e-mail meanwhile)."""
     if not (isinstance(connection, SmtpBackend) and connection.connection is not None):
         wire = None
     elif wire is None:
@@ -150,16 +153,19 @@ def message_send(connection, message, *, wire=None, zwischendurch=None):
 
 def _sendmail(server, from_addr, to_addrs, data, zwischendurch):
     """``smtplib.SMTP.sendmail`` for a message in bytes, the same commands and errors, with
-    ``zwischendurch`` called between the message's data and the server's answer to it."""
+    ``zwischendurch`` called between each command and the server's answer to it."""
+    zwischendurch = zwischendurch or _nichts
     server.ehlo_or_helo_if_needed()
-    options = [f"size={len(data)}"] if server.does_esmtp and server.has_extn("size") else []
-    code, answer = server.mail(from_addr, options)
+    options = f" size={len(data)}" if server.does_esmtp and server.has_extn("size") else ""
+    code, answer = _command(
+        server, "mail", f"FROM:{_quoted_address(from_addr)}{options}", zwischendurch
+    )
     if code != 250:
         _abort(server, code)
         raise SMTPSenderRefused(code, answer, from_addr)
     refused = {}
     for address in to_addrs:
-        code, answer = server.rcpt(address)
+        code, answer = _command(server, "rcpt", f"TO:{_quoted_address(address)}", zwischendurch)
         if code not in (250, 251):
             refused[address] = (code, answer)
         if code == 421:
@@ -175,20 +181,36 @@ def _sendmail(server, from_addr, to_addrs, data, zwischendurch):
     return refused
 
 
+def _nichts():
+    pass
+
+
+def _command(server, command, argument, zwischendurch):
+    """``server.docmd`` with ``zwischendurch`` called while the server answers."""
+    server.putcmd(command, argument)
+    zwischendurch()
+    return server.getreply()
+
+
+def _quoted_address(address):
+    """``smtplib.quoteaddr``: a plain address in angle brackets as it is, without parsing it."""
+    if _EINFACHE_ADRESSE.match(address):
+        return f"<{address}>"
+    return quoteaddr(address)
+
+
 _PUNKT_AM_ZEILENANFANG = re.compile(rb"(?m)^\.")
 
 
 def _data(server, data, zwischendurch):
-    server.putcmd("data")
-    code, answer = server.getreply()
+    code, answer = _command(server, "data", "", zwischendurch)
     if code != 354:
         raise SMTPDataError(code, answer)
     quoted = _PUNKT_AM_ZEILENANFANG.sub(b"..", data)
     if quoted[-2:] != b"\r\n":
         quoted += b"\r\n"
     server.send(quoted + b".\r\n")
-    if zwischendurch is not None:
-        zwischendurch()
+    zwischendurch()
     return server.getreply()
 
 
@@ -239,13 +261,37 @@ class _Form:
             headers={"Content-Language": sprache, "Message-ID": _ID, "Date": _DATUM},
         )
         probe.attach_alternative(_HTML, "text/html")
-        wire = probe.message().as_bytes(linesep="\r\n")
+        wire = _kuerzer(probe.message().as_bytes(linesep="\r\n"))
         stand_ins = [s.encode() for s in (_BETREFF, _TEXT, _HTML, _AN, _DATUM, _ID)]
         self.pieces = None
         self.boundary = b""
-        if all(wire.count(stand_in) == 1 for stand_in in stand_ins):
+        if wire is not None and all(wire.count(stand_in) == 1 for stand_in in stand_ins):
             self.pieces = re.split(b"(" + b"|".join(map(re.escape, stand_ins)) + b")", wire)
             self.boundary = re.search(rb'boundary="([^"]+)"', wire).group(1)
+
+
+# Django's boundary ("===============" and 19 digits "==") folds the Content-Type header onto a
+# second line; this one is shorter, random per process, and "=_" never occurs in an encoded part.
+_GRENZE = f"=_{secrets.token_hex(8)}".encode()
+_KOPF_GRENZE = re.compile(rb'\AContent-Type: multipart/alternative;\r\n boundary="([^"\r\n]+)"\r\n')
+
+
+def _kuerzer(wire):
+    """Django's encoding of the shape in fewer lines: the multipart's Content-Type on one line
+    with a shorter boundary, no ``MIME-Version`` in the parts (RFC 2045, 4: only the message
+    needs it). None where Django's encoding is not the shape expected (then it is not used)."""
+    match = _KOPF_GRENZE.match(wire)
+    if match is None or wire.count(b"MIME-Version: 1.0\r\n") != 3:
+        return None
+    boundary = match.group(1)
+    head, body = wire[match.end() :].split(b"\r\n\r\n", 1)
+    body = body.replace(b"MIME-Version: 1.0\r\n", b"").replace(boundary, _GRENZE)
+    return (
+        b'Content-Type: multipart/alternative; boundary="%s"\r\n' % _GRENZE
+        + head
+        + b"\r\n\r\n"
+        + body
+    )
 
 
 @functools.lru_cache(maxsize=512)
@@ -267,20 +313,39 @@ def _body(text, boundary):
 # An ASCII subject this short goes into the header as it is (Django leaves it, the generator
 # does not fold it): "Subject: " and the value within the generator's 78 characters.
 _BETREFF_KURZ = 78 - len("Subject: ")
+# RFC 2047: an encoded word has at most 75 characters; "=?utf-8?b?" and "?=" are 12 of them.
+_WORT_MAX = 75
+_WORT_RAHMEN = len("=?utf-8?b??=")
 
 
 def _subject(subject):
-    """The Subject header's value as Django's message and the ``email`` generator write it (the
-    value encoded by Django, folded by the generator at its 78 characters)."""
-    if len(subject) <= _BETREFF_KURZ and subject.isascii() and subject.isprintable():
-        if "=?" not in subject:  # else the generator would read it as an encoded word
-            return subject
-    # as Django's message encodes it (ASCII as it is, else an encoded word in UTF-8); the
-    # standard library's ``Header`` directly, not Django's undocumented header helpers
+    """The Subject header's value for the wire form: a short ASCII subject as it is; any other
+    subject with non-ASCII letters as base64 encoded words in UTF-8 (what Django's message does)
+    that each hold whole characters, folded so no line is over 78 characters; a long ASCII one
+    as Django's message and the ``email`` generator write it."""
     if "\n" in subject or "\r" in subject:
         raise ValueError("a subject has no line breaks")  # rendered subjects are one line
-    encoded = Header(subject, None if subject.isascii() else "utf-8").encode()
-    return Header(encoded, header_name="Subject").encode(linesep="\r\n", maxlinelen=78)
+    if subject.isascii():
+        if len(subject) <= _BETREFF_KURZ and subject.isprintable() and "=?" not in subject:
+            return subject  # ("=?" would be read as an encoded word)
+        # the standard library's ``Header`` directly, not Django's undocumented header helpers
+        return Header(Header(subject).encode(), header_name="Subject").encode(
+            linesep="\r\n", maxlinelen=78
+        )
+    return _encoded_words(subject.encode("utf-8"), room=_BETREFF_KURZ)
+
+
+def _encoded_words(data, *, room):
+    """UTF-8 ``data`` as base64 encoded words, the first within ``room`` characters, each next on
+    a line of its own after one space; a word never ends inside a character (RFC 2047, 5)."""
+    words, start = [], 0
+    while start < len(data):
+        end = min(start + (min(room, _WORT_MAX) - _WORT_RAHMEN) // 4 * 3, len(data))
+        while end < len(data) and data[end] & 0xC0 == 0x80:  # a continuation byte
+            end -= 1
+        words.append(f"=?utf-8?b?{b64encode(data[start:end]).decode('ascii')}?=")
+        start, room = end, 78 - 1
+    return "\r\n ".join(words)
 
 
 def wire_for(message):

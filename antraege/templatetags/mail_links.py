@@ -9,7 +9,7 @@ import re
 
 from django import template
 from django.conf import settings
-from django.utils.html import escape
+from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -32,3 +32,10 @@ def eigene_links(text):
         return f'<a href="{url}">{url}</a>{rest}'
 
     return mark_safe(pattern.sub(link, escaped))  # noqa: S308 - escaped above
+
+
+@register.filter(is_safe=True)
+def absaetze(html):
+    """``linebreaks`` with one paragraph a line: the HTML part of an e-mail in fewer, shorter lines
+    (a mail server reads it line by line). ``html`` is escaped already (``eigene_links``)."""
+    return mark_safe(linebreaks(html).replace("</p>\n\n<p>", "</p>\n<p>"))  # noqa: S308
