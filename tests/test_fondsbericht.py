@@ -358,3 +358,14 @@ def test_fund_report_pages_are_the_slices_of_its_projects_in_reference_order(
     assert len(titel) == 51 and len(erste.context["projekte"].eintraege) == 50
     assert titel == [f"Projekt {n:03d}" for n in range(52) if n != 10]
     assert "Einträge 51 bis 51 von 51" in text(zweite)
+
+
+def test_a_page_of_no_parts_reads_no_antrag(fonds):
+    """``seite_ueber_ids`` with nothing to read is empty, not every Antrag (an empty ``OR``)."""
+    from antraege.antrag.selectors import seite_ueber_ids
+    from antraege.geld.selectors.abrechnung import bericht_spalten
+    from antraege.models import AntragStatus as S
+
+    _projekt(fonds, 1, S.PAID)
+
+    assert list(seite_ueber_ids([], bericht_spalten)) == []

@@ -47,6 +47,8 @@ def seite_ueber_ids(teile, spalten):
     is not repeated around the ids, where it made the planner expect one row and join every row
     of the page to a scan of the funds. A page across several small funds is still one
     statement."""
+    if not teile:
+        return spalten(Antrag.objects.none())
     auswahl = Q()
     for zeilen, teil in teile:
         auswahl |= Q(_UnterAntraegen(F("pk"), Subquery(zeilen.values("pk")[teil])))
