@@ -1,12 +1,22 @@
 """Scale benchmark (issue 22): does a page or job read rows bounded by what it shows or has due?
 
-    .venv/bin/python bench/scale.py [--sizes 100,1000,10000] [--layouts one,spread] [--db NAME]
+    .venv/bin/python bench/scale.py [--sizes 100,1000,10000] [--layouts one,spread,years]
+                                    [--db NAME] [--rounds 7]
     .venv/bin/python bench/scale.py --short        # CI: N = 100 and 2,000, exits 1 on growth
     .venv/bin/python bench/scale.py --paths "fund report,public list,public page"  # those only
 
 Needs PostgreSQL (``DATABASE_URL``, default the machine's server): each layout gets a database of
-its own (``--db`` + ``_one`` / ``_spread``, dropped at the end) and runs in its own process.
-Layouts: ``one`` puts all N Anträge in one area's fund, ``spread`` spreads them over 30 areas.
+its own (``--db`` + ``_one`` / ``_spread`` / ``_years``, dropped at the end) and runs in its own
+process. Layouts:
+- ``years``: 30 areas with a fund per year, as a QM office has them (/work/shared/domain.md: one
+  Aktionsfonds per area and calendar year, 10–25 Anträge a year): each fund holds at most 20
+  Anträge, this year's are filled first, the history goes into past years' funds (at N = 10,000
+  about 17 years: 30 areas × 17 funds). What the office sees: a fund of a year on its report page,
+  a year's 30 funds on the public list, and the years of history that must not weigh on either;
+- ``one`` and ``spread`` put all of an area's Anträge into one fund (one area, or 30 areas: 333
+  each at N = 10,000): no office has that, they hold the pages to their 50 rows even when a fund
+  has hundreds or thousands of rows (the planner's choice between walking an index and sorting a
+  fund depends on the fund's size).
 The data grows in place (100, then 900 more, …) and every path is measured at each N.
 
 Seeding writes rows in bulk (``bulk_create``/``update``): a status, a decision, a vote and its
@@ -45,11 +55,14 @@ Kinds of path and what is checked (``--check``; ``--short`` checks always):
   closed votes to page through, the sweep recomputing one fund's report figures): it grows with its area's Anträge, never with other areas'. With
   both layouts: rows in ``spread`` ≤ 0.5 × rows in ``one`` at the largest N (at 30 areas a path
   bounded by its area reads about 1/30 of what it reads with all N in its area), else FAIL;
-- ``year``: the public list of all areas counts and sums the year's funded actions it pages
-  through (what its header says): grows with that year's selection, reported only;
+- ``year``: the public list of all areas: its header's number and sum from a row of stored
+  figures per fund of the year, its 50 rows walked fund by fund (the public list of one area, one
+  fund a year, is a ``page``): grows with the year's funds, reported only;
 - ``export``: a file of everything selected, grows with what it contains, reported only;
 - ``floor``: a bare page of the same 50 rows (one query, a bare table): the pages of 50 (public
-  list, fund report) are compared with it at the largest N in rows read, bytes and ms, reported;
+  list, fund report) are compared with it at the largest N in rows read, bytes and ms (each page
+  and its floor timed in turn, ``--rounds`` rounds: the median ms of each and the median of the
+  rounds' ratios), reported;
   both also with the same 50 rows in the site's layout (``bench/floors.py``): what the page
   costs beyond the layout every page has (header, navigation, footer, skip links).
   The fund report page shows the fund's stored figures (cost categories, fields of action, months,
@@ -57,6 +70,15 @@ Kinds of path and what is checked (``--check``; ``--short`` checks always):
   it is a page of 50; the sums themselves are the job "fields of action per fund" and the like.
 ``OPEN`` marks a checked path another change of issue 22 still has to bound (reported, not
 failed), with the reason.
+
+Measured 2026-12-07, ``--sizes 100,10000 --check`` (passes: every checked path bounded in the
+three layouts), rows read at 100 → 10,000 in ``one`` / ``spread`` / ``years``: fund report page
+339 → 291 / 304 → 556 / 304 → 264 (``spread`` read 304 → 1,162 while the planner sorted the fund's
+333 rows; 556 is a full page against a fund of 3 Anträge at 100, ≤ 1,000 rows), public list of one
+area 480 → 330 / 234 → 553 / 234 → 320, of all areas 480 → 330 / 800 → 1,100 / 800 → 785. Against
+the same 50 rows in the site's layout at 10,000 (rows, bytes, median ms of 7 rounds): fund report
+1.08–1.26× / 1.87× (3.12× in ``years``: 12 projects under the page's figures) / 1.02–1.67×, public
+list 0.02–1.73× / 0.92–1.57× / 0.92–1.87× (all areas among 30 areas: 1.54×, 1.54×, 1.85×).
 """
 
 import argparse
@@ -73,7 +95,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import ROOT, Database, django_alone, drafts_bulk  # noqa: E402
 
-AREAS = {"one": 1, "spread": 30}
+AREAS = {"one": 1, "spread": 30, "years": 30}
+# the layouts with a fund per area and year, and how many Anträge such a fund holds (a QM office's
+# year: 10–25, /work/shared/domain.md); the others put all of an area's Anträge in one fund
+JE_JAHR = {"years": 20}
 MEMBERS = 5
 LIMIT = 1.5
 SPREAD_LIMIT = 0.5
@@ -112,7 +137,7 @@ ENDE = {
 class Welt:
     """The areas, their funds, QM, jury and the Anträge seeded so far."""
 
-    def __init__(self, areas):
+    def __init__(self, areas, je_jahr=None):
         from antraege.factories import (
             AktionsfondsFactory,
             KostenkategorieFactory,
@@ -121,12 +146,16 @@ class Welt:
         )
         from jury.factories import jury_fuer
 
-        self.fonds = []
+        self.fonds = []  # this year's fund of each area (the pages measured show the first)
         self.jury = {}
+        self.je_jahr = je_jahr
+        # per area its funds, this year's first, with the number of Anträge each holds
+        self.jahrgaenge = {}
         for a in range(areas):
             quartier = QuartierFactory(code=f"S{a:02d}", name=f"Skalenkiez {a:02d}")
             KostenkategorieFactory(quartier=quartier, name="Sachkosten")
             self.fonds.append(AktionsfondsFactory(quartier=quartier))
+            self.jahrgaenge[quartier.pk] = [[self.fonds[-1], 0]]
             self.jury[quartier.pk] = jury_fuer(quartier, MEMBERS)
         self.quartier = self.fonds[0].quartier
         self.qm = UserFactory(username="qm-scale")
@@ -142,12 +171,38 @@ class Welt:
         per_fonds, rest = divmod(n - self.n, len(self.fonds))
         for index, fonds in enumerate(self.fonds):
             count = per_fonds + (index < rest)
-            if count:
-                self._antraege(fonds, count, alter)
+            for jahrgang, anzahl in self._verteilt(fonds.quartier, count):
+                self._antraege(jahrgang, anzahl, alter)
         self.n = n
         if self.sitzung is None:
             self._offene_abstimmungen()
             self._sitzung()
+
+    def _verteilt(self, quartier, count):
+        """``[(fonds, number)]``: where ``count`` new Anträge of ``quartier`` go. With a fund per
+        year, this year's fund is filled first (up to ``je_jahr``), then the year before, and so
+        on (funds made as needed): the history piles up in past years' funds."""
+        from antraege.factories import AktionsfondsFactory
+
+        jahrgaenge = self.jahrgaenge[quartier.pk]
+        if self.je_jahr is None:
+            jahrgaenge[0][1] += count
+            return [(jahrgaenge[0][0], count)] if count else []
+        teile = []
+        while count:
+            fonds, voll = jahrgaenge[-1]
+            if voll >= self.je_jahr:
+                jahrgaenge.append([AktionsfondsFactory(quartier=quartier, jahr=fonds.jahr - 1), 0])
+                continue
+            hier = min(count, self.je_jahr - voll)
+            jahrgaenge[-1][1] += hier
+            teile.append((fonds, hier))
+            count -= hier
+        return teile
+
+    @property
+    def alle_fonds(self):
+        return [fonds for jahrgaenge in self.jahrgaenge.values() for fonds, _n in jahrgaenge]
 
     def _antraege(self, fonds, count, alter):
         from decimal import Decimal
@@ -632,7 +687,34 @@ def paths(welt):
     }
 
 
-def run_layout(layout, sizes, db, detail=None, only=None):
+def _floor_rounds(results, gemessen, rounds):
+    """The pages of 50 and their floors timed in turn, ``rounds`` times (the order swapped each
+    round): per pair the median of the rounds' ratios, and each one's median ms. On a shared
+    machine a page and its floor timed a few seconds apart see different loads."""
+    import statistics
+
+    for name, floor_name in FLOORS:
+        if name not in results or floor_name not in results:
+            continue  # not selected (``--paths``)
+        seite, boden, verhaeltnisse = [], [], []
+        for runde in range(rounds):
+            if runde % 2:
+                b = _timed(gemessen[floor_name][1])
+                a = _timed(gemessen[name][1])
+            else:
+                a = _timed(gemessen[name][1])
+                b = _timed(gemessen[floor_name][1])
+            seite.append(a)
+            boden.append(b)
+            verhaeltnisse.append(a / b)
+        results[name].setdefault("gegen", {})[floor_name] = {
+            "ms": round(statistics.median(seite), 2),
+            "floor_ms": round(statistics.median(boden), 2),
+            "ratio": round(statistics.median(verhaeltnisse), 3),
+        }
+
+
+def run_layout(layout, sizes, db, detail=None, only=None, rounds=7):
     """Seed and measure one layout (in this process); print one JSON line of results."""
     import logging
 
@@ -651,12 +733,12 @@ def run_layout(layout, sizes, db, detail=None, only=None):
             logging.getLogger("antraege").setLevel(logging.ERROR)
             logging.getLogger("jury").setLevel(logging.ERROR)
             logging.getLogger("axes").setLevel(logging.WARNING)
-            welt = Welt(AREAS[layout])
+            welt = Welt(AREAS[layout], JE_JAHR.get(layout))
             results = {}
             for n in sizes:
                 started = time.monotonic()
                 welt.grow_to(n)
-                for fonds in welt.fonds:  # the worker's recomputation after the (bulk) changes
+                for fonds in welt.alle_fonds:  # the worker's recomputation after bulk changes
                     fondsauswertung_refresh(fonds.pk)
                 seeded = time.monotonic()
                 with connections["default"].cursor() as cursor:
@@ -664,7 +746,8 @@ def run_layout(layout, sizes, db, detail=None, only=None):
                     # (without it PostgreSQL costs an index-only walk as reading the table)
                     cursor.execute("VACUUM ANALYZE")
                 results[n] = {}
-                for name, (kind, call) in paths(welt).items():
+                gemessen = paths(welt)
+                for name, (kind, call) in gemessen.items():
                     if only and not any(part in name for part in only.split(",")):
                         continue
                     call()  # warm-up: what is read once per process or session
@@ -682,6 +765,8 @@ def run_layout(layout, sizes, db, detail=None, only=None):
                                 f"# {layout} N={n} {name}: {gelesen} rows: {sql[:600]}",
                                 file=sys.stderr,
                             )
+                if n == max(sizes):
+                    _floor_rounds(results[n], gemessen, rounds)
                 print(
                     f"# {layout}: N = {n} seeded in {seeded - started:.0f} s, "
                     f"measured in {time.monotonic() - seeded:.0f} s",
@@ -705,7 +790,8 @@ def report(layout, results):
     sizes = sorted(int(n) for n in results)
     first, last = str(sizes[0]), str(sizes[-1])
     kopf = " | ".join(f"N={n}: queries     rows    bytes" for n in sizes)
-    print(f"\n== layout {layout} ({AREAS[layout]} area{'s' * (AREAS[layout] > 1)})")
+    jahre = f", a fund per year of {JE_JAHR[layout]} Anträge" if layout in JE_JAHR else ""
+    print(f"\n== layout {layout} ({AREAS[layout]} area{'s' * (AREAS[layout] > 1)}{jahre})")
     print(f"{'path':34} {'kind':6} | {kopf} | k(rows) | rows ratio | verdict")
     grown = []
     for name in results[first]:
@@ -773,7 +859,8 @@ FLOORS = [
 
 def report_floor(by_layout):
     """The pages of 50 rows against a bare page of the same 50 rows (goal: ≤ 2×), at the largest
-    N: rows read, bytes and time (the fastest of three calls, the first without EXPLAIN)."""
+    N: rows read, bytes and time (median ms of each and median of the ratios over ``--rounds``
+    rounds taking turns)."""
     print("\n== pages of 50 vs a bare page of the same 50 rows (rows read, bytes, ms)")
     for layout, results in by_layout.items():
         n = str(max(int(k) for k in results))
@@ -781,18 +868,24 @@ def report_floor(by_layout):
             if name not in results[n] or floor_name not in results[n]:
                 continue  # not selected (``--paths``)
             row, floor = results[n][name], results[n][floor_name]
+            # the time: medians of rounds taking turns (``_floor_rounds``), else one call each
+            zeit = row.get("gegen", {}).get(floor_name) or {
+                "ms": row["ms"],
+                "floor_ms": floor["ms"],
+                "ratio": row["ms"] / floor["ms"],
+            }
             print(
                 f"{layout:6} N={n:>5} {name:24} {floor_name[7:]:32} {row['rows']:7d} / {floor['rows']:6d} rows = "
                 f"{row['rows'] / max(floor['rows'], 1):5.2f}; {row['bytes']:6d} B / "
                 f"{floor['bytes']:5d} B = {row['bytes'] / floor['bytes']:4.2f}; "
-                f"{row['ms']:6.1f} ms / {floor['ms']:5.1f} ms = {row['ms'] / floor['ms']:4.2f}"
+                f"{zeit['ms']:6.1f} ms / {zeit['floor_ms']:5.1f} ms = {zeit['ratio']:4.2f}"
             )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000,10000")
-    parser.add_argument("--layouts", default="one,spread")
+    parser.add_argument("--layouts", default="one,spread,years")
     parser.add_argument("--db", default="aktionsfonds_scale")
     parser.add_argument("--short", action="store_true", help="CI: N = 100 and 2,000, --check")
     parser.add_argument("--check", action="store_true", help="exit 1 when a checked path grows")
@@ -803,20 +896,29 @@ def main():
         "--paths", help="measure only the paths whose names contain one of these (a,b: either)"
     )
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=7,
+        help="rounds timing each page of 50 and its floor in turn, at the largest N (median)",
+    )
     parser.add_argument("--layout", help=argparse.SUPPRESS)  # the child process of one layout
     args = parser.parse_args()
     if args.short:
         args.sizes, args.check = "100,2000", True
     sizes = [int(n) for n in args.sizes.split(",")]
     if args.layout:
-        run_layout(args.layout, sizes, f"{args.db}_{args.layout}", args.detail, args.paths)
+        run_layout(
+            args.layout, sizes, f"{args.db}_{args.layout}", args.detail, args.paths, args.rounds
+        )
         return
     grown, by_layout, children = [], {}, {}
     for layout in args.layouts.split(","):
         # a process per layout, both at once: Django is set up once per process, on that
         # layout's database (creating and migrating it is most of the short form's time)
         command = [sys.executable, __file__, "--layout", layout, "--sizes", args.sizes]
-        command += ["--db", args.db] + (["--detail", args.detail] if args.detail else [])
+        command += ["--db", args.db, "--rounds", str(args.rounds)]
+        command += ["--detail", args.detail] if args.detail else []
         command += ["--paths", args.paths] if args.paths else []
         children[layout] = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     for layout, child in children.items():

@@ -341,11 +341,11 @@ def test_public_list_pages_read_fund_by_fund_are_the_slices_of_the_whole_list(
     )
     fondsauswertung_refresh(dritte.pk)  # a fund with nothing funded between them
     kriterien = {"quartier": None, "jahr": fonds.jahr, "handlungsfeld": None}
-    je_fonds = [(f, n) for f, n, _s in gefoerderte_je_fonds_gespeichert(**kriterien)]
+    je_fonds = gefoerderte_je_fonds_gespeichert(**kriterien)
     ganze = list(gefoerderte_zeilen(**kriterien))
     seitenweise = FondsweiseZeilen(je_fonds)
 
-    assert sorted(n for _f, n in je_fonds) == [0, 3, 4] and len(ganze) == 7
+    assert sorted(n for _f, n, _s, _w in je_fonds) == [0, 3, 4] and len(ganze) == 7
     for start, stop in [(0, 7), (0, 2), (2, 5), (3, 4), (5, 7), (6, 50), (7, 9)]:
         assert seitenweise[start:stop] == ganze[start:stop], (start, stop)
 
@@ -353,10 +353,42 @@ def test_public_list_pages_read_fund_by_fund_are_the_slices_of_the_whole_list(
 def test_public_list_page_queries_do_not_grow_with_rows(client, fonds, django_assert_num_queries):
     _gefoerderte_bulk(fonds, 1)
     url = reverse("gefoerderte")
-    # years, areas and fields (filter form), number and sum, the page, the links, the fields
-    with django_assert_num_queries(7):
+    # the fields (the filter's and the rows'), years, areas (the filter's choices, and the chosen
+    # one among them), number and sum, the page, the links
+    with django_assert_num_queries(6):
         client.get(url, {"jahr": fonds.jahr})
     _gefoerderte_bulk(fonds, 60, ab=1)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url, {"jahr": fonds.jahr})
     assert len(response.context["aktionen"]) == 50
+    with django_assert_num_queries(6):
+        client.get(url, {"jahr": fonds.jahr, "quartier": fonds.quartier.code})
+
+
+def test_public_list_filter_reads_its_choices_once_and_refuses_an_unknown_one(
+    client, fonds, anderes_quartier
+):
+    """The page reads the areas and fields of action once, for the choices and the chosen one:
+    a known code is chosen (and shown as chosen), an unknown one is refused as before."""
+    from antraege.factories import AktionsfondsFactory
+
+    AktionsfondsFactory(quartier=anderes_quartier, jahr=fonds.jahr)
+    bildung = HandlungsfeldFactory(slug="bildung", name="Bildung")
+    url = reverse("gefoerderte")
+    auswahl = {"jahr": fonds.jahr, "quartier": fonds.quartier.code, "handlungsfeld": "bildung"}
+
+    gewaehlt = client.get(url, auswahl)
+    unbekannt = client.get(url, {**auswahl, "quartier": "XX", "handlungsfeld": "gibtsnicht"})
+
+    assert gewaehlt.context["kriterien"] == {
+        "quartier": fonds.quartier,
+        "jahr": fonds.jahr,
+        "handlungsfeld": bildung,
+    }
+    html = gewaehlt.content.decode()
+    assert f'<option value="{fonds.quartier.code}" selected>' in html
+    assert f'<option value="{anderes_quartier.code}">' in html
+    assert '<option value="bildung" selected>' in html
+    assert unbekannt.context["form_has_errors"]
+    assert set(unbekannt.context["form"].errors) == {"quartier", "handlungsfeld"}
+    assert unbekannt.context["kriterien"]["quartier"] is None

@@ -33,20 +33,24 @@ def ids_among(zeilen, column):
     return _UnterAntraegen(F(column), Subquery(zeilen.order_by().values("pk")))
 
 
-def seite_ueber_ids(auswahl, teil, spalten):
-    """The rows ``auswahl[teil]`` (``auswahl``: the Anträge of a list, filtered and ordered;
-    ``teil``: a slice) with the list's columns (``spalten``: a function adding them, and the
-    order, to a queryset of Anträge), as one statement of two steps: first the slice's ids in the
-    list's order (``ORDER BY … LIMIT``: the ids alone, so an index holding the filter and the
-    order answers it, e.g. ``antrag_foerderung_referenz``, and stops after the page), then their
-    rows by primary key (``ids_among``), with joins for the page's rows only, sorted again.
+def seite_ueber_ids(teile, spalten):
+    """The rows of a page with the list's columns (``spalten``: a function adding them, and the
+    list's order, to a queryset of Anträge), as one statement of two steps. ``teile``: the page's
+    parts, ``[(auswahl, slice)]``: Anträge of the list, filtered and ordered (one fund's, say),
+    and which of them. First each part's ids in its order (``ORDER BY … LIMIT``: the ids alone,
+    so an index holding the filter and the order answers it, e.g. ``antrag_foerderung_referenz``,
+    and stops after the part), then those rows by primary key (``ids_among``), with joins for the
+    page's rows only, sorted in the list's order.
 
     Asked for whole rows at once, PostgreSQL sorted all of a fund's few hundred rows rather than
     walk the index for 50 (it weighed the table reads of the walk against one sort); the filter
     is not repeated around the ids, where it made the planner expect one row and join every row
-    of the page to a scan of the funds."""
-    ids = Subquery(auswahl.values("pk")[teil])
-    return spalten(Antrag.objects.filter(_UnterAntraegen(F("pk"), ids)))
+    of the page to a scan of the funds. A page across several small funds is still one
+    statement."""
+    auswahl = Q()
+    for zeilen, teil in teile:
+        auswahl |= Q(_UnterAntraegen(F("pk"), Subquery(zeilen.values("pk")[teil])))
+    return spalten(Antrag.objects.filter(auswahl))
 
 
 class SeitenUeberIds:
@@ -67,7 +71,7 @@ class SeitenUeberIds:
     def __getitem__(self, teil):
         if not isinstance(teil, slice):
             return self[teil : teil + 1][0]
-        return list(seite_ueber_ids(self.auswahl, teil, self.spalten))
+        return list(seite_ueber_ids([(self.auswahl, teil)], self.spalten))
 
 
 def antraege_among(antraege, column="antrag_id"):

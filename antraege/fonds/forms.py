@@ -54,11 +54,17 @@ class GefoerderteFilterForm(KernForm):
         empty_label=_("Alle Handlungsfelder"),
     )
 
-    def __init__(self, *args, quartiere, jahre, **kwargs):
+    def __init__(self, *args, quartiere, jahre, handlungsfelder=None, **kwargs):
+        """``quartiere``: the areas to offer (a queryset); ``handlungsfelder``: all fields of
+        action, read by the page that shows the form: then the areas are read once here, for
+        the choices and the chosen one (the open data files read only the chosen one)."""
         super().__init__(*args, **kwargs)
         self.use_required_attribute = False
         self.fields["quartier"].queryset = quartiere
+        if handlungsfelder is not None:
+            self.fields["quartier"].zeilen = list(quartiere)
         self.fields["jahr"].choices = [(j, str(j)) for j in jahre]
+        self.fields["handlungsfeld"].zeilen = handlungsfelder
         self.fields["handlungsfeld"].label_from_instance = lambda obj: obj.anzeigename
 
 

@@ -211,7 +211,10 @@ class Aktionsfonds(models.Model):
                 fields=["auswertung_faellig_seit"],
                 condition=Q(auswertung_faellig_seit__isnull=False),
                 name="fonds_auswertung_faellig",
-            )
+            ),
+            # the public list: a year's funds, and the years that have one (its filter), from the
+            # index rather than from every fund of every year
+            models.Index(fields=["jahr"], name="fonds_jahr"),
         ]
 
     def __str__(self):

@@ -14,10 +14,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from ..fonds.selectors import fondsbild
-from ..fonds.selectors.veroeffentlichung import gefoerderte_summe, gefoerderte_zeilen
+from ..fonds.selectors.veroeffentlichung import (
+    FONDS_FELDER,
+    gefoerderte_summe,
+    gefoerderte_zeilen,
+)
 from ..models import ZERO, Aktionsfonds, Fondsauswertung
 from .selectors.abrechnung import aktionsfonds_bericht, bericht_summen
 
@@ -110,12 +115,15 @@ def _oeffentlich(gespeichert, handlungsfeld_id):
 
 
 def gefoerderte_je_fonds_gespeichert(*, quartier=None, jahr=None, handlungsfeld=None):
-    """``[(fonds id, number, approved sum)]`` of the public list's selection (``gefoerderte_zeilen``
-    with the same filter) per fund, in the list's order (area, year), from the funds' stored
-    figures: one query reading a row per fund (and of its figures only the part needed), none over
-    Anträge. Equal to the live selection: a fund changed since the worker last computed its
-    figures (``auswertung_faellig_seit``, set in the change's transaction) is counted from its own
-    rows; a fund without figures, or with figures from before they held these, gets them now."""
+    """``[(fonds id, number, approved sum, (year, area's name, area's code))]`` of the public
+    list's selection (``gefoerderte_zeilen`` with the same filter) per fund, in the list's order
+    (area, year), from the funds' stored figures: one query reading a row per fund (and of its
+    figures only the part needed, looked up per fund: a join read the figures of every fund of
+    every year), none over Anträge; the fund's year and area are what its rows show
+    (``FONDS_FELDER``, so the page reads its rows without a join). Equal to the live selection: a
+    fund changed since the worker last computed its figures (``auswertung_faellig_seit``, set in
+    the change's transaction) is counted from its own rows; a fund without figures, or with
+    figures from before they held these, gets them now."""
     feld_id = handlungsfeld.pk if handlungsfeld is not None else None
     teil = "oeffentlich" if feld_id is None else "felder"
     fonds_qs = Aktionsfonds.objects.order_by("quartier__name", "jahr", "pk")
@@ -123,22 +131,26 @@ def gefoerderte_je_fonds_gespeichert(*, quartier=None, jahr=None, handlungsfeld=
         fonds_qs = fonds_qs.filter(quartier=quartier)
     if jahr is not None:
         fonds_qs = fonds_qs.filter(jahr=jahr)
+    # "neu": the public list's part, present in figures computed since they hold it; with a
+    # field of action its row of "felder" too (each looked up in the fund's own figures)
+    zahlen = Fondsauswertung.objects.filter(fonds=OuterRef("pk"))
+    teile = {"neu": Subquery(zahlen.values("daten__oeffentlich")[:1])}
+    if teil != "oeffentlich":
+        teile["gespeichert"] = Subquery(zahlen.values(f"daten__{teil}")[:1])
     je_fonds = []
-    for fonds_id, gespeichert, neu, veraltet in fonds_qs.values_list(
-        "pk",
-        f"auswertung__daten__{teil}",
-        "auswertung__daten__oeffentlich",
-        "auswertung_faellig_seit",
+    for fonds_id, neu, veraltet, *werte in fonds_qs.annotate(**teile).values_list(
+        "pk", "neu", "auswertung_faellig_seit", *FONDS_FELDER, *teile.keys() - {"neu"}
     ):
+        gespeichert = werte.pop() if teil != "oeffentlich" else neu
         if veraltet is not None:
             # changed since its figures were computed (the worker is on it, or the sweep): this
             # fund's rows counted now, so the page never skips or repeats a row meanwhile
             auswahl = gefoerderte_zeilen(handlungsfeld=handlungsfeld).filter(fonds_id=fonds_id)
-            je_fonds.append((fonds_id, *gefoerderte_summe(auswahl)))
+            je_fonds.append((fonds_id, *gefoerderte_summe(auswahl), tuple(werte)))
             continue
         if neu is None:  # no figures yet, or from before they held the public list's
             gespeichert = fondsauswertung_refresh(fonds_id).daten[teil]
-        je_fonds.append((fonds_id, *_oeffentlich(gespeichert, feld_id)))
+        je_fonds.append((fonds_id, *_oeffentlich(gespeichert, feld_id), tuple(werte)))
     return je_fonds
 
 
@@ -148,7 +160,7 @@ def gefoerderte_summe_gespeichert(*, quartier=None, jahr=None, handlungsfeld=Non
     je_fonds = gefoerderte_je_fonds_gespeichert(
         quartier=quartier, jahr=jahr, handlungsfeld=handlungsfeld
     )
-    return sum(n for _f, n, _s in je_fonds), sum((s for _f, _n, s in je_fonds), ZERO)
+    return sum(n for _f, n, _s, _w in je_fonds), sum((s for _f, _n, s, _w in je_fonds), ZERO)
 
 
 def fondsauswertung_for(fonds):

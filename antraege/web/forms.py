@@ -1,6 +1,7 @@
 """Form plumbing shared by every app: KERN classes and accessible error wiring on each widget."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
@@ -99,20 +100,36 @@ class FilterSelect(forms.Select):
 
 class FilterChoiceIterator(forms.models.ModelChoiceIterator):
     """A filter's choices from one plain read of its queryset (a handful of rows): Django's own
-    iterates a server-side cursor (DECLARE, FETCH, CLOSE on PostgreSQL), on every view of the list."""
+    iterates a server-side cursor (DECLARE, FETCH, CLOSE on PostgreSQL), on every view of the list.
+    None when the page read them already (the field's ``zeilen``)."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:
+        for obj in self.queryset if self.field.zeilen is None else self.field.zeilen:
             yield self.choice(obj)
 
 
 class FilterModelChoiceField(forms.ModelChoiceField):
-    """A list page's filter by a model (area, field of action): ``FilterSelect``, one plain read."""
+    """A list page's filter by a model (area, field of action): ``FilterSelect``, one plain read.
+    ``zeilen``: the queryset's objects when the page read them already (for its own use): then
+    they are the choices and answer which one was chosen, and the field reads nothing."""
 
     iterator = FilterChoiceIterator
     widget = FilterSelect
+    zeilen = None
+
+    def to_python(self, value):
+        if self.zeilen is None or value in self.empty_values:
+            return super().to_python(value)
+        self.validate_no_null_characters(value)
+        key = self.to_field_name or "pk"
+        for obj in self.zeilen:
+            if str(getattr(obj, key)) == str(value):
+                return obj
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
 
 
 class KernForm(KernFormMixin, forms.Form):

@@ -79,12 +79,20 @@ def oeffentliche_zeilen(aktionen):
     """The public list's rows (``GefoerderteAktion``), ready to show: nobody named is a private
     person, the fields of action in one cell ("–" for none)."""
     privat = _("Privatperson")
+    felder = {}  # the cell of each combination of fields, named once per page
+
+    def felder_zelle(handlungsfelder):
+        schluessel = tuple(f.pk for f in handlungsfelder)
+        if schluessel not in felder:
+            felder[schluessel] = ", ".join(str(f.anzeigename) for f in handlungsfelder) or "–"
+        return felder[schluessel]
+
     return [
         {
             "titel": aktion.titel,
             "traeger": aktion.traeger or privat,
             "quartier": aktion.quartier,
-            "felder": ", ".join(str(f.anzeigename) for f in aktion.handlungsfelder) or "–",
+            "felder": felder_zelle(aktion.handlungsfelder),
             "betrag": _euro(aktion.betrag),
             "status": aktion.status_label,
         }

@@ -9,7 +9,8 @@ address, e-mail, phone or the full name.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import pgettext_lazy
 
 from ...antrag.selectors import antraege_among, seite_ueber_ids
@@ -31,8 +32,9 @@ OEFFENTLICHER_STATUS = {
     AntragStatus.CLOSED: ("abgeschlossen", pgettext_lazy("public status", "Abgeschlossen")),
 }
 
-# The only columns of an Antrag ever read for the public list (in this order).
-OEFFENTLICHE_FELDER = (
+# The only columns of an Antrag ever read for the public list (in this order): its own, then its
+# fund's (the same for all of a fund's rows: the page takes them from the fund's row).
+ANTRAG_FELDER = (
     "pk",
     "referenz",
     "titel",
@@ -41,10 +43,9 @@ OEFFENTLICHE_FELDER = (
     "vorname_veroeffentlichen",
     "betrag_bewilligt",
     "status",
-    "fonds__jahr",
-    "fonds__quartier__name",
-    "fonds__quartier__code",
 )
+FONDS_FELDER = ("jahr", "quartier__name", "quartier__code")
+OEFFENTLICHE_FELDER = ANTRAG_FELDER + tuple(f"fonds__{feld}" for feld in FONDS_FELDER)
 
 
 @dataclass(frozen=True)
@@ -106,36 +107,52 @@ def gefoerderte_zeilen(*, quartier=None, jahr=None, handlungsfeld=None):
 
 class FondsweiseZeilen:
     """The rows of ``gefoerderte_zeilen`` sliced fund by fund: ``je_fonds`` are the funds' ``(id,
-    number of rows)`` in the list's order (area, year; the stored figures) for the same filter,
-    ``handlungsfeld`` the filter's field of action. A slice reads in each fund it touches the ids
-    of its rows (and of the ones before it in its first fund) from the index on fund and reference
-    of the funded Anträge, then those rows (``seite_ueber_ids``): not the whole year's Anträge of
-    every area sorted, nor a fund's. The page of 50 slices it (``seite_for``)."""
+    number of rows, …, their ``FONDS_FELDER``)`` in the list's order (area, year; the stored
+    figures, ``gefoerderte_je_fonds_gespeichert``) for the same filter, ``handlungsfeld`` the
+    filter's field of action. A slice reads in each fund it touches the ids of its rows (and of
+    the ones before it in its first fund) from the index on fund and reference of the funded
+    Anträge, then those rows, in one statement (``seite_ueber_ids``), without a join: each row
+    gets its fund's year and area from ``je_fonds``. Not the whole year's Anträge of every area
+    sorted, nor a fund's, nor every fund of every year. The page of 50 slices it
+    (``seite_for``)."""
 
     def __init__(self, je_fonds, *, handlungsfeld=None):
         self.je_fonds = je_fonds
         self.handlungsfeld = handlungsfeld
 
     def count(self):
-        return sum(anzahl for _fonds, anzahl in self.je_fonds)
+        return sum(eintrag[1] for eintrag in self.je_fonds)
 
     def __getitem__(self, teil):
         start, stop = teil.start or 0, teil.stop if teil.stop is not None else self.count()
-        rows, vorher = [], 0
-        for fonds_id, anzahl in self.je_fonds:
+        # the funds are of the filter's area and year: only the field of action is left
+        basis = gefoerderte_auswahl(handlungsfeld=self.handlungsfeld).order_by("referenz", "pk")
+        teile, ganze, werte, vorher = [], [], {}, 0
+        for fonds_id, anzahl, *_summe, fonds_werte in self.je_fonds:
             if stop <= vorher:
                 break
             if start < vorher + anzahl:
-                # the fund is of the filter's area and year: only the field of action is left
-                eigene = (
-                    gefoerderte_auswahl(handlungsfeld=self.handlungsfeld)
-                    .filter(fonds_id=fonds_id)
-                    .order_by("referenz", "pk")
-                )
-                teil_hier = slice(max(start - vorher, 0), stop - vorher)
-                rows += seite_ueber_ids(eigene, teil_hier, oeffentliche_spalten)
+                von, bis = max(start - vorher, 0), min(stop - vorher, anzahl)
+                if von == 0 and bis == anzahl:
+                    ganze.append(fonds_id)  # all of its rows: no walk needed
+                else:
+                    teile.append((basis.filter(fonds_id=fonds_id), slice(von, bis)))
+                werte[fonds_id] = tuple(fonds_werte)
             vorher += anzahl
-        return rows
+        if ganze:
+            # the funds wholly on the page (small ones between its first and last): one part
+            teile.append((basis.filter(fonds_id__in=ganze).order_by(), slice(None)))
+        if not teile:
+            return []
+        # one statement for the page, however many funds it spans; in the database's order of
+        # reference, then fund by fund in the list's order
+        je_fonds = {fonds_id: [] for fonds_id in werte}
+        spalten = lambda antraege: antraege.order_by("referenz", "pk").values_list(  # noqa: E731
+            *ANTRAG_FELDER, "fonds_id"
+        )
+        for *zeile, fonds_id in seite_ueber_ids(teile, spalten):
+            je_fonds[fonds_id].append((*zeile, *werte[fonds_id]))
+        return [zeile for zeilen in je_fonds.values() for zeile in zeilen]
 
 
 def gefoerderte_summe(zeilen):
@@ -144,13 +161,16 @@ def gefoerderte_summe(zeilen):
     return summe["anzahl"], summe["summe"] or Decimal("0.00")
 
 
-def _handlungsfelder_je_antrag(antrag_ids):
-    """``{antrag id: (Handlungsfeld, …)}`` in the fields' order: two queries for any number.
+def _handlungsfelder_je_antrag(antrag_ids, felder=None):
+    """``{antrag id: (Handlungsfeld, …)}`` in the fields' order: two queries for any number (one
+    when ``felder``, all fields of action in their order, were read already).
 
     ``antrag_ids``: the ids of one page (its links read through the index on ``antrag_id``,
     ``antraege_among``: a list of ids is planned as a scan of every area's links), or a subquery
     (the open data files: never a list of thousands of ids sent to the database)."""
-    felder = {h.pk: h for h in Handlungsfeld.objects.all()}  # a handful, in their order
+    if felder is None:
+        felder = Handlungsfeld.objects.all()  # a handful, in their order
+    felder = {h.pk: h for h in felder}
     rang = {pk: i for i, pk in enumerate(felder)}
     if isinstance(antrag_ids, list):
         auswahl = antraege_among(Antrag.objects.filter(pk__in=antrag_ids))
@@ -167,16 +187,17 @@ def _handlungsfelder_je_antrag(antrag_ids):
     }
 
 
-def gefoerderte_aktionen_aus(rows, *, antrag_ids=None):
+def gefoerderte_aktionen_aus(rows, *, antrag_ids=None, felder=None):
     """The rows of ``gefoerderte_zeilen`` (a page of them, or all) as ``GefoerderteAktion``.
 
-    Two more queries whatever the number of rows (the links to their fields of action, the fields),
-    and no model instance per row: the list is read by the public. ``antrag_ids``: a subquery of the
-    rows' ids (else the ids of ``rows``).
+    Two more queries whatever the number of rows (the links to their fields of action, the fields;
+    one when ``felder``, all fields of action, were read already), and no model instance per row:
+    the list is read by the public. ``antrag_ids``: a subquery of the rows' ids (else the ids of
+    ``rows``).
     """
     rows = list(rows)
     felder_je_antrag = _handlungsfelder_je_antrag(
-        [row[0] for row in rows] if antrag_ids is None else antrag_ids
+        [row[0] for row in rows] if antrag_ids is None else antrag_ids, felder
     )
     status = {key: (value, str(label)) for key, (value, label) in OEFFENTLICHER_STATUS.items()}
     return [
@@ -215,14 +236,32 @@ def gefoerderte_aktionen(*, quartier=None, jahr=None, handlungsfeld=None):
     return gefoerderte_aktionen_aus(zeilen, antrag_ids=zeilen.order_by().values("pk"))
 
 
+# The distinct years of the funds, newest first, one step of the index on the year per year (a
+# "loose index scan", which PostgreSQL does not do by itself for DISTINCT): reading every fund of
+# every year grew with the years of history.
+JAHRE_SQL = """
+WITH RECURSIVE jahre (jahr) AS (
+    SELECT MAX(jahr) FROM {tabelle}
+    UNION ALL
+    SELECT (SELECT MAX(jahr) FROM {tabelle} WHERE jahr < jahre.jahr)
+    FROM jahre WHERE jahre.jahr IS NOT NULL
+)
+SELECT jahr FROM jahre WHERE jahr IS NOT NULL
+"""
+
+
 def oeffentliche_jahre_und_quartiere():
-    """``(years, areas)`` of the filter: the years for which a fund exists, newest first, and the
-    areas that have a fund (name and code, by name), from one read of the funds (a row each) and
-    the areas by their ids (a join of areas and funds read both twice over, and sorted them)."""
-    fonds = list(Aktionsfonds.objects.order_by().values_list("jahr", "quartier_id"))
-    jahre = sorted({jahr for jahr, _quartier in fonds}, reverse=True)
+    """``(years, areas)`` of the filter: the years for which a fund exists, newest first (a step
+    of the index on the year per year, ``JAHRE_SQL``), and the areas that have a fund (name and
+    code, by name; a look-up in the index on area and year per area), never every fund of every
+    year."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            JAHRE_SQL.format(tabelle=connection.ops.quote_name(Aktionsfonds._meta.db_table))
+        )
+        jahre = [jahr for (jahr,) in cursor.fetchall()]
     quartiere = (
-        Quartier.objects.filter(pk__in={quartier for _jahr, quartier in fonds})
+        Quartier.objects.filter(Exists(Aktionsfonds.objects.filter(quartier=OuterRef("pk"))))
         .only("pk", "name", "code")  # the filter shows the name and sends the code
         .order_by("name")
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ...geld.auswertung import gefoerderte_je_fonds_gespeichert
+from ...models import Handlungsfeld
 from ...money import ZERO
 from ...paginierung import PARAMETER, seite_for
 from ...web.listenzeilen import oeffentliche_zeilen, oeffentliche_zeilen_html
@@ -22,15 +23,18 @@ from ..selectors.veroeffentlichung import (
 )
 
 
-def _filter(request):
-    """The filter as given (defaults: all areas, the current year) and the rows it selects."""
+def _filter(request, *, handlungsfelder=None):
+    """The filter as given (defaults: all areas, the current year) and the rows it selects.
+    ``handlungsfelder``: all fields of action, when the page read them already."""
     heute = timezone.localdate()
     jahre, quartiere = oeffentliche_jahre_und_quartiere()
     jahre = jahre or [heute.year]
     data = request.GET.copy()
     if not data.get("jahr"):
         data["jahr"] = str(heute.year if heute.year in jahre else jahre[0])
-    form = GefoerderteFilterForm(data, quartiere=quartiere, jahre=jahre)
+    form = GefoerderteFilterForm(
+        data, quartiere=quartiere, jahre=jahre, handlungsfelder=handlungsfelder
+    )
     if form.is_valid():
         kriterien = {
             "quartier": form.cleaned_data["quartier"],
@@ -57,16 +61,16 @@ def gefoerderte_liste(request):
     """The list in pages of 50 (all areas of a year run into the thousands); number and sum of the
     whole selection from the funds' stored figures (a row per fund, not per Antrag), which also
     say in which fund the page starts."""
-    form, kriterien = _filter(request)
+    # the fields of action read once: the filter's choices and the rows' fields
+    felder = list(Handlungsfeld.objects.all())
+    form, kriterien = _filter(request, handlungsfelder=felder)
     je_fonds = gefoerderte_je_fonds_gespeichert(**kriterien)
-    anzahl = sum(n for _fonds, n, _summe in je_fonds)
-    summe = sum((betrag for _fonds, _n, betrag in je_fonds), ZERO)
+    anzahl = sum(n for _fonds, n, _summe, _werte in je_fonds)
+    summe = sum((betrag for _fonds, _n, betrag, _werte in je_fonds), ZERO)
     # the page read fund by fund (their stored numbers say where it starts), not sorted from all
-    zeilen = FondsweiseZeilen(
-        [(fonds, n) for fonds, n, _summe in je_fonds], handlungsfeld=kriterien["handlungsfeld"]
-    )
+    zeilen = FondsweiseZeilen(je_fonds, handlungsfeld=kriterien["handlungsfeld"])
     seite = seite_for(request, zeilen, gesamt=anzahl)
-    aktionen = gefoerderte_aktionen_aus(seite.eintraege)
+    aktionen = gefoerderte_aktionen_aus(seite.eintraege, felder=felder)
     # the open data files hold the whole selection: the filter without the page
     params = request.GET.copy()
     params.pop(PARAMETER, None)
