@@ -17,7 +17,8 @@ an httpx client, product and floor taking turns:
   over one kept SMTP connection, the fair floor since the outbox keeps one. Goal (issue 22) ≥ 0.9.
   Also printed: the ratio against a second floor, ``send_mail`` with an HTML part over one kept
   connection (the outbox's e-mails all have one). Measured 2026-12-07, ``--antraege 300 --rounds
-  7`` on a busy machine: 0.71 (rounds 0.46–0.95; not reached), against the floor with HTML 0.80.
+  7`` on a busy machine: 0.88 (rounds 0.72–1.05; 0.63–0.88 over four runs; not reached), against
+  the floor with HTML 1.10.
 - dashboard: the QM dashboard's first page with 10,000 Anträge in the area vs a bare view
   rendering the same 50 rows (median). Goal: ≤ 1.5.
 - ballot: 50 jury members posting their ballot at once vs the same 50 posting a bare CSRF POST
