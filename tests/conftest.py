@@ -31,6 +31,12 @@ def _fast_and_isolated(settings, tmp_path):
     for config in caches.values():
         config["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
     settings.CACHES = caches
+    yield
+    # the outbox's marker thread keeps its database connection across tasks: closed after each
+    # test, so the test database can be flushed and dropped
+    from antraege.mail import outbox
+
+    outbox.marker_thread_stop()
 
 
 @pytest.fixture

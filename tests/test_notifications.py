@@ -420,6 +420,68 @@ def test_outside_a_transaction_the_next_batch_is_claimed_by_the_markers_thread(f
     assert sorted(m.to[0] for m in mail.outbox) == sorted(r.empfaenger for r in rows)  # once each
 
 
+def _backend_pid():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _backend_alive(pid):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
+        return cursor.fetchone()[0] == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the marker's own connection")
+@pytest.mark.django_db(transaction=True)
+def test_the_markers_thread_keeps_its_connection_across_tasks_and_closes_it_when_stopped(
+    fonds, monkeypatch
+):
+    monkeypatch.setattr(mail_services, "dispatch", lambda pk: True)  # no worker sends them
+    pids, sent = [], []
+    for _task in range(2):
+        rows = receipts(fonds, 2)
+        execution = outbox.execution_new()
+        with outbox.Marker(execution) as marker:
+            outbox.benachrichtigungen_send(execution=execution, marker=marker)
+            pids.append(marker.submit(_backend_pid).result())
+            sent.extend(marker.flush())
+        assert sorted(sent[-2:]) == sorted(r.pk for r in rows)
+
+    # the second task's marks went over the first one's connection, not a new one
+    assert pids[0] == pids[1] != _backend_pid()
+    assert _backend_alive(pids[0])
+    # the worker stops (worker_process_shutdown): the connection is closed, not left to the server
+    assert outbox.marker_thread_stop()
+    wait_until(lambda: not _backend_alive(pids[0]), timeout=PATIENCE, message="closed connection")
+    assert not outbox.marker_thread_stop()  # stopped once
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the marker's own connection")
+@pytest.mark.django_db(transaction=True)
+def test_a_task_after_the_markers_connection_broke_claims_and_marks_on_a_new_one(
+    fonds, monkeypatch
+):
+    monkeypatch.setattr(mail_services, "dispatch", lambda pk: True)  # no worker sends them
+    execution = outbox.execution_new()
+    with outbox.Marker(execution) as marker:
+        broken = marker.submit(_backend_pid).result()
+    with connection.cursor() as cursor:  # the database drops it (a restart, an idle timeout)
+        cursor.execute("SELECT pg_terminate_backend(%s)", [broken])
+    wait_until(lambda: not _backend_alive(broken), timeout=PATIENCE, message="dropped connection")
+
+    rows = receipts(fonds, 5)
+    ergebnis = outbox.benachrichtigungen_send(
+        execution=outbox.execution_new(), limit=2, bis=time.monotonic() + 600
+    )
+
+    # the next batches were claimed and every e-mail marked, by the thread on a new connection
+    assert ergebnis.geclaimt == 5
+    assert sorted(ergebnis.gesendet) == sorted(r.pk for r in rows)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.empfaenger for r in rows)  # once each
+    assert Benachrichtigung.objects.filter(gesendet_am__isnull=True).count() == 0
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's asynchronous commit")
 @pytest.mark.django_db(transaction=True)
 def test_a_batch_never_takes_up_the_rows_of_the_batch_before_whose_marks_are_under_way(

@@ -18,6 +18,7 @@ mail clients fold it.
 """
 
 import logging
+import os
 import queue
 import random
 import threading
@@ -235,7 +236,7 @@ class Nachschub:
         if time.monotonic() > self.bis:
             return []
         if self.marker is not None and self.marker.threaded:
-            return self.marker.submit(_batch_claim, self.execution, self.limit)
+            return self.marker.submit(_neu_verbunden, _batch_claim, self.execution, self.limit)
         return _batch_claim(self.execution, self.limit)
 
     def _take(self, following):
@@ -350,88 +351,163 @@ MARK_PAUSE = 0.005
 class Marker:
     """Marks accepted e-mails sent, each as soon as the SMTP server accepted it.
 
-    On PostgreSQL outside a transaction a thread with a connection of its own writes the marks
-    while the next e-mails are already in the SMTP conversation, so the database's round trip
-    (slow when the database is busy) is off the sending path; what was accepted while it wrote,
-    and in the ``MARK_PAUSE`` after, goes in its next statement (a burst costs the database a
-    statement per few e-mails, not one each). An e-mail is marked within milliseconds of being
-    accepted; ``flush()`` waits for every mark. A worker killed in those milliseconds leaves the e-mail unmarked: it
-    goes out again after the lease with the same ``Message-ID`` (the one documented duplicate).
-    Elsewhere (SQLite, inside a transaction) each mark is written before the next e-mail is sent.
+    On PostgreSQL outside a transaction the process's marker thread (``_Faden``, with a connection
+    of its own kept across tasks) writes the marks while the next e-mails are already in the SMTP
+    conversation, so the database's round trip (slow when the database is busy) is off the sending
+    path; what was accepted while it wrote, and in the ``MARK_PAUSE`` after, goes in its next
+    statement (a burst costs the database a statement per few e-mails, not one each). An e-mail is
+    marked within milliseconds of being accepted; ``flush()`` waits for every mark. A worker killed
+    in those milliseconds leaves the e-mail unmarked: it goes out again after the lease with the
+    same ``Message-ID`` (the one documented duplicate). Elsewhere (SQLite, inside a transaction)
+    each mark is written before the next e-mail is sent.
     """
 
     def __init__(self, execution):
         self.execution = execution
         self._marked = []
-        self._queue = queue.Queue()
-        self._thread = None
+        self._faden = None
 
     def __enter__(self):
         if db_connection.vendor == "postgresql" and not db_connection.in_atomic_block:
-            self._thread = threading.Thread(target=self._work, name="outbox-mark", daemon=True)
-            self._thread.start()
+            self._faden = _faden()
         return self
 
     def __exit__(self, *exc_info):
-        if self._thread is not None:
-            self._queue.put(None)
-            self._thread.join()
+        if self._faden is not None:
+            self._wait()
 
     @property
     def threaded(self):
         """Whether a thread of its own writes the marks (and takes ``submit``'s work)."""
-        return self._thread is not None
+        return self._faden is not None
 
     def submit(self, function, *args):
         """Run ``function(*args)`` on the marker's thread and connection, in turn with the marks;
         returns its ``Future`` (threaded only: the next batch's claim, ``Nachschub``)."""
         future = Future()
-        self._queue.put(_Auftrag(function, args, future))
+        self._faden.queue.put(_Auftrag(function, args, future))
         return future
 
     def mark(self, row, subject):
-        if self._thread is None:
+        if self._faden is None:
             _sent_record(row, self.execution, subject)
             self._marked.append(row.pk)
         else:
-            self._queue.put((row, subject))
+            self._faden.queue.put((self, row, subject))
 
     def flush(self):
         """Wait until every e-mail handed over is marked; returns (and forgets) their ids."""
-        if self._thread is not None:
-            self._queue.join()
+        if self._faden is not None:
+            self._wait()
         marked, self._marked = self._marked, []
         return marked
+
+    def _wait(self):
+        # the thread writes the marks it gathered before it runs the work handed over with them
+        self.submit(_nichts).result()
+
+
+def _nichts():
+    pass
+
+
+# The marker's thread closes its idle database connection after this many seconds without work.
+FADEN_IDLE_SECONDS = 60
+
+_faden_lock = threading.Lock()
+_faden_aktiv = None
+
+
+def _faden():
+    """This process's marker thread, started on first use (and again in a forked child)."""
+    global _faden_aktiv
+    with _faden_lock:
+        if _faden_aktiv is None or not _faden_aktiv.alive():
+            _faden_aktiv = _Faden()
+        return _faden_aktiv
+
+
+def marker_thread_stop(timeout=10):
+    """Stop this process's marker thread and close its database connection (the worker stops, a
+    test ends: a connection left open would keep its database from being dropped). Returns whether
+    one ran."""
+    global _faden_aktiv
+    with _faden_lock:
+        faden, _faden_aktiv = _faden_aktiv, None
+    if faden is None or not faden.alive():
+        return False
+    faden.queue.put(None)
+    faden.thread.join(timeout)
+    return True
+
+
+class _Faden:
+    """The marker thread of a process (``Marker``): writes the marks of every task and runs the
+    work handed to it (``Marker.submit``) on one database connection kept across tasks, so a task
+    does not open a connection of its own before its next batch is claimed. A connection that
+    failed is closed and the statement tried once more on a new one; one past its age
+    (``CONN_MAX_AGE``) or after an error is closed before the next work, an idle one after
+    ``FADEN_IDLE_SECONDS``; ``marker_thread_stop()`` closes it."""
+
+    def __init__(self):
+        self.queue = queue.Queue()
+        self.pid = os.getpid()
+        self.thread = threading.Thread(target=self._work, name="outbox-mark", daemon=True)
+        self.thread.start()
+
+    def alive(self):
+        return self.pid == os.getpid() and self.thread.is_alive()
 
     def _work(self):
         try:
             while True:
-                items = [self._queue.get()]
-                while not self._queue.empty():
-                    items.append(self._queue.get())
-                done = [item for item in items if isinstance(item, tuple)]
                 try:
-                    if done:
-                        self._marked.extend(self._record(done))
-                except Exception:  # noqa: BLE001 - unmarked: sent again after the lease
-                    logger.warning("marking %s notifications sent failed", len(done), exc_info=True)
+                    items = [self.queue.get(timeout=FADEN_IDLE_SECONDS)]
+                except queue.Empty:
+                    db_connection.close()  # nothing to do: hold no connection
+                    continue
+                while not self.queue.empty():
+                    items.append(self.queue.get())
+                try:
+                    self._handle(items)
                 finally:
-                    for item in items:
-                        if isinstance(item, _Auftrag):
-                            item.run()
-                        self._queue.task_done()
+                    for _item in items:
+                        self.queue.task_done()
                 if None in items:
                     return
                 time.sleep(MARK_PAUSE)  # let the next few accepted e-mails gather
         finally:
             db_connection.close()  # this thread's own connection
 
-    def _record(self, items):
+    def _handle(self, items):
         try:
-            return _sent_record_many(items, self.execution)
-        except DatabaseError:  # a connection the database dropped: once more on a new one
-            db_connection.close()
-            return _sent_record_many(items, self.execution)
+            db_connection.close_if_unusable_or_obsolete()
+        except Exception:  # noqa: BLE001 - a new one is opened for the next statement
+            logger.debug("closing the marker's connection failed", exc_info=True)
+        marks = {}
+        for item in items:
+            if isinstance(item, tuple):
+                marker, row, subject = item
+                marks.setdefault(marker, []).append((row, subject))
+        for marker, done in marks.items():
+            try:
+                marker._marked.extend(_neu_verbunden(_sent_record_many, done, marker.execution))
+            except Exception:  # noqa: BLE001 - unmarked: sent again after the lease
+                logger.warning("marking %s notifications sent failed", len(done), exc_info=True)
+        for item in items:
+            if isinstance(item, _Auftrag):
+                item.run()
+
+
+def _neu_verbunden(function, *args):
+    """``function(*args)``, once more on a new connection if the database dropped this one."""
+    try:
+        return function(*args)
+    except DatabaseError:
+        if db_connection.in_atomic_block:
+            raise
+        db_connection.close()
+        return function(*args)
 
 
 class _Auftrag:

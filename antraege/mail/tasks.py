@@ -1,5 +1,5 @@
 """Celery tasks of the outbox (registered through ``antraege.tasks``): send, sweep, and close the
-SMTP connections when the worker stops."""
+SMTP connections and the marker's database connection when the worker stops."""
 
 import logging
 import time
@@ -50,7 +50,9 @@ def task_send_benachrichtigung(self, *, benachrichtigung_id=None):
 @worker_process_shutdown.connect
 @worker_shutdown.connect
 def _smtp_connections_close(**kwargs):
-    """The worker stops: say QUIT to the mail server instead of dropping the socket."""
+    """The worker stops: say QUIT to the mail server instead of dropping the socket, and close the
+    marker thread's database connection."""
+    outbox.marker_thread_stop()
     closed = smtp.mail_connections_close()
     if closed:
         logger.info("closed %s SMTP connection(s)", closed)
