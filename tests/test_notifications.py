@@ -459,6 +459,30 @@ def test_the_markers_thread_keeps_its_connection_across_tasks_and_closes_it_when
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the marker's own connection")
 @pytest.mark.django_db(transaction=True)
+def test_a_task_still_sending_when_the_markers_thread_is_stopped_gets_its_marks(fonds, monkeypatch):
+    monkeypatch.setattr(mail_services, "dispatch", lambda pk: True)  # no worker sends them
+    rows = receipts(fonds, 3)
+    execution = outbox.execution_new()
+    with outbox.Marker(execution) as marker:
+        first = marker.submit(_backend_pid).result()
+        # another thread of the process stops the marker's thread (a test's end, a shutdown)
+        stopping = threading.Thread(target=outbox.marker_thread_stop, args=(PATIENCE,))
+        stopping.start()
+        wait_until(lambda: outbox._faden_aktiv is None, timeout=PATIENCE, message="stop asked")
+        outbox.benachrichtigungen_send(execution=execution, marker=marker)
+        marked = marker.flush()  # served, not left waiting on a thread that ended
+    stopping.join(PATIENCE)
+
+    assert sorted(marked) == sorted(r.pk for r in rows)
+    assert Benachrichtigung.objects.filter(gesendet_am__isnull=True).count() == 0
+    assert not stopping.is_alive()  # the thread ended once its last task was done …
+    wait_until(lambda: not _backend_alive(first), timeout=PATIENCE, message="closed connection")
+    with outbox.Marker(execution) as marker:  # … and the next task starts a new one
+        assert marker.submit(_backend_pid).result() != first
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the marker's own connection")
+@pytest.mark.django_db(transaction=True)
 def test_a_task_after_the_markers_connection_broke_claims_and_marks_on_a_new_one(
     fonds, monkeypatch
 ):

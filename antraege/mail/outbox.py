@@ -9,7 +9,7 @@ execution id, finds the rows leased by a live execution and sends nothing.
 
 Each worker thread keeps one SMTP connection open across tasks (``smtp``; closed when the worker
 stops), so a burst costs one connection and one claim per batch; the marks are written by a thread
-of its own (``Marker``), which also claims and loads each next batch while the one before is sent
+of its own (``Marker``; one per process, its database connection kept across tasks), which also claims and loads each next batch while the one before is sent
 (``Nachschub``), and the sending thread makes each next e-mail, a step at a time, while the mail
 server answers the commands of the one before (``Vorlauf``). The e-mail is marked sent right after the SMTP server accepted it; a failure releases only that row
 with a back-off and the batch goes on. The one window no outbox can close — the server accepted,
@@ -374,7 +374,10 @@ class Marker:
 
     def __exit__(self, *exc_info):
         if self._faden is not None:
-            self._wait()
+            try:
+                self._wait()
+            finally:
+                self._faden.leave()
 
     @property
     def threaded(self):
@@ -419,18 +422,21 @@ _faden_aktiv = None
 
 
 def _faden():
-    """This process's marker thread, started on first use (and again in a forked child)."""
+    """This process's marker thread, started on first use (and again in a forked child), with
+    one more user (``_Faden.leave()`` when done)."""
     global _faden_aktiv
     with _faden_lock:
         if _faden_aktiv is None or not _faden_aktiv.alive():
             _faden_aktiv = _Faden()
+        _faden_aktiv.enter()
         return _faden_aktiv
 
 
 def marker_thread_stop(timeout=10):
     """Stop this process's marker thread and close its database connection (the worker stops, a
     test ends: a connection left open would keep its database from being dropped). Returns whether
-    one ran."""
+    one ran. A task still using it (another thread of the process) is served to its end first;
+    the next task starts a new one."""
     global _faden_aktiv
     with _faden_lock:
         faden, _faden_aktiv = _faden_aktiv, None
@@ -452,11 +458,30 @@ class _Faden:
     def __init__(self):
         self.queue = queue.Queue()
         self.pid = os.getpid()
+        self.users = 0  # markers using it now
+        self.stopping = False
+        self._lock = threading.Lock()
         self.thread = threading.Thread(target=self._work, name="outbox-mark", daemon=True)
         self.thread.start()
 
     def alive(self):
         return self.pid == os.getpid() and self.thread.is_alive()
+
+    def enter(self):
+        with self._lock:
+            self.users += 1
+
+    def leave(self):
+        with self._lock:
+            self.users -= 1
+            last = self.stopping and not self.users
+        if last:
+            self.queue.put(None)  # wake it: the last user left a thread asked to stop
+
+    def _finished(self, items):
+        with self._lock:
+            self.stopping = self.stopping or None in items
+            return self.stopping and not self.users
 
     def _work(self):
         try:
@@ -473,7 +498,7 @@ class _Faden:
                 finally:
                     for _item in items:
                         self.queue.task_done()
-                if None in items:
+                if self._finished(items):
                     return
                 time.sleep(MARK_PAUSE)  # let the next few accepted e-mails gather
         finally:
