@@ -2,9 +2,10 @@
 
 - ``liste``: the same 50 Anträge as the dashboard's first page (same query, same table markup),
   signed in, without filters, counts, balance or pagination.
-- ``oeffentlich``: the public list's 50 rows of a year (same query as the bare floor of
-  ``bench/scale.py``) in the site's layout (``base.html``: head, navigation, footer), without
-  filter form, count, sum, fields of action or paging: what the layout itself costs.
+- ``oeffentlich``: the public list's 50 rows of a year, or of a year and area (``quartier``: its
+  code; same query as the bare floors of ``bench/scale.py``) in the site's layout (``base.html``:
+  head, navigation, footer), without filter form, count, sum, fields of action or paging: what the
+  layout itself costs.
 - ``bericht``: the fund report's first 50 projects (same query as the bare floor of
   ``bench/scale.py``), the same seven columns and the link of each to its Antrag, in the site's
   layout, signed in as QM: without the fund's figures, chart, fields of action or paging.
@@ -49,9 +50,13 @@ IM_LAYOUT = Engine.get_default().from_string(
 
 def oeffentlich(request):
     from antraege.fonds.selectors.veroeffentlichung import gefoerderte_zeilen
+    from antraege.models import Quartier
 
     jahr = int(request.GET["jahr"])
-    rows = list(gefoerderte_zeilen(quartier=None, jahr=jahr, handlungsfeld=None)[:50])
+    # of one area when asked (``quartier``: its code), as the public list filtered by area
+    code = request.GET.get("quartier")
+    quartier = Quartier.objects.get(code=code) if code else None
+    rows = list(gefoerderte_zeilen(quartier=quartier, jahr=jahr, handlungsfeld=None)[:50])
     return HttpResponse(IM_LAYOUT.render(RequestContext(request, {"rows": rows})))
 
 

@@ -370,6 +370,7 @@ class Welt:
             [
                 Abstimmung(
                     antrag_id=pk,
+                    quartier_id=fonds.quartier_id,
                     betrag=Decimal("300.00"),
                     eroeffnet_am=zeitpunkt - datetime.timedelta(days=10),
                     frist=zeitpunkt,
@@ -664,6 +665,15 @@ def paths(welt):
             "floor",
             _get(publikum, "/bench/floor/oeffentlich/", jahr),
         ),
+        # the same rows as the public list of one area: the bare query, and in the layout
+        "floor: bare 50-row public page of the area": (
+            "floor",
+            _bare_page({"quartier": welt.quartier, "jahr": fonds.jahr, "handlungsfeld": None}),
+        ),
+        "floor: 50-row public page of the area in the layout": (
+            "floor",
+            _get(publikum, "/bench/floor/oeffentlich/", bereich),
+        ),
         "public CSV (one area)": ("export", _get(publikum, reverse("gefoerderte_csv"), bereich)),
         "public JSON (all areas)": ("export", _get(publikum, reverse("gefoerderte_json"), jahr)),
         "member's jury home": ("area", _get(mitglied, reverse("jury:home"))),
@@ -849,9 +859,9 @@ def report_areas(by_layout):
 
 FLOORS = [
     ("public list (all areas)", "floor: bare 50-row public page"),
-    ("public list (one area)", "floor: bare 50-row public page"),
+    ("public list (one area)", "floor: bare 50-row public page of the area"),
     ("public list (all areas)", "floor: 50-row public page in the layout"),
-    ("public list (one area)", "floor: 50-row public page in the layout"),
+    ("public list (one area)", "floor: 50-row public page of the area in the layout"),
     ("fund report page", "floor: bare 50-row fund report"),
     ("fund report page", "floor: 50-row fund report in the layout"),
 ]

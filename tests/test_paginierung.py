@@ -145,6 +145,7 @@ def geschlossene_abstimmungen(fonds, count):
     return Abstimmung.objects.bulk_create(
         Abstimmung(
             antrag=antrag,
+            quartier_id=antrag.fonds.quartier_id,
             betrag=Decimal("300.00"),
             frist=jetzt,
             status="closed",
@@ -155,7 +156,9 @@ def geschlossene_abstimmungen(fonds, count):
             ruhezeit_stunden=0,
             ergebnis="approved",
         )
-        for index, antrag in enumerate(Antrag.objects.order_by("-eingereicht_am"))
+        for index, antrag in enumerate(
+            Antrag.objects.select_related("fonds").order_by("-eingereicht_am")
+        )
     )
 
 

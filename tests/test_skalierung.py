@@ -269,3 +269,45 @@ def test_a_page_of_the_fund_report_or_public_list_walks_the_index_in_its_order(f
     for name, queryset in ids.items():
         plan = _plan(queryset)
         assert "antrag_foerderung_referenz" in plan and "Sort" not in plan, (name, plan)
+
+
+def test_qm_reads_the_open_votes_of_their_areas_by_their_index_not_the_areas_antraege(
+    fonds, qm_user, qm_other_user, anderes_quartier
+):
+    """A vote keeps its area (copied from its Antrag's fund when it opens): QM's progress reads the
+    open votes of their areas from the index on area, not every Antrag of their areas over the
+    years joined to the open votes of every area."""
+    from decimal import Decimal
+
+    from antraege.factories import AktionsfondsFactory
+    from antraege.roles import Akteur
+    from jury.abstimmungen import selectors, services
+    from jury.factories import antrag_zur_jury, jury_fuer
+
+    jury_fuer(fonds.quartier, 3)
+    jury_fuer(anderes_quartier, 3)
+    anderer_fonds = AktionsfondsFactory(quartier=anderes_quartier)
+    eigene = services.abstimmung_open(
+        antrag_zur_jury(AntragFactory(fonds=fonds, titel="Eigene"), qm_user),
+        akteur=Akteur(qm_user),
+        betrag=Decimal("10"),
+    )
+    andere = services.abstimmung_open(
+        antrag_zur_jury(AntragFactory(fonds=anderer_fonds, titel="Andere"), qm_other_user),
+        akteur=Akteur(qm_other_user),
+        betrag=Decimal("10"),
+    )
+    assert (eigene.quartier_id, andere.quartier_id) == (fonds.quartier_id, anderes_quartier.pk)
+
+    with CaptureQueriesContext(connection) as captured:
+        fortschritte = selectors.abstimmungen_progress_for_staff(Akteur(qm_user))
+
+    assert [f.titel for f in fortschritte] == ["Eigene"]
+    [zeilen] = [
+        q["sql"] for q in captured.captured_queries if '"jury_stimmberechtigung"' in q["sql"]
+    ]
+    # the area is the vote's (the partial index ``abstimmung_offen_quartier``), no join to the funds
+    assert '"jury_abstimmung"."quartier_id" IN' in zeilen
+    assert '"antraege_aktionsfonds"' not in zeilen
+    if connection.vendor == "sqlite":  # PostgreSQL may read a table of three votes whole
+        assert "abstimmung_offen_quartier" in _plan_sql(zeilen)

@@ -133,6 +133,16 @@ class Abstimmung(models.Model):
     antrag = models.ForeignKey(
         Antrag, on_delete=models.CASCADE, related_name="abstimmungen", verbose_name=_("Antrag")
     )
+    # the area of the Antrag's fund, copied in at opening (a fund never changes area): QM's open
+    # votes are read from the index on the area's open votes, not through all of the area's
+    # Anträge (they pile up over the years)
+    quartier = models.ForeignKey(
+        "antraege.Quartier",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,  # the open votes' index below; closed votes are never read by area
+    )
     modus = models.CharField(max_length=10, choices=Modus.choices, default=Modus.ONLINE)
     betrag = models.DecimalField(_("Betrag zur Abstimmung (€)"), max_digits=10, decimal_places=2)
     auflagen = models.TextField(_("Auflagen"), blank=True)
@@ -193,10 +203,19 @@ class Abstimmung(models.Model):
                 condition=Q(status="closed", protokoll=""),
                 name="abstimmung_ohne_protokoll",
             ),
+            # QM's progress of the open votes of their areas (``abstimmungen_progress_for_staff``)
+            models.Index(
+                fields=["quartier"], condition=Q(status="open"), name="abstimmung_offen_quartier"
+            ),
         ]
 
     def __str__(self):
         return f"{self.antrag} ({self.get_modus_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.quartier_id is None and self.antrag_id is not None:
+            self.quartier_id = self.antrag.fonds.quartier_id
+        super().save(*args, **kwargs)
 
     @property
     def ist_offen(self):

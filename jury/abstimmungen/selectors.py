@@ -164,8 +164,9 @@ def abstimmungen_progress_for_staff(akteur, *, now=None):
     now = now or timezone.now()
     qs = Abstimmung.objects.filter(status=AbstimmungStatus.OFFEN, modus=Abstimmung.Modus.ONLINE)
     if not akteur.is_admin:
-        # the areas are known: no join to the areas' table (the QM dashboard asks on every view)
-        qs = qs.filter(antrag__fonds__quartier_id__in=akteur.qm_quartier_ids)
+        # the areas are known: the open votes of these areas from their index (the QM dashboard
+        # asks on every view), not through all of the areas' Anträge over the years
+        qs = qs.filter(quartier_id__in=akteur.qm_quartier_ids)
     return _fortschritte(qs, now)
 
 

@@ -305,6 +305,7 @@ def abstimmung_open(
             mitglieder, befangen = _jury_for_abstimmung(current, now, antragsteller_bestaetigt)
             abstimmung = Abstimmung.objects.create(
                 antrag=current,
+                quartier_id=antrag.fonds.quartier_id,
                 modus=Abstimmung.Modus.ONLINE,
                 betrag=betrag,
                 kostenplan=kostenplan,
