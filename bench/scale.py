@@ -49,8 +49,12 @@ What is counted, per path (one call of the view through Django's test client, or
 
 Kinds of path and what is checked (``--check``; ``--short`` checks always):
 - ``page``/``job``: bounded by what it shows or has due: rows at the largest N ≤ 1.5 × rows at
-  the smallest N, in both layouts, else FAIL (unless it reads ≤ 1,000 rows at the largest N:
-  on small tables the planner's choice of index or table scan moves a few hundred rows);
+  the smallest N, in every layout, else FAIL. A page of 50 that shows more rows at the largest N
+  (a fund of 3 Anträge at N = 100 shows 3, at 10,000 a full 50) also passes when it reads ≤ 1.5 ×
+  the rows of its floor at that N, the same rows in the site's layout (``PAGE_FLOORS``; "ok (1.25×
+  its floor's rows)"): it grew with what it shows. A job also passes at ≤ 200 rows at the largest
+  N (on tiny tables the planner's choice of index or table scan moves a few rows); a page never
+  passes by a number of rows;
 - ``area``: shows counts or sums of its own area's fund (the dashboard's counts, a member's
   closed votes to page through, the sweep recomputing one fund's report figures): it grows with its area's Anträge, never with other areas'. With
   both layouts: rows in ``spread`` ≤ 0.5 × rows in ``one`` at the largest N (at 30 areas a path
@@ -72,13 +76,18 @@ Kinds of path and what is checked (``--check``; ``--short`` checks always):
 failed), with the reason.
 
 Measured 2026-12-07, ``--sizes 100,10000 --check`` (passes: every checked path bounded in the
-three layouts), rows read at 100 → 10,000 in ``one`` / ``spread`` / ``years``: fund report page
-339 → 291 / 304 → 556 / 304 → 264 (``spread`` read 304 → 1,162 while the planner sorted the fund's
-333 rows; 556 is a full page against a fund of 3 Anträge at 100, ≤ 1,000 rows), public list of one
-area 480 → 330 / 234 → 553 / 234 → 320, of all areas 480 → 330 / 800 → 1,100 / 800 → 785. Against
-the same 50 rows in the site's layout at 10,000 (rows, bytes, median ms of 7 rounds): fund report
-1.08–1.26× / 1.87× (3.12× in ``years``: 12 projects under the page's figures) / 1.02–1.67×, public
-list 0.02–1.73× / 0.92–1.57× / 0.92–1.87× (all areas among 30 areas: 1.54×, 1.54×, 1.85×).
+three layouts, none by a number of rows, none ``OPEN``), rows read at 100 → 10,000 in ``one`` /
+``spread`` / ``years``: fund report page 337 → 339 / 273 → 525 (1.18× its floor's 444: a full page
+against a fund of 3 Anträge at 100) / 273 → 262, public list of one area 480 → 380 / 234 → 536
+(0.73× its floor's 737: no row to show at 100) / 234 → 320; vote progress 518 → 128 / 763 → 87 /
+763 → 87 (the open votes of the QM's area by the index on area, the same 2–3 at both N; it read
+525 → 134 / 384 → 901 / 384 → 911 through every Antrag of the area). Against the same 50 rows in
+the site's layout at 10,000 (rows, bytes, median ms of 7 rounds): fund report 1.06× / 1.87× /
+1.28× in ``one``, 1.18× / 1.87× / 1.29× in ``spread``, 1.25× / 3.12× (12 projects under the page's
+figures) / 1.61× in ``years``; public list of one area 0.02× / 1.34× / 0.90×, 0.73× / 1.45× /
+1.69×, 2.91× (110 rows: a fund of 20) / 1.94× / 2.27×. ``--short`` passes with the public list of
+one area ``OPEN`` (N = 2,000: 234 → 442 / 511 rows in ``spread`` / ``years``, 1.60× / 2.34× its
+floor: the 120-row fund table read whole for the filter's areas and the area's fund).
 """
 
 import argparse
@@ -102,11 +111,24 @@ JE_JAHR = {"years": 20}
 MEMBERS = 5
 LIMIT = 1.5
 SPREAD_LIMIT = 0.5
-# below this many rows at the largest N a page or job passes whatever its ratio: on small tables
-# the planner's choice between an index and reading the table moves a few hundred rows either way
-FLOOR_ROWS = 1000
+# below this many rows at the largest N a job passes whatever its ratio: on tiny tables the
+# planner's choice between an index and reading the table moves a few rows either way. Pages have
+# no such exemption: a page with a floor may pass by its floor (``PAGE_FLOORS``)
+FLOOR_ROWS = 200
+# a page of 50 and its floor, the same rows in the site's layout (one query of them): a page that
+# shows more rows at the largest N (a fund of 3 Anträge at N = 100 shows 3, at 10,000 a full 50)
+# passes when it reads ≤ LIMIT × its floor's rows at that N: it grew with what it shows
+PAGE_FLOORS = {
+    "fund report page": "floor: 50-row fund report in the layout",
+    "public list (one area)": "floor: 50-row public page of the area in the layout",
+}
 # checked paths still to be bounded by another change of issue 22: reported, not failed
-OPEN = {}
+OPEN = {
+    # --short only (the full run passes it by its rows or its floor): at N = 2,000 the fund table
+    # of ``years`` has 120 rows (4 pages) and PostgreSQL reads it whole for the area filter's
+    # choices and the area's fund (an index at 10,000)
+    "public list (one area)": "N = 2,000 reads the 120-row fund table whole (filter, fund)",
+}
 
 # status of the i-th Antrag of every 20 in a fund
 CYCLE = (
@@ -819,8 +841,10 @@ def report(layout, results):
             verdict = kind if kind != "area" else "area (see below)"
         elif ratio <= LIMIT:
             verdict = "ok"
-        elif b <= FLOOR_ROWS:
-            verdict = f"ok (≤ {FLOOR_ROWS} rows)"
+        elif name in PAGE_FLOORS and b <= LIMIT * results[last][PAGE_FLOORS[name]]["rows"]:
+            verdict = f"ok ({b / results[last][PAGE_FLOORS[name]]['rows']:.2f}× its floor's rows)"
+        elif kind == "job" and b <= FLOOR_ROWS:
+            verdict = f"ok (job, ≤ {FLOOR_ROWS} rows)"
         elif name in OPEN:
             verdict = f"OPEN: {OPEN[name]}"
         else:

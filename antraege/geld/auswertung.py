@@ -181,15 +181,15 @@ class Fondsberichtzahlen:
     stand: object  # when the stored figures were computed (aware datetime)
 
 
-def fondsbericht_figures(fonds):
+def fondsbericht_figures(fonds, *, saldo=None):
     """The report's figures from the fund's stored ones (a query for them, none over Anträge)
-    and its running totals."""
+    and its running totals (``saldo``: as the caller read them, else read now)."""
     row = fondsauswertung_for(fonds)
     daten = row.daten
     summen = {**daten["summen"], "bewilligt": Decimal(daten["summen"]["bewilligt"])}
     kategorien = [(name, Decimal(g), Decimal(a)) for name, g, a in daten["kategorien"]]
     return Fondsberichtzahlen(
-        bericht=aktionsfonds_bericht(fonds, summen=summen, kategorien=kategorien),
+        bericht=aktionsfonds_bericht(fonds, summen=summen, kategorien=kategorien, saldo=saldo),
         monate=fondsbild.bewilligungen_je_monat(
             fonds, [(j, m, n, Decimal(s)) for j, m, n, s in daten["monate"]]
         ),

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ... import zugriff
 from ...antrag.views.qm import antrag_detail_context, staff_required
 from ...geld.auswertung import fondsbericht_figures
+from ...geld.buchungen.selectors import saldo_from_row
 from ...geld.selectors.abrechnung import bericht_seiten
 from ...paginierung import seite_for
 from ...web.listenzeilen import bericht_zeilen, bericht_zeilen_html
@@ -29,8 +30,9 @@ from ..services.kosten import KostenkategorieRefused, kostenkategorien_translate
 
 def _bericht_context(request, fonds, **extra):
     heute = timezone.localdate()
-    # counts, months, fields and cost categories as the worker last computed them (one row)
-    zahlen = fondsbericht_figures(fonds)
+    # counts, months, fields and cost categories as the worker last computed them (one row); the
+    # balance from the fund row this request read (``aktionsfonds_for_staff``), not read again
+    zahlen = fondsbericht_figures(fonds, saldo=saldo_from_row(fonds))
     bericht = zahlen.bericht
     # the projects on screen in pages of 50 (their ids from the index, then their rows); the sums
     # above count all of them

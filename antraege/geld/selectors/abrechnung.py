@@ -251,14 +251,15 @@ def bericht_summen(fonds):
     return summen, kategorien
 
 
-def aktionsfonds_bericht(fonds, *, summen=None, kategorien=None):
-    """The report of one fund: figures from its running totals (no sum over Anträge), the
-    projects' count, sums and cost categories from ``bericht_summen`` (``summen`` and
-    ``kategorien`` given: from the fund's stored figures, else read now); the projects themselves
-    as a queryset the caller pages or exports."""
+def aktionsfonds_bericht(fonds, *, summen=None, kategorien=None, saldo=None):
+    """The report of one fund: figures from its running totals (no sum over Anträge; ``saldo``
+    given: from the fund row the caller read, else read now), the projects' count, sums and cost
+    categories from ``bericht_summen`` (``summen`` and ``kategorien`` given: from the fund's
+    stored figures, else read now); the projects themselves as a queryset the caller pages or
+    exports."""
     if summen is None or kategorien is None:
         summen, kategorien = bericht_summen(fonds)
-    saldo = aktionsfonds_saldo(fonds)
+    saldo = saldo or aktionsfonds_saldo(fonds)
     return Fondsbericht(
         fonds=fonds,
         saldo=saldo,
