@@ -18,7 +18,9 @@ an httpx client, product and floor taking turns:
   Also printed: the ratio against a second floor, ``send_mail`` with an HTML part over one kept
   connection (the outbox's e-mails all have one). Measured 2026-12-07, ``--antraege 300 --rounds
   7`` on a busy machine: 0.88 (rounds 0.72–1.05; 0.63–0.88 over four runs; not reached), against
-  the floor with HTML 1.10.
+  the floor with HTML 1.10; after the fourth pass (18:20, a load of 2.5 on 2 CPUs) 0.59 and 0.63,
+  the code before it alternating with it 0.60/0.57 against 0.55/0.59: the machine, not the code.
+  Run ``make compilemessages`` first (``make bench`` does): without the .mo files all go in German.
 - dashboard: the QM dashboard's first page with 10,000 Anträge in the area vs a bare view
   rendering the same 50 rows (median). Goal: ≤ 1.5.
 - ballot: 50 jury members posting their ballot at once vs the same 50 posting a bare CSRF POST
