@@ -80,16 +80,15 @@ GEFOERDERT_STATES = (
     S.PAID,
     S.CLOSED,
 )
-# What a fund report may list: the funded ones, and those cancelled or expired after their advance
-# was paid (``bericht_projekte``); the index on fund and reference holds exactly these
-# (``antrag_foerderung_referenz``: the fund report's and the public list's pages walk it).
-BERICHT_STATES = (*GEFOERDERT_STATES, S.CANCELLED, S.EXPIRED)
 # Nothing happens any more.
 END_STATES = (S.INELIGIBLE, S.REJECTED, S.CLOSED, S.WITHDRAWN, S.EXPIRED, S.CANCELLED)
 # Approved at some point, whatever came after (unlike GEFOERDERT_STATES, which leaves out what was
 # undone): the project, its settlement and its figures in the fund report. A cancelled or expired
-# Antrag keeps its settlement page for its letters and a repayment claim.
-EVER_APPROVED_STATES = (*RESERVING_STATES, S.PAID, S.CLOSED, S.EXPIRED, S.CANCELLED)
+# Antrag keeps its settlement page for its letters and a repayment claim. The fund report lists
+# these (the cancelled and expired ones only after an advance was paid, ``bericht_auswahl``); the
+# index on fund and reference holds exactly these (``antrag_foerderung_referenz``: the fund
+# report's and the public list's pages walk it), in this order.
+EVER_APPROVED_STATES = (*GEFOERDERT_STATES, S.CANCELLED, S.EXPIRED)
 # The applicant may change receipts, report and photos.
 SETTLEMENT_EDITABLE_STATES = (S.IN_PROGRESS, S.SETTLEMENT_CHANGES_REQUESTED)
 # Approved, no settlement handed in (yet, or again): agreement, advance and bank details may be

@@ -17,7 +17,7 @@ from ...money import ZERO
 from ...states import (
     APPLICANT_STATUS_LABELS,
     AWAITING_SETTLEMENT_STATES,
-    BERICHT_STATES,
+    EVER_APPROVED_STATES,
     AntragStatus,
 )
 
@@ -157,7 +157,7 @@ class Antrag(models.Model):
             models.Index(
                 fields=["fonds", "referenz", "id"],
                 include=["status"],
-                condition=Q(status__in=BERICHT_STATES),
+                condition=Q(status__in=EVER_APPROVED_STATES),
                 name="antrag_foerderung_referenz",
             ),
             # counts by status and a fund's balance from the index alone (PostgreSQL)

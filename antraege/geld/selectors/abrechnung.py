@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ...antrag.selectors import SeitenUeberIds, aktionsfonds_saldo, antraege_among
 from ...models import Abschlag, Antrag, AntragStatus, Auszahlung, Beleg, Kostenposition, Sachbericht
 from ...money import ZERO, euro_round
-from ...states import BERICHT_STATES, GEFOERDERT_STATES
+from ...states import EVER_APPROVED_STATES, GEFOERDERT_STATES
 from ..buchungen.selectors import fondszahlen
 
 
@@ -172,10 +172,10 @@ def bericht_auswahl(fonds):
     """The Anträge a fund report lists, in its order (reference): funded and not undone, and those
     cancelled or expired after their advance was paid (the money went out; the claim shows
     whether it came back). The statuses a filter of their own and the advance a sub-select, so
-    that the index on fund and reference (``antrag_foerderung_referenz``, of ``BERICHT_STATES``)
+    that the index on fund and reference (``antrag_foerderung_referenz``, of ``EVER_APPROVED_STATES``)
     alone answers which rows, in order."""
     return (
-        Antrag.objects.filter(fonds=fonds, status__in=BERICHT_STATES)
+        Antrag.objects.filter(fonds=fonds, status__in=EVER_APPROVED_STATES)
         .filter(
             Q(status__in=GEFOERDERT_STATES) | Exists(Abschlag.objects.filter(antrag=OuterRef("pk")))
         )
