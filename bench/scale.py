@@ -124,10 +124,11 @@ PAGE_FLOORS = {
 }
 # checked paths still to be bounded by another change of issue 22: reported, not failed
 OPEN = {
-    # --short only (the full run passes it by its rows or its floor): at N = 2,000 the fund table
-    # of ``years`` has 120 rows (4 pages) and PostgreSQL reads it whole for the area filter's
-    # choices and the area's fund (an index at 10,000)
-    "public list (one area)": "N = 2,000 reads the 120-row fund table whole (filter, fund)",
+    # --short only (the full run passes it by its rows or its floor): in ``spread`` the area's one
+    # fund holds 3 Anträge at N = 100 (a page of 3 rows) and 67 at 2,000 (a full page of 50), and
+    # the page's fixed part (the filter's years and areas, a step of an index each) is ~250 rows
+    # that its floor, a bare query of the rows, does not have: 330 → 544 rows, 1.96× its floor
+    "public list (one area)": "spread: a page of 3 rows at 100, of 50 at 2,000 (with the filter)",
 }
 
 # status of the i-th Antrag of every 20 in a fund
@@ -841,7 +842,10 @@ def report(layout, results):
             verdict = kind if kind != "area" else "area (see below)"
         elif ratio <= LIMIT:
             verdict = "ok"
-        elif name in PAGE_FLOORS and b <= LIMIT * results[last][PAGE_FLOORS[name]]["rows"]:
+        elif (
+            PAGE_FLOORS.get(name) in results[last]  # (not measured with --paths without it)
+            and b <= LIMIT * results[last][PAGE_FLOORS[name]]["rows"]
+        ):
             verdict = f"ok ({b / results[last][PAGE_FLOORS[name]]['rows']:.2f}× its floor's rows)"
         elif kind == "job" and b <= FLOOR_ROWS:
             verdict = f"ok (job, ≤ {FLOOR_ROWS} rows)"
