@@ -85,9 +85,12 @@ against a fund of 3 Anträge at 100) / 273 → 262, public list of one area 480 
 the site's layout at 10,000 (rows, bytes, median ms of 7 rounds): fund report 1.06× / 1.87× /
 1.28× in ``one``, 1.18× / 1.87× / 1.29× in ``spread``, 1.25× / 3.12× (12 projects under the page's
 figures) / 1.61× in ``years``; public list of one area 0.02× / 1.34× / 0.90×, 0.73× / 1.45× /
-1.69×, 2.91× (110 rows: a fund of 20) / 1.94× / 2.27×. ``--short`` passes with the public list of
-one area ``OPEN`` (N = 2,000: 234 → 442 / 511 rows in ``spread`` / ``years``, 1.60× / 2.34× its
-floor: the 120-row fund table read whole for the filter's areas and the area's fund).
+1.69×, 2.91× (110 rows: a fund of 20) / 1.94× / 2.27×. Then the filter's areas became a step of
+the index on area and year per area (the ``EXISTS`` read the fund table whole at 2,000): public list
+of one area 483 → 383 / 390 → 699 (0.95× its floor) / 390 → 506 (final full run, while the suite
+ran). ``--short`` passes with the public list of one area ``OPEN`` in ``spread`` only (N = 2,000:
+390 → 604 rows, 2.18× its floor: a page of 3 rows at 100, of 50 at 2,000, and the filter's ~250
+rows its floor does not have); ``years`` 390 → 547 passes (234 → 511 before).
 """
 
 import argparse
