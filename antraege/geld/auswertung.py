@@ -157,9 +157,13 @@ def gefoerderte_je_fonds_gespeichert(*, quartier=None, jahr=None, handlungsfeld=
 def gefoerderte_summe_gespeichert(*, quartier=None, jahr=None, handlungsfeld=None):
     """``(number, approved sum)`` of the public list's selection from the funds' stored figures
     (``gefoerderte_je_fonds_gespeichert``)."""
-    je_fonds = gefoerderte_je_fonds_gespeichert(
-        quartier=quartier, jahr=jahr, handlungsfeld=handlungsfeld
+    return gefoerderte_summe_je_fonds(
+        gefoerderte_je_fonds_gespeichert(quartier=quartier, jahr=jahr, handlungsfeld=handlungsfeld)
     )
+
+
+def gefoerderte_summe_je_fonds(je_fonds):
+    """``(number, approved sum)`` of the entries of ``gefoerderte_je_fonds_gespeichert``."""
     return sum(n for _f, n, _s, _w in je_fonds), sum((s for _f, _n, s, _w in je_fonds), ZERO)
 
 

@@ -493,11 +493,7 @@ class _Faden:
                     continue
                 while not self.queue.empty():
                     items.append(self.queue.get())
-                try:
-                    self._handle(items)
-                finally:
-                    for _item in items:
-                        self.queue.task_done()
+                self._handle(items)
                 if self._finished(items):
                     return
                 time.sleep(MARK_PAUSE)  # let the next few accepted e-mails gather

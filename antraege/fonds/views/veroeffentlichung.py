@@ -7,9 +7,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from ...geld.auswertung import gefoerderte_je_fonds_gespeichert
+from ...geld.auswertung import gefoerderte_je_fonds_gespeichert, gefoerderte_summe_je_fonds
 from ...models import Handlungsfeld
-from ...money import ZERO
 from ...paginierung import PARAMETER, seite_for
 from ...web.listenzeilen import oeffentliche_zeilen, oeffentliche_zeilen_html
 from ..forms import GefoerderteFilterForm
@@ -65,8 +64,7 @@ def gefoerderte_liste(request):
     felder = list(Handlungsfeld.objects.all())
     form, kriterien = _filter(request, handlungsfelder=felder)
     je_fonds = gefoerderte_je_fonds_gespeichert(**kriterien)
-    anzahl = sum(n for _fonds, n, _summe, _werte in je_fonds)
-    summe = sum((betrag for _fonds, _n, betrag, _werte in je_fonds), ZERO)
+    anzahl, summe = gefoerderte_summe_je_fonds(je_fonds)
     # the page read fund by fund (their stored numbers say where it starts), not sorted from all
     zeilen = FondsweiseZeilen(je_fonds, handlungsfeld=kriterien["handlungsfeld"])
     seite = seite_for(request, zeilen, gesamt=anzahl)
