@@ -67,9 +67,6 @@ class SeitenUeberIds:
     def count(self):
         return self.auswahl.count()
 
-    def __len__(self):
-        return self.count()
-
     def __getitem__(self, teil):
         if not isinstance(teil, slice):
             return self[teil : teil + 1][0]
