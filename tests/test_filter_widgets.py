@@ -19,6 +19,18 @@ def test_filter_select_gives_djangos_markup(value):
     assert parse_html(ours.render("status", value)) == parse_html(django.render("status", value))
 
 
+def test_filter_select_selects_only_the_first_option_of_a_value_and_reads_lazy_labels():
+    from django.utils.translation import gettext_lazy
+
+    choices = [(None, gettext_lazy("Alle Jahre")), (2027, "2027"), ("2027", "noch einmal")]
+    ours = FilterSelect(attrs=ATTRS, choices=choices)
+    django = forms.Select(attrs=ATTRS, choices=choices)
+
+    for value in (2027, None, ""):
+        assert parse_html(ours.render("jahr", value)) == parse_html(django.render("jahr", value))
+    assert ours.render("jahr", 2027).count(" selected") == 1
+
+
 @pytest.mark.parametrize("value", ["", "Garten", '"><script>alert(1)</script>', None, 2027])
 def test_filter_text_input_gives_djangos_markup(value):
     attrs = {"id": "id_suche", "class": "kern-form-input__input", "maxlength": "100"}

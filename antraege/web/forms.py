@@ -3,7 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 
 class KernFormMixin:
@@ -79,22 +80,28 @@ class FilterTextInput(forms.TextInput):
 
 class FilterSelect(forms.Select):
     """A select built in Python instead of by a template per option (the same markup as Django's
-    ``select.html``): a list page's status filter has sixteen options and is drawn on every view
-    of the list. No option groups."""
+    ``select.html``): a list page's status filter has sixteen options, the public list's areas
+    one per area with a fund, drawn on every view of the list. Its options are written straight
+    from the choices (Django's ``optgroups`` builds a dict and an attribute string per option, the
+    most of the filter's time). No option groups."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], flatatt(option["attrs"]), option["label"])
-                for _group, group_options, _index in widget["optgroups"]
-                for option in group_options
-            ),
-        )
+        gewaehlt = set(self.format_value(value))
+        optionen, schon = [], False
+        for wert, label in self.choices:
+            wert = "" if wert is None else wert
+            # as ``optgroups``: the first option of the value is selected, no second one
+            selected = not schon and str(wert) in gewaehlt
+            schon = schon or selected
+            an = " selected" if selected else ""
+            optionen.append(
+                f'<option value="{conditional_escape(wert)}"{an}>{conditional_escape(label)}</option>'
+            )
         return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(widget["attrs"]), options
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            mark_safe("".join(optionen)),  # every part escaped above
         )
 
 
