@@ -98,6 +98,12 @@ beat_schedule = {
         "task": task_names.SWEEP_FONDSBERICHTE,
         "schedule": 300.0,
     },
+    # The public list's stored filter choices, mended should a write without a signal have left
+    # them behind the funds (antraege/fonds/services/veroeffentlichung.py), once a night.
+    "public-list-filter": {
+        "task": task_names.CHECK_VEROEFFENTLICHUNGSFILTER,
+        "schedule": crontab(hour=3, minute=47),
+    },
     # One reminder for each repayment claim past its deadline (the claims a day overdue), daily.
     "repayment-reminders": {
         "task": task_names.REMIND_OVERDUE_RUECKFORDERUNGEN,

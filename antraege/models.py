@@ -5,7 +5,14 @@ from .antrag.models.anhang import Anhang, anhang_upload_to
 from .antrag.models.antrag import Antrag, Kostenposition, Statuswechsel
 from .datenschutz.models import AdressBestaetigung, Anonymisierung, Zugriffsnachweis
 from .dokumente.models import Dokument, dokument_upload_to
-from .fonds.models import Aktionsfonds, Foerderung, Handlungsfeld, Kostenkategorie, Quartier
+from .fonds.models import (
+    Aktionsfonds,
+    Foerderung,
+    Handlungsfeld,
+    Kostenkategorie,
+    Quartier,
+    Veroeffentlichungsfilter,
+)
 from .geld.buchungen.models import Buchung, Fondsauswertung, FondsberichtPdf  # noqa: E402 - after its targets
 from .geld.models.abrechnung import (
     Abschlag,
@@ -65,6 +72,7 @@ __all__ = [
     "Quartier",
     "Sachbericht",
     "Statuswechsel",
+    "Veroeffentlichungsfilter",
     "anhang_upload_to",
     "beleg_upload_to",
     "dokument_upload_to",

@@ -17,6 +17,7 @@ RENDER_FONDSBERICHT = "antraege.task_render_fondsbericht"
 REFRESH_FONDSAUSWERTUNG = "antraege.task_refresh_fondsauswertung"
 SWEEP_FONDSBERICHTE = "antraege.task_sweep_fondsberichte"
 REMIND_OVERDUE_RUECKFORDERUNGEN = "antraege.task_remind_overdue_rueckforderungen"
+CHECK_VEROEFFENTLICHUNGSFILTER = "antraege.task_check_veroeffentlichungsfilter"
 
 # data protection (antraege.datenschutz.tasks)
 AUFBEWAHRUNG_DURCHSETZEN = "antraege.task_aufbewahrung_durchsetzen"

@@ -67,6 +67,19 @@ def task_refresh_fondsauswertung(*, fonds_id):
     fondsauswertung_refresh(fonds_id)
 
 
+@shared_task(name=task_names.CHECK_VEROEFFENTLICHUNGSFILTER)
+def task_check_veroeffentlichungsfilter():
+    """Beat, once a night: the public list's stored filter choices against the funds, mended when
+    a write that sends no signal (an ``update`` of a fund's year by hand) left them behind. True
+    when they were."""
+    from .fonds.services.veroeffentlichung import veroeffentlichungsfilter_pruefen
+
+    if not veroeffentlichungsfilter_pruefen():
+        return False
+    logger.warning("public list: the filter's stored years and areas were stale, recomputed")
+    return True
+
+
 @shared_task(name=task_names.SWEEP_FONDSBERICHTE)
 def task_sweep_fondsberichte():
     """Beat: recompute the stored report figures and queue again the report PDFs whose task was

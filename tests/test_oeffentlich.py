@@ -217,7 +217,8 @@ def test_public_list_query_count_does_not_grow_with_rows(
 ):
     approved(AntragFactory(fonds=fonds), qm_user)
     url = reverse("gefoerderte_json")
-    # the years, the Anträge, the links to their fields of action, the fields
+    # the filter's stored years and areas, the Anträge, the links to their fields of action, the
+    # fields
     with django_assert_num_queries(4):
         client.get(url, {"jahr": fonds.jahr})
     for _ in range(4):
@@ -353,15 +354,15 @@ def test_public_list_pages_read_fund_by_fund_are_the_slices_of_the_whole_list(
 def test_public_list_page_queries_do_not_grow_with_rows(client, fonds, django_assert_num_queries):
     _gefoerderte_bulk(fonds, 1)
     url = reverse("gefoerderte")
-    # the fields (the filter's and the rows'), years, areas (the filter's choices, and the chosen
-    # one among them), number and sum, the page, the links
-    with django_assert_num_queries(6):
+    # the fields (the filter's and the rows'), the filter's stored years and areas (the choices,
+    # and the chosen one among them), number and sum, the page, the links
+    with django_assert_num_queries(5):
         client.get(url, {"jahr": fonds.jahr})
     _gefoerderte_bulk(fonds, 60, ab=1)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(url, {"jahr": fonds.jahr})
     assert len(response.context["aktionen"]) == 50
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(url, {"jahr": fonds.jahr, "quartier": fonds.quartier.code})
 
 
@@ -392,3 +393,121 @@ def test_public_list_filter_reads_its_choices_once_and_refuses_an_unknown_one(
     assert unbekannt.context["form_has_errors"]
     assert set(unbekannt.context["form"].errors) == {"quartier", "handlungsfeld"}
     assert unbekannt.context["kriterien"]["quartier"] is None
+
+
+def _optionen(response, feld):
+    """The filter's choices of ``feld`` as the page shows them: ``[(value, label)]`` in order."""
+    html = response.content.decode()
+    auswahl = re.search(rf'<select[^>]*name="{feld}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return [
+        (wert, " ".join(label.split()))
+        for wert, label in re.findall(r'<option value="([^"]*)"[^>]*>(.*?)</option>', auswahl, re.S)
+    ]
+
+
+def test_a_new_fund_shows_its_year_and_area_in_the_filter_at_once_and_a_deleted_one_goes(
+    client, fonds
+):
+    """The filter's years and areas are stored (one row read per view), kept in the transaction
+    of each change of the funds: a new fund's year and area are offered on the next view, in
+    their order (years newest first, areas by name), a renamed area under its new name, and a
+    deleted fund's year no more."""
+    from antraege.factories import AktionsfondsFactory, QuartierFactory
+
+    url = reverse("gefoerderte")
+    vorher = client.get(url, {"jahr": fonds.jahr})
+    assert _optionen(vorher, "jahr") == [(str(fonds.jahr), str(fonds.jahr))]
+    assert [wert for wert, _l in _optionen(vorher, "quartier")] == ["", fonds.quartier.code]
+
+    QuartierFactory(name="Ohnefondskiez", code="OF")  # no fund: not offered
+    neu = AktionsfondsFactory(
+        quartier=QuartierFactory(name="Aaa-Kiez", code="AAA"), jahr=fonds.jahr + 1
+    )
+    alt = AktionsfondsFactory(quartier=fonds.quartier, jahr=fonds.jahr - 3)
+    nachher = client.get(url, {"jahr": fonds.jahr})
+
+    assert [wert for wert, _l in _optionen(nachher, "jahr")] == [
+        str(fonds.jahr + 1),
+        str(fonds.jahr),
+        str(fonds.jahr - 3),
+    ]
+    assert _optionen(nachher, "quartier")[1:] == [
+        ("AAA", "Aaa-Kiez"),
+        (fonds.quartier.code, fonds.quartier.name),
+    ]
+    # the new area is chosen by its code, and the page says so
+    gewaehlt = client.get(url, {"jahr": fonds.jahr + 1, "quartier": "AAA"})
+    assert gewaehlt.context["kriterien"]["quartier"] == neu.quartier
+    assert '<option value="AAA" selected>' in gewaehlt.content.decode()
+
+    neu.quartier.name = "Zett-Kiez"
+    neu.quartier.save()
+    alt.delete()
+    zuletzt = client.get(url, {"jahr": fonds.jahr})
+
+    assert [wert for wert, _l in _optionen(zuletzt, "jahr")] == [
+        str(fonds.jahr + 1),
+        str(fonds.jahr),
+    ]
+    assert _optionen(zuletzt, "quartier")[1:] == [
+        (fonds.quartier.code, fonds.quartier.name),
+        ("AAA", "Zett-Kiez"),
+    ]
+
+
+def test_the_stored_filter_is_what_the_funds_have_and_the_nightly_check_mends_a_stale_one(
+    fonds, anderes_quartier
+):
+    """The stored choices equal the ones computed from the funds; a write that sends no signal
+    (an ``update`` of a fund's year) leaves them behind until the nightly check, which recomputes
+    them; with the choices current it writes nothing."""
+    from antraege.factories import AktionsfondsFactory
+    from antraege.fonds.selectors.veroeffentlichung import (
+        oeffentliche_auswahl_berechnen,
+        oeffentliche_jahre_und_quartiere,
+    )
+    from antraege.models import Aktionsfonds, Veroeffentlichungsfilter
+    from antraege.tasks import task_check_veroeffentlichungsfilter
+
+    AktionsfondsFactory(quartier=anderes_quartier, jahr=fonds.jahr - 1)
+    jahre, quartiere = oeffentliche_jahre_und_quartiere()
+    assert (jahre, [[q.pk, q.name, q.code] for q in quartiere]) == oeffentliche_auswahl_berechnen()
+    assert jahre == [fonds.jahr, fonds.jahr - 1]
+
+    Aktionsfonds.objects.filter(pk=fonds.pk).update(jahr=fonds.jahr - 5)
+    assert oeffentliche_jahre_und_quartiere()[0] == [fonds.jahr, fonds.jahr - 1]  # behind
+    stand = Veroeffentlichungsfilter.objects.get().berechnet_am
+
+    assert task_check_veroeffentlichungsfilter() is True
+    assert oeffentliche_jahre_und_quartiere()[0] == [fonds.jahr - 1, fonds.jahr - 5]
+    neuer_stand = Veroeffentlichungsfilter.objects.get().berechnet_am
+    assert neuer_stand > stand
+    assert task_check_veroeffentlichungsfilter() is False
+    assert Veroeffentlichungsfilter.objects.get().berechnet_am == neuer_stand
+
+
+def test_without_its_stored_row_the_filter_is_computed_and_the_next_change_stores_it(client, fonds):
+    """A database emptied by hand (or a test's flush) has no stored row: the list computes the
+    choices from the funds, and the next change of a fund stores them again."""
+    from antraege.factories import AktionsfondsFactory
+    from antraege.models import Veroeffentlichungsfilter
+
+    Veroeffentlichungsfilter.objects.all().delete()
+    url = reverse("gefoerderte")
+    assert [w for w, _l in _optionen(client.get(url), "jahr")] == [str(fonds.jahr)]
+
+    AktionsfondsFactory(quartier=fonds.quartier, jahr=fonds.jahr + 1)
+    assert Veroeffentlichungsfilter.objects.get().jahre == [fonds.jahr + 1, fonds.jahr]
+
+
+def test_beat_checks_the_stored_filter_once_a_night():
+    from aktionsfonds.celery import app
+    from antraege import task_names
+    from antraege.tasks import task_check_veroeffentlichungsfilter
+
+    schedule = app.conf.beat_schedule["public-list-filter"]
+
+    assert schedule["task"] == task_names.CHECK_VEROEFFENTLICHUNGSFILTER
+    assert schedule["task"] == task_check_veroeffentlichungsfilter.name
+    assert schedule["task"] in app.tasks
+    assert (schedule["schedule"].hour, schedule["schedule"].minute) == ({3}, {47})

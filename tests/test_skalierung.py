@@ -320,3 +320,33 @@ def test_qm_reads_the_open_votes_of_their_areas_by_their_index_not_the_areas_ant
     assert '"antraege_aktionsfonds"' not in zeilen
     if connection.vendor == "sqlite":  # PostgreSQL may read a table of three votes whole
         assert "abstimmung_offen_quartier" in _plan_sql(zeilen)
+
+
+def test_the_public_list_reads_its_filters_years_and_areas_as_one_stored_row(client, fonds):
+    """The filter's years and areas come from their stored row (``Veroeffentlichungsfilter``): one
+    statement reading that one row whatever the areas and years (PostgreSQL: one row read), none
+    over the funds for them; the page shows every area and year."""
+    import json
+
+    from antraege.factories import AktionsfondsFactory, QuartierFactory
+
+    for nummer in range(6):
+        quartier = QuartierFactory(code=f"V{nummer}", name=f"Viertel {nummer}")
+        for jahr in (fonds.jahr, fonds.jahr - 1, fonds.jahr - 2):
+            AktionsfondsFactory(quartier=quartier, jahr=jahr)
+    url = reverse("gefoerderte")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, {"jahr": fonds.jahr, "quartier": "V3"})
+    statements = [q["sql"] for q in captured.captured_queries]
+
+    filter_rows = [sql for sql in statements if "antraege_veroeffentlichungsfilter" in sql]
+    assert len(filter_rows) == 1 and "WHERE" not in filter_rows[0]
+    assert not [sql for sql in statements if "RECURSIVE" in sql.upper()]
+    assert response.content.decode().count('<option value="V') == 6
+    assert response.context["kriterien"]["quartier"].code == "V3"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + filter_rows[0])
+            (plan,) = cursor.fetchone()
+        plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+        assert (plan["Node Type"], plan["Actual Rows"], plan.get("Plans")) == ("Seq Scan", 1, None)

@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Handlungsfeld, Kostenkategorie
+from ..models import Handlungsfeld, Kostenkategorie, Quartier
 from ..web.forms import FilterModelChoiceField, FilterSelect, KernForm
 from .services.kosten import UEBERSETZUNG_FELDER
 
@@ -55,14 +55,14 @@ class GefoerderteFilterForm(KernForm):
     )
 
     def __init__(self, *args, quartiere, jahre, handlungsfelder=None, **kwargs):
-        """``quartiere``: the areas to offer (a queryset); ``handlungsfelder``: all fields of
-        action, read by the page that shows the form: then the areas are read once here, for
-        the choices and the chosen one (the open data files read only the chosen one)."""
+        """``quartiere``: the areas to offer, read already (the stored choices,
+        ``oeffentliche_jahre_und_quartiere``): the choices and the chosen one, no query;
+        ``handlungsfelder``: all fields of action, when the page read them already (the open
+        data files read only the chosen one)."""
         super().__init__(*args, **kwargs)
         self.use_required_attribute = False
-        self.fields["quartier"].queryset = quartiere
-        if handlungsfelder is not None:
-            self.fields["quartier"].zeilen = list(quartiere)
+        self.fields["quartier"].queryset = Quartier.objects.filter(pk__in=[q.pk for q in quartiere])
+        self.fields["quartier"].zeilen = quartiere
         self.fields["jahr"].choices = [(j, str(j)) for j in jahre]
         self.fields["handlungsfeld"].zeilen = handlungsfelder
         self.fields["handlungsfeld"].label_from_instance = lambda obj: obj.anzeigename

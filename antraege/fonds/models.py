@@ -327,3 +327,29 @@ class Handlungsfeld(models.Model):
     @property
     def anzeige_erklaerung(self):
         return text_in_reader_language(self, "erklaerung")
+
+
+class Veroeffentlichungsfilter(models.Model):
+    """The public list's filter choices, stored: the years for which a fund exists (newest first)
+        and the areas that have a fund (``[id, name, code]``, by name). One row (``EINZIGE``, the only
+    id the table admits),
+        recomputed in the transaction of every change of a fund's area or year, of a fund's deletion
+        and of an area's name or code (``antraege.fonds.services.veroeffentlichung``), so the public
+        list reads one row instead of a step of an index per year and per area on every view."""
+
+    EINZIGE = 1
+
+    jahre = models.JSONField(default=list)
+    quartiere = models.JSONField(default=list)
+    berechnet_am = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("Filter der Veröffentlichung")
+        verbose_name_plural = _("Filter der Veröffentlichung")
+        constraints = [
+            # one row: the page reads the table without a condition
+            models.CheckConstraint(condition=Q(id=1), name="veroeffentlichungsfilter_einzige_zeile")
+        ]
+
+    def __str__(self):
+        return f"Veroeffentlichungsfilter ({self.berechnet_am:%Y-%m-%d %H:%M})"

@@ -9,13 +9,21 @@ address, e-mail, phone or the full name.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Count, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.utils.translation import pgettext_lazy
 
 from ...antrag.selectors import antraege_among, seite_ueber_ids
-from ...models import GEFOERDERT_STATES, Aktionsfonds, Antrag, AntragStatus, Handlungsfeld, Quartier
+from ...models import (
+    GEFOERDERT_STATES,
+    Aktionsfonds,
+    Antrag,
+    AntragStatus,
+    Handlungsfeld,
+    Quartier,
+    Veroeffentlichungsfilter,
+)
 
 # (machine value, label) of the public status: fewer words than the lifecycle has states.
 OEFFENTLICHER_STATUS = {
@@ -265,20 +273,36 @@ SELECT id FROM quartiere WHERE id IS NOT NULL
 """
 
 
-def oeffentliche_jahre_und_quartiere():
-    """``(years, areas)`` of the filter: the years for which a fund exists, newest first, and the
-    areas that have a fund (name and code, by name), each a step of an index per year or area
-    (``JAHRE_SQL``, ``QUARTIERE_SQL``), never every fund of every year."""
+def oeffentliche_auswahl_berechnen():
+    """``(years, areas)`` of the filter as the funds have them now: the years for which a fund
+    exists, newest first, and the areas that have a fund as ``[id, name, code]``, by name; each a
+    step of an index per year or area (``JAHRE_SQL``, ``QUARTIERE_SQL``), never every fund of
+    every year. What ``Veroeffentlichungsfilter`` stores: the page reads that row instead."""
     tabelle = connection.ops.quote_name(Aktionsfonds._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(JAHRE_SQL.format(tabelle=tabelle))
         jahre = [jahr for (jahr,) in cursor.fetchall()]
     quartiere = (
         Quartier.objects.filter(pk__in=RawSQL(QUARTIERE_SQL.format(tabelle=tabelle), []))
-        .only("pk", "name", "code")  # the filter shows the name and sends the code
-        .order_by("name")
+        .order_by("name")  # the database's order of names, as the filter always had it
+        .values_list("pk", "name", "code")
     )
-    return jahre, quartiere
+    return jahre, [list(quartier) for quartier in quartiere]
+
+
+def oeffentliche_jahre_und_quartiere():
+    """``(years, areas)`` of the filter: the years for which a fund exists, newest first, and the
+    areas that have a fund (``Quartier`` with name and code only, by name), from the one stored
+    row (``Veroeffentlichungsfilter``, kept in the transaction of each change of the funds): one
+    query reading one row, on every view of the list and its files. Without the row (a database
+    emptied by hand or by a test's flush) they are computed as the funds have them."""
+    # the table's one row (its only id): read without a condition, an order or a limit
+    gespeichert = list(Veroeffentlichungsfilter.objects.values_list("jahre", "quartiere"))
+    jahre, quartiere = gespeichert[0] if gespeichert else oeffentliche_auswahl_berechnen()
+    # instances as ``.only("pk", "name", "code")`` gives them: the filter shows the name, sends
+    # the code, and filters the rows by the chosen one
+    felder = ["id", "name", "code"]
+    return jahre, [Quartier.from_db(DEFAULT_DB_ALIAS, felder, zeile) for zeile in quartiere]
 
 
 def aktion_as_dict(aktion):
