@@ -19,6 +19,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from antraege.factories import AntragFactory
@@ -381,13 +382,24 @@ def test_outside_a_transaction_marks_are_written_beside_the_sending_and_waited_f
     monkeypatch.setattr(mail_services, "dispatch", lambda pk: True)
     rows = receipts(fonds, 3)
 
-    # the sending connection: claim (one statement whose commit does not wait for the disk) and
-    # load (rows, funds); the marks go through the marker's own connection
-    with django_assert_num_queries(3) as captured:
+    # the claim (one statement whose commit does not wait for the disk), the load of the batch
+    # and the marks go through the marker's own connection, kept across tasks; the sending
+    # thread's connection (Celery closes it after every task) is not used
+    claims = []
+    claim = outbox._batch_claim
+
+    def claim_recorded(execution, limit):
+        with CaptureQueriesContext(connection) as captured:
+            found = claim(execution, limit)
+        claims.append((threading.current_thread().name, [q["sql"] for q in captured]))
+        return found
+
+    monkeypatch.setattr(outbox, "_batch_claim", claim_recorded)
+    with django_assert_num_queries(0):
         ergebnis = outbox.benachrichtigungen_send(execution=outbox.execution_new())
-    claim = captured.captured_queries[0]["sql"]
-    assert claim.startswith("UPDATE ")
-    assert "(SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL" in claim
+    ((thread, (statement, _rows, _fonds)),) = claims
+    assert thread == "outbox-mark" and statement.startswith("UPDATE ")
+    assert "(SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL" in statement
 
     assert sorted(ergebnis.gesendet) == sorted(r.pk for r in rows)
     sent = Benachrichtigung.objects.filter(pk__in=ergebnis.gesendet, gesendet_am__isnull=False)
@@ -413,9 +425,9 @@ def test_outside_a_transaction_the_next_batch_is_claimed_by_the_markers_thread(f
         execution=outbox.execution_new(), limit=2, bis=time.monotonic() + 600
     )
 
-    # the first batch by the sending thread, each next one beside the sending
-    here = threading.current_thread().name
-    assert claims == [(here, 2), ("outbox-mark", 2), ("outbox-mark", 1)]
+    # every batch by the marker's thread (its connection kept across tasks), each next one
+    # beside the sending
+    assert claims == [("outbox-mark", 2), ("outbox-mark", 2), ("outbox-mark", 1)]
     assert sorted(ergebnis.gesendet) == sorted(r.pk for r in rows)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(r.empfaenger for r in rows)  # once each
 
