@@ -9,8 +9,9 @@ execution id, finds the rows leased by a live execution and sends nothing.
 
 Each worker thread keeps one SMTP connection open across tasks (``smtp``; closed when the worker
 stops), so a burst costs one connection and one claim per batch; the marks are written by a thread
-of its own (``Marker``; one per process, its database connection kept across tasks), which also claims and loads each next batch while the one before is sent
-(``Nachschub``), and the sending thread makes each next e-mail, a step at a time, while the mail
+of its own (``Marker``; one per process, its database connection kept across tasks), which also
+claims and loads each batch, the next while the one before is sent (``Nachschub``; on PostgreSQL
+claim and load are one statement, ``_Einzug``), and the sending thread makes each next e-mail, a step at a time, while the mail
 server answers the commands of the one before (``Vorlauf``). The e-mail is marked sent right after the SMTP server accepted it; a failure releases only that row
 with a back-off and the batch goes on. The one window no outbox can close — the server accepted,
 the worker died before the ``UPDATE`` — sends the e-mail again with the same ``Message-ID``, so
