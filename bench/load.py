@@ -20,6 +20,9 @@ an httpx client, product and floor taking turns:
   7`` on a busy machine: 0.88 (rounds 0.72–1.05; 0.63–0.88 over four runs; not reached), against
   the floor with HTML 1.10; after the fourth pass (18:20, a load of 2.5 on 2 CPUs) 0.59 and 0.63,
   the code before it alternating with it 0.60/0.57 against 0.55/0.59: the machine, not the code.
+  After the fifth pass (claim and load in one statement on the marker's kept connection; 20:22,
+  machine quiet) 0.98 (rounds 0.86–1.47), the code before it right after 0.80 (0.75–0.87); with a
+  load of 1.3–2.5 from other runs, seven runs 0.62–0.93 (median 0.82) against 0.56–0.84 (0.70).
   Run ``make compilemessages`` first (``make bench`` does): without the .mo files all go in German.
 - dashboard: the QM dashboard's first page with 10,000 Anträge in the area vs a bare view
   rendering the same 50 rows (median). Goal: ≤ 1.5.
