@@ -247,6 +247,31 @@ def test_the_batches_of_a_run_share_the_layout_made_once(fonds, monkeypatch):
     assert made == ["de"]
 
 
+def test_a_new_worker_process_compiles_every_email_template_before_its_first_email():
+    import gc
+    from pathlib import Path
+
+    from celery.signals import worker_process_init
+    from django.conf import settings
+    from django.template import engines
+
+    import antraege.tasks  # noqa: F401 - registers the outbox's tasks and signal handlers, as Celery does
+
+    loader = engines["django"].engine.template_loaders[0]  # the cached loader
+    loader.reset()
+    emails = Path(settings.BASE_DIR) / "templates" / "emails"
+    names = {p.relative_to(emails.parent).as_posix() for p in emails.rglob("*") if p.is_file()}
+    try:
+        worker_process_init.send(sender="test")  # what Celery sends in a new pool process
+        assert gc.get_freeze_count() > 0  # Django's heap out of the collector's reach
+    finally:
+        gc.unfreeze()
+
+    kept = {name for name, template in loader.get_template_cache.items() if name in names}
+    assert len(names) > 70 and kept == names
+    assert not any(isinstance(loader.get_template_cache[n], Exception) for n in names)
+
+
 def test_a_run_claims_no_further_batch_once_an_email_failed(fonds, monkeypatch):
     rows = receipts(fonds, 6)
     Benachrichtigung.objects.filter(pk=rows[1].pk).update(empfaenger="refused@example.org")

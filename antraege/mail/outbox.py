@@ -324,6 +324,15 @@ def _felder(meta, names):
 _einzug_gebaut = None
 
 
+def vorwaermen():
+    """A worker process starts: make now what its first batch would make on the sending path,
+    the e-mails' languages and templates (``messages.vorwaermen``) and on PostgreSQL the claim
+    statement (``_Einzug``)."""
+    messages.vorwaermen()
+    if db_connection.vendor == "postgresql":
+        _einzug()
+
+
 def _einzug():
     global _einzug_gebaut
     if _einzug_gebaut is None:
