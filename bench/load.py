@@ -23,6 +23,13 @@ an httpx client, product and floor taking turns:
   After the fifth pass (claim and load in one statement on the marker's kept connection; 20:22,
   machine quiet) 0.98 (rounds 0.86–1.47), the code before it right after 0.80 (0.75–0.87); with a
   load of 1.3–2.5 from other runs, seven runs 0.62–0.93 (median 0.82) against 0.56–0.84 (0.70).
+  The second round was the worst of every run (0.41–0.65): the SMTP server below is a thread of
+  this process and a full collection of this process's heap stopped it 62–67 ms in that round
+  (gc.callbacks), so the heap is frozen before the rounds (``main``; the instrument's pause, for
+  product and floor alike). Alternating, 20:55–21:02, load 1.1–2.2: without the freeze 0.88, 0.89
+  (round 2 0.63, 0.61); with it 0.96, 0.96, 0.86, 0.87 (rounds 0.70–1.09); with it and the
+  worker's warm-up (``outbox.vorwaermen``) 0.93, 0.91, 0.90 (0.77–1.15), 0.59 with the machine
+  busy.
   Run ``make compilemessages`` first (``make bench`` does): without the .mo files all go in German.
 - dashboard: the QM dashboard's first page with 10,000 Anträge in the area vs a bare view
   rendering the same 50 rows (median). Goal: ≤ 1.5.
