@@ -157,6 +157,51 @@ def test_a_batch_is_claimed_and_loaded_with_what_the_orm_loads_of_its_rows(fonds
     assert outbox._batch_claim(outbox.execution_new(), 10) == []  # all taken
 
 
+# (state of a row, claimed?): what a sender may take. On PostgreSQL the batch's one statement
+# (``outbox._Einzug``) writes the condition of ``outbox._free`` again in SQL; both ways of claiming
+# must take the same rows.
+ZUSTAENDE = [
+    ({}, True),
+    ({"gesendet_am": -60}, False),  # sent
+    ({"kanal": "post"}, False),  # a letter by post waits for QM
+    ({"claim_until": 60}, False),  # leased by another execution, or waiting for its next attempt
+    ({"claim_until": -60}, True),  # the lease ran out, the back-off is over
+]
+
+
+@pytest.mark.parametrize("claim", ["batch", "count"])
+def test_both_ways_of_claiming_take_the_free_rows_oldest_first(claim):
+    now = timezone.now()
+    rows = []
+    for number, (zustand, _frei) in enumerate(ZUSTAENDE * 2):
+        werte = {
+            key: now + timedelta(seconds=value) if isinstance(value, int) else value
+            for key, value in zustand.items()
+        }
+        row = Benachrichtigung.objects.create(
+            art="abstimmung_eroeffnet", empfaenger=f"z{number}@example.org", **werte
+        )
+        # creation times in another order than the ids: oldest first means by the time
+        Benachrichtigung.objects.filter(pk=row.pk).update(
+            erstellt_am=now - timedelta(minutes=100 - number * (-1) ** number)
+        )
+        rows.append(row)
+    frei = [row for row, (_zustand, ja) in zip(rows, ZUSTAENDE * 2, strict=True) if ja]
+    frei.sort(key=lambda row: Benachrichtigung.objects.get(pk=row.pk).erstellt_am)
+    execution = outbox.execution_new()
+
+    if claim == "batch":  # on PostgreSQL the one statement that claims and loads
+        taken = {row.pk for row in outbox._batch_claim(execution, len(frei) - 1)}
+    else:
+        outbox.benachrichtigungen_claim(execution=execution, limit=len(frei) - 1)
+        taken = set(
+            Benachrichtigung.objects.filter(claimed_by=execution).values_list("pk", flat=True)
+        )
+
+    assert taken == {row.pk for row in frei[:-1]}  # the oldest free ones, up to the limit
+    assert Benachrichtigung.objects.filter(claimed_by=execution).count() == len(frei) - 1
+
+
 def test_a_failure_in_the_middle_of_a_batch_sends_the_rest_and_retries_the_failed_one(
     fonds, monkeypatch
 ):

@@ -235,6 +235,7 @@ class _Einzug:
         q = db_connection.ops.quote_name
         table = q(benachrichtigung.db_table)
         # ``_free``: unsent, an e-mail (not a letter by post), no live lease, no back-off running
+        # (both held to the same rows by ``test_both_ways_of_claiming_take_the_free_rows_oldest_first``)
         frei = (
             "gesendet_am IS NULL AND kanal = 'email' "
             "AND (claim_until IS NULL OR claim_until < %(now)s)"
