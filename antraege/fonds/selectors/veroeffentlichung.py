@@ -85,7 +85,8 @@ def traeger_for(organisation, oeffentlicher_name, zustimmung):
 
 
 def gefoerderte_auswahl(*, quartier=None, jahr=None, handlungsfeld=None):
-    """The funded Anträge of the public list, filtered (a queryset of Anträge, in no order)."""
+    """The funded Anträge of the public list, filtered (a queryset of Anträge, in no order);
+    ``handlungsfeld`` a field of action or its id."""
     qs = Antrag.objects.filter(status__in=GEFOERDERT_STATES)
     if quartier is not None:
         qs = qs.filter(fonds__quartier=quartier)
@@ -93,7 +94,7 @@ def gefoerderte_auswahl(*, quartier=None, jahr=None, handlungsfeld=None):
         qs = qs.filter(fonds__jahr=jahr)
     if handlungsfeld is not None:
         # a filter through the link table, so no row can come twice
-        qs = qs.filter(pk__in=handlungsfeld.antraege.values("pk"))
+        qs = qs.filter(pk__in=Antrag.objects.filter(handlungsfelder=handlungsfeld).values("pk"))
     return qs
 
 
@@ -173,12 +174,8 @@ def _seite_abfrage(form, werte):
     werte = iter(werte)
 
     def auswahl():
-        handlungsfeld = next(werte) if mit_feld else None
-        qs = Antrag.objects.filter(status__in=GEFOERDERT_STATES)
-        if handlungsfeld is not None:
-            # as ``gefoerderte_auswahl``: ``handlungsfeld.antraege`` filters by the field's id
-            qs = qs.filter(pk__in=Antrag.objects.filter(handlungsfelder=handlungsfeld).values("pk"))
-        return qs.order_by("referenz", "pk")
+        handlungsfeld = next(werte) if mit_feld else None  # its id
+        return gefoerderte_auswahl(handlungsfeld=handlungsfeld).order_by("referenz", "pk")
 
     teile = [(auswahl().filter(fonds_id=next(werte)), slice(von, bis)) for von, bis in stuecke]
     if ganze:
