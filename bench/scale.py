@@ -103,9 +103,9 @@ fund's stored figures, the fields of action, their links to the rows), ~0.5 ms e
 page's statements beside the floor's (its funds' stored figures, its rows, their links to the
 fields of action) were compiled once per process and shape (``antraege/vorlagen.py``; the same
 SQL, the same rows read): public list of one area in ``years`` against the same 50 rows in the
-site's layout 1.86× / 1.90× / 1.82× with the code before and 1.41× / 1.34× / 1.42× after, taking
-turns run by run (``--short --layouts years``, median of 7 rounds each, load 0.9–1.3); all areas
-1.49–1.51× before, 1.06–1.12× after. ``--short --check`` (all layouts and paths, passes, nothing
+site's layout 1.82–2.01× (median 1.89×) with the code before and 1.34–1.48× (median 1.42×) after,
+six runs each taking turns (``--short --layouts years``, median of 7 rounds each, load 0.9–1.9);
+all areas 1.48–1.51× before, 0.99–1.20× after. ``--short --check`` (all layouts and paths, passes, nothing
 ``OPEN``, load 2): one area 1.04× / 1.10× / 1.34×, all areas 1.07× / 1.50× / 1.09×. The full run
 (``--sizes 100,10000 --check --paths "public list,public page"``, load 2, the code before right
 before): one area 0.99× / 1.41× / 1.92× before, 0.76× / 1.05× / 1.39× after; all areas 1.06× /
