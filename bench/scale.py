@@ -99,7 +99,18 @@ nothing is ``OPEN``; ``--short`` (N = 100 → 2,000) public list of one area 469
 ``years`` was 2.61× under load); the full run (``--sizes 100,10000 --check``, passes) 469 → 319 /
 77 → 396 (0.54× its floor) / 77 → 93, 0.85× / 1.56× / 2.03× the time (all areas 0.76× / 1.65× /
 1.76×): what is left over the floor is the ORM building the page's three other statements (its
-fund's stored figures, the fields of action, their links to the rows), ~0.5 ms each.
+fund's stored figures, the fields of action, their links to the rows), ~0.5 ms each. Then the
+page's statements beside the floor's (its funds' stored figures, its rows, their links to the
+fields of action) were compiled once per process and shape (``antraege/vorlagen.py``; the same
+SQL, the same rows read): public list of one area in ``years`` against the same 50 rows in the
+site's layout 1.82–2.01× (median 1.89×) with the code before and 1.34–1.48× (median 1.42×) after,
+six runs each taking turns (``--short --layouts years``, median of 7 rounds each, load 0.9–1.9);
+all areas 1.48–1.51× before, 0.99–1.20× after. ``--short --check`` (all layouts and paths, passes, nothing
+``OPEN``, load 2): one area 1.04× / 1.10× / 1.34×, all areas 1.07× / 1.50× / 1.09×. The full run
+(``--sizes 100,10000 --check --paths "public list,public page"``, load 2, the code before right
+before): one area 0.99× / 1.41× / 1.92× before, 0.76× / 1.05× / 1.39× after; all areas 1.06× /
+1.61× / 1.70× before, 0.60× / 1.27× / 1.31× after (rows 319 → 369 in ``one``: the same SQL, the
+planner's choice after another seeding).
 """
 
 import argparse

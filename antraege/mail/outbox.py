@@ -235,7 +235,7 @@ class _Einzug:
         q = db_connection.ops.quote_name
         table = q(benachrichtigung.db_table)
         # ``_free``: unsent, an e-mail (not a letter by post), no live lease, no back-off running
-        # (both held to the same rows by ``test_both_ways_of_claiming_take_the_free_rows_oldest_first``)
+        # (held to the same rows by test_both_ways_of_claiming_take_the_free_rows_oldest_first)
         frei = (
             "gesendet_am IS NULL AND kanal = 'email' "
             "AND (claim_until IS NULL OR claim_until < %(now)s)"
@@ -258,7 +258,11 @@ class _Einzug:
             "ORDER BY g.sprache, g.art, g.erstellt_am, g.id"
         )
         self.asynchron = "AND (SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL"
-        # each model's place in a row of the statement: (model, field names, start, end, pk)
+        self._stellen_und_umwandler()
+
+    def _stellen_und_umwandler(self):
+        """Each model's place in a row of the statement and the converters of its columns."""
+        # (model, field names, start, end, pk)
         self.stellen, start = [], 0
         for meta, fields in self.teile:
             end = start + len(fields)
