@@ -331,11 +331,11 @@ class Handlungsfeld(models.Model):
 
 class Veroeffentlichungsfilter(models.Model):
     """The public list's filter choices, stored: the years for which a fund exists (newest first)
-        and the areas that have a fund (``[id, name, code]``, by name). One row (``EINZIGE``, the only
-    id the table admits),
-        recomputed in the transaction of every change of a fund's area or year, of a fund's deletion
-        and of an area's name or code (``antraege.fonds.services.veroeffentlichung``), so the public
-        list reads one row instead of a step of an index per year and per area on every view."""
+    and the areas that have a fund (``[id, name, code]``, by name). One row (``EINZIGE``, the only
+    id the table admits), recomputed in the transaction of every change of a fund's area or year,
+    of a fund's deletion and of an area's name or code
+    (``antraege.fonds.services.veroeffentlichung``), so the public list reads one row instead of
+    a step of an index per year and per area on every view."""
 
     EINZIGE = 1
 
