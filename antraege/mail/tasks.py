@@ -53,8 +53,8 @@ def _vorwaermen(**kwargs):
     """A pool process starts: load the e-mails' languages, templates and claim statement now
     (``outbox.vorwaermen``), not on the first e-mail of each language; then move everything
     loaded so far (Django, the templates) out of the garbage collector's reach with
-    ``gc.freeze()``. Without it the process's first full collection walked that whole heap in
-    the middle of a burst: 85 ms between two e-mails, measured in the worker of bench/load.py."""
+    ``gc.freeze()``: a full collection of that heap took 46–83 ms in bench/load.py's worker, a
+    pause of the sending should one fall into a burst."""
     try:
         outbox.vorwaermen()
     except Exception:  # noqa: BLE001 - then the first e-mails load it, as before
