@@ -9,6 +9,8 @@
 - ``bericht``: the fund report's first 50 projects (same query as the bare floor of
   ``bench/scale.py``), the same seven columns and the link of each to its Antrag, in the site's
   layout, signed in as QM: without the fund's figures, chart, fields of action or paging.
+- ``oeffentlich_bar``, ``bericht_bar``: the same rows in a bare table (no layout) as a request:
+  what a page of them costs beyond the query, with the site's middleware.
 - ``post``: a CSRF-protected POST that writes one row (``bench_floor``) and redirects.
 """
 
@@ -79,6 +81,43 @@ def bericht(request, pk):
     fonds = Aktionsfonds.objects.get(pk=pk)
     rows = list(bericht_seiten(fonds)[:50])
     return HttpResponse(IM_LAYOUT_BERICHT.render(RequestContext(request, {"rows": rows})))
+
+
+# the same rows as bench/scale.py's bare floors (``BARE``, ``BARE_BERICHT``: no layout), here as
+# a request through the site's middleware (session, sign-in with its second factor, CSP): a bare
+# page, where scale.py's bare floors are the query and the table alone, called in-process
+BAR = Engine.get_default().from_string(
+    """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Projekte</title></head>
+<body><table>{% for r in rows %}<tr><th scope="row">{{ r.2 }}</th><td>{{ r.3 }}</td><td>{{ r.9 }}</td>
+<td>{{ r.6|floatformat:"2g" }} €</td><td>{{ r.7 }}</td></tr>{% endfor %}</table></body></html>"""
+)
+BAR_BERICHT = Engine.get_default().from_string(
+    """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Bericht</title></head>
+<body><table>{% for a in rows %}<tr><th scope="row">{{ a.referenz }}</th><td>{{ a.titel }}</td>
+<td>{{ a.betrag_bewilligt|floatformat:"2g" }} €</td><td>{{ a.ausgezahlt_brutto|floatformat:"2g" }} €</td>
+<td>{{ a.zurueckgefordert|floatformat:"2g" }} €</td><td>{{ a.zurueckgezahlt|floatformat:"2g" }} €</td>
+<td>{{ a.status }}</td></tr>{% endfor %}</table></body></html>"""
+)
+
+
+def oeffentlich_bar(request):
+    from antraege.fonds.selectors.veroeffentlichung import gefoerderte_zeilen
+    from antraege.models import Quartier
+
+    code = request.GET.get("quartier")
+    quartier = Quartier.objects.get(code=code) if code else None
+    jahr = int(request.GET["jahr"])
+    rows = list(gefoerderte_zeilen(quartier=quartier, jahr=jahr, handlungsfeld=None)[:50])
+    return HttpResponse(BAR.render(Context({"rows": rows})))
+
+
+@login_required
+def bericht_bar(request, pk):
+    from antraege.geld.selectors.abrechnung import bericht_seiten
+    from antraege.models import Aktionsfonds
+
+    rows = list(bericht_seiten(Aktionsfonds.objects.get(pk=pk))[:50])
+    return HttpResponse(BAR_BERICHT.render(Context({"rows": rows})))
 
 
 def post(request):

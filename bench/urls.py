@@ -11,5 +11,7 @@ urlpatterns = [
     path("bench/floor/post/", floors.post),
     path("bench/floor/oeffentlich/", floors.oeffentlich),
     path("bench/floor/bericht/<int:pk>/", floors.bericht),
+    path("bench/floor/oeffentlich-bar/", floors.oeffentlich_bar),
+    path("bench/floor/bericht-bar/<int:pk>/", floors.bericht_bar),
     *product,
 ]
