@@ -21,6 +21,7 @@ from django.middleware.csrf import get_token
 from django.template import Context, Engine, RequestContext
 
 from antraege.models import Antrag, AntragStatus
+from bench.scale import BARE, BARE_BERICHT
 
 TABELLE = Engine.get_default().from_string(
     """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Anträge</title></head><body>
@@ -86,18 +87,8 @@ def bericht(request, pk):
 # the same rows as bench/scale.py's bare floors (``BARE``, ``BARE_BERICHT``: no layout), here as
 # a request through the site's middleware (session, sign-in with its second factor, CSP): a bare
 # page, where scale.py's bare floors are the query and the table alone, called in-process
-BAR = Engine.get_default().from_string(
-    """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Projekte</title></head>
-<body><table>{% for r in rows %}<tr><th scope="row">{{ r.2 }}</th><td>{{ r.3 }}</td><td>{{ r.9 }}</td>
-<td>{{ r.6|floatformat:"2g" }} €</td><td>{{ r.7 }}</td></tr>{% endfor %}</table></body></html>"""
-)
-BAR_BERICHT = Engine.get_default().from_string(
-    """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Bericht</title></head>
-<body><table>{% for a in rows %}<tr><th scope="row">{{ a.referenz }}</th><td>{{ a.titel }}</td>
-<td>{{ a.betrag_bewilligt|floatformat:"2g" }} €</td><td>{{ a.ausgezahlt_brutto|floatformat:"2g" }} €</td>
-<td>{{ a.zurueckgefordert|floatformat:"2g" }} €</td><td>{{ a.zurueckgezahlt|floatformat:"2g" }} €</td>
-<td>{{ a.status }}</td></tr>{% endfor %}</table></body></html>"""
-)
+BAR = Engine.get_default().from_string(BARE)
+BAR_BERICHT = Engine.get_default().from_string(BARE_BERICHT)
 
 
 def oeffentlich_bar(request):
