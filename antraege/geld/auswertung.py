@@ -185,12 +185,23 @@ def gefoerderte_summe_je_fonds(je_fonds):
     return sum(n for _f, n, _s, _w in je_fonds), sum((s for _f, _n, s, _w in je_fonds), ZERO)
 
 
+# the stored figures of one fund, compiled once per process (``antraege.vorlagen``): building
+# and compiling the ORM's statement took longer than the database takes to answer it
+_GESPEICHERT = Vorlage(
+    lambda _form, werte: Fondsauswertung.objects.filter(fonds_id=werte[0]).values_list(
+        "daten", "berechnet_am"
+    )
+)
+
+
 def fondsauswertung_for(fonds):
-    """The fund's stored figures; computed now when it has none yet (its first report)."""
-    row = Fondsauswertung.objects.filter(fonds=fonds).first()
-    if row is None or "oeffentlich" not in row.daten:
-        return fondsauswertung_refresh(fonds.pk)
-    return row
+    """``(daten, berechnet_am)`` of the fund's stored figures; computed now when it has none yet
+    (its first report)."""
+    zeilen = _GESPEICHERT("fonds", [fonds.pk])
+    if not zeilen or "oeffentlich" not in zeilen[0][0]:
+        row = fondsauswertung_refresh(fonds.pk)
+        return row.daten, row.berechnet_am
+    return zeilen[0]
 
 
 @dataclass(frozen=True)
@@ -206,8 +217,7 @@ class Fondsberichtzahlen:
 def fondsbericht_figures(fonds, *, saldo=None):
     """The report's figures from the fund's stored ones (a query for them, none over Anträge)
     and its running totals (``saldo``: as the caller read them, else read now)."""
-    row = fondsauswertung_for(fonds)
-    daten = row.daten
+    daten, berechnet_am = fondsauswertung_for(fonds)
     summen = {**daten["summen"], "bewilligt": Decimal(daten["summen"]["bewilligt"])}
     kategorien = [(name, Decimal(g), Decimal(a)) for name, g, a in daten["kategorien"]]
     return Fondsberichtzahlen(
@@ -218,5 +228,5 @@ def fondsbericht_figures(fonds, *, saldo=None):
         felder=fondsbild.handlungsfelder_bericht(
             fonds, [(f, n, Decimal(b), Decimal(a)) for f, n, b, a in daten["felder"]]
         ),
-        stand=row.berechnet_am,
+        stand=berechnet_am,
     )
