@@ -75,7 +75,13 @@ Kinds of path and what is checked (``--check``; ``--short`` checks always):
   Measured 2026-12-07 at N = 10,000, ms, one / spread / years: the fund report page 2.00 / 1.91 /
   2.56× that bare page (1.17 / 1.18 / 1.78× the layout's; in ``years`` a fund of 12 projects
   under the page's figures, chart and fields of action), the public list of one area 0.64 / 1.23
-  / 1.80× (0.55 / 0.98 / 1.37×).
+  / 1.80× (0.55 / 0.98 / 1.37×). Then the fund report page read its stored figures by a statement
+  compiled once per process and stopped building the export's queryset of its projects: against
+  the bare page as a request 1.92–1.96 / 1.92–1.97 / 2.35–2.46× with the code before, 1.87–1.97 /
+  1.77–1.85 / 2.27–2.36× after (two runs each taking turns, load 0.5–1.4); in process, ``years``,
+  10.5–10.7 ms against 11.2–11.7 ms (2.30–2.32× the bare page, 2.45–2.53× before). What is left
+  over the bare page is its own template (chart, months, fields of action, the form of five
+  fields: ~4 ms with the layout) and its access check and fields of action (~0.3 ms each).
   The fund report page shows the fund's stored figures (cost categories, fields of action, months,
   counts: ``Fondsauswertung``, recomputed by the worker after each change, here after seeding), so
   it is a page of 50; the sums themselves are the job "fields of action per fund" and the like.
