@@ -133,9 +133,9 @@ class Abstimmung(models.Model):
     antrag = models.ForeignKey(
         Antrag, on_delete=models.CASCADE, related_name="abstimmungen", verbose_name=_("Antrag")
     )
-    # the area of the Antrag's fund, copied in at opening (a fund never changes area): QM's open
-    # votes are read from the index on the area's open votes, not through all of the area's
-    # Anträge (they pile up over the years)
+    # the area of the Antrag's fund, copied in at opening (``abstimmung_open``, the only way a vote
+    # is made; a fund never changes area): QM's open votes are read from the index on the area's
+    # open votes, not through all of the area's Anträge (they pile up over the years)
     quartier = models.ForeignKey(
         "antraege.Quartier",
         on_delete=models.PROTECT,
@@ -211,11 +211,6 @@ class Abstimmung(models.Model):
 
     def __str__(self):
         return f"{self.antrag} ({self.get_modus_display()})"
-
-    def save(self, *args, **kwargs):
-        if self.quartier_id is None and self.antrag_id is not None:
-            self.quartier_id = self.antrag.fonds.quartier_id
-        super().save(*args, **kwargs)
 
     @property
     def ist_offen(self):
