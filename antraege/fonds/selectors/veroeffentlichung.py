@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS, connection
-from django.db.models import Count, Sum
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils.translation import pgettext_lazy
 
 from ...antrag.selectors import antraege_among, seite_ueber_ids
@@ -307,31 +306,17 @@ SELECT jahr FROM jahre WHERE jahr IS NOT NULL
 """
 
 
-# The areas that have a fund, the same way: one step of the index on area and year (the unique
-# constraint ``ein_fonds_je_quartier_und_jahr``) per area. An ``EXISTS`` per area was planned as
-# reading every fund of every year once the table had more than a few pages.
-QUARTIERE_SQL = """
-WITH RECURSIVE quartiere (id) AS (
-    SELECT MIN(quartier_id) FROM {tabelle}
-    UNION ALL
-    SELECT (SELECT MIN(quartier_id) FROM {tabelle} WHERE quartier_id > quartiere.id)
-    FROM quartiere WHERE quartiere.id IS NOT NULL
-)
-SELECT id FROM quartiere WHERE id IS NOT NULL
-"""
-
-
 def oeffentliche_auswahl_berechnen():
     """``(years, areas)`` of the filter as the funds have them now: the years for which a fund
-    exists, newest first, and the areas that have a fund as ``[id, name, code]``, by name; each a
-    step of an index per year or area (``JAHRE_SQL``, ``QUARTIERE_SQL``), never every fund of
-    every year. What ``Veroeffentlichungsfilter`` stores: the page reads that row instead."""
+    exists, newest first (a step of the index on the year per year, ``JAHRE_SQL``), and the areas
+    that have a fund as ``[id, name, code]``, by name. What ``Veroeffentlichungsfilter`` stores
+    (recomputed when a fund or an area changes, and nightly): the page reads that row instead."""
     tabelle = connection.ops.quote_name(Aktionsfonds._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(JAHRE_SQL.format(tabelle=tabelle))
         jahre = [jahr for (jahr,) in cursor.fetchall()]
     quartiere = (
-        Quartier.objects.filter(pk__in=RawSQL(QUARTIERE_SQL.format(tabelle=tabelle), []))
+        Quartier.objects.filter(Exists(Aktionsfonds.objects.filter(quartier=OuterRef("pk"))))
         .order_by("name")  # the database's order of names, as the filter always had it
         .values_list("pk", "name", "code")
     )
