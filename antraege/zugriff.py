@@ -81,6 +81,15 @@ def aktionsfonds_for_staff(akteur, pk):
     return fonds
 
 
+def aktionsfonds_for_buchhaltung(akteur, pk):
+    """The fund ``pk`` whose bookkeeping details QM of its area enters; an admin who may read it
+    gets 403 with the reason, anybody else the answer of ``aktionsfonds_for_staff``."""
+    fonds = aktionsfonds_for_staff(akteur, pk)
+    if not permissions.may_edit_aktionsfonds_buchhaltung(akteur, fonds):
+        raise PermissionDenied(_("Sie dürfen diesen Schritt nicht ausführen."))
+    return fonds
+
+
 def quartier_for_qm(akteur, pk):
     """The area ``pk`` for its QM staff (payout orders, SEPA files), else 404 (403: no staff)."""
     staff_page_check(akteur)

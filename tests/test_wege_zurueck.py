@@ -148,6 +148,7 @@ def test_meeting_and_fund_pages_link_back(client, staff_login, fonds, qm_user):
     staff_login(client, qm_user)
     tagesordnung = reverse("jury:qm_tagesordnung", args=[sitzung.pk])
     sitzungen = reverse("jury:qm_sitzungen")
+    bericht = reverse("qm:fonds_bericht", args=[fonds.pk])
 
     pages = {
         tagesordnung: sitzungen,
@@ -155,7 +156,8 @@ def test_meeting_and_fund_pages_link_back(client, staff_login, fonds, qm_user):
         reverse("jury:qm_sitzung_neu", args=[fonds.quartier.pk]): sitzungen,
         reverse("jury:qm_zusammensetzung", args=[fonds.quartier.pk]): sitzungen,
         reverse("qm:auskunft"): reverse("qm:dashboard"),
-        reverse("qm:fonds_bericht", args=[fonds.pk]): reverse("qm:dashboard"),
+        bericht: reverse("qm:dashboard"),
+        reverse("qm:fonds_buchhaltung", args=[fonds.pk]): f"{bericht}#buchhaltung",
     }
 
     assert {page: back_link(client.get(page)) for page in pages} == pages

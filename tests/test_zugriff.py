@@ -86,6 +86,7 @@ def pages(antrag, anhang, abstimmung):
             reverse("qm:kostenarten", args=[antrag.fonds.quartier_id]),
             STAFF_ACT,
         ),
+        "qm_fonds_buchhaltung": ("get", reverse("qm:fonds_buchhaltung", args=[fonds]), STAFF_ACT),
         "qm_abrechnung": ("get", reverse("abrechnung:qm_abrechnung", args=[a]), STAFF_ACT),
         "qm_abschlag": ("post", reverse("abrechnung:qm_abschlag", args=[a]), STAFF_ACT),
         "qm_bankverbindung": ("post", reverse("abrechnung:qm_bankverbindung", args=[a]), STAFF_ACT),

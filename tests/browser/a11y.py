@@ -108,6 +108,7 @@ PAGES = [
         staff=True,
         needs=("projekt",),
     ),
+    Page("qm_buchhaltung", _url("qm:fonds_buchhaltung", _pk("fonds")), role="qm", staff=True),
     Page("qm_auskunft", "qm:auskunft", role="qm", staff=True),
     Page("qm_korrigieren", _url("qm:antrag_korrigieren", _pk("projekt")), role="qm", staff=True),
     Page("qm_antrag_jury", _url("qm:antrag_detail", _pk("bei_jury")), role="qm", staff=True),

@@ -50,7 +50,6 @@ def _bericht_context(request, fonds, **extra):
         "abschluss_moeglich": fonds.abgeschlossen_am is None
         and heute >= jahresabschluss_moeglich_ab(fonds),
         "abschluss_ab": jahresabschluss_moeglich_ab(fonds),
-        "buchhaltung_form": BuchhaltungForm(fonds=fonds),
         **extra,
     }
 
@@ -87,15 +86,15 @@ def fonds_abschliessen(request, pk):
     return redirect("qm:fonds_bericht", pk=fonds.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @staff_required
 def fonds_buchhaltung(request, pk):
-    """QM stores the fund's budget line and the office's bank account (IBAN checked); on a
-    refusal the report page again with the entries kept."""
-    fonds = zugriff.aktionsfonds_for_staff(request.akteur, pk)
-    form = BuchhaltungForm(request.POST, fonds=fonds)
-    status = 400
-    if form.is_valid():
+    """QM enters the fund's budget line and the office's bank account (IBAN checked) on a page of
+    their own; on a refusal the page again with the entries kept."""
+    fonds = zugriff.aktionsfonds_for_buchhaltung(request.akteur, pk)
+    form = BuchhaltungForm(request.POST if request.method == "POST" else None, fonds=fonds)
+    status = 200 if request.method == "GET" else 400
+    if request.method == "POST" and form.is_valid():
         try:
             buchhaltung_save(
                 fonds,
@@ -111,8 +110,8 @@ def fonds_buchhaltung(request, pk):
         else:
             messages.success(request, _("Die Angaben für die Buchhaltung sind gespeichert."))
             return redirect(reverse("qm:fonds_bericht", args=[fonds.pk]) + "#buchhaltung")
-    context = _bericht_context(request, fonds, buchhaltung_form=form, form_has_errors=True)
-    return render(request, "qm/fonds_bericht.html", context, status=status)
+    context = {"fonds": fonds, "form": form, "form_has_errors": bool(form.errors)}
+    return render(request, "qm/fonds_buchhaltung.html", context, status=status)
 
 
 @require_POST
