@@ -115,6 +115,7 @@ def test_the_fund_report_shows_them_and_links_qm_to_their_page(client, staff_log
     section = page[page.index('id="buchhaltung"') : page.index('id="jahresabschluss"')]
     assert '<dd class="kern-description-list-item__value">3470/68406</dd>' in section
     assert f'<dd class="kern-description-list-item__value">{IBAN}</dd>' in section
+    assert '<dd class="kern-description-list-item__value">COBADEFFXXX</dd>' in section
     assert "<form" not in section and 'name="buchhaltung-buero_iban"' not in page
     aendern = reverse("qm:fonds_buchhaltung", args=[fonds.pk])
     assert (

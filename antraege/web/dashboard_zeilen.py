@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from ..models import AntragStatus
-from ..money import euro_format
+from ..money import euro_formatierer
 
 # The columns the dashboard's list query reads (``.values(*LISTENFELDER)``).
 LISTENFELDER = (
@@ -35,6 +35,7 @@ def dashboard_zeilen(eintraege):
     """The rows' values, ready to show: the amount written the way staff tables write money, the
     status label, the submission day (a date, in the local time zone)."""
     labels = dict(AntragStatus.choices)
+    euro = euro_formatierer()
     return [
         {
             "pk": eintrag["pk"],
@@ -42,7 +43,7 @@ def dashboard_zeilen(eintraege):
             "titel": eintrag["titel"],
             "antragsteller_name": eintrag["antragsteller_name"],
             "organisation": eintrag["organisation"],
-            "betrag": euro_format(eintrag["betrag_beantragt"], localized=True),
+            "betrag": euro(eintrag["betrag_beantragt"]),
             "status": labels[eintrag["status"]],
             "eingereicht": timezone.localtime(eintrag["eingereicht_am"]).date()
             if eintrag["eingereicht_am"]

@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..money import euro_format
+from ..money import euro_formatierer
 
 FONDSBILD_TEMPLATE = "qm/_fondsbild.html"
 SALDO_TEMPLATE = "qm/_saldo.html"
@@ -32,22 +32,18 @@ def _text(wert):
     return escape(str(formats.localize(wert)), quote=True)
 
 
-def _euro(betrag):
-    """``{{ betrag|floatformat:"2g" }}`` for an amount in cent (the active language's format)."""
-    return euro_format(betrag, localized=True)
-
-
 def fondsbild_html(bild):
     """``qm/_fondsbild.html`` for ``bild`` (``fondsbild.Fondsbild``), without the engine."""
+    euro = euro_formatierer()  # ``floatformat:"2g"`` of an amount in cent
     fonds, breite = bild.fonds, bild.breite
     titel = _("Geld im Aktionsfonds %(quartier)s %(jahr)s") % {
         "quartier": _text(fonds.quartier.name),
         "jahr": _text(fonds.jahr),
     }
-    beschreibung = "; ".join(f"{_text(b.label)}: {_euro(b.betrag)} €" for b in bild.balken)
+    beschreibung = "; ".join(f"{_text(b.label)}: {euro(b.betrag)} €" for b in bild.balken)
     namen = "".join(f'<text y="{b.text_y}">{_text(b.label)}</text>' for b in bild.balken)
     betraege = "".join(
-        f'<text x="{breite}" y="{b.text_y}">{_euro(b.betrag)} €</text>' for b in bild.balken
+        f'<text x="{breite}" y="{b.text_y}">{euro(b.betrag)} €</text>' for b in bild.balken
     )
     spuren = "".join(f'<rect y="{b.balken_y}" width="{breite}" height="16"/>' for b in bild.balken)
     balken = "".join(
@@ -83,12 +79,13 @@ def fondsbild_html(bild):
 
 def saldo_html(saldo):
     """``qm/_saldo.html`` for ``saldo`` (a ``Saldo`` or a ``Fondsbild``), without the engine."""
+    euro = euro_formatierer()  # ``floatformat:"2g"`` of an amount in cent
     zahlen = "".join(
         f'<div data-zahl="{_text(zahl.key)}"><dt>{_text(zahl.label)}</dt><dd>'
         + (
-            f"<strong>{_euro(zahl.betrag)} €</strong>"
+            f"<strong>{euro(zahl.betrag)} €</strong>"
             if zahl.key == "verfuegbar"
-            else f"{_euro(zahl.betrag)} €"
+            else f"{euro(zahl.betrag)} €"
         )
         + "</dd></div>"
         for zahl in saldo.zahlen
@@ -101,6 +98,7 @@ def saldo_html(saldo):
 def monatsbild_html(monate, fonds):
     """``qm/_monatsbild.html`` for ``monate`` (``fondsbild.Monatsbild``) of ``fonds``, without
     the engine."""
+    euro = euro_formatierer()  # ``floatformat:"2g"`` of an amount in cent
     anzahl = monate.anzahl
     titel = ngettext(
         "Bewilligungen je Monat: %(anzahl)s Bewilligung, Zahlen in der Tabelle",
@@ -117,7 +115,7 @@ def monatsbild_html(monate, fonds):
     )
     zeilen = "".join(
         f'<tr><th scope="row">{_text(m.name)}</th><td>{_text(m.anzahl)}</td>'
-        f"<td>{_euro(m.betrag)} €</td></tr>"
+        f"<td>{euro(m.betrag)} €</td></tr>"
         for m in monate.monate
     )
     pk, breite, linie = fonds.pk, monate.breite, monate.grundlinie
@@ -151,11 +149,12 @@ def monatsbild_html(monate, fonds):
 def handlungsfelder_zeilen_html(felder):
     """``qm/_handlungsfelder_zeilen.html`` for ``felder`` (``fondsbild.FeldZeile``), without
     the engine."""
+    euro = euro_formatierer()  # ``floatformat:"2g"`` of an amount in cent
     return mark_safe(  # every value above is escaped
         "".join(
             f'<tr><th scope="row">{_text(zeile.handlungsfeld.anzeigename)}</th>'
-            f"<td>{_text(zeile.anzahl)}</td><td>{_euro(zeile.bewilligt)} €</td>"
-            f"<td>{_euro(zeile.ausgezahlt)} €</td></tr>"
+            f"<td>{_text(zeile.anzahl)}</td><td>{euro(zeile.bewilligt)} €</td>"
+            f"<td>{euro(zeile.ausgezahlt)} €</td></tr>"
             for zeile in felder
         )
     )

@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from ..models import AntragStatus
-from ..money import euro_format
+from ..money import euro_formatierer
 
 BERICHT_TEMPLATE = "qm/_bericht_zeilen.html"
 OEFFENTLICH_TEMPLATE = "oeffentlich/_gefoerderte_zeilen.html"
@@ -31,23 +31,26 @@ def _text(wert):
     return escape(str(wert))
 
 
-def _euro(betrag):
-    """An amount as the staff and public tables write money (the active language's format)."""
-    return "" if betrag is None else euro_format(betrag, localized=True)
+def _euro_schreiber():
+    """A function writing an amount as the staff and public tables write money (the active
+    language's format; nothing for none)."""
+    euro = euro_formatierer()
+    return lambda betrag: "" if betrag is None else euro(betrag)
 
 
 def bericht_zeilen(antraege):
     """The fund report's project rows (``bericht_projekte``), ready to show."""
     labels = dict(AntragStatus.choices)
+    euro = _euro_schreiber()
     return [
         {
             "pk": antrag.pk,
             "referenz": antrag.referenz,
             "titel": antrag.titel,
-            "bewilligt": _euro(antrag.betrag_bewilligt),
-            "ausgezahlt": _euro(antrag.ausgezahlt_brutto),
-            "zurueckgefordert": _euro(antrag.zurueckgefordert),
-            "zurueckgezahlt": _euro(antrag.zurueckgezahlt),
+            "bewilligt": euro(antrag.betrag_bewilligt),
+            "ausgezahlt": euro(antrag.ausgezahlt_brutto),
+            "zurueckgefordert": euro(antrag.zurueckgefordert),
+            "zurueckgezahlt": euro(antrag.zurueckgezahlt),
             "status": str(labels[antrag.status]),
         }
         for antrag in antraege
@@ -79,6 +82,7 @@ def oeffentliche_zeilen(aktionen):
     """The public list's rows (``GefoerderteAktion``), ready to show: nobody named is a private
     person, the fields of action in one cell ("–" for none)."""
     privat = _("Privatperson")
+    euro = _euro_schreiber()
     felder = {}  # the cell of each combination of fields, named once per page
 
     def felder_zelle(handlungsfelder):
@@ -93,7 +97,7 @@ def oeffentliche_zeilen(aktionen):
             "traeger": aktion.traeger or privat,
             "quartier": aktion.quartier,
             "felder": felder_zelle(aktion.handlungsfelder),
-            "betrag": _euro(aktion.betrag),
+            "betrag": euro(aktion.betrag),
             "status": aktion.status_label,
         }
         for aktion in aktionen
