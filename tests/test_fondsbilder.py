@@ -14,9 +14,11 @@ from antraege.factories import HandlungsfeldFactory
 from antraege.fonds.selectors.fondsbild import (
     bewilligungen_je_monat,
     fondsbild_for,
+    handlungsfelder_alle,
     handlungsfelder_bericht,
 )
 from antraege.geld.buchungen.selectors import Saldo, saldo_from_row
+from antraege.models import Handlungsfeld
 from antraege.web.fondsbilder import (
     FONDSBILD_TEMPLATE,
     HANDLUNGSFELDER_TEMPLATE,
@@ -127,6 +129,22 @@ def test_the_fields_of_action_are_what_their_template_writes(fonds, language):
         vorlage = render_to_string(HANDLUNGSFELDER_TEMPLATE, {"felder": felder})
     assert schnell == vorlage
     assert ESCAPED in schnell and schnell.count("<tr>") == len(felder) >= 2
+
+
+def test_all_fields_of_action_are_read_as_the_orm_reads_them(fonds):
+    """``handlungsfelder_alle`` (a statement compiled once) gives what ``objects.all()`` gives."""
+    HandlungsfeldFactory(name=BOESE, name_en="Evil", slug="boese", reihenfolge=0, aktiv=False)
+    spalten = [field.attname for field in Handlungsfeld._meta.concrete_fields]
+
+    schnell, orm = handlungsfelder_alle(), list(Handlungsfeld.objects.all())
+
+    assert [[getattr(f, s) for s in spalten] for f in schnell] == [
+        [getattr(f, s) for s in spalten] for f in orm
+    ]
+    assert len(schnell) >= 2 and schnell[0].name == BOESE  # in their order
+    assert all(f._state.db == "default" and not f._state.adding for f in schnell)
+    with translation.override("en"):
+        assert schnell[0].anzeigename == "Evil"
 
 
 def test_the_report_page_and_dashboard_show_them(client, staff_login, fonds, qm_user):

@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ...geld.auswertung import gefoerderte_je_fonds_gespeichert, gefoerderte_summe_je_fonds
-from ...models import Handlungsfeld
 from ...paginierung import PARAMETER, seite_for
 from ...web.listenzeilen import oeffentliche_zeilen, oeffentliche_zeilen_html
 from ..forms import GefoerderteFilterForm
+from ..selectors.fondsbild import handlungsfelder_alle
 from ..selectors.veroeffentlichung import (
     OPEN_DATA_SPALTEN,
     FondsweiseZeilen,
@@ -61,7 +61,7 @@ def gefoerderte_liste(request):
     whole selection from the funds' stored figures (a row per fund, not per Antrag), which also
     say in which fund the page starts."""
     # the fields of action read once: the filter's choices and the rows' fields
-    felder = list(Handlungsfeld.objects.all())
+    felder = handlungsfelder_alle()
     form, kriterien = _filter(request, handlungsfelder=felder)
     je_fonds = gefoerderte_je_fonds_gespeichert(**kriterien)
     anzahl, summe = gefoerderte_summe_je_fonds(je_fonds)
