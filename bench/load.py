@@ -21,8 +21,9 @@ an httpx client, product and floor taking turns:
   round (gc.callbacks), so the heap is frozen before the rounds (``main``; the instrument's pause,
   for product and floor alike). Final code, 2026-12-07 21:06–21:12, ``--antraege 300 --rounds 9``,
   load 0.5–1.2 on 2 CPUs: 0.89, 0.84, 0.86, 0.81, 0.96, 0.87 (rounds 0.65–1.07; against the floor
-  with HTML 1.13–1.25): ≥ 0.9 in some runs, not reliably. The passes before and their figures are
-  in docs/decisions.md (issue 22).
+  with HTML 1.13–1.25); the same code, the machine otherwise quiet (23:04–23:38): 0.96, 0.97, 1.04,
+  0.98, 1.04, 0.93, 1.00; beside a busy loop at nice 19: 0.78 (the floor faster, the outbox not).
+  The passes before and their figures are in docs/decisions.md (issue 22).
   Run ``make compilemessages`` first (``make bench`` does): without the .mo files all go in German.
 - dashboard: the QM dashboard's first page with 10,000 Anträge in the area vs a bare view
   rendering the same 50 rows (median). Goal: ≤ 1.5.

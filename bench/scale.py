@@ -79,9 +79,16 @@ Kinds of path and what is checked (``--check``; ``--short`` checks always):
   compiled once per process and stopped building the export's queryset of its projects: against
   the bare page as a request 1.92–1.96 / 1.92–1.97 / 2.35–2.46× with the code before, 1.87–1.97 /
   1.77–1.85 / 2.27–2.36× after (two runs each taking turns, load 0.5–1.4); in process, ``years``,
-  10.5–10.7 ms against 11.2–11.7 ms (2.30–2.32× the bare page, 2.45–2.53× before). What is left
-  over the bare page is its own template (chart, months, fields of action, the form of five
-  fields: ~4 ms with the layout) and its access check and fields of action (~0.3 ms each).
+  10.5–10.7 ms against 11.2–11.7 ms (2.30–2.32× the bare page, 2.45–2.53× before). What was left
+  over the bare page was its own template (chart, months, fields of action, the form of five
+  fields: ~4 ms with the layout). Then the accounts form got a page of its own, the chart,
+  figures, months and fields of action are written like the rows (``antraege/web/fondsbilder.py``),
+  amounts with the language's separators read once per table, the fields of action by a compiled
+  statement: in ``years`` against the bare page as a request 2.06 / 2.34× with the code before
+  (74a677d) and 1.70 / 1.73× after, taking turns (``--layouts years --paths "fund report"``, load
+  ~1, a slower machine than the figures above); each layout alone, after: 1.26 / 1.28 / 1.79×
+  (0.81 / 0.88 / 1.26× the same rows in the layout), the public list of one area 0.71 / 1.17 /
+  1.54×.
   The fund report page shows the fund's stored figures (cost categories, fields of action, months,
   counts: ``Fondsauswertung``, recomputed by the worker after each change, here after seeding), so
   it is a page of 50; the sums themselves are the job "fields of action per fund" and the like.
