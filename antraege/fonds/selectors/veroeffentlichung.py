@@ -19,11 +19,11 @@ from ...models import (
     Aktionsfonds,
     Antrag,
     AntragStatus,
-    Handlungsfeld,
     Quartier,
     Veroeffentlichungsfilter,
 )
 from ...vorlagen import Vorlage
+from .fondsbild import handlungsfelder_alle
 
 # (machine value, label) of the public status: fewer words than the lifecycle has states.
 OEFFENTLICHER_STATUS = {
@@ -224,7 +224,7 @@ def _handlungsfelder_je_antrag(antrag_ids, felder=None):
     ``antraege_among``: a list of ids is planned as a scan of every area's links), or a subquery
     (the open data files: never a list of thousands of ids sent to the database)."""
     if felder is None:
-        felder = Handlungsfeld.objects.all()  # a handful, in their order
+        felder = handlungsfelder_alle()  # a handful, in their order
     felder = {h.pk: h for h in felder}
     rang = {pk: i for i, pk in enumerate(felder)}
     if isinstance(antrag_ids, list):

@@ -28,7 +28,7 @@ from ..services.jahresabschluss import (
 from ..services.kosten import KostenkategorieRefused, kostenkategorien_translate
 
 
-def _bericht_context(request, fonds, **extra):
+def _bericht_context(request, fonds):
     heute = timezone.localdate()
     # counts, months, fields and cost categories as the worker last computed them (one row); the
     # balance from the fund row this request read (``aktionsfonds_for_staff``), not read again
@@ -50,7 +50,6 @@ def _bericht_context(request, fonds, **extra):
         "abschluss_moeglich": fonds.abgeschlossen_am is None
         and heute >= jahresabschluss_moeglich_ab(fonds),
         "abschluss_ab": jahresabschluss_moeglich_ab(fonds),
-        **extra,
     }
 
 
