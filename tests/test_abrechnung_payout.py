@@ -211,7 +211,9 @@ def _concurrently(target, n=2):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=60)
+    # a thread still running would hold its connection into the database's flush
+    assert not any(thread.is_alive() for thread in threads), "a thread hung (deadlock?)"
     return results
 
 
