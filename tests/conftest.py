@@ -3,12 +3,9 @@ for asynchronous behaviour, to a real Celery worker over the real broker (Redis 
 the in-memory transport otherwise)."""
 
 import os
-import threading
-import time
 import uuid
 
 import pytest
-from celery.signals import after_task_publish, task_received
 
 # A dedicated Redis database and a queue of our own, so a running dev worker cannot steal messages.
 if os.environ.get("REDIS_URL"):
@@ -19,7 +16,7 @@ else:
 os.environ.setdefault("CELERY_QUEUE", f"aktionsfonds-test-{uuid.uuid4().hex[:8]}")
 os.environ["CELERY_SKIP_CHECKS"] = "1"
 
-pytest_plugins = ("celery.contrib.pytest",)
+pytest_plugins = ("celery.contrib.pytest", "tests.worker.embedded")
 
 
 @pytest.fixture(autouse=True)
@@ -191,81 +188,3 @@ def akteure(antrag, qm_user, qm_other_user, admin_user, jury_user):
         "admin": Akteur(admin_user),
         "system": Akteur.system_akteur(),
     }
-
-
-# The embedded worker (``celery_session_worker``) lives from the first test that asks for it to the
-# end of the run and takes every task any later test queues. A test's tasks must be done before
-# its database is flushed: a task still reading while a transactional test's TRUNCATE takes its
-# locks table by table deadlocks with it, the flush fails, and the next test finds the rows left.
-# Every message queued on the test queue is counted out: taken by the worker, or purged.
-QUIET_TIMEOUT = 120
-_queue_count = {"published": 0, "received": 0, "purged": 0}
-_queue_count_lock = threading.Lock()
-
-
-def _count(key, n=1):
-    with _queue_count_lock:
-        _queue_count[key] += n
-
-
-@after_task_publish.connect(weak=False)
-def _count_published(sender=None, routing_key=None, **kwargs):
-    from aktionsfonds.celery import app
-
-    # not what a test sends through a broker of its own (tests/worker/fixtures.py: publish_via)
-    write_url = app.conf.broker_write_url
-    if routing_key == os.environ["CELERY_QUEUE"] and write_url in (None, app.conf.broker_url):
-        _count("published")
-
-
-@task_received.connect(weak=False)
-def _count_received(sender=None, request=None, **kwargs):
-    _count("received")
-
-
-_read_connection = []  # kept across tests: a connection per test costs ~10 ms on Redis
-
-
-def _broker_queue_purge():
-    from aktionsfonds.celery import app
-
-    if not _read_connection:
-        _read_connection.append(app.connection_for_read())  # the broker the embedded worker reads
-    connection = _read_connection[0]
-    try:
-        return connection.default_channel.queue_purge(os.environ["CELERY_QUEUE"]) or 0
-    except connection.connection_errors:
-        _read_connection.clear()
-        connection.collect()
-        raise
-
-
-def _embedded_worker_quiet(deadline):
-    """Drop what the test queued and no worker took, revoke what the worker holds for later (a
-    retry's countdown: discarded unrun when due) and wait until it runs nothing. Repeated until
-    every message queued is accounted for, as a running task may queue the next."""
-    from celery.worker import state
-
-    while True:
-        for request in list(state.scheduled_requests):
-            state.revoked.add(request.id)
-        _count("purged", _broker_queue_purge())
-        busy = len(state.active_requests) + len(state.reserved_requests)
-        with _queue_count_lock:
-            unaccounted = _queue_count["published"] - _queue_count["received"]
-            unaccounted -= _queue_count["purged"]
-        if not busy and unaccounted <= 0:
-            return
-        if time.monotonic() > deadline:
-            raise TimeoutError(
-                f"{QUIET_TIMEOUT} s after the test the embedded worker still runs {busy} task(s)"
-                f" and {unaccounted} message(s) are on their way to it"
-            )
-        time.sleep(0.05)
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    # before the test's fixtures are torn down, the database's flush among them
-    _embedded_worker_quiet(time.monotonic() + QUIET_TIMEOUT)
-    yield
